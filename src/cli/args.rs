@@ -1,0 +1,263 @@
+//! Command-line arguments (clap derive): every subcommand and its options.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tallyman",
+    version,
+    about = "Serial-number inventory for warehouses: count, fix mismatches, look up warranty",
+    long_about = "Serial-number inventory for warehouses.\n\nWithout a command, opens the terminal screens. Every operation also has a command here.\nExit codes: 0 done, 1 refused or invalid input, 2 usage, 3 storage failure."
+)]
+pub struct Cli {
+    /// Database folder (default: $TALLYMAN_DB, else ~/.local/share/tallyman)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub db: Option<PathBuf>,
+    /// Print machine-readable JSON instead of text
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// Products: add and list
+    #[command(subcommand)]
+    Product(ProductCmd),
+    /// Locations (hierarchical codes such as WH1/A/01): add and list
+    #[command(subcommand)]
+    Location(LocationCmd),
+    /// Customers and suppliers: add and list
+    #[command(subcommand)]
+    Party(PartyCmd),
+    /// Receive serials (or a quantity) from a supplier
+    Receive(ReceiveArgs),
+    /// Sell serials (or a quantity) to a customer
+    Sell(SellArgs),
+    /// Take back serials a customer bought from us
+    Return(ReturnArgs),
+    /// Move serials (or a quantity) between locations
+    Transfer(TransferArgs),
+    /// Write serials (or a quantity) off stock, with a reason
+    WriteOff(WriteOffArgs),
+    /// Show a serial's product, state, cost and full timeline
+    Lookup {
+        /// The serial (or a raw scan: GS1 and IMEI are decoded)
+        serial: String,
+    },
+    /// Stock balances with serials
+    Stock(StockArgs),
+    /// Import a CSV file (all rows or none)
+    Import {
+        #[arg(value_enum)]
+        what: ImportKind,
+        file: PathBuf,
+    },
+    /// Export data as CSV
+    #[command(subcommand)]
+    Export(ExportCmd),
+    /// Decode what a scanner typed (GS1, IMEI, plain)
+    Decode {
+        /// The scan; write the GS separator as \x1d or use the (01)...(21)... form
+        data: String,
+    },
+    /// Verify the journal chain and that replaying it gives the store
+    Check,
+    /// Make a fresh store from the journal (the old one is kept aside)
+    Rebuild,
+    /// Write a backup of the database (its journal) to FILE
+    Backup { file: PathBuf },
+    /// Restore the database from a backup FILE
+    Restore {
+        file: PathBuf,
+        /// Replace a database that already has data
+        #[arg(long)]
+        force: bool,
+    },
+    /// Fill a database with realistic demo data, then open it
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProductCmd {
+    /// Add a product
+    Add(ProductAddArgs),
+    /// List products
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct ProductAddArgs {
+    #[arg(long)]
+    pub sku: String,
+    #[arg(long)]
+    pub name: String,
+    /// GTIN-8/12/13/14 with check digit
+    #[arg(long)]
+    pub gtin: Option<String>,
+    #[arg(long, default_value = "")]
+    pub category: String,
+    /// strict, soft, none, or per flow: receipt=strict,sale=soft,return=strict,transfer=soft
+    #[arg(long, default_value = "strict")]
+    pub tracking: String,
+    /// plain, imei, or regex:PATTERN
+    #[arg(long = "serial-format", default_value = "plain")]
+    pub serial_format: String,
+    /// Warranty period such as 24m or 365d
+    #[arg(long)]
+    pub warranty: Option<String>,
+    /// Keep the case of serials (default: upper-case them)
+    #[arg(long)]
+    pub keep_case: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LocationCmd {
+    /// Add a location (its missing parents are added too)
+    Add {
+        code: String,
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// List locations
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PartyCmd {
+    /// Add a customer or supplier
+    Add {
+        #[arg(long)]
+        name: String,
+        /// customer, supplier or both
+        #[arg(long, default_value = "customer")]
+        role: String,
+        #[arg(long, default_value = "")]
+        bill_to: String,
+        #[arg(long, default_value = "")]
+        ship_to: String,
+    },
+    /// List parties
+    List,
+}
+
+/// Options every posting shares.
+#[derive(Debug, Args)]
+pub struct PostingArgs {
+    /// Product SKU
+    #[arg(long)]
+    pub product: String,
+    /// Document date YYYY-MM-DD (default today)
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Quantity: for unserialised products; for serialised ones it must equal the serials given
+    #[arg(long)]
+    pub qty: Option<u32>,
+    /// Reason (write-off, return) and the reason that accepts soft-mode warnings
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Serials (or raw scans)
+    pub serials: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReceiveArgs {
+    #[command(flatten)]
+    pub common: PostingArgs,
+    #[arg(long)]
+    pub supplier: String,
+    #[arg(long)]
+    pub invoice: String,
+    /// Target location (default RECEIVING, created when missing)
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Purchase cost per unit
+    #[arg(long)]
+    pub cost: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SellArgs {
+    #[command(flatten)]
+    pub common: PostingArgs,
+    #[arg(long)]
+    pub customer: String,
+    #[arg(long)]
+    pub invoice: String,
+    /// Source location (required for quantities; for serials it must hold them)
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Price per unit
+    #[arg(long)]
+    pub price: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReturnArgs {
+    #[command(flatten)]
+    pub common: PostingArgs,
+    #[arg(long)]
+    pub customer: String,
+    /// Location the returned goods go to
+    #[arg(long)]
+    pub to: String,
+}
+
+#[derive(Debug, Args)]
+pub struct TransferArgs {
+    #[command(flatten)]
+    pub common: PostingArgs,
+    #[arg(long)]
+    pub from: String,
+    #[arg(long)]
+    pub to: String,
+}
+
+#[derive(Debug, Args)]
+pub struct WriteOffArgs {
+    #[command(flatten)]
+    pub common: PostingArgs,
+    #[arg(long)]
+    pub from: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StockArgs {
+    /// Only this location and the ones inside it
+    #[arg(long)]
+    pub location: Option<String>,
+    /// Only this product SKU
+    #[arg(long)]
+    pub product: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportKind {
+    Products,
+    Receipts,
+    Sales,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCmd {
+    /// Stock balances as CSV: location,sku,name,serial,qty
+    Stock {
+        /// CSV output (the only format)
+        #[arg(long)]
+        csv: bool,
+        #[command(flatten)]
+        filter: StockArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many serialised units to create
+    #[arg(long, default_value_t = 3000)]
+    pub units: u64,
+    /// Create the data and exit instead of opening the screens
+    #[arg(long)]
+    pub no_tui: bool,
+}

@@ -1,0 +1,549 @@
+//! `tallyman demo`: a database with realistic data (suppliers, customers, bins, a strict IMEI
+//! phone, a strict GS1-labelled router, a soft-mode accessory, receipts, sales, returns,
+//! transfers, write-offs), made through the same commands a warehouse would use.
+
+use super::args::DemoArgs;
+use super::{open_service, CliResult, Failure};
+use crate::domain::scan::gtin_check_digit_ok;
+use crate::domain::{Day, DocKind, Mode, Money, PartyRole, Period, SerialFormat, Tracking};
+use crate::ops::{Command, DocRequest, LineRequest, NewParty, NewProduct, Service};
+use std::path::Path;
+
+pub const SUPPLIERS: &[&str] = &[
+    "Northwind Distribution",
+    "Contoso Electronics GmbH",
+    "Fabrikam Parts Ltd",
+];
+pub const CUSTOMERS: &[&str] = &[
+    "ACME Retail",
+    "Globex Stores",
+    "Initech Offices",
+    "Umbrella Clinics",
+    "Hooli Campus",
+    "Stark Logistics",
+];
+/// Lines per journal entry while generating (one fsync each).
+const LINES_PER_ENTRY: usize = 20_000;
+
+/// A small deterministic generator (xorshift), so every demo database looks alike.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+/// Appends the GS1 mod-10 check digit.
+fn with_check_digit(body: &str) -> String {
+    (0..10)
+        .map(|d| format!("{body}{d}"))
+        .find(|g| gtin_check_digit_ok(g))
+        .unwrap_or_else(|| format!("{body}0"))
+}
+
+/// A Luhn-valid IMEI from a TAC and a running number.
+pub fn imei(n: u64) -> String {
+    let tac = 35_209_900 + n / 1_000_000;
+    let body = format!("{tac:08}{:06}", n % 1_000_000);
+    (0..10)
+        .map(|d| format!("{body}{d}"))
+        .find(|s| crate::domain::scan::luhn_ok(s))
+        .unwrap_or(body)
+}
+
+struct Kind {
+    sku: &'static str,
+    share: u64,
+    serial: fn(u64) -> String,
+    cost: i64,
+    price: i64,
+}
+
+fn router_serial(n: u64) -> String {
+    format!("RT{n:08}")
+}
+fn laptop_serial(n: u64) -> String {
+    format!("5CG{n:07}")
+}
+fn cable_serial(n: u64) -> String {
+    format!("CB-{n:06}")
+}
+
+const KINDS: &[Kind] = &[
+    Kind {
+        sku: "PH-X200",
+        share: 35,
+        serial: imei,
+        cost: 41_900,
+        price: 64_900,
+    },
+    Kind {
+        sku: "RT-AX55",
+        share: 25,
+        serial: router_serial,
+        cost: 5_490,
+        price: 8_990,
+    },
+    Kind {
+        sku: "LAP-14",
+        share: 15,
+        serial: laptop_serial,
+        cost: 68_000,
+        price: 99_900,
+    },
+    Kind {
+        sku: "CBL-USBC",
+        share: 25,
+        serial: cable_serial,
+        cost: 290,
+        price: 1_290,
+    },
+];
+
+fn master_data() -> Vec<Command> {
+    let mut cmds = Vec::new();
+    for (i, name) in SUPPLIERS.iter().enumerate() {
+        cmds.push(Command::AddParty(NewParty {
+            name: name.to_string(),
+            role: PartyRole::Supplier,
+            bill_to: format!("{} Industrial Way, Leeds", 10 + i),
+            ship_to: String::new(),
+        }));
+    }
+    for (i, name) in CUSTOMERS.iter().enumerate() {
+        cmds.push(Command::AddParty(NewParty {
+            name: name.to_string(),
+            role: PartyRole::Customer,
+            bill_to: format!("{} High Street, Manchester", 1 + i),
+            ship_to: format!(
+                "Dock {}, {} Retail Park",
+                i + 1,
+                name.split(' ').next().unwrap_or("")
+            ),
+        }));
+    }
+    cmds.push(Command::AddLocation {
+        code: "RECEIVING".into(),
+        name: "Receiving dock".into(),
+    });
+    for bin in bins() {
+        cmds.push(Command::AddLocation {
+            code: bin,
+            name: String::new(),
+        });
+    }
+    cmds.push(Command::AddLocation {
+        code: "WH2/RETURNS".into(),
+        name: "Returns cage".into(),
+    });
+    let product = |sku: &str,
+                   name: &str,
+                   gtin: Option<String>,
+                   cat: &str,
+                   tracking: Tracking,
+                   format: SerialFormat,
+                   months: u32| {
+        Command::AddProduct(NewProduct {
+            sku: sku.into(),
+            name: name.into(),
+            gtin,
+            category: cat.into(),
+            tracking,
+            serial_format: format,
+            warranty: Some(Period::Months(months)),
+            fold_case: true,
+        })
+    };
+    cmds.push(product(
+        "PH-X200",
+        "Phone X200 128GB",
+        Some(with_check_digit("0420000012345")),
+        "phones",
+        Tracking::all(Mode::Strict),
+        SerialFormat::Imei,
+        24,
+    ));
+    cmds.push(product(
+        "RT-AX55",
+        "Router AX55 dual band",
+        Some(with_check_digit("0950600013435")),
+        "network",
+        Tracking::all(Mode::Strict),
+        SerialFormat::Regex("RT[0-9]{8}".into()),
+        36,
+    ));
+    cmds.push(product(
+        "LAP-14",
+        "Laptop 14in i5 16GB",
+        Some(with_check_digit("0400638133393")),
+        "computers",
+        Tracking::all(Mode::Strict),
+        SerialFormat::Plain,
+        12,
+    ));
+    cmds.push(product(
+        "CBL-USBC",
+        "USB-C cable 2m",
+        None,
+        "accessories",
+        Tracking::all(Mode::Soft),
+        SerialFormat::Plain,
+        6,
+    ));
+    cmds.push(Command::AddProduct(NewProduct {
+        sku: "BAT-AA".into(),
+        name: "AA batteries, pack of 8".into(),
+        gtin: None,
+        category: "accessories".into(),
+        tracking: Tracking::all(Mode::None),
+        serial_format: SerialFormat::Plain,
+        warranty: None,
+        fold_case: true,
+    }));
+    cmds
+}
+
+pub fn bins() -> Vec<String> {
+    let mut out = Vec::new();
+    for aisle in ["A", "B", "C"] {
+        for bin in 1..=8 {
+            out.push(format!("WH1/{aisle}/{bin:02}"));
+        }
+    }
+    for bin in 1..=4 {
+        out.push(format!("WH2/A/{bin:02}"));
+    }
+    out
+}
+
+/// Sends commands in journal entries of at most `LINES_PER_ENTRY` lines.
+struct Sender<'a> {
+    service: &'a Service,
+    pending: Vec<Command>,
+    lines: usize,
+}
+
+impl Sender<'_> {
+    fn push(&mut self, req: DocRequest) -> Result<(), Failure> {
+        self.lines += req.lines.len();
+        self.pending.push(Command::Post(req));
+        if self.lines >= LINES_PER_ENTRY {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), Failure> {
+        if !self.pending.is_empty() {
+            let batch = Command::Batch(std::mem::take(&mut self.pending));
+            self.service.execute("demo", batch)?;
+        }
+        self.lines = 0;
+        Ok(())
+    }
+}
+
+fn doc(
+    kind: DocKind,
+    date: Day,
+    party: Option<&str>,
+    invoice: Option<String>,
+    from: Option<&str>,
+    to: Option<&str>,
+    reason: Option<&str>,
+) -> DocRequest {
+    DocRequest {
+        kind,
+        date: Some(date),
+        party: party.map(str::to_string),
+        invoice,
+        from: from.map(str::to_string),
+        to: to.map(str::to_string),
+        reason: reason.map(str::to_string),
+        declared_qty: None,
+        lines: Vec::new(),
+    }
+}
+
+fn line(sku: &str, serial: &str, amount: Option<i64>) -> LineRequest {
+    LineRequest {
+        sku: sku.into(),
+        serial: Some(serial.into()),
+        qty: 1,
+        amount: amount.map(Money),
+    }
+}
+
+/// A unit the generator made: where it is and whether it was sold, to keep the story straight.
+struct Made {
+    kind: usize,
+    serial: String,
+    bin: String,
+    received: Day,
+    sold_to: Option<usize>,
+}
+
+pub struct Summary {
+    pub units: u64,
+    pub sold: u64,
+    pub returned: u64,
+    pub written_off: u64,
+    pub examples: Vec<(String, String)>,
+}
+
+pub fn generate(service: &Service, units: u64) -> Result<Summary, Failure> {
+    service.execute("demo", Command::Batch(master_data()))?;
+    let today = service.today();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let bins = bins();
+    let mut sender = Sender {
+        service,
+        pending: Vec::new(),
+        lines: 0,
+    };
+    let total_share: u64 = KINDS.iter().map(|k| k.share).sum();
+    let mut made: Vec<Made> = Vec::with_capacity(units as usize);
+    let mut counters = [0u64; 4];
+    // Receipts: documents of up to 200 units of one product, oldest first over the last year.
+    let per_doc = 200u64;
+    let docs = units.div_ceil(per_doc).max(1);
+    let mut invoice = 5000u64;
+    for d in 0..docs {
+        let n = per_doc.min(units - d * per_doc);
+        let kind = {
+            let pick = rng.below(total_share);
+            let mut acc = 0;
+            KINDS
+                .iter()
+                .position(|k| {
+                    acc += k.share;
+                    pick < acc
+                })
+                .unwrap_or(0)
+        };
+        let date = Day(today.0 - 365 + (d * 330 / docs) as i32);
+        let supplier = SUPPLIERS[rng.below(SUPPLIERS.len() as u64) as usize];
+        let bin = bins[rng.below(bins.len() as u64) as usize].clone();
+        invoice += 1;
+        let mut req = doc(
+            DocKind::Receipt,
+            date,
+            Some(supplier),
+            Some(format!("INV-{invoice}")),
+            None,
+            Some(&bin),
+            None,
+        );
+        for _ in 0..n {
+            let k = &KINDS[kind];
+            let serial = (k.serial)(counters[kind] + 1);
+            counters[kind] += 1;
+            req.lines.push(line(k.sku, &serial, Some(k.cost)));
+            made.push(Made {
+                kind,
+                serial,
+                bin: bin.clone(),
+                received: date,
+                sold_to: None,
+            });
+        }
+        sender.push(req)?;
+    }
+    let mut batteries = doc(
+        DocKind::Receipt,
+        Day(today.0 - 200),
+        Some(SUPPLIERS[2]),
+        Some("INV-BAT-1".into()),
+        None,
+        Some("WH1/C/08"),
+        None,
+    );
+    batteries.lines.push(LineRequest {
+        sku: "BAT-AA".into(),
+        serial: None,
+        qty: 480,
+        amount: Some(Money(399)),
+    });
+    sender.push(batteries)?;
+    sender.flush()?;
+
+    // Sales: about 40% of units, 1-3 units of one product per invoice.
+    let mut sold = 0u64;
+    let mut sale_no = 9000u64;
+    let mut i = 0usize;
+    while i < made.len() {
+        if rng.below(100) < 40 {
+            let customer = rng.below(CUSTOMERS.len() as u64) as usize;
+            let take = (1 + rng.below(3) as usize).min(made.len() - i);
+            let first = &made[i];
+            let date = Day((first.received.0 + 1 + rng.below(60) as i32).min(today.0));
+            sale_no += 1;
+            let mut req = doc(
+                DocKind::Sale,
+                date,
+                Some(CUSTOMERS[customer]),
+                Some(format!("SO-{sale_no}")),
+                None,
+                None,
+                None,
+            );
+            let kind = first.kind;
+            for m in made[i..i + take].iter_mut().filter(|m| m.kind == kind) {
+                req.lines
+                    .push(line(KINDS[kind].sku, &m.serial, Some(KINDS[kind].price)));
+                m.sold_to = Some(customer);
+                sold += 1;
+            }
+            sender.push(req)?;
+            i += take;
+        } else {
+            i += 1;
+        }
+    }
+    sender.flush()?;
+
+    // Returns, transfers and write-offs: a few of each.
+    let mut returned = 0u64;
+    let mut written_off = 0u64;
+    let mut examples: Vec<(String, String)> = Vec::new();
+    for (idx, m) in made.iter().enumerate() {
+        let roll = rng.below(1000);
+        let k = &KINDS[m.kind];
+        if let Some(c) = m.sold_to {
+            if roll < 8 {
+                let mut req = doc(
+                    DocKind::Return,
+                    today,
+                    Some(CUSTOMERS[c]),
+                    None,
+                    None,
+                    Some("WH2/RETURNS"),
+                    Some("customer changed mind"),
+                );
+                req.lines.push(line(k.sku, &m.serial, None));
+                sender.push(req)?;
+                returned += 1;
+                if examples.iter().all(|(what, _)| what != "returned") {
+                    examples.push(("returned".into(), m.serial.clone()));
+                }
+            } else if examples
+                .iter()
+                .all(|(what, _)| what != &format!("sold {}", k.sku))
+            {
+                examples.push((format!("sold {}", k.sku), m.serial.clone()));
+            }
+        } else if roll < 30 {
+            let to = &bins[(idx * 7) % bins.len()];
+            if *to != m.bin {
+                let mut req = doc(
+                    DocKind::Transfer,
+                    today,
+                    None,
+                    None,
+                    Some(&m.bin),
+                    Some(to),
+                    None,
+                );
+                req.lines.push(line(k.sku, &m.serial, None));
+                sender.push(req)?;
+            }
+        } else if roll < 32 {
+            let mut req = doc(
+                DocKind::WriteOff,
+                today,
+                None,
+                None,
+                None,
+                None,
+                Some("damaged in handling"),
+            );
+            req.lines.push(line(k.sku, &m.serial, None));
+            sender.push(req)?;
+            written_off += 1;
+        } else if examples
+            .iter()
+            .all(|(what, _)| what != &format!("in stock {}", k.sku))
+        {
+            examples.push((format!("in stock {}", k.sku), m.serial.clone()));
+        }
+    }
+    // A soft-mode story: a cable sold that was never received, accepted with a reason.
+    let mut soft = doc(
+        DocKind::Sale,
+        today,
+        Some(CUSTOMERS[0]),
+        Some("SO-COUNTER-1".into()),
+        None,
+        None,
+        Some("sold from display stock, receipt missing"),
+    );
+    soft.lines
+        .push(line("CBL-USBC", "CB-DISPLAY-01", Some(1290)));
+    sender.push(soft)?;
+    sender.flush()?;
+    examples.push(("soft-mode sale".into(), "CB-DISPLAY-01".into()));
+    Ok(Summary {
+        units,
+        sold,
+        returned,
+        written_off,
+        examples,
+    })
+}
+
+pub fn run(db: &Path, args: &DemoArgs, json: bool) -> CliResult {
+    let service = open_service(db)?;
+    let fresh = service
+        .store()
+        .meta()
+        .map_err(|e| Failure::storage(e.to_string()))?
+        .applied_seq
+        == 0;
+    if fresh {
+        let summary = generate(&service, args.units)?;
+        if json {
+            println!(
+                "{}",
+                serde_json::json!({"db": db.display().to_string(), "units": summary.units, "sold": summary.sold, "returned": summary.returned, "written_off": summary.written_off,
+                    "examples": summary.examples.iter().map(|(w, s)| serde_json::json!({"what": w, "serial": s})).collect::<Vec<_>>()})
+            );
+        } else {
+            println!("demo database {}:", db.display());
+            println!(
+                "  {} serialised units received from {} suppliers into {} bins; {} sold to {} customers, {} returned, {} written off",
+                summary.units,
+                SUPPLIERS.len(),
+                bins().len(),
+                summary.sold,
+                CUSTOMERS.len(),
+                summary.returned,
+                summary.written_off
+            );
+            println!("  products: PH-X200 (strict, IMEI), RT-AX55 (strict, GS1 label), LAP-14 (strict), CBL-USBC (soft), BAT-AA (no serials)");
+            println!("look around:");
+            let db_arg = format!("--db {}", db.display());
+            for (what, serial) in &summary.examples {
+                println!("  tallyman {db_arg} lookup {serial}    # {what}");
+            }
+            println!("  tallyman {db_arg} decode '(01)09506000134352(21)RT00000001'");
+            println!("  tallyman {db_arg} stock --location WH1/A");
+            println!("  tallyman {db_arg} check");
+        }
+    } else if !json {
+        println!("{} already holds data; using it as it is", db.display());
+    }
+    if !args.no_tui && !json {
+        println!("(the terminal screens open here once they are built; use the commands above meanwhile)");
+    }
+    Ok(())
+}

@@ -1,0 +1,327 @@
+//! CSV import of products, receipts and sales: every bad row is reported with its line
+//! number and reason, and a file applies all or nothing (one journal entry).
+
+use super::args::ImportKind;
+use super::output;
+use super::{os_user, CliResult, Failure};
+use crate::domain::{Day, DocKind, Money, Period, SerialFormat, Tracking};
+use crate::ops::{Command, DocRequest, LineRequest, NewProduct, OpsError, Service};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::Path;
+
+pub const PRODUCT_COLUMNS: &[&str] = &[
+    "sku",
+    "name",
+    "gtin",
+    "category",
+    "tracking",
+    "serial_format",
+    "warranty",
+];
+pub const RECEIPT_COLUMNS: &[&str] = &[
+    "invoice", "date", "supplier", "location", "sku", "serial", "qty", "cost", "reason",
+];
+pub const SALE_COLUMNS: &[&str] = &[
+    "invoice", "date", "customer", "location", "sku", "serial", "qty", "price", "reason",
+];
+/// Columns that may be left out of the header.
+const OPTIONAL: &[&str] = &[
+    "gtin",
+    "category",
+    "warranty",
+    "serial",
+    "qty",
+    "cost",
+    "price",
+    "reason",
+    "serial_format",
+    "tracking",
+    "location",
+];
+
+/// One parsed row with the file line it came from.
+struct Row {
+    line: u64,
+    fields: HashMap<&'static str, String>,
+}
+
+impl Row {
+    fn get(&self, col: &str) -> &str {
+        self.fields.get(col).map(String::as_str).unwrap_or("")
+    }
+}
+
+fn read_rows(
+    file: &Path,
+    columns: &'static [&'static str],
+    bar: &ProgressBar,
+) -> Result<Vec<Row>, Failure> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(false)
+        .from_path(file)
+        .map_err(|e| Failure::invalid(format!("cannot read {}: {e}", file.display())))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| {
+            Failure::invalid(format!(
+                "{}: cannot read the header line: {e}",
+                file.display()
+            ))
+        })?
+        .clone();
+    let mut index: Vec<(&'static str, usize)> = Vec::new();
+    let mut errors = Vec::new();
+    for (i, h) in headers.iter().enumerate() {
+        match columns.iter().find(|c| c.eq_ignore_ascii_case(h)) {
+            Some(c) => index.push((c, i)),
+            None => errors.push(format!(
+                "line 1: unknown column \"{h}\"; expected columns: {}",
+                columns.join(",")
+            )),
+        }
+    }
+    for c in columns {
+        if !OPTIONAL.contains(c) && !index.iter().any(|(n, _)| n == c) {
+            errors.push(format!(
+                "line 1: missing column \"{c}\"; expected columns: {}",
+                columns.join(",")
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Failure::invalid(errors.join("\n")));
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map(|p| p.line()).unwrap_or(0);
+            Failure::invalid(format!("line {line}: {e}"))
+        })?;
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let fields = index
+            .iter()
+            .map(|(c, i)| (*c, record.get(*i).unwrap_or("").to_string()))
+            .collect();
+        rows.push(Row { line, fields });
+        bar.inc(1);
+    }
+    Ok(rows)
+}
+
+fn opt(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+fn product_command(row: &Row) -> Result<Command, String> {
+    Ok(Command::AddProduct(NewProduct {
+        sku: row.get("sku").to_string(),
+        name: row.get("name").to_string(),
+        gtin: opt(row.get("gtin")),
+        category: row.get("category").to_string(),
+        tracking: Tracking::parse(if row.get("tracking").is_empty() {
+            "strict"
+        } else {
+            row.get("tracking")
+        })?,
+        serial_format: SerialFormat::parse(row.get("serial_format"))?,
+        warranty: opt(row.get("warranty"))
+            .as_deref()
+            .map(Period::parse)
+            .transpose()?,
+        fold_case: true,
+    }))
+}
+
+/// Consecutive rows of one invoice (same date, party and location) make one document.
+fn document_commands(rows: &[Row], kind: DocKind) -> (Vec<Command>, Vec<Vec<u64>>, Vec<String>) {
+    let (party_col, amount_col) = match kind {
+        DocKind::Sale => ("customer", "price"),
+        _ => ("supplier", "cost"),
+    };
+    let mut commands = Vec::new();
+    let mut lines_of: Vec<Vec<u64>> = Vec::new();
+    let mut errors = Vec::new();
+    let mut current: Option<(String, DocRequest)> = None;
+    for row in rows {
+        let head = format!(
+            "{}\u{0}{}\u{0}{}\u{0}{}",
+            row.get("invoice"),
+            row.get("date"),
+            row.get(party_col),
+            row.get("location")
+        );
+        let parsed = (|| -> Result<(Option<Day>, LineRequest), String> {
+            let date = opt(row.get("date"))
+                .as_deref()
+                .map(Day::parse)
+                .transpose()?;
+            let qty = match row.get("qty") {
+                "" => 1,
+                q => q
+                    .parse::<u32>()
+                    .map_err(|_| format!("expected a whole quantity, found \"{q}\""))?,
+            };
+            let amount = opt(row.get(amount_col))
+                .as_deref()
+                .map(Money::parse)
+                .transpose()?;
+            Ok((
+                date,
+                LineRequest {
+                    sku: row.get("sku").to_string(),
+                    serial: opt(row.get("serial")),
+                    qty,
+                    amount,
+                },
+            ))
+        })();
+        let (date, line) = match parsed {
+            Ok(p) => p,
+            Err(e) => {
+                errors.push(format!("line {}: {e}", row.line));
+                continue;
+            }
+        };
+        let same = current.as_ref().is_some_and(|(h, _)| *h == head);
+        if !same {
+            if let Some((_, req)) = current.take() {
+                commands.push(Command::Post(req));
+            }
+            let location = opt(row.get("location"));
+            let (from, to) = if kind == DocKind::Sale {
+                (location, None)
+            } else {
+                (None, location)
+            };
+            current = Some((
+                head,
+                DocRequest {
+                    kind,
+                    date,
+                    party: opt(row.get(party_col)),
+                    invoice: opt(row.get("invoice")),
+                    from,
+                    to,
+                    reason: opt(row.get("reason")),
+                    declared_qty: None,
+                    lines: Vec::new(),
+                },
+            ));
+            lines_of.push(Vec::new());
+        }
+        if let (Some((_, req)), Some(lines)) = (current.as_mut(), lines_of.last_mut()) {
+            req.lines.push(line);
+            lines.push(row.line);
+        }
+    }
+    if let Some((_, req)) = current {
+        commands.push(Command::Post(req));
+    }
+    (commands, lines_of, errors)
+}
+
+pub fn run(service: &Service, what: ImportKind, file: &Path, json: bool) -> CliResult {
+    let bar = if std::io::stdout().is_terminal() && !json {
+        let b = ProgressBar::new_spinner();
+        b.set_style(
+            ProgressStyle::with_template("{spinner} {msg} {pos} rows")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        b.set_message("reading");
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    let (commands, lines_of, errors): (Vec<Command>, Vec<Vec<u64>>, Vec<String>) = match what {
+        ImportKind::Products => {
+            let rows = read_rows(file, PRODUCT_COLUMNS, &bar)?;
+            let mut cmds = Vec::new();
+            let mut lines = Vec::new();
+            let mut errors = Vec::new();
+            for row in &rows {
+                match product_command(row) {
+                    Ok(c) => {
+                        cmds.push(c);
+                        lines.push(vec![row.line]);
+                    }
+                    Err(e) => errors.push(format!("line {}: {e}", row.line)),
+                }
+            }
+            (cmds, lines, errors)
+        }
+        ImportKind::Receipts => {
+            document_commands(&read_rows(file, RECEIPT_COLUMNS, &bar)?, DocKind::Receipt)
+        }
+        ImportKind::Sales => {
+            document_commands(&read_rows(file, SALE_COLUMNS, &bar)?, DocKind::Sale)
+        }
+    };
+    if !errors.is_empty() {
+        bar.finish_and_clear();
+        return Err(Failure::invalid(format!(
+            "{}: {} bad row(s); nothing was imported\n{}",
+            file.display(),
+            errors.len(),
+            errors.join("\n")
+        )));
+    }
+    if commands.is_empty() {
+        bar.finish_and_clear();
+        return Err(Failure::invalid(format!(
+            "{}: no rows to import",
+            file.display()
+        )));
+    }
+    let rows: usize = lines_of.iter().map(Vec::len).sum();
+    bar.set_message(format!("validating and writing {rows}"));
+    let result = service.execute(&os_user(), Command::Batch(commands));
+    bar.finish_and_clear();
+    match result {
+        Ok(outcome) => {
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({"file": file.display().to_string(), "rows": rows, "outcomes": output::outcome_json(&outcome)})
+                );
+            } else {
+                let docs = match &outcome {
+                    crate::ops::Outcome::Batch(list) => list.len(),
+                    _ => 1,
+                };
+                println!(
+                    "imported {rows} row(s) from {} as {docs} record(s)",
+                    file.display()
+                );
+            }
+            Ok(())
+        }
+        Err(OpsError::Rejected(list)) => {
+            let mut msgs: Vec<(u64, String)> = list
+                .iter()
+                .map(|r| {
+                    let lines = lines_of.get(r.index);
+                    let line = match (lines, r.line) {
+                        (Some(l), Some(i)) => l.get(i).copied().unwrap_or(0),
+                        (Some(l), None) => l.first().copied().unwrap_or(0),
+                        (None, _) => 0,
+                    };
+                    (line, r.message.clone())
+                })
+                .collect();
+            msgs.sort();
+            Err(Failure::invalid(format!(
+                "{}: {} bad row(s); nothing was imported\n{}",
+                file.display(),
+                msgs.len(),
+                msgs.iter()
+                    .map(|(l, m)| format!("line {l}: {m}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

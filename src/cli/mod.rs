@@ -1,0 +1,133 @@
+//! The command-line twin of every operation: clap definitions and dispatch. Exit codes:
+//! 0 done, 1 refused or invalid input, 2 usage, 3 storage failure.
+
+mod admin;
+mod args;
+mod demo;
+mod import;
+mod output;
+mod postings;
+
+pub use args::{Cli, Cmd};
+
+use crate::ops::{OpsError, Service};
+use std::path::{Path, PathBuf};
+
+/// A failure with the exit code it maps to.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: i32,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn invalid(message: impl Into<String>) -> Failure {
+        Failure {
+            code: 1,
+            message: message.into(),
+        }
+    }
+
+    pub fn storage(message: impl Into<String>) -> Failure {
+        Failure {
+            code: 3,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<OpsError> for Failure {
+    fn from(e: OpsError) -> Failure {
+        let message = match &e {
+            OpsError::Rejected(list) => {
+                let mut m = e.to_string();
+                for r in list {
+                    m.push_str(&format!("\n  command {}: {}", r.index + 1, r.message));
+                }
+                m
+            }
+            _ => e.to_string(),
+        };
+        Failure {
+            code: e.exit_code(),
+            message,
+        }
+    }
+}
+
+pub type CliResult = Result<(), Failure>;
+
+/// The database folder: `--db`, else `TALLYMAN_DB`, else the platform data directory.
+pub fn default_db_dir(name: &str) -> PathBuf {
+    if let Some(dir) = std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir).join(name);
+    }
+    match std::env::var_os("HOME").filter(|d| !d.is_empty()) {
+        Some(home) => PathBuf::from(home).join(".local/share").join(name),
+        None => PathBuf::from(".").join(name),
+    }
+}
+
+/// The OS user running this process: the actor recorded on every command.
+pub fn os_user() -> String {
+    ["USER", "LOGNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+pub fn open_service(dir: &Path) -> Result<Service, Failure> {
+    let (service, notes) = Service::open(dir)?;
+    for w in notes.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(service)
+}
+
+/// Runs a parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    let db = cli.db.clone().unwrap_or_else(|| match &cli.command {
+        Some(Cmd::Demo(_)) => default_db_dir("tallyman-demo"),
+        _ => std::env::var_os("TALLYMAN_DB")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| default_db_dir("tallyman")),
+    });
+    match dispatch(&cli, &db) {
+        Ok(()) => 0,
+        Err(f) => {
+            if cli.json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "error": f.message, "exit_code": f.code })
+                );
+            }
+            eprintln!("tallyman: {}", f.message);
+            f.code
+        }
+    }
+}
+
+fn dispatch(cli: &Cli, db: &Path) -> CliResult {
+    let json = cli.json;
+    let Some(command) = &cli.command else {
+        return Err(Failure {
+            code: 2,
+            message:
+                "the terminal screens are not built yet; see `tallyman --help` for the commands"
+                    .to_string(),
+        });
+    };
+    match command {
+        Cmd::Decode { data } => output::decode(data, json),
+        Cmd::Check => admin::check(db, json),
+        Cmd::Rebuild => admin::rebuild(db, json),
+        Cmd::Backup { file } => admin::backup(db, file, json),
+        Cmd::Restore { file, force } => admin::restore(db, file, *force, json),
+        Cmd::Demo(args) => demo::run(db, args, json),
+        Cmd::Import { what, file } => import::run(&open_service(db)?, *what, file, json),
+        other => {
+            let service = open_service(db)?;
+            postings::run(&service, other, json)
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! Master data, postings, lookup and stock commands.
+
+use super::args::{Cmd, ExportCmd, LocationCmd, PartyCmd, PostingArgs, ProductCmd};
+use super::output;
+use super::{os_user, CliResult, Failure};
+use crate::domain::scan::{self, ScanConfig};
+use crate::domain::{Day, DocKind, Money, PartyRole, Period, SerialFormat, Tracking};
+use crate::ops::{Answer, Command, DocRequest, LineRequest, NewParty, NewProduct, Query, Service};
+
+/// Where receipts go when no location is named.
+pub const DEFAULT_RECEIVING: &str = "RECEIVING";
+
+pub fn run(service: &Service, cmd: &Cmd, json: bool) -> CliResult {
+    let actor = os_user();
+    match cmd {
+        Cmd::Product(ProductCmd::Add(a)) => {
+            let cmd = Command::AddProduct(NewProduct {
+                sku: a.sku.clone(),
+                name: a.name.clone(),
+                gtin: a.gtin.clone(),
+                category: a.category.clone(),
+                tracking: Tracking::parse(&a.tracking).map_err(Failure::invalid)?,
+                serial_format: SerialFormat::parse(&a.serial_format).map_err(Failure::invalid)?,
+                warranty: a
+                    .warranty
+                    .as_deref()
+                    .map(Period::parse)
+                    .transpose()
+                    .map_err(Failure::invalid)?,
+                fold_case: !a.keep_case,
+            });
+            output::outcome(&service.execute(&actor, cmd)?, json);
+        }
+        Cmd::Product(ProductCmd::List) => {
+            output::answer(service, service.query(Query::Products)?, json)?
+        }
+        Cmd::Location(LocationCmd::Add { code, name }) => {
+            let cmd = Command::AddLocation {
+                code: code.clone(),
+                name: name.clone(),
+            };
+            output::outcome(&service.execute(&actor, cmd)?, json);
+        }
+        Cmd::Location(LocationCmd::List) => {
+            output::answer(service, service.query(Query::Locations)?, json)?
+        }
+        Cmd::Party(PartyCmd::Add {
+            name,
+            role,
+            bill_to,
+            ship_to,
+        }) => {
+            let cmd = Command::AddParty(NewParty {
+                name: name.clone(),
+                role: PartyRole::parse(role).map_err(Failure::invalid)?,
+                bill_to: bill_to.clone(),
+                ship_to: ship_to.clone(),
+            });
+            output::outcome(&service.execute(&actor, cmd)?, json);
+        }
+        Cmd::Party(PartyCmd::List) => {
+            output::answer(service, service.query(Query::Parties)?, json)?
+        }
+        Cmd::Receive(a) => {
+            let mut req = request(DocKind::Receipt, &a.common, a.cost.as_deref())?;
+            req.party = Some(a.supplier.clone());
+            req.invoice = Some(a.invoice.clone());
+            req.to = Some(
+                a.to.clone()
+                    .unwrap_or_else(|| DEFAULT_RECEIVING.to_string()),
+            );
+            let cmd = if a.to.is_none()
+                && service
+                    .store()
+                    .location(DEFAULT_RECEIVING)
+                    .map_err(ops_storage)?
+                    .is_none()
+            {
+                Command::Batch(vec![
+                    Command::AddLocation {
+                        code: DEFAULT_RECEIVING.to_string(),
+                        name: "Receiving".to_string(),
+                    },
+                    Command::Post(req),
+                ])
+            } else {
+                Command::Post(req)
+            };
+            output::outcome(&service.execute(&actor, cmd)?, json);
+        }
+        Cmd::Sell(a) => {
+            let mut req = request(DocKind::Sale, &a.common, a.price.as_deref())?;
+            req.party = Some(a.customer.clone());
+            req.invoice = Some(a.invoice.clone());
+            req.from = a.from.clone();
+            output::outcome(&service.execute(&actor, Command::Post(req))?, json);
+        }
+        Cmd::Return(a) => {
+            let mut req = request(DocKind::Return, &a.common, None)?;
+            req.party = Some(a.customer.clone());
+            req.to = Some(a.to.clone());
+            output::outcome(&service.execute(&actor, Command::Post(req))?, json);
+        }
+        Cmd::Transfer(a) => {
+            let mut req = request(DocKind::Transfer, &a.common, None)?;
+            req.from = Some(a.from.clone());
+            req.to = Some(a.to.clone());
+            output::outcome(&service.execute(&actor, Command::Post(req))?, json);
+        }
+        Cmd::WriteOff(a) => {
+            let mut req = request(DocKind::WriteOff, &a.common, None)?;
+            req.from = a.from.clone();
+            output::outcome(&service.execute(&actor, Command::Post(req))?, json);
+        }
+        Cmd::Lookup { serial } => {
+            let key = scan_key(serial)?;
+            let Answer::Units(units) = service.query(Query::Lookup {
+                serial: key.clone(),
+            })?
+            else {
+                return Err(Failure::storage("unexpected answer to a lookup"));
+            };
+            if units.is_empty() {
+                return Err(Failure::invalid(format!(
+                    "SN \"{key}\" is unknown: never received, sold or counted here"
+                )));
+            }
+            output::units(&units, json);
+        }
+        Cmd::Stock(f) => {
+            let q = Query::Stock {
+                location: f.location.clone(),
+                sku: f.product.clone(),
+            };
+            output::answer(service, service.query(q)?, json)?;
+        }
+        Cmd::Export(ExportCmd::Stock { csv: _, filter }) => {
+            let lines = service.stock(filter.location.as_deref(), filter.product.as_deref())?;
+            output::stock_csv(&lines)?;
+        }
+        _ => return Err(Failure::invalid("this command is handled elsewhere")),
+    }
+    Ok(())
+}
+
+fn ops_storage(e: crate::store::StoreError) -> Failure {
+    Failure::storage(e.to_string())
+}
+
+/// The serial a typed or scanned argument stands for: GS1 (21), an IMEI, or the text itself.
+pub fn scan_key(raw: &str) -> Result<String, Failure> {
+    let unescaped = raw.replace("\\x1d", "\u{1d}").replace("\\x1D", "\u{1d}");
+    let decoded = scan::decode(&unescaped, &ScanConfig::default())
+        .map_err(|e| Failure::invalid(e.to_string()))?;
+    decoded.key().map(str::to_string).ok_or_else(|| {
+        Failure::invalid(format!(
+            "scan \"{raw}\" carries no serial (no (21) and no IMEI)"
+        ))
+    })
+}
+
+fn request(kind: DocKind, a: &PostingArgs, amount: Option<&str>) -> Result<DocRequest, Failure> {
+    let amount = amount
+        .map(Money::parse)
+        .transpose()
+        .map_err(Failure::invalid)?;
+    let date = a
+        .date
+        .as_deref()
+        .map(Day::parse)
+        .transpose()
+        .map_err(Failure::invalid)?;
+    let lines = if a.serials.is_empty() {
+        let Some(qty) = a.qty else {
+            return Err(Failure::invalid(format!(
+                "a {} needs serials or --qty N",
+                kind.as_str()
+            )));
+        };
+        vec![LineRequest {
+            sku: a.product.clone(),
+            serial: None,
+            qty,
+            amount,
+        }]
+    } else {
+        a.serials
+            .iter()
+            .map(|s| {
+                Ok(LineRequest {
+                    sku: a.product.clone(),
+                    serial: Some(scan_key(s)?),
+                    qty: 1,
+                    amount,
+                })
+            })
+            .collect::<Result<Vec<_>, Failure>>()?
+    };
+    Ok(DocRequest {
+        kind,
+        date,
+        party: None,
+        invoice: None,
+        from: None,
+        to: None,
+        reason: a.reason.clone(),
+        declared_qty: if a.serials.is_empty() { None } else { a.qty },
+        lines,
+    })
+}

@@ -1,0 +1,22 @@
+//! Pure rules and types of the warehouse: no I/O, no clock, no terminal, no storage.
+
+pub mod catalog;
+pub mod day;
+pub mod document;
+pub mod event;
+pub mod money;
+pub mod rules;
+pub mod scan;
+pub mod serial;
+pub mod unit;
+
+pub use catalog::{
+    Flow, Location, Mode, Party, PartyId, PartyRole, Period, Product, ProductId, SerialFormat,
+    Tracking,
+};
+pub use day::Day;
+pub use document::{DocKind, DocLine, DocNo, Document, Warning};
+pub use event::{Event, HistoryEntry, HistoryKind};
+pub use money::Money;
+pub use serial::SerialKey;
+pub use unit::{Unit, UnitState};

@@ -1,0 +1,9 @@
+//! tallyman: serial-number inventory for warehouses: counting, mismatch repair, warranty lookup.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod codec;
+pub mod domain;
+pub mod journal;
+pub mod ops;
+pub mod store;

@@ -1,0 +1,660 @@
+//! Validation of commands against the state, through an overlay of what earlier commands of
+//! the same batch would change. A draft turns accepted commands into events; nothing is
+//! written until the service commits them.
+
+use super::types::{Command, DocRequest, LineRequest, NewParty, NewProduct, Outcome, Rejection};
+use crate::domain::catalog::Flow;
+use crate::domain::rules::{self, Names};
+use crate::domain::{
+    Day, DocKind, DocLine, DocNo, Document, Event, Location, Party, PartyId, Product, ProductId,
+    SerialKey, Unit, Warning,
+};
+use crate::store::{Store, StoreError};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Why a single command was refused (storage failures are separate).
+pub enum DraftError {
+    Refused(String),
+    /// Some lines of a document were refused: (line index, why).
+    Lines(Vec<(usize, String)>),
+    Store(StoreError),
+}
+
+impl From<StoreError> for DraftError {
+    fn from(e: StoreError) -> Self {
+        DraftError::Store(e)
+    }
+}
+
+type DResult<T> = Result<T, DraftError>;
+
+fn refuse<T>(message: impl Into<String>) -> DResult<T> {
+    Err(DraftError::Refused(message.into()))
+}
+
+pub struct Draft<'s> {
+    store: &'s Store,
+    today: Day,
+    units: HashMap<(ProductId, SerialKey), Unit>,
+    serials: HashMap<SerialKey, HashSet<ProductId>>,
+    products: HashMap<String, Product>,
+    product_ids: HashMap<ProductId, Product>,
+    parties: HashMap<String, Party>,
+    party_names: HashMap<PartyId, String>,
+    locations: HashSet<String>,
+    qty: HashMap<(String, ProductId), i64>,
+    next_product: u32,
+    next_party: u32,
+    counters: BTreeMap<String, u64>,
+    pub events: Vec<Event>,
+}
+
+impl<'s> Draft<'s> {
+    pub fn new(store: &'s Store, today: Day) -> Result<Draft<'s>, StoreError> {
+        let meta = store.meta()?;
+        Ok(Draft {
+            store,
+            today,
+            units: HashMap::new(),
+            serials: HashMap::new(),
+            products: HashMap::new(),
+            product_ids: HashMap::new(),
+            parties: HashMap::new(),
+            party_names: HashMap::new(),
+            locations: HashSet::new(),
+            qty: HashMap::new(),
+            next_product: meta.next_product.max(1),
+            next_party: meta.next_party.max(1),
+            counters: meta.doc_counters,
+            events: Vec::new(),
+        })
+    }
+
+    /// Validates a command (a batch command by command); on success its events are queued.
+    pub fn command(&mut self, cmd: Command) -> Result<Outcome, super::OpsError> {
+        match cmd {
+            Command::Batch(cmds) => {
+                let mut outcomes = Vec::with_capacity(cmds.len());
+                let mut rejections = Vec::new();
+                for (index, cmd) in cmds.into_iter().enumerate() {
+                    match self.single(cmd) {
+                        Ok(o) => outcomes.push(o),
+                        Err(DraftError::Refused(message)) => rejections.push(Rejection {
+                            index,
+                            line: None,
+                            message,
+                        }),
+                        Err(DraftError::Lines(lines)) => {
+                            rejections.extend(lines.into_iter().map(|(line, message)| Rejection {
+                                index,
+                                line: Some(line),
+                                message,
+                            }))
+                        }
+                        Err(DraftError::Store(e)) => return Err(e.into()),
+                    }
+                }
+                if rejections.is_empty() {
+                    Ok(Outcome::Batch(outcomes))
+                } else {
+                    Err(super::OpsError::Rejected(rejections))
+                }
+            }
+            cmd => self.single(cmd).map_err(|e| match e {
+                DraftError::Refused(m) => super::OpsError::Refused(m),
+                DraftError::Lines(lines) => super::OpsError::Refused(
+                    lines
+                        .into_iter()
+                        .map(|(_, m)| m)
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                ),
+                DraftError::Store(e) => e.into(),
+            }),
+        }
+    }
+
+    fn single(&mut self, cmd: Command) -> DResult<Outcome> {
+        match cmd {
+            Command::AddProduct(p) => self.add_product(p),
+            Command::AddLocation { code, name } => self.add_location(&code, &name),
+            Command::AddParty(p) => self.add_party(p),
+            Command::Post(doc) => self.post(doc),
+            Command::Batch(_) => refuse("a batch cannot contain another batch"),
+        }
+    }
+
+    // ---- reads through the overlay ----
+
+    fn product_by_sku(&mut self, sku: &str) -> DResult<Product> {
+        let sku = sku.trim();
+        if let Some(p) = self.products.get(sku) {
+            return Ok(p.clone());
+        }
+        match self.store.product_by_sku(sku)? {
+            Some(p) => {
+                self.products.insert(sku.to_string(), p.clone());
+                Ok(p)
+            }
+            None => refuse(format!(
+                "expected a known product SKU, found \"{sku}\" (add it with `tallyman product add`)"
+            )),
+        }
+    }
+
+    fn product_by_id(&mut self, id: ProductId) -> DResult<Option<Product>> {
+        if let Some(p) = self.product_ids.get(&id) {
+            return Ok(Some(p.clone()));
+        }
+        let p = self.store.product(id)?;
+        if let Some(p) = &p {
+            self.product_ids.insert(id, p.clone());
+        }
+        Ok(p)
+    }
+
+    fn party(&mut self, name: &str) -> DResult<Option<Party>> {
+        let key = Party::name_key(name);
+        if let Some(p) = self.parties.get(&key) {
+            return Ok(Some(p.clone()));
+        }
+        let p = self.store.party_by_name(name)?;
+        if let Some(p) = &p {
+            self.parties.insert(key, p.clone());
+        }
+        Ok(p)
+    }
+
+    fn location_exists(&mut self, code: &str) -> DResult<bool> {
+        if self.locations.contains(code) {
+            return Ok(true);
+        }
+        let found = self.store.location(code)?.is_some();
+        if found {
+            self.locations.insert(code.to_string());
+        }
+        Ok(found)
+    }
+
+    fn unit(&mut self, product: ProductId, serial: &SerialKey) -> DResult<Option<Unit>> {
+        let key = (product, serial.clone());
+        if let Some(u) = self.units.get(&key) {
+            return Ok(Some(u.clone()));
+        }
+        Ok(self.store.unit(product, serial)?)
+    }
+
+    /// Units with this serial under other products (for globally unique serials such as IMEIs).
+    fn units_elsewhere(&mut self, product: ProductId, serial: &SerialKey) -> DResult<Vec<Unit>> {
+        let mut ids: HashSet<ProductId> = self
+            .store
+            .units_with_serial(serial)?
+            .into_iter()
+            .map(|u| u.product)
+            .collect();
+        if let Some(extra) = self.serials.get(serial) {
+            ids.extend(extra.iter().copied());
+        }
+        let mut out = Vec::new();
+        for id in ids.into_iter().filter(|id| *id != product) {
+            if let Some(u) = self.unit(id, serial)? {
+                out.push(u);
+            }
+        }
+        Ok(out)
+    }
+
+    fn qty(&mut self, location: &str, product: ProductId) -> DResult<i64> {
+        let key = (location.to_string(), product);
+        if let Some(q) = self.qty.get(&key) {
+            return Ok(*q);
+        }
+        Ok(self.store.qty(location, product)?)
+    }
+
+    fn location_code(&mut self, raw: &str, role: &str) -> DResult<String> {
+        let code = Location::normalize_code(raw).map_err(DraftError::Refused)?;
+        if !self.location_exists(&code)? {
+            return refuse(format!(
+                "{role} location \"{code}\" does not exist (add it with `tallyman location add {code}`)"
+            ));
+        }
+        Ok(code)
+    }
+
+    // ---- master data ----
+
+    fn add_product(&mut self, p: NewProduct) -> DResult<Outcome> {
+        let sku = p.sku.trim().to_string();
+        if sku.is_empty()
+            || sku.len() > 40
+            || sku.chars().any(|c| c.is_control() || c.is_whitespace())
+        {
+            return refuse(format!(
+                "expected a SKU of 1-40 characters without blanks, found \"{}\"",
+                p.sku
+            ));
+        }
+        if p.name.trim().is_empty() {
+            return refuse(format!("product \"{sku}\" needs a name"));
+        }
+        if self.products.contains_key(&sku) || self.store.product_by_sku(&sku)?.is_some() {
+            return refuse(format!("product \"{sku}\" exists already"));
+        }
+        let gtin = match p.gtin.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+            None => None,
+            Some(g) => {
+                let digits_ok =
+                    g.bytes().all(|b| b.is_ascii_digit()) && matches!(g.len(), 8 | 12 | 13 | 14);
+                if !digits_ok || !crate::domain::scan::gtin_check_digit_ok(g) {
+                    return refuse(format!(
+                        "expected a GTIN of 8, 12, 13 or 14 digits with a valid check digit, found \"{g}\""
+                    ));
+                }
+                Some(format!("{g:0>14}"))
+            }
+        };
+        let product = Product {
+            id: ProductId(self.next_product),
+            sku: sku.clone(),
+            name: p.name.trim().to_string(),
+            gtin,
+            category: p.category.trim().to_string(),
+            tracking: p.tracking,
+            serial_format: p.serial_format,
+            warranty: p.warranty,
+            fold_case: p.fold_case,
+        };
+        self.next_product += 1;
+        self.products.insert(sku, product.clone());
+        self.product_ids.insert(product.id, product.clone());
+        self.events.push(Event::ProductAdded(product.clone()));
+        Ok(Outcome::ProductAdded(product))
+    }
+
+    fn add_location(&mut self, raw: &str, name: &str) -> DResult<Outcome> {
+        let code = Location::normalize_code(raw).map_err(DraftError::Refused)?;
+        if self.location_exists(&code)? {
+            return refuse(format!("location \"{code}\" exists already"));
+        }
+        let mut created = Vec::new();
+        for ancestor in Location::ancestors(&code) {
+            if !self.location_exists(&ancestor)? {
+                self.push_location(&ancestor, "");
+                created.push(ancestor);
+            }
+        }
+        self.push_location(&code, name.trim());
+        created.push(code);
+        Ok(Outcome::LocationAdded(created))
+    }
+
+    fn push_location(&mut self, code: &str, name: &str) {
+        self.locations.insert(code.to_string());
+        self.events.push(Event::LocationAdded(Location {
+            code: code.to_string(),
+            name: name.to_string(),
+        }));
+    }
+
+    fn add_party(&mut self, p: NewParty) -> DResult<Outcome> {
+        let name = p.name.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.is_empty() {
+            return refuse("expected a party name, found an empty one");
+        }
+        if self.party(&name)?.is_some() {
+            return refuse(format!("party \"{name}\" exists already"));
+        }
+        let party = Party {
+            id: PartyId(self.next_party),
+            name,
+            role: p.role,
+            bill_to: p.bill_to.trim().to_string(),
+            ship_to: p.ship_to.trim().to_string(),
+        };
+        self.next_party += 1;
+        self.parties
+            .insert(Party::name_key(&party.name), party.clone());
+        self.party_names.insert(party.id, party.name.clone());
+        self.events.push(Event::PartyAdded(party.clone()));
+        Ok(Outcome::PartyAdded(party))
+    }
+
+    // ---- documents ----
+
+    fn post(&mut self, req: DocRequest) -> DResult<Outcome> {
+        if req.lines.is_empty() {
+            return refuse(format!(
+                "a {} needs at least one serial or quantity",
+                req.kind.as_str()
+            ));
+        }
+        let date = req.date.unwrap_or(self.today);
+        let party = self.doc_party(&req)?;
+        let (from, to) = self.doc_locations(&req)?;
+        let reason = req
+            .reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
+        if req.kind == DocKind::WriteOff && reason.is_none() {
+            return refuse("a write-off needs a reason");
+        }
+        let invoice = req
+            .invoice
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
+        if req.kind == DocKind::Receipt || req.kind == DocKind::Sale {
+            if invoice.is_none() {
+                return refuse(format!("a {} needs an invoice number", req.kind.as_str()));
+            }
+        }
+        let mut doc = Document {
+            number: DocNo(String::new()),
+            kind: req.kind,
+            date,
+            party: party.as_ref().map(|p| p.id),
+            invoice,
+            from,
+            to,
+            reason: reason.map(str::to_string),
+            lines: Vec::with_capacity(req.lines.len()),
+        };
+        self.check_declared_qty(&req, reason)?;
+        let mut seen: HashSet<(ProductId, SerialKey)> = HashSet::new();
+        let mut problems: Vec<(usize, String)> = Vec::new();
+        let mut warnings: Vec<Warning> = Vec::new();
+        for (index, line) in req.lines.iter().enumerate() {
+            match self.doc_line(&doc, line, reason, &mut seen) {
+                Ok(l) => {
+                    if let Some(w) = &l.warning {
+                        warnings.push(w.clone());
+                    }
+                    doc.lines.push(l);
+                }
+                Err(DraftError::Refused(m)) => problems.push((index, m)),
+                Err(e) => return Err(e),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(DraftError::Lines(problems));
+        }
+        let series = format!("{}-{}", req.kind.prefix(), date.year());
+        let n = self.counters.entry(series).or_insert(0);
+        *n += 1;
+        doc.number = req.kind.number(date.year(), *n);
+        for line in &doc.lines {
+            self.apply_line_to_overlay(&doc, line)?;
+        }
+        let outcome = Outcome::Posted {
+            document: doc.number.clone(),
+            kind: doc.kind,
+            lines: doc.lines.len(),
+            warnings,
+        };
+        self.events.push(Event::DocumentPosted(doc));
+        Ok(outcome)
+    }
+
+    fn doc_party(&mut self, req: &DocRequest) -> DResult<Option<Party>> {
+        let role = match req.kind {
+            DocKind::Receipt => "supplier",
+            DocKind::Sale | DocKind::Return => "customer",
+            DocKind::Transfer | DocKind::WriteOff => return Ok(None),
+        };
+        let Some(name) = req
+            .party
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        else {
+            return refuse(format!("a {} needs a {role}", req.kind.as_str()));
+        };
+        let Some(party) = self.party(name)? else {
+            return refuse(format!(
+                "expected a known {role}, found \"{name}\" (add it with `tallyman party add`)"
+            ));
+        };
+        let fits = if role == "supplier" {
+            party.role.is_supplier()
+        } else {
+            party.role.is_customer()
+        };
+        if !fits {
+            return refuse(format!(
+                "\"{}\" is a {}, not a {role}",
+                party.name,
+                party.role.as_str()
+            ));
+        }
+        self.party_names.insert(party.id, party.name.clone());
+        Ok(Some(party))
+    }
+
+    fn doc_locations(&mut self, req: &DocRequest) -> DResult<(Option<String>, Option<String>)> {
+        let from = match req.from.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(f) => Some(self.location_code(f, "source")?),
+            None => None,
+        };
+        let to = match req.to.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(t) => Some(self.location_code(t, "target")?),
+            None => None,
+        };
+        let needs_to = matches!(
+            req.kind,
+            DocKind::Receipt | DocKind::Return | DocKind::Transfer
+        );
+        if needs_to && to.is_none() {
+            return refuse(format!("a {} needs a target location", req.kind.as_str()));
+        }
+        if req.kind == DocKind::Transfer && from.is_none() {
+            return refuse("a transfer needs a source location");
+        }
+        if req.kind == DocKind::Transfer && from == to {
+            return refuse(format!(
+                "a transfer needs two different locations, found \"{}\" twice",
+                to.unwrap_or_default()
+            ));
+        }
+        Ok((from, to))
+    }
+
+    /// Strict receipts: the declared quantity must equal the number of serials, per product.
+    fn check_declared_qty(&mut self, req: &DocRequest, reason: Option<&str>) -> DResult<()> {
+        let Some(declared) = req.declared_qty else {
+            return Ok(());
+        };
+        let serials = req.lines.iter().filter(|l| l.serial.is_some()).count();
+        if serials == 0 || serials as u32 == declared {
+            return Ok(());
+        }
+        let sku = req.lines.first().map(|l| l.sku.clone()).unwrap_or_default();
+        let product = self.product_by_sku(&sku)?;
+        let problem = format!("quantity is {declared} but {serials} serials were scanned");
+        rules::judge(product.tracking.receipt, Some(problem), reason)
+            .map(|_| ())
+            .map_err(DraftError::Refused)
+    }
+
+    fn doc_line(
+        &mut self,
+        doc: &Document,
+        line: &LineRequest,
+        reason: Option<&str>,
+        seen: &mut HashSet<(ProductId, SerialKey)>,
+    ) -> DResult<DocLine> {
+        let product = self.product_by_sku(&line.sku)?;
+        if let Some(amount) = line.amount {
+            if amount.0 < 0 {
+                return refuse(format!(
+                    "expected an amount of 0 or more, found \"{amount}\""
+                ));
+            }
+        }
+        let amount = match doc.kind {
+            DocKind::Receipt | DocKind::Sale => line.amount,
+            _ => None,
+        };
+        if !product.tracking.serialised() {
+            return self.qty_line(doc, &product, line, amount);
+        }
+        let Some(raw) = line.serial.as_deref() else {
+            return refuse(format!(
+                "product \"{}\" is tracked by serial: expected serials, found a quantity",
+                product.sku
+            ));
+        };
+        let serial = product.serial_key(raw).map_err(DraftError::Refused)?;
+        if !seen.insert((product.id, serial.clone())) {
+            return refuse(format!(
+                "SN \"{serial}\" appears twice in this {}",
+                doc.kind.as_str()
+            ));
+        }
+        let unit = self.unit(product.id, &serial)?;
+        let names = DraftNames(&self.party_names, self.store);
+        let (flow, problem) = match doc.kind {
+            DocKind::Receipt => {
+                let mut problem = rules::receipt_problem(&serial, unit.as_ref(), &names);
+                if problem.is_none() && product.globally_unique_serials() {
+                    for other in self.units_elsewhere(product.id, &serial)? {
+                        let names = DraftNames(&self.party_names, self.store);
+                        if let Some(p) = rules::receipt_problem(&serial, Some(&other), &names) {
+                            let sku = self
+                                .product_by_id(other.product)?
+                                .map(|p| p.sku)
+                                .unwrap_or_default();
+                            problem = Some(format!(
+                                "{p} (as product {sku}; IMEIs are unique across products)"
+                            ));
+                            break;
+                        }
+                    }
+                }
+                (Flow::Receipt, problem)
+            }
+            DocKind::Sale => (
+                Flow::Sale,
+                rules::sale_problem(&serial, unit.as_ref(), doc.from.as_deref(), &names),
+            ),
+            DocKind::Return => {
+                let customer = doc.party.unwrap_or(PartyId(0));
+                (
+                    Flow::Return,
+                    rules::return_problem(&serial, unit.as_ref(), customer, &names),
+                )
+            }
+            DocKind::Transfer => (
+                Flow::Transfer,
+                rules::transfer_problem(&serial, unit.as_ref(), doc.from.as_deref(), &names),
+            ),
+            DocKind::WriteOff => (
+                Flow::Transfer,
+                rules::write_off_problem(&serial, unit.as_ref(), doc.from.as_deref(), &names),
+            ),
+        };
+        let mode = product.tracking.for_flow(flow);
+        let warning = rules::judge(mode, problem, reason).map_err(DraftError::Refused)?;
+        Ok(DocLine {
+            product: product.id,
+            serial: Some(serial),
+            qty: 1,
+            amount,
+            warning,
+        })
+    }
+
+    fn qty_line(
+        &mut self,
+        doc: &Document,
+        product: &Product,
+        line: &LineRequest,
+        amount: Option<crate::domain::Money>,
+    ) -> DResult<DocLine> {
+        if line.serial.is_some() {
+            return refuse(format!(
+                "product \"{}\" is not tracked by serial: expected a quantity, found a serial",
+                product.sku
+            ));
+        }
+        if line.qty == 0 {
+            return refuse(format!(
+                "expected a quantity of 1 or more for \"{}\", found 0",
+                product.sku
+            ));
+        }
+        if matches!(
+            doc.kind,
+            DocKind::Sale | DocKind::WriteOff | DocKind::Transfer
+        ) {
+            let Some(from) = doc.from.clone() else {
+                return refuse(format!(
+                    "a {} of \"{}\" (counted by quantity) needs a source location",
+                    doc.kind.as_str(),
+                    product.sku
+                ));
+            };
+            let have = self.qty(&from, product.id)?;
+            if have < i64::from(line.qty) {
+                return refuse(format!(
+                    "expected at least {} of \"{}\" at {from}, found {have}",
+                    line.qty, product.sku
+                ));
+            }
+        }
+        Ok(DocLine {
+            product: product.id,
+            serial: None,
+            qty: line.qty,
+            amount,
+            warning: None,
+        })
+    }
+
+    fn apply_line_to_overlay(&mut self, doc: &Document, line: &DocLine) -> DResult<()> {
+        match &line.serial {
+            Some(serial) => {
+                let before = self.unit(line.product, serial)?;
+                let key = (line.product, serial.clone());
+                let after = Unit::after_line(before, doc, line, serial);
+                self.serials
+                    .entry(serial.clone())
+                    .or_default()
+                    .insert(line.product);
+                self.units.insert(key, after);
+            }
+            None => {
+                let q = i64::from(line.qty);
+                let (minus, plus) = match doc.kind {
+                    DocKind::Receipt | DocKind::Return => (None, doc.to.clone()),
+                    DocKind::Sale | DocKind::WriteOff => (doc.from.clone(), None),
+                    DocKind::Transfer => (doc.from.clone(), doc.to.clone()),
+                };
+                for (loc, delta) in [(minus, -q), (plus, q)] {
+                    if let Some(loc) = loc {
+                        let now = self.qty(&loc, line.product)?;
+                        self.qty.insert((loc, line.product), now + delta);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Party names for refusal messages: the draft's new parties first, then the store.
+struct DraftNames<'a>(&'a HashMap<PartyId, String>, &'a Store);
+
+impl Names for DraftNames<'_> {
+    fn party_name(&self, id: PartyId) -> String {
+        if let Some(n) = self.0.get(&id) {
+            return n.clone();
+        }
+        match self.1.party(id) {
+            Ok(Some(p)) => p.name,
+            _ => format!("party #{}", id.0),
+        }
+    }
+}

@@ -1,0 +1,285 @@
+//! The service: commands and queries in, outcomes and answers out. A command is validated
+//! against the state under the one writer lock, appended to the journal (durable), then
+//! applied to the store; only then is it acknowledged.
+
+mod draft;
+pub mod maintenance;
+mod types;
+
+pub use types::*;
+
+use crate::domain::{Day, Party, PartyId, SerialKey};
+use crate::journal::{self, Journal};
+use crate::store::Store;
+use draft::Draft;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+pub const JOURNAL_FILE: &str = "journal.tlj";
+pub const STATE_DIR: &str = "state";
+
+/// The source of time: milliseconds since the epoch and today's date.
+pub trait Clock: Send + Sync {
+    fn now_ms(&self) -> i64;
+    fn today(&self) -> Day;
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_ms(&self) -> i64 {
+        chrono::Utc::now().timestamp_millis()
+    }
+
+    fn today(&self) -> Day {
+        Day::from_date(chrono::Local::now().date_naive())
+    }
+}
+
+pub(crate) struct Writer {
+    pub(crate) journal: Journal,
+    /// Set when an entry was journaled but could not be applied: the store lags the journal
+    /// until the next open replays it.
+    poisoned: Option<String>,
+}
+
+pub struct Service {
+    dir: PathBuf,
+    store: Store,
+    pub(crate) writer: Mutex<Writer>,
+    clock: Box<dyn Clock>,
+}
+
+/// What opening found and did.
+#[derive(Debug, Default)]
+pub struct OpenNotes {
+    pub replayed: usize,
+    pub warnings: Vec<String>,
+}
+
+impl Service {
+    pub fn open(dir: &Path) -> Result<(Service, OpenNotes), OpsError> {
+        Service::open_with_clock(dir, Box::new(SystemClock))
+    }
+
+    pub fn open_with_clock(
+        dir: &Path,
+        clock: Box<dyn Clock>,
+    ) -> Result<(Service, OpenNotes), OpsError> {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            OpsError::Storage(format!(
+                "cannot create the database folder {}: {e}",
+                dir.display()
+            ))
+        })?;
+        let store = Store::open(&dir.join(STATE_DIR))?;
+        let meta = store.meta()?;
+        let journal_path = dir.join(JOURNAL_FILE);
+        if meta.applied_seq > 0 {
+            let found = journal::hash_at(&journal_path, meta.applied_start, meta.applied_end)?;
+            if found != Some(meta.applied_hash) {
+                return Err(OpsError::Storage(format!(
+                    "the journal {} does not hold entry {} that the store was built from; run `tallyman check`, then `tallyman rebuild` or `tallyman restore BACKUP`",
+                    journal_path.display(),
+                    meta.applied_seq
+                )));
+            }
+        }
+        let (journal, report) = Journal::open(
+            &journal_path,
+            meta.applied_end,
+            meta.applied_seq,
+            meta.applied_hash,
+        )?;
+        let mut notes = OpenNotes::default();
+        if let Some(w) = report.torn_tail {
+            notes.warnings.push(w);
+        }
+        for located in &report.entries {
+            store.apply(located)?;
+        }
+        notes.replayed = report.entries.len();
+        Ok((
+            Service {
+                dir: dir.to_path_buf(),
+                store,
+                writer: Mutex::new(Writer {
+                    journal,
+                    poisoned: None,
+                }),
+                clock,
+            },
+            notes,
+        ))
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn today(&self) -> Day {
+        self.clock.today()
+    }
+
+    /// Validates, journals (durably) and applies one command.
+    pub fn execute(&self, actor: &str, cmd: Command) -> Result<Outcome, OpsError> {
+        let mut writer = self.writer.lock().map_err(|_| {
+            OpsError::Storage("the writer lock is poisoned; restart tallyman".to_string())
+        })?;
+        if let Some(why) = &writer.poisoned {
+            return Err(OpsError::Storage(why.clone()));
+        }
+        let mut draft = Draft::new(&self.store, self.clock.today())?;
+        let outcome = draft.command(cmd)?;
+        if draft.events.is_empty() {
+            return Ok(outcome);
+        }
+        let located = writer.journal.append(
+            self.clock.now_ms(),
+            actor,
+            std::mem::take(&mut draft.events),
+        )?;
+        if let Err(e) = self.store.apply(&located) {
+            let why = format!(
+                "entry {} is safe in the journal but the store could not apply it ({e}); restart tallyman to replay it",
+                located.entry.seq
+            );
+            writer.poisoned = Some(why.clone());
+            return Err(OpsError::Storage(why));
+        }
+        Ok(outcome)
+    }
+
+    pub fn query(&self, q: Query) -> Result<Answer, OpsError> {
+        let s = &self.store;
+        Ok(match q {
+            Query::Products => Answer::Products(s.products()?),
+            Query::Locations => Answer::Locations(s.locations()?),
+            Query::Parties => Answer::Parties(s.parties()?),
+            Query::Lookup { serial } => Answer::Units(self.lookup(&serial)?),
+            Query::Stock { location, sku } => {
+                Answer::Stock(self.stock(location.as_deref(), sku.as_deref())?)
+            }
+            Query::Document { number } => Answer::Document(s.document(number.trim())?),
+        })
+    }
+
+    fn party_name(&self, id: PartyId) -> Result<Option<String>, OpsError> {
+        Ok(self.store.party(id)?.map(|p: Party| p.name))
+    }
+
+    /// Every unit with this serial: tried as typed, then upper-cased (products fold case).
+    pub fn lookup(&self, raw: &str) -> Result<Vec<UnitView>, OpsError> {
+        let mut units = Vec::new();
+        for fold in [false, true] {
+            let Ok(key) = SerialKey::normalize(raw, fold) else {
+                continue;
+            };
+            for u in self.store.units_with_serial(&key)? {
+                if !units
+                    .iter()
+                    .any(|x: &crate::domain::Unit| x.product == u.product && x.serial == u.serial)
+                {
+                    units.push(u);
+                }
+            }
+        }
+        let mut views = Vec::with_capacity(units.len());
+        for unit in units {
+            let Some(product) = self.store.product(unit.product)? else {
+                continue;
+            };
+            let supplier = match unit.supplier {
+                Some(id) => self.party_name(id)?,
+                None => None,
+            };
+            let customer = match &unit.state {
+                crate::domain::UnitState::Sold { customer, .. } => self.party_name(*customer)?,
+                _ => None,
+            };
+            let mut timeline = Vec::new();
+            for entry in self.store.history(unit.product, &unit.serial)? {
+                let party_name = match entry.party {
+                    Some(id) => self.party_name(id)?,
+                    None => None,
+                };
+                timeline.push(TimelineLine { entry, party_name });
+            }
+            views.push(UnitView {
+                unit,
+                product,
+                supplier,
+                customer,
+                timeline,
+            });
+        }
+        Ok(views)
+    }
+
+    /// Balances: serialised units one per line, unserialised products as quantities.
+    pub fn stock(
+        &self,
+        location: Option<&str>,
+        sku: Option<&str>,
+    ) -> Result<Vec<StockLine>, OpsError> {
+        let scope = match location {
+            Some(l) => Some(crate::domain::Location::normalize_code(l).map_err(OpsError::Refused)?),
+            None => None,
+        };
+        let only = match sku {
+            Some(sku) => Some(
+                self.store
+                    .product_by_sku(sku.trim())?
+                    .ok_or_else(|| {
+                        OpsError::Refused(format!("expected a known product SKU, found \"{sku}\""))
+                    })?
+                    .id,
+            ),
+            None => None,
+        };
+        let products: std::collections::HashMap<_, _> = self
+            .store
+            .products()?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+        let mut lines = Vec::new();
+        for row in self.store.stock(scope.as_deref())? {
+            if only.is_some_and(|id| id != row.product) {
+                continue;
+            }
+            let (sku, name) = products
+                .get(&row.product)
+                .map(|p| (p.sku.clone(), p.name.clone()))
+                .unwrap_or_default();
+            lines.push(StockLine {
+                location: row.location,
+                sku,
+                name,
+                serial: Some(row.serial.to_string()),
+                qty: 1,
+            });
+        }
+        for row in self.store.quantities(scope.as_deref())? {
+            if only.is_some_and(|id| id != row.product) {
+                continue;
+            }
+            let (sku, name) = products
+                .get(&row.product)
+                .map(|p| (p.sku.clone(), p.name.clone()))
+                .unwrap_or_default();
+            lines.push(StockLine {
+                location: row.location,
+                sku,
+                name,
+                serial: None,
+                qty: row.qty,
+            });
+        }
+        Ok(lines)
+    }
+}

@@ -1,0 +1,170 @@
+//! The service's vocabulary: commands and queries in, outcomes and answers out.
+
+use crate::domain::Day;
+use crate::domain::{
+    DocKind, DocNo, HistoryEntry, Location, Money, Party, PartyRole, Period, Product, SerialFormat,
+    Tracking, Unit, Warning,
+};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewProduct {
+    pub sku: String,
+    pub name: String,
+    pub gtin: Option<String>,
+    pub category: String,
+    pub tracking: Tracking,
+    pub serial_format: SerialFormat,
+    pub warranty: Option<Period>,
+    pub fold_case: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewParty {
+    pub name: String,
+    pub role: PartyRole,
+    pub bill_to: String,
+    pub ship_to: String,
+}
+
+/// One line of a document request: a serial of a product, or a quantity of an unserialised one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineRequest {
+    pub sku: String,
+    pub serial: Option<String>,
+    pub qty: u32,
+    pub amount: Option<Money>,
+}
+
+/// A document to post: receipt, sale, return, transfer or write-off.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocRequest {
+    pub kind: DocKind,
+    /// Defaults to the service's today.
+    pub date: Option<Day>,
+    /// Supplier (receipt) or customer (sale, return) by name.
+    pub party: Option<String>,
+    pub invoice: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// The reason of a write-off or return, and the reason that accepts soft-mode warnings.
+    pub reason: Option<String>,
+    /// Quantity the clerk declared per product for a receipt (strict: must equal the serials).
+    pub declared_qty: Option<u32>,
+    pub lines: Vec<LineRequest>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    AddProduct(NewProduct),
+    AddLocation {
+        code: String,
+        name: String,
+    },
+    AddParty(NewParty),
+    Post(DocRequest),
+    /// All or nothing: every command is validated against the state the ones before it leave.
+    Batch(Vec<Command>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    ProductAdded(Product),
+    /// The location and any ancestors created with it, outermost first.
+    LocationAdded(Vec<String>),
+    PartyAdded(Party),
+    Posted {
+        document: DocNo,
+        kind: DocKind,
+        lines: usize,
+        warnings: Vec<Warning>,
+    },
+    Batch(Vec<Outcome>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Query {
+    Products,
+    Locations,
+    Parties,
+    /// Every unit with this serial (normally one), with its product and timeline.
+    Lookup {
+        serial: String,
+    },
+    Stock {
+        location: Option<String>,
+        sku: Option<String>,
+    },
+    Document {
+        number: String,
+    },
+}
+
+/// One line of a serial's timeline, with the party's name resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineLine {
+    pub entry: HistoryEntry,
+    pub party_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitView {
+    pub unit: Unit,
+    pub product: Product,
+    pub supplier: Option<String>,
+    pub customer: Option<String>,
+    pub timeline: Vec<TimelineLine>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StockLine {
+    pub location: String,
+    pub sku: String,
+    pub name: String,
+    pub serial: Option<String>,
+    pub qty: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    Products(Vec<Product>),
+    Locations(Vec<Location>),
+    Parties(Vec<Party>),
+    Units(Vec<UnitView>),
+    Stock(Vec<StockLine>),
+    Document(Option<crate::store::StoredDocument>),
+}
+
+/// One refusal inside a batch: which command (0-based), which of its lines, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub index: usize,
+    /// The line of a document command, when one line was refused.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpsError {
+    /// The command breaks a rule or its input is invalid; nothing changed.
+    #[error("{0}")]
+    Refused(String),
+    /// Some commands of a batch were refused; nothing changed.
+    #[error("{} of the commands were refused; nothing was changed", .0.len())]
+    Rejected(Vec<Rejection>),
+    #[error(transparent)]
+    Journal(#[from] crate::journal::JournalError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error("{0}")]
+    Storage(String),
+}
+
+impl OpsError {
+    /// The process exit code the CLI uses: 1 refused or invalid, 3 storage failure.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            OpsError::Refused(_) | OpsError::Rejected(_) => 1,
+            OpsError::Journal(_) | OpsError::Store(_) | OpsError::Storage(_) => 3,
+        }
+    }
+}

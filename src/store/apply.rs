@@ -1,0 +1,239 @@
+//! Applying a journal entry to the store: deterministic, and atomic per sled batch. A very
+//! large entry (an import) is applied in parts; the meta record remembers how many steps are
+//! in, so a crash between parts resumes exactly where it stopped.
+
+use super::keys;
+use super::records::{
+    DocumentRecord, HistoryRecord, LocationRecord, Meta, MetaRecord, PartyRecord, ProductRecord,
+    StoredDocument, UnitRecord,
+};
+use super::{be_i64, Store, StoreError};
+use crate::domain::{
+    DocKind, DocLine, Document, Event, HistoryEntry, HistoryKind, Party, Unit, UnitState,
+};
+use crate::journal::Located;
+use std::collections::HashMap;
+
+/// Keys written per part of a large entry before the part is committed.
+const PART_KEYS: usize = 200_000;
+
+/// Pending writes of one part, readable before they are committed.
+struct Writes<'a> {
+    store: &'a Store,
+    pending: HashMap<Vec<u8>, Option<Vec<u8>>>,
+}
+
+impl Writes<'_> {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        match self.pending.get(key) {
+            Some(v) => Ok(v.clone()),
+            None => Ok(self.store.get(key)?.map(|v| v.to_vec())),
+        }
+    }
+
+    fn put(&mut self, key: Vec<u8>, value: Vec<u8>) {
+        self.pending.insert(key, Some(value));
+    }
+
+    fn remove(&mut self, key: Vec<u8>) {
+        self.pending.insert(key, None);
+    }
+
+    fn commit(&mut self, meta: &Meta) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        for (k, v) in self.pending.drain() {
+            match v {
+                Some(v) => batch.insert(k, v),
+                None => batch.remove(k),
+            }
+        }
+        batch.insert(keys::META, MetaRecord::encode(meta)?);
+        self.store
+            .db
+            .apply_batch(batch)
+            .map_err(|e| self.store.sled_err(e))
+    }
+}
+
+struct Context<'e> {
+    located: &'e Located,
+    /// Steps of this entry already applied by an earlier, interrupted run.
+    skip: u64,
+    step: u64,
+}
+
+pub fn apply(store: &Store, located: &Located) -> Result<(), StoreError> {
+    let mut meta = store.meta()?;
+    let seq = located.entry.seq;
+    if seq <= meta.applied_seq {
+        return Ok(());
+    }
+    if seq != meta.applied_seq + 1 {
+        return Err(StoreError::OutOfOrder {
+            expected: meta.applied_seq + 1,
+            found: seq,
+        });
+    }
+    let skip = match meta.applying {
+        Some((s, done)) if s == seq => done,
+        _ => 0,
+    };
+    let mut w = Writes {
+        store,
+        pending: HashMap::new(),
+    };
+    let mut cx = Context {
+        located,
+        skip,
+        step: 0,
+    };
+    for event in &located.entry.events {
+        apply_event(&mut w, &mut meta, &mut cx, event)?;
+    }
+    meta.applied_seq = seq;
+    meta.applied_start = located.start;
+    meta.applied_end = located.end;
+    meta.applied_hash = located.hash;
+    meta.applying = None;
+    w.commit(&meta)
+}
+
+/// Counts one step; false when an interrupted run already applied it.
+fn take_step(w: &mut Writes, meta: &mut Meta, cx: &mut Context) -> Result<bool, StoreError> {
+    let step = cx.step;
+    cx.step += 1;
+    if w.pending.len() >= PART_KEYS {
+        meta.applying = Some((cx.located.entry.seq, step));
+        w.commit(meta)?;
+    }
+    Ok(step >= cx.skip)
+}
+
+fn apply_event(
+    w: &mut Writes,
+    meta: &mut Meta,
+    cx: &mut Context,
+    event: &Event,
+) -> Result<(), StoreError> {
+    match event {
+        Event::ProductAdded(p) => {
+            meta.next_product = meta.next_product.max(p.id.0 + 1);
+            if take_step(w, meta, cx)? {
+                w.put(keys::product(p.id), ProductRecord::encode(p)?);
+                w.put(keys::product_by_sku(&p.sku), p.id.0.to_be_bytes().to_vec());
+            }
+        }
+        Event::LocationAdded(l) => {
+            if take_step(w, meta, cx)? {
+                w.put(keys::location(&l.code), LocationRecord::encode(l)?);
+            }
+        }
+        Event::PartyAdded(p) => {
+            meta.next_party = meta.next_party.max(p.id.0 + 1);
+            if take_step(w, meta, cx)? {
+                w.put(keys::party(p.id), PartyRecord::encode(p)?);
+                w.put(
+                    keys::party_by_name(&Party::name_key(&p.name)),
+                    p.id.0.to_be_bytes().to_vec(),
+                );
+            }
+        }
+        Event::DocumentPosted(doc) => {
+            note_number(meta, doc);
+            if take_step(w, meta, cx)? {
+                let stored = StoredDocument {
+                    document: doc.clone(),
+                    seq: cx.located.entry.seq,
+                    at_ms: cx.located.entry.at_ms,
+                    actor: cx.located.entry.actor.clone(),
+                };
+                w.put(
+                    keys::document(&doc.number.0),
+                    DocumentRecord::encode(&stored)?,
+                );
+            }
+            for line in &doc.lines {
+                let step = cx.step;
+                if take_step(w, meta, cx)? {
+                    apply_line(w, cx, doc, line, step)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Keeps the document counter at or above the number just posted (`S-2026-0042` -> 42).
+fn note_number(meta: &mut Meta, doc: &Document) {
+    if let Some((series, n)) = doc.number.0.rsplit_once('-') {
+        if let Ok(n) = n.parse::<u64>() {
+            let c = meta.doc_counters.entry(series.to_string()).or_insert(0);
+            *c = (*c).max(n);
+        }
+    }
+}
+
+fn apply_line(
+    w: &mut Writes,
+    cx: &Context,
+    doc: &Document,
+    line: &DocLine,
+    step: u64,
+) -> Result<(), StoreError> {
+    let Some(serial) = &line.serial else {
+        return apply_qty(w, doc, line);
+    };
+    let ukey = keys::unit(line.product, serial);
+    let before = w.get(&ukey)?.map(|b| UnitRecord::decode(&b)).transpose()?;
+    match &before {
+        None => w.put(keys::serial_index(serial, line.product), Vec::new()),
+        Some(Unit {
+            state: UnitState::InStock { location },
+            ..
+        }) => w.remove(keys::stock(location, line.product, serial)),
+        Some(_) => {}
+    }
+    let after = Unit::after_line(before, doc, line, serial);
+    if let UnitState::InStock { location } = &after.state {
+        w.put(keys::stock(location, line.product, serial), Vec::new());
+    }
+    w.put(ukey, UnitRecord::encode(&after)?);
+    let entry = HistoryEntry {
+        seq: cx.located.entry.seq,
+        at_ms: cx.located.entry.at_ms,
+        actor: cx.located.entry.actor.clone(),
+        kind: HistoryKind::Document(doc.kind),
+        document: doc.number.clone(),
+        date: doc.date,
+        party: doc.party,
+        invoice: doc.invoice.clone(),
+        from: doc.from.clone(),
+        to: doc.to.clone(),
+        amount: line.amount,
+        reason: doc.reason.clone(),
+        warning: line.warning.clone(),
+    };
+    let step = u32::try_from(step).unwrap_or(u32::MAX);
+    w.put(
+        keys::history(line.product, serial, cx.located.entry.seq, step),
+        HistoryRecord::encode(&entry)?,
+    );
+    Ok(())
+}
+
+fn apply_qty(w: &mut Writes, doc: &Document, line: &DocLine) -> Result<(), StoreError> {
+    let qty = i64::from(line.qty);
+    let (minus, plus) = match doc.kind {
+        DocKind::Receipt | DocKind::Return => (None, doc.to.as_deref()),
+        DocKind::Sale | DocKind::WriteOff => (doc.from.as_deref(), None),
+        DocKind::Transfer => (doc.from.as_deref(), doc.to.as_deref()),
+    };
+    for (location, delta) in [(minus, -qty), (plus, qty)] {
+        if let Some(location) = location {
+            let key = keys::qty(location, line.product);
+            let now = w.get(&key)?.map(|v| be_i64(&v)).unwrap_or(0);
+            w.put(key, (now + delta).to_be_bytes().to_vec());
+        }
+    }
+    Ok(())
+}

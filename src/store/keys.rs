@@ -1,0 +1,168 @@
+//! Hand-encoded keys of the one state tree: a tag byte, then big-endian numbers and
+//! 0x00-terminated text, so range scans come back in order.
+
+use crate::domain::{PartyId, ProductId, SerialKey};
+
+pub const META: &[u8] = b"M";
+pub const PRODUCT: u8 = b'P';
+pub const PRODUCT_BY_SKU: u8 = b'p';
+pub const PARTY: u8 = b'Y';
+pub const PARTY_BY_NAME: u8 = b'y';
+pub const LOCATION: u8 = b'L';
+pub const UNIT: u8 = b'U';
+pub const SERIAL_INDEX: u8 = b'S';
+pub const HISTORY: u8 = b'H';
+pub const STOCK: u8 = b'B';
+pub const QTY: u8 = b'Q';
+pub const DOCUMENT: u8 = b'D';
+
+fn tagged(tag: u8, parts: &[&[u8]]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(1 + parts.iter().map(|p| p.len()).sum::<usize>());
+    k.push(tag);
+    for p in parts {
+        k.extend_from_slice(p);
+    }
+    k
+}
+
+pub fn product(id: ProductId) -> Vec<u8> {
+    tagged(PRODUCT, &[&id.0.to_be_bytes()])
+}
+
+pub fn product_by_sku(sku: &str) -> Vec<u8> {
+    tagged(PRODUCT_BY_SKU, &[sku.as_bytes()])
+}
+
+pub fn party(id: PartyId) -> Vec<u8> {
+    tagged(PARTY, &[&id.0.to_be_bytes()])
+}
+
+pub fn party_by_name(name_key: &str) -> Vec<u8> {
+    tagged(PARTY_BY_NAME, &[name_key.as_bytes()])
+}
+
+pub fn location(code: &str) -> Vec<u8> {
+    tagged(LOCATION, &[code.as_bytes()])
+}
+
+pub fn unit(product: ProductId, serial: &SerialKey) -> Vec<u8> {
+    tagged(
+        UNIT,
+        &[&product.0.to_be_bytes(), serial.as_str().as_bytes()],
+    )
+}
+
+/// `S serial 0x00 product`: which products have this serial.
+pub fn serial_index(serial: &SerialKey, product: ProductId) -> Vec<u8> {
+    tagged(
+        SERIAL_INDEX,
+        &[serial.as_str().as_bytes(), &[0], &product.0.to_be_bytes()],
+    )
+}
+
+pub fn serial_index_prefix(serial: &SerialKey) -> Vec<u8> {
+    tagged(SERIAL_INDEX, &[serial.as_str().as_bytes(), &[0]])
+}
+
+pub fn serial_index_product(key: &[u8]) -> Option<ProductId> {
+    let tail: [u8; 4] = key.get(key.len().checked_sub(4)?..)?.try_into().ok()?;
+    Some(ProductId(u32::from_be_bytes(tail)))
+}
+
+/// `H product serial 0x00 seq step`: one timeline line of a serial.
+pub fn history(product: ProductId, serial: &SerialKey, seq: u64, step: u32) -> Vec<u8> {
+    tagged(
+        HISTORY,
+        &[
+            &product.0.to_be_bytes(),
+            serial.as_str().as_bytes(),
+            &[0],
+            &seq.to_be_bytes(),
+            &step.to_be_bytes(),
+        ],
+    )
+}
+
+pub fn history_prefix(product: ProductId, serial: &SerialKey) -> Vec<u8> {
+    tagged(
+        HISTORY,
+        &[&product.0.to_be_bytes(), serial.as_str().as_bytes(), &[0]],
+    )
+}
+
+/// `B location 0x00 product serial`: a unit in stock at a location.
+pub fn stock(location: &str, product: ProductId, serial: &SerialKey) -> Vec<u8> {
+    tagged(
+        STOCK,
+        &[
+            location.as_bytes(),
+            &[0],
+            &product.0.to_be_bytes(),
+            serial.as_str().as_bytes(),
+        ],
+    )
+}
+
+/// Splits a stock key back into location, product and serial.
+pub fn parse_stock(key: &[u8]) -> Option<(String, ProductId, SerialKey)> {
+    let rest = key.strip_prefix(&[STOCK])?;
+    let nul = rest.iter().position(|b| *b == 0)?;
+    let location = std::str::from_utf8(&rest[..nul]).ok()?.to_string();
+    let pid: [u8; 4] = rest.get(nul + 1..nul + 5)?.try_into().ok()?;
+    let serial = std::str::from_utf8(rest.get(nul + 5..)?).ok()?.to_string();
+    Some((
+        location,
+        ProductId(u32::from_be_bytes(pid)),
+        SerialKey::from_stored(serial),
+    ))
+}
+
+/// `Q location 0x00 product`: quantity on hand of an unserialised product.
+pub fn qty(location: &str, product: ProductId) -> Vec<u8> {
+    tagged(QTY, &[location.as_bytes(), &[0], &product.0.to_be_bytes()])
+}
+
+pub fn parse_qty(key: &[u8]) -> Option<(String, ProductId)> {
+    let rest = key.strip_prefix(&[QTY])?;
+    let nul = rest.iter().position(|b| *b == 0)?;
+    let location = std::str::from_utf8(&rest[..nul]).ok()?.to_string();
+    let pid: [u8; 4] = rest.get(nul + 1..nul + 5)?.try_into().ok()?;
+    Some((location, ProductId(u32::from_be_bytes(pid))))
+}
+
+pub fn document(number: &str) -> Vec<u8> {
+    tagged(DOCUMENT, &[number.as_bytes()])
+}
+
+/// The prefix of every key under a location subtree for the stock (`B`) or quantity (`Q`) tag:
+/// callers still check that the byte after it is 0x00 or '/'.
+pub fn location_prefix(tag: u8, scope: &str) -> Vec<u8> {
+    tagged(tag, &[scope.as_bytes()])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_sort_in_order() {
+        let s = SerialKey::normalize("A", true).unwrap();
+        assert!(history(ProductId(1), &s, 9, 0) < history(ProductId(1), &s, 10, 0));
+        assert!(history(ProductId(1), &s, 255, 0) < history(ProductId(1), &s, 256, 0));
+        assert!(product(ProductId(255)) < product(ProductId(256)));
+    }
+
+    #[test]
+    fn stock_keys_round_trip() {
+        let s = SerialKey::normalize("SN-1", true).unwrap();
+        let k = stock("WH1/A/01", ProductId(7), &s);
+        assert_eq!(
+            parse_stock(&k),
+            Some(("WH1/A/01".to_string(), ProductId(7), s))
+        );
+        assert_eq!(
+            parse_qty(&qty("WH1", ProductId(3))),
+            Some(("WH1".to_string(), ProductId(3)))
+        );
+    }
+}

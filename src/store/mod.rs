@@ -1,0 +1,288 @@
+//! The materialised state in sled: one tree of tagged keys, written only by applying journal
+//! entries, read by queries. Replaying the journal into an empty store gives the same bytes.
+
+mod apply;
+pub mod keys;
+pub mod records;
+
+pub use records::{Meta, StoredDocument};
+
+use crate::codec::CodecError;
+use crate::domain::{HistoryEntry, Location, Party, PartyId, Product, ProductId, SerialKey, Unit};
+use crate::journal::Located;
+use records::{
+    DocumentRecord, HistoryRecord, LocationRecord, MetaRecord, PartyRecord, ProductRecord,
+    UnitRecord,
+};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the database {path} is in use by another tallyman process; start `tallyman serve` there to share it, or stop the other process")]
+    Locked { path: PathBuf },
+    #[error("store {path}: {source}")]
+    Sled { path: PathBuf, source: sled::Error },
+    #[error("store: {0}")]
+    Codec(#[from] CodecError),
+    #[error("store: expected entry {expected} next, found entry {found}; run `tallyman rebuild`")]
+    OutOfOrder { expected: u64, found: u64 },
+}
+
+/// A unit in stock: where, which product, which serial.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StockRow {
+    pub location: String,
+    pub product: ProductId,
+    pub serial: SerialKey,
+}
+
+/// A quantity balance of an unserialised product at a location.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QtyRow {
+    pub location: String,
+    pub product: ProductId,
+    pub qty: i64,
+}
+
+pub struct Store {
+    path: PathBuf,
+    db: sled::Db,
+}
+
+impl Store {
+    /// Opens (or creates) the sled store in `dir`.
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        let db = sled::Config::new()
+            .path(dir)
+            .open()
+            .map_err(|source| match &source {
+                sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock => {
+                    StoreError::Locked {
+                        path: dir.to_path_buf(),
+                    }
+                }
+                _ => StoreError::Sled {
+                    path: dir.to_path_buf(),
+                    source,
+                },
+            })?;
+        Ok(Store {
+            path: dir.to_path_buf(),
+            db,
+        })
+    }
+
+    fn sled_err(&self, source: sled::Error) -> StoreError {
+        StoreError::Sled {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn get(&self, key: &[u8]) -> Result<Option<sled::IVec>, StoreError> {
+        self.db.get(key).map_err(|e| self.sled_err(e))
+    }
+
+    pub fn meta(&self) -> Result<Meta, StoreError> {
+        match self.get(keys::META)? {
+            Some(bytes) => Ok(MetaRecord::decode(&bytes)?),
+            None => Ok(Meta::default()),
+        }
+    }
+
+    /// Applies one journal entry (see `apply.rs`). Entries already applied are skipped.
+    pub fn apply(&self, located: &Located) -> Result<(), StoreError> {
+        apply::apply(self, located)
+    }
+
+    /// Writes sled's buffers out (not a durability point: the journal is).
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush().map(|_| ()).map_err(|e| self.sled_err(e))
+    }
+
+    pub fn product(&self, id: ProductId) -> Result<Option<Product>, StoreError> {
+        self.get(&keys::product(id))?
+            .map(|b| ProductRecord::decode(&b).map_err(StoreError::from))
+            .transpose()
+    }
+
+    pub fn product_by_sku(&self, sku: &str) -> Result<Option<Product>, StoreError> {
+        match self.get(&keys::product_by_sku(sku))? {
+            Some(id) => self.product(ProductId(be_u32(&id))),
+            None => Ok(None),
+        }
+    }
+
+    /// The product whose GTIN-14 is `gtin`.
+    pub fn product_by_gtin(&self, gtin: &str) -> Result<Option<Product>, StoreError> {
+        Ok(self
+            .products()?
+            .into_iter()
+            .find(|p| p.gtin.as_deref() == Some(gtin)))
+    }
+
+    pub fn products(&self) -> Result<Vec<Product>, StoreError> {
+        self.scan_decode(&[keys::PRODUCT], ProductRecord::decode)
+    }
+
+    pub fn party(&self, id: PartyId) -> Result<Option<Party>, StoreError> {
+        self.get(&keys::party(id))?
+            .map(|b| PartyRecord::decode(&b).map_err(StoreError::from))
+            .transpose()
+    }
+
+    pub fn party_by_name(&self, name: &str) -> Result<Option<Party>, StoreError> {
+        match self.get(&keys::party_by_name(&Party::name_key(name)))? {
+            Some(id) => self.party(PartyId(be_u32(&id))),
+            None => Ok(None),
+        }
+    }
+
+    pub fn parties(&self) -> Result<Vec<Party>, StoreError> {
+        self.scan_decode(&[keys::PARTY], PartyRecord::decode)
+    }
+
+    pub fn location(&self, code: &str) -> Result<Option<Location>, StoreError> {
+        self.get(&keys::location(code))?
+            .map(|b| LocationRecord::decode(&b).map_err(StoreError::from))
+            .transpose()
+    }
+
+    pub fn locations(&self) -> Result<Vec<Location>, StoreError> {
+        self.scan_decode(&[keys::LOCATION], LocationRecord::decode)
+    }
+
+    pub fn unit(&self, product: ProductId, serial: &SerialKey) -> Result<Option<Unit>, StoreError> {
+        self.get(&keys::unit(product, serial))?
+            .map(|b| UnitRecord::decode(&b).map_err(StoreError::from))
+            .transpose()
+    }
+
+    /// Every unit with this serial, whatever its product.
+    pub fn units_with_serial(&self, serial: &SerialKey) -> Result<Vec<Unit>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.db.scan_prefix(keys::serial_index_prefix(serial)) {
+            let (k, _) = item.map_err(|e| self.sled_err(e))?;
+            if let Some(pid) = keys::serial_index_product(&k) {
+                if let Some(u) = self.unit(pid, serial)? {
+                    out.push(u);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The serial's timeline, oldest first.
+    pub fn history(
+        &self,
+        product: ProductId,
+        serial: &SerialKey,
+    ) -> Result<Vec<HistoryEntry>, StoreError> {
+        self.scan_decode(
+            &keys::history_prefix(product, serial),
+            HistoryRecord::decode,
+        )
+    }
+
+    pub fn document(&self, number: &str) -> Result<Option<StoredDocument>, StoreError> {
+        self.get(&keys::document(number))?
+            .map(|b| DocumentRecord::decode(&b).map_err(StoreError::from))
+            .transpose()
+    }
+
+    /// Units in stock under a location subtree (all locations when `scope` is None).
+    pub fn stock(&self, scope: Option<&str>) -> Result<Vec<StockRow>, StoreError> {
+        let mut out = Vec::new();
+        self.for_each_in_scope(keys::STOCK, scope, |k, _| {
+            if let Some((location, product, serial)) = keys::parse_stock(k) {
+                out.push(StockRow {
+                    location,
+                    product,
+                    serial,
+                });
+            }
+        })?;
+        Ok(out)
+    }
+
+    /// Quantity balances of unserialised products under a location subtree.
+    pub fn quantities(&self, scope: Option<&str>) -> Result<Vec<QtyRow>, StoreError> {
+        let mut out = Vec::new();
+        self.for_each_in_scope(keys::QTY, scope, |k, v| {
+            if let Some((location, product)) = keys::parse_qty(k) {
+                let qty = be_i64(v);
+                if qty != 0 {
+                    out.push(QtyRow {
+                        location,
+                        product,
+                        qty,
+                    });
+                }
+            }
+        })?;
+        Ok(out)
+    }
+
+    pub fn qty(&self, location: &str, product: ProductId) -> Result<i64, StoreError> {
+        Ok(self
+            .get(&keys::qty(location, product))?
+            .map(|v| be_i64(&v))
+            .unwrap_or(0))
+    }
+
+    fn for_each_in_scope(
+        &self,
+        tag: u8,
+        scope: Option<&str>,
+        mut f: impl FnMut(&[u8], &[u8]),
+    ) -> Result<(), StoreError> {
+        let prefix = keys::location_prefix(tag, scope.unwrap_or(""));
+        for item in self.db.scan_prefix(&prefix) {
+            let (k, v) = item.map_err(|e| self.sled_err(e))?;
+            let next = k.get(prefix.len()).copied();
+            if scope.is_some() && next != Some(0) && next != Some(b'/') {
+                continue;
+            }
+            f(&k, &v);
+        }
+        Ok(())
+    }
+
+    fn scan_decode<T>(
+        &self,
+        prefix: &[u8],
+        decode: impl Fn(&[u8]) -> Result<T, CodecError>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.db.scan_prefix(prefix) {
+            let (_, v) = item.map_err(|e| self.sled_err(e))?;
+            out.push(decode(&v)?);
+        }
+        Ok(out)
+    }
+
+    /// Every key and value, in order (for `check`).
+    pub fn entries(
+        &self,
+    ) -> impl Iterator<Item = Result<(sled::IVec, sled::IVec), StoreError>> + '_ {
+        self.db.iter().map(|r| r.map_err(|e| self.sled_err(e)))
+    }
+
+    pub fn count_units(&self) -> usize {
+        self.db.scan_prefix([keys::UNIT]).count()
+    }
+}
+
+pub(crate) fn be_u32(bytes: &[u8]) -> u32 {
+    let mut b = [0u8; 4];
+    let n = bytes.len().min(4);
+    b[..n].copy_from_slice(&bytes[..n]);
+    u32::from_be_bytes(b)
+}
+
+pub(crate) fn be_i64(bytes: &[u8]) -> i64 {
+    let mut b = [0u8; 8];
+    let n = bytes.len().min(8);
+    b[..n].copy_from_slice(&bytes[..n]);
+    i64::from_be_bytes(b)
+}

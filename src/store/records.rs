@@ -1,0 +1,66 @@
+//! Versioned stored records: each stored type is wrapped in an enum whose variants are only
+//! appended, so old bytes always decode.
+
+use crate::codec::{self, CodecError};
+use crate::domain::{Document, HistoryEntry, Location, Party, Product, Unit};
+use crate::journal::EntryHash;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Bookkeeping of the store: what has been applied from the journal, and counters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meta {
+    pub applied_seq: u64,
+    pub applied_start: u64,
+    pub applied_end: u64,
+    pub applied_hash: EntryHash,
+    /// A big entry applied in parts: (its sequence, steps already applied).
+    pub applying: Option<(u64, u64)>,
+    pub next_product: u32,
+    pub next_party: u32,
+    /// Last number used per document series, keyed `S-2026`.
+    pub doc_counters: BTreeMap<String, u64>,
+}
+
+/// A posted document with who posted it and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredDocument {
+    pub document: Document,
+    pub seq: u64,
+    pub at_ms: i64,
+    pub actor: String,
+}
+
+macro_rules! versioned {
+    ($record:ident, $ty:ty, $what:literal) => {
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        pub enum $record {
+            V1($ty),
+        }
+
+        impl $record {
+            pub fn encode(value: &$ty) -> Result<Vec<u8>, CodecError> {
+                /// Encodes exactly like the record (bincode writes the variant index, not
+                /// its name) without cloning the value.
+                #[derive(Serialize)]
+                enum Borrowed<'a> {
+                    V1(&'a $ty),
+                }
+                codec::encode($what, &Borrowed::V1(value))
+            }
+
+            pub fn decode(bytes: &[u8]) -> Result<$ty, CodecError> {
+                let $record::V1(value) = codec::decode::<$record>($what, bytes)?;
+                Ok(value)
+            }
+        }
+    };
+}
+
+versioned!(MetaRecord, Meta, "store meta");
+versioned!(ProductRecord, Product, "product");
+versioned!(PartyRecord, Party, "party");
+versioned!(LocationRecord, Location, "location");
+versioned!(UnitRecord, Unit, "unit");
+versioned!(HistoryRecord, HistoryEntry, "history entry");
+versioned!(DocumentRecord, StoredDocument, "document");
