@@ -190,7 +190,7 @@ impl<'s> Draft<'s> {
             .store
             .units_with_serial(serial)?
             .into_iter()
-            .map(|u| u.product)
+            .map(|s| s.unit.product)
             .collect();
         if let Some(extra) = self.serials.get(serial) {
             ids.extend(extra.iter().copied());

@@ -174,22 +174,23 @@ impl Service {
 
     /// Every unit with this serial: tried as typed, then upper-cased (products fold case).
     pub fn lookup(&self, raw: &str) -> Result<Vec<UnitView>, OpsError> {
-        let mut units = Vec::new();
+        let mut found: Vec<crate::store::StoredUnit> = Vec::new();
         for fold in [false, true] {
             let Ok(key) = SerialKey::normalize(raw, fold) else {
                 continue;
             };
-            for u in self.store.units_with_serial(&key)? {
-                if !units
+            for s in self.store.units_with_serial(&key)? {
+                let seen = found
                     .iter()
-                    .any(|x: &crate::domain::Unit| x.product == u.product && x.serial == u.serial)
-                {
-                    units.push(u);
+                    .any(|x| x.unit.product == s.unit.product && x.unit.serial == s.unit.serial);
+                if !seen {
+                    found.push(s);
                 }
             }
         }
-        let mut views = Vec::with_capacity(units.len());
-        for unit in units {
+        let mut views = Vec::with_capacity(found.len());
+        for stored in found {
+            let unit = stored.unit;
             let Some(product) = self.store.product(unit.product)? else {
                 continue;
             };
@@ -201,8 +202,8 @@ impl Service {
                 crate::domain::UnitState::Sold { customer, .. } => self.party_name(*customer)?,
                 _ => None,
             };
-            let mut timeline = Vec::new();
-            for entry in self.store.history(unit.product, &unit.serial)? {
+            let mut timeline = Vec::with_capacity(stored.history.len());
+            for entry in stored.history {
                 let party_name = match entry.party {
                     Some(id) => self.party_name(id)?,
                     None => None,

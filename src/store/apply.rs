@@ -4,8 +4,8 @@
 
 use super::keys;
 use super::records::{
-    DocumentRecord, HistoryRecord, LocationRecord, Meta, MetaRecord, PartyRecord, ProductRecord,
-    StoredDocument, UnitRecord,
+    DocumentRecord, LocationRecord, Meta, MetaRecord, PartyRecord, ProductRecord, StoredDocument,
+    StoredUnit, UnitRecord,
 };
 use super::{be_i64, Store, StoreError};
 use crate::domain::{
@@ -153,9 +153,8 @@ fn apply_event(
                 );
             }
             for line in &doc.lines {
-                let step = cx.step;
                 if take_step(w, meta, cx)? {
-                    apply_line(w, cx, doc, line, step)?;
+                    apply_line(w, cx, doc, line)?;
                 }
             }
         }
@@ -178,27 +177,26 @@ fn apply_line(
     cx: &Context,
     doc: &Document,
     line: &DocLine,
-    step: u64,
 ) -> Result<(), StoreError> {
     let Some(serial) = &line.serial else {
         return apply_qty(w, doc, line);
     };
     let ukey = keys::unit(line.product, serial);
-    let before = w.get(&ukey)?.map(|b| UnitRecord::decode(&b)).transpose()?;
-    match &before {
-        None => w.put(keys::serial_index(serial, line.product), Vec::new()),
-        Some(Unit {
-            state: UnitState::InStock { location },
-            ..
-        }) => w.remove(keys::stock(location, line.product, serial)),
-        Some(_) => {}
+    let (before, mut history) = match w.get(&ukey)? {
+        Some(bytes) => {
+            let stored = UnitRecord::decode(&bytes)?;
+            (Some(stored.unit), stored.history)
+        }
+        None => (None, Vec::new()),
+    };
+    if let Some(location) = before.as_ref().and_then(|u| u.state.location()) {
+        w.remove(keys::stock(location, line.product, serial));
     }
-    let after = Unit::after_line(before, doc, line, serial);
-    if let UnitState::InStock { location } = &after.state {
+    let unit = Unit::after_line(before, doc, line, serial);
+    if let UnitState::InStock { location } = &unit.state {
         w.put(keys::stock(location, line.product, serial), Vec::new());
     }
-    w.put(ukey, UnitRecord::encode(&after)?);
-    let entry = HistoryEntry {
+    history.push(HistoryEntry {
         seq: cx.located.entry.seq,
         at_ms: cx.located.entry.at_ms,
         actor: cx.located.entry.actor.clone(),
@@ -212,12 +210,8 @@ fn apply_line(
         amount: line.amount,
         reason: doc.reason.clone(),
         warning: line.warning.clone(),
-    };
-    let step = u32::try_from(step).unwrap_or(u32::MAX);
-    w.put(
-        keys::history(line.product, serial, cx.located.entry.seq, step),
-        HistoryRecord::encode(&entry)?,
-    );
+    });
+    w.put(ukey, UnitRecord::encode(&StoredUnit { unit, history })?);
     Ok(())
 }
 

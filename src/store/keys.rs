@@ -10,8 +10,6 @@ pub const PARTY: u8 = b'Y';
 pub const PARTY_BY_NAME: u8 = b'y';
 pub const LOCATION: u8 = b'L';
 pub const UNIT: u8 = b'U';
-pub const SERIAL_INDEX: u8 = b'S';
-pub const HISTORY: u8 = b'H';
 pub const STOCK: u8 = b'B';
 pub const QTY: u8 = b'Q';
 pub const DOCUMENT: u8 = b'D';
@@ -45,49 +43,17 @@ pub fn location(code: &str) -> Vec<u8> {
     tagged(LOCATION, &[code.as_bytes()])
 }
 
+/// `U serial 0x00 product`: a unit with its timeline. Serial first, so a lookup by serial
+/// (whatever the product) is one short prefix scan.
 pub fn unit(product: ProductId, serial: &SerialKey) -> Vec<u8> {
     tagged(
         UNIT,
-        &[&product.0.to_be_bytes(), serial.as_str().as_bytes()],
-    )
-}
-
-/// `S serial 0x00 product`: which products have this serial.
-pub fn serial_index(serial: &SerialKey, product: ProductId) -> Vec<u8> {
-    tagged(
-        SERIAL_INDEX,
         &[serial.as_str().as_bytes(), &[0], &product.0.to_be_bytes()],
     )
 }
 
-pub fn serial_index_prefix(serial: &SerialKey) -> Vec<u8> {
-    tagged(SERIAL_INDEX, &[serial.as_str().as_bytes(), &[0]])
-}
-
-pub fn serial_index_product(key: &[u8]) -> Option<ProductId> {
-    let tail: [u8; 4] = key.get(key.len().checked_sub(4)?..)?.try_into().ok()?;
-    Some(ProductId(u32::from_be_bytes(tail)))
-}
-
-/// `H product serial 0x00 seq step`: one timeline line of a serial.
-pub fn history(product: ProductId, serial: &SerialKey, seq: u64, step: u32) -> Vec<u8> {
-    tagged(
-        HISTORY,
-        &[
-            &product.0.to_be_bytes(),
-            serial.as_str().as_bytes(),
-            &[0],
-            &seq.to_be_bytes(),
-            &step.to_be_bytes(),
-        ],
-    )
-}
-
-pub fn history_prefix(product: ProductId, serial: &SerialKey) -> Vec<u8> {
-    tagged(
-        HISTORY,
-        &[&product.0.to_be_bytes(), serial.as_str().as_bytes(), &[0]],
-    )
+pub fn unit_prefix(serial: &SerialKey) -> Vec<u8> {
+    tagged(UNIT, &[serial.as_str().as_bytes(), &[0]])
 }
 
 /// `B location 0x00 product serial`: a unit in stock at a location.
@@ -146,10 +112,16 @@ mod tests {
 
     #[test]
     fn numbers_sort_in_order() {
-        let s = SerialKey::normalize("A", true).unwrap();
-        assert!(history(ProductId(1), &s, 9, 0) < history(ProductId(1), &s, 10, 0));
-        assert!(history(ProductId(1), &s, 255, 0) < history(ProductId(1), &s, 256, 0));
         assert!(product(ProductId(255)) < product(ProductId(256)));
+        assert!(party(PartyId(9)) < party(PartyId(10)));
+    }
+
+    #[test]
+    fn a_serial_prefix_finds_only_that_serial() {
+        let a = SerialKey::normalize("AB", true).unwrap();
+        let ab = SerialKey::normalize("ABC", true).unwrap();
+        assert!(unit(ProductId(3), &a).starts_with(&unit_prefix(&a)));
+        assert!(!unit(ProductId(3), &ab).starts_with(&unit_prefix(&a)));
     }
 
     #[test]

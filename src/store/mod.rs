@@ -5,15 +5,12 @@ mod apply;
 pub mod keys;
 pub mod records;
 
-pub use records::{Meta, StoredDocument};
+pub use records::{Meta, StoredDocument, StoredUnit};
 
 use crate::codec::CodecError;
-use crate::domain::{HistoryEntry, Location, Party, PartyId, Product, ProductId, SerialKey, Unit};
+use crate::domain::{Location, Party, PartyId, Product, ProductId, SerialKey, Unit};
 use crate::journal::Located;
-use records::{
-    DocumentRecord, HistoryRecord, LocationRecord, MetaRecord, PartyRecord, ProductRecord,
-    UnitRecord,
-};
+use records::{DocumentRecord, LocationRecord, MetaRecord, PartyRecord, ProductRecord, UnitRecord};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -153,35 +150,34 @@ impl Store {
     }
 
     pub fn unit(&self, product: ProductId, serial: &SerialKey) -> Result<Option<Unit>, StoreError> {
+        Ok(self.unit_with_history(product, serial)?.map(|s| s.unit))
+    }
+
+    pub fn unit_with_history(
+        &self,
+        product: ProductId,
+        serial: &SerialKey,
+    ) -> Result<Option<StoredUnit>, StoreError> {
         self.get(&keys::unit(product, serial))?
             .map(|b| UnitRecord::decode(&b).map_err(StoreError::from))
             .transpose()
     }
 
-    /// Every unit with this serial, whatever its product.
-    pub fn units_with_serial(&self, serial: &SerialKey) -> Result<Vec<Unit>, StoreError> {
-        let mut out = Vec::new();
-        for item in self.db.scan_prefix(keys::serial_index_prefix(serial)) {
-            let (k, _) = item.map_err(|e| self.sled_err(e))?;
-            if let Some(pid) = keys::serial_index_product(&k) {
-                if let Some(u) = self.unit(pid, serial)? {
-                    out.push(u);
-                }
-            }
-        }
-        Ok(out)
-    }
-
-    /// The serial's timeline, oldest first.
+    /// The serial's timeline, oldest first (empty for an unknown serial).
     pub fn history(
         &self,
         product: ProductId,
         serial: &SerialKey,
-    ) -> Result<Vec<HistoryEntry>, StoreError> {
-        self.scan_decode(
-            &keys::history_prefix(product, serial),
-            HistoryRecord::decode,
-        )
+    ) -> Result<Vec<crate::domain::HistoryEntry>, StoreError> {
+        Ok(self
+            .unit_with_history(product, serial)?
+            .map(|s| s.history)
+            .unwrap_or_default())
+    }
+
+    /// Every unit with this serial, whatever its product, each with its timeline.
+    pub fn units_with_serial(&self, serial: &SerialKey) -> Result<Vec<StoredUnit>, StoreError> {
+        self.scan_decode(&keys::unit_prefix(serial), UnitRecord::decode)
     }
 
     pub fn document(&self, number: &str) -> Result<Option<StoredDocument>, StoreError> {

@@ -22,6 +22,13 @@ pub struct Meta {
     pub doc_counters: BTreeMap<String, u64>,
 }
 
+/// A unit and its timeline (oldest first), stored together so a lookup is one read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredUnit {
+    pub unit: Unit,
+    pub history: Vec<HistoryEntry>,
+}
+
 /// A posted document with who posted it and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredDocument {
@@ -61,6 +68,5 @@ versioned!(MetaRecord, Meta, "store meta");
 versioned!(ProductRecord, Product, "product");
 versioned!(PartyRecord, Party, "party");
 versioned!(LocationRecord, Location, "location");
-versioned!(UnitRecord, Unit, "unit");
-versioned!(HistoryRecord, HistoryEntry, "history entry");
+versioned!(UnitRecord, StoredUnit, "unit");
 versioned!(DocumentRecord, StoredDocument, "document");
