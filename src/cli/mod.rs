@@ -3,7 +3,7 @@
 
 mod admin;
 mod args;
-mod demo;
+pub mod demo;
 mod import;
 mod output;
 mod postings;

@@ -346,10 +346,8 @@ impl<'s> Draft<'s> {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(str::to_string);
-        if req.kind == DocKind::Receipt || req.kind == DocKind::Sale {
-            if invoice.is_none() {
-                return refuse(format!("a {} needs an invoice number", req.kind.as_str()));
-            }
+        if matches!(req.kind, DocKind::Receipt | DocKind::Sale) && invoice.is_none() {
+            return refuse(format!("a {} needs an invoice number", req.kind.as_str()));
         }
         let mut doc = Document {
             number: DocNo(String::new()),

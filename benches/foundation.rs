@@ -1,0 +1,196 @@
+//! Foundation benches: one durable command beside a bare sled insert + flush + fsync of the
+//! same bytes; lookup of a 20-event serial and opening on a 1,000,000-unit store.
+
+mod support;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use std::io::Write;
+use std::time::{Duration, Instant};
+use support::Samples;
+use tallyman::domain::{DocKind, Mode, PartyRole, SerialFormat, Tracking};
+use tallyman::ops::{Command, DocRequest, LineRequest, NewParty, NewProduct, Service};
+
+static COMMAND: Samples = Samples::new();
+static BARE: Samples = Samples::new();
+static LOOKUP: Samples = Samples::new();
+
+fn receipt(serial: String, to: &str) -> Command {
+    Command::Post(DocRequest {
+        kind: DocKind::Receipt,
+        date: None,
+        party: Some("Bench Supplier".into()),
+        invoice: Some("INV-B".into()),
+        from: None,
+        to: Some(to.into()),
+        reason: None,
+        declared_qty: None,
+        lines: vec![LineRequest {
+            sku: "BENCH-1".into(),
+            serial: Some(serial),
+            qty: 1,
+            amount: None,
+        }],
+    })
+}
+
+fn setup_small(service: &Service) {
+    service
+        .execute(
+            "bench",
+            Command::Batch(vec![
+                Command::AddProduct(NewProduct {
+                    sku: "BENCH-1".into(),
+                    name: "Bench unit".into(),
+                    gtin: None,
+                    category: String::new(),
+                    tracking: Tracking::all(Mode::Strict),
+                    serial_format: SerialFormat::Plain,
+                    warranty: None,
+                    fold_case: true,
+                }),
+                Command::AddParty(NewParty {
+                    name: "Bench Supplier".into(),
+                    role: PartyRole::Both,
+                    bill_to: String::new(),
+                    ship_to: String::new(),
+                }),
+                Command::AddLocation {
+                    code: "WH1/A/01".into(),
+                    name: String::new(),
+                },
+                Command::AddLocation {
+                    code: "WH1/A/02".into(),
+                    name: String::new(),
+                },
+            ]),
+        )
+        .expect("bench master data");
+}
+
+fn durable_command(c: &mut Criterion) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (service, _) = Service::open(&tmp.path().join("db")).expect("open");
+    setup_small(&service);
+    let mut group = c.benchmark_group("durable_command");
+    let mut n = 0u64;
+    group.bench_function("one_serial_receipt", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                n += 1;
+                let cmd = receipt(format!("SN{n:09}"), "WH1/A/01");
+                let t = Instant::now();
+                service.execute("bench", cmd).expect("receipt");
+                let d = t.elapsed();
+                COMMAND.push(d);
+                total += d;
+            }
+            total
+        })
+    });
+    // The baseline: the same number of bytes a one-serial receipt journals, inserted into a
+    // bare sled tree, flushed, and fsynced to an append-only file.
+    let payload = vec![0x5Au8; 160];
+    let bare = sled::open(tmp.path().join("bare")).expect("bare sled");
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(tmp.path().join("bare.log"))
+        .expect("bare log");
+    let mut k = 0u64;
+    group.bench_function("bare_sled_insert_flush_fsync", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                k += 1;
+                let t = Instant::now();
+                bare.insert(k.to_be_bytes(), payload.as_slice())
+                    .expect("insert");
+                bare.flush().expect("flush");
+                file.write_all(&payload).expect("append");
+                file.sync_data().expect("fsync");
+                let d = t.elapsed();
+                BARE.push(d);
+                total += d;
+            }
+            total
+        })
+    });
+    group.finish();
+    COMMAND.report("durable_command/one_serial_receipt");
+    BARE.report("durable_command/bare_sled_insert_flush_fsync");
+}
+
+fn big_store(c: &mut Criterion) {
+    let units = support::big_units();
+    let dir = support::big_store(units);
+    let (service, _) = Service::open(&dir).expect("open big store");
+    // A serial with 20 events: a receipt, 18 transfers, a sale.
+    let serial = "HIST-20".to_string();
+    if service.lookup(&serial).expect("lookup").is_empty() {
+        setup_small(&service);
+        service
+            .execute("bench", receipt(serial.clone(), "WH1/A/01"))
+            .expect("receipt");
+        for i in 0..18 {
+            let (from, to) = if i % 2 == 0 {
+                ("WH1/A/01", "WH1/A/02")
+            } else {
+                ("WH1/A/02", "WH1/A/01")
+            };
+            let mut t = match receipt(serial.clone(), to) {
+                Command::Post(d) => d,
+                _ => unreachable!(),
+            };
+            t.kind = DocKind::Transfer;
+            t.party = None;
+            t.invoice = None;
+            t.from = Some(from.into());
+            service
+                .execute("bench", Command::Post(t))
+                .expect("transfer");
+        }
+        let mut s = match receipt(serial.clone(), "WH1/A/01") {
+            Command::Post(d) => d,
+            _ => unreachable!(),
+        };
+        s.kind = DocKind::Sale;
+        s.to = None;
+        service.execute("bench", Command::Post(s)).expect("sale");
+    }
+    let found = service.lookup(&serial).expect("lookup");
+    assert_eq!(
+        found[0].timeline.len(),
+        20,
+        "the bench serial has 20 events"
+    );
+    let mut group = c.benchmark_group(format!("store_{units}"));
+    group.bench_function("lookup_serial_20_events", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let t = Instant::now();
+                let v = service.lookup(&serial).expect("lookup");
+                let d = t.elapsed();
+                std::hint::black_box(v);
+                LOOKUP.push(d);
+                total += d;
+            }
+            total
+        })
+    });
+    drop(service);
+    group.sample_size(10);
+    group.bench_function("open_current_store", |b| {
+        b.iter(|| {
+            let (s, notes) = Service::open(&dir).expect("open");
+            assert_eq!(notes.replayed, 0);
+            drop(s);
+        })
+    });
+    group.finish();
+    LOOKUP.report(&format!("store_{units}/lookup_serial_20_events"));
+}
+
+criterion_group!(benches, durable_command, big_store);
+criterion_main!(benches);

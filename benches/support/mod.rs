@@ -1,0 +1,66 @@
+//! Shared bench fixtures: a cached 1,000,000-unit demo store and percentile reporting.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Duration;
+use tallyman::ops::Service;
+
+/// Units in the large store the benches run against (override with TALLYMAN_BENCH_UNITS).
+pub fn big_units() -> u64 {
+    std::env::var("TALLYMAN_BENCH_UNITS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000)
+}
+
+/// A demo store of `units` units under target/bench-data, made once and reused.
+pub fn big_store(units: u64) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target/bench-data")
+        .join(format!("store-{units}"));
+    let ready = dir.join("READY");
+    if !ready.exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        eprintln!(
+            "making a {units}-unit demo store in {} (once)...",
+            dir.display()
+        );
+        let (service, _) = Service::open(&dir).expect("open bench store");
+        tallyman::cli::demo::generate(&service, units).expect("generate demo data");
+        drop(service);
+        std::fs::write(&ready, b"ok").expect("mark bench store ready");
+    }
+    dir
+}
+
+/// Individual iteration times, for percentiles criterion does not report.
+pub struct Samples(Mutex<Vec<Duration>>);
+
+impl Samples {
+    pub const fn new() -> Samples {
+        Samples(Mutex::new(Vec::new()))
+    }
+
+    pub fn push(&self, d: Duration) {
+        self.0.lock().expect("samples lock").push(d);
+    }
+
+    /// Prints p50, p99 and max, then clears.
+    pub fn report(&self, name: &str) {
+        let mut v = std::mem::take(&mut *self.0.lock().expect("samples lock"));
+        if v.is_empty() {
+            return;
+        }
+        v.sort();
+        let at = |q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize];
+        println!(
+            "{name}: n={} p50={:?} p99={:?} max={:?}",
+            v.len(),
+            at(0.50),
+            at(0.99),
+            v[v.len() - 1]
+        );
+    }
+}
