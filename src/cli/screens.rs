@@ -1,0 +1,31 @@
+//! Opening the terminal screens on a database (the default when no command is given).
+
+use super::args::Cli;
+use super::{CliResult, Failure};
+use crate::config::Config;
+use crate::ops::Service;
+use crate::tui::{self, ops_runner::OpsRunner, Interrupted, TuiOptions};
+
+pub fn run(cli: &Cli, service: Service) -> CliResult {
+    let (config, _from) = Config::load(cli.config.as_deref()).map_err(|e| Failure {
+        code: 2,
+        message: e.to_string(),
+    })?;
+    let options = TuiOptions::from_env(
+        config,
+        cli.keymap.clone(),
+        cli.keymap_file.clone(),
+        cli.profile,
+        service.dir().display().to_string(),
+    );
+    tui::run(options, Box::new(OpsRunner::new(service))).map_err(|e| {
+        let code = e
+            .downcast_ref::<Interrupted>()
+            .map(Interrupted::exit_code)
+            .unwrap_or(1);
+        Failure {
+            code,
+            message: e.to_string(),
+        }
+    })
+}

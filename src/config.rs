@@ -1,0 +1,474 @@
+//! The config file (TOML): keymap, terminal profile, bell, scan terminators, GS substitute and
+//! warranty warning days. Strict: unknown keys and bad values are errors with line numbers, and
+//! every error in the file is reported at once.
+//!
+//! Where it is looked for: `--config PATH` (must exist), else the platform config directory
+//! (`$XDG_CONFIG_HOME/tallyman/config.toml` or `~/.config/tallyman/config.toml` on Linux,
+//! `~/Library/Application Support/tallyman/config.toml` on macOS,
+//! `%APPDATA%\tallyman\config.toml` on Windows), else `/etc/tallyman/config.toml` on Unix (one
+//! file for all handheld accounts), else built-in defaults.
+//!
+//! ```toml
+//! [terminal]
+//! keymap = "vt220"          # default, vt220, handheld
+//! profile = "vt"            # full or vt; absent: chosen from TERM
+//! bell = true
+//!
+//! [scan]
+//! terminators = ["enter", "crlf", "tab"]   # also "lf"
+//! gs_substitute = "~"       # a typed stand-in for the GS (0x1D) separator
+//!
+//! [warranty]
+//! expiring_soon_days = 30
+//! ```
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+/// Terminal profile named in the config file or on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ProfileSetting {
+    /// xterm-like: colour, Unicode borders, alternate screen.
+    Full,
+    /// VT100/VT220-like: 7-bit ASCII, no colour, no private modes beyond cursor visibility.
+    Vt,
+}
+
+impl ProfileSetting {
+    /// Parses `full` or `vt` (case-insensitive).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "full" => Some(Self::Full),
+            "vt" => Some(Self::Vt),
+            _ => None,
+        }
+    }
+
+    /// The name as written in files and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Full => "full",
+            Self::Vt => "vt",
+        }
+    }
+}
+
+/// What ends a scan (or a typed entry) in a scan field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Terminator {
+    /// CR, the Enter key.
+    Enter,
+    /// A lone LF (crossterm reports it as Ctrl+J in raw mode).
+    Lf,
+    /// CR LF: CR ends the scan and the LF right after it is swallowed.
+    CrLf,
+    /// Tab.
+    Tab,
+}
+
+impl Terminator {
+    /// All terminators, in documentation order.
+    pub const ALL: [Terminator; 4] = [Self::Enter, Self::Lf, Self::CrLf, Self::Tab];
+
+    /// The name used in the config file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Enter => "enter",
+            Self::Lf => "lf",
+            Self::CrLf => "crlf",
+            Self::Tab => "tab",
+        }
+    }
+
+    /// Parses a config-file name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.name() == s)
+    }
+}
+
+/// The resolved configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// Keymap name (`default`, `vt220`, `handheld`), below `--keymap` and `TALLYMAN_KEYMAP`.
+    pub keymap: Option<String>,
+    /// Terminal profile, below `--profile`; `None` means "from TERM".
+    pub profile: Option<ProfileSetting>,
+    /// Ring the terminal bell (BEL) on errors.
+    pub bell: bool,
+    /// What ends a scan.
+    pub scan_terminators: Vec<Terminator>,
+    /// A printable character that stands for GS (0x1D) in hand-typed GS1 data.
+    pub gs_substitute: Option<char>,
+    /// Warranties ending within this many days show as "expiring soon".
+    pub expiring_soon_days: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            keymap: None,
+            profile: None,
+            bell: true,
+            scan_terminators: vec![Terminator::Enter, Terminator::CrLf, Terminator::Tab],
+            gs_substitute: None,
+            expiring_soon_days: 30,
+        }
+    }
+}
+
+/// One problem in a config file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigIssue {
+    /// 1-based line number.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// A config file that could not be used, with every problem found in it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct ConfigError {
+    /// The file.
+    pub path: PathBuf,
+    /// Every problem, in file order.
+    pub issues: Vec<ConfigIssue>,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "config file {} is not valid:", self.path.display())?;
+        for issue in &self.issues {
+            write!(
+                f,
+                "\n  {}:{}: {}",
+                self.path.display(),
+                issue.line,
+                issue.message
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// 1-based line number of a byte offset.
+pub(crate) fn line_of(src: &str, offset: usize) -> usize {
+    let end = offset.min(src.len());
+    src.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// The platform's per-user config file path, if a home directory is known.
+pub fn user_config_path() -> Option<PathBuf> {
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if cfg!(windows) {
+        return var("APPDATA").map(|d| d.join("tallyman").join("config.toml"));
+    }
+    if cfg!(target_os = "macos") {
+        return var("HOME").map(|h| {
+            h.join("Library")
+                .join("Application Support")
+                .join("tallyman")
+                .join("config.toml")
+        });
+    }
+    var("XDG_CONFIG_HOME")
+        .or_else(|| var("HOME").map(|h| h.join(".config")))
+        .map(|d| d.join("tallyman").join("config.toml"))
+}
+
+/// The system-wide config file (Unix only).
+pub fn system_config_path() -> Option<PathBuf> {
+    if cfg!(unix) {
+        Some(PathBuf::from("/etc/tallyman/config.toml"))
+    } else {
+        None
+    }
+}
+
+impl Config {
+    /// Loads the config: `explicit` must exist; otherwise the user file, then the system file,
+    /// then defaults. Returns the config and the file it came from (if any).
+    pub fn load(explicit: Option<&Path>) -> anyhow::Result<(Config, Option<PathBuf>)> {
+        if let Some(path) = explicit {
+            let src = std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("cannot read config file {}: {e}", path.display()))?;
+            return Ok((Self::parse(&src, path)?, Some(path.to_path_buf())));
+        }
+        for path in [user_config_path(), system_config_path()]
+            .into_iter()
+            .flatten()
+        {
+            match std::fs::read_to_string(&path) {
+                Ok(src) => return Ok((Self::parse(&src, &path)?, Some(path))),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => anyhow::bail!("cannot read config file {}: {e}", path.display()),
+            }
+        }
+        Ok((Config::default(), None))
+    }
+
+    /// Parses config text; `path` is only used in messages.
+    pub fn parse(src: &str, path: &Path) -> Result<Config, ConfigError> {
+        let mut issues = Vec::new();
+        let (doc, parse_errors) = DeTable::parse_recoverable(src);
+        for e in parse_errors {
+            let line = e.span().map(|s| line_of(src, s.start)).unwrap_or(1);
+            issues.push(ConfigIssue {
+                line,
+                message: e.message().trim().to_string(),
+            });
+        }
+        let mut cfg = Config::default();
+        let mut p = Parser {
+            src,
+            issues: &mut issues,
+        };
+        for (key, value) in sorted(doc.get_ref()) {
+            let section = key.get_ref().as_ref();
+            let DeValue::Table(table) = value.get_ref() else {
+                p.issue(key.span().start, format!("`{section}` must be a [section]"));
+                continue;
+            };
+            match section {
+                "terminal" => p.terminal(table, &mut cfg),
+                "scan" => p.scan(table, &mut cfg),
+                "warranty" => p.warranty(table, &mut cfg),
+                other => p.issue(
+                    key.span().start,
+                    format!("unknown section [{other}] (known: terminal, scan, warranty)"),
+                ),
+            }
+        }
+        if issues.is_empty() {
+            Ok(cfg)
+        } else {
+            issues.sort_by_key(|i| i.line);
+            Err(ConfigError {
+                path: path.to_path_buf(),
+                issues,
+            })
+        }
+    }
+}
+
+type Entry<'a, 'i> = (
+    &'a Spanned<std::borrow::Cow<'i, str>>,
+    &'a Spanned<DeValue<'i>>,
+);
+
+/// Table entries in file order (the parser keeps them sorted by name).
+pub(crate) fn sorted<'a, 'i>(table: &'a DeTable<'i>) -> Vec<Entry<'a, 'i>> {
+    let mut v: Vec<_> = table.iter().collect();
+    v.sort_by_key(|(k, _)| k.span().start);
+    v
+}
+
+struct Parser<'s, 'v> {
+    src: &'s str,
+    issues: &'v mut Vec<ConfigIssue>,
+}
+
+impl Parser<'_, '_> {
+    fn issue(&mut self, offset: usize, message: String) {
+        self.issues.push(ConfigIssue {
+            line: line_of(self.src, offset),
+            message,
+        });
+    }
+
+    fn string(&mut self, key: &str, v: &Spanned<DeValue<'_>>) -> Option<String> {
+        match v.get_ref() {
+            DeValue::String(s) => Some(s.to_string()),
+            _ => {
+                self.issue(v.span().start, format!("`{key}` must be a string"));
+                None
+            }
+        }
+    }
+
+    fn terminal(&mut self, table: &DeTable<'_>, cfg: &mut Config) {
+        for (k, v) in sorted(table) {
+            let name = k.get_ref().as_ref();
+            match name {
+                "keymap" => cfg.keymap = self.string(name, v),
+                "profile" => {
+                    if let Some(s) = self.string(name, v) {
+                        match ProfileSetting::parse(&s) {
+                            Some(p) => cfg.profile = Some(p),
+                            None => self.issue(
+                                v.span().start,
+                                format!("profile \"{s}\" is not one of: full, vt"),
+                            ),
+                        }
+                    }
+                }
+                "bell" => match v.get_ref() {
+                    DeValue::Boolean(b) => cfg.bell = *b,
+                    _ => self.issue(v.span().start, "`bell` must be true or false".into()),
+                },
+                other => self.issue(
+                    k.span().start,
+                    format!("unknown key `{other}` in [terminal] (known: keymap, profile, bell)"),
+                ),
+            }
+        }
+    }
+
+    fn scan(&mut self, table: &DeTable<'_>, cfg: &mut Config) {
+        for (k, v) in sorted(table) {
+            let name = k.get_ref().as_ref();
+            match name {
+                "terminators" => {
+                    let DeValue::Array(items) = v.get_ref() else {
+                        self.issue(
+                            v.span().start,
+                            "`terminators` must be a list such as [\"enter\", \"tab\"]".into(),
+                        );
+                        continue;
+                    };
+                    let mut out = Vec::new();
+                    for item in items.iter() {
+                        match item.get_ref() {
+                            DeValue::String(s) => match Terminator::parse(s) {
+                                Some(t) if !out.contains(&t) => out.push(t),
+                                Some(_) => {}
+                                None => self.issue(
+                                    item.span().start,
+                                    format!(
+                                        "terminator \"{s}\" is not one of: enter, lf, crlf, tab"
+                                    ),
+                                ),
+                            },
+                            _ => self.issue(
+                                item.span().start,
+                                "terminators are strings: enter, lf, crlf, tab".into(),
+                            ),
+                        }
+                    }
+                    if out.is_empty() {
+                        self.issue(v.span().start, "at least one terminator is needed".into());
+                    }
+                    cfg.scan_terminators = out;
+                }
+                "gs_substitute" => {
+                    if let Some(s) = self.string(name, v) {
+                        let mut chars = s.chars();
+                        match (chars.next(), chars.next()) {
+                            (Some(c), None) if c.is_ascii_graphic() => cfg.gs_substitute = Some(c),
+                            _ => self.issue(
+                                v.span().start,
+                                "`gs_substitute` must be one printable ASCII character".into(),
+                            ),
+                        }
+                    }
+                }
+                other => self.issue(
+                    k.span().start,
+                    format!("unknown key `{other}` in [scan] (known: terminators, gs_substitute)"),
+                ),
+            }
+        }
+    }
+
+    fn warranty(&mut self, table: &DeTable<'_>, cfg: &mut Config) {
+        for (k, v) in sorted(table) {
+            match k.get_ref().as_ref() {
+                "expiring_soon_days" => {
+                    let parsed = match v.get_ref() {
+                        DeValue::Integer(i) => i.as_str().parse::<u32>().ok(),
+                        _ => None,
+                    };
+                    match parsed {
+                        Some(d) if d <= 3650 => cfg.expiring_soon_days = d,
+                        _ => self.issue(
+                            v.span().start,
+                            "`expiring_soon_days` must be a whole number from 0 to 3650".into(),
+                        ),
+                    }
+                }
+                other => self.issue(
+                    k.span().start,
+                    format!("unknown key `{other}` in [warranty] (known: expiring_soon_days)"),
+                ),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(src: &str) -> Result<Config, ConfigError> {
+        Config::parse(src, Path::new("test.toml"))
+    }
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        assert_eq!(parse("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn full_file_parses() {
+        let cfg = parse(
+            "[terminal]\nkeymap = \"vt220\"\nprofile = \"vt\"\nbell = false\n\n[scan]\n\
+             terminators = [\"lf\", \"tab\"]\ngs_substitute = \"~\"\n\n[warranty]\n\
+             expiring_soon_days = 14\n",
+        )
+        .unwrap();
+        assert_eq!(cfg.keymap.as_deref(), Some("vt220"));
+        assert_eq!(cfg.profile, Some(ProfileSetting::Vt));
+        assert!(!cfg.bell);
+        assert_eq!(cfg.scan_terminators, vec![Terminator::Lf, Terminator::Tab]);
+        assert_eq!(cfg.gs_substitute, Some('~'));
+        assert_eq!(cfg.expiring_soon_days, 14);
+    }
+
+    #[test]
+    fn every_error_is_reported_with_its_line() {
+        let err = parse(
+            "[terminal]\nkeymapp = \"vt220\"\nbell = \"yes\"\n[scan]\nterminators = [\"cr\"]\n\
+             [colours]\nx = 1\n[warranty]\nexpiring_soon_days = -1\n",
+        )
+        .unwrap_err();
+        let lines: Vec<usize> = err.issues.iter().map(|i| i.line).collect();
+        assert_eq!(lines, vec![2, 3, 5, 5, 6, 9], "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("test.toml:2: unknown key `keymapp`"),
+            "{text}"
+        );
+        assert!(text.contains("unknown section [colours]"), "{text}");
+    }
+
+    #[test]
+    fn syntax_errors_have_lines() {
+        let err = parse("[terminal]\nbell = tru\n").unwrap_err();
+        assert_eq!(err.issues[0].line, 2, "{err}");
+    }
+
+    #[test]
+    fn explicit_missing_file_is_an_error() {
+        assert!(Config::load(Some(Path::new("/nonexistent/tallyman.toml"))).is_err());
+    }
+
+    #[test]
+    fn explicit_file_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "[terminal]\nprofile = \"full\"\n").unwrap();
+        let (cfg, from) = Config::load(Some(&path)).unwrap();
+        assert_eq!(cfg.profile, Some(ProfileSetting::Full));
+        assert_eq!(from.as_deref(), Some(path.as_path()));
+    }
+}

@@ -1,0 +1,282 @@
+//! Test support (used by unit and integration tests, not by the application): a key-script
+//! driver over `update` without a terminal (`app.keys("9<f1>SN-1<enter>")`), rendering to
+//! text with ratatui's `TestBackend`, and a fixed clock. Panics on malformed scripts, as test
+//! helpers do.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::Terminal;
+
+use super::action::{Action, Effect, EffectRunner, NullRunner};
+use super::app::{AppInit, AppState, Screen, SessionInfo};
+use super::keymap::{self, KeymapRequest};
+use super::keys::{parse_script, KeyPress};
+use super::profile::Profile;
+use super::runtime::{dispatch, fixed_clock, Clock};
+use super::view::view;
+use crate::config::Config;
+
+/// The fixed time of tests and snapshots: 2026-01-02 14:05.
+pub fn test_now() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 1, 2)
+        .and_then(|d| d.and_hms_opt(14, 5, 0))
+        .unwrap_or_default()
+}
+
+/// The fixed clock.
+pub fn test_clock() -> Clock {
+    fixed_clock(test_now())
+}
+
+/// How to set up a [`TestApp`].
+#[derive(Clone, Debug)]
+pub struct TestSetup {
+    /// Terminal size.
+    pub size: (u16, u16),
+    /// Profile.
+    pub profile: Profile,
+    /// Colour (full profile only).
+    pub colour: bool,
+    /// Keymap choice.
+    pub keymap: KeymapRequest,
+    /// Text of a site keymap file (used when `keymap.site_file` is set).
+    pub site_keymap: Option<String>,
+    /// Configuration.
+    pub config: Config,
+    /// Session facts.
+    pub session: SessionInfo,
+}
+
+impl Default for TestSetup {
+    fn default() -> Self {
+        Self {
+            size: (80, 24),
+            profile: Profile::Full,
+            colour: true,
+            keymap: KeymapRequest::default(),
+            site_keymap: None,
+            config: Config::default(),
+            session: SessionInfo {
+                term: "xterm-256color".into(),
+                user: "clerk1".into(),
+                db_label: "/var/lib/tallyman/main.db".into(),
+            },
+        }
+    }
+}
+
+impl TestSetup {
+    /// A setup of the given size and profile, everything else default.
+    pub fn new(width: u16, height: u16, profile: Profile) -> Self {
+        let mut s = Self {
+            size: (width, height),
+            profile,
+            ..Self::default()
+        };
+        if profile == Profile::Vt {
+            s.session.term = "vt220".into();
+            s.keymap.term = "vt220".into();
+        }
+        s
+    }
+
+    /// Uses the named shipped keymap.
+    pub fn keymap(mut self, name: &str) -> Self {
+        self.keymap.cli = Some(name.into());
+        self
+    }
+
+    /// Builds the app.
+    pub fn build(self) -> TestApp {
+        let site = self.site_keymap.clone();
+        let loaded = keymap::load(&self.keymap, |_| {
+            site.clone()
+                .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "no site keymap"))
+        });
+        let state = AppState::new(AppInit {
+            config: self.config,
+            keymap: loaded,
+            profile: self.profile,
+            colour: self.colour,
+            session: self.session,
+            now: test_now(),
+            size: self.size,
+        });
+        TestApp {
+            state,
+            runner: Box::new(NullRunner),
+            bells: 0,
+            quit: false,
+            redraws: 0,
+        }
+    }
+}
+
+/// Drives `update` with key scripts; no terminal involved.
+pub struct TestApp {
+    /// The state.
+    pub state: AppState,
+    runner: Box<dyn EffectRunner>,
+    /// Bells rung so far.
+    pub bells: usize,
+    /// Quit requested.
+    pub quit: bool,
+    /// Full repaints requested.
+    pub redraws: usize,
+}
+
+impl TestApp {
+    /// The default test app: 80x24, full profile, default keymap.
+    pub fn new() -> Self {
+        TestSetup::default().build()
+    }
+
+    /// Replaces the effect runner.
+    pub fn with_runner(mut self, runner: Box<dyn EffectRunner>) -> Self {
+        self.runner = runner;
+        self
+    }
+
+    /// Feeds one action (and every follow-up action from the runner).
+    pub fn send(&mut self, action: Action) -> &mut Self {
+        let out = dispatch(&mut self.state, &mut *self.runner, action);
+        self.bells += usize::from(out.bell);
+        self.quit |= out.quit;
+        self.redraws += usize::from(out.redraw);
+        self
+    }
+
+    /// Presses one key.
+    pub fn press(&mut self, k: KeyPress) -> &mut Self {
+        self.send(Action::Key(k))
+    }
+
+    /// Presses the keys of a script such as `9<f1>SN-1<enter>`.
+    ///
+    /// # Panics
+    /// On a malformed script.
+    pub fn keys(&mut self, script: &str) -> &mut Self {
+        let keys = match parse_script(script) {
+            Ok(k) => k,
+            Err(e) => panic!("bad key script {script:?}: {e}"),
+        };
+        for k in keys {
+            self.press(k);
+        }
+        self
+    }
+
+    /// Changes the terminal size.
+    pub fn resize(&mut self, width: u16, height: u16) -> &mut Self {
+        self.send(Action::Resize { width, height })
+    }
+
+    /// The screen on top.
+    pub fn screen(&self) -> &Screen {
+        self.state.screen()
+    }
+
+    /// The status line text, if any.
+    pub fn status(&self) -> Option<&str> {
+        self.state.status.as_ref().map(|s| s.text.as_str())
+    }
+
+    /// Renders the state at its size.
+    pub fn buffer(&self) -> Buffer {
+        let (w, h) = self.state.size;
+        let backend = TestBackend::new(w, h);
+        let mut terminal = match Terminal::new(backend) {
+            Ok(t) => t,
+            Err(e) => match e {},
+        };
+        let state = &self.state;
+        if let Err(e) = terminal.draw(|f| view(state, f)) {
+            match e {}
+        }
+        terminal.backend().buffer().clone()
+    }
+
+    /// Renders the state as text, one line per row, each ending in `|`.
+    pub fn render(&self) -> String {
+        buffer_text(&self.buffer())
+    }
+}
+
+impl Default for TestApp {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A buffer as text, one line per row, each row ending in `|` so widths show.
+pub fn buffer_text(buf: &Buffer) -> String {
+    let area = buf.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        let mut skip = 0usize;
+        for x in 0..area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let cell = &buf[(x, y)];
+            let sym = cell.symbol();
+            out.push_str(sym);
+            skip = sym.chars().count().saturating_sub(1);
+        }
+        out.push_str("|\n");
+    }
+    out
+}
+
+/// A runner that records effects and answers like [`NullRunner`].
+#[derive(Clone, Debug, Default)]
+pub struct RecordingRunner {
+    /// Effects seen, in order.
+    pub seen: std::sync::Arc<std::sync::Mutex<Vec<Effect>>>,
+}
+
+impl EffectRunner for RecordingRunner {
+    fn run(&mut self, effect: Effect) -> Vec<Action> {
+        if let Ok(mut v) = self.seen.lock() {
+            v.push(effect.clone());
+        }
+        NullRunner.run(effect)
+    }
+}
+
+/// A `Write` target tests can read while a backend owns a clone of it.
+#[derive(Clone, Debug, Default)]
+pub struct SharedBuf(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl SharedBuf {
+    /// A new empty buffer.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Takes the bytes written so far.
+    pub fn take(&self) -> Vec<u8> {
+        match self.0.lock() {
+            Ok(mut v) => std::mem::take(&mut *v),
+            Err(_) => Vec::new(),
+        }
+    }
+}
+
+impl std::io::Write for SharedBuf {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self.0.lock() {
+            Ok(mut v) => {
+                v.extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            Err(_) => Err(std::io::Error::other("poisoned")),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,61 @@
+//! Screen snapshots (insta) of the menu, help and diagnostics at 20x16, 40x8 and 80x24 in
+//! both profiles, with a fixed clock; plus the keymap error screen, an error status line and
+//! the "too small" notice. Each row ends in `|` so widths are visible.
+
+use tallyman::tui::keymap::KeymapRequest;
+use tallyman::tui::testing::{TestApp, TestSetup};
+use tallyman::tui::Profile;
+
+const SIZES: [(u16, u16); 3] = [(20, 16), (40, 8), (80, 24)];
+const PROFILES: [Profile; 2] = [Profile::Full, Profile::Vt];
+
+fn each(name: &str, script: &str) {
+    for profile in PROFILES {
+        for (w, h) in SIZES {
+            let mut app: TestApp = TestSetup::new(w, h, profile).build();
+            app.keys(script);
+            let snap = format!("{name}_{w}x{h}_{}", profile.name());
+            insta::assert_snapshot!(snap, app.render());
+        }
+    }
+}
+
+#[test]
+fn menu() {
+    each("menu", "");
+}
+
+#[test]
+fn help() {
+    each("help", "?");
+}
+
+#[test]
+fn diagnostics() {
+    each("diagnostics", "9SN-1<gs>21X<enter><f2>");
+}
+
+#[test]
+fn menu_with_error() {
+    each("menu_error", "5");
+}
+
+#[test]
+fn keymap_errors() {
+    let setup = TestSetup {
+        keymap: KeymapRequest {
+            cli: Some("handheld".into()),
+            site_file: Some("site.toml".into()),
+            ..Default::default()
+        },
+        site_keymap: Some("[count]\nfinish = [\"f\"]\n[lookup]\nactions = [\"<f6>\"]\n".into()),
+        ..TestSetup::new(40, 8, Profile::Vt)
+    };
+    insta::assert_snapshot!("keymap_errors_40x8_vt", setup.build().render());
+}
+
+#[test]
+fn too_small() {
+    let app = TestSetup::new(16, 6, Profile::Vt).build();
+    insta::assert_snapshot!("too_small_16x6", app.render());
+}
