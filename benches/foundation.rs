@@ -33,37 +33,36 @@ fn receipt(serial: String, to: &str) -> Command {
     })
 }
 
+/// Adds the bench product and supplier, and the two bins unless they exist (the demo has them).
 fn setup_small(service: &Service) {
+    let mut commands = vec![
+        Command::AddProduct(NewProduct {
+            sku: "BENCH-1".into(),
+            name: "Bench unit".into(),
+            gtin: None,
+            category: String::new(),
+            tracking: Tracking::all(Mode::Strict),
+            serial_format: SerialFormat::Plain,
+            warranty: None,
+            fold_case: true,
+        }),
+        Command::AddParty(NewParty {
+            name: "Bench Supplier".into(),
+            role: PartyRole::Both,
+            bill_to: String::new(),
+            ship_to: String::new(),
+        }),
+    ];
+    for bin in ["WH1/A/01", "WH1/A/02"] {
+        if service.store().location(bin).expect("location").is_none() {
+            commands.push(Command::AddLocation {
+                code: bin.into(),
+                name: String::new(),
+            });
+        }
+    }
     service
-        .execute(
-            "bench",
-            Command::Batch(vec![
-                Command::AddProduct(NewProduct {
-                    sku: "BENCH-1".into(),
-                    name: "Bench unit".into(),
-                    gtin: None,
-                    category: String::new(),
-                    tracking: Tracking::all(Mode::Strict),
-                    serial_format: SerialFormat::Plain,
-                    warranty: None,
-                    fold_case: true,
-                }),
-                Command::AddParty(NewParty {
-                    name: "Bench Supplier".into(),
-                    role: PartyRole::Both,
-                    bill_to: String::new(),
-                    ship_to: String::new(),
-                }),
-                Command::AddLocation {
-                    code: "WH1/A/01".into(),
-                    name: String::new(),
-                },
-                Command::AddLocation {
-                    code: "WH1/A/02".into(),
-                    name: String::new(),
-                },
-            ]),
-        )
+        .execute("bench", Command::Batch(commands))
         .expect("bench master data");
 }
 

@@ -3,7 +3,9 @@
 
 pub mod cli;
 pub mod codec;
+pub mod config;
 pub mod domain;
 pub mod journal;
 pub mod ops;
 pub mod store;
+pub mod tui;

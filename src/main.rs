@@ -4,6 +4,7 @@
 use clap::Parser;
 
 fn main() {
+    tallyman::tui::mark_start();
     let cli = tallyman::cli::Cli::parse();
     std::process::exit(tallyman::cli::run(cli));
 }

@@ -11,16 +11,18 @@ pub fn check(db: &Path, json: bool) -> CliResult {
         eprintln!("note: {n}");
     }
     if json {
-        println!(
+        outln!(
             "{}",
             json!({"ok": report.problems.is_empty(), "entries": report.entries, "keys": report.keys_compared, "units": report.units, "problems": report.problems})
         );
     }
     if report.problems.is_empty() {
         if !json {
-            println!(
+            outln!(
                 "ok: {} journal entries, chain intact; replay equals the store ({} keys, {} units)",
-                report.entries, report.keys_compared, report.units
+                report.entries,
+                report.keys_compared,
+                report.units
             );
         }
         Ok(())
@@ -33,16 +35,20 @@ pub fn check(db: &Path, json: bool) -> CliResult {
 }
 
 pub fn rebuild(db: &Path, json: bool) -> CliResult {
-    let (entries, aside) = maintenance::rebuild(db)?;
+    let r = maintenance::rebuild(db)?;
+    if let Some(t) = &r.cut {
+        eprintln!("warning: the journal ended in an {t}; it was cut off before rebuilding");
+    }
     if json {
-        println!(
+        outln!(
             "{}",
-            json!({"entries": entries, "old_store": aside.display().to_string()})
+            json!({"entries": r.entries, "old_store": r.old_store.display().to_string(), "cut": r.cut.as_ref().map(|t| t.to_string())})
         );
     } else {
-        println!(
-            "rebuilt the store from {entries} journal entries; the old store is at {}",
-            aside.display()
+        outln!(
+            "rebuilt the store from {} journal entries; the old store is at {}",
+            r.entries,
+            r.old_store.display()
         );
     }
     Ok(())
@@ -52,12 +58,12 @@ pub fn backup(db: &Path, file: &Path, json: bool) -> CliResult {
     let service = open_service(db)?;
     let bytes = maintenance::backup(&service, file)?;
     if json {
-        println!(
+        outln!(
             "{}",
             json!({"file": file.display().to_string(), "bytes": bytes})
         );
     } else {
-        println!("backup written to {} ({bytes} bytes)", file.display());
+        outln!("backup written to {} ({bytes} bytes)", file.display());
     }
     Ok(())
 }
@@ -71,9 +77,9 @@ pub fn restore(db: &Path, file: &Path, force: bool, json: bool) -> CliResult {
     }
     let entries = maintenance::restore(db, file, force)?;
     if json {
-        println!("{}", json!({"entries": entries}));
+        outln!("{}", json!({"entries": entries}));
     } else {
-        println!("restored {entries} journal entries into {}", db.display());
+        outln!("restored {entries} journal entries into {}", db.display());
     }
     Ok(())
 }

@@ -1,7 +1,12 @@
 //! Command-line arguments (clap derive): every subcommand and its options.
 
+use crate::config::ProfileSetting;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+
+fn parse_profile(s: &str) -> Result<ProfileSetting, String> {
+    ProfileSetting::parse(s).ok_or_else(|| format!("expected a profile full or vt, found \"{s}\""))
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -17,6 +22,18 @@ pub struct Cli {
     /// Print machine-readable JSON instead of text
     #[arg(long, global = true)]
     pub json: bool,
+    /// Screens: keymap default, vt220 or handheld (else TALLYMAN_KEYMAP, config, TERM)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub keymap: Option<String>,
+    /// Screens: a site keymap file layered on top of the chosen keymap
+    #[arg(long, global = true, value_name = "PATH")]
+    pub keymap_file: Option<PathBuf>,
+    /// Screens: terminal profile full or vt (else config, then TERM)
+    #[arg(long, global = true, value_name = "full|vt", value_parser = parse_profile)]
+    pub profile: Option<ProfileSetting>,
+    /// Config file (else ~/.config/tallyman/config.toml, then /etc/tallyman/config.toml)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Cmd>,
 }

@@ -3,7 +3,7 @@
 //! transfers, write-offs), made through the same commands a warehouse would use.
 
 use super::args::DemoArgs;
-use super::{open_service, CliResult, Failure};
+use super::{open_service, Failure};
 use crate::domain::scan::gtin_check_digit_ok;
 use crate::domain::{Day, DocKind, Mode, Money, PartyRole, Period, SerialFormat, Tracking};
 use crate::ops::{Command, DocRequest, LineRequest, NewParty, NewProduct, Service};
@@ -501,7 +501,8 @@ pub fn generate(service: &Service, units: u64) -> Result<Summary, Failure> {
     })
 }
 
-pub fn run(db: &Path, args: &DemoArgs, json: bool) -> CliResult {
+/// Fills the database if it is empty; returns the open service for the screens.
+pub fn run(db: &Path, args: &DemoArgs, json: bool) -> Result<Service, Failure> {
     let service = open_service(db)?;
     let fresh = service
         .store()
@@ -512,14 +513,14 @@ pub fn run(db: &Path, args: &DemoArgs, json: bool) -> CliResult {
     if fresh {
         let summary = generate(&service, args.units)?;
         if json {
-            println!(
+            outln!(
                 "{}",
                 serde_json::json!({"db": db.display().to_string(), "units": summary.units, "sold": summary.sold, "returned": summary.returned, "written_off": summary.written_off,
                     "examples": summary.examples.iter().map(|(w, s)| serde_json::json!({"what": w, "serial": s})).collect::<Vec<_>>()})
             );
         } else {
-            println!("demo database {}:", db.display());
-            println!(
+            outln!("demo database {}:", db.display());
+            outln!(
                 "  {} serialised units received from {} suppliers into {} bins; {} sold to {} customers, {} returned, {} written off",
                 summary.units,
                 SUPPLIERS.len(),
@@ -529,21 +530,18 @@ pub fn run(db: &Path, args: &DemoArgs, json: bool) -> CliResult {
                 summary.returned,
                 summary.written_off
             );
-            println!("  products: PH-X200 (strict, IMEI), RT-AX55 (strict, GS1 label), LAP-14 (strict), CBL-USBC (soft), BAT-AA (no serials)");
-            println!("look around:");
+            outln!("  products: PH-X200 (strict, IMEI), RT-AX55 (strict, GS1 label), LAP-14 (strict), CBL-USBC (soft), BAT-AA (no serials)");
+            outln!("look around:");
             let db_arg = format!("--db {}", db.display());
             for (what, serial) in &summary.examples {
-                println!("  tallyman {db_arg} lookup {serial}    # {what}");
+                outln!("  tallyman {db_arg} lookup {serial}    # {what}");
             }
-            println!("  tallyman {db_arg} decode '(01)09506000134352(21)RT00000001'");
-            println!("  tallyman {db_arg} stock --location WH1/A");
-            println!("  tallyman {db_arg} check");
+            outln!("  tallyman {db_arg} decode '(01)09506000134352(21)RT00000001'");
+            outln!("  tallyman {db_arg} stock --location WH1/A");
+            outln!("  tallyman {db_arg} check");
         }
     } else if !json {
-        println!("{} already holds data; using it as it is", db.display());
+        outln!("{} already holds data; using it as it is", db.display());
     }
-    if !args.no_tui && !json {
-        println!("(the terminal screens open here once they are built; use the commands above meanwhile)");
-    }
-    Ok(())
+    Ok(service)
 }

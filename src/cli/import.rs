@@ -76,6 +76,9 @@ fn read_rows(
     let mut errors = Vec::new();
     for (i, h) in headers.iter().enumerate() {
         match columns.iter().find(|c| c.eq_ignore_ascii_case(h)) {
+            Some(c) if index.iter().any(|(n, _)| n == c) => {
+                errors.push(format!("line 1: column \"{h}\" appears twice"))
+            }
             Some(c) => index.push((c, i)),
             None => errors.push(format!(
                 "line 1: unknown column \"{h}\"; expected columns: {}",
@@ -135,8 +138,11 @@ fn product_command(row: &Row) -> Result<Command, String> {
     }))
 }
 
+/// Commands, the file lines behind each, and the rows that did not parse.
+type Parsed = (Vec<Command>, Vec<Vec<u64>>, Vec<(u64, String)>);
+
 /// Consecutive rows of one invoice (same date, party and location) make one document.
-fn document_commands(rows: &[Row], kind: DocKind) -> (Vec<Command>, Vec<Vec<u64>>, Vec<String>) {
+fn document_commands(rows: &[Row], kind: DocKind) -> Parsed {
     let (party_col, amount_col) = match kind {
         DocKind::Sale => ("customer", "price"),
         _ => ("supplier", "cost"),
@@ -181,7 +187,7 @@ fn document_commands(rows: &[Row], kind: DocKind) -> (Vec<Command>, Vec<Vec<u64>
         let (date, line) = match parsed {
             Ok(p) => p,
             Err(e) => {
-                errors.push(format!("line {}: {e}", row.line));
+                errors.push((row.line, e));
                 continue;
             }
         };
@@ -223,6 +229,34 @@ fn document_commands(rows: &[Row], kind: DocKind) -> (Vec<Command>, Vec<Vec<u64>
     (commands, lines_of, errors)
 }
 
+/// The file lines of refused commands (a refused line of a document, or its first line).
+fn rejected_rows(list: &[crate::ops::Rejection], lines_of: &[Vec<u64>]) -> Vec<(u64, String)> {
+    list.iter()
+        .map(|r| {
+            let lines = lines_of.get(r.index);
+            let line = match (lines, r.line) {
+                (Some(l), Some(i)) => l.get(i).copied().unwrap_or(0),
+                (Some(l), None) => l.first().copied().unwrap_or(0),
+                (None, _) => 0,
+            };
+            (line, r.message.clone())
+        })
+        .collect()
+}
+
+fn bad_rows(file: &Path, mut rows: Vec<(u64, String)>) -> Failure {
+    rows.sort();
+    Failure::invalid(format!(
+        "{}: {} bad row(s); nothing was imported\n{}",
+        file.display(),
+        rows.len(),
+        rows.iter()
+            .map(|(l, m)| format!("line {l}: {m}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    ))
+}
+
 pub fn run(service: &Service, what: ImportKind, file: &Path, json: bool) -> CliResult {
     let bar = if std::io::stdout().is_terminal() && !json {
         let b = ProgressBar::new_spinner();
@@ -235,7 +269,7 @@ pub fn run(service: &Service, what: ImportKind, file: &Path, json: bool) -> CliR
     } else {
         ProgressBar::hidden()
     };
-    let (commands, lines_of, errors): (Vec<Command>, Vec<Vec<u64>>, Vec<String>) = match what {
+    let (commands, lines_of, errors): Parsed = match what {
         ImportKind::Products => {
             let rows = read_rows(file, PRODUCT_COLUMNS, &bar)?;
             let mut cmds = Vec::new();
@@ -247,7 +281,7 @@ pub fn run(service: &Service, what: ImportKind, file: &Path, json: bool) -> CliR
                         cmds.push(c);
                         lines.push(vec![row.line]);
                     }
-                    Err(e) => errors.push(format!("line {}: {e}", row.line)),
+                    Err(e) => errors.push((row.line, e)),
                 }
             }
             (cmds, lines, errors)
@@ -260,13 +294,13 @@ pub fn run(service: &Service, what: ImportKind, file: &Path, json: bool) -> CliR
         }
     };
     if !errors.is_empty() {
+        // Report the rows the rules refuse too, not only the ones that did not parse.
+        let mut all: Vec<(u64, String)> = errors;
+        if let Err(OpsError::Rejected(list)) = service.validate(Command::Batch(commands)) {
+            all.extend(rejected_rows(&list, &lines_of));
+        }
         bar.finish_and_clear();
-        return Err(Failure::invalid(format!(
-            "{}: {} bad row(s); nothing was imported\n{}",
-            file.display(),
-            errors.len(),
-            errors.join("\n")
-        )));
+        return Err(bad_rows(file, all));
     }
     if commands.is_empty() {
         bar.finish_and_clear();
@@ -282,7 +316,7 @@ pub fn run(service: &Service, what: ImportKind, file: &Path, json: bool) -> CliR
     match result {
         Ok(outcome) => {
             if json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::json!({"file": file.display().to_string(), "rows": rows, "outcomes": output::outcome_json(&outcome)})
                 );
@@ -291,37 +325,14 @@ pub fn run(service: &Service, what: ImportKind, file: &Path, json: bool) -> CliR
                     crate::ops::Outcome::Batch(list) => list.len(),
                     _ => 1,
                 };
-                println!(
+                outln!(
                     "imported {rows} row(s) from {} as {docs} record(s)",
                     file.display()
                 );
             }
             Ok(())
         }
-        Err(OpsError::Rejected(list)) => {
-            let mut msgs: Vec<(u64, String)> = list
-                .iter()
-                .map(|r| {
-                    let lines = lines_of.get(r.index);
-                    let line = match (lines, r.line) {
-                        (Some(l), Some(i)) => l.get(i).copied().unwrap_or(0),
-                        (Some(l), None) => l.first().copied().unwrap_or(0),
-                        (None, _) => 0,
-                    };
-                    (line, r.message.clone())
-                })
-                .collect();
-            msgs.sort();
-            Err(Failure::invalid(format!(
-                "{}: {} bad row(s); nothing was imported\n{}",
-                file.display(),
-                msgs.len(),
-                msgs.iter()
-                    .map(|(l, m)| format!("line {l}: {m}"))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            )))
-        }
+        Err(OpsError::Rejected(list)) => Err(bad_rows(file, rejected_rows(&list, &lines_of))),
         Err(e) => Err(e.into()),
     }
 }

@@ -1,17 +1,44 @@
 //! The command-line twin of every operation: clap definitions and dispatch. Exit codes:
 //! 0 done, 1 refused or invalid input, 2 usage, 3 storage failure.
 
+/// Prints a line to standard output; a reader that went away (a closed pipe) ends the
+/// process quietly instead of panicking, as `println!` would.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::write_line(format_args!($($arg)*))
+    };
+}
+
 mod admin;
 mod args;
 pub mod demo;
 mod import;
 mod output;
 mod postings;
+mod screens;
 
 pub use args::{Cli, Cmd};
 
 use crate::ops::{OpsError, Service};
 use std::path::{Path, PathBuf};
+
+pub fn write_line(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{args}").and_then(|_| out.flush()) {
+        exit_on_output_error(&e);
+    }
+}
+
+/// Ends the process after a failed write to standard output: quietly when the reader went
+/// away, with exit code 3 otherwise.
+pub fn exit_on_output_error(e: &std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("tallyman: cannot write the output: {e}");
+    std::process::exit(3);
+}
 
 /// A failure with the exit code it maps to.
 #[derive(Debug)]
@@ -96,7 +123,7 @@ pub fn run(cli: Cli) -> i32 {
         Ok(()) => 0,
         Err(f) => {
             if cli.json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::json!({ "error": f.message, "exit_code": f.code })
                 );
@@ -110,12 +137,7 @@ pub fn run(cli: Cli) -> i32 {
 fn dispatch(cli: &Cli, db: &Path) -> CliResult {
     let json = cli.json;
     let Some(command) = &cli.command else {
-        return Err(Failure {
-            code: 2,
-            message:
-                "the terminal screens are not built yet; see `tallyman --help` for the commands"
-                    .to_string(),
-        });
+        return screens::run(cli, open_service(db)?);
     };
     match command {
         Cmd::Decode { data } => output::decode(data, json),
@@ -123,7 +145,14 @@ fn dispatch(cli: &Cli, db: &Path) -> CliResult {
         Cmd::Rebuild => admin::rebuild(db, json),
         Cmd::Backup { file } => admin::backup(db, file, json),
         Cmd::Restore { file, force } => admin::restore(db, file, *force, json),
-        Cmd::Demo(args) => demo::run(db, args, json),
+        Cmd::Demo(args) => {
+            let service = demo::run(db, args, json)?;
+            if args.no_tui || json {
+                Ok(())
+            } else {
+                screens::run(cli, service)
+            }
+        }
         Cmd::Import { what, file } => import::run(&open_service(db)?, *what, file, json),
         other => {
             let service = open_service(db)?;

@@ -66,9 +66,9 @@ pub fn outcome_text(o: &Outcome) -> String {
 
 pub fn outcome(o: &Outcome, json: bool) {
     if json {
-        println!("{}", outcome_json(o));
+        outln!("{}", outcome_json(o));
     } else {
-        println!("{}", outcome_text(o));
+        outln!("{}", outcome_text(o));
     }
 }
 
@@ -89,10 +89,10 @@ pub fn answer(service: &Service, a: Answer, json: bool) -> CliResult {
     match a {
         Answer::Products(list) => {
             if json {
-                println!("{}", Value::Array(list.iter().map(product_json).collect()));
+                outln!("{}", Value::Array(list.iter().map(product_json).collect()));
             } else {
                 for p in list {
-                    println!(
+                    outln!(
                         "{:<14} {:<30} {:<8} {:<14} {}",
                         p.sku,
                         p.name,
@@ -105,7 +105,7 @@ pub fn answer(service: &Service, a: Answer, json: bool) -> CliResult {
         }
         Answer::Locations(list) => {
             if json {
-                println!(
+                outln!(
                     "{}",
                     json!(list
                         .iter()
@@ -114,7 +114,7 @@ pub fn answer(service: &Service, a: Answer, json: bool) -> CliResult {
                 );
             } else {
                 for l in list {
-                    println!("{:<20} {}", l.code, l.name);
+                    outln!("{:<20} {}", l.code, l.name);
                 }
             }
         }
@@ -124,10 +124,10 @@ pub fn answer(service: &Service, a: Answer, json: bool) -> CliResult {
                     .iter()
                     .map(|p| json!({"id": p.id.0, "name": p.name, "role": p.role.as_str(), "bill_to": p.bill_to, "ship_to": p.ship_to}))
                     .collect();
-                println!("{}", Value::Array(v));
+                outln!("{}", Value::Array(v));
             } else {
                 for p in list {
-                    println!("{:<30} {:<9} {}", p.name, p.role.as_str(), p.ship_to);
+                    outln!("{:<30} {:<9} {}", p.name, p.role.as_str(), p.ship_to);
                 }
             }
         }
@@ -135,7 +135,7 @@ pub fn answer(service: &Service, a: Answer, json: bool) -> CliResult {
         Answer::Stock(lines) => stock(&lines, json),
         Answer::Document(doc) => {
             let _ = service;
-            println!("{doc:?}");
+            outln!("{doc:?}");
         }
     }
     Ok(())
@@ -147,11 +147,11 @@ fn stock(lines: &[StockLine], json: bool) {
             .iter()
             .map(|l| json!({"location": l.location, "sku": l.sku, "name": l.name, "serial": l.serial, "qty": l.qty}))
             .collect();
-        println!("{}", Value::Array(v));
+        outln!("{}", Value::Array(v));
         return;
     }
     for l in lines {
-        println!(
+        outln!(
             "{:<14} {:<14} {:<24} {}",
             l.location,
             l.sku,
@@ -159,7 +159,7 @@ fn stock(lines: &[StockLine], json: bool) {
             l.qty
         );
     }
-    println!(
+    outln!(
         "{} line(s), {} unit(s)",
         lines.len(),
         lines.iter().map(|l| l.qty).sum::<i64>()
@@ -168,7 +168,10 @@ fn stock(lines: &[StockLine], json: bool) {
 
 pub fn stock_csv(lines: &[StockLine]) -> CliResult {
     let mut w = csv::Writer::from_writer(std::io::stdout().lock());
-    let io = |e: csv::Error| Failure::storage(format!("cannot write CSV: {e}"));
+    let io = |e: csv::Error| match e.into_kind() {
+        csv::ErrorKind::Io(e) => super::exit_on_output_error(&e),
+        other => Failure::storage(format!("cannot write CSV: {other:?}")),
+    };
     w.write_record(["location", "sku", "name", "serial", "qty"])
         .map_err(io)?;
     for l in lines {
@@ -181,8 +184,7 @@ pub fn stock_csv(lines: &[StockLine]) -> CliResult {
         ])
         .map_err(io)?;
     }
-    w.flush()
-        .map_err(|e| Failure::storage(format!("cannot write CSV: {e}")))
+    w.flush().map_err(|e| super::exit_on_output_error(&e))
 }
 
 pub fn unit_json(v: &UnitView) -> Value {
@@ -235,15 +237,15 @@ pub fn units(units: &[UnitView], json: bool) {
                 );
             }
         }
-        println!("{first}");
+        outln!("{first}");
         return;
     }
     for (i, v) in units.iter().enumerate() {
         if i > 0 {
-            println!();
+            outln!("");
         }
         let u = &v.unit;
-        println!("SN {}  {} {}", u.serial, v.product.sku, v.product.name);
+        outln!("SN {}  {} {}", u.serial, v.product.sku, v.product.name);
         let state = match &u.state {
             UnitState::InStock { location } => format!("in stock at {location}"),
             UnitState::Sold { document, .. } => {
@@ -254,9 +256,9 @@ pub fn units(units: &[UnitView], json: bool) {
             }
             other => other.name().to_string(),
         };
-        println!("state:    {state}");
+        outln!("state:    {state}");
         if let Some(cost) = u.cost {
-            println!(
+            outln!(
                 "cost:     {cost} (receipt {}, from {})",
                 u.receipt.as_ref().map(|d| d.0.as_str()).unwrap_or("-"),
                 v.supplier.as_deref().unwrap_or("-")
@@ -271,13 +273,13 @@ pub fn units(units: &[UnitView], json: bool) {
                 (Some(p), Some(c)) => format!(", margin {}", crate::domain::Money(p.0 - c.0)),
                 _ => String::new(),
             };
-            println!(
+            outln!(
                 "price:    {price} on {}{margin}{}",
                 sale.document,
                 if sale.returned { " (returned)" } else { "" }
             );
         }
-        println!("timeline:");
+        outln!("timeline:");
         for t in &v.timeline {
             let e = &t.entry;
             let mut line = format!("  {}  {:<12} {}", e.date, e.kind.name(), e.document);
@@ -299,9 +301,9 @@ pub fn units(units: &[UnitView], json: bool) {
             if let Some(r) = &e.reason {
                 line.push_str(&format!("  ({r})"));
             }
-            println!("{line}");
+            outln!("{line}");
             if let Some(w) = &e.warning {
-                println!("      warning: {} (accepted: {})", w.message, w.reason);
+                outln!("      warning: {} (accepted: {})", w.message, w.reason);
             }
         }
     }
@@ -312,12 +314,12 @@ pub fn decode(data: &str, json: bool) -> CliResult {
     let d = scan::decode(&unescaped, &ScanConfig::default())
         .map_err(|e| Failure::invalid(e.to_string()))?;
     if json {
-        println!(
+        outln!(
             "{}",
             json!({"kind": d.kind.as_str(), "serial": d.serial, "gtin": d.gtin, "lot": d.lot, "expiry": d.expiry, "imei": d.imei})
         );
     } else {
-        println!("kind:   {}", d.kind.as_str());
+        outln!("kind:   {}", d.kind.as_str());
         for (name, v) in [
             ("serial", &d.serial),
             ("gtin", &d.gtin),
@@ -326,7 +328,7 @@ pub fn decode(data: &str, json: bool) -> CliResult {
             ("imei", &d.imei),
         ] {
             if let Some(v) = v {
-                println!("{name:<7} {v}");
+                outln!("{name:<7} {v}");
             }
         }
     }

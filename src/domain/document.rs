@@ -104,5 +104,8 @@ pub struct Document {
     pub to: Option<String>,
     /// Why (write-off reason, return reason).
     pub reason: Option<String>,
+    /// A rule break of the whole document accepted in soft mode (a receipt whose declared
+    /// quantity differs from its serials).
+    pub warning: Option<Warning>,
     pub lines: Vec<DocLine>,
 }

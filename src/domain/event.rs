@@ -1,6 +1,7 @@
 //! Journal events (what was decided) and per-serial history entries derived from them.
 
 use crate::domain::catalog::{Location, Party, PartyId, Product};
+use crate::domain::count::{Count, CountId, CountScan, CountStatus};
 use crate::domain::day::Day;
 use crate::domain::document::{DocKind, DocNo, Document, Warning};
 use crate::domain::money::Money;
@@ -13,6 +14,10 @@ pub enum Event {
     LocationAdded(Location),
     PartyAdded(Party),
     DocumentPosted(Document),
+    CountOpened(Count),
+    CountScanned(CountScan),
+    CountScanUndone { count: CountId, number: u32 },
+    CountStatusChanged { count: CountId, status: CountStatus },
 }
 
 /// One line of a serial's timeline.
@@ -36,12 +41,15 @@ pub struct HistoryEntry {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum HistoryKind {
     Document(DocKind),
+    /// Scanned in a count (the entry's document is `COUNT-<id>`, its `to` the location).
+    CountScan(CountId),
 }
 
 impl HistoryKind {
     pub fn name(self) -> &'static str {
         match self {
             HistoryKind::Document(kind) => kind.event_name(),
+            HistoryKind::CountScan(_) => "counted",
         }
     }
 }

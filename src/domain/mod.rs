@@ -1,6 +1,7 @@
 //! Pure rules and types of the warehouse: no I/O, no clock, no terminal, no storage.
 
 pub mod catalog;
+pub mod count;
 pub mod day;
 pub mod document;
 pub mod event;
@@ -14,6 +15,7 @@ pub use catalog::{
     Flow, Location, Mode, Party, PartyId, PartyRole, Period, Product, ProductId, SerialFormat,
     Tracking,
 };
+pub use count::{Count, CountId, CountScan, CountScope, CountStatus, ScanVerdict, Unexpected};
 pub use day::Day;
 pub use document::{DocKind, DocLine, DocNo, Document, Warning};
 pub use event::{Event, HistoryEntry, HistoryKind};

@@ -108,18 +108,13 @@ impl JournalReader {
     }
 
     pub fn next_item(&mut self) -> Result<ReadItem, JournalError> {
-        let remaining = self.len - self.offset;
+        let offset = self.offset;
+        let remaining = self.len - offset;
         if remaining == 0 {
             return Ok(ReadItem::End);
         }
-        let torn = |offset, what: &str| {
-            Ok(ReadItem::TornTail {
-                offset,
-                what: what.to_string(),
-            })
-        };
         if remaining < FRAME_HEAD {
-            return torn(self.offset, "frame header incomplete");
+            return self.tail_or_damage(offset, "frame header incomplete");
         }
         let mut head = [0u8; 8];
         self.reader
@@ -127,25 +122,21 @@ impl JournalReader {
             .map_err(|e| JournalError::io(&self.path, e))?;
         let len = u64::from(u32::from_le_bytes([head[0], head[1], head[2], head[3]]));
         let crc = u32::from_le_bytes([head[4], head[5], head[6], head[7]]);
-        let frame_end = self.offset + FRAME_HEAD + len;
-        if len > MAX_PAYLOAD {
-            return Err(self.damaged(format!("frame length {len} is beyond any entry")));
-        }
-        if frame_end > self.len {
-            return torn(self.offset, "entry incomplete");
+        let frame_end = offset + FRAME_HEAD + len;
+        if len > MAX_PAYLOAD || frame_end > self.len {
+            return self.tail_or_damage(offset, "entry incomplete");
         }
         let mut payload = vec![0u8; len as usize];
         self.reader
             .read_exact(&mut payload)
             .map_err(|e| JournalError::io(&self.path, e))?;
-        if crc32fast::hash(&payload) != crc {
-            if frame_end == self.len {
-                return torn(self.offset, "checksum of the last entry does not match");
-            }
-            return Err(self.damaged("checksum does not match".to_string()));
+        if len == 0 || crc32fast::hash(&payload) != crc {
+            return self.tail_or_damage(offset, "checksum does not match");
         }
-        let record: EntryRecord =
-            codec::decode("journal entry", &payload).map_err(|e| self.damaged(e.to_string()))?;
+        let record: EntryRecord = match codec::decode("journal entry", &payload) {
+            Ok(r) => r,
+            Err(e) => return self.tail_or_damage(offset, &e.to_string()),
+        };
         let EntryRecord::V1(entry) = record;
         if entry.seq != self.prev_seq + 1 {
             return Err(self.damaged(format!(
@@ -163,13 +154,60 @@ impl JournalReader {
         let located = Located {
             entry,
             hash,
-            start: self.offset,
+            start: offset,
             end: frame_end,
         };
         self.offset = frame_end;
         self.prev_seq = located.entry.seq;
         self.prev_hash = hash;
         Ok(ReadItem::Entry(located))
+    }
+
+    /// An invalid frame is a torn tail (the last write, never acknowledged) when no valid
+    /// later entry follows it; otherwise it is damage in the middle.
+    fn tail_or_damage(&mut self, offset: u64, what: &str) -> Result<ReadItem, JournalError> {
+        if self.valid_entry_after(offset)? {
+            return Err(self.damaged(what.to_string()));
+        }
+        Ok(ReadItem::TornTail {
+            offset,
+            what: what.to_string(),
+        })
+    }
+
+    /// Searches the bytes after `offset` for a frame that checks out and decodes as a later
+    /// entry. A tail larger than a few entries' worth is treated as having one.
+    fn valid_entry_after(&mut self, offset: u64) -> Result<bool, JournalError> {
+        const SEARCH_LIMIT: u64 = 64 * 1024 * 1024;
+        let rest = self.len - offset;
+        if rest > SEARCH_LIMIT {
+            return Ok(true);
+        }
+        let file = self.reader.get_mut();
+        let io = |e| JournalError::io(&self.path, e);
+        file.seek(SeekFrom::Start(offset)).map_err(io)?;
+        let mut buf = Vec::with_capacity(rest as usize);
+        file.read_to_end(&mut buf).map_err(io)?;
+        for p in 1..buf.len() {
+            let Some(head) = buf.get(p..p + FRAME_HEAD as usize) else {
+                break;
+            };
+            let len = u32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize;
+            let crc = u32::from_le_bytes([head[4], head[5], head[6], head[7]]);
+            let start = p + FRAME_HEAD as usize;
+            let Some(payload) = buf.get(start..start.saturating_add(len)) else {
+                continue;
+            };
+            if len == 0 || crc32fast::hash(payload) != crc {
+                continue;
+            }
+            if let Ok(EntryRecord::V1(e)) = codec::decode::<EntryRecord>("journal entry", payload) {
+                if e.seq > self.prev_seq {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
     }
 }
 

@@ -213,12 +213,25 @@ fn sync_parent(path: &Path) -> Result<(), JournalError> {
     Ok(())
 }
 
+/// An unfinished last entry: where it starts and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TornTail {
+    pub offset: u64,
+    pub what: String,
+}
+
+impl std::fmt::Display for TornTail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unfinished entry at byte {}: {}", self.offset, self.what)
+    }
+}
+
 /// Reads a whole journal, checking every frame and the chain; calls `each` per entry.
-/// Returns the number of entries and a note about a torn tail, if any.
+/// Returns the number of entries and the torn tail, if any.
 pub fn read_all(
     path: &Path,
     mut each: impl FnMut(&Located) -> Result<(), JournalError>,
-) -> Result<(u64, Option<String>), JournalError> {
+) -> Result<(u64, Option<TornTail>), JournalError> {
     let mut reader = JournalReader::open(path)?;
     let mut count = 0;
     loop {
@@ -229,13 +242,21 @@ pub fn read_all(
             }
             ReadItem::End => return Ok((count, None)),
             ReadItem::TornTail { offset, what } => {
-                return Ok((
-                    count,
-                    Some(format!("unfinished entry at byte {offset}: {what}")),
-                ))
+                return Ok((count, Some(TornTail { offset, what })))
             }
         }
     }
+}
+
+/// Cuts the journal at `offset` (dropping a torn tail) and makes that durable.
+pub fn cut_at(path: &Path, offset: u64) -> Result<(), JournalError> {
+    let file = OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(|e| JournalError::io(path, e))?;
+    file.set_len(offset)
+        .and_then(|_| file.sync_all())
+        .map_err(|e| JournalError::io(path, e))
 }
 
 /// Copies the first `len` bytes of a journal to `dst` durably (write to a temporary name,

@@ -349,6 +349,8 @@ impl<'s> Draft<'s> {
         if matches!(req.kind, DocKind::Receipt | DocKind::Sale) && invoice.is_none() {
             return refuse(format!("a {} needs an invoice number", req.kind.as_str()));
         }
+        let warning = self.check_declared_qty(&req, reason)?;
+        let mut warnings: Vec<Warning> = warning.iter().cloned().collect();
         let mut doc = Document {
             number: DocNo(String::new()),
             kind: req.kind,
@@ -358,14 +360,13 @@ impl<'s> Draft<'s> {
             from,
             to,
             reason: reason.map(str::to_string),
+            warning,
             lines: Vec::with_capacity(req.lines.len()),
         };
-        self.check_declared_qty(&req, reason)?;
-        let mut seen: HashSet<(ProductId, SerialKey)> = HashSet::new();
+        let mut scratch = DocScratch::default();
         let mut problems: Vec<(usize, String)> = Vec::new();
-        let mut warnings: Vec<Warning> = Vec::new();
         for (index, line) in req.lines.iter().enumerate() {
-            match self.doc_line(&doc, line, reason, &mut seen) {
+            match self.doc_line(&doc, line, reason, &mut scratch) {
                 Ok(l) => {
                     if let Some(w) = &l.warning {
                         warnings.push(w.clone());
@@ -459,21 +460,24 @@ impl<'s> Draft<'s> {
         Ok((from, to))
     }
 
-    /// Strict receipts: the declared quantity must equal the number of serials, per product.
-    fn check_declared_qty(&mut self, req: &DocRequest, reason: Option<&str>) -> DResult<()> {
+    /// Receipts: the declared quantity must equal the number of serials (strict), or the
+    /// difference is accepted with a reason and kept as the document's warning (soft).
+    fn check_declared_qty(
+        &mut self,
+        req: &DocRequest,
+        reason: Option<&str>,
+    ) -> DResult<Option<Warning>> {
         let Some(declared) = req.declared_qty else {
-            return Ok(());
+            return Ok(None);
         };
         let serials = req.lines.iter().filter(|l| l.serial.is_some()).count();
-        if serials == 0 || serials as u32 == declared {
-            return Ok(());
+        if req.kind != DocKind::Receipt || serials == 0 || serials as u32 == declared {
+            return Ok(None);
         }
         let sku = req.lines.first().map(|l| l.sku.clone()).unwrap_or_default();
         let product = self.product_by_sku(&sku)?;
         let problem = format!("quantity is {declared} but {serials} serials were scanned");
-        rules::judge(product.tracking.receipt, Some(problem), reason)
-            .map(|_| ())
-            .map_err(DraftError::Refused)
+        rules::judge(product.tracking.receipt, Some(problem), reason).map_err(DraftError::Refused)
     }
 
     fn doc_line(
@@ -481,7 +485,7 @@ impl<'s> Draft<'s> {
         doc: &Document,
         line: &LineRequest,
         reason: Option<&str>,
-        seen: &mut HashSet<(ProductId, SerialKey)>,
+        scratch: &mut DocScratch,
     ) -> DResult<DocLine> {
         let product = self.product_by_sku(&line.sku)?;
         if let Some(amount) = line.amount {
@@ -496,7 +500,7 @@ impl<'s> Draft<'s> {
             _ => None,
         };
         if !product.tracking.serialised() {
-            return self.qty_line(doc, &product, line, amount);
+            return self.qty_line(doc, &product, line, amount, scratch);
         }
         let Some(raw) = line.serial.as_deref() else {
             return refuse(format!(
@@ -505,7 +509,18 @@ impl<'s> Draft<'s> {
             ));
         };
         let serial = product.serial_key(raw).map_err(DraftError::Refused)?;
-        if !seen.insert((product.id, serial.clone())) {
+        if product.globally_unique_serials() {
+            if let Some(other) = scratch.global.insert(serial.clone(), product.sku.clone()) {
+                if other != product.sku {
+                    return refuse(format!(
+                        "SN \"{serial}\" appears twice in this {} (as products {other} and {}; IMEIs are unique across products)",
+                        doc.kind.as_str(),
+                        product.sku
+                    ));
+                }
+            }
+        }
+        if !scratch.seen.insert((product.id, serial.clone())) {
             return refuse(format!(
                 "SN \"{serial}\" appears twice in this {}",
                 doc.kind.as_str()
@@ -570,6 +585,7 @@ impl<'s> Draft<'s> {
         product: &Product,
         line: &LineRequest,
         amount: Option<crate::domain::Money>,
+        scratch: &mut DocScratch,
     ) -> DResult<DocLine> {
         if line.serial.is_some() {
             return refuse(format!(
@@ -594,13 +610,15 @@ impl<'s> Draft<'s> {
                     product.sku
                 ));
             };
-            let have = self.qty(&from, product.id)?;
+            let taken = scratch.taken.entry((from.clone(), product.id)).or_insert(0);
+            let have = self.qty(&from, product.id)? - *taken;
             if have < i64::from(line.qty) {
                 return refuse(format!(
                     "expected at least {} of \"{}\" at {from}, found {have}",
                     line.qty, product.sku
                 ));
             }
+            *taken += i64::from(line.qty);
         }
         Ok(DocLine {
             product: product.id,
@@ -640,6 +658,16 @@ impl<'s> Draft<'s> {
         }
         Ok(())
     }
+}
+
+/// What earlier lines of the document being validated already claim.
+#[derive(Default)]
+struct DocScratch {
+    seen: HashSet<(ProductId, SerialKey)>,
+    /// Globally unique serials (IMEIs) and the SKU of the line that has them.
+    global: HashMap<SerialKey, String>,
+    /// Quantities already taken from a location by earlier lines.
+    taken: HashMap<(String, ProductId), i64>,
 }
 
 /// Party names for refusal messages: the draft's new parties first, then the store.

@@ -34,7 +34,10 @@ fn describe_key(k: &[u8]) -> String {
 }
 
 /// Replays the whole journal into the store, in order.
-fn replay_all(journal_path: &Path, store: &Store) -> Result<(u64, Option<String>), OpsError> {
+fn replay_all(
+    journal_path: &Path,
+    store: &Store,
+) -> Result<(u64, Option<journal::TornTail>), OpsError> {
     let mut failure = None;
     let result = journal::read_all(journal_path, |located| {
         if failure.is_none() {
@@ -136,8 +139,31 @@ fn compare(live: &Store, fresh: &Store, report: &mut CheckReport) -> Result<(), 
     }
 }
 
-/// Makes a fresh store from the journal; the old one is moved aside, not deleted.
-pub fn rebuild(dir: &Path) -> Result<(u64, PathBuf), OpsError> {
+/// What `rebuild` did.
+#[derive(Debug)]
+pub struct RebuildReport {
+    pub entries: u64,
+    /// Where the old store was moved.
+    pub old_store: PathBuf,
+    /// An unfinished last entry that was cut off the journal first.
+    pub cut: Option<journal::TornTail>,
+}
+
+/// A name beside `base` that is not taken yet (`state.old-20261122113035`, then `-2`, ...).
+fn free_name(dir: &Path, base: &str) -> PathBuf {
+    let first = dir.join(base);
+    if !first.exists() {
+        return first;
+    }
+    (2..)
+        .map(|n| dir.join(format!("{base}-{n}")))
+        .find(|p| !p.exists())
+        .unwrap_or(first)
+}
+
+/// Makes a fresh store from the journal; the old one is moved aside, not deleted. An
+/// unfinished last entry is cut off the journal first (and reported).
+pub fn rebuild(dir: &Path) -> Result<RebuildReport, OpsError> {
     let journal_path = dir.join(JOURNAL_FILE);
     if !journal_path.exists() {
         return Err(OpsError::Refused(format!(
@@ -148,17 +174,9 @@ pub fn rebuild(dir: &Path) -> Result<(u64, PathBuf), OpsError> {
     // Take the lock and verify the whole chain before touching anything.
     let state = dir.join(STATE_DIR);
     drop(Store::open(&state)?);
-    let (_, torn) = journal::read_all(&journal_path, |_| Ok(()))?;
-    if let Some(t) = torn {
-        return Err(OpsError::Refused(format!(
-            "journal {} ends in an {t}; open the database once (it cuts an unacknowledged tail off), then rebuild",
-            journal_path.display()
-        )));
-    }
-    let aside = dir.join(format!(
-        "{STATE_DIR}.old-{}",
-        chrono::Utc::now().format("%Y%m%d%H%M%S")
-    ));
+    let (_, cut) = journal::read_all(&journal_path, |_| Ok(()))?;
+    let stamp = chrono::Utc::now().format("%Y%m%d%H%M%S");
+    let aside = free_name(dir, &format!("{STATE_DIR}.old-{stamp}"));
     std::fs::rename(&state, &aside).map_err(|e| {
         OpsError::Storage(format!(
             "cannot move {} aside to {}: {e}",
@@ -166,10 +184,17 @@ pub fn rebuild(dir: &Path) -> Result<(u64, PathBuf), OpsError> {
             aside.display()
         ))
     })?;
+    if let Some(t) = &cut {
+        journal::cut_at(&journal_path, t.offset)?;
+    }
     let store = Store::open(&state)?;
     let (entries, _) = replay_all(&journal_path, &store)?;
     store.flush()?;
-    Ok((entries, aside))
+    Ok(RebuildReport {
+        entries,
+        old_store: aside,
+        cut,
+    })
 }
 
 /// Writes the journal (everything acknowledged so far) to `file`.

@@ -17,6 +17,8 @@ use std::sync::Mutex;
 
 pub const JOURNAL_FILE: &str = "journal.tlj";
 pub const STATE_DIR: &str = "state";
+/// Names the process that has the database open.
+pub const OWNER_FILE: &str = "owner";
 
 /// The source of time: milliseconds since the epoch and today's date.
 pub trait Clock: Send + Sync {
@@ -41,6 +43,12 @@ pub(crate) struct Writer {
     /// Set when an entry was journaled but could not be applied: the store lags the journal
     /// until the next open replays it.
     poisoned: Option<String>,
+}
+
+impl std::fmt::Debug for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Service").field("dir", &self.dir).finish()
+    }
 }
 
 pub struct Service {
@@ -72,7 +80,29 @@ impl Service {
                 dir.display()
             ))
         })?;
-        let store = Store::open(&dir.join(STATE_DIR))?;
+        let store = match Store::open(&dir.join(STATE_DIR)) {
+            Ok(s) => s,
+            Err(e @ crate::store::StoreError::Locked { .. }) => {
+                let owner = std::fs::read_to_string(dir.join(OWNER_FILE)).unwrap_or_default();
+                let owner = owner.trim();
+                return Err(OpsError::Storage(if owner.is_empty() {
+                    e.to_string()
+                } else {
+                    format!("{e} (it is held by {owner})")
+                }));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        // Who holds the database, for the message a second process gets.
+        let _ = std::fs::write(
+            dir.join(OWNER_FILE),
+            format!(
+                "pid {}, user {}, since {}\n",
+                std::process::id(),
+                std::env::var("USER").unwrap_or_else(|_| "unknown".into()),
+                chrono::Local::now().format("%Y-%m-%d %H:%M:%S")
+            ),
+        );
         let meta = store.meta()?;
         let journal_path = dir.join(JOURNAL_FILE);
         if meta.applied_seq > 0 {
@@ -125,6 +155,14 @@ impl Service {
         self.clock.today()
     }
 
+    /// Validates a command without changing anything (what `execute` would refuse).
+    pub fn validate(&self, cmd: Command) -> Result<Outcome, OpsError> {
+        let _writer = self.writer.lock().map_err(|_| {
+            OpsError::Storage("the writer lock is poisoned; restart tallyman".to_string())
+        })?;
+        Draft::new(&self.store, self.clock.today())?.command(cmd)
+    }
+
     /// Validates, journals (durably) and applies one command.
     pub fn execute(&self, actor: &str, cmd: Command) -> Result<Outcome, OpsError> {
         let mut writer = self.writer.lock().map_err(|_| {
@@ -164,7 +202,9 @@ impl Service {
             Query::Stock { location, sku } => {
                 Answer::Stock(self.stock(location.as_deref(), sku.as_deref())?)
             }
-            Query::Document { number } => Answer::Document(s.document(number.trim())?),
+            Query::Document { number } => {
+                Answer::Document(s.document(number.trim())?.map(Box::new))
+            }
         })
     }
 

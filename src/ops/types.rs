@@ -131,7 +131,7 @@ pub enum Answer {
     Parties(Vec<Party>),
     Units(Vec<UnitView>),
     Stock(Vec<StockLine>),
-    Document(Option<crate::store::StoredDocument>),
+    Document(Option<Box<crate::store::StoredDocument>>),
 }
 
 /// One refusal inside a batch: which command (0-based), which of its lines, and why.

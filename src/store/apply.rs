@@ -4,12 +4,13 @@
 
 use super::keys;
 use super::records::{
-    DocumentRecord, LocationRecord, Meta, MetaRecord, PartyRecord, ProductRecord, StoredDocument,
-    StoredUnit, UnitRecord,
+    CountRecord, CountScanRecord, DocumentRecord, LocationRecord, Meta, MetaRecord, PartyRecord,
+    ProductRecord, StoredDocument, StoredUnit, UnitRecord,
 };
 use super::{be_i64, Store, StoreError};
 use crate::domain::{
-    DocKind, DocLine, Document, Event, HistoryEntry, HistoryKind, Party, Unit, UnitState,
+    Count, CountId, CountScan, DocKind, DocLine, DocNo, Document, Event, HistoryEntry, HistoryKind,
+    Party, ScanVerdict, Unit, UnitState,
 };
 use crate::journal::Located;
 use std::collections::HashMap;
@@ -158,6 +159,111 @@ fn apply_event(
                 }
             }
         }
+        Event::CountOpened(count) => {
+            meta.next_count = meta.next_count.max(count.id.0 + 1);
+            if take_step(w, meta, cx)? {
+                w.put(keys::count(count.id), CountRecord::encode(count)?);
+            }
+        }
+        Event::CountScanned(scan) => {
+            if take_step(w, meta, cx)? {
+                apply_count_scan(w, cx, scan)?;
+            }
+        }
+        Event::CountScanUndone { count, number } => {
+            if take_step(w, meta, cx)? {
+                undo_count_scan(w, *count, *number)?;
+            }
+        }
+        Event::CountStatusChanged { count, status } => {
+            if take_step(w, meta, cx)? {
+                let mut c = read_count(w, *count)?;
+                c.status = *status;
+                w.put(keys::count(*count), CountRecord::encode(&c)?);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn read_count(w: &Writes, id: CountId) -> Result<Count, StoreError> {
+    match w.get(&keys::count(id))? {
+        Some(bytes) => Ok(CountRecord::decode(&bytes)?),
+        None => Err(StoreError::Missing(format!("count {id}"))),
+    }
+}
+
+fn bump_tally(w: &mut Writes, id: CountId, location: &str, delta: i64) -> Result<(), StoreError> {
+    let key = keys::count_tally(id, location);
+    let now = w.get(&key)?.map(|v| be_i64(&v)).unwrap_or(0);
+    w.put(key, (now + delta).to_be_bytes().to_vec());
+    Ok(())
+}
+
+/// Records a scan: the scan itself, the count's figures, the serial's first scan, and a line
+/// in the unit's timeline when the serial belongs to a known unit.
+fn apply_count_scan(w: &mut Writes, cx: &Context, scan: &CountScan) -> Result<(), StoreError> {
+    let mut count = read_count(w, scan.count)?;
+    count.scans = count.scans.max(scan.number);
+    let live = !matches!(scan.verdict, ScanVerdict::Duplicate { .. });
+    if live {
+        count.live += 1;
+        w.put(
+            keys::count_serial(scan.count, &scan.serial),
+            scan.number.to_be_bytes().to_vec(),
+        );
+        bump_tally(w, scan.count, &scan.location, 1)?;
+    }
+    w.put(keys::count(scan.count), CountRecord::encode(&count)?);
+    w.put(
+        keys::count_scan(scan.count, scan.number),
+        CountScanRecord::encode(scan)?,
+    );
+    if let Some(product) = scan.product {
+        let ukey = keys::unit(product, &scan.serial);
+        if let Some(bytes) = w.get(&ukey)? {
+            let mut stored = UnitRecord::decode(&bytes)?;
+            stored.history.push(HistoryEntry {
+                seq: cx.located.entry.seq,
+                at_ms: scan.at_ms,
+                actor: scan.counter.clone(),
+                kind: HistoryKind::CountScan(scan.count),
+                document: DocNo(format!("COUNT-{}", scan.count)),
+                date: crate::domain::Day(0),
+                party: None,
+                invoice: None,
+                from: None,
+                to: Some(scan.location.clone()),
+                amount: None,
+                reason: Some(scan.verdict.name().to_string()),
+                warning: None,
+            });
+            w.put(ukey, UnitRecord::encode(&stored)?);
+        }
+    }
+    Ok(())
+}
+
+fn undo_count_scan(w: &mut Writes, id: CountId, number: u32) -> Result<(), StoreError> {
+    let key = keys::count_scan(id, number);
+    let Some(bytes) = w.get(&key)? else {
+        return Err(StoreError::Missing(format!("scan {number} of count {id}")));
+    };
+    let mut scan = CountScanRecord::decode(&bytes)?;
+    if scan.undone {
+        return Ok(());
+    }
+    scan.undone = true;
+    w.put(key, CountScanRecord::encode(&scan)?);
+    if !matches!(scan.verdict, ScanVerdict::Duplicate { .. }) {
+        let mut count = read_count(w, id)?;
+        count.live = count.live.saturating_sub(1);
+        w.put(keys::count(id), CountRecord::encode(&count)?);
+        let skey = keys::count_serial(id, &scan.serial);
+        if w.get(&skey)?.map(|v| super::be_u32(&v)) == Some(number) {
+            w.remove(skey);
+        }
+        bump_tally(w, id, &scan.location, -1)?;
     }
     Ok(())
 }

@@ -1,9 +1,11 @@
 //! Hand-encoded keys of the one state tree: a tag byte, then big-endian numbers and
 //! 0x00-terminated text, so range scans come back in order.
 
-use crate::domain::{PartyId, ProductId, SerialKey};
+use crate::domain::{CountId, PartyId, ProductId, SerialKey};
 
 pub const META: &[u8] = b"M";
+/// The store's layout version (see `FORMAT_VERSION`).
+pub const FORMAT: &[u8] = b"V";
 pub const PRODUCT: u8 = b'P';
 pub const PRODUCT_BY_SKU: u8 = b'p';
 pub const PARTY: u8 = b'Y';
@@ -13,6 +15,10 @@ pub const UNIT: u8 = b'U';
 pub const STOCK: u8 = b'B';
 pub const QTY: u8 = b'Q';
 pub const DOCUMENT: u8 = b'D';
+pub const COUNT: u8 = b'C';
+pub const COUNT_SCAN: u8 = b'c';
+pub const COUNT_SERIAL: u8 = b'k';
+pub const COUNT_TALLY: u8 = b't';
 
 fn tagged(tag: u8, parts: &[&[u8]]) -> Vec<u8> {
     let mut k = Vec::with_capacity(1 + parts.iter().map(|p| p.len()).sum::<usize>());
@@ -98,6 +104,32 @@ pub fn parse_qty(key: &[u8]) -> Option<(String, ProductId)> {
 
 pub fn document(number: &str) -> Vec<u8> {
     tagged(DOCUMENT, &[number.as_bytes()])
+}
+
+pub fn count(id: CountId) -> Vec<u8> {
+    tagged(COUNT, &[&id.0.to_be_bytes()])
+}
+
+/// `c count number`: one scan of a count, in scan order.
+pub fn count_scan(id: CountId, number: u32) -> Vec<u8> {
+    tagged(COUNT_SCAN, &[&id.0.to_be_bytes(), &number.to_be_bytes()])
+}
+
+pub fn count_scans_prefix(id: CountId) -> Vec<u8> {
+    tagged(COUNT_SCAN, &[&id.0.to_be_bytes()])
+}
+
+/// `k count serial`: the first live scan of a serial in a count (duplicate detection).
+pub fn count_serial(id: CountId, serial: &SerialKey) -> Vec<u8> {
+    tagged(
+        COUNT_SERIAL,
+        &[&id.0.to_be_bytes(), serial.as_str().as_bytes()],
+    )
+}
+
+/// `t count location`: live counted scans at a location.
+pub fn count_tally(id: CountId, location: &str) -> Vec<u8> {
+    tagged(COUNT_TALLY, &[&id.0.to_be_bytes(), location.as_bytes()])
 }
 
 /// The prefix of every key under a location subtree for the stock (`B`) or quantity (`Q`) tag:

@@ -15,12 +15,16 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("the database {path} is in use by another tallyman process; start `tallyman serve` there to share it, or stop the other process")]
+    #[error("the database {path} is in use by another tallyman process; wait for it to finish or stop it")]
     Locked { path: PathBuf },
     #[error("store {path}: {source}")]
     Sled { path: PathBuf, source: sled::Error },
     #[error("store: {0}")]
     Codec(#[from] CodecError),
+    #[error("store {path} has layout version {found}, this tallyman reads version {FORMAT_VERSION}; run `tallyman rebuild` to remake it from the journal")]
+    Format { path: PathBuf, found: u32 },
+    #[error("store: {0} is missing; run `tallyman check`")]
+    Missing(String),
     #[error("store: expected entry {expected} next, found entry {found}; run `tallyman rebuild`")]
     OutOfOrder { expected: u64, found: u64 },
 }
@@ -41,6 +45,9 @@ pub struct QtyRow {
     pub qty: i64,
 }
 
+/// The layout of keys and records this code reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
 pub struct Store {
     path: PathBuf,
     db: sled::Db,
@@ -53,7 +60,12 @@ impl Store {
             .path(dir)
             .open()
             .map_err(|source| match &source {
-                sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock => {
+                // sled wraps the failed file lock in an `Other` error whose text names WouldBlock.
+                sled::Error::Io(io)
+                    if io.kind() == std::io::ErrorKind::WouldBlock
+                        || io.to_string().contains("WouldBlock")
+                        || io.to_string().contains("could not acquire lock") =>
+                {
                     StoreError::Locked {
                         path: dir.to_path_buf(),
                     }
@@ -63,10 +75,33 @@ impl Store {
                     source,
                 },
             })?;
-        Ok(Store {
+        let store = Store {
             path: dir.to_path_buf(),
             db,
-        })
+        };
+        store.check_format()?;
+        Ok(store)
+    }
+
+    /// A new store is stamped with the layout version; an existing one must carry this one.
+    fn check_format(&self) -> Result<(), StoreError> {
+        match self.get(keys::FORMAT)? {
+            Some(v) if v.as_ref() == FORMAT_VERSION.to_be_bytes() => Ok(()),
+            Some(v) => Err(StoreError::Format {
+                path: self.path.clone(),
+                found: be_u32(&v),
+            }),
+            None if self.db.is_empty() => {
+                self.db
+                    .insert(keys::FORMAT, &FORMAT_VERSION.to_be_bytes())
+                    .map_err(|e| self.sled_err(e))?;
+                Ok(())
+            }
+            None => Err(StoreError::Format {
+                path: self.path.clone(),
+                found: 0,
+            }),
+        }
     }
 
     fn sled_err(&self, source: sled::Error) -> StoreError {

@@ -2,7 +2,7 @@
 //! appended, so old bytes always decode.
 
 use crate::codec::{self, CodecError};
-use crate::domain::{Document, HistoryEntry, Location, Party, Product, Unit};
+use crate::domain::{Count, CountScan, Document, HistoryEntry, Location, Party, Product, Unit};
 use crate::journal::EntryHash;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -18,6 +18,7 @@ pub struct Meta {
     pub applying: Option<(u64, u64)>,
     pub next_product: u32,
     pub next_party: u32,
+    pub next_count: u32,
     /// Last number used per document series, keyed `S-2026`.
     pub doc_counters: BTreeMap<String, u64>,
 }
@@ -70,3 +71,5 @@ versioned!(PartyRecord, Party, "party");
 versioned!(LocationRecord, Location, "location");
 versioned!(UnitRecord, StoredUnit, "unit");
 versioned!(DocumentRecord, StoredDocument, "document");
+versioned!(CountRecord, Count, "count");
+versioned!(CountScanRecord, CountScan, "count scan");

@@ -1,0 +1,232 @@
+//! Inventory counts: a session over a scope, its status, and what each scan was found to be.
+
+use crate::domain::catalog::{Location, PartyId, Product, ProductId};
+use crate::domain::document::DocNo;
+use crate::domain::serial::SerialKey;
+use crate::domain::unit::{Unit, UnitState};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct CountId(pub u32);
+
+impl fmt::Display for CountId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CountStatus {
+    Open,
+    Review,
+    Posted,
+    Cancelled,
+}
+
+impl CountStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CountStatus::Open => "open",
+            CountStatus::Review => "review",
+            CountStatus::Posted => "posted",
+            CountStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// Whether a count may move from this status to `to`.
+    pub fn can_move_to(self, to: CountStatus) -> bool {
+        matches!(
+            (self, to),
+            (CountStatus::Open, CountStatus::Review)
+                | (CountStatus::Review, CountStatus::Open)
+                | (CountStatus::Review, CountStatus::Posted)
+                | (CountStatus::Open, CountStatus::Cancelled)
+                | (CountStatus::Review, CountStatus::Cancelled)
+        )
+    }
+}
+
+/// What a count covers: a location subtree, optionally only some products or categories.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountScope {
+    pub location: String,
+    pub products: Vec<ProductId>,
+    pub categories: Vec<String>,
+}
+
+impl CountScope {
+    /// Whether units of this product are counted (serialised and within the product filter).
+    pub fn covers_product(&self, product: &Product) -> bool {
+        product.tracking.serialised()
+            && (self.products.is_empty() || self.products.contains(&product.id))
+            && (self.categories.is_empty()
+                || self
+                    .categories
+                    .iter()
+                    .any(|c| c.eq_ignore_ascii_case(&product.category)))
+    }
+
+    pub fn covers_location(&self, code: &str) -> bool {
+        Location::within(code, &self.location)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Count {
+    pub id: CountId,
+    pub name: String,
+    pub scope: CountScope,
+    /// Blind counting (the default) shows counters no expected figures.
+    pub blind: bool,
+    pub status: CountStatus,
+    pub opened_by: String,
+    pub opened_at_ms: i64,
+    /// The journal entry that opened the count (movements after it are "during the count").
+    pub opened_seq: u64,
+    /// Scans recorded so far (numbers run 1..=scans).
+    pub scans: u32,
+    /// Scans that count: not duplicates, not undone.
+    pub live: u32,
+}
+
+/// Why a scanned unit is not expected at the place it was scanned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Unexpected {
+    /// In stock, but at another location.
+    Elsewhere {
+        location: String,
+    },
+    Sold {
+        document: DocNo,
+        customer: PartyId,
+    },
+    WrittenOff,
+    InRepair,
+    Replaced {
+        by: SerialKey,
+    },
+    /// The unit's product is outside the count's scope, or not the one the label names.
+    OtherProduct {
+        sku: String,
+    },
+}
+
+/// What one scan was found to be. Bad scans are refused and never recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ScanVerdict {
+    Counted,
+    /// Already counted in this count (the first scan's number).
+    Duplicate {
+        first: u32,
+    },
+    Unexpected(Unexpected),
+    /// Never seen: kept in the unknown bucket.
+    Unknown,
+}
+
+impl ScanVerdict {
+    pub fn name(&self) -> &'static str {
+        match self {
+            ScanVerdict::Counted => "counted",
+            ScanVerdict::Duplicate { .. } => "duplicate",
+            ScanVerdict::Unexpected(_) => "unexpected",
+            ScanVerdict::Unknown => "unknown",
+        }
+    }
+}
+
+/// One recorded scan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountScan {
+    pub count: CountId,
+    pub number: u32,
+    pub serial: SerialKey,
+    /// The product the serial was matched to, when known.
+    pub product: Option<ProductId>,
+    pub location: String,
+    pub counter: String,
+    pub at_ms: i64,
+    pub verdict: ScanVerdict,
+    /// Set when the counter took the scan back.
+    pub undone: bool,
+}
+
+/// What a scanned unit is, seen from a count scanning at `location`.
+pub fn judge_unit(unit: &Unit, location: &str, product_in_scope: bool, sku: &str) -> ScanVerdict {
+    if !product_in_scope {
+        return ScanVerdict::Unexpected(Unexpected::OtherProduct {
+            sku: sku.to_string(),
+        });
+    }
+    match &unit.state {
+        UnitState::InStock { location: at } if at == location => ScanVerdict::Counted,
+        UnitState::InStock { location: at } => ScanVerdict::Unexpected(Unexpected::Elsewhere {
+            location: at.clone(),
+        }),
+        UnitState::Sold { document, customer } => ScanVerdict::Unexpected(Unexpected::Sold {
+            document: document.clone(),
+            customer: *customer,
+        }),
+        UnitState::WrittenOff => ScanVerdict::Unexpected(Unexpected::WrittenOff),
+        UnitState::InRepair => ScanVerdict::Unexpected(Unexpected::InRepair),
+        UnitState::Replaced { by } => {
+            ScanVerdict::Unexpected(Unexpected::Replaced { by: by.clone() })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_moves() {
+        use CountStatus::*;
+        assert!(Open.can_move_to(Review));
+        assert!(Review.can_move_to(Open));
+        assert!(Review.can_move_to(Posted));
+        assert!(!Open.can_move_to(Posted));
+        assert!(!Posted.can_move_to(Open));
+        assert!(!Cancelled.can_move_to(Open));
+        assert!(Open.can_move_to(Cancelled));
+    }
+
+    fn unit(state: UnitState) -> Unit {
+        Unit {
+            product: ProductId(1),
+            serial: SerialKey::normalize("S1", true).unwrap(),
+            state,
+            cost: None,
+            receipt: None,
+            supplier: None,
+            received_on: None,
+            sale: None,
+        }
+    }
+
+    #[test]
+    fn judges_units_by_where_they_should_be() {
+        let here = unit(UnitState::InStock {
+            location: "WH1/A/01".into(),
+        });
+        assert_eq!(
+            judge_unit(&here, "WH1/A/01", true, "X"),
+            ScanVerdict::Counted
+        );
+        assert_eq!(
+            judge_unit(&here, "WH1/A/02", true, "X"),
+            ScanVerdict::Unexpected(Unexpected::Elsewhere {
+                location: "WH1/A/01".into()
+            })
+        );
+        assert_eq!(
+            judge_unit(&here, "WH1/A/01", false, "X"),
+            ScanVerdict::Unexpected(Unexpected::OtherProduct { sku: "X".into() })
+        );
+        assert_eq!(
+            judge_unit(&unit(UnitState::WrittenOff), "WH1/A/01", true, "X"),
+            ScanVerdict::Unexpected(Unexpected::WrittenOff)
+        );
+    }
+}

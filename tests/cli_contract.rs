@@ -1,0 +1,835 @@
+//! The command-line contract, run against the real binary: exit codes (0 done, 1 refused or
+//! invalid, 2 usage, 3 storage), `--json` shapes, refusals that change nothing, help.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+struct Env {
+    tmp: tempfile::TempDir,
+    db: PathBuf,
+}
+
+fn env() -> Env {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("db");
+    Env { tmp, db }
+}
+
+fn is_lock_error(stderr: &str) -> bool {
+    stderr.contains("could not acquire lock") || stderr.contains("in use by another")
+}
+
+impl Env {
+    fn cmd(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_tallyman"));
+        c.env("USER", "tester")
+            .env("HOME", self.tmp.path())
+            .env("XDG_DATA_HOME", self.tmp.path().join("xdg"))
+            .env_remove("TALLYMAN_DB")
+            .env_remove("LOGNAME")
+            .stdin(Stdio::null());
+        c
+    }
+
+    /// Runs `tallyman --db DB ARGS...`.
+    fn run(&self, args: &[&str]) -> Output {
+        let start = std::time::Instant::now();
+        loop {
+            let out = self
+                .cmd()
+                .arg("--db")
+                .arg(&self.db)
+                .args(args)
+                .output()
+                .unwrap();
+            // sled lets go of its lock lazily; a previous process may still hold it briefly.
+            if !(out.status.code() == Some(3)
+                && is_lock_error(&String::from_utf8_lossy(&out.stderr))
+                && start.elapsed().as_secs() < 10)
+            {
+                return out;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    /// Runs a command that must succeed; returns its stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "tallyman {args:?} failed:\nstdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs a command that must exit with `code`; returns its stderr.
+    fn fails(&self, code: i32, args: &[&str]) -> String {
+        let out = self.run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "tallyman {args:?}:\nstdout: {}\nstderr: {stderr}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        stderr
+    }
+
+    /// One JSON document from stdout.
+    fn json(&self, args: &[&str]) -> Value {
+        let mut full = vec!["--json"];
+        full.extend_from_slice(args);
+        let out = self.ok(&full);
+        let lines: Vec<&str> = out.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(lines.len(), 1, "expected one JSON line, got:\n{out}");
+        serde_json::from_str(lines[0]).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
+    }
+
+    fn journal_bytes(&self) -> Vec<u8> {
+        std::fs::read(self.db.join("journal.tlj")).unwrap()
+    }
+
+    /// Master data through the CLI: a strict, a soft and a quantity product, two parties.
+    fn setup(&self) {
+        self.ok(&["party", "add", "--name", "Northwind", "--role", "supplier"]);
+        self.ok(&["party", "add", "--name", "ACME", "--role", "customer"]);
+        self.ok(&["location", "add", "WH1/A/01", "--name", "Bin 1"]);
+        self.ok(&["product", "add", "--sku", "LAP-14", "--name", "Laptop"]);
+        self.ok(&[
+            "product",
+            "add",
+            "--sku",
+            "CBL",
+            "--name",
+            "Cable",
+            "--tracking",
+            "soft",
+        ]);
+        self.ok(&[
+            "product",
+            "add",
+            "--sku",
+            "BAT",
+            "--name",
+            "Batteries",
+            "--tracking",
+            "none",
+        ]);
+    }
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+// ---------------------------------------------------------------- demo, check
+
+#[test]
+fn demo_without_tui_exits_0_and_the_result_checks_healthy() {
+    let e = env();
+    let out = e.ok(&["demo", "--no-tui"]);
+    assert!(out.contains("3000 serialised units"), "{out}");
+    let v = e.json(&["check"]);
+    assert_eq!(v["ok"], true, "{v}");
+    assert_eq!(v["problems"], Value::Array(vec![]));
+    assert!(v["entries"].as_u64().unwrap() >= 1, "{v}");
+    assert!(v["units"].as_u64().unwrap() >= 3000, "{v}");
+    let text = e.ok(&["check"]);
+    assert!(text.starts_with("ok: "), "{text}");
+    // The demo's example lookups work.
+    let v = e.json(&["lookup", "RT00000001"]);
+    assert_eq!(v["product"], "RT-AX55");
+    let v = e.json(&["lookup", "(01)09506000134352(21)RT00000001"]);
+    assert_eq!(
+        v["serial"], "RT00000001",
+        "a GS1 scan is decoded for lookup"
+    );
+}
+
+#[test]
+fn check_exits_0_on_a_healthy_database_and_3_on_a_damaged_one() {
+    let e = env();
+    e.setup();
+    e.ok(&[
+        "receive",
+        "--product",
+        "LAP-14",
+        "--supplier",
+        "Northwind",
+        "--invoice",
+        "I-1",
+        "--to",
+        "WH1/A/01",
+        "SN1",
+        "SN2",
+    ]);
+    let out = e.ok(&["check"]);
+    assert!(out.contains("chain intact"), "{out}");
+    let v = e.json(&["check"]);
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["entries"], 7);
+    assert_eq!(v["units"], 2);
+    // Flip a byte inside the 3rd entry.
+    let mut bytes = e.journal_bytes();
+    let mut offset = 8usize;
+    for _ in 0..2 {
+        let len = u32::from_le_bytes(bytes[offset..offset + 4].try_into().unwrap()) as usize;
+        offset += 8 + len;
+    }
+    bytes[offset + 12] ^= 0x01;
+    std::fs::write(e.db.join("journal.tlj"), bytes).unwrap();
+    let err = e.fails(3, &["check"]);
+    assert!(err.contains("entry 3"), "{err}");
+}
+
+// ---------------------------------------------------------------- postings and lookup
+
+#[test]
+fn lookup_json_has_serial_product_state_and_events_oldest_first() {
+    let e = env();
+    e.setup();
+    e.ok(&[
+        "receive",
+        "--product",
+        "LAP-14",
+        "--supplier",
+        "Northwind",
+        "--invoice",
+        "INV-7",
+        "--to",
+        "WH1/A/01",
+        "--cost",
+        "680",
+        "--date",
+        "2026-01-10",
+        "5cg001",
+    ]);
+    e.ok(&[
+        "sell",
+        "--product",
+        "LAP-14",
+        "--customer",
+        "ACME",
+        "--invoice",
+        "SI-9",
+        "--from",
+        "WH1",
+        "--price",
+        "999.00",
+        "--date",
+        "2026-02-01",
+        "5CG001",
+    ]);
+    let v = e.json(&["lookup", "5cg001"]);
+    assert!(v.is_object(), "{v}");
+    assert_eq!(v["serial"], "5CG001");
+    assert_eq!(v["product"], "LAP-14");
+    assert_eq!(v["state"], "sold");
+    assert_eq!(v["customer"], "ACME");
+    assert_eq!(v["supplier"], "Northwind");
+    assert_eq!(v["cost"], "680.00");
+    assert_eq!(v["sale"]["price"], "999.00");
+    assert_eq!(v["sale"]["document"], "S-2026-0001");
+    let events = v["events"].as_array().unwrap();
+    assert_eq!(events.len(), 2, "{v}");
+    let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["received", "sold"]);
+    assert_eq!(events[0]["document"], "R-2026-0001");
+    assert_eq!(events[1]["document"], "S-2026-0001");
+    assert_eq!(events[0]["date"], "2026-01-10");
+    assert_eq!(events[0]["actor"], "tester");
+    assert_eq!(events[1]["amount"], "999.00");
+    assert_eq!(events[1]["party"], "ACME");
+    for ev in events {
+        let at = ev["at"].as_str().unwrap();
+        assert!(
+            at.len() == 20 && at.ends_with('Z') && at.as_bytes()[10] == b'T',
+            "`at` is an RFC 3339 UTC time: {at}"
+        );
+    }
+    assert!(events[0]["seq"].as_u64() < events[1]["seq"].as_u64());
+    // The text form shows the margin.
+    let text = e.ok(&["lookup", "5CG001"]);
+    assert!(text.contains("margin 319.00"), "{text}");
+
+    let err = e.fails(1, &["lookup", "NOPE-1"]);
+    assert!(err.contains("\"NOPE-1\""), "{err}");
+}
+
+#[test]
+fn receiving_a_strict_serial_twice_exits_1_naming_it_and_changes_nothing() {
+    let e = env();
+    e.setup();
+    let receive = [
+        "receive",
+        "--product",
+        "LAP-14",
+        "--supplier",
+        "Northwind",
+        "--invoice",
+        "INV-1",
+        "SN-100",
+        "SN-101",
+    ];
+    let out = e.ok(&receive);
+    assert!(out.contains("R-2026") || out.contains("R-"), "{out}");
+    let v = e.json(&["lookup", "SN-100"]);
+    assert_eq!(v["location"], "RECEIVING", "receipts default to RECEIVING");
+    let journal = e.journal_bytes();
+    let keys = e.json(&["check"])["keys"].clone();
+
+    let err = e.fails(1, &receive);
+    assert!(err.contains("\"SN-100\""), "{err}");
+    assert!(err.contains("\"SN-101\""), "{err}");
+    assert!(err.contains("in stock at RECEIVING"), "{err}");
+    assert_eq!(e.journal_bytes(), journal, "a refusal wrote to the journal");
+    assert_eq!(e.json(&["check"])["keys"], keys);
+    let v = e.json(&["lookup", "SN-100"]);
+    assert_eq!(v["events"].as_array().unwrap().len(), 1, "{v}");
+
+    // --json refusals are JSON too.
+    let mut args = vec!["--json"];
+    args.extend_from_slice(&receive);
+    let out = e.run(&args);
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["exit_code"], 1);
+    assert!(v["error"].as_str().unwrap().contains("SN-100"), "{v}");
+}
+
+#[test]
+fn postings_through_the_cli_follow_the_rules() {
+    let e = env();
+    e.setup();
+    e.ok(&["location", "add", "WH2"]);
+    e.ok(&[
+        "receive",
+        "--product",
+        "LAP-14",
+        "--supplier",
+        "Northwind",
+        "--invoice",
+        "I-1",
+        "--to",
+        "WH1/A/01",
+        "--qty",
+        "2",
+        "L1",
+        "L2",
+    ]);
+    // --qty must match the serials of a strict product.
+    let err = e.fails(
+        1,
+        &[
+            "receive",
+            "--product",
+            "LAP-14",
+            "--supplier",
+            "Northwind",
+            "--invoice",
+            "I-2",
+            "--qty",
+            "3",
+            "L3",
+            "L4",
+        ],
+    );
+    assert!(err.contains("quantity is 3 but 2 serials"), "{err}");
+    let err = e.fails(
+        1,
+        &[
+            "sell",
+            "--product",
+            "LAP-14",
+            "--customer",
+            "ACME",
+            "--invoice",
+            "S-1",
+            "--from",
+            "WH2",
+            "L1",
+        ],
+    );
+    assert!(
+        err.contains("\"L1\"") && err.contains("not at WH2"),
+        "{err}"
+    );
+    e.ok(&[
+        "transfer",
+        "--product",
+        "LAP-14",
+        "--from",
+        "WH1",
+        "--to",
+        "WH2",
+        "L1",
+    ]);
+    e.ok(&[
+        "sell",
+        "--product",
+        "LAP-14",
+        "--customer",
+        "ACME",
+        "--invoice",
+        "S-1",
+        "--from",
+        "WH2",
+        "L1",
+    ]);
+    let err = e.fails(
+        1,
+        &[
+            "return",
+            "--product",
+            "LAP-14",
+            "--customer",
+            "Northwind",
+            "--to",
+            "WH2",
+            "L1",
+        ],
+    );
+    assert!(err.contains("not a customer"), "{err}");
+    e.ok(&[
+        "return",
+        "--product",
+        "LAP-14",
+        "--customer",
+        "ACME",
+        "--to",
+        "WH2",
+        "L1",
+    ]);
+    let err = e.fails(1, &["write-off", "--product", "LAP-14", "L2"]);
+    assert!(err.contains("reason"), "{err}");
+    e.ok(&[
+        "write-off",
+        "--product",
+        "LAP-14",
+        "--reason",
+        "broken",
+        "L2",
+    ]);
+    let v = e.json(&["lookup", "L1"]);
+    let kinds: Vec<&str> = v["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["received", "transferred", "sold", "returned"]);
+    assert_eq!(v["location"], "WH2");
+    assert_eq!(e.json(&["lookup", "L2"])["state"], "written-off");
+
+    // Soft mode: a warning with the reason.
+    let out = e.json(&[
+        "sell",
+        "--product",
+        "CBL",
+        "--customer",
+        "ACME",
+        "--invoice",
+        "S-2",
+        "--reason",
+        "display unit",
+        "C-9",
+    ]);
+    assert_eq!(out["warnings"][0]["reason"], "display unit", "{out}");
+    e.fails(
+        1,
+        &[
+            "sell",
+            "--product",
+            "CBL",
+            "--customer",
+            "ACME",
+            "--invoice",
+            "S-3",
+            "C-10",
+        ],
+    );
+
+    // Quantities.
+    e.ok(&[
+        "receive",
+        "--product",
+        "BAT",
+        "--supplier",
+        "Northwind",
+        "--invoice",
+        "I-9",
+        "--to",
+        "WH2",
+        "--qty",
+        "10",
+    ]);
+    let err = e.fails(
+        1,
+        &[
+            "sell",
+            "--product",
+            "BAT",
+            "--customer",
+            "ACME",
+            "--invoice",
+            "S-4",
+            "--from",
+            "WH2",
+            "--qty",
+            "11",
+        ],
+    );
+    assert!(err.contains("found 10"), "{err}");
+    let stock = e.json(&["stock", "--product", "BAT"]);
+    assert_eq!(stock[0]["qty"], 10, "{stock}");
+    assert_eq!(
+        e.json(&["stock", "--location", "WH2"])
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    let csv = e.ok(&["export", "stock", "--csv", "--location", "WH2"]);
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("location,sku,name,serial,qty"));
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+
+    let v = e.json(&["check"]);
+    assert_eq!(v["ok"], true, "{v}");
+}
+
+#[test]
+fn bad_input_values_exit_1() {
+    let e = env();
+    e.setup();
+    for (args, needle) in [
+        (
+            vec![
+                "receive",
+                "--product",
+                "LAP-14",
+                "--supplier",
+                "Northwind",
+                "--invoice",
+                "I",
+                "--date",
+                "2026-02-30",
+                "X1",
+            ],
+            "2026-02-30",
+        ),
+        (
+            vec![
+                "receive",
+                "--product",
+                "LAP-14",
+                "--supplier",
+                "Northwind",
+                "--invoice",
+                "I",
+                "--cost",
+                "12.345",
+                "X1",
+            ],
+            "12.345",
+        ),
+        (
+            vec![
+                "receive",
+                "--product",
+                "LAP-14",
+                "--supplier",
+                "Northwind",
+                "--invoice",
+                "I",
+            ],
+            "--qty",
+        ),
+        (
+            vec![
+                "product",
+                "add",
+                "--sku",
+                "Z",
+                "--name",
+                "z",
+                "--tracking",
+                "loose",
+            ],
+            "\"loose\"",
+        ),
+        (
+            vec![
+                "product",
+                "add",
+                "--sku",
+                "Z",
+                "--name",
+                "z",
+                "--serial-format",
+                "regex:(",
+            ],
+            "regex",
+        ),
+        (
+            vec!["party", "add", "--name", "Z", "--role", "friend"],
+            "\"friend\"",
+        ),
+        (vec!["location", "add", "WH 1"], "location code"),
+        (
+            vec![
+                "sell",
+                "--product",
+                "NOPE",
+                "--customer",
+                "ACME",
+                "--invoice",
+                "I",
+                "X",
+            ],
+            "tallyman product add",
+        ),
+    ] {
+        let err = e.fails(1, &args);
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn a_storage_failure_exits_3() {
+    let e = env();
+    let file = e.tmp.path().join("not-a-dir");
+    std::fs::write(&file, "x").unwrap();
+    let out = e
+        .cmd()
+        .arg("--db")
+        .arg(&file)
+        .args(["stock"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+// ---------------------------------------------------------------- decode
+
+#[test]
+fn decode_json_has_every_field_with_nulls() {
+    let e = env();
+    // Raw element strings with the GS separator written as \x1d, and the hand-typed form.
+    let raw = e.json(&["decode", "]C101095060001343521726030010LOT7\\x1d21SN9"]);
+    let v = e.json(&["decode", "(01)09506000134352(17)260300(10)LOT7(21)SN9"]);
+    assert_eq!(raw, v);
+    let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        ["expiry", "gtin", "imei", "kind", "lot", "serial"],
+        "{v}"
+    );
+    assert_eq!(v["kind"], "gs1");
+    assert_eq!(v["gtin"], "09506000134352");
+    assert_eq!(v["expiry"], "260300");
+    assert_eq!(v["lot"], "LOT7");
+    assert_eq!(v["serial"], "SN9");
+    assert_eq!(v["imei"], Value::Null);
+
+    let v = e.json(&["decode", "490154203237518"]);
+    assert_eq!(v["kind"], "imei");
+    assert_eq!(v["imei"], "490154203237518");
+    assert_eq!(v["serial"], Value::Null);
+    assert_eq!(v["gtin"], Value::Null);
+
+    let v = e.json(&["decode", "21345678"]);
+    assert_eq!(
+        v["kind"], "plain",
+        "a plain serial is never read as AI (21)"
+    );
+    assert_eq!(v["serial"], "21345678");
+    assert_eq!(
+        (&v["gtin"], &v["lot"], &v["expiry"], &v["imei"]),
+        (&Value::Null, &Value::Null, &Value::Null, &Value::Null)
+    );
+
+    let text = e.ok(&["decode", "(01)09506000134352(21)RT1"]);
+    assert!(text.contains("gs1") && text.contains("RT1"), "{text}");
+}
+
+#[test]
+fn decode_exits_1_on_a_bad_scan() {
+    let e = env();
+    let err = e.fails(1, &["decode", "(01)09506000134353(21)X"]);
+    assert!(err.contains("check digit"), "{err}");
+    e.fails(1, &["decode", "   "]);
+    let out = e.run(&["--json", "decode", "(01)09506000134353(21)X"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["exit_code"], 1);
+}
+
+// ---------------------------------------------------------------- usage and help
+
+#[test]
+fn usage_errors_exit_2() {
+    let e = env();
+    for args in [
+        vec!["frobnicate"],
+        vec!["receive", "--supplier", "S", "--invoice", "I", "X"],
+        vec![
+            "receive",
+            "--product",
+            "P",
+            "--invoice",
+            "I",
+            "--bogus",
+            "X",
+        ],
+        vec!["import", "widgets", "file.csv"],
+        vec![
+            "receive",
+            "--product",
+            "P",
+            "--supplier",
+            "S",
+            "--invoice",
+            "I",
+            "--qty",
+            "many",
+        ],
+        vec!["lookup"],
+        vec!["product"],
+    ] {
+        let out = e.run(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "tallyman {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(
+        !e.db.join("journal.tlj").exists(),
+        "a usage error opened the database"
+    );
+}
+
+#[test]
+fn help_works_for_every_subcommand() {
+    let e = env();
+    let top = e.ok(&["--help"]);
+    let subcommands = [
+        "product",
+        "location",
+        "party",
+        "receive",
+        "sell",
+        "return",
+        "transfer",
+        "write-off",
+        "lookup",
+        "stock",
+        "import",
+        "export",
+        "decode",
+        "check",
+        "rebuild",
+        "backup",
+        "restore",
+        "demo",
+    ];
+    for name in subcommands {
+        assert!(
+            top.lines().any(|l| l.trim_start().starts_with(name)),
+            "`tallyman --help` does not list {name}:\n{top}"
+        );
+    }
+    let mut all: Vec<Vec<&str>> = subcommands.iter().map(|s| vec![*s]).collect();
+    all.extend([
+        vec!["product", "add"],
+        vec!["product", "list"],
+        vec!["location", "add"],
+        vec!["location", "list"],
+        vec!["party", "add"],
+        vec!["party", "list"],
+        vec!["export", "stock"],
+    ]);
+    for cmd in all {
+        let mut args = cmd.clone();
+        args.push("--help");
+        let out = e.ok(&args);
+        assert!(out.contains("Usage: tallyman"), "{cmd:?}: {out}");
+        let mut args = vec!["help"];
+        args.extend_from_slice(&cmd);
+        assert!(e.ok(&args).contains("Usage:"), "tallyman help {cmd:?}");
+    }
+    assert!(e.ok(&["--version"]).starts_with("tallyman "));
+    assert!(
+        !e.db.join("journal.tlj").exists(),
+        "help opened the database"
+    );
+}
+
+// ---------------------------------------------------------------- robustness
+
+#[test]
+fn a_database_in_use_is_reported_plainly() {
+    let e = env();
+    e.setup();
+    let (svc, _) = tallyman::ops::Service::open(&e.db).unwrap();
+    let out = e
+        .cmd()
+        .arg("--db")
+        .arg(&e.db)
+        .args(["stock"])
+        .output()
+        .unwrap();
+    drop(svc);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("in use by another tallyman process"), "{err}");
+    assert!(!err.contains("WouldBlock"), "{err}");
+}
+
+#[test]
+fn a_closed_stdout_pipe_does_not_panic() {
+    let e = env();
+    e.ok(&["demo", "--no-tui", "--units", "2000"]);
+    let mut child = e
+        .cmd()
+        .arg("--db")
+        .arg(&e.db)
+        .args(["--json", "stock"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away, like `| head`
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_ne!(out.status.code(), Some(101), "{err}");
+}
+
+#[test]
+fn backup_and_restore_paths_are_checked() {
+    let e = env();
+    e.setup();
+    let file = e.tmp.path().join("b.tlj");
+    let v = e.json(&["backup", path_str(&file)]);
+    assert_eq!(v["bytes"].as_u64().unwrap(), e.journal_bytes().len() as u64);
+    let missing = e.tmp.path().join("missing.tlj");
+    let err = e.fails(1, &["restore", path_str(&missing)]);
+    assert!(err.contains("missing.tlj"), "{err}");
+}
