@@ -5,6 +5,7 @@ pub mod cli;
 pub mod codec;
 pub mod config;
 pub mod domain;
+pub mod identity;
 pub mod journal;
 pub mod ops;
 pub mod store;

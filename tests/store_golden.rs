@@ -373,6 +373,7 @@ fn count() -> Count {
         opened_seq: 41,
         scans: 17,
         live: 15,
+        counters: vec!["clerk1".into(), "clerk2".into()],
     }
 }
 

@@ -93,8 +93,68 @@ pub enum Cmd {
         #[arg(long)]
         force: bool,
     },
+    /// Inventory counts by serial number: open, scan, close, review
+    #[command(subcommand)]
+    Count(CountCmd),
+    /// Print label sheets (command barcodes for the scan loop)
+    #[command(subcommand)]
+    Labels(LabelsCmd),
     /// Fill a database with realistic demo data, then open it
     Demo(DemoArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CountCmd {
+    /// Open a count over a location subtree (blind by default)
+    Open {
+        /// A name such as "Aisle A, November"
+        name: String,
+        /// The location subtree to count, e.g. WH1/A
+        #[arg(long)]
+        location: String,
+        /// Count only this product (repeat for more)
+        #[arg(long)]
+        product: Vec<String>,
+        /// Count only this category (repeat for more)
+        #[arg(long)]
+        category: Vec<String>,
+        /// Open counting: show counters how many units are expected where they scan
+        #[arg(long)]
+        show_expected: bool,
+    },
+    /// Counts open or in review, with progress and counters
+    List {
+        /// Also posted and cancelled counts
+        #[arg(long)]
+        all: bool,
+    },
+    /// One count: scope, status, figures, last scans
+    Show { id: u32 },
+    /// Close a count for review (no more scans)
+    Close { id: u32 },
+    /// Reopen a count in review for more scans
+    Reopen { id: u32 },
+    /// Cancel a count
+    Cancel { id: u32 },
+    /// Every scan of a count as CSV
+    Export { id: u32 },
+    /// Read scans from standard input, one per line; print one answer per scan once it is durable
+    Scan {
+        id: u32,
+        /// Where the first scans are (else scan a location label first)
+        #[arg(long)]
+        location: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LabelsCmd {
+    /// The command barcodes of the scan loop: FINISH, UNDO, LOCATION
+    Commands {
+        /// ZPL for a Zebra label printer instead of plain text
+        #[arg(long)]
+        zpl: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

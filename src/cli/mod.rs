@@ -11,6 +11,7 @@ macro_rules! outln {
 
 mod admin;
 mod args;
+mod count;
 pub mod demo;
 mod import;
 mod output;
@@ -95,13 +96,7 @@ pub fn default_db_dir(name: &str) -> PathBuf {
     }
 }
 
-/// The OS user running this process: the actor recorded on every command.
-pub fn os_user() -> String {
-    ["USER", "LOGNAME"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
-        .unwrap_or_else(|| "unknown".to_string())
-}
+pub use crate::identity::os_user;
 
 pub fn open_service(dir: &Path) -> Result<Service, Failure> {
     let (service, notes) = Service::open(dir)?;
@@ -153,6 +148,8 @@ fn dispatch(cli: &Cli, db: &Path) -> CliResult {
                 screens::run(cli, service)
             }
         }
+        Cmd::Count(c) => count::run(&open_service(db)?, c, json),
+        Cmd::Labels(l) => count::labels(l),
         Cmd::Import { what, file } => import::run(&open_service(db)?, *what, file, json),
         other => {
             let service = open_service(db)?;

@@ -37,6 +37,7 @@ pub fn outcome_json(o: &Outcome) -> Value {
             "warnings": warnings.iter().map(|w| json!({"message": w.message, "reason": w.reason})).collect::<Vec<_>>(),
         }),
         Outcome::Batch(list) => Value::Array(list.iter().map(outcome_json).collect()),
+        other => super::count::outcome_json(other).unwrap_or(Value::Null),
     }
 }
 
@@ -61,6 +62,7 @@ pub fn outcome_text(o: &Outcome) -> String {
             s
         }
         Outcome::Batch(list) => list.iter().map(outcome_text).collect::<Vec<_>>().join("\n"),
+        other => super::count::outcome_text(other).unwrap_or_default(),
     }
 }
 
@@ -132,6 +134,26 @@ pub fn answer(service: &Service, a: Answer, json: bool) -> CliResult {
             }
         }
         Answer::Units(units) => self::units(&units, json),
+        Answer::Counts(list) => {
+            for c in list {
+                if json {
+                    outln!("{}", super::count::count_json(&c));
+                } else {
+                    outln!("{}", super::count::count_text(&c));
+                }
+            }
+        }
+        Answer::Scans(list) => {
+            for s in list {
+                outln!(
+                    "{} {} {} {}",
+                    s.number,
+                    s.serial,
+                    s.location,
+                    s.verdict.name()
+                );
+            }
+        }
         Answer::Stock(lines) => stock(&lines, json),
         Answer::Document(doc) => {
             let _ = service;

@@ -88,7 +88,66 @@ pub struct Count {
     pub scans: u32,
     /// Scans that count: not duplicates, not undone.
     pub live: u32,
+    /// Everyone who has scanned into the count, in order of their first scan.
+    pub counters: Vec<String>,
 }
+
+/// A scan that is an instruction, not a serial (printed by `tallyman labels commands`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanCommand {
+    /// Leave the scan loop.
+    Finish,
+    /// Take back the last own scan.
+    Undo,
+    /// The next scan is a location label.
+    Location,
+}
+
+impl ScanCommand {
+    pub const ALL: [ScanCommand; 3] = [
+        ScanCommand::Finish,
+        ScanCommand::Undo,
+        ScanCommand::Location,
+    ];
+
+    pub fn word(self) -> &'static str {
+        match self {
+            ScanCommand::Finish => "FINISH",
+            ScanCommand::Undo => "UNDO",
+            ScanCommand::Location => "LOCATION",
+        }
+    }
+
+    /// What the label says under the barcode.
+    pub fn caption(self) -> &'static str {
+        match self {
+            ScanCommand::Finish => "Finish counting here",
+            ScanCommand::Undo => "Undo my last scan",
+            ScanCommand::Location => "Next scan is a location",
+        }
+    }
+
+    /// The barcode text: the configured prefix and the word.
+    pub fn code(self, prefix: &str) -> String {
+        format!("{prefix}{}", self.word())
+    }
+
+    /// Reads a scan as a command when it starts with the prefix.
+    pub fn parse(raw: &str, prefix: &str) -> Option<Result<ScanCommand, String>> {
+        let rest = raw.trim().strip_prefix(prefix)?;
+        Some(
+            ScanCommand::ALL
+                .into_iter()
+                .find(|c| c.word().eq_ignore_ascii_case(rest.trim()))
+                .ok_or_else(|| {
+                    format!("expected a command FINISH, UNDO or LOCATION after \"{prefix}\", found \"{rest}\"")
+                }),
+        )
+    }
+}
+
+/// The default prefix of command barcodes.
+pub const COMMAND_PREFIX: &str = "#TM:";
 
 /// Why a scanned unit is not expected at the place it was scanned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -179,6 +238,26 @@ pub fn judge_unit(unit: &Unit, location: &str, product_in_scope: bool, sku: &str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn command_barcodes() {
+        assert_eq!(
+            ScanCommand::parse("#TM:FINISH", COMMAND_PREFIX),
+            Some(Ok(ScanCommand::Finish))
+        );
+        assert_eq!(
+            ScanCommand::parse(" #TM:undo\r", COMMAND_PREFIX),
+            Some(Ok(ScanCommand::Undo))
+        );
+        assert!(ScanCommand::parse("#TM:DANCE", COMMAND_PREFIX)
+            .unwrap()
+            .unwrap_err()
+            .contains("\"DANCE\""));
+        assert_eq!(ScanCommand::parse("RT00000001", COMMAND_PREFIX), None);
+        for c in ScanCommand::ALL {
+            assert_eq!(ScanCommand::parse(&c.code("%%"), "%%"), Some(Ok(c)));
+        }
+    }
 
     #[test]
     fn status_moves() {

@@ -15,7 +15,9 @@ pub use catalog::{
     Flow, Location, Mode, Party, PartyId, PartyRole, Period, Product, ProductId, SerialFormat,
     Tracking,
 };
-pub use count::{Count, CountId, CountScan, CountScope, CountStatus, ScanVerdict, Unexpected};
+pub use count::{
+    Count, CountId, CountScan, CountScope, CountStatus, ScanCommand, ScanVerdict, Unexpected,
+};
 pub use day::Day;
 pub use document::{DocKind, DocLine, DocNo, Document, Warning};
 pub use event::{Event, HistoryEntry, HistoryKind};

@@ -5,6 +5,8 @@
 use super::types::{Command, DocRequest, LineRequest, NewParty, NewProduct, Outcome, Rejection};
 use crate::domain::catalog::Flow;
 use crate::domain::rules::{self, Names};
+use crate::domain::scan::ScanConfig;
+use crate::domain::{Count, CountId};
 use crate::domain::{
     Day, DocKind, DocLine, DocNo, Document, Event, Location, Party, PartyId, Product, ProductId,
     SerialKey, Unit, Warning,
@@ -26,15 +28,29 @@ impl From<StoreError> for DraftError {
     }
 }
 
-type DResult<T> = Result<T, DraftError>;
+pub(super) type DResult<T> = Result<T, DraftError>;
 
-fn refuse<T>(message: impl Into<String>) -> DResult<T> {
+pub(super) fn refuse<T>(message: impl Into<String>) -> DResult<T> {
     Err(DraftError::Refused(message.into()))
 }
 
+/// Who is acting, when, and how scans are read: the context of every command of a draft.
+pub struct DraftContext<'c> {
+    pub today: Day,
+    pub now_ms: i64,
+    pub actor: &'c str,
+    pub scan: &'c ScanConfig,
+}
+
 pub struct Draft<'s> {
-    store: &'s Store,
-    today: Day,
+    pub(super) store: &'s Store,
+    pub(super) today: Day,
+    pub(super) now_ms: i64,
+    pub(super) actor: String,
+    pub(super) scan: ScanConfig,
+    pub(super) counts: HashMap<CountId, Count>,
+    pub(super) count_serials: HashMap<(CountId, SerialKey), u32>,
+    pub(super) next_count: u32,
     units: HashMap<(ProductId, SerialKey), Unit>,
     serials: HashMap<SerialKey, HashSet<ProductId>>,
     products: HashMap<String, Product>,
@@ -50,11 +66,17 @@ pub struct Draft<'s> {
 }
 
 impl<'s> Draft<'s> {
-    pub fn new(store: &'s Store, today: Day) -> Result<Draft<'s>, StoreError> {
+    pub fn new(store: &'s Store, cx: &DraftContext) -> Result<Draft<'s>, StoreError> {
         let meta = store.meta()?;
         Ok(Draft {
             store,
-            today,
+            today: cx.today,
+            now_ms: cx.now_ms,
+            actor: cx.actor.to_string(),
+            scan: cx.scan.clone(),
+            counts: HashMap::new(),
+            count_serials: HashMap::new(),
+            next_count: meta.next_count.max(1),
             units: HashMap::new(),
             serials: HashMap::new(),
             products: HashMap::new(),
@@ -120,13 +142,21 @@ impl<'s> Draft<'s> {
             Command::AddLocation { code, name } => self.add_location(&code, &name),
             Command::AddParty(p) => self.add_party(p),
             Command::Post(doc) => self.post(doc),
+            Command::OpenCount(c) => self.open_count(c),
+            Command::CountScan {
+                count,
+                location,
+                raw,
+            } => self.count_scan(count, &location, &raw),
+            Command::UndoLastScan { count } => self.undo_last_scan(count),
+            Command::MoveCount { count, status } => self.move_count(count, status),
             Command::Batch(_) => refuse("a batch cannot contain another batch"),
         }
     }
 
     // ---- reads through the overlay ----
 
-    fn product_by_sku(&mut self, sku: &str) -> DResult<Product> {
+    pub(super) fn product_by_sku(&mut self, sku: &str) -> DResult<Product> {
         let sku = sku.trim();
         if let Some(p) = self.products.get(sku) {
             return Ok(p.clone());
@@ -142,7 +172,7 @@ impl<'s> Draft<'s> {
         }
     }
 
-    fn product_by_id(&mut self, id: ProductId) -> DResult<Option<Product>> {
+    pub(super) fn product_by_id(&mut self, id: ProductId) -> DResult<Option<Product>> {
         if let Some(p) = self.product_ids.get(&id) {
             return Ok(Some(p.clone()));
         }
@@ -165,7 +195,7 @@ impl<'s> Draft<'s> {
         Ok(p)
     }
 
-    fn location_exists(&mut self, code: &str) -> DResult<bool> {
+    pub(super) fn location_exists(&mut self, code: &str) -> DResult<bool> {
         if self.locations.contains(code) {
             return Ok(true);
         }
@@ -212,7 +242,7 @@ impl<'s> Draft<'s> {
         Ok(self.store.qty(location, product)?)
     }
 
-    fn location_code(&mut self, raw: &str, role: &str) -> DResult<String> {
+    pub(super) fn location_code(&mut self, raw: &str, role: &str) -> DResult<String> {
         let code = Location::normalize_code(raw).map_err(DraftError::Refused)?;
         if !self.location_exists(&code)? {
             return refuse(format!(

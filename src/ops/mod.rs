@@ -2,16 +2,20 @@
 //! against the state under the one writer lock, appended to the journal (durable), then
 //! applied to the store; only then is it acknowledged.
 
+mod count;
 mod draft;
 pub mod maintenance;
 mod types;
 
 pub use types::*;
 
+use crate::domain::scan::ScanConfig;
 use crate::domain::{Day, Party, PartyId, SerialKey};
 use crate::journal::{self, Journal};
 use crate::store::Store;
-use draft::Draft;
+use draft::{Draft, DraftContext};
+
+pub use count::{is_location_label, scan_words, ScanWords};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -56,6 +60,7 @@ pub struct Service {
     store: Store,
     pub(crate) writer: Mutex<Writer>,
     clock: Box<dyn Clock>,
+    scan: ScanConfig,
 }
 
 /// What opening found and did.
@@ -99,7 +104,7 @@ impl Service {
             format!(
                 "pid {}, user {}, since {}\n",
                 std::process::id(),
-                std::env::var("USER").unwrap_or_else(|_| "unknown".into()),
+                crate::identity::os_user(),
                 chrono::Local::now().format("%Y-%m-%d %H:%M:%S")
             ),
         );
@@ -138,6 +143,7 @@ impl Service {
                     poisoned: None,
                 }),
                 clock,
+                scan: ScanConfig::default(),
             },
             notes,
         ))
@@ -155,12 +161,90 @@ impl Service {
         self.clock.today()
     }
 
+    /// Sets how scans are read (prefix, suffix, GS substitute), from the site's config.
+    pub fn with_scan_config(mut self, scan: ScanConfig) -> Service {
+        self.scan = scan;
+        self
+    }
+
+    fn context<'a>(&'a self, actor: &'a str) -> DraftContext<'a> {
+        DraftContext {
+            today: self.clock.today(),
+            now_ms: self.clock.now_ms(),
+            actor,
+            scan: &self.scan,
+        }
+    }
+
+    /// The location code a scanned text names, if it is a location label of this store.
+    pub fn location_label(&self, raw: &str) -> Result<Option<String>, OpsError> {
+        Ok(is_location_label(&self.store, raw)?)
+    }
+
+    /// The running figures of a count at a location.
+    pub fn figures(
+        &self,
+        count: &crate::domain::Count,
+        location: &str,
+    ) -> Result<Figures, OpsError> {
+        let here = self.store.count_tally(count.id, location)?;
+        let expected_here = if count.blind {
+            None
+        } else {
+            let mut n = 0u32;
+            for row in self.store.stock(Some(location))? {
+                if row.location != location {
+                    continue;
+                }
+                if let Some(p) = self.store.product(row.product)? {
+                    if count.scope.covers_product(&p) {
+                        n += 1;
+                    }
+                }
+            }
+            Some(n)
+        };
+        Ok(Figures {
+            here,
+            total: count.live,
+            expected_here,
+        })
+    }
+
+    /// Records a scan and returns it with the running figures (the command `count scan` and
+    /// the scan screen use).
+    pub fn record_scan(
+        &self,
+        actor: &str,
+        count: crate::domain::CountId,
+        location: &str,
+        raw: &str,
+    ) -> Result<ScanReport, OpsError> {
+        let outcome = self.execute(
+            actor,
+            Command::CountScan {
+                count,
+                location: location.to_string(),
+                raw: raw.to_string(),
+            },
+        )?;
+        let Outcome::Scanned(mut report) = outcome else {
+            return Err(OpsError::Storage("a scan gave no scan report".to_string()));
+        };
+        let c = self
+            .store
+            .count(count)?
+            .ok_or_else(|| OpsError::Storage(format!("count {count} vanished after a scan")))?;
+        report.figures = Some(self.figures(&c, &report.scan.location)?);
+        Ok(report)
+    }
+
     /// Validates a command without changing anything (what `execute` would refuse).
     pub fn validate(&self, cmd: Command) -> Result<Outcome, OpsError> {
         let _writer = self.writer.lock().map_err(|_| {
             OpsError::Storage("the writer lock is poisoned; restart tallyman".to_string())
         })?;
-        Draft::new(&self.store, self.clock.today())?.command(cmd)
+        Draft::new(&self.store, &self.context("validate"))?.command(cmd)
     }
 
     /// Validates, journals (durably) and applies one command.
@@ -171,16 +255,15 @@ impl Service {
         if let Some(why) = &writer.poisoned {
             return Err(OpsError::Storage(why.clone()));
         }
-        let mut draft = Draft::new(&self.store, self.clock.today())?;
+        let mut draft = Draft::new(&self.store, &self.context(actor))?;
         let outcome = draft.command(cmd)?;
         if draft.events.is_empty() {
             return Ok(outcome);
         }
-        let located = writer.journal.append(
-            self.clock.now_ms(),
-            actor,
-            std::mem::take(&mut draft.events),
-        )?;
+        let at_ms = draft.now_ms;
+        let located = writer
+            .journal
+            .append(at_ms, actor, std::mem::take(&mut draft.events))?;
         if let Err(e) = self.store.apply(&located) {
             let why = format!(
                 "entry {} is safe in the journal but the store could not apply it ({e}); restart tallyman to replay it",
@@ -202,6 +285,8 @@ impl Service {
             Query::Stock { location, sku } => {
                 Answer::Stock(self.stock(location.as_deref(), sku.as_deref())?)
             }
+            Query::Counts => Answer::Counts(s.counts()?),
+            Query::CountScans { count } => Answer::Scans(s.count_scans(count)?),
             Query::Document { number } => {
                 Answer::Document(s.document(number.trim())?.map(Box::new))
             }

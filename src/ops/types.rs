@@ -1,6 +1,6 @@
 //! The service's vocabulary: commands and queries in, outcomes and answers out.
 
-use crate::domain::Day;
+use crate::domain::{Count, CountId, CountScan, CountStatus, Day};
 use crate::domain::{
     DocKind, DocNo, HistoryEntry, Location, Money, Party, PartyRole, Period, Product, SerialFormat,
     Tracking, Unit, Warning,
@@ -53,6 +53,17 @@ pub struct DocRequest {
     pub lines: Vec<LineRequest>,
 }
 
+/// A count to open: a location subtree, optionally only some products or categories.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCount {
+    pub name: String,
+    pub location: String,
+    pub skus: Vec<String>,
+    pub categories: Vec<String>,
+    /// Blind counting (the default): counters see no expected figures.
+    pub blind: bool,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     AddProduct(NewProduct),
@@ -62,6 +73,22 @@ pub enum Command {
     },
     AddParty(NewParty),
     Post(DocRequest),
+    OpenCount(NewCount),
+    /// One scan (a serial, an IMEI or a GS1 label) into an open count at a location.
+    CountScan {
+        count: CountId,
+        location: String,
+        raw: String,
+    },
+    /// Takes back the acting counter's last live scan.
+    UndoLastScan {
+        count: CountId,
+    },
+    /// open -> review (close), review -> open (reopen), -> cancelled, review -> posted.
+    MoveCount {
+        count: CountId,
+        status: CountStatus,
+    },
     /// All or nothing: every command is validated against the state the ones before it leave.
     Batch(Vec<Command>),
 }
@@ -79,6 +106,31 @@ pub enum Outcome {
         warnings: Vec<Warning>,
     },
     Batch(Vec<Outcome>),
+    CountOpened(Count),
+    Scanned(ScanReport),
+    ScanUndone(CountScan),
+    CountMoved(Count),
+}
+
+/// The running figures a counter sees after a scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Figures {
+    /// Live scans at this location (all counters).
+    pub here: u32,
+    /// Live scans in the whole count.
+    pub total: u32,
+    /// Units expected at this location (open counting only).
+    pub expected_here: Option<u32>,
+}
+
+/// What one scan was found to be, with what a counter needs to see.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanReport {
+    pub scan: CountScan,
+    pub sku: Option<String>,
+    /// The first scan of a duplicate.
+    pub first: Option<CountScan>,
+    pub figures: Option<Figures>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -96,6 +148,11 @@ pub enum Query {
     },
     Document {
         number: String,
+    },
+    Counts,
+    /// Every scan of a count, in scan order.
+    CountScans {
+        count: CountId,
     },
 }
 
@@ -132,6 +189,8 @@ pub enum Answer {
     Units(Vec<UnitView>),
     Stock(Vec<StockLine>),
     Document(Option<Box<crate::store::StoredDocument>>),
+    Counts(Vec<Count>),
+    Scans(Vec<CountScan>),
 }
 
 /// One refusal inside a batch: which command (0-based), which of its lines, and why.

@@ -205,6 +205,9 @@ fn bump_tally(w: &mut Writes, id: CountId, location: &str, delta: i64) -> Result
 fn apply_count_scan(w: &mut Writes, cx: &Context, scan: &CountScan) -> Result<(), StoreError> {
     let mut count = read_count(w, scan.count)?;
     count.scans = count.scans.max(scan.number);
+    if !count.counters.contains(&scan.counter) {
+        count.counters.push(scan.counter.clone());
+    }
     let live = !matches!(scan.verdict, ScanVerdict::Duplicate { .. });
     if live {
         count.live += 1;

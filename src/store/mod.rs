@@ -8,9 +8,14 @@ pub mod records;
 pub use records::{Meta, StoredDocument, StoredUnit};
 
 use crate::codec::CodecError;
-use crate::domain::{Location, Party, PartyId, Product, ProductId, SerialKey, Unit};
+use crate::domain::{
+    Count, CountId, CountScan, Location, Party, PartyId, Product, ProductId, SerialKey, Unit,
+};
 use crate::journal::Located;
-use records::{DocumentRecord, LocationRecord, MetaRecord, PartyRecord, ProductRecord, UnitRecord};
+use records::{
+    CountRecord, CountScanRecord, DocumentRecord, LocationRecord, MetaRecord, PartyRecord,
+    ProductRecord, UnitRecord,
+};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -219,6 +224,57 @@ impl Store {
         self.get(&keys::document(number))?
             .map(|b| DocumentRecord::decode(&b).map_err(StoreError::from))
             .transpose()
+    }
+
+    pub fn count(&self, id: CountId) -> Result<Option<Count>, StoreError> {
+        self.get(&keys::count(id))?
+            .map(|b| CountRecord::decode(&b).map_err(StoreError::from))
+            .transpose()
+    }
+
+    pub fn counts(&self) -> Result<Vec<Count>, StoreError> {
+        self.scan_decode(&[keys::COUNT], CountRecord::decode)
+    }
+
+    pub fn count_scan(&self, id: CountId, number: u32) -> Result<Option<CountScan>, StoreError> {
+        self.get(&keys::count_scan(id, number))?
+            .map(|b| CountScanRecord::decode(&b).map_err(StoreError::from))
+            .transpose()
+    }
+
+    /// Every scan of a count, in scan order.
+    pub fn count_scans(&self, id: CountId) -> Result<Vec<CountScan>, StoreError> {
+        self.scan_decode(&keys::count_scans_prefix(id), CountScanRecord::decode)
+    }
+
+    /// The last `n` scans of a count, newest first.
+    pub fn last_count_scans(&self, id: CountId, n: usize) -> Result<Vec<CountScan>, StoreError> {
+        let mut out = Vec::with_capacity(n);
+        for item in self
+            .db
+            .scan_prefix(keys::count_scans_prefix(id))
+            .rev()
+            .take(n)
+        {
+            let (_, v) = item.map_err(|e| self.sled_err(e))?;
+            out.push(CountScanRecord::decode(&v)?);
+        }
+        Ok(out)
+    }
+
+    /// The number of the live scan of this serial in the count, if it was scanned.
+    pub fn count_serial(&self, id: CountId, serial: &SerialKey) -> Result<Option<u32>, StoreError> {
+        Ok(self
+            .get(&keys::count_serial(id, serial))?
+            .map(|v| be_u32(&v)))
+    }
+
+    /// Live counted scans at exactly this location.
+    pub fn count_tally(&self, id: CountId, location: &str) -> Result<u32, StoreError> {
+        Ok(self
+            .get(&keys::count_tally(id, location))?
+            .map(|v| u32::try_from(be_i64(&v)).unwrap_or(0))
+            .unwrap_or(0))
     }
 
     /// Units in stock under a location subtree (all locations when `scope` is None).

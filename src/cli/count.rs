@@ -1,0 +1,400 @@
+//! `tallyman count ...` and `tallyman labels commands`: counting from the command line.
+
+use super::args::{CountCmd, LabelsCmd};
+use super::{os_user, CliResult, Failure};
+use crate::domain::{Count, CountId, CountScan, CountStatus, ScanCommand, ScanVerdict};
+use crate::ops::{scan_words, Answer, Command, NewCount, Outcome, Query, ScanReport, Service};
+use serde_json::{json, Value};
+use std::io::BufRead;
+
+fn party_namer(service: &Service) -> impl Fn(crate::domain::PartyId) -> String + '_ {
+    move |id| match service.store().party(id) {
+        Ok(Some(p)) => p.name,
+        _ => format!("party #{}", id.0),
+    }
+}
+
+pub fn count_json(c: &Count) -> Value {
+    json!({
+        "id": c.id.0,
+        "name": c.name,
+        "status": c.status.as_str(),
+        "location": c.scope.location,
+        "products": c.scope.products.iter().map(|p| p.0).collect::<Vec<_>>(),
+        "categories": c.scope.categories,
+        "blind": c.blind,
+        "opened_by": c.opened_by,
+        "opened_at": rfc3339(c.opened_at_ms),
+        "scans": c.scans,
+        "live": c.live,
+        "counters": c.counters,
+    })
+}
+
+fn rfc3339(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+pub fn count_text(c: &Count) -> String {
+    format!(
+        "count {} \"{}\" over {}{}: {}, {} scan(s), {} live, counters: {}",
+        c.id,
+        c.name,
+        c.scope.location,
+        if c.blind {
+            " (blind)"
+        } else {
+            " (open counting)"
+        },
+        c.status.as_str(),
+        c.scans,
+        c.live,
+        if c.counters.is_empty() {
+            "none yet".to_string()
+        } else {
+            c.counters.join(", ")
+        }
+    )
+}
+
+fn scan_json(report: &ScanReport, service: &Service) -> Value {
+    let words = scan_words(report, &party_namer(service));
+    let f = report.figures;
+    json!({
+        "answer": report.scan.verdict.name(),
+        "ok": words.ok,
+        "number": report.scan.number,
+        "serial": report.scan.serial.as_str(),
+        "sku": report.sku,
+        "location": report.scan.location,
+        "detail": words.detail,
+        "here": f.map(|f| f.here),
+        "total": f.map(|f| f.total),
+        "expected_here": f.and_then(|f| f.expected_here),
+    })
+}
+
+fn scan_line(report: &ScanReport, service: &Service) -> String {
+    let words = scan_words(report, &party_namer(service));
+    let figures = match report.figures {
+        Some(f) => match f.expected_here {
+            Some(e) => format!(" [here {}/{e}, count {}]", f.here, f.total),
+            None => format!(" [here {}, count {}]", f.here, f.total),
+        },
+        None => String::new(),
+    };
+    format!(
+        "{} {} @{}{figures}",
+        report.scan.verdict.name(),
+        words.detail,
+        report.scan.location
+    )
+}
+
+fn scan_row(s: &CountScan, service: &Service) -> String {
+    let sku = s
+        .product
+        .and_then(|p| service.store().product(p).ok().flatten())
+        .map(|p| p.sku)
+        .unwrap_or_else(|| "-".into());
+    format!(
+        "{:>5} {:<20} {:<10} {:<12} {:<10} {}{}",
+        s.number,
+        s.serial.as_str(),
+        sku,
+        s.location,
+        s.counter,
+        s.verdict.name(),
+        if s.undone { " (undone)" } else { "" }
+    )
+}
+
+pub fn outcome_json(o: &Outcome) -> Option<Value> {
+    Some(match o {
+        Outcome::CountOpened(c) => json!({ "count_opened": count_json(c) }),
+        Outcome::CountMoved(c) => json!({ "count": count_json(c) }),
+        Outcome::ScanUndone(s) => {
+            json!({ "undone": { "number": s.number, "serial": s.serial.as_str(), "location": s.location } })
+        }
+        Outcome::Scanned(r) => {
+            json!({ "scanned": { "number": r.scan.number, "serial": r.scan.serial.as_str(), "answer": r.scan.verdict.name() } })
+        }
+        _ => return None,
+    })
+}
+
+pub fn outcome_text(o: &Outcome) -> Option<String> {
+    Some(match o {
+        Outcome::CountOpened(c) => format!("opened {}", count_text(c)),
+        Outcome::CountMoved(c) => count_text(c),
+        Outcome::ScanUndone(s) => format!(
+            "undone scan {}: SN \"{}\" at {}",
+            s.number, s.serial, s.location
+        ),
+        Outcome::Scanned(r) => format!("{} SN \"{}\"", r.scan.verdict.name(), r.scan.serial),
+        _ => return None,
+    })
+}
+
+fn id(n: u32) -> CountId {
+    CountId(n)
+}
+
+fn counts(service: &Service) -> Result<Vec<Count>, Failure> {
+    match service.query(Query::Counts)? {
+        Answer::Counts(c) => Ok(c),
+        _ => Err(Failure::storage("unexpected answer to a count list")),
+    }
+}
+
+pub fn run(service: &Service, cmd: &CountCmd, json: bool) -> CliResult {
+    let actor = os_user();
+    let print = |o: &Outcome| super::output::outcome(o, json);
+    match cmd {
+        CountCmd::Open {
+            name,
+            location,
+            product,
+            category,
+            show_expected,
+        } => print(&service.execute(
+            &actor,
+            Command::OpenCount(NewCount {
+                name: name.clone(),
+                location: location.clone(),
+                skus: product.clone(),
+                categories: category.clone(),
+                blind: !show_expected,
+            }),
+        )?),
+        CountCmd::List { all } => {
+            let list: Vec<Count> = counts(service)?
+                .into_iter()
+                .filter(|c| *all || matches!(c.status, CountStatus::Open | CountStatus::Review))
+                .collect();
+            if json {
+                outln!("{}", Value::Array(list.iter().map(count_json).collect()));
+            } else if list.is_empty() {
+                outln!(
+                    "no counts{}",
+                    if *all {
+                        ""
+                    } else {
+                        " open or in review (--all lists every count)"
+                    }
+                );
+            } else {
+                for c in &list {
+                    outln!("{}", count_text(c));
+                }
+            }
+        }
+        CountCmd::Show { id: n } => {
+            let c = service
+                .store()
+                .count(id(*n))
+                .map_err(|e| Failure::storage(e.to_string()))?
+                .ok_or_else(|| {
+                    Failure::invalid(format!(
+                        "expected a count number, found \"{n}\": no such count"
+                    ))
+                })?;
+            let last = service
+                .store()
+                .last_count_scans(c.id, 10)
+                .map_err(|e| Failure::storage(e.to_string()))?;
+            if json {
+                let mut v = count_json(&c);
+                if let Value::Object(m) = &mut v {
+                    m.insert("last_scans".into(), Value::Array(last.iter().map(|s| json!({"number": s.number, "serial": s.serial.as_str(), "location": s.location, "counter": s.counter, "answer": s.verdict.name(), "undone": s.undone})).collect()));
+                }
+                outln!("{v}");
+            } else {
+                outln!("{}", count_text(&c));
+                outln!("last scans:");
+                for s in &last {
+                    outln!("{}", scan_row(s, service));
+                }
+            }
+        }
+        CountCmd::Close { id: n } => print(&service.execute(
+            &actor,
+            Command::MoveCount {
+                count: id(*n),
+                status: CountStatus::Review,
+            },
+        )?),
+        CountCmd::Reopen { id: n } => print(&service.execute(
+            &actor,
+            Command::MoveCount {
+                count: id(*n),
+                status: CountStatus::Open,
+            },
+        )?),
+        CountCmd::Cancel { id: n } => print(&service.execute(
+            &actor,
+            Command::MoveCount {
+                count: id(*n),
+                status: CountStatus::Cancelled,
+            },
+        )?),
+        CountCmd::Export { id: n } => export(service, id(*n))?,
+        CountCmd::Scan { id: n, location } => {
+            scan_stdin(service, id(*n), location.as_deref(), json)?
+        }
+    }
+    Ok(())
+}
+
+fn export(service: &Service, count: CountId) -> CliResult {
+    let scans = match service.query(Query::CountScans { count })? {
+        Answer::Scans(s) => s,
+        _ => return Err(Failure::storage("unexpected answer to a scan list")),
+    };
+    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+    let mut write = |rec: &[String]| {
+        w.write_record(rec).map_err(|e| match e.into_kind() {
+            csv::ErrorKind::Io(e) => super::exit_on_output_error(&e),
+            other => Failure::storage(format!("cannot write CSV: {other:?}")),
+        })
+    };
+    write(
+        &[
+            "number", "serial", "sku", "location", "counter", "at", "answer", "first", "undone",
+        ]
+        .map(String::from),
+    )?;
+    for s in &scans {
+        let sku = s
+            .product
+            .and_then(|p| service.store().product(p).ok().flatten())
+            .map(|p| p.sku)
+            .unwrap_or_default();
+        let first = match s.verdict {
+            ScanVerdict::Duplicate { first } => first.to_string(),
+            _ => String::new(),
+        };
+        write(&[
+            s.number.to_string(),
+            s.serial.to_string(),
+            sku,
+            s.location.clone(),
+            s.counter.clone(),
+            rfc3339(s.at_ms),
+            s.verdict.name().to_string(),
+            first,
+            s.undone.to_string(),
+        ])?;
+    }
+    Ok(())
+}
+
+/// Reads scans from standard input, one per line, and prints one answer line for each only
+/// after the scan is durable. Location labels and command barcodes work as on the handheld.
+fn scan_stdin(service: &Service, count: CountId, location: Option<&str>, json: bool) -> CliResult {
+    let actor = os_user();
+    let prefix = crate::domain::count::COMMAND_PREFIX;
+    let mut here: Option<String> = match location {
+        Some(l) => Some(crate::domain::Location::normalize_code(l).map_err(Failure::invalid)?),
+        None => None,
+    };
+    let mut next_is_location = false;
+    let say = |answer: &str, detail: String| {
+        if json {
+            outln!("{}", json!({"answer": answer, "detail": detail}));
+        } else {
+            outln!("{answer} {detail}");
+        }
+    };
+    for line in std::io::stdin().lock().lines() {
+        let line =
+            line.map_err(|e| Failure::storage(format!("cannot read standard input: {e}")))?;
+        let raw = line.trim_end_matches(['\r', '\n']);
+        if raw.trim().is_empty() {
+            continue;
+        }
+        if let Some(cmd) = ScanCommand::parse(raw, prefix) {
+            match cmd {
+                Ok(ScanCommand::Finish) => {
+                    say("finish", format!("count {count}"));
+                    break;
+                }
+                Ok(ScanCommand::Undo) => {
+                    match service.execute(&actor, Command::UndoLastScan { count }) {
+                        Ok(Outcome::ScanUndone(s)) => say(
+                            "undone",
+                            format!("scan {} SN \"{}\" at {}", s.number, s.serial, s.location),
+                        ),
+                        Ok(_) => say("error", "undo gave no answer".into()),
+                        Err(e) if e.exit_code() == 1 => say("error", e.to_string()),
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                Ok(ScanCommand::Location) => {
+                    next_is_location = true;
+                    say("location?", "scan a location label".into());
+                }
+                Err(e) => say("error", e),
+            }
+            continue;
+        }
+        let label = service.location_label(raw)?;
+        if next_is_location || label.is_some() {
+            next_is_location = false;
+            match label {
+                Some(code) => {
+                    here = Some(code.clone());
+                    say("location", code);
+                }
+                None => say(
+                    "error",
+                    format!("expected a location label, found \"{}\"", raw.trim()),
+                ),
+            }
+            continue;
+        }
+        let Some(loc) = &here else {
+            say(
+                "error",
+                format!("scan a location label first (found \"{}\")", raw.trim()),
+            );
+            continue;
+        };
+        match service.record_scan(&actor, count, loc, raw) {
+            Ok(report) => {
+                if json {
+                    outln!("{}", scan_json(&report, service));
+                } else {
+                    outln!("{}", scan_line(&report, service));
+                }
+            }
+            Err(e) if e.exit_code() == 1 => say("error", e.to_string()),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+pub fn labels(cmd: &LabelsCmd) -> CliResult {
+    let prefix = crate::domain::count::COMMAND_PREFIX;
+    match cmd {
+        LabelsCmd::Commands { zpl } => {
+            if *zpl {
+                for c in ScanCommand::ALL {
+                    outln!("^XA");
+                    outln!("^FO40,30^A0N,36,36^FD{}^FS", c.caption());
+                    outln!("^FO40,80^BY3^BCN,120,Y,N,N^FD{}^FS", c.code(prefix));
+                    outln!("^XZ");
+                }
+            } else {
+                outln!("tallyman command barcodes (Code 128); scan them in the count screen or `count scan`:");
+                for c in ScanCommand::ALL {
+                    outln!("  {:<26} {}", c.caption(), c.code(prefix));
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,380 @@
+//! Counting: opening a count, judging each scan against the store, undoing a scan, and
+//! moving a count through open -> review -> posted (or cancelled).
+
+use super::draft::{refuse, DResult, Draft, DraftError};
+use super::types::{NewCount, Outcome, ScanReport};
+use crate::domain::count::judge_unit;
+use crate::domain::scan;
+use crate::domain::{
+    Count, CountId, CountScan, CountScope, CountStatus, Event, Location, Product, ScanVerdict,
+    SerialKey, Unexpected, Unit,
+};
+
+impl Draft<'_> {
+    pub(super) fn count(&mut self, id: CountId) -> DResult<Count> {
+        if let Some(c) = self.counts.get(&id) {
+            return Ok(c.clone());
+        }
+        match self.store.count(id)? {
+            Some(c) => {
+                self.counts.insert(id, c.clone());
+                Ok(c)
+            }
+            None => refuse(format!("expected a count number, found \"{id}\": no such count (see `tallyman count list`)")),
+        }
+    }
+
+    pub(super) fn open_count(&mut self, req: NewCount) -> DResult<Outcome> {
+        let name = req.name.trim().to_string();
+        if name.is_empty() {
+            return refuse("a count needs a name");
+        }
+        let location = self.location_code(&req.location, "count")?;
+        let mut products = Vec::new();
+        for sku in &req.skus {
+            let p = self.product_by_sku(sku)?;
+            if !p.tracking.serialised() {
+                return refuse(format!(
+                    "product \"{}\" has no serials (tracking none): it cannot be counted by serial",
+                    p.sku
+                ));
+            }
+            products.push(p.id);
+        }
+        let count = Count {
+            id: CountId(self.next_count),
+            name,
+            scope: CountScope {
+                location,
+                products,
+                categories: req
+                    .categories
+                    .iter()
+                    .map(|c| c.trim().to_string())
+                    .filter(|c| !c.is_empty())
+                    .collect(),
+            },
+            blind: req.blind,
+            status: CountStatus::Open,
+            opened_by: self.actor.clone(),
+            opened_at_ms: self.now_ms,
+            opened_seq: self.store.meta()?.applied_seq + 1,
+            scans: 0,
+            live: 0,
+            counters: Vec::new(),
+        };
+        self.next_count += 1;
+        self.counts.insert(count.id, count.clone());
+        self.events.push(Event::CountOpened(count.clone()));
+        Ok(Outcome::CountOpened(count))
+    }
+
+    pub(super) fn move_count(&mut self, id: CountId, to: CountStatus) -> DResult<Outcome> {
+        let mut count = self.count(id)?;
+        if count.status == to {
+            return refuse(format!("count {id} is {} already", to.as_str()));
+        }
+        if !count.status.can_move_to(to) {
+            return refuse(format!(
+                "count {id} is {}: it cannot become {}",
+                count.status.as_str(),
+                to.as_str()
+            ));
+        }
+        count.status = to;
+        self.counts.insert(id, count.clone());
+        self.events.push(Event::CountStatusChanged {
+            count: id,
+            status: to,
+        });
+        Ok(Outcome::CountMoved(count))
+    }
+
+    fn open_for_scanning(&mut self, id: CountId) -> DResult<Count> {
+        let count = self.count(id)?;
+        if count.status != CountStatus::Open {
+            return refuse(format!(
+                "count {id} is {}, not open: reopen it to scan",
+                count.status.as_str()
+            ));
+        }
+        Ok(count)
+    }
+
+    /// Judges one scan at `location` and records it (bad scans are refused, nothing recorded).
+    pub(super) fn count_scan(
+        &mut self,
+        id: CountId,
+        location: &str,
+        raw: &str,
+    ) -> DResult<Outcome> {
+        let mut count = self.open_for_scanning(id)?;
+        let location = self.location_code(location, "scan")?;
+        if !count.scope.covers_location(&location) {
+            return refuse(format!(
+                "location {location} is outside count {id}'s scope {}",
+                count.scope.location
+            ));
+        }
+        let decoded = scan::decode(raw, &self.scan)
+            .map_err(|e| DraftError::Refused(format!("bad scan: {e}")))?;
+        let Some(key) = decoded.key().map(str::to_string) else {
+            return refuse(format!(
+                "bad scan: \"{}\" carries no serial: rescan",
+                raw.trim()
+            ));
+        };
+        let label_product = match &decoded.gtin {
+            Some(g) => self.store.product_by_gtin(g)?,
+            None => None,
+        };
+        let (unit, product) = self.match_unit(&count, &key, label_product.as_ref())?;
+        let serial = match &product {
+            Some(p) => p
+                .serial_key(&key)
+                .map_err(|e| DraftError::Refused(format!("bad scan: {e}")))?,
+            None => self.unknown_serial(&count, &key)?,
+        };
+        let first = match self.count_serials.get(&(id, serial.clone())) {
+            Some(n) => Some(*n),
+            None => self.store.count_serial(id, &serial)?,
+        };
+        let verdict = match (first, &unit, &product) {
+            (Some(first), _, _) => ScanVerdict::Duplicate { first },
+            (None, Some(u), Some(p)) => {
+                judge_unit(u, &location, count.scope.covers_product(p), &p.sku)
+            }
+            (None, None, Some(p)) if label_product.as_ref().is_some_and(|l| l.id != p.id) => {
+                ScanVerdict::Unexpected(Unexpected::OtherProduct { sku: p.sku.clone() })
+            }
+            _ => ScanVerdict::Unknown,
+        };
+        let scan = CountScan {
+            count: id,
+            number: count.scans + 1,
+            serial: serial.clone(),
+            product: unit
+                .as_ref()
+                .map(|u| u.product)
+                .or(product.as_ref().map(|p| p.id)),
+            location,
+            counter: self.actor.clone(),
+            at_ms: self.now_ms,
+            verdict,
+            undone: false,
+        };
+        count.scans += 1;
+        if !matches!(scan.verdict, ScanVerdict::Duplicate { .. }) {
+            count.live += 1;
+            self.count_serials.insert((id, serial), scan.number);
+        }
+        if !count.counters.contains(&scan.counter) {
+            count.counters.push(scan.counter.clone());
+        }
+        self.counts.insert(id, count);
+        let first_scan = match first {
+            Some(n) => self.store.count_scan(id, n)?,
+            None => None,
+        };
+        self.events.push(Event::CountScanned(scan.clone()));
+        Ok(Outcome::Scanned(ScanReport {
+            scan,
+            sku: product.map(|p| p.sku),
+            first: first_scan,
+            figures: None,
+        }))
+    }
+
+    /// The key of a serial no unit has: it must fit the format of a product the count covers
+    /// (a 15-digit number that fails the IMEI check digit is a misread when phones are counted).
+    fn unknown_serial(&mut self, count: &Count, key: &str) -> DResult<SerialKey> {
+        let bad = |e: String| DraftError::Refused(format!("bad scan: {e}"));
+        let serial = SerialKey::normalize(key, true).map_err(bad)?;
+        let covered: Vec<Product> = self
+            .store
+            .products()?
+            .into_iter()
+            .filter(|p| count.scope.covers_product(p))
+            .collect();
+        let looks_like_imei = key.len() == 15 && key.bytes().all(|b| b.is_ascii_digit());
+        if looks_like_imei
+            && !scan::is_imei(key)
+            && covered.iter().any(|p| p.globally_unique_serials())
+        {
+            return Err(bad(format!("IMEI \"{key}\" fails its check digit: rescan")));
+        }
+        if !covered.is_empty() && !covered.iter().any(|p| p.serial_key(key).is_ok()) {
+            return Err(bad(format!(
+                "\"{key}\" fits the serial format of no product in this count: rescan"
+            )));
+        }
+        Ok(serial)
+    }
+
+    /// The unit a scanned serial stands for and its product. A GTIN on the label picks the
+    /// product; a serial several products share is resolved by the count's scope, or refused.
+    fn match_unit(
+        &mut self,
+        count: &Count,
+        key: &str,
+        label: Option<&Product>,
+    ) -> DResult<(Option<Unit>, Option<Product>)> {
+        let mut units: Vec<Unit> = Vec::new();
+        for fold in [true, false] {
+            let Ok(k) = SerialKey::normalize(key, fold) else {
+                continue;
+            };
+            for s in self.store.units_with_serial(&k)? {
+                if !units
+                    .iter()
+                    .any(|u| u.product == s.unit.product && u.serial == s.unit.serial)
+                {
+                    units.push(s.unit);
+                }
+            }
+        }
+        if let Some(label) = label {
+            if let Some(u) = units.iter().find(|u| u.product == label.id) {
+                return Ok((Some(u.clone()), Some(label.clone())));
+            }
+            // The label names one product, the serial belongs to another.
+            if let Some(u) = units.into_iter().next() {
+                let p = self.product_by_id(u.product)?;
+                return Ok((None, p));
+            }
+            return Ok((None, Some(label.clone())));
+        }
+        if units.len() > 1 {
+            let mut in_scope = Vec::new();
+            for u in &units {
+                if let Some(p) = self.product_by_id(u.product)? {
+                    if count.scope.covers_product(&p) {
+                        in_scope.push((u.clone(), p));
+                    }
+                }
+            }
+            if in_scope.len() == 1 {
+                let (u, p) = in_scope.remove(0);
+                return Ok((Some(u), Some(p)));
+            }
+            let mut skus = Vec::new();
+            for u in &units {
+                if let Some(p) = self.product_by_id(u.product)? {
+                    skus.push(p.sku);
+                }
+            }
+            return refuse(format!(
+                "SN \"{key}\" belongs to several products ({}): scan the product label (GTIN) with it",
+                skus.join(", ")
+            ));
+        }
+        match units.pop() {
+            Some(u) => {
+                let p = self.product_by_id(u.product)?;
+                Ok((Some(u), p))
+            }
+            None => Ok((None, None)),
+        }
+    }
+
+    /// Takes back the acting counter's last scan that is still live.
+    pub(super) fn undo_last_scan(&mut self, id: CountId) -> DResult<Outcome> {
+        let count = self.open_for_scanning(id)?;
+        let mut number = count.scans;
+        while number > 0 {
+            if let Some(scan) = self.store.count_scan(id, number)? {
+                if scan.counter == self.actor && !scan.undone {
+                    let mut undone = scan.clone();
+                    undone.undone = true;
+                    let mut count = count;
+                    if !matches!(scan.verdict, ScanVerdict::Duplicate { .. }) {
+                        count.live = count.live.saturating_sub(1);
+                        self.count_serials.remove(&(id, scan.serial.clone()));
+                    }
+                    self.counts.insert(id, count);
+                    self.events
+                        .push(Event::CountScanUndone { count: id, number });
+                    return Ok(Outcome::ScanUndone(undone));
+                }
+            }
+            number -= 1;
+        }
+        refuse(format!("{} has no scan to undo in count {id}", self.actor))
+    }
+}
+
+/// Whether a scanned text names a location of the store (a location label).
+pub fn is_location_label(
+    store: &crate::store::Store,
+    raw: &str,
+) -> Result<Option<String>, crate::store::StoreError> {
+    match Location::normalize_code(raw) {
+        Ok(code) => Ok(store.location(&code)?.map(|l| l.code)),
+        Err(_) => Ok(None),
+    }
+}
+
+/// A scan answer in words: a short headline (fits a 20-column handheld) and the detail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanWords {
+    pub ok: bool,
+    pub headline: &'static str,
+    pub detail: String,
+}
+
+/// Puts a scan report into words, naming parties through `party`.
+pub fn scan_words(
+    report: &super::ScanReport,
+    party: &dyn Fn(crate::domain::PartyId) -> String,
+) -> ScanWords {
+    let scan = &report.scan;
+    let sn = format!("SN \"{}\"", scan.serial);
+    let (ok, headline, detail) = match &scan.verdict {
+        ScanVerdict::Counted => (
+            true,
+            "COUNTED",
+            format!("{sn} {}", report.sku.as_deref().unwrap_or("")),
+        ),
+        ScanVerdict::Duplicate { first } => {
+            let by = match &report.first {
+                Some(f) => format!(
+                    " by {} at {} {}",
+                    f.counter,
+                    f.location,
+                    chrono::DateTime::from_timestamp_millis(f.at_ms)
+                        .map(|t| t.with_timezone(&chrono::Local).format("%H:%M").to_string())
+                        .unwrap_or_default()
+                ),
+                None => String::new(),
+            };
+            (
+                false,
+                "DUPLICATE",
+                format!("{sn} already counted (scan {first}){by}"),
+            )
+        }
+        ScanVerdict::Unexpected(u) => {
+            let why = match u {
+                Unexpected::Elsewhere { location } => format!("is in stock at {location}"),
+                Unexpected::Sold { document, customer } => {
+                    format!("is sold to {} on {document}", party(*customer))
+                }
+                Unexpected::WrittenOff => "is written off".to_string(),
+                Unexpected::InRepair => "is in repair".to_string(),
+                Unexpected::Replaced { by } => format!("was replaced by \"{by}\""),
+                Unexpected::OtherProduct { sku } => format!("is a {sku}, not counted here"),
+            };
+            (false, "NOT HERE", format!("{sn} {why}"))
+        }
+        ScanVerdict::Unknown => (
+            false,
+            "UNKNOWN",
+            format!("{sn} was never received: kept as unknown"),
+        ),
+    };
+    ScanWords {
+        ok,
+        headline,
+        detail,
+    }
+}
