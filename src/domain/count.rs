@@ -34,6 +34,14 @@ impl CountStatus {
         }
     }
 
+    /// The status in a sentence: "open", "in review", "posted", "cancelled".
+    pub fn describe(self) -> &'static str {
+        match self {
+            CountStatus::Review => "in review",
+            other => other.as_str(),
+        }
+    }
+
     /// Whether a count may move from this status to `to`.
     pub fn can_move_to(self, to: CountStatus) -> bool {
         matches!(

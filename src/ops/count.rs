@@ -72,12 +72,12 @@ impl Draft<'_> {
     pub(super) fn move_count(&mut self, id: CountId, to: CountStatus) -> DResult<Outcome> {
         let mut count = self.count(id)?;
         if count.status == to {
-            return refuse(format!("count {id} is {} already", to.as_str()));
+            return refuse(format!("count {id} is {} already", to.describe()));
         }
         if !count.status.can_move_to(to) {
             return refuse(format!(
                 "count {id} is {}: it cannot become {}",
-                count.status.as_str(),
+                count.status.describe(),
                 to.as_str()
             ));
         }
@@ -95,7 +95,7 @@ impl Draft<'_> {
         if count.status != CountStatus::Open {
             return refuse(format!(
                 "count {id} is {}, not open: reopen it to scan",
-                count.status.as_str()
+                count.status.describe()
             ));
         }
         Ok(count)

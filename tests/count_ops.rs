@@ -1,0 +1,458 @@
+//! Counting through `ops::Service`: every scan answer, blind vs open counting, undo, state
+//! transitions and what each state refuses, and many counters scanning at once.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use tallyman::domain::{
+    CountId, CountStatus, Day, DocKind, Mode, PartyRole, ScanVerdict, SerialFormat, SerialKey,
+    Tracking, Unexpected,
+};
+use tallyman::ops::{
+    Clock, Command, DocRequest, LineRequest, NewCount, NewParty, NewProduct, OpsError, Outcome,
+    Service,
+};
+
+struct FixedClock;
+
+impl Clock for FixedClock {
+    fn now_ms(&self) -> i64 {
+        1_773_576_000_000
+    }
+    fn today(&self) -> Day {
+        Day::from_ymd(2026, 3, 15).unwrap()
+    }
+}
+
+const ROUTER_GTIN: &str = "09506000134352";
+const IMEI_A: &str = "490154203237518";
+
+struct Db {
+    _tmp: tempfile::TempDir,
+    svc: Service,
+}
+
+fn product(sku: &str, format: SerialFormat, gtin: Option<&str>, category: &str) -> Command {
+    Command::AddProduct(NewProduct {
+        sku: sku.into(),
+        name: format!("{sku} name"),
+        gtin: gtin.map(str::to_string),
+        category: category.into(),
+        tracking: Tracking::all(Mode::Strict),
+        serial_format: format,
+        warranty: None,
+        fold_case: true,
+    })
+}
+
+fn doc(
+    kind: DocKind,
+    sku: &str,
+    serials: &[&str],
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Command {
+    Command::Post(DocRequest {
+        kind,
+        date: None,
+        party: match kind {
+            DocKind::Receipt => Some("Supplier".into()),
+            DocKind::Sale | DocKind::Return => Some("ACME".into()),
+            _ => None,
+        },
+        invoice: Some("INV-1".into()),
+        from: from.map(str::to_string),
+        to: to.map(str::to_string),
+        reason: (kind == DocKind::WriteOff).then(|| "broken".to_string()),
+        declared_qty: None,
+        lines: serials
+            .iter()
+            .map(|s| LineRequest {
+                sku: sku.into(),
+                serial: Some(s.to_string()),
+                qty: 1,
+                amount: None,
+            })
+            .collect(),
+    })
+}
+
+/// Routers RT1-RT5 at WH1/A/01, RT6 at WH1/A/02, RT7 sold, RT8 written off, RT9 at WH2;
+/// a phone at WH1/A/01; a quantity-only product.
+fn db() -> Db {
+    let tmp = tempfile::tempdir().unwrap();
+    let (svc, _) = Service::open_with_clock(tmp.path(), Box::new(FixedClock)).unwrap();
+    let mut cmds = vec![
+        product(
+            "RT",
+            SerialFormat::Regex("RT[0-9]+".into()),
+            Some(ROUTER_GTIN),
+            "network",
+        ),
+        product("PH", SerialFormat::Imei, None, "phones"),
+        Command::AddParty(NewParty {
+            name: "Supplier".into(),
+            role: PartyRole::Supplier,
+            bill_to: String::new(),
+            ship_to: String::new(),
+        }),
+        Command::AddParty(NewParty {
+            name: "ACME".into(),
+            role: PartyRole::Customer,
+            bill_to: String::new(),
+            ship_to: String::new(),
+        }),
+    ];
+    for code in ["WH1/A/01", "WH1/A/02", "WH2/A/01"] {
+        cmds.push(Command::AddLocation {
+            code: code.into(),
+            name: String::new(),
+        });
+    }
+    svc.execute("setup", Command::Batch(cmds)).unwrap();
+    for c in [
+        doc(
+            DocKind::Receipt,
+            "RT",
+            &["RT1", "RT2", "RT3", "RT4", "RT5", "RT7", "RT8"],
+            None,
+            Some("WH1/A/01"),
+        ),
+        doc(DocKind::Receipt, "RT", &["RT6"], None, Some("WH1/A/02")),
+        doc(DocKind::Receipt, "RT", &["RT9"], None, Some("WH2/A/01")),
+        doc(DocKind::Receipt, "PH", &[IMEI_A], None, Some("WH1/A/01")),
+        doc(DocKind::Sale, "RT", &["RT7"], None, None),
+        doc(DocKind::WriteOff, "RT", &["RT8"], None, None),
+    ] {
+        svc.execute("setup", c).unwrap();
+    }
+    Db { _tmp: tmp, svc }
+}
+
+impl Db {
+    fn open_count(&self, skus: &[&str], blind: bool) -> CountId {
+        match self
+            .svc
+            .execute(
+                "super",
+                Command::OpenCount(NewCount {
+                    name: "Aisle A".into(),
+                    location: "WH1/A".into(),
+                    skus: skus.iter().map(|s| s.to_string()).collect(),
+                    categories: vec![],
+                    blind,
+                }),
+            )
+            .unwrap()
+        {
+            Outcome::CountOpened(c) => c.id,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn scan(
+        &self,
+        who: &str,
+        count: CountId,
+        at: &str,
+        raw: &str,
+    ) -> Result<tallyman::ops::ScanReport, OpsError> {
+        self.svc.record_scan(who, count, at, raw)
+    }
+
+    fn verdict(&self, count: CountId, at: &str, raw: &str) -> ScanVerdict {
+        self.scan("clerk1", count, at, raw).unwrap().scan.verdict
+    }
+
+    fn refused(&self, count: CountId, at: &str, raw: &str) -> String {
+        let before = self.svc.store().count(count).unwrap().unwrap();
+        let err = self
+            .scan("clerk1", count, at, raw)
+            .expect_err("the scan must be refused");
+        assert_eq!(err.exit_code(), 1, "{err}");
+        let after = self.svc.store().count(count).unwrap().unwrap();
+        assert_eq!(before, after, "a refused scan recorded something");
+        err.to_string()
+    }
+
+    fn status(&self, count: CountId) -> CountStatus {
+        self.svc.store().count(count).unwrap().unwrap().status
+    }
+
+    fn mv(&self, count: CountId, status: CountStatus) -> Result<Outcome, OpsError> {
+        self.svc
+            .execute("super", Command::MoveCount { count, status })
+    }
+}
+
+#[test]
+fn every_scan_answer() {
+    let db = db();
+    let c = db.open_count(&[], true);
+    let here = "WH1/A/01";
+    assert_eq!(db.verdict(c, here, "RT1"), ScanVerdict::Counted);
+    // Case folding: a lower-case scan is the same serial.
+    assert_eq!(
+        db.verdict(c, here, "rt1"),
+        ScanVerdict::Duplicate { first: 1 }
+    );
+    let dup = db.scan("clerk2", c, "WH1/A/02", "RT1").unwrap();
+    assert_eq!(
+        dup.first
+            .as_ref()
+            .map(|f| (f.counter.as_str(), f.location.as_str())),
+        Some(("clerk1", here))
+    );
+    assert_eq!(
+        db.verdict(c, here, "RT6"),
+        ScanVerdict::Unexpected(Unexpected::Elsewhere {
+            location: "WH1/A/02".into()
+        })
+    );
+    assert!(matches!(
+        db.verdict(c, here, "RT7"),
+        ScanVerdict::Unexpected(Unexpected::Sold { .. })
+    ));
+    assert_eq!(
+        db.verdict(c, here, "RT8"),
+        ScanVerdict::Unexpected(Unexpected::WrittenOff)
+    );
+    assert_eq!(
+        db.verdict(c, here, "RT9"),
+        ScanVerdict::Unexpected(Unexpected::Elsewhere {
+            location: "WH2/A/01".into()
+        })
+    );
+    assert_eq!(db.verdict(c, here, "RT404"), ScanVerdict::Unknown);
+    // GS1 label: the serial from (21), the product from (01).
+    let gs1 = format!("(01){ROUTER_GTIN}(21)RT2");
+    assert_eq!(db.verdict(c, here, &gs1), ScanVerdict::Counted);
+    let aim = format!("]C101{ROUTER_GTIN}21RT3");
+    assert_eq!(db.verdict(c, here, &aim), ScanVerdict::Counted);
+    // The phone's IMEI, checked.
+    assert_eq!(db.verdict(c, here, IMEI_A), ScanVerdict::Counted);
+    let words = tallyman::ops::scan_words(&db.scan("clerk1", c, here, "RT4").unwrap(), &|_| {
+        "ACME".into()
+    });
+    assert_eq!((words.ok, words.headline), (true, "COUNTED"));
+}
+
+#[test]
+fn bad_scans_record_nothing() {
+    let db = db();
+    let c = db.open_count(&[], true);
+    let here = "WH1/A/01";
+    // An IMEI with a wrong check digit while phones are counted.
+    let m = db.refused(c, here, "490154203237516");
+    assert!(
+        m.contains("bad scan") && m.contains("\"490154203237516\""),
+        "{m}"
+    );
+    // A GS1 label with a wrong GTIN check digit.
+    let m = db.refused(c, here, "(01)09506000134353(21)RT1");
+    assert!(m.contains("bad scan"), "{m}");
+    // A serial of a known product that fails its format.
+    let m = db.refused(c, here, &format!("(01){ROUTER_GTIN}(21)XX1"));
+    assert!(m.contains("bad scan") && m.contains("XX1"), "{m}");
+    // Outside the scope, and a location that does not exist.
+    let m = db.refused(c, "WH2/A/01", "RT9");
+    assert!(m.contains("outside"), "{m}");
+    let m = db.refused(c, "WH9", "RT1");
+    assert!(m.contains("\"WH9\""), "{m}");
+}
+
+#[test]
+fn other_products_are_not_counted_here() {
+    let db = db();
+    let c = db.open_count(&["RT"], true);
+    assert_eq!(
+        db.verdict(c, "WH1/A/01", IMEI_A),
+        ScanVerdict::Unexpected(Unexpected::OtherProduct { sku: "PH".into() })
+    );
+    // A router label on a phone's serial names the other product.
+    let c2 = db.open_count(&["RT"], true);
+    let v = db.verdict(c2, "WH1/A/01", &format!("(01){ROUTER_GTIN}(21){IMEI_A}"));
+    assert_eq!(
+        v,
+        ScanVerdict::Unexpected(Unexpected::OtherProduct { sku: "PH".into() })
+    );
+}
+
+#[test]
+fn blind_and_open_counting_figures() {
+    let db = db();
+    let blind = db.open_count(&[], true);
+    let r = db.scan("clerk1", blind, "WH1/A/01", "RT1").unwrap();
+    let f = r.figures.unwrap();
+    assert_eq!((f.here, f.total, f.expected_here), (1, 1, None));
+    let open = db.open_count(&["RT"], false);
+    db.scan("clerk1", open, "WH1/A/01", "RT1").unwrap();
+    let f = db
+        .scan("clerk1", open, "WH1/A/01", "RT2")
+        .unwrap()
+        .figures
+        .unwrap();
+    // RT1-RT5 are in stock at WH1/A/01 (RT7 sold, RT8 written off, the phone out of scope).
+    assert_eq!((f.here, f.total, f.expected_here), (2, 2, Some(5)));
+    let f = db
+        .scan("clerk1", open, "WH1/A/02", "RT6")
+        .unwrap()
+        .figures
+        .unwrap();
+    assert_eq!((f.here, f.total, f.expected_here), (1, 3, Some(1)));
+}
+
+#[test]
+fn undo_takes_back_only_the_counters_own_last_scan() {
+    let db = db();
+    let c = db.open_count(&[], true);
+    db.scan("clerk1", c, "WH1/A/01", "RT1").unwrap();
+    db.scan("clerk2", c, "WH1/A/01", "RT2").unwrap();
+    let undone = match db
+        .svc
+        .execute("clerk1", Command::UndoLastScan { count: c })
+        .unwrap()
+    {
+        Outcome::ScanUndone(s) => s,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(undone.serial.as_str(), "RT1");
+    let count = db.svc.store().count(c).unwrap().unwrap();
+    assert_eq!((count.scans, count.live), (2, 1));
+    // RT1 can be counted again; RT2 (clerk2's) still stands.
+    assert_eq!(db.verdict(c, "WH1/A/01", "RT1"), ScanVerdict::Counted);
+    assert_eq!(
+        db.verdict(c, "WH1/A/01", "RT2"),
+        ScanVerdict::Duplicate { first: 2 }
+    );
+    let err = db
+        .svc
+        .execute("clerk9", Command::UndoLastScan { count: c })
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("clerk9 has no scan to undo"),
+        "{err}"
+    );
+    let key = SerialKey::normalize("RT1", true).unwrap();
+    // Scan 1 (RT1) was undone; RT1's live scan is now scan 3.
+    assert_eq!(db.svc.store().count_serial(c, &key).unwrap(), Some(3));
+}
+
+#[test]
+fn states_and_what_they_refuse() {
+    let db = db();
+    let c = db.open_count(&[], true);
+    db.scan("clerk1", c, "WH1/A/01", "RT1").unwrap();
+    assert!(db
+        .mv(c, CountStatus::Posted)
+        .unwrap_err()
+        .to_string()
+        .contains("cannot become posted"));
+    db.mv(c, CountStatus::Review).unwrap();
+    assert_eq!(db.status(c), CountStatus::Review);
+    let m = db.refused(c, "WH1/A/01", "RT2");
+    assert!(m.contains("in review, not open"), "{m}");
+    assert!(db
+        .svc
+        .execute("clerk1", Command::UndoLastScan { count: c })
+        .is_err());
+    assert!(db
+        .mv(c, CountStatus::Review)
+        .unwrap_err()
+        .to_string()
+        .contains("already"));
+    db.mv(c, CountStatus::Open).unwrap();
+    assert_eq!(db.verdict(c, "WH1/A/01", "RT2"), ScanVerdict::Counted);
+    db.mv(c, CountStatus::Cancelled).unwrap();
+    assert!(db
+        .mv(c, CountStatus::Open)
+        .unwrap_err()
+        .to_string()
+        .contains("cancelled"));
+    let m = db.refused(c, "WH1/A/01", "RT3");
+    assert!(m.contains("cancelled"), "{m}");
+    let err = db
+        .svc
+        .record_scan("clerk1", CountId(99), "WH1/A/01", "RT1")
+        .unwrap_err();
+    assert!(err.to_string().contains("\"99\""), "{err}");
+}
+
+#[test]
+fn a_scan_shows_in_the_serials_timeline() {
+    let db = db();
+    let c = db.open_count(&[], true);
+    db.scan("clerk1", c, "WH1/A/01", "RT1").unwrap();
+    let views = db.svc.lookup("RT1").unwrap();
+    let last = views[0].timeline.last().unwrap();
+    assert_eq!(last.entry.kind.name(), "counted");
+    assert_eq!(last.entry.to.as_deref(), Some("WH1/A/01"));
+    assert_eq!(last.entry.actor, "clerk1");
+    // Replaying the journal gives the same store, counts and scans included.
+    let Db { _tmp: tmp, svc } = db;
+    drop(svc);
+    let started = std::time::Instant::now();
+    let report = loop {
+        match tallyman::ops::maintenance::check(tmp.path()) {
+            Err(e) if e.to_string().contains("in use") && started.elapsed().as_secs() < 10 => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            other => break other.unwrap(),
+        }
+    };
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+}
+
+#[test]
+fn eight_counters_at_once_lose_and_double_nothing() {
+    let db = db();
+    let serials: Vec<String> = (0..150).map(|i| format!("RT{}", 1000 + i)).collect();
+    let refs: Vec<&str> = serials.iter().map(String::as_str).collect();
+    db.svc
+        .execute(
+            "setup",
+            doc(DocKind::Receipt, "RT", &refs, None, Some("WH1/A/01")),
+        )
+        .unwrap();
+    let c = db.open_count(&[], true);
+    let svc = Arc::new(db.svc);
+    let mut handles = Vec::new();
+    for t in 0..8usize {
+        let svc = Arc::clone(&svc);
+        let serials = serials.clone();
+        handles.push(std::thread::spawn(move || {
+            let who = format!("clerk{t}");
+            let mut counted = Vec::new();
+            // Each thread walks the same serials from its own starting point.
+            for i in 0..serials.len() {
+                let s = &serials[(i + t * 19) % serials.len()];
+                let r = svc.record_scan(&who, c, "WH1/A/01", s).unwrap();
+                if r.scan.verdict == ScanVerdict::Counted {
+                    counted.push(s.clone());
+                }
+            }
+            counted
+        }));
+    }
+    let mut all = Vec::new();
+    for h in handles {
+        all.extend(h.join().unwrap());
+    }
+    let unique: HashSet<&String> = all.iter().collect();
+    assert_eq!(
+        all.len(),
+        serials.len(),
+        "every serial counted exactly once"
+    );
+    assert_eq!(unique.len(), serials.len());
+    let count = svc.store().count(c).unwrap().unwrap();
+    assert_eq!(count.scans as usize, 8 * serials.len(), "no scan lost");
+    assert_eq!(count.live as usize, serials.len());
+    assert_eq!(count.counters.len(), 8);
+    let scans = svc.store().count_scans(c).unwrap();
+    let numbers: Vec<u32> = scans.iter().map(|s| s.number).collect();
+    assert_eq!(
+        numbers,
+        (1..=count.scans).collect::<Vec<_>>(),
+        "scan numbers run without gaps"
+    );
+}
