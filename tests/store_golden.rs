@@ -15,14 +15,14 @@ use tallyman::codec;
 use tallyman::domain::unit::SaleInfo;
 use tallyman::domain::{
     Count, CountId, CountScan, CountScope, CountStatus, Day, DocKind, DocLine, DocNo, Document,
-    Event, HistoryEntry, HistoryKind, Location, Mode, Money, Party, PartyId, PartyRole, Period,
-    Product, ProductId, ScanVerdict, SerialFormat, SerialKey, Tracking, Unexpected, Unit,
-    UnitState, Warning,
+    Event, HistoryEntry, HistoryKind, KeyImage, Location, Mode, Money, Party, PartyId, PartyRole,
+    Period, Product, ProductId, Resolution, ResolutionRecord, ScanVerdict, SerialFormat, SerialKey,
+    Tracking, Unexpected, Unit, UnitState, Warning,
 };
 use tallyman::journal::{read_all, Entry, EntryRecord, Journal, ZERO_HASH};
 use tallyman::store::records::{
     CountRecord, CountScanRecord, DocumentRecord, LocationRecord, Meta, MetaRecord, PartyRecord,
-    ProductRecord, StoredDocument, StoredUnit, UnitRecord,
+    ProductRecord, ResolutionRecordV, StoredDocument, StoredUnit, UnitRecord,
 };
 
 fn fixture_path(name: &str) -> PathBuf {
@@ -353,6 +353,7 @@ fn stored_document() -> StoredDocument {
         seq: 7,
         at_ms: 1_773_576_000_000,
         actor: "clerk1".into(),
+        corrected_by: vec![DocNo("X-2026-0001".into())],
     }
 }
 
@@ -374,6 +375,7 @@ fn count() -> Count {
         scans: 17,
         live: 15,
         counters: vec!["clerk1".into(), "clerk2".into()],
+        resolutions: 3,
     }
 }
 
@@ -389,6 +391,33 @@ fn count_scan(verdict: ScanVerdict) -> CountScan {
         verdict,
         undone: false,
     }
+}
+
+fn resolutions() -> Vec<Resolution> {
+    vec![
+        Resolution::ReplaceOnSale {
+            product: ProductId(7),
+            found: key("RT9"),
+            missing: key("RT4"),
+            sale: DocNo("S-2026-0042".into()),
+            location: "WH1/A/01".into(),
+            correction: document(DocKind::Correction, 1),
+        },
+        Resolution::ReplaceOnReceipt {
+            product: ProductId(7),
+            found: key("RT71"),
+            missing: key("RT17"),
+            receipt: DocNo("R-2026-0007".into()),
+            location: "WH1/A/01".into(),
+            correction: document(DocKind::Correction, 2),
+        },
+        Resolution::Posting(document(DocKind::FoundStock, 3)),
+        Resolution::Accept {
+            product: None,
+            serial: key("NEW-1"),
+            note: "label only".into(),
+        },
+    ]
 }
 
 fn entry_all_events() -> Entry {
@@ -409,6 +438,17 @@ fn entry_all_events() -> Entry {
     events.push(Event::CountStatusChanged {
         count: CountId(4),
         status: CountStatus::Review,
+    });
+    for resolution in resolutions() {
+        events.push(Event::CountResolved {
+            count: CountId(4),
+            number: 2,
+            resolution,
+        });
+    }
+    events.push(Event::CountResolutionUndone {
+        count: CountId(4),
+        number: 2,
     });
     Entry {
         seq: 3,
@@ -509,6 +549,12 @@ fn unit_records_in_every_state() {
                 by: key("356938035643809"),
             },
         ),
+        (
+            "unit_renamed",
+            UnitState::Renamed {
+                to: key("RT00000071"),
+            },
+        ),
     ];
     for (name, state) in states {
         let what = format!("unit ({})", state.name());
@@ -557,6 +603,33 @@ fn document_record() {
         "stored document",
         stored_document()
     );
+    finish();
+}
+
+#[test]
+fn resolution_record() {
+    let record = ResolutionRecord {
+        count: CountId(4),
+        number: 2,
+        resolution: resolutions().remove(0),
+        actor: "super".into(),
+        at_ms: 1_773_576_000_900,
+        seq: 77,
+        images: vec![
+            KeyImage {
+                key: b"Uabc".to_vec(),
+                before: Some(vec![1, 2, 3]),
+                after: None,
+            },
+            KeyImage {
+                key: b"Bxyz".to_vec(),
+                before: None,
+                after: Some(vec![]),
+            },
+        ],
+        undone: true,
+    };
+    check_record!(ResolutionRecordV, "resolution", "count resolution", record);
     finish();
 }
 
@@ -636,13 +709,32 @@ fn journal_entry_with_every_event_variant() {
             Event::CountScanned(_) => "scan",
             Event::CountScanUndone { .. } => "undo",
             Event::CountStatusChanged { .. } => "status",
+            Event::CountResolved { .. } => "resolved",
+            Event::CountResolutionUndone { .. } => "unresolved",
         })
         .collect();
     assert_eq!(
         names,
         [
-            "product", "location", "party", "document", "document", "document", "document",
-            "document", "count", "scan", "undo", "status"
+            "product",
+            "location",
+            "party",
+            "document",
+            "document",
+            "document",
+            "document",
+            "document",
+            "document",
+            "document",
+            "count",
+            "scan",
+            "undo",
+            "status",
+            "resolved",
+            "resolved",
+            "resolved",
+            "resolved",
+            "unresolved"
         ]
     );
     finish();

@@ -138,6 +138,51 @@ pub enum CountCmd {
     Cancel { id: u32 },
     /// Every scan of a count as CSV
     Export { id: u32 },
+    /// Shortage, surplus (with why), duplicates, and suggested replacements
+    Mismatches { id: u32 },
+    /// Replace serial number: FOUND (surplus) stands for MISSING (shortage); corrects the sale or receipt
+    Replace {
+        id: u32,
+        #[arg(long)]
+        found: String,
+        #[arg(long)]
+        missing: String,
+    },
+    /// Move a surplus that is in stock elsewhere to where it was counted
+    Relocate { id: u32, serial: String },
+    /// Take in an unknown counted serial as found stock
+    ReceiveFound {
+        id: u32,
+        serial: String,
+        /// Product (else the one on the scanned GS1 label)
+        #[arg(long)]
+        product: Option<String>,
+    },
+    /// Write off a shortage
+    WriteOff {
+        id: u32,
+        serial: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Leave a mismatch as it is, with a note
+    Accept {
+        id: u32,
+        serial: String,
+        #[arg(long)]
+        note: String,
+    },
+    /// Undo a resolution (while the count is not posted)
+    Undo { id: u32, resolution: u32 },
+    /// Post a count in review (every mismatch resolved or accepted)
+    Post { id: u32 },
+    /// The count report: scope, counters, buckets, every resolution with its documents
+    Report {
+        id: u32,
+        /// CSV: one row per serial with its bucket
+        #[arg(long)]
+        csv: bool,
+    },
     /// Read scans from standard input, one per line; print one answer per scan once it is durable
     Scan {
         id: u32,

@@ -244,6 +244,7 @@ pub fn run(service: &Service, cmd: &CountCmd, json: bool) -> CliResult {
         CountCmd::Scan { id: n, location } => {
             scan_stdin(service, id(*n), location.as_deref(), json)?
         }
+        _ => return Err(Failure::invalid("this count command is handled elsewhere")),
     }
     Ok(())
 }

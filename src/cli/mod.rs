@@ -14,6 +14,7 @@ mod args;
 mod count;
 pub mod demo;
 mod import;
+mod mismatch;
 mod output;
 mod postings;
 mod screens;
@@ -148,7 +149,14 @@ fn dispatch(cli: &Cli, db: &Path) -> CliResult {
                 screens::run(cli, service)
             }
         }
-        Cmd::Count(c) => count::run(&open_service(db)?, c, json),
+        Cmd::Count(c) => {
+            let service = open_service(db)?;
+            if mismatch::run(&service, c, json)? {
+                Ok(())
+            } else {
+                count::run(&service, c, json)
+            }
+        }
         Cmd::Labels(l) => count::labels(l),
         Cmd::Import { what, file } => import::run(&open_service(db)?, *what, file, json),
         other => {

@@ -98,6 +98,8 @@ pub struct Count {
     pub live: u32,
     /// Everyone who has scanned into the count, in order of their first scan.
     pub counters: Vec<String>,
+    /// Resolutions recorded so far (numbers run 1..=resolutions).
+    pub resolutions: u32,
 }
 
 /// A scan that is an instruction, not a serial (printed by `tallyman labels commands`).
@@ -237,7 +239,7 @@ pub fn judge_unit(unit: &Unit, location: &str, product_in_scope: bool, sku: &str
         }),
         UnitState::WrittenOff => ScanVerdict::Unexpected(Unexpected::WrittenOff),
         UnitState::InRepair => ScanVerdict::Unexpected(Unexpected::InRepair),
-        UnitState::Replaced { by } => {
+        UnitState::Replaced { by } | UnitState::Renamed { to: by } => {
             ScanVerdict::Unexpected(Unexpected::Replaced { by: by.clone() })
         }
     }
@@ -316,4 +318,87 @@ mod tests {
             ScanVerdict::Unexpected(Unexpected::WrittenOff)
         );
     }
+}
+
+/// How a mismatch of a count was resolved. Each is journaled as one event and can be undone
+/// while the count is not posted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Resolution {
+    /// The clerk sold `missing` but scanned `found`: the line of `found` on `sale` becomes
+    /// `missing`; `found` is back in stock at `location` where it was counted.
+    ReplaceOnSale {
+        product: ProductId,
+        found: SerialKey,
+        missing: SerialKey,
+        sale: DocNo,
+        location: String,
+        correction: crate::domain::document::Document,
+    },
+    /// `missing` was mistyped at receipt: the unit is really `found`, in stock at `location`.
+    ReplaceOnReceipt {
+        product: ProductId,
+        found: SerialKey,
+        missing: SerialKey,
+        receipt: DocNo,
+        location: String,
+        correction: crate::domain::document::Document,
+    },
+    /// A transfer (relocate), found-stock receipt or write-off posted for the count.
+    Posting(crate::domain::document::Document),
+    /// The mismatch stays as it is, on purpose.
+    Accept {
+        product: Option<ProductId>,
+        serial: SerialKey,
+        note: String,
+    },
+}
+
+impl Resolution {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Resolution::ReplaceOnSale { .. } => "replace-on-sale",
+            Resolution::ReplaceOnReceipt { .. } => "replace-on-receipt",
+            Resolution::Posting(doc) => match doc.kind {
+                crate::domain::document::DocKind::Transfer => "relocate",
+                crate::domain::document::DocKind::FoundStock => "receive-found",
+                crate::domain::document::DocKind::WriteOff => "write-off",
+                _ => "posting",
+            },
+            Resolution::Accept { .. } => "accept",
+        }
+    }
+
+    /// The serials this resolution is about.
+    pub fn serials(&self) -> Vec<&SerialKey> {
+        match self {
+            Resolution::ReplaceOnSale { found, missing, .. }
+            | Resolution::ReplaceOnReceipt { found, missing, .. } => vec![found, missing],
+            Resolution::Posting(doc) => {
+                doc.lines.iter().filter_map(|l| l.serial.as_ref()).collect()
+            }
+            Resolution::Accept { serial, .. } => vec![serial],
+        }
+    }
+}
+
+/// A stored resolution: what it did, who and when, and the store's keys before and after, so
+/// an undo restores exactly what was there (and refuses if something changed them since).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolutionRecord {
+    pub count: CountId,
+    pub number: u32,
+    pub resolution: Resolution,
+    pub actor: String,
+    pub at_ms: i64,
+    pub seq: u64,
+    pub images: Vec<KeyImage>,
+    pub undone: bool,
+}
+
+/// One store key a resolution changed: its value before and after (None: absent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyImage {
+    pub key: Vec<u8>,
+    pub before: Option<Vec<u8>>,
+    pub after: Option<Vec<u8>>,
 }

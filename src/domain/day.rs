@@ -25,6 +25,13 @@ impl Day {
         self.date().map(|d| d.year()).unwrap_or(0)
     }
 
+    /// The UTC calendar day of a time in milliseconds since the epoch.
+    pub fn from_ms(ms: i64) -> Day {
+        chrono::DateTime::from_timestamp_millis(ms)
+            .map(|t| Day::from_date(t.date_naive()))
+            .unwrap_or(Day(0))
+    }
+
     /// Parses `YYYY-MM-DD`.
     pub fn parse(text: &str) -> Result<Day, String> {
         NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")

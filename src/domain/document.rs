@@ -24,15 +24,21 @@ pub enum DocKind {
     Return,
     Transfer,
     WriteOff,
+    /// Stock found in a count and taken in (no supplier).
+    FoundStock,
+    /// A count's correction of an earlier document (replace serial number).
+    Correction,
 }
 
 impl DocKind {
-    pub const ALL: [DocKind; 5] = [
+    pub const ALL: [DocKind; 7] = [
         DocKind::Receipt,
         DocKind::Sale,
         DocKind::Return,
         DocKind::Transfer,
         DocKind::WriteOff,
+        DocKind::FoundStock,
+        DocKind::Correction,
     ];
 
     /// The letter that starts this kind's document numbers.
@@ -43,6 +49,8 @@ impl DocKind {
             DocKind::Return => "C",
             DocKind::Transfer => "T",
             DocKind::WriteOff => "W",
+            DocKind::FoundStock => "F",
+            DocKind::Correction => "X",
         }
     }
 
@@ -53,6 +61,8 @@ impl DocKind {
             DocKind::Return => "return",
             DocKind::Transfer => "transfer",
             DocKind::WriteOff => "write-off",
+            DocKind::FoundStock => "found-stock",
+            DocKind::Correction => "correction",
         }
     }
 
@@ -64,6 +74,8 @@ impl DocKind {
             DocKind::Return => "returned",
             DocKind::Transfer => "transferred",
             DocKind::WriteOff => "written-off",
+            DocKind::FoundStock => "found",
+            DocKind::Correction => "corrected",
         }
     }
 
@@ -108,4 +120,16 @@ pub struct Document {
     /// quantity differs from its serials).
     pub warning: Option<Warning>,
     pub lines: Vec<DocLine>,
+}
+
+impl Document {
+    /// Where a quantity line takes goods from and puts them (source, target).
+    pub fn qty_flow(&self) -> (Option<&str>, Option<&str>) {
+        match self.kind {
+            DocKind::Receipt | DocKind::Return | DocKind::FoundStock => (None, self.to.as_deref()),
+            DocKind::Sale | DocKind::WriteOff => (self.from.as_deref(), None),
+            DocKind::Transfer => (self.from.as_deref(), self.to.as_deref()),
+            DocKind::Correction => (None, None),
+        }
+    }
 }

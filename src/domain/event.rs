@@ -1,7 +1,7 @@
 //! Journal events (what was decided) and per-serial history entries derived from them.
 
 use crate::domain::catalog::{Location, Party, PartyId, Product};
-use crate::domain::count::{Count, CountId, CountScan, CountStatus};
+use crate::domain::count::{Count, CountId, CountScan, CountStatus, Resolution};
 use crate::domain::day::Day;
 use crate::domain::document::{DocKind, DocNo, Document, Warning};
 use crate::domain::money::Money;
@@ -16,8 +16,23 @@ pub enum Event {
     DocumentPosted(Document),
     CountOpened(Count),
     CountScanned(CountScan),
-    CountScanUndone { count: CountId, number: u32 },
-    CountStatusChanged { count: CountId, status: CountStatus },
+    CountScanUndone {
+        count: CountId,
+        number: u32,
+    },
+    CountStatusChanged {
+        count: CountId,
+        status: CountStatus,
+    },
+    CountResolved {
+        count: CountId,
+        number: u32,
+        resolution: Resolution,
+    },
+    CountResolutionUndone {
+        count: CountId,
+        number: u32,
+    },
 }
 
 /// One line of a serial's timeline.

@@ -6,6 +6,7 @@ pub mod day;
 pub mod document;
 pub mod event;
 pub mod money;
+pub mod reconcile;
 pub mod rules;
 pub mod scan;
 pub mod serial;
@@ -16,7 +17,8 @@ pub use catalog::{
     Tracking,
 };
 pub use count::{
-    Count, CountId, CountScan, CountScope, CountStatus, ScanCommand, ScanVerdict, Unexpected,
+    Count, CountId, CountScan, CountScope, CountStatus, KeyImage, Resolution, ResolutionRecord,
+    ScanCommand, ScanVerdict, Unexpected,
 };
 pub use day::Day;
 pub use document::{DocKind, DocLine, DocNo, Document, Warning};

@@ -21,6 +21,7 @@ pub fn describe_state(unit: &Unit, names: &dyn Names) -> String {
         UnitState::InRepair => "in repair".to_string(),
         UnitState::WrittenOff => "written off".to_string(),
         UnitState::Replaced { by } => format!("replaced by \"{by}\""),
+        UnitState::Renamed { to } => format!("corrected to \"{to}\""),
     }
 }
 
@@ -41,7 +42,7 @@ pub fn receipt_problem(
             sn(serial),
             describe_state(unit, names)
         )),
-        UnitState::WrittenOff | UnitState::Replaced { .. } => None,
+        UnitState::WrittenOff | UnitState::Replaced { .. } | UnitState::Renamed { .. } => None,
     }
 }
 

@@ -9,11 +9,22 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum UnitState {
-    InStock { location: String },
-    Sold { document: DocNo, customer: PartyId },
+    InStock {
+        location: String,
+    },
+    Sold {
+        document: DocNo,
+        customer: PartyId,
+    },
     InRepair,
     WrittenOff,
-    Replaced { by: SerialKey },
+    Replaced {
+        by: SerialKey,
+    },
+    /// The serial was mistyped at receipt; the unit is really `to` (a count corrected it).
+    Renamed {
+        to: SerialKey,
+    },
 }
 
 impl UnitState {
@@ -24,6 +35,7 @@ impl UnitState {
             UnitState::InRepair => "in-repair",
             UnitState::WrittenOff => "written-off",
             UnitState::Replaced { .. } => "replaced",
+            UnitState::Renamed { .. } => "renamed",
         }
     }
 
@@ -84,7 +96,7 @@ impl Unit {
         });
         let to = doc.to.clone().unwrap_or_default();
         match doc.kind {
-            DocKind::Receipt => {
+            DocKind::Receipt | DocKind::FoundStock => {
                 unit.state = UnitState::InStock { location: to };
                 unit.cost = line.amount;
                 unit.receipt = Some(doc.number.clone());
@@ -113,6 +125,8 @@ impl Unit {
             }
             DocKind::Transfer => unit.state = UnitState::InStock { location: to },
             DocKind::WriteOff => unit.state = UnitState::WrittenOff,
+            // Corrections are applied by the count's resolution, not line by line.
+            DocKind::Correction => {}
         }
         unit
     }

@@ -62,6 +62,7 @@ impl Draft<'_> {
             scans: 0,
             live: 0,
             counters: Vec::new(),
+            resolutions: 0,
         };
         self.next_count += 1;
         self.counts.insert(count.id, count.clone());
@@ -80,6 +81,9 @@ impl Draft<'_> {
                 count.status.describe(),
                 to.as_str()
             ));
+        }
+        if to == CountStatus::Posted {
+            self.check_postable(id)?;
         }
         count.status = to;
         self.counts.insert(id, count.clone());

@@ -150,6 +150,8 @@ impl<'s> Draft<'s> {
             } => self.count_scan(count, &location, &raw),
             Command::UndoLastScan { count } => self.undo_last_scan(count),
             Command::MoveCount { count, status } => self.move_count(count, status),
+            Command::Resolve { count, action } => self.resolve(count, action),
+            Command::UndoResolution { count, number } => self.undo_resolution(count, number),
             Command::Batch(_) => refuse("a batch cannot contain another batch"),
         }
     }
@@ -215,7 +217,11 @@ impl<'s> Draft<'s> {
     }
 
     /// Units with this serial under other products (for globally unique serials such as IMEIs).
-    fn units_elsewhere(&mut self, product: ProductId, serial: &SerialKey) -> DResult<Vec<Unit>> {
+    pub(super) fn units_elsewhere(
+        &mut self,
+        product: ProductId,
+        serial: &SerialKey,
+    ) -> DResult<Vec<Unit>> {
         let mut ids: HashSet<ProductId> = self
             .store
             .units_with_serial(serial)?
@@ -353,6 +359,26 @@ impl<'s> Draft<'s> {
     // ---- documents ----
 
     fn post(&mut self, req: DocRequest) -> DResult<Outcome> {
+        if matches!(req.kind, DocKind::FoundStock | DocKind::Correction) {
+            return refuse(format!(
+                "{} documents are made by counts (see `tallyman count --help`), not posted by hand",
+                req.kind.as_str()
+            ));
+        }
+        let (doc, warnings) = self.document(req)?;
+        let outcome = Outcome::Posted {
+            document: doc.number.clone(),
+            kind: doc.kind,
+            lines: doc.lines.len(),
+            warnings,
+        };
+        self.events.push(Event::DocumentPosted(doc));
+        Ok(outcome)
+    }
+
+    /// Validates a document request and numbers it; its lines enter the overlay. The caller
+    /// journals it (as a posting, or inside a count's resolution).
+    pub(super) fn document(&mut self, req: DocRequest) -> DResult<(Document, Vec<Warning>)> {
         if req.lines.is_empty() {
             return refuse(format!(
                 "a {} needs at least one serial or quantity",
@@ -410,28 +436,29 @@ impl<'s> Draft<'s> {
         if !problems.is_empty() {
             return Err(DraftError::Lines(problems));
         }
-        let series = format!("{}-{}", req.kind.prefix(), date.year());
-        let n = self.counters.entry(series).or_insert(0);
-        *n += 1;
-        doc.number = req.kind.number(date.year(), *n);
+        doc.number = self.next_number(req.kind, date);
         for line in &doc.lines {
             self.apply_line_to_overlay(&doc, line)?;
         }
-        let outcome = Outcome::Posted {
-            document: doc.number.clone(),
-            kind: doc.kind,
-            lines: doc.lines.len(),
-            warnings,
-        };
-        self.events.push(Event::DocumentPosted(doc));
-        Ok(outcome)
+        Ok((doc, warnings))
+    }
+
+    pub(super) fn next_number(&mut self, kind: DocKind, date: Day) -> DocNo {
+        let n = self
+            .counters
+            .entry(format!("{}-{}", kind.prefix(), date.year()))
+            .or_insert(0);
+        *n += 1;
+        kind.number(date.year(), *n)
     }
 
     fn doc_party(&mut self, req: &DocRequest) -> DResult<Option<Party>> {
         let role = match req.kind {
             DocKind::Receipt => "supplier",
             DocKind::Sale | DocKind::Return => "customer",
-            DocKind::Transfer | DocKind::WriteOff => return Ok(None),
+            DocKind::Transfer | DocKind::WriteOff | DocKind::FoundStock | DocKind::Correction => {
+                return Ok(None)
+            }
         };
         let Some(name) = req
             .party
@@ -559,7 +586,7 @@ impl<'s> Draft<'s> {
         let unit = self.unit(product.id, &serial)?;
         let names = DraftNames(&self.party_names, self.store);
         let (flow, problem) = match doc.kind {
-            DocKind::Receipt => {
+            DocKind::Receipt | DocKind::FoundStock => {
                 let mut problem = rules::receipt_problem(&serial, unit.as_ref(), &names);
                 if problem.is_none() && product.globally_unique_serials() {
                     for other in self.units_elsewhere(product.id, &serial)? {
@@ -593,6 +620,9 @@ impl<'s> Draft<'s> {
                 Flow::Transfer,
                 rules::transfer_problem(&serial, unit.as_ref(), doc.from.as_deref(), &names),
             ),
+            DocKind::Correction => {
+                return refuse("a correction has no lines of its own to check");
+            }
             DocKind::WriteOff => (
                 Flow::Transfer,
                 rules::write_off_problem(&serial, unit.as_ref(), doc.from.as_deref(), &names),
@@ -673,13 +703,9 @@ impl<'s> Draft<'s> {
             }
             None => {
                 let q = i64::from(line.qty);
-                let (minus, plus) = match doc.kind {
-                    DocKind::Receipt | DocKind::Return => (None, doc.to.clone()),
-                    DocKind::Sale | DocKind::WriteOff => (doc.from.clone(), None),
-                    DocKind::Transfer => (doc.from.clone(), doc.to.clone()),
-                };
+                let (minus, plus) = doc.qty_flow();
                 for (loc, delta) in [(minus, -q), (plus, q)] {
-                    if let Some(loc) = loc {
+                    if let Some(loc) = loc.map(str::to_string) {
                         let now = self.qty(&loc, line.product)?;
                         self.qty.insert((loc, line.product), now + delta);
                     }

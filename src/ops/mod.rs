@@ -5,6 +5,8 @@
 mod count;
 mod draft;
 pub mod maintenance;
+pub mod reconcile;
+mod resolve;
 mod types;
 
 pub use types::*;

@@ -89,6 +89,15 @@ pub enum Command {
         count: CountId,
         status: CountStatus,
     },
+    /// Resolves one mismatch of a count (journaled, undoable until the count is posted).
+    Resolve {
+        count: CountId,
+        action: ResolveAction,
+    },
+    UndoResolution {
+        count: CountId,
+        number: u32,
+    },
     /// All or nothing: every command is validated against the state the ones before it leave.
     Batch(Vec<Command>),
 }
@@ -110,6 +119,43 @@ pub enum Outcome {
     Scanned(ScanReport),
     ScanUndone(CountScan),
     CountMoved(Count),
+    Resolved {
+        count: CountId,
+        number: u32,
+        resolution: crate::domain::Resolution,
+    },
+    ResolutionUndone {
+        count: CountId,
+        number: u32,
+    },
+}
+
+/// What a supervisor does about one mismatch.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResolveAction {
+    /// Replace serial number: `found` (surplus) stands for `missing` (shortage).
+    Replace {
+        found: String,
+        missing: String,
+    },
+    /// Move a surplus in stock elsewhere to where it was counted.
+    Relocate {
+        serial: String,
+    },
+    /// Take in an unknown serial as found stock (product from the scan's GTIN, or named).
+    ReceiveFound {
+        serial: String,
+        sku: Option<String>,
+    },
+    WriteOff {
+        serial: String,
+        reason: String,
+    },
+    /// Leave the mismatch as it is, with a note.
+    Accept {
+        serial: String,
+        note: String,
+    },
 }
 
 /// The running figures a counter sees after a scan.

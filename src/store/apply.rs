@@ -9,8 +9,8 @@ use super::records::{
 };
 use super::{be_i64, Store, StoreError};
 use crate::domain::{
-    Count, CountId, CountScan, DocKind, DocLine, DocNo, Document, Event, HistoryEntry, HistoryKind,
-    Party, ScanVerdict, Unit, UnitState,
+    Count, CountId, CountScan, DocLine, DocNo, Document, Event, HistoryEntry, HistoryKind, Party,
+    Resolution, ScanVerdict, Unit, UnitState,
 };
 use crate::journal::Located;
 use std::collections::HashMap;
@@ -19,24 +19,29 @@ use std::collections::HashMap;
 const PART_KEYS: usize = 200_000;
 
 /// Pending writes of one part, readable before they are committed.
-struct Writes<'a> {
+pub(super) struct Writes<'a> {
     store: &'a Store,
-    pending: HashMap<Vec<u8>, Option<Vec<u8>>>,
+    pub(super) pending: HashMap<Vec<u8>, Option<Vec<u8>>>,
 }
 
 impl Writes<'_> {
-    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+    pub(super) fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         match self.pending.get(key) {
             Some(v) => Ok(v.clone()),
             None => Ok(self.store.get(key)?.map(|v| v.to_vec())),
         }
     }
 
-    fn put(&mut self, key: Vec<u8>, value: Vec<u8>) {
+    /// The committed value of a key (ignoring pending writes).
+    pub(super) fn store_value(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.store.get(key)?.map(|v| v.to_vec()))
+    }
+
+    pub(super) fn put(&mut self, key: Vec<u8>, value: Vec<u8>) {
         self.pending.insert(key, Some(value));
     }
 
-    fn remove(&mut self, key: Vec<u8>) {
+    pub(super) fn remove(&mut self, key: Vec<u8>) {
         self.pending.insert(key, None);
     }
 
@@ -56,8 +61,8 @@ impl Writes<'_> {
     }
 }
 
-struct Context<'e> {
-    located: &'e Located,
+pub(super) struct Context<'e> {
+    pub(super) located: &'e Located,
     /// Steps of this entry already applied by an earlier, interrupted run.
     skip: u64,
     step: u64,
@@ -142,16 +147,7 @@ fn apply_event(
         Event::DocumentPosted(doc) => {
             note_number(meta, doc);
             if take_step(w, meta, cx)? {
-                let stored = StoredDocument {
-                    document: doc.clone(),
-                    seq: cx.located.entry.seq,
-                    at_ms: cx.located.entry.at_ms,
-                    actor: cx.located.entry.actor.clone(),
-                };
-                w.put(
-                    keys::document(&doc.number.0),
-                    DocumentRecord::encode(&stored)?,
-                );
+                put_document(w, cx, doc)?;
             }
             for line in &doc.lines {
                 if take_step(w, meta, cx)? {
@@ -175,6 +171,30 @@ fn apply_event(
                 undo_count_scan(w, *count, *number)?;
             }
         }
+        Event::CountResolved {
+            count,
+            number,
+            resolution,
+        } => {
+            if let Resolution::Posting(doc)
+            | Resolution::ReplaceOnSale {
+                correction: doc, ..
+            }
+            | Resolution::ReplaceOnReceipt {
+                correction: doc, ..
+            } = resolution
+            {
+                note_number(meta, doc);
+            }
+            if take_step(w, meta, cx)? {
+                super::resolve::apply_resolution(w, cx, *count, *number, resolution)?;
+            }
+        }
+        Event::CountResolutionUndone { count, number } => {
+            if take_step(w, meta, cx)? {
+                super::resolve::undo_resolution(w, *count, *number)?;
+            }
+        }
         Event::CountStatusChanged { count, status } => {
             if take_step(w, meta, cx)? {
                 let mut c = read_count(w, *count)?;
@@ -186,7 +206,23 @@ fn apply_event(
     Ok(())
 }
 
-fn read_count(w: &Writes, id: CountId) -> Result<Count, StoreError> {
+/// Stores a posted document with who posted it and when.
+pub(super) fn put_document(w: &mut Writes, cx: &Context, doc: &Document) -> Result<(), StoreError> {
+    let stored = StoredDocument {
+        document: doc.clone(),
+        seq: cx.located.entry.seq,
+        at_ms: cx.located.entry.at_ms,
+        actor: cx.located.entry.actor.clone(),
+        corrected_by: Vec::new(),
+    };
+    w.put(
+        keys::document(&doc.number.0),
+        DocumentRecord::encode(&stored)?,
+    );
+    Ok(())
+}
+
+pub(super) fn read_count(w: &Writes, id: CountId) -> Result<Count, StoreError> {
     match w.get(&keys::count(id))? {
         Some(bytes) => Ok(CountRecord::decode(&bytes)?),
         None => Err(StoreError::Missing(format!("count {id}"))),
@@ -232,7 +268,7 @@ fn apply_count_scan(w: &mut Writes, cx: &Context, scan: &CountScan) -> Result<()
                 actor: scan.counter.clone(),
                 kind: HistoryKind::CountScan(scan.count),
                 document: DocNo(format!("COUNT-{}", scan.count)),
-                date: crate::domain::Day(0),
+                date: crate::domain::Day::from_ms(scan.at_ms),
                 party: None,
                 invoice: None,
                 from: None,
@@ -281,7 +317,7 @@ fn note_number(meta: &mut Meta, doc: &Document) {
     }
 }
 
-fn apply_line(
+pub(super) fn apply_line(
     w: &mut Writes,
     cx: &Context,
     doc: &Document,
@@ -326,11 +362,7 @@ fn apply_line(
 
 fn apply_qty(w: &mut Writes, doc: &Document, line: &DocLine) -> Result<(), StoreError> {
     let qty = i64::from(line.qty);
-    let (minus, plus) = match doc.kind {
-        DocKind::Receipt | DocKind::Return => (None, doc.to.as_deref()),
-        DocKind::Sale | DocKind::WriteOff => (doc.from.as_deref(), None),
-        DocKind::Transfer => (doc.from.as_deref(), doc.to.as_deref()),
-    };
+    let (minus, plus) = doc.qty_flow();
     for (location, delta) in [(minus, -qty), (plus, qty)] {
         if let Some(location) = location {
             let key = keys::qty(location, line.product);

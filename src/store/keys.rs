@@ -19,6 +19,7 @@ pub const COUNT: u8 = b'C';
 pub const COUNT_SCAN: u8 = b'c';
 pub const COUNT_SERIAL: u8 = b'k';
 pub const COUNT_TALLY: u8 = b't';
+pub const RESOLUTION: u8 = b'r';
 
 fn tagged(tag: u8, parts: &[&[u8]]) -> Vec<u8> {
     let mut k = Vec::with_capacity(1 + parts.iter().map(|p| p.len()).sum::<usize>());
@@ -130,6 +131,15 @@ pub fn count_serial(id: CountId, serial: &SerialKey) -> Vec<u8> {
 /// `t count location`: live counted scans at a location.
 pub fn count_tally(id: CountId, location: &str) -> Vec<u8> {
     tagged(COUNT_TALLY, &[&id.0.to_be_bytes(), location.as_bytes()])
+}
+
+/// `r count number`: one resolution of a count.
+pub fn resolution(id: CountId, number: u32) -> Vec<u8> {
+    tagged(RESOLUTION, &[&id.0.to_be_bytes(), &number.to_be_bytes()])
+}
+
+pub fn resolutions_prefix(id: CountId) -> Vec<u8> {
+    tagged(RESOLUTION, &[&id.0.to_be_bytes()])
 }
 
 /// The prefix of every key under a location subtree for the stock (`B`) or quantity (`Q`) tag:

@@ -4,6 +4,7 @@
 mod apply;
 pub mod keys;
 pub mod records;
+mod resolve;
 
 pub use records::{Meta, StoredDocument, StoredUnit};
 
@@ -344,6 +345,21 @@ impl Store {
         for item in self.db.scan_prefix(prefix) {
             let (_, v) = item.map_err(|e| self.sled_err(e))?;
             out.push(decode(&v)?);
+        }
+        Ok(out)
+    }
+
+    /// The raw value of one key.
+    pub fn raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.get(key)?.map(|v| v.to_vec()))
+    }
+
+    /// The raw values under a key prefix, in key order.
+    pub fn scan_raw(&self, prefix: &[u8]) -> Result<Vec<sled::IVec>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.db.scan_prefix(prefix) {
+            let (_, v) = item.map_err(|e| self.sled_err(e))?;
+            out.push(v);
         }
         Ok(out)
     }

@@ -2,7 +2,9 @@
 //! appended, so old bytes always decode.
 
 use crate::codec::{self, CodecError};
-use crate::domain::{Count, CountScan, Document, HistoryEntry, Location, Party, Product, Unit};
+use crate::domain::{
+    Count, CountScan, Document, HistoryEntry, Location, Party, Product, ResolutionRecord, Unit,
+};
 use crate::journal::EntryHash;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -37,6 +39,8 @@ pub struct StoredDocument {
     pub seq: u64,
     pub at_ms: i64,
     pub actor: String,
+    /// Correction documents that changed this one since it was posted.
+    pub corrected_by: Vec<crate::domain::DocNo>,
 }
 
 macro_rules! versioned {
@@ -73,3 +77,4 @@ versioned!(UnitRecord, StoredUnit, "unit");
 versioned!(DocumentRecord, StoredDocument, "document");
 versioned!(CountRecord, Count, "count");
 versioned!(CountScanRecord, CountScan, "count scan");
+versioned!(ResolutionRecordV, ResolutionRecord, "count resolution");

@@ -1,0 +1,377 @@
+//! `tallyman count mismatches|replace|relocate|receive-found|write-off|accept|undo|post|report`.
+
+use super::args::CountCmd;
+use super::{os_user, CliResult, Failure};
+use crate::domain::reconcile::SurplusReason;
+use crate::domain::{CountId, CountStatus, Resolution, ResolutionRecord};
+use crate::ops::reconcile::{mismatches, suggestions, Mismatches};
+use crate::ops::{Command, Outcome, ResolveAction, Service};
+use serde_json::{json, Value};
+
+fn sku(service: &Service, id: Option<crate::domain::ProductId>) -> String {
+    id.and_then(|p| service.store().product(p).ok().flatten())
+        .map(|p| p.sku)
+        .unwrap_or_else(|| "?".into())
+}
+
+fn party(service: &Service, id: crate::domain::PartyId) -> String {
+    match service.store().party(id) {
+        Ok(Some(p)) => p.name,
+        _ => format!("party #{}", id.0),
+    }
+}
+
+pub fn reason_text(service: &Service, r: &SurplusReason) -> String {
+    match r {
+        SurplusReason::Unknown => "never received".into(),
+        SurplusReason::Elsewhere { location } => format!("in stock at {location}"),
+        SurplusReason::Sold { document, customer } => {
+            format!("sold to {} on {document}", party(service, *customer))
+        }
+        SurplusReason::WrittenOff => "written off".into(),
+        SurplusReason::InRepair => "in repair".into(),
+        SurplusReason::Replaced { by } => format!("replaced by \"{by}\""),
+        SurplusReason::OtherProduct => "a product this count does not cover".into(),
+    }
+}
+
+pub fn resolution_text(r: &ResolutionRecord) -> String {
+    let what = match &r.resolution {
+        Resolution::ReplaceOnSale {
+            found,
+            missing,
+            sale,
+            correction,
+            ..
+        } => {
+            format!(
+                "replace \"{found}\" by \"{missing}\" on sale {sale} ({})",
+                correction.number
+            )
+        }
+        Resolution::ReplaceOnReceipt {
+            found,
+            missing,
+            receipt,
+            correction,
+            ..
+        } => {
+            format!(
+                "receipt {receipt}: \"{missing}\" corrected to \"{found}\" ({})",
+                correction.number
+            )
+        }
+        Resolution::Posting(doc) => format!(
+            "{} {} of {}",
+            r.resolution.name(),
+            doc.number,
+            doc.lines
+                .iter()
+                .filter_map(|l| l.serial.as_ref())
+                .map(|s| format!("\"{s}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Resolution::Accept { serial, note, .. } => format!("accept \"{serial}\": {note}"),
+    };
+    let when = chrono::DateTime::from_timestamp_millis(r.at_ms)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default();
+    format!(
+        "#{} {what} by {} at {when}{}",
+        r.number,
+        r.actor,
+        if r.undone { " (undone)" } else { "" }
+    )
+}
+
+fn mismatches_json(service: &Service, m: &Mismatches) -> Value {
+    let flag = |s: &crate::domain::SerialKey| json!({"accepted": m.accepted.contains(s), "moved_since_open": m.moved_since_open.contains(s)});
+    json!({
+        "count": m.count.id.0,
+        "status": m.count.status.as_str(),
+        "matched": m.rec.matched.len(),
+        "shortage": m.rec.shortage.iter().map(|r| json!({"serial": r.serial.as_str(), "sku": sku(service, Some(r.product)), "location": r.location, "flags": flag(&r.serial)})).collect::<Vec<_>>(),
+        "surplus": m.rec.surplus.iter().map(|r| json!({
+            "serial": r.serial.as_str(), "sku": sku(service, r.product), "location": r.location, "scan": r.scan,
+            "reason": r.reason.name(), "why": reason_text(service, &r.reason), "flags": flag(&r.serial),
+            "suggestions": suggestions(m, r).iter().map(|s| json!({"missing": s.missing.as_str(), "location": s.location, "why": s.why})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "duplicates": m.rec.duplicates,
+        "open_mismatches": m.open_mismatches(),
+        "resolutions": m.resolutions.iter().map(|r| json!({"number": r.number, "kind": r.resolution.name(), "text": resolution_text(r), "undone": r.undone})).collect::<Vec<_>>(),
+    })
+}
+
+fn print_mismatches(service: &Service, m: &Mismatches) {
+    let mark = |s: &crate::domain::SerialKey| {
+        let mut t = String::new();
+        if m.accepted.contains(s) {
+            t.push_str(" [accepted]");
+        }
+        if m.moved_since_open.contains(s) {
+            t.push_str(" [moved during count]");
+        }
+        t
+    };
+    outln!(
+        "count {} \"{}\" ({}): matched {}, shortage {}, surplus {}, duplicates {}; {} open",
+        m.count.id,
+        m.count.name,
+        m.count.status.describe(),
+        m.rec.matched.len(),
+        m.rec.shortage.len(),
+        m.rec.surplus.len(),
+        m.rec.duplicates.len(),
+        m.open_mismatches()
+    );
+    outln!("shortage (expected, not counted):");
+    for r in &m.rec.shortage {
+        outln!(
+            "  {:<10} {:<20} at {}{}",
+            sku(service, Some(r.product)),
+            r.serial.as_str(),
+            r.location,
+            mark(&r.serial)
+        );
+    }
+    outln!("surplus (counted, not expected there):");
+    for r in &m.rec.surplus {
+        outln!(
+            "  {:<10} {:<20} at {} : {}{}",
+            sku(service, r.product),
+            r.serial.as_str(),
+            r.location,
+            reason_text(service, &r.reason),
+            mark(&r.serial)
+        );
+        for s in suggestions(m, r).iter().take(3) {
+            outln!(
+                "      -> replace by \"{}\" ({} at {})",
+                s.missing,
+                s.why,
+                s.location
+            );
+        }
+    }
+    if !m.resolutions.is_empty() {
+        outln!("resolutions:");
+        for r in &m.resolutions {
+            outln!("  {}", resolution_text(r));
+        }
+    }
+}
+
+fn load(service: &Service, id: u32) -> Result<Mismatches, Failure> {
+    Ok(mismatches(service.store(), CountId(id))?)
+}
+
+/// Runs the mismatch commands; returns false when `cmd` is not one of them.
+pub fn run(service: &Service, cmd: &CountCmd, json: bool) -> Result<bool, Failure> {
+    let actor = os_user();
+    let resolve = |id: u32, action: ResolveAction| -> CliResult {
+        let out = service.execute(
+            &actor,
+            Command::Resolve {
+                count: CountId(id),
+                action,
+            },
+        )?;
+        outcome(service, &out, json);
+        Ok(())
+    };
+    match cmd {
+        CountCmd::Mismatches { id } => {
+            let m = load(service, *id)?;
+            if json {
+                outln!("{}", mismatches_json(service, &m));
+            } else {
+                print_mismatches(service, &m);
+            }
+        }
+        CountCmd::Replace { id, found, missing } => resolve(
+            *id,
+            ResolveAction::Replace {
+                found: found.clone(),
+                missing: missing.clone(),
+            },
+        )?,
+        CountCmd::Relocate { id, serial } => resolve(
+            *id,
+            ResolveAction::Relocate {
+                serial: serial.clone(),
+            },
+        )?,
+        CountCmd::ReceiveFound {
+            id,
+            serial,
+            product,
+        } => resolve(
+            *id,
+            ResolveAction::ReceiveFound {
+                serial: serial.clone(),
+                sku: product.clone(),
+            },
+        )?,
+        CountCmd::WriteOff { id, serial, reason } => resolve(
+            *id,
+            ResolveAction::WriteOff {
+                serial: serial.clone(),
+                reason: reason.clone(),
+            },
+        )?,
+        CountCmd::Accept { id, serial, note } => resolve(
+            *id,
+            ResolveAction::Accept {
+                serial: serial.clone(),
+                note: note.clone(),
+            },
+        )?,
+        CountCmd::Undo { id, resolution } => {
+            let out = service.execute(
+                &actor,
+                Command::UndoResolution {
+                    count: CountId(*id),
+                    number: *resolution,
+                },
+            )?;
+            outcome(service, &out, json);
+        }
+        CountCmd::Post { id } => {
+            let out = service.execute(
+                &actor,
+                Command::MoveCount {
+                    count: CountId(*id),
+                    status: CountStatus::Posted,
+                },
+            )?;
+            super::output::outcome(&out, json);
+        }
+        CountCmd::Report { id, csv } => report(service, *id, *csv, json)?,
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+fn outcome(service: &Service, o: &Outcome, json: bool) {
+    let _ = service;
+    match o {
+        Outcome::Resolved {
+            count,
+            number,
+            resolution,
+        } => {
+            if json {
+                outln!(
+                    "{}",
+                    json!({"count": count.0, "resolution": number, "kind": resolution.name()})
+                );
+            } else {
+                outln!(
+                    "count {count}: resolution {number} ({}) recorded",
+                    resolution.name()
+                );
+            }
+        }
+        Outcome::ResolutionUndone { count, number } => {
+            if json {
+                outln!("{}", json!({"count": count.0, "undone": number}));
+            } else {
+                outln!("count {count}: resolution {number} undone");
+            }
+        }
+        other => super::output::outcome(other, json),
+    }
+}
+
+fn report(service: &Service, id: u32, csv: bool, json: bool) -> CliResult {
+    let m = load(service, id)?;
+    if json {
+        outln!("{}", mismatches_json(service, &m));
+        return Ok(());
+    }
+    if csv {
+        let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+        let mut row = |rec: &[String]| {
+            w.write_record(rec).map_err(|e| match e.into_kind() {
+                csv::ErrorKind::Io(e) => super::exit_on_output_error(&e),
+                other => Failure::storage(format!("cannot write CSV: {other:?}")),
+            })
+        };
+        row(&["bucket", "sku", "serial", "location", "detail"].map(String::from))?;
+        for r in &m.rec.matched {
+            row(&[
+                "matched".into(),
+                sku(service, Some(r.product)),
+                r.serial.to_string(),
+                r.location.clone(),
+                if r.moved {
+                    "moved after counting".into()
+                } else {
+                    String::new()
+                },
+            ])?;
+        }
+        for r in &m.rec.shortage {
+            row(&[
+                "shortage".into(),
+                sku(service, Some(r.product)),
+                r.serial.to_string(),
+                r.location.clone(),
+                if m.accepted.contains(&r.serial) {
+                    "accepted".into()
+                } else {
+                    String::new()
+                },
+            ])?;
+        }
+        for r in &m.rec.surplus {
+            row(&[
+                "surplus".into(),
+                sku(service, r.product),
+                r.serial.to_string(),
+                r.location.clone(),
+                reason_text(service, &r.reason),
+            ])?;
+        }
+        for r in &m.resolutions {
+            row(&[
+                "resolution".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                resolution_text(r),
+            ])?;
+        }
+        return Ok(());
+    }
+    let c = &m.count;
+    outln!(
+        "COUNT REPORT  count {} \"{}\"  status {}",
+        c.id,
+        c.name,
+        c.status.describe()
+    );
+    outln!(
+        "scope:    {}{}",
+        c.scope.location,
+        if c.blind {
+            " (blind)"
+        } else {
+            " (open counting)"
+        }
+    );
+    outln!(
+        "opened:   by {} ; counters: {}",
+        c.opened_by,
+        c.counters.join(", ")
+    );
+    outln!(
+        "scans:    {} ({} live, {} duplicates)",
+        c.scans,
+        c.live,
+        m.rec.duplicates.len()
+    );
+    print_mismatches(service, &m);
+    Ok(())
+}

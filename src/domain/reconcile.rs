@@ -1,0 +1,215 @@
+//! Reconciliation of a count: what was expected (units in stock in scope, now) against what
+//! was counted, live, so movements during the count make no false mismatches.
+
+use crate::domain::catalog::{PartyId, ProductId};
+use crate::domain::count::CountScan;
+use crate::domain::document::DocNo;
+use crate::domain::serial::SerialKey;
+use crate::domain::unit::{Unit, UnitState};
+use std::collections::{HashMap, HashSet};
+
+/// A unit the store has in stock in the count's scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expected {
+    pub product: ProductId,
+    pub serial: SerialKey,
+    pub location: String,
+}
+
+/// Why a counted serial is surplus where it was counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SurplusReason {
+    /// Never received: no unit has this serial.
+    Unknown,
+    /// In stock, at another location.
+    Elsewhere {
+        location: String,
+    },
+    Sold {
+        document: DocNo,
+        customer: PartyId,
+    },
+    WrittenOff,
+    InRepair,
+    Replaced {
+        by: SerialKey,
+    },
+    /// A unit of a product the count does not cover.
+    OtherProduct,
+}
+
+impl SurplusReason {
+    pub fn name(&self) -> &'static str {
+        match self {
+            SurplusReason::Unknown => "unknown",
+            SurplusReason::Elsewhere { .. } => "elsewhere",
+            SurplusReason::Sold { .. } => "sold",
+            SurplusReason::WrittenOff => "written-off",
+            SurplusReason::InRepair => "in-repair",
+            SurplusReason::Replaced { .. } => "replaced",
+            SurplusReason::OtherProduct => "other-product",
+        }
+    }
+}
+
+/// A counted serial as the store knows it now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counted {
+    pub scan: CountScan,
+    /// The unit, when the serial belongs to one.
+    pub unit: Option<Unit>,
+    /// Whether the unit's product is one the count covers.
+    pub in_scope: bool,
+    /// The unit moved (a document touched it) after this scan.
+    pub moved_after_scan: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchedRow {
+    pub product: ProductId,
+    pub serial: SerialKey,
+    pub location: String,
+    pub scan: u32,
+    /// Scanned, then moved (sold, transferred) during the count.
+    pub moved: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShortageRow {
+    pub product: ProductId,
+    pub serial: SerialKey,
+    pub location: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SurplusRow {
+    pub product: Option<ProductId>,
+    pub serial: SerialKey,
+    /// Where it was counted.
+    pub location: String,
+    pub scan: u32,
+    pub reason: SurplusReason,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reconciliation {
+    pub matched: Vec<MatchedRow>,
+    pub shortage: Vec<ShortageRow>,
+    pub surplus: Vec<SurplusRow>,
+    /// Scans of serials already counted (scan numbers).
+    pub duplicates: Vec<u32>,
+}
+
+impl Reconciliation {
+    pub fn mismatches(&self) -> usize {
+        self.shortage.len() + self.surplus.len()
+    }
+}
+
+/// The reason a unit in this state is surplus at `location`, or None when it is right there.
+pub fn surplus_reason(unit: &Unit, location: &str) -> Option<SurplusReason> {
+    match &unit.state {
+        UnitState::InStock { location: at } if at == location => None,
+        UnitState::InStock { location: at } => Some(SurplusReason::Elsewhere {
+            location: at.clone(),
+        }),
+        UnitState::Sold { document, customer } => Some(SurplusReason::Sold {
+            document: document.clone(),
+            customer: *customer,
+        }),
+        UnitState::WrittenOff => Some(SurplusReason::WrittenOff),
+        UnitState::InRepair => Some(SurplusReason::InRepair),
+        UnitState::Replaced { by } => Some(SurplusReason::Replaced { by: by.clone() }),
+        UnitState::Renamed { to } => Some(SurplusReason::Replaced { by: to.clone() }),
+    }
+}
+
+/// Compares expected and counted. `counted` holds the live scans only (no duplicates, none
+/// undone); a scanned unit found in stock anywhere in scope is not also a shortage.
+/// A scan that matched when it was made and whose unit moved afterwards stays matched.
+pub fn reconcile(
+    expected: Vec<Expected>,
+    counted: Vec<Counted>,
+    duplicates: Vec<u32>,
+) -> Reconciliation {
+    let mut out = Reconciliation {
+        duplicates,
+        ..Reconciliation::default()
+    };
+    let mut wanted: HashMap<(ProductId, SerialKey), String> = expected
+        .into_iter()
+        .map(|e| ((e.product, e.serial), e.location))
+        .collect();
+    let mut seen: HashSet<(ProductId, SerialKey)> = HashSet::new();
+    for c in counted {
+        let scan = c.scan;
+        let Some(unit) = c.unit else {
+            out.surplus.push(SurplusRow {
+                product: scan.product,
+                serial: scan.serial,
+                location: scan.location,
+                scan: scan.number,
+                reason: SurplusReason::Unknown,
+            });
+            continue;
+        };
+        let key = (unit.product, unit.serial.clone());
+        let was_here = wanted.remove(&key);
+        seen.insert(key);
+        if !c.in_scope {
+            out.surplus.push(SurplusRow {
+                product: Some(unit.product),
+                serial: unit.serial,
+                location: scan.location,
+                scan: scan.number,
+                reason: SurplusReason::OtherProduct,
+            });
+            continue;
+        }
+        let matched_then = c.moved_after_scan
+            && matches!(scan.verdict, crate::domain::count::ScanVerdict::Counted);
+        match surplus_reason(&unit, &scan.location) {
+            None => out.matched.push(MatchedRow {
+                product: unit.product,
+                serial: unit.serial,
+                location: scan.location,
+                scan: scan.number,
+                moved: false,
+            }),
+            Some(_) if matched_then => out.matched.push(MatchedRow {
+                product: unit.product,
+                serial: unit.serial,
+                location: scan.location,
+                scan: scan.number,
+                moved: true,
+            }),
+            Some(reason) => {
+                let _ = was_here;
+                out.surplus.push(SurplusRow {
+                    product: Some(unit.product),
+                    serial: unit.serial,
+                    location: scan.location,
+                    scan: scan.number,
+                    reason,
+                })
+            }
+        }
+    }
+    let mut shortage: Vec<ShortageRow> = wanted
+        .into_iter()
+        .filter(|(k, _)| !seen.contains(k))
+        .map(|((product, serial), location)| ShortageRow {
+            product,
+            serial,
+            location,
+        })
+        .collect();
+    shortage.sort_by(|a, b| {
+        (a.product, &a.location, &a.serial).cmp(&(b.product, &b.location, &b.serial))
+    });
+    out.shortage = shortage;
+    out.surplus.sort_by(|a, b| {
+        (a.product, &a.location, &a.serial).cmp(&(b.product, &b.location, &b.serial))
+    });
+    out
+}

@@ -1,0 +1,267 @@
+//! Reconciling a count against the store as it is now, and suggesting which shortage a
+//! surplus serial most likely stands for.
+
+use super::OpsError;
+use crate::domain::reconcile::{
+    self, Counted, Expected, MatchedRow, Reconciliation, SurplusReason, SurplusRow,
+};
+use crate::domain::{
+    Count, CountId, HistoryKind, ProductId, Resolution, ResolutionRecord, ScanVerdict, SerialKey,
+};
+use crate::store::{keys, Store};
+use std::collections::{HashMap, HashSet};
+
+/// A count's mismatch picture: the buckets, what was accepted, the resolutions, and which rows
+/// movements since the count opened have touched.
+#[derive(Debug, Clone)]
+pub struct Mismatches {
+    pub count: Count,
+    pub rec: Reconciliation,
+    /// Serials whose mismatch was accepted as it is.
+    pub accepted: HashSet<SerialKey>,
+    pub resolutions: Vec<ResolutionRecord>,
+    /// Serials a document touched after the count opened.
+    pub moved_since_open: HashSet<SerialKey>,
+}
+
+impl Mismatches {
+    /// Surplus and shortage rows not accepted.
+    pub fn open_mismatches(&self) -> usize {
+        self.rec
+            .surplus
+            .iter()
+            .filter(|r| !self.accepted.contains(&r.serial))
+            .count()
+            + self
+                .rec
+                .shortage
+                .iter()
+                .filter(|r| !self.accepted.contains(&r.serial))
+                .count()
+    }
+}
+
+pub fn resolutions(store: &Store, id: CountId) -> Result<Vec<ResolutionRecord>, OpsError> {
+    let mut out = Vec::new();
+    for r in store.scan_raw(&keys::resolutions_prefix(id))? {
+        out.push(
+            crate::store::records::ResolutionRecordV::decode(&r)
+                .map_err(crate::store::StoreError::from)?,
+        );
+    }
+    Ok(out)
+}
+
+pub fn mismatches(store: &Store, id: CountId) -> Result<Mismatches, OpsError> {
+    let count = store.count(id)?.ok_or_else(|| {
+        OpsError::Refused(format!(
+            "expected a count number, found \"{id}\": no such count"
+        ))
+    })?;
+    let covers: HashMap<ProductId, bool> = store
+        .products()?
+        .into_iter()
+        .map(|p| (p.id, count.scope.covers_product(&p)))
+        .collect();
+    let mut expected: HashMap<(ProductId, SerialKey), String> = HashMap::new();
+    for row in store.stock(Some(&count.scope.location))? {
+        if covers.get(&row.product).copied().unwrap_or(false) {
+            expected.insert((row.product, row.serial), row.location);
+        }
+    }
+    let mut matched_fast = Vec::new();
+    let mut counted = Vec::new();
+    let mut duplicates = Vec::new();
+    for scan in store.count_scans(id)? {
+        if scan.undone {
+            continue;
+        }
+        if let ScanVerdict::Duplicate { .. } = scan.verdict {
+            duplicates.push(scan.number);
+            continue;
+        }
+        // The common case: the unit is in stock right where it was counted.
+        if let Some(p) = scan.product {
+            let key = (p, scan.serial.clone());
+            if expected.get(&key) == Some(&scan.location) {
+                expected.remove(&key);
+                matched_fast.push(MatchedRow {
+                    product: p,
+                    serial: scan.serial,
+                    location: scan.location,
+                    scan: scan.number,
+                    moved: false,
+                });
+                continue;
+            }
+        }
+        let stored = match scan.product {
+            Some(p) => store.unit_with_history(p, &scan.serial)?,
+            // Unknown when scanned; a resolution (found stock, a receipt correction) may
+            // have made it a unit since.
+            None => {
+                let mut units = store.units_with_serial(&scan.serial)?;
+                let pick = units
+                    .iter()
+                    .position(|s| covers.get(&s.unit.product).copied().unwrap_or(false))
+                    .unwrap_or(0);
+                (!units.is_empty()).then(|| units.swap_remove(pick))
+            }
+        };
+        let (unit, moved_after_scan) = match stored {
+            Some(s) => {
+                let moved = s
+                    .history
+                    .iter()
+                    .any(|h| matches!(h.kind, HistoryKind::Document(_)) && h.at_ms > scan.at_ms);
+                (Some(s.unit), moved)
+            }
+            None => (None, false),
+        };
+        let in_scope = unit
+            .as_ref()
+            .is_some_and(|u| covers.get(&u.product).copied().unwrap_or(false));
+        counted.push(Counted {
+            scan,
+            unit,
+            in_scope,
+            moved_after_scan,
+        });
+    }
+    let expected: Vec<Expected> = expected
+        .into_iter()
+        .map(|((product, serial), location)| Expected {
+            product,
+            serial,
+            location,
+        })
+        .collect();
+    let mut rec = reconcile::reconcile(expected, counted, duplicates);
+    rec.matched.extend(matched_fast);
+    let resolutions = resolutions(store, id)?;
+    let accepted: HashSet<SerialKey> = resolutions
+        .iter()
+        .filter(|r| !r.undone)
+        .filter_map(|r| match &r.resolution {
+            Resolution::Accept { serial, .. } => Some(serial.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut moved_since_open = HashSet::new();
+    let shortage_keys = rec.shortage.iter().map(|r| (Some(r.product), &r.serial));
+    let surplus_keys = rec.surplus.iter().map(|r| (r.product, &r.serial));
+    for (product, serial) in shortage_keys.chain(surplus_keys) {
+        let Some(p) = product else { continue };
+        if let Some(s) = store.unit_with_history(p, serial)? {
+            if s.history
+                .iter()
+                .any(|h| matches!(h.kind, HistoryKind::Document(_)) && h.seq > count.opened_seq)
+            {
+                moved_since_open.insert(serial.clone());
+            }
+        }
+    }
+    Ok(Mismatches {
+        count,
+        rec,
+        accepted,
+        resolutions,
+        moved_since_open,
+    })
+}
+
+/// Edit distance between two serials (insertions, deletions, substitutions, transpositions).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// A shortage a surplus serial may stand for, best first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    pub missing: SerialKey,
+    pub product: ProductId,
+    pub location: String,
+    /// Why: "same product, sold recently" or "typo at receipt (distance 1)".
+    pub why: String,
+}
+
+/// Candidate shortages for a surplus: for a sold surplus, shortages of the same product
+/// (nearest location first); for an unknown one, shortages within edit distance 2 (receipt
+/// typos), same product first.
+pub fn suggestions(m: &Mismatches, surplus: &SurplusRow) -> Vec<Suggestion> {
+    let mut out: Vec<(usize, Suggestion)> = Vec::new();
+    for short in &m.rec.shortage {
+        if m.accepted.contains(&short.serial) {
+            continue;
+        }
+        let same_product = surplus.product == Some(short.product);
+        match &surplus.reason {
+            SurplusReason::Sold { document, .. } if same_product => {
+                let same_place = short.location == surplus.location;
+                out.push((
+                    if same_place { 0 } else { 1 },
+                    Suggestion {
+                        missing: short.serial.clone(),
+                        product: short.product,
+                        location: short.location.clone(),
+                        why: format!("same product; \"{}\" is sold on {document}", surplus.serial),
+                    },
+                ));
+            }
+            SurplusReason::Unknown => {
+                let d = edit_distance(surplus.serial.as_str(), short.serial.as_str());
+                if (1..=2).contains(&d) && (surplus.product.is_none() || same_product) {
+                    out.push((
+                        1 + d,
+                        Suggestion {
+                            missing: short.serial.clone(),
+                            product: short.product,
+                            location: short.location.clone(),
+                            why: format!(
+                                "typo at receipt? (differs in {d} character{})",
+                                if d == 1 { "" } else { "s" }
+                            ),
+                        },
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    out.sort_by(|a, b| (a.0, &a.1.missing).cmp(&(b.0, &b.1.missing)));
+    out.into_iter().map(|(_, s)| s).take(10).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edit_distance;
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("RT0001", "RT0001"), 0);
+        assert_eq!(edit_distance("RT0001", "RT0007"), 1);
+        assert_eq!(edit_distance("RT0012", "RT0021"), 1);
+        assert_eq!(edit_distance("RT001", "RT0001"), 1);
+        assert_eq!(edit_distance("ABC", "XYZ"), 3);
+    }
+}

@@ -1,0 +1,395 @@
+//! Resolving a count's mismatches: replace serial number, relocate, receive found stock,
+//! write off, accept; undoing a resolution; posting a count.
+
+use super::draft::{refuse, DResult, Draft, DraftError};
+use super::reconcile;
+use super::types::{DocRequest, LineRequest, Outcome, ResolveAction};
+use crate::domain::{
+    CountId, CountScan, CountStatus, DocKind, DocLine, Document, Event, Resolution, SerialKey,
+    Unit, UnitState,
+};
+
+impl Draft<'_> {
+    /// The live scan of a serial in the count (tried as typed and upper-cased).
+    fn live_scan(&mut self, id: CountId, raw: &str) -> DResult<CountScan> {
+        for fold in [true, false] {
+            let Ok(key) = SerialKey::normalize(raw, fold) else {
+                continue;
+            };
+            if let Some(n) = self.store.count_serial(id, &key)? {
+                if let Some(scan) = self.store.count_scan(id, n)? {
+                    return Ok(scan);
+                }
+            }
+        }
+        refuse(format!(
+            "SN \"{}\" was not counted in count {id}",
+            raw.trim()
+        ))
+    }
+
+    fn units_named(&mut self, raw: &str) -> DResult<Vec<Unit>> {
+        let mut out: Vec<Unit> = Vec::new();
+        for fold in [true, false] {
+            let Ok(key) = SerialKey::normalize(raw, fold) else {
+                continue;
+            };
+            for s in self.store.units_with_serial(&key)? {
+                if !out
+                    .iter()
+                    .any(|u| u.product == s.unit.product && u.serial == s.unit.serial)
+                {
+                    out.push(s.unit);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn sku_of(&mut self, unit: &Unit) -> DResult<String> {
+        Ok(self
+            .product_by_id(unit.product)?
+            .map(|p| p.sku)
+            .unwrap_or_default())
+    }
+
+    fn resolvable(&mut self, id: CountId) -> DResult<crate::domain::Count> {
+        let count = self.count(id)?;
+        if !matches!(count.status, CountStatus::Open | CountStatus::Review) {
+            return refuse(format!(
+                "count {id} is {}: its mismatches can no longer change",
+                count.status.describe()
+            ));
+        }
+        Ok(count)
+    }
+
+    pub(super) fn resolve(&mut self, id: CountId, action: ResolveAction) -> DResult<Outcome> {
+        let mut count = self.resolvable(id)?;
+        let resolution = match action {
+            ResolveAction::Replace { found, missing } => self.replace(id, &found, &missing)?,
+            ResolveAction::Relocate { serial } => {
+                let scan = self.live_scan(id, &serial)?;
+                let unit = self
+                    .units_named(&serial)?
+                    .into_iter()
+                    .find(|u| Some(u.product) == scan.product);
+                let Some(unit) = unit else {
+                    return refuse(format!(
+                        "SN \"{}\" is unknown: receive it as found stock instead",
+                        scan.serial
+                    ));
+                };
+                let Some(at) = unit.state.location().map(str::to_string) else {
+                    return refuse(format!(
+                        "SN \"{}\" is {}, not in stock elsewhere: nothing to relocate",
+                        unit.serial,
+                        unit.state.name()
+                    ));
+                };
+                if at == scan.location {
+                    return refuse(format!("SN \"{}\" is already at {at}", unit.serial));
+                }
+                let sku = self.sku_of(&unit)?;
+                let req = posting(
+                    DocKind::Transfer,
+                    &sku,
+                    &unit.serial,
+                    Some(at),
+                    Some(scan.location.clone()),
+                    format!("count {id}: relocated where counted"),
+                );
+                Resolution::Posting(self.document(req)?.0)
+            }
+            ResolveAction::ReceiveFound { serial, sku } => {
+                let scan = self.live_scan(id, &serial)?;
+                if let Some(u) = self.units_named(&serial)?.first() {
+                    return refuse(format!(
+                        "SN \"{}\" is known ({}): found stock is for serials never seen",
+                        u.serial,
+                        u.state.name()
+                    ));
+                }
+                let sku = match (sku, scan.product) {
+                    (Some(s), _) => s,
+                    (None, Some(p)) => self.product_by_id(p)?.map(|p| p.sku).unwrap_or_default(),
+                    (None, None) => {
+                        return refuse(format!(
+                            "which product is SN \"{}\"? name it (--product SKU): the scan carried no GTIN",
+                            scan.serial
+                        ))
+                    }
+                };
+                let req = posting(
+                    DocKind::FoundStock,
+                    &sku,
+                    &scan.serial,
+                    None,
+                    Some(scan.location.clone()),
+                    format!("count {id}: found stock"),
+                );
+                Resolution::Posting(self.document(req)?.0)
+            }
+            ResolveAction::WriteOff { serial, reason } => {
+                let unit = self.units_named(&serial)?.into_iter().find(|u| {
+                    u.state
+                        .location()
+                        .is_some_and(|l| count.scope.covers_location(l))
+                });
+                let Some(unit) = unit else {
+                    return refuse(format!(
+                        "SN \"{}\" is not in stock in count {id}'s scope: nothing to write off",
+                        serial.trim()
+                    ));
+                };
+                if reason.trim().is_empty() {
+                    return refuse("a write-off needs a reason");
+                }
+                let sku = self.sku_of(&unit)?;
+                let from = unit.state.location().map(str::to_string);
+                let req = posting(
+                    DocKind::WriteOff,
+                    &sku,
+                    &unit.serial,
+                    from,
+                    None,
+                    format!("count {id}: {}", reason.trim()),
+                );
+                Resolution::Posting(self.document(req)?.0)
+            }
+            ResolveAction::Accept { serial, note } => {
+                let units = self.units_named(&serial)?;
+                let key = match units.first() {
+                    Some(u) => u.serial.clone(),
+                    None => self.live_scan(id, &serial)?.serial,
+                };
+                if note.trim().is_empty() {
+                    return refuse("accepting a mismatch needs a note saying why");
+                }
+                Resolution::Accept {
+                    product: units.first().map(|u| u.product),
+                    serial: key,
+                    note: note.trim().to_string(),
+                }
+            }
+        };
+        count.resolutions += 1;
+        let number = count.resolutions;
+        self.counts.insert(id, count);
+        self.events.push(Event::CountResolved {
+            count: id,
+            number,
+            resolution: resolution.clone(),
+        });
+        Ok(Outcome::Resolved {
+            count: id,
+            number,
+            resolution,
+        })
+    }
+
+    /// Replace serial number: `found` was counted, `missing` is short.
+    fn replace(&mut self, id: CountId, found: &str, missing: &str) -> DResult<Resolution> {
+        let scan = self.live_scan(id, found)?;
+        let missing_units = self.units_named(missing)?;
+        let Some(x) = missing_units
+            .iter()
+            .find(|u| matches!(u.state, UnitState::InStock { .. }))
+            .cloned()
+        else {
+            let what = match missing_units.first() {
+                Some(u) => format!("is {}", u.state.name()),
+                None => "is unknown".to_string(),
+            };
+            return refuse(format!(
+                "SN \"{}\" {what}, not in stock: it is not short, nothing to replace",
+                missing.trim()
+            ));
+        };
+        let found_units = self.units_named(found)?;
+        let same = found_units.iter().find(|u| u.product == x.product).cloned();
+        let today = self.today;
+        let location = scan.location.clone();
+        match same {
+            Some(s) => {
+                if let (false, Some(sale)) = (matches!(s.state, UnitState::Sold { .. }), &s.sale) {
+                    if sale.returned {
+                        return refuse(format!(
+                            "the sale {} of SN \"{}\" was returned already: nothing to correct",
+                            sale.document, s.serial
+                        ));
+                    }
+                }
+                let UnitState::Sold { document, customer } = &s.state else {
+                    return refuse(format!(
+                        "SN \"{}\" is {}: replace needs it sold on a sale (or never received); relocate it instead",
+                        s.serial,
+                        s.state.name()
+                    ));
+                };
+                let correction = self.correction(
+                    today,
+                    Some(*customer),
+                    &location,
+                    format!(
+                        "count {id}: \"{}\" was sold on {document} but \"{}\" was scanned; the line now says \"{}\"",
+                        x.serial, s.serial, x.serial
+                    ),
+                    &s,
+                    &x,
+                );
+                Ok(Resolution::ReplaceOnSale {
+                    product: x.product,
+                    found: s.serial,
+                    missing: x.serial,
+                    sale: document.clone(),
+                    location,
+                    correction,
+                })
+            }
+            None => {
+                if let Some(other) = found_units.first() {
+                    let a = self.sku_of(other)?;
+                    let b = self.sku_of(&x)?;
+                    return refuse(format!(
+                        "SN \"{}\" is a {a} and SN \"{}\" a {b}: replace needs the same product",
+                        other.serial, x.serial
+                    ));
+                }
+                let Some(receipt) = x.receipt.clone() else {
+                    return refuse(format!("SN \"{}\" has no receipt to correct", x.serial));
+                };
+                let found_key = self
+                    .product_by_id(x.product)?
+                    .map(|p| p.serial_key(found))
+                    .transpose()
+                    .map_err(|e| DraftError::Refused(format!("SN \"{}\": {e}", found.trim())))?
+                    .unwrap_or_else(|| scan.serial.clone());
+                let mut as_found = x.clone();
+                as_found.serial = found_key.clone();
+                let correction = self.correction(
+                    today,
+                    x.supplier,
+                    &location,
+                    format!(
+                        "count {id}: received as \"{}\" on {receipt}, the unit is really \"{found_key}\"",
+                        x.serial
+                    ),
+                    &as_found,
+                    &x,
+                );
+                Ok(Resolution::ReplaceOnReceipt {
+                    product: x.product,
+                    found: found_key,
+                    missing: x.serial,
+                    receipt,
+                    location,
+                    correction,
+                })
+            }
+        }
+    }
+
+    fn correction(
+        &mut self,
+        today: crate::domain::Day,
+        party: Option<crate::domain::PartyId>,
+        location: &str,
+        reason: String,
+        found: &Unit,
+        missing: &Unit,
+    ) -> Document {
+        let line = |u: &Unit| DocLine {
+            product: u.product,
+            serial: Some(u.serial.clone()),
+            qty: 1,
+            amount: None,
+            warning: None,
+        };
+        Document {
+            number: self.next_number(DocKind::Correction, today),
+            kind: DocKind::Correction,
+            date: today,
+            party,
+            invoice: None,
+            from: None,
+            to: Some(location.to_string()),
+            reason: Some(reason),
+            warning: None,
+            lines: vec![line(found), line(missing)],
+        }
+    }
+
+    /// Undo: refused once anything the resolution changed has changed again.
+    pub(super) fn undo_resolution(&mut self, id: CountId, number: u32) -> DResult<Outcome> {
+        self.resolvable(id)?;
+        let records = reconcile::resolutions(self.store, id)
+            .map_err(|e| DraftError::Refused(e.to_string()))?;
+        let Some(record) = records.into_iter().find(|r| r.number == number) else {
+            return refuse(format!("count {id} has no resolution {number}"));
+        };
+        if record.undone {
+            return refuse(format!(
+                "resolution {number} of count {id} is undone already"
+            ));
+        }
+        for image in &record.images {
+            let now = self.store.raw(&image.key)?;
+            if now != image.after {
+                return refuse(format!(
+                    "resolution {number} ({}) cannot be undone: {} changed since",
+                    record.resolution.name(),
+                    record
+                        .resolution
+                        .serials()
+                        .iter()
+                        .map(|s| format!("SN \"{s}\""))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ));
+            }
+        }
+        self.events
+            .push(Event::CountResolutionUndone { count: id, number });
+        Ok(Outcome::ResolutionUndone { count: id, number })
+    }
+
+    /// Posting: every mismatch resolved (it no longer shows) or accepted.
+    pub(super) fn check_postable(&mut self, id: CountId) -> DResult<()> {
+        let m = reconcile::mismatches(self.store, id)
+            .map_err(|e| DraftError::Refused(e.to_string()))?;
+        let open = m.open_mismatches();
+        if open > 0 {
+            return refuse(format!(
+                "count {id} has {open} mismatch(es) neither resolved nor accepted (see `tallyman count mismatches {id}`)"
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn posting(
+    kind: DocKind,
+    sku: &str,
+    serial: &SerialKey,
+    from: Option<String>,
+    to: Option<String>,
+    reason: String,
+) -> DocRequest {
+    DocRequest {
+        kind,
+        date: None,
+        party: None,
+        invoice: None,
+        from,
+        to,
+        reason: Some(reason),
+        declared_qty: None,
+        lines: vec![LineRequest {
+            sku: sku.to_string(),
+            serial: Some(serial.to_string()),
+            qty: 1,
+            amount: None,
+        }],
+    }
+}

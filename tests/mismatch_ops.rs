@@ -1,0 +1,717 @@
+//! Mismatches and their resolutions through `ops::Service`: replace serial number (on a sale
+//! and on a receipt) with its refusals, relocate, found stock, write-off, accept; undo restores
+//! the exact prior state; posting rules; replay equals state; and a property test that the
+//! suggested replacements clear injected sale-scan swaps and receipt typos.
+
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+use tallyman::domain::reconcile::SurplusReason;
+use tallyman::domain::{
+    CountId, CountStatus, Day, DocKind, Mode, PartyRole, SerialFormat, SerialKey, Tracking,
+    UnitState,
+};
+use tallyman::ops::reconcile::{mismatches, suggestions, Mismatches};
+use tallyman::ops::{
+    Clock, Command, DocRequest, LineRequest, NewCount, NewParty, NewProduct, OpsError, Outcome,
+    ResolveAction, Service,
+};
+
+struct FixedClock;
+
+impl Clock for FixedClock {
+    fn now_ms(&self) -> i64 {
+        1_773_576_000_000
+    }
+    fn today(&self) -> Day {
+        Day::from_ymd(2026, 3, 15).unwrap()
+    }
+}
+
+const GTIN: &str = "09506000134352";
+
+struct Db {
+    tmp: tempfile::TempDir,
+    svc: Service,
+}
+
+fn product(sku: &str, gtin: Option<&str>) -> Command {
+    Command::AddProduct(NewProduct {
+        sku: sku.into(),
+        name: format!("{sku} name"),
+        gtin: gtin.map(str::to_string),
+        category: "test".into(),
+        tracking: Tracking::all(Mode::Strict),
+        serial_format: SerialFormat::Plain,
+        warranty: None,
+        fold_case: true,
+    })
+}
+
+fn doc(
+    kind: DocKind,
+    sku: &str,
+    serials: &[&str],
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Command {
+    Command::Post(DocRequest {
+        kind,
+        date: None,
+        party: match kind {
+            DocKind::Receipt => Some("Supplier".into()),
+            DocKind::Sale | DocKind::Return => Some("ACME".into()),
+            _ => None,
+        },
+        invoice: Some("INV-1".into()),
+        from: from.map(str::to_string),
+        to: to.map(str::to_string),
+        reason: Some("test".into()),
+        declared_qty: None,
+        lines: serials
+            .iter()
+            .map(|s| LineRequest {
+                sku: sku.into(),
+                serial: Some(s.to_string()),
+                qty: 1,
+                amount: Some(tallyman::domain::Money(1000)),
+            })
+            .collect(),
+    })
+}
+
+fn db() -> Db {
+    let tmp = tempfile::tempdir().unwrap();
+    let (svc, _) = Service::open_with_clock(tmp.path(), Box::new(FixedClock)).unwrap();
+    let mut cmds = vec![
+        product("RT", Some(GTIN)),
+        product("LAP", None),
+        Command::AddParty(NewParty {
+            name: "Supplier".into(),
+            role: PartyRole::Supplier,
+            bill_to: String::new(),
+            ship_to: String::new(),
+        }),
+        Command::AddParty(NewParty {
+            name: "ACME".into(),
+            role: PartyRole::Customer,
+            bill_to: String::new(),
+            ship_to: String::new(),
+        }),
+    ];
+    for code in ["WH1/A/01", "WH1/A/02", "WH2/R"] {
+        cmds.push(Command::AddLocation {
+            code: code.into(),
+            name: String::new(),
+        });
+    }
+    svc.execute("setup", Command::Batch(cmds)).unwrap();
+    Db { tmp, svc }
+}
+
+impl Db {
+    fn run(&self, c: Command) -> Outcome {
+        self.svc.execute("super", c).unwrap()
+    }
+
+    fn open_count(&self, at: &str) -> CountId {
+        match self.run(Command::OpenCount(NewCount {
+            name: "c".into(),
+            location: at.into(),
+            skus: vec![],
+            categories: vec![],
+            blind: true,
+        })) {
+            Outcome::CountOpened(c) => c.id,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn scan_all(&self, c: CountId, at: &str, serials: &[&str]) {
+        for s in serials {
+            self.svc.record_scan("clerk", c, at, s).unwrap();
+        }
+    }
+
+    fn m(&self, c: CountId) -> Mismatches {
+        mismatches(self.svc.store(), c).unwrap()
+    }
+
+    fn resolve(&self, c: CountId, action: ResolveAction) -> Result<Outcome, OpsError> {
+        self.svc
+            .execute("super", Command::Resolve { count: c, action })
+    }
+
+    fn state(&self, serial: &str) -> UnitState {
+        self.svc.lookup(serial).unwrap()[0].unit.state.clone()
+    }
+
+    /// Every key and value but the ones a resolution's own bookkeeping changes for good
+    /// (the store's meta record, the count record's counter, the resolution log).
+    fn snapshot(&self) -> BTreeMap<Vec<u8>, Vec<u8>> {
+        self.svc
+            .store()
+            .entries()
+            .map(|r| r.unwrap())
+            .filter(|(k, _)| !matches!(k.first(), Some(b'M' | b'C' | b'r')))
+            .map(|(k, v)| (k.to_vec(), v.to_vec()))
+            .collect()
+    }
+}
+
+fn replace(found: &str, missing: &str) -> ResolveAction {
+    ResolveAction::Replace {
+        found: found.into(),
+        missing: missing.into(),
+    }
+}
+
+/// RT1-RT5 and RT9 received at WH1/A/01; RT9 recorded sold, but RT4 is what left.
+fn sale_swap() -> (Db, CountId) {
+    let db = db();
+    db.run(doc(
+        DocKind::Receipt,
+        "RT",
+        &["RT1", "RT2", "RT3", "RT4", "RT5", "RT9"],
+        None,
+        Some("WH1/A/01"),
+    ));
+    db.run(doc(DocKind::Sale, "RT", &["RT9"], None, None));
+    let c = db.open_count("WH1/A/01");
+    db.scan_all(c, "WH1/A/01", &["RT1", "RT2", "RT3", "RT5", "RT9"]);
+    (db, c)
+}
+
+#[test]
+fn replace_on_sale_corrects_the_sale() {
+    let (db, c) = sale_swap();
+    let m = db.m(c);
+    assert_eq!(m.rec.shortage.len(), 1);
+    assert_eq!(m.rec.surplus.len(), 1);
+    assert!(matches!(
+        m.rec.surplus[0].reason,
+        SurplusReason::Sold { .. }
+    ));
+    let s = suggestions(&m, &m.rec.surplus[0]);
+    assert_eq!(s[0].missing.as_str(), "RT4", "{s:?}");
+    let sale = match db.state("RT9") {
+        UnitState::Sold { document, .. } => document,
+        other => panic!("{other:?}"),
+    };
+    db.resolve(c, replace("RT9", "RT4")).unwrap();
+    assert_eq!(
+        db.state("RT9"),
+        UnitState::InStock {
+            location: "WH1/A/01".into()
+        }
+    );
+    match db.state("RT4") {
+        UnitState::Sold { document, .. } => assert_eq!(document, sale),
+        other => panic!("{other:?}"),
+    }
+    let rt4 = &db.svc.lookup("RT4").unwrap()[0];
+    assert_eq!(
+        rt4.unit.sale.as_ref().unwrap().price,
+        Some(tallyman::domain::Money(1000)),
+        "the price moves with the line"
+    );
+    assert_eq!(rt4.timeline.last().unwrap().entry.kind.name(), "corrected");
+    let rt9 = &db.svc.lookup("RT9").unwrap()[0];
+    assert!(rt9.unit.sale.is_none());
+    assert!(rt9
+        .timeline
+        .last()
+        .unwrap()
+        .entry
+        .reason
+        .as_deref()
+        .unwrap()
+        .contains("\"RT9\" was scanned"));
+    let stored = db.svc.store().document(&sale.0).unwrap().unwrap();
+    let serials: Vec<&str> = stored
+        .document
+        .lines
+        .iter()
+        .map(|l| l.serial.as_ref().unwrap().as_str())
+        .collect();
+    assert_eq!(serials, ["RT4"]);
+    assert_eq!(stored.corrected_by.len(), 1);
+    assert_eq!(db.m(c).open_mismatches(), 0);
+}
+
+#[test]
+fn replace_on_receipt_corrects_a_typo() {
+    let db = db();
+    db.run(doc(
+        DocKind::Receipt,
+        "RT",
+        &["RT1", "RT17"],
+        None,
+        Some("WH1/A/01"),
+    ));
+    let c = db.open_count("WH1/A/01");
+    // The unit labelled RT71 was received as RT17.
+    db.scan_all(c, "WH1/A/01", &["RT1", "RT71"]);
+    let m = db.m(c);
+    assert_eq!(m.rec.surplus[0].reason, SurplusReason::Unknown);
+    let s = suggestions(&m, &m.rec.surplus[0]);
+    assert_eq!(s[0].missing.as_str(), "RT17", "{s:?}");
+    let receipt = db.svc.lookup("RT17").unwrap()[0]
+        .unit
+        .receipt
+        .clone()
+        .unwrap();
+    db.resolve(c, replace("RT71", "RT17")).unwrap();
+    let rt71 = &db.svc.lookup("RT71").unwrap()[0];
+    assert_eq!(
+        rt71.unit.state,
+        UnitState::InStock {
+            location: "WH1/A/01".into()
+        }
+    );
+    assert_eq!(
+        rt71.unit.cost,
+        Some(tallyman::domain::Money(1000)),
+        "keeps its cost"
+    );
+    assert_eq!(
+        rt71.supplier.as_deref(),
+        Some("Supplier"),
+        "keeps its supplier"
+    );
+    assert_eq!(rt71.unit.receipt.as_ref(), Some(&receipt));
+    assert_eq!(
+        db.state("RT17"),
+        UnitState::Renamed {
+            to: SerialKey::normalize("RT71", true).unwrap()
+        }
+    );
+    let stored = db.svc.store().document(&receipt.0).unwrap().unwrap();
+    assert!(stored
+        .document
+        .lines
+        .iter()
+        .any(|l| l.serial.as_ref().unwrap().as_str() == "RT71"));
+    assert_eq!(db.m(c).open_mismatches(), 0);
+}
+
+#[test]
+fn replace_refusals() {
+    let (db, c) = sale_swap();
+    db.run(doc(
+        DocKind::Receipt,
+        "LAP",
+        &["L1"],
+        None,
+        Some("WH1/A/01"),
+    ));
+    db.run(doc(DocKind::Sale, "LAP", &["L1"], None, None));
+    db.scan_all(c, "WH1/A/01", &["L1"]);
+    let refused = |a: ResolveAction| db.resolve(c, a).unwrap_err().to_string();
+    let m = refused(replace("L1", "RT4"));
+    assert!(m.contains("same product"), "{m}");
+    // The shortage serial must be in stock.
+    let m = refused(replace("RT9", "L1"));
+    assert!(m.contains("not in stock"), "{m}");
+    let m = refused(replace("RT1", "RT4"));
+    assert!(
+        m.contains("relocate it instead") || m.contains("replace needs"),
+        "{m}"
+    );
+    let m = refused(replace("RT8", "RT4"));
+    assert!(m.contains("not counted"), "{m}");
+    // A sale that was returned already.
+    db.run(Command::Post(DocRequest {
+        kind: DocKind::Return,
+        date: None,
+        party: Some("ACME".into()),
+        invoice: None,
+        from: None,
+        to: Some("WH2/R".into()),
+        reason: Some("changed mind".into()),
+        declared_qty: None,
+        lines: vec![LineRequest {
+            sku: "RT".into(),
+            serial: Some("RT9".into()),
+            qty: 1,
+            amount: None,
+        }],
+    }));
+    let m = refused(replace("RT9", "RT4"));
+    assert!(m.contains("returned already"), "{m}");
+}
+
+#[test]
+fn relocate_found_stock_write_off_and_accept() {
+    let db = db();
+    db.run(doc(
+        DocKind::Receipt,
+        "RT",
+        &["RT1", "RT2"],
+        None,
+        Some("WH1/A/01"),
+    ));
+    db.run(doc(
+        DocKind::Receipt,
+        "RT",
+        &["RT3"],
+        None,
+        Some("WH1/A/02"),
+    ));
+    let c = db.open_count("WH1/A/01");
+    db.scan_all(
+        c,
+        "WH1/A/01",
+        &["RT1", "RT3", "NEW-1", &format!("(01){GTIN}(21)NEW-2")],
+    );
+    // RT2 short; RT3 elsewhere; NEW-1 unknown without GTIN; NEW-2 unknown with GTIN.
+    assert_eq!(db.m(c).open_mismatches(), 4);
+    db.resolve(
+        c,
+        ResolveAction::Relocate {
+            serial: "RT3".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        db.state("RT3"),
+        UnitState::InStock {
+            location: "WH1/A/01".into()
+        }
+    );
+    let m = db
+        .resolve(
+            c,
+            ResolveAction::ReceiveFound {
+                serial: "NEW-1".into(),
+                sku: None,
+            },
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(m.contains("which product"), "{m}");
+    db.resolve(
+        c,
+        ResolveAction::ReceiveFound {
+            serial: "NEW-1".into(),
+            sku: Some("LAP".into()),
+        },
+    )
+    .unwrap();
+    db.resolve(
+        c,
+        ResolveAction::ReceiveFound {
+            serial: "NEW-2".into(),
+            sku: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        db.svc.lookup("NEW-2").unwrap()[0].product.sku,
+        "RT",
+        "product from the GTIN"
+    );
+    let m = db
+        .resolve(
+            c,
+            ResolveAction::WriteOff {
+                serial: "RT2".into(),
+                reason: " ".into(),
+            },
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(m.contains("reason"), "{m}");
+    db.resolve(
+        c,
+        ResolveAction::WriteOff {
+            serial: "RT2".into(),
+            reason: "lost".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(db.state("RT2"), UnitState::WrittenOff);
+    assert_eq!(db.m(c).open_mismatches(), 0);
+    let m = db
+        .resolve(
+            c,
+            ResolveAction::Relocate {
+                serial: "RT1".into(),
+            },
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(m.contains("already at"), "{m}");
+}
+
+#[test]
+fn undo_restores_the_exact_prior_state() {
+    let (db, c) = sale_swap();
+    let before = db.snapshot();
+    let n = match db.resolve(c, replace("RT9", "RT4")).unwrap() {
+        Outcome::Resolved { number, .. } => number,
+        other => panic!("{other:?}"),
+    };
+    assert_ne!(db.snapshot(), before);
+    db.run(Command::UndoResolution {
+        count: c,
+        number: n,
+    });
+    assert_eq!(db.snapshot(), before, "undo must restore every key");
+    assert!(db
+        .svc
+        .execute(
+            "super",
+            Command::UndoResolution {
+                count: c,
+                number: n
+            }
+        )
+        .is_err());
+    // Undo is refused once something changed what the resolution touched.
+    let n = match db.resolve(c, replace("RT9", "RT4")).unwrap() {
+        Outcome::Resolved { number, .. } => number,
+        other => panic!("{other:?}"),
+    };
+    db.run(doc(
+        DocKind::Transfer,
+        "RT",
+        &["RT9"],
+        Some("WH1/A/01"),
+        Some("WH1/A/02"),
+    ));
+    let m = db
+        .svc
+        .execute(
+            "super",
+            Command::UndoResolution {
+                count: c,
+                number: n,
+            },
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(m.contains("changed since"), "{m}");
+}
+
+#[test]
+fn posting_rules() {
+    let (db, c) = sale_swap();
+    let post = || {
+        db.svc.execute(
+            "super",
+            Command::MoveCount {
+                count: c,
+                status: CountStatus::Posted,
+            },
+        )
+    };
+    assert!(
+        post()
+            .unwrap_err()
+            .to_string()
+            .contains("cannot become posted"),
+        "open counts are not posted"
+    );
+    db.run(Command::MoveCount {
+        count: c,
+        status: CountStatus::Review,
+    });
+    let m = post().unwrap_err().to_string();
+    assert!(m.contains("2 mismatch(es)"), "{m}");
+    db.resolve(
+        c,
+        ResolveAction::Accept {
+            serial: "RT9".into(),
+            note: "customer collects later".into(),
+        },
+    )
+    .unwrap();
+    db.resolve(
+        c,
+        ResolveAction::Accept {
+            serial: "RT4".into(),
+            note: "searching".into(),
+        },
+    )
+    .unwrap();
+    post().unwrap();
+    let m = db
+        .resolve(c, replace("RT9", "RT4"))
+        .unwrap_err()
+        .to_string();
+    assert!(m.contains("posted"), "{m}");
+    assert!(db
+        .svc
+        .execute(
+            "super",
+            Command::UndoResolution {
+                count: c,
+                number: 1
+            }
+        )
+        .is_err());
+}
+
+fn check(db: Db) {
+    let Db { tmp, svc } = db;
+    drop(svc);
+    let started = std::time::Instant::now();
+    let report = loop {
+        match tallyman::ops::maintenance::check(tmp.path()) {
+            Err(e) if e.to_string().contains("in use") && started.elapsed().as_secs() < 10 => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            other => break other.unwrap(),
+        }
+    };
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+}
+
+#[test]
+fn replay_equals_state_after_every_kind_of_resolution() {
+    let (db, c) = sale_swap();
+    db.run(doc(
+        DocKind::Receipt,
+        "RT",
+        &["RT17", "RT30"],
+        None,
+        Some("WH1/A/01"),
+    ));
+    db.run(doc(
+        DocKind::Receipt,
+        "RT",
+        &["RT40"],
+        None,
+        Some("WH1/A/02"),
+    ));
+    db.scan_all(c, "WH1/A/01", &["RT71", "RT40", "FOUND-1"]);
+    db.resolve(c, replace("RT9", "RT4")).unwrap();
+    db.resolve(c, replace("RT71", "RT17")).unwrap();
+    db.resolve(
+        c,
+        ResolveAction::Relocate {
+            serial: "RT40".into(),
+        },
+    )
+    .unwrap();
+    db.resolve(
+        c,
+        ResolveAction::ReceiveFound {
+            serial: "FOUND-1".into(),
+            sku: Some("RT".into()),
+        },
+    )
+    .unwrap();
+    db.resolve(
+        c,
+        ResolveAction::WriteOff {
+            serial: "RT30".into(),
+            reason: "lost".into(),
+        },
+    )
+    .unwrap();
+    let n = match db
+        .resolve(
+            c,
+            ResolveAction::Accept {
+                serial: "RT1".into(),
+                note: "n".into(),
+            },
+        )
+        .unwrap()
+    {
+        Outcome::Resolved { number, .. } => number,
+        other => panic!("{other:?}"),
+    };
+    db.run(Command::UndoResolution {
+        count: c,
+        number: n,
+    });
+    assert_eq!(db.m(c).open_mismatches(), 0);
+    check(db);
+}
+
+// ---------------------------------------------------------------- property
+
+#[derive(Debug, Clone)]
+struct Story {
+    units: usize,
+    swaps: Vec<(usize, usize)>,
+    typos: Vec<usize>,
+}
+
+fn story() -> impl Strategy<Value = Story> {
+    (6usize..24).prop_flat_map(|units| {
+        (
+            Just(units),
+            proptest::collection::vec((0..units, 0..units), 0..3),
+            proptest::collection::vec(0..units, 0..3),
+        )
+            .prop_map(|(units, swaps, typos)| Story {
+                units,
+                swaps,
+                typos,
+            })
+    })
+}
+
+fn serial(i: usize) -> String {
+    format!("P{i:03}")
+}
+
+/// A typo no other serial has: the last two characters swapped, marked with a letter.
+fn typo(i: usize) -> String {
+    format!("P{:03}X", i)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn suggested_replacements_clear_swaps_and_typos(story in story()) {
+        let db = db();
+        // Receipts: a typo'd unit is received under its typo; the label says the real serial.
+        let mut typoed = std::collections::HashSet::new();
+        for &t in &story.typos {
+            typoed.insert(t);
+        }
+        let received: Vec<String> = (0..story.units)
+            .map(|i| if typoed.contains(&i) { typo(i) } else { serial(i) })
+            .collect();
+        let refs: Vec<&str> = received.iter().map(String::as_str).collect();
+        db.run(doc(DocKind::Receipt, "RT", &refs, None, Some("WH1/A/01")));
+        // Sale-scan swaps: the system sells `shown`, the customer took `taken`.
+        let mut gone = std::collections::HashSet::new();
+        let mut sold_in_system = std::collections::HashSet::new();
+        for &(shown, taken) in &story.swaps {
+            if shown == taken || gone.contains(&taken) || sold_in_system.contains(&shown)
+                || typoed.contains(&shown) || typoed.contains(&taken) || gone.contains(&shown) {
+                continue;
+            }
+            db.run(doc(DocKind::Sale, "RT", &[&serial(shown)], None, None));
+            sold_in_system.insert(shown);
+            gone.insert(taken);
+        }
+        let c = db.open_count("WH1/A/01");
+        let physical: Vec<String> = (0..story.units).filter(|i| !gone.contains(i)).map(serial).collect();
+        let refs: Vec<&str> = physical.iter().map(String::as_str).collect();
+        db.scan_all(c, "WH1/A/01", &refs);
+        // Apply the first suggestion for every surplus until none is left.
+        for _ in 0..story.units {
+            let m = db.m(c);
+            let Some(row) = m.rec.surplus.first() else { break };
+            let s = suggestions(&m, row);
+            prop_assert!(!s.is_empty(), "no suggestion for {row:?} in {m:?}");
+            db.resolve(c, replace(row.serial.as_str(), s[0].missing.as_str())).unwrap();
+        }
+        let m = db.m(c);
+        prop_assert_eq!(m.open_mismatches(), 0, "left: {:?} {:?}", m.rec.shortage, m.rec.surplus);
+        // Each unit in exactly one state, consistent with the stock index.
+        let stock: std::collections::HashSet<String> = db.svc.store().stock(None).unwrap().into_iter().map(|r| r.serial.to_string()).collect();
+        for p in &physical {
+            prop_assert_eq!(db.state(p), UnitState::InStock { location: "WH1/A/01".into() });
+            prop_assert!(stock.contains(p));
+        }
+        check(db);
+    }
+}
