@@ -13,6 +13,10 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tallyman::codec;
 use tallyman::domain::unit::SaleInfo;
+use tallyman::domain::warranty::{
+    Agreement, AgreementEvent, AgreementEventCode, AgreementStatus, Coverage, CoverageKind,
+    EndSource, GenericWarranty, Repair, Replacement, ReplacementPolicy, StartBasis,
+};
 use tallyman::domain::{
     Count, CountId, CountScan, CountScope, CountStatus, Day, DocKind, DocLine, DocNo, Document,
     Event, HistoryEntry, HistoryKind, KeyImage, Location, Mode, Money, Party, PartyId, PartyRole,
@@ -174,6 +178,7 @@ fn meta() -> Meta {
         next_product: 5,
         next_party: 300,
         next_count: 4,
+        next_generic: 9,
         doc_counters: BTreeMap::from([("R-2026".to_string(), 12), ("S-2026".to_string(), 3)]),
     }
 }
@@ -194,6 +199,8 @@ fn product_imei() -> Product {
         serial_format: SerialFormat::Imei,
         warranty: Some(Period::Months(24)),
         fold_case: true,
+        warranty_basis: StartBasis::Sale,
+        replacement_policy: ReplacementPolicy::LongerOfBoth,
     }
 }
 
@@ -208,6 +215,8 @@ fn product_regex() -> Product {
         serial_format: SerialFormat::Regex("RT[0-9]{8}".into()),
         warranty: Some(Period::Days(90)),
         fold_case: false,
+        warranty_basis: StartBasis::Receipt,
+        replacement_policy: ReplacementPolicy::Fresh,
     }
 }
 
@@ -222,6 +231,8 @@ fn product_none() -> Product {
         serial_format: SerialFormat::Plain,
         warranty: None,
         fold_case: true,
+        warranty_basis: StartBasis::Sale,
+        replacement_policy: ReplacementPolicy::Remaining,
     }
 }
 
@@ -258,7 +269,97 @@ fn unit(state: UnitState) -> Unit {
             price: Some(Money(64_900)),
             returned: true,
         }),
+        activation: Some(day(2026, 3, 1)),
+        coverages: vec![coverage()],
     }
+}
+
+fn coverage() -> Coverage {
+    Coverage {
+        kind: CoverageKind::Extended,
+        product: ProductId(7),
+        serial: key("490154203237518"),
+        agreement: Some("AG-000042".into()),
+        start: day(2026, 3, 1),
+        end: day(2028, 2, 29),
+        end_source: EndSource::AgreementDuration,
+        inherited_from: Some(key("356938035643809")),
+    }
+}
+
+fn warranty_events() -> Vec<Event> {
+    let agreement = Agreement {
+        number: "AG-000042".into(),
+        serial: key("490154203237518"),
+        status: AgreementStatus::InService,
+        tag: Some("gold".into()),
+        activation: Some(day(2026, 3, 1)),
+        coverage: coverage(),
+        events: vec![AgreementEvent {
+            code: AgreementEventCode::Labour,
+            date: day(2026, 6, 1),
+            note: "cleaned".into(),
+        }],
+    };
+    vec![
+        Event::ProductWarrantyTerms {
+            product: ProductId(7),
+            basis: StartBasis::Receipt,
+            policy: ReplacementPolicy::Fresh,
+        },
+        Event::WarrantyActivated {
+            product: ProductId(7),
+            serial: key("490154203237518"),
+            date: day(2026, 3, 1),
+        },
+        Event::AgreementAdded(agreement),
+        Event::AgreementEventRecorded {
+            number: "AG-000042".into(),
+            event: AgreementEvent {
+                code: AgreementEventCode::ReturnToFactory,
+                date: day(2026, 7, 1),
+                note: "board".into(),
+            },
+        },
+        Event::RepairOpened(Repair {
+            number: "RP-2026-0001".into(),
+            product: ProductId(7),
+            serial: key("490154203237518"),
+            intake: day(2026, 7, 1),
+            warranty_type: "serialized".into(),
+            service_type: Some("screen".into()),
+            note: "flicker".into(),
+            before: UnitState::InStock {
+                location: "WH1/A/01".into(),
+            },
+            closed: Some(day(2026, 7, 9)),
+        }),
+        Event::RepairClosed {
+            number: "RP-2026-0001".into(),
+            to: Some("WH1/A/01".into()),
+            note: "fixed".into(),
+            date: day(2026, 7, 9),
+        },
+        Event::UnitReplaced(Replacement {
+            product: ProductId(7),
+            old: key("490154203237518"),
+            new: key("356938035643809"),
+            day: day(2026, 8, 1),
+            policy: ReplacementPolicy::LongerOfBoth,
+            coverages: vec![coverage()],
+            note: "dead".into(),
+        }),
+        Event::GenericWarrantyAdded {
+            id: 3,
+            generic: GenericWarranty {
+                category: Some("phones".into()),
+                service_type: None,
+                effective: day(2026, 1, 1),
+                expiry: day(2026, 12, 31),
+                force_generic: false,
+            },
+        },
+    ]
 }
 
 fn unit_bare() -> Unit {
@@ -271,6 +372,8 @@ fn unit_bare() -> Unit {
         supplier: None,
         received_on: None,
         sale: None,
+        activation: None,
+        coverages: Vec::new(),
     }
 }
 
@@ -450,6 +553,7 @@ fn entry_all_events() -> Entry {
         count: CountId(4),
         number: 2,
     });
+    events.extend(warranty_events());
     Entry {
         seq: 3,
         at_ms: 1_773_576_000_000,
@@ -711,6 +815,14 @@ fn journal_entry_with_every_event_variant() {
             Event::CountStatusChanged { .. } => "status",
             Event::CountResolved { .. } => "resolved",
             Event::CountResolutionUndone { .. } => "unresolved",
+            Event::ProductWarrantyTerms { .. } => "terms",
+            Event::WarrantyActivated { .. } => "activated",
+            Event::AgreementAdded(_) => "agreement",
+            Event::AgreementEventRecorded { .. } => "agreement-event",
+            Event::RepairOpened(_) => "repair-in",
+            Event::RepairClosed { .. } => "repair-out",
+            Event::UnitReplaced(_) => "replaced",
+            Event::GenericWarrantyAdded { .. } => "generic",
         })
         .collect();
     assert_eq!(
@@ -734,7 +846,15 @@ fn journal_entry_with_every_event_variant() {
             "resolved",
             "resolved",
             "resolved",
-            "unresolved"
+            "unresolved",
+            "terms",
+            "activated",
+            "agreement",
+            "agreement-event",
+            "repair-in",
+            "repair-out",
+            "replaced",
+            "generic"
         ]
     );
     finish();

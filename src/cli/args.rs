@@ -99,8 +99,130 @@ pub enum Cmd {
     /// Print label sheets (command barcodes for the scan loop)
     #[command(subcommand)]
     Labels(LabelsCmd),
+    /// Warranty: show, activate, extend, replace (RMA), reports
+    #[command(subcommand)]
+    Warranty(WarrantyCmd),
+    /// Repairs: intake (shows the warranty type on the intake day) and close
+    #[command(subcommand)]
+    Repair(RepairCmd),
     /// Fill a database with realistic demo data, then open it
     Demo(DemoArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WarrantyCmd {
+    /// A serial's coverages and status today (or --date)
+    Show {
+        serial: String,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Record the day the customer activated the warranty
+    Activate {
+        serial: String,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Add an extended agreement: --until DATE, else --months/--days, else the product's period
+    Extend {
+        serial: String,
+        #[arg(long)]
+        months: Option<u32>,
+        #[arg(long)]
+        days: Option<u32>,
+        #[arg(long)]
+        until: Option<String>,
+        /// First covered day (default today)
+        #[arg(long)]
+        start: Option<String>,
+        #[arg(long)]
+        tag: Option<String>,
+        /// Invoice number (invoice numbering)
+        #[arg(long)]
+        invoice: Option<String>,
+        /// Order number (order numbering)
+        #[arg(long)]
+        order: Option<String>,
+    },
+    /// Warranty replacement (RMA): NEW (in stock) goes to the customer and inherits OLD's coverage
+    Replace {
+        old: String,
+        new: String,
+        /// remaining (default per product), fresh, or longer
+        #[arg(long)]
+        policy: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Record an event on an agreement: CR, IR, LAB, RTF or REINV
+    Event {
+        agreement: String,
+        code: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Per product: warranty counts from sale or receipt; replacement policy
+    Terms {
+        sku: String,
+        #[arg(long, default_value = "sale")]
+        from: String,
+        #[arg(long, default_value = "remaining")]
+        policy: String,
+    },
+    /// Add a generic warranty by category or service type
+    Generic {
+        #[arg(long)]
+        category: Option<String>,
+        #[arg(long)]
+        service_type: Option<String>,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// Wins over a serial's own coverage for this service type
+        #[arg(long)]
+        force: bool,
+    },
+    /// Sold units whose warranty ends within N days
+    Expiring {
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Everything sold to a customer with its warranty status
+    Customer {
+        name: String,
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Warranty tracking: every sold unit with sale date, period and days left
+    Tracking {
+        #[arg(long)]
+        csv: bool,
+    },
+    /// A printable warranty card for a sale
+    Card { sale: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RepairCmd {
+    /// Take a unit in for repair
+    Intake {
+        serial: String,
+        #[arg(long)]
+        service_type: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Close a unit's open repair (back to the customer, or --to a location)
+    Close {
+        serial: String,
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -18,6 +18,7 @@ mod mismatch;
 mod output;
 mod postings;
 mod screens;
+mod warranty;
 
 pub use args::{Cli, Cmd};
 
@@ -158,6 +159,8 @@ fn dispatch(cli: &Cli, db: &Path) -> CliResult {
             }
         }
         Cmd::Labels(l) => count::labels(l),
+        Cmd::Warranty(w) => warranty::run(&open_service(db)?, w, json),
+        Cmd::Repair(r) => warranty::repair(&open_service(db)?, r, json),
         Cmd::Import { what, file } => import::run(&open_service(db)?, *what, file, json),
         other => {
             let service = open_service(db)?;

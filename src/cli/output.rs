@@ -133,7 +133,7 @@ pub fn answer(service: &Service, a: Answer, json: bool) -> CliResult {
                 }
             }
         }
-        Answer::Units(units) => self::units(&units, json),
+        Answer::Units(units) => self::units(service, &units, json)?,
         Answer::Counts(list) => {
             for c in list {
                 if json {
@@ -209,7 +209,7 @@ pub fn stock_csv(lines: &[StockLine]) -> CliResult {
     w.flush().map_err(|e| super::exit_on_output_error(&e))
 }
 
-pub fn unit_json(v: &UnitView) -> Value {
+pub fn unit_json(v: &UnitView, warranty: Option<&crate::ops::warranty::WarrantyView>) -> Value {
     let u = &v.unit;
     let events: Vec<Value> = v
         .timeline
@@ -245,24 +245,39 @@ pub fn unit_json(v: &UnitView) -> Value {
         "receipt": u.receipt.as_ref().map(|d| d.0.clone()),
         "sale": u.sale.as_ref().map(|s| json!({"document": s.document.0, "date": s.date.to_string(), "price": opt(&s.price), "returned": s.returned})),
         "events": events,
+        "warranty": warranty.map(super::warranty::warranty_json),
     })
 }
 
-pub fn units(units: &[UnitView], json: bool) {
+pub fn units(service: &Service, units: &[UnitView], json: bool) -> CliResult {
+    let today = service.today();
+    let mut views = Vec::with_capacity(units.len());
+    for v in units {
+        views.push(service.warranty_of(&v.unit, today)?);
+    }
     if json {
-        let mut first = units.first().map(unit_json).unwrap_or(Value::Null);
+        let mut first = units
+            .first()
+            .map(|u| unit_json(u, views.first()))
+            .unwrap_or(Value::Null);
         if units.len() > 1 {
             if let Value::Object(map) = &mut first {
                 map.insert(
                     "other_products".into(),
-                    Value::Array(units[1..].iter().map(unit_json).collect()),
+                    Value::Array(
+                        units[1..]
+                            .iter()
+                            .zip(&views[1..])
+                            .map(|(u, w)| unit_json(u, Some(w)))
+                            .collect(),
+                    ),
                 );
             }
         }
         outln!("{first}");
-        return;
+        return Ok(());
     }
-    for (i, v) in units.iter().enumerate() {
+    for (i, (v, w)) in units.iter().zip(&views).enumerate() {
         if i > 0 {
             outln!("");
         }
@@ -301,6 +316,9 @@ pub fn units(units: &[UnitView], json: bool) {
                 if sale.returned { " (returned)" } else { "" }
             );
         }
+        for line in super::warranty::warranty_text(w) {
+            outln!("{line}");
+        }
         outln!("timeline:");
         for t in &v.timeline {
             let e = &t.entry;
@@ -329,6 +347,7 @@ pub fn units(units: &[UnitView], json: bool) {
             }
         }
     }
+    Ok(())
 }
 
 pub fn decode(data: &str, json: bool) -> CliResult {

@@ -125,7 +125,7 @@ pub fn run(service: &Service, cmd: &Cmd, json: bool) -> CliResult {
                     "SN \"{key}\" is unknown: never received, sold or counted here"
                 )));
             }
-            output::units(&units, json);
+            output::units(service, &units, json)?;
         }
         Cmd::Stock(f) => {
             let q = Query::Stock {

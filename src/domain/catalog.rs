@@ -248,6 +248,11 @@ pub struct Product {
     pub warranty: Option<Period>,
     /// Serials are upper-cased before they are stored or compared.
     pub fold_case: bool,
+    /// The manufacturer warranty counts from the sale (default) or from receipt (supplier
+    /// warranty).
+    pub warranty_basis: crate::domain::warranty::StartBasis,
+    /// What a replacement unit's coverage is (remaining term by default).
+    pub replacement_policy: crate::domain::warranty::ReplacementPolicy,
 }
 
 impl Product {

@@ -291,6 +291,8 @@ mod tests {
             supplier: None,
             received_on: None,
             sale: None,
+            activation: None,
+            coverages: Vec::new(),
         }
     }
 

@@ -1,7 +1,12 @@
 //! Journal events (what was decided) and per-serial history entries derived from them.
 
 use crate::domain::catalog::{Location, Party, PartyId, Product};
+use crate::domain::catalog::ProductId;
 use crate::domain::count::{Count, CountId, CountScan, CountStatus, Resolution};
+use crate::domain::serial::SerialKey;
+use crate::domain::warranty::{
+    Agreement, AgreementEvent, GenericWarranty, Repair, Replacement, ReplacementPolicy, StartBasis,
+};
 use crate::domain::day::Day;
 use crate::domain::document::{DocKind, DocNo, Document, Warning};
 use crate::domain::money::Money;
@@ -33,6 +38,34 @@ pub enum Event {
         count: CountId,
         number: u32,
     },
+    ProductWarrantyTerms {
+        product: ProductId,
+        basis: StartBasis,
+        policy: ReplacementPolicy,
+    },
+    WarrantyActivated {
+        product: ProductId,
+        serial: SerialKey,
+        date: Day,
+    },
+    /// An extended agreement on a unit (its coverage joins the unit's coverages).
+    AgreementAdded(Agreement),
+    AgreementEventRecorded {
+        number: String,
+        event: AgreementEvent,
+    },
+    RepairOpened(Repair),
+    RepairClosed {
+        number: String,
+        to: Option<String>,
+        note: String,
+        date: Day,
+    },
+    UnitReplaced(Replacement),
+    GenericWarrantyAdded {
+        id: u32,
+        generic: GenericWarranty,
+    },
 }
 
 /// One line of a serial's timeline.
@@ -58,6 +91,22 @@ pub enum HistoryKind {
     Document(DocKind),
     /// Scanned in a count (the entry's document is `COUNT-<id>`, its `to` the location).
     CountScan(CountId),
+    /// A warranty fact (the entry's document is the agreement, repair or other serial).
+    Warranty(WarrantyNote),
+}
+
+/// What happened to a unit's warranty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WarrantyNote {
+    Activated,
+    Extended,
+    AgreementEvent,
+    RepairIn,
+    RepairOut,
+    /// This unit was replaced by the one named in `document`.
+    ReplacedBy,
+    /// This unit replaces the one named in `document`.
+    ReplacementFor,
 }
 
 impl HistoryKind {
@@ -65,6 +114,15 @@ impl HistoryKind {
         match self {
             HistoryKind::Document(kind) => kind.event_name(),
             HistoryKind::CountScan(_) => "counted",
+            HistoryKind::Warranty(n) => match n {
+                WarrantyNote::Activated => "activated",
+                WarrantyNote::Extended => "extended",
+                WarrantyNote::AgreementEvent => "agreement",
+                WarrantyNote::RepairIn => "repair-in",
+                WarrantyNote::RepairOut => "repair-out",
+                WarrantyNote::ReplacedBy => "replaced-by",
+                WarrantyNote::ReplacementFor => "replacement-for",
+            },
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod rules;
 pub mod scan;
 pub mod serial;
 pub mod unit;
+pub mod warranty;
 
 pub use catalog::{
     Flow, Location, Mode, Party, PartyId, PartyRole, Period, Product, ProductId, SerialFormat,
@@ -22,7 +23,7 @@ pub use count::{
 };
 pub use day::Day;
 pub use document::{DocKind, DocLine, DocNo, Document, Warning};
-pub use event::{Event, HistoryEntry, HistoryKind};
+pub use event::{Event, HistoryEntry, HistoryKind, WarrantyNote};
 pub use money::Money;
 pub use serial::SerialKey;
 pub use unit::{Unit, UnitState};

@@ -68,6 +68,11 @@ pub struct Unit {
     pub supplier: Option<PartyId>,
     pub received_on: Option<Day>,
     pub sale: Option<SaleInfo>,
+    /// The day the customer activated the warranty, when recorded.
+    pub activation: Option<Day>,
+    /// Coverages recorded on this unit (extended agreements, inherited replacement terms);
+    /// the manufacturer warranty is derived from the product on read.
+    pub coverages: Vec<crate::domain::warranty::Coverage>,
 }
 
 impl Unit {
@@ -93,6 +98,8 @@ impl Unit {
             supplier: None,
             received_on: None,
             sale: None,
+            activation: None,
+            coverages: Vec::new(),
         });
         let to = doc.to.clone().unwrap_or_default();
         match doc.kind {

@@ -40,6 +40,7 @@ pub struct DraftContext<'c> {
     pub now_ms: i64,
     pub actor: &'c str,
     pub scan: &'c ScanConfig,
+    pub warranty: &'c super::warranty::WarrantySettings,
 }
 
 pub struct Draft<'s> {
@@ -51,6 +52,8 @@ pub struct Draft<'s> {
     pub(super) counts: HashMap<CountId, Count>,
     pub(super) count_serials: HashMap<(CountId, SerialKey), u32>,
     pub(super) next_count: u32,
+    pub(super) next_generic: u32,
+    pub(super) warranty: super::warranty::WarrantySettings,
     units: HashMap<(ProductId, SerialKey), Unit>,
     serials: HashMap<SerialKey, HashSet<ProductId>>,
     products: HashMap<String, Product>,
@@ -61,7 +64,7 @@ pub struct Draft<'s> {
     qty: HashMap<(String, ProductId), i64>,
     next_product: u32,
     next_party: u32,
-    counters: BTreeMap<String, u64>,
+    pub(super) counters: BTreeMap<String, u64>,
     pub events: Vec<Event>,
 }
 
@@ -77,6 +80,8 @@ impl<'s> Draft<'s> {
             counts: HashMap::new(),
             count_serials: HashMap::new(),
             next_count: meta.next_count.max(1),
+            next_generic: meta.next_generic.max(1),
+            warranty: cx.warranty.clone(),
             units: HashMap::new(),
             serials: HashMap::new(),
             products: HashMap::new(),
@@ -152,6 +157,40 @@ impl<'s> Draft<'s> {
             Command::MoveCount { count, status } => self.move_count(count, status),
             Command::Resolve { count, action } => self.resolve(count, action),
             Command::UndoResolution { count, number } => self.undo_resolution(count, number),
+            Command::WarrantyTerms { sku, basis, policy } => self.warranty_terms(&sku, basis, policy),
+            Command::ActivateWarranty { serial, date } => self.activate(&serial, date),
+            Command::ExtendWarranty {
+                serial,
+                duration,
+                until,
+                start,
+                tag,
+                invoice,
+                order,
+            } => {
+                let settings = self.warranty.clone();
+                self.extend(&serial, duration, until, start, tag, invoice, order, &settings)
+            }
+            Command::AgreementEvent { number, code, note } => self.agreement_event(&number, code, &note),
+            Command::RepairIntake {
+                serial,
+                service_type,
+                note,
+            } => {
+                let settings = self.warranty.clone();
+                self.repair_intake(&serial, service_type, &note, &settings)
+            }
+            Command::RepairClose { serial, to, note } => self.repair_close(&serial, to, &note),
+            Command::WarrantyReplace {
+                old,
+                new,
+                policy,
+                note,
+            } => {
+                let settings = self.warranty.clone();
+                self.warranty_replace(&old, &new, policy, &note, &settings)
+            }
+            Command::AddGenericWarranty(g) => self.add_generic(g),
             Command::Batch(_) => refuse("a batch cannot contain another batch"),
         }
     }
@@ -300,6 +339,8 @@ impl<'s> Draft<'s> {
             serial_format: p.serial_format,
             warranty: p.warranty,
             fold_case: p.fold_case,
+            warranty_basis: crate::domain::warranty::StartBasis::Sale,
+            replacement_policy: crate::domain::warranty::ReplacementPolicy::Remaining,
         };
         self.next_product += 1;
         self.products.insert(sku, product.clone());

@@ -8,6 +8,7 @@ pub mod maintenance;
 pub mod reconcile;
 mod resolve;
 mod types;
+pub mod warranty;
 
 pub use types::*;
 
@@ -63,6 +64,7 @@ pub struct Service {
     pub(crate) writer: Mutex<Writer>,
     clock: Box<dyn Clock>,
     scan: ScanConfig,
+    warranty: warranty::WarrantySettings,
 }
 
 /// What opening found and did.
@@ -146,6 +148,7 @@ impl Service {
                 }),
                 clock,
                 scan: ScanConfig::default(),
+                warranty: warranty::WarrantySettings::default(),
             },
             notes,
         ))
@@ -163,6 +166,12 @@ impl Service {
         self.clock.today()
     }
 
+    /// Sets the warranty settings (expiring-soon days, maximum days, agreement numbering).
+    pub fn with_warranty_settings(mut self, warranty: warranty::WarrantySettings) -> Service {
+        self.warranty = warranty;
+        self
+    }
+
     /// Sets how scans are read (prefix, suffix, GS substitute), from the site's config.
     pub fn with_scan_config(mut self, scan: ScanConfig) -> Service {
         self.scan = scan;
@@ -175,6 +184,7 @@ impl Service {
             now_ms: self.clock.now_ms(),
             actor,
             scan: &self.scan,
+            warranty: &self.warranty,
         }
     }
 

@@ -63,8 +63,15 @@ pub fn mismatches(store: &Store, id: CountId) -> Result<Mismatches, OpsError> {
         .into_iter()
         .map(|p| (p.id, count.scope.covers_product(&p)))
         .collect();
+    // The two long reads (units in stock in scope, the count's scans) run side by side.
+    let (stock, scans) = std::thread::scope(|s| {
+        let scans = s.spawn(|| store.count_scans(id));
+        let stock = store.stock(Some(&count.scope.location));
+        (stock, scans.join())
+    });
+    let scans = scans.map_err(|_| OpsError::Storage("reading the count's scans failed".into()))??;
     let mut expected: HashMap<(ProductId, SerialKey), String> = HashMap::new();
-    for row in store.stock(Some(&count.scope.location))? {
+    for row in stock? {
         if covers.get(&row.product).copied().unwrap_or(false) {
             expected.insert((row.product, row.serial), row.location);
         }
@@ -72,7 +79,7 @@ pub fn mismatches(store: &Store, id: CountId) -> Result<Mismatches, OpsError> {
     let mut matched_fast = Vec::new();
     let mut counted = Vec::new();
     let mut duplicates = Vec::new();
-    for scan in store.count_scans(id)? {
+    for scan in scans {
         if scan.undone {
             continue;
         }

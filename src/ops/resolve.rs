@@ -28,7 +28,7 @@ impl Draft<'_> {
         ))
     }
 
-    fn units_named(&mut self, raw: &str) -> DResult<Vec<Unit>> {
+    pub(super) fn units_named(&mut self, raw: &str) -> DResult<Vec<Unit>> {
         let mut out: Vec<Unit> = Vec::new();
         for fold in [true, false] {
             let Ok(key) = SerialKey::normalize(raw, fold) else {

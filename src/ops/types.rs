@@ -98,6 +98,48 @@ pub enum Command {
         count: CountId,
         number: u32,
     },
+    WarrantyTerms {
+        sku: String,
+        basis: crate::domain::warranty::StartBasis,
+        policy: crate::domain::warranty::ReplacementPolicy,
+    },
+    ActivateWarranty {
+        serial: String,
+        date: Option<Day>,
+    },
+    /// An extended agreement: end by `until`, else `duration`, else the product's period, else
+    /// the system maximum.
+    ExtendWarranty {
+        serial: String,
+        duration: Option<crate::domain::Period>,
+        until: Option<Day>,
+        start: Option<Day>,
+        tag: Option<String>,
+        invoice: Option<String>,
+        order: Option<String>,
+    },
+    AgreementEvent {
+        number: String,
+        code: crate::domain::warranty::AgreementEventCode,
+        note: String,
+    },
+    RepairIntake {
+        serial: String,
+        service_type: Option<String>,
+        note: String,
+    },
+    RepairClose {
+        serial: String,
+        to: Option<String>,
+        note: String,
+    },
+    WarrantyReplace {
+        old: String,
+        new: String,
+        policy: Option<crate::domain::warranty::ReplacementPolicy>,
+        note: String,
+    },
+    AddGenericWarranty(crate::domain::warranty::GenericWarranty),
     /// All or nothing: every command is validated against the state the ones before it leave.
     Batch(Vec<Command>),
 }
@@ -128,6 +170,8 @@ pub enum Outcome {
         count: CountId,
         number: u32,
     },
+    /// A warranty or repair fact recorded, in words.
+    Noted(String),
 }
 
 /// What a supervisor does about one mismatch.

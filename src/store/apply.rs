@@ -195,6 +195,48 @@ fn apply_event(
                 super::resolve::undo_resolution(w, *count, *number)?;
             }
         }
+        Event::ProductWarrantyTerms { product, basis, policy } => {
+            if take_step(w, meta, cx)? {
+                super::warranty::product_terms(w, *product, *basis, *policy)?;
+            }
+        }
+        Event::WarrantyActivated { product, serial, date } => {
+            if take_step(w, meta, cx)? {
+                super::warranty::activate(w, cx, *product, serial, *date)?;
+            }
+        }
+        Event::AgreementAdded(a) => {
+            if take_step(w, meta, cx)? {
+                super::warranty::agreement_added(w, cx, a)?;
+            }
+        }
+        Event::AgreementEventRecorded { number, event } => {
+            if take_step(w, meta, cx)? {
+                super::warranty::agreement_event(w, cx, number, event)?;
+            }
+        }
+        Event::RepairOpened(r) => {
+            note_series(meta, &r.number);
+            if take_step(w, meta, cx)? {
+                super::warranty::repair_opened(w, cx, r)?;
+            }
+        }
+        Event::RepairClosed { number, to, note, date } => {
+            if take_step(w, meta, cx)? {
+                super::warranty::repair_closed(w, cx, number, to.as_deref(), note, *date)?;
+            }
+        }
+        Event::UnitReplaced(x) => {
+            if take_step(w, meta, cx)? {
+                super::warranty::replaced(w, cx, x)?;
+            }
+        }
+        Event::GenericWarrantyAdded { id, generic } => {
+            meta.next_generic = meta.next_generic.max(id + 1);
+            if take_step(w, meta, cx)? {
+                super::warranty::generic_added(w, *id, generic)?;
+            }
+        }
         Event::CountStatusChanged { count, status } => {
             if take_step(w, meta, cx)? {
                 let mut c = read_count(w, *count)?;
@@ -309,7 +351,12 @@ fn undo_count_scan(w: &mut Writes, id: CountId, number: u32) -> Result<(), Store
 
 /// Keeps the document counter at or above the number just posted (`S-2026-0042` -> 42).
 fn note_number(meta: &mut Meta, doc: &Document) {
-    if let Some((series, n)) = doc.number.0.rsplit_once('-') {
+    note_series(meta, &doc.number.0);
+}
+
+/// Keeps a numbering series at or above a number just used (`RP-2026-0007` -> 7).
+fn note_series(meta: &mut Meta, number: &str) {
+    if let Some((series, n)) = number.rsplit_once('-') {
         if let Ok(n) = n.parse::<u64>() {
             let c = meta.doc_counters.entry(series.to_string()).or_insert(0);
             *c = (*c).max(n);

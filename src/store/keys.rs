@@ -20,6 +20,9 @@ pub const COUNT_SCAN: u8 = b'c';
 pub const COUNT_SERIAL: u8 = b'k';
 pub const COUNT_TALLY: u8 = b't';
 pub const RESOLUTION: u8 = b'r';
+pub const AGREEMENT: u8 = b'A';
+pub const REPAIR: u8 = b'R';
+pub const GENERIC: u8 = b'G';
 
 fn tagged(tag: u8, parts: &[&[u8]]) -> Vec<u8> {
     let mut k = Vec::with_capacity(1 + parts.iter().map(|p| p.len()).sum::<usize>());
@@ -140,6 +143,18 @@ pub fn resolution(id: CountId, number: u32) -> Vec<u8> {
 
 pub fn resolutions_prefix(id: CountId) -> Vec<u8> {
     tagged(RESOLUTION, &[&id.0.to_be_bytes()])
+}
+
+pub fn agreement(number: &str) -> Vec<u8> {
+    tagged(AGREEMENT, &[number.as_bytes()])
+}
+
+pub fn repair(number: &str) -> Vec<u8> {
+    tagged(REPAIR, &[number.as_bytes()])
+}
+
+pub fn generic(id: u32) -> Vec<u8> {
+    tagged(GENERIC, &[&id.to_be_bytes()])
 }
 
 /// The prefix of every key under a location subtree for the stock (`B`) or quantity (`Q`) tag:

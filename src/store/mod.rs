@@ -5,6 +5,7 @@ mod apply;
 pub mod keys;
 pub mod records;
 mod resolve;
+mod warranty;
 
 pub use records::{Meta, StoredDocument, StoredUnit};
 
@@ -347,6 +348,32 @@ impl Store {
             out.push(decode(&v)?);
         }
         Ok(out)
+    }
+
+    pub fn agreement(&self, number: &str) -> Result<Option<crate::domain::warranty::Agreement>, StoreError> {
+        self.get(&keys::agreement(number))?
+            .map(|b| records::AgreementRecord::decode(&b).map_err(StoreError::from))
+            .transpose()
+    }
+
+    /// The open repair of a serial, if any.
+    pub fn open_repair(&self, serial: &SerialKey) -> Result<Option<crate::domain::warranty::Repair>, StoreError> {
+        for v in self.scan_raw(&[keys::REPAIR])? {
+            let r = records::RepairRecord::decode(&v)?;
+            if &r.serial == serial && r.closed.is_none() {
+                return Ok(Some(r));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Calls `f` with every unit and its timeline, in key order.
+    pub fn for_each_unit(&self, mut f: impl FnMut(StoredUnit)) -> Result<(), StoreError> {
+        for item in self.db.scan_prefix([keys::UNIT]) {
+            let (_, v) = item.map_err(|e| self.sled_err(e))?;
+            f(UnitRecord::decode(&v)?);
+        }
+        Ok(())
     }
 
     /// The raw value of one key.

@@ -21,6 +21,7 @@ pub struct Meta {
     pub next_product: u32,
     pub next_party: u32,
     pub next_count: u32,
+    pub next_generic: u32,
     /// Last number used per document series, keyed `S-2026`.
     pub doc_counters: BTreeMap<String, u64>,
 }
@@ -78,3 +79,6 @@ versioned!(DocumentRecord, StoredDocument, "document");
 versioned!(CountRecord, Count, "count");
 versioned!(CountScanRecord, CountScan, "count scan");
 versioned!(ResolutionRecordV, ResolutionRecord, "count resolution");
+versioned!(AgreementRecord, crate::domain::warranty::Agreement, "agreement");
+versioned!(RepairRecord, crate::domain::warranty::Repair, "repair");
+versioned!(GenericRecord, crate::domain::warranty::GenericWarranty, "generic warranty");

@@ -48,6 +48,15 @@ pub(super) fn apply_resolution(
                 returned: false,
                 ..s
             });
+            // The customer's warranty goes with the sale: activation and recorded coverages.
+            m.unit.activation = f.unit.activation.take();
+            m.unit.coverages = std::mem::take(&mut f.unit.coverages)
+                .into_iter()
+                .map(|mut c| {
+                    c.serial = missing.clone();
+                    c
+                })
+                .collect();
             f.unit.state = UnitState::InStock {
                 location: location.clone(),
             };

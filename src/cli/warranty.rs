@@ -1,0 +1,394 @@
+//! `tallyman warranty ...` and `tallyman repair ...`: the warranty engine from the command line.
+
+use super::args::{RepairCmd, WarrantyCmd};
+use super::{os_user, postings::scan_key, CliResult, Failure};
+use crate::domain::warranty::{AgreementEventCode, GenericWarranty, ReplacementPolicy, StartBasis};
+use crate::domain::{Day, Period, Product, Unit, UnitState};
+use crate::ops::warranty::WarrantyView;
+use crate::ops::{Command, Outcome, Service};
+use serde_json::{json, Value};
+
+fn day(raw: &Option<String>) -> Result<Option<Day>, Failure> {
+    raw.as_deref()
+        .map(Day::parse)
+        .transpose()
+        .map_err(Failure::invalid)
+}
+
+/// The `warranty` object of `lookup --json` and `warranty show --json`.
+pub fn warranty_json(v: &WarrantyView) -> Value {
+    let c = v.current.as_ref();
+    json!({
+        "type": v.kind.label(),
+        "start": c.map(|c| c.start.to_string()),
+        "end": c.map(|c| c.end.to_string()),
+        "days_left": v.days_left,
+        "status": v.status.label().to_ascii_lowercase(),
+        "band": v.status.describe(v.days_left),
+        "coverages": v.coverages.iter().map(|c| json!({
+            "kind": c.kind.as_str(), "agreement": c.agreement, "start": c.start.to_string(),
+            "end": c.end.to_string(), "end_source": c.end_source.label(),
+            "inherited_from": c.inherited_from.as_ref().map(|s| s.to_string()),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The warranty block of `lookup` and `warranty show` in text.
+pub fn warranty_text(v: &WarrantyView) -> Vec<String> {
+    let mut out = vec![format!(
+        "warranty: {} ({})",
+        v.status.describe(v.days_left),
+        v.kind.describe()
+    )];
+    for c in &v.coverages {
+        out.push(format!(
+            "  {:<12} {} to {}  {}{}{}",
+            c.kind.as_str(),
+            c.start,
+            c.end,
+            c.end_source.label(),
+            c.agreement
+                .as_deref()
+                .map(|a| format!("  agreement {a}"))
+                .unwrap_or_default(),
+            c.inherited_from
+                .as_ref()
+                .map(|s| format!("  from \"{s}\""))
+                .unwrap_or_default(),
+        ));
+    }
+    out
+}
+
+fn run_cmd(service: &Service, cmd: Command, json: bool) -> CliResult {
+    let out = service.execute(&os_user(), cmd)?;
+    match out {
+        Outcome::Noted(text) if json => outln!("{}", json!({ "done": text })),
+        Outcome::Noted(text) => outln!("{text}"),
+        other => super::output::outcome(&other, json),
+    }
+    Ok(())
+}
+
+fn report_rows(
+    service: &Service,
+    rows: &[(Unit, Product, WarrantyView)],
+    csv: bool,
+    json: bool,
+) -> CliResult {
+    let party = |u: &Unit| match &u.state {
+        UnitState::Sold { customer, .. } => service
+            .store()
+            .party(*customer)
+            .ok()
+            .flatten()
+            .map(|p| p.name)
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    if json {
+        let v: Vec<Value> = rows
+            .iter()
+            .map(|(u, p, v)| json!({"serial": u.serial.as_str(), "sku": p.sku, "customer": party(u), "sale_date": u.sale.as_ref().map(|s| s.date.to_string()), "period": p.warranty.map(|w| w.to_string()), "warranty": warranty_json(v)}))
+            .collect();
+        outln!("{}", Value::Array(v));
+        return Ok(());
+    }
+    if csv {
+        outln!("serial,sku,customer,sale_date,period,end,days_left,status");
+    }
+    for (u, p, v) in rows {
+        let end = v
+            .current
+            .as_ref()
+            .map(|c| c.end.to_string())
+            .unwrap_or_default();
+        let sale = u
+            .sale
+            .as_ref()
+            .map(|s| s.date.to_string())
+            .unwrap_or_default();
+        let period = p.warranty.map(|w| w.to_string()).unwrap_or_default();
+        let left = v.days_left.map(|d| d.to_string()).unwrap_or_default();
+        if csv {
+            outln!(
+                "{},{},\"{}\",{sale},{period},{end},{left},{}",
+                u.serial,
+                p.sku,
+                party(u).replace('"', "\"\""),
+                v.status.label()
+            );
+        } else {
+            outln!(
+                "{:<18} {:<10} {:<20} sold {sale}  {period:>4}  to {end:<10}  {:>5} days  {}",
+                u.serial.as_str(),
+                p.sku,
+                party(u),
+                left,
+                v.status.label()
+            );
+        }
+    }
+    if !csv {
+        outln!("{} unit(s)", rows.len());
+    }
+    Ok(())
+}
+
+pub fn run(service: &Service, cmd: &WarrantyCmd, json: bool) -> CliResult {
+    let today = service.today();
+    match cmd {
+        WarrantyCmd::Show { serial, date } => {
+            let date = day(date)?.unwrap_or(today);
+            let units = service.lookup(&scan_key(serial)?)?;
+            if units.is_empty() {
+                return Err(Failure::invalid(format!(
+                    "SN \"{serial}\" is unknown: never received, sold or counted here"
+                )));
+            }
+            for v in &units {
+                let w = service.warranty_of(&v.unit, date)?;
+                if json {
+                    outln!(
+                        "{}",
+                        json!({"serial": v.unit.serial.as_str(), "product": v.product.sku, "date": date.to_string(), "warranty": warranty_json(&w)})
+                    );
+                } else {
+                    outln!(
+                        "SN {}  {} {}  on {date}",
+                        v.unit.serial,
+                        v.product.sku,
+                        v.product.name
+                    );
+                    for line in warranty_text(&w) {
+                        outln!("{line}");
+                    }
+                }
+            }
+        }
+        WarrantyCmd::Activate { serial, date } => run_cmd(
+            service,
+            Command::ActivateWarranty {
+                serial: scan_key(serial)?,
+                date: day(date)?,
+            },
+            json,
+        )?,
+        WarrantyCmd::Extend {
+            serial,
+            months,
+            days,
+            until,
+            start,
+            tag,
+            invoice,
+            order,
+        } => {
+            let duration = match (months, days) {
+                (Some(m), _) => Some(Period::Months(*m)),
+                (None, Some(d)) => Some(Period::Days(*d)),
+                (None, None) => None,
+            };
+            run_cmd(
+                service,
+                Command::ExtendWarranty {
+                    serial: scan_key(serial)?,
+                    duration,
+                    until: day(until)?,
+                    start: day(start)?,
+                    tag: tag.clone(),
+                    invoice: invoice.clone(),
+                    order: order.clone(),
+                },
+                json,
+            )?
+        }
+        WarrantyCmd::Replace {
+            old,
+            new,
+            policy,
+            note,
+        } => {
+            let policy = policy
+                .as_deref()
+                .map(ReplacementPolicy::parse)
+                .transpose()
+                .map_err(Failure::invalid)?;
+            run_cmd(
+                service,
+                Command::WarrantyReplace {
+                    old: scan_key(old)?,
+                    new: scan_key(new)?,
+                    policy,
+                    note: note.clone(),
+                },
+                json,
+            )?
+        }
+        WarrantyCmd::Event {
+            agreement,
+            code,
+            note,
+        } => {
+            let code = AgreementEventCode::parse(code).map_err(Failure::invalid)?;
+            run_cmd(
+                service,
+                Command::AgreementEvent {
+                    number: agreement.clone(),
+                    code,
+                    note: note.clone(),
+                },
+                json,
+            )?
+        }
+        WarrantyCmd::Terms { sku, from, policy } => run_cmd(
+            service,
+            Command::WarrantyTerms {
+                sku: sku.clone(),
+                basis: StartBasis::parse(from).map_err(Failure::invalid)?,
+                policy: ReplacementPolicy::parse(policy).map_err(Failure::invalid)?,
+            },
+            json,
+        )?,
+        WarrantyCmd::Generic {
+            category,
+            service_type,
+            from,
+            to,
+            force,
+        } => run_cmd(
+            service,
+            Command::AddGenericWarranty(GenericWarranty {
+                category: category.clone(),
+                service_type: service_type.clone(),
+                effective: Day::parse(from).map_err(Failure::invalid)?,
+                expiry: Day::parse(to).map_err(Failure::invalid)?,
+                force_generic: *force,
+            }),
+            json,
+        )?,
+        WarrantyCmd::Expiring { days, csv } => report_rows(
+            service,
+            &service.warranty_report(today, *days, None)?,
+            *csv,
+            json,
+        )?,
+        WarrantyCmd::Tracking { csv } => report_rows(
+            service,
+            &service.warranty_report(today, u32::MAX, None)?,
+            *csv,
+            json,
+        )?,
+        WarrantyCmd::Customer { name, csv } => {
+            let party = service
+                .store()
+                .party_by_name(name)
+                .map_err(|e| Failure::storage(e.to_string()))?
+                .ok_or_else(|| {
+                    Failure::invalid(format!("expected a known customer, found \"{name}\""))
+                })?;
+            report_rows(
+                service,
+                &service.warranty_report(today, u32::MAX, Some(party.id))?,
+                *csv,
+                json,
+            )?
+        }
+        WarrantyCmd::Card { sale } => card(service, sale)?,
+    }
+    Ok(())
+}
+
+fn card(service: &Service, number: &str) -> CliResult {
+    let stored = service
+        .store()
+        .document(number.trim())
+        .map_err(|e| Failure::storage(e.to_string()))?
+        .ok_or_else(|| {
+            Failure::invalid(format!(
+                "expected a sale document number, found \"{number}\""
+            ))
+        })?;
+    let doc = &stored.document;
+    let customer = doc
+        .party
+        .and_then(|p| service.store().party(p).ok().flatten());
+    outln!("==================== WARRANTY CARD ====================");
+    outln!(
+        "Sale {}  of {}  invoice {}",
+        doc.number,
+        doc.date,
+        doc.invoice.as_deref().unwrap_or("-")
+    );
+    if let Some(c) = &customer {
+        outln!("Customer: {}", c.name);
+        if !c.bill_to.is_empty() {
+            outln!("          {}", c.bill_to);
+        }
+    }
+    outln!("-------------------------------------------------------");
+    for line in &doc.lines {
+        let Some(serial) = &line.serial else { continue };
+        let Some(product) = service
+            .store()
+            .product(line.product)
+            .map_err(|e| Failure::storage(e.to_string()))?
+        else {
+            continue;
+        };
+        outln!("{} {}", product.sku, product.name);
+        outln!("  SN {serial}");
+        if let Some(unit) = service
+            .store()
+            .unit(line.product, serial)
+            .map_err(|e| Failure::storage(e.to_string()))?
+        {
+            let w = service.warranty_of(&unit, service.today())?;
+            for c in &w.coverages {
+                outln!(
+                    "  {} warranty {} to {}{}",
+                    c.kind.as_str(),
+                    c.start,
+                    c.end,
+                    c.agreement
+                        .as_deref()
+                        .map(|a| format!(" ({a})"))
+                        .unwrap_or_default()
+                );
+            }
+            if w.coverages.is_empty() {
+                outln!("  no warranty");
+            }
+        }
+    }
+    outln!("-------------------------------------------------------");
+    outln!("Keep this card. Quote the serial number for any claim.");
+    Ok(())
+}
+
+pub fn repair(service: &Service, cmd: &RepairCmd, json: bool) -> CliResult {
+    match cmd {
+        RepairCmd::Intake {
+            serial,
+            service_type,
+            note,
+        } => run_cmd(
+            service,
+            Command::RepairIntake {
+                serial: scan_key(serial)?,
+                service_type: service_type.clone(),
+                note: note.clone(),
+            },
+            json,
+        ),
+        RepairCmd::Close { serial, to, note } => run_cmd(
+            service,
+            Command::RepairClose {
+                serial: scan_key(serial)?,
+                to: to.clone(),
+                note: note.clone(),
+            },
+            json,
+        ),
+    }
+}
