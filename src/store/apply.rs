@@ -206,6 +206,7 @@ fn apply_event(
             }
         }
         Event::AgreementAdded(a) => {
+            note_series(meta, &a.number);
             if take_step(w, meta, cx)? {
                 super::warranty::agreement_added(w, cx, a)?;
             }

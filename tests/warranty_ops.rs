@@ -1,0 +1,475 @@
+//! Warranty through `ops::Service`: the manufacturer coverage from the sale (or receipt),
+//! activation, extended agreements by precedence, repair intake's warranty type, replacement
+//! inheritance under each policy, replace serial number moving the coverage, and the reports.
+
+use tallyman::domain::warranty::{
+    CoverageKind, EndSource, GenericWarranty, ReplacementPolicy, StartBasis, Status,
+};
+use tallyman::domain::{Day, DocKind, Mode, PartyRole, Period, SerialFormat, Tracking, UnitState};
+use tallyman::ops::{
+    Clock, Command, DocRequest, LineRequest, NewCount, NewParty, NewProduct, Outcome,
+    ResolveAction, Service,
+};
+
+struct FixedClock;
+
+impl Clock for FixedClock {
+    fn now_ms(&self) -> i64 {
+        1_773_576_000_000
+    }
+    fn today(&self) -> Day {
+        day(2026, 3, 15)
+    }
+}
+
+fn day(y: i32, m: u32, d: u32) -> Day {
+    Day::from_ymd(y, m, d).unwrap()
+}
+
+fn db() -> (tempfile::TempDir, Service) {
+    let tmp = tempfile::tempdir().unwrap();
+    let (svc, _) = Service::open_with_clock(tmp.path(), Box::new(FixedClock)).unwrap();
+    let product = |sku: &str, warranty: Option<Period>, category: &str| {
+        Command::AddProduct(NewProduct {
+            sku: sku.into(),
+            name: sku.into(),
+            gtin: None,
+            category: category.into(),
+            tracking: Tracking::all(Mode::Strict),
+            serial_format: SerialFormat::Plain,
+            warranty,
+            fold_case: true,
+        })
+    };
+    svc.execute(
+        "setup",
+        Command::Batch(vec![
+            product("PH", Some(Period::Months(24)), "phones"),
+            product("CB", None, "cables"),
+            Command::AddParty(NewParty {
+                name: "Supplier".into(),
+                role: PartyRole::Supplier,
+                bill_to: String::new(),
+                ship_to: String::new(),
+            }),
+            Command::AddParty(NewParty {
+                name: "ACME".into(),
+                role: PartyRole::Customer,
+                bill_to: String::new(),
+                ship_to: String::new(),
+            }),
+            Command::AddLocation {
+                code: "WH1/A/01".into(),
+                name: String::new(),
+            },
+        ]),
+    )
+    .unwrap();
+    (tmp, svc)
+}
+
+fn post(svc: &Service, kind: DocKind, sku: &str, serials: &[&str], date: Day) {
+    svc.execute(
+        "clerk",
+        Command::Post(DocRequest {
+            kind,
+            date: Some(date),
+            party: Some(
+                if kind == DocKind::Receipt {
+                    "Supplier"
+                } else {
+                    "ACME"
+                }
+                .into(),
+            ),
+            invoice: Some("I-1".into()),
+            from: None,
+            to: (kind == DocKind::Receipt).then(|| "WH1/A/01".to_string()),
+            reason: None,
+            declared_qty: None,
+            lines: serials
+                .iter()
+                .map(|s| LineRequest {
+                    sku: sku.into(),
+                    serial: Some(s.to_string()),
+                    qty: 1,
+                    amount: None,
+                })
+                .collect(),
+        }),
+    )
+    .unwrap();
+}
+
+fn unit(svc: &Service, serial: &str) -> tallyman::domain::Unit {
+    svc.lookup(serial).unwrap().remove(0).unit
+}
+
+#[test]
+fn manufacturer_coverage_runs_from_the_sale_or_the_receipt() {
+    let (_t, svc) = db();
+    post(
+        &svc,
+        DocKind::Receipt,
+        "PH",
+        &["P1", "P2"],
+        day(2026, 1, 10),
+    );
+    post(&svc, DocKind::Sale, "PH", &["P1"], day(2026, 1, 31));
+    let w = svc
+        .warranty_of(&unit(&svc, "P1"), day(2026, 3, 15))
+        .unwrap();
+    let c = w.current.as_ref().unwrap();
+    assert_eq!(
+        (c.kind, c.start, c.end),
+        (
+            CoverageKind::Manufacturer,
+            day(2026, 1, 31),
+            day(2028, 1, 31)
+        )
+    );
+    assert_eq!(c.end_source, EndSource::ProductPeriod);
+    assert_eq!(w.status, Status::Active);
+    // Unsold with a sale basis: no coverage yet.
+    assert_eq!(
+        svc.warranty_of(&unit(&svc, "P2"), day(2026, 3, 15))
+            .unwrap()
+            .status,
+        Status::None
+    );
+    // Supplier warranty counts from the receipt.
+    svc.execute(
+        "s",
+        Command::WarrantyTerms {
+            sku: "PH".into(),
+            basis: StartBasis::Receipt,
+            policy: ReplacementPolicy::Remaining,
+        },
+    )
+    .unwrap();
+    let w = svc
+        .warranty_of(&unit(&svc, "P2"), day(2026, 3, 15))
+        .unwrap();
+    assert_eq!(w.current.unwrap().start, day(2026, 1, 10));
+    // Activation wins over the sale date, and never before the sale.
+    let err = svc
+        .execute(
+            "s",
+            Command::ActivateWarranty {
+                serial: "P1".into(),
+                date: Some(day(2026, 1, 1)),
+            },
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("before the sale"), "{err}");
+    svc.execute(
+        "s",
+        Command::WarrantyTerms {
+            sku: "PH".into(),
+            basis: StartBasis::Sale,
+            policy: ReplacementPolicy::Remaining,
+        },
+    )
+    .unwrap();
+    svc.execute(
+        "s",
+        Command::ActivateWarranty {
+            serial: "P1".into(),
+            date: Some(day(2026, 2, 29 - 1)),
+        },
+    )
+    .unwrap();
+    let w = svc
+        .warranty_of(&unit(&svc, "P1"), day(2026, 3, 15))
+        .unwrap();
+    assert_eq!(w.current.unwrap().start, day(2026, 2, 28));
+    let err = svc
+        .execute(
+            "s",
+            Command::ActivateWarranty {
+                serial: "P2".into(),
+                date: None,
+            },
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("never sold"), "{err}");
+}
+
+#[test]
+fn extended_agreements_follow_the_precedence() {
+    let (_t, svc) = db();
+    post(&svc, DocKind::Receipt, "PH", &["P1"], day(2026, 1, 10));
+    post(&svc, DocKind::Receipt, "CB", &["C1"], day(2026, 1, 10));
+    post(&svc, DocKind::Sale, "CB", &["C1"], day(2026, 1, 31));
+    let extend = |serial: &str, duration, until| {
+        svc.execute(
+            "s",
+            Command::ExtendWarranty {
+                serial: serial.into(),
+                duration,
+                until,
+                start: Some(day(2026, 3, 15)),
+                tag: None,
+                invoice: None,
+                order: None,
+            },
+        )
+    };
+    extend("P1", Some(Period::Months(12)), Some(day(2026, 12, 31))).unwrap();
+    extend("P1", Some(Period::Months(12)), None).unwrap();
+    extend("P1", None, None).unwrap();
+    extend("C1", None, None).unwrap();
+    let p1 = unit(&svc, "P1");
+    let got: Vec<(Day, EndSource)> = p1.coverages.iter().map(|c| (c.end, c.end_source)).collect();
+    assert_eq!(
+        got,
+        vec![
+            (day(2026, 12, 31), EndSource::Entered),
+            (day(2027, 3, 15), EndSource::AgreementDuration),
+            (day(2028, 3, 15), EndSource::ProductPeriod),
+        ]
+    );
+    let c1 = unit(&svc, "C1");
+    assert_eq!(
+        c1.coverages[0].end_source,
+        EndSource::SystemMaximum,
+        "no period anywhere: the system maximum"
+    );
+    let numbers: Vec<String> = p1
+        .coverages
+        .iter()
+        .filter_map(|c| c.agreement.clone())
+        .collect();
+    assert_eq!(numbers, ["AG-000001", "AG-000002", "AG-000003"]);
+    let err = extend("P1", None, Some(day(2026, 1, 1))).unwrap_err();
+    assert!(err.to_string().contains("2026-01-01"), "{err}");
+}
+
+#[test]
+fn repair_intake_shows_the_warranty_type_on_the_day() {
+    let (_t, svc) = db();
+    post(&svc, DocKind::Receipt, "PH", &["P1"], day(2026, 1, 10));
+    post(
+        &svc,
+        DocKind::Receipt,
+        "CB",
+        &["C1", "C2"],
+        day(2026, 1, 10),
+    );
+    post(&svc, DocKind::Sale, "PH", &["P1"], day(2026, 1, 31));
+    post(&svc, DocKind::Sale, "CB", &["C1", "C2"], day(2026, 1, 31));
+    let intake = |serial: &str, service: Option<&str>| match svc
+        .execute(
+            "s",
+            Command::RepairIntake {
+                serial: serial.into(),
+                service_type: service.map(str::to_string),
+                note: "broken".into(),
+            },
+        )
+        .unwrap()
+    {
+        Outcome::Noted(t) => t,
+        other => panic!("{other:?}"),
+    };
+    assert!(intake("P1", None).contains("serialized"));
+    assert!(intake("C1", None).contains("none"));
+    svc.execute(
+        "s",
+        Command::AddGenericWarranty(GenericWarranty {
+            category: Some("cables".into()),
+            service_type: None,
+            effective: day(2026, 1, 1),
+            expiry: day(2026, 12, 31),
+            force_generic: false,
+        }),
+    )
+    .unwrap();
+    assert!(intake("C2", None).contains("generic"));
+    assert_eq!(unit(&svc, "P1").state, UnitState::InRepair);
+    assert!(svc
+        .execute(
+            "s",
+            Command::RepairIntake {
+                serial: "P1".into(),
+                service_type: None,
+                note: String::new()
+            }
+        )
+        .is_err());
+    svc.execute(
+        "s",
+        Command::RepairClose {
+            serial: "P1".into(),
+            to: None,
+            note: "fixed".into(),
+        },
+    )
+    .unwrap();
+    assert!(
+        matches!(unit(&svc, "P1").state, UnitState::Sold { .. }),
+        "back to the customer"
+    );
+}
+
+#[test]
+fn replacement_inherits_by_policy() {
+    for (policy, end) in [
+        (ReplacementPolicy::Remaining, day(2028, 1, 31)),
+        (ReplacementPolicy::Fresh, day(2028, 3, 15)),
+        (ReplacementPolicy::LongerOfBoth, day(2028, 3, 15)),
+    ] {
+        let (_t, svc) = db();
+        post(
+            &svc,
+            DocKind::Receipt,
+            "PH",
+            &["OLD", "NEW"],
+            day(2026, 1, 10),
+        );
+        post(&svc, DocKind::Sale, "PH", &["OLD"], day(2026, 1, 31));
+        svc.execute(
+            "s",
+            Command::WarrantyReplace {
+                old: "OLD".into(),
+                new: "NEW".into(),
+                policy: Some(policy),
+                note: "dead".into(),
+            },
+        )
+        .unwrap();
+        let new = unit(&svc, "NEW");
+        assert!(
+            matches!(new.state, UnitState::Sold { .. }),
+            "{policy:?}: the customer has the new unit"
+        );
+        let w = svc.warranty_of(&new, day(2026, 3, 15)).unwrap();
+        let c = w.current.unwrap();
+        assert_eq!(
+            (c.kind, c.end),
+            (CoverageKind::Replacement, end),
+            "{policy:?}"
+        );
+        assert_eq!(c.inherited_from.as_ref().map(|s| s.as_str()), Some("OLD"));
+        let old = svc.lookup("OLD").unwrap().remove(0);
+        assert!(matches!(old.unit.state, UnitState::Replaced { .. }));
+        assert_eq!(
+            old.timeline.last().unwrap().entry.kind.name(),
+            "replaced-by"
+        );
+        let err = svc
+            .execute(
+                "s",
+                Command::WarrantyReplace {
+                    old: "OLD".into(),
+                    new: "NEW".into(),
+                    policy: None,
+                    note: String::new(),
+                },
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("replaced"), "{err}");
+    }
+}
+
+#[test]
+fn replace_serial_from_a_count_moves_the_coverage() {
+    let (_t, svc) = db();
+    post(
+        &svc,
+        DocKind::Receipt,
+        "PH",
+        &["S1", "X1"],
+        day(2026, 1, 10),
+    );
+    post(&svc, DocKind::Sale, "PH", &["S1"], day(2026, 1, 31));
+    svc.execute(
+        "s",
+        Command::ExtendWarranty {
+            serial: "S1".into(),
+            duration: Some(Period::Months(36)),
+            until: None,
+            start: None,
+            tag: None,
+            invoice: None,
+            order: None,
+        },
+    )
+    .unwrap();
+    let c = match svc
+        .execute(
+            "s",
+            Command::OpenCount(NewCount {
+                name: "c".into(),
+                location: "WH1/A/01".into(),
+                skus: vec![],
+                categories: vec![],
+                blind: true,
+            }),
+        )
+        .unwrap()
+    {
+        Outcome::CountOpened(c) => c.id,
+        other => panic!("{other:?}"),
+    };
+    svc.record_scan("clerk", c, "WH1/A/01", "S1").unwrap();
+    svc.execute(
+        "s",
+        Command::Resolve {
+            count: c,
+            action: ResolveAction::Replace {
+                found: "S1".into(),
+                missing: "X1".into(),
+            },
+        },
+    )
+    .unwrap();
+    let x1 = unit(&svc, "X1");
+    assert_eq!(x1.coverages.len(), 1, "the extended agreement moved");
+    assert_eq!(x1.coverages[0].serial.as_str(), "X1");
+    let s1 = unit(&svc, "S1");
+    assert!(s1.coverages.is_empty());
+    assert_eq!(
+        svc.warranty_of(&s1, day(2026, 3, 15)).unwrap().status,
+        Status::None,
+        "S1 was never sold"
+    );
+    assert_eq!(
+        svc.warranty_of(&x1, day(2026, 3, 15)).unwrap().status,
+        Status::Active
+    );
+}
+
+#[test]
+fn expiring_report_lists_units_ending_within_n_days() {
+    let (_t, svc) = db();
+    post(
+        &svc,
+        DocKind::Receipt,
+        "PH",
+        &["E1", "E2", "E3"],
+        day(2024, 1, 10),
+    );
+    post(&svc, DocKind::Sale, "PH", &["E1"], day(2024, 3, 20)); // ends 2026-03-20: 5 days left
+    post(&svc, DocKind::Sale, "PH", &["E2"], day(2024, 4, 14)); // ends 2026-04-14: 30 days left
+    post(&svc, DocKind::Sale, "PH", &["E3"], day(2024, 3, 14)); // ended yesterday
+    let rows = svc.warranty_report(day(2026, 3, 15), 30, None).unwrap();
+    let got: Vec<(&str, Option<i64>, Status)> = rows
+        .iter()
+        .map(|(u, _, v)| (u.serial.as_str(), v.days_left, v.status))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("E1", Some(5), Status::ExpiringSoon),
+            ("E2", Some(30), Status::ExpiringSoon)
+        ]
+    );
+    let all = svc
+        .warranty_report(day(2026, 3, 15), u32::MAX, None)
+        .unwrap();
+    assert_eq!(all.len(), 3);
+    assert!(all
+        .iter()
+        .any(|(u, _, v)| u.serial.as_str() == "E3" && v.status == Status::Expired));
+}
