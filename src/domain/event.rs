@@ -1,15 +1,15 @@
 //! Journal events (what was decided) and per-serial history entries derived from them.
 
-use crate::domain::catalog::{Location, Party, PartyId, Product};
 use crate::domain::catalog::ProductId;
+use crate::domain::catalog::{Location, Party, PartyId, Product};
 use crate::domain::count::{Count, CountId, CountScan, CountStatus, Resolution};
+use crate::domain::day::Day;
+use crate::domain::document::{DocKind, DocNo, Document, Warning};
+use crate::domain::money::Money;
 use crate::domain::serial::SerialKey;
 use crate::domain::warranty::{
     Agreement, AgreementEvent, GenericWarranty, Repair, Replacement, ReplacementPolicy, StartBasis,
 };
-use crate::domain::day::Day;
-use crate::domain::document::{DocKind, DocNo, Document, Warning};
-use crate::domain::money::Money;
 use serde::{Deserialize, Serialize};
 
 /// One accepted change. Variants are only ever appended (the journal keeps old ones forever).

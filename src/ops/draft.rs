@@ -157,7 +157,9 @@ impl<'s> Draft<'s> {
             Command::MoveCount { count, status } => self.move_count(count, status),
             Command::Resolve { count, action } => self.resolve(count, action),
             Command::UndoResolution { count, number } => self.undo_resolution(count, number),
-            Command::WarrantyTerms { sku, basis, policy } => self.warranty_terms(&sku, basis, policy),
+            Command::WarrantyTerms { sku, basis, policy } => {
+                self.warranty_terms(&sku, basis, policy)
+            }
             Command::ActivateWarranty { serial, date } => self.activate(&serial, date),
             Command::ExtendWarranty {
                 serial,
@@ -169,9 +171,13 @@ impl<'s> Draft<'s> {
                 order,
             } => {
                 let settings = self.warranty.clone();
-                self.extend(&serial, duration, until, start, tag, invoice, order, &settings)
+                self.extend(
+                    &serial, duration, until, start, tag, invoice, order, &settings,
+                )
             }
-            Command::AgreementEvent { number, code, note } => self.agreement_event(&number, code, &note),
+            Command::AgreementEvent { number, code, note } => {
+                self.agreement_event(&number, code, &note)
+            }
             Command::RepairIntake {
                 serial,
                 service_type,

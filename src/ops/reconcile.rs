@@ -69,7 +69,8 @@ pub fn mismatches(store: &Store, id: CountId) -> Result<Mismatches, OpsError> {
         let stock = store.stock(Some(&count.scope.location));
         (stock, scans.join())
     });
-    let scans = scans.map_err(|_| OpsError::Storage("reading the count's scans failed".into()))??;
+    let scans =
+        scans.map_err(|_| OpsError::Storage("reading the count's scans failed".into()))??;
     let mut expected: HashMap<(ProductId, SerialKey), String> = HashMap::new();
     for row in stock? {
         if covers.get(&row.product).copied().unwrap_or(false) {

@@ -28,7 +28,9 @@ impl Default for WarrantySettings {
         WarrantySettings {
             soon_days: warranty::DEFAULT_SOON_DAYS,
             max_days: 5 * 365,
-            numbering: AgreementNumbering::Sequence { branch: "AG".into() },
+            numbering: AgreementNumbering::Sequence {
+                branch: "AG".into(),
+            },
         }
     }
 }
@@ -50,7 +52,12 @@ pub struct WarrantyView {
 pub fn manufacturer(unit: &Unit, product: &Product, max_days: u32) -> Option<Coverage> {
     let period = product.warranty?;
     let sale = unit.sale.as_ref().map(|s| s.date);
-    let start = coverage_start(unit.activation, sale, unit.received_on, product.warranty_basis)?;
+    let start = coverage_start(
+        unit.activation,
+        sale,
+        unit.received_on,
+        product.warranty_basis,
+    )?;
     let (end, end_source) = resolve_end(None, None, Some(period), max_days, start);
     Some(Coverage {
         kind: CoverageKind::Manufacturer,
@@ -67,7 +74,10 @@ pub fn manufacturer(unit: &Unit, product: &Product, max_days: u32) -> Option<Cov
 /// All coverages of a unit: the derived manufacturer one (unless a replacement took its place)
 /// and the recorded ones.
 pub fn coverages(unit: &Unit, product: &Product, max_days: u32) -> Vec<Coverage> {
-    let inherited = unit.coverages.iter().any(|c| c.kind == CoverageKind::Replacement);
+    let inherited = unit
+        .coverages
+        .iter()
+        .any(|c| c.kind == CoverageKind::Replacement);
     let mut out = Vec::new();
     if !inherited {
         out.extend(manufacturer(unit, product, max_days));
@@ -79,12 +89,21 @@ pub fn coverages(unit: &Unit, product: &Product, max_days: u32) -> Vec<Coverage>
 pub fn generics(store: &Store) -> Result<Vec<GenericWarranty>, OpsError> {
     let mut out = Vec::new();
     for v in store.scan_raw(&[crate::store::keys::GENERIC])? {
-        out.push(crate::store::records::GenericRecord::decode(&v).map_err(crate::store::StoreError::from)?);
+        out.push(
+            crate::store::records::GenericRecord::decode(&v)
+                .map_err(crate::store::StoreError::from)?,
+        );
     }
     Ok(out)
 }
 
-pub fn view(unit: &Unit, product: &Product, generic: &[GenericWarranty], date: Day, settings: &WarrantySettings) -> WarrantyView {
+pub fn view(
+    unit: &Unit,
+    product: &Product,
+    generic: &[GenericWarranty],
+    date: Day,
+    settings: &WarrantySettings,
+) -> WarrantyView {
     let coverages = coverages(unit, product, settings.max_days);
     let (status, days_left, current) = status_at(&coverages, date, settings.soon_days);
     let current = current.cloned();
@@ -106,17 +125,35 @@ impl Service {
 
     /// The warranty of every unit with this serial, on `date`.
     pub fn warranty_of(&self, unit: &Unit, date: Day) -> Result<WarrantyView, OpsError> {
-        let product = self
-            .store()
-            .product(unit.product)?
-            .ok_or_else(|| OpsError::Storage(format!("product {} of \"{}\" is missing", unit.product.0, unit.serial)))?;
-        Ok(view(unit, &product, &generics(self.store())?, date, &self.warranty))
+        let product = self.store().product(unit.product)?.ok_or_else(|| {
+            OpsError::Storage(format!(
+                "product {} of \"{}\" is missing",
+                unit.product.0, unit.serial
+            ))
+        })?;
+        Ok(view(
+            unit,
+            &product,
+            &generics(self.store())?,
+            date,
+            &self.warranty,
+        ))
     }
 
     /// Every sold unit whose warranty ends within `days` of `date` (still covered today),
     /// soonest first; also used for the tracking report with `days` = u32::MAX.
-    pub fn warranty_report(&self, date: Day, days: u32, customer: Option<crate::domain::PartyId>) -> Result<Vec<(Unit, Product, WarrantyView)>, OpsError> {
-        let products: std::collections::HashMap<_, _> = self.store().products()?.into_iter().map(|p| (p.id, p)).collect();
+    pub fn warranty_report(
+        &self,
+        date: Day,
+        days: u32,
+        customer: Option<crate::domain::PartyId>,
+    ) -> Result<Vec<(Unit, Product, WarrantyView)>, OpsError> {
+        let products: std::collections::HashMap<_, _> = self
+            .store()
+            .products()?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
         let generic = generics(self.store())?;
         let mut out = Vec::new();
         self.store().for_each_unit(|stored| {
@@ -134,7 +171,9 @@ impl Service {
                 return;
             }
             let v = view(&unit, product, &generic, date, &self.warranty);
-            let within = v.days_left.is_some_and(|d| d >= 0 && (d as u64) <= u64::from(days));
+            let within = v
+                .days_left
+                .is_some_and(|d| d >= 0 && (d as u64) <= u64::from(days));
             if within || days == u32::MAX || customer.is_some() {
                 out.push((unit, product.clone(), v));
             }
@@ -149,19 +188,39 @@ impl Draft<'_> {
     fn the_unit(&mut self, raw: &str) -> DResult<(Unit, Product)> {
         let units = self.units_named(raw)?;
         match units.len() {
-            0 => refuse(format!("SN \"{}\" is unknown: never received, sold or counted here", raw.trim())),
+            0 => refuse(format!(
+                "SN \"{}\" is unknown: never received, sold or counted here",
+                raw.trim()
+            )),
             1 => {
-                let u = units.into_iter().next().ok_or_else(|| DraftError::Refused("no unit".into()))?;
-                let p = self.product_by_id(u.product)?.ok_or_else(|| DraftError::Refused(format!("the product of \"{}\" is missing", u.serial)))?;
+                let u = units
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| DraftError::Refused("no unit".into()))?;
+                let p = self.product_by_id(u.product)?.ok_or_else(|| {
+                    DraftError::Refused(format!("the product of \"{}\" is missing", u.serial))
+                })?;
                 Ok((u, p))
             }
-            _ => refuse(format!("SN \"{}\" belongs to several products: scan the product label with it", raw.trim())),
+            _ => refuse(format!(
+                "SN \"{}\" belongs to several products: scan the product label with it",
+                raw.trim()
+            )),
         }
     }
 
-    pub(super) fn warranty_terms(&mut self, sku: &str, basis: StartBasis, policy: ReplacementPolicy) -> DResult<Outcome> {
+    pub(super) fn warranty_terms(
+        &mut self,
+        sku: &str,
+        basis: StartBasis,
+        policy: ReplacementPolicy,
+    ) -> DResult<Outcome> {
         let p = self.product_by_sku(sku)?;
-        self.events.push(Event::ProductWarrantyTerms { product: p.id, basis, policy });
+        self.events.push(Event::ProductWarrantyTerms {
+            product: p.id,
+            basis,
+            policy,
+        });
         Ok(Outcome::Noted(format!(
             "product {}: warranty counts from the {}, replacements get the {} term",
             p.sku,
@@ -174,13 +233,26 @@ impl Draft<'_> {
         let (u, _) = self.the_unit(raw)?;
         let date = date.unwrap_or(self.today);
         let Some(sale) = &u.sale else {
-            return refuse(format!("SN \"{}\" was never sold: there is no warranty to activate", u.serial));
+            return refuse(format!(
+                "SN \"{}\" was never sold: there is no warranty to activate",
+                u.serial
+            ));
         };
         if date < sale.date {
-            return refuse(format!("activation {date} is before the sale on {}: expected a date on or after it", sale.date));
+            return refuse(format!(
+                "activation {date} is before the sale on {}: expected a date on or after it",
+                sale.date
+            ));
         }
-        self.events.push(Event::WarrantyActivated { product: u.product, serial: u.serial.clone(), date });
-        Ok(Outcome::Noted(format!("SN \"{}\": warranty activated on {date}", u.serial)))
+        self.events.push(Event::WarrantyActivated {
+            product: u.product,
+            serial: u.serial.clone(),
+            date,
+        });
+        Ok(Outcome::Noted(format!(
+            "SN \"{}\": warranty activated on {date}",
+            u.serial
+        )))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -210,8 +282,16 @@ impl Draft<'_> {
             *n += 1;
             *n
         };
-        let number = agreement_number(&settings.numbering, &u.serial, invoice.as_deref(), 1, next, order.as_deref(), 1)
-            .map_err(DraftError::Refused)?;
+        let number = agreement_number(
+            &settings.numbering,
+            &u.serial,
+            invoice.as_deref(),
+            1,
+            next,
+            order.as_deref(),
+            1,
+        )
+        .map_err(DraftError::Refused)?;
         if self.store.agreement(&number)?.is_some() {
             return refuse(format!("agreement \"{number}\" exists already"));
         }
@@ -235,29 +315,71 @@ impl Draft<'_> {
             events: Vec::new(),
         };
         self.events.push(Event::AgreementAdded(agreement));
-        Ok(Outcome::Noted(format!("SN \"{}\": agreement {number} covers {start} to {end} ({})", u.serial, end_source.label())))
+        Ok(Outcome::Noted(format!(
+            "SN \"{}\": agreement {number} covers {start} to {end} ({})",
+            u.serial,
+            end_source.label()
+        )))
     }
 
-    pub(super) fn agreement_event(&mut self, number: &str, code: AgreementEventCode, note: &str) -> DResult<Outcome> {
+    pub(super) fn agreement_event(
+        &mut self,
+        number: &str,
+        code: AgreementEventCode,
+        note: &str,
+    ) -> DResult<Outcome> {
         if self.store.agreement(number.trim())?.is_none() {
-            return refuse(format!("expected an agreement number, found \"{}\": no such agreement", number.trim()));
+            return refuse(format!(
+                "expected an agreement number, found \"{}\": no such agreement",
+                number.trim()
+            ));
         }
-        let event = AgreementEvent { code, date: self.today, note: note.trim().to_string() };
-        self.events.push(Event::AgreementEventRecorded { number: number.trim().to_string(), event });
-        Ok(Outcome::Noted(format!("agreement {}: {} recorded", number.trim(), code.label())))
+        let event = AgreementEvent {
+            code,
+            date: self.today,
+            note: note.trim().to_string(),
+        };
+        self.events.push(Event::AgreementEventRecorded {
+            number: number.trim().to_string(),
+            event,
+        });
+        Ok(Outcome::Noted(format!(
+            "agreement {}: {} recorded",
+            number.trim(),
+            code.label()
+        )))
     }
 
-    pub(super) fn repair_intake(&mut self, raw: &str, service_type: Option<String>, note: &str, settings: &WarrantySettings) -> DResult<Outcome> {
+    pub(super) fn repair_intake(
+        &mut self,
+        raw: &str,
+        service_type: Option<String>,
+        note: &str,
+        settings: &WarrantySettings,
+    ) -> DResult<Outcome> {
         let (u, p) = self.the_unit(raw)?;
         if u.state == UnitState::InRepair {
             return refuse(format!("SN \"{}\" is in repair already", u.serial));
         }
-        if matches!(u.state, UnitState::Replaced { .. } | UnitState::Renamed { .. } | UnitState::WrittenOff) {
-            return refuse(format!("SN \"{}\" is {}: it cannot be taken in for repair", u.serial, u.state.name()));
+        if matches!(
+            u.state,
+            UnitState::Replaced { .. } | UnitState::Renamed { .. } | UnitState::WrittenOff
+        ) {
+            return refuse(format!(
+                "SN \"{}\" is {}: it cannot be taken in for repair",
+                u.serial,
+                u.state.name()
+            ));
         }
         let generic = generics(self.store).map_err(|e| DraftError::Refused(e.to_string()))?;
         let covs = coverages(&u, &p, settings.max_days);
-        let kind = warranty_type_at(self.today, &covs, &generic, &p.category, service_type.as_deref());
+        let kind = warranty_type_at(
+            self.today,
+            &covs,
+            &generic,
+            &p.category,
+            service_type.as_deref(),
+        );
         let number = {
             let key = format!("RP-{}", self.today.year());
             let n = self.counters.entry(key).or_insert(0);
@@ -276,13 +398,26 @@ impl Draft<'_> {
             closed: None,
         };
         self.events.push(Event::RepairOpened(repair));
-        Ok(Outcome::Noted(format!("SN \"{}\": repair {number} opened; warranty on intake: {}", u.serial, kind.describe())))
+        Ok(Outcome::Noted(format!(
+            "SN \"{}\": repair {number} opened; warranty on intake: {}",
+            u.serial,
+            kind.describe()
+        )))
     }
 
-    pub(super) fn repair_close(&mut self, raw: &str, to: Option<String>, note: &str) -> DResult<Outcome> {
+    pub(super) fn repair_close(
+        &mut self,
+        raw: &str,
+        to: Option<String>,
+        note: &str,
+    ) -> DResult<Outcome> {
         let (u, _) = self.the_unit(raw)?;
         if u.state != UnitState::InRepair {
-            return refuse(format!("SN \"{}\" is {}, not in repair", u.serial, u.state.name()));
+            return refuse(format!(
+                "SN \"{}\" is {}, not in repair",
+                u.serial,
+                u.state.name()
+            ));
         }
         let Some(repair) = self.store.open_repair(&u.serial)? else {
             return refuse(format!("SN \"{}\" has no open repair", u.serial));
@@ -291,22 +426,50 @@ impl Draft<'_> {
             Some(t) => Some(self.location_code(&t, "return")?),
             None => None,
         };
-        self.events.push(Event::RepairClosed { number: repair.number.clone(), to, note: note.trim().to_string(), date: self.today });
-        Ok(Outcome::Noted(format!("SN \"{}\": repair {} closed", u.serial, repair.number)))
+        self.events.push(Event::RepairClosed {
+            number: repair.number.clone(),
+            to,
+            note: note.trim().to_string(),
+            date: self.today,
+        });
+        Ok(Outcome::Noted(format!(
+            "SN \"{}\": repair {} closed",
+            u.serial, repair.number
+        )))
     }
 
-    pub(super) fn warranty_replace(&mut self, old: &str, new: &str, policy: Option<ReplacementPolicy>, note: &str, settings: &WarrantySettings) -> DResult<Outcome> {
+    pub(super) fn warranty_replace(
+        &mut self,
+        old: &str,
+        new: &str,
+        policy: Option<ReplacementPolicy>,
+        note: &str,
+        settings: &WarrantySettings,
+    ) -> DResult<Outcome> {
         let (o, p) = self.the_unit(old)?;
-        let customer_owned = matches!(o.state, UnitState::Sold { .. }) || (o.state == UnitState::InRepair && o.sale.as_ref().is_some_and(|s| !s.returned));
+        let customer_owned = matches!(o.state, UnitState::Sold { .. })
+            || (o.state == UnitState::InRepair && o.sale.as_ref().is_some_and(|s| !s.returned));
         if !customer_owned {
-            return refuse(format!("SN \"{}\" is {}: a warranty replacement needs a unit sold to a customer", o.serial, o.state.name()));
+            return refuse(format!(
+                "SN \"{}\" is {}: a warranty replacement needs a unit sold to a customer",
+                o.serial,
+                o.state.name()
+            ));
         }
         let units = self.units_named(new)?;
         let Some(n) = units.into_iter().find(|u| u.product == o.product) else {
-            return refuse(format!("SN \"{}\" is not a {} we have: receive the replacement unit first", new.trim(), p.sku));
+            return refuse(format!(
+                "SN \"{}\" is not a {} we have: receive the replacement unit first",
+                new.trim(),
+                p.sku
+            ));
         };
         if !matches!(n.state, UnitState::InStock { .. }) {
-            return refuse(format!("SN \"{}\" is {}, not in stock: it cannot be handed out", n.serial, n.state.name()));
+            return refuse(format!(
+                "SN \"{}\" is {}, not in stock: it cannot be handed out",
+                n.serial,
+                n.state.name()
+            ));
         }
         let policy = policy.unwrap_or(p.replacement_policy);
         let day = self.today;
@@ -315,7 +478,11 @@ impl Draft<'_> {
             .filter(|c| c.end >= day)
             .map(|c| inherit(c, &n.serial, policy, day, p.warranty, settings.max_days))
             .collect();
-        let ends = inherited.iter().map(|c| c.end.to_string()).collect::<Vec<_>>().join(", ");
+        let ends = inherited
+            .iter()
+            .map(|c| c.end.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
         self.events.push(Event::UnitReplaced(Replacement {
             product: o.product,
             old: o.serial.clone(),
@@ -330,7 +497,11 @@ impl Draft<'_> {
             o.serial,
             n.serial,
             policy.as_str(),
-            if ends.is_empty() { ", no coverage left to inherit".to_string() } else { format!(", covered to {ends}") }
+            if ends.is_empty() {
+                ", no coverage left to inherit".to_string()
+            } else {
+                format!(", covered to {ends}")
+            }
         )))
     }
 
@@ -338,7 +509,8 @@ impl Draft<'_> {
         g.check().map_err(DraftError::Refused)?;
         let id = self.next_generic;
         self.next_generic += 1;
-        self.events.push(Event::GenericWarrantyAdded { id, generic: g });
+        self.events
+            .push(Event::GenericWarrantyAdded { id, generic: g });
         Ok(Outcome::Noted(format!("generic warranty {id} added")))
     }
 }

@@ -195,12 +195,20 @@ fn apply_event(
                 super::resolve::undo_resolution(w, *count, *number)?;
             }
         }
-        Event::ProductWarrantyTerms { product, basis, policy } => {
+        Event::ProductWarrantyTerms {
+            product,
+            basis,
+            policy,
+        } => {
             if take_step(w, meta, cx)? {
                 super::warranty::product_terms(w, *product, *basis, *policy)?;
             }
         }
-        Event::WarrantyActivated { product, serial, date } => {
+        Event::WarrantyActivated {
+            product,
+            serial,
+            date,
+        } => {
             if take_step(w, meta, cx)? {
                 super::warranty::activate(w, cx, *product, serial, *date)?;
             }
@@ -222,7 +230,12 @@ fn apply_event(
                 super::warranty::repair_opened(w, cx, r)?;
             }
         }
-        Event::RepairClosed { number, to, note, date } => {
+        Event::RepairClosed {
+            number,
+            to,
+            note,
+            date,
+        } => {
             if take_step(w, meta, cx)? {
                 super::warranty::repair_closed(w, cx, number, to.as_deref(), note, *date)?;
             }

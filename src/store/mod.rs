@@ -350,14 +350,20 @@ impl Store {
         Ok(out)
     }
 
-    pub fn agreement(&self, number: &str) -> Result<Option<crate::domain::warranty::Agreement>, StoreError> {
+    pub fn agreement(
+        &self,
+        number: &str,
+    ) -> Result<Option<crate::domain::warranty::Agreement>, StoreError> {
         self.get(&keys::agreement(number))?
             .map(|b| records::AgreementRecord::decode(&b).map_err(StoreError::from))
             .transpose()
     }
 
     /// The open repair of a serial, if any.
-    pub fn open_repair(&self, serial: &SerialKey) -> Result<Option<crate::domain::warranty::Repair>, StoreError> {
+    pub fn open_repair(
+        &self,
+        serial: &SerialKey,
+    ) -> Result<Option<crate::domain::warranty::Repair>, StoreError> {
         for v in self.scan_raw(&[keys::REPAIR])? {
             let r = records::RepairRecord::decode(&v)?;
             if &r.serial == serial && r.closed.is_none() {

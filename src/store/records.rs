@@ -79,6 +79,14 @@ versioned!(DocumentRecord, StoredDocument, "document");
 versioned!(CountRecord, Count, "count");
 versioned!(CountScanRecord, CountScan, "count scan");
 versioned!(ResolutionRecordV, ResolutionRecord, "count resolution");
-versioned!(AgreementRecord, crate::domain::warranty::Agreement, "agreement");
+versioned!(
+    AgreementRecord,
+    crate::domain::warranty::Agreement,
+    "agreement"
+);
 versioned!(RepairRecord, crate::domain::warranty::Repair, "repair");
-versioned!(GenericRecord, crate::domain::warranty::GenericWarranty, "generic warranty");
+versioned!(
+    GenericRecord,
+    crate::domain::warranty::GenericWarranty,
+    "generic warranty"
+);

@@ -21,7 +21,10 @@ fn read_unit(w: &Writes, product: ProductId, serial: &SerialKey) -> Result<Store
 }
 
 fn write_unit(w: &mut Writes, s: &StoredUnit) -> Result<(), StoreError> {
-    w.put(keys::unit(s.unit.product, &s.unit.serial), UnitRecord::encode(s)?);
+    w.put(
+        keys::unit(s.unit.product, &s.unit.serial),
+        UnitRecord::encode(s)?,
+    );
     Ok(())
 }
 
@@ -35,7 +38,14 @@ fn restock(w: &mut Writes, s: &StoredUnit, old: &UnitState) {
     }
 }
 
-fn note(cx: &Context, note: WarrantyNote, document: &str, date: Day, to: Option<String>, reason: Option<String>) -> HistoryEntry {
+fn note(
+    cx: &Context,
+    note: WarrantyNote,
+    document: &str,
+    date: Day,
+    to: Option<String>,
+    reason: Option<String>,
+) -> HistoryEntry {
     HistoryEntry {
         seq: cx.located.entry.seq,
         at_ms: cx.located.entry.at_ms,
@@ -53,7 +63,12 @@ fn note(cx: &Context, note: WarrantyNote, document: &str, date: Day, to: Option<
     }
 }
 
-pub(super) fn product_terms(w: &mut Writes, product: ProductId, basis: StartBasis, policy: ReplacementPolicy) -> Result<(), StoreError> {
+pub(super) fn product_terms(
+    w: &mut Writes,
+    product: ProductId,
+    basis: StartBasis,
+    policy: ReplacementPolicy,
+) -> Result<(), StoreError> {
     let key = keys::product(product);
     let Some(bytes) = w.get(&key)? else {
         return Err(StoreError::Missing(format!("product {}", product.0)));
@@ -65,24 +80,47 @@ pub(super) fn product_terms(w: &mut Writes, product: ProductId, basis: StartBasi
     Ok(())
 }
 
-pub(super) fn activate(w: &mut Writes, cx: &Context, product: ProductId, serial: &SerialKey, date: Day) -> Result<(), StoreError> {
+pub(super) fn activate(
+    w: &mut Writes,
+    cx: &Context,
+    product: ProductId,
+    serial: &SerialKey,
+    date: Day,
+) -> Result<(), StoreError> {
     let mut s = read_unit(w, product, serial)?;
     s.unit.activation = Some(date);
-    s.history.push(note(cx, WarrantyNote::Activated, "-", date, None, None));
+    s.history
+        .push(note(cx, WarrantyNote::Activated, "-", date, None, None));
     write_unit(w, &s)
 }
 
-pub(super) fn agreement_added(w: &mut Writes, cx: &Context, a: &Agreement) -> Result<(), StoreError> {
+pub(super) fn agreement_added(
+    w: &mut Writes,
+    cx: &Context,
+    a: &Agreement,
+) -> Result<(), StoreError> {
     let mut s = read_unit(w, a.coverage.product, &a.serial)?;
     s.unit.coverages.push(a.coverage.clone());
     let why = format!("{} to {}", a.coverage.kind.as_str(), a.coverage.end);
-    s.history.push(note(cx, WarrantyNote::Extended, &a.number, a.coverage.start, None, Some(why)));
+    s.history.push(note(
+        cx,
+        WarrantyNote::Extended,
+        &a.number,
+        a.coverage.start,
+        None,
+        Some(why),
+    ));
     write_unit(w, &s)?;
     w.put(keys::agreement(&a.number), AgreementRecord::encode(a)?);
     Ok(())
 }
 
-pub(super) fn agreement_event(w: &mut Writes, cx: &Context, number: &str, event: &AgreementEvent) -> Result<(), StoreError> {
+pub(super) fn agreement_event(
+    w: &mut Writes,
+    cx: &Context,
+    number: &str,
+    event: &AgreementEvent,
+) -> Result<(), StoreError> {
     let key = keys::agreement(number);
     let Some(bytes) = w.get(&key)? else {
         return Err(StoreError::Missing(format!("agreement {number}")));
@@ -92,7 +130,14 @@ pub(super) fn agreement_event(w: &mut Writes, cx: &Context, number: &str, event:
     w.put(key, AgreementRecord::encode(&a)?);
     let mut s = read_unit(w, a.coverage.product, &a.serial)?;
     let why = format!("{}: {}", event.code.code(), event.note);
-    s.history.push(note(cx, WarrantyNote::AgreementEvent, number, event.date, None, Some(why)));
+    s.history.push(note(
+        cx,
+        WarrantyNote::AgreementEvent,
+        number,
+        event.date,
+        None,
+        Some(why),
+    ));
     write_unit(w, &s)
 }
 
@@ -102,13 +147,27 @@ pub(super) fn repair_opened(w: &mut Writes, cx: &Context, r: &Repair) -> Result<
     s.unit.state = UnitState::InRepair;
     restock(w, &s, &old);
     let why = format!("warranty {}: {}", r.warranty_type, r.note);
-    s.history.push(note(cx, WarrantyNote::RepairIn, &r.number, r.intake, None, Some(why)));
+    s.history.push(note(
+        cx,
+        WarrantyNote::RepairIn,
+        &r.number,
+        r.intake,
+        None,
+        Some(why),
+    ));
     write_unit(w, &s)?;
     w.put(keys::repair(&r.number), RepairRecord::encode(r)?);
     Ok(())
 }
 
-pub(super) fn repair_closed(w: &mut Writes, cx: &Context, number: &str, to: Option<&str>, text: &str, date: Day) -> Result<(), StoreError> {
+pub(super) fn repair_closed(
+    w: &mut Writes,
+    cx: &Context,
+    number: &str,
+    to: Option<&str>,
+    text: &str,
+    date: Day,
+) -> Result<(), StoreError> {
     let key = keys::repair(number);
     let Some(bytes) = w.get(&key)? else {
         return Err(StoreError::Missing(format!("repair {number}")));
@@ -119,11 +178,20 @@ pub(super) fn repair_closed(w: &mut Writes, cx: &Context, number: &str, to: Opti
     let mut s = read_unit(w, r.product, &r.serial)?;
     let old = s.unit.state.clone();
     s.unit.state = match (&r.before, to) {
-        (_, Some(at)) => UnitState::InStock { location: at.to_string() },
+        (_, Some(at)) => UnitState::InStock {
+            location: at.to_string(),
+        },
         (before, None) => before.clone(),
     };
     restock(w, &s, &old);
-    s.history.push(note(cx, WarrantyNote::RepairOut, number, date, to.map(str::to_string), Some(text.to_string())));
+    s.history.push(note(
+        cx,
+        WarrantyNote::RepairOut,
+        number,
+        date,
+        to.map(str::to_string),
+        Some(text.to_string()),
+    ));
     write_unit(w, &s)
 }
 
@@ -135,7 +203,10 @@ pub(super) fn replaced(w: &mut Writes, cx: &Context, x: &Replacement) -> Result<
     // The customer's claim on the old unit passes to the new one.
     new.unit.state = match &old_state {
         UnitState::Sold { .. } | UnitState::InRepair => match &old.unit.sale {
-            Some(sale) => UnitState::Sold { document: sale.document.clone(), customer: sale.customer },
+            Some(sale) => UnitState::Sold {
+                document: sale.document.clone(),
+                customer: sale.customer,
+            },
             None => old_state.clone(),
         },
         other => other.clone(),
@@ -146,8 +217,22 @@ pub(super) fn replaced(w: &mut Writes, cx: &Context, x: &Replacement) -> Result<
     old.unit.state = UnitState::Replaced { by: x.new.clone() };
     restock(w, &old, &old_state);
     restock(w, &new, &new_state);
-    old.history.push(note(cx, WarrantyNote::ReplacedBy, x.new.as_str(), x.day, None, Some(x.note.clone())));
-    new.history.push(note(cx, WarrantyNote::ReplacementFor, x.old.as_str(), x.day, None, Some(x.note.clone())));
+    old.history.push(note(
+        cx,
+        WarrantyNote::ReplacedBy,
+        x.new.as_str(),
+        x.day,
+        None,
+        Some(x.note.clone()),
+    ));
+    new.history.push(note(
+        cx,
+        WarrantyNote::ReplacementFor,
+        x.old.as_str(),
+        x.day,
+        None,
+        Some(x.note.clone()),
+    ));
     // Agreements on the old serial now name the new one.
     for c in &x.coverages {
         if let Some(number) = &c.agreement {
@@ -165,7 +250,11 @@ pub(super) fn replaced(w: &mut Writes, cx: &Context, x: &Replacement) -> Result<
     write_unit(w, &new)
 }
 
-pub(super) fn generic_added(w: &mut Writes, id: u32, g: &GenericWarranty) -> Result<(), StoreError> {
+pub(super) fn generic_added(
+    w: &mut Writes,
+    id: u32,
+    g: &GenericWarranty,
+) -> Result<(), StoreError> {
     w.put(keys::generic(id), GenericRecord::encode(g)?);
     Ok(())
 }

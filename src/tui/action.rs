@@ -5,8 +5,10 @@
 
 use chrono::NaiveDateTime;
 
+use super::count::{CountRow, Figures, RecentScan, ScanAnswer};
 use super::keymap::Command;
 use super::keys::KeyPress;
+use crate::domain::{CountId, CountStatus};
 
 /// Something that happened, fed to `update`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,6 +30,44 @@ pub enum Action {
     ServiceStatus(String),
     /// An effect failed: shown as a sticky error with the bell.
     Failed(String),
+    /// A frame was drawn (sent by the runtime after each frame): what the status line says
+    /// has been seen.
+    Drawn,
+    /// The open counts and those in review (answer to [`Effect::LoadCounts`]).
+    CountsLoaded(Vec<CountRow>),
+    /// A count was joined (answer to [`Effect::JoinCount`]): the count as it is now, this
+    /// counter's last scans (newest first), and a location when the scope has only one.
+    CountJoined {
+        /// The count.
+        count: CountRow,
+        /// This counter's last live scans, newest first.
+        recent: Vec<RecentScan>,
+        /// The location to start at, when there is only one to choose.
+        location: Option<String>,
+        /// The figures there.
+        figures: Option<Figures>,
+    },
+    /// The count cannot be joined (not open any more, gone): back to the list.
+    JoinRefused(String),
+    /// A location label was scanned (answer to [`Effect::CountInput`]).
+    LocationSet {
+        /// The location's code.
+        code: String,
+        /// The running figures there.
+        figures: Figures,
+    },
+    /// The count list's request was refused (a move): a sticky error.
+    CountRefused(String),
+    /// A scan's answer (or an undo's), only after the scan is durable; refusals of the scan
+    /// loop come this way too (nothing recorded).
+    ScanAnswered(ScanAnswer),
+    /// A count changed status (answer to [`Effect::MoveCount`]).
+    CountMoved {
+        /// Which.
+        count: CountId,
+        /// Its new status.
+        status: CountStatus,
+    },
 }
 
 /// Something `update` wants done.
@@ -41,6 +81,43 @@ pub enum Effect {
     Redraw,
     /// Ask the service who and where it is (answered by [`Action::ServiceStatus`]).
     ProbeService,
+    /// Load the counts that are open or in review (answered by [`Action::CountsLoaded`]).
+    LoadCounts,
+    /// Join a count (answered by [`Action::CountJoined`] or [`Action::JoinRefused`]).
+    JoinCount {
+        /// Which.
+        count: CountId,
+    },
+    /// What the scanner read in the scan loop (command barcodes are handled by `update`):
+    /// a location label sets the location, anything else is recorded as a serial at
+    /// `location`. Answered by [`Action::LocationSet`] or [`Action::ScanAnswered`] (after
+    /// the scan is durable; refusals too, with nothing recorded).
+    CountInput {
+        /// The count.
+        count: CountId,
+        /// The current location, if one was scanned.
+        location: Option<String>,
+        /// The scan as read.
+        raw: String,
+        /// Only a location label is taken (after the location command).
+        location_only: bool,
+    },
+    /// Take back this counter's last scan (answered by [`Action::ScanAnswered`], also when
+    /// refused); the figures are for `location`.
+    UndoScan {
+        /// The count.
+        count: CountId,
+        /// The current location, if any.
+        location: Option<String>,
+    },
+    /// Move a count to another status (answered by [`Action::CountMoved`] or
+    /// [`Action::CountRefused`]).
+    MoveCount {
+        /// The count.
+        count: CountId,
+        /// The new status.
+        status: CountStatus,
+    },
 }
 
 impl Effect {
@@ -67,6 +144,11 @@ impl EffectRunner for NullRunner {
         match effect {
             Effect::ProbeService => vec![Action::ServiceStatus(super::text::NO_SERVICE.into())],
             Effect::Bell | Effect::Quit | Effect::Redraw => Vec::new(),
+            Effect::LoadCounts
+            | Effect::JoinCount { .. }
+            | Effect::CountInput { .. }
+            | Effect::UndoScan { .. }
+            | Effect::MoveCount { .. } => vec![Action::Failed(super::text::NO_DATABASE.into())],
         }
     }
 }

@@ -5,6 +5,7 @@ use std::collections::VecDeque;
 
 use chrono::NaiveDateTime;
 
+use super::count::{Confirm, CountRow, CountSession};
 use super::keymap::{Context, Keymap, KeymapError, KeymapSource, LoadedKeymap};
 use super::keys::KeyPress;
 use super::profile::{Profile, Theme};
@@ -53,7 +54,7 @@ pub const MENU: &[MenuEntry] = &[
     MenuEntry {
         number: 1,
         id: ScreenId::Count,
-        built: false,
+        built: true,
     },
     MenuEntry {
         number: 2,
@@ -129,6 +130,12 @@ pub enum Screen {
         /// First line shown.
         scroll: usize,
     },
+    /// The counts that are open or in review: join one, move it to review, cancel it.
+    CountList,
+    /// The scan loop of the joined count ([`AppState::count_session`]).
+    CountScan,
+    /// A destructive step waiting for `1=Yes 2=No`.
+    Confirm(Confirm),
 }
 
 impl Screen {
@@ -136,8 +143,12 @@ impl Screen {
     pub fn context(&self) -> Context {
         match self {
             Screen::Menu => Context::Menu,
-            Screen::Help { .. } | Screen::KeymapErrors { .. } => Context::Popup,
+            Screen::Help { .. } | Screen::KeymapErrors { .. } | Screen::Confirm(_) => {
+                Context::Popup
+            }
             Screen::Diagnostics { .. } => Context::Input,
+            Screen::CountList => Context::CountList,
+            Screen::CountScan => Context::Count,
         }
     }
 
@@ -148,6 +159,9 @@ impl Screen {
             Screen::Help { .. } => text::TITLE_HELP,
             Screen::Diagnostics { .. } => text::TITLE_DIAGNOSTICS,
             Screen::KeymapErrors { .. } => text::TITLE_KEYMAP_ERRORS,
+            Screen::CountList => text::TITLE_COUNTS,
+            Screen::CountScan => text::TITLE_COUNT,
+            Screen::Confirm(_) => text::TITLE_CONFIRM,
         }
     }
 
@@ -164,6 +178,9 @@ pub struct Status {
     pub text: String,
     /// An error: reverse video, stays until the next good scan or Enter.
     pub error: bool,
+    /// It has been on screen (a frame was drawn since). A good scan only clears an error the
+    /// clerk could see: a burst of scans is drawn once, after its last scan.
+    pub shown: bool,
 }
 
 /// How the keymap in use was chosen, and what went wrong.
@@ -221,6 +238,12 @@ pub struct AppState {
     pub last_scan: Option<String>,
     /// The service's status line, once known.
     pub service: Option<String>,
+    /// The count list, once loaded.
+    pub counts: Option<Vec<CountRow>>,
+    /// Index of the marked count in [`AppState::counts`].
+    pub count_selected: usize,
+    /// The joined count, while its scan loop is open.
+    pub count_session: Option<CountSession>,
     /// Set when the user asked to leave.
     pub quit: bool,
 }
@@ -275,6 +298,9 @@ impl AppState {
             last_keys: VecDeque::with_capacity(KEY_HISTORY),
             last_scan: None,
             service: None,
+            counts: None,
+            count_selected: 0,
+            count_session: None,
             quit: false,
         }
     }
@@ -292,6 +318,14 @@ impl AppState {
     /// The terminal profile.
     pub fn profile(&self) -> Profile {
         self.theme.profile
+    }
+
+    /// The header title: the screen's, with the count number in the scan loop.
+    pub fn title(&self) -> String {
+        match (self.screen(), &self.count_session) {
+            (Screen::CountScan, Some(s)) => text::count_title(s.count.id),
+            (screen, _) => screen.title().to_string(),
+        }
     }
 
     /// Is an error showing?

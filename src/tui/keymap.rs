@@ -25,6 +25,8 @@ pub enum Context {
     Global,
     /// The main menu.
     Menu,
+    /// The list of open counts: join one, move it to review, cancel it.
+    CountList,
     /// Scanning serials in a count session.
     Count,
     /// The mismatch lists of a count.
@@ -39,9 +41,10 @@ pub enum Context {
 
 impl Context {
     /// All contexts in file order.
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 8] = [
         Self::Global,
         Self::Menu,
+        Self::CountList,
         Self::Count,
         Self::Mismatch,
         Self::Lookup,
@@ -54,6 +57,7 @@ impl Context {
         match self {
             Self::Global => "global",
             Self::Menu => "menu",
+            Self::CountList => "count_list",
             Self::Count => "count",
             Self::Mismatch => "mismatch",
             Self::Lookup => "lookup",
@@ -121,11 +125,13 @@ commands! {
     Back = "back" in [Global];
     Redraw = "redraw" in [Global];
     Quit = "quit" in [Menu];
-    Select = "select" in [Menu];
-    Up = "up" in [Menu, Mismatch, Lookup, Input, Popup];
-    Down = "down" in [Menu, Mismatch, Lookup, Input, Popup];
+    Select = "select" in [Menu, CountList];
+    Up = "up" in [Menu, CountList, Mismatch, Lookup, Input, Popup];
+    Down = "down" in [Menu, CountList, Mismatch, Lookup, Input, Popup];
     PageUp = "page_up" in [Mismatch, Lookup, Popup];
     PageDown = "page_down" in [Mismatch, Lookup, Popup];
+    Review = "review" in [CountList];
+    CancelCount = "cancel_count" in [CountList];
     Finish = "finish" in [Count];
     UndoLast = "undo_last" in [Count];
     SetLocation = "set_location" in [Count];
@@ -705,6 +711,9 @@ fn forbidden(ctx: Context, t: &Trigger) -> Option<String> {
     match (ctx, k.printable()) {
         (Context::Menu, Some(c)) if c.is_ascii_digit() => {
             Some(format!("`{c}` opens menu entry {c}"))
+        }
+        (Context::CountList, Some(c @ '1'..='9')) => {
+            Some(format!("`{c}` joins the count on line {c}"))
         }
         (Context::Popup, Some(c @ '1'..='9')) => {
             Some(format!("`{c}` answers numbered choices in popups"))

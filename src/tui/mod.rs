@@ -5,6 +5,7 @@
 pub mod action;
 pub mod app;
 pub mod backend;
+pub mod count;
 pub mod keymap;
 pub mod keys;
 pub mod ops_runner;

@@ -130,6 +130,11 @@ impl Theme {
         Style::new().add_modifier(Modifier::BOLD)
     }
 
+    /// The headline of a scan answer.
+    pub fn headline(&self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+
     /// Headings inside a screen.
     pub fn heading(&self) -> Style {
         Style::new().add_modifier(Modifier::UNDERLINED)

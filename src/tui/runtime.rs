@@ -150,10 +150,12 @@ where
         self.terminal.backend_mut()
     }
 
-    /// Draws one frame (only the cells that changed reach the terminal).
+    /// Draws one frame (only the cells that changed reach the terminal), then tells the
+    /// state that what it shows has been seen ([`Action::Drawn`]).
     pub fn draw(&mut self) -> anyhow::Result<()> {
         let state = &self.state;
         self.terminal.draw(|f| view(state, f))?;
+        self.dispatch(Action::Drawn);
         Ok(())
     }
 

@@ -8,14 +8,18 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::Terminal;
 
+use std::sync::Arc;
+
 use super::action::{Action, Effect, EffectRunner, NullRunner};
 use super::app::{AppInit, AppState, Screen, SessionInfo};
 use super::keymap::{self, KeymapRequest};
 use super::keys::{parse_script, KeyPress};
+use super::ops_runner::OpsRunner;
 use super::profile::Profile;
 use super::runtime::{dispatch, fixed_clock, Clock};
 use super::view::view;
 use crate::config::Config;
+use crate::ops::Service;
 
 /// The fixed time of tests and snapshots: 2026-01-02 14:05.
 pub fn test_now() -> NaiveDateTime {
@@ -138,6 +142,13 @@ impl TestApp {
         self
     }
 
+    /// Runs effects through an [`OpsRunner`] over a real service, acting as the session's
+    /// user, with earlier scans' times in UTC (so snapshots do not depend on the time zone).
+    pub fn with_service(self, service: Arc<Service>) -> Self {
+        let runner = ops_runner_for(&self.state, service);
+        self.with_runner(Box::new(runner))
+    }
+
     /// Feeds one action (and every follow-up action from the runner).
     pub fn send(&mut self, action: Action) -> &mut Self {
         let out = dispatch(&mut self.state, &mut *self.runner, action);
@@ -147,9 +158,11 @@ impl TestApp {
         self
     }
 
-    /// Presses one key.
+    /// Presses one key; then a frame counts as drawn (the runtime draws after each batch of
+    /// input, and a key typed by hand is a batch of its own).
     pub fn press(&mut self, k: KeyPress) -> &mut Self {
-        self.send(Action::Key(k))
+        self.send(Action::Key(k));
+        self.send(Action::Drawn)
     }
 
     /// Presses the keys of a script such as `9<f1>SN-1<enter>`.
@@ -228,6 +241,14 @@ pub fn buffer_text(buf: &Buffer) -> String {
         out.push_str("|\n");
     }
     out
+}
+
+/// The runner the tests use over a real service: acting as the state's session user, times in
+/// UTC.
+pub fn ops_runner_for(state: &AppState, service: Arc<Service>) -> OpsRunner {
+    OpsRunner::shared(service)
+        .with_actor(state.session.user.clone())
+        .with_utc_times()
 }
 
 /// A runner that records effects and answers like [`NullRunner`].

@@ -1,8 +1,12 @@
 //! Every string an operator sees, in one place (for review, wording and later translation).
 //! Labels are short on purpose: the smallest screen is 20 columns wide.
 
+use chrono::NaiveDateTime;
+
 use super::app::ScreenId;
+use super::count::{AnswerKind, ScanAnswer, Why};
 use super::keymap::{Command, Context};
+use crate::domain::{CountId, CountStatus};
 
 /// The product name in headers.
 pub const APP_NAME: &str = "Tallyman";
@@ -15,6 +19,17 @@ pub const TITLE_HELP: &str = "Help";
 pub const TITLE_DIAGNOSTICS: &str = "Diagnostics";
 /// Keymap error screen title.
 pub const TITLE_KEYMAP_ERRORS: &str = "Keymap error";
+/// Count list title.
+pub const TITLE_COUNTS: &str = "Counts";
+/// Scan loop title (the count number follows when known).
+pub const TITLE_COUNT: &str = "Count";
+/// Numbered confirmation title.
+pub const TITLE_CONFIRM: &str = "Confirm";
+
+/// The scan loop's header title: `Count 3`.
+pub fn count_title(id: CountId) -> String {
+    format!("{TITLE_COUNT} {id}")
+}
 
 /// Short label of a command (footer hints, help).
 pub fn command_label(cmd: Command) -> &'static str {
@@ -24,6 +39,8 @@ pub fn command_label(cmd: Command) -> &'static str {
         Command::Redraw => "Redraw",
         Command::Quit => "Quit",
         Command::Select => "Open",
+        Command::Review => "Review",
+        Command::CancelCount => "Cancel",
         Command::Up => "Up",
         Command::Down => "Down",
         Command::PageUp => "Page up",
@@ -51,11 +68,13 @@ pub fn command_help(cmd: Command) -> &'static str {
         Command::Redraw => "Repaint the whole screen",
         Command::Quit => "Leave tallyman",
         Command::Select => "Open the marked entry",
+        Command::Review => "Move the count to review",
+        Command::CancelCount => "Cancel the count (asks first)",
         Command::Up => "Move or scroll up",
         Command::Down => "Move or scroll down",
         Command::PageUp => "One page up",
         Command::PageDown => "One page down",
-        Command::Finish => "Finish counting and review",
+        Command::Finish => "Stop scanning (count stays open)",
         Command::UndoLast => "Take back the last scan",
         Command::SetLocation => "Scan or type the location",
         Command::ReplaceSerial => "Correct a wrong serial",
@@ -75,6 +94,7 @@ pub fn context_title(ctx: Context) -> &'static str {
     match ctx {
         Context::Global => "Everywhere",
         Context::Menu => "Menu",
+        Context::CountList => "Count list",
         Context::Count => "Counting",
         Context::Mismatch => "Mismatches",
         Context::Lookup => "Lookup",
@@ -88,7 +108,8 @@ pub fn context_intro(ctx: Context) -> &'static str {
     match ctx {
         Context::Global => "These keys work on every screen.",
         Context::Menu => "Press the number of an entry to open it.",
-        Context::Count => "Scan each serial. Each scan is saved at once.",
+        Context::CountList => "Press the line number of a count to join it.",
+        Context::Count => "Scan a location label, then each serial. Each scan is saved at once.",
         Context::Mismatch => "Pick a line, then press the number of a fix.",
         Context::Lookup => "Scan a serial to see its history.",
         Context::Input => "Scan or type, then Enter. A new scan replaces the text.",
@@ -245,3 +266,248 @@ pub const HINT_CONTINUE: &str = "Go on";
 
 /// Answer of the built-in runner when no service is connected.
 pub const NO_SERVICE: &str = "none (TUI only)";
+
+/// Answer of the built-in runner when no database is open.
+pub const NO_DATABASE: &str = "no database: counting needs one";
+
+// ---- Count list ----
+
+/// Count list: nothing to join.
+pub const NO_OPEN_COUNT: &str = "No open count: a supervisor opens one with `tallyman count open`.";
+/// Count list: the footer word for Enter (join the marked count).
+pub const HINT_JOIN: &str = "Join";
+/// Count list: column headings (wide screens).
+pub const COUNTS_HEADING: [&str; 6] = ["Count", "Name", "Scope", "Status", "Scanned", "Counters"];
+/// Count list details: scope label.
+pub const COUNT_SCOPE: &str = "Scope";
+/// Count list details: who scanned.
+pub const COUNT_BY: &str = "By";
+/// Count list details: nobody has scanned yet.
+pub const COUNT_NOBODY: &str = "nobody yet";
+/// Help screen: the command barcodes of the scan loop.
+pub fn help_command_barcodes() -> String {
+    let codes: Vec<String> = crate::domain::count::ScanCommand::ALL
+        .iter()
+        .map(|c| c.code(crate::domain::count::COMMAND_PREFIX))
+        .collect();
+    format!(
+        "Command barcodes (print them with `tallyman labels commands`): {}.",
+        codes.join(", ")
+    )
+}
+/// Help screen: the marks of the last scans on narrow screens.
+pub const HELP_MARKS: &str = "Last scans: + counted, = duplicate, ! not here, ? unknown.";
+/// Help screen: digits in the count list.
+pub const HELP_COUNT_LIST_DIGITS: &str = "1-9: join the count on that line.";
+
+/// A count status in words.
+pub fn status_word(status: CountStatus) -> &'static str {
+    match status {
+        CountStatus::Open => "open",
+        CountStatus::Review => "review",
+        CountStatus::Posted => "posted",
+        CountStatus::Cancelled => "cancelled",
+    }
+}
+
+/// Scanned so far, with the expected number in open counting: `140 of 300`, or `140`.
+pub fn scanned_of(live: u32, expected: Option<u32>) -> String {
+    match expected {
+        Some(e) => format!("{live} of {e}"),
+        None => format!("{live}"),
+    }
+}
+
+/// Count list line: `140 of 300 scanned`.
+pub fn scanned(live: u32, expected: Option<u32>) -> String {
+    format!("{} scanned", scanned_of(live, expected))
+}
+
+/// Count list details: `open, 140 of 300 scanned`.
+pub fn count_progress(status: CountStatus, live: u32, expected: Option<u32>) -> String {
+    format!(
+        "{}, {} scanned",
+        status_word(status),
+        scanned_of(live, expected)
+    )
+}
+
+/// A count status in a sentence: `Count 3 is in review`.
+pub fn status_phrase(status: CountStatus) -> &'static str {
+    match status {
+        CountStatus::Review => "in review",
+        s => status_word(s),
+    }
+}
+
+/// Count list: a digit with no count on that line.
+pub fn no_count_line(digit: char) -> String {
+    format!("No count on line {digit}")
+}
+
+/// Count list: joining a count that takes no scans.
+pub fn cannot_join(id: CountId, status: CountStatus) -> String {
+    format!("Count {id} is {}: it takes no scans", status_phrase(status))
+}
+
+/// Count list: moving a count to review that is there already.
+pub fn already(id: CountId, status: CountStatus) -> String {
+    format!("Count {id} is {} already", status_phrase(status))
+}
+
+/// Count list: a count was moved.
+pub fn count_moved(id: CountId, status: CountStatus) -> String {
+    match status {
+        CountStatus::Open => format!("Count {id} reopened"),
+        CountStatus::Review => format!("Count {id} in review"),
+        CountStatus::Posted => format!("Count {id} posted"),
+        CountStatus::Cancelled => format!("Count {id} cancelled"),
+    }
+}
+
+/// The cancel question.
+pub fn confirm_cancel(id: CountId, name: &str) -> String {
+    format!("Cancel count {id} \"{name}\"? It cannot be reopened. Its scans are kept.")
+}
+
+/// The numbered answers of a confirmation.
+pub const CONFIRM_CHOICES: &str = "1=Yes 2=No";
+/// Footer: yes.
+pub const HINT_YES: &str = "Yes";
+/// Footer: no.
+pub const HINT_NO: &str = "No";
+
+/// A count that is not there (any more).
+pub fn no_such_count(id: CountId) -> String {
+    format!("Count {id} is not there any more")
+}
+
+// ---- Scan loop ----
+
+/// Scan loop: the field label.
+pub const COUNT_SCAN: &str = "Scan:";
+/// Scan loop: the location label.
+pub const LOC: &str = "Loc:";
+/// Scan loop: no location yet.
+pub const LOC_NEEDED: &str = "scan a label";
+/// Scan loop: the next scan is a location.
+pub const LOC_NEXT: &str = "scan new label";
+/// Scan loop: what to do first (before the first location).
+pub const COUNT_START: &str = "Scan the location label, then every serial there.";
+/// Scan loop: heading of the recent scans (wide screens).
+pub const LAST_SCANS: &str = "Last scans";
+/// Headline of a scan that failed its format or the decoder (nothing recorded).
+pub const BAD_SCAN: &str = "BAD SCAN";
+/// Headline of a scan the count refused for another reason (nothing recorded).
+pub const NOT_SAVED: &str = "NOT SAVED";
+/// Headline after taking back a scan.
+pub const UNDONE: &str = "UNDONE";
+
+/// Scan loop: units scanned at this location (and expected there in open counting).
+pub fn figures_here(here: u32, expected: Option<u32>) -> String {
+    format!("Here {}", scanned_of(here, expected))
+}
+
+/// Scan loop: live scans in the whole count.
+pub fn figures_total(total: u32) -> String {
+    format!("Total {total}")
+}
+
+/// Scan loop, wide screens: the count's line.
+pub fn count_heading(id: CountId, name: &str, scope: &str, blind: bool) -> String {
+    format!(
+        "Count {id} \"{name}\" over {scope}{}",
+        if blind { "" } else { ", open counting" }
+    )
+}
+
+/// Status: the location is set.
+pub fn location_set(code: &str) -> String {
+    format!("Location {code}")
+}
+
+/// Headline: a serial before any location.
+pub const NO_LOCATION: &str = "NO LOCATION";
+/// Detail: a serial before any location.
+pub const LOCATION_FIRST: &str = "scan a location label first";
+/// Headline: a location label was asked for.
+pub const NOT_A_LOCATION: &str = "NOT A LOCATION";
+/// Detail: a location label was asked for.
+pub const LOCATION_EXPECTED: &str = "scan a location label";
+/// Headline: a location outside the count's scope.
+pub const WRONG_LOCATION: &str = "WRONG LOCATION";
+/// Detail: a location outside the count's scope.
+pub fn outside_scope(id: CountId, scope: &str) -> String {
+    format!("outside count {id} ({scope})")
+}
+/// Headline: the undo was refused.
+pub const NOT_UNDONE: &str = "NOT UNDONE";
+
+/// One-character mark of a recent scan (narrow screens): counted, duplicate, not here,
+/// unknown.
+pub fn answer_mark(kind: AnswerKind) -> char {
+    match kind {
+        AnswerKind::Counted => '+',
+        AnswerKind::Duplicate => '=',
+        AnswerKind::NotHere => '!',
+        AnswerKind::Unknown => '?',
+        AnswerKind::Bad | AnswerKind::Refused | AnswerKind::Undone => ' ',
+    }
+}
+
+/// A recent scan's answer in a word (wide screens).
+pub fn answer_word(kind: AnswerKind) -> &'static str {
+    match kind {
+        AnswerKind::Counted => "counted",
+        AnswerKind::Duplicate => "duplicate",
+        AnswerKind::NotHere => "not here",
+        AnswerKind::Unknown => "unknown",
+        AnswerKind::Bad => "bad scan",
+        AnswerKind::Refused => "not saved",
+        AnswerKind::Undone => "undone",
+    }
+}
+
+/// What to say about an answer beyond its headline and serial: short phrases, one line each
+/// on narrow screens, joined with ", " on wide ones.
+pub fn answer_facts(a: &ScanAnswer) -> Vec<String> {
+    match &a.why {
+        Why::None => match (a.kind, a.number) {
+            (AnswerKind::Undone, Some(n)) => vec![format!("scan {n} taken back")],
+            _ => Vec::new(),
+        },
+        Why::Duplicate {
+            first,
+            by,
+            at,
+            when,
+        } => {
+            let mut out = vec![match by {
+                Some(by) => format!("scan {first} by {by}"),
+                None => format!("scan {first}"),
+            }];
+            if let Some(at) = at {
+                out.push(match when {
+                    Some(t) => format!("at {at} {}", clock(t)),
+                    None => format!("at {at}"),
+                });
+            }
+            out
+        }
+        Why::Elsewhere { location } => vec![format!("in stock at {location}")],
+        Why::Sold { customer, document } => {
+            vec![format!("sold to {customer}"), format!("on {document}")]
+        }
+        Why::WrittenOff => vec!["written off".into()],
+        Why::InRepair => vec!["in repair".into()],
+        Why::Replaced { by } => vec![format!("replaced by {by}")],
+        Why::OtherProduct { sku } => vec![format!("is a {sku}"), "not in this count".into()],
+        Why::Unknown => vec!["never received".into(), "kept as unknown".into()],
+        Why::Refused { message } => vec![message.clone()],
+    }
+}
+
+/// A time of day as the screens show it.
+pub fn clock(t: &NaiveDateTime) -> String {
+    t.format("%H:%M").to_string()
+}

@@ -3,12 +3,15 @@
 
 use super::action::{Action, Effect};
 use super::app::{visible_entries, AppState, Screen, ScreenId, Status, KEY_HISTORY};
+use super::count::{AnswerKind, Confirm, CountSession, RecentScan, ScanAnswer, Why, RECENT_KEPT};
 use super::keymap::{Command, Context};
 use super::keys::{Key, KeyPress};
 use super::scan_field::FieldOutcome;
 use super::text;
 use super::view;
 use crate::config::Terminator;
+use crate::domain::count::{ScanCommand, COMMAND_PREFIX};
+use crate::domain::CountStatus;
 
 /// Applies one action. Pure: everything it needs is in `state` and `action`.
 pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
@@ -29,6 +32,116 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Failed(msg) => error(state, text::failed(&msg)),
+        Action::Drawn => {
+            if let Some(s) = state.status.as_mut() {
+                s.shown = true;
+            }
+            Vec::new()
+        }
+        Action::CountsLoaded(rows) => {
+            state.count_selected = state.count_selected.min(rows.len().saturating_sub(1));
+            state.counts = Some(rows);
+            Vec::new()
+        }
+        Action::CountJoined {
+            count,
+            recent,
+            location,
+            figures,
+        } => {
+            if let Some(s) = state
+                .count_session
+                .as_mut()
+                .filter(|s| s.count.id == count.id)
+            {
+                s.count = count;
+                s.recent = recent.into_iter().take(RECENT_KEPT).collect();
+                if s.location.is_none() {
+                    s.location = location;
+                    s.figures = figures;
+                }
+            }
+            Vec::new()
+        }
+        Action::JoinRefused(msg) => {
+            if matches!(state.screen(), Screen::CountScan) {
+                pop_screen(state);
+            }
+            state.count_session = None;
+            let mut effects = error(state, msg);
+            effects.push(Effect::LoadCounts);
+            effects
+        }
+        Action::LocationSet { code, figures } => {
+            let Some(s) = state.count_session.as_mut() else {
+                return Vec::new();
+            };
+            s.location = Some(code.clone());
+            s.awaiting_location = false;
+            s.figures = Some(figures);
+            s.answer = None;
+            state.field.clear();
+            good_scan(state);
+            info(state, text::location_set(&code));
+            Vec::new()
+        }
+        Action::CountRefused(msg) => error(state, msg),
+        Action::ScanAnswered(answer) => scan_answered(state, answer),
+        Action::CountMoved { count, status } => {
+            state.status = None;
+            info(state, text::count_moved(count, status));
+            vec![Effect::LoadCounts]
+        }
+    }
+}
+
+/// A good scan clears the status line, but an error only once it has been on screen: in a
+/// burst drawn as one frame, an error followed by good scans still shows.
+fn good_scan(state: &mut AppState) {
+    if state.status.as_ref().is_none_or(|s| !s.error || s.shown) {
+        state.status = None;
+    }
+}
+
+/// A scan's (or an undo's) answer arrived: show it, keep the figures, list it.
+fn scan_answered(state: &mut AppState, answer: ScanAnswer) -> Vec<Effect> {
+    let Some(s) = state.count_session.as_mut() else {
+        return Vec::new();
+    };
+    if let Some(f) = answer.figures {
+        s.figures = Some(f);
+    }
+    let kind = answer.kind;
+    if kind.recorded() {
+        if let Some(number) = answer.number {
+            s.recent.push_front(RecentScan {
+                number,
+                serial: answer.serial.clone(),
+                sku: answer.sku.clone(),
+                location: answer.location.clone(),
+                kind,
+            });
+            s.recent.truncate(RECENT_KEPT);
+        }
+    }
+    if kind == AnswerKind::Undone {
+        s.recent.retain(|r| Some(r.number) != answer.number);
+        if let Some(f) = s.figures.as_mut().filter(|_| answer.figures.is_none()) {
+            f.total = f.total.saturating_sub(1);
+        }
+    }
+    let headline = answer.headline.clone();
+    s.answer = Some(answer);
+    if kind.recorded() || kind == AnswerKind::Undone {
+        // Saved: the answer shows the serial, the field is ready for the next scan. A bad
+        // scan stays in the field so a typing mistake can be corrected.
+        state.field.clear();
+    }
+    if kind.ok() {
+        good_scan(state);
+        Vec::new()
+    } else {
+        error(state, headline)
     }
 }
 
@@ -37,6 +150,7 @@ fn error(state: &mut AppState, msg: String) -> Vec<Effect> {
     state.status = Some(Status {
         text: msg,
         error: true,
+        shown: false,
     });
     if state.config.bell {
         vec![Effect::Bell]
@@ -51,6 +165,7 @@ fn info(state: &mut AppState, msg: String) {
         state.status = Some(Status {
             text: msg,
             error: false,
+            shown: false,
         });
     }
 }
@@ -107,8 +222,95 @@ fn scan(state: &mut AppState, value: String) -> Vec<Effect> {
             state.last_scan = Some(value);
             Vec::new()
         }
+        Screen::CountScan => count_scan(state, value),
         _ => Vec::new(),
     }
+}
+
+/// A scan in the scan loop: a command barcode is done here; anything else goes to the
+/// service, which tells a location label from a serial.
+fn count_scan(state: &mut AppState, value: String) -> Vec<Effect> {
+    if let Some(cmd) = ScanCommand::parse(&value, COMMAND_PREFIX) {
+        state.field.clear();
+        return match cmd {
+            Ok(ScanCommand::Finish) => leave_count(state),
+            Ok(ScanCommand::Undo) => undo_scan(state),
+            Ok(ScanCommand::Location) => next_is_location(state),
+            Err(e) => {
+                let answer = ScanAnswer {
+                    kind: AnswerKind::Bad,
+                    headline: text::BAD_SCAN.into(),
+                    serial: value.trim().to_string(),
+                    sku: None,
+                    number: None,
+                    location: String::new(),
+                    why: Why::Refused { message: e },
+                    figures: None,
+                };
+                scan_answered(state, answer)
+            }
+        };
+    }
+    let Some(s) = &state.count_session else {
+        return Vec::new();
+    };
+    // A typed stand-in for GS (hand-typed GS1 data) becomes the real separator.
+    let raw = match state.config.gs_substitute {
+        Some(sub) => value.replace(sub, "\u{1d}"),
+        None => value,
+    };
+    vec![Effect::CountInput {
+        count: s.count.id,
+        location: s.location.clone(),
+        raw,
+        location_only: s.awaiting_location,
+    }]
+}
+
+fn undo_scan(state: &mut AppState) -> Vec<Effect> {
+    match &state.count_session {
+        Some(s) => vec![Effect::UndoScan {
+            count: s.count.id,
+            location: s.location.clone(),
+        }],
+        None => Vec::new(),
+    }
+}
+
+fn next_is_location(state: &mut AppState) -> Vec<Effect> {
+    // The location line says "scan new label".
+    if let Some(s) = state.count_session.as_mut() {
+        s.awaiting_location = true;
+    }
+    Vec::new()
+}
+
+/// Leaves the scan loop for the count list (the count stays open).
+fn leave_count(state: &mut AppState) -> Vec<Effect> {
+    if matches!(state.screen(), Screen::CountScan) {
+        pop_screen(state);
+    }
+    state.count_session = None;
+    vec![Effect::LoadCounts]
+}
+
+/// Joins the count on line `index` of the list.
+fn join_count(state: &mut AppState, index: usize) -> Vec<Effect> {
+    let Some(row) = state.counts.as_ref().and_then(|c| c.get(index)).cloned() else {
+        return Vec::new();
+    };
+    state.count_selected = index;
+    if row.status != CountStatus::Open {
+        return error(state, text::cannot_join(row.id, row.status));
+    }
+    let id = row.id;
+    state.count_session = Some(CountSession::new(row));
+    push_screen(state, Screen::CountScan);
+    vec![Effect::JoinCount { count: id }]
+}
+
+fn selected_count(state: &AppState) -> Option<&super::count::CountRow> {
+    state.counts.as_ref()?.get(state.count_selected)
 }
 
 fn run_code(state: &mut AppState, ctx: Context, code: &str) -> Vec<Effect> {
@@ -168,6 +370,24 @@ fn plain_key(state: &mut AppState, ctx: Context, k: KeyPress) -> Vec<Effect> {
     }
     match (state.screen(), k.printable()) {
         (Screen::Menu, Some(d @ '0'..='9')) => return open_number(state, d),
+        (Screen::CountList, Some(d @ '1'..='9')) => {
+            let i = (d as u8 - b'1') as usize;
+            if state.counts.as_ref().is_some_and(|c| i < c.len()) {
+                return join_count(state, i);
+            }
+            return error(state, text::no_count_line(d));
+        }
+        (Screen::Confirm(c), Some(d @ ('1' | '2'))) => {
+            let c = c.clone();
+            pop_screen(state);
+            return match (d, c) {
+                ('1', Confirm::CancelCount { id, .. }) => vec![Effect::MoveCount {
+                    count: id,
+                    status: CountStatus::Cancelled,
+                }],
+                _ => Vec::new(),
+            };
+        }
         (Screen::KeymapErrors { .. }, _) if k == KeyPress::plain(Key::Enter) => {
             return pop_screen(state);
         }
@@ -202,8 +422,10 @@ fn push_screen(state: &mut AppState, screen: Screen) {
 fn pop_screen(state: &mut AppState) -> Vec<Effect> {
     state.code = None;
     if state.screens.len() > 1 {
-        state.screens.pop();
-        state.field.clear();
+        // The field belongs to the screen that has one: leaving help keeps what is in it.
+        if state.screens.pop().is_some_and(|s| s.has_scan_field()) {
+            state.field.clear();
+        }
     }
     Vec::new()
 }
@@ -218,6 +440,11 @@ fn open_entry(state: &mut AppState, id: ScreenId) -> Vec<Effect> {
         ScreenId::Quit => {
             state.quit = true;
             vec![Effect::Quit]
+        }
+        ScreenId::Count => {
+            state.counts = None;
+            push_screen(state, Screen::CountList);
+            vec![Effect::LoadCounts]
         }
         _ => error(state, text::NOT_AVAILABLE.into()),
     }
@@ -241,9 +468,14 @@ fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
                 info(state, text::menu_back_hint(&quit));
                 Vec::new()
             }
+            Screen::CountScan => leave_count(state),
             _ => pop_screen(state),
         },
-        Command::Redraw => vec![Effect::Redraw],
+        Command::Redraw => match state.screen() {
+            // Repainting the list also brings its figures up to date.
+            Screen::CountList => vec![Effect::Redraw, Effect::LoadCounts],
+            _ => vec![Effect::Redraw],
+        },
         Command::Quit => {
             if matches!(state.screen(), Screen::Menu) {
                 state.quit = true;
@@ -260,8 +492,36 @@ fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
                     None => Vec::new(),
                 }
             }
+            Screen::CountList => {
+                let i = state.count_selected;
+                join_count(state, i)
+            }
             _ => Vec::new(),
         },
+        Command::Review => match selected_count(state).map(|r| (r.id, r.status)) {
+            Some((id, CountStatus::Open)) => vec![Effect::MoveCount {
+                count: id,
+                status: CountStatus::Review,
+            }],
+            Some((id, status)) => error(state, text::already(id, status)),
+            None => Vec::new(),
+        },
+        Command::CancelCount => match selected_count(state) {
+            Some(r) => {
+                let confirm = Confirm::CancelCount {
+                    id: r.id,
+                    name: r.name.clone(),
+                };
+                push_screen(state, Screen::Confirm(confirm));
+                Vec::new()
+            }
+            None => Vec::new(),
+        },
+        Command::Finish if matches!(state.screen(), Screen::CountScan) => leave_count(state),
+        Command::UndoLast if matches!(state.screen(), Screen::CountScan) => undo_scan(state),
+        Command::SetLocation if matches!(state.screen(), Screen::CountScan) => {
+            next_is_location(state)
+        }
         Command::Up => move_by(state, -1),
         Command::Down => move_by(state, 1),
         Command::PageUp => {
@@ -296,7 +556,21 @@ fn page_size(state: &AppState) -> isize {
 
 fn move_by(state: &mut AppState, delta: isize) -> Vec<Effect> {
     let max = view::max_scroll(state);
+    if matches!(state.screen(), Screen::CountList) {
+        let n = state.counts.as_ref().map_or(0, Vec::len) as isize;
+        if n > 0 {
+            let i = state.count_selected as isize;
+            let next = if delta.abs() == 1 {
+                (i + delta).rem_euclid(n)
+            } else {
+                (i + delta).clamp(0, n - 1)
+            };
+            state.count_selected = next as usize;
+        }
+        return Vec::new();
+    }
     match state.screens.last_mut() {
+        Some(Screen::CountList | Screen::CountScan | Screen::Confirm(_)) => {}
         Some(Screen::Menu) | None => {
             let n = visible_entries().len() as isize;
             if n > 0 {

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{wrap, MIN_HEIGHT, MIN_WIDTH};
+use super::{tail, wrap, MIN_HEIGHT, MIN_WIDTH};
 use crate::tui::app::{AppState, Screen};
 use crate::tui::keymap::Command;
 use crate::tui::text;
@@ -14,7 +14,7 @@ use crate::tui::text;
 pub(super) fn header(state: &AppState, frame: &mut Frame, area: Rect) {
     let style = state.theme.header();
     let w = area.width as usize;
-    let title = state.screen().title();
+    let title = state.title();
     let left = if w >= 40 {
         format!(" {}: {}", text::APP_NAME, title)
     } else {
@@ -61,11 +61,6 @@ pub(super) fn status(state: &AppState, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(Span::styled(text, style)), area);
 }
 
-fn tail(s: &str, width: usize) -> String {
-    let n = s.chars().count();
-    s.chars().skip(n.saturating_sub(width)).collect()
-}
-
 /// (key label, command label) pairs for the footer of the top screen.
 fn hints(state: &AppState) -> Vec<(String, &'static str)> {
     let ctx = state.context();
@@ -105,6 +100,36 @@ fn hints(state: &AppState) -> Vec<(String, &'static str)> {
         Screen::KeymapErrors { scroll: at } => {
             out.push(("Enter".to_string(), text::HINT_CONTINUE));
             scroll(&mut out, *at);
+        }
+        Screen::CountList => {
+            if state.counts.as_ref().is_some_and(|c| !c.is_empty()) {
+                out.extend(km.hint(ctx, Command::Select).map(|k| (k, text::HINT_JOIN)));
+                out.extend(
+                    [hint(Command::Review), hint(Command::CancelCount)]
+                        .into_iter()
+                        .flatten(),
+                );
+            }
+            out.extend(
+                [hint(Command::Back), hint(Command::Help)]
+                    .into_iter()
+                    .flatten(),
+            );
+        }
+        Screen::CountScan => out.extend(
+            [
+                hint(Command::UndoLast),
+                hint(Command::SetLocation),
+                hint(Command::Finish),
+                hint(Command::Help),
+            ]
+            .into_iter()
+            .flatten(),
+        ),
+        Screen::Confirm(_) => {
+            out.push(("1".to_string(), text::HINT_YES));
+            out.push(("2".to_string(), text::HINT_NO));
+            out.extend(hint(Command::Back));
         }
     }
     out

@@ -55,18 +55,23 @@ pub(super) fn lines(state: &AppState, ctx: Context, width: u16) -> Vec<Line<'sta
             .iter()
             .any(|b| matches!(b.trigger, Trigger::Code(_)))
     });
-    let mut notes: Vec<&str> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
     match ctx {
-        Context::Menu => notes.push(text::HELP_MENU_DIGITS),
-        Context::Popup => notes.push(text::HELP_POPUP_DIGITS),
-        c if c.scan_bearing() => notes.push(text::HELP_SCAN_FIELD),
+        Context::Menu => notes.push(text::HELP_MENU_DIGITS.into()),
+        Context::CountList => notes.push(text::HELP_COUNT_LIST_DIGITS.into()),
+        Context::Popup => notes.push(text::HELP_POPUP_DIGITS.into()),
+        c if c.scan_bearing() => notes.push(text::HELP_SCAN_FIELD.into()),
         _ => {}
     }
+    if ctx == Context::Count {
+        notes.push(text::help_command_barcodes());
+        notes.push(text::HELP_MARKS.into());
+    }
     if has_code {
-        notes.push(text::HELP_CODES);
+        notes.push(text::HELP_CODES.into());
     }
     for n in notes {
-        for l in wrap(n, width) {
+        for l in wrap(&n, width) {
             out.push(Line::from(l));
         }
     }

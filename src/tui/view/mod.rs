@@ -3,6 +3,9 @@
 //! Below 20x8 only a "screen too small" notice is drawn.
 
 mod chrome;
+mod confirm;
+mod count_list;
+mod count_scan;
 mod diagnostics;
 mod help;
 mod keymap_errors;
@@ -72,6 +75,9 @@ pub fn view(state: &AppState, frame: &mut Frame) {
         Screen::Help { context, scroll } => help::render(state, *context, *scroll, frame, a.body),
         Screen::Diagnostics { scroll } => diagnostics::render(state, *scroll, frame, a.body),
         Screen::KeymapErrors { scroll } => keymap_errors::render(state, *scroll, frame, a.body),
+        Screen::CountList => count_list::render(state, frame, a.body),
+        Screen::CountScan => count_scan::render(state, frame, a.body),
+        Screen::Confirm(c) => confirm::render(state, c, frame, a.body),
     }
     chrome::status(state, frame, a.status);
     chrome::footer(state, frame, a.footer);
@@ -96,7 +102,7 @@ pub fn scroll_rows(state: &AppState) -> usize {
 pub fn max_scroll(state: &AppState) -> usize {
     let body = body_for(state);
     let lines = match state.screen() {
-        Screen::Menu => return 0,
+        Screen::Menu | Screen::CountList | Screen::CountScan | Screen::Confirm(_) => return 0,
         Screen::Help { context, .. } => help::lines(state, *context, body.width).len(),
         Screen::Diagnostics { .. } => diagnostics::scroll_lines(state, body).len(),
         Screen::KeymapErrors { .. } => keymap_errors::lines(state, body.width).len(),
@@ -144,6 +150,29 @@ pub fn wrap(text: &str, width: u16) -> Vec<String> {
     out
 }
 
+/// The last `width` characters of `s` (the end of a serial matters most).
+pub fn tail(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    s.chars().skip(n.saturating_sub(width)).collect()
+}
+
+/// Word wrap like [`wrap`], but a word longer than the width (a long serial) keeps its tail
+/// on one line instead of being split.
+pub fn wrap_keep_tail(text: &str, width: u16) -> Vec<String> {
+    let w = (width as usize).max(1);
+    let words: Vec<String> = text
+        .split(' ')
+        .map(|word| {
+            if word.chars().count() > w {
+                tail(word, w)
+            } else {
+                word.to_string()
+            }
+        })
+        .collect();
+    wrap(&words.join(" "), width)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +185,16 @@ mod tests {
         );
         assert_eq!(wrap("ABCDEFGHIJKL", 5), ["ABCDE", "FGHIJ", "KL"]);
         assert_eq!(wrap("", 5), [""]);
+    }
+
+    #[test]
+    fn long_words_keep_their_tail() {
+        assert_eq!(
+            wrap_keep_tail("IMEI \"490154203237519\" fails", 10),
+            ["IMEI", "154203237519\"", "fails"].map(|s| tail(s, 10))
+        );
+        assert_eq!(tail("RT00000001", 4), "0001");
+        assert_eq!(tail("AB", 4), "AB");
     }
 
     #[test]

@@ -1,0 +1,198 @@
+//! What the count screens know: the list of open counts, the joined count's session (location,
+//! running figures, the last answer, the last scans) and the numbered confirmation. Plain data,
+//! filled by `update` from the runner's answers; the words are in `text`.
+
+use std::collections::VecDeque;
+
+use chrono::NaiveDateTime;
+
+use crate::domain::{CountId, CountStatus};
+pub use crate::ops::Figures;
+
+/// One count of the count list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CountRow {
+    /// Its number.
+    pub id: CountId,
+    /// Its name.
+    pub name: String,
+    /// The location subtree it covers.
+    pub scope: String,
+    /// Open or review (the list shows no others).
+    pub status: CountStatus,
+    /// Blind counting: no expected figures shown.
+    pub blind: bool,
+    /// Live scans (not duplicates, not undone).
+    pub live: u32,
+    /// Units expected in the scope (open counting only).
+    pub expected: Option<u32>,
+    /// Everyone who has scanned into it.
+    pub counters: Vec<String>,
+}
+
+/// What a scan (or an undo) came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnswerKind {
+    /// Counted where it should be.
+    Counted,
+    /// Counted before in this count.
+    Duplicate,
+    /// In stock elsewhere, sold, written off, other product.
+    NotHere,
+    /// Never seen: kept in the unknown bucket.
+    Unknown,
+    /// Failed its product's format or the decoder: nothing recorded.
+    Bad,
+    /// Refused for another reason (count not open, ambiguous serial): nothing recorded.
+    Refused,
+    /// The counter's last scan was taken back.
+    Undone,
+}
+
+impl AnswerKind {
+    /// A good answer: no bell, clears a sticky error.
+    pub fn ok(self) -> bool {
+        matches!(self, Self::Counted | Self::Undone)
+    }
+
+    /// The scan was recorded in the count (it has a number and goes to the recent list).
+    pub fn recorded(self) -> bool {
+        matches!(
+            self,
+            Self::Counted | Self::Duplicate | Self::NotHere | Self::Unknown
+        )
+    }
+}
+
+/// Why an answer is what it is, as data (the words are made by `text::answer_facts`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Why {
+    /// Nothing to add.
+    None,
+    /// Counted before: the first scan's number, who, where and when.
+    Duplicate {
+        /// The first scan's number.
+        first: u32,
+        /// Its counter.
+        by: Option<String>,
+        /// Its location.
+        at: Option<String>,
+        /// Its local time.
+        when: Option<NaiveDateTime>,
+    },
+    /// In stock at another location.
+    Elsewhere {
+        /// Where the store has it.
+        location: String,
+    },
+    /// Sold.
+    Sold {
+        /// To whom.
+        customer: String,
+        /// On which document.
+        document: String,
+    },
+    /// Written off.
+    WrittenOff,
+    /// In repair.
+    InRepair,
+    /// Replaced under warranty.
+    Replaced {
+        /// The serial that replaced it.
+        by: String,
+    },
+    /// A product the count does not cover, or not the one the label names.
+    OtherProduct {
+        /// Its SKU.
+        sku: String,
+    },
+    /// Never received.
+    Unknown,
+    /// Nothing recorded; the service's reason.
+    Refused {
+        /// Why.
+        message: String,
+    },
+}
+
+/// The answer to one scan (or undo), as the scan loop shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScanAnswer {
+    /// What it came to.
+    pub kind: AnswerKind,
+    /// The headline word (`COUNTED`, `DUPLICATE`, `NOT HERE`, `UNKNOWN`, `BAD SCAN`...).
+    pub headline: String,
+    /// The serial as recorded, or the raw scan when nothing was recorded.
+    pub serial: String,
+    /// The product, when known.
+    pub sku: Option<String>,
+    /// The scan's number in the count, when recorded (or taken back).
+    pub number: Option<u32>,
+    /// Where it was scanned.
+    pub location: String,
+    /// The detail.
+    pub why: Why,
+    /// The running figures after it, when known.
+    pub figures: Option<Figures>,
+}
+
+/// One of the last scans of this counter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecentScan {
+    /// The scan's number in the count.
+    pub number: u32,
+    /// The serial.
+    pub serial: String,
+    /// The product, when known.
+    pub sku: Option<String>,
+    /// Where it was scanned.
+    pub location: String,
+    /// What it came to.
+    pub kind: AnswerKind,
+}
+
+/// How many recent scans the state keeps (the screens show as many as fit, or fewer).
+pub const RECENT_KEPT: usize = 20;
+
+/// The count being scanned into.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CountSession {
+    /// The count.
+    pub count: CountRow,
+    /// The current location, once a label was scanned.
+    pub location: Option<String>,
+    /// The next scan must be a location label.
+    pub awaiting_location: bool,
+    /// The running figures at the current location.
+    pub figures: Option<Figures>,
+    /// The last answer.
+    pub answer: Option<ScanAnswer>,
+    /// This counter's last scans, newest first.
+    pub recent: VecDeque<RecentScan>,
+}
+
+impl CountSession {
+    /// A session on a count, before anything is scanned.
+    pub fn new(count: CountRow) -> Self {
+        Self {
+            count,
+            location: None,
+            awaiting_location: false,
+            figures: None,
+            answer: None,
+            recent: VecDeque::with_capacity(RECENT_KEPT),
+        }
+    }
+}
+
+/// A destructive step waiting for its numbered answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Confirm {
+    /// Cancel a count.
+    CancelCount {
+        /// Which.
+        id: CountId,
+        /// Its name.
+        name: String,
+    },
+}

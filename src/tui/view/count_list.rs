@@ -1,0 +1,167 @@
+//! The count list: the counts that are open or in review, with their progress and who is
+//! counting. Lines 1-9 carry their digit (press it to join). Below 60 columns one short line
+//! per count and the marked count's details under the list; from 60 columns a table.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::{tail, wrap};
+use crate::tui::app::AppState;
+use crate::tui::count::CountRow;
+use crate::tui::text;
+
+/// A string cut (or padded) to exactly `w` characters.
+fn fit(s: &str, w: usize) -> String {
+    let cut: String = s.chars().take(w).collect();
+    format!("{cut:<w$}")
+}
+
+fn digit(i: usize) -> char {
+    if i < 9 {
+        char::from(b'1' + i as u8)
+    } else {
+        ' '
+    }
+}
+
+fn counters(r: &CountRow) -> String {
+    if r.counters.is_empty() {
+        text::COUNT_NOBODY.to_string()
+    } else {
+        r.counters.join(", ")
+    }
+}
+
+/// The marked count's details (below 60 columns). From 40 columns the list line shows status
+/// and progress, so the details need only two lines.
+fn details(r: &CountRow, width: u16) -> Vec<String> {
+    let w = width as usize;
+    let mut out = Vec::new();
+    let by = format!("{} {}", text::COUNT_BY, counters(r));
+    if w >= 40 {
+        out.push(format!(
+            "{} {}  {} {}",
+            text::TITLE_COUNT,
+            r.id,
+            text::COUNT_SCOPE,
+            r.scope
+        ));
+        out.extend(wrap(&by, width));
+    } else {
+        out.push(format!("{} {}", text::TITLE_COUNT, r.id));
+        out.push(format!(
+            "{} {}",
+            text::COUNT_SCOPE,
+            tail(&r.scope, w.saturating_sub(text::COUNT_SCOPE.len() + 1))
+        ));
+        out.extend(wrap(
+            &text::count_progress(r.status, r.live, r.expected),
+            width,
+        ));
+        out.extend(wrap(&by, width));
+    }
+    out
+}
+
+fn short_line(r: &CountRow, i: usize, selected: bool, w: usize) -> String {
+    let marker = if selected { '>' } else { ' ' };
+    let status = text::status_word(r.status);
+    if w >= 40 {
+        let scanned = text::scanned(r.live, r.expected);
+        let name_w = w.saturating_sub(4 + 1 + 6 + 1 + 14);
+        format!(
+            "{marker} {} {} {status:<6} {scanned:>14}",
+            digit(i),
+            fit(&r.name, name_w)
+        )
+    } else {
+        let name_w = w.saturating_sub(4 + 1 + status.len());
+        format!("{marker} {} {} {status}", digit(i), fit(&r.name, name_w))
+    }
+}
+
+fn table_line(r: &CountRow, i: usize, selected: bool, w: usize) -> String {
+    let marker = if selected { '>' } else { ' ' };
+    let line = format!(
+        "{marker} {} {:<5} {} {} {:<7} {:>11}  {}",
+        digit(i),
+        format!("#{}", r.id),
+        fit(&r.name, 18),
+        fit(&r.scope, 14),
+        text::status_word(r.status),
+        text::scanned_of(r.live, r.expected),
+        counters(r)
+    );
+    fit(&line, w)
+}
+
+fn table_heading(w: usize) -> String {
+    let [count, name, scope, status, scanned, counters] = text::COUNTS_HEADING;
+    let line = format!(
+        "    {count:<5} {} {} {status:<7} {scanned:>11}  {counters}",
+        fit(name, 18),
+        fit(scope, 14)
+    );
+    fit(&line, w)
+}
+
+pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
+    let Some(rows) = &state.counts else { return };
+    let w = body.width as usize;
+    let h = body.height as usize;
+    if h == 0 || w == 0 {
+        return;
+    }
+    if rows.is_empty() {
+        let lines: Vec<Line<'static>> = wrap(text::NO_OPEN_COUNT, body.width)
+            .into_iter()
+            .map(Line::from)
+            .collect();
+        frame.render_widget(Paragraph::new(lines), body);
+        return;
+    }
+    let n = rows.len();
+    let selected = state.count_selected.min(n - 1);
+    let table = w >= 60;
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let detail = if table {
+        Vec::new()
+    } else {
+        details(&rows[selected], body.width)
+    };
+    if table {
+        lines.push(Line::from(Span::styled(
+            table_heading(w),
+            state.theme.heading(),
+        )));
+    }
+    let room = h.saturating_sub(lines.len());
+    // The list first (at least half the room), the details in what is left.
+    let list_rows = if table {
+        n.min(room)
+    } else {
+        n.min(room.saturating_sub(detail.len() + 1).max(room.div_ceil(2)))
+    };
+    let first = selected.saturating_sub(list_rows.saturating_sub(1));
+    for (i, r) in rows.iter().enumerate().skip(first).take(list_rows) {
+        let text = if table {
+            table_line(r, i, i == selected, w)
+        } else {
+            fit(&short_line(r, i, i == selected, w), w)
+        };
+        if i == selected {
+            lines.push(Line::from(Span::styled(text, state.theme.selected())));
+        } else {
+            lines.push(Line::from(text));
+        }
+    }
+    if !detail.is_empty() {
+        if lines.len() + detail.len() < h {
+            lines.push(Line::default());
+        }
+        lines.extend(detail.into_iter().map(Line::from));
+    }
+    frame.render_widget(Paragraph::new(lines), body);
+}

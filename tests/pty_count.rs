@@ -1,0 +1,206 @@
+//! The scan loop of the real binary in a real PTY (tmux), fed like a keyboard-wedge scanner:
+//! 500 serials typed in fast bursts (`send-keys -l` of 50 "SERIAL\r" at once), then the
+//! database, read by the CLI after the screens have quit, must hold all 500 as counted.
+//!
+//! Needs tmux (skipped with a note if it is missing; CI installs it).
+
+use std::path::Path;
+use std::process::{Command as Proc, Output};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_tallyman");
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn available() -> bool {
+        let found = Proc::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(
+            found || std::env::var_os("CI").is_none(),
+            "tmux is missing: the PTY tests cannot run (CI must install it)"
+        );
+        found
+    }
+
+    fn start(width: u16, height: u16, cmd: &str) -> Tmux {
+        let t = Tmux {
+            socket: format!("tallyman-count-{}", std::process::id()),
+        };
+        let out = t.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "main",
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+            cmd,
+        ]);
+        assert!(
+            out.status.success(),
+            "tmux: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        t
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Proc::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    }
+
+    fn capture(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-J", "-t", "main"]).stdout)
+            .into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "main"];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+
+    /// Types text as it is, all at once (a scanner's burst).
+    fn literal(&self, text: &str) {
+        let out = self.run(&["send-keys", "-t", "main", "-l", text]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn wait_for(&self, needle: &str, timeout: Duration) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.capture();
+            if screen.contains(needle) {
+                return screen;
+            }
+            if start.elapsed() > timeout {
+                panic!("timed out waiting for {needle:?}; screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+fn cli(db: &Path, args: &[&str]) -> String {
+    let out = Proc::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("tallyman runs");
+    assert!(
+        out.status.success(),
+        "tallyman {args:?}: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn five_hundred_serials_in_scanner_bursts_are_all_counted() {
+    if !Tmux::available() {
+        eprintln!("tmux not found: PTY count test skipped");
+        return;
+    }
+    let started = Instant::now();
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("db");
+    cli(&db, &["demo", "--no-tui", "--units", "200"]);
+    // 500 fresh serials of a plain-format soft-mode product at one bin.
+    let serials: Vec<String> = (1..=500).map(|n| format!("PTY{n:06}")).collect();
+    let mut receive = vec![
+        "receive",
+        "--product",
+        "CBL-USBC",
+        "--supplier",
+        "Northwind Distribution",
+        "--invoice",
+        "PTY-500",
+        "--to",
+        "WH1/A/01",
+    ];
+    receive.extend(serials.iter().map(String::as_str));
+    cli(&db, &receive);
+    let opened = cli(&db, &["count", "open", "Bursts", "--location", "WH1/A"]);
+    assert!(opened.contains("opened count 1"), "{opened}");
+
+    // The handheld: a 20x16 VT220.
+    let cmd = format!(
+        "TERM=vt220 {BIN} --db {}; echo EXIT=$?; sleep 60",
+        db.display()
+    );
+    let t = Tmux::start(20, 16, &cmd);
+    let wait = Duration::from_secs(20);
+    t.wait_for("1 Count", wait);
+    t.literal("1");
+    t.wait_for("Bursts", wait);
+    t.literal("1");
+    t.wait_for("scan a label", wait);
+    t.literal("WH1/A/01\r");
+    t.wait_for("Loc: WH1/A/01", wait);
+    let scanning = Instant::now();
+    for burst in serials.chunks(50) {
+        let text: String = burst.iter().map(|s| format!("{s}\r")).collect();
+        t.literal(&text);
+    }
+    let screen = t.wait_for("Total 500", Duration::from_secs(120));
+    let scan_time = scanning.elapsed();
+    assert!(screen.contains("Here 500"), "{screen}");
+    assert!(screen.contains("COUNTED"), "{screen}");
+    assert!(screen.contains("+PTY000500"), "{screen}");
+    assert!(!screen.contains("BAD SCAN"), "{screen}");
+    // Finish (PF4), back to the menu (PF3), quit (0): the database is free again.
+    t.keys(&["F4"]);
+    t.wait_for("500 scanned", wait);
+    t.keys(&["F3"]);
+    t.wait_for("0 Quit", wait);
+    t.literal("0");
+    let screen = t.wait_for("EXIT=", wait);
+    assert!(screen.contains("EXIT=0"), "{screen}");
+
+    // Every serial counted once, at the bin, by this user.
+    let show = cli(&db, &["count", "show", "1", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&show).unwrap();
+    assert_eq!(v["live"], 500, "{show}");
+    assert_eq!(v["scans"], 500, "{show}");
+    assert_eq!(v["status"], "open", "{show}");
+    let csv = cli(&db, &["count", "export", "1"]);
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), 500);
+    let mut seen: Vec<&str> = Vec::new();
+    for row in &rows {
+        let f: Vec<&str> = row.split(',').collect();
+        assert_eq!(f[6], "counted", "{row}");
+        assert_eq!(f[3], "WH1/A/01", "{row}");
+        assert_eq!(f[8], "false", "{row}");
+        seen.push(f[1]);
+    }
+    seen.sort_unstable();
+    let want: Vec<&str> = serials.iter().map(String::as_str).collect();
+    assert_eq!(seen, want);
+    eprintln!(
+        "500 scans in bursts of 50: {:.1}s from first burst to \"Total 500\"; test {:.1}s",
+        scan_time.as_secs_f64(),
+        started.elapsed().as_secs_f64()
+    );
+}

@@ -1,0 +1,1087 @@
+//! The count screens driven by key scripts through `update`, with every effect run by the
+//! real `OpsRunner` over a real temporary database: the count list (join, review, cancel with
+//! `1=Yes 2=No`), the scan loop (every answer, GS1 and IMEI, location labels, command barcodes,
+//! typed codes, undo, figures), snapshots at 20x16, 40x8 and 80x24 in both profiles with a
+//! fixed clock, and the bytes an accepted scan costs at 80x24 in the vt profile.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use tallyman::domain::{
+    CountId, CountStatus, Day, DocKind, Mode, PartyRole, ScanVerdict, SerialFormat, Tracking,
+};
+use tallyman::ops::{
+    Answer, Clock, Command, DocRequest, LineRequest, NewCount, NewParty, NewProduct, Query, Service,
+};
+use tallyman::tui::app::Screen;
+use tallyman::tui::backend::TermBackend;
+use tallyman::tui::count::AnswerKind;
+use tallyman::tui::keys::parse_script;
+use tallyman::tui::terminal::InputEvent;
+use tallyman::tui::testing::{ops_runner_for, test_clock, SharedBuf, TestApp, TestSetup};
+use tallyman::tui::vt_filter::{vt_violations, VtFilter};
+use tallyman::tui::{Profile, Runtime};
+
+/// The service's clock: the same minute as the screens' test clock (2026-01-02 14:05 UTC).
+struct FixedClock;
+
+impl Clock for FixedClock {
+    fn now_ms(&self) -> i64 {
+        NaiveDate::from_ymd_opt(2026, 1, 2)
+            .unwrap()
+            .and_hms_opt(14, 5, 0)
+            .unwrap()
+            .and_utc()
+            .timestamp_millis()
+    }
+    fn today(&self) -> Day {
+        Day::from_ymd(2026, 1, 2).unwrap()
+    }
+}
+
+const ROUTER_GTIN: &str = "09506000134352";
+const IMEI: &str = "490154203237518";
+const IMEI_BAD: &str = "490154203237519";
+
+struct Db {
+    _tmp: tempfile::TempDir,
+    svc: Arc<Service>,
+}
+
+fn product(sku: &str, name: &str, format: SerialFormat, gtin: Option<&str>, mode: Mode) -> Command {
+    Command::AddProduct(NewProduct {
+        sku: sku.into(),
+        name: name.into(),
+        gtin: gtin.map(str::to_string),
+        category: "goods".into(),
+        tracking: Tracking::all(mode),
+        serial_format: format,
+        warranty: None,
+        fold_case: true,
+    })
+}
+
+fn party(name: &str, role: PartyRole) -> Command {
+    Command::AddParty(NewParty {
+        name: name.into(),
+        role,
+        bill_to: String::new(),
+        ship_to: String::new(),
+    })
+}
+
+fn doc(kind: DocKind, sku: &str, serials: &[&str], to: Option<&str>) -> Command {
+    Command::Post(DocRequest {
+        kind,
+        date: None,
+        party: match kind {
+            DocKind::Receipt => Some("Northwind Distribution".into()),
+            DocKind::Sale => Some("ACME Retail".into()),
+            _ => None,
+        },
+        invoice: Some("INV-1".into()),
+        from: None,
+        to: to.map(str::to_string),
+        reason: (kind == DocKind::WriteOff).then(|| "broken".to_string()),
+        declared_qty: None,
+        lines: serials
+            .iter()
+            .map(|s| LineRequest {
+                sku: sku.into(),
+                serial: Some(s.to_string()),
+                qty: 1,
+                amount: None,
+            })
+            .collect(),
+    })
+}
+
+fn open_count(svc: &Service, name: &str, location: &str, blind: bool) {
+    svc.execute(
+        "super",
+        Command::OpenCount(NewCount {
+            name: name.into(),
+            location: location.into(),
+            skus: vec![],
+            categories: vec![],
+            blind,
+        }),
+    )
+    .unwrap();
+}
+
+/// Routers RT00000001-5, a phone and cables CB-000001-3 at WH1/A/01; RT00000006 at
+/// WH1/A/02; RT00000007 at WH2/A/01; RT00000008 sold to ACME Retail; RT00000009 written off.
+/// Count 1 "Aisle A" over WH1/A (blind), count 2 "Overflow" over WH2/A/01 (open counting),
+/// count 3 "Cage" over WH1/A/02 in review.
+fn db() -> Db {
+    let tmp = tempfile::tempdir().unwrap();
+    let (svc, _) = Service::open_with_clock(tmp.path(), Box::new(FixedClock)).unwrap();
+    let mut cmds = vec![
+        product(
+            "RT-AX55",
+            "Router AX55",
+            SerialFormat::Regex("RT[0-9]{8}".into()),
+            Some(ROUTER_GTIN),
+            Mode::Strict,
+        ),
+        product(
+            "PH-X200",
+            "Phone X200",
+            SerialFormat::Imei,
+            None,
+            Mode::Strict,
+        ),
+        product(
+            "CBL-USBC",
+            "USB-C cable",
+            SerialFormat::Plain,
+            None,
+            Mode::Soft,
+        ),
+        party("Northwind Distribution", PartyRole::Supplier),
+        party("ACME Retail", PartyRole::Customer),
+    ];
+    for code in ["WH1/A/01", "WH1/A/02", "WH2/A/01"] {
+        cmds.push(Command::AddLocation {
+            code: code.into(),
+            name: String::new(),
+        });
+    }
+    svc.execute("setup", Command::Batch(cmds)).unwrap();
+    let routers = [
+        "RT00000001",
+        "RT00000002",
+        "RT00000003",
+        "RT00000004",
+        "RT00000005",
+        "RT00000008",
+        "RT00000009",
+    ];
+    for c in [
+        doc(DocKind::Receipt, "RT-AX55", &routers, Some("WH1/A/01")),
+        doc(
+            DocKind::Receipt,
+            "RT-AX55",
+            &["RT00000006"],
+            Some("WH1/A/02"),
+        ),
+        doc(
+            DocKind::Receipt,
+            "RT-AX55",
+            &["RT00000007"],
+            Some("WH2/A/01"),
+        ),
+        doc(DocKind::Receipt, "PH-X200", &[IMEI], Some("WH1/A/01")),
+        doc(
+            DocKind::Receipt,
+            "CBL-USBC",
+            &["CB-000001", "CB-000002", "CB-000003"],
+            Some("WH1/A/01"),
+        ),
+        doc(DocKind::Sale, "RT-AX55", &["RT00000008"], None),
+        doc(DocKind::WriteOff, "RT-AX55", &["RT00000009"], None),
+    ] {
+        svc.execute("setup", c).unwrap();
+    }
+    open_count(&svc, "Aisle A", "WH1/A", true);
+    open_count(&svc, "Overflow", "WH2/A/01", false);
+    open_count(&svc, "Cage", "WH1/A/02", true);
+    svc.execute(
+        "super",
+        Command::MoveCount {
+            count: CountId(3),
+            status: CountStatus::Review,
+        },
+    )
+    .unwrap();
+    Db {
+        _tmp: tmp,
+        svc: Arc::new(svc),
+    }
+}
+
+fn app_on(db: &Db, setup: TestSetup) -> TestApp {
+    setup.build().with_service(db.svc.clone())
+}
+
+fn app(db: &Db) -> TestApp {
+    app_on(db, TestSetup::default())
+}
+
+fn scans(db: &Db, count: u32) -> Vec<tallyman::domain::CountScan> {
+    match db
+        .svc
+        .query(Query::CountScans {
+            count: CountId(count),
+        })
+        .unwrap()
+    {
+        Answer::Scans(s) => s,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn count_status(db: &Db, id: u32) -> CountStatus {
+    db.svc.store().count(CountId(id)).unwrap().unwrap().status
+}
+
+fn answer(app: &TestApp) -> tallyman::tui::count::ScanAnswer {
+    app.state
+        .count_session
+        .as_ref()
+        .and_then(|s| s.answer.clone())
+        .expect("an answer")
+}
+
+/// Menu 1, count list line 1, location WH1/A/01.
+const AT_A01: &str = "11WH1/A/01<enter>";
+
+// ---------------------------------------------------------------- the count list
+
+#[test]
+fn menu_entry_1_opens_the_count_list_with_open_and_review_counts() {
+    let db = db();
+    let mut app = app(&db);
+    assert!(app.render().contains("1 Count"), "{}", app.render());
+    app.keys("1");
+    assert_eq!(app.screen(), &Screen::CountList);
+    let rows = app.state.counts.clone().unwrap();
+    let ids: Vec<u32> = rows.iter().map(|r| r.id.0).collect();
+    assert_eq!(ids, [1, 2, 3]);
+    assert_eq!(rows[2].status, CountStatus::Review);
+    // Blind counts show no expected figure; open counting does.
+    assert_eq!(rows[0].expected, None);
+    assert_eq!(rows[1].expected, Some(1));
+    let text = app.render();
+    assert!(text.contains("Aisle A"), "{text}");
+    assert!(text.contains("0 of 1"), "{text}");
+    assert!(text.contains("Enter Join"), "{text}");
+}
+
+#[test]
+fn an_empty_database_says_who_opens_a_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (svc, _) = Service::open_with_clock(tmp.path(), Box::new(FixedClock)).unwrap();
+    let mut app = TestSetup::default().build().with_service(Arc::new(svc));
+    app.keys("1");
+    let text = app.render();
+    assert!(
+        text.contains("No open count: a supervisor opens one"),
+        "{text}"
+    );
+    assert!(text.contains("tallyman count open"), "{text}");
+    // No line to join: a digit is an error, Enter does nothing.
+    app.keys("<enter>");
+    assert_eq!(app.screen(), &Screen::CountList);
+    app.keys("1");
+    assert_eq!(app.status(), Some("No count on line 1"));
+    assert_eq!(app.bells, 1);
+}
+
+#[test]
+fn enter_or_the_line_digit_joins_and_back_returns_to_the_list() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys("1<down><enter>");
+    assert_eq!(app.screen(), &Screen::CountScan);
+    let s = app.state.count_session.clone().unwrap();
+    assert_eq!(s.count.id, CountId(2));
+    // Count 2 covers one location: no label needed, figures with the expected number.
+    assert_eq!(s.location.as_deref(), Some("WH2/A/01"));
+    assert_eq!(s.figures.unwrap().expected_here, Some(1));
+    assert!(app.render().contains("Here 0 of 1"), "{}", app.render());
+    app.keys("<f3>");
+    assert_eq!(app.screen(), &Screen::CountList);
+    assert!(app.state.count_session.is_none());
+    app.keys("1");
+    assert_eq!(app.screen(), &Screen::CountScan);
+    let s = app.state.count_session.clone().unwrap();
+    assert_eq!(s.count.id, CountId(1));
+    assert_eq!(s.location, None, "WH1/A has several locations");
+    app.keys("/b<enter>");
+    assert_eq!(app.screen(), &Screen::CountList);
+}
+
+#[test]
+fn a_count_in_review_cannot_be_joined() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys("13");
+    assert_eq!(app.screen(), &Screen::CountList);
+    assert_eq!(
+        app.status(),
+        Some("Count 3 is in review: it takes no scans")
+    );
+    assert_eq!(app.bells, 1);
+    app.keys("9");
+    assert_eq!(app.status(), Some("No count on line 9"));
+}
+
+#[test]
+fn a_count_closed_meanwhile_sends_the_counter_back_to_the_list() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys("1");
+    db.svc
+        .execute(
+            "super",
+            Command::MoveCount {
+                count: CountId(1),
+                status: CountStatus::Review,
+            },
+        )
+        .unwrap();
+    app.keys("1");
+    assert_eq!(app.screen(), &Screen::CountList);
+    assert_eq!(
+        app.status(),
+        Some("Count 1 is in review: it takes no scans")
+    );
+    // The list was reloaded.
+    assert_eq!(
+        app.state.counts.as_ref().unwrap()[0].status,
+        CountStatus::Review
+    );
+}
+
+#[test]
+fn review_moves_the_marked_count_and_cancel_asks_first() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys("1<f6>");
+    assert_eq!(count_status(&db, 1), CountStatus::Review);
+    assert_eq!(app.status(), Some("Count 1 in review"));
+    assert_eq!(
+        app.state.counts.as_ref().unwrap()[0].status,
+        CountStatus::Review
+    );
+    // Again: it is there already.
+    app.keys("/v<enter>");
+    assert_eq!(app.status(), Some("Count 1 is in review already"));
+    // Cancel count 2: 2=No keeps it.
+    app.keys("<enter><down><f8>");
+    assert!(matches!(app.screen(), Screen::Confirm(_)));
+    let text = app.render();
+    assert!(text.contains("Cancel count 2 \"Overflow\"?"), "{text}");
+    assert!(text.contains("1=Yes 2=No"), "{text}");
+    app.keys("2");
+    assert_eq!(app.screen(), &Screen::CountList);
+    assert_eq!(count_status(&db, 2), CountStatus::Open);
+    // Back (0) is No too.
+    app.keys("/x<enter>0");
+    assert_eq!(app.screen(), &Screen::CountList);
+    assert_eq!(count_status(&db, 2), CountStatus::Open);
+    // Enter is no answer.
+    app.keys("<f8><enter>");
+    assert!(matches!(app.screen(), Screen::Confirm(_)));
+    app.keys("1");
+    assert_eq!(count_status(&db, 2), CountStatus::Cancelled);
+    assert_eq!(app.status(), Some("Count 2 cancelled"));
+    let ids: Vec<u32> = app
+        .state
+        .counts
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|r| r.id.0)
+        .collect();
+    assert_eq!(ids, [1, 3], "a cancelled count leaves the list");
+}
+
+#[test]
+fn redraw_in_the_list_reloads_the_progress() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys("1");
+    db.svc
+        .record_scan("clerk2", CountId(1), "WH1/A/01", "RT00000001")
+        .unwrap();
+    assert_eq!(app.state.counts.as_ref().unwrap()[0].live, 0);
+    app.keys("<ctrl-l>");
+    let row = app.state.counts.as_ref().unwrap()[0].clone();
+    assert_eq!(row.live, 1);
+    assert_eq!(row.counters, ["clerk2"]);
+    assert_eq!(app.redraws, 1);
+}
+
+// ---------------------------------------------------------------- the scan loop
+
+#[test]
+fn a_location_label_then_serials_one_after_another() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys(AT_A01);
+    let s = app.state.count_session.clone().unwrap();
+    assert_eq!(s.location.as_deref(), Some("WH1/A/01"));
+    assert_eq!(app.status(), Some("Location WH1/A/01"));
+    app.keys("RT00000001<enter>RT00000002<enter>CB-000001<enter>");
+    let a = answer(&app);
+    assert_eq!(
+        (a.kind, a.headline.as_str()),
+        (AnswerKind::Counted, "COUNTED")
+    );
+    assert_eq!(a.serial, "CB-000001");
+    let s = app.state.count_session.clone().unwrap();
+    let f = s.figures.unwrap();
+    assert_eq!((f.here, f.total, f.expected_here), (3, 3, None));
+    let recent: Vec<&str> = s.recent.iter().map(|r| r.serial.as_str()).collect();
+    assert_eq!(recent, ["CB-000001", "RT00000002", "RT00000001"]);
+    assert_eq!(app.bells, 0);
+    assert!(!app.state.has_error());
+    // Saved: the field is empty for the next scan.
+    assert_eq!(app.state.field.value(), "");
+    let recorded = scans(&db, 1);
+    assert_eq!(recorded.len(), 3);
+    assert!(recorded
+        .iter()
+        .all(|s| s.verdict == ScanVerdict::Counted && s.counter == "clerk1"));
+}
+
+#[test]
+fn every_answer_but_counted_rings_and_sticks() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys(AT_A01);
+    let cases: [(&str, AnswerKind, &str, &[&str]); 7] = [
+        ("RT00000001", AnswerKind::Counted, "COUNTED", &[]),
+        (
+            "RT00000001",
+            AnswerKind::Duplicate,
+            "DUPLICATE",
+            &["scan 1 by clerk1", "at WH1/A/01 14:05"],
+        ),
+        (
+            "RT00000006",
+            AnswerKind::NotHere,
+            "NOT HERE",
+            &["in stock at WH1/A/02"],
+        ),
+        (
+            "RT00000008",
+            AnswerKind::NotHere,
+            "NOT HERE",
+            &["sold to ACME Retail"],
+        ),
+        (
+            "RT00000009",
+            AnswerKind::NotHere,
+            "NOT HERE",
+            &["written off"],
+        ),
+        (
+            "CB-NEW-1",
+            AnswerKind::Unknown,
+            "UNKNOWN",
+            &["never received", "kept as unknown"],
+        ),
+        (
+            IMEI_BAD,
+            AnswerKind::Bad,
+            "BAD SCAN",
+            &["fails its check digit"],
+        ),
+    ];
+    let mut bells = 0;
+    for (serial, kind, headline, facts) in cases {
+        app.keys(&format!("{serial}<enter>"));
+        let a = answer(&app);
+        assert_eq!((a.kind, a.headline.as_str()), (kind, headline), "{serial}");
+        let text = tallyman::tui::text::answer_facts(&a).join(", ");
+        for f in facts {
+            assert!(text.contains(f), "{serial}: {text:?} lacks {f:?}");
+        }
+        if kind == AnswerKind::Counted {
+            assert!(!app.state.has_error());
+        } else {
+            bells += 1;
+            assert!(app.state.has_error(), "{serial}");
+            assert_eq!(app.status(), Some(headline));
+            // It stays through other keys.
+            app.keys("<f1><f3>");
+            assert!(app.state.has_error(), "{serial}");
+        }
+        assert_eq!(app.bells, bells, "{serial}");
+    }
+    // The bad scan recorded nothing and stays in the field to be corrected.
+    assert_eq!(scans(&db, 1).len(), 6);
+    assert_eq!(app.state.field.value(), IMEI_BAD);
+    app.keys("<backspace>8<enter>");
+    assert_eq!(answer(&app).kind, AnswerKind::Counted);
+    assert!(!app.state.has_error(), "a good scan clears the error");
+    // Enter on its own acknowledges an error.
+    app.keys("RT00000001<enter>");
+    assert!(app.state.has_error());
+    app.keys("<enter>");
+    assert!(!app.state.has_error());
+    let text = app.render();
+    assert!(
+        text.contains("DUPLICATE"),
+        "the answer stays in the body:\n{text}"
+    );
+}
+
+#[test]
+fn gs1_labels_give_serial_and_product_and_imeis_are_checked() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys(AT_A01);
+    // A scanner's GS1 DataMatrix: (01) GTIN, GS, (21) serial.
+    app.keys(&format!("01{ROUTER_GTIN}21RT00000003<gs>10LOT7<enter>"));
+    let a = answer(&app);
+    assert_eq!(a.kind, AnswerKind::Counted, "{a:?}");
+    assert_eq!(a.serial, "RT00000003");
+    assert_eq!(a.sku.as_deref(), Some("RT-AX55"));
+    // Hand-typed with brackets.
+    app.keys(&format!("(01){ROUTER_GTIN}(21)RT00000004<enter>"));
+    assert_eq!(answer(&app).serial, "RT00000004");
+    // A typed stand-in for GS, as configured.
+    let db2 = self::db();
+    let mut setup = TestSetup::default();
+    setup.config.gs_substitute = Some('#');
+    let mut app2 = app_on(&db2, setup);
+    app2.keys(AT_A01);
+    app2.keys(&format!("01{ROUTER_GTIN}21RT00000005#10LOT7<enter>"));
+    assert_eq!(answer(&app2).serial, "RT00000005");
+    // IMEIs: a good one is counted, one with a wrong check digit is a bad scan.
+    app.keys(&format!("{IMEI}<enter>"));
+    assert_eq!(answer(&app).sku.as_deref(), Some("PH-X200"));
+    app.keys(&format!("{IMEI_BAD}<enter>"));
+    assert_eq!(answer(&app).kind, AnswerKind::Bad);
+    assert_eq!(scans(&db, 1).len(), 3);
+}
+
+#[test]
+fn a_serial_before_any_location_is_not_saved() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys("11RT00000001<enter>");
+    let a = answer(&app);
+    assert_eq!(a.headline, "NO LOCATION");
+    assert_eq!(app.status(), Some("NO LOCATION"));
+    assert_eq!(app.bells, 1);
+    assert!(scans(&db, 1).is_empty());
+    // A label outside the count's scope is refused too.
+    app.keys("WH2/A/01<enter>");
+    assert_eq!(answer(&app).headline, "WRONG LOCATION");
+    assert_eq!(
+        tallyman::tui::text::answer_facts(&answer(&app)),
+        ["outside count 1 (WH1/A)"]
+    );
+    assert_eq!(app.state.count_session.as_ref().unwrap().location, None);
+}
+
+#[test]
+fn the_location_command_takes_only_a_label_next() {
+    for how in ["<f2>", "/l<enter>", "/L<tab>", "#TM:LOCATION<enter>"] {
+        let db = db();
+        let mut app = app(&db);
+        app.keys(AT_A01);
+        app.keys(how);
+        let s = app.state.count_session.clone().unwrap();
+        assert!(s.awaiting_location, "{how}");
+        assert!(app.render().contains("scan new label"), "{how}");
+        // A serial now is not a location, and is not counted at the old one.
+        app.keys("RT00000001<enter>");
+        assert_eq!(answer(&app).headline, "NOT A LOCATION", "{how}");
+        assert!(scans(&db, 1).is_empty(), "{how}");
+        app.keys("wh1/a/02<enter>");
+        let s = app.state.count_session.clone().unwrap();
+        assert_eq!(s.location.as_deref(), Some("WH1/A/02"), "{how}");
+        assert!(!s.awaiting_location);
+        assert!(!app.state.has_error(), "{how}");
+        app.keys("RT00000006<enter>");
+        assert_eq!(answer(&app).kind, AnswerKind::Counted, "{how}");
+    }
+}
+
+#[test]
+fn a_location_label_changes_the_location_at_any_time() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys(AT_A01);
+    app.keys("RT00000001<enter>WH1/A/02<enter>RT00000006<enter>");
+    let s = app.state.count_session.clone().unwrap();
+    assert_eq!(s.location.as_deref(), Some("WH1/A/02"));
+    let f = s.figures.unwrap();
+    assert_eq!((f.here, f.total), (1, 2));
+    let at: Vec<String> = scans(&db, 1).into_iter().map(|s| s.location).collect();
+    assert_eq!(at, ["WH1/A/01", "WH1/A/02"]);
+}
+
+#[test]
+fn undo_takes_back_the_last_own_scan() {
+    for how in ["<f8>", "/u<enter>", "#TM:UNDO<enter>", "#TM:undo<enter>"] {
+        let db = db();
+        let mut app = app(&db);
+        app.keys(AT_A01);
+        // Another counter's scan in between is not ours to undo.
+        app.keys("RT00000001<enter>RT00000002<enter>");
+        db.svc
+            .record_scan("clerk2", CountId(1), "WH1/A/01", "RT00000003")
+            .unwrap();
+        app.keys(how);
+        let a = answer(&app);
+        assert_eq!(
+            (a.kind, a.headline.as_str()),
+            (AnswerKind::Undone, "UNDONE"),
+            "{how}"
+        );
+        assert_eq!(a.serial, "RT00000002");
+        assert!(!app.state.has_error());
+        assert_eq!(app.bells, 0);
+        let s = app.state.count_session.clone().unwrap();
+        let recent: Vec<&str> = s.recent.iter().map(|r| r.serial.as_str()).collect();
+        assert_eq!(recent, ["RT00000001"], "{how}");
+        let f = s.figures.unwrap();
+        assert_eq!(
+            (f.here, f.total),
+            (2, 2),
+            "{how}: clerk2's scan still counts"
+        );
+        let undone: Vec<(String, bool)> = scans(&db, 1)
+            .into_iter()
+            .map(|s| (s.serial.to_string(), s.undone))
+            .collect();
+        assert_eq!(
+            undone,
+            [
+                ("RT00000001".to_string(), false),
+                ("RT00000002".to_string(), true),
+                ("RT00000003".to_string(), false)
+            ]
+        );
+    }
+}
+
+#[test]
+fn nothing_to_undo_is_an_error() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys("11<f8>");
+    assert_eq!(answer(&app).headline, "NOT UNDONE");
+    assert_eq!(app.status(), Some("NOT UNDONE"));
+    assert_eq!(app.bells, 1);
+}
+
+#[test]
+fn finish_leaves_the_loop_and_the_count_stays_open() {
+    for how in ["<f4>", "/f<enter>", "#TM:FINISH<enter>"] {
+        let db = db();
+        let mut app = app(&db);
+        app.keys(AT_A01);
+        app.keys("RT00000001<enter>");
+        app.keys(how);
+        assert_eq!(app.screen(), &Screen::CountList, "{how}");
+        assert_eq!(count_status(&db, 1), CountStatus::Open);
+        // The list shows the new progress and who counted.
+        let row = app.state.counts.as_ref().unwrap()[0].clone();
+        assert_eq!(
+            (row.live, row.counters.clone()),
+            (1, vec!["clerk1".to_string()])
+        );
+    }
+}
+
+#[test]
+fn an_unknown_command_barcode_is_a_bad_scan() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys(AT_A01);
+    app.keys("#TM:DANCE<enter>");
+    let a = answer(&app);
+    assert_eq!(a.kind, AnswerKind::Bad);
+    assert!(tallyman::tui::text::answer_facts(&a)[0].contains("FINISH, UNDO or LOCATION"));
+    assert_eq!(app.bells, 1);
+    assert!(scans(&db, 1).is_empty());
+}
+
+#[test]
+fn rejoining_shows_the_counters_last_scans() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys(AT_A01);
+    app.keys("RT00000001<enter>RT00000002<enter>RT00000002<enter><f8><f4>");
+    app.keys("1");
+    let s = app.state.count_session.clone().unwrap();
+    let recent: Vec<(u32, &str)> = s
+        .recent
+        .iter()
+        .map(|r| (r.number, r.serial.as_str()))
+        .collect();
+    assert_eq!(recent, [(2, "RT00000002"), (1, "RT00000001")]);
+    assert_eq!(s.location, None, "a location is always scanned again");
+}
+
+#[test]
+fn printable_keys_go_to_the_field_not_to_commands() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys("11?0q");
+    assert_eq!(app.screen(), &Screen::CountScan);
+    assert_eq!(app.state.field.value(), "?0q");
+}
+
+#[test]
+fn help_lists_the_keys_codes_and_command_barcodes() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys("11<f1>");
+    let text = app.render();
+    assert!(text.contains("#TM:FINISH"), "{text}");
+    assert!(text.contains("Take back the last scan"), "{text}");
+    app.keys("0<f3>?");
+    let text = app.render();
+    assert!(
+        text.contains("Press the line number of a count to join it."),
+        "{text}"
+    );
+    assert!(text.contains("Move the count to review"), "{text}");
+}
+
+#[test]
+fn every_size_renders_without_panicking() {
+    let db = db();
+    let mut app = app(&db);
+    for script in [
+        "1",
+        "1",
+        "WH1/A/01<enter>RT00000001<enter>",
+        "RT00000001<enter>",
+    ] {
+        app.keys(script);
+        for (w, h) in [
+            (0, 0),
+            (1, 1),
+            (19, 7),
+            (20, 8),
+            (20, 16),
+            (21, 9),
+            (40, 8),
+            (80, 24),
+            (132, 43),
+            (300, 100),
+        ] {
+            app.resize(w, h);
+            let _ = app.render();
+        }
+    }
+}
+
+// ---------------------------------------------------------------- snapshots
+
+const SIZES: [(u16, u16); 3] = [(20, 16), (40, 8), (80, 24)];
+const PROFILES: [Profile; 2] = [Profile::Full, Profile::Vt];
+
+fn snap(name: &str, script: &str, sizes: &[(u16, u16)], profiles: &[Profile]) {
+    for &profile in profiles {
+        for &(w, h) in sizes {
+            let db = db();
+            let mut app = app_on(&db, TestSetup::new(w, h, profile));
+            app.keys(script);
+            insta::assert_snapshot!(format!("{name}_{w}x{h}_{}", profile.name()), app.render());
+        }
+    }
+}
+
+#[test]
+fn snapshot_count_list() {
+    snap("count_list", "1", &SIZES, &PROFILES);
+}
+
+#[test]
+fn snapshot_count_list_marked_second() {
+    snap("count_list_second", "1<down>", &SIZES, &[Profile::Vt]);
+}
+
+#[test]
+fn snapshot_count_list_empty() {
+    for (w, h) in SIZES {
+        let tmp = tempfile::tempdir().unwrap();
+        let (svc, _) = Service::open_with_clock(tmp.path(), Box::new(FixedClock)).unwrap();
+        let mut app = TestSetup::new(w, h, Profile::Vt)
+            .build()
+            .with_service(Arc::new(svc));
+        app.keys("1");
+        insta::assert_snapshot!(format!("count_list_empty_{w}x{h}_vt"), app.render());
+    }
+}
+
+#[test]
+fn snapshot_cancel_confirmation() {
+    snap("count_cancel", "1<f8>", &SIZES, &PROFILES);
+}
+
+#[test]
+fn snapshot_scan_loop_start() {
+    snap("count_scan_start", "11", &SIZES, &PROFILES);
+}
+
+#[test]
+fn snapshot_scan_loop_counted() {
+    snap(
+        "count_scan_counted",
+        &format!("{AT_A01}RT00000001<enter>RT00000002<enter>{IMEI}<enter>CB-000001<enter>"),
+        &SIZES,
+        &PROFILES,
+    );
+}
+
+#[test]
+fn snapshot_scan_loop_duplicate() {
+    snap(
+        "count_scan_duplicate",
+        &format!("{AT_A01}RT00000001<enter>RT00000002<enter>RT00000001<enter>"),
+        &SIZES,
+        &PROFILES,
+    );
+}
+
+#[test]
+fn snapshot_scan_loop_other_answers() {
+    let some: [(u16, u16); 2] = [(20, 16), (80, 24)];
+    for (name, serial) in [
+        ("count_scan_elsewhere", "RT00000006"),
+        ("count_scan_sold", "RT00000008"),
+        ("count_scan_unknown", "CB-NEW-000042"),
+        ("count_scan_bad", IMEI_BAD),
+    ] {
+        snap(
+            name,
+            &format!("{AT_A01}RT00000001<enter>{serial}<enter>"),
+            &some,
+            &[Profile::Vt],
+        );
+    }
+    snap(
+        "count_scan_bad",
+        &format!("{AT_A01}RT00000001<enter>{IMEI_BAD}<enter>"),
+        &[(40, 8)],
+        &[Profile::Vt],
+    );
+}
+
+#[test]
+fn snapshot_scan_loop_open_counting() {
+    snap(
+        "count_scan_open",
+        "12RT00000007<enter>",
+        &SIZES,
+        &[Profile::Vt],
+    );
+}
+
+#[test]
+fn snapshot_scan_loop_undo_and_location_prompt() {
+    snap(
+        "count_scan_undo",
+        &format!("{AT_A01}RT00000001<enter>RT00000002<enter><f8>"),
+        &[(20, 16), (80, 24)],
+        &[Profile::Vt],
+    );
+    snap(
+        "count_scan_next_location",
+        &format!("{AT_A01}RT00000001<enter><f2>"),
+        &[(20, 16), (40, 8)],
+        &[Profile::Vt],
+    );
+}
+
+#[test]
+fn snapshot_help_in_the_scan_loop() {
+    snap("count_scan_help", "11<f1>", &[(80, 24)], &[Profile::Vt]);
+}
+
+// ---------------------------------------------------------------- bytes per scan
+
+type Rt = Runtime<TermBackend<VtFilter<SharedBuf>>>;
+
+fn keys(script: &str) -> Vec<InputEvent> {
+    parse_script(script)
+        .unwrap()
+        .into_iter()
+        .map(InputEvent::Key)
+        .collect()
+}
+
+/// Serials that share no obvious pattern (a scanner's worst case for the screen diff).
+fn scattered(n: usize) -> Vec<String> {
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            format!("CB-{:06}", x % 1_000_000)
+        })
+        .collect()
+}
+
+#[test]
+fn an_accepted_scan_costs_at_most_300_bytes_at_80x24_vt() {
+    let db = db();
+    let serials = scattered(40);
+    let refs: Vec<&str> = serials.iter().map(String::as_str).collect();
+    db.svc
+        .execute(
+            "setup",
+            doc(DocKind::Receipt, "CBL-USBC", &refs, Some("WH1/A/01")),
+        )
+        .unwrap();
+    let buf = SharedBuf::new();
+    let backend = TermBackend::with_size(VtFilter::new(buf.clone(), true), 80, 24);
+    let state = TestSetup::new(80, 24, Profile::Vt).build().state;
+    let runner = ops_runner_for(&state, db.svc.clone());
+    let mut rt: Rt = Runtime::new(backend, state, Box::new(runner), test_clock()).unwrap();
+    rt.draw().unwrap();
+    rt.step(keys(AT_A01)).unwrap();
+    // Fill the list of last scans first: the steady state is what a count is made of.
+    for s in &serials[..10] {
+        rt.step(keys(&format!("{s}<enter>"))).unwrap();
+    }
+    buf.take();
+    let mut sizes = Vec::new();
+    for s in &serials[10..] {
+        // One scan as a wedge scanner delivers it: one batch of keys ending in Enter.
+        rt.step(keys(&format!("{s}<enter>"))).unwrap();
+        let bytes = buf.take();
+        let v = vt_violations(&bytes);
+        assert!(v.is_empty(), "{v:?}");
+        assert_eq!(
+            rt.state()
+                .count_session
+                .as_ref()
+                .and_then(|c| c.answer.as_ref())
+                .map(|a| a.kind),
+            Some(AnswerKind::Counted)
+        );
+        sizes.push(bytes.len());
+    }
+    let max = *sizes.iter().max().unwrap();
+    let avg = sizes.iter().sum::<usize>() as f64 / sizes.len() as f64;
+    eprintln!(
+        "accepted scan at 80x24 vt: max {max} bytes, mean {avg:.0} bytes over {} scans",
+        sizes.len()
+    );
+    assert!(max <= 300, "{sizes:?}");
+    // A frame is also drawn when the scan is split over two batches: still cheap.
+    let s = &scattered(41)[40];
+    db.svc
+        .execute(
+            "setup",
+            doc(DocKind::Receipt, "CBL-USBC", &[s], Some("WH1/A/01")),
+        )
+        .unwrap();
+    rt.step(keys(&s[..4])).unwrap();
+    let first = buf.take().len();
+    rt.step(keys(&format!("{}<enter>", &s[4..]))).unwrap();
+    let second = buf.take().len();
+    eprintln!("split scan: {first} + {second} bytes");
+    assert!(first + second <= 400, "{first} + {second}");
+}
+
+#[test]
+fn an_error_inside_a_burst_stays_until_the_clerk_has_seen_it() {
+    let db = db();
+    let buf = SharedBuf::new();
+    let backend = TermBackend::with_size(VtFilter::new(buf.clone(), true), 20, 16);
+    let state = TestSetup::new(20, 16, Profile::Vt).build().state;
+    let runner = ops_runner_for(&state, db.svc.clone());
+    let mut rt: Rt = Runtime::new(backend, state, Box::new(runner), test_clock()).unwrap();
+    rt.draw().unwrap();
+    rt.step(keys(AT_A01)).unwrap();
+    // One batch, drawn once: a bad scan, then two good ones.
+    rt.step(keys(&format!(
+        "{IMEI_BAD}<enter>RT00000001<enter>RT00000002<enter>"
+    )))
+    .unwrap();
+    let frame = String::from_utf8_lossy(&buf.take()).into_owned();
+    assert!(frame.contains('\x07'), "the bell rang");
+    let status = rt.state().status.clone().unwrap();
+    assert!(status.error && status.text == "BAD SCAN", "{status:?}");
+    assert!(frame.contains("BAD SCAN"), "the error reached the screen");
+    // Once it was on screen, the next good scan clears it as usual.
+    rt.step(keys("RT00000003<enter>")).unwrap();
+    assert!(rt.state().status.is_none());
+}
+
+#[test]
+fn count_frames_follow_the_vt_byte_rules_at_every_size() {
+    for (w, h) in SIZES {
+        let db = db();
+        let buf = SharedBuf::new();
+        let backend = TermBackend::with_size(VtFilter::new(buf.clone(), true), w, h);
+        let state = TestSetup::new(w, h, Profile::Vt).build().state;
+        let runner = ops_runner_for(&state, db.svc.clone());
+        let mut rt: Rt = Runtime::new(backend, state, Box::new(runner), test_clock()).unwrap();
+        rt.draw().unwrap();
+        for script in [
+            "1",
+            "<down><f8>",
+            "2",
+            "1",
+            "RT00000001<enter>",
+            "WH1/A/01<enter>",
+            "RT00000001<enter>RT00000001<enter>",
+            &format!("{IMEI_BAD}<enter>"),
+            "<enter>",
+            "0109506000134352<gs>21RT00000002<enter>",
+            "<f8><f2>",
+            "<f1>",
+            "0<f4>",
+            "<f6>",
+        ] {
+            rt.step(keys(script)).unwrap();
+            let bytes = buf.take();
+            let v = vt_violations(&bytes);
+            assert!(v.is_empty(), "{w}x{h} {script}: {v:?}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------- the guide
+
+/// Every screen capture in `docs/count.md` is one of the snapshots above, exactly (so the
+/// guide shows what the screens really draw).
+#[test]
+fn the_clerks_guide_shows_real_screens() {
+    let doc = std::fs::read_to_string("docs/count.md").unwrap();
+    let mut snaps: Vec<String> = Vec::new();
+    for e in std::fs::read_dir("tests/snapshots").unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("tui_count__") && name.ends_with(".snap") {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let body = text.splitn(3, "---\n").nth(2).unwrap_or_default();
+            let screen: Vec<&str> = body
+                .lines()
+                .map(|l| l.strip_suffix('|').unwrap_or(l))
+                .collect();
+            snaps.push(screen.join("\n"));
+        }
+    }
+    let mut captures = 0;
+    for (i, block) in doc.split("```").enumerate() {
+        // Odd parts are inside fences; screens start with the header's space and the time.
+        let block = block.strip_prefix('\n').unwrap_or(block);
+        if i % 2 == 1 && block.starts_with(' ') && block.contains("14:05") {
+            let block = block.trim_end_matches('\n');
+            assert!(
+                snaps.iter().any(|s| s == block),
+                "docs/count.md shows a screen no snapshot has:\n{block}"
+            );
+            captures += 1;
+        }
+    }
+    assert!(captures >= 15, "only {captures} captures");
+    for needle in [
+        "#TM:FINISH",
+        "#TM:UNDO",
+        "#TM:LOCATION",
+        "1=Yes 2=No",
+        "tallyman count open",
+        "tallyman labels commands",
+    ] {
+        assert!(doc.contains(needle), "docs/count.md lacks {needle:?}");
+    }
+}
