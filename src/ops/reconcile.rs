@@ -178,29 +178,43 @@ pub fn mismatches(store: &Store, id: CountId) -> Result<Mismatches, OpsError> {
     })
 }
 
-/// Edit distance between two serials (insertions, deletions, substitutions, transpositions).
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
+/// Edit distance between two serials (insertions, deletions, substitutions, adjacent
+/// transpositions), or None when it is more than `max`: the work stops as soon as every
+/// path is longer, so comparing unlike serials is cheap.
+pub fn edit_distance_within(a: &str, b: &str, max: usize) -> Option<usize> {
+    let a = a.as_bytes();
+    let b = b.as_bytes();
+    if a.len().abs_diff(b.len()) > max {
+        return None;
     }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
+    let width = b.len() + 1;
+    let mut prev2 = vec![usize::MAX / 2; width];
+    let mut prev: Vec<usize> = (0..width).collect();
+    let mut cur = vec![0usize; width];
     for i in 1..=a.len() {
-        for j in 1..=b.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..width {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+                v = v.min(prev2[j - 2] + 1);
             }
+            cur[j] = v;
+            row_min = row_min.min(v);
         }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
     }
-    d[a.len()][b.len()]
+    Some(prev[b.len()]).filter(|d| *d <= max)
+}
+
+/// Edit distance between two serials (see `edit_distance_within`).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    edit_distance_within(a, b, usize::MAX / 4).unwrap_or(usize::MAX)
 }
 
 /// A shortage a surplus serial may stand for, best first.
@@ -237,8 +251,8 @@ pub fn suggestions(m: &Mismatches, surplus: &SurplusRow) -> Vec<Suggestion> {
                 ));
             }
             SurplusReason::Unknown => {
-                let d = edit_distance(surplus.serial.as_str(), short.serial.as_str());
-                if (1..=2).contains(&d) && (surplus.product.is_none() || same_product) {
+                let d = edit_distance_within(surplus.serial.as_str(), short.serial.as_str(), 2);
+                if let (Some(d @ 1..=2), true) = (d, surplus.product.is_none() || same_product) {
                     out.push((
                         1 + d,
                         Suggestion {
@@ -262,7 +276,7 @@ pub fn suggestions(m: &Mismatches, surplus: &SurplusRow) -> Vec<Suggestion> {
 
 #[cfg(test)]
 mod tests {
-    use super::edit_distance;
+    use super::{edit_distance, edit_distance_within};
 
     #[test]
     fn edit_distances() {
@@ -271,5 +285,9 @@ mod tests {
         assert_eq!(edit_distance("RT0012", "RT0021"), 1);
         assert_eq!(edit_distance("RT001", "RT0001"), 1);
         assert_eq!(edit_distance("ABC", "XYZ"), 3);
+        assert_eq!(edit_distance_within("RT0012", "RT0021", 2), Some(1));
+        assert_eq!(edit_distance_within("RT0012", "XY9999", 2), None);
+        assert_eq!(edit_distance_within("AB", "ABCDE", 2), None);
+        assert_eq!(edit_distance_within("ABC", "ABCDE", 2), Some(2));
     }
 }
