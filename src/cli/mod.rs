@@ -100,8 +100,26 @@ pub fn default_db_dir(name: &str) -> PathBuf {
 
 pub use crate::identity::os_user;
 
+/// Applies the site's config to the service: how scans are read, when a warranty is
+/// "expiring soon".
+pub fn configured(service: Service, config: &crate::config::Config) -> Service {
+    let scan = crate::domain::scan::ScanConfig {
+        gs_substitute: config.gs_substitute,
+        ..crate::domain::scan::ScanConfig::default()
+    };
+    let warranty = crate::ops::warranty::WarrantySettings {
+        soon_days: config.expiring_soon_days,
+        ..crate::ops::warranty::WarrantySettings::default()
+    };
+    service.with_scan_config(scan).with_warranty_settings(warranty)
+}
+
+/// The site config of this run (loaded once by `run`; defaults until then).
+static CONFIG: std::sync::OnceLock<crate::config::Config> = std::sync::OnceLock::new();
+
 pub fn open_service(dir: &Path) -> Result<Service, Failure> {
     let (service, notes) = Service::open(dir)?;
+    let service = configured(service, CONFIG.get_or_init(crate::config::Config::default));
     for w in notes.warnings {
         eprintln!("warning: {w}");
     }
@@ -110,6 +128,18 @@ pub fn open_service(dir: &Path) -> Result<Service, Failure> {
 
 /// Runs a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
+    // Commands use the config's scan and warranty settings; a broken config file is reported
+    // and the defaults are used, so `check`, `backup` and `restore` still work.
+    match crate::config::Config::load(cli.config.as_deref()) {
+        Ok((config, _)) => {
+            let _ = CONFIG.set(config);
+        }
+        Err(e) => {
+            if cli.command.is_some() {
+                eprintln!("warning: {e}; using the default settings");
+            }
+        }
+    }
     let db = cli.db.clone().unwrap_or_else(|| match &cli.command {
         Some(Cmd::Demo(_)) => default_db_dir("tallyman-demo"),
         _ => std::env::var_os("TALLYMAN_DB")

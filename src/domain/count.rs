@@ -144,7 +144,12 @@ impl ScanCommand {
 
     /// Reads a scan as a command when it starts with the prefix.
     pub fn parse(raw: &str, prefix: &str) -> Option<Result<ScanCommand, String>> {
-        let rest = raw.trim().strip_prefix(prefix)?;
+        let raw = raw.trim();
+        let head = raw.get(..prefix.len())?;
+        if prefix.is_empty() || !head.eq_ignore_ascii_case(prefix) {
+            return None;
+        }
+        let rest = &raw[prefix.len()..];
         Some(
             ScanCommand::ALL
                 .into_iter()
@@ -264,6 +269,9 @@ mod tests {
             .unwrap_err()
             .contains("\"DANCE\""));
         assert_eq!(ScanCommand::parse("RT00000001", COMMAND_PREFIX), None);
+        // Scanners in lower-case mode still send commands.
+        assert_eq!(ScanCommand::parse("#tm:undo", COMMAND_PREFIX), Some(Ok(ScanCommand::Undo)));
+        assert_eq!(ScanCommand::parse("#", COMMAND_PREFIX), None);
         for c in ScanCommand::ALL {
             assert_eq!(ScanCommand::parse(&c.code("%%"), "%%"), Some(Ok(c)));
         }
