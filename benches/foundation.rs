@@ -13,6 +13,7 @@ use tallyman::ops::{Command, DocRequest, LineRequest, NewParty, NewProduct, Serv
 static COMMAND: Samples = Samples::new();
 static BARE: Samples = Samples::new();
 static LOOKUP: Samples = Samples::new();
+static SCAN_LOOKUP: Samples = Samples::new();
 
 fn receipt(serial: String, to: &str) -> Command {
     Command::Post(DocRequest {
@@ -178,8 +179,40 @@ fn big_store(c: &mut Criterion) {
             total
         })
     });
-    drop(service);
+    // Scan to warranty answer: decode the raw scan, look the serial up, work out its warranty.
+    let today = service.today();
+    group.bench_function("scan_decode_lookup_warranty", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let t = Instant::now();
+                let decoded = tallyman::domain::scan::decode(
+                    &serial,
+                    &tallyman::domain::scan::ScanConfig::default(),
+                )
+                .expect("decode");
+                let views = service.lookup(decoded.key().unwrap_or("")).expect("lookup");
+                let w = service
+                    .warranty_of(&views[0].unit, today)
+                    .expect("warranty");
+                let d = t.elapsed();
+                std::hint::black_box(w);
+                SCAN_LOOKUP.push(d);
+                total += d;
+            }
+            total
+        })
+    });
     group.sample_size(10);
+    group.bench_function("warranty_expiring_30_days_report", |b| {
+        b.iter(|| {
+            service
+                .warranty_report(today, 30, None)
+                .expect("report")
+                .len()
+        })
+    });
+    drop(service);
     group.bench_function("open_current_store", |b| {
         b.iter(|| {
             let (s, notes) = Service::open(&dir).expect("open");
@@ -189,6 +222,7 @@ fn big_store(c: &mut Criterion) {
     });
     group.finish();
     LOOKUP.report(&format!("store_{units}/lookup_serial_20_events"));
+    SCAN_LOOKUP.report(&format!("store_{units}/scan_decode_lookup_warranty"));
 }
 
 criterion_group!(benches, durable_command, big_store);
