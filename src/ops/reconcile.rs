@@ -63,24 +63,29 @@ pub fn mismatches(store: &Store, id: CountId) -> Result<Mismatches, OpsError> {
         .into_iter()
         .map(|p| (p.id, count.scope.covers_product(&p)))
         .collect();
-    // The two long reads (units in stock in scope, the count's scans) run side by side.
-    let (stock, scans) = std::thread::scope(|s| {
+    // The two long reads (units in stock in scope, the count's scans) run side by side;
+    // locations are interned and keys hashed with a fast hasher, as a count can cover a
+    // million units.
+    let mut places = Places::default();
+    let mut expected: FastMap<(ProductId, SerialKey), u32> =
+        FastMap::with_capacity_and_hasher(count.live as usize + 1024, Default::default());
+    let scans = std::thread::scope(|s| {
         let scans = s.spawn(|| store.count_scans(id));
-        let stock = store.stock(Some(&count.scope.location));
-        (stock, scans.join())
-    });
+        let stock =
+            store.for_each_stock(Some(&count.scope.location), |location, product, serial| {
+                if covers.get(&product).copied().unwrap_or(false) {
+                    let at = places.intern(location);
+                    expected.insert((product, SerialKey::from_stored(serial.to_string())), at);
+                }
+            });
+        stock.map(|_| scans.join())
+    })?;
     let scans =
         scans.map_err(|_| OpsError::Storage("reading the count's scans failed".into()))??;
-    let mut expected: HashMap<(ProductId, SerialKey), String> = HashMap::new();
-    for row in stock? {
-        if covers.get(&row.product).copied().unwrap_or(false) {
-            expected.insert((row.product, row.serial), row.location);
-        }
-    }
     let mut matched_fast = Vec::new();
     let mut counted = Vec::new();
     let mut duplicates = Vec::new();
-    for scan in scans {
+    for mut scan in scans {
         if scan.undone {
             continue;
         }
@@ -90,18 +95,23 @@ pub fn mismatches(store: &Store, id: CountId) -> Result<Mismatches, OpsError> {
         }
         // The common case: the unit is in stock right where it was counted.
         if let Some(p) = scan.product {
-            let key = (p, scan.serial.clone());
-            if expected.get(&key) == Some(&scan.location) {
+            let key = (
+                p,
+                std::mem::replace(&mut scan.serial, SerialKey::from_stored(String::new())),
+            );
+            let here = places.find(&scan.location);
+            if here.is_some() && expected.get(&key).copied() == here {
                 expected.remove(&key);
                 matched_fast.push(MatchedRow {
                     product: p,
-                    serial: scan.serial,
+                    serial: key.1,
                     location: scan.location,
                     scan: scan.number,
                     moved: false,
                 });
                 continue;
             }
+            scan.serial = key.1;
         }
         let stored = match scan.product {
             Some(p) => store.unit_with_history(p, &scan.serial)?,
@@ -138,10 +148,10 @@ pub fn mismatches(store: &Store, id: CountId) -> Result<Mismatches, OpsError> {
     }
     let expected: Vec<Expected> = expected
         .into_iter()
-        .map(|((product, serial), location)| Expected {
+        .map(|((product, serial), at)| Expected {
             product,
             serial,
-            location,
+            location: places.name(at).to_string(),
         })
         .collect();
     let mut rec = reconcile::reconcile(expected, counted, duplicates);
@@ -177,6 +187,63 @@ pub fn mismatches(store: &Store, id: CountId) -> Result<Mismatches, OpsError> {
         moved_since_open,
     })
 }
+
+/// Location codes numbered once, so a million expected units share a few hundred strings.
+#[derive(Default)]
+struct Places {
+    ids: FastMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Places {
+    fn intern(&mut self, code: &str) -> u32 {
+        if let Some(id) = self.ids.get(code) {
+            return *id;
+        }
+        let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.ids.insert(code.to_string(), id);
+        self.names.push(code.to_string());
+        id
+    }
+
+    fn find(&self, code: &str) -> Option<u32> {
+        self.ids.get(code).copied()
+    }
+
+    fn name(&self, id: u32) -> &str {
+        self.names
+            .get(id as usize)
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+}
+
+/// A small, fast, non-cryptographic hasher (the multiply-rotate scheme of Firefox's FxHash):
+/// the keys are serials from our own store, not attacker-chosen.
+#[derive(Default, Clone, Copy)]
+struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        // The multiply carries entropy upwards only; the table picks buckets by the low bits.
+        self.0.rotate_left(26)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(K);
+        }
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
 
 /// Edit distance between two serials (insertions, deletions, substitutions, adjacent
 /// transpositions), or None when it is more than `max`: the work stops as soon as every

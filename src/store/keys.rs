@@ -79,6 +79,16 @@ pub fn stock(location: &str, product: ProductId, serial: &SerialKey) -> Vec<u8> 
     )
 }
 
+/// Splits a stock key into borrowed location, product and serial.
+pub fn split_stock(key: &[u8]) -> Option<(&str, ProductId, &str)> {
+    let rest = key.strip_prefix(&[STOCK])?;
+    let nul = rest.iter().position(|b| *b == 0)?;
+    let location = std::str::from_utf8(&rest[..nul]).ok()?;
+    let pid: [u8; 4] = rest.get(nul + 1..nul + 5)?.try_into().ok()?;
+    let serial = std::str::from_utf8(rest.get(nul + 5..)?).ok()?;
+    Some((location, ProductId(u32::from_be_bytes(pid)), serial))
+}
+
 /// Splits a stock key back into location, product and serial.
 pub fn parse_stock(key: &[u8]) -> Option<(String, ProductId, SerialKey)> {
     let rest = key.strip_prefix(&[STOCK])?;

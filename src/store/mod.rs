@@ -294,6 +294,20 @@ impl Store {
         Ok(out)
     }
 
+    /// Calls `f(location, product, serial)` for every unit in stock under a location subtree,
+    /// without building rows (reconciliation of large counts).
+    pub fn for_each_stock(
+        &self,
+        scope: Option<&str>,
+        mut f: impl FnMut(&str, ProductId, &str),
+    ) -> Result<(), StoreError> {
+        self.for_each_in_scope(keys::STOCK, scope, |k, _| {
+            if let Some((location, product, serial)) = keys::split_stock(k) {
+                f(location, product, serial);
+            }
+        })
+    }
+
     /// Quantity balances of unserialised products under a location subtree.
     pub fn quantities(&self, scope: Option<&str>) -> Result<Vec<QtyRow>, StoreError> {
         let mut out = Vec::new();
