@@ -385,39 +385,33 @@ impl Service {
             .into_iter()
             .map(|p| (p.id, p))
             .collect();
-        let mut lines = Vec::new();
-        for row in self.store.stock(scope.as_deref())? {
-            if only.is_some_and(|id| id != row.product) {
-                continue;
-            }
-            let (sku, name) = products
-                .get(&row.product)
-                .map(|p| (p.sku.clone(), p.name.clone()))
-                .unwrap_or_default();
-            lines.push(StockLine {
-                location: row.location,
-                sku,
-                name,
-                serial: Some(row.serial.to_string()),
-                qty: 1,
-            });
-        }
-        for row in self.store.quantities(scope.as_deref())? {
-            if only.is_some_and(|id| id != row.product) {
-                continue;
-            }
-            let (sku, name) = products
-                .get(&row.product)
-                .map(|p| (p.sku.clone(), p.name.clone()))
-                .unwrap_or_default();
-            lines.push(StockLine {
-                location: row.location,
-                sku,
-                name,
-                serial: None,
-                qty: row.qty,
-            });
-        }
+        let serialised = self
+            .store
+            .stock(scope.as_deref())?
+            .into_iter()
+            .map(|r| (r.location, r.product, Some(r.serial.to_string()), 1));
+        let counted = self
+            .store
+            .quantities(scope.as_deref())?
+            .into_iter()
+            .map(|r| (r.location, r.product, None, r.qty));
+        let lines = serialised
+            .chain(counted)
+            .filter(|(_, product, _, _)| only.is_none_or(|id| id == *product))
+            .map(|(location, product, serial, qty)| {
+                let (sku, name) = products
+                    .get(&product)
+                    .map(|p| (p.sku.clone(), p.name.clone()))
+                    .unwrap_or_default();
+                StockLine {
+                    location,
+                    sku,
+                    name,
+                    serial,
+                    qty,
+                }
+            })
+            .collect();
         Ok(lines)
     }
 }
