@@ -4,44 +4,15 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 use tallyman::domain::{
-    CountId, CountStatus, Day, DocKind, Mode, PartyRole, ScanVerdict, SerialFormat, SerialKey,
-    Tracking, Unexpected,
+    CountId, CountStatus, DocKind, ScanVerdict, SerialFormat, SerialKey, Unexpected,
 };
-use tallyman::ops::{
-    Clock, Command, DocRequest, LineRequest, NewCount, NewParty, NewProduct, OpsError, Outcome,
-    Service,
-};
+use tallyman::ops::{Command, OpsError, Outcome, Service};
 
-struct FixedClock;
-
-impl Clock for FixedClock {
-    fn now_ms(&self) -> i64 {
-        1_773_576_000_000
-    }
-    fn today(&self) -> Day {
-        Day::from_ymd(2026, 3, 15).unwrap()
-    }
-}
-
-const ROUTER_GTIN: &str = "09506000134352";
-const IMEI_A: &str = "490154203237518";
-
-struct Db {
-    _tmp: tempfile::TempDir,
-    svc: Service,
-}
+mod support;
+use support::{assert_replay_equals_state, FixedClock};
 
 fn product(sku: &str, format: SerialFormat, gtin: Option<&str>, category: &str) -> Command {
-    Command::AddProduct(NewProduct {
-        sku: sku.into(),
-        name: format!("{sku} name"),
-        gtin: gtin.map(str::to_string),
-        category: category.into(),
-        tracking: Tracking::all(Mode::Strict),
-        serial_format: format,
-        warranty: None,
-        fold_case: true,
-    })
+    support::product(sku, format, gtin, category, None)
 }
 
 fn doc(
@@ -51,29 +22,15 @@ fn doc(
     from: Option<&str>,
     to: Option<&str>,
 ) -> Command {
-    Command::Post(DocRequest {
-        kind,
-        date: None,
-        party: match kind {
-            DocKind::Receipt => Some("Supplier".into()),
-            DocKind::Sale | DocKind::Return => Some("ACME".into()),
-            _ => None,
-        },
-        invoice: Some("INV-1".into()),
-        from: from.map(str::to_string),
-        to: to.map(str::to_string),
-        reason: (kind == DocKind::WriteOff).then(|| "broken".to_string()),
-        declared_qty: None,
-        lines: serials
-            .iter()
-            .map(|s| LineRequest {
-                sku: sku.into(),
-                serial: Some(s.to_string()),
-                qty: 1,
-                amount: None,
-            })
-            .collect(),
-    })
+    support::doc(kind, sku, serials, from, to, None)
+}
+
+const ROUTER_GTIN: &str = "09506000134352";
+const IMEI_A: &str = "490154203237518";
+
+struct Db {
+    _tmp: tempfile::TempDir,
+    svc: Service,
 }
 
 /// Routers RT1-RT5 at WH1/A/01, RT6 at WH1/A/02, RT7 sold, RT8 written off, RT9 at WH2;
@@ -89,25 +46,10 @@ fn db() -> Db {
             "network",
         ),
         product("PH", SerialFormat::Imei, None, "phones"),
-        Command::AddParty(NewParty {
-            name: "Supplier".into(),
-            role: PartyRole::Supplier,
-            bill_to: String::new(),
-            ship_to: String::new(),
-        }),
-        Command::AddParty(NewParty {
-            name: "ACME".into(),
-            role: PartyRole::Customer,
-            bill_to: String::new(),
-            ship_to: String::new(),
-        }),
     ];
-    for code in ["WH1/A/01", "WH1/A/02", "WH2/A/01"] {
-        cmds.push(Command::AddLocation {
-            code: code.into(),
-            name: String::new(),
-        });
-    }
+    cmds.extend(support::parties_and_locations(&[
+        "WH1/A/01", "WH1/A/02", "WH2/A/01",
+    ]));
     svc.execute("setup", Command::Batch(cmds)).unwrap();
     for c in [
         doc(
@@ -130,23 +72,7 @@ fn db() -> Db {
 
 impl Db {
     fn open_count(&self, skus: &[&str], blind: bool) -> CountId {
-        match self
-            .svc
-            .execute(
-                "super",
-                Command::OpenCount(NewCount {
-                    name: "Aisle A".into(),
-                    location: "WH1/A".into(),
-                    skus: skus.iter().map(|s| s.to_string()).collect(),
-                    categories: vec![],
-                    blind,
-                }),
-            )
-            .unwrap()
-        {
-            Outcome::CountOpened(c) => c.id,
-            other => panic!("{other:?}"),
-        }
+        support::open_count(&self.svc, "WH1/A", skus, blind)
     }
 
     fn scan(
@@ -390,16 +316,7 @@ fn a_scan_shows_in_the_serials_timeline() {
     // Replaying the journal gives the same store, counts and scans included.
     let Db { _tmp: tmp, svc } = db;
     drop(svc);
-    let started = std::time::Instant::now();
-    let report = loop {
-        match tallyman::ops::maintenance::check(tmp.path()) {
-            Err(e) if e.to_string().contains("in use") && started.elapsed().as_secs() < 10 => {
-                std::thread::sleep(std::time::Duration::from_millis(20))
-            }
-            other => break other.unwrap(),
-        }
-    };
-    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert_replay_equals_state(tmp.path());
 }
 
 #[test]

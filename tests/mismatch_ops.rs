@@ -6,26 +6,12 @@
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use tallyman::domain::reconcile::SurplusReason;
-use tallyman::domain::{
-    CountId, CountStatus, Day, DocKind, Mode, PartyRole, SerialFormat, SerialKey, Tracking,
-    UnitState,
-};
+use tallyman::domain::{CountId, CountStatus, DocKind, SerialFormat, SerialKey, UnitState};
 use tallyman::ops::reconcile::{mismatches, suggestions, Mismatches};
-use tallyman::ops::{
-    Clock, Command, DocRequest, LineRequest, NewCount, NewParty, NewProduct, OpsError, Outcome,
-    ResolveAction, Service,
-};
+use tallyman::ops::{Command, DocRequest, LineRequest, OpsError, Outcome, ResolveAction, Service};
 
-struct FixedClock;
-
-impl Clock for FixedClock {
-    fn now_ms(&self) -> i64 {
-        1_773_576_000_000
-    }
-    fn today(&self) -> Day {
-        Day::from_ymd(2026, 3, 15).unwrap()
-    }
-}
+mod support;
+use support::FixedClock;
 
 const GTIN: &str = "09506000134352";
 
@@ -35,16 +21,7 @@ struct Db {
 }
 
 fn product(sku: &str, gtin: Option<&str>) -> Command {
-    Command::AddProduct(NewProduct {
-        sku: sku.into(),
-        name: format!("{sku} name"),
-        gtin: gtin.map(str::to_string),
-        category: "test".into(),
-        tracking: Tracking::all(Mode::Strict),
-        serial_format: SerialFormat::Plain,
-        warranty: None,
-        fold_case: true,
-    })
+    support::product(sku, SerialFormat::Plain, gtin, "test", None)
 }
 
 fn doc(
@@ -54,56 +31,16 @@ fn doc(
     from: Option<&str>,
     to: Option<&str>,
 ) -> Command {
-    Command::Post(DocRequest {
-        kind,
-        date: None,
-        party: match kind {
-            DocKind::Receipt => Some("Supplier".into()),
-            DocKind::Sale | DocKind::Return => Some("ACME".into()),
-            _ => None,
-        },
-        invoice: Some("INV-1".into()),
-        from: from.map(str::to_string),
-        to: to.map(str::to_string),
-        reason: Some("test".into()),
-        declared_qty: None,
-        lines: serials
-            .iter()
-            .map(|s| LineRequest {
-                sku: sku.into(),
-                serial: Some(s.to_string()),
-                qty: 1,
-                amount: Some(tallyman::domain::Money(1000)),
-            })
-            .collect(),
-    })
+    support::doc(kind, sku, serials, from, to, None)
 }
 
 fn db() -> Db {
     let tmp = tempfile::tempdir().unwrap();
     let (svc, _) = Service::open_with_clock(tmp.path(), Box::new(FixedClock)).unwrap();
-    let mut cmds = vec![
-        product("RT", Some(GTIN)),
-        product("LAP", None),
-        Command::AddParty(NewParty {
-            name: "Supplier".into(),
-            role: PartyRole::Supplier,
-            bill_to: String::new(),
-            ship_to: String::new(),
-        }),
-        Command::AddParty(NewParty {
-            name: "ACME".into(),
-            role: PartyRole::Customer,
-            bill_to: String::new(),
-            ship_to: String::new(),
-        }),
-    ];
-    for code in ["WH1/A/01", "WH1/A/02", "WH2/R"] {
-        cmds.push(Command::AddLocation {
-            code: code.into(),
-            name: String::new(),
-        });
-    }
+    let mut cmds = vec![product("RT", Some(GTIN)), product("LAP", None)];
+    cmds.extend(support::parties_and_locations(&[
+        "WH1/A/01", "WH1/A/02", "WH2/R",
+    ]));
     svc.execute("setup", Command::Batch(cmds)).unwrap();
     Db { tmp, svc }
 }
@@ -114,16 +51,7 @@ impl Db {
     }
 
     fn open_count(&self, at: &str) -> CountId {
-        match self.run(Command::OpenCount(NewCount {
-            name: "c".into(),
-            location: at.into(),
-            skus: vec![],
-            categories: vec![],
-            blind: true,
-        })) {
-            Outcome::CountOpened(c) => c.id,
-            other => panic!("{other:?}"),
-        }
+        support::open_count(&self.svc, at, &[], true)
     }
 
     fn scan_all(&self, c: CountId, at: &str, serials: &[&str]) {
@@ -555,16 +483,7 @@ fn posting_rules() {
 fn check(db: Db) {
     let Db { tmp, svc } = db;
     drop(svc);
-    let started = std::time::Instant::now();
-    let report = loop {
-        match tallyman::ops::maintenance::check(tmp.path()) {
-            Err(e) if e.to_string().contains("in use") && started.elapsed().as_secs() < 10 => {
-                std::thread::sleep(std::time::Duration::from_millis(20))
-            }
-            other => break other.unwrap(),
-        }
-    };
-    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    support::assert_replay_equals_state(tmp.path());
 }
 
 #[test]

@@ -5,98 +5,35 @@
 use tallyman::domain::warranty::{
     CoverageKind, EndSource, GenericWarranty, ReplacementPolicy, StartBasis, Status,
 };
-use tallyman::domain::{Day, DocKind, Mode, PartyRole, Period, SerialFormat, Tracking, UnitState};
-use tallyman::ops::{
-    Clock, Command, DocRequest, LineRequest, NewCount, NewParty, NewProduct, Outcome,
-    ResolveAction, Service,
-};
+use tallyman::domain::{Day, DocKind, Period, SerialFormat, UnitState};
+use tallyman::ops::{Command, Outcome, ResolveAction, Service};
 
-struct FixedClock;
-
-impl Clock for FixedClock {
-    fn now_ms(&self) -> i64 {
-        1_773_576_000_000
-    }
-    fn today(&self) -> Day {
-        day(2026, 3, 15)
-    }
-}
-
-fn day(y: i32, m: u32, d: u32) -> Day {
-    Day::from_ymd(y, m, d).unwrap()
-}
+mod support;
+use support::{day, FixedClock};
 
 fn db() -> (tempfile::TempDir, Service) {
     let tmp = tempfile::tempdir().unwrap();
     let (svc, _) = Service::open_with_clock(tmp.path(), Box::new(FixedClock)).unwrap();
-    let product = |sku: &str, warranty: Option<Period>, category: &str| {
-        Command::AddProduct(NewProduct {
-            sku: sku.into(),
-            name: sku.into(),
-            gtin: None,
-            category: category.into(),
-            tracking: Tracking::all(Mode::Strict),
-            serial_format: SerialFormat::Plain,
-            warranty,
-            fold_case: true,
-        })
-    };
-    svc.execute(
-        "setup",
-        Command::Batch(vec![
-            product("PH", Some(Period::Months(24)), "phones"),
-            product("CB", None, "cables"),
-            Command::AddParty(NewParty {
-                name: "Supplier".into(),
-                role: PartyRole::Supplier,
-                bill_to: String::new(),
-                ship_to: String::new(),
-            }),
-            Command::AddParty(NewParty {
-                name: "ACME".into(),
-                role: PartyRole::Customer,
-                bill_to: String::new(),
-                ship_to: String::new(),
-            }),
-            Command::AddLocation {
-                code: "WH1/A/01".into(),
-                name: String::new(),
-            },
-        ]),
-    )
-    .unwrap();
+    let mut cmds = vec![
+        support::product(
+            "PH",
+            SerialFormat::Plain,
+            None,
+            "phones",
+            Some(Period::Months(24)),
+        ),
+        support::product("CB", SerialFormat::Plain, None, "cables", None),
+    ];
+    cmds.extend(support::parties_and_locations(&["WH1/A/01"]));
+    svc.execute("setup", Command::Batch(cmds)).unwrap();
     (tmp, svc)
 }
 
 fn post(svc: &Service, kind: DocKind, sku: &str, serials: &[&str], date: Day) {
+    let to = (kind == DocKind::Receipt).then_some("WH1/A/01");
     svc.execute(
         "clerk",
-        Command::Post(DocRequest {
-            kind,
-            date: Some(date),
-            party: Some(
-                if kind == DocKind::Receipt {
-                    "Supplier"
-                } else {
-                    "ACME"
-                }
-                .into(),
-            ),
-            invoice: Some("I-1".into()),
-            from: None,
-            to: (kind == DocKind::Receipt).then(|| "WH1/A/01".to_string()),
-            reason: None,
-            declared_qty: None,
-            lines: serials
-                .iter()
-                .map(|s| LineRequest {
-                    sku: sku.into(),
-                    serial: Some(s.to_string()),
-                    qty: 1,
-                    amount: None,
-                })
-                .collect(),
-        }),
+        support::doc(kind, sku, serials, None, to, Some(date)),
     )
     .unwrap();
 }
@@ -396,22 +333,7 @@ fn replace_serial_from_a_count_moves_the_coverage() {
         },
     )
     .unwrap();
-    let c = match svc
-        .execute(
-            "s",
-            Command::OpenCount(NewCount {
-                name: "c".into(),
-                location: "WH1/A/01".into(),
-                skus: vec![],
-                categories: vec![],
-                blind: true,
-            }),
-        )
-        .unwrap()
-    {
-        Outcome::CountOpened(c) => c.id,
-        other => panic!("{other:?}"),
-    };
+    let c = support::open_count(&svc, "WH1/A/01", &[], true);
     svc.record_scan("clerk", c, "WH1/A/01", "S1").unwrap();
     svc.execute(
         "s",
