@@ -290,6 +290,12 @@ fn replacement_inherits_by_policy() {
         assert_eq!(c.inherited_from.as_ref().map(|s| s.as_str()), Some("OLD"));
         let old = svc.lookup("OLD").unwrap().remove(0);
         assert!(matches!(old.unit.state, UnitState::Replaced { .. }));
+        let was = svc.warranty_of(&old.unit, day(2026, 3, 15)).unwrap();
+        assert_eq!(
+            was.status,
+            Status::None,
+            "the old unit handed its coverage on"
+        );
         assert_eq!(
             old.timeline.last().unwrap().entry.kind.name(),
             "replaced-by"

@@ -111,7 +111,9 @@ pub fn configured(service: Service, config: &crate::config::Config) -> Service {
         soon_days: config.expiring_soon_days,
         ..crate::ops::warranty::WarrantySettings::default()
     };
-    service.with_scan_config(scan).with_warranty_settings(warranty)
+    service
+        .with_scan_config(scan)
+        .with_warranty_settings(warranty)
 }
 
 /// The site config of this run (loaded once by `run`; defaults until then).

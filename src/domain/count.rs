@@ -270,7 +270,10 @@ mod tests {
             .contains("\"DANCE\""));
         assert_eq!(ScanCommand::parse("RT00000001", COMMAND_PREFIX), None);
         // Scanners in lower-case mode still send commands.
-        assert_eq!(ScanCommand::parse("#tm:undo", COMMAND_PREFIX), Some(Ok(ScanCommand::Undo)));
+        assert_eq!(
+            ScanCommand::parse("#tm:undo", COMMAND_PREFIX),
+            Some(Ok(ScanCommand::Undo))
+        );
         assert_eq!(ScanCommand::parse("#", COMMAND_PREFIX), None);
         for c in ScanCommand::ALL {
             assert_eq!(ScanCommand::parse(&c.code("%%"), "%%"), Some(Ok(c)));

@@ -74,6 +74,13 @@ pub fn manufacturer(unit: &Unit, product: &Product, max_days: u32) -> Option<Cov
 /// All coverages of a unit: the derived manufacturer one (unless a replacement took its place)
 /// and the recorded ones.
 pub fn coverages(unit: &Unit, product: &Product, max_days: u32) -> Vec<Coverage> {
+    // A replaced unit handed its coverage on; a renamed one never existed under this serial.
+    if matches!(
+        unit.state,
+        UnitState::Replaced { .. } | UnitState::Renamed { .. }
+    ) {
+        return Vec::new();
+    }
     let inherited = unit
         .coverages
         .iter()

@@ -8,7 +8,10 @@ use chrono::NaiveDateTime;
 use super::count::{CountRow, Figures, RecentScan, ScanAnswer};
 use super::keymap::Command;
 use super::keys::KeyPress;
-use crate::domain::{CountId, CountStatus};
+use super::lookup::Found;
+use super::mismatch::{Fix, MismatchData, Shared};
+use crate::domain::{CountId, CountStatus, Day, ProductId};
+use crate::ops::UnitView;
 
 /// Something that happened, fed to `update`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,6 +71,33 @@ pub enum Action {
         /// Its new status.
         status: CountStatus,
     },
+    /// A count's mismatch picture (answer to [`Effect::LoadMismatches`]).
+    MismatchesLoaded(Shared<MismatchData>),
+    /// The mismatches cannot be shown (the count is gone): back to the list, with the reason.
+    MismatchesRefused(String),
+    /// A resolution (or an undo) was recorded (answer to [`Effect::Fix`] and
+    /// [`Effect::UndoFix`]): what it did, in words.
+    FixDone(String),
+    /// The service refused a resolution, an undo or the posting: nothing changed.
+    FixRefused(String),
+    /// The count was posted (answer to [`Effect::PostCount`]).
+    CountPosted(CountId),
+    /// The units with a serial (answer to [`Effect::UnitDetails`]): the one of the asked
+    /// product, or none.
+    DetailsLoaded {
+        /// The serial asked for.
+        serial: String,
+        /// The unit, if the store has one.
+        unit: Option<Shared<UnitView>>,
+    },
+    /// The units with a scanned serial and their warranty (answer to [`Effect::Lookup`]);
+    /// none when the serial is unknown.
+    LookedUp {
+        /// The serial looked up.
+        serial: String,
+        /// Every unit with it (one per product).
+        units: Vec<Found>,
+    },
 }
 
 /// Something `update` wants done.
@@ -118,6 +148,46 @@ pub enum Effect {
         /// The new status.
         status: CountStatus,
     },
+    /// Compute a count's mismatch picture (answered by [`Action::MismatchesLoaded`] or
+    /// [`Action::MismatchesRefused`]). One reconciliation per open or refresh.
+    LoadMismatches {
+        /// The count.
+        count: CountId,
+    },
+    /// Record a resolution (answered by [`Action::FixDone`] or [`Action::FixRefused`]).
+    Fix {
+        /// The count.
+        count: CountId,
+        /// What to do.
+        fix: Fix,
+    },
+    /// Undo a resolution (answered by [`Action::FixDone`] or [`Action::FixRefused`]).
+    UndoFix {
+        /// The count.
+        count: CountId,
+        /// The resolution's number.
+        number: u32,
+    },
+    /// Post the count, from open or review (answered by [`Action::CountPosted`] or
+    /// [`Action::FixRefused`]).
+    PostCount {
+        /// The count.
+        count: CountId,
+    },
+    /// Look up a unit for the details screen (answered by [`Action::DetailsLoaded`]).
+    UnitDetails {
+        /// The serial.
+        serial: String,
+        /// Its product, when known (a serial may be shared by products).
+        product: Option<ProductId>,
+    },
+    /// Look up a serial with its warranty at `date` (answered by [`Action::LookedUp`]).
+    Lookup {
+        /// The serial (decoded from the scan).
+        serial: String,
+        /// The day the warranty is judged at (the screen's clock).
+        date: Day,
+    },
 }
 
 impl Effect {
@@ -148,7 +218,13 @@ impl EffectRunner for NullRunner {
             | Effect::JoinCount { .. }
             | Effect::CountInput { .. }
             | Effect::UndoScan { .. }
-            | Effect::MoveCount { .. } => vec![Action::Failed(super::text::NO_DATABASE.into())],
+            | Effect::MoveCount { .. }
+            | Effect::LoadMismatches { .. }
+            | Effect::Fix { .. }
+            | Effect::UndoFix { .. }
+            | Effect::PostCount { .. }
+            | Effect::UnitDetails { .. }
+            | Effect::Lookup { .. } => vec![Action::Failed(super::text::NO_DATABASE.into())],
         }
     }
 }

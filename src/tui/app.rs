@@ -5,9 +5,12 @@ use std::collections::VecDeque;
 
 use chrono::NaiveDateTime;
 
+use super::ask::{Choice, Prompt};
 use super::count::{Confirm, CountRow, CountSession};
 use super::keymap::{Context, Keymap, KeymapError, KeymapSource, LoadedKeymap};
 use super::keys::KeyPress;
+use super::lookup::LookupSession;
+use super::mismatch::MismatchSession;
 use super::profile::{Profile, Theme};
 use super::scan_field::ScanField;
 use super::text;
@@ -59,12 +62,12 @@ pub const MENU: &[MenuEntry] = &[
     MenuEntry {
         number: 2,
         id: ScreenId::Mismatches,
-        built: false,
+        built: true,
     },
     MenuEntry {
         number: 3,
         id: ScreenId::Lookup,
-        built: false,
+        built: true,
     },
     MenuEntry {
         number: 4,
@@ -136,6 +139,18 @@ pub enum Screen {
     CountScan,
     /// A destructive step waiting for `1=Yes 2=No`.
     Confirm(Confirm),
+    /// The counts that are open or in review, to pick one whose mismatches to fix.
+    MismatchCounts,
+    /// The mismatches of the picked count ([`AppState::mismatch`]).
+    Mismatches,
+    /// The marked row's unit: its state, last documents and the fixes that apply.
+    MismatchDetails,
+    /// A question answered with a digit.
+    Choose(Choice),
+    /// A question answered by scanning or typing.
+    Prompt(Prompt),
+    /// Scan a serial: its unit, warranty and history ([`AppState::lookup`]).
+    Lookup,
 }
 
 impl Screen {
@@ -143,12 +158,15 @@ impl Screen {
     pub fn context(&self) -> Context {
         match self {
             Screen::Menu => Context::Menu,
-            Screen::Help { .. } | Screen::KeymapErrors { .. } | Screen::Confirm(_) => {
-                Context::Popup
-            }
-            Screen::Diagnostics { .. } => Context::Input,
-            Screen::CountList => Context::CountList,
+            Screen::Help { .. }
+            | Screen::KeymapErrors { .. }
+            | Screen::Confirm(_)
+            | Screen::Choose(_) => Context::Popup,
+            Screen::Diagnostics { .. } | Screen::Prompt(_) => Context::Input,
+            Screen::CountList | Screen::MismatchCounts => Context::CountList,
             Screen::CountScan => Context::Count,
+            Screen::Mismatches | Screen::MismatchDetails => Context::Mismatch,
+            Screen::Lookup => Context::Lookup,
         }
     }
 
@@ -162,6 +180,11 @@ impl Screen {
             Screen::CountList => text::TITLE_COUNTS,
             Screen::CountScan => text::TITLE_COUNT,
             Screen::Confirm(_) => text::TITLE_CONFIRM,
+            Screen::MismatchCounts | Screen::Mismatches => text::TITLE_MISMATCHES,
+            Screen::MismatchDetails => text::TITLE_DETAILS,
+            Screen::Choose(c) => text::choice_title(c),
+            Screen::Prompt(p) => text::prompt_title(p),
+            Screen::Lookup => text::TITLE_LOOKUP,
         }
     }
 
@@ -244,6 +267,10 @@ pub struct AppState {
     pub count_selected: usize,
     /// The joined count, while its scan loop is open.
     pub count_session: Option<CountSession>,
+    /// The count whose mismatches are open.
+    pub mismatch: Option<MismatchSession>,
+    /// The lookup screen, while it is open.
+    pub lookup: Option<LookupSession>,
     /// Set when the user asked to leave.
     pub quit: bool,
 }
@@ -301,6 +328,8 @@ impl AppState {
             counts: None,
             count_selected: 0,
             count_session: None,
+            mismatch: None,
+            lookup: None,
             quit: false,
         }
     }
@@ -322,9 +351,10 @@ impl AppState {
 
     /// The header title: the screen's, with the count number in the scan loop.
     pub fn title(&self) -> String {
-        match (self.screen(), &self.count_session) {
-            (Screen::CountScan, Some(s)) => text::count_title(s.count.id),
-            (screen, _) => screen.title().to_string(),
+        match (self.screen(), &self.count_session, &self.mismatch) {
+            (Screen::CountScan, Some(s), _) => text::count_title(s.count.id),
+            (Screen::Mismatches, _, Some(m)) => text::mismatches_title(m.count),
+            (screen, _, _) => screen.title().to_string(),
         }
     }
 

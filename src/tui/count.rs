@@ -195,4 +195,11 @@ pub enum Confirm {
         /// Its name.
         name: String,
     },
+    /// Post a count: its fixes become final.
+    PostCount {
+        /// Which.
+        id: CountId,
+        /// Its name.
+        name: String,
+    },
 }

@@ -142,6 +142,9 @@ commands! {
     Accept = "accept" in [Mismatch];
     Details = "details" in [Mismatch];
     NextList = "next_list" in [Mismatch];
+    UndoFix = "undo" in [Mismatch];
+    Post = "post" in [Mismatch];
+    Find = "find" in [Mismatch];
     Actions = "actions" in [Lookup];
     ClearField = "clear_field" in [Input];
 }

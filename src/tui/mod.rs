@@ -4,10 +4,13 @@
 
 pub mod action;
 pub mod app;
+pub mod ask;
 pub mod backend;
 pub mod count;
 pub mod keymap;
 pub mod keys;
+pub mod lookup;
+pub mod mismatch;
 pub mod ops_runner;
 pub mod profile;
 pub mod runtime;

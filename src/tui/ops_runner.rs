@@ -11,12 +11,18 @@ use chrono::NaiveDateTime;
 use super::action::{Action, Effect, EffectRunner};
 use super::count::RECENT_KEPT;
 use super::count::{AnswerKind, CountRow, Figures, RecentScan, ScanAnswer, Why};
+use super::lookup::Found;
+use super::mismatch::{Fix, MismatchData, ProductName, Shared};
 use super::text;
+use crate::domain::scan::{decode, ScanConfig};
 use crate::domain::{
-    Count, CountId, CountScan, CountStatus, Location, PartyId, Product, ProductId, ScanVerdict,
-    Unexpected,
+    Count, CountId, CountScan, CountStatus, Day, Location, PartyId, Product, ProductId,
+    ScanVerdict, Unexpected,
 };
-use crate::ops::{scan_words, Answer, Command, OpsError, Outcome, Query, ScanReport, Service};
+use crate::ops::reconcile::mismatches;
+use crate::ops::{
+    scan_words, Answer, Command, OpsError, Outcome, Query, ResolveAction, ScanReport, Service,
+};
 
 /// Runs the screens' effects on a [`Service`], as one counter (the actor).
 pub struct OpsRunner {
@@ -389,6 +395,150 @@ impl OpsRunner {
         }
     }
 
+    /// One reconciliation, and the names its rows refer to.
+    fn load_mismatches(&self, id: CountId) -> Result<Vec<Action>, OpsError> {
+        let m = match mismatches(self.service.store(), id) {
+            Ok(m) => m,
+            Err(OpsError::Refused(msg)) => return Ok(vec![Action::MismatchesRefused(msg)]),
+            Err(e) => return Err(e),
+        };
+        let products = self
+            .products()?
+            .into_iter()
+            .map(|p| {
+                (
+                    p.id,
+                    ProductName {
+                        sku: p.sku,
+                        name: p.name,
+                    },
+                )
+            })
+            .collect();
+        let parties = match self.service.query(Query::Parties)? {
+            Answer::Parties(parties) => parties.into_iter().map(|p| (p.id, p.name)).collect(),
+            _ => HashMap::new(),
+        };
+        Ok(vec![Action::MismatchesLoaded(Shared::new(MismatchData {
+            m,
+            products,
+            parties,
+        }))])
+    }
+
+    /// The SKU a typed SKU or a scanned product barcode (GTIN) names.
+    fn product_named(&self, raw: &str) -> Result<Option<String>, OpsError> {
+        let products = self.products()?;
+        let typed = raw.trim();
+        if let Some(p) = products.iter().find(|p| p.sku.eq_ignore_ascii_case(typed)) {
+            return Ok(Some(p.sku.clone()));
+        }
+        let gtin = decode(raw, &ScanConfig::default())
+            .ok()
+            .and_then(|d| d.gtin)
+            .or_else(|| {
+                let digits = typed.chars().all(|c| c.is_ascii_digit());
+                (digits && (8..=14).contains(&typed.len())).then(|| format!("{typed:0>14}"))
+            });
+        Ok(gtin.and_then(|g| {
+            products
+                .iter()
+                .find(|p| p.gtin.as_deref() == Some(g.as_str()))
+                .map(|p| p.sku.clone())
+        }))
+    }
+
+    fn fix(&self, id: CountId, fix: Fix) -> Result<Vec<Action>, OpsError> {
+        let action = match fix {
+            Fix::Replace { found, missing } => ResolveAction::Replace { found, missing },
+            Fix::Relocate { serial } => ResolveAction::Relocate { serial },
+            Fix::ReceiveFound { serial, product } => {
+                let sku = match product {
+                    Some(p) => match self.product_named(&p)? {
+                        Some(sku) => Some(sku),
+                        None => return Ok(vec![Action::FixRefused(text::no_product(&p))]),
+                    },
+                    None => None,
+                };
+                ResolveAction::ReceiveFound { serial, sku }
+            }
+            Fix::WriteOff { serial, reason } => ResolveAction::WriteOff { serial, reason },
+            Fix::Accept { serial, note } => ResolveAction::Accept { serial, note },
+        };
+        match self
+            .service
+            .execute(&self.actor, Command::Resolve { count: id, action })
+        {
+            Ok(Outcome::Resolved {
+                number, resolution, ..
+            }) => Ok(vec![Action::FixDone(text::fix_done(
+                number,
+                resolution.name(),
+            ))]),
+            Ok(_) => Err(OpsError::Storage("a resolution gave no answer".into())),
+            Err(e) => refusal(e),
+        }
+    }
+
+    fn undo_fix(&self, id: CountId, number: u32) -> Result<Vec<Action>, OpsError> {
+        match self
+            .service
+            .execute(&self.actor, Command::UndoResolution { count: id, number })
+        {
+            Ok(_) => Ok(vec![Action::FixDone(text::fix_undone(number))]),
+            Err(e) => refusal(e),
+        }
+    }
+
+    /// Posts a count; an open one goes through review in the same entry.
+    fn post(&self, id: CountId) -> Result<Vec<Action>, OpsError> {
+        let post = Command::MoveCount {
+            count: id,
+            status: CountStatus::Posted,
+        };
+        let cmd = if self.count(id)?.status == CountStatus::Open {
+            Command::Batch(vec![
+                Command::MoveCount {
+                    count: id,
+                    status: CountStatus::Review,
+                },
+                post,
+            ])
+        } else {
+            post
+        };
+        match self.service.execute(&self.actor, cmd) {
+            Ok(_) => Ok(vec![Action::CountPosted(id)]),
+            Err(e) => refusal(e),
+        }
+    }
+
+    fn unit_details(
+        &self,
+        serial: String,
+        product: Option<ProductId>,
+    ) -> Result<Vec<Action>, OpsError> {
+        let units = self.service.lookup(&serial)?;
+        let unit = units
+            .into_iter()
+            .find(|u| product.is_none_or(|p| u.unit.product == p))
+            .map(Shared::new);
+        Ok(vec![Action::DetailsLoaded { serial, unit }])
+    }
+
+    /// Every unit with the serial, each with its warranty at `date`.
+    fn lookup(&self, serial: String, date: Day) -> Result<Vec<Action>, OpsError> {
+        let mut units = Vec::new();
+        for v in self.service.lookup(&serial)? {
+            let warranty = self.service.warranty_of(&v.unit, date)?;
+            units.push(Found {
+                unit: Shared::new(v),
+                warranty,
+            });
+        }
+        Ok(vec![Action::LookedUp { serial, units }])
+    }
+
     fn try_run(&mut self, effect: Effect) -> Result<Vec<Action>, OpsError> {
         match effect {
             Effect::ProbeService => {
@@ -413,7 +563,27 @@ impl OpsRunner {
             } => self.input(count, location, raw, location_only),
             Effect::UndoScan { count, location } => self.undo(count, location),
             Effect::MoveCount { count, status } => self.move_count(count, status),
+            Effect::LoadMismatches { count } => self.load_mismatches(count),
+            Effect::Fix { count, fix } => self.fix(count, fix),
+            Effect::UndoFix { count, number } => self.undo_fix(count, number),
+            Effect::PostCount { count } => self.post(count),
+            Effect::UnitDetails { serial, product } => self.unit_details(serial, product),
+            Effect::Lookup { serial, date } => self.lookup(serial, date),
         }
+    }
+}
+
+/// A refusal of the service as the screens show it (a sticky error); other failures pass on.
+fn refusal(e: OpsError) -> Result<Vec<Action>, OpsError> {
+    match e {
+        OpsError::Refused(m) => Ok(vec![Action::FixRefused(m)]),
+        OpsError::Rejected(r) => Ok(vec![Action::FixRefused(
+            r.into_iter()
+                .map(|r| r.message)
+                .collect::<Vec<_>>()
+                .join("; "),
+        )]),
+        e => Err(e),
     }
 }
 

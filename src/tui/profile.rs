@@ -7,6 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::border;
 
 use crate::config::ProfileSetting;
+use crate::domain::warranty::Status;
 
 /// How much the terminal can do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -145,6 +146,27 @@ impl Theme {
         Style::new().add_modifier(Modifier::UNDERLINED)
     }
 
+    /// The warranty band: green, yellow, red where there is colour; else bold (active),
+    /// reverse (expiring), reverse and bold (expired). The words are always shown too.
+    pub fn band(&self, status: Status) -> Style {
+        if self.colour {
+            let (fg, bg) = match status {
+                Status::Active => (Color::Black, Color::Green),
+                Status::ExpiringSoon => (Color::Black, Color::Yellow),
+                Status::Expired => (Color::White, Color::Red),
+                Status::None => return Style::new(),
+            };
+            Style::new().fg(fg).bg(bg).add_modifier(Modifier::BOLD)
+        } else {
+            match status {
+                Status::Active => Style::new().add_modifier(Modifier::BOLD),
+                Status::ExpiringSoon => Style::new().add_modifier(Modifier::REVERSED),
+                Status::Expired => Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+                Status::None => Style::new(),
+            }
+        }
+    }
+
     /// A horizontal rule character.
     pub fn rule(&self) -> &'static str {
         match self.profile {
@@ -237,6 +259,15 @@ mod tests {
             assert_eq!(s.fg, None);
             assert_eq!(s.bg, None);
         }
+        for st in [
+            Status::Active,
+            Status::ExpiringSoon,
+            Status::Expired,
+            Status::None,
+        ] {
+            assert_eq!((t.band(st).fg, t.band(st).bg), (None, None));
+        }
+        assert_ne!(t.band(Status::Active), t.band(Status::Expired));
         assert!(t.rule().is_ascii());
         assert_eq!(t.control_glyph('\x1d', None), '~');
         assert_eq!(t.control_glyph('\x1d', Some('#')), '#');

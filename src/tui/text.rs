@@ -4,9 +4,16 @@
 use chrono::NaiveDateTime;
 
 use super::app::ScreenId;
+use super::ask::{Choice, Prompt};
 use super::count::{AnswerKind, ScanAnswer, Why};
 use super::keymap::{Command, Context};
-use crate::domain::{CountId, CountStatus};
+use super::mismatch::MismatchData;
+use crate::domain::reconcile::SurplusReason;
+use crate::domain::warranty::{Coverage, Status as WarrantyStatus};
+use crate::domain::{
+    CountId, CountStatus, DocKind, HistoryKind, Resolution, ResolutionRecord, UnitState,
+};
+use crate::ops::{TimelineLine, UnitView};
 
 /// The product name in headers.
 pub const APP_NAME: &str = "Tallyman";
@@ -55,6 +62,9 @@ pub fn command_label(cmd: Command) -> &'static str {
         Command::Accept => "Accept",
         Command::Details => "Details",
         Command::NextList => "Next list",
+        Command::UndoFix => "Undo",
+        Command::Post => "Post",
+        Command::Find => "Find",
         Command::Actions => "Actions",
         Command::ClearField => "Clear",
     }
@@ -83,7 +93,10 @@ pub fn command_help(cmd: Command) -> &'static str {
         Command::WriteOff => "Write off a missing unit",
         Command::Accept => "Accept as it is",
         Command::Details => "Show the unit's details",
-        Command::NextList => "Next list (short/surplus/dup)",
+        Command::NextList => "Next list (short/surplus/fixed)",
+        Command::UndoFix => "Undo the marked fix (or the last)",
+        Command::Post => "Post the count (asks first)",
+        Command::Find => "Scan a serial to find its row",
         Command::Actions => "What can be done with it",
         Command::ClearField => "Empty the entry field",
     }
@@ -138,7 +151,7 @@ pub fn menu_description(id: ScreenId) -> &'static str {
     match id {
         ScreenId::Count => "Count stock by scanning serials",
         ScreenId::Mismatches => "Fix what a count did not match",
-        ScreenId::Lookup => "History and warranty of a serial",
+        ScreenId::Lookup => "History and warranty by serial",
         ScreenId::Receive => "Book in goods from a supplier",
         ScreenId::Sell => "Sell units to a customer",
         ScreenId::Return => "Take back units from a customer",
@@ -510,4 +523,574 @@ pub fn answer_facts(a: &ScanAnswer) -> Vec<String> {
 /// A time of day as the screens show it.
 pub fn clock(t: &NaiveDateTime) -> String {
     t.format("%H:%M").to_string()
+}
+
+// ---- Mismatches ----
+
+/// Mismatch screens title (the count number follows on the list screen).
+pub const TITLE_MISMATCHES: &str = "Mismatches";
+/// Details screen title.
+pub const TITLE_DETAILS: &str = "Details";
+
+/// The mismatch screen's header title: `Mismatches 3`.
+pub fn mismatches_title(id: CountId) -> String {
+    format!("{TITLE_MISMATCHES} {id}")
+}
+
+/// Help screen of the count picker (mismatches): what the digits do.
+pub const MISMATCH_PICK_INTRO: &str = "Press the line number of a count to see its mismatches.";
+/// Help screen: digits in the count picker.
+pub const HELP_MISMATCH_PICK_DIGITS: &str = "1-9: open the mismatches of the count on that line.";
+/// Help screen: the marks of the mismatch lists.
+pub const HELP_MISMATCH_MARKS: &str = "Marks: A accepted, * moved during the count.";
+/// Help screen: scanning on the mismatch screen.
+pub const HELP_MISMATCH_FIND: &str =
+    "Digits are fixes here: to go to a serial, press Find, then scan it.";
+/// Count picker footer: Enter opens the marked count's mismatches.
+pub const HINT_OPEN: &str = "Open";
+/// Footer of numbered choices.
+pub const HINT_PICK: &str = "Pick";
+
+/// Bucket figures: labels.
+pub const FIG_MATCHED: &str = "Matched";
+/// Bucket figures: shortage.
+pub const FIG_SHORT: &str = "Short";
+/// Bucket figures: surplus.
+pub const FIG_SURPLUS: &str = "Surplus";
+/// Bucket figures: duplicates.
+pub const FIG_DUP: &str = "Dup";
+/// Bucket figures: open mismatches.
+pub const FIG_OPEN: &str = "Open";
+/// Product heading of surplus rows whose scan named no product.
+pub const NO_PRODUCT: &str = "no product";
+/// Mismatch screen before the picture is there.
+pub const MISMATCH_LOADING: &str = "Comparing...";
+
+/// A list's short name (narrow screens).
+pub fn list_name(kind: super::mismatch::ListKind) -> &'static str {
+    use super::mismatch::ListKind;
+    match kind {
+        ListKind::Short => "Short",
+        ListKind::Surplus => "Surplus",
+        ListKind::Fixed => "Fixed",
+    }
+}
+
+/// A list's heading (wide screens).
+pub fn list_heading(kind: super::mismatch::ListKind) -> &'static str {
+    use super::mismatch::ListKind;
+    match kind {
+        ListKind::Short => "Short: expected, not counted",
+        ListKind::Surplus => "Surplus: counted, not expected",
+        ListKind::Fixed => "Fixed, newest first",
+    }
+}
+
+/// An empty list.
+pub fn list_empty(kind: super::mismatch::ListKind) -> &'static str {
+    use super::mismatch::ListKind;
+    match kind {
+        ListKind::Short => "Nothing short.",
+        ListKind::Surplus => "Nothing surplus.",
+        ListKind::Fixed => "Nothing fixed yet.",
+    }
+}
+
+/// The mark of a row: accepted, moved during the count, or nothing.
+pub fn row_mark(accepted: bool, moved: bool) -> char {
+    if accepted {
+        'A'
+    } else if moved {
+        '*'
+    } else {
+        ' '
+    }
+}
+
+/// Why a surplus is surplus (the same words as `tallyman count mismatches`).
+pub fn reason_text(data: &MismatchData, r: &SurplusReason) -> String {
+    match r {
+        SurplusReason::Unknown => "never received".into(),
+        SurplusReason::Elsewhere { location } => format!("in stock at {location}"),
+        SurplusReason::Sold { document, customer } => {
+            format!("sold to {} on {document}", data.party(*customer))
+        }
+        SurplusReason::WrittenOff => "written off".into(),
+        SurplusReason::InRepair => "in repair".into(),
+        SurplusReason::Replaced { by } => format!("replaced by \"{by}\""),
+        SurplusReason::OtherProduct => "a product this count does not cover".into(),
+    }
+}
+
+/// A shortage's place: `expected at WH1/A/01`.
+pub fn expected_at(location: &str) -> String {
+    format!("expected at {location}")
+}
+
+/// Where and when a surplus was counted: `counted at WH1/A/01, scan 5`.
+pub fn counted_at(location: &str, scan: u32) -> String {
+    format!("counted at {location}, scan {scan}")
+}
+
+/// The row's marks in words.
+pub fn marks_text(accepted: bool, moved: bool) -> Option<String> {
+    match (accepted, moved) {
+        (false, false) => None,
+        (true, false) => Some("[accepted]".into()),
+        (false, true) => Some("[moved during count]".into()),
+        (true, true) => Some("[accepted] [moved during count]".into()),
+    }
+}
+
+/// The top suggestion and the key that takes it: `1 Replace by RT00000004`.
+pub fn suggestion_line(key: &str, missing: &str) -> String {
+    format!("{key} Replace by {missing}")
+}
+
+/// Further suggestions: `also RT00000005, RT00000006`.
+pub fn more_suggestions(serials: &[&str]) -> String {
+    format!("also {}", serials.join(", "))
+}
+
+/// A resolution in words (the same words as `tallyman count report`), without who and when.
+pub fn resolution_what(r: &ResolutionRecord) -> String {
+    match &r.resolution {
+        Resolution::ReplaceOnSale {
+            found,
+            missing,
+            sale,
+            correction,
+            ..
+        } => format!(
+            "replace \"{found}\" by \"{missing}\" on sale {sale} ({})",
+            correction.number
+        ),
+        Resolution::ReplaceOnReceipt {
+            found,
+            missing,
+            receipt,
+            correction,
+            ..
+        } => format!(
+            "receipt {receipt}: \"{missing}\" corrected to \"{found}\" ({})",
+            correction.number
+        ),
+        Resolution::Posting(doc) => format!(
+            "{} {} of {}",
+            r.resolution.name(),
+            doc.number,
+            doc.lines
+                .iter()
+                .filter_map(|l| l.serial.as_ref())
+                .map(|s| format!("\"{s}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Resolution::Accept { serial, note, .. } => format!("accept \"{serial}\": {note}"),
+    }
+}
+
+/// A fixed-list row: `#1 replace-on-sale RT00000009` (narrow) with `(undone)`.
+pub fn resolution_short(r: &ResolutionRecord) -> String {
+    let serial = r
+        .resolution
+        .serials()
+        .first()
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    format!(
+        "#{} {}{} {serial}",
+        r.number,
+        if r.undone { "undone: " } else { "" },
+        r.resolution.name(),
+    )
+}
+
+/// A fixed-list row on wide screens: `#1 replace "A" by "B" on sale ... by clerk1`.
+pub fn resolution_long(r: &ResolutionRecord) -> String {
+    format!(
+        "#{} {}{} by {}",
+        r.number,
+        if r.undone { "undone: " } else { "" },
+        resolution_what(r),
+        r.actor,
+    )
+}
+
+/// Status: a resolution was recorded.
+pub fn fix_done(number: u32, name: &str) -> String {
+    format!("#{number} {name} done")
+}
+
+/// Status: a resolution was undone.
+pub fn fix_undone(number: u32) -> String {
+    format!("#{number} undone")
+}
+
+/// Mismatch screen: nothing left to fix.
+pub fn nothing_open(post_key: &str) -> String {
+    format!("Nothing open: {post_key} posts the count.")
+}
+
+/// Error: posting with mismatches left.
+pub fn open_left(n: usize) -> String {
+    format!("{n} open: fix or accept each first")
+}
+
+/// Error: a fix on a row it is not for.
+pub fn fix_not_here(cmd: Command) -> String {
+    let rows = match cmd {
+        Command::Relocate | Command::ReceiveFound => "surplus rows",
+        Command::WriteOff => "short rows",
+        _ => "short or surplus rows",
+    };
+    format!("{} is for {rows}", command_label(cmd))
+}
+
+/// Error: a scan that names no serial.
+pub fn no_serial_in(raw: &str) -> String {
+    format!("\"{raw}\" carries no serial: rescan")
+}
+
+/// Error: a product that is neither a SKU nor a product barcode.
+pub fn no_product(raw: &str) -> String {
+    format!(
+        "No product \"{}\": type its SKU or scan its barcode",
+        raw.trim()
+    )
+}
+
+/// Error: a fix with no row marked.
+pub const NO_ROW: &str = "No row marked";
+/// Error: nothing to undo.
+pub const NOTHING_TO_UNDO: &str = "Nothing to undo";
+
+/// Error: accepting an accepted row.
+pub fn accepted_already(serial: &str) -> String {
+    format!("{serial} is accepted already")
+}
+
+/// Error: relocating something that is not in stock elsewhere.
+pub fn not_elsewhere(serial: &str) -> String {
+    format!("{serial} is not in stock elsewhere: nothing to relocate")
+}
+
+/// Error: receiving something that is known.
+pub fn not_unknown(serial: &str) -> String {
+    format!("{serial} is known: found stock is for serials never seen")
+}
+
+/// Error: a serial Find did not find.
+pub fn not_a_mismatch(serial: &str, id: CountId) -> String {
+    format!("{serial} is no mismatch of count {id}")
+}
+
+/// Status: Find went to a row.
+pub fn found_in(serial: &str, list: super::mismatch::ListKind) -> String {
+    format!("{serial}: {}", list_name(list))
+}
+
+/// The posting question.
+pub fn confirm_post(id: CountId, name: &str) -> String {
+    format!("Post count {id} \"{name}\"? Its fixes become final and cannot be undone.")
+}
+
+/// Write-off reasons, numbered from 1 on screen.
+pub const WRITE_OFF_REASONS: [&str; 4] = ["Damaged", "Lost", "Stolen", "Other"];
+
+/// Accept notes, numbered from 1 on screen; the last one asks for a typed note.
+pub const ACCEPT_NOTES: [&str; 4] = [
+    "Known difference",
+    "Customer property",
+    "Booked outside tallyman",
+    "Type a note",
+];
+
+/// The numbered options of a choice.
+pub fn choice_options(c: &Choice) -> Vec<String> {
+    match c {
+        Choice::WriteOffReason { .. } => WRITE_OFF_REASONS.map(String::from).to_vec(),
+        Choice::AcceptNote { .. } => ACCEPT_NOTES.map(String::from).to_vec(),
+        Choice::Product { options, .. } => options.clone(),
+    }
+}
+
+/// A choice's question.
+pub fn choice_question(c: &Choice) -> String {
+    match c {
+        Choice::WriteOffReason { serial } => format!("Write off {serial}: why?"),
+        Choice::AcceptNote { serial } => format!("Accept {serial} as it is: why?"),
+        Choice::Product { serial, .. } => {
+            format!("Several products have serial {serial}. Which one?")
+        }
+    }
+}
+
+/// A choice's header title.
+pub fn choice_title(c: &Choice) -> &'static str {
+    match c {
+        Choice::WriteOffReason { .. } => "Write off",
+        Choice::AcceptNote { .. } => "Accept",
+        Choice::Product { .. } => TITLE_LOOKUP,
+    }
+}
+
+/// Error: a digit that is not an option.
+pub fn no_option(digit: char) -> String {
+    format!("No option {digit}")
+}
+
+/// A prompt's header title.
+pub fn prompt_title(p: &Prompt) -> &'static str {
+    match p {
+        Prompt::ReplaceBy { .. } | Prompt::FoundAs { .. } => "Replace SN",
+        Prompt::Product { .. } => "Receive",
+        Prompt::Note { .. } => "Accept",
+        Prompt::Find => "Find",
+    }
+}
+
+/// A prompt's question.
+pub fn prompt_question(p: &Prompt) -> String {
+    match p {
+        Prompt::ReplaceBy { found } => {
+            format!("{found} was counted. Scan or type the expected serial it stands for.")
+        }
+        Prompt::FoundAs { missing } => {
+            format!("{missing} is short. Scan or type the serial counted instead.")
+        }
+        Prompt::Product { serial } => {
+            format!("Receive {serial}: type the product's SKU or scan its barcode.")
+        }
+        Prompt::Note { serial } => format!("Accept {serial}: type a short note."),
+        Prompt::Find => "Scan or type a serial to go to its row.".into(),
+    }
+}
+
+/// A prompt's field label.
+pub fn prompt_label(p: &Prompt) -> &'static str {
+    match p {
+        Prompt::Note { .. } => "Note:",
+        Prompt::Product { .. } => "SKU:",
+        _ => "SN:",
+    }
+}
+
+/// Details: the bucket line of a shortage.
+pub fn details_short(location: &str) -> String {
+    format!("Short: {}", expected_at(location))
+}
+
+/// Details: the bucket line of a surplus.
+pub fn details_surplus(reason: &str) -> String {
+    format!("Surplus: {reason}")
+}
+
+/// Details: waiting for the lookup.
+pub const DETAILS_LOADING: &str = "Looking up...";
+/// Details: no unit has this serial.
+pub const DETAILS_NO_UNIT: &str = "No unit has this serial: never received.";
+/// Details: heading of the documents.
+pub const DETAILS_DOCUMENTS: &str = "Last documents";
+/// Details: heading of the fixes that apply.
+pub const DETAILS_FIXES: &str = "Fixes";
+/// Details: heading of the ranked suggestions.
+pub const DETAILS_SUGGESTIONS: &str = "Suggestions";
+/// Details: no documents.
+pub const DETAILS_NO_DOCUMENTS: &str = "none";
+
+/// A unit's state in words: `in stock at WH1/A/01`, `sold to ACME on S-2026-0001`.
+pub fn unit_state(v: &UnitView) -> String {
+    match &v.unit.state {
+        UnitState::InStock { location } => format!("in stock at {location}"),
+        UnitState::Sold { document, .. } => {
+            format!(
+                "sold to {} on {document}",
+                v.customer.as_deref().unwrap_or("?")
+            )
+        }
+        UnitState::InRepair => "in repair".into(),
+        UnitState::WrittenOff => "written off".into(),
+        UnitState::Replaced { by } => format!("replaced by {by}"),
+        UnitState::Renamed { to } => format!("really {to} (corrected)"),
+    }
+}
+
+/// Details: the state line.
+pub fn details_now(state: &str) -> String {
+    format!("Now: {state}")
+}
+
+/// One timeline entry on one line: date, what, document, party.
+pub fn timeline_line(t: &TimelineLine) -> String {
+    let e = &t.entry;
+    let mut line = format!("{} {} {}", e.date, e.kind.name(), e.document);
+    if let Some(p) = &t.party_name {
+        line.push_str(&format!(" {p}"));
+    }
+    line
+}
+
+/// Is this timeline entry a document (not a count scan or a warranty note)?
+pub fn is_document(t: &TimelineLine) -> bool {
+    matches!(t.entry.kind, HistoryKind::Document(_))
+}
+
+// ---- Lookup ----
+
+/// Lookup screen title.
+pub const TITLE_LOOKUP: &str = "Lookup";
+/// Lookup: the field label.
+pub const LOOKUP_LABEL: &str = "SN:";
+/// Lookup: what to do first.
+pub const LOOKUP_START: &str =
+    "Scan or type a serial: its product, state, warranty and history show here.";
+/// Lookup: heading of the warranty block (wide screens).
+pub const LOOKUP_WARRANTY: &str = "Warranty";
+/// Lookup: heading of the history.
+pub const LOOKUP_HISTORY: &str = "History, newest first";
+/// Lookup: heading of the history (narrow screens).
+pub const LOOKUP_HISTORY_SHORT: &str = "History";
+/// Help screen: the warranty band.
+pub const HELP_LOOKUP_BAND: &str =
+    "Warranty: ACTIVE, EXPIRING (within the expiring-soon days), EXPIRED or NONE, always with the days; green, yellow and red where the terminal has colour.";
+
+/// Error: a serial no unit has (the words of `tallyman lookup`).
+pub fn unknown_serial(serial: &str) -> String {
+    format!("SN \"{serial}\" is unknown: never received, sold or counted here")
+}
+
+/// Lookup: other products with the same serial.
+pub fn also_products(skus: &[String]) -> String {
+    format!(
+        "Also a {} with this serial (scan again to choose)",
+        skus.join(", a ")
+    )
+}
+
+/// Lookup: where the unit came from: `from Northwind on R-2026-0001 (2026-01-02), cost 54.90`.
+pub fn received_text(v: &UnitView) -> Option<String> {
+    let u = &v.unit;
+    let receipt = u.receipt.as_ref()?;
+    let mut t = format!("received on {receipt}");
+    if let Some(d) = u.received_on {
+        t.push_str(&format!(" ({d})"));
+    }
+    if let Some(s) = &v.supplier {
+        t.push_str(&format!(" from {s}"));
+    }
+    if let Some(c) = u.cost {
+        t.push_str(&format!(", cost {c}"));
+    }
+    Some(t)
+}
+
+/// Lookup: the sale: `sold on S-2026-0001 (2026-01-02), price 89.90`, with `returned`.
+pub fn sale_text(v: &UnitView) -> Option<String> {
+    let sale = v.unit.sale.as_ref()?;
+    let mut t = format!("sold on {} ({})", sale.document, sale.date);
+    if let Some(p) = sale.price {
+        t.push_str(&format!(", price {p}"));
+    }
+    if sale.returned {
+        t.push_str(", returned");
+    }
+    Some(t)
+}
+
+/// The warranty band in words with the days: `ACTIVE, 120 days left`.
+pub fn band_text(status: WarrantyStatus, days_left: Option<i64>) -> String {
+    status.describe(days_left)
+}
+
+/// The warranty band in at most `width` characters: `ACTIVE 364 days left`, else
+/// `ACTIVE 1825d left`.
+pub fn band_short(status: WarrantyStatus, days_left: Option<i64>, width: usize) -> String {
+    let label = status.label();
+    let long = match (status, days_left) {
+        (WarrantyStatus::None, _) | (_, None) => return label.to_string(),
+        (_, Some(0)) => format!("{label} last day"),
+        (_, Some(n)) if n > 0 => format!("{label} {n} days left"),
+        (_, Some(n)) => format!("{label} {} days ago", -n),
+    };
+    if long.chars().count() <= width {
+        return long;
+    }
+    match days_left {
+        Some(n) if n > 0 => format!("{label} {n}d left"),
+        Some(n) if n < 0 => format!("{label} {}d ago", -n),
+        _ => label.to_string(),
+    }
+}
+
+/// One coverage: `manufacturer 2026-01-02 to 2027-01-02, agreement AG-000001`.
+pub fn coverage_text(c: &Coverage) -> String {
+    let mut t = format!("{} {} to {}", c.kind.as_str(), c.start, c.end);
+    if let Some(a) = &c.agreement {
+        t.push_str(&format!(", agreement {a}"));
+    }
+    if let Some(f) = &c.inherited_from {
+        t.push_str(&format!(", from {f}"));
+    }
+    t
+}
+
+/// The warranty type: `type serialized (AG-000001 to 2028-11-22)`.
+pub fn warranty_type(described: &str) -> String {
+    format!("type {described}")
+}
+
+/// The reported coverage's start and end: `start 2026-01-02, end 2027-01-02`.
+pub fn warranty_span(c: &Coverage) -> String {
+    format!("start {}, end {}", c.start, c.end)
+}
+
+/// The warranty's end: `to 2027-01-02`.
+pub fn warranty_to(c: &Coverage) -> String {
+    format!("to {}", c.end)
+}
+
+/// The parts of a timeline entry after its date and kind: the document, the party (`from`
+/// a supplier, `to` a customer), the invoice, the movement, the amount (`cost`, `price`)
+/// and the reason.
+pub fn history_parts(t: &TimelineLine) -> Vec<String> {
+    let e = &t.entry;
+    let doc = match e.kind {
+        HistoryKind::Document(k) => Some(k),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    if !e.document.0.is_empty() {
+        out.push(e.document.to_string());
+    }
+    if let Some(p) = &t.party_name {
+        out.push(match doc {
+            Some(DocKind::Receipt) | Some(DocKind::Return) => format!("from {p}"),
+            Some(DocKind::Sale) => format!("to {p}"),
+            _ => p.clone(),
+        });
+    }
+    if let Some(i) = &e.invoice {
+        out.push(format!("inv {i}"));
+    }
+    match (&e.from, &e.to) {
+        (Some(f), Some(to)) => out.push(format!("{f} -> {to}")),
+        (None, Some(to)) => out.push(format!("-> {to}")),
+        (Some(f), None) => out.push(format!("{f} ->")),
+        (None, None) => {}
+    }
+    if let Some(a) = e.amount {
+        out.push(match doc {
+            Some(DocKind::Receipt) => format!("cost {a}"),
+            Some(DocKind::Sale) => format!("price {a}"),
+            _ => a.to_string(),
+        });
+    }
+    if let Some(r) = &e.reason {
+        out.push(format!("({r})"));
+    }
+    if let Some(w) = &e.warning {
+        out.push(format!("[warned: {}; {}]", w.message, w.reason));
+    }
+    out
 }

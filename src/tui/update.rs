@@ -3,15 +3,19 @@
 
 use super::action::{Action, Effect};
 use super::app::{visible_entries, AppState, Screen, ScreenId, Status, KEY_HISTORY};
+use super::ask::{Choice, Prompt};
 use super::count::{AnswerKind, Confirm, CountSession, RecentScan, ScanAnswer, Why, RECENT_KEPT};
 use super::keymap::{Command, Context};
 use super::keys::{Key, KeyPress};
+use super::mismatch::{Details, Fix, ListKind, MismatchSession};
 use super::scan_field::FieldOutcome;
 use super::text;
 use super::view;
 use crate::config::Terminator;
 use crate::domain::count::{ScanCommand, COMMAND_PREFIX};
-use crate::domain::CountStatus;
+use crate::domain::reconcile::SurplusReason;
+use crate::domain::scan::{decode, ScanConfig};
+use crate::domain::{CountStatus, Day};
 
 /// Applies one action. Pure: everything it needs is in `state` and `action`.
 pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
@@ -92,7 +96,129 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             info(state, text::count_moved(count, status));
             vec![Effect::LoadCounts]
         }
+        Action::MismatchesLoaded(data) => {
+            let page = view::mismatch_page(state);
+            if let Some(s) = state
+                .mismatch
+                .as_mut()
+                .filter(|s| s.count == data.m.count.id)
+            {
+                s.load(data, page);
+            }
+            Vec::new()
+        }
+        Action::MismatchesRefused(msg) => {
+            leave_mismatches(state);
+            let mut effects = error(state, msg);
+            effects.push(Effect::LoadCounts);
+            effects
+        }
+        Action::FixDone(msg) => {
+            while matches!(
+                state.screen(),
+                Screen::Prompt(_)
+                    | Screen::Choose(_)
+                    | Screen::MismatchDetails
+                    | Screen::Confirm(_)
+            ) {
+                pop_screen(state);
+            }
+            if let Some(s) = state.mismatch.as_mut() {
+                s.details = None;
+            }
+            if state.has_error() {
+                state.status = None;
+            }
+            info(state, msg);
+            match &state.mismatch {
+                Some(s) => vec![Effect::LoadMismatches { count: s.count }],
+                None => Vec::new(),
+            }
+        }
+        Action::FixRefused(msg) => error(state, msg),
+        Action::CountPosted(count) => {
+            leave_mismatches(state);
+            state.status = None;
+            info(state, text::count_moved(count, CountStatus::Posted));
+            vec![Effect::LoadCounts]
+        }
+        Action::LookedUp { serial, units } => looked_up(state, serial, units),
+        Action::DetailsLoaded { serial, unit } => {
+            if let Some(d) = state
+                .mismatch
+                .as_mut()
+                .and_then(|s| s.details.as_mut())
+                .filter(|d| d.serial == serial)
+            {
+                d.unit = unit;
+                d.loaded = true;
+            }
+            Vec::new()
+        }
     }
+}
+
+/// The lookup's answer: one unit is shown, several products ask which, none is an error.
+fn looked_up(
+    state: &mut AppState,
+    serial: String,
+    units: Vec<super::lookup::Found>,
+) -> Vec<Effect> {
+    let Some(l) = state.lookup.as_mut() else {
+        return Vec::new();
+    };
+    match units.len() {
+        0 => {
+            l.shown = None;
+            l.also = Vec::new();
+            l.scroll = 0;
+            l.unknown = Some(serial.clone());
+            error(state, text::unknown_serial(&serial))
+        }
+        1 => {
+            l.show(units, 0);
+            state.field.clear();
+            good_scan(state);
+            Vec::new()
+        }
+        _ => {
+            let options = units
+                .iter()
+                .map(|f| format!("{} {}", f.unit.product.sku, f.unit.product.name))
+                .collect();
+            l.pending = units;
+            state.field.clear();
+            good_scan(state);
+            push_screen(state, Screen::Choose(Choice::Product { serial, options }));
+            Vec::new()
+        }
+    }
+}
+
+/// A scan on the lookup screen.
+fn lookup_scan(state: &mut AppState, value: String) -> Vec<Effect> {
+    match scan_serial(state, &value) {
+        Ok(serial) => vec![Effect::Lookup {
+            serial,
+            date: Day::from_date(state.now.date()),
+        }],
+        Err(e) => error(state, e),
+    }
+}
+
+/// Leaves the mismatch screens for the count picker.
+fn leave_mismatches(state: &mut AppState) {
+    while matches!(
+        state.screen(),
+        Screen::Mismatches
+            | Screen::MismatchDetails
+            | Screen::Prompt(_)
+            | Screen::Choose(_)
+            | Screen::Confirm(_)
+    ) {
+        pop_screen(state);
+    }
+    state.mismatch = None;
 }
 
 /// A good scan clears the status line, but an error only once it has been on screen: in a
@@ -223,7 +349,94 @@ fn scan(state: &mut AppState, value: String) -> Vec<Effect> {
             Vec::new()
         }
         Screen::CountScan => count_scan(state, value),
+        Screen::Prompt(p) => {
+            let p = p.clone();
+            prompt_answer(state, p, value)
+        }
+        Screen::Lookup => lookup_scan(state, value),
         _ => Vec::new(),
+    }
+}
+
+/// The serial a scanned or typed text stands for: GS1 (21), an IMEI, or the text itself.
+fn scan_serial(state: &AppState, value: &str) -> Result<String, String> {
+    let cfg = ScanConfig {
+        gs_substitute: state.config.gs_substitute,
+        ..ScanConfig::default()
+    };
+    let decoded = decode(value, &cfg).map_err(|e| e.to_string())?;
+    decoded
+        .key()
+        .map(str::to_string)
+        .ok_or_else(|| text::no_serial_in(value.trim()))
+}
+
+/// Asks the runner to record a fix on the open count.
+fn fix(state: &AppState, fix: Fix) -> Vec<Effect> {
+    match &state.mismatch {
+        Some(s) => vec![Effect::Fix {
+            count: s.count,
+            fix,
+        }],
+        None => Vec::new(),
+    }
+}
+
+/// An answer typed or scanned into a prompt.
+fn prompt_answer(state: &mut AppState, prompt: Prompt, value: String) -> Vec<Effect> {
+    let serial = |state: &mut AppState, v: &str| match scan_serial(state, v) {
+        Ok(s) => Ok(s),
+        Err(e) => Err(error(state, e)),
+    };
+    match prompt {
+        Prompt::ReplaceBy { found } => match serial(state, &value) {
+            Ok(missing) => fix(state, Fix::Replace { found, missing }),
+            Err(e) => e,
+        },
+        Prompt::FoundAs { missing } => match serial(state, &value) {
+            Ok(found) => fix(state, Fix::Replace { found, missing }),
+            Err(e) => e,
+        },
+        Prompt::Product { serial } => fix(
+            state,
+            Fix::ReceiveFound {
+                serial,
+                product: Some(value.trim().to_string()),
+            },
+        ),
+        Prompt::Note { serial } => fix(
+            state,
+            Fix::Accept {
+                serial,
+                note: value.trim().to_string(),
+            },
+        ),
+        Prompt::Find => match serial(state, &value) {
+            Ok(s) => find_serial(state, &s, true),
+            Err(e) => e,
+        },
+    }
+}
+
+/// Goes to a serial's row; from the find prompt, the prompt closes when it is found.
+fn find_serial(state: &mut AppState, serial: &str, from_prompt: bool) -> Vec<Effect> {
+    let page = view::mismatch_page(state);
+    let Some(s) = state.mismatch.as_mut() else {
+        return Vec::new();
+    };
+    let id = s.count;
+    match s.find(serial, page) {
+        Some(list) => {
+            if from_prompt {
+                pop_screen(state);
+            }
+            if state.has_error() {
+                state.status = None;
+            }
+            info(state, text::found_in(serial, list));
+            Vec::new()
+        }
+        None => error(state, text::not_a_mismatch(serial, id)),
     }
 }
 
@@ -321,6 +534,14 @@ fn run_code(state: &mut AppState, ctx: Context, code: &str) -> Vec<Effect> {
             }
             command(state, c)
         }
+        // A serial scanned on the mismatch screen (one that starts with a letter: digits are
+        // fixes there) goes to its row.
+        None if matches!(state.screen(), Screen::Mismatches) && !code.starts_with('/') => {
+            match scan_serial(state, code) {
+                Ok(serial) => find_serial(state, &serial, false),
+                Err(e) => error(state, e),
+            }
+        }
         None => error(state, text::unknown_code(code)),
     }
 }
@@ -377,6 +598,13 @@ fn plain_key(state: &mut AppState, ctx: Context, k: KeyPress) -> Vec<Effect> {
             }
             return error(state, text::no_count_line(d));
         }
+        (Screen::MismatchCounts, Some(d @ '1'..='9')) => {
+            let i = (d as u8 - b'1') as usize;
+            if state.counts.as_ref().is_some_and(|c| i < c.len()) {
+                return open_mismatches(state, i);
+            }
+            return error(state, text::no_count_line(d));
+        }
         (Screen::Confirm(c), Some(d @ ('1' | '2'))) => {
             let c = c.clone();
             pop_screen(state);
@@ -385,8 +613,13 @@ fn plain_key(state: &mut AppState, ctx: Context, k: KeyPress) -> Vec<Effect> {
                     count: id,
                     status: CountStatus::Cancelled,
                 }],
+                ('1', Confirm::PostCount { id, .. }) => vec![Effect::PostCount { count: id }],
                 _ => Vec::new(),
             };
+        }
+        (Screen::Choose(c), Some(d @ '1'..='9')) => {
+            let c = c.clone();
+            return choose(state, c, d);
         }
         (Screen::KeymapErrors { .. }, _) if k == KeyPress::plain(Key::Enter) => {
             return pop_screen(state);
@@ -446,6 +679,16 @@ fn open_entry(state: &mut AppState, id: ScreenId) -> Vec<Effect> {
             push_screen(state, Screen::CountList);
             vec![Effect::LoadCounts]
         }
+        ScreenId::Mismatches => {
+            state.counts = None;
+            push_screen(state, Screen::MismatchCounts);
+            vec![Effect::LoadCounts]
+        }
+        ScreenId::Lookup => {
+            state.lookup = Some(super::lookup::LookupSession::default());
+            push_screen(state, Screen::Lookup);
+            Vec::new()
+        }
         _ => error(state, text::NOT_AVAILABLE.into()),
     }
 }
@@ -469,11 +712,29 @@ fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
                 Vec::new()
             }
             Screen::CountScan => leave_count(state),
+            Screen::Mismatches => {
+                leave_mismatches(state);
+                vec![Effect::LoadCounts]
+            }
+            Screen::MismatchDetails => {
+                if let Some(s) = state.mismatch.as_mut() {
+                    s.details = None;
+                }
+                pop_screen(state)
+            }
+            Screen::Lookup => {
+                state.lookup = None;
+                pop_screen(state)
+            }
             _ => pop_screen(state),
         },
         Command::Redraw => match state.screen() {
             // Repainting the list also brings its figures up to date.
-            Screen::CountList => vec![Effect::Redraw, Effect::LoadCounts],
+            Screen::CountList | Screen::MismatchCounts => vec![Effect::Redraw, Effect::LoadCounts],
+            Screen::Mismatches => match &state.mismatch {
+                Some(s) => vec![Effect::Redraw, Effect::LoadMismatches { count: s.count }],
+                None => vec![Effect::Redraw],
+            },
             _ => vec![Effect::Redraw],
         },
         Command::Quit => {
@@ -495,6 +756,10 @@ fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
             Screen::CountList => {
                 let i = state.count_selected;
                 join_count(state, i)
+            }
+            Screen::MismatchCounts => {
+                let i = state.count_selected;
+                open_mismatches(state, i)
             }
             _ => Vec::new(),
         },
@@ -536,6 +801,20 @@ fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
             state.field.clear();
             Vec::new()
         }
+        Command::ReplaceSerial
+        | Command::Relocate
+        | Command::ReceiveFound
+        | Command::WriteOff
+        | Command::Accept
+        | Command::Details
+        | Command::NextList
+        | Command::UndoFix
+        | Command::Post
+        | Command::Find
+            if matches!(state.screen(), Screen::Mismatches | Screen::MismatchDetails) =>
+        {
+            mismatch_command(state, c)
+        }
         Command::Finish
         | Command::UndoLast
         | Command::SetLocation
@@ -546,7 +825,219 @@ fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
         | Command::Accept
         | Command::Details
         | Command::NextList
+        | Command::UndoFix
+        | Command::Post
+        | Command::Find
         | Command::Actions => error(state, text::NOT_AVAILABLE.into()),
+    }
+}
+
+/// Opens the mismatches of the count on line `index` of the picker.
+fn open_mismatches(state: &mut AppState, index: usize) -> Vec<Effect> {
+    let Some(row) = state.counts.as_ref().and_then(|c| c.get(index)).cloned() else {
+        return Vec::new();
+    };
+    state.count_selected = index;
+    state.mismatch = Some(MismatchSession::new(row.id, row.name.clone()));
+    push_screen(state, Screen::Mismatches);
+    vec![Effect::LoadMismatches { count: row.id }]
+}
+
+/// A fix (or another command of the mismatch context) on the marked row.
+fn mismatch_command(state: &mut AppState, c: Command) -> Vec<Effect> {
+    let Some(s) = state.mismatch.as_ref() else {
+        return Vec::new();
+    };
+    if s.data.is_none() {
+        // Nothing to act on before the picture is there.
+        return Vec::new();
+    }
+    let list = s.list;
+    let wrong = |state: &mut AppState| error(state, text::fix_not_here(c));
+    match c {
+        Command::NextList => {
+            if matches!(state.screen(), Screen::MismatchDetails) {
+                return Vec::new();
+            }
+            if let Some(s) = state.mismatch.as_mut() {
+                s.list = s.list.next();
+                s.refresh_suggestions();
+            }
+            Vec::new()
+        }
+        Command::Find => {
+            push_screen(state, Screen::Prompt(Prompt::Find));
+            Vec::new()
+        }
+        Command::Post => {
+            let open = s.open().unwrap_or(0);
+            if open > 0 {
+                return error(state, text::open_left(open));
+            }
+            let confirm = Confirm::PostCount {
+                id: s.count,
+                name: s.name.clone(),
+            };
+            push_screen(state, Screen::Confirm(confirm));
+            Vec::new()
+        }
+        Command::UndoFix => {
+            let number = match s.resolution() {
+                Some(r) => Some(r.number),
+                None if list == ListKind::Fixed => None,
+                None => s.data.as_ref().and_then(|d| {
+                    d.m.resolutions
+                        .iter()
+                        .rev()
+                        .find(|r| !r.undone)
+                        .map(|r| r.number)
+                }),
+            };
+            match number {
+                Some(number) => vec![Effect::UndoFix {
+                    count: s.count,
+                    number,
+                }],
+                None => error(state, text::NOTHING_TO_UNDO.into()),
+            }
+        }
+        Command::Details => {
+            if matches!(state.screen(), Screen::MismatchDetails) {
+                return Vec::new();
+            }
+            let (serial, product) = match (s.shortage(), s.surplus()) {
+                (Some(r), _) => (r.serial.to_string(), Some(r.product)),
+                (_, Some(r)) => (r.serial.to_string(), r.product),
+                _ if list == ListKind::Fixed => return wrong(state),
+                _ => return error(state, text::NO_ROW.into()),
+            };
+            let row = s.current().selected_row().unwrap_or(0);
+            if let Some(s) = state.mismatch.as_mut() {
+                s.details = Some(Details {
+                    list,
+                    row,
+                    serial: serial.clone(),
+                    unit: None,
+                    loaded: false,
+                    scroll: 0,
+                });
+            }
+            push_screen(state, Screen::MismatchDetails);
+            vec![Effect::UnitDetails { serial, product }]
+        }
+        Command::ReplaceSerial => match (s.shortage(), s.surplus()) {
+            (Some(r), _) => {
+                let missing = r.serial.to_string();
+                push_screen(state, Screen::Prompt(Prompt::FoundAs { missing }));
+                Vec::new()
+            }
+            (_, Some(r)) => {
+                let found = r.serial.to_string();
+                match s.suggestions.first() {
+                    Some(top) => {
+                        let missing = top.missing.to_string();
+                        fix(state, Fix::Replace { found, missing })
+                    }
+                    None => {
+                        push_screen(state, Screen::Prompt(Prompt::ReplaceBy { found }));
+                        Vec::new()
+                    }
+                }
+            }
+            _ if list == ListKind::Fixed => wrong(state),
+            _ => error(state, text::NO_ROW.into()),
+        },
+        Command::Relocate => match s.surplus() {
+            Some(r) => {
+                let serial = r.serial.to_string();
+                if !matches!(r.reason, SurplusReason::Elsewhere { .. }) {
+                    return error(state, text::not_elsewhere(&serial));
+                }
+                fix(state, Fix::Relocate { serial })
+            }
+            None if list == ListKind::Surplus => error(state, text::NO_ROW.into()),
+            None => wrong(state),
+        },
+        Command::ReceiveFound => match s.surplus() {
+            Some(r) => {
+                let serial = r.serial.to_string();
+                if r.reason != SurplusReason::Unknown {
+                    return error(state, text::not_unknown(&serial));
+                }
+                if r.product.is_none() {
+                    push_screen(state, Screen::Prompt(Prompt::Product { serial }));
+                    return Vec::new();
+                }
+                fix(
+                    state,
+                    Fix::ReceiveFound {
+                        serial,
+                        product: None,
+                    },
+                )
+            }
+            None if list == ListKind::Surplus => error(state, text::NO_ROW.into()),
+            None => wrong(state),
+        },
+        Command::WriteOff => match s.shortage() {
+            Some(r) => {
+                let serial = r.serial.to_string();
+                push_screen(state, Screen::Choose(Choice::WriteOffReason { serial }));
+                Vec::new()
+            }
+            None if list == ListKind::Short => error(state, text::NO_ROW.into()),
+            None => wrong(state),
+        },
+        Command::Accept => match (s.marked_serial(), &s.data) {
+            (Some(serial), Some(d)) => {
+                if d.accepted(serial) {
+                    return error(state, text::accepted_already(serial.as_str()));
+                }
+                let serial = serial.to_string();
+                push_screen(state, Screen::Choose(Choice::AcceptNote { serial }));
+                Vec::new()
+            }
+            _ if list == ListKind::Fixed => wrong(state),
+            _ => error(state, text::NO_ROW.into()),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// A digit on a numbered choice.
+fn choose(state: &mut AppState, c: Choice, d: char) -> Vec<Effect> {
+    let options = text::choice_options(&c);
+    let i = (d as u8 - b'1') as usize;
+    let Some(option) = options.get(i) else {
+        return error(state, text::no_option(d));
+    };
+    pop_screen(state);
+    match c {
+        Choice::Product { .. } => {
+            if let Some(l) = state.lookup.as_mut() {
+                let units = std::mem::take(&mut l.pending);
+                l.show(units, i);
+            }
+            Vec::new()
+        }
+        Choice::WriteOffReason { serial } => fix(
+            state,
+            Fix::WriteOff {
+                serial,
+                reason: option.to_string(),
+            },
+        ),
+        Choice::AcceptNote { serial } if i + 1 == options.len() => {
+            push_screen(state, Screen::Prompt(Prompt::Note { serial }));
+            Vec::new()
+        }
+        Choice::AcceptNote { serial } => fix(
+            state,
+            Fix::Accept {
+                serial,
+                note: option.to_string(),
+            },
+        ),
     }
 }
 
@@ -556,7 +1047,28 @@ fn page_size(state: &AppState) -> isize {
 
 fn move_by(state: &mut AppState, delta: isize) -> Vec<Effect> {
     let max = view::max_scroll(state);
-    if matches!(state.screen(), Screen::CountList) {
+    if matches!(state.screen(), Screen::Mismatches) {
+        let page = view::mismatch_page(state);
+        if let Some(s) = state.mismatch.as_mut() {
+            let list = s.list;
+            s.view_mut(list).move_by(delta, page);
+            s.refresh_suggestions();
+        }
+        return Vec::new();
+    }
+    if matches!(state.screen(), Screen::MismatchDetails) {
+        if let Some(d) = state.mismatch.as_mut().and_then(|s| s.details.as_mut()) {
+            d.scroll = (d.scroll as isize + delta).clamp(0, max as isize) as usize;
+        }
+        return Vec::new();
+    }
+    if matches!(state.screen(), Screen::Lookup) {
+        if let Some(l) = state.lookup.as_mut() {
+            l.scroll = (l.scroll as isize + delta).clamp(0, max as isize) as usize;
+        }
+        return Vec::new();
+    }
+    if matches!(state.screen(), Screen::CountList | Screen::MismatchCounts) {
         let n = state.counts.as_ref().map_or(0, Vec::len) as isize;
         if n > 0 {
             let i = state.count_selected as isize;
@@ -570,7 +1082,17 @@ fn move_by(state: &mut AppState, delta: isize) -> Vec<Effect> {
         return Vec::new();
     }
     match state.screens.last_mut() {
-        Some(Screen::CountList | Screen::CountScan | Screen::Confirm(_)) => {}
+        Some(
+            Screen::CountList
+            | Screen::CountScan
+            | Screen::Confirm(_)
+            | Screen::MismatchCounts
+            | Screen::Mismatches
+            | Screen::MismatchDetails
+            | Screen::Choose(_)
+            | Screen::Prompt(_)
+            | Screen::Lookup,
+        ) => {}
         Some(Screen::Menu) | None => {
             let n = visible_entries().len() as isize;
             if n > 0 {
@@ -596,6 +1118,22 @@ fn move_by(state: &mut AppState, delta: isize) -> Vec<Effect> {
 
 fn clamp_scroll(state: &mut AppState) {
     let max = view::max_scroll(state);
+    let page = view::mismatch_page(state);
+    if let Some(s) = state.mismatch.as_mut() {
+        for kind in ListKind::ALL {
+            s.view_mut(kind).scroll_into_view(page);
+        }
+    }
+    if matches!(state.screen(), Screen::MismatchDetails) {
+        if let Some(d) = state.mismatch.as_mut().and_then(|s| s.details.as_mut()) {
+            d.scroll = d.scroll.min(max);
+        }
+    }
+    if matches!(state.screen(), Screen::Lookup) {
+        if let Some(l) = state.lookup.as_mut() {
+            l.scroll = l.scroll.min(max);
+        }
+    }
     if let Some(
         Screen::Help { scroll, .. }
         | Screen::Diagnostics { scroll }

@@ -116,6 +116,66 @@ fn hints(state: &AppState) -> Vec<(String, &'static str)> {
                     .flatten(),
             );
         }
+        Screen::MismatchCounts => {
+            if state.counts.as_ref().is_some_and(|c| !c.is_empty()) {
+                out.extend(km.hint(ctx, Command::Select).map(|k| (k, text::HINT_OPEN)));
+                out.extend(
+                    [hint(Command::Review), hint(Command::CancelCount)]
+                        .into_iter()
+                        .flatten(),
+                );
+            }
+            out.extend(
+                [hint(Command::Back), hint(Command::Help)]
+                    .into_iter()
+                    .flatten(),
+            );
+        }
+        Screen::Mismatches | Screen::MismatchDetails => {
+            let (fixes, open) = match &state.mismatch {
+                Some(s) => (s.fixes(), s.open()),
+                None => (Vec::new(), None),
+            };
+            if let Some(d) = state.mismatch.as_ref().and_then(|s| s.details.as_ref()) {
+                let max = super::max_scroll(state);
+                if d.scroll < max {
+                    out.extend(km.hint(ctx, Command::Down).map(|k| (k, text::HINT_MORE)));
+                }
+            }
+            out.extend(fixes.into_iter().filter_map(hint));
+            if matches!(state.screen(), Screen::Mismatches) {
+                out.extend(hint(Command::NextList));
+                if open == Some(0) {
+                    out.extend(hint(Command::Post));
+                }
+            } else {
+                out.extend(hint(Command::Back));
+            }
+            out.extend(hint(Command::Help));
+        }
+        Screen::Choose(c) => {
+            let n = text::choice_options(c).len();
+            out.push((format!("1-{n}"), text::HINT_PICK));
+            out.extend(hint(Command::Back));
+        }
+        Screen::Lookup => {
+            let at = state.lookup.as_ref().map_or(0, |l| l.scroll);
+            scroll(&mut out, at);
+            out.extend(
+                [hint(Command::Back), hint(Command::Help)]
+                    .into_iter()
+                    .flatten(),
+            );
+        }
+        Screen::Prompt(_) => out.extend(
+            [
+                hint(Command::Back),
+                hint(Command::ClearField),
+                hint(Command::Help),
+            ]
+            .into_iter()
+            .flatten(),
+        ),
         Screen::CountScan => out.extend(
             [
                 hint(Command::UndoLast),

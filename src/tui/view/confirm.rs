@@ -13,6 +13,7 @@ use crate::tui::text;
 pub(super) fn render(state: &AppState, confirm: &Confirm, frame: &mut Frame, body: Rect) {
     let question = match confirm {
         Confirm::CancelCount { id, name } => text::confirm_cancel(*id, name),
+        Confirm::PostCount { id, name } => text::confirm_post(*id, name),
     };
     let mut lines: Vec<Line<'static>> = wrap(&question, body.width)
         .into_iter()

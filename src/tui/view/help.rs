@@ -15,7 +15,15 @@ pub(super) fn lines(state: &AppState, ctx: Context, width: u16) -> Vec<Line<'sta
     let w = width as usize;
     let km = &state.keymap;
     let mut out: Vec<Line<'static>> = Vec::new();
-    for l in wrap(text::context_intro(ctx), width) {
+    // The count list also picks a count for its mismatches.
+    let picking = ctx == Context::CountList
+        && state.screens.iter().rev().nth(1) == Some(&crate::tui::app::Screen::MismatchCounts);
+    let intro = if picking {
+        text::MISMATCH_PICK_INTRO
+    } else {
+        text::context_intro(ctx)
+    };
+    for l in wrap(intro, width) {
         out.push(Line::from(l));
     }
     out.push(Line::default());
@@ -58,10 +66,18 @@ pub(super) fn lines(state: &AppState, ctx: Context, width: u16) -> Vec<Line<'sta
     let mut notes: Vec<String> = Vec::new();
     match ctx {
         Context::Menu => notes.push(text::HELP_MENU_DIGITS.into()),
+        Context::CountList if picking => notes.push(text::HELP_MISMATCH_PICK_DIGITS.into()),
         Context::CountList => notes.push(text::HELP_COUNT_LIST_DIGITS.into()),
+        Context::Mismatch => {
+            notes.push(text::HELP_MISMATCH_FIND.into());
+            notes.push(text::HELP_MISMATCH_MARKS.into());
+        }
         Context::Popup => notes.push(text::HELP_POPUP_DIGITS.into()),
         c if c.scan_bearing() => notes.push(text::HELP_SCAN_FIELD.into()),
         _ => {}
+    }
+    if ctx == Context::Lookup {
+        notes.push(text::HELP_LOOKUP_BAND.into());
     }
     if ctx == Context::Count {
         notes.push(text::help_command_barcodes());

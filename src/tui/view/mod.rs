@@ -2,6 +2,7 @@
 //! header row, body, status row, footer row (plus a rule under the header from 20 rows up).
 //! Below 20x8 only a "screen too small" notice is drawn.
 
+mod choose;
 mod chrome;
 mod confirm;
 mod count_list;
@@ -9,7 +10,11 @@ mod count_scan;
 mod diagnostics;
 mod help;
 mod keymap_errors;
+mod lookup;
 mod menu;
+pub mod mismatch;
+mod mismatch_details;
+mod prompt;
 
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -75,9 +80,14 @@ pub fn view(state: &AppState, frame: &mut Frame) {
         Screen::Help { context, scroll } => help::render(state, *context, *scroll, frame, a.body),
         Screen::Diagnostics { scroll } => diagnostics::render(state, *scroll, frame, a.body),
         Screen::KeymapErrors { scroll } => keymap_errors::render(state, *scroll, frame, a.body),
-        Screen::CountList => count_list::render(state, frame, a.body),
+        Screen::CountList | Screen::MismatchCounts => count_list::render(state, frame, a.body),
         Screen::CountScan => count_scan::render(state, frame, a.body),
         Screen::Confirm(c) => confirm::render(state, c, frame, a.body),
+        Screen::Mismatches => mismatch::render(state, frame, a.body),
+        Screen::MismatchDetails => mismatch_details::render(state, frame, a.body),
+        Screen::Choose(c) => choose::render(state, c, frame, a.body),
+        Screen::Prompt(p) => prompt::render(state, p, frame, a.body),
+        Screen::Lookup => lookup::render(state, frame, a.body),
     }
     chrome::status(state, frame, a.status);
     chrome::footer(state, frame, a.footer);
@@ -94,15 +104,31 @@ pub fn scroll_rows(state: &AppState) -> usize {
     let body = body_for(state);
     match state.screen() {
         Screen::Diagnostics { .. } => diagnostics::scroll_area(body).height as usize,
+        Screen::Mismatches => mismatch_page(state),
+        Screen::Lookup => lookup::scroll_rows(body),
         _ => body.height as usize,
     }
+}
+
+/// Lines of the mismatch list(s) at the state's size: the page the mark moves within.
+pub fn mismatch_page(state: &AppState) -> usize {
+    mismatch::layout(body_for(state)).list.max(1)
 }
 
 /// How far the top screen can scroll.
 pub fn max_scroll(state: &AppState) -> usize {
     let body = body_for(state);
     let lines = match state.screen() {
-        Screen::Menu | Screen::CountList | Screen::CountScan | Screen::Confirm(_) => return 0,
+        Screen::Menu
+        | Screen::CountList
+        | Screen::CountScan
+        | Screen::Confirm(_)
+        | Screen::MismatchCounts
+        | Screen::Mismatches
+        | Screen::Choose(_)
+        | Screen::Prompt(_) => return 0,
+        Screen::MismatchDetails => mismatch_details::lines(state, body.width).len(),
+        Screen::Lookup => lookup::lines(state, body.width).len(),
         Screen::Help { context, .. } => help::lines(state, *context, body.width).len(),
         Screen::Diagnostics { .. } => diagnostics::scroll_lines(state, body).len(),
         Screen::KeymapErrors { .. } => keymap_errors::lines(state, body.width).len(),

@@ -1,0 +1,52 @@
+//! Questions the screens ask: a numbered choice (answered with a digit, in a popup) and an
+//! entry prompt (scanned or typed into a field). Plain data; the words are in `text`.
+
+/// A question answered with the digit of one of its numbered options.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Choice {
+    /// Why a missing unit is written off (`text::WRITE_OFF_REASONS`).
+    WriteOffReason {
+        /// The serial.
+        serial: String,
+    },
+    /// Why a mismatch is accepted as it is (`text::ACCEPT_NOTES`; the last option asks for
+    /// a typed note).
+    AcceptNote {
+        /// The serial.
+        serial: String,
+    },
+    /// Which of the products that share a serial is meant (lookup).
+    Product {
+        /// The serial.
+        serial: String,
+        /// The products, as `SKU name`, in the order of the units found.
+        options: Vec<String>,
+    },
+}
+
+/// A question answered by scanning or typing into the entry field, then Enter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Prompt {
+    /// Replace serial number from a surplus: which expected serial does it stand for?
+    ReplaceBy {
+        /// The counted serial.
+        found: String,
+    },
+    /// Replace serial number from a shortage: which serial was counted instead?
+    FoundAs {
+        /// The expected serial.
+        missing: String,
+    },
+    /// Receive found stock: which product is it (SKU or product barcode)?
+    Product {
+        /// The unknown serial.
+        serial: String,
+    },
+    /// Accept with a typed note.
+    Note {
+        /// The serial.
+        serial: String,
+    },
+    /// Find a serial among the mismatches.
+    Find,
+}

@@ -1,0 +1,463 @@
+//! The mismatch screen: the figures of every bucket at the top; the short and surplus lists
+//! grouped by product (side by side from 60 columns, one at a time below, the next-list key
+//! switching), or the list of fixes; under them what is known about the marked row and the
+//! suggestion the replace key takes. Only the rows in view are formatted, however long the
+//! lists are. One serial per row on 20 columns; a long serial keeps its tail.
+
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::{tail, wrap, wrap_keep_tail};
+use crate::domain::CountStatus;
+use crate::tui::app::AppState;
+use crate::tui::keymap::{Command, Context};
+use crate::tui::mismatch::{reason_word, Item, ListKind, MismatchData, MismatchSession};
+use crate::tui::text;
+
+/// Serial column width in list rows (GS1 serials are up to 20 characters).
+const SERIAL_W: usize = 20;
+
+/// From this width a row has a second column and a heading the product's name.
+const ROW_EXTRA: usize = 30;
+
+/// Where the parts of the screen go, in rows of the body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layout {
+    /// Short and surplus side by side (wide and tall screens).
+    pub panes: bool,
+    /// The list name shares the figures' line (short screens).
+    pub compact: bool,
+    /// Lines of figures.
+    pub figures: usize,
+    /// Lines of the list(s).
+    pub list: usize,
+    /// A blank line between the list and the information below.
+    pub gap: bool,
+    /// Lines of information about the marked row.
+    pub info: usize,
+}
+
+/// The layout for a body area.
+pub fn layout(body: Rect) -> Layout {
+    let w = body.width as usize;
+    let h = body.height as usize;
+    if h < 10 {
+        let info = if h >= 5 { 2 } else { 0 };
+        return Layout {
+            panes: false,
+            compact: true,
+            figures: 1,
+            list: h.saturating_sub(1 + info),
+            gap: false,
+            info,
+        };
+    }
+    let info = if h >= 12 { 4 } else { 2 };
+    let gap = h >= 16;
+    if w >= 60 {
+        // Count line, figures, blank, pane headings.
+        let head = 4;
+        return Layout {
+            panes: true,
+            compact: false,
+            figures: 1,
+            list: h.saturating_sub(head + info + usize::from(gap)),
+            gap,
+            info,
+        };
+    }
+    let figures = if w >= 40 { 1 } else { 2 };
+    Layout {
+        panes: false,
+        compact: false,
+        figures,
+        list: h.saturating_sub(figures + 1 + info + usize::from(gap)),
+        gap,
+        info,
+    }
+}
+
+/// A string cut (or padded) to exactly `w` characters.
+fn fit(s: &str, w: usize) -> String {
+    let cut: String = s.chars().take(w).collect();
+    format!("{cut:<w$}")
+}
+
+/// The bucket figures, open mismatches first.
+fn figure_pieces(data: &MismatchData) -> Vec<String> {
+    let m = &data.m;
+    vec![
+        format!("{} {}", text::FIG_OPEN, m.open_mismatches()),
+        format!("{} {}", text::FIG_SHORT, m.rec.shortage.len()),
+        format!("{} {}", text::FIG_SURPLUS, m.rec.surplus.len()),
+        format!("{} {}", text::FIG_MATCHED, m.rec.matched.len()),
+        format!("{} {}", text::FIG_DUP, m.rec.duplicates.len()),
+    ]
+}
+
+/// Words packed greedily into lines; what does not fit in `max_lines` is left out.
+fn pack(pieces: &[String], width: usize, max_lines: usize) -> Vec<String> {
+    let gap = if width >= 40 { "  " } else { " " };
+    let mut lines: Vec<String> = Vec::new();
+    for p in pieces {
+        let len = p.chars().count();
+        let n = lines.len();
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + gap.len() + len <= width => {
+                l.push_str(gap);
+                l.push_str(p);
+            }
+            _ if n < max_lines && len <= width => lines.push(p.clone()),
+            _ => {}
+        }
+    }
+    lines
+}
+
+/// `Surplus 2/5`: the list's name and where the mark is.
+fn list_position(s: &MismatchSession, kind: ListKind) -> String {
+    let v = s.view(kind);
+    if v.is_empty() {
+        format!("{} 0", text::list_name(kind))
+    } else {
+        format!("{} {}/{}", text::list_name(kind), v.selected + 1, v.len())
+    }
+}
+
+/// One line of a list at `width`: a product heading or a row, with the mark when `marked`.
+fn item_line(
+    state: &AppState,
+    data: &MismatchData,
+    kind: ListKind,
+    item: Item,
+    marked: bool,
+    width: usize,
+) -> (String, Style) {
+    let sel = if marked { '>' } else { ' ' };
+    let style = if marked {
+        state.theme.selected()
+    } else {
+        Style::new()
+    };
+    match item {
+        Item::Group { product, rows } => {
+            let t = match product.and_then(|p| data.products.get(&p)) {
+                Some(p) if width >= ROW_EXTRA => format!("{} {} ({rows})", p.sku, p.name),
+                Some(p) => format!("{} ({rows})", p.sku),
+                None => format!("{} ({rows})", text::NO_PRODUCT),
+            };
+            (fit(&t, width), state.theme.heading())
+        }
+        Item::Row(i) => {
+            let i = i as usize;
+            let t = match kind {
+                ListKind::Short => match data.m.rec.shortage.get(i) {
+                    Some(r) => row(
+                        sel,
+                        text::row_mark(data.accepted(&r.serial), data.moved(&r.serial)),
+                        r.serial.as_str(),
+                        &r.location,
+                        width,
+                    ),
+                    None => String::new(),
+                },
+                ListKind::Surplus => match data.m.rec.surplus.get(i) {
+                    Some(r) => row(
+                        sel,
+                        text::row_mark(data.accepted(&r.serial), data.moved(&r.serial)),
+                        r.serial.as_str(),
+                        reason_word(&r.reason),
+                        width,
+                    ),
+                    None => String::new(),
+                },
+                ListKind::Fixed => match data.m.resolutions.get(i) {
+                    Some(r) if width >= 60 => format!("{sel} {}", text::resolution_long(r)),
+                    Some(r) => format!("{sel}{}", text::resolution_short(r)),
+                    None => String::new(),
+                },
+            };
+            (fit(&t, width), style)
+        }
+    }
+}
+
+/// A short or surplus row: mark, serial (tail kept) and, from 40 columns, one more column.
+fn row(sel: char, mark: char, serial: &str, extra: &str, width: usize) -> String {
+    if width < ROW_EXTRA {
+        format!("{sel}{mark}{}", tail(serial, width.saturating_sub(2)))
+    } else {
+        format!("{sel}{mark} {:<SERIAL_W$} {extra}", tail(serial, SERIAL_W))
+    }
+}
+
+/// The lines of one list in view (at most `rows`), each exactly `width` wide.
+fn list_lines(
+    state: &AppState,
+    s: &MismatchSession,
+    data: &MismatchData,
+    kind: ListKind,
+    rows: usize,
+    width: usize,
+    active: bool,
+) -> Vec<(String, Style)> {
+    let v = s.view(kind);
+    if v.is_empty() {
+        return wrap(text::list_empty(kind), width as u16)
+            .into_iter()
+            .take(rows)
+            .map(|l| (fit(&l, width), Style::new()))
+            .collect();
+    }
+    let marked = v.selected_pos();
+    v.items
+        .iter()
+        .enumerate()
+        .skip(v.top)
+        .take(rows)
+        .map(|(pos, item)| {
+            item_line(
+                state,
+                data,
+                kind,
+                *item,
+                active && Some(pos) == marked,
+                width,
+            )
+        })
+        .collect()
+}
+
+/// What is known about the marked row, as lines of `width` (the first `max` of them).
+fn info_lines(
+    state: &AppState,
+    s: &MismatchSession,
+    data: &MismatchData,
+    width: u16,
+    max: usize,
+) -> Vec<String> {
+    let w = width as usize;
+    let mut out: Vec<String> = Vec::new();
+    // An error longer than the status line is shown here in full.
+    if let Some(st) = state.status.as_ref().filter(|st| st.error) {
+        if st.text.chars().count() > w {
+            out.extend(wrap_keep_tail(&st.text, width));
+        }
+    }
+    let narrow = w < 40;
+    let mut facts: Vec<String> = Vec::new();
+    if let Some(r) = s.shortage() {
+        let name = data.products.get(&r.product);
+        facts.push(match (narrow, name) {
+            (false, Some(p)) => format!("{}  {} {}", r.serial, p.sku, p.name),
+            (true, Some(p)) => p.sku.clone(),
+            (_, None) => r.serial.to_string(),
+        });
+        facts.push(text::expected_at(&r.location));
+        facts.extend(text::marks_text(
+            data.accepted(&r.serial),
+            data.moved(&r.serial),
+        ));
+    } else if let Some(r) = s.surplus() {
+        facts.push(text::reason_text(data, &r.reason));
+        if let Some(top) = s.suggestions.first() {
+            let key = state
+                .keymap
+                .hint(Context::Mismatch, Command::ReplaceSerial)
+                .unwrap_or_default();
+            let line = text::suggestion_line(&key, top.missing.as_str());
+            facts.push(if narrow {
+                line
+            } else {
+                format!("{line}  ({})", top.why)
+            });
+        }
+        facts.push(text::counted_at(&r.location, r.scan));
+        if let Some(p) = r.product.and_then(|p| data.products.get(&p)) {
+            facts.push(if narrow {
+                p.sku.clone()
+            } else {
+                format!("{}  {} {}", r.serial, p.sku, p.name)
+            });
+        }
+        facts.extend(text::marks_text(
+            data.accepted(&r.serial),
+            data.moved(&r.serial),
+        ));
+    } else if let Some(r) = s.resolution() {
+        facts.push(text::resolution_long(r));
+    } else if data.m.open_mismatches() == 0 && data.m.count.status != CountStatus::Posted {
+        let key = state
+            .keymap
+            .hint(Context::Mismatch, Command::Post)
+            .unwrap_or_default();
+        facts.push(text::nothing_open(&key));
+    }
+    for f in facts {
+        out.extend(wrap_keep_tail(&f, width));
+    }
+    out.truncate(max);
+    out
+}
+
+pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
+    let Some(s) = &state.mismatch else { return };
+    if body.height == 0 || body.width == 0 {
+        return;
+    }
+    let w = body.width as usize;
+    let Some(data) = &s.data else {
+        let lines: Vec<Line<'static>> = wrap(text::MISMATCH_LOADING, body.width)
+            .into_iter()
+            .map(Line::from)
+            .collect();
+        frame.render_widget(Paragraph::new(lines), body);
+        return;
+    };
+    let l = layout(body);
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let heading = state.theme.heading();
+
+    // The figures (and the list's name).
+    if l.compact {
+        // The marked list's own figure is in its position already.
+        let own = match s.list {
+            ListKind::Short => Some(1),
+            ListKind::Surplus => Some(2),
+            ListKind::Fixed => None,
+        };
+        let mut pieces = vec![list_position(s, s.list)];
+        pieces.extend(
+            figure_pieces(data)
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| Some(*i) != own)
+                .map(|(_, p)| p),
+        );
+        let line = pack(&pieces, w, 1).join("");
+        lines.push(Line::from(fit(&line, w)));
+    } else {
+        if l.panes {
+            let c = &data.m.count;
+            lines.push(Line::from(fit(
+                &format!(
+                    "{}, {}",
+                    text::count_heading(c.id, &c.name, &c.scope.location, c.blind),
+                    c.status.describe()
+                ),
+                w,
+            )));
+        }
+        let figures = pack(&figure_pieces(data), w, l.figures);
+        for i in 0..l.figures {
+            lines.push(Line::from(figures.get(i).cloned().unwrap_or_default()));
+        }
+        if l.panes {
+            lines.push(Line::default());
+        }
+    }
+
+    // The list(s).
+    if l.panes && s.list != ListKind::Fixed {
+        let lw = (w - 1) / 2;
+        let rw = w - 1 - lw;
+        let sep = if state.theme.profile == crate::tui::Profile::Vt {
+            "|"
+        } else {
+            "\u{2502}"
+        };
+        let head = |kind: ListKind, width: usize| {
+            let t = if s.list == kind {
+                format!(
+                    "{} {}",
+                    text::list_heading(kind),
+                    list_position_short(s, kind)
+                )
+            } else {
+                format!("{} ({})", text::list_heading(kind), s.view(kind).len())
+            };
+            Span::styled(fit(&t, width), heading)
+        };
+        lines.push(Line::from(vec![
+            head(ListKind::Short, lw),
+            Span::raw(sep),
+            head(ListKind::Surplus, rw),
+        ]));
+        let left = list_lines(
+            state,
+            s,
+            data,
+            ListKind::Short,
+            l.list,
+            lw,
+            s.list == ListKind::Short,
+        );
+        let right = list_lines(
+            state,
+            s,
+            data,
+            ListKind::Surplus,
+            l.list,
+            rw,
+            s.list == ListKind::Surplus,
+        );
+        for i in 0..l.list {
+            let (lt, ls) = left
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| (" ".repeat(lw), Style::new()));
+            let (rt, rs) = right
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| (" ".repeat(rw), Style::new()));
+            lines.push(Line::from(vec![
+                Span::styled(lt, ls),
+                Span::raw(sep),
+                Span::styled(rt, rs),
+            ]));
+        }
+    } else {
+        if !l.compact {
+            let t = if l.panes {
+                format!(
+                    "{} {}",
+                    text::list_heading(s.list),
+                    list_position_short(s, s.list)
+                )
+            } else {
+                list_position(s, s.list)
+            };
+            lines.push(Line::from(Span::styled(fit(&t, w), heading)));
+        }
+        let rows = list_lines(state, s, data, s.list, l.list, w, true);
+        let n = rows.len();
+        for (t, st) in rows {
+            lines.push(Line::from(Span::styled(t, st)));
+        }
+        for _ in n..l.list {
+            lines.push(Line::default());
+        }
+    }
+    if l.gap {
+        lines.push(Line::default());
+    }
+
+    // What is known about the marked row.
+    for t in info_lines(state, s, data, body.width, l.info) {
+        lines.push(Line::from(t));
+    }
+    frame.render_widget(Paragraph::new(lines), body);
+}
+
+/// `2/5`: where the mark is in a list.
+fn list_position_short(s: &MismatchSession, kind: ListKind) -> String {
+    let v = s.view(kind);
+    if v.is_empty() {
+        "0".to_string()
+    } else {
+        format!("{}/{}", v.selected + 1, v.len())
+    }
+}

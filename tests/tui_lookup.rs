@@ -1,0 +1,681 @@
+//! The lookup screen driven by key scripts through `update`, with every effect run by the real
+//! `OpsRunner` over a real temporary database: scanning a sold phone's IMEI, a GS1 label and a
+//! hand-typed one, an unknown serial (sticky error and bell), a serial two products share
+//! (numbered choice); the warranty band in words and in colour only where the profile has
+//! colour; the history newest first with replacements linking both serials; scrolling and
+//! scanning the next serial at any moment; time as data. Snapshots at 20x16, 40x8 and 80x24
+//! in both profiles with a fixed date, and the vt byte rules on this screen.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use ratatui::style::{Color, Modifier};
+use tallyman::domain::{
+    CountId, Day, DocKind, Mode, Money, PartyRole, Period, SerialFormat, Tracking,
+};
+use tallyman::ops::{
+    Clock, Command, DocRequest, LineRequest, NewCount, NewParty, NewProduct, Service,
+};
+use tallyman::tui::app::Screen;
+use tallyman::tui::ask::Choice;
+use tallyman::tui::backend::TermBackend;
+use tallyman::tui::keys::parse_script;
+use tallyman::tui::terminal::InputEvent;
+use tallyman::tui::testing::{ops_runner_for, test_clock, SharedBuf, TestApp, TestSetup};
+use tallyman::tui::vt_filter::{vt_violations, VtFilter};
+use tallyman::tui::{Action, Profile, Runtime};
+
+/// The service's clock: 2026-01-02 14:05 UTC, the screens' test clock.
+struct FixedClock;
+
+impl Clock for FixedClock {
+    fn now_ms(&self) -> i64 {
+        NaiveDate::from_ymd_opt(2026, 1, 2)
+            .unwrap()
+            .and_hms_opt(14, 5, 0)
+            .unwrap()
+            .and_utc()
+            .timestamp_millis()
+    }
+    fn today(&self) -> Day {
+        Day::from_ymd(2026, 1, 2).unwrap()
+    }
+}
+
+const ROUTER_GTIN: &str = "09506000134352";
+const IMEI: &str = "490154203237518";
+
+struct Db {
+    _tmp: tempfile::TempDir,
+    svc: Arc<Service>,
+}
+
+fn product(
+    sku: &str,
+    name: &str,
+    format: SerialFormat,
+    gtin: Option<&str>,
+    warranty: Option<Period>,
+) -> Command {
+    Command::AddProduct(NewProduct {
+        sku: sku.into(),
+        name: name.into(),
+        gtin: gtin.map(str::to_string),
+        category: "goods".into(),
+        tracking: Tracking::all(Mode::Strict),
+        serial_format: format,
+        warranty,
+        fold_case: true,
+    })
+}
+
+fn party(name: &str, role: PartyRole) -> Command {
+    Command::AddParty(NewParty {
+        name: name.into(),
+        role,
+        bill_to: String::new(),
+        ship_to: String::new(),
+    })
+}
+
+fn doc(kind: DocKind, date: &str, sku: &str, serials: &[&str], amount: &str) -> Command {
+    Command::Post(DocRequest {
+        kind,
+        date: Some(Day::parse(date).unwrap()),
+        party: match kind {
+            DocKind::Receipt => Some("Northwind Distribution".into()),
+            DocKind::Sale | DocKind::Return => Some("ACME Retail".into()),
+            _ => None,
+        },
+        invoice: match kind {
+            DocKind::Receipt => Some("PINV-77".into()),
+            DocKind::Sale => Some("INV-1001".into()),
+            _ => None,
+        },
+        from: None,
+        to: (kind == DocKind::Receipt).then(|| "WH1/A/01".to_string()),
+        reason: None,
+        declared_qty: None,
+        lines: serials
+            .iter()
+            .map(|s| LineRequest {
+                sku: sku.into(),
+                serial: Some(s.to_string()),
+                qty: 1,
+                amount: Some(Money::parse(amount).unwrap()),
+            })
+            .collect(),
+    })
+}
+
+/// The phone (IMEI) sold 2025-01-20 with a 12-month warranty: expiring on 2026-01-02.
+/// Routers (GS1 label): RT00000001 sold 2025-06-01 (24 months) then replaced under warranty
+/// by RT00000004; RT00000002 sold 2023-01-10 (expired); RT00000003 in stock, counted.
+/// Cable and adapter share serial SHARED-1.
+fn db() -> Db {
+    let tmp = tempfile::tempdir().unwrap();
+    let (svc, _) = Service::open_with_clock(tmp.path(), Box::new(FixedClock)).unwrap();
+    svc.execute(
+        "setup",
+        Command::Batch(vec![
+            product(
+                "PH-X200",
+                "Phone X200",
+                SerialFormat::Imei,
+                None,
+                Some(Period::Months(12)),
+            ),
+            product(
+                "RT-AX55",
+                "Router AX55",
+                SerialFormat::Regex("RT[0-9]{8}".into()),
+                Some(ROUTER_GTIN),
+                Some(Period::Months(24)),
+            ),
+            product("CBL-USBC", "USB-C cable", SerialFormat::Plain, None, None),
+            product("ADP-USBC", "USB-C adapter", SerialFormat::Plain, None, None),
+            party("Northwind Distribution", PartyRole::Supplier),
+            party("ACME Retail", PartyRole::Customer),
+            Command::AddLocation {
+                code: "WH1/A/01".into(),
+                name: String::new(),
+            },
+        ]),
+    )
+    .unwrap();
+    for c in [
+        doc(DocKind::Receipt, "2024-12-02", "PH-X200", &[IMEI], "419.00"),
+        doc(DocKind::Sale, "2025-01-20", "PH-X200", &[IMEI], "649.00"),
+        doc(
+            DocKind::Receipt,
+            "2022-12-01",
+            "RT-AX55",
+            &["RT00000002"],
+            "49.90",
+        ),
+        doc(
+            DocKind::Sale,
+            "2023-01-10",
+            "RT-AX55",
+            &["RT00000002"],
+            "89.90",
+        ),
+        doc(
+            DocKind::Receipt,
+            "2025-05-02",
+            "RT-AX55",
+            &["RT00000001", "RT00000003", "RT00000004"],
+            "54.90",
+        ),
+        doc(
+            DocKind::Sale,
+            "2025-06-01",
+            "RT-AX55",
+            &["RT00000001"],
+            "89.90",
+        ),
+        doc(
+            DocKind::Receipt,
+            "2025-07-01",
+            "CBL-USBC",
+            &["SHARED-1"],
+            "2.50",
+        ),
+        doc(
+            DocKind::Receipt,
+            "2025-07-01",
+            "ADP-USBC",
+            &["SHARED-1"],
+            "4.00",
+        ),
+    ] {
+        svc.execute("setup", c).unwrap();
+    }
+    svc.execute(
+        "support",
+        Command::RepairIntake {
+            serial: "RT00000001".into(),
+            service_type: None,
+            note: "no wifi".into(),
+        },
+    )
+    .unwrap();
+    svc.execute(
+        "support",
+        Command::WarrantyReplace {
+            old: "RT00000001".into(),
+            new: "RT00000004".into(),
+            policy: None,
+            note: "dead on bench".into(),
+        },
+    )
+    .unwrap();
+    svc.execute(
+        "super",
+        Command::OpenCount(NewCount {
+            name: "Bin".into(),
+            location: "WH1/A/01".into(),
+            skus: vec![],
+            categories: vec![],
+            blind: true,
+        }),
+    )
+    .unwrap();
+    svc.record_scan("clerk2", CountId(1), "WH1/A/01", "RT00000003")
+        .unwrap();
+    Db {
+        _tmp: tmp,
+        svc: Arc::new(svc),
+    }
+}
+
+fn app_on(db: &Db, setup: TestSetup) -> TestApp {
+    setup.build().with_service(db.svc.clone())
+}
+
+fn app(db: &Db) -> TestApp {
+    app_on(db, TestSetup::default())
+}
+
+fn shown(app: &TestApp) -> Option<String> {
+    app.state
+        .lookup
+        .as_ref()
+        .and_then(|l| l.shown.as_ref())
+        .map(|f| format!("{} {}", f.unit.product.sku, f.unit.unit.serial))
+}
+
+/// The rows of the screen (without the `|` ends).
+fn rows(app: &TestApp) -> Vec<String> {
+    app.render()
+        .lines()
+        .map(|l| l.trim_end_matches('|').trim_end().to_string())
+        .collect()
+}
+
+#[test]
+fn menu_entry_3_opens_the_lookup_with_its_field() {
+    let db = db();
+    let mut app = app(&db);
+    assert!(app.render().contains("3 Lookup"), "{}", app.render());
+    app.keys("3");
+    assert_eq!(app.screen(), &Screen::Lookup);
+    let text = app.render();
+    assert!(text.contains("SN:"), "{text}");
+    assert!(text.contains("Scan or type a serial"), "{text}");
+    // Printable keys go to the field (a scan may start at any moment).
+    app.keys("?0q");
+    assert_eq!(app.state.field.value(), "?0q");
+    app.keys("<f3>");
+    assert_eq!(app.screen(), &Screen::Menu);
+    assert!(app.state.lookup.is_none());
+}
+
+#[test]
+fn a_sold_phones_imei_shows_customer_warranty_and_history_newest_first() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys(&format!("3{IMEI}<enter>"));
+    assert_eq!(shown(&app).as_deref(), Some(&*format!("PH-X200 {IMEI}")));
+    assert_eq!(app.bells, 0);
+    assert_eq!(app.state.field.value(), "", "ready for the next scan");
+    let l = app.state.lookup.clone().unwrap();
+    let w = &l.shown.as_ref().unwrap().warranty;
+    assert_eq!(w.days_left, Some(18));
+    let text = app.render();
+    for want in [
+        "sold to ACME Retail on S-2025-",
+        "received on R-2024-",
+        "from Northwind Distribution, cost 419.00",
+        "price 649.00",
+        "EXPIRING, 18 days left",
+        "type serialized (manufacturer to 2026-01-20)",
+        "start 2025-01-20, end 2026-01-20",
+        "History, newest first",
+    ] {
+        assert!(text.contains(want), "{want}:\n{text}");
+    }
+    // Newest first: the sale above the receipt, with party, invoice and amounts.
+    let r = rows(&app);
+    let sold = r
+        .iter()
+        .position(|l| l.contains("sold  ") || l.contains("sold       "))
+        .unwrap();
+    let received = r.iter().position(|l| l.contains("received  ")).unwrap();
+    assert!(sold < received, "{r:#?}");
+    assert!(
+        r[sold].contains("to ACME Retail  inv INV-1001"),
+        "{}",
+        r[sold]
+    );
+    assert!(text.contains("price 649.00"), "{text}");
+    assert!(text.contains("cost 419.00"), "{text}");
+}
+
+#[test]
+fn gs1_labels_scanned_or_typed_by_hand_are_decoded() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys(&format!("301{ROUTER_GTIN}21RT00000003<gs>10LOT7<enter>"));
+    assert_eq!(shown(&app).as_deref(), Some("RT-AX55 RT00000003"));
+    let text = app.render();
+    assert!(text.contains("in stock at WH1/A/01"), "{text}");
+    assert!(text.contains("NONE"), "{text}");
+    assert!(text.contains("counted   COUNT-1  -> WH1/A/01"), "{text}");
+    app.keys(&format!("({}){ROUTER_GTIN}(21)RT00000002<enter>", "01"));
+    assert_eq!(shown(&app).as_deref(), Some("RT-AX55 RT00000002"));
+    assert!(app.render().contains("EXPIRED, "), "{}", app.render());
+}
+
+#[test]
+fn an_unknown_serial_is_a_sticky_error_with_the_bell() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys(&format!("3{IMEI}<enter>"));
+    app.keys("RT99999999<enter>");
+    assert_eq!(
+        app.status(),
+        Some("SN \"RT99999999\" is unknown: never received, sold or counted here")
+    );
+    assert!(app.state.has_error());
+    assert_eq!(app.bells, 1);
+    assert_eq!(shown(&app), None, "the last unit is not left on screen");
+    assert!(app.render().contains("is unknown"), "{}", app.render());
+    // The scan stays in the field to correct; the error stays through other keys.
+    assert_eq!(app.state.field.value(), "RT99999999");
+    app.keys("<down><up>");
+    assert!(app.state.has_error());
+    // A good scan clears it.
+    app.keys("RT00000003<enter>");
+    assert!(!app.state.has_error());
+    assert_eq!(shown(&app).as_deref(), Some("RT-AX55 RT00000003"));
+    // A scan that carries no serial says so.
+    app.keys(&format!("01{ROUTER_GTIN}<enter>"));
+    assert!(app.state.has_error());
+    assert!(
+        app.status().unwrap().contains("carries no serial"),
+        "{:?}",
+        app.status()
+    );
+}
+
+#[test]
+fn a_serial_two_products_share_asks_which_with_a_numbered_choice() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys("3shared-1<enter>");
+    let Screen::Choose(Choice::Product { serial, options }) = app.screen().clone() else {
+        panic!("{:?}", app.screen());
+    };
+    assert_eq!(serial, "shared-1");
+    assert_eq!(options.len(), 2);
+    let text = app.render();
+    assert!(text.contains("Several products have serial"), "{text}");
+    assert!(text.contains("1=") && text.contains("2="), "{text}");
+    app.keys("3");
+    assert_eq!(app.status(), Some("No option 3"));
+    let want = if options[1].starts_with("ADP") { 2 } else { 1 };
+    app.keys(&format!("<enter>{want}"));
+    assert_eq!(app.screen(), &Screen::Lookup);
+    assert_eq!(shown(&app).as_deref(), Some("ADP-USBC SHARED-1"));
+    assert!(
+        app.render().contains("Also a CBL-USBC with this serial"),
+        "{}",
+        app.render()
+    );
+    // Back from the choice shows nothing new.
+    app.keys("shared-1<enter>0");
+    assert_eq!(app.screen(), &Screen::Lookup);
+}
+
+#[test]
+fn a_replacement_links_both_serials() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys("3RT00000001<enter>");
+    let text = app.render();
+    assert!(text.contains("replaced by RT00000004"), "{text}");
+    assert!(text.contains("replaced-by  RT00000004"), "{text}");
+    assert!(text.contains("repair-in"), "{text}");
+    app.keys("RT00000004<enter>");
+    let text = app.render();
+    assert!(text.contains("replacement-for  RT00000001"), "{text}");
+    assert!(text.contains("sold to ACME Retail"), "{text}");
+    assert!(text.contains("type serialized"), "{text}");
+}
+
+#[test]
+fn the_history_scrolls_and_the_next_scan_comes_at_any_moment() {
+    let db = db();
+    let mut app = app_on(&db, TestSetup::new(20, 16, Profile::Vt));
+    app.keys("3RT00000001<enter>");
+    assert!(app.render().contains("Down More"), "{}", app.render());
+    app.keys("<down><down><pgdn>");
+    let scroll = app.state.lookup.as_ref().unwrap().scroll;
+    assert!(scroll > 2, "{scroll}");
+    app.keys(&"<pgdn>".repeat(20));
+    let end = app.state.lookup.as_ref().unwrap().scroll;
+    app.keys("<down>");
+    assert_eq!(app.state.lookup.as_ref().unwrap().scroll, end, "clamped");
+    assert!(app.render().contains("Up Scroll"), "{}", app.render());
+    // A scan while scrolled: the new unit shows from its top.
+    app.keys(&format!("{IMEI}<enter>"));
+    assert_eq!(app.state.lookup.as_ref().unwrap().scroll, 0);
+    assert_eq!(shown(&app).as_deref(), Some(&*format!("PH-X200 {IMEI}")));
+}
+
+#[test]
+fn the_date_comes_from_the_screens_clock() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys(&format!("3{IMEI}<enter>"));
+    assert!(app.render().contains("EXPIRING, 18 days left"));
+    let later = NaiveDate::from_ymd_opt(2026, 2, 1)
+        .unwrap()
+        .and_hms_opt(9, 0, 0)
+        .unwrap();
+    app.send(Action::Tick(later));
+    app.keys(&format!("{IMEI}<enter>"));
+    assert!(
+        app.render().contains("EXPIRED, 12 days ago"),
+        "{}",
+        app.render()
+    );
+}
+
+#[test]
+fn the_band_is_coloured_only_in_the_full_profile_and_always_written() {
+    let db = db();
+    for (profile, colour) in [(Profile::Full, true), (Profile::Vt, false)] {
+        for (serial, word, bg, modifier) in [
+            (IMEI, "EXPIRING", Color::Yellow, Modifier::REVERSED),
+            ("RT00000002", "EXPIRED", Color::Red, Modifier::REVERSED),
+            ("RT00000004", "ACTIVE", Color::Green, Modifier::BOLD),
+        ] {
+            let mut app = app_on(&db, TestSetup::new(80, 24, profile));
+            app.keys(&format!("3{serial}<enter>"));
+            let buf = app.buffer();
+            let text = app.render();
+            let row = text.lines().position(|l| l.contains(word)).unwrap();
+            let col = text.lines().nth(row).unwrap().find(word).unwrap();
+            let cell = &buf[(col as u16, row as u16)];
+            if colour {
+                assert_eq!(cell.bg, bg, "{profile:?} {word}");
+            } else {
+                assert_eq!(cell.bg, Color::Reset, "{profile:?} {word}");
+                assert_eq!(cell.fg, Color::Reset, "{profile:?} {word}");
+                assert!(cell.modifier.contains(modifier), "{profile:?} {word}");
+            }
+        }
+    }
+    // NO_COLOR: the full profile without colour looks like the vt one.
+    let mut setup = TestSetup::new(80, 24, Profile::Full);
+    setup.colour = false;
+    let mut app = app_on(&db, setup);
+    app.keys(&format!("3{IMEI}<enter>"));
+    let text = app.render();
+    let row = text.lines().position(|l| l.contains("EXPIRING")).unwrap();
+    let col = text.lines().nth(row).unwrap().find("EXPIRING").unwrap();
+    let cell = &app.buffer()[(col as u16, row as u16)];
+    assert_eq!(cell.bg, Color::Reset);
+    assert!(cell.modifier.contains(Modifier::REVERSED));
+}
+
+#[test]
+fn help_lists_the_keys_and_explains_the_band() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys("3<f1>");
+    let text = app.render();
+    assert!(text.contains("Scan a serial to see its history."), "{text}");
+    assert!(text.contains("ACTIVE, EXPIRING"), "{text}");
+    app.keys("0");
+    assert_eq!(app.screen(), &Screen::Lookup);
+}
+
+#[test]
+fn every_size_renders_without_panicking() {
+    let db = db();
+    let mut app = app(&db);
+    for script in [
+        "3",
+        "RT00000001<enter>",
+        "<pgdn><pgdn>",
+        "shared-1<enter>",
+        "1",
+        "nope<enter>",
+    ] {
+        app.keys(script);
+        for (w, h) in [
+            (0, 0),
+            (1, 1),
+            (19, 7),
+            (20, 8),
+            (20, 16),
+            (21, 9),
+            (39, 10),
+            (40, 8),
+            (59, 12),
+            (80, 24),
+            (132, 43),
+            (300, 100),
+        ] {
+            app.resize(w, h);
+            let _ = app.render();
+        }
+        app.resize(80, 24);
+    }
+}
+
+// ---------------------------------------------------------------- snapshots
+
+const SIZES: [(u16, u16); 3] = [(20, 16), (40, 8), (80, 24)];
+const PROFILES: [Profile; 2] = [Profile::Full, Profile::Vt];
+
+fn snap(name: &str, script: &str, sizes: &[(u16, u16)], profiles: &[Profile]) {
+    for &profile in profiles {
+        for &(w, h) in sizes {
+            let db = db();
+            let mut app = app_on(&db, TestSetup::new(w, h, profile));
+            app.keys(script);
+            insta::assert_snapshot!(format!("{name}_{w}x{h}_{}", profile.name()), app.render());
+        }
+    }
+}
+
+#[test]
+fn snapshot_start() {
+    snap("lookup_start", "3", &SIZES, &PROFILES);
+}
+
+#[test]
+fn snapshot_sold_phone() {
+    snap(
+        "lookup_phone",
+        &format!("3{IMEI}<enter>"),
+        &SIZES,
+        &PROFILES,
+    );
+}
+
+#[test]
+fn snapshot_replaced_router() {
+    snap(
+        "lookup_replaced",
+        "3RT00000001<enter>",
+        &SIZES,
+        &[Profile::Vt],
+    );
+    snap(
+        "lookup_replaced_scrolled",
+        "3RT00000001<enter><pgdn>",
+        &[(20, 16)],
+        &[Profile::Vt],
+    );
+    snap(
+        "lookup_replacement",
+        "3RT00000004<enter>",
+        &[(80, 24)],
+        &[Profile::Vt],
+    );
+}
+
+#[test]
+fn snapshot_unknown_and_shared() {
+    snap(
+        "lookup_unknown",
+        "3RT99999999<enter>",
+        &SIZES,
+        &[Profile::Vt],
+    );
+    snap("lookup_shared", "3shared-1<enter>", &SIZES, &[Profile::Vt]);
+}
+
+#[test]
+fn snapshot_help() {
+    snap("lookup_help", "3<f1>", &[(80, 24)], &[Profile::Vt]);
+}
+
+// ---------------------------------------------------------------- vt bytes
+
+type Rt = Runtime<TermBackend<VtFilter<SharedBuf>>>;
+
+fn keys(script: &str) -> Vec<InputEvent> {
+    parse_script(script)
+        .unwrap()
+        .into_iter()
+        .map(InputEvent::Key)
+        .collect()
+}
+
+#[test]
+fn lookup_frames_follow_the_vt_byte_rules_at_every_size() {
+    for (w, h) in SIZES {
+        let db = db();
+        let buf = SharedBuf::new();
+        let backend = TermBackend::with_size(VtFilter::new(buf.clone(), true), w, h);
+        let state = TestSetup::new(w, h, Profile::Vt).build().state;
+        let runner = ops_runner_for(&state, db.svc.clone());
+        let mut rt: Rt = Runtime::new(backend, state, Box::new(runner), test_clock()).unwrap();
+        rt.draw().unwrap();
+        for script in [
+            "3",
+            &format!("{IMEI}<enter>"),
+            "<down><pgdn>",
+            &format!("01{ROUTER_GTIN}21RT00000001<gs>10LOT<enter>"),
+            "RT00000002<enter>",
+            "RT99999999<enter>",
+            "<enter>",
+            "shared-1<enter>",
+            "2",
+            "<f1>",
+            "0",
+            "<f3>",
+        ] {
+            rt.step(keys(script)).unwrap();
+            let bytes = buf.take();
+            let v = vt_violations(&bytes);
+            assert!(v.is_empty(), "{w}x{h} {script}: {v:?}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------- the guide
+
+/// Every screen capture in `docs/lookup.md` is one of the snapshots above, exactly.
+#[test]
+fn the_support_guide_shows_real_screens() {
+    let doc = std::fs::read_to_string("docs/lookup.md").unwrap();
+    let mut snaps: Vec<String> = Vec::new();
+    for e in std::fs::read_dir("tests/snapshots").unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("tui_lookup__") && name.ends_with(".snap") {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let body = text.splitn(3, "---\n").nth(2).unwrap_or_default();
+            let screen: Vec<&str> = body
+                .lines()
+                .map(|l| l.strip_suffix('|').unwrap_or(l))
+                .collect();
+            snaps.push(screen.join("\n"));
+        }
+    }
+    let mut captures = 0;
+    for (i, block) in doc.split("```").enumerate() {
+        let block = block.strip_prefix('\n').unwrap_or(block);
+        if i % 2 == 1 && block.starts_with(' ') && block.contains("14:05") {
+            let block = block.trim_end_matches('\n');
+            assert!(
+                snaps.iter().any(|s| s == block),
+                "docs/lookup.md shows a screen no snapshot has:\n{block}"
+            );
+            captures += 1;
+        }
+    }
+    assert!(captures >= 8, "only {captures} captures");
+    for needle in [
+        "ACTIVE", "EXPIRING", "EXPIRED", "NONE", "IMEI", "GS1", "NO_COLOR",
+    ] {
+        assert!(doc.contains(needle), "docs/lookup.md lacks {needle:?}");
+    }
+}
