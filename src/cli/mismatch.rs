@@ -3,7 +3,7 @@
 use super::args::CountCmd;
 use super::{os_user, CliResult, Failure};
 use crate::domain::reconcile::SurplusReason;
-use crate::domain::{CountId, CountStatus, Resolution, ResolutionRecord};
+use crate::domain::{CountId, CountStatus, ResolutionRecord};
 use crate::ops::reconcile::{mismatches, suggestions, Mismatches};
 use crate::ops::{Command, Outcome, ResolveAction, Service};
 use serde_json::{json, Value};
@@ -22,58 +22,11 @@ fn party(service: &Service, id: crate::domain::PartyId) -> String {
 }
 
 pub fn reason_text(service: &Service, r: &SurplusReason) -> String {
-    match r {
-        SurplusReason::Unknown => "never received".into(),
-        SurplusReason::Elsewhere { location } => format!("in stock at {location}"),
-        SurplusReason::Sold { document, customer } => {
-            format!("sold to {} on {document}", party(service, *customer))
-        }
-        SurplusReason::WrittenOff => "written off".into(),
-        SurplusReason::InRepair => "in repair".into(),
-        SurplusReason::Replaced { by } => format!("replaced by \"{by}\""),
-        SurplusReason::OtherProduct => "a product this count does not cover".into(),
-    }
+    crate::ops::reconcile::surplus_why(r, &|id| party(service, id))
 }
 
 pub fn resolution_text(r: &ResolutionRecord) -> String {
-    let what = match &r.resolution {
-        Resolution::ReplaceOnSale {
-            found,
-            missing,
-            sale,
-            correction,
-            ..
-        } => {
-            format!(
-                "replace \"{found}\" by \"{missing}\" on sale {sale} ({})",
-                correction.number
-            )
-        }
-        Resolution::ReplaceOnReceipt {
-            found,
-            missing,
-            receipt,
-            correction,
-            ..
-        } => {
-            format!(
-                "receipt {receipt}: \"{missing}\" corrected to \"{found}\" ({})",
-                correction.number
-            )
-        }
-        Resolution::Posting(doc) => format!(
-            "{} {} of {}",
-            r.resolution.name(),
-            doc.number,
-            doc.lines
-                .iter()
-                .filter_map(|l| l.serial.as_ref())
-                .map(|s| format!("\"{s}\""))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Resolution::Accept { serial, note, .. } => format!("accept \"{serial}\": {note}"),
-    };
+    let what = crate::ops::reconcile::resolution_what(r);
     let when = chrono::DateTime::from_timestamp_millis(r.at_ms)
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         .unwrap_or_default();

@@ -188,6 +188,59 @@ pub fn mismatches(store: &Store, id: CountId) -> Result<Mismatches, OpsError> {
     })
 }
 
+/// Why a surplus is surplus, in the words the report and the screens use.
+pub fn surplus_why(r: &SurplusReason, party: &dyn Fn(crate::domain::PartyId) -> String) -> String {
+    match r {
+        SurplusReason::Unknown => "never received".into(),
+        SurplusReason::Elsewhere { location } => format!("in stock at {location}"),
+        SurplusReason::Sold { document, customer } => {
+            format!("sold to {} on {document}", party(*customer))
+        }
+        SurplusReason::WrittenOff => "written off".into(),
+        SurplusReason::InRepair => "in repair".into(),
+        SurplusReason::Replaced { by } => format!("replaced by \"{by}\""),
+        SurplusReason::OtherProduct => "a product this count does not cover".into(),
+    }
+}
+
+/// A resolution in words, without who and when.
+pub fn resolution_what(r: &ResolutionRecord) -> String {
+    match &r.resolution {
+        Resolution::ReplaceOnSale {
+            found,
+            missing,
+            sale,
+            correction,
+            ..
+        } => format!(
+            "replace \"{found}\" by \"{missing}\" on sale {sale} ({})",
+            correction.number
+        ),
+        Resolution::ReplaceOnReceipt {
+            found,
+            missing,
+            receipt,
+            correction,
+            ..
+        } => format!(
+            "receipt {receipt}: \"{missing}\" corrected to \"{found}\" ({})",
+            correction.number
+        ),
+        Resolution::Posting(doc) => format!(
+            "{} {} of {}",
+            r.resolution.name(),
+            doc.number,
+            doc.lines
+                .iter()
+                .filter_map(|l| l.serial.as_ref())
+                .map(|s| format!("\"{s}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Resolution::Accept { serial, note, .. } => format!("accept \"{serial}\": {note}"),
+    }
+}
+
 /// Location codes numbered once, so a million expected units share a few hundred strings.
 #[derive(Default)]
 struct Places {

@@ -10,9 +10,7 @@ use super::keymap::{Command, Context};
 use super::mismatch::MismatchData;
 use crate::domain::reconcile::SurplusReason;
 use crate::domain::warranty::{Coverage, Status as WarrantyStatus};
-use crate::domain::{
-    CountId, CountStatus, DocKind, HistoryKind, Resolution, ResolutionRecord, UnitState,
-};
+use crate::domain::{CountId, CountStatus, DocKind, HistoryKind, ResolutionRecord, UnitState};
 use crate::ops::{TimelineLine, UnitView};
 
 /// The product name in headers.
@@ -609,17 +607,7 @@ pub fn row_mark(accepted: bool, moved: bool) -> char {
 
 /// Why a surplus is surplus (the same words as `tallyman count mismatches`).
 pub fn reason_text(data: &MismatchData, r: &SurplusReason) -> String {
-    match r {
-        SurplusReason::Unknown => "never received".into(),
-        SurplusReason::Elsewhere { location } => format!("in stock at {location}"),
-        SurplusReason::Sold { document, customer } => {
-            format!("sold to {} on {document}", data.party(*customer))
-        }
-        SurplusReason::WrittenOff => "written off".into(),
-        SurplusReason::InRepair => "in repair".into(),
-        SurplusReason::Replaced { by } => format!("replaced by \"{by}\""),
-        SurplusReason::OtherProduct => "a product this count does not cover".into(),
-    }
+    crate::ops::reconcile::surplus_why(r, &|id| data.party(id))
 }
 
 /// A shortage's place: `expected at WH1/A/01`.
@@ -654,40 +642,7 @@ pub fn more_suggestions(serials: &[&str]) -> String {
 
 /// A resolution in words (the same words as `tallyman count report`), without who and when.
 pub fn resolution_what(r: &ResolutionRecord) -> String {
-    match &r.resolution {
-        Resolution::ReplaceOnSale {
-            found,
-            missing,
-            sale,
-            correction,
-            ..
-        } => format!(
-            "replace \"{found}\" by \"{missing}\" on sale {sale} ({})",
-            correction.number
-        ),
-        Resolution::ReplaceOnReceipt {
-            found,
-            missing,
-            receipt,
-            correction,
-            ..
-        } => format!(
-            "receipt {receipt}: \"{missing}\" corrected to \"{found}\" ({})",
-            correction.number
-        ),
-        Resolution::Posting(doc) => format!(
-            "{} {} of {}",
-            r.resolution.name(),
-            doc.number,
-            doc.lines
-                .iter()
-                .filter_map(|l| l.serial.as_ref())
-                .map(|s| format!("\"{s}\""))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Resolution::Accept { serial, note, .. } => format!("accept \"{serial}\": {note}"),
-    }
+    crate::ops::reconcile::resolution_what(r)
 }
 
 /// A fixed-list row: `#1 replace-on-sale RT00000009` (narrow) with `(undone)`.
