@@ -6,7 +6,7 @@ use crate::domain::reconcile::{
     self, Counted, Expected, MatchedRow, Reconciliation, SurplusReason, SurplusRow,
 };
 use crate::domain::{
-    Count, CountId, HistoryKind, ProductId, Resolution, ResolutionRecord, ScanVerdict, SerialKey,
+    Count, CountId, HistoryKind, ProductId, Resolution, ResolutionRecord, SerialKey,
 };
 use crate::store::{keys, Store};
 use std::collections::{HashMap, HashSet};
@@ -63,56 +63,62 @@ pub fn mismatches(store: &Store, id: CountId) -> Result<Mismatches, OpsError> {
         .into_iter()
         .map(|p| (p.id, count.scope.covers_product(&p)))
         .collect();
-    // The two long reads (units in stock in scope, the count's scans) run side by side;
-    // locations are interned and keys hashed with a fast hasher, as a count can cover a
-    // million units.
+    // The two long reads (units in stock in scope, the count's live scans) run side by
+    // side; both come from index keys, not records. Locations are interned and keys (product
+    // id, then serial bytes) hashed with a fast hasher, as a count can cover a million units.
     let mut places = Places::default();
-    let mut expected: FastMap<(ProductId, SerialKey), u32> =
+    let mut expected: FastMap<Vec<u8>, u32> =
         FastMap::with_capacity_and_hasher(count.live as usize + 1024, Default::default());
-    let scans = std::thread::scope(|s| {
-        let scans = s.spawn(|| store.count_scans(id));
+    let lives = std::thread::scope(|s| {
+        let lives = s.spawn(|| {
+            let mut at = Places::default();
+            let mut lives: Vec<Live> = Vec::with_capacity(count.live as usize);
+            store
+                .for_each_live_scan(id, |serial, number, product, location| {
+                    lives.push(Live {
+                        key: unit_key(product, serial),
+                        number,
+                        product,
+                        location: at.intern(location),
+                    })
+                })
+                .map(|_| (lives, at))
+        });
         let stock =
             store.for_each_stock(Some(&count.scope.location), |location, product, serial| {
                 if covers.get(&product).copied().unwrap_or(false) {
                     let at = places.intern(location);
-                    expected.insert((product, SerialKey::from_stored(serial.to_string())), at);
+                    expected.insert(unit_key(Some(product), serial), at);
                 }
             });
-        stock.map(|_| scans.join())
+        stock.map(|_| lives.join())
     })?;
-    let scans =
-        scans.map_err(|_| OpsError::Storage("reading the count's scans failed".into()))??;
+    let (lives, scan_places) =
+        lives.map_err(|_| OpsError::Storage("reading the count's scans failed".into()))??;
+    let duplicates = store.duplicate_scans(id)?;
     let mut matched_fast = Vec::new();
     let mut counted = Vec::new();
-    let mut duplicates = Vec::new();
-    for mut scan in scans {
-        if scan.undone {
-            continue;
-        }
-        if let ScanVerdict::Duplicate { .. } = scan.verdict {
-            duplicates.push(scan.number);
-            continue;
-        }
+    for live in lives {
         // The common case: the unit is in stock right where it was counted.
-        if let Some(p) = scan.product {
-            let key = (
-                p,
-                std::mem::replace(&mut scan.serial, SerialKey::from_stored(String::new())),
-            );
-            let here = places.find(&scan.location);
-            if here.is_some() && expected.get(&key).copied() == here {
-                expected.remove(&key);
+        let location = scan_places.name(live.location);
+        if let (Some(product), Some(here)) = (live.product, places.find(location)) {
+            if expected.get(&live.key[..]) == Some(&here) {
+                expected.remove(&live.key[..]);
                 matched_fast.push(MatchedRow {
-                    product: p,
-                    serial: key.1,
-                    location: scan.location,
-                    scan: scan.number,
+                    product,
+                    serial: SerialKey::from_stored(
+                        String::from_utf8_lossy(&live.key[4..]).into_owned(),
+                    ),
+                    location: location.to_string(),
+                    scan: live.number,
                     moved: false,
                 });
                 continue;
             }
-            scan.serial = key.1;
         }
+        let Some(scan) = store.count_scan(id, live.number)? else {
+            continue;
+        };
         let stored = match scan.product {
             Some(p) => store.unit_with_history(p, &scan.serial)?,
             // Unknown when scanned; a resolution (found stock, a receipt correction) may
@@ -148,10 +154,14 @@ pub fn mismatches(store: &Store, id: CountId) -> Result<Mismatches, OpsError> {
     }
     let expected: Vec<Expected> = expected
         .into_iter()
-        .map(|((product, serial), at)| Expected {
-            product,
-            serial,
-            location: places.name(at).to_string(),
+        .map(|(key, at)| {
+            let mut pid = [0u8; 4];
+            pid.copy_from_slice(&key[..4]);
+            Expected {
+                product: ProductId(u32::from_be_bytes(pid)),
+                serial: SerialKey::from_stored(String::from_utf8_lossy(&key[4..]).into_owned()),
+                location: places.name(at).to_string(),
+            }
         })
         .collect();
     let mut rec = reconcile::reconcile(expected, counted, duplicates);
@@ -239,6 +249,23 @@ pub fn resolution_what(r: &ResolutionRecord) -> String {
         ),
         Resolution::Accept { serial, note, .. } => format!("accept \"{serial}\": {note}"),
     }
+}
+
+/// A live scan as its index key tells it.
+struct Live {
+    /// Product id (big-endian; `u32::MAX` when unknown) then the serial's bytes.
+    key: Vec<u8>,
+    number: u32,
+    product: Option<ProductId>,
+    location: u32,
+}
+
+/// The map key of a unit: its product id, big-endian, then its serial.
+fn unit_key(product: Option<ProductId>, serial: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(4 + serial.len());
+    key.extend_from_slice(&product.map(|p| p.0).unwrap_or(u32::MAX).to_be_bytes());
+    key.extend_from_slice(serial.as_bytes());
+    key
 }
 
 /// Location codes numbered once, so a million expected units share a few hundred strings.

@@ -301,11 +301,14 @@ fn apply_count_scan(w: &mut Writes, cx: &Context, scan: &CountScan) -> Result<()
         count.counters.push(scan.counter.clone());
     }
     let live = !matches!(scan.verdict, ScanVerdict::Duplicate { .. });
+    if !live {
+        w.put(keys::count_duplicate(scan.count, scan.number), Vec::new());
+    }
     if live {
         count.live += 1;
         w.put(
             keys::count_serial(scan.count, &scan.serial),
-            scan.number.to_be_bytes().to_vec(),
+            keys::count_serial_value(scan.number, scan.product, &scan.location),
         );
         bump_tally(w, scan.count, &scan.location, 1)?;
     }
@@ -350,7 +353,9 @@ fn undo_count_scan(w: &mut Writes, id: CountId, number: u32) -> Result<(), Store
     }
     scan.undone = true;
     w.put(key, CountScanRecord::encode(&scan)?);
-    if !matches!(scan.verdict, ScanVerdict::Duplicate { .. }) {
+    if matches!(scan.verdict, ScanVerdict::Duplicate { .. }) {
+        w.remove(keys::count_duplicate(id, number));
+    } else {
         let mut count = read_count(w, id)?;
         count.live = count.live.saturating_sub(1);
         w.put(keys::count(id), CountRecord::encode(&count)?);

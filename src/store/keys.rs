@@ -19,6 +19,7 @@ pub const COUNT: u8 = b'C';
 pub const COUNT_SCAN: u8 = b'c';
 pub const COUNT_SERIAL: u8 = b'k';
 pub const COUNT_TALLY: u8 = b't';
+pub const COUNT_DUPLICATE: u8 = b'd';
 pub const RESOLUTION: u8 = b'r';
 pub const AGREEMENT: u8 = b'A';
 pub const REPAIR: u8 = b'R';
@@ -139,6 +140,49 @@ pub fn count_serial(id: CountId, serial: &SerialKey) -> Vec<u8> {
         COUNT_SERIAL,
         &[&id.0.to_be_bytes(), serial.as_str().as_bytes()],
     )
+}
+
+/// The value of a `k` key: the scan's number, product (`u32::MAX` when unknown) and location,
+/// so reconciliation reads the live scans without decoding scan records.
+pub fn count_serial_value(number: u32, product: Option<ProductId>, location: &str) -> Vec<u8> {
+    let mut v = Vec::with_capacity(8 + location.len());
+    v.extend_from_slice(&number.to_be_bytes());
+    v.extend_from_slice(&product.map(|p| p.0).unwrap_or(u32::MAX).to_be_bytes());
+    v.extend_from_slice(location.as_bytes());
+    v
+}
+
+pub fn count_serials_prefix(id: CountId) -> Vec<u8> {
+    tagged(COUNT_SERIAL, &[&id.0.to_be_bytes()])
+}
+
+/// A live scan from its `k` key and value: (serial, number, product, location).
+pub fn split_count_serial<'a>(
+    key: &'a [u8],
+    value: &'a [u8],
+) -> Option<(&'a str, u32, Option<ProductId>, &'a str)> {
+    let serial = std::str::from_utf8(key.get(5..)?).ok()?;
+    let number = u32::from_be_bytes(value.get(0..4)?.try_into().ok()?);
+    let pid = u32::from_be_bytes(value.get(4..8)?.try_into().ok()?);
+    let location = std::str::from_utf8(value.get(8..)?).ok()?;
+    Some((
+        serial,
+        number,
+        (pid != u32::MAX).then_some(ProductId(pid)),
+        location,
+    ))
+}
+
+/// `d count number`: a duplicate scan (kept apart so reconciliation need not read them all).
+pub fn count_duplicate(id: CountId, number: u32) -> Vec<u8> {
+    tagged(
+        COUNT_DUPLICATE,
+        &[&id.0.to_be_bytes(), &number.to_be_bytes()],
+    )
+}
+
+pub fn count_duplicates_prefix(id: CountId) -> Vec<u8> {
+    tagged(COUNT_DUPLICATE, &[&id.0.to_be_bytes()])
 }
 
 /// `t count location`: live counted scans at a location.

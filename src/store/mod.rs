@@ -53,7 +53,7 @@ pub struct QtyRow {
 }
 
 /// The layout of keys and records this code reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 pub struct Store {
     path: PathBuf,
@@ -269,6 +269,33 @@ impl Store {
         Ok(self
             .get(&keys::count_serial(id, serial))?
             .map(|v| be_u32(&v)))
+    }
+
+    /// Calls `f(serial, number, product, location)` for every live scan of a count (neither a
+    /// duplicate nor undone), in serial order.
+    pub fn for_each_live_scan(
+        &self,
+        id: CountId,
+        mut f: impl FnMut(&str, u32, Option<ProductId>, &str),
+    ) -> Result<(), StoreError> {
+        for item in self.db.scan_prefix(keys::count_serials_prefix(id)) {
+            let (k, v) = item.map_err(|e| self.sled_err(e))?;
+            if let Some((serial, number, product, location)) = keys::split_count_serial(&k, &v) {
+                f(serial, number, product, location);
+            }
+        }
+        Ok(())
+    }
+
+    /// The numbers of a count's live duplicate scans.
+    pub fn duplicate_scans(&self, id: CountId) -> Result<Vec<u32>, StoreError> {
+        let prefix = keys::count_duplicates_prefix(id);
+        let mut out = Vec::new();
+        for item in self.db.scan_prefix(&prefix) {
+            let (k, _) = item.map_err(|e| self.sled_err(e))?;
+            out.push(be_u32(k.get(prefix.len()..).unwrap_or_default()));
+        }
+        Ok(out)
     }
 
     /// Live counted scans at exactly this location.
