@@ -635,6 +635,11 @@ pub fn suggestion_line(key: &str, missing: &str) -> String {
     format!("{key} Replace by {missing}")
 }
 
+/// The top suggestion on a narrow screen, so the serial fits: `1 -> RT00000004`.
+pub fn suggestion_short(key: &str, missing: &str) -> String {
+    format!("{key} -> {missing}")
+}
+
 /// Further suggestions: `also RT00000005, RT00000006`.
 pub fn more_suggestions(serials: &[&str]) -> String {
     format!("also {}", serials.join(", "))

@@ -268,10 +268,10 @@ fn info_lines(
                 .keymap
                 .hint(Context::Mismatch, Command::ReplaceSerial)
                 .unwrap_or_default();
-            let line = text::suggestion_line(&key, top.missing.as_str());
             facts.push(if narrow {
-                line
+                text::suggestion_short(&key, top.missing.as_str())
             } else {
+                let line = text::suggestion_line(&key, top.missing.as_str());
                 format!("{line}  ({})", top.why)
             });
         }
