@@ -13,12 +13,13 @@ fn app() -> TestApp {
 #[test]
 fn menu_shows_only_built_entries_with_stable_numbers() {
     let numbers: Vec<u8> = visible_entries().iter().map(|e| e.number).collect();
-    assert_eq!(numbers, [1, 2, 3, 9, 0]);
+    assert_eq!(numbers, [1, 2, 3, 8, 9, 0]);
     let text = app().render();
     assert!(text.contains("1 Count"), "{text}");
     assert!(text.contains("9 Diagnostics"), "{text}");
     assert!(text.contains("0 Quit"), "{text}");
     assert!(text.contains("3 Lookup"), "{text}");
+    assert!(text.contains("8 Reports"), "{text}");
     assert!(!text.contains("Receive"), "{text}");
 }
 

@@ -630,6 +630,22 @@ fn lookup_frames_follow_the_vt_byte_rules_at_every_size() {
             "2",
             "<f1>",
             "0",
+            "RT00000004<enter>",
+            "/a<enter>",
+            "3",
+            "no power<enter>",
+            "/a<enter>",
+            "4",
+            "/a<enter>",
+            "2",
+            "1",
+            "RT00000003<enter>",
+            "/a<enter>",
+            "1",
+            "/a<enter>",
+            "4",
+            "RT00000002<enter>",
+            "2",
             "<f3>",
         ] {
             rt.step(keys(script)).unwrap();
@@ -678,4 +694,216 @@ fn the_support_guide_shows_real_screens() {
     ] {
         assert!(doc.contains(needle), "docs/lookup.md lacks {needle:?}");
     }
+}
+
+// ---------------------------------------------------------------- warranty actions (F6)
+
+/// The option texts of the numbered choice on top.
+fn options(app: &TestApp) -> Vec<String> {
+    match app.screen() {
+        Screen::Choose(c) => tallyman::tui::text::choice_options(c),
+        s => panic!("no choice on top: {s:?}"),
+    }
+}
+
+fn state_line(app: &TestApp) -> String {
+    let f = app.state.lookup.as_ref().unwrap().shown.as_ref().unwrap();
+    tallyman::tui::text::unit_state(&f.unit)
+}
+
+#[test]
+fn actions_need_a_unit_shown() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys("3<f6>");
+    assert_eq!(app.screen(), &Screen::Lookup);
+    assert_eq!(app.status(), Some("Scan a serial first"));
+    assert_eq!(app.bells, 1);
+}
+
+#[test]
+fn the_actions_that_apply_are_offered_by_number() {
+    let db = db();
+    let mut app = app(&db);
+    // In stock: no close, no replacement.
+    app.keys("3RT00000003<enter><f6>");
+    assert_eq!(
+        options(&app),
+        [
+            "Activate warranty (today)",
+            "Extend warranty",
+            "Repair intake"
+        ]
+    );
+    assert!(app.render().contains("RT00000003: what to do?"));
+    // Back (0) returns to the unit.
+    app.keys("0");
+    assert_eq!(app.screen(), &Screen::Lookup);
+    // Sold: a replacement too; typed code /a works like F6.
+    app.keys("RT00000004<enter>/a<enter>");
+    assert_eq!(
+        options(&app),
+        [
+            "Activate warranty (today)",
+            "Extend warranty",
+            "Repair intake",
+            "Warranty replacement"
+        ]
+    );
+    // A digit without an option is an error, the choice stays.
+    app.keys("9");
+    assert_eq!(app.status(), Some("No option 9"));
+    assert!(matches!(app.screen(), Screen::Choose(_)));
+}
+
+#[test]
+fn activating_an_unsold_unit_is_refused_with_the_bell() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys("3RT00000003<enter><f6>1");
+    assert_eq!(app.screen(), &Screen::Lookup);
+    assert_eq!(app.bells, 1);
+    let st = app.state.status.clone().unwrap();
+    assert!(st.error);
+    assert!(st.text.contains("was never sold"), "{}", st.text);
+    // The refusal shows in full above the unit (also where the status line is short).
+    app.resize(20, 16);
+    assert!(app.render().contains("never sold"), "{}", app.render());
+    // Nothing recorded: the unit is as it was.
+    let units = db.svc.lookup("RT00000003").unwrap();
+    assert!(units[0].unit.activation.is_none());
+    // The next scan clears what was said.
+    app.keys(&format!("{IMEI}<enter>"));
+    assert!(app.state.lookup.as_ref().unwrap().said.is_none());
+}
+
+#[test]
+fn activating_a_sold_phone_restarts_its_warranty_today() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys(&format!("3{IMEI}<enter><f6>1"));
+    assert_eq!(app.screen(), &Screen::Lookup);
+    assert_eq!(app.bells, 0);
+    let st = app.state.status.clone().unwrap();
+    assert!(!st.error);
+    assert!(
+        st.text.contains("warranty activated on 2026-01-02"),
+        "{}",
+        st.text
+    );
+    // The lookup was refreshed: the warranty now runs from today.
+    let l = app.state.lookup.clone().unwrap();
+    let w = &l.shown.as_ref().unwrap().warranty;
+    assert_eq!(w.days_left, Some(365));
+    assert!(app.render().contains("warranty activated"));
+}
+
+#[test]
+fn extending_offers_numbered_durations() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys(&format!("3{IMEI}<enter><f6>2"));
+    assert_eq!(options(&app), ["12 months", "24 months", "36 months"]);
+    app.keys("2");
+    assert_eq!(app.screen(), &Screen::Lookup);
+    let st = app.state.status.clone().unwrap();
+    assert!(!st.error, "{}", st.text);
+    assert!(st.text.contains("agreement"), "{}", st.text);
+    assert!(st.text.contains("2026-01-02 to 2028-01-02"), "{}", st.text);
+    let l = app.state.lookup.clone().unwrap();
+    assert!(l.shown.as_ref().unwrap().warranty.days_left > Some(18));
+}
+
+#[test]
+fn repair_intake_takes_a_note_and_close_puts_the_unit_back() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys("3RT00000004<enter><f6>3");
+    assert!(matches!(app.screen(), Screen::Prompt(_)));
+    assert!(app.render().contains("Note:"), "{}", app.render());
+    app.keys("no power<enter>");
+    assert_eq!(app.screen(), &Screen::Lookup);
+    let st = app.state.status.clone().unwrap();
+    assert!(!st.error, "{}", st.text);
+    // The warranty type on intake is named.
+    assert!(
+        st.text.contains("warranty on intake: serialized"),
+        "{}",
+        st.text
+    );
+    assert!(app.render().contains("warranty on intake"));
+    assert_eq!(state_line(&app), "in repair");
+    // In repair: close is offered (no replacement while in repair).
+    app.keys("<f6>");
+    let o = options(&app);
+    assert_eq!(o[3], "Close repair");
+    assert_eq!(o.len(), 4);
+    app.keys("4");
+    let st = app.state.status.clone().unwrap();
+    assert!(!st.error, "{}", st.text);
+    assert!(state_line(&app).starts_with("sold to ACME Retail"));
+}
+
+#[test]
+fn a_replacement_asks_for_the_new_serial_and_confirms() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys("3RT00000004<enter><f6>4");
+    assert!(
+        app.render().contains("scan the NEW serial"),
+        "{}",
+        app.render()
+    );
+    app.keys("RT00000003<enter>");
+    assert!(matches!(app.screen(), Screen::Confirm(_)));
+    assert!(app.render().contains("1=Yes 2=No"));
+    // No: nothing happens, back on the unit.
+    app.keys("2");
+    assert_eq!(app.screen(), &Screen::Lookup);
+    assert_eq!(state_line(&app), "sold to ACME Retail on S-2025-0002");
+    // Yes: replaced, the lookup shows the old unit naming the new one.
+    app.keys("<f6>4RT00000003<enter>1");
+    assert_eq!(app.screen(), &Screen::Lookup);
+    let st = app.state.status.clone().unwrap();
+    assert!(!st.error, "{}", st.text);
+    assert!(
+        st.text.contains("replaced by \"RT00000003\""),
+        "{}",
+        st.text
+    );
+    assert_eq!(state_line(&app), "replaced by RT00000003");
+}
+
+#[test]
+fn a_refused_replacement_stays_on_the_prompt() {
+    let db = db();
+    let mut app = app(&db);
+    // The new serial is the old one's own predecessor: not in stock, refused.
+    app.keys("3RT00000004<enter><f6>4RT00000002<enter>1");
+    assert!(
+        matches!(app.screen(), Screen::Prompt(_)),
+        "{:?}",
+        app.screen()
+    );
+    assert_eq!(app.bells, 1);
+    assert!(app.state.status.as_ref().is_some_and(|s| s.error));
+    assert_eq!(app.state.field.value(), "RT00000002");
+    app.keys("<f3>");
+    assert_eq!(app.screen(), &Screen::Lookup);
+}
+
+#[test]
+fn snapshot_actions_choice() {
+    snap(
+        "lookup_actions",
+        "3RT00000004<enter>/a<enter>",
+        &[(20, 16), (40, 8), (80, 24)],
+        &[Profile::Vt],
+    );
+    snap(
+        "lookup_activated",
+        &format!("3{IMEI}<enter>/a<enter>1"),
+        &[(20, 16), (80, 24)],
+        &[Profile::Vt],
+    );
 }

@@ -8,8 +8,9 @@ use chrono::NaiveDateTime;
 use super::count::{CountRow, Figures, RecentScan, ScanAnswer};
 use super::keymap::Command;
 use super::keys::KeyPress;
-use super::lookup::Found;
+use super::lookup::{Found, UnitAct};
 use super::mismatch::{Fix, MismatchData, Shared};
+use super::reports::{ReportKind, ReportRow};
 use crate::domain::{CountId, CountStatus, Day, ProductId};
 use crate::ops::UnitView;
 
@@ -98,6 +99,22 @@ pub enum Action {
         /// Every unit with it (one per product).
         units: Vec<Found>,
     },
+    /// A warranty or repair action was recorded (answer to [`Effect::Act`]): what the
+    /// service said.
+    Acted(String),
+    /// The service refused a warranty or repair action: nothing changed.
+    ActRefused(String),
+    /// A report's rows (answer to [`Effect::LoadReport`]).
+    ReportLoaded {
+        /// Which report.
+        kind: ReportKind,
+        /// The day it was judged at.
+        date: Day,
+        /// Its rows.
+        rows: Vec<ReportRow>,
+    },
+    /// A report cannot be made (an unknown customer): nothing shown.
+    ReportRefused(String),
 }
 
 /// Something `update` wants done.
@@ -188,6 +205,17 @@ pub enum Effect {
         /// The day the warranty is judged at (the screen's clock).
         date: Day,
     },
+    /// Record a warranty or repair action (answered by [`Action::Acted`] or
+    /// [`Action::ActRefused`]).
+    Act(UnitAct),
+    /// Make a warranty report at `date` (answered by [`Action::ReportLoaded`] or
+    /// [`Action::ReportRefused`]).
+    LoadReport {
+        /// Which report.
+        kind: ReportKind,
+        /// The day the warranties are judged at (the screen's clock).
+        date: Day,
+    },
 }
 
 impl Effect {
@@ -224,7 +252,9 @@ impl EffectRunner for NullRunner {
             | Effect::UndoFix { .. }
             | Effect::PostCount { .. }
             | Effect::UnitDetails { .. }
-            | Effect::Lookup { .. } => vec![Action::Failed(super::text::NO_DATABASE.into())],
+            | Effect::Lookup { .. }
+            | Effect::Act(_)
+            | Effect::LoadReport { .. } => vec![Action::Failed(super::text::NO_DATABASE.into())],
         }
     }
 }

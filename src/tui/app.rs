@@ -12,6 +12,7 @@ use super::keys::KeyPress;
 use super::lookup::LookupSession;
 use super::mismatch::MismatchSession;
 use super::profile::{Profile, Theme};
+use super::reports::ReportSession;
 use super::scan_field::ScanField;
 use super::text;
 use crate::config::Config;
@@ -92,7 +93,7 @@ pub const MENU: &[MenuEntry] = &[
     MenuEntry {
         number: 8,
         id: ScreenId::Reports,
-        built: false,
+        built: true,
     },
     MenuEntry {
         number: 9,
@@ -151,6 +152,8 @@ pub enum Screen {
     Prompt(Prompt),
     /// Scan a serial: its unit, warranty and history ([`AppState::lookup`]).
     Lookup,
+    /// A warranty report's rows ([`AppState::report`]).
+    Report,
 }
 
 impl Screen {
@@ -161,7 +164,8 @@ impl Screen {
             Screen::Help { .. }
             | Screen::KeymapErrors { .. }
             | Screen::Confirm(_)
-            | Screen::Choose(_) => Context::Popup,
+            | Screen::Choose(_)
+            | Screen::Report => Context::Popup,
             Screen::Diagnostics { .. } | Screen::Prompt(_) => Context::Input,
             Screen::CountList | Screen::MismatchCounts => Context::CountList,
             Screen::CountScan => Context::Count,
@@ -185,6 +189,7 @@ impl Screen {
             Screen::Choose(c) => text::choice_title(c),
             Screen::Prompt(p) => text::prompt_title(p),
             Screen::Lookup => text::TITLE_LOOKUP,
+            Screen::Report => text::TITLE_REPORTS,
         }
     }
 
@@ -271,6 +276,8 @@ pub struct AppState {
     pub mismatch: Option<MismatchSession>,
     /// The lookup screen, while it is open.
     pub lookup: Option<LookupSession>,
+    /// The report shown, while its screen is open.
+    pub report: Option<ReportSession>,
     /// Set when the user asked to leave.
     pub quit: bool,
 }
@@ -330,6 +337,7 @@ impl AppState {
             count_session: None,
             mismatch: None,
             lookup: None,
+            report: None,
             quit: false,
         }
     }

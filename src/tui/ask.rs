@@ -1,6 +1,8 @@
 //! Questions the screens ask: a numbered choice (answered with a digit, in a popup) and an
 //! entry prompt (scanned or typed into a field). Plain data; the words are in `text`.
 
+use super::lookup::UnitAction;
+
 /// A question answered with the digit of one of its numbered options.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Choice {
@@ -21,6 +23,23 @@ pub enum Choice {
         serial: String,
         /// The products, as `SKU name`, in the order of the units found.
         options: Vec<String>,
+    },
+    /// What to do with the unit shown on the lookup screen (warranty and repair).
+    Actions {
+        /// The serial.
+        serial: String,
+        /// The actions that apply, in the order shown.
+        actions: Vec<UnitAction>,
+    },
+    /// By how long to extend the warranty (`lookup::EXTEND_MONTHS`).
+    ExtendBy {
+        /// The serial.
+        serial: String,
+    },
+    /// Which report to show.
+    Report {
+        /// The expiring-soon days of the config.
+        days: u32,
     },
 }
 
@@ -49,4 +68,16 @@ pub enum Prompt {
     },
     /// Find a serial among the mismatches.
     Find,
+    /// Repair intake: a short note of what is wrong.
+    RepairNote {
+        /// The serial.
+        serial: String,
+    },
+    /// Warranty replacement: scan the new serial.
+    NewSerial {
+        /// The serial replaced.
+        old: String,
+    },
+    /// The report of the units sold to a customer: the customer's name.
+    Customer,
 }

@@ -202,4 +202,11 @@ pub enum Confirm {
         /// Its name.
         name: String,
     },
+    /// Replace a unit under warranty: the old serial is marked replaced.
+    Replace {
+        /// The unit replaced.
+        old: String,
+        /// The unit given instead.
+        new: String,
+    },
 }

@@ -3,6 +3,7 @@
 //! how far the history is scrolled. Plain data, filled by `update` from the runner's answers;
 //! the words are in `text`.
 
+use crate::domain::{ProductId, UnitState};
 use crate::ops::warranty::WarrantyView;
 use crate::ops::UnitView;
 
@@ -30,6 +31,92 @@ pub struct LookupSession {
     pub unknown: Option<String>,
     /// First line of the result shown.
     pub scroll: usize,
+    /// What the last warranty or repair action said (shown above the unit until the next
+    /// scan).
+    pub said: Option<Said>,
+    /// The product of the unit being refreshed after an action (a shared serial shows the
+    /// same product again instead of asking).
+    pub keep: Option<ProductId>,
+}
+
+/// The answer to a warranty or repair action, in the service's words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Said {
+    /// The words.
+    pub text: String,
+    /// A refusal (nothing changed).
+    pub refused: bool,
+}
+
+/// A warranty or repair action offered on the unit shown (the options of the actions
+/// choice).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnitAction {
+    /// Activate the warranty today.
+    Activate,
+    /// Extend the warranty (an agreement) by a numbered duration.
+    Extend,
+    /// Take the unit in for repair, with a typed note.
+    RepairIntake,
+    /// Close the open repair (only when the unit is in repair).
+    RepairClose,
+    /// Replace the unit under warranty by a new serial (only when sold).
+    Replace,
+}
+
+/// The actions that apply to a unit, in menu order.
+pub fn actions_for(unit: &UnitView) -> Vec<UnitAction> {
+    let mut out = vec![
+        UnitAction::Activate,
+        UnitAction::Extend,
+        UnitAction::RepairIntake,
+    ];
+    if matches!(unit.unit.state, UnitState::InRepair) {
+        out.push(UnitAction::RepairClose);
+    }
+    if matches!(unit.unit.state, UnitState::Sold { .. }) {
+        out.push(UnitAction::Replace);
+    }
+    out
+}
+
+/// The durations the extend choice offers, in months.
+pub const EXTEND_MONTHS: [u32; 3] = [12, 24, 36];
+
+/// A warranty or repair step for the service (the runner turns it into an ops command).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UnitAct {
+    /// Activate the warranty today.
+    Activate {
+        /// The serial.
+        serial: String,
+    },
+    /// An extended warranty agreement of `months`.
+    Extend {
+        /// The serial.
+        serial: String,
+        /// Its duration.
+        months: u32,
+    },
+    /// Repair intake with a note.
+    RepairIntake {
+        /// The serial.
+        serial: String,
+        /// What is wrong, as typed.
+        note: String,
+    },
+    /// Close the repair.
+    RepairClose {
+        /// The serial.
+        serial: String,
+    },
+    /// Warranty replacement of `old` by `new`.
+    Replace {
+        /// The unit replaced.
+        old: String,
+        /// The unit given instead.
+        new: String,
+    },
 }
 
 impl LookupSession {
@@ -46,5 +133,12 @@ impl LookupSession {
         self.pending = Vec::new();
         self.unknown = None;
         self.scroll = 0;
+    }
+
+    /// The serial and product of the unit shown.
+    pub fn shown_unit(&self) -> Option<(String, ProductId)> {
+        self.shown
+            .as_ref()
+            .map(|f| (f.unit.unit.serial.to_string(), f.unit.unit.product))
     }
 }

@@ -13,6 +13,7 @@ pub mod lookup;
 pub mod mismatch;
 pub mod ops_runner;
 pub mod profile;
+pub mod reports;
 pub mod runtime;
 pub mod scan_field;
 pub mod terminal;

@@ -11,8 +11,9 @@ use chrono::NaiveDateTime;
 use super::action::{Action, Effect, EffectRunner};
 use super::count::RECENT_KEPT;
 use super::count::{AnswerKind, CountRow, Figures, RecentScan, ScanAnswer, Why};
-use super::lookup::Found;
+use super::lookup::{Found, UnitAct};
 use super::mismatch::{Fix, MismatchData, ProductName, Shared};
+use super::reports::{ReportKind, ReportRow};
 use super::text;
 use crate::domain::scan::{decode, ScanConfig};
 use crate::domain::{
@@ -539,6 +540,69 @@ impl OpsRunner {
         Ok(vec![Action::LookedUp { serial, units }])
     }
 
+    /// A warranty or repair action on a unit: the service's words, or its refusal.
+    fn act(&self, act: UnitAct) -> Result<Vec<Action>, OpsError> {
+        let command = match act {
+            UnitAct::Activate { serial } => Command::ActivateWarranty { serial, date: None },
+            UnitAct::Extend { serial, months } => Command::ExtendWarranty {
+                serial,
+                duration: Some(crate::domain::Period::Months(months)),
+                until: None,
+                start: None,
+                tag: None,
+                invoice: None,
+                order: None,
+            },
+            UnitAct::RepairIntake { serial, note } => Command::RepairIntake {
+                serial,
+                service_type: None,
+                note,
+            },
+            UnitAct::RepairClose { serial } => Command::RepairClose {
+                serial,
+                to: None,
+                note: String::new(),
+            },
+            UnitAct::Replace { old, new } => Command::WarrantyReplace {
+                old,
+                new,
+                policy: None,
+                note: String::new(),
+            },
+        };
+        match self.service.execute(&self.actor, command) {
+            Ok(Outcome::Noted(words)) => Ok(vec![Action::Acted(words)]),
+            Ok(_) => Err(OpsError::Storage("a warranty action gave no answer".into())),
+            Err(e) => Ok(vec![Action::ActRefused(refusal_words(e)?)]),
+        }
+    }
+
+    /// A warranty report's rows at `date`.
+    fn report(&self, kind: ReportKind, date: Day) -> Result<Vec<Action>, OpsError> {
+        let customer = match &kind {
+            ReportKind::Customer { name } => {
+                match self.service.store().party_by_name(name.trim())? {
+                    Some(p) => Some(p.id),
+                    None => return Ok(vec![Action::ReportRefused(text::no_customer(name))]),
+                }
+            }
+            ReportKind::Expiring { .. } | ReportKind::Tracking => None,
+        };
+        let rows = self
+            .service
+            .warranty_report(date, kind.days(), customer)?
+            .into_iter()
+            .map(|(unit, product, view)| ReportRow {
+                serial: unit.serial.to_string(),
+                sku: product.sku,
+                days_left: view.days_left,
+                status: view.status,
+                end: view.current.as_ref().map(|c| c.end),
+            })
+            .collect();
+        Ok(vec![Action::ReportLoaded { kind, date, rows }])
+    }
+
     fn try_run(&mut self, effect: Effect) -> Result<Vec<Action>, OpsError> {
         match effect {
             Effect::ProbeService => {
@@ -569,20 +633,26 @@ impl OpsRunner {
             Effect::PostCount { count } => self.post(count),
             Effect::UnitDetails { serial, product } => self.unit_details(serial, product),
             Effect::Lookup { serial, date } => self.lookup(serial, date),
+            Effect::Act(act) => self.act(act),
+            Effect::LoadReport { kind, date } => self.report(kind, date),
         }
     }
 }
 
 /// A refusal of the service as the screens show it (a sticky error); other failures pass on.
 fn refusal(e: OpsError) -> Result<Vec<Action>, OpsError> {
+    Ok(vec![Action::FixRefused(refusal_words(e)?)])
+}
+
+/// The words of a refusal of the service; other failures pass on.
+fn refusal_words(e: OpsError) -> Result<String, OpsError> {
     match e {
-        OpsError::Refused(m) => Ok(vec![Action::FixRefused(m)]),
-        OpsError::Rejected(r) => Ok(vec![Action::FixRefused(
-            r.into_iter()
-                .map(|r| r.message)
-                .collect::<Vec<_>>()
-                .join("; "),
-        )]),
+        OpsError::Refused(m) => Ok(m),
+        OpsError::Rejected(r) => Ok(r
+            .into_iter()
+            .map(|r| r.message)
+            .collect::<Vec<_>>()
+            .join("; ")),
         e => Err(e),
     }
 }

@@ -154,7 +154,7 @@ pub fn menu_description(id: ScreenId) -> &'static str {
         ScreenId::Sell => "Sell units to a customer",
         ScreenId::Return => "Take back units from a customer",
         ScreenId::Transfer => "Move units between locations",
-        ScreenId::Reports => "Counts, stock and warranty lists",
+        ScreenId::Reports => "Warranty expiry and tracking",
         ScreenId::Diagnostics => "Terminal, keys and scanner test",
         ScreenId::Quit => "Leave tallyman",
     }
@@ -772,6 +772,19 @@ pub fn choice_options(c: &Choice) -> Vec<String> {
         Choice::WriteOffReason { .. } => WRITE_OFF_REASONS.map(String::from).to_vec(),
         Choice::AcceptNote { .. } => ACCEPT_NOTES.map(String::from).to_vec(),
         Choice::Product { options, .. } => options.clone(),
+        Choice::Actions { actions, .. } => actions
+            .iter()
+            .map(|a| unit_action(*a).to_string())
+            .collect(),
+        Choice::ExtendBy { .. } => crate::tui::lookup::EXTEND_MONTHS
+            .iter()
+            .map(|m| format!("{m} months"))
+            .collect(),
+        Choice::Report { days } => vec![
+            report_expiring(*days),
+            REPORT_TRACKING.to_string(),
+            REPORT_CUSTOMER.to_string(),
+        ],
     }
 }
 
@@ -783,6 +796,9 @@ pub fn choice_question(c: &Choice) -> String {
         Choice::Product { serial, .. } => {
             format!("Several products have serial {serial}. Which one?")
         }
+        Choice::Actions { serial, .. } => format!("{serial}: what to do?"),
+        Choice::ExtendBy { serial } => format!("Extend the warranty of {serial} by:"),
+        Choice::Report { .. } => "Which report?".into(),
     }
 }
 
@@ -792,6 +808,9 @@ pub fn choice_title(c: &Choice) -> &'static str {
         Choice::WriteOffReason { .. } => "Write off",
         Choice::AcceptNote { .. } => "Accept",
         Choice::Product { .. } => TITLE_LOOKUP,
+        Choice::Actions { .. } => TITLE_ACTIONS,
+        Choice::ExtendBy { .. } => "Extend",
+        Choice::Report { .. } => TITLE_REPORTS,
     }
 }
 
@@ -807,6 +826,9 @@ pub fn prompt_title(p: &Prompt) -> &'static str {
         Prompt::Product { .. } => "Receive",
         Prompt::Note { .. } => "Accept",
         Prompt::Find => "Find",
+        Prompt::RepairNote { .. } => "Repair",
+        Prompt::NewSerial { .. } => "Replace",
+        Prompt::Customer => TITLE_REPORTS,
     }
 }
 
@@ -824,14 +846,23 @@ pub fn prompt_question(p: &Prompt) -> String {
         }
         Prompt::Note { serial } => format!("Accept {serial}: type a short note."),
         Prompt::Find => "Scan or type a serial to go to its row.".into(),
+        Prompt::RepairNote { serial } => {
+            format!("Repair intake of {serial}: type a short note of what is wrong.")
+        }
+        Prompt::NewSerial { old } => {
+            format!("Replace {old} under warranty: scan the NEW serial.")
+        }
+        Prompt::Customer => "Units sold to a customer: type the customer's name.".into(),
     }
 }
 
 /// A prompt's field label.
 pub fn prompt_label(p: &Prompt) -> &'static str {
     match p {
-        Prompt::Note { .. } => "Note:",
+        Prompt::Note { .. } | Prompt::RepairNote { .. } => "Note:",
         Prompt::Product { .. } => "SKU:",
+        Prompt::NewSerial { .. } => "New:",
+        Prompt::Customer => "Name:",
         _ => "SN:",
     }
 }
@@ -1053,4 +1084,76 @@ pub fn history_parts(t: &TimelineLine) -> Vec<String> {
         out.push(format!("[warned: {}; {}]", w.message, w.reason));
     }
     out
+}
+
+// ---- Warranty actions (lookup) ----
+
+/// Actions choice title.
+pub const TITLE_ACTIONS: &str = "Actions";
+/// Error: the actions key before a unit is shown.
+pub const SCAN_FIRST: &str = "Scan a serial first";
+
+/// An action of the lookup's actions choice.
+pub fn unit_action(a: crate::tui::lookup::UnitAction) -> &'static str {
+    use crate::tui::lookup::UnitAction;
+    match a {
+        UnitAction::Activate => "Activate warranty (today)",
+        UnitAction::Extend => "Extend warranty",
+        UnitAction::RepairIntake => "Repair intake",
+        UnitAction::RepairClose => "Close repair",
+        UnitAction::Replace => "Warranty replacement",
+    }
+}
+
+/// Confirm: a warranty replacement.
+pub fn confirm_replace(old: &str, new: &str) -> String {
+    format!("Replace {old} by {new} under warranty? {old} is then marked replaced.")
+}
+
+// ---- Reports ----
+
+/// Reports title (the choice and the report screen).
+pub const TITLE_REPORTS: &str = "Reports";
+/// Report: every sold unit with a warranty.
+pub const REPORT_TRACKING: &str = "Warranty tracking";
+/// Report: the units sold to a customer.
+pub const REPORT_CUSTOMER: &str = "Sold to a customer";
+/// Report: nothing to show.
+pub const REPORT_EMPTY: &str = "No units.";
+/// Report: the column headings (wide screens).
+pub const REPORT_COLUMNS: [&str; 5] = ["Serial", "SKU", "Days", "Warranty", "Ends"];
+
+/// Report: the expiring report's name.
+pub fn report_expiring(days: u32) -> String {
+    format!("Expiring within {days} days")
+}
+
+/// Report: the heading of a report (shorter on narrow screens).
+pub fn report_heading(kind: &crate::tui::reports::ReportKind, narrow: bool) -> String {
+    use crate::tui::reports::ReportKind;
+    match kind {
+        ReportKind::Expiring { days } if narrow => format!("Expiring in {days} days"),
+        ReportKind::Expiring { days } => report_expiring(*days),
+        ReportKind::Tracking => REPORT_TRACKING.to_string(),
+        ReportKind::Customer { name } => format!("Sold to {name}"),
+    }
+}
+
+/// Report: how many units, and the date they are judged at (shorter on narrow screens).
+pub fn report_count(n: usize, date: crate::domain::Day, narrow: bool) -> String {
+    let on = if narrow { "" } else { " on" };
+    match n {
+        1 => format!("1 unit{on} {date}"),
+        _ => format!("{n} units{on} {date}"),
+    }
+}
+
+/// Report: the days column: `18`, `-3` (ended), `-` (no coverage).
+pub fn report_days(days_left: Option<i64>) -> String {
+    days_left.map_or_else(|| "-".to_string(), |d| d.to_string())
+}
+
+/// Error: a customer name no party has.
+pub fn no_customer(name: &str) -> String {
+    format!("No customer named \"{}\"", name.trim())
 }

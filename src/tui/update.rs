@@ -7,7 +7,9 @@ use super::ask::{Choice, Prompt};
 use super::count::{AnswerKind, Confirm, CountSession, RecentScan, ScanAnswer, Why, RECENT_KEPT};
 use super::keymap::{Command, Context};
 use super::keys::{Key, KeyPress};
+use super::lookup::{Said, UnitAct, UnitAction, EXTEND_MONTHS};
 use super::mismatch::{Details, Fix, ListKind, MismatchSession};
+use super::reports::{ReportKind, ReportSession};
 use super::scan_field::FieldOutcome;
 use super::text;
 use super::view;
@@ -143,6 +145,35 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             vec![Effect::LoadCounts]
         }
         Action::LookedUp { serial, units } => looked_up(state, serial, units),
+        Action::Acted(msg) => acted(state, msg),
+        Action::ActRefused(msg) => {
+            if let Some(l) = state.lookup.as_mut() {
+                l.said = Some(Said {
+                    text: msg.clone(),
+                    refused: true,
+                });
+            }
+            error(state, msg)
+        }
+        Action::ReportLoaded { kind, date, rows } => {
+            if matches!(state.screen(), Screen::Prompt(Prompt::Customer)) {
+                pop_screen(state);
+            }
+            if state.has_error() {
+                state.status = None;
+            }
+            state.report = Some(ReportSession {
+                kind,
+                date,
+                rows,
+                scroll: 0,
+            });
+            if !matches!(state.screen(), Screen::Report) {
+                push_screen(state, Screen::Report);
+            }
+            Vec::new()
+        }
+        Action::ReportRefused(msg) => error(state, msg),
         Action::DetailsLoaded { serial, unit } => {
             if let Some(d) = state
                 .mismatch
@@ -167,6 +198,15 @@ fn looked_up(
     let Some(l) = state.lookup.as_mut() else {
         return Vec::new();
     };
+    // A refresh after an action shows the same product again.
+    if let Some(i) = l
+        .keep
+        .take()
+        .and_then(|p| units.iter().position(|f| f.unit.unit.product == p))
+    {
+        l.show(units, i);
+        return Vec::new();
+    }
     match units.len() {
         0 => {
             l.shown = None;
@@ -195,8 +235,57 @@ fn looked_up(
     }
 }
 
+/// A warranty or repair action was recorded: back to the lookup, say what was done, and
+/// look the unit up again (the same product, also for a shared serial).
+fn acted(state: &mut AppState, msg: String) -> Vec<Effect> {
+    while matches!(
+        state.screen(),
+        Screen::Prompt(_) | Screen::Choose(_) | Screen::Confirm(_)
+    ) {
+        pop_screen(state);
+    }
+    if state.has_error() {
+        state.status = None;
+    }
+    info(state, msg.clone());
+    let Some(l) = state.lookup.as_mut() else {
+        return Vec::new();
+    };
+    l.said = Some(Said {
+        text: msg,
+        refused: false,
+    });
+    match l.shown_unit() {
+        Some((serial, product)) => {
+            l.keep = Some(product);
+            vec![Effect::Lookup {
+                serial,
+                date: Day::from_date(state.now.date()),
+            }]
+        }
+        None => Vec::new(),
+    }
+}
+
+/// The actions key on the lookup screen: the numbered actions that apply to the unit shown.
+fn unit_actions(state: &mut AppState) -> Vec<Effect> {
+    let Some(f) = state.lookup.as_ref().and_then(|l| l.shown.as_ref()) else {
+        return error(state, text::SCAN_FIRST.into());
+    };
+    let choice = Choice::Actions {
+        serial: f.unit.unit.serial.to_string(),
+        actions: super::lookup::actions_for(&f.unit),
+    };
+    push_screen(state, Screen::Choose(choice));
+    Vec::new()
+}
+
 /// A scan on the lookup screen.
 fn lookup_scan(state: &mut AppState, value: String) -> Vec<Effect> {
+    if let Some(l) = state.lookup.as_mut() {
+        l.said = None;
+        l.keep = None;
+    }
     match scan_serial(state, &value) {
         Ok(serial) => vec![Effect::Lookup {
             serial,
@@ -415,6 +504,23 @@ fn prompt_answer(state: &mut AppState, prompt: Prompt, value: String) -> Vec<Eff
             Ok(s) => find_serial(state, &s, true),
             Err(e) => e,
         },
+        Prompt::RepairNote { serial } => vec![Effect::Act(UnitAct::RepairIntake {
+            serial,
+            note: value.trim().to_string(),
+        })],
+        Prompt::NewSerial { old } => match serial(state, &value) {
+            Ok(new) => {
+                push_screen(state, Screen::Confirm(Confirm::Replace { old, new }));
+                Vec::new()
+            }
+            Err(e) => e,
+        },
+        Prompt::Customer => vec![Effect::LoadReport {
+            kind: ReportKind::Customer {
+                name: value.trim().to_string(),
+            },
+            date: Day::from_date(state.now.date()),
+        }],
     }
 }
 
@@ -614,6 +720,16 @@ fn plain_key(state: &mut AppState, ctx: Context, k: KeyPress) -> Vec<Effect> {
                     status: CountStatus::Cancelled,
                 }],
                 ('1', Confirm::PostCount { id, .. }) => vec![Effect::PostCount { count: id }],
+                ('1', Confirm::Replace { old, new }) => {
+                    vec![Effect::Act(UnitAct::Replace { old, new })]
+                }
+                // No: the new serial's prompt closes too.
+                (_, Confirm::Replace { .. }) => {
+                    if matches!(state.screen(), Screen::Prompt(Prompt::NewSerial { .. })) {
+                        pop_screen(state);
+                    }
+                    Vec::new()
+                }
                 _ => Vec::new(),
             };
         }
@@ -689,6 +805,11 @@ fn open_entry(state: &mut AppState, id: ScreenId) -> Vec<Effect> {
             push_screen(state, Screen::Lookup);
             Vec::new()
         }
+        ScreenId::Reports => {
+            let days = state.config.expiring_soon_days;
+            push_screen(state, Screen::Choose(Choice::Report { days }));
+            Vec::new()
+        }
         _ => error(state, text::NOT_AVAILABLE.into()),
     }
 }
@@ -724,6 +845,10 @@ fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
             }
             Screen::Lookup => {
                 state.lookup = None;
+                pop_screen(state)
+            }
+            Screen::Report => {
+                state.report = None;
                 pop_screen(state)
             }
             _ => pop_screen(state),
@@ -815,6 +940,7 @@ fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
         {
             mismatch_command(state, c)
         }
+        Command::Actions if matches!(state.screen(), Screen::Lookup) => unit_actions(state),
         Command::Finish
         | Command::UndoLast
         | Command::SetLocation
@@ -1038,6 +1164,43 @@ fn choose(state: &mut AppState, c: Choice, d: char) -> Vec<Effect> {
                 note: option.to_string(),
             },
         ),
+        Choice::Actions { serial, actions } => match actions.get(i) {
+            Some(UnitAction::Activate) => vec![Effect::Act(UnitAct::Activate { serial })],
+            Some(UnitAction::Extend) => {
+                push_screen(state, Screen::Choose(Choice::ExtendBy { serial }));
+                Vec::new()
+            }
+            Some(UnitAction::RepairIntake) => {
+                push_screen(state, Screen::Prompt(Prompt::RepairNote { serial }));
+                Vec::new()
+            }
+            Some(UnitAction::RepairClose) => vec![Effect::Act(UnitAct::RepairClose { serial })],
+            Some(UnitAction::Replace) => {
+                push_screen(state, Screen::Prompt(Prompt::NewSerial { old: serial }));
+                Vec::new()
+            }
+            None => Vec::new(),
+        },
+        Choice::ExtendBy { serial } => match EXTEND_MONTHS.get(i) {
+            Some(&months) => vec![Effect::Act(UnitAct::Extend { serial, months })],
+            None => Vec::new(),
+        },
+        Choice::Report { days } => {
+            // The list of reports stays under the report (back returns to it).
+            push_screen(state, Screen::Choose(Choice::Report { days }));
+            let kind = match i {
+                0 => ReportKind::Expiring { days },
+                1 => ReportKind::Tracking,
+                _ => {
+                    push_screen(state, Screen::Prompt(Prompt::Customer));
+                    return Vec::new();
+                }
+            };
+            vec![Effect::LoadReport {
+                kind,
+                date: Day::from_date(state.now.date()),
+            }]
+        }
     }
 }
 
@@ -1068,6 +1231,12 @@ fn move_by(state: &mut AppState, delta: isize) -> Vec<Effect> {
         }
         return Vec::new();
     }
+    if matches!(state.screen(), Screen::Report) {
+        if let Some(r) = state.report.as_mut() {
+            r.scroll = (r.scroll as isize + delta).clamp(0, max as isize) as usize;
+        }
+        return Vec::new();
+    }
     if matches!(state.screen(), Screen::CountList | Screen::MismatchCounts) {
         let n = state.counts.as_ref().map_or(0, Vec::len) as isize;
         if n > 0 {
@@ -1091,7 +1260,8 @@ fn move_by(state: &mut AppState, delta: isize) -> Vec<Effect> {
             | Screen::MismatchDetails
             | Screen::Choose(_)
             | Screen::Prompt(_)
-            | Screen::Lookup,
+            | Screen::Lookup
+            | Screen::Report,
         ) => {}
         Some(Screen::Menu) | None => {
             let n = visible_entries().len() as isize;
@@ -1132,6 +1302,11 @@ fn clamp_scroll(state: &mut AppState) {
     if matches!(state.screen(), Screen::Lookup) {
         if let Some(l) = state.lookup.as_mut() {
             l.scroll = l.scroll.min(max);
+        }
+    }
+    if matches!(state.screen(), Screen::Report) {
+        if let Some(r) = state.report.as_mut() {
+            r.scroll = r.scroll.min(max);
         }
     }
     if let Some(

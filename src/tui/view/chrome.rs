@@ -158,6 +158,15 @@ fn hints(state: &AppState) -> Vec<(String, &'static str)> {
             out.push((format!("1-{n}"), text::HINT_PICK));
             out.extend(hint(Command::Back));
         }
+        Screen::Report => {
+            let at = state.report.as_ref().map_or(0, |r| r.scroll);
+            scroll(&mut out, at);
+            out.extend(
+                [hint(Command::Back), hint(Command::Help)]
+                    .into_iter()
+                    .flatten(),
+            );
+        }
         Screen::Lookup => {
             let at = state.lookup.as_ref().map_or(0, |l| l.scroll);
             scroll(&mut out, at);

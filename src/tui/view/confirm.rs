@@ -14,6 +14,7 @@ pub(super) fn render(state: &AppState, confirm: &Confirm, frame: &mut Frame, bod
     let question = match confirm {
         Confirm::CancelCount { id, name } => text::confirm_cancel(*id, name),
         Confirm::PostCount { id, name } => text::confirm_post(*id, name),
+        Confirm::Replace { old, new } => text::confirm_replace(old, new),
     };
     let mut lines: Vec<Line<'static>> = wrap(&question, body.width)
         .into_iter()

@@ -2,7 +2,8 @@
 //! unit: product and serial, its state (where it is, or who has it), the warranty block (band
 //! in words with the days, type, start and end; coloured only where the profile has colour)
 //! and the history, newest first. Condensed below 40 columns (one fact per line), full from
-//! 40, one history entry per line from 60. Everything below the field scrolls.
+//! 40, one history entry per line from 60. Everything below the field scrolls. What the last
+//! warranty or repair action (F6) said stays above the unit until the next scan.
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -29,6 +30,19 @@ pub(super) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     let Some(l) = &state.lookup else {
         return out;
     };
+    // What the last action did (or why it was refused), above the unit, in full.
+    if let Some(s) = &l.said {
+        let style = if s.refused {
+            state.theme.error()
+        } else {
+            state.theme.info()
+        };
+        out.extend(
+            wrap_keep_tail(&s.text, width)
+                .into_iter()
+                .map(|t| Line::from(Span::styled(t, style))),
+        );
+    }
     let Some(f) = &l.shown else {
         let msg = match &l.unknown {
             Some(s) => text::unknown_serial(s),

@@ -15,6 +15,7 @@ mod menu;
 pub mod mismatch;
 mod mismatch_details;
 mod prompt;
+mod report;
 
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -88,6 +89,7 @@ pub fn view(state: &AppState, frame: &mut Frame) {
         Screen::Choose(c) => choose::render(state, c, frame, a.body),
         Screen::Prompt(p) => prompt::render(state, p, frame, a.body),
         Screen::Lookup => lookup::render(state, frame, a.body),
+        Screen::Report => report::render(state, frame, a.body),
     }
     chrome::status(state, frame, a.status);
     chrome::footer(state, frame, a.footer);
@@ -106,6 +108,7 @@ pub fn scroll_rows(state: &AppState) -> usize {
         Screen::Diagnostics { .. } => diagnostics::scroll_area(body).height as usize,
         Screen::Mismatches => mismatch_page(state),
         Screen::Lookup => lookup::scroll_rows(body),
+        Screen::Report => report::visible_rows(body),
         _ => body.height as usize,
     }
 }
@@ -129,6 +132,7 @@ pub fn max_scroll(state: &AppState) -> usize {
         | Screen::Prompt(_) => return 0,
         Screen::MismatchDetails => mismatch_details::lines(state, body.width).len(),
         Screen::Lookup => lookup::lines(state, body.width).len(),
+        Screen::Report => return report::max_scroll(state, body),
         Screen::Help { context, .. } => help::lines(state, *context, body.width).len(),
         Screen::Diagnostics { .. } => diagnostics::scroll_lines(state, body).len(),
         Screen::KeymapErrors { .. } => keymap_errors::lines(state, body.width).len(),
