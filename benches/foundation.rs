@@ -14,6 +14,7 @@ static COMMAND: Samples = Samples::new();
 static BARE: Samples = Samples::new();
 static LOOKUP: Samples = Samples::new();
 static SCAN_LOOKUP: Samples = Samples::new();
+static RENDERED: Samples = Samples::new();
 
 fn receipt(serial: String, to: &str) -> Command {
     Command::Post(DocRequest {
@@ -125,6 +126,7 @@ fn big_store(c: &mut Criterion) {
     let units = support::big_units();
     let dir = support::big_store(units);
     let (service, _) = Service::open(&dir).expect("open big store");
+    let service = std::sync::Arc::new(service);
     // A serial with 20 events: a receipt, 18 transfers, a sale.
     let serial = "HIST-20".to_string();
     if service.lookup(&serial).expect("lookup").is_empty() {
@@ -203,6 +205,33 @@ fn big_store(c: &mut Criterion) {
             total
         })
     });
+    // Scan to rendered lookup screen: the scan typed into the lookup screen, the effect run
+    // through the ops runner (decode, query, warranty), the screen built and drawn at 80x24.
+    let mut app = tallyman::tui::testing::TestSetup::new(80, 24, tallyman::tui::Profile::Vt)
+        .build()
+        .with_service(std::sync::Arc::clone(&service));
+    app.keys("3");
+    let script = format!("{serial}<enter>");
+    group.bench_function("scan_to_rendered_lookup_80x24", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let t = Instant::now();
+                app.keys(&script);
+                let screen = app.render();
+                let d = t.elapsed();
+                std::hint::black_box(screen);
+                RENDERED.push(d);
+                total += d;
+            }
+            total
+        })
+    });
+    assert!(
+        app.render().contains(&serial),
+        "the lookup screen shows the serial"
+    );
+    drop(app);
     group.sample_size(10);
     group.bench_function("warranty_expiring_30_days_report", |b| {
         b.iter(|| {
@@ -223,6 +252,7 @@ fn big_store(c: &mut Criterion) {
     group.finish();
     LOOKUP.report(&format!("store_{units}/lookup_serial_20_events"));
     SCAN_LOOKUP.report(&format!("store_{units}/scan_decode_lookup_warranty"));
+    RENDERED.report(&format!("store_{units}/scan_to_rendered_lookup_80x24"));
 }
 
 criterion_group!(benches, durable_command, big_store);
