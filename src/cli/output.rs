@@ -351,7 +351,7 @@ pub fn units(service: &Service, units: &[UnitView], json: bool) -> CliResult {
 }
 
 pub fn decode(data: &str, json: bool) -> CliResult {
-    let unescaped = data.replace("\\x1d", "\u{1d}").replace("\\x1D", "\u{1d}");
+    let unescaped = super::postings::unescape_gs(data);
     let d = scan::decode(&unescaped, &ScanConfig::default())
         .map_err(|e| Failure::invalid(e.to_string()))?;
     if json {

@@ -147,9 +147,14 @@ fn ops_storage(e: crate::store::StoreError) -> Failure {
     Failure::storage(e.to_string())
 }
 
+/// A scan typed on a command line: `\x1d` stands for the GS separator.
+pub fn unescape_gs(raw: &str) -> String {
+    raw.replace("\\x1d", "\u{1d}").replace("\\x1D", "\u{1d}")
+}
+
 /// The serial a typed or scanned argument stands for: GS1 (21), an IMEI, or the text itself.
 pub fn scan_key(raw: &str) -> Result<String, Failure> {
-    let unescaped = raw.replace("\\x1d", "\u{1d}").replace("\\x1D", "\u{1d}");
+    let unescaped = unescape_gs(raw);
     let decoded = scan::decode(&unescaped, &ScanConfig::default())
         .map_err(|e| Failure::invalid(e.to_string()))?;
     decoded.key().map(str::to_string).ok_or_else(|| {

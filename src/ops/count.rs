@@ -223,20 +223,7 @@ impl Draft<'_> {
         key: &str,
         label: Option<&Product>,
     ) -> DResult<(Option<Unit>, Option<Product>)> {
-        let mut units: Vec<Unit> = Vec::new();
-        for fold in [true, false] {
-            let Ok(k) = SerialKey::normalize(key, fold) else {
-                continue;
-            };
-            for s in self.store.units_with_serial(&k)? {
-                if !units
-                    .iter()
-                    .any(|u| u.product == s.unit.product && u.serial == s.unit.serial)
-                {
-                    units.push(s.unit);
-                }
-            }
-        }
+        let mut units: Vec<Unit> = self.units_named(key)?;
         if let Some(label) = label {
             if let Some(u) = units.iter().find(|u| u.product == label.id) {
                 return Ok((Some(u.clone()), Some(label.clone())));

@@ -13,7 +13,7 @@ pub mod warranty;
 pub use types::*;
 
 use crate::domain::scan::ScanConfig;
-use crate::domain::{Day, Party, PartyId, SerialKey};
+use crate::domain::{Day, Party, PartyId};
 use crate::journal::{self, Journal};
 use crate::store::Store;
 use draft::{Draft, DraftContext};
@@ -223,6 +223,24 @@ impl Service {
         })
     }
 
+    /// Units in stock in a count's whole scope that it covers (the list's "of N").
+    pub fn expected_in_scope(&self, count: &crate::domain::Count) -> Result<u32, OpsError> {
+        let covers: std::collections::HashMap<_, _> = self
+            .store
+            .products()?
+            .into_iter()
+            .map(|p| (p.id, count.scope.covers_product(&p)))
+            .collect();
+        let mut n = 0u32;
+        self.store
+            .for_each_stock(Some(&count.scope.location), |_, product, _| {
+                if covers.get(&product).copied().unwrap_or(false) {
+                    n = n.saturating_add(1);
+                }
+            })?;
+        Ok(n)
+    }
+
     /// Records a scan and returns it with the running figures (the command `count scan` and
     /// the scan screen use).
     pub fn record_scan(
@@ -311,20 +329,7 @@ impl Service {
 
     /// Every unit with this serial: tried as typed, then upper-cased (products fold case).
     pub fn lookup(&self, raw: &str) -> Result<Vec<UnitView>, OpsError> {
-        let mut found: Vec<crate::store::StoredUnit> = Vec::new();
-        for fold in [false, true] {
-            let Ok(key) = SerialKey::normalize(raw, fold) else {
-                continue;
-            };
-            for s in self.store.units_with_serial(&key)? {
-                let seen = found
-                    .iter()
-                    .any(|x| x.unit.product == s.unit.product && x.unit.serial == s.unit.serial);
-                if !seen {
-                    found.push(s);
-                }
-            }
-        }
+        let found = self.store.units_named(raw)?;
         let mut views = Vec::with_capacity(found.len());
         for stored in found {
             let unit = stored.unit;

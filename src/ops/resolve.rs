@@ -29,21 +29,12 @@ impl Draft<'_> {
     }
 
     pub(super) fn units_named(&mut self, raw: &str) -> DResult<Vec<Unit>> {
-        let mut out: Vec<Unit> = Vec::new();
-        for fold in [true, false] {
-            let Ok(key) = SerialKey::normalize(raw, fold) else {
-                continue;
-            };
-            for s in self.store.units_with_serial(&key)? {
-                if !out
-                    .iter()
-                    .any(|u| u.product == s.unit.product && u.serial == s.unit.serial)
-                {
-                    out.push(s.unit);
-                }
-            }
-        }
-        Ok(out)
+        Ok(self
+            .store
+            .units_named(raw)?
+            .into_iter()
+            .map(|s| s.unit)
+            .collect())
     }
 
     fn sku_of(&mut self, unit: &Unit) -> DResult<String> {

@@ -217,6 +217,26 @@ impl Store {
             .unwrap_or_default())
     }
 
+    /// Every unit a typed or scanned serial can mean: the serial upper-cased (as most
+    /// products store it), then as typed (products that keep case); each unit once.
+    pub fn units_named(&self, raw: &str) -> Result<Vec<StoredUnit>, StoreError> {
+        let mut found: Vec<StoredUnit> = Vec::new();
+        for fold in [true, false] {
+            let Ok(key) = SerialKey::normalize(raw, fold) else {
+                continue;
+            };
+            for s in self.units_with_serial(&key)? {
+                let seen = found
+                    .iter()
+                    .any(|x| x.unit.product == s.unit.product && x.unit.serial == s.unit.serial);
+                if !seen {
+                    found.push(s);
+                }
+            }
+        }
+        Ok(found)
+    }
+
     /// Every unit with this serial, whatever its product, each with its timeline.
     pub fn units_with_serial(&self, serial: &SerialKey) -> Result<Vec<StoredUnit>, StoreError> {
         self.scan_decode(&keys::unit_prefix(serial), UnitRecord::decode)
@@ -251,15 +271,26 @@ impl Store {
 
     /// The last `n` scans of a count, newest first.
     pub fn last_count_scans(&self, id: CountId, n: usize) -> Result<Vec<CountScan>, StoreError> {
+        self.last_count_scans_where(id, n, |_| true)
+    }
+
+    /// The last `n` scans of a count that pass `keep`, newest first (reads no further back).
+    pub fn last_count_scans_where(
+        &self,
+        id: CountId,
+        n: usize,
+        keep: impl Fn(&CountScan) -> bool,
+    ) -> Result<Vec<CountScan>, StoreError> {
         let mut out = Vec::with_capacity(n);
-        for item in self
-            .db
-            .scan_prefix(keys::count_scans_prefix(id))
-            .rev()
-            .take(n)
-        {
+        for item in self.db.scan_prefix(keys::count_scans_prefix(id)).rev() {
+            if out.len() == n {
+                break;
+            }
             let (_, v) = item.map_err(|e| self.sled_err(e))?;
-            out.push(CountScanRecord::decode(&v)?);
+            let scan = CountScanRecord::decode(&v)?;
+            if keep(&scan) {
+                out.push(scan);
+            }
         }
         Ok(out)
     }

@@ -88,9 +88,9 @@ impl OpsRunner {
     }
 
     fn count(&self, id: CountId) -> Result<Count, OpsError> {
-        self.counts()?
-            .into_iter()
-            .find(|c| c.id == id)
+        self.service
+            .store()
+            .count(id)?
             .ok_or_else(|| OpsError::Refused(text::no_such_count(id)))
     }
 
@@ -104,48 +104,22 @@ impl OpsRunner {
     }
 
     fn party_name(&self, id: PartyId) -> String {
-        match self.service.query(Query::Parties) {
-            Ok(Answer::Parties(parties)) => parties
-                .into_iter()
-                .find(|p| p.id == id)
-                .map(|p| p.name)
-                .unwrap_or_else(|| format!("party #{}", id.0)),
+        match self.service.store().party(id) {
+            Ok(Some(p)) => p.name,
             _ => format!("party #{}", id.0),
         }
     }
 
     /// Units in stock in the count's scope that it covers (open counting only: a blind count
     /// shows no expected figures).
-    fn expected(&self, c: &Count, products: &[Product]) -> Result<Option<u32>, OpsError> {
+    fn expected(&self, c: &Count) -> Result<Option<u32>, OpsError> {
         if c.blind {
             return Ok(None);
         }
-        let by_sku: HashMap<&str, &Product> =
-            products.iter().map(|p| (p.sku.as_str(), p)).collect();
-        let lines = match self.service.query(Query::Stock {
-            location: Some(c.scope.location.clone()),
-            sku: None,
-        })? {
-            Answer::Stock(lines) => lines,
-            _ => {
-                return Err(OpsError::Storage(
-                    "unexpected answer to a stock list".into(),
-                ))
-            }
-        };
-        let n = lines
-            .iter()
-            .filter(|l| l.serial.is_some() && Location::within(&l.location, &c.scope.location))
-            .filter(|l| {
-                by_sku
-                    .get(l.sku.as_str())
-                    .is_some_and(|p| c.scope.covers_product(p))
-            })
-            .count();
-        Ok(Some(u32::try_from(n).unwrap_or(u32::MAX)))
+        Ok(Some(self.service.expected_in_scope(c)?))
     }
 
-    fn row(&self, c: &Count, products: &[Product]) -> Result<CountRow, OpsError> {
+    fn row(&self, c: &Count) -> Result<CountRow, OpsError> {
         Ok(CountRow {
             id: c.id,
             name: c.name.clone(),
@@ -153,17 +127,16 @@ impl OpsRunner {
             status: c.status,
             blind: c.blind,
             live: c.live,
-            expected: self.expected(c, products)?,
+            expected: self.expected(c)?,
             counters: c.counters.clone(),
         })
     }
 
     fn load_counts(&self) -> Result<Vec<Action>, OpsError> {
-        let products = self.products()?;
         let mut rows = Vec::new();
         for c in self.counts()? {
             if matches!(c.status, CountStatus::Open | CountStatus::Review) {
-                rows.push(self.row(&c, &products)?);
+                rows.push(self.row(&c)?);
             }
         }
         rows.sort_by_key(|r| r.id);
@@ -183,15 +156,12 @@ impl OpsRunner {
         let skus: HashMap<ProductId, String> =
             products.iter().map(|p| (p.id, p.sku.clone())).collect();
         // This counter's last live scans, newest first (where they were before a reconnect).
-        let scans = match self.service.query(Query::CountScans { count: id })? {
-            Answer::Scans(s) => s,
-            _ => return Err(OpsError::Storage("unexpected answer to a scan list".into())),
-        };
+        let scans = self
+            .service
+            .store()
+            .last_count_scans_where(id, RECENT_KEPT, |s| s.counter == self.actor && !s.undone)?;
         let recent: Vec<RecentScan> = scans
             .iter()
-            .rev()
-            .filter(|s| s.counter == self.actor && !s.undone)
-            .take(RECENT_KEPT)
             .map(|s| RecentScan {
                 number: s.number,
                 serial: s.serial.to_string(),
@@ -219,7 +189,7 @@ impl OpsRunner {
             (None, None)
         };
         Ok(vec![Action::CountJoined {
-            count: self.row(&c, &products)?,
+            count: self.row(&c)?,
             recent,
             location,
             figures,

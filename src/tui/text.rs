@@ -313,12 +313,7 @@ pub const HELP_COUNT_LIST_DIGITS: &str = "1-9: join the count on that line.";
 
 /// A count status in words.
 pub fn status_word(status: CountStatus) -> &'static str {
-    match status {
-        CountStatus::Open => "open",
-        CountStatus::Review => "review",
-        CountStatus::Posted => "posted",
-        CountStatus::Cancelled => "cancelled",
-    }
+    status.as_str()
 }
 
 /// Scanned so far, with the expected number in open counting: `140 of 300`, or `140`.
@@ -345,10 +340,7 @@ pub fn count_progress(status: CountStatus, live: u32, expected: Option<u32>) -> 
 
 /// A count status in a sentence: `Count 3 is in review`.
 pub fn status_phrase(status: CountStatus) -> &'static str {
-    match status {
-        CountStatus::Review => "in review",
-        s => status_word(s),
-    }
+    status.describe()
 }
 
 /// Count list: a digit with no count on that line.
