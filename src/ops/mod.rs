@@ -203,18 +203,7 @@ impl Service {
         let expected_here = if count.blind {
             None
         } else {
-            let mut n = 0u32;
-            for row in self.store.stock(Some(location))? {
-                if row.location != location {
-                    continue;
-                }
-                if let Some(p) = self.store.product(row.product)? {
-                    if count.scope.covers_product(&p) {
-                        n += 1;
-                    }
-                }
-            }
-            Some(n)
+            Some(self.expected_at(count, location)?)
         };
         Ok(Figures {
             here,
@@ -225,6 +214,20 @@ impl Service {
 
     /// Units in stock in a count's whole scope that it covers (the list's "of N").
     pub fn expected_in_scope(&self, count: &crate::domain::Count) -> Result<u32, OpsError> {
+        self.expected_where(count, &count.scope.location, |_| true)
+    }
+
+    /// Units in stock at exactly this location that the count covers.
+    fn expected_at(&self, count: &crate::domain::Count, location: &str) -> Result<u32, OpsError> {
+        self.expected_where(count, location, |at| at == location)
+    }
+
+    fn expected_where(
+        &self,
+        count: &crate::domain::Count,
+        scope: &str,
+        at: impl Fn(&str) -> bool,
+    ) -> Result<u32, OpsError> {
         let covers: std::collections::HashMap<_, _> = self
             .store
             .products()?
@@ -233,8 +236,8 @@ impl Service {
             .collect();
         let mut n = 0u32;
         self.store
-            .for_each_stock(Some(&count.scope.location), |_, product, _| {
-                if covers.get(&product).copied().unwrap_or(false) {
+            .for_each_stock(Some(scope), |location, product, _| {
+                if at(location) && covers.get(&product).copied().unwrap_or(false) {
                     n = n.saturating_add(1);
                 }
             })?;
