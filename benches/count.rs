@@ -147,8 +147,9 @@ fn reconcile_store(n: usize) -> (std::path::PathBuf, tallyman::domain::CountId) 
         };
         scans.push(Command::CountScan {
             count: CountId(1),
-            location: bin(i),
+            location: Some(bin(i)),
             raw,
+            label_only: false,
         });
         if scans.len() == 10_000 {
             svc.execute("bench", Command::Batch(std::mem::take(&mut scans)))

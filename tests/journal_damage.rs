@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
 use tallyman::domain::{Day, DocKind, Mode, PartyRole, SerialFormat, Tracking};
-use tallyman::journal::{read_all, JournalError, Located};
+use tallyman::journal::{read_all, Located};
 use tallyman::ops::{
     maintenance, Clock, Command, DocRequest, LineRequest, NewParty, NewProduct, OpsError, Service,
     JOURNAL_FILE, STATE_DIR,
@@ -434,7 +434,7 @@ fn a_flipped_byte_makes_open_fail_naming_the_entry_when_it_must_be_replayed() {
     flip_in_entry(&dir, 2);
     std::fs::remove_dir_all(dir.join(STATE_DIR)).unwrap();
     match open(&dir) {
-        Err(OpsError::Journal(e @ JournalError::Damaged { entry: 2, .. })) => {
+        Err(e @ OpsError::Damaged { entry: 2, .. }) => {
             let m = e.to_string();
             assert!(m.contains("damaged at entry 2"), "{m}");
             assert!(m.contains("checksum"), "{m}");
@@ -576,7 +576,7 @@ fn restore_into_a_database_with_data_needs_force() {
     let before = store_entries(&dir);
 
     match restore(&dir, &file, false) {
-        Err(OpsError::Refused(m)) => assert!(m.contains("--force"), "{m}"),
+        Err(OpsError::Refused(m)) => assert!(m.message.contains("--force"), "{m}"),
         other => panic!("expected a refusal, got {other:?}"),
     }
     let out = cli(&dir, &["restore", file.to_str().unwrap()]);

@@ -313,7 +313,7 @@ impl Db {
             before == after,
             "a refused command changed the store or the journal: {message}"
         );
-        message
+        message.message
     }
 
     fn refused(&self, r: DocRequest) -> String {
@@ -541,30 +541,48 @@ fn strict_receipt_declared_quantity_must_equal_the_serial_count() {
 }
 
 #[test]
-fn soft_receipt_declared_quantity_mismatch_needs_a_reason() {
+fn soft_receipt_declared_quantity_mismatch_is_refused_even_with_a_reason() {
+    // A unit without its serial cannot be kept: the declared quantity must equal the serials
+    // in soft mode too (the units without serials would otherwise be silently dropped).
     let db = db();
     let mut r = receipt(SOFT, &["Q-1", "Q-2"], "WH1/A/01", None);
     r.declared_qty = Some(3);
     let m = db.refused(r.clone());
-    assert_contains(&m, &["reason"]);
+    assert_contains(&m, &["quantity is 3", "2 serials"]);
     r.reason = Some("one short in the box".into());
+    let m = db.refused(r.clone());
+    assert_contains(&m, &["quantity is 3", "--qty 2"]);
+    r.declared_qty = Some(2);
     db.ok(r);
     assert_eq!(db.state(SOFT, "Q-1"), in_stock("WH1/A/01"));
 }
 
 #[test]
-fn soft_receipt_declared_quantity_mismatch_is_logged_as_a_warning() {
+fn declared_quantity_must_equal_the_serials_on_every_strict_flow() {
     let db = db();
-    let mut r = receipt(SOFT, &["Q-1", "Q-2"], "WH1/A/01", None);
-    r.declared_qty = Some(3);
-    r.reason = Some("one short in the box".into());
-    let (_, warnings) = db.ok(r);
-    assert_eq!(warnings.len(), 1, "the accepted mismatch must be logged");
-    assert!(
-        warnings[0].message.contains("quantity is 3"),
-        "{warnings:?}"
-    );
-    assert_eq!(warnings[0].reason, "one short in the box");
+    db.ok(receipt(STRICT, &["F-1", "F-2"], "WH1/A/01", None));
+    for kind in [DocKind::Sale, DocKind::Transfer, DocKind::WriteOff] {
+        let mut r = receipt(STRICT, &["F-1"], "WH1/A/01", None);
+        r.kind = kind;
+        r.to = (kind == DocKind::Transfer).then(|| "WH1/B/01".to_string());
+        r.from = Some("WH1/A/01".into());
+        r.party = (kind == DocKind::Sale).then(|| "ACME".to_string());
+        r.invoice = (kind == DocKind::Sale).then(|| "I-9".to_string());
+        r.reason = (kind == DocKind::WriteOff).then(|| "broken".to_string());
+        r.declared_qty = Some(2);
+        let m = db.refused(r);
+        assert_contains(&m, &["quantity is 2", "1 serials"]);
+    }
+    assert_eq!(db.state(STRICT, "F-1"), in_stock("WH1/A/01"));
+}
+
+#[test]
+fn documents_dated_after_today_are_refused() {
+    let db = db();
+    let mut r = receipt(STRICT, &["T-1"], "WH1/A/01", None);
+    r.date = Some(Day::parse("2099-01-01").unwrap());
+    let m = db.refused(r);
+    assert_contains(&m, &["on or before today", "2099-01-01"]);
 }
 
 #[test]
@@ -1109,7 +1127,7 @@ fn quantity_sales_in_one_batch_cannot_oversell() {
         Err(OpsError::Rejected(list)) => {
             assert_eq!(list.len(), 1);
             assert_eq!(list[0].index, 1);
-            assert!(list[0].message.contains("found 4"), "{list:?}");
+            assert!(list[0].refusal.message.contains("found 4"), "{list:?}");
         }
         other => panic!("expected a rejection, got {other:?}"),
     }
@@ -1192,7 +1210,10 @@ fn imeis_are_unique_across_products_within_one_batch() {
         Err(OpsError::Rejected(list)) => {
             assert_eq!(list.len(), 1, "{list:?}");
             assert_eq!((list[0].index, list[0].line), (1, Some(0)));
-            assert!(list[0].message.contains("as product PH-A"), "{list:?}");
+            assert!(
+                list[0].refusal.message.contains("as product PH-A"),
+                "{list:?}"
+            );
         }
         other => panic!("expected a rejection, got {other:?}"),
     }
@@ -1344,7 +1365,7 @@ fn a_batch_with_one_bad_command_changes_nothing_and_names_its_index() {
             assert_eq!(list.len(), 1, "{list:?}");
             assert_eq!(list[0].index, 2);
             assert_eq!(list[0].line, Some(1));
-            assert_contains(&list[0].message, &["SN \"GHOST\"", "unknown"]);
+            assert_contains(&list[0].refusal.message, &["SN \"GHOST\"", "unknown"]);
         }
         other => panic!("expected a rejection, got {other:?}"),
     }
@@ -1371,7 +1392,10 @@ fn a_batch_reports_every_bad_command() {
     };
     let indexes: Vec<usize> = list.iter().map(|r| r.index).collect();
     assert_eq!(indexes, [0, 2, 3], "{list:?}");
-    assert_contains(&list[2].message, &["batch cannot contain another batch"]);
+    assert_contains(
+        &list[2].refusal.message,
+        &["batch cannot contain another batch"],
+    );
     assert!(before == db.snapshot());
 }
 
@@ -1473,6 +1497,7 @@ fn queries_answer_documents_stock_and_lookups() {
         .svc
         .query(Query::Lookup {
             serial: "q-1".into(),
+            date: None,
         })
         .unwrap()
     else {
@@ -1481,6 +1506,6 @@ fn queries_answer_documents_stock_and_lookups() {
     assert_eq!(units.len(), 1);
     assert!(matches!(
         db.svc.stock(None, Some("NOPE")),
-        Err(OpsError::Refused(m)) if m.contains("\"NOPE\"")
+        Err(OpsError::Refused(m)) if m.message.contains("\"NOPE\"")
     ));
 }

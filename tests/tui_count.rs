@@ -217,7 +217,7 @@ fn scans(db: &Db, count: u32) -> Vec<tallyman::domain::CountScan> {
         })
         .unwrap()
     {
-        Answer::Scans(s) => s,
+        Answer::Scans(s) => s.into_iter().map(|l| l.scan).collect(),
         other => panic!("{other:?}"),
     }
 }

@@ -1048,8 +1048,9 @@ fn big_store(n: usize, dir: &std::path::Path) {
         };
         scans.push(Command::CountScan {
             count: CountId(1),
-            location: bin(i),
+            location: Some(bin(i)),
             raw,
+            label_only: false,
         });
         if scans.len() == 10_000 {
             svc.execute("bench", Command::Batch(std::mem::take(&mut scans)))

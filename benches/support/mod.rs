@@ -28,8 +28,11 @@ pub fn big_store(units: u64) -> PathBuf {
             dir.display()
         );
         let (service, _) = Service::open(&dir).expect("open bench store");
-        tallyman::cli::demo::generate(&service, units).expect("generate demo data");
-        drop(service);
+        tallyman::cli::demo::generate(
+            &tallyman::ops::Local::new(std::sync::Arc::new(service), "demo"),
+            units,
+        )
+        .expect("generate demo data");
         std::fs::write(&ready, b"ok").expect("mark bench store ready");
     }
     dir

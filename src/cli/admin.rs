@@ -1,6 +1,6 @@
 //! check, rebuild, backup and restore commands.
 
-use super::{open_service, CliResult, Failure};
+use super::{open_ops, CliResult, Failure};
 use crate::ops::maintenance;
 use serde_json::json;
 use std::path::Path;
@@ -55,8 +55,7 @@ pub fn rebuild(db: &Path, json: bool) -> CliResult {
 }
 
 pub fn backup(db: &Path, file: &Path, json: bool) -> CliResult {
-    let service = open_service(db)?;
-    let bytes = maintenance::backup(&service, file)?;
+    let bytes = open_ops(db)?.backup(file)?;
     if json {
         outln!(
             "{}",

@@ -1,18 +1,14 @@
 //! `tallyman count ...` and `tallyman labels commands`: counting from the command line.
 
 use super::args::{CountCmd, LabelsCmd};
-use super::{os_user, CliResult, Failure};
-use crate::domain::{Count, CountId, CountScan, CountStatus, ScanCommand, ScanVerdict};
-use crate::ops::{scan_words, Answer, Command, NewCount, Outcome, Query, ScanReport, Service};
+use super::{CliResult, Failure};
+use crate::domain::{Count, CountId, CountStatus, ScanCommand, ScanVerdict};
+use crate::ops::{
+    scan_words, Answer, Command, NewCount, Ops, OpsError, OpsQueries, Outcome, Query, ScanLine,
+    ScanReport, ScanWords,
+};
 use serde_json::{json, Value};
 use std::io::BufRead;
-
-fn party_namer(service: &Service) -> impl Fn(crate::domain::PartyId) -> String + '_ {
-    move |id| match service.store().party(id) {
-        Ok(Some(p)) => p.name,
-        _ => format!("party #{}", id.0),
-    }
-}
 
 pub fn count_json(c: &Count) -> Value {
     json!({
@@ -59,8 +55,21 @@ pub fn count_text(c: &Count) -> String {
     )
 }
 
-fn scan_json(report: &ScanReport, service: &Service) -> Value {
-    let words = scan_words(report, &party_namer(service));
+/// The words of a scan report: the service fills them in; a report without them is named by
+/// its customer's name as the service resolved it.
+fn words_of(report: &ScanReport) -> ScanWords {
+    report.words.clone().unwrap_or_else(|| {
+        let customer = report.customer.clone();
+        scan_words(report, &|id| {
+            customer
+                .clone()
+                .unwrap_or_else(|| format!("party #{}", id.0))
+        })
+    })
+}
+
+fn scan_json(report: &ScanReport) -> Value {
+    let words = words_of(report);
     let f = report.figures;
     json!({
         "answer": report.scan.verdict.name(),
@@ -76,8 +85,8 @@ fn scan_json(report: &ScanReport, service: &Service) -> Value {
     })
 }
 
-fn scan_line(report: &ScanReport, service: &Service) -> String {
-    let words = scan_words(report, &party_namer(service));
+fn scan_line(report: &ScanReport) -> String {
+    let words = words_of(report);
     let figures = match report.figures {
         Some(f) => match f.expected_here {
             Some(e) => format!(" [here {}/{e}, count {}]", f.here, f.total),
@@ -93,12 +102,9 @@ fn scan_line(report: &ScanReport, service: &Service) -> String {
     )
 }
 
-fn scan_row(s: &CountScan, service: &Service) -> String {
-    let sku = s
-        .product
-        .and_then(|p| service.store().product(p).ok().flatten())
-        .map(|p| p.sku)
-        .unwrap_or_else(|| "-".into());
+fn scan_row(line: &ScanLine) -> String {
+    let s = &line.scan;
+    let sku = line.sku.clone().unwrap_or_else(|| "-".into());
     format!(
         "{:>5} {:<20} {:<10} {:<12} {:<10} {}{}",
         s.number,
@@ -115,9 +121,10 @@ pub fn outcome_json(o: &Outcome) -> Option<Value> {
     Some(match o {
         Outcome::CountOpened(c) => json!({ "count_opened": count_json(c) }),
         Outcome::CountMoved(c) => json!({ "count": count_json(c) }),
-        Outcome::ScanUndone(s) => {
+        Outcome::ScanUndone { scan: s, .. } => {
             json!({ "undone": { "number": s.number, "serial": s.serial.as_str(), "location": s.location } })
         }
+        Outcome::LocationSet { code, .. } => json!({ "location": code }),
         Outcome::Scanned(r) => {
             json!({ "scanned": { "number": r.scan.number, "serial": r.scan.serial.as_str(), "answer": r.scan.verdict.name() } })
         }
@@ -129,10 +136,11 @@ pub fn outcome_text(o: &Outcome) -> Option<String> {
     Some(match o {
         Outcome::CountOpened(c) => format!("opened {}", count_text(c)),
         Outcome::CountMoved(c) => count_text(c),
-        Outcome::ScanUndone(s) => format!(
+        Outcome::ScanUndone { scan: s, .. } => format!(
             "undone scan {}: SN \"{}\" at {}",
             s.number, s.serial, s.location
         ),
+        Outcome::LocationSet { code, .. } => format!("location {code}"),
         Outcome::Scanned(r) => format!("{} SN \"{}\"", r.scan.verdict.name(), r.scan.serial),
         _ => return None,
     })
@@ -142,15 +150,11 @@ fn id(n: u32) -> CountId {
     CountId(n)
 }
 
-fn counts(service: &Service) -> Result<Vec<Count>, Failure> {
-    match service.query(Query::Counts)? {
-        Answer::Counts(c) => Ok(c),
-        _ => Err(Failure::storage("unexpected answer to a count list")),
-    }
+fn counts(service: &dyn Ops) -> Result<Vec<Count>, Failure> {
+    Ok(service.counts()?.into_iter().map(|c| c.count).collect())
 }
 
-pub fn run(service: &Service, cmd: &CountCmd, json: bool) -> CliResult {
-    let actor = os_user();
+pub fn run(service: &dyn Ops, cmd: &CountCmd, json: bool) -> CliResult {
     let print = |o: &Outcome| super::output::outcome(o, json);
     match cmd {
         CountCmd::Open {
@@ -159,16 +163,13 @@ pub fn run(service: &Service, cmd: &CountCmd, json: bool) -> CliResult {
             product,
             category,
             show_expected,
-        } => print(&service.execute(
-            &actor,
-            Command::OpenCount(NewCount {
-                name: name.clone(),
-                location: location.clone(),
-                skus: product.clone(),
-                categories: category.clone(),
-                blind: !show_expected,
-            }),
-        )?),
+        } => print(&service.execute(Command::OpenCount(NewCount {
+            name: name.clone(),
+            location: location.clone(),
+            skus: product.clone(),
+            categories: category.clone(),
+            blind: !show_expected,
+        }))?),
         CountCmd::List { all } => {
             let list: Vec<Count> = counts(service)?
                 .into_iter()
@@ -192,54 +193,35 @@ pub fn run(service: &Service, cmd: &CountCmd, json: bool) -> CliResult {
             }
         }
         CountCmd::Show { id: n } => {
-            let c = service
-                .store()
-                .count(id(*n))
-                .map_err(|e| Failure::storage(e.to_string()))?
-                .ok_or_else(|| {
-                    Failure::invalid(format!(
-                        "expected a count number, found \"{n}\": no such count"
-                    ))
-                })?;
-            let last = service
-                .store()
-                .last_count_scans(c.id, 10)
-                .map_err(|e| Failure::storage(e.to_string()))?;
+            let view = service.count(id(*n), 10)?;
+            let c = view.count;
+            let last = view.last_scans;
             if json {
                 let mut v = count_json(&c);
                 if let Value::Object(m) = &mut v {
-                    m.insert("last_scans".into(), Value::Array(last.iter().map(|s| json!({"number": s.number, "serial": s.serial.as_str(), "location": s.location, "counter": s.counter, "answer": s.verdict.name(), "undone": s.undone})).collect()));
+                    m.insert("last_scans".into(), Value::Array(last.iter().map(|l| &l.scan).map(|s| json!({"number": s.number, "serial": s.serial.as_str(), "location": s.location, "counter": s.counter, "answer": s.verdict.name(), "undone": s.undone})).collect()));
                 }
                 outln!("{v}");
             } else {
                 outln!("{}", count_text(&c));
                 outln!("last scans:");
                 for s in &last {
-                    outln!("{}", scan_row(s, service));
+                    outln!("{}", scan_row(s));
                 }
             }
         }
-        CountCmd::Close { id: n } => print(&service.execute(
-            &actor,
-            Command::MoveCount {
-                count: id(*n),
-                status: CountStatus::Review,
-            },
-        )?),
-        CountCmd::Reopen { id: n } => print(&service.execute(
-            &actor,
-            Command::MoveCount {
-                count: id(*n),
-                status: CountStatus::Open,
-            },
-        )?),
-        CountCmd::Cancel { id: n } => print(&service.execute(
-            &actor,
-            Command::MoveCount {
-                count: id(*n),
-                status: CountStatus::Cancelled,
-            },
-        )?),
+        CountCmd::Close { id: n } => print(&service.execute(Command::MoveCount {
+            count: id(*n),
+            status: CountStatus::Review,
+        })?),
+        CountCmd::Reopen { id: n } => print(&service.execute(Command::MoveCount {
+            count: id(*n),
+            status: CountStatus::Open,
+        })?),
+        CountCmd::Cancel { id: n } => print(&service.execute(Command::MoveCount {
+            count: id(*n),
+            status: CountStatus::Cancelled,
+        })?),
         CountCmd::Export { id: n } => export(service, id(*n))?,
         CountCmd::Scan { id: n, location } => {
             scan_stdin(service, id(*n), location.as_deref(), json)?
@@ -249,7 +231,7 @@ pub fn run(service: &Service, cmd: &CountCmd, json: bool) -> CliResult {
     Ok(())
 }
 
-fn export(service: &Service, count: CountId) -> CliResult {
+fn export(service: &dyn Ops, count: CountId) -> CliResult {
     let scans = match service.query(Query::CountScans { count })? {
         Answer::Scans(s) => s,
         _ => return Err(Failure::storage("unexpected answer to a scan list")),
@@ -267,12 +249,9 @@ fn export(service: &Service, count: CountId) -> CliResult {
         ]
         .map(String::from),
     )?;
-    for s in &scans {
-        let sku = s
-            .product
-            .and_then(|p| service.store().product(p).ok().flatten())
-            .map(|p| p.sku)
-            .unwrap_or_default();
+    for line in &scans {
+        let s = &line.scan;
+        let sku = line.sku.clone().unwrap_or_default();
         let first = match s.verdict {
             ScanVerdict::Duplicate { first } => first.to_string(),
             _ => String::new(),
@@ -294,8 +273,7 @@ fn export(service: &Service, count: CountId) -> CliResult {
 
 /// Reads scans from standard input, one per line, and prints one answer line for each only
 /// after the scan is durable. Location labels and command barcodes work as on the handheld.
-fn scan_stdin(service: &Service, count: CountId, location: Option<&str>, json: bool) -> CliResult {
-    let actor = os_user();
+fn scan_stdin(service: &dyn Ops, count: CountId, location: Option<&str>, json: bool) -> CliResult {
     let prefix = crate::domain::count::COMMAND_PREFIX;
     let mut here: Option<String> = match location {
         Some(l) => Some(crate::domain::Location::normalize_code(l).map_err(Failure::invalid)?),
@@ -323,13 +301,17 @@ fn scan_stdin(service: &Service, count: CountId, location: Option<&str>, json: b
                     break;
                 }
                 Ok(ScanCommand::Undo) => {
-                    match service.execute(&actor, Command::UndoLastScan { count }) {
-                        Ok(Outcome::ScanUndone(s)) => say(
+                    let undo = Command::UndoLastScan {
+                        count,
+                        location: here.clone(),
+                    };
+                    match service.execute(undo) {
+                        Ok(Outcome::ScanUndone { scan: s, .. }) => say(
                             "undone",
                             format!("scan {} SN \"{}\" at {}", s.number, s.serial, s.location),
                         ),
                         Ok(_) => say("error", "undo gave no answer".into()),
-                        Err(e) if e.exit_code() == 1 => say("error", e.to_string()),
+                        Err(OpsError::Refused(r)) => say("error", super::refusal_words(&r)),
                         Err(e) => return Err(e.into()),
                     }
                 }
@@ -341,37 +323,26 @@ fn scan_stdin(service: &Service, count: CountId, location: Option<&str>, json: b
             }
             continue;
         }
-        let label = service.location_label(raw)?;
-        if next_is_location || label.is_some() {
-            next_is_location = false;
-            match label {
-                Some(code) => {
-                    here = Some(code.clone());
-                    say("location", code);
-                }
-                None => say(
-                    "error",
-                    format!("expected a location label, found \"{}\"", raw.trim()),
-                ),
-            }
-            continue;
-        }
-        let Some(loc) = &here else {
-            say(
-                "error",
-                format!("scan a location label first (found \"{}\")", raw.trim()),
-            );
-            continue;
+        let input = Command::CountScan {
+            count,
+            location: here.clone(),
+            raw: raw.to_string(),
+            label_only: std::mem::take(&mut next_is_location),
         };
-        match service.record_scan(&actor, count, loc, raw) {
-            Ok(report) => {
+        match service.execute(input) {
+            Ok(Outcome::LocationSet { code, .. }) => {
+                here = Some(code.clone());
+                say("location", code);
+            }
+            Ok(Outcome::Scanned(report)) => {
                 if json {
-                    outln!("{}", scan_json(&report, service));
+                    outln!("{}", scan_json(&report));
                 } else {
-                    outln!("{}", scan_line(&report, service));
+                    outln!("{}", scan_line(&report));
                 }
             }
-            Err(e) if e.exit_code() == 1 => say("error", e.to_string()),
+            Ok(_) => say("error", "the scan gave no answer".into()),
+            Err(OpsError::Refused(r)) => say("error", super::refusal_words(&r)),
             Err(e) => return Err(e.into()),
         }
     }

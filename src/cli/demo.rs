@@ -3,10 +3,10 @@
 //! transfers, write-offs), made through the same commands a warehouse would use.
 
 use super::args::DemoArgs;
-use super::{open_service, Failure};
+use super::{open_ops, Failure};
 use crate::domain::scan::gtin_check_digit_ok;
 use crate::domain::{Day, DocKind, Mode, Money, PartyRole, Period, SerialFormat, Tracking};
-use crate::ops::{Command, DocRequest, LineRequest, NewParty, NewProduct, Service};
+use crate::ops::{Command, DocRequest, LineRequest, Local, NewParty, NewProduct, Ops, OpsQueries};
 use std::path::Path;
 
 pub const SUPPLIERS: &[&str] = &[
@@ -228,7 +228,7 @@ pub fn bins() -> Vec<String> {
 
 /// Sends commands in journal entries of at most `LINES_PER_ENTRY` lines.
 struct Sender<'a> {
-    service: &'a Service,
+    service: &'a dyn Ops,
     pending: Vec<Command>,
     lines: usize,
 }
@@ -246,7 +246,7 @@ impl Sender<'_> {
     fn flush(&mut self) -> Result<(), Failure> {
         if !self.pending.is_empty() {
             let batch = Command::Batch(std::mem::take(&mut self.pending));
-            self.service.execute("demo", batch)?;
+            self.service.execute(batch)?;
         }
         self.lines = 0;
         Ok(())
@@ -301,9 +301,9 @@ pub struct Summary {
     pub examples: Vec<(String, String)>,
 }
 
-pub fn generate(service: &Service, units: u64) -> Result<Summary, Failure> {
-    service.execute("demo", Command::Batch(master_data()))?;
-    let today = service.today();
+pub fn generate(service: &dyn Ops, units: u64) -> Result<Summary, Failure> {
+    service.execute(Command::Batch(master_data()))?;
+    let today = service.status()?.today;
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let bins = bins();
     let mut sender = Sender {
@@ -502,16 +502,11 @@ pub fn generate(service: &Service, units: u64) -> Result<Summary, Failure> {
 }
 
 /// Fills the database if it is empty; returns the open service for the screens.
-pub fn run(db: &Path, args: &DemoArgs, json: bool) -> Result<Service, Failure> {
-    let service = open_service(db)?;
-    let fresh = service
-        .store()
-        .meta()
-        .map_err(|e| Failure::storage(e.to_string()))?
-        .applied_seq
-        == 0;
+pub fn run(db: &Path, args: &DemoArgs, json: bool) -> Result<Local, Failure> {
+    let service = open_ops(db)?;
+    let fresh = service.status()?.applied_seq == 0;
     if fresh {
-        let summary = generate(&service, args.units)?;
+        let summary = generate(&service.acting_as("demo"), args.units)?;
         if json {
             outln!(
                 "{}",

@@ -3,9 +3,9 @@
 
 use super::args::ImportKind;
 use super::output;
-use super::{os_user, CliResult, Failure};
+use super::{CliResult, Failure};
 use crate::domain::{Day, DocKind, Money, Period, SerialFormat, Tracking};
-use crate::ops::{Command, DocRequest, LineRequest, NewProduct, OpsError, Service};
+use crate::ops::{Command, DocRequest, LineRequest, NewProduct, Ops, OpsError};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -239,7 +239,7 @@ fn rejected_rows(list: &[crate::ops::Rejection], lines_of: &[Vec<u64>]) -> Vec<(
                 (Some(l), None) => l.first().copied().unwrap_or(0),
                 (None, _) => 0,
             };
-            (line, r.message.clone())
+            (line, r.refusal.message.clone())
         })
         .collect()
 }
@@ -257,7 +257,7 @@ fn bad_rows(file: &Path, mut rows: Vec<(u64, String)>) -> Failure {
     ))
 }
 
-pub fn run(service: &Service, what: ImportKind, file: &Path, json: bool) -> CliResult {
+pub fn run(service: &dyn Ops, what: ImportKind, file: &Path, json: bool) -> CliResult {
     let bar = if std::io::stdout().is_terminal() && !json {
         let b = ProgressBar::new_spinner();
         b.set_style(
@@ -311,7 +311,7 @@ pub fn run(service: &Service, what: ImportKind, file: &Path, json: bool) -> CliR
     }
     let rows: usize = lines_of.iter().map(Vec::len).sum();
     bar.set_message(format!("validating and writing {rows}"));
-    let result = service.execute(&os_user(), Command::Batch(commands));
+    let result = service.execute(Command::Batch(commands));
     bar.finish_and_clear();
     match result {
         Ok(outcome) => {

@@ -1,28 +1,15 @@
 //! `tallyman count mismatches|replace|relocate|receive-found|write-off|accept|undo|post|report`.
 
 use super::args::CountCmd;
-use super::{os_user, CliResult, Failure};
+use super::{CliResult, Failure};
 use crate::domain::reconcile::SurplusReason;
 use crate::domain::{CountId, CountStatus, ResolutionRecord};
-use crate::ops::reconcile::{mismatches, suggestions, Mismatches};
-use crate::ops::{Command, Outcome, ResolveAction, Service};
+use crate::ops::reconcile::suggestions;
+use crate::ops::{Command, MismatchView, Ops, OpsQueries, Outcome, ResolveAction};
 use serde_json::{json, Value};
 
-fn sku(service: &Service, id: Option<crate::domain::ProductId>) -> String {
-    id.and_then(|p| service.store().product(p).ok().flatten())
-        .map(|p| p.sku)
-        .unwrap_or_else(|| "?".into())
-}
-
-fn party(service: &Service, id: crate::domain::PartyId) -> String {
-    match service.store().party(id) {
-        Ok(Some(p)) => p.name,
-        _ => format!("party #{}", id.0),
-    }
-}
-
-pub fn reason_text(service: &Service, r: &SurplusReason) -> String {
-    crate::ops::reconcile::surplus_why(r, &|id| party(service, id))
+pub fn reason_text(v: &MismatchView, r: &SurplusReason) -> String {
+    crate::ops::reconcile::surplus_why(r, &|id| v.party(id))
 }
 
 pub fn resolution_text(r: &ResolutionRecord) -> String {
@@ -38,16 +25,17 @@ pub fn resolution_text(r: &ResolutionRecord) -> String {
     )
 }
 
-fn mismatches_json(service: &Service, m: &Mismatches) -> Value {
+fn mismatches_json(v: &MismatchView) -> Value {
+    let m = &v.mismatches;
     let flag = |s: &crate::domain::SerialKey| json!({"accepted": m.accepted.contains(s), "moved_since_open": m.moved_since_open.contains(s)});
     json!({
         "count": m.count.id.0,
         "status": m.count.status.as_str(),
         "matched": m.rec.matched.len(),
-        "shortage": m.rec.shortage.iter().map(|r| json!({"serial": r.serial.as_str(), "sku": sku(service, Some(r.product)), "location": r.location, "flags": flag(&r.serial)})).collect::<Vec<_>>(),
+        "shortage": m.rec.shortage.iter().map(|r| json!({"serial": r.serial.as_str(), "sku": v.sku(Some(r.product)), "location": r.location, "flags": flag(&r.serial)})).collect::<Vec<_>>(),
         "surplus": m.rec.surplus.iter().map(|r| json!({
-            "serial": r.serial.as_str(), "sku": sku(service, r.product), "location": r.location, "scan": r.scan,
-            "reason": r.reason.name(), "why": reason_text(service, &r.reason), "flags": flag(&r.serial),
+            "serial": r.serial.as_str(), "sku": v.sku(r.product), "location": r.location, "scan": r.scan,
+            "reason": r.reason.name(), "why": reason_text(v, &r.reason), "flags": flag(&r.serial),
             "suggestions": suggestions(m, r).iter().map(|s| json!({"missing": s.missing.as_str(), "location": s.location, "why": s.why})).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "duplicates": m.rec.duplicates,
@@ -56,7 +44,8 @@ fn mismatches_json(service: &Service, m: &Mismatches) -> Value {
     })
 }
 
-fn print_mismatches(service: &Service, m: &Mismatches) {
+fn print_mismatches(v: &MismatchView) {
+    let m = &v.mismatches;
     let mark = |s: &crate::domain::SerialKey| {
         let mut t = String::new();
         if m.accepted.contains(s) {
@@ -82,7 +71,7 @@ fn print_mismatches(service: &Service, m: &Mismatches) {
     for r in &m.rec.shortage {
         outln!(
             "  {:<10} {:<20} at {}{}",
-            sku(service, Some(r.product)),
+            v.sku(Some(r.product)),
             r.serial.as_str(),
             r.location,
             mark(&r.serial)
@@ -92,10 +81,10 @@ fn print_mismatches(service: &Service, m: &Mismatches) {
     for r in &m.rec.surplus {
         outln!(
             "  {:<10} {:<20} at {} : {}{}",
-            sku(service, r.product),
+            v.sku(r.product),
             r.serial.as_str(),
             r.location,
-            reason_text(service, &r.reason),
+            reason_text(v, &r.reason),
             mark(&r.serial)
         );
         for s in suggestions(m, r).iter().take(3) {
@@ -115,31 +104,27 @@ fn print_mismatches(service: &Service, m: &Mismatches) {
     }
 }
 
-fn load(service: &Service, id: u32) -> Result<Mismatches, Failure> {
-    Ok(mismatches(service.store(), CountId(id))?)
+fn load(service: &dyn Ops, id: u32) -> Result<Box<MismatchView>, Failure> {
+    Ok(service.mismatches(CountId(id))?)
 }
 
 /// Runs the mismatch commands; returns false when `cmd` is not one of them.
-pub fn run(service: &Service, cmd: &CountCmd, json: bool) -> Result<bool, Failure> {
-    let actor = os_user();
+pub fn run(service: &dyn Ops, cmd: &CountCmd, json: bool) -> Result<bool, Failure> {
     let resolve = |id: u32, action: ResolveAction| -> CliResult {
-        let out = service.execute(
-            &actor,
-            Command::Resolve {
-                count: CountId(id),
-                action,
-            },
-        )?;
-        outcome(service, &out, json);
+        let out = service.execute(Command::Resolve {
+            count: CountId(id),
+            action,
+        })?;
+        outcome(&out, json);
         Ok(())
     };
     match cmd {
         CountCmd::Mismatches { id } => {
-            let m = load(service, *id)?;
+            let v = load(service, *id)?;
             if json {
-                outln!("{}", mismatches_json(service, &m));
+                outln!("{}", mismatches_json(&v));
             } else {
-                print_mismatches(service, &m);
+                print_mismatches(&v);
             }
         }
         CountCmd::Replace { id, found, missing } => resolve(
@@ -163,7 +148,7 @@ pub fn run(service: &Service, cmd: &CountCmd, json: bool) -> Result<bool, Failur
             *id,
             ResolveAction::ReceiveFound {
                 serial: serial.clone(),
-                sku: product.clone(),
+                product: product.clone(),
             },
         )?,
         CountCmd::WriteOff { id, serial, reason } => resolve(
@@ -181,23 +166,17 @@ pub fn run(service: &Service, cmd: &CountCmd, json: bool) -> Result<bool, Failur
             },
         )?,
         CountCmd::Undo { id, resolution } => {
-            let out = service.execute(
-                &actor,
-                Command::UndoResolution {
-                    count: CountId(*id),
-                    number: *resolution,
-                },
-            )?;
-            outcome(service, &out, json);
+            let out = service.execute(Command::UndoResolution {
+                count: CountId(*id),
+                number: *resolution,
+            })?;
+            outcome(&out, json);
         }
         CountCmd::Post { id } => {
-            let out = service.execute(
-                &actor,
-                Command::MoveCount {
-                    count: CountId(*id),
-                    status: CountStatus::Posted,
-                },
-            )?;
+            let out = service.execute(Command::MoveCount {
+                count: CountId(*id),
+                status: CountStatus::Posted,
+            })?;
             super::output::outcome(&out, json);
         }
         CountCmd::Report { id, csv } => report(service, *id, *csv, json)?,
@@ -206,8 +185,7 @@ pub fn run(service: &Service, cmd: &CountCmd, json: bool) -> Result<bool, Failur
     Ok(true)
 }
 
-fn outcome(service: &Service, o: &Outcome, json: bool) {
-    let _ = service;
+fn outcome(o: &Outcome, json: bool) {
     match o {
         Outcome::Resolved {
             count,
@@ -237,10 +215,12 @@ fn outcome(service: &Service, o: &Outcome, json: bool) {
     }
 }
 
-fn report(service: &Service, id: u32, csv: bool, json: bool) -> CliResult {
-    let m = load(service, id)?;
+fn report(service: &dyn Ops, id: u32, csv: bool, json: bool) -> CliResult {
+    let view = load(service, id)?;
+    let v = &*view;
+    let m = &v.mismatches;
     if json {
-        outln!("{}", mismatches_json(service, &m));
+        outln!("{}", mismatches_json(v));
         return Ok(());
     }
     if csv {
@@ -255,7 +235,7 @@ fn report(service: &Service, id: u32, csv: bool, json: bool) -> CliResult {
         for r in &m.rec.matched {
             row(&[
                 "matched".into(),
-                sku(service, Some(r.product)),
+                v.sku(Some(r.product)),
                 r.serial.to_string(),
                 r.location.clone(),
                 if r.moved {
@@ -268,7 +248,7 @@ fn report(service: &Service, id: u32, csv: bool, json: bool) -> CliResult {
         for r in &m.rec.shortage {
             row(&[
                 "shortage".into(),
-                sku(service, Some(r.product)),
+                v.sku(Some(r.product)),
                 r.serial.to_string(),
                 r.location.clone(),
                 if m.accepted.contains(&r.serial) {
@@ -281,10 +261,10 @@ fn report(service: &Service, id: u32, csv: bool, json: bool) -> CliResult {
         for r in &m.rec.surplus {
             row(&[
                 "surplus".into(),
-                sku(service, r.product),
+                v.sku(r.product),
                 r.serial.to_string(),
                 r.location.clone(),
-                reason_text(service, &r.reason),
+                reason_text(v, &r.reason),
             ])?;
         }
         for r in &m.resolutions {
@@ -325,6 +305,6 @@ fn report(service: &Service, id: u32, csv: bool, json: bool) -> CliResult {
         c.live,
         m.rec.duplicates.len()
     );
-    print_mismatches(service, &m);
+    print_mismatches(v);
     Ok(())
 }

@@ -22,7 +22,7 @@ mod warranty;
 
 pub use args::{Cli, Cmd};
 
-use crate::ops::{OpsError, Service};
+use crate::ops::{Local, OpsError};
 use std::path::{Path, PathBuf};
 
 pub fn write_line(args: std::fmt::Arguments) {
@@ -72,10 +72,11 @@ impl From<OpsError> for Failure {
             OpsError::Rejected(list) => {
                 let mut m = e.to_string();
                 for r in list {
-                    m.push_str(&format!("\n  command {}: {}", r.index + 1, r.message));
+                    m.push_str(&format!("\n  command {}: {}", r.index + 1, r.refusal));
                 }
                 m
             }
+            OpsError::Refused(r) => refusal_words(r),
             _ => e.to_string(),
         };
         Failure {
@@ -86,6 +87,14 @@ impl From<OpsError> for Failure {
 }
 
 pub type CliResult = Result<(), Failure>;
+
+/// A refusal as the command line prints it: a bad scan says so first (from its kind).
+pub fn refusal_words(r: &crate::ops::Refusal) -> String {
+    match r.kind {
+        crate::ops::RefusalKind::BadScan => format!("bad scan: {}", r.message),
+        _ => r.message.clone(),
+    }
+}
 
 /// The database folder: `--db`, else `TALLYMAN_DB`, else the platform data directory.
 pub fn default_db_dir(name: &str) -> PathBuf {
@@ -100,9 +109,13 @@ pub fn default_db_dir(name: &str) -> PathBuf {
 
 pub use crate::identity::os_user;
 
-/// Applies the site's config to the service: how scans are read, when a warranty is
-/// "expiring soon".
-pub fn configured(service: Service, config: &crate::config::Config) -> Service {
+/// The scan and warranty settings of the site's config, as the service takes them.
+pub fn settings(
+    config: &crate::config::Config,
+) -> (
+    crate::domain::scan::ScanConfig,
+    crate::ops::warranty::WarrantySettings,
+) {
     let scan = crate::domain::scan::ScanConfig {
         gs_substitute: config.gs_substitute,
         ..crate::domain::scan::ScanConfig::default()
@@ -111,21 +124,20 @@ pub fn configured(service: Service, config: &crate::config::Config) -> Service {
         soon_days: config.expiring_soon_days,
         ..crate::ops::warranty::WarrantySettings::default()
     };
-    service
-        .with_scan_config(scan)
-        .with_warranty_settings(warranty)
+    (scan, warranty)
 }
 
 /// The site config of this run (loaded once by `run`; defaults until then).
 static CONFIG: std::sync::OnceLock<crate::config::Config> = std::sync::OnceLock::new();
 
-pub fn open_service(dir: &Path) -> Result<Service, Failure> {
-    let (service, notes) = Service::open(dir)?;
-    let service = configured(service, CONFIG.get_or_init(crate::config::Config::default));
+/// Opens the database as the OS user: the one door every command and screen goes through.
+pub fn open_ops(dir: &Path) -> Result<Local, Failure> {
+    let (scan, warranty) = settings(CONFIG.get_or_init(crate::config::Config::default));
+    let (ops, notes) = Local::open(dir, os_user(), scan, warranty)?;
     for w in notes.warnings {
         eprintln!("warning: {w}");
     }
-    Ok(service)
+    Ok(ops)
 }
 
 /// Runs a parsed command line; returns the process exit code.
@@ -166,7 +178,7 @@ pub fn run(cli: Cli) -> i32 {
 fn dispatch(cli: &Cli, db: &Path) -> CliResult {
     let json = cli.json;
     let Some(command) = &cli.command else {
-        return screens::run(cli, open_service(db)?);
+        return screens::run(cli, open_ops(db)?);
     };
     match command {
         Cmd::Decode { data } => output::decode(data, json),
@@ -183,20 +195,17 @@ fn dispatch(cli: &Cli, db: &Path) -> CliResult {
             }
         }
         Cmd::Count(c) => {
-            let service = open_service(db)?;
-            if mismatch::run(&service, c, json)? {
+            let ops = open_ops(db)?;
+            if mismatch::run(&ops, c, json)? {
                 Ok(())
             } else {
-                count::run(&service, c, json)
+                count::run(&ops, c, json)
             }
         }
         Cmd::Labels(l) => count::labels(l),
-        Cmd::Warranty(w) => warranty::run(&open_service(db)?, w, json),
-        Cmd::Repair(r) => warranty::repair(&open_service(db)?, r, json),
-        Cmd::Import { what, file } => import::run(&open_service(db)?, *what, file, json),
-        other => {
-            let service = open_service(db)?;
-            postings::run(&service, other, json)
-        }
+        Cmd::Warranty(w) => warranty::run(&open_ops(db)?, w, json),
+        Cmd::Repair(r) => warranty::repair(&open_ops(db)?, r, json),
+        Cmd::Import { what, file } => import::run(&open_ops(db)?, *what, file, json),
+        other => postings::run(&open_ops(db)?, other, json),
     }
 }

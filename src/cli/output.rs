@@ -3,7 +3,7 @@
 use super::{CliResult, Failure};
 use crate::domain::scan::{self, ScanConfig};
 use crate::domain::{Product, UnitState};
-use crate::ops::{Answer, Outcome, Service, StockLine, UnitView};
+use crate::ops::{Answer, Outcome, StockLine, UnitView};
 use serde_json::{json, Value};
 
 fn opt<T: ToString>(v: &Option<T>) -> Value {
@@ -87,7 +87,8 @@ fn product_json(p: &Product) -> Value {
     })
 }
 
-pub fn answer(service: &Service, a: Answer, json: bool) -> CliResult {
+/// Prints an answer; printers only format, they never ask the service.
+pub fn answer(a: Answer, json: bool) -> CliResult {
     match a {
         Answer::Products(list) => {
             if json {
@@ -133,18 +134,18 @@ pub fn answer(service: &Service, a: Answer, json: bool) -> CliResult {
                 }
             }
         }
-        Answer::Units(units) => self::units(service, &units, json)?,
+        Answer::Units(units) => self::units(&units, json)?,
         Answer::Counts(list) => {
             for c in list {
                 if json {
-                    outln!("{}", super::count::count_json(&c));
+                    outln!("{}", super::count::count_json(&c.count));
                 } else {
-                    outln!("{}", super::count::count_text(&c));
+                    outln!("{}", super::count::count_text(&c.count));
                 }
             }
         }
         Answer::Scans(list) => {
-            for s in list {
+            for s in list.iter().map(|l| &l.scan) {
                 outln!(
                     "{} {} {} {}",
                     s.number,
@@ -155,9 +156,12 @@ pub fn answer(service: &Service, a: Answer, json: bool) -> CliResult {
             }
         }
         Answer::Stock(lines) => stock(&lines, json),
-        Answer::Document(doc) => {
-            let _ = service;
-            outln!("{doc:?}");
+        other => {
+            if json {
+                outln!("{}", serde_json::to_value(&other).unwrap_or(Value::Null));
+            } else {
+                outln!("{other:?}");
+            }
         }
     }
     Ok(())
@@ -249,16 +253,13 @@ pub fn unit_json(v: &UnitView, warranty: Option<&crate::ops::warranty::WarrantyV
     })
 }
 
-pub fn units(service: &Service, units: &[UnitView], json: bool) -> CliResult {
-    let today = service.today();
-    let mut views = Vec::with_capacity(units.len());
-    for v in units {
-        views.push(service.warranty_of(&v.unit, today)?);
-    }
+pub fn units(units: &[UnitView], json: bool) -> CliResult {
+    let views: Vec<&crate::ops::warranty::WarrantyView> =
+        units.iter().map(|u| &u.warranty).collect();
     if json {
         let mut first = units
             .first()
-            .map(|u| unit_json(u, views.first()))
+            .map(|u| unit_json(u, views.first().copied()))
             .unwrap_or(Value::Null);
         if units.len() > 1 {
             if let Value::Object(map) = &mut first {
@@ -268,7 +269,7 @@ pub fn units(service: &Service, units: &[UnitView], json: bool) -> CliResult {
                         units[1..]
                             .iter()
                             .zip(&views[1..])
-                            .map(|(u, w)| unit_json(u, Some(w)))
+                            .map(|(u, w)| unit_json(u, Some(*w)))
                             .collect(),
                     ),
                 );

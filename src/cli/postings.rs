@@ -2,16 +2,12 @@
 
 use super::args::{Cmd, ExportCmd, LocationCmd, PartyCmd, PostingArgs, ProductCmd};
 use super::output;
-use super::{os_user, CliResult, Failure};
+use super::{CliResult, Failure};
 use crate::domain::scan::{self, ScanConfig};
 use crate::domain::{Day, DocKind, Money, PartyRole, Period, SerialFormat, Tracking};
-use crate::ops::{Answer, Command, DocRequest, LineRequest, NewParty, NewProduct, Query, Service};
+use crate::ops::{Answer, Command, DocRequest, LineRequest, NewParty, NewProduct, Ops, Query};
 
-/// Where receipts go when no location is named.
-pub const DEFAULT_RECEIVING: &str = "RECEIVING";
-
-pub fn run(service: &Service, cmd: &Cmd, json: bool) -> CliResult {
-    let actor = os_user();
+pub fn run(service: &dyn Ops, cmd: &Cmd, json: bool) -> CliResult {
     match cmd {
         Cmd::Product(ProductCmd::Add(a)) => {
             let cmd = Command::AddProduct(NewProduct {
@@ -29,21 +25,17 @@ pub fn run(service: &Service, cmd: &Cmd, json: bool) -> CliResult {
                     .map_err(Failure::invalid)?,
                 fold_case: !a.keep_case,
             });
-            output::outcome(&service.execute(&actor, cmd)?, json);
+            output::outcome(&service.execute(cmd)?, json);
         }
-        Cmd::Product(ProductCmd::List) => {
-            output::answer(service, service.query(Query::Products)?, json)?
-        }
+        Cmd::Product(ProductCmd::List) => output::answer(service.query(Query::Products)?, json)?,
         Cmd::Location(LocationCmd::Add { code, name }) => {
             let cmd = Command::AddLocation {
                 code: code.clone(),
                 name: name.clone(),
             };
-            output::outcome(&service.execute(&actor, cmd)?, json);
+            output::outcome(&service.execute(cmd)?, json);
         }
-        Cmd::Location(LocationCmd::List) => {
-            output::answer(service, service.query(Query::Locations)?, json)?
-        }
+        Cmd::Location(LocationCmd::List) => output::answer(service.query(Query::Locations)?, json)?,
         Cmd::Party(PartyCmd::Add {
             name,
             role,
@@ -56,66 +48,46 @@ pub fn run(service: &Service, cmd: &Cmd, json: bool) -> CliResult {
                 bill_to: bill_to.clone(),
                 ship_to: ship_to.clone(),
             });
-            output::outcome(&service.execute(&actor, cmd)?, json);
+            output::outcome(&service.execute(cmd)?, json);
         }
-        Cmd::Party(PartyCmd::List) => {
-            output::answer(service, service.query(Query::Parties)?, json)?
-        }
+        Cmd::Party(PartyCmd::List) => output::answer(service.query(Query::Parties)?, json)?,
         Cmd::Receive(a) => {
             let mut req = request(DocKind::Receipt, &a.common, a.cost.as_deref())?;
             req.party = Some(a.supplier.clone());
             req.invoice = Some(a.invoice.clone());
-            req.to = Some(
-                a.to.clone()
-                    .unwrap_or_else(|| DEFAULT_RECEIVING.to_string()),
-            );
-            let cmd = if a.to.is_none()
-                && service
-                    .store()
-                    .location(DEFAULT_RECEIVING)
-                    .map_err(ops_storage)?
-                    .is_none()
-            {
-                Command::Batch(vec![
-                    Command::AddLocation {
-                        code: DEFAULT_RECEIVING.to_string(),
-                        name: "Receiving".to_string(),
-                    },
-                    Command::Post(req),
-                ])
-            } else {
-                Command::Post(req)
-            };
-            output::outcome(&service.execute(&actor, cmd)?, json);
+            req.to = a.to.clone();
+            let cmd = Command::Post(req);
+            output::outcome(&service.execute(cmd)?, json);
         }
         Cmd::Sell(a) => {
             let mut req = request(DocKind::Sale, &a.common, a.price.as_deref())?;
             req.party = Some(a.customer.clone());
             req.invoice = Some(a.invoice.clone());
             req.from = a.from.clone();
-            output::outcome(&service.execute(&actor, Command::Post(req))?, json);
+            output::outcome(&service.execute(Command::Post(req))?, json);
         }
         Cmd::Return(a) => {
             let mut req = request(DocKind::Return, &a.common, None)?;
             req.party = Some(a.customer.clone());
             req.to = Some(a.to.clone());
-            output::outcome(&service.execute(&actor, Command::Post(req))?, json);
+            output::outcome(&service.execute(Command::Post(req))?, json);
         }
         Cmd::Transfer(a) => {
             let mut req = request(DocKind::Transfer, &a.common, None)?;
             req.from = Some(a.from.clone());
             req.to = Some(a.to.clone());
-            output::outcome(&service.execute(&actor, Command::Post(req))?, json);
+            output::outcome(&service.execute(Command::Post(req))?, json);
         }
         Cmd::WriteOff(a) => {
             let mut req = request(DocKind::WriteOff, &a.common, None)?;
             req.from = a.from.clone();
-            output::outcome(&service.execute(&actor, Command::Post(req))?, json);
+            output::outcome(&service.execute(Command::Post(req))?, json);
         }
         Cmd::Lookup { serial } => {
             let key = scan_key(serial)?;
             let Answer::Units(units) = service.query(Query::Lookup {
                 serial: key.clone(),
+                date: None,
             })?
             else {
                 return Err(Failure::storage("unexpected answer to a lookup"));
@@ -125,26 +97,28 @@ pub fn run(service: &Service, cmd: &Cmd, json: bool) -> CliResult {
                     "SN \"{key}\" is unknown: never received, sold or counted here"
                 )));
             }
-            output::units(service, &units, json)?;
+            output::units(&units, json)?;
         }
         Cmd::Stock(f) => {
             let q = Query::Stock {
                 location: f.location.clone(),
                 sku: f.product.clone(),
             };
-            output::answer(service, service.query(q)?, json)?;
+            output::answer(service.query(q)?, json)?;
         }
         Cmd::Export(ExportCmd::Stock { csv: _, filter }) => {
-            let lines = service.stock(filter.location.as_deref(), filter.product.as_deref())?;
+            let q = Query::Stock {
+                location: filter.location.clone(),
+                sku: filter.product.clone(),
+            };
+            let Answer::Stock(lines) = service.query(q)? else {
+                return Err(Failure::storage("unexpected answer to a stock query"));
+            };
             output::stock_csv(&lines)?;
         }
         _ => return Err(Failure::invalid("this command is handled elsewhere")),
     }
     Ok(())
-}
-
-fn ops_storage(e: crate::store::StoreError) -> Failure {
-    Failure::storage(e.to_string())
 }
 
 /// A scan typed on a command line: `\x1d` stands for the GS separator.

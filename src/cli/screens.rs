@@ -3,10 +3,10 @@
 use super::args::Cli;
 use super::{CliResult, Failure};
 use crate::config::Config;
-use crate::ops::Service;
+use crate::ops::{Local, OpsQueries};
 use crate::tui::{self, ops_runner::OpsRunner, Interrupted, TuiOptions};
 
-pub fn run(cli: &Cli, service: Service) -> CliResult {
+pub fn run(cli: &Cli, ops: Local) -> CliResult {
     let (config, _from) = Config::load(cli.config.as_deref()).map_err(|e| Failure {
         code: 2,
         message: e.to_string(),
@@ -16,9 +16,9 @@ pub fn run(cli: &Cli, service: Service) -> CliResult {
         cli.keymap.clone(),
         cli.keymap_file.clone(),
         cli.profile,
-        service.dir().display().to_string(),
+        ops.status()?.dir,
     );
-    tui::run(options, Box::new(OpsRunner::new(service))).map_err(|e| {
+    tui::run(options, Box::new(OpsRunner::new(ops))).map_err(|e| {
         let code = e
             .downcast_ref::<Interrupted>()
             .map(Interrupted::exit_code)

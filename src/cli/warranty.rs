@@ -1,11 +1,11 @@
 //! `tallyman warranty ...` and `tallyman repair ...`: the warranty engine from the command line.
 
 use super::args::{RepairCmd, WarrantyCmd};
-use super::{os_user, postings::scan_key, CliResult, Failure};
+use super::{postings::scan_key, CliResult, Failure};
 use crate::domain::warranty::{AgreementEventCode, GenericWarranty, ReplacementPolicy, StartBasis};
-use crate::domain::{Day, Period, Product, Unit, UnitState};
+use crate::domain::{Day, Period};
 use crate::ops::warranty::WarrantyView;
-use crate::ops::{Command, Outcome, Service};
+use crate::ops::{Answer, Command, Ops, OpsQueries, Outcome, Query, WarrantyRow};
 use serde_json::{json, Value};
 
 fn day(raw: &Option<String>) -> Result<Option<Day>, Failure> {
@@ -60,8 +60,8 @@ pub fn warranty_text(v: &WarrantyView) -> Vec<String> {
     out
 }
 
-fn run_cmd(service: &Service, cmd: Command, json: bool) -> CliResult {
-    let out = service.execute(&os_user(), cmd)?;
+fn run_cmd(service: &dyn Ops, cmd: Command, json: bool) -> CliResult {
+    let out = service.execute(cmd)?;
     match out {
         Outcome::Noted(text) if json => outln!("{}", json!({ "done": text })),
         Outcome::Noted(text) => outln!("{text}"),
@@ -70,26 +70,13 @@ fn run_cmd(service: &Service, cmd: Command, json: bool) -> CliResult {
     Ok(())
 }
 
-fn report_rows(
-    service: &Service,
-    rows: &[(Unit, Product, WarrantyView)],
-    csv: bool,
-    json: bool,
-) -> CliResult {
-    let party = |u: &Unit| match &u.state {
-        UnitState::Sold { customer, .. } => service
-            .store()
-            .party(*customer)
-            .ok()
-            .flatten()
-            .map(|p| p.name)
-            .unwrap_or_default(),
-        _ => String::new(),
-    };
+fn report_rows(rows: &[WarrantyRow], csv: bool, json: bool) -> CliResult {
+    let party = |r: &WarrantyRow| r.customer.clone().unwrap_or_default();
     if json {
         let v: Vec<Value> = rows
             .iter()
-            .map(|(u, p, v)| json!({"serial": u.serial.as_str(), "sku": p.sku, "customer": party(u), "sale_date": u.sale.as_ref().map(|s| s.date.to_string()), "period": p.warranty.map(|w| w.to_string()), "warranty": warranty_json(v)}))
+            .map(|r| (r, &r.unit, &r.product, &r.warranty))
+            .map(|(r, u, p, v)| json!({"serial": u.serial.as_str(), "sku": p.sku, "customer": party(r), "sale_date": u.sale.as_ref().map(|s| s.date.to_string()), "period": p.warranty.map(|w| w.to_string()), "warranty": warranty_json(v)}))
             .collect();
         outln!("{}", Value::Array(v));
         return Ok(());
@@ -97,7 +84,8 @@ fn report_rows(
     if csv {
         outln!("serial,sku,customer,sale_date,period,end,days_left,status");
     }
-    for (u, p, v) in rows {
+    for r in rows {
+        let (u, p, v) = (&r.unit, &r.product, &r.warranty);
         let end = v
             .current
             .as_ref()
@@ -115,7 +103,7 @@ fn report_rows(
                 "{},{},\"{}\",{sale},{period},{end},{left},{}",
                 u.serial,
                 p.sku,
-                party(u).replace('"', "\"\""),
+                party(r).replace('"', "\"\""),
                 v.status.label()
             );
         } else {
@@ -123,7 +111,7 @@ fn report_rows(
                 "{:<18} {:<10} {:<20} sold {sale}  {period:>4}  to {end:<10}  {:>5} days  {}",
                 u.serial.as_str(),
                 p.sku,
-                party(u),
+                party(r),
                 left,
                 v.status.label()
             );
@@ -135,23 +123,39 @@ fn report_rows(
     Ok(())
 }
 
-pub fn run(service: &Service, cmd: &WarrantyCmd, json: bool) -> CliResult {
-    let today = service.today();
+/// One warranty report's rows, asked in one request.
+fn warranties(
+    service: &dyn Ops,
+    days: Option<u32>,
+    customer: Option<String>,
+) -> Result<Vec<WarrantyRow>, Failure> {
+    match service.query(Query::Warranties {
+        date: None,
+        days,
+        customer,
+    })? {
+        Answer::Warranties(rows) => Ok(rows),
+        _ => Err(Failure::storage("unexpected answer to a warranty report")),
+    }
+}
+
+pub fn run(service: &dyn Ops, cmd: &WarrantyCmd, json: bool) -> CliResult {
     match cmd {
         WarrantyCmd::Show { serial, date } => {
-            let date = day(date)?.unwrap_or(today);
-            let units = service.lookup(&scan_key(serial)?)?;
+            let date = day(date)?;
+            let units = service.lookup(scan_key(serial)?, date)?;
             if units.is_empty() {
                 return Err(Failure::invalid(format!(
                     "SN \"{serial}\" is unknown: never received, sold or counted here"
                 )));
             }
             for v in &units {
-                let w = service.warranty_of(&v.unit, date)?;
+                let w = &v.warranty;
+                let date = w.date;
                 if json {
                     outln!(
                         "{}",
-                        json!({"serial": v.unit.serial.as_str(), "product": v.product.sku, "date": date.to_string(), "warranty": warranty_json(&w)})
+                        json!({"serial": v.unit.serial.as_str(), "product": v.product.sku, "date": date.to_string(), "warranty": warranty_json(w)})
                     );
                 } else {
                     outln!(
@@ -160,7 +164,7 @@ pub fn run(service: &Service, cmd: &WarrantyCmd, json: bool) -> CliResult {
                         v.product.sku,
                         v.product.name
                     );
-                    for line in warranty_text(&w) {
+                    for line in warranty_text(w) {
                         outln!("{line}");
                     }
                 }
@@ -267,52 +271,29 @@ pub fn run(service: &Service, cmd: &WarrantyCmd, json: bool) -> CliResult {
             }),
             json,
         )?,
-        WarrantyCmd::Expiring { days, csv } => report_rows(
-            service,
-            &service.warranty_report(today, *days, None)?,
-            *csv,
-            json,
-        )?,
-        WarrantyCmd::Tracking { csv } => report_rows(
-            service,
-            &service.warranty_report(today, u32::MAX, None)?,
-            *csv,
-            json,
-        )?,
+        WarrantyCmd::Expiring { days, csv } => {
+            report_rows(&warranties(service, Some(*days), None)?, *csv, json)?
+        }
+        WarrantyCmd::Tracking { csv } => {
+            report_rows(&warranties(service, None, None)?, *csv, json)?
+        }
         WarrantyCmd::Customer { name, csv } => {
-            let party = service
-                .store()
-                .party_by_name(name)
-                .map_err(|e| Failure::storage(e.to_string()))?
-                .ok_or_else(|| {
-                    Failure::invalid(format!("expected a known customer, found \"{name}\""))
-                })?;
-            report_rows(
-                service,
-                &service.warranty_report(today, u32::MAX, Some(party.id))?,
-                *csv,
-                json,
-            )?
+            report_rows(&warranties(service, None, Some(name.clone()))?, *csv, json)?
         }
         WarrantyCmd::Card { sale } => card(service, sale)?,
     }
     Ok(())
 }
 
-fn card(service: &Service, number: &str) -> CliResult {
-    let stored = service
-        .store()
-        .document(number.trim())
-        .map_err(|e| Failure::storage(e.to_string()))?
-        .ok_or_else(|| {
-            Failure::invalid(format!(
-                "expected a sale document number, found \"{number}\""
-            ))
-        })?;
-    let doc = &stored.document;
-    let customer = doc
-        .party
-        .and_then(|p| service.store().party(p).ok().flatten());
+fn card(service: &dyn Ops, number: &str) -> CliResult {
+    let Answer::Card(card) = service.query(Query::Card {
+        sale: number.to_string(),
+    })?
+    else {
+        return Err(Failure::storage("unexpected answer to a warranty card"));
+    };
+    let doc = &card.document;
+    let customer = &card.customer;
     outln!("==================== WARRANTY CARD ====================");
     outln!(
         "Sale {}  of {}  invoice {}",
@@ -327,23 +308,11 @@ fn card(service: &Service, number: &str) -> CliResult {
         }
     }
     outln!("-------------------------------------------------------");
-    for line in &doc.lines {
-        let Some(serial) = &line.serial else { continue };
-        let Some(product) = service
-            .store()
-            .product(line.product)
-            .map_err(|e| Failure::storage(e.to_string()))?
-        else {
-            continue;
-        };
+    for line in &card.lines {
+        let (product, serial) = (&line.product, &line.serial);
         outln!("{} {}", product.sku, product.name);
         outln!("  SN {serial}");
-        if let Some(unit) = service
-            .store()
-            .unit(line.product, serial)
-            .map_err(|e| Failure::storage(e.to_string()))?
-        {
-            let w = service.warranty_of(&unit, service.today())?;
+        if let Some(w) = &line.warranty {
             for c in &w.coverages {
                 outln!(
                     "  {} warranty {} to {}{}",
@@ -366,7 +335,7 @@ fn card(service: &Service, number: &str) -> CliResult {
     Ok(())
 }
 
-pub fn repair(service: &Service, cmd: &RepairCmd, json: bool) -> CliResult {
+pub fn repair(service: &dyn Ops, cmd: &RepairCmd, json: bool) -> CliResult {
     match cmd {
         RepairCmd::Intake {
             serial,

@@ -9,7 +9,7 @@ use crate::domain::unit::{Unit, UnitState};
 use std::collections::{HashMap, HashSet};
 
 /// A unit the store has in stock in the count's scope.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Expected {
     pub product: ProductId,
     pub serial: SerialKey,
@@ -17,7 +17,7 @@ pub struct Expected {
 }
 
 /// Why a counted serial is surplus where it was counted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SurplusReason {
     /// Never received: no unit has this serial.
     Unknown,
@@ -53,7 +53,7 @@ impl SurplusReason {
 }
 
 /// A counted serial as the store knows it now.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Counted {
     pub scan: CountScan,
     /// The unit, when the serial belongs to one.
@@ -64,7 +64,7 @@ pub struct Counted {
     pub moved_after_scan: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MatchedRow {
     pub product: ProductId,
     pub serial: SerialKey,
@@ -74,14 +74,14 @@ pub struct MatchedRow {
     pub moved: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ShortageRow {
     pub product: ProductId,
     pub serial: SerialKey,
     pub location: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SurplusRow {
     pub product: Option<ProductId>,
     pub serial: SerialKey,
@@ -91,7 +91,7 @@ pub struct SurplusRow {
     pub reason: SurplusReason,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Reconciliation {
     pub matched: Vec<MatchedRow>,
     pub shortage: Vec<ShortageRow>,

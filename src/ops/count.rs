@@ -3,6 +3,7 @@
 
 use super::draft::{refuse, DResult, Draft, DraftError};
 use super::types::{NewCount, Outcome, ScanReport};
+use super::types::{Refusal, RefusalKind};
 use crate::domain::count::judge_unit;
 use crate::domain::scan;
 use crate::domain::{
@@ -20,24 +21,27 @@ impl Draft<'_> {
                 self.counts.insert(id, c.clone());
                 Ok(c)
             }
-            None => refuse(format!("expected a count number, found \"{id}\": no such count (see `tallyman count list`)")),
+            None => refuse(RefusalKind::Unknown, format!("expected a count number, found \"{id}\": no such count (see `tallyman count list`)")),
         }
     }
 
     pub(super) fn open_count(&mut self, req: NewCount) -> DResult<Outcome> {
         let name = req.name.trim().to_string();
         if name.is_empty() {
-            return refuse("a count needs a name");
+            return refuse(RefusalKind::Invalid, "a count needs a name");
         }
         let location = self.location_code(&req.location, "count")?;
         let mut products = Vec::new();
         for sku in &req.skus {
             let p = self.product_by_sku(sku)?;
             if !p.tracking.serialised() {
-                return refuse(format!(
+                return refuse(
+                    RefusalKind::Conflict,
+                    format!(
                     "product \"{}\" has no serials (tracking none): it cannot be counted by serial",
                     p.sku
-                ));
+                ),
+                );
             }
             products.push(p.id);
         }
@@ -72,15 +76,26 @@ impl Draft<'_> {
 
     pub(super) fn move_count(&mut self, id: CountId, to: CountStatus) -> DResult<Outcome> {
         let mut count = self.count(id)?;
+        // Posting an open count closes it for review in the same entry, then posts it.
+        if to == CountStatus::Posted && count.status == CountStatus::Open {
+            self.move_count(id, CountStatus::Review)?;
+            count = self.count(id)?;
+        }
         if count.status == to {
-            return refuse(format!("count {id} is {} already", to.describe()));
+            return refuse(
+                RefusalKind::Conflict,
+                format!("count {id} is {} already", to.describe()),
+            );
         }
         if !count.status.can_move_to(to) {
-            return refuse(format!(
-                "count {id} is {}: it cannot become {}",
-                count.status.describe(),
-                to.as_str()
-            ));
+            return refuse(
+                RefusalKind::Conflict,
+                format!(
+                    "count {id} is {}: it cannot become {}",
+                    count.status.describe(),
+                    to.as_str()
+                ),
+            );
         }
         if to == CountStatus::Posted {
             self.check_postable(id)?;
@@ -97,12 +112,59 @@ impl Draft<'_> {
     fn open_for_scanning(&mut self, id: CountId) -> DResult<Count> {
         let count = self.count(id)?;
         if count.status != CountStatus::Open {
-            return refuse(format!(
-                "count {id} is {}, not open: reopen it to scan",
-                count.status.describe()
-            ));
+            return refuse(
+                RefusalKind::Conflict,
+                format!(
+                    "count {id} is {}, not open: reopen it to scan",
+                    count.status.describe()
+                ),
+            );
         }
         Ok(count)
+    }
+
+    /// One input of the scan loop: a location label moves the counter (nothing recorded);
+    /// anything else is a scan at the counter's location.
+    pub(super) fn count_input(
+        &mut self,
+        id: CountId,
+        location: Option<&str>,
+        raw: &str,
+        label_only: bool,
+    ) -> DResult<Outcome> {
+        if let Some(code) = is_location_label(self.store, raw)? {
+            let count = self.open_for_scanning(id)?;
+            if !count.scope.covers_location(&code) {
+                return Err(DraftError::Refused(
+                    Refusal::new(
+                        RefusalKind::OutOfScope,
+                        format!("outside count {id} ({})", count.scope.location),
+                    )
+                    .about(code),
+                ));
+            }
+            return Ok(Outcome::LocationSet {
+                code,
+                figures: super::Figures {
+                    here: 0,
+                    total: 0,
+                    expected_here: None,
+                },
+            });
+        }
+        if label_only {
+            return refuse(
+                RefusalKind::Location,
+                format!("expected a location label, found \"{}\"", raw.trim()),
+            );
+        }
+        let Some(location) = location else {
+            return refuse(
+                RefusalKind::Location,
+                format!("scan a location label first (found \"{}\")", raw.trim()),
+            );
+        };
+        self.count_scan(id, location, raw)
     }
 
     /// Judges one scan at `location` and records it (bad scans are refused, nothing recorded).
@@ -115,18 +177,22 @@ impl Draft<'_> {
         let mut count = self.open_for_scanning(id)?;
         let location = self.location_code(location, "scan")?;
         if !count.scope.covers_location(&location) {
-            return refuse(format!(
-                "location {location} is outside count {id}'s scope {}",
-                count.scope.location
-            ));
+            return refuse(
+                RefusalKind::OutOfScope,
+                format!(
+                    "location {location} is outside count {id}'s scope {}",
+                    count.scope.location
+                ),
+            );
         }
-        let decoded = scan::decode(raw, &self.scan)
-            .map_err(|e| DraftError::Refused(format!("bad scan: {e}")))?;
+        let decoded = scan::decode(raw, &self.scan).map_err(|e| {
+            DraftError::Refused(Refusal::new(RefusalKind::BadScan, e.to_string()).about(raw.trim()))
+        })?;
         let Some(key) = decoded.key().map(str::to_string) else {
-            return refuse(format!(
-                "bad scan: \"{}\" carries no serial: rescan",
-                raw.trim()
-            ));
+            return refuse(
+                RefusalKind::BadScan,
+                format!("\"{}\" carries no serial: rescan", raw.trim()),
+            );
         };
         let label_product = match &decoded.gtin {
             Some(g) => self.store.product_by_gtin(g)?,
@@ -134,9 +200,11 @@ impl Draft<'_> {
         };
         let (unit, product) = self.match_unit(&count, &key, label_product.as_ref())?;
         let serial = match &product {
-            Some(p) => p
-                .serial_key(&key)
-                .map_err(|e| DraftError::Refused(format!("bad scan: {e}")))?,
+            Some(p) => p.serial_key(&key).map_err(|e| {
+                DraftError::Refused(
+                    Refusal::new(RefusalKind::BadScan, e.to_string()).about(raw.trim()),
+                )
+            })?,
             None => self.unknown_serial(&count, &key)?,
         };
         let first = match self.count_serials.get(&(id, serial.clone())) {
@@ -186,13 +254,15 @@ impl Draft<'_> {
             sku: product.map(|p| p.sku),
             first: first_scan,
             figures: None,
+            customer: None,
+            words: None,
         }))
     }
 
     /// The key of a serial no unit has: it must fit the format of a product the count covers
     /// (a 15-digit number that fails the IMEI check digit is a misread when phones are counted).
     fn unknown_serial(&mut self, count: &Count, key: &str) -> DResult<SerialKey> {
-        let bad = |e: String| DraftError::Refused(format!("bad scan: {e}"));
+        let bad = |e: String| DraftError::Refused(Refusal::new(RefusalKind::BadScan, e).about(key));
         let serial = SerialKey::normalize(key, true).map_err(bad)?;
         let covered: Vec<Product> = self
             .store
@@ -254,7 +324,7 @@ impl Draft<'_> {
                     skus.push(p.sku);
                 }
             }
-            return refuse(format!(
+            return refuse(RefusalKind::Conflict, format!(
                 "SN \"{key}\" belongs to several products ({}): scan the product label (GTIN) with it",
                 skus.join(", ")
             ));
@@ -285,12 +355,23 @@ impl Draft<'_> {
                     self.counts.insert(id, count);
                     self.events
                         .push(Event::CountScanUndone { count: id, number });
-                    return Ok(Outcome::ScanUndone(undone));
+                    let sku = match undone.product {
+                        Some(p) => self.product_by_id(p)?.map(|p| p.sku),
+                        None => None,
+                    };
+                    return Ok(Outcome::ScanUndone {
+                        scan: undone,
+                        sku,
+                        figures: None,
+                    });
                 }
             }
             number -= 1;
         }
-        refuse(format!("{} has no scan to undo in count {id}", self.actor))
+        refuse(
+            RefusalKind::Unknown,
+            format!("{} has no scan to undo in count {id}", self.actor),
+        )
     }
 }
 
@@ -306,10 +387,10 @@ pub fn is_location_label(
 }
 
 /// A scan answer in words: a short headline (fits a 20-column handheld) and the detail.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ScanWords {
     pub ok: bool,
-    pub headline: &'static str,
+    pub headline: String,
     pub detail: String,
 }
 
@@ -365,7 +446,7 @@ pub fn scan_words(
     };
     ScanWords {
         ok,
-        headline,
+        headline: headline.to_string(),
         detail,
     }
 }

@@ -2,7 +2,10 @@
 //! the same batch would change. A draft turns accepted commands into events; nothing is
 //! written until the service commits them.
 
-use super::types::{Command, DocRequest, LineRequest, NewParty, NewProduct, Outcome, Rejection};
+use super::types::{
+    Command, DocRequest, LineRequest, NewParty, NewProduct, Outcome, Refusal, RefusalKind,
+    Rejection,
+};
 use crate::domain::catalog::Flow;
 use crate::domain::rules::{self, Names};
 use crate::domain::scan::ScanConfig;
@@ -14,12 +17,17 @@ use crate::domain::{
 use crate::store::{Store, StoreError};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+/// Where receipts go when no location is named.
+pub const DEFAULT_RECEIVING: &str = "RECEIVING";
+
 /// Why a single command was refused (storage failures are separate).
 pub enum DraftError {
-    Refused(String),
+    Refused(Refusal),
     /// Some lines of a document were refused: (line index, why).
-    Lines(Vec<(usize, String)>),
+    Lines(Vec<(usize, Refusal)>),
     Store(StoreError),
+    /// A storage failure met through another service function.
+    Failed(String),
 }
 
 impl From<StoreError> for DraftError {
@@ -28,10 +36,31 @@ impl From<StoreError> for DraftError {
     }
 }
 
+impl From<super::OpsError> for DraftError {
+    fn from(e: super::OpsError) -> Self {
+        match e {
+            super::OpsError::Refused(r) => DraftError::Refused(r),
+            super::OpsError::Rejected(list) => DraftError::Lines(
+                list.into_iter()
+                    .map(|r| (r.line.unwrap_or(r.index), r.refusal))
+                    .collect(),
+            ),
+            e @ (super::OpsError::Storage(_) | super::OpsError::Damaged { .. }) => {
+                DraftError::Failed(e.to_string())
+            }
+        }
+    }
+}
+
 pub(super) type DResult<T> = Result<T, DraftError>;
 
-pub(super) fn refuse<T>(message: impl Into<String>) -> DResult<T> {
-    Err(DraftError::Refused(message.into()))
+/// A refusal of malformed input (a bad code, serial or date), as `map_err` wants it.
+pub(super) fn invalid(message: String) -> DraftError {
+    DraftError::Refused(Refusal::new(RefusalKind::Invalid, message))
+}
+
+pub(super) fn refuse<T>(kind: RefusalKind, message: impl Into<String>) -> DResult<T> {
+    Err(DraftError::Refused(Refusal::new(kind, message)))
 }
 
 /// Who is acting, when, and how scans are read: the context of every command of a draft.
@@ -106,19 +135,20 @@ impl<'s> Draft<'s> {
                 for (index, cmd) in cmds.into_iter().enumerate() {
                     match self.single(cmd) {
                         Ok(o) => outcomes.push(o),
-                        Err(DraftError::Refused(message)) => rejections.push(Rejection {
+                        Err(DraftError::Refused(refusal)) => rejections.push(Rejection {
                             index,
                             line: None,
-                            message,
+                            refusal,
                         }),
                         Err(DraftError::Lines(lines)) => {
-                            rejections.extend(lines.into_iter().map(|(line, message)| Rejection {
+                            rejections.extend(lines.into_iter().map(|(line, refusal)| Rejection {
                                 index,
                                 line: Some(line),
-                                message,
+                                refusal,
                             }))
                         }
                         Err(DraftError::Store(e)) => return Err(e.into()),
+                        Err(DraftError::Failed(m)) => return Err(super::OpsError::Storage(m)),
                     }
                 }
                 if rejections.is_empty() {
@@ -128,15 +158,26 @@ impl<'s> Draft<'s> {
                 }
             }
             cmd => self.single(cmd).map_err(|e| match e {
-                DraftError::Refused(m) => super::OpsError::Refused(m),
-                DraftError::Lines(lines) => super::OpsError::Refused(
-                    lines
-                        .into_iter()
-                        .map(|(_, m)| m)
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                ),
+                DraftError::Refused(r) => super::OpsError::Refused(r),
+                DraftError::Lines(lines) => {
+                    // One refusal: the first line's kind and value, every line's words.
+                    let kind = lines
+                        .first()
+                        .map(|(_, r)| r.kind)
+                        .unwrap_or(RefusalKind::Invalid);
+                    let about = lines.first().and_then(|(_, r)| r.about.clone());
+                    super::OpsError::Refused(Refusal {
+                        kind,
+                        about,
+                        message: lines
+                            .into_iter()
+                            .map(|(_, r)| r.message)
+                            .collect::<Vec<_>>()
+                            .join("\n"),
+                    })
+                }
                 DraftError::Store(e) => e.into(),
+                DraftError::Failed(m) => super::OpsError::Storage(m),
             }),
         }
     }
@@ -152,8 +193,9 @@ impl<'s> Draft<'s> {
                 count,
                 location,
                 raw,
-            } => self.count_scan(count, &location, &raw),
-            Command::UndoLastScan { count } => self.undo_last_scan(count),
+                label_only,
+            } => self.count_input(count, location.as_deref(), &raw, label_only),
+            Command::UndoLastScan { count, .. } => self.undo_last_scan(count),
             Command::MoveCount { count, status } => self.move_count(count, status),
             Command::Resolve { count, action } => self.resolve(count, action),
             Command::UndoResolution { count, number } => self.undo_resolution(count, number),
@@ -197,7 +239,10 @@ impl<'s> Draft<'s> {
                 self.warranty_replace(&old, &new, policy, &note, &settings)
             }
             Command::AddGenericWarranty(g) => self.add_generic(g),
-            Command::Batch(_) => refuse("a batch cannot contain another batch"),
+            Command::Batch(_) => refuse(
+                RefusalKind::Conflict,
+                "a batch cannot contain another batch",
+            ),
         }
     }
 
@@ -213,9 +258,42 @@ impl<'s> Draft<'s> {
                 self.products.insert(sku.to_string(), p.clone());
                 Ok(p)
             }
-            None => refuse(format!(
+            None => refuse(
+                RefusalKind::Unknown,
+                format!(
                 "expected a known product SKU, found \"{sku}\" (add it with `tallyman product add`)"
-            )),
+            ),
+            ),
+        }
+    }
+
+    /// The product a typed SKU (any case) or a typed or scanned product barcode (GTIN) names.
+    pub(super) fn product_named(&mut self, raw: &str) -> DResult<Product> {
+        let typed = raw.trim();
+        if let Some(p) = self.store.product_by_sku(typed)? {
+            return Ok(p);
+        }
+        let products = self.store.products()?;
+        if let Some(p) = products.iter().find(|p| p.sku.eq_ignore_ascii_case(typed)) {
+            return Ok(p.clone());
+        }
+        let gtin = crate::domain::scan::decode(raw, &self.scan)
+            .ok()
+            .and_then(|d| d.gtin)
+            .or_else(|| {
+                let digits = typed.chars().all(|c| c.is_ascii_digit());
+                (digits && (8..=14).contains(&typed.len())).then(|| format!("{typed:0>14}"))
+            });
+        match gtin.and_then(|g| {
+            products
+                .into_iter()
+                .find(|p| p.gtin.as_deref() == Some(g.as_str()))
+        }) {
+            Some(p) => Ok(p),
+            None => refuse(
+                RefusalKind::Unknown,
+                format!("No product \"{typed}\": type its SKU or scan its barcode"),
+            ),
         }
     }
 
@@ -294,9 +372,9 @@ impl<'s> Draft<'s> {
     }
 
     pub(super) fn location_code(&mut self, raw: &str, role: &str) -> DResult<String> {
-        let code = Location::normalize_code(raw).map_err(DraftError::Refused)?;
+        let code = Location::normalize_code(raw).map_err(invalid)?;
         if !self.location_exists(&code)? {
-            return refuse(format!(
+            return refuse(RefusalKind::Unknown, format!(
                 "{role} location \"{code}\" does not exist (add it with `tallyman location add {code}`)"
             ));
         }
@@ -311,16 +389,25 @@ impl<'s> Draft<'s> {
             || sku.len() > 40
             || sku.chars().any(|c| c.is_control() || c.is_whitespace())
         {
-            return refuse(format!(
-                "expected a SKU of 1-40 characters without blanks, found \"{}\"",
-                p.sku
-            ));
+            return refuse(
+                RefusalKind::Invalid,
+                format!(
+                    "expected a SKU of 1-40 characters without blanks, found \"{}\"",
+                    p.sku
+                ),
+            );
         }
         if p.name.trim().is_empty() {
-            return refuse(format!("product \"{sku}\" needs a name"));
+            return refuse(
+                RefusalKind::Invalid,
+                format!("product \"{sku}\" needs a name"),
+            );
         }
         if self.products.contains_key(&sku) || self.store.product_by_sku(&sku)?.is_some() {
-            return refuse(format!("product \"{sku}\" exists already"));
+            return refuse(
+                RefusalKind::Conflict,
+                format!("product \"{sku}\" exists already"),
+            );
         }
         let gtin = match p.gtin.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
             None => None,
@@ -328,7 +415,7 @@ impl<'s> Draft<'s> {
                 let digits_ok =
                     g.bytes().all(|b| b.is_ascii_digit()) && matches!(g.len(), 8 | 12 | 13 | 14);
                 if !digits_ok || !crate::domain::scan::gtin_check_digit_ok(g) {
-                    return refuse(format!(
+                    return refuse(RefusalKind::Invalid, format!(
                         "expected a GTIN of 8, 12, 13 or 14 digits with a valid check digit, found \"{g}\""
                     ));
                 }
@@ -356,9 +443,12 @@ impl<'s> Draft<'s> {
     }
 
     fn add_location(&mut self, raw: &str, name: &str) -> DResult<Outcome> {
-        let code = Location::normalize_code(raw).map_err(DraftError::Refused)?;
+        let code = Location::normalize_code(raw).map_err(invalid)?;
         if self.location_exists(&code)? {
-            return refuse(format!("location \"{code}\" exists already"));
+            return refuse(
+                RefusalKind::Conflict,
+                format!("location \"{code}\" exists already"),
+            );
         }
         let mut created = Vec::new();
         for ancestor in Location::ancestors(&code) {
@@ -383,10 +473,16 @@ impl<'s> Draft<'s> {
     fn add_party(&mut self, p: NewParty) -> DResult<Outcome> {
         let name = p.name.split_whitespace().collect::<Vec<_>>().join(" ");
         if name.is_empty() {
-            return refuse("expected a party name, found an empty one");
+            return refuse(
+                RefusalKind::Invalid,
+                "expected a party name, found an empty one",
+            );
         }
         if self.party(&name)?.is_some() {
-            return refuse(format!("party \"{name}\" exists already"));
+            return refuse(
+                RefusalKind::Conflict,
+                format!("party \"{name}\" exists already"),
+            );
         }
         let party = Party {
             id: PartyId(self.next_party),
@@ -405,12 +501,22 @@ impl<'s> Draft<'s> {
 
     // ---- documents ----
 
-    fn post(&mut self, req: DocRequest) -> DResult<Outcome> {
+    fn post(&mut self, mut req: DocRequest) -> DResult<Outcome> {
         if matches!(req.kind, DocKind::FoundStock | DocKind::Correction) {
-            return refuse(format!(
+            return refuse(
+                RefusalKind::Conflict,
+                format!(
                 "{} documents are made by counts (see `tallyman count --help`), not posted by hand",
                 req.kind.as_str()
-            ));
+            ),
+            );
+        }
+        // A receipt without a location goes to the receiving area, made on first use.
+        if req.kind == DocKind::Receipt && req.to.is_none() {
+            if !self.location_exists(DEFAULT_RECEIVING)? {
+                self.add_location(DEFAULT_RECEIVING, "Receiving")?;
+            }
+            req.to = Some(DEFAULT_RECEIVING.to_string());
         }
         let (doc, warnings) = self.document(req)?;
         let outcome = Outcome::Posted {
@@ -427,12 +533,24 @@ impl<'s> Draft<'s> {
     /// journals it (as a posting, or inside a count's resolution).
     pub(super) fn document(&mut self, req: DocRequest) -> DResult<(Document, Vec<Warning>)> {
         if req.lines.is_empty() {
-            return refuse(format!(
-                "a {} needs at least one serial or quantity",
-                req.kind.as_str()
-            ));
+            return refuse(
+                RefusalKind::Invalid,
+                format!(
+                    "a {} needs at least one serial or quantity",
+                    req.kind.as_str()
+                ),
+            );
         }
         let date = req.date.unwrap_or(self.today);
+        if date > self.today {
+            return refuse(
+                RefusalKind::Invalid,
+                format!(
+                    "expected a date on or before today ({}), found \"{date}\"",
+                    self.today
+                ),
+            );
+        }
         let party = self.doc_party(&req)?;
         let (from, to) = self.doc_locations(&req)?;
         let reason = req
@@ -441,7 +559,7 @@ impl<'s> Draft<'s> {
             .map(str::trim)
             .filter(|r| !r.is_empty());
         if req.kind == DocKind::WriteOff && reason.is_none() {
-            return refuse("a write-off needs a reason");
+            return refuse(RefusalKind::Invalid, "a write-off needs a reason");
         }
         let invoice = req
             .invoice
@@ -450,7 +568,10 @@ impl<'s> Draft<'s> {
             .filter(|s| !s.is_empty())
             .map(str::to_string);
         if matches!(req.kind, DocKind::Receipt | DocKind::Sale) && invoice.is_none() {
-            return refuse(format!("a {} needs an invoice number", req.kind.as_str()));
+            return refuse(
+                RefusalKind::Invalid,
+                format!("a {} needs an invoice number", req.kind.as_str()),
+            );
         }
         let warning = self.check_declared_qty(&req, reason)?;
         let mut warnings: Vec<Warning> = warning.iter().cloned().collect();
@@ -467,7 +588,7 @@ impl<'s> Draft<'s> {
             lines: Vec::with_capacity(req.lines.len()),
         };
         let mut scratch = DocScratch::default();
-        let mut problems: Vec<(usize, String)> = Vec::new();
+        let mut problems: Vec<(usize, Refusal)> = Vec::new();
         for (index, line) in req.lines.iter().enumerate() {
             match self.doc_line(&doc, line, reason, &mut scratch) {
                 Ok(l) => {
@@ -513,12 +634,18 @@ impl<'s> Draft<'s> {
             .map(str::trim)
             .filter(|n| !n.is_empty())
         else {
-            return refuse(format!("a {} needs a {role}", req.kind.as_str()));
+            return refuse(
+                RefusalKind::Invalid,
+                format!("a {} needs a {role}", req.kind.as_str()),
+            );
         };
         let Some(party) = self.party(name)? else {
-            return refuse(format!(
-                "expected a known {role}, found \"{name}\" (add it with `tallyman party add`)"
-            ));
+            return refuse(
+                RefusalKind::Unknown,
+                format!(
+                    "expected a known {role}, found \"{name}\" (add it with `tallyman party add`)"
+                ),
+            );
         };
         let fits = if role == "supplier" {
             party.role.is_supplier()
@@ -526,11 +653,14 @@ impl<'s> Draft<'s> {
             party.role.is_customer()
         };
         if !fits {
-            return refuse(format!(
-                "\"{}\" is a {}, not a {role}",
-                party.name,
-                party.role.as_str()
-            ));
+            return refuse(
+                RefusalKind::Invalid,
+                format!(
+                    "\"{}\" is a {}, not a {role}",
+                    party.name,
+                    party.role.as_str()
+                ),
+            );
         }
         self.party_names.insert(party.id, party.name.clone());
         Ok(Some(party))
@@ -550,38 +680,64 @@ impl<'s> Draft<'s> {
             DocKind::Receipt | DocKind::Return | DocKind::Transfer
         );
         if needs_to && to.is_none() {
-            return refuse(format!("a {} needs a target location", req.kind.as_str()));
+            return refuse(
+                RefusalKind::Invalid,
+                format!("a {} needs a target location", req.kind.as_str()),
+            );
         }
         if req.kind == DocKind::Transfer && from.is_none() {
-            return refuse("a transfer needs a source location");
+            return refuse(RefusalKind::Invalid, "a transfer needs a source location");
         }
         if req.kind == DocKind::Transfer && from == to {
-            return refuse(format!(
-                "a transfer needs two different locations, found \"{}\" twice",
-                to.unwrap_or_default()
-            ));
+            return refuse(
+                RefusalKind::Invalid,
+                format!(
+                    "a transfer needs two different locations, found \"{}\" twice",
+                    to.unwrap_or_default()
+                ),
+            );
         }
         Ok((from, to))
     }
 
     /// Receipts: the declared quantity must equal the number of serials (strict), or the
     /// difference is accepted with a reason and kept as the document's warning (soft).
+    /// The quantity a clerk declared must equal the serials given, on every flow: a unit
+    /// without its serial cannot be kept (strict mode: a tracking refusal; soft mode too,
+    /// since the missing units would be silently dropped).
     fn check_declared_qty(
         &mut self,
         req: &DocRequest,
         reason: Option<&str>,
     ) -> DResult<Option<Warning>> {
+        let _ = reason;
         let Some(declared) = req.declared_qty else {
             return Ok(None);
         };
         let serials = req.lines.iter().filter(|l| l.serial.is_some()).count();
-        if req.kind != DocKind::Receipt || serials == 0 || serials as u32 == declared {
+        if serials == 0 || serials as u32 == declared {
             return Ok(None);
         }
         let sku = req.lines.first().map(|l| l.sku.clone()).unwrap_or_default();
         let product = self.product_by_sku(&sku)?;
-        let problem = format!("quantity is {declared} but {serials} serials were scanned");
-        rules::judge(product.tracking.receipt, Some(problem), reason).map_err(DraftError::Refused)
+        let flow = match req.kind {
+            DocKind::Receipt | DocKind::FoundStock => Flow::Receipt,
+            DocKind::Sale => Flow::Sale,
+            DocKind::Return => Flow::Return,
+            _ => Flow::Transfer,
+        };
+        let kind = if product.tracking.for_flow(flow) == crate::domain::Mode::Strict {
+            RefusalKind::Tracking
+        } else {
+            RefusalKind::Invalid
+        };
+        refuse(
+            kind,
+            format!(
+                "quantity is {declared} but {serials} serials were given for \"{}\": give every serial or --qty {serials}",
+                product.sku
+            ),
+        )
     }
 
     fn doc_line(
@@ -594,9 +750,10 @@ impl<'s> Draft<'s> {
         let product = self.product_by_sku(&line.sku)?;
         if let Some(amount) = line.amount {
             if amount.0 < 0 {
-                return refuse(format!(
-                    "expected an amount of 0 or more, found \"{amount}\""
-                ));
+                return refuse(
+                    RefusalKind::Invalid,
+                    format!("expected an amount of 0 or more, found \"{amount}\""),
+                );
             }
         }
         let amount = match doc.kind {
@@ -607,16 +764,19 @@ impl<'s> Draft<'s> {
             return self.qty_line(doc, &product, line, amount, scratch);
         }
         let Some(raw) = line.serial.as_deref() else {
-            return refuse(format!(
-                "product \"{}\" is tracked by serial: expected serials, found a quantity",
-                product.sku
-            ));
+            return refuse(
+                RefusalKind::Invalid,
+                format!(
+                    "product \"{}\" is tracked by serial: expected serials, found a quantity",
+                    product.sku
+                ),
+            );
         };
-        let serial = product.serial_key(raw).map_err(DraftError::Refused)?;
+        let serial = product.serial_key(raw).map_err(invalid)?;
         if product.globally_unique_serials() {
             if let Some(other) = scratch.global.insert(serial.clone(), product.sku.clone()) {
                 if other != product.sku {
-                    return refuse(format!(
+                    return refuse(RefusalKind::Invalid, format!(
                         "SN \"{serial}\" appears twice in this {} (as products {other} and {}; IMEIs are unique across products)",
                         doc.kind.as_str(),
                         product.sku
@@ -625,10 +785,13 @@ impl<'s> Draft<'s> {
             }
         }
         if !scratch.seen.insert((product.id, serial.clone())) {
-            return refuse(format!(
-                "SN \"{serial}\" appears twice in this {}",
-                doc.kind.as_str()
-            ));
+            return refuse(
+                RefusalKind::Invalid,
+                format!(
+                    "SN \"{serial}\" appears twice in this {}",
+                    doc.kind.as_str()
+                ),
+            );
         }
         let unit = self.unit(product.id, &serial)?;
         let names = DraftNames(&self.party_names, self.store);
@@ -668,7 +831,10 @@ impl<'s> Draft<'s> {
                 rules::transfer_problem(&serial, unit.as_ref(), doc.from.as_deref(), &names),
             ),
             DocKind::Correction => {
-                return refuse("a correction has no lines of its own to check");
+                return refuse(
+                    RefusalKind::Invalid,
+                    "a correction has no lines of its own to check",
+                );
             }
             DocKind::WriteOff => (
                 Flow::Transfer,
@@ -676,7 +842,9 @@ impl<'s> Draft<'s> {
             ),
         };
         let mode = product.tracking.for_flow(flow);
-        let warning = rules::judge(mode, problem, reason).map_err(DraftError::Refused)?;
+        let warning = rules::judge(mode, problem, reason).map_err(|m| {
+            DraftError::Refused(Refusal::new(RefusalKind::Tracking, m).about(serial.to_string()))
+        })?;
         Ok(DocLine {
             product: product.id,
             serial: Some(serial),
@@ -695,35 +863,47 @@ impl<'s> Draft<'s> {
         scratch: &mut DocScratch,
     ) -> DResult<DocLine> {
         if line.serial.is_some() {
-            return refuse(format!(
-                "product \"{}\" is not tracked by serial: expected a quantity, found a serial",
-                product.sku
-            ));
+            return refuse(
+                RefusalKind::Invalid,
+                format!(
+                    "product \"{}\" is not tracked by serial: expected a quantity, found a serial",
+                    product.sku
+                ),
+            );
         }
         if line.qty == 0 {
-            return refuse(format!(
-                "expected a quantity of 1 or more for \"{}\", found 0",
-                product.sku
-            ));
+            return refuse(
+                RefusalKind::Invalid,
+                format!(
+                    "expected a quantity of 1 or more for \"{}\", found 0",
+                    product.sku
+                ),
+            );
         }
         if matches!(
             doc.kind,
             DocKind::Sale | DocKind::WriteOff | DocKind::Transfer
         ) {
             let Some(from) = doc.from.clone() else {
-                return refuse(format!(
-                    "a {} of \"{}\" (counted by quantity) needs a source location",
-                    doc.kind.as_str(),
-                    product.sku
-                ));
+                return refuse(
+                    RefusalKind::Invalid,
+                    format!(
+                        "a {} of \"{}\" (counted by quantity) needs a source location",
+                        doc.kind.as_str(),
+                        product.sku
+                    ),
+                );
             };
             let taken = scratch.taken.entry((from.clone(), product.id)).or_insert(0);
             let have = self.qty(&from, product.id)? - *taken;
             if have < i64::from(line.qty) {
-                return refuse(format!(
-                    "expected at least {} of \"{}\" at {from}, found {have}",
-                    line.qty, product.sku
-                ));
+                return refuse(
+                    RefusalKind::Conflict,
+                    format!(
+                        "expected at least {} of \"{}\" at {from}, found {have}",
+                        line.qty, product.sku
+                    ),
+                );
             }
             *taken += i64::from(line.qty);
         }

@@ -33,11 +33,13 @@ fn describe_key(k: &[u8]) -> String {
     format!("\"{printable}\"")
 }
 
-/// Replays the whole journal into the store, in order.
+/// Replays the whole journal into the store, in order. The outer error is the store's; the
+/// inner one what is wrong with the journal (a problem `check` reports).
+#[allow(clippy::type_complexity)]
 fn replay_all(
     journal_path: &Path,
     store: &Store,
-) -> Result<(u64, Option<journal::TornTail>), OpsError> {
+) -> Result<Result<(u64, Option<journal::TornTail>), JournalError>, OpsError> {
     let mut failure = None;
     let result = journal::read_all(journal_path, |located| {
         if failure.is_none() {
@@ -46,7 +48,7 @@ fn replay_all(
             }
         }
         Ok(())
-    })?;
+    });
     match failure {
         Some(e) => Err(e.into()),
         None => Ok(result),
@@ -62,7 +64,7 @@ pub fn check(dir: &Path) -> Result<CheckReport, OpsError> {
             report.notes.extend(notes.warnings);
             s
         }
-        Err(OpsError::Journal(e @ JournalError::Damaged { .. })) => {
+        Err(e @ OpsError::Damaged { .. }) => {
             report.problems.push(e.to_string());
             return Ok(report);
         }
@@ -74,7 +76,7 @@ pub fn check(dir: &Path) -> Result<CheckReport, OpsError> {
     let fresh = Store::open(&scratch)?;
     let replay = replay_all(&journal_path, &fresh);
     let outcome = match replay {
-        Ok((entries, torn)) => {
+        Ok(Ok((entries, torn))) => {
             report.entries = entries;
             if let Some(t) = torn {
                 report
@@ -83,7 +85,7 @@ pub fn check(dir: &Path) -> Result<CheckReport, OpsError> {
             }
             compare(service.store(), &fresh, &mut report)
         }
-        Err(OpsError::Journal(e)) => {
+        Ok(Err(e)) => {
             report.problems.push(e.to_string());
             Ok(())
         }
@@ -166,10 +168,13 @@ fn free_name(dir: &Path, base: &str) -> PathBuf {
 pub fn rebuild(dir: &Path) -> Result<RebuildReport, OpsError> {
     let journal_path = dir.join(JOURNAL_FILE);
     if !journal_path.exists() {
-        return Err(OpsError::Refused(format!(
-            "expected a journal at {}, found none: nothing to rebuild from",
-            journal_path.display()
-        )));
+        return Err(OpsError::refused(
+            super::RefusalKind::Conflict,
+            format!(
+                "expected a journal at {}, found none: nothing to rebuild from",
+                journal_path.display()
+            ),
+        ));
     }
     // Take the lock and verify the whole chain before touching anything.
     let state = dir.join(STATE_DIR);
@@ -188,7 +193,7 @@ pub fn rebuild(dir: &Path) -> Result<RebuildReport, OpsError> {
         journal::cut_at(&journal_path, t.offset)?;
     }
     let store = Store::open(&state)?;
-    let (entries, _) = replay_all(&journal_path, &store)?;
+    let (entries, _) = replay_all(&journal_path, &store)??;
     store.flush()?;
     Ok(RebuildReport {
         entries,
@@ -211,10 +216,13 @@ pub fn backup(service: &Service, file: &Path) -> Result<u64, OpsError> {
 pub fn restore(dir: &Path, file: &Path, force: bool) -> Result<u64, OpsError> {
     let (entries, torn) = journal::read_all(file, |_| Ok(()))?;
     if let Some(t) = torn {
-        return Err(OpsError::Refused(format!(
-            "backup {} ends in an {t}; it is not a complete backup",
-            file.display()
-        )));
+        return Err(OpsError::refused(
+            super::RefusalKind::Conflict,
+            format!(
+                "backup {} ends in an {t}; it is not a complete backup",
+                file.display()
+            ),
+        ));
     }
     std::fs::create_dir_all(dir)
         .map_err(|e| OpsError::Storage(format!("cannot create {}: {e}", dir.display())))?;
@@ -223,7 +231,7 @@ pub fn restore(dir: &Path, file: &Path, force: bool) -> Result<u64, OpsError> {
     {
         let store = Store::open(&state)?;
         if store.meta()?.applied_seq > 0 && !force {
-            return Err(OpsError::Refused(format!(
+            return Err(OpsError::refused(super::RefusalKind::Conflict, format!(
                 "the database {} already has data; add --force to replace it (its journal is kept as {}.before-restore)",
                 dir.display(),
                 JOURNAL_FILE
@@ -246,7 +254,7 @@ pub fn restore(dir: &Path, file: &Path, force: bool) -> Result<u64, OpsError> {
     std::fs::remove_dir_all(&state)
         .map_err(|e| OpsError::Storage(format!("cannot clear {}: {e}", state.display())))?;
     let store = Store::open(&state)?;
-    replay_all(&journal_path, &store)?;
+    replay_all(&journal_path, &store)??;
     store.flush()?;
     Ok(entries)
 }

@@ -5,11 +5,14 @@
 mod count;
 mod draft;
 pub mod maintenance;
+pub mod protocol;
+mod queries;
 pub mod reconcile;
 mod resolve;
 mod types;
 pub mod warranty;
 
+pub use protocol::{Call, Done, Local, Ops, OpsQueries, Reply, Request};
 pub use types::*;
 
 use crate::domain::scan::ScanConfig;
@@ -19,6 +22,7 @@ use crate::store::Store;
 use draft::{Draft, DraftContext};
 
 pub use count::{is_location_label, scan_words, ScanWords};
+pub use draft::DEFAULT_RECEIVING;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -244,8 +248,8 @@ impl Service {
         Ok(n)
     }
 
-    /// Records a scan and returns it with the running figures (the command `count scan` and
-    /// the scan screen use).
+    /// Records a scan at `location` and returns it with the running figures and words (the
+    /// same request the scan screen and `count scan` send, for tests and benches).
     pub fn record_scan(
         &self,
         actor: &str,
@@ -253,23 +257,16 @@ impl Service {
         location: &str,
         raw: &str,
     ) -> Result<ScanReport, OpsError> {
-        let outcome = self.execute(
-            actor,
-            Command::CountScan {
-                count,
-                location: location.to_string(),
-                raw: raw.to_string(),
-            },
-        )?;
-        let Outcome::Scanned(mut report) = outcome else {
-            return Err(OpsError::Storage("a scan gave no scan report".to_string()));
+        let input = Command::CountScan {
+            count,
+            location: Some(location.to_string()),
+            raw: raw.to_string(),
+            label_only: false,
         };
-        let c = self
-            .store
-            .count(count)?
-            .ok_or_else(|| OpsError::Storage(format!("count {count} vanished after a scan")))?;
-        report.figures = Some(self.figures(&c, &report.scan.location)?);
-        Ok(report)
+        match self.execute(actor, input)? {
+            Outcome::Scanned(report) => Ok(report),
+            _ => Err(OpsError::Storage("a scan gave no scan report".to_string())),
+        }
     }
 
     /// Validates a command without changing anything (what `execute` would refuse).
@@ -288,10 +285,16 @@ impl Service {
         if let Some(why) = &writer.poisoned {
             return Err(OpsError::Storage(why.clone()));
         }
+        let (scan_of, undo_at) = match &cmd {
+            Command::CountScan { count, .. } => (Some(*count), None),
+            Command::UndoLastScan { count, location } => (Some(*count), location.clone()),
+            _ => (None, None),
+        };
         let mut draft = Draft::new(&self.store, &self.context(actor))?;
         let outcome = draft.command(cmd)?;
         if draft.events.is_empty() {
-            return Ok(outcome);
+            drop(writer);
+            return self.complete(outcome, scan_of, undo_at);
         }
         let at_ms = draft.now_ms;
         let located = writer
@@ -305,33 +308,85 @@ impl Service {
             writer.poisoned = Some(why.clone());
             return Err(OpsError::Storage(why));
         }
-        Ok(outcome)
+        drop(writer);
+        self.complete(outcome, scan_of, undo_at)
     }
 
-    pub fn query(&self, q: Query) -> Result<Answer, OpsError> {
-        let s = &self.store;
-        Ok(match q {
-            Query::Products => Answer::Products(s.products()?),
-            Query::Locations => Answer::Locations(s.locations()?),
-            Query::Parties => Answer::Parties(s.parties()?),
-            Query::Lookup { serial } => Answer::Units(self.lookup(&serial)?),
-            Query::Stock { location, sku } => {
-                Answer::Stock(self.stock(location.as_deref(), sku.as_deref())?)
+    /// Adds what a counter sees next to a scan's outcome (figures on the applied state, the
+    /// answer in words), so one request carries the whole answer.
+    fn complete(
+        &self,
+        outcome: Outcome,
+        scan_of: Option<crate::domain::CountId>,
+        undo_at: Option<String>,
+    ) -> Result<Outcome, OpsError> {
+        Ok(match outcome {
+            Outcome::Scanned(mut report) => {
+                let count = self.count_or_refuse(report.scan.count)?;
+                report.figures = Some(self.figures(&count, &report.scan.location)?);
+                if let crate::domain::ScanVerdict::Unexpected(crate::domain::Unexpected::Sold {
+                    customer,
+                    ..
+                }) = &report.scan.verdict
+                {
+                    report.customer = self.party_name(*customer)?;
+                }
+                let customer = report.customer.clone();
+                report.words = Some(scan_words(&report, &|id| {
+                    customer
+                        .clone()
+                        .unwrap_or_else(|| format!("party #{}", id.0))
+                }));
+                Outcome::Scanned(report)
             }
-            Query::Counts => Answer::Counts(s.counts()?),
-            Query::CountScans { count } => Answer::Scans(s.count_scans(count)?),
-            Query::Document { number } => {
-                Answer::Document(s.document(number.trim())?.map(Box::new))
+            Outcome::LocationSet { code, .. } => {
+                let count = self.count_or_refuse(scan_of.ok_or_else(|| {
+                    OpsError::Storage("a location label outside a count".into())
+                })?)?;
+                let figures = self.figures(&count, &code)?;
+                Outcome::LocationSet { code, figures }
             }
+            Outcome::ScanUndone { scan, sku, .. } => {
+                let figures = match &undo_at {
+                    Some(at) => Some(self.figures(&self.count_or_refuse(scan.count)?, at)?),
+                    None => None,
+                };
+                Outcome::ScanUndone { scan, sku, figures }
+            }
+            other => other,
         })
     }
 
-    fn party_name(&self, id: PartyId) -> Result<Option<String>, OpsError> {
+    fn count_or_refuse(
+        &self,
+        id: crate::domain::CountId,
+    ) -> Result<crate::domain::Count, OpsError> {
+        self.store.count(id)?.ok_or_else(|| {
+            OpsError::refused(
+                RefusalKind::Unknown,
+                format!("expected a count number, found \"{id}\": no such count (see `tallyman count list`)"),
+            )
+        })
+    }
+
+    /// Answers a query that needs no acting user (as "nobody").
+    pub fn query(&self, q: Query) -> Result<Answer, OpsError> {
+        self.query_as("", q)
+    }
+
+    pub(crate) fn party_name(&self, id: PartyId) -> Result<Option<String>, OpsError> {
         Ok(self.store.party(id)?.map(|p: Party| p.name))
     }
 
-    /// Every unit with this serial: tried as typed, then upper-cased (products fold case).
+    /// Every unit with this serial: tried as typed, then upper-cased (products fold case),
+    /// with its warranty at `date`.
     pub fn lookup(&self, raw: &str) -> Result<Vec<UnitView>, OpsError> {
+        self.lookup_at(raw, self.today())
+    }
+
+    /// [`Service::lookup`] with the warranty at `date`.
+    pub fn lookup_at(&self, raw: &str, date: Day) -> Result<Vec<UnitView>, OpsError> {
+        let generic = warranty::generics(&self.store)?;
         let found = self.store.units_named(raw)?;
         let mut views = Vec::with_capacity(found.len());
         for stored in found {
@@ -355,12 +410,14 @@ impl Service {
                 };
                 timeline.push(TimelineLine { entry, party_name });
             }
+            let warranty = warranty::view(&unit, &product, &generic, date, &self.warranty);
             views.push(UnitView {
                 unit,
                 product,
                 supplier,
                 customer,
                 timeline,
+                warranty,
             });
         }
         Ok(views)
@@ -373,7 +430,10 @@ impl Service {
         sku: Option<&str>,
     ) -> Result<Vec<StockLine>, OpsError> {
         let scope = match location {
-            Some(l) => Some(crate::domain::Location::normalize_code(l).map_err(OpsError::Refused)?),
+            Some(l) => Some(
+                crate::domain::Location::normalize_code(l)
+                    .map_err(|m| OpsError::refused(RefusalKind::Invalid, m))?,
+            ),
             None => None,
         };
         let only = match sku {
@@ -381,7 +441,10 @@ impl Service {
                 self.store
                     .product_by_sku(sku.trim())?
                     .ok_or_else(|| {
-                        OpsError::Refused(format!("expected a known product SKU, found \"{sku}\""))
+                        OpsError::refused(
+                            RefusalKind::Unknown,
+                            format!("expected a known product SKU, found \"{sku}\""),
+                        )
                     })?
                     .id,
             ),

@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 /// A count's mismatch picture: the buckets, what was accepted, the resolutions, and which rows
 /// movements since the count opened have touched.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Mismatches {
     pub count: Count,
     pub rec: Reconciliation,
@@ -54,9 +54,10 @@ pub fn resolutions(store: &Store, id: CountId) -> Result<Vec<ResolutionRecord>, 
 
 pub fn mismatches(store: &Store, id: CountId) -> Result<Mismatches, OpsError> {
     let count = store.count(id)?.ok_or_else(|| {
-        OpsError::Refused(format!(
-            "expected a count number, found \"{id}\": no such count"
-        ))
+        OpsError::refused(
+            super::RefusalKind::Unknown,
+            format!("expected a count number, found \"{id}\": no such count"),
+        )
     })?;
     let covers: HashMap<ProductId, bool> = store
         .products()?
@@ -365,7 +366,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// A shortage a surplus serial may stand for, best first.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Suggestion {
     pub missing: SerialKey,
     pub product: ProductId,

@@ -4,6 +4,7 @@
 use super::draft::{refuse, DResult, Draft, DraftError};
 use super::reconcile;
 use super::types::{DocRequest, LineRequest, Outcome, ResolveAction};
+use super::types::{Refusal, RefusalKind};
 use crate::domain::{
     CountId, CountScan, CountStatus, DocKind, DocLine, Document, Event, Resolution, SerialKey,
     Unit, UnitState,
@@ -22,10 +23,10 @@ impl Draft<'_> {
                 }
             }
         }
-        refuse(format!(
-            "SN \"{}\" was not counted in count {id}",
-            raw.trim()
-        ))
+        refuse(
+            RefusalKind::Unknown,
+            format!("SN \"{}\" was not counted in count {id}", raw.trim()),
+        )
     }
 
     pub(super) fn units_named(&mut self, raw: &str) -> DResult<Vec<Unit>> {
@@ -47,10 +48,13 @@ impl Draft<'_> {
     fn resolvable(&mut self, id: CountId) -> DResult<crate::domain::Count> {
         let count = self.count(id)?;
         if !matches!(count.status, CountStatus::Open | CountStatus::Review) {
-            return refuse(format!(
-                "count {id} is {}: its mismatches can no longer change",
-                count.status.describe()
-            ));
+            return refuse(
+                RefusalKind::Conflict,
+                format!(
+                    "count {id} is {}: its mismatches can no longer change",
+                    count.status.describe()
+                ),
+            );
         }
         Ok(count)
     }
@@ -66,20 +70,29 @@ impl Draft<'_> {
                     .into_iter()
                     .find(|u| Some(u.product) == scan.product);
                 let Some(unit) = unit else {
-                    return refuse(format!(
-                        "SN \"{}\" is unknown: receive it as found stock instead",
-                        scan.serial
-                    ));
+                    return refuse(
+                        RefusalKind::Unknown,
+                        format!(
+                            "SN \"{}\" is unknown: receive it as found stock instead",
+                            scan.serial
+                        ),
+                    );
                 };
                 let Some(at) = unit.state.location().map(str::to_string) else {
-                    return refuse(format!(
-                        "SN \"{}\" is {}, not in stock elsewhere: nothing to relocate",
-                        unit.serial,
-                        unit.state.name()
-                    ));
+                    return refuse(
+                        RefusalKind::Conflict,
+                        format!(
+                            "SN \"{}\" is {}, not in stock elsewhere: nothing to relocate",
+                            unit.serial,
+                            unit.state.name()
+                        ),
+                    );
                 };
                 if at == scan.location {
-                    return refuse(format!("SN \"{}\" is already at {at}", unit.serial));
+                    return refuse(
+                        RefusalKind::Conflict,
+                        format!("SN \"{}\" is already at {at}", unit.serial),
+                    );
                 }
                 let sku = self.sku_of(&unit)?;
                 let req = posting(
@@ -92,20 +105,26 @@ impl Draft<'_> {
                 );
                 Resolution::Posting(self.document(req)?.0)
             }
-            ResolveAction::ReceiveFound { serial, sku } => {
+            ResolveAction::ReceiveFound {
+                serial,
+                product: named,
+            } => {
                 let scan = self.live_scan(id, &serial)?;
                 if let Some(u) = self.units_named(&serial)?.first() {
-                    return refuse(format!(
-                        "SN \"{}\" is known ({}): found stock is for serials never seen",
-                        u.serial,
-                        u.state.name()
-                    ));
+                    return refuse(
+                        RefusalKind::Conflict,
+                        format!(
+                            "SN \"{}\" is known ({}): found stock is for serials never seen",
+                            u.serial,
+                            u.state.name()
+                        ),
+                    );
                 }
-                let sku = match (sku, scan.product) {
-                    (Some(s), _) => s,
+                let sku = match (named, scan.product) {
+                    (Some(raw), _) => self.product_named(&raw)?.sku,
                     (None, Some(p)) => self.product_by_id(p)?.map(|p| p.sku).unwrap_or_default(),
                     (None, None) => {
-                        return refuse(format!(
+                        return refuse(RefusalKind::Invalid, format!(
                             "which product is SN \"{}\"? name it (--product SKU): the scan carried no GTIN",
                             scan.serial
                         ))
@@ -128,13 +147,16 @@ impl Draft<'_> {
                         .is_some_and(|l| count.scope.covers_location(l))
                 });
                 let Some(unit) = unit else {
-                    return refuse(format!(
-                        "SN \"{}\" is not in stock in count {id}'s scope: nothing to write off",
-                        serial.trim()
-                    ));
+                    return refuse(
+                        RefusalKind::Conflict,
+                        format!(
+                            "SN \"{}\" is not in stock in count {id}'s scope: nothing to write off",
+                            serial.trim()
+                        ),
+                    );
                 };
                 if reason.trim().is_empty() {
-                    return refuse("a write-off needs a reason");
+                    return refuse(RefusalKind::Invalid, "a write-off needs a reason");
                 }
                 let sku = self.sku_of(&unit)?;
                 let from = unit.state.location().map(str::to_string);
@@ -155,7 +177,10 @@ impl Draft<'_> {
                     None => self.live_scan(id, &serial)?.serial,
                 };
                 if note.trim().is_empty() {
-                    return refuse("accepting a mismatch needs a note saying why");
+                    return refuse(
+                        RefusalKind::Invalid,
+                        "accepting a mismatch needs a note saying why",
+                    );
                 }
                 Resolution::Accept {
                     product: units.first().map(|u| u.product),
@@ -192,10 +217,13 @@ impl Draft<'_> {
                 Some(u) => format!("is {}", u.state.name()),
                 None => "is unknown".to_string(),
             };
-            return refuse(format!(
-                "SN \"{}\" {what}, not in stock: it is not short, nothing to replace",
-                missing.trim()
-            ));
+            return refuse(
+                RefusalKind::Conflict,
+                format!(
+                    "SN \"{}\" {what}, not in stock: it is not short, nothing to replace",
+                    missing.trim()
+                ),
+            );
         };
         let found_units = self.units_named(found)?;
         let same = found_units.iter().find(|u| u.product == x.product).cloned();
@@ -205,14 +233,17 @@ impl Draft<'_> {
             Some(s) => {
                 if let (false, Some(sale)) = (matches!(s.state, UnitState::Sold { .. }), &s.sale) {
                     if sale.returned {
-                        return refuse(format!(
-                            "the sale {} of SN \"{}\" was returned already: nothing to correct",
-                            sale.document, s.serial
-                        ));
+                        return refuse(
+                            RefusalKind::Conflict,
+                            format!(
+                                "the sale {} of SN \"{}\" was returned already: nothing to correct",
+                                sale.document, s.serial
+                            ),
+                        );
                     }
                 }
                 let UnitState::Sold { document, customer } = &s.state else {
-                    return refuse(format!(
+                    return refuse(RefusalKind::Conflict, format!(
                         "SN \"{}\" is {}: replace needs it sold on a sale (or never received); relocate it instead",
                         s.serial,
                         s.state.name()
@@ -242,19 +273,30 @@ impl Draft<'_> {
                 if let Some(other) = found_units.first() {
                     let a = self.sku_of(other)?;
                     let b = self.sku_of(&x)?;
-                    return refuse(format!(
+                    return refuse(
+                        RefusalKind::Invalid,
+                        format!(
                         "SN \"{}\" is a {a} and SN \"{}\" a {b}: replace needs the same product",
                         other.serial, x.serial
-                    ));
+                    ),
+                    );
                 }
                 let Some(receipt) = x.receipt.clone() else {
-                    return refuse(format!("SN \"{}\" has no receipt to correct", x.serial));
+                    return refuse(
+                        RefusalKind::Unknown,
+                        format!("SN \"{}\" has no receipt to correct", x.serial),
+                    );
                 };
                 let found_key = self
                     .product_by_id(x.product)?
                     .map(|p| p.serial_key(found))
                     .transpose()
-                    .map_err(|e| DraftError::Refused(format!("SN \"{}\": {e}", found.trim())))?
+                    .map_err(|e| {
+                        DraftError::Refused(Refusal::new(
+                            RefusalKind::Invalid,
+                            format!("SN \"{}\": {e}", found.trim()),
+                        ))
+                    })?
                     .unwrap_or_else(|| scan.serial.clone());
                 let mut as_found = x.clone();
                 as_found.serial = found_key.clone();
@@ -314,30 +356,36 @@ impl Draft<'_> {
     /// Undo: refused once anything the resolution changed has changed again.
     pub(super) fn undo_resolution(&mut self, id: CountId, number: u32) -> DResult<Outcome> {
         self.resolvable(id)?;
-        let records = reconcile::resolutions(self.store, id)
-            .map_err(|e| DraftError::Refused(e.to_string()))?;
+        let records = reconcile::resolutions(self.store, id).map_err(DraftError::from)?;
         let Some(record) = records.into_iter().find(|r| r.number == number) else {
-            return refuse(format!("count {id} has no resolution {number}"));
+            return refuse(
+                RefusalKind::Unknown,
+                format!("count {id} has no resolution {number}"),
+            );
         };
         if record.undone {
-            return refuse(format!(
-                "resolution {number} of count {id} is undone already"
-            ));
+            return refuse(
+                RefusalKind::Conflict,
+                format!("resolution {number} of count {id} is undone already"),
+            );
         }
         for image in &record.images {
             let now = self.store.raw(&image.key)?;
             if now != image.after {
-                return refuse(format!(
-                    "resolution {number} ({}) cannot be undone: {} changed since",
-                    record.resolution.name(),
-                    record
-                        .resolution
-                        .serials()
-                        .iter()
-                        .map(|s| format!("SN \"{s}\""))
-                        .collect::<Vec<_>>()
-                        .join(" or ")
-                ));
+                return refuse(
+                    RefusalKind::Conflict,
+                    format!(
+                        "resolution {number} ({}) cannot be undone: {} changed since",
+                        record.resolution.name(),
+                        record
+                            .resolution
+                            .serials()
+                            .iter()
+                            .map(|s| format!("SN \"{s}\""))
+                            .collect::<Vec<_>>()
+                            .join(" or ")
+                    ),
+                );
             }
         }
         self.events
@@ -347,11 +395,10 @@ impl Draft<'_> {
 
     /// Posting: every mismatch resolved (it no longer shows) or accepted.
     pub(super) fn check_postable(&mut self, id: CountId) -> DResult<()> {
-        let m = reconcile::mismatches(self.store, id)
-            .map_err(|e| DraftError::Refused(e.to_string()))?;
+        let m = reconcile::mismatches(self.store, id).map_err(DraftError::from)?;
         let open = m.open_mismatches();
         if open > 0 {
-            return refuse(format!(
+            return refuse(RefusalKind::Conflict, format!(
                 "count {id} has {open} mismatch(es) neither resolved nor accepted (see `tallyman count mismatches {id}`)"
             ));
         }

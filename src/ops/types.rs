@@ -1,12 +1,14 @@
 //! The service's vocabulary: commands and queries in, outcomes and answers out.
 
+use serde::{Deserialize, Serialize};
+
 use crate::domain::{Count, CountId, CountScan, CountStatus, Day};
 use crate::domain::{
     DocKind, DocNo, HistoryEntry, Location, Money, Party, PartyRole, Period, Product, SerialFormat,
     Tracking, Unit, Warning,
 };
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewProduct {
     pub sku: String,
     pub name: String,
@@ -18,7 +20,7 @@ pub struct NewProduct {
     pub fold_case: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewParty {
     pub name: String,
     pub role: PartyRole,
@@ -27,7 +29,7 @@ pub struct NewParty {
 }
 
 /// One line of a document request: a serial of a product, or a quantity of an unserialised one.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LineRequest {
     pub sku: String,
     pub serial: Option<String>,
@@ -36,7 +38,7 @@ pub struct LineRequest {
 }
 
 /// A document to post: receipt, sale, return, transfer or write-off.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocRequest {
     pub kind: DocKind,
     /// Defaults to the service's today.
@@ -54,7 +56,7 @@ pub struct DocRequest {
 }
 
 /// A count to open: a location subtree, optionally only some products or categories.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewCount {
     pub name: String,
     pub location: String,
@@ -64,7 +66,7 @@ pub struct NewCount {
     pub blind: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Command {
     AddProduct(NewProduct),
     AddLocation {
@@ -74,15 +76,20 @@ pub enum Command {
     AddParty(NewParty),
     Post(DocRequest),
     OpenCount(NewCount),
-    /// One scan (a serial, an IMEI or a GS1 label) into an open count at a location.
+    /// One scan into an open count: a location label sets where the counter is; a serial,
+    /// an IMEI or a GS1 label is counted at `location` (refused when there is none yet, or
+    /// when `label_only` asks for a location label).
     CountScan {
         count: CountId,
-        location: String,
+        location: Option<String>,
         raw: String,
+        label_only: bool,
     },
-    /// Takes back the acting counter's last live scan.
+    /// Takes back the acting counter's last live scan; the answer carries the figures at
+    /// `location`.
     UndoLastScan {
         count: CountId,
+        location: Option<String>,
     },
     /// open -> review (close), review -> open (reopen), -> cancelled, review -> posted.
     MoveCount {
@@ -144,7 +151,7 @@ pub enum Command {
     Batch(Vec<Command>),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Outcome {
     ProductAdded(Product),
     /// The location and any ancestors created with it, outermost first.
@@ -159,7 +166,16 @@ pub enum Outcome {
     Batch(Vec<Outcome>),
     CountOpened(Count),
     Scanned(ScanReport),
-    ScanUndone(CountScan),
+    /// A location label was scanned: the counter is now there (nothing is journaled).
+    LocationSet {
+        code: String,
+        figures: Figures,
+    },
+    ScanUndone {
+        scan: CountScan,
+        sku: Option<String>,
+        figures: Option<Figures>,
+    },
     CountMoved(Count),
     Resolved {
         count: CountId,
@@ -175,7 +191,7 @@ pub enum Outcome {
 }
 
 /// What a supervisor does about one mismatch.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ResolveAction {
     /// Replace serial number: `found` (surplus) stands for `missing` (shortage).
     Replace {
@@ -186,10 +202,11 @@ pub enum ResolveAction {
     Relocate {
         serial: String,
     },
-    /// Take in an unknown serial as found stock (product from the scan's GTIN, or named).
+    /// Take in an unknown serial as found stock: the product by SKU, or by a typed or
+    /// scanned product barcode (GTIN), or from the scan's own GTIN when none is named.
     ReceiveFound {
         serial: String,
-        sku: Option<String>,
+        product: Option<String>,
     },
     WriteOff {
         serial: String,
@@ -203,7 +220,7 @@ pub enum ResolveAction {
 }
 
 /// The running figures a counter sees after a scan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Figures {
     /// Live scans at this location (all counters).
     pub here: u32,
@@ -214,23 +231,29 @@ pub struct Figures {
 }
 
 /// What one scan was found to be, with what a counter needs to see.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScanReport {
     pub scan: CountScan,
     pub sku: Option<String>,
     /// The first scan of a duplicate.
     pub first: Option<CountScan>,
     pub figures: Option<Figures>,
+    /// The customer a sold unit went to, by name.
+    pub customer: Option<String>,
+    /// The answer in words (headline and detail).
+    pub words: Option<super::ScanWords>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Query {
     Products,
     Locations,
     Parties,
-    /// Every unit with this serial (normally one), with its product and timeline.
+    /// Every unit with this serial (normally one), with its product, timeline and warranty at
+    /// `date` (today when absent).
     Lookup {
         serial: String,
+        date: Option<Day>,
     },
     Stock {
         location: Option<String>,
@@ -239,30 +262,161 @@ pub enum Query {
     Document {
         number: String,
     },
+    /// Every count, with its expected figure (open counting, open or in review).
     Counts,
     /// Every scan of a count, in scan order.
     CountScans {
         count: CountId,
     },
+    /// The database in brief: folder, last journal entry, today.
+    Status,
+    /// One count with its last `last` scans (refused when there is no such count).
+    Count {
+        count: CountId,
+        last: u32,
+    },
+    /// Joining an open count as the acting counter: the count, the counter's own last scans,
+    /// and the location when the scope is one location.
+    Join {
+        count: CountId,
+    },
+    /// A count's reconciliation with the names its rows refer to.
+    Mismatches {
+        count: CountId,
+    },
+    /// Sold units' warranties at `date` (today when absent): ending within `days`, every one
+    /// (`days` absent), or those of one customer by name.
+    Warranties {
+        date: Option<Day>,
+        days: Option<u32>,
+        customer: Option<String>,
+    },
+    /// A sale's warranty card: the document, the customer and each unit's warranty.
+    Card {
+        sale: String,
+    },
+}
+
+/// The database in brief.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusView {
+    pub dir: String,
+    pub applied_seq: u64,
+    pub today: Day,
+}
+
+/// One scan with the SKU of its product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanLine {
+    pub scan: CountScan,
+    pub sku: Option<String>,
+}
+
+/// A count with what a list or a header shows of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountView {
+    pub count: Count,
+    /// Units expected in the scope (open counting only).
+    pub expected: Option<u32>,
+    /// The newest scans first (as many as asked for).
+    pub last_scans: Vec<ScanLine>,
+}
+
+/// What a counter joining a count sees first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinView {
+    pub count: CountView,
+    /// The counter's own last live scans, newest first.
+    pub recent: Vec<ScanLine>,
+    /// The location, when the scope is one location (no label needed), with its figures.
+    pub location: Option<String>,
+    pub figures: Option<Figures>,
+}
+
+/// A product's SKU and name, for rows that refer to products by id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductName {
+    pub sku: String,
+    pub name: String,
+}
+
+/// A count's mismatches with the product and party names its rows refer to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MismatchView {
+    pub mismatches: super::reconcile::Mismatches,
+    pub products: std::collections::BTreeMap<crate::domain::ProductId, ProductName>,
+    pub parties: std::collections::BTreeMap<crate::domain::PartyId, String>,
+}
+
+impl MismatchView {
+    pub fn sku(&self, id: Option<crate::domain::ProductId>) -> String {
+        id.and_then(|p| self.products.get(&p))
+            .map(|p| p.sku.clone())
+            .unwrap_or_else(|| "?".into())
+    }
+
+    pub fn party(&self, id: crate::domain::PartyId) -> String {
+        self.parties
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| format!("party #{}", id.0))
+    }
+}
+
+/// One sold unit's warranty, for the reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WarrantyRow {
+    pub unit: Unit,
+    pub product: Product,
+    pub customer: Option<String>,
+    pub warranty: super::warranty::WarrantyView,
+}
+
+/// A posted document with who posted it and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentView {
+    pub document: crate::domain::Document,
+    pub seq: u64,
+    pub at_ms: i64,
+    pub actor: String,
+    /// Correction documents that changed this one since it was posted.
+    pub corrected_by: Vec<DocNo>,
+}
+
+/// A sale's warranty card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardView {
+    pub document: crate::domain::Document,
+    pub customer: Option<Party>,
+    pub lines: Vec<CardLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardLine {
+    pub product: Product,
+    pub serial: crate::domain::SerialKey,
+    pub warranty: Option<super::warranty::WarrantyView>,
 }
 
 /// One line of a serial's timeline, with the party's name resolved.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelineLine {
     pub entry: HistoryEntry,
     pub party_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnitView {
     pub unit: Unit,
     pub product: Product,
     pub supplier: Option<String>,
     pub customer: Option<String>,
     pub timeline: Vec<TimelineLine>,
+    /// The warranty at the date the lookup asked about.
+    pub warranty: super::warranty::WarrantyView,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StockLine {
     pub location: String,
     pub sku: String,
@@ -271,49 +425,188 @@ pub struct StockLine {
     pub qty: i64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Answer {
     Products(Vec<Product>),
     Locations(Vec<Location>),
     Parties(Vec<Party>),
     Units(Vec<UnitView>),
     Stock(Vec<StockLine>),
-    Document(Option<Box<crate::store::StoredDocument>>),
-    Counts(Vec<Count>),
-    Scans(Vec<CountScan>),
+    Document(Option<Box<DocumentView>>),
+    Counts(Vec<CountView>),
+    Scans(Vec<ScanLine>),
+    Status(StatusView),
+    Count(CountView),
+    Joined(JoinView),
+    Mismatches(Box<MismatchView>),
+    Warranties(Vec<WarrantyRow>),
+    Card(CardView),
 }
 
 /// One refusal inside a batch: which command (0-based), which of its lines, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rejection {
     pub index: usize,
     /// The line of a document command, when one line was refused.
     pub line: Option<usize>,
+    pub refusal: Refusal,
+}
+
+/// What kind of "no" a refusal is: front ends pick exit codes and headlines from it, never
+/// from the words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RefusalKind {
+    /// What was scanned cannot be read (format, check digit, GS1 structure): rescan.
+    BadScan,
+    /// The serial, product, party, location, count or document named does not exist.
+    Unknown,
+    /// The tracking rule of the flow (strict mode) does not allow it.
+    Tracking,
+    /// The request contradicts the current state (a count not open, a unit not in repair,
+    /// something that exists already, a date before an earlier movement).
+    Conflict,
+    /// The request itself is incomplete or malformed (a missing reason, a bad quantity).
+    Invalid,
+    /// The acting user's role does not allow it.
+    NotPermitted,
+    /// A location label was expected, or no location is set yet.
+    Location,
+    /// A location outside the count's scope.
+    OutOfScope,
+}
+
+impl RefusalKind {
+    /// The process exit code of the CLI: 4 not permitted, 1 every other refusal.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            RefusalKind::NotPermitted => 4,
+            _ => 1,
+        }
+    }
+
+    /// A short word for `--json` output and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefusalKind::BadScan => "bad_scan",
+            RefusalKind::Unknown => "unknown",
+            RefusalKind::Tracking => "tracking",
+            RefusalKind::Conflict => "conflict",
+            RefusalKind::Invalid => "invalid",
+            RefusalKind::NotPermitted => "not_permitted",
+            RefusalKind::Location => "location",
+            RefusalKind::OutOfScope => "out_of_scope",
+        }
+    }
+}
+
+/// A typed "no": its kind, the value it is about (a serial, a document, a count...) and the
+/// operator-facing message. Nothing was changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    pub kind: RefusalKind,
+    /// The serial, document number, count or name the refusal is about, as the message
+    /// quotes it first.
+    pub about: Option<String>,
     pub message: String,
 }
 
-#[derive(Debug, thiserror::Error)]
+impl Refusal {
+    /// A refusal of `kind`; `about` is the first value the message quotes (every refusal
+    /// quotes the value it is about: `SN "4711" is sold ...`).
+    pub fn new(kind: RefusalKind, message: impl Into<String>) -> Refusal {
+        let message = message.into();
+        let about = message
+            .split('"')
+            .nth(1)
+            .filter(|_| message.matches('"').count() >= 2)
+            .map(str::to_string);
+        Refusal {
+            kind,
+            about,
+            message,
+        }
+    }
+
+    /// The same refusal about a given value.
+    pub fn about(mut self, about: impl Into<String>) -> Refusal {
+        self.about = Some(about.into());
+        self
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Why a request did not go through. Serialisable, so it travels over the socket as is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum OpsError {
     /// The command breaks a rule or its input is invalid; nothing changed.
     #[error("{0}")]
-    Refused(String),
+    Refused(Refusal),
     /// Some commands of a batch were refused; nothing changed.
     #[error("{} of the commands were refused; nothing was changed", .0.len())]
     Rejected(Vec<Rejection>),
-    #[error(transparent)]
-    Journal(#[from] crate::journal::JournalError),
-    #[error(transparent)]
-    Store(#[from] crate::store::StoreError),
+    /// The journal or the store failed (a disk, a damaged file): the message says what to do.
     #[error("{0}")]
     Storage(String),
+    /// The journal is damaged at an entry (`check` and `rebuild` say what to do).
+    #[error("{message}")]
+    Damaged { entry: u64, message: String },
+}
+
+impl From<crate::journal::JournalError> for OpsError {
+    fn from(e: crate::journal::JournalError) -> Self {
+        match e {
+            crate::journal::JournalError::Damaged { entry, .. } => OpsError::Damaged {
+                entry,
+                message: e.to_string(),
+            },
+            e => OpsError::Storage(e.to_string()),
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for OpsError {
+    fn from(e: crate::store::StoreError) -> Self {
+        OpsError::Storage(e.to_string())
+    }
+}
+
+impl From<Refusal> for OpsError {
+    fn from(r: Refusal) -> Self {
+        OpsError::Refused(r)
+    }
 }
 
 impl OpsError {
-    /// The process exit code the CLI uses: 1 refused or invalid, 3 storage failure.
+    /// A refusal of `kind` with `message`.
+    pub fn refused(kind: RefusalKind, message: impl Into<String>) -> OpsError {
+        OpsError::Refused(Refusal::new(kind, message))
+    }
+
+    /// The process exit code the CLI uses: from the refusal's kind (1, or 4 not permitted),
+    /// 3 storage failure.
     pub fn exit_code(&self) -> i32 {
         match self {
-            OpsError::Refused(_) | OpsError::Rejected(_) => 1,
-            OpsError::Journal(_) | OpsError::Store(_) | OpsError::Storage(_) => 3,
+            OpsError::Refused(r) => r.kind.exit_code(),
+            OpsError::Rejected(list) => list
+                .iter()
+                .map(|r| r.refusal.kind.exit_code())
+                .max()
+                .unwrap_or(1),
+            OpsError::Storage(_) | OpsError::Damaged { .. } => 3,
+        }
+    }
+
+    /// The refusal, when this is one (a batch's first).
+    pub fn refusal(&self) -> Option<&Refusal> {
+        match self {
+            OpsError::Refused(r) => Some(r),
+            OpsError::Rejected(list) => list.first().map(|r| &r.refusal),
+            OpsError::Storage(_) | OpsError::Damaged { .. } => None,
         }
     }
 }

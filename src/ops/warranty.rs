@@ -1,8 +1,9 @@
 //! Warranty in the service: a unit's coverages and status at a date, activation, extended
 //! agreements, repairs, replacements (RMA), generic warranties, and the warranty reports.
 
-use super::draft::{refuse, DResult, Draft, DraftError};
+use super::draft::{invalid, refuse, DResult, Draft, DraftError};
 use super::types::Outcome;
+use super::types::{Refusal, RefusalKind};
 use super::{OpsError, Service};
 use crate::domain::warranty::{
     self, agreement_number, coverage_start, inherit, resolve_end, status_at, warranty_type_at,
@@ -36,7 +37,7 @@ impl Default for WarrantySettings {
 }
 
 /// A unit's warranty on a date: every coverage, the status band and the warranty type.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct WarrantyView {
     pub date: Day,
     pub coverages: Vec<Coverage>,
@@ -195,24 +196,32 @@ impl Draft<'_> {
     fn the_unit(&mut self, raw: &str) -> DResult<(Unit, Product)> {
         let units = self.units_named(raw)?;
         match units.len() {
-            0 => refuse(format!(
-                "SN \"{}\" is unknown: never received, sold or counted here",
-                raw.trim()
-            )),
+            0 => refuse(
+                RefusalKind::Unknown,
+                format!(
+                    "SN \"{}\" is unknown: never received, sold or counted here",
+                    raw.trim()
+                ),
+            ),
             1 => {
-                let u = units
-                    .into_iter()
-                    .next()
-                    .ok_or_else(|| DraftError::Refused("no unit".into()))?;
+                let u = units.into_iter().next().ok_or_else(|| {
+                    DraftError::Refused(Refusal::new(RefusalKind::Unknown, "no unit"))
+                })?;
                 let p = self.product_by_id(u.product)?.ok_or_else(|| {
-                    DraftError::Refused(format!("the product of \"{}\" is missing", u.serial))
+                    DraftError::Refused(Refusal::new(
+                        RefusalKind::Unknown,
+                        format!("the product of \"{}\" is missing", u.serial),
+                    ))
                 })?;
                 Ok((u, p))
             }
-            _ => refuse(format!(
-                "SN \"{}\" belongs to several products: scan the product label with it",
-                raw.trim()
-            )),
+            _ => refuse(
+                RefusalKind::Conflict,
+                format!(
+                    "SN \"{}\" belongs to several products: scan the product label with it",
+                    raw.trim()
+                ),
+            ),
         }
     }
 
@@ -240,16 +249,22 @@ impl Draft<'_> {
         let (u, _) = self.the_unit(raw)?;
         let date = date.unwrap_or(self.today);
         let Some(sale) = &u.sale else {
-            return refuse(format!(
-                "SN \"{}\" was never sold: there is no warranty to activate",
-                u.serial
-            ));
+            return refuse(
+                RefusalKind::Conflict,
+                format!(
+                    "SN \"{}\" was never sold: there is no warranty to activate",
+                    u.serial
+                ),
+            );
         };
         if date < sale.date {
-            return refuse(format!(
-                "activation {date} is before the sale on {}: expected a date on or after it",
-                sale.date
-            ));
+            return refuse(
+                RefusalKind::Conflict,
+                format!(
+                    "activation {date} is before the sale on {}: expected a date on or after it",
+                    sale.date
+                ),
+            );
         }
         self.events.push(Event::WarrantyActivated {
             product: u.product,
@@ -277,7 +292,7 @@ impl Draft<'_> {
         let (u, p) = self.the_unit(raw)?;
         let start = start.unwrap_or(self.today);
         if let Some(end) = until {
-            warranty::check_entered_end(start, end).map_err(DraftError::Refused)?;
+            warranty::check_entered_end(start, end).map_err(invalid)?;
         }
         let (end, end_source) = resolve_end(until, duration, p.warranty, settings.max_days, start);
         let series = match &settings.numbering {
@@ -298,9 +313,12 @@ impl Draft<'_> {
             order.as_deref(),
             1,
         )
-        .map_err(DraftError::Refused)?;
+        .map_err(invalid)?;
         if self.store.agreement(&number)?.is_some() {
-            return refuse(format!("agreement \"{number}\" exists already"));
+            return refuse(
+                RefusalKind::Conflict,
+                format!("agreement \"{number}\" exists already"),
+            );
         }
         let coverage = Coverage {
             kind: CoverageKind::Extended,
@@ -336,10 +354,13 @@ impl Draft<'_> {
         note: &str,
     ) -> DResult<Outcome> {
         if self.store.agreement(number.trim())?.is_none() {
-            return refuse(format!(
-                "expected an agreement number, found \"{}\": no such agreement",
-                number.trim()
-            ));
+            return refuse(
+                RefusalKind::Unknown,
+                format!(
+                    "expected an agreement number, found \"{}\": no such agreement",
+                    number.trim()
+                ),
+            );
         }
         let event = AgreementEvent {
             code,
@@ -366,19 +387,25 @@ impl Draft<'_> {
     ) -> DResult<Outcome> {
         let (u, p) = self.the_unit(raw)?;
         if u.state == UnitState::InRepair {
-            return refuse(format!("SN \"{}\" is in repair already", u.serial));
+            return refuse(
+                RefusalKind::Conflict,
+                format!("SN \"{}\" is in repair already", u.serial),
+            );
         }
         if matches!(
             u.state,
             UnitState::Replaced { .. } | UnitState::Renamed { .. } | UnitState::WrittenOff
         ) {
-            return refuse(format!(
-                "SN \"{}\" is {}: it cannot be taken in for repair",
-                u.serial,
-                u.state.name()
-            ));
+            return refuse(
+                RefusalKind::Conflict,
+                format!(
+                    "SN \"{}\" is {}: it cannot be taken in for repair",
+                    u.serial,
+                    u.state.name()
+                ),
+            );
         }
-        let generic = generics(self.store).map_err(|e| DraftError::Refused(e.to_string()))?;
+        let generic = generics(self.store).map_err(DraftError::from)?;
         let covs = coverages(&u, &p, settings.max_days);
         let kind = warranty_type_at(
             self.today,
@@ -420,14 +447,16 @@ impl Draft<'_> {
     ) -> DResult<Outcome> {
         let (u, _) = self.the_unit(raw)?;
         if u.state != UnitState::InRepair {
-            return refuse(format!(
-                "SN \"{}\" is {}, not in repair",
-                u.serial,
-                u.state.name()
-            ));
+            return refuse(
+                RefusalKind::Conflict,
+                format!("SN \"{}\" is {}, not in repair", u.serial, u.state.name()),
+            );
         }
         let Some(repair) = self.store.open_repair(&u.serial)? else {
-            return refuse(format!("SN \"{}\" has no open repair", u.serial));
+            return refuse(
+                RefusalKind::Conflict,
+                format!("SN \"{}\" has no open repair", u.serial),
+            );
         };
         let to = match to {
             Some(t) => Some(self.location_code(&t, "return")?),
@@ -457,26 +486,35 @@ impl Draft<'_> {
         let customer_owned = matches!(o.state, UnitState::Sold { .. })
             || (o.state == UnitState::InRepair && o.sale.as_ref().is_some_and(|s| !s.returned));
         if !customer_owned {
-            return refuse(format!(
-                "SN \"{}\" is {}: a warranty replacement needs a unit sold to a customer",
-                o.serial,
-                o.state.name()
-            ));
+            return refuse(
+                RefusalKind::Conflict,
+                format!(
+                    "SN \"{}\" is {}: a warranty replacement needs a unit sold to a customer",
+                    o.serial,
+                    o.state.name()
+                ),
+            );
         }
         let units = self.units_named(new)?;
         let Some(n) = units.into_iter().find(|u| u.product == o.product) else {
-            return refuse(format!(
-                "SN \"{}\" is not a {} we have: receive the replacement unit first",
-                new.trim(),
-                p.sku
-            ));
+            return refuse(
+                RefusalKind::Unknown,
+                format!(
+                    "SN \"{}\" is not a {} we have: receive the replacement unit first",
+                    new.trim(),
+                    p.sku
+                ),
+            );
         };
         if !matches!(n.state, UnitState::InStock { .. }) {
-            return refuse(format!(
-                "SN \"{}\" is {}, not in stock: it cannot be handed out",
-                n.serial,
-                n.state.name()
-            ));
+            return refuse(
+                RefusalKind::Conflict,
+                format!(
+                    "SN \"{}\" is {}, not in stock: it cannot be handed out",
+                    n.serial,
+                    n.state.name()
+                ),
+            );
         }
         let policy = policy.unwrap_or(p.replacement_policy);
         let day = self.today;
@@ -513,7 +551,7 @@ impl Draft<'_> {
     }
 
     pub(super) fn add_generic(&mut self, g: GenericWarranty) -> DResult<Outcome> {
-        g.check().map_err(DraftError::Refused)?;
+        g.check().map_err(invalid)?;
         let id = self.next_generic;
         self.next_generic += 1;
         self.events

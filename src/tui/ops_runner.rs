@@ -3,70 +3,47 @@
 //! only after the scan's journal entry is fsynced, so "counted" is shown only for a durable
 //! scan.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 
 use super::action::{Action, Effect, EffectRunner};
-use super::count::RECENT_KEPT;
-use super::count::{AnswerKind, CountRow, Figures, RecentScan, ScanAnswer, Why};
+use super::count::{AnswerKind, CountRow, RecentScan, ScanAnswer, Why};
 use super::lookup::{Found, UnitAct};
 use super::mismatch::{Fix, MismatchData, ProductName, Shared};
 use super::reports::{ReportKind, ReportRow};
 use super::text;
-use crate::domain::scan::{decode, ScanConfig};
-use crate::domain::{
-    Count, CountId, CountScan, CountStatus, Day, Location, PartyId, Product, ProductId,
-    ScanVerdict, Unexpected,
-};
-use crate::ops::reconcile::mismatches;
+use crate::domain::{CountId, CountStatus, Day, ProductId, ScanVerdict, Unexpected};
 use crate::ops::{
-    scan_words, Answer, Command, OpsError, Outcome, Query, ResolveAction, ScanReport, Service,
+    Answer, Command, CountView, Ops, OpsError, OpsQueries, Outcome, Query, RefusalKind,
+    ResolveAction, ScanLine, ScanReport,
 };
 
-/// Runs the screens' effects on a [`Service`], as one counter (the actor).
+/// Runs the screens' effects through the ops protocol ([`Ops`]), as the acting user the
+/// protocol implementation is bound to. Each user intent is one request.
 pub struct OpsRunner {
-    service: Arc<Service>,
-    actor: String,
+    ops: Arc<dyn Ops>,
     utc_times: bool,
 }
 
 impl OpsRunner {
-    /// A runner acting as the OS user, showing times in local time.
-    pub fn new(service: Service) -> OpsRunner {
-        OpsRunner::shared(Arc::new(service))
+    /// A runner over the protocol, showing times in local time.
+    pub fn new(ops: impl Ops + 'static) -> OpsRunner {
+        OpsRunner::shared(Arc::new(ops))
     }
 
-    /// A runner on a service others hold too (tests look into the database with it).
-    pub fn shared(service: Arc<Service>) -> OpsRunner {
+    /// A runner over a protocol implementation others hold too (tests count its requests).
+    pub fn shared(ops: Arc<dyn Ops>) -> OpsRunner {
         OpsRunner {
-            service,
-            actor: crate::identity::os_user(),
+            ops,
             utc_times: false,
         }
-    }
-
-    /// Acts as `actor` (tests, and later the server's peer identity).
-    pub fn with_actor(mut self, actor: impl Into<String>) -> OpsRunner {
-        self.actor = actor.into();
-        self
     }
 
     /// Shows times of earlier scans in UTC instead of local time (tests and snapshots).
     pub fn with_utc_times(mut self) -> OpsRunner {
         self.utc_times = true;
         self
-    }
-
-    /// The service.
-    pub fn service(&self) -> &Service {
-        &self.service
-    }
-
-    /// The acting counter.
-    pub fn actor(&self) -> &str {
-        &self.actor
     }
 
     fn time(&self, ms: i64) -> Option<NaiveDateTime> {
@@ -78,121 +55,56 @@ impl OpsRunner {
         })
     }
 
-    fn counts(&self) -> Result<Vec<Count>, OpsError> {
-        match self.service.query(Query::Counts)? {
-            Answer::Counts(c) => Ok(c),
-            _ => Err(OpsError::Storage(
-                "unexpected answer to a count list".into(),
-            )),
-        }
-    }
-
-    fn count(&self, id: CountId) -> Result<Count, OpsError> {
-        self.service
-            .store()
-            .count(id)?
-            .ok_or_else(|| OpsError::Refused(text::no_such_count(id)))
-    }
-
-    fn products(&self) -> Result<Vec<Product>, OpsError> {
-        match self.service.query(Query::Products)? {
-            Answer::Products(p) => Ok(p),
-            _ => Err(OpsError::Storage(
-                "unexpected answer to a product list".into(),
-            )),
-        }
-    }
-
-    fn party_name(&self, id: PartyId) -> String {
-        match self.service.store().party(id) {
-            Ok(Some(p)) => p.name,
-            _ => format!("party #{}", id.0),
-        }
-    }
-
-    /// Units in stock in the count's scope that it covers (open counting only: a blind count
-    /// shows no expected figures).
-    fn expected(&self, c: &Count) -> Result<Option<u32>, OpsError> {
-        if c.blind {
-            return Ok(None);
-        }
-        Ok(Some(self.service.expected_in_scope(c)?))
-    }
-
-    fn row(&self, c: &Count) -> Result<CountRow, OpsError> {
-        Ok(CountRow {
+    fn row(&self, v: CountView) -> CountRow {
+        let c = v.count;
+        CountRow {
             id: c.id,
-            name: c.name.clone(),
-            scope: c.scope.location.clone(),
+            name: c.name,
+            scope: c.scope.location,
             status: c.status,
             blind: c.blind,
             live: c.live,
-            expected: self.expected(c)?,
-            counters: c.counters.clone(),
-        })
+            expected: v.expected,
+            counters: c.counters,
+        }
+    }
+
+    fn recent(&self, line: &ScanLine) -> RecentScan {
+        let s = &line.scan;
+        RecentScan {
+            number: s.number,
+            serial: s.serial.to_string(),
+            sku: line.sku.clone(),
+            location: s.location.clone(),
+            kind: kind_of(&s.verdict),
+        }
     }
 
     fn load_counts(&self) -> Result<Vec<Action>, OpsError> {
-        let mut rows = Vec::new();
-        for c in self.counts()? {
-            if matches!(c.status, CountStatus::Open | CountStatus::Review) {
-                rows.push(self.row(&c)?);
-            }
-        }
+        let mut rows: Vec<CountRow> = self
+            .ops
+            .counts()?
+            .into_iter()
+            .filter(|v| matches!(v.count.status, CountStatus::Open | CountStatus::Review))
+            .map(|v| self.row(v))
+            .collect();
         rows.sort_by_key(|r| r.id);
         Ok(vec![Action::CountsLoaded(rows)])
     }
 
     fn join(&self, id: CountId) -> Result<Vec<Action>, OpsError> {
-        let c = match self.count(id) {
-            Ok(c) => c,
-            Err(OpsError::Refused(m)) => return Ok(vec![Action::JoinRefused(m)]),
+        let view = match self.ops.query(Query::Join { count: id }) {
+            Ok(Answer::Joined(v)) => v,
+            Ok(_) => return Err(OpsError::Storage("unexpected answer to a join".into())),
+            Err(OpsError::Refused(r)) => return Ok(vec![Action::JoinRefused(r.message)]),
             Err(e) => return Err(e),
         };
-        if c.status != CountStatus::Open {
-            return Ok(vec![Action::JoinRefused(text::cannot_join(id, c.status))]);
-        }
-        let products = self.products()?;
-        let skus: HashMap<ProductId, String> =
-            products.iter().map(|p| (p.id, p.sku.clone())).collect();
-        // This counter's last live scans, newest first (where they were before a reconnect).
-        let scans = self
-            .service
-            .store()
-            .last_count_scans_where(id, RECENT_KEPT, |s| s.counter == self.actor && !s.undone)?;
-        let recent: Vec<RecentScan> = scans
-            .iter()
-            .map(|s| RecentScan {
-                number: s.number,
-                serial: s.serial.to_string(),
-                sku: s.product.and_then(|p| skus.get(&p).cloned()),
-                location: s.location.clone(),
-                kind: kind_of(&s.verdict),
-            })
-            .collect();
-        // A scope of one location needs no location label.
-        let locations = match self.service.query(Query::Locations)? {
-            Answer::Locations(l) => l,
-            _ => {
-                return Err(OpsError::Storage(
-                    "unexpected answer to a location list".into(),
-                ))
-            }
-        };
-        let scope = &c.scope.location;
-        let single = !locations
-            .iter()
-            .any(|l| l.code != *scope && Location::within(&l.code, scope));
-        let (location, figures) = if single {
-            (Some(scope.clone()), Some(self.service.figures(&c, scope)?))
-        } else {
-            (None, None)
-        };
+        let recent = view.recent.iter().map(|l| self.recent(l)).collect();
         Ok(vec![Action::CountJoined {
-            count: self.row(&c)?,
+            count: self.row(view.count),
             recent,
-            location,
-            figures,
+            location: view.location,
+            figures: view.figures,
         }])
     }
 
@@ -203,64 +115,47 @@ impl OpsRunner {
         raw: String,
         location_only: bool,
     ) -> Result<Vec<Action>, OpsError> {
-        let refused = |headline: &str, serial: &str, message: String| {
-            vec![Action::ScanAnswered(ScanAnswer {
-                kind: AnswerKind::Refused,
-                headline: headline.to_string(),
-                serial: serial.trim().to_string(),
-                sku: None,
-                number: None,
-                location: location.clone().unwrap_or_default(),
-                why: Why::Refused { message },
-                figures: None,
-            })]
+        let command = Command::CountScan {
+            count: id,
+            location: location.clone(),
+            raw: raw.clone(),
+            label_only: location_only,
         };
-        if let Some(code) = self.service.location_label(&raw)? {
-            let c = match self.count(id) {
-                Ok(c) => c,
-                Err(OpsError::Refused(m)) => return Ok(refused(text::NOT_SAVED, &code, m)),
-                Err(e) => return Err(e),
-            };
-            if !c.scope.covers_location(&code) {
-                return Ok(refused(
-                    text::WRONG_LOCATION,
-                    &code,
-                    text::outside_scope(id, &c.scope.location),
-                ));
+        match self.ops.execute(command) {
+            Ok(Outcome::Scanned(report)) => Ok(vec![Action::ScanAnswered(self.answer(report))]),
+            Ok(Outcome::LocationSet { code, figures }) => {
+                Ok(vec![Action::LocationSet { code, figures }])
             }
-            let figures = self.service.figures(&c, &code)?;
-            return Ok(vec![Action::LocationSet { code, figures }]);
-        }
-        if location_only {
-            return Ok(refused(
-                text::NOT_A_LOCATION,
-                &raw,
-                text::LOCATION_EXPECTED.into(),
-            ));
-        }
-        let Some(at) = location.as_deref() else {
-            return Ok(refused(
-                text::NO_LOCATION,
-                &raw,
-                text::LOCATION_FIRST.into(),
-            ));
-        };
-        match self.service.record_scan(&self.actor, id, at, &raw) {
-            Ok(report) => Ok(vec![Action::ScanAnswered(self.answer(report))]),
-            Err(e) if e.exit_code() == 1 => {
-                let message = e.to_string();
-                let (kind, headline, message) = match message.strip_prefix("bad scan: ") {
-                    Some(rest) => (AnswerKind::Bad, text::BAD_SCAN, rest.to_string()),
-                    None => (AnswerKind::Refused, text::NOT_SAVED, message),
+            Ok(_) => Err(OpsError::Storage("a scan gave no answer".into())),
+            Err(OpsError::Refused(r)) => {
+                let (kind, headline) = match r.kind {
+                    RefusalKind::BadScan => (AnswerKind::Bad, text::BAD_SCAN),
+                    RefusalKind::Location if location_only => {
+                        (AnswerKind::Refused, text::NOT_A_LOCATION)
+                    }
+                    RefusalKind::Location if location.is_none() => {
+                        (AnswerKind::Refused, text::NO_LOCATION)
+                    }
+                    RefusalKind::OutOfScope => (AnswerKind::Refused, text::WRONG_LOCATION),
+                    _ => (AnswerKind::Refused, text::NOT_SAVED),
                 };
-                let message = without_serial(&message, &raw);
+                let message = match (r.kind, location_only) {
+                    (RefusalKind::Location, true) => text::LOCATION_EXPECTED.to_string(),
+                    (RefusalKind::Location, false) => text::LOCATION_FIRST.to_string(),
+                    (RefusalKind::OutOfScope, _) => r.message.clone(),
+                    _ => without_serial(&r.message, &raw),
+                };
+                let serial = match (&r.kind, &r.about) {
+                    (RefusalKind::OutOfScope, Some(code)) => code.clone(),
+                    _ => raw.trim().to_string(),
+                };
                 Ok(vec![Action::ScanAnswered(ScanAnswer {
                     kind,
                     headline: headline.into(),
-                    serial: raw.trim().to_string(),
+                    serial,
                     sku: None,
                     number: None,
-                    location: at.to_string(),
+                    location: location.unwrap_or_default(),
                     why: Why::Refused { message },
                     figures: None,
                 })])
@@ -271,7 +166,12 @@ impl OpsRunner {
 
     /// A durable scan's report as the screen shows it.
     fn answer(&self, report: ScanReport) -> ScanAnswer {
-        let words = scan_words(&report, &|id| self.party_name(id));
+        let headline = report
+            .words
+            .as_ref()
+            .map(|w| w.headline.clone())
+            .unwrap_or_default();
+        let customer = report.customer.clone().unwrap_or_default();
         let scan = &report.scan;
         let why = match &scan.verdict {
             ScanVerdict::Counted => Why::None,
@@ -285,8 +185,8 @@ impl OpsRunner {
                 Unexpected::Elsewhere { location } => Why::Elsewhere {
                     location: location.clone(),
                 },
-                Unexpected::Sold { document, customer } => Why::Sold {
-                    customer: self.party_name(*customer),
+                Unexpected::Sold { document, .. } => Why::Sold {
+                    customer: customer.clone(),
                     document: document.to_string(),
                 },
                 Unexpected::WrittenOff => Why::WrittenOff,
@@ -298,7 +198,7 @@ impl OpsRunner {
         };
         ScanAnswer {
             kind: kind_of(&scan.verdict),
-            headline: words.headline.to_string(),
+            headline,
             serial: scan.serial.to_string(),
             sku: report.sku.clone(),
             number: Some(scan.number),
@@ -309,13 +209,14 @@ impl OpsRunner {
     }
 
     fn undo(&self, id: CountId, location: Option<String>) -> Result<Vec<Action>, OpsError> {
-        let undone: CountScan = match self
-            .service
-            .execute(&self.actor, Command::UndoLastScan { count: id })
-        {
-            Ok(Outcome::ScanUndone(s)) => s,
+        let command = Command::UndoLastScan {
+            count: id,
+            location: location.clone(),
+        };
+        let (undone, sku, figures) = match self.ops.execute(command) {
+            Ok(Outcome::ScanUndone { scan, sku, figures }) => (scan, sku, figures),
             Ok(_) => return Err(OpsError::Storage("undo gave no answer".into())),
-            Err(e) if e.exit_code() == 1 => {
+            Err(OpsError::Refused(r)) => {
                 return Ok(vec![Action::ScanAnswered(ScanAnswer {
                     kind: AnswerKind::Refused,
                     headline: text::NOT_UNDONE.into(),
@@ -323,25 +224,11 @@ impl OpsRunner {
                     sku: None,
                     number: None,
                     location: location.unwrap_or_default(),
-                    why: Why::Refused {
-                        message: e.to_string(),
-                    },
+                    why: Why::Refused { message: r.message },
                     figures: None,
                 })])
             }
             Err(e) => return Err(e),
-        };
-        let figures: Option<Figures> = match &location {
-            Some(l) => Some(self.service.figures(&self.count(id)?, l)?),
-            None => None,
-        };
-        let sku = match undone.product {
-            Some(p) => self
-                .products()?
-                .into_iter()
-                .find(|x| x.id == p)
-                .map(|x| x.sku),
-            None => None,
         };
         Ok(vec![Action::ScanAnswered(ScanAnswer {
             kind: AnswerKind::Undone,
@@ -356,29 +243,26 @@ impl OpsRunner {
     }
 
     fn move_count(&self, id: CountId, status: CountStatus) -> Result<Vec<Action>, OpsError> {
-        match self
-            .service
-            .execute(&self.actor, Command::MoveCount { count: id, status })
-        {
+        match self.ops.execute(Command::MoveCount { count: id, status }) {
             Ok(_) => Ok(vec![Action::CountMoved { count: id, status }]),
-            Err(e) if e.exit_code() == 1 => Ok(vec![Action::CountRefused(e.to_string())]),
+            Err(OpsError::Refused(r)) => Ok(vec![Action::CountRefused(r.message)]),
             Err(e) => Err(e),
         }
     }
 
-    /// One reconciliation, and the names its rows refer to.
+    /// One reconciliation, and the names its rows refer to (one request).
     fn load_mismatches(&self, id: CountId) -> Result<Vec<Action>, OpsError> {
-        let m = match mismatches(self.service.store(), id) {
-            Ok(m) => m,
-            Err(OpsError::Refused(msg)) => return Ok(vec![Action::MismatchesRefused(msg)]),
+        let view = match self.ops.mismatches(id) {
+            Ok(v) => *v,
+            Err(OpsError::Refused(r)) => return Ok(vec![Action::MismatchesRefused(r.message)]),
             Err(e) => return Err(e),
         };
-        let products = self
-            .products()?
+        let products = view
+            .products
             .into_iter()
-            .map(|p| {
+            .map(|(id, p)| {
                 (
-                    p.id,
+                    id,
                     ProductName {
                         sku: p.sku,
                         name: p.name,
@@ -386,37 +270,12 @@ impl OpsRunner {
                 )
             })
             .collect();
-        let parties = match self.service.query(Query::Parties)? {
-            Answer::Parties(parties) => parties.into_iter().map(|p| (p.id, p.name)).collect(),
-            _ => HashMap::new(),
-        };
+        let parties = view.parties.into_iter().collect();
         Ok(vec![Action::MismatchesLoaded(Shared::new(MismatchData {
-            m,
+            m: view.mismatches,
             products,
             parties,
         }))])
-    }
-
-    /// The SKU a typed SKU or a scanned product barcode (GTIN) names.
-    fn product_named(&self, raw: &str) -> Result<Option<String>, OpsError> {
-        let products = self.products()?;
-        let typed = raw.trim();
-        if let Some(p) = products.iter().find(|p| p.sku.eq_ignore_ascii_case(typed)) {
-            return Ok(Some(p.sku.clone()));
-        }
-        let gtin = decode(raw, &ScanConfig::default())
-            .ok()
-            .and_then(|d| d.gtin)
-            .or_else(|| {
-                let digits = typed.chars().all(|c| c.is_ascii_digit());
-                (digits && (8..=14).contains(&typed.len())).then(|| format!("{typed:0>14}"))
-            });
-        Ok(gtin.and_then(|g| {
-            products
-                .iter()
-                .find(|p| p.gtin.as_deref() == Some(g.as_str()))
-                .map(|p| p.sku.clone())
-        }))
     }
 
     fn fix(&self, id: CountId, fix: Fix) -> Result<Vec<Action>, OpsError> {
@@ -424,22 +283,12 @@ impl OpsRunner {
             Fix::Replace { found, missing } => ResolveAction::Replace { found, missing },
             Fix::Relocate { serial } => ResolveAction::Relocate { serial },
             Fix::ReceiveFound { serial, product } => {
-                let sku = match product {
-                    Some(p) => match self.product_named(&p)? {
-                        Some(sku) => Some(sku),
-                        None => return Ok(vec![Action::FixRefused(text::no_product(&p))]),
-                    },
-                    None => None,
-                };
-                ResolveAction::ReceiveFound { serial, sku }
+                ResolveAction::ReceiveFound { serial, product }
             }
             Fix::WriteOff { serial, reason } => ResolveAction::WriteOff { serial, reason },
             Fix::Accept { serial, note } => ResolveAction::Accept { serial, note },
         };
-        match self
-            .service
-            .execute(&self.actor, Command::Resolve { count: id, action })
-        {
+        match self.ops.execute(Command::Resolve { count: id, action }) {
             Ok(Outcome::Resolved {
                 number, resolution, ..
             }) => Ok(vec![Action::FixDone(text::fix_done(
@@ -453,8 +302,8 @@ impl OpsRunner {
 
     fn undo_fix(&self, id: CountId, number: u32) -> Result<Vec<Action>, OpsError> {
         match self
-            .service
-            .execute(&self.actor, Command::UndoResolution { count: id, number })
+            .ops
+            .execute(Command::UndoResolution { count: id, number })
         {
             Ok(_) => Ok(vec![Action::FixDone(text::fix_undone(number))]),
             Err(e) => refusal(e),
@@ -463,22 +312,12 @@ impl OpsRunner {
 
     /// Posts a count; an open one goes through review in the same entry.
     fn post(&self, id: CountId) -> Result<Vec<Action>, OpsError> {
-        let post = Command::MoveCount {
+        // Posting an open count goes through review: the rule lives in ops.
+        let cmd = Command::MoveCount {
             count: id,
             status: CountStatus::Posted,
         };
-        let cmd = if self.count(id)?.status == CountStatus::Open {
-            Command::Batch(vec![
-                Command::MoveCount {
-                    count: id,
-                    status: CountStatus::Review,
-                },
-                post,
-            ])
-        } else {
-            post
-        };
-        match self.service.execute(&self.actor, cmd) {
+        match self.ops.execute(cmd) {
             Ok(_) => Ok(vec![Action::CountPosted(id)]),
             Err(e) => refusal(e),
         }
@@ -489,7 +328,7 @@ impl OpsRunner {
         serial: String,
         product: Option<ProductId>,
     ) -> Result<Vec<Action>, OpsError> {
-        let units = self.service.lookup(&serial)?;
+        let units = self.ops.lookup(serial.clone(), None)?;
         let unit = units
             .into_iter()
             .find(|u| product.is_none_or(|p| u.unit.product == p))
@@ -499,14 +338,15 @@ impl OpsRunner {
 
     /// Every unit with the serial, each with its warranty at `date`.
     fn lookup(&self, serial: String, date: Day) -> Result<Vec<Action>, OpsError> {
-        let mut units = Vec::new();
-        for v in self.service.lookup(&serial)? {
-            let warranty = self.service.warranty_of(&v.unit, date)?;
-            units.push(Found {
+        let units = self
+            .ops
+            .lookup(serial.clone(), Some(date))?
+            .into_iter()
+            .map(|v| Found {
+                warranty: v.warranty.clone(),
                 unit: Shared::new(v),
-                warranty,
-            });
-        }
+            })
+            .collect();
         Ok(vec![Action::LookedUp { serial, units }])
     }
 
@@ -540,7 +380,7 @@ impl OpsRunner {
                 note: String::new(),
             },
         };
-        match self.service.execute(&self.actor, command) {
+        match self.ops.execute(command) {
             Ok(Outcome::Noted(words)) => Ok(vec![Action::Acted(words)]),
             Ok(_) => Err(OpsError::Storage("a warranty action gave no answer".into())),
             Err(e) => Ok(vec![Action::ActRefused(refusal_words(e)?)]),
@@ -550,24 +390,35 @@ impl OpsRunner {
     /// A warranty report's rows at `date`.
     fn report(&self, kind: ReportKind, date: Day) -> Result<Vec<Action>, OpsError> {
         let customer = match &kind {
-            ReportKind::Customer { name } => {
-                match self.service.store().party_by_name(name.trim())? {
-                    Some(p) => Some(p.id),
-                    None => return Ok(vec![Action::ReportRefused(text::no_customer(name))]),
-                }
-            }
+            ReportKind::Customer { name } => Some(name.clone()),
             ReportKind::Expiring { .. } | ReportKind::Tracking => None,
         };
-        let rows = self
-            .service
-            .warranty_report(date, kind.days(), customer)?
+        let days = (kind.days() != u32::MAX).then(|| kind.days());
+        let query = Query::Warranties {
+            date: Some(date),
+            days,
+            customer: customer.clone(),
+        };
+        let rows = match self.ops.query(query) {
+            Ok(Answer::Warranties(rows)) => rows,
+            Ok(_) => return Err(OpsError::Storage("unexpected answer to a report".into())),
+            Err(OpsError::Refused(r)) => {
+                let words = match (r.kind, &customer) {
+                    (RefusalKind::Unknown, Some(name)) => text::no_customer(name),
+                    _ => r.message,
+                };
+                return Ok(vec![Action::ReportRefused(words)]);
+            }
+            Err(e) => return Err(e),
+        };
+        let rows = rows
             .into_iter()
-            .map(|(unit, product, view)| ReportRow {
-                serial: unit.serial.to_string(),
-                sku: product.sku,
-                days_left: view.days_left,
-                status: view.status,
-                end: view.current.as_ref().map(|c| c.end),
+            .map(|r| ReportRow {
+                serial: r.unit.serial.to_string(),
+                sku: r.product.sku,
+                days_left: r.warranty.days_left,
+                status: r.warranty.status,
+                end: r.warranty.current.as_ref().map(|c| c.end),
             })
             .collect();
         Ok(vec![Action::ReportLoaded { kind, date, rows }])
@@ -576,13 +427,9 @@ impl OpsRunner {
     fn try_run(&mut self, effect: Effect) -> Result<Vec<Action>, OpsError> {
         match effect {
             Effect::ProbeService => {
-                let status = match self.service.store().meta() {
-                    Ok(meta) => format!(
-                        "{} (journal entry {})",
-                        self.service.dir().display(),
-                        meta.applied_seq
-                    ),
-                    Err(e) => format!("{}: {e}", self.service.dir().display()),
+                let status = match self.ops.status() {
+                    Ok(s) => format!("{} (journal entry {})", s.dir, s.applied_seq),
+                    Err(e) => e.to_string(),
                 };
                 Ok(vec![Action::ServiceStatus(status)])
             }
@@ -617,10 +464,10 @@ fn refusal(e: OpsError) -> Result<Vec<Action>, OpsError> {
 /// The words of a refusal of the service; other failures pass on.
 fn refusal_words(e: OpsError) -> Result<String, OpsError> {
     match e {
-        OpsError::Refused(m) => Ok(m),
+        OpsError::Refused(r) => Ok(r.message),
         OpsError::Rejected(r) => Ok(r
             .into_iter()
-            .map(|r| r.message)
+            .map(|r| r.refusal.message)
             .collect::<Vec<_>>()
             .join("; ")),
         e => Err(e),

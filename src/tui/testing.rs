@@ -19,7 +19,7 @@ use super::profile::Profile;
 use super::runtime::{dispatch, fixed_clock, Clock};
 use super::view::view;
 use crate::config::Config;
-use crate::ops::Service;
+use crate::ops::{Local, Service};
 
 /// The fixed time of tests and snapshots: 2026-01-02 14:05.
 pub fn test_now() -> NaiveDateTime {
@@ -246,9 +246,7 @@ pub fn buffer_text(buf: &Buffer) -> String {
 /// The runner the tests use over a real service: acting as the state's session user, times in
 /// UTC.
 pub fn ops_runner_for(state: &AppState, service: Arc<Service>) -> OpsRunner {
-    OpsRunner::shared(service)
-        .with_actor(state.session.user.clone())
-        .with_utc_times()
+    OpsRunner::shared(Arc::new(Local::new(service, state.session.user.clone()))).with_utc_times()
 }
 
 /// A runner that records effects and answers like [`NullRunner`].

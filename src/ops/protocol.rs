@@ -1,0 +1,224 @@
+//! The one door to the data: every front end (the command line, the screens, and later the
+//! socket of `tallyman serve`) reads and changes the database only through [`Ops`], with
+//! [`Request`]s in and [`Reply`]s out. Both are versioned enums encodable through the codec
+//! module, so a request can travel over a socket unchanged.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Answer, Command, OpsError, Outcome, Query, Service};
+
+/// What a front end asks, versioned: variants are only ever appended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    V1(Call),
+}
+
+/// One user intent: a command, a query, or a command and the query that shows its result, in
+/// one round trip.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Call {
+    /// Validate, journal (durably) and apply.
+    Execute(Command),
+    /// Read.
+    Query(Query),
+    /// Execute, then (only if it went through) answer the query on the new state.
+    ExecuteThen(Command, Query),
+    /// Validate without changing anything (what `Execute` would refuse).
+    Validate(Command),
+}
+
+/// What the service answers, versioned: variants are only ever appended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Reply {
+    V1(Result<Done, OpsError>),
+}
+
+/// A request that went through.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum Done {
+    Outcome(Outcome),
+    Answer(Answer),
+    Both(Outcome, Answer),
+}
+
+impl Request {
+    /// The request as bytes (the codec module's options).
+    pub fn encode(&self) -> Result<Vec<u8>, crate::codec::CodecError> {
+        crate::codec::encode("a request", self)
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Request, crate::codec::CodecError> {
+        crate::codec::decode("a request", bytes)
+    }
+}
+
+impl Reply {
+    /// The reply as bytes (the codec module's options).
+    pub fn encode(&self) -> Result<Vec<u8>, crate::codec::CodecError> {
+        crate::codec::encode("a reply", self)
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Reply, crate::codec::CodecError> {
+        crate::codec::decode("a reply", bytes)
+    }
+}
+
+fn unexpected(what: &str) -> OpsError {
+    OpsError::Storage(format!("the service gave an unexpected answer to {what}"))
+}
+
+/// The interface every front end uses: one method, [`Ops::call`]; the rest are conveniences
+/// over it. The acting user is bound to the implementation (the OS user in embedded mode, the
+/// socket peer in a server).
+pub trait Ops: Send + Sync {
+    fn call(&self, request: Request) -> Reply;
+
+    fn execute(&self, command: Command) -> Result<Outcome, OpsError> {
+        match self.call(Request::V1(Call::Execute(command))) {
+            Reply::V1(Ok(Done::Outcome(o))) => Ok(o),
+            Reply::V1(Ok(_)) => Err(unexpected("a command")),
+            Reply::V1(Err(e)) => Err(e),
+        }
+    }
+
+    fn query(&self, query: Query) -> Result<Answer, OpsError> {
+        match self.call(Request::V1(Call::Query(query))) {
+            Reply::V1(Ok(Done::Answer(a))) => Ok(a),
+            Reply::V1(Ok(_)) => Err(unexpected("a query")),
+            Reply::V1(Err(e)) => Err(e),
+        }
+    }
+
+    fn execute_then(&self, command: Command, query: Query) -> Result<(Outcome, Answer), OpsError> {
+        match self.call(Request::V1(Call::ExecuteThen(command, query))) {
+            Reply::V1(Ok(Done::Both(o, a))) => Ok((o, a)),
+            Reply::V1(Ok(_)) => Err(unexpected("a command and query")),
+            Reply::V1(Err(e)) => Err(e),
+        }
+    }
+
+    fn validate(&self, command: Command) -> Result<Outcome, OpsError> {
+        match self.call(Request::V1(Call::Validate(command))) {
+            Reply::V1(Ok(Done::Outcome(o))) => Ok(o),
+            Reply::V1(Ok(_)) => Err(unexpected("a validation")),
+            Reply::V1(Err(e)) => Err(e),
+        }
+    }
+}
+
+/// Generates a typed query helper: `fn name(&self, args) -> Result<T, OpsError>` that sends
+/// one query and unpacks the one answer variant it expects.
+macro_rules! typed_queries {
+    ($( $(#[$doc:meta])* fn $name:ident($($arg:ident: $ty:ty),*) -> $out:ty = $query:expr => $variant:ident; )*) => {
+        /// Typed shortcuts over [`Ops::query`]: one request each.
+        pub trait OpsQueries: Ops {
+            $(
+                $(#[$doc])*
+                fn $name(&self, $($arg: $ty),*) -> Result<$out, OpsError> {
+                    match self.query($query)? {
+                        Answer::$variant(v) => Ok(v),
+                        _ => Err(unexpected(stringify!($name))),
+                    }
+                }
+            )*
+        }
+    };
+}
+
+typed_queries! {
+    /// The database's state in brief (folder, last entry, today's date).
+    fn status() -> super::StatusView = Query::Status => Status;
+    /// One count with its expected figure and its last scans.
+    fn count(count: crate::domain::CountId, last: u32) -> super::CountView =
+        Query::Count { count, last } => Count;
+    /// Counts with their expected figures (open counting only).
+    fn counts() -> Vec<super::CountView> = Query::Counts => Counts;
+    /// Every unit with this serial, with its warranty at `date` (today if none).
+    fn lookup(serial: String, date: Option<crate::domain::Day>) -> Vec<super::UnitView> =
+        Query::Lookup { serial, date } => Units;
+    /// A count's mismatches with the names their rows refer to.
+    fn mismatches(count: crate::domain::CountId) -> Box<super::MismatchView> =
+        Query::Mismatches { count } => Mismatches;
+}
+
+impl<T: Ops + ?Sized> OpsQueries for T {}
+
+/// The service in this process, acting as one user.
+#[derive(Clone)]
+pub struct Local {
+    service: Arc<Service>,
+    actor: String,
+}
+
+impl Local {
+    pub fn new(service: Arc<Service>, actor: impl Into<String>) -> Local {
+        Local {
+            service,
+            actor: actor.into(),
+        }
+    }
+
+    /// Opens the database in this process (embedded mode) acting as `actor`, with the site's
+    /// scan and warranty settings.
+    pub fn open(
+        dir: &std::path::Path,
+        actor: impl Into<String>,
+        scan: crate::domain::scan::ScanConfig,
+        warranty: super::warranty::WarrantySettings,
+    ) -> Result<(Local, super::OpenNotes), OpsError> {
+        let (service, notes) = Service::open(dir)?;
+        let service = service
+            .with_scan_config(scan)
+            .with_warranty_settings(warranty);
+        Ok((Local::new(Arc::new(service), actor), notes))
+    }
+
+    /// The same service acting as another user (the demo's generator acts as "demo").
+    pub fn acting_as(&self, actor: impl Into<String>) -> Local {
+        Local::new(self.service.clone(), actor)
+    }
+
+    /// Writes a consistent copy of the journal to `file` (see `maintenance::backup`).
+    pub fn backup(&self, file: &std::path::Path) -> Result<u64, OpsError> {
+        super::maintenance::backup(&self.service, file)
+    }
+
+    /// The acting user.
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+}
+
+impl std::fmt::Debug for Local {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Local")
+            .field("service", &self.service)
+            .field("actor", &self.actor)
+            .finish()
+    }
+}
+
+impl Ops for Local {
+    fn call(&self, request: Request) -> Reply {
+        let Request::V1(call) = request;
+        Reply::V1(self.service.handle(&self.actor, call))
+    }
+}
+
+impl Service {
+    /// Answers one call as `actor`.
+    pub fn handle(&self, actor: &str, call: Call) -> Result<Done, OpsError> {
+        match call {
+            Call::Execute(command) => Ok(Done::Outcome(self.execute(actor, command)?)),
+            Call::Query(query) => Ok(Done::Answer(self.query_as(actor, query)?)),
+            Call::ExecuteThen(command, query) => {
+                let outcome = self.execute(actor, command)?;
+                Ok(Done::Both(outcome, self.query_as(actor, query)?))
+            }
+            Call::Validate(command) => Ok(Done::Outcome(self.validate(command)?)),
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! The service's answers to queries: each gathers everything a front end shows for one
+//! intent (names resolved, figures computed), so a front end never asks twice.
+
+use std::collections::BTreeMap;
+
+use super::reconcile::mismatches;
+use super::types::*;
+use super::{warranty, OpsError, Service};
+use crate::domain::{CountId, CountScan, CountStatus, Location, ProductId, UnitState};
+
+/// How many of a counter's own scans a join brings back.
+pub const RECENT_SCANS: u32 = 8;
+
+impl Service {
+    /// Answers a query as `actor` (joins are per counter).
+    pub fn query_as(&self, actor: &str, q: Query) -> Result<Answer, OpsError> {
+        let s = &self.store;
+        Ok(match q {
+            Query::Products => Answer::Products(s.products()?),
+            Query::Locations => Answer::Locations(s.locations()?),
+            Query::Parties => Answer::Parties(s.parties()?),
+            Query::Lookup { serial, date } => {
+                Answer::Units(self.lookup_at(&serial, date.unwrap_or_else(|| self.today()))?)
+            }
+            Query::Stock { location, sku } => {
+                Answer::Stock(self.stock(location.as_deref(), sku.as_deref())?)
+            }
+            Query::Counts => {
+                let mut views = Vec::new();
+                for count in s.counts()? {
+                    views.push(self.count_view(count, 0)?);
+                }
+                Answer::Counts(views)
+            }
+            Query::CountScans { count } => {
+                let scans = s.count_scans(count)?;
+                Answer::Scans(self.scan_lines(scans)?)
+            }
+            Query::Document { number } => Answer::Document(s.document(number.trim())?.map(|d| {
+                Box::new(DocumentView {
+                    document: d.document,
+                    seq: d.seq,
+                    at_ms: d.at_ms,
+                    actor: d.actor,
+                    corrected_by: d.corrected_by,
+                })
+            })),
+            Query::Status => Answer::Status(StatusView {
+                dir: self.dir().display().to_string(),
+                applied_seq: s.meta()?.applied_seq,
+                today: self.today(),
+            }),
+            Query::Count { count, last } => {
+                let c = self.count_or_refuse(count)?;
+                Answer::Count(self.count_view(c, last)?)
+            }
+            Query::Join { count } => Answer::Joined(self.join(actor, count)?),
+            Query::Mismatches { count } => Answer::Mismatches(Box::new(self.mismatch_view(count)?)),
+            Query::Warranties {
+                date,
+                days,
+                customer,
+            } => Answer::Warranties(self.warranties(date, days, customer.as_deref())?),
+            Query::Card { sale } => Answer::Card(self.card(&sale)?),
+        })
+    }
+
+    fn skus(&self) -> Result<BTreeMap<ProductId, String>, OpsError> {
+        Ok(self
+            .store
+            .products()?
+            .into_iter()
+            .map(|p| (p.id, p.sku))
+            .collect())
+    }
+
+    fn scan_lines(&self, scans: Vec<CountScan>) -> Result<Vec<ScanLine>, OpsError> {
+        let skus = self.skus()?;
+        Ok(scans
+            .into_iter()
+            .map(|scan| ScanLine {
+                sku: scan.product.and_then(|p| skus.get(&p).cloned()),
+                scan,
+            })
+            .collect())
+    }
+
+    /// A count with its expected figure (open counting, open or in review) and last scans.
+    fn count_view(&self, count: crate::domain::Count, last: u32) -> Result<CountView, OpsError> {
+        let expected =
+            if !count.blind && matches!(count.status, CountStatus::Open | CountStatus::Review) {
+                Some(self.expected_in_scope(&count)?)
+            } else {
+                None
+            };
+        let last_scans = if last > 0 {
+            self.scan_lines(self.store.last_count_scans(count.id, last as usize)?)?
+        } else {
+            Vec::new()
+        };
+        Ok(CountView {
+            count,
+            expected,
+            last_scans,
+        })
+    }
+
+    fn join(&self, actor: &str, id: CountId) -> Result<JoinView, OpsError> {
+        let c = self.count_or_refuse(id)?;
+        if c.status != CountStatus::Open {
+            return Err(OpsError::refused(
+                RefusalKind::Conflict,
+                format!("Count {id} is {}: it takes no scans", c.status.describe()),
+            ));
+        }
+        let own = self
+            .store
+            .last_count_scans_where(id, RECENT_SCANS as usize, |s| {
+                s.counter == actor && !s.undone
+            })?;
+        let recent = self.scan_lines(own)?;
+        // A scope of one location needs no location label.
+        let scope = &c.scope.location;
+        let single = !self
+            .store
+            .locations()?
+            .iter()
+            .any(|l| l.code != *scope && Location::within(&l.code, scope));
+        let (location, figures) = if single {
+            (Some(scope.clone()), Some(self.figures(&c, scope)?))
+        } else {
+            (None, None)
+        };
+        Ok(JoinView {
+            count: self.count_view(c, 0)?,
+            recent,
+            location,
+            figures,
+        })
+    }
+
+    fn mismatch_view(&self, id: CountId) -> Result<MismatchView, OpsError> {
+        let m = mismatches(&self.store, id)?;
+        let products = self
+            .store
+            .products()?
+            .into_iter()
+            .map(|p| {
+                (
+                    p.id,
+                    ProductName {
+                        sku: p.sku,
+                        name: p.name,
+                    },
+                )
+            })
+            .collect();
+        let parties = self
+            .store
+            .parties()?
+            .into_iter()
+            .map(|p| (p.id, p.name))
+            .collect();
+        Ok(MismatchView {
+            mismatches: m,
+            products,
+            parties,
+        })
+    }
+
+    fn warranties(
+        &self,
+        date: Option<crate::domain::Day>,
+        days: Option<u32>,
+        customer: Option<&str>,
+    ) -> Result<Vec<WarrantyRow>, OpsError> {
+        let date = date.unwrap_or_else(|| self.today());
+        let customer = match customer {
+            Some(name) => Some(
+                self.store
+                    .party_by_name(name.trim())?
+                    .ok_or_else(|| {
+                        OpsError::refused(
+                            RefusalKind::Unknown,
+                            format!("expected a known customer, found \"{}\"", name.trim()),
+                        )
+                    })?
+                    .id,
+            ),
+            None => None,
+        };
+        let rows = self.warranty_report(date, days.unwrap_or(u32::MAX), customer)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (unit, product, view) in rows {
+            let customer = match &unit.state {
+                UnitState::Sold { customer, .. } => self.party_name(*customer)?,
+                _ => None,
+            };
+            out.push(WarrantyRow {
+                unit,
+                product,
+                customer,
+                warranty: view,
+            });
+        }
+        Ok(out)
+    }
+
+    fn card(&self, number: &str) -> Result<CardView, OpsError> {
+        let stored = self.store.document(number.trim())?.ok_or_else(|| {
+            OpsError::refused(
+                RefusalKind::Unknown,
+                format!(
+                    "expected a sale document number, found \"{}\"",
+                    number.trim()
+                ),
+            )
+        })?;
+        let doc = stored.document;
+        let customer = match doc.party {
+            Some(p) => self.store.party(p)?,
+            None => None,
+        };
+        let today = self.today();
+        let generic = warranty::generics(&self.store)?;
+        let mut lines = Vec::new();
+        for line in &doc.lines {
+            let Some(serial) = &line.serial else { continue };
+            let Some(product) = self.store.product(line.product)? else {
+                continue;
+            };
+            let warranty = self
+                .store
+                .unit(line.product, serial)?
+                .map(|u| warranty::view(&u, &product, &generic, today, &self.warranty));
+            lines.push(CardLine {
+                product,
+                serial: serial.clone(),
+                warranty,
+            });
+        }
+        Ok(CardView {
+            document: doc,
+            customer,
+            lines,
+        })
+    }
+}
