@@ -165,25 +165,7 @@ pub(crate) fn line_of(src: &str, offset: usize) -> usize {
 
 /// The platform's per-user config file path, if a home directory is known.
 pub fn user_config_path() -> Option<PathBuf> {
-    let var = |name: &str| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    if cfg!(windows) {
-        return var("APPDATA").map(|d| d.join("tallyman").join("config.toml"));
-    }
-    if cfg!(target_os = "macos") {
-        return var("HOME").map(|h| {
-            h.join("Library")
-                .join("Application Support")
-                .join("tallyman")
-                .join("config.toml")
-        });
-    }
-    var("XDG_CONFIG_HOME")
-        .or_else(|| var("HOME").map(|h| h.join(".config")))
-        .map(|d| d.join("tallyman").join("config.toml"))
+    directories::BaseDirs::new().map(|d| d.config_dir().join("tallyman").join("config.toml"))
 }
 
 /// The system-wide config file (Unix only).
