@@ -22,14 +22,16 @@
 //! expiring_soon_days = 30
 //! ```
 
+use clap::ValueEnum;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-/// Terminal profile named in the config file or on the command line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// Terminal profile named in the config file or on the command line (`full` or `vt`; clap's
+/// `ValueEnum` names, parses and lists them for both).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ValueEnum)]
 pub enum ProfileSetting {
     /// xterm-like: colour, Unicode borders, alternate screen.
     Full,
@@ -38,15 +40,6 @@ pub enum ProfileSetting {
 }
 
 impl ProfileSetting {
-    /// Parses `full` or `vt` (case-insensitive).
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "full" => Some(Self::Full),
-            "vt" => Some(Self::Vt),
-            _ => None,
-        }
-    }
-
     /// The name as written in files and on the command line.
     pub fn name(self) -> &'static str {
         match self {
@@ -54,6 +47,16 @@ impl ProfileSetting {
             Self::Vt => "vt",
         }
     }
+}
+
+/// The profile names the config file and `--profile` accept, for error messages: "full, vt".
+fn profile_names() -> String {
+    ProfileSetting::value_variants()
+        .iter()
+        .filter_map(ValueEnum::to_possible_value)
+        .map(|v| v.get_name().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// What ends a scan (or a typed entry) in a scan field.
@@ -165,25 +168,7 @@ pub(crate) fn line_of(src: &str, offset: usize) -> usize {
 
 /// The platform's per-user config file path, if a home directory is known.
 pub fn user_config_path() -> Option<PathBuf> {
-    let var = |name: &str| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    if cfg!(windows) {
-        return var("APPDATA").map(|d| d.join("tallyman").join("config.toml"));
-    }
-    if cfg!(target_os = "macos") {
-        return var("HOME").map(|h| {
-            h.join("Library")
-                .join("Application Support")
-                .join("tallyman")
-                .join("config.toml")
-        });
-    }
-    var("XDG_CONFIG_HOME")
-        .or_else(|| var("HOME").map(|h| h.join(".config")))
-        .map(|d| d.join("tallyman").join("config.toml"))
+    directories::BaseDirs::new().map(|d| d.config_dir().join("tallyman").join("config.toml"))
 }
 
 /// The system-wide config file (Unix only).
@@ -303,11 +288,11 @@ impl Parser<'_, '_> {
                 "keymap" => cfg.keymap = self.string(name, v),
                 "profile" => {
                     if let Some(s) = self.string(name, v) {
-                        match ProfileSetting::parse(&s) {
-                            Some(p) => cfg.profile = Some(p),
-                            None => self.issue(
+                        match ProfileSetting::from_str(s.trim(), true) {
+                            Ok(p) => cfg.profile = Some(p),
+                            Err(_) => self.issue(
                                 v.span().start,
-                                format!("profile \"{s}\" is not one of: full, vt"),
+                                format!("profile \"{s}\" is not one of: {}", profile_names()),
                             ),
                         }
                     }
@@ -449,6 +434,21 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("unknown section [colours]"), "{text}");
+    }
+
+    #[test]
+    fn profile_is_case_insensitive_and_a_bad_one_names_the_choices() {
+        assert_eq!(
+            parse("[terminal]\nprofile = \" VT \"\n").unwrap().profile,
+            Some(ProfileSetting::Vt)
+        );
+        let err = parse("[terminal]\nbell = true\nprofile = \"vt100\"\n").unwrap_err();
+        assert_eq!(err.issues.len(), 1, "{err}");
+        assert!(
+            err.to_string()
+                .contains("test.toml:3: profile \"vt100\" is not one of: full, vt"),
+            "{err}"
+        );
     }
 
     #[test]

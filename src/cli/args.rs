@@ -4,10 +4,6 @@ use crate::config::ProfileSetting;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-fn parse_profile(s: &str) -> Result<ProfileSetting, String> {
-    ProfileSetting::parse(s).ok_or_else(|| format!("expected a profile full or vt, found \"{s}\""))
-}
-
 #[derive(Debug, Parser)]
 #[command(
     name = "tallyman",
@@ -28,8 +24,14 @@ pub struct Cli {
     /// Screens: a site keymap file layered on top of the chosen keymap
     #[arg(long, global = true, value_name = "PATH")]
     pub keymap_file: Option<PathBuf>,
-    /// Screens: terminal profile full or vt (else config, then TERM)
-    #[arg(long, global = true, value_name = "full|vt", value_parser = parse_profile)]
+    /// Screens: terminal profile (else config, then TERM)
+    #[arg(
+        long,
+        global = true,
+        value_name = "full|vt",
+        value_enum,
+        ignore_case = true
+    )]
     pub profile: Option<ProfileSetting>,
     /// Config file (else ~/.config/tallyman/config.toml, then /etc/tallyman/config.toml)
     #[arg(long, global = true, value_name = "PATH")]

@@ -96,13 +96,12 @@ pub fn refusal_words(r: &crate::ops::Refusal) -> String {
     }
 }
 
-/// The database folder: `--db`, else `TALLYMAN_DB`, else the platform data directory.
+/// The database folder: `--db`, else `TALLYMAN_DB`, else the platform's local data directory
+/// (`$XDG_DATA_HOME/NAME` or `~/.local/share/NAME` on Linux), else `./NAME` when no home
+/// directory is known.
 pub fn default_db_dir(name: &str) -> PathBuf {
-    if let Some(dir) = std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
-        return PathBuf::from(dir).join(name);
-    }
-    match std::env::var_os("HOME").filter(|d| !d.is_empty()) {
-        Some(home) => PathBuf::from(home).join(".local/share").join(name),
+    match directories::BaseDirs::new() {
+        Some(dirs) => dirs.data_local_dir().join(name),
         None => PathBuf::from(".").join(name),
     }
 }

@@ -81,9 +81,26 @@ fn report_rows(rows: &[WarrantyRow], csv: bool, json: bool) -> CliResult {
         outln!("{}", Value::Array(v));
         return Ok(());
     }
-    if csv {
-        outln!("serial,sku,customer,sale_date,period,end,days_left,status");
-    }
+    // CSV goes through the csv crate's writer: a customer name (or a serial) with a comma,
+    // quote or line break is quoted as RFC 4180 says.
+    let mut out = csv.then(|| csv::Writer::from_writer(std::io::stdout().lock()));
+    let mut csv_row = |rec: &[&str]| match out.as_mut() {
+        Some(w) => w.write_record(rec).map_err(|e| match e.into_kind() {
+            csv::ErrorKind::Io(e) => super::exit_on_output_error(&e),
+            other => Failure::storage(format!("cannot write CSV: {other:?}")),
+        }),
+        None => Ok(()),
+    };
+    csv_row(&[
+        "serial",
+        "sku",
+        "customer",
+        "sale_date",
+        "period",
+        "end",
+        "days_left",
+        "status",
+    ])?;
     for r in rows {
         let (u, p, v) = (&r.unit, &r.product, &r.warranty);
         let end = v
@@ -99,13 +116,16 @@ fn report_rows(rows: &[WarrantyRow], csv: bool, json: bool) -> CliResult {
         let period = p.warranty.map(|w| w.to_string()).unwrap_or_default();
         let left = v.days_left.map(|d| d.to_string()).unwrap_or_default();
         if csv {
-            outln!(
-                "{},{},\"{}\",{sale},{period},{end},{left},{}",
-                u.serial,
-                p.sku,
-                party(r).replace('"', "\"\""),
-                v.status.label()
-            );
+            csv_row(&[
+                u.serial.as_str(),
+                &p.sku,
+                &party(r),
+                &sale,
+                &period,
+                &end,
+                &left,
+                v.status.label(),
+            ])?;
         } else {
             outln!(
                 "{:<18} {:<10} {:<20} sold {sale}  {period:>4}  to {end:<10}  {:>5} days  {}",
@@ -117,10 +137,13 @@ fn report_rows(rows: &[WarrantyRow], csv: bool, json: bool) -> CliResult {
             );
         }
     }
-    if !csv {
-        outln!("{} unit(s)", rows.len());
+    match out {
+        Some(mut w) => w.flush().map_err(|e| super::exit_on_output_error(&e)),
+        None => {
+            outln!("{} unit(s)", rows.len());
+            Ok(())
+        }
     }
-    Ok(())
 }
 
 /// One warranty report's rows, asked in one request.

@@ -9,6 +9,7 @@ use crate::domain::{
     Count, CountId, HistoryKind, ProductId, Resolution, ResolutionRecord, SerialKey,
 };
 use crate::store::{keys, Store};
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::collections::{HashMap, HashSet};
 
 /// A count's mismatch picture: the buckets, what was accepted, the resolutions, and which rows
@@ -68,8 +69,8 @@ pub fn mismatches(store: &Store, id: CountId) -> Result<Mismatches, OpsError> {
     // side; both come from index keys, not records. Locations are interned and keys (product
     // id, then serial bytes) hashed with a fast hasher, as a count can cover a million units.
     let mut places = Places::default();
-    let mut expected: FastMap<Vec<u8>, u32> =
-        FastMap::with_capacity_and_hasher(count.live as usize + 1024, Default::default());
+    let mut expected: FxHashMap<Vec<u8>, u32> =
+        FxHashMap::with_capacity_and_hasher(count.live as usize + 1024, FxBuildHasher);
     let lives = std::thread::scope(|s| {
         let lives = s.spawn(|| {
             let mut at = Places::default();
@@ -272,7 +273,7 @@ fn unit_key(product: Option<ProductId>, serial: &str) -> Vec<u8> {
 /// Location codes numbered once, so a million expected units share a few hundred strings.
 #[derive(Default)]
 struct Places {
-    ids: FastMap<String, u32>,
+    ids: FxHashMap<String, u32>,
     names: Vec<String>,
 }
 
@@ -298,33 +299,6 @@ impl Places {
             .unwrap_or("")
     }
 }
-
-/// A small, fast, non-cryptographic hasher (the multiply-rotate scheme of Firefox's FxHash):
-/// the keys are serials from our own store, not attacker-chosen.
-#[derive(Default, Clone, Copy)]
-struct FastHasher(u64);
-
-impl std::hash::Hasher for FastHasher {
-    fn finish(&self) -> u64 {
-        // The multiply carries entropy upwards only; the table picks buckets by the low bits.
-        self.0.rotate_left(26)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-        }
-        for b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(K);
-        }
-    }
-}
-
-type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
 
 /// Edit distance between two serials (insertions, deletions, substitutions, adjacent
 /// transpositions), or None when it is more than `max`: the work stops as soon as every
