@@ -4,24 +4,34 @@
 
 pub mod action;
 pub mod app;
-pub mod ask;
 pub mod backend;
-pub mod count;
 pub mod keymap;
 pub mod keys;
-pub mod lookup;
-pub mod mismatch;
 pub mod ops_runner;
 pub mod profile;
-pub mod reports;
 pub mod runtime;
 pub mod scan_field;
+pub mod screens;
 pub mod terminal;
 pub mod testing;
 pub mod text;
 pub mod update;
 pub mod view;
 pub mod vt_filter;
+
+/// The count screens' data (the list's rows and the scan loop's session and answers), under
+/// the path the runner builds its answers from.
+pub mod count {
+    //! The count screens' data, re-exported from [`super::screens::count_list`] and
+    //! [`super::screens::count_scan`].
+    pub use super::screens::count_list::state::*;
+    pub use super::screens::count_scan::state::*;
+    pub use super::screens::popups::state::Confirm;
+}
+pub use screens::lookup::state as lookup;
+pub use screens::mismatch::state as mismatch;
+pub use screens::popups::state as ask;
+pub use screens::reports::state as reports;
 
 use std::io::{self, Write};
 use std::path::PathBuf;

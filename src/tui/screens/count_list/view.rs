@@ -7,10 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{tail, wrap};
 use crate::tui::app::AppState;
 use crate::tui::count::CountRow;
 use crate::tui::text;
+use crate::tui::view::{tail, wrap};
 
 /// A string cut (or padded) to exactly `w` characters.
 fn fit(s: &str, w: usize) -> String {
@@ -107,7 +107,7 @@ fn table_heading(w: usize) -> String {
     fit(&line, w)
 }
 
-pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
+pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
     let Some(rows) = &state.counts else { return };
     let w = body.width as usize;
     let h = body.height as usize;

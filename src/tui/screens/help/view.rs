@@ -5,13 +5,13 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
-use super::{draw_scrolled, wrap};
 use crate::tui::app::AppState;
 use crate::tui::keymap::{Command, Context, Trigger};
 use crate::tui::text;
+use crate::tui::view::{draw_scrolled, wrap};
 
 /// All lines of the help for `ctx` at `width`.
-pub(super) fn lines(state: &AppState, ctx: Context, width: u16) -> Vec<Line<'static>> {
+pub(crate) fn lines(state: &AppState, ctx: Context, width: u16) -> Vec<Line<'static>> {
     let w = width as usize;
     let km = &state.keymap;
     let mut out: Vec<Line<'static>> = Vec::new();
@@ -98,7 +98,7 @@ pub(super) fn lines(state: &AppState, ctx: Context, width: u16) -> Vec<Line<'sta
 }
 
 /// A compact key list for a side panel: one line per command, short labels.
-pub(super) fn key_list(state: &AppState, ctx: Context, width: u16) -> Vec<Line<'static>> {
+pub(crate) fn key_list(state: &AppState, ctx: Context, width: u16) -> Vec<Line<'static>> {
     let km = &state.keymap;
     let cmds = km.commands(ctx);
     let key_w = cmds
@@ -127,6 +127,6 @@ pub(super) fn key_list(state: &AppState, ctx: Context, width: u16) -> Vec<Line<'
     out
 }
 
-pub(super) fn render(state: &AppState, ctx: Context, scroll: usize, frame: &mut Frame, body: Rect) {
+pub(crate) fn render(state: &AppState, ctx: Context, scroll: usize, frame: &mut Frame, body: Rect) {
     draw_scrolled(frame, body, lines(state, ctx, body.width), scroll);
 }

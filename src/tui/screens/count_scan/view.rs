@@ -9,10 +9,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{tail, wrap_keep_tail};
 use crate::tui::app::AppState;
 use crate::tui::count::{CountSession, ScanAnswer};
 use crate::tui::text;
+use crate::tui::view::{tail, wrap_keep_tail};
 
 /// Up to 24 rows at most this many recent scans are shown: each one costs bytes on every
 /// scan, as the list moves down (slow links are small terminals). Taller terminals use their
@@ -97,7 +97,7 @@ fn recent_line(state: &AppState, r: &crate::tui::count::RecentScan, w: usize) ->
     }
 }
 
-pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
+pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
     let Some(s) = &state.count_session else {
         return;
     };
@@ -182,7 +182,7 @@ pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
         }
         None if s.location.is_none() => {
             block.extend(
-                super::wrap(text::COUNT_START, body.width)
+                crate::tui::view::wrap(text::COUNT_START, body.width)
                     .into_iter()
                     .take(facts_max)
                     .map(Line::from),

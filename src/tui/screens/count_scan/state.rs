@@ -1,34 +1,14 @@
-//! What the count screens know: the list of open counts, the joined count's session (location,
-//! running figures, the last answer, the last scans) and the numbered confirmation. Plain data,
-//! filled by `update` from the runner's answers; the words are in `text`.
+//! What the scan loop knows: the joined count's session (location, running figures, the last
+//! answer, the last scans). Plain data, filled by `update` from the runner's answers; the
+//! words are in `words`.
 
 use std::collections::VecDeque;
 
 use chrono::NaiveDateTime;
 
-use crate::domain::{CountId, CountStatus};
 pub use crate::ops::Figures;
 
-/// One count of the count list.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CountRow {
-    /// Its number.
-    pub id: CountId,
-    /// Its name.
-    pub name: String,
-    /// The location subtree it covers.
-    pub scope: String,
-    /// Open or review (the list shows no others).
-    pub status: CountStatus,
-    /// Blind counting: no expected figures shown.
-    pub blind: bool,
-    /// Live scans (not duplicates, not undone).
-    pub live: u32,
-    /// Units expected in the scope (open counting only).
-    pub expected: Option<u32>,
-    /// Everyone who has scanned into it.
-    pub counters: Vec<String>,
-}
+use super::super::count_list::state::CountRow;
 
 /// What a scan (or an undo) came to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -183,30 +163,4 @@ impl CountSession {
             recent: VecDeque::with_capacity(RECENT_KEPT),
         }
     }
-}
-
-/// A destructive step waiting for its numbered answer.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Confirm {
-    /// Cancel a count.
-    CancelCount {
-        /// Which.
-        id: CountId,
-        /// Its name.
-        name: String,
-    },
-    /// Post a count: its fixes become final.
-    PostCount {
-        /// Which.
-        id: CountId,
-        /// Its name.
-        name: String,
-    },
-    /// Replace a unit under warranty: the old serial is marked replaced.
-    Replace {
-        /// The unit replaced.
-        old: String,
-        /// The unit given instead.
-        new: String,
-    },
 }

@@ -6,17 +6,17 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
-use super::{draw_scrolled, tail, wrap_keep_tail};
 use crate::tui::app::AppState;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::mismatch::ListKind;
 use crate::tui::text;
+use crate::tui::view::{draw_scrolled, tail, wrap_keep_tail};
 
 /// How many documents are listed.
 const DOCUMENTS: usize = 5;
 
 /// All lines of the details at `width`.
-pub(super) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
+pub(crate) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     let w = width as usize;
     let mut out: Vec<Line<'static>> = Vec::new();
     let Some(s) = &state.mismatch else {
@@ -134,7 +134,7 @@ pub(super) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     out
 }
 
-pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
+pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
     let scroll = state
         .mismatch
         .as_ref()

@@ -8,11 +8,11 @@ use std::collections::HashMap;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use super::keymap::Command;
 use crate::domain::reconcile::{ShortageRow, SurplusReason, SurplusRow};
 use crate::domain::{CountId, PartyId, ProductId, ResolutionRecord, SerialKey};
 use crate::ops::reconcile::{suggestions, Mismatches, Suggestion};
 use crate::ops::UnitView;
+use crate::tui::keymap::Command;
 
 /// Read-only data loaded once and shared by actions and state. Two values are equal when they
 /// are the same load (large pictures are never compared cell by cell).

@@ -27,11 +27,12 @@ fn side_keys(body: Rect) -> Option<(Rect, Rect)> {
     }
 }
 
-pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
+pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
     match side_keys(body) {
         Some((left, right)) => {
             entries(state, frame, left);
-            let lines = super::help::key_list(state, Context::Menu, right.width);
+            let lines =
+                crate::tui::screens::help::view::key_list(state, Context::Menu, right.width);
             frame.render_widget(Paragraph::new(lines), right);
         }
         None => entries(state, frame, body),

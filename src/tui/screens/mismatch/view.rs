@@ -10,12 +10,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{tail, wrap, wrap_keep_tail};
 use crate::domain::CountStatus;
 use crate::tui::app::AppState;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::mismatch::{reason_word, Item, ListKind, MismatchData, MismatchSession};
 use crate::tui::text;
+use crate::tui::view::{tail, wrap, wrap_keep_tail};
 
 /// Serial column width in list rows (GS1 serials are up to 20 characters).
 const SERIAL_W: usize = 20;
@@ -303,7 +303,12 @@ fn info_lines(
     out
 }
 
-pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
+/// Lines of the mismatch list(s) at the state's size: the page the mark moves within.
+pub fn page(state: &AppState) -> usize {
+    layout(crate::tui::screens::body_for(state)).list.max(1)
+}
+
+pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
     let Some(s) = &state.mismatch else { return };
     if body.height == 0 || body.width == 0 {
         return;

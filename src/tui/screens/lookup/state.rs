@@ -7,7 +7,7 @@ use crate::domain::{ProductId, UnitState};
 use crate::ops::warranty::WarrantyView;
 use crate::ops::UnitView;
 
-use super::mismatch::Shared;
+use crate::tui::screens::mismatch::state::Shared;
 
 /// One unit as looked up: its life and its warranty on the day of the lookup.
 #[derive(Clone, Debug, PartialEq, Eq)]

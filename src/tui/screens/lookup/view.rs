@@ -10,13 +10,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{tail, wrap, wrap_keep_tail};
 use crate::tui::app::AppState;
 use crate::tui::lookup::Found;
 use crate::tui::text;
+use crate::tui::view::{tail, wrap, wrap_keep_tail};
 
 /// Rows of the scrolling part.
-pub(super) fn scroll_rows(body: Rect) -> usize {
+pub(crate) fn scroll_rows(body: Rect) -> usize {
     (body.height as usize).saturating_sub(1)
 }
 
@@ -25,7 +25,7 @@ fn plain(out: &mut Vec<Line<'static>>, t: &str, width: u16) {
 }
 
 /// Everything below the field, at `width`.
-pub(super) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
+pub(crate) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     let mut out: Vec<Line<'static>> = Vec::new();
     let Some(l) = &state.lookup else {
         return out;
@@ -231,7 +231,7 @@ fn pack_parts(
     out.push(Line::from(line.trim_end().to_string()));
 }
 
-pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
+pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
     let Some(l) = &state.lookup else { return };
     let w = body.width as usize;
     let h = body.height as usize;
@@ -254,7 +254,7 @@ pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
         ..body
     };
     if rest.height > 0 {
-        super::draw_scrolled(frame, rest, lines(state, body.width), l.scroll);
+        crate::tui::view::draw_scrolled(frame, rest, lines(state, body.width), l.scroll);
     }
     if state.code.is_none() && fw > 0 {
         let x = body.x + (label.len() + 1) as u16 + (cursor as u16).min(fw as u16 - 1);

@@ -8,11 +8,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{draw_scrolled, wrap};
 use crate::tui::app::AppState;
 use crate::tui::keymap::Trigger;
 use crate::tui::keys::{hex, KeyPress};
 use crate::tui::text;
+use crate::tui::view::{draw_scrolled, wrap};
 
 const PINNED: u16 = 2;
 
@@ -21,7 +21,7 @@ fn wide(body: Rect) -> bool {
 }
 
 /// The scrolling part of the body.
-pub(super) fn scroll_area(body: Rect) -> Rect {
+pub(crate) fn scroll_area(body: Rect) -> Rect {
     let pinned = PINNED.min(body.height);
     let rest = Rect::new(body.x, body.y + pinned, body.width, body.height - pinned);
     if wide(body) {
@@ -66,7 +66,7 @@ fn key_history(state: &AppState, width: u16) -> Vec<Line<'static>> {
 }
 
 /// The lines of the scrolling part.
-pub(super) fn scroll_lines(state: &AppState, body: Rect) -> Vec<Line<'static>> {
+pub(crate) fn scroll_lines(state: &AppState, body: Rect) -> Vec<Line<'static>> {
     let width = scroll_area(body).width;
     let mut out: Vec<Line<'static>> = Vec::new();
     if let Some(scan) = &state.last_scan {
@@ -148,7 +148,7 @@ pub(super) fn scroll_lines(state: &AppState, body: Rect) -> Vec<Line<'static>> {
     out
 }
 
-pub(super) fn render(state: &AppState, scroll: usize, frame: &mut Frame, body: Rect) {
+pub(crate) fn render(state: &AppState, scroll: usize, frame: &mut Frame, body: Rect) {
     if body.height == 0 {
         return;
     }

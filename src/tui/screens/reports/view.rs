@@ -8,10 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::tail;
 use crate::tui::app::AppState;
 use crate::tui::reports::{ReportRow, ReportSession};
 use crate::tui::text;
+use crate::tui::view::tail;
 
 /// Wide enough for one line per unit.
 const WIDE: u16 = 40;
@@ -37,12 +37,12 @@ fn per_row(body: Rect) -> usize {
 }
 
 /// Units that fit on one screen.
-pub(super) fn visible_rows(body: Rect) -> usize {
+pub(crate) fn visible_rows(body: Rect) -> usize {
     ((body.height as usize).saturating_sub(head_lines(body)) / per_row(body)).max(1)
 }
 
 /// How far the report can scroll (in units).
-pub(super) fn max_scroll(state: &AppState, body: Rect) -> usize {
+pub(crate) fn max_scroll(state: &AppState, body: Rect) -> usize {
     state
         .report
         .as_ref()
@@ -54,7 +54,7 @@ fn cut(s: &str, n: usize) -> String {
     s.chars().take(n).collect()
 }
 
-pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
+pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
     let Some(r) = &state.report else { return };
     let w = body.width as usize;
     if w == 0 || body.height == 0 {
