@@ -5,6 +5,7 @@
 pub mod state;
 pub mod update;
 pub mod view;
+pub mod words;
 
 use ratatui::layout::Rect;
 use ratatui::Frame;
@@ -35,7 +36,7 @@ impl ScreenKind for CountList {
     fn title(&self, screen: &Screen) -> &'static str {
         match screen {
             Screen::MismatchCounts => text::TITLE_MISMATCHES,
-            _ => text::TITLE_COUNTS,
+            _ => words::TITLE_COUNTS,
         }
     }
 
@@ -47,8 +48,8 @@ impl ScreenKind for CountList {
         let mut out = Vec::new();
         if state.counts.as_ref().is_some_and(|c| !c.is_empty()) {
             let take = match screen {
-                Screen::MismatchCounts => text::HINT_OPEN,
-                _ => text::HINT_JOIN,
+                Screen::MismatchCounts => words::HINT_OPEN,
+                _ => words::HINT_JOIN,
             };
             out.extend(hint_as(state, Command::Select, take));
             out.extend(hints_of(state, &[Command::Review, Command::CancelCount]));

@@ -2,6 +2,7 @@
 //! or opened for its mismatches), the marked count is moved to review or cancelled.
 
 use super::state::CountRow;
+use super::words;
 use crate::domain::{CountId, CountStatus};
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
@@ -31,7 +32,7 @@ pub(crate) fn digit(state: &mut AppState, d: char) -> Vec<Effect> {
     if state.counts.as_ref().is_some_and(|c| i < c.len()) {
         return take_line(state, i);
     }
-    error(state, text::no_count_line(d))
+    error(state, words::no_count_line(d))
 }
 
 /// Takes the count on line `index`: joins it, or opens its mismatches.
@@ -54,7 +55,7 @@ pub(crate) fn on_marked(state: &mut AppState, c: Command) -> Vec<Effect> {
                 count: id,
                 status: CountStatus::Review,
             }],
-            Some((id, status)) => error(state, text::already(id, status)),
+            Some((id, status)) => error(state, words::already(id, status)),
             None => Vec::new(),
         },
         Command::CancelCount => match selected_count(state) {

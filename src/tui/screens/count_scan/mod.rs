@@ -5,6 +5,7 @@
 pub mod state;
 pub mod update;
 pub mod view;
+pub mod words;
 
 use ratatui::layout::Rect;
 use ratatui::Frame;
@@ -29,7 +30,7 @@ impl ScreenKind for CountScan {
 
     fn full_title(&self, state: &AppState, screen: &Screen) -> String {
         match &state.count_session {
-            Some(s) => text::count_title(s.count.id),
+            Some(s) => words::count_title(s.count.id),
             None => self.title(screen).to_string(),
         }
     }

@@ -44,7 +44,7 @@ impl AnswerKind {
     }
 }
 
-/// Why an answer is what it is, as data (the words are made by `text::answer_facts`).
+/// Why an answer is what it is, as data (the words are made by `words::answer_facts`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Why {
     /// Nothing to add.

@@ -2,13 +2,13 @@
 //! to the service), undo, the next-is-a-location command, leaving, and the service's answers.
 
 use super::state::{AnswerKind, CountSession, RecentScan, ScanAnswer, Why, RECENT_KEPT};
+use super::words;
 use crate::domain::count::{ScanCommand, COMMAND_PREFIX};
 use crate::domain::CountStatus;
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
 use crate::tui::count::{CountRow, Figures};
 use crate::tui::screens::Screen;
-use crate::tui::text;
 use crate::tui::update::{error, good_scan, info, pop_screen, push_screen};
 
 /// A count was joined: the count as it is now, this counter's last scans, and the location
@@ -57,7 +57,7 @@ pub(crate) fn location_set(state: &mut AppState, code: String, figures: Figures)
     s.answer = None;
     state.field.clear();
     good_scan(state);
-    info(state, text::location_set(&code));
+    info(state, words::location_set(&code));
     Vec::new()
 }
 
@@ -115,7 +115,7 @@ pub(crate) fn scan(state: &mut AppState, value: String) -> Vec<Effect> {
             Err(e) => {
                 let answer = ScanAnswer {
                     kind: AnswerKind::Bad,
-                    headline: text::BAD_SCAN.into(),
+                    headline: words::BAD_SCAN.into(),
                     serial: value.trim().to_string(),
                     sku: None,
                     number: None,
@@ -177,7 +177,7 @@ pub(crate) fn join(state: &mut AppState, index: usize) -> Vec<Effect> {
     };
     state.count_selected = index;
     if row.status != CountStatus::Open {
-        return error(state, text::cannot_join(row.id, row.status));
+        return error(state, words::cannot_join(row.id, row.status));
     }
     let id = row.id;
     state.count_session = Some(CountSession::new(row));

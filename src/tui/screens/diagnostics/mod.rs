@@ -2,6 +2,7 @@
 //! keys and bytes received, and the terminal, keymap and service facts; it scrolls.
 
 pub mod view;
+pub mod words;
 
 use ratatui::layout::Rect;
 use ratatui::Frame;
@@ -10,7 +11,6 @@ use super::{hints_of, scroll_hint, scrolled, Hint, Screen, ScreenKind};
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
 use crate::tui::keymap::{Command, Context};
-use crate::tui::text;
 use crate::tui::update::{info, push_screen};
 
 /// Opens the screen and asks the service who it is.
@@ -42,7 +42,7 @@ impl ScreenKind for Diagnostics {
     }
 
     fn title(&self, _: &Screen) -> &'static str {
-        text::TITLE_DIAGNOSTICS
+        words::TITLE_DIAGNOSTICS
     }
 
     fn render(&self, state: &AppState, screen: &Screen, frame: &mut Frame, body: Rect) {
@@ -68,7 +68,7 @@ impl ScreenKind for Diagnostics {
 
     fn scan(&self, state: &mut AppState, value: String) -> Vec<Effect> {
         state.status = None;
-        info(state, text::scan_read(value.chars().count()));
+        info(state, words::scan_read(value.chars().count()));
         state.last_scan = Some(value);
         Vec::new()
     }

@@ -2,6 +2,7 @@
 //! generated from the loaded keymap; it scrolls.
 
 pub mod view;
+pub mod words;
 
 use ratatui::layout::Rect;
 use ratatui::Frame;
@@ -9,7 +10,6 @@ use ratatui::Frame;
 use super::{hint, scroll_hint, scrolled, Hint, Screen, ScreenKind};
 use crate::tui::app::AppState;
 use crate::tui::keymap::{Command, Context};
-use crate::tui::text;
 
 /// The help screen.
 pub struct Help;
@@ -20,7 +20,7 @@ impl ScreenKind for Help {
     }
 
     fn title(&self, _: &Screen) -> &'static str {
-        text::TITLE_HELP
+        words::TITLE_HELP
     }
 
     fn render(&self, state: &AppState, screen: &Screen, frame: &mut Frame, body: Rect) {

@@ -1,6 +1,8 @@
 //! The keymap error screen: every error in the chosen keymap (file and line), then a note
 //! that the default keymap is in use. Enter or back goes on; it scrolls.
 
+pub mod words;
+
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
@@ -10,14 +12,13 @@ use crate::tui::action::Effect;
 use crate::tui::app::AppState;
 use crate::tui::keymap::Context;
 use crate::tui::keys::{Key, KeyPress};
-use crate::tui::text;
 use crate::tui::update::pop_screen;
 use crate::tui::view::{draw_scrolled, wrap};
 
 /// All lines at `width`.
 pub(crate) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     let mut out: Vec<Line<'static>> = Vec::new();
-    for l in wrap(text::KEYMAP_ERRORS_INTRO, width) {
+    for l in wrap(words::KEYMAP_ERRORS_INTRO, width) {
         out.push(Line::from(Span::styled(l, state.theme.heading())));
     }
     for e in &state.keymap_info.errors {
@@ -26,7 +27,7 @@ pub(crate) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
         }
     }
     out.push(Line::default());
-    for t in [text::KEYMAP_ERRORS_FALLBACK, text::KEYMAP_ERRORS_CONTINUE] {
+    for t in [words::KEYMAP_ERRORS_FALLBACK, words::KEYMAP_ERRORS_CONTINUE] {
         for l in wrap(t, width) {
             out.push(Line::from(l));
         }
@@ -54,7 +55,7 @@ impl ScreenKind for KeymapErrors {
     }
 
     fn title(&self, _: &Screen) -> &'static str {
-        text::TITLE_KEYMAP_ERRORS
+        words::TITLE_KEYMAP_ERRORS
     }
 
     fn render(&self, state: &AppState, screen: &Screen, frame: &mut Frame, body: Rect) {
@@ -62,7 +63,7 @@ impl ScreenKind for KeymapErrors {
     }
 
     fn hints(&self, state: &AppState, screen: &Screen) -> Vec<Hint> {
-        let mut out = vec![("Enter".to_string(), text::HINT_CONTINUE)];
+        let mut out = vec![("Enter".to_string(), words::HINT_CONTINUE)];
         out.extend(scroll_hint(state, at(screen)));
         out
     }

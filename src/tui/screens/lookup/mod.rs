@@ -4,6 +4,7 @@
 pub mod state;
 pub mod update;
 pub mod view;
+pub mod words;
 
 use ratatui::layout::Rect;
 use ratatui::Frame;

@@ -3,12 +3,12 @@
 //! answer refreshes the unit.
 
 use super::state::{Found, Said};
+use super::words;
 use crate::domain::Day;
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
 use crate::tui::screens::popups::state::Choice;
 use crate::tui::screens::Screen;
-use crate::tui::text;
 use crate::tui::update::{error, good_scan, info, pop_screen, push_screen, scan_serial};
 
 /// The service refused a warranty or repair action: say why, above the unit too.
@@ -42,7 +42,7 @@ pub(crate) fn looked_up(state: &mut AppState, serial: String, units: Vec<Found>)
             l.also = Vec::new();
             l.scroll = 0;
             l.unknown = Some(serial.clone());
-            error(state, text::unknown_serial(&serial))
+            error(state, words::unknown_serial(&serial))
         }
         1 => {
             l.show(units, 0);
@@ -99,7 +99,7 @@ pub(crate) fn acted(state: &mut AppState, msg: String) -> Vec<Effect> {
 /// The actions key on the lookup screen: the numbered actions that apply to the unit shown.
 pub(crate) fn unit_actions(state: &mut AppState) -> Vec<Effect> {
     let Some(f) = state.lookup.as_ref().and_then(|l| l.shown.as_ref()) else {
-        return error(state, text::SCAN_FIRST.into());
+        return error(state, words::SCAN_FIRST.into());
     };
     let choice = Choice::Actions {
         serial: f.unit.unit.serial.to_string(),

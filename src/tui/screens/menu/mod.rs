@@ -2,6 +2,7 @@
 //! an entry, select opens the marked one, quit leaves), its view and its words.
 
 pub mod view;
+pub mod words;
 
 use ratatui::layout::Rect;
 use ratatui::Frame;
@@ -134,7 +135,7 @@ fn open_number(state: &mut AppState, digit: char) -> Vec<Effect> {
             state.menu_selected = i;
             open_entry(state, entries[i].id)
         }
-        None => error(state, text::no_menu_entry(digit)),
+        None => error(state, words::no_menu_entry(digit)),
     }
 }
 
@@ -147,7 +148,7 @@ impl ScreenKind for Menu {
     }
 
     fn title(&self, _: &Screen) -> &'static str {
-        text::TITLE_MENU
+        words::TITLE_MENU
     }
 
     fn render(&self, state: &AppState, _: &Screen, frame: &mut Frame, body: Rect) {
@@ -172,7 +173,7 @@ impl ScreenKind for Menu {
                     .keymap
                     .hint(Context::Menu, Command::Quit)
                     .unwrap_or_else(|| "0".into());
-                info(state, text::menu_back_hint(&quit));
+                info(state, words::menu_back_hint(&quit));
                 Some(Vec::new())
             }
             Command::Quit => {

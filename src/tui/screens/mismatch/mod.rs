@@ -6,6 +6,7 @@ pub mod details;
 pub mod state;
 pub mod update;
 pub mod view;
+pub mod words;
 
 use ratatui::layout::Rect;
 use ratatui::Frame;
@@ -27,14 +28,14 @@ impl ScreenKind for Mismatch {
 
     fn title(&self, screen: &Screen) -> &'static str {
         match screen {
-            Screen::MismatchDetails => text::TITLE_DETAILS,
+            Screen::MismatchDetails => words::TITLE_DETAILS,
             _ => text::TITLE_MISMATCHES,
         }
     }
 
     fn full_title(&self, state: &AppState, screen: &Screen) -> String {
         match (screen, &state.mismatch) {
-            (Screen::Mismatches, Some(m)) => text::mismatches_title(m.count),
+            (Screen::Mismatches, Some(m)) => words::mismatches_title(m.count),
             _ => self.title(screen).to_string(),
         }
     }

@@ -2,7 +2,7 @@
 //! (shared, never copied row by row), the three lists (short, surplus, fixed) grouped by
 //! product with their marks and scroll positions, the ranked suggestions for the marked
 //! surplus, and the details of one unit. Plain data, filled by `update` from the runner's
-//! answers; the words are in `text`.
+//! answers; the words are in `words`.
 
 use std::collections::HashMap;
 use std::ops::Deref;

@@ -2,6 +2,7 @@
 //! marked row (some ask first, in a popup), find, post, and the service's answers.
 
 use super::state::{Details, Fix, ListKind, MismatchData, MismatchSession, Shared};
+use super::words;
 use crate::domain::reconcile::SurplusReason;
 use crate::domain::{CountId, CountStatus};
 use crate::ops::UnitView;
@@ -143,10 +144,10 @@ pub(crate) fn find_serial(state: &mut AppState, serial: &str, from_prompt: bool)
             if state.has_error() {
                 state.status = None;
             }
-            info(state, text::found_in(serial, list));
+            info(state, words::found_in(serial, list));
             Vec::new()
         }
-        None => error(state, text::not_a_mismatch(serial, id)),
+        None => error(state, words::not_a_mismatch(serial, id)),
     }
 }
 
@@ -160,7 +161,7 @@ pub(crate) fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
         return Vec::new();
     }
     let list = s.list;
-    let wrong = |state: &mut AppState| error(state, text::fix_not_here(c));
+    let wrong = |state: &mut AppState| error(state, words::fix_not_here(c));
     match c {
         Command::NextList => {
             if matches!(state.screen(), Screen::MismatchDetails) {
@@ -179,7 +180,7 @@ pub(crate) fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
         Command::Post => {
             let open = s.open().unwrap_or(0);
             if open > 0 {
-                return error(state, text::open_left(open));
+                return error(state, words::open_left(open));
             }
             let confirm = Confirm::PostCount {
                 id: s.count,
@@ -205,7 +206,7 @@ pub(crate) fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
                     count: s.count,
                     number,
                 }],
-                None => error(state, text::NOTHING_TO_UNDO.into()),
+                None => error(state, words::NOTHING_TO_UNDO.into()),
             }
         }
         Command::Details => {
@@ -216,7 +217,7 @@ pub(crate) fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
                 (Some(r), _) => (r.serial.to_string(), Some(r.product)),
                 (_, Some(r)) => (r.serial.to_string(), r.product),
                 _ if list == ListKind::Fixed => return wrong(state),
-                _ => return error(state, text::NO_ROW.into()),
+                _ => return error(state, words::NO_ROW.into()),
             };
             let row = s.current().selected_row().unwrap_or(0);
             if let Some(s) = state.mismatch.as_mut() {
@@ -252,24 +253,24 @@ pub(crate) fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
                 }
             }
             _ if list == ListKind::Fixed => wrong(state),
-            _ => error(state, text::NO_ROW.into()),
+            _ => error(state, words::NO_ROW.into()),
         },
         Command::Relocate => match s.surplus() {
             Some(r) => {
                 let serial = r.serial.to_string();
                 if !matches!(r.reason, SurplusReason::Elsewhere { .. }) {
-                    return error(state, text::not_elsewhere(&serial));
+                    return error(state, words::not_elsewhere(&serial));
                 }
                 fix(state, Fix::Relocate { serial })
             }
-            None if list == ListKind::Surplus => error(state, text::NO_ROW.into()),
+            None if list == ListKind::Surplus => error(state, words::NO_ROW.into()),
             None => wrong(state),
         },
         Command::ReceiveFound => match s.surplus() {
             Some(r) => {
                 let serial = r.serial.to_string();
                 if r.reason != SurplusReason::Unknown {
-                    return error(state, text::not_unknown(&serial));
+                    return error(state, words::not_unknown(&serial));
                 }
                 if r.product.is_none() {
                     push_screen(state, Screen::Prompt(Prompt::Product { serial }));
@@ -283,7 +284,7 @@ pub(crate) fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
                     },
                 )
             }
-            None if list == ListKind::Surplus => error(state, text::NO_ROW.into()),
+            None if list == ListKind::Surplus => error(state, words::NO_ROW.into()),
             None => wrong(state),
         },
         Command::WriteOff => match s.shortage() {
@@ -292,20 +293,20 @@ pub(crate) fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
                 push_screen(state, Screen::Choose(Choice::WriteOffReason { serial }));
                 Vec::new()
             }
-            None if list == ListKind::Short => error(state, text::NO_ROW.into()),
+            None if list == ListKind::Short => error(state, words::NO_ROW.into()),
             None => wrong(state),
         },
         Command::Accept => match (s.marked_serial(), &s.data) {
             (Some(serial), Some(d)) => {
                 if d.accepted(serial) {
-                    return error(state, text::accepted_already(serial.as_str()));
+                    return error(state, words::accepted_already(serial.as_str()));
                 }
                 let serial = serial.to_string();
                 push_screen(state, Screen::Choose(Choice::AcceptNote { serial }));
                 Vec::new()
             }
             _ if list == ListKind::Fixed => wrong(state),
-            _ => error(state, text::NO_ROW.into()),
+            _ => error(state, words::NO_ROW.into()),
         },
         _ => Vec::new(),
     }

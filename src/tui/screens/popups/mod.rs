@@ -5,6 +5,7 @@
 pub mod state;
 pub mod update;
 pub mod view;
+pub mod words;
 
 use ratatui::layout::Rect;
 use ratatui::Frame;
@@ -14,7 +15,6 @@ use crate::tui::action::Effect;
 use crate::tui::app::AppState;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::keys::KeyPress;
-use crate::tui::text;
 
 /// The popups.
 pub struct Popups;
@@ -29,9 +29,9 @@ impl ScreenKind for Popups {
 
     fn title(&self, screen: &Screen) -> &'static str {
         match screen {
-            Screen::Choose(c) => text::choice_title(c),
-            Screen::Prompt(p) => text::prompt_title(p),
-            _ => text::TITLE_CONFIRM,
+            Screen::Choose(c) => words::choice_title(c),
+            Screen::Prompt(p) => words::prompt_title(p),
+            _ => words::TITLE_CONFIRM,
         }
     }
 
@@ -48,13 +48,13 @@ impl ScreenKind for Popups {
         let mut out = Vec::new();
         match screen {
             Screen::Choose(c) => {
-                let n = text::choice_options(c).len();
-                out.push((format!("1-{n}"), text::HINT_PICK));
+                let n = words::choice_options(c).len();
+                out.push((format!("1-{n}"), words::HINT_PICK));
                 out.extend(hint(state, Command::Back));
             }
             Screen::Confirm(_) => {
-                out.push(("1".to_string(), text::HINT_YES));
-                out.push(("2".to_string(), text::HINT_NO));
+                out.push(("1".to_string(), words::HINT_YES));
+                out.push(("2".to_string(), words::HINT_NO));
                 out.extend(hint(state, Command::Back));
             }
             _ => out.extend(hints_of(

@@ -1,5 +1,5 @@
 //! Questions the screens ask: a numbered choice (answered with a digit, in a popup) and an
-//! entry prompt (scanned or typed into a field). Plain data; the words are in `text`.
+//! entry prompt (scanned or typed into a field). Plain data; the words are in `words`.
 
 use super::super::lookup::state::UnitAction;
 use crate::domain::CountId;
@@ -7,12 +7,12 @@ use crate::domain::CountId;
 /// A question answered with the digit of one of its numbered options.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Choice {
-    /// Why a missing unit is written off (`text::WRITE_OFF_REASONS`).
+    /// Why a missing unit is written off (`words::WRITE_OFF_REASONS`).
     WriteOffReason {
         /// The serial.
         serial: String,
     },
-    /// Why a mismatch is accepted as it is (`text::ACCEPT_NOTES`; the last option asks for
+    /// Why a mismatch is accepted as it is (`words::ACCEPT_NOTES`; the last option asks for
     /// a typed note).
     AcceptNote {
         /// The serial.

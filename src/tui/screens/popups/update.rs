@@ -2,6 +2,7 @@
 //! confirmation's `1=Yes 2=No`, each turned into what the screen that asked wants done.
 
 use super::state::{Choice, Confirm, Prompt};
+use super::words;
 use crate::domain::{CountStatus, Day};
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
@@ -10,7 +11,6 @@ use crate::tui::screens::mismatch::state::Fix;
 use crate::tui::screens::mismatch::update::{find_serial, fix};
 use crate::tui::screens::reports::state::ReportKind;
 use crate::tui::screens::Screen;
-use crate::tui::text;
 use crate::tui::update::{error, pop_screen, push_screen, scan_serial};
 
 /// A digit on a confirmation: 1 does the step, 2 does not.
@@ -91,10 +91,10 @@ pub(crate) fn prompt_answer(state: &mut AppState, prompt: Prompt, value: String)
 
 /// A digit on a numbered choice.
 pub(crate) fn choose(state: &mut AppState, c: Choice, d: char) -> Vec<Effect> {
-    let options = text::choice_options(&c);
+    let options = words::choice_options(&c);
     let i = (d as u8 - b'1') as usize;
     let Some(option) = options.get(i) else {
-        return error(state, text::no_option(d));
+        return error(state, words::no_option(d));
     };
     pop_screen(state);
     match c {

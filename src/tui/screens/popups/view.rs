@@ -7,15 +7,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::words;
 use crate::tui::app::AppState;
 use crate::tui::ask::Choice;
 use crate::tui::ask::Prompt;
 use crate::tui::count::Confirm;
-use crate::tui::text;
 use crate::tui::view::wrap;
 
 pub(crate) fn render_choice(state: &AppState, choice: &Choice, frame: &mut Frame, body: Rect) {
-    let options = text::choice_options(choice);
+    let options = words::choice_options(choice);
     let h = body.height as usize;
     // Each option on its own line; a long one goes on under itself, indented.
     let mut option_lines: Vec<Line<'static>> = Vec::new();
@@ -35,7 +35,7 @@ pub(crate) fn render_choice(state: &AppState, choice: &Choice, frame: &mut Frame
             }
         }
     }
-    let mut lines: Vec<Line<'static>> = wrap(&text::choice_question(choice), body.width)
+    let mut lines: Vec<Line<'static>> = wrap(&words::choice_question(choice), body.width)
         .into_iter()
         .map(Line::from)
         .collect();
@@ -50,9 +50,9 @@ pub(crate) fn render_choice(state: &AppState, choice: &Choice, frame: &mut Frame
 
 pub(crate) fn render_confirm(state: &AppState, confirm: &Confirm, frame: &mut Frame, body: Rect) {
     let question = match confirm {
-        Confirm::CancelCount { id, name } => text::confirm_cancel(*id, name),
-        Confirm::PostCount { id, name } => text::confirm_post(*id, name),
-        Confirm::Replace { old, new } => text::confirm_replace(old, new),
+        Confirm::CancelCount { id, name } => words::confirm_cancel(*id, name),
+        Confirm::PostCount { id, name } => words::confirm_post(*id, name),
+        Confirm::Replace { old, new } => words::confirm_replace(old, new),
     };
     let mut lines: Vec<Line<'static>> = wrap(&question, body.width)
         .into_iter()
@@ -65,7 +65,7 @@ pub(crate) fn render_confirm(state: &AppState, confirm: &Confirm, frame: &mut Fr
         lines.push(Line::default());
     }
     lines.push(Line::from(Span::styled(
-        text::CONFIRM_CHOICES.to_string(),
+        words::CONFIRM_CHOICES.to_string(),
         state.theme.headline(),
     )));
     frame.render_widget(Paragraph::new(lines), body);
@@ -77,7 +77,7 @@ pub(crate) fn render_prompt(state: &AppState, prompt: &Prompt, frame: &mut Frame
     if h == 0 || w == 0 {
         return;
     }
-    let mut lines: Vec<Line<'static>> = wrap(&text::prompt_question(prompt), body.width)
+    let mut lines: Vec<Line<'static>> = wrap(&words::prompt_question(prompt), body.width)
         .into_iter()
         .map(Line::from)
         .collect();
@@ -86,7 +86,7 @@ pub(crate) fn render_prompt(state: &AppState, prompt: &Prompt, frame: &mut Frame
     if lines.len() + 2 <= h {
         lines.push(Line::default());
     }
-    let label = text::prompt_label(prompt);
+    let label = words::prompt_label(prompt);
     let fw = w.saturating_sub(label.len() + 1);
     let (field_text, cursor) = state
         .field

@@ -3,6 +3,7 @@
 
 pub mod state;
 pub mod view;
+pub mod words;
 
 use ratatui::layout::Rect;
 use ratatui::Frame;
