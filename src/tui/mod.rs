@@ -13,6 +13,7 @@ pub mod runtime;
 pub mod scan_field;
 pub mod screens;
 pub mod terminal;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod text;
 pub mod update;
