@@ -59,6 +59,13 @@ pub struct SessionInfo {
 pub struct AppState {
     /// The screen stack; the menu is at the bottom and never popped.
     pub screens: Vec<Screen>,
+    /// One visit number per entry of [`AppState::screens`]: answers are tagged with the
+    /// visit they were asked from and dropped once it has left the stack.
+    pub visits: Vec<u64>,
+    /// The next visit number.
+    pub next_visit: u64,
+    /// Service effects asked for and not answered yet (the header says "working...").
+    pub pending: usize,
     /// Index of the marked entry in [`visible_entries`].
     pub menu_selected: usize,
     /// The keymap in use.
@@ -133,7 +140,11 @@ impl AppState {
         if !init.keymap.errors.is_empty() {
             screens.push(Screen::KeymapErrors { scroll: 0 });
         }
+        let visits: Vec<u64> = (0..screens.len() as u64).collect();
         Self {
+            next_visit: visits.len() as u64,
+            visits,
+            pending: 0,
             screens,
             menu_selected: 0,
             keymap: init.keymap.keymap,
@@ -182,6 +193,27 @@ impl AppState {
     pub fn title(&self) -> String {
         let screen = self.screen();
         kind(screen).full_title(self, screen)
+    }
+
+    /// The visit of the screen on top, not counting help (it asks nothing; what is asked
+    /// while it is open belongs to the screen below). Answers carry it.
+    pub fn top_visit(&self) -> u64 {
+        self.screens
+            .iter()
+            .zip(&self.visits)
+            .rev()
+            .find(|(s, _)| !matches!(s, Screen::Help { .. }))
+            .map_or(0, |(_, v)| *v)
+    }
+
+    /// Is the screen of this visit still on the stack?
+    pub fn on_stack(&self, visit: u64) -> bool {
+        self.visits.contains(&visit)
+    }
+
+    /// Is a service effect outstanding?
+    pub fn busy(&self) -> bool {
+        self.pending > 0
     }
 
     /// Is an error showing?

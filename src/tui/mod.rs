@@ -181,7 +181,7 @@ pub fn mark_start() {
 ///
 /// With `TALLYMAN_STARTUP_REPORT=FILE` set, writes `first_frame_ms=...` (time from
 /// [`mark_start`], or from this call, to the first frame written) to FILE on exit.
-pub fn run(options: TuiOptions, runner: Box<dyn EffectRunner>) -> anyhow::Result<()> {
+pub fn run(options: TuiOptions, runner: Box<dyn EffectRunner + Send>) -> anyhow::Result<()> {
     let started = *STARTED.get_or_init(Instant::now);
     let profile = options.profile;
     let state = options.initial_state((0, 0));
@@ -199,7 +199,8 @@ pub fn run(options: TuiOptions, runner: Box<dyn EffectRunner>) -> anyhow::Result
         state,
         runner,
         options.clock.clone(),
-    )?;
+    )?
+    .with_worker()?;
     rt.draw()?;
     let first_frame = started.elapsed();
     #[cfg(debug_assertions)]

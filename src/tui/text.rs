@@ -92,6 +92,12 @@ pub const HINT_MORE: &str = "More";
 /// Footer hint: at the end, scroll back.
 pub const HINT_SCROLL_BACK: &str = "Scroll";
 
+/// Header, right: a service effect is outstanding (fits beside a title at 20 columns).
+pub const WORKING: &str = "working...";
+
+/// Error: the worker that runs the service's requests has stopped.
+pub const WORKER_GONE: &str = "the service worker stopped: restart tallyman";
+
 /// Answer of the built-in runner when no service is connected.
 pub const NO_SERVICE: &str = "none (TUI only)";
 

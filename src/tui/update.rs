@@ -18,9 +18,32 @@ use super::view;
 use crate::config::Terminator;
 use crate::domain::scan::{decode, ScanConfig};
 
-/// Applies one action. Pure: everything it needs is in `state` and `action`.
+/// Applies one action. Pure: everything it needs is in `state` and `action`. Counts the
+/// service effects it asks for as pending until their [`Action::Answered`] comes back.
 pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
+    let effects = apply(state, action);
+    state.pending += effects.iter().filter(|e| !e.is_terminal()).count();
+    effects
+}
+
+/// The answers to one service effect: applied if the screen that asked is still on the
+/// stack, dropped if the user has left it.
+fn answered(state: &mut AppState, from: u64, actions: Vec<Action>) -> Vec<Effect> {
+    state.pending = state.pending.saturating_sub(1);
+    if !state.on_stack(from) {
+        return Vec::new();
+    }
+    let mut effects = Vec::new();
+    for a in actions {
+        effects.extend(apply(state, a));
+    }
+    effects.extend(count_scan::update::answered(state, from));
+    effects
+}
+
+fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
     match action {
+        Action::Answered { from, actions } => answered(state, from, actions),
         Action::Key(k) => on_key(state, k),
         Action::Resize { width, height } => {
             state.size = (width, height);
@@ -242,11 +265,14 @@ pub(crate) fn push_screen(state: &mut AppState, screen: Screen) {
         state.field.clear();
     }
     state.screens.push(screen);
+    state.visits.push(state.next_visit);
+    state.next_visit += 1;
 }
 
 pub(crate) fn pop_screen(state: &mut AppState) -> Vec<Effect> {
     state.code = None;
     if state.screens.len() > 1 {
+        state.visits.pop();
         // The field belongs to the screen that has one: leaving help keeps what is in it.
         if state.screens.pop().is_some_and(|s| s.has_scan_field()) {
             state.field.clear();

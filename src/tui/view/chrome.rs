@@ -22,7 +22,10 @@ pub(super) fn header(state: &AppState, frame: &mut Frame, area: Rect) {
         format!(" {title}")
     };
     let time = state.now.format("%H:%M").to_string();
-    let right = if w >= 60 && !state.session.user.is_empty() {
+    let right = if state.busy() {
+        // Waiting for the service: said instead of the time, and never cut.
+        format!("{} ", text::WORKING)
+    } else if w >= 60 && !state.session.user.is_empty() {
         format!("{}  {} ", state.session.user, time)
     } else {
         format!("{time} ")
@@ -31,6 +34,10 @@ pub(super) fn header(state: &AppState, frame: &mut Frame, area: Rect) {
     let rlen = right.chars().count();
     let line = if llen + rlen < w {
         format!("{left}{}{right}", " ".repeat(w - llen - rlen))
+    } else if state.busy() {
+        let room = w.saturating_sub(rlen);
+        let cut: String = left.chars().take(room).collect();
+        format!("{cut:<room$}{right}")
     } else {
         format!("{left:<w$}")
     };

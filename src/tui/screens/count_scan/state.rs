@@ -149,6 +149,24 @@ pub struct CountSession {
     pub answer: Option<ScanAnswer>,
     /// This counter's last scans, newest first.
     pub recent: VecDeque<RecentScan>,
+    /// The visit of the scan loop's screen (its answers carry it).
+    pub visit: u64,
+    /// A request of this session (join, scan, undo) is with the service.
+    pub waiting: bool,
+    /// What was scanned or asked for while waiting, in order: sent one by one as the answers
+    /// come, so scans are never reordered and each goes with the location before it.
+    pub queued: VecDeque<Queued>,
+}
+
+/// A step of the scan loop waiting for the answer to the one before it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Queued {
+    /// A scan, as read.
+    Scan(String),
+    /// Take back the last scan.
+    Undo,
+    /// The next scan is a location label.
+    NextIsLocation,
 }
 
 impl CountSession {
@@ -161,6 +179,9 @@ impl CountSession {
             figures: None,
             answer: None,
             recent: VecDeque::with_capacity(RECENT_KEPT),
+            visit: 0,
+            waiting: false,
+            queued: VecDeque::new(),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The scan loop's part of `update`: joining a count, a scan (command barcodes here, the rest
 //! to the service), undo, the next-is-a-location command, leaving, and the service's answers.
 
-use super::state::{AnswerKind, CountSession, RecentScan, ScanAnswer, Why, RECENT_KEPT};
+use super::state::{AnswerKind, CountSession, Queued, RecentScan, ScanAnswer, Why, RECENT_KEPT};
 use super::words;
 use crate::domain::count::{ScanCommand, COMMAND_PREFIX};
 use crate::domain::CountStatus;
@@ -127,47 +127,88 @@ pub(crate) fn scan(state: &mut AppState, value: String) -> Vec<Effect> {
             }
         };
     }
-    let Some(s) = &state.count_session else {
-        return Vec::new();
-    };
     // A typed stand-in for GS (hand-typed GS1 data) becomes the real separator.
     let raw = match state.config.gs_substitute {
         Some(sub) => value.replace(sub, "\u{1d}"),
         None => value,
     };
-    vec![Effect::CountInput {
-        count: s.count.id,
-        location: s.location.clone(),
-        raw,
-        location_only: s.awaiting_location,
-    }]
+    ask(state, Queued::Scan(raw))
 }
 
 pub(crate) fn undo(state: &mut AppState) -> Vec<Effect> {
-    match &state.count_session {
-        Some(s) => vec![Effect::UndoScan {
-            count: s.count.id,
-            location: s.location.clone(),
-        }],
-        None => Vec::new(),
-    }
+    ask(state, Queued::Undo)
 }
 
 pub(crate) fn next_is_location(state: &mut AppState) -> Vec<Effect> {
-    // The location line says "scan new label".
-    if let Some(s) = state.count_session.as_mut() {
-        s.awaiting_location = true;
+    ask(state, Queued::NextIsLocation)
+}
+
+/// Does a step now, or, while the service is still answering the one before, queues it.
+fn ask(state: &mut AppState, step: Queued) -> Vec<Effect> {
+    let Some(s) = state.count_session.as_mut() else {
+        return Vec::new();
+    };
+    if s.waiting {
+        s.queued.push_back(step);
+        return Vec::new();
+    }
+    send(s, step).into_iter().collect()
+}
+
+/// Does a step: a scan or an undo goes to the service (the session waits for its answer),
+/// the location command marks the next scan as a label (the location line says "scan new
+/// label").
+fn send(s: &mut CountSession, step: Queued) -> Option<Effect> {
+    let effect = match step {
+        Queued::Scan(raw) => Effect::CountInput {
+            count: s.count.id,
+            location: s.location.clone(),
+            raw,
+            location_only: s.awaiting_location,
+        },
+        Queued::Undo => Effect::UndoScan {
+            count: s.count.id,
+            location: s.location.clone(),
+        },
+        Queued::NextIsLocation => {
+            s.awaiting_location = true;
+            return None;
+        }
+    };
+    s.waiting = true;
+    Some(effect)
+}
+
+/// The service answered a request of the screen visit `from`: if it was this session's, the
+/// next queued step goes out.
+pub(crate) fn answered(state: &mut AppState, from: u64) -> Vec<Effect> {
+    let Some(s) = state.count_session.as_mut().filter(|s| s.visit == from) else {
+        return Vec::new();
+    };
+    s.waiting = false;
+    while let Some(step) = s.queued.pop_front() {
+        if let Some(effect) = send(s, step) {
+            return vec![effect];
+        }
     }
     Vec::new()
 }
 
 /// Leaves the scan loop for the count list (the count stays open).
+/// Scans still queued go to the service first, in order: none is lost.
 pub(crate) fn leave(state: &mut AppState) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if let Some(s) = state.count_session.as_mut() {
+        while let Some(step) = s.queued.pop_front() {
+            effects.extend(send(s, step));
+        }
+    }
     if matches!(state.screen(), Screen::CountScan) {
         pop_screen(state);
     }
     state.count_session = None;
-    vec![Effect::LoadCounts]
+    effects.push(Effect::LoadCounts);
+    effects
 }
 
 /// Joins the count on line `index` of the list.
@@ -180,7 +221,10 @@ pub(crate) fn join(state: &mut AppState, index: usize) -> Vec<Effect> {
         return error(state, words::cannot_join(row.id, row.status));
     }
     let id = row.id;
-    state.count_session = Some(CountSession::new(row));
+    let mut session = CountSession::new(row);
     push_screen(state, Screen::CountScan);
+    session.visit = state.top_visit();
+    session.waiting = true;
+    state.count_session = Some(session);
     vec![Effect::JoinCount { count: id }]
 }
