@@ -213,9 +213,12 @@ fn counted(raw: &str, number: u32) -> Action {
     })
 }
 
+/// A scan as the service got it: what was read, and the location it went with.
+type Sent = (String, Option<String>);
+
 #[test]
 fn scans_typed_while_one_is_in_flight_are_sent_in_order_after_it() {
-    let seen: Arc<Mutex<Vec<(String, Option<String>)>>> = Arc::default();
+    let seen: Arc<Mutex<Vec<Sent>>> = Arc::default();
     let log = seen.clone();
     let runner = move |e: Effect| match e {
         Effect::LoadCounts => vec![Action::CountsLoaded(vec![row()])],

@@ -20,11 +20,10 @@ pub mod update;
 pub mod view;
 pub mod vt_filter;
 
-/// The count screens' data (the list's rows and the scan loop's session and answers), under
-/// the path the runner builds its answers from.
 pub mod count {
-    //! The count screens' data, re-exported from [`super::screens::count_list`] and
-    //! [`super::screens::count_scan`].
+    //! The count screens' data (the list's rows, the scan loop's session and answers), under
+    //! the path the runner builds its answers from; it lives in
+    //! [`super::screens::count_list`] and [`super::screens::count_scan`].
     pub use super::screens::count_list::state::*;
     pub use super::screens::count_scan::state::*;
     pub use super::screens::popups::state::Confirm;
