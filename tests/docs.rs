@@ -3,6 +3,7 @@
 //! mentions what the clerk sees and presses. Also: `tui` does not reach below `ops`.
 
 use tallyman::tui::keymap::{build_builtin, Command, Context, BUILTIN};
+use tallyman::tui::screens::{diagnostics, help, keymap_errors};
 use tallyman::tui::text;
 
 const BEGIN: &str = "<!-- BEGIN GENERATED: cargo test --test docs (UPDATE_DOCS=1 rewrites) -->";
@@ -45,7 +46,7 @@ fn table() -> String {
                     .collect();
                 s.push_str(&format!(" {} |", keys.join(" ")));
             }
-            s.push_str(&format!(" {} |\n", text::command_help(*cmd)));
+            s.push_str(&format!(" {} |\n", help::words::command_help(*cmd)));
         }
     }
     s.push('\n');
@@ -56,7 +57,7 @@ fn table() -> String {
             ctx.name(),
             if ctx.scan_bearing() { "yes" } else { "no" },
             text::context_title(ctx),
-            text::context_intro(ctx)
+            help::words::context_intro(ctx)
         ));
     }
     s
@@ -107,8 +108,8 @@ fn user_guide_covers_menu_help_and_diagnostics() {
         "NO_COLOR",
         "/h",
         "GS",
-        text::KEYMAP_ERRORS_CONTINUE,
-        text::DIAG_BYTES_NOTE,
+        keymap_errors::words::KEYMAP_ERRORS_CONTINUE,
+        diagnostics::words::DIAG_BYTES_NOTE,
     ] {
         assert!(
             doc.contains(needle),

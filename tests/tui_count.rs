@@ -487,7 +487,7 @@ fn every_answer_but_counted_rings_and_sticks() {
         app.keys(&format!("{serial}<enter>"));
         let a = answer(&app);
         assert_eq!((a.kind, a.headline.as_str()), (kind, headline), "{serial}");
-        let text = tallyman::tui::text::answer_facts(&a).join(", ");
+        let text = tallyman::tui::screens::count_scan::words::answer_facts(&a).join(", ");
         for f in facts {
             assert!(text.contains(f), "{serial}: {text:?} lacks {f:?}");
         }
@@ -565,7 +565,7 @@ fn a_serial_before_any_location_is_not_saved() {
     app.keys("WH2/A/01<enter>");
     assert_eq!(answer(&app).headline, "WRONG LOCATION");
     assert_eq!(
-        tallyman::tui::text::answer_facts(&answer(&app)),
+        tallyman::tui::screens::count_scan::words::answer_facts(&answer(&app)),
         ["outside count 1 (WH1/A)"]
     );
     assert_eq!(app.state.count_session.as_ref().unwrap().location, None);
@@ -691,7 +691,10 @@ fn an_unknown_command_barcode_is_a_bad_scan() {
     app.keys("#TM:DANCE<enter>");
     let a = answer(&app);
     assert_eq!(a.kind, AnswerKind::Bad);
-    assert!(tallyman::tui::text::answer_facts(&a)[0].contains("FINISH, UNDO or LOCATION"));
+    assert!(
+        tallyman::tui::screens::count_scan::words::answer_facts(&a)[0]
+            .contains("FINISH, UNDO or LOCATION")
+    );
     assert_eq!(app.bells, 1);
     assert!(scans(&db, 1).is_empty());
 }

@@ -482,7 +482,7 @@ fn the_support_guide_shows_real_screens() {
 /// The option texts of the numbered choice on top.
 fn options(app: &TestApp) -> Vec<String> {
     match app.screen() {
-        Screen::Choose(c) => tallyman::tui::text::choice_options(c),
+        Screen::Choose(c) => tallyman::tui::screens::popups::words::choice_options(c),
         s => panic!("no choice on top: {s:?}"),
     }
 }

@@ -628,7 +628,7 @@ fn accept_with_a_numbered_note_or_a_typed_one() {
     app.keys("label on the bin<enter>");
     assert_eq!(app.status(), Some("#2 accept done"));
     let d = app.state.mismatch.as_ref().unwrap().data.clone().unwrap();
-    let text = tallyman::tui::text::resolution_what(&d.m.resolutions[1]);
+    let text = tallyman::tui::screens::mismatch::words::resolution_what(&d.m.resolutions[1]);
     assert_eq!(text, "accept \"CB-00002\": label on the bin");
 }
 

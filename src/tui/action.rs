@@ -115,6 +115,15 @@ pub enum Action {
     },
     /// A report cannot be made (an unknown customer): nothing shown.
     ReportRefused(String),
+    /// What the runner answered to one service effect, tagged with the screen visit it was
+    /// asked from ([`crate::tui::AppState::top_visit`]). `update` applies the answers only if
+    /// that screen is still on the stack: an answer for a screen the user has left is dropped.
+    Answered {
+        /// The visit of the screen on top when the effect was asked for.
+        from: u64,
+        /// The runner's answers, in order.
+        actions: Vec<Action>,
+    },
 }
 
 /// Something `update` wants done.
@@ -226,8 +235,9 @@ impl Effect {
 }
 
 /// Runs the effects that need the service. The core implements this over the ops service.
-/// Called on the UI thread: keep each call short, or answer later through the returned
-/// actions. Errors are returned as [`Action::Failed`], never panics.
+/// The terminal runtime calls it on a worker thread, one effect at a time in the order they
+/// were asked for, so a slow query never holds up the keys; tests may call it inline. Errors
+/// are returned as [`Action::Failed`], never panics.
 pub trait EffectRunner {
     /// Runs one effect and returns the actions that report its result.
     fn run(&mut self, effect: Effect) -> Vec<Action>;

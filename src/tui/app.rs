@@ -1,203 +1,24 @@
-//! The application state (`AppState`), the screen stack, and the menu registry. Later screens
-//! register by adding a [`Screen`] variant and flipping `built` in [`MENU`].
+//! The application state (`AppState`): the screen stack and what each screen knows, the
+//! status line, the keymap, the time and the size. The screens themselves are in `screens`.
 
 use std::collections::VecDeque;
 
 use chrono::NaiveDateTime;
 
-use super::ask::{Choice, Prompt};
-use super::count::{Confirm, CountRow, CountSession};
 use super::keymap::{Context, Keymap, KeymapError, KeymapSource, LoadedKeymap};
 use super::keys::KeyPress;
-use super::lookup::LookupSession;
-use super::mismatch::MismatchSession;
 use super::profile::{Profile, Theme};
-use super::reports::ReportSession;
 use super::scan_field::ScanField;
-use super::text;
+use super::screens::count_list::state::CountRow;
+use super::screens::count_scan::state::CountSession;
+use super::screens::kind;
+use super::screens::lookup::state::LookupSession;
+use super::screens::mismatch::state::MismatchSession;
+use super::screens::reports::state::ReportSession;
 use crate::config::Config;
 
-/// Screens reachable from the menu.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ScreenId {
-    /// Count by serial numbers.
-    Count,
-    /// Mismatches of a count.
-    Mismatches,
-    /// History and warranty lookup.
-    Lookup,
-    /// Goods receipt.
-    Receive,
-    /// Sale.
-    Sell,
-    /// Customer return.
-    Return,
-    /// Transfer between locations.
-    Transfer,
-    /// Reports.
-    Reports,
-    /// Terminal and scanner diagnostics.
-    Diagnostics,
-    /// Leave the application.
-    Quit,
-}
-
-/// One numbered menu entry. Numbers are stable, whether or not an entry is shown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MenuEntry {
-    /// The digit that opens it.
-    pub number: u8,
-    /// What it opens.
-    pub id: ScreenId,
-    /// Is its screen built? Entries that are not are hidden.
-    pub built: bool,
-}
-
-/// The main menu, in display order.
-pub const MENU: &[MenuEntry] = &[
-    MenuEntry {
-        number: 1,
-        id: ScreenId::Count,
-        built: true,
-    },
-    MenuEntry {
-        number: 2,
-        id: ScreenId::Mismatches,
-        built: true,
-    },
-    MenuEntry {
-        number: 3,
-        id: ScreenId::Lookup,
-        built: true,
-    },
-    MenuEntry {
-        number: 4,
-        id: ScreenId::Receive,
-        built: false,
-    },
-    MenuEntry {
-        number: 5,
-        id: ScreenId::Sell,
-        built: false,
-    },
-    MenuEntry {
-        number: 6,
-        id: ScreenId::Return,
-        built: false,
-    },
-    MenuEntry {
-        number: 7,
-        id: ScreenId::Transfer,
-        built: false,
-    },
-    MenuEntry {
-        number: 8,
-        id: ScreenId::Reports,
-        built: true,
-    },
-    MenuEntry {
-        number: 9,
-        id: ScreenId::Diagnostics,
-        built: true,
-    },
-    MenuEntry {
-        number: 0,
-        id: ScreenId::Quit,
-        built: true,
-    },
-];
-
-/// The entries shown in the menu.
-pub fn visible_entries() -> Vec<&'static MenuEntry> {
-    MENU.iter().filter(|e| e.built).collect()
-}
-
-/// A screen on the stack.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Screen {
-    /// The main menu (always at the bottom).
-    Menu,
-    /// The keys of the screen below.
-    Help {
-        /// The context whose keys are shown.
-        context: Context,
-        /// First line shown.
-        scroll: usize,
-    },
-    /// Terminal, keymap and scanner diagnostics, with a scan test field.
-    Diagnostics {
-        /// First line of the scrolling part shown.
-        scroll: usize,
-    },
-    /// The chosen keymap had errors; the default one is in use.
-    KeymapErrors {
-        /// First line shown.
-        scroll: usize,
-    },
-    /// The counts that are open or in review: join one, move it to review, cancel it.
-    CountList,
-    /// The scan loop of the joined count ([`AppState::count_session`]).
-    CountScan,
-    /// A destructive step waiting for `1=Yes 2=No`.
-    Confirm(Confirm),
-    /// The counts that are open or in review, to pick one whose mismatches to fix.
-    MismatchCounts,
-    /// The mismatches of the picked count ([`AppState::mismatch`]).
-    Mismatches,
-    /// The marked row's unit: its state, last documents and the fixes that apply.
-    MismatchDetails,
-    /// A question answered with a digit.
-    Choose(Choice),
-    /// A question answered by scanning or typing.
-    Prompt(Prompt),
-    /// Scan a serial: its unit, warranty and history ([`AppState::lookup`]).
-    Lookup,
-    /// A warranty report's rows ([`AppState::report`]).
-    Report,
-}
-
-impl Screen {
-    /// The keymap context of this screen.
-    pub fn context(&self) -> Context {
-        match self {
-            Screen::Menu => Context::Menu,
-            Screen::Help { .. }
-            | Screen::KeymapErrors { .. }
-            | Screen::Confirm(_)
-            | Screen::Choose(_)
-            | Screen::Report => Context::Popup,
-            Screen::Diagnostics { .. } | Screen::Prompt(_) => Context::Input,
-            Screen::CountList | Screen::MismatchCounts => Context::CountList,
-            Screen::CountScan => Context::Count,
-            Screen::Mismatches | Screen::MismatchDetails => Context::Mismatch,
-            Screen::Lookup => Context::Lookup,
-        }
-    }
-
-    /// The header title.
-    pub fn title(&self) -> &'static str {
-        match self {
-            Screen::Menu => text::TITLE_MENU,
-            Screen::Help { .. } => text::TITLE_HELP,
-            Screen::Diagnostics { .. } => text::TITLE_DIAGNOSTICS,
-            Screen::KeymapErrors { .. } => text::TITLE_KEYMAP_ERRORS,
-            Screen::CountList => text::TITLE_COUNTS,
-            Screen::CountScan => text::TITLE_COUNT,
-            Screen::Confirm(_) => text::TITLE_CONFIRM,
-            Screen::MismatchCounts | Screen::Mismatches => text::TITLE_MISMATCHES,
-            Screen::MismatchDetails => text::TITLE_DETAILS,
-            Screen::Choose(c) => text::choice_title(c),
-            Screen::Prompt(p) => text::prompt_title(p),
-            Screen::Lookup => text::TITLE_LOOKUP,
-            Screen::Report => text::TITLE_REPORTS,
-        }
-    }
-
-    /// Does this screen take scans (printable keys go to its field)?
-    pub fn has_scan_field(&self) -> bool {
-        self.context().scan_bearing()
-    }
-}
+pub use super::screens::menu::{visible_entries, MenuEntry, ScreenId, MENU};
+pub use super::screens::Screen;
 
 /// A status line message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -238,6 +59,13 @@ pub struct SessionInfo {
 pub struct AppState {
     /// The screen stack; the menu is at the bottom and never popped.
     pub screens: Vec<Screen>,
+    /// One visit number per entry of [`AppState::screens`]: answers are tagged with the
+    /// visit they were asked from and dropped once it has left the stack.
+    pub visits: Vec<u64>,
+    /// The next visit number.
+    pub next_visit: u64,
+    /// Service effects asked for and not answered yet (the header says "working...").
+    pub pending: usize,
     /// Index of the marked entry in [`visible_entries`].
     pub menu_selected: usize,
     /// The keymap in use.
@@ -312,7 +140,11 @@ impl AppState {
         if !init.keymap.errors.is_empty() {
             screens.push(Screen::KeymapErrors { scroll: 0 });
         }
+        let visits: Vec<u64> = (0..screens.len() as u64).collect();
         Self {
+            next_visit: visits.len() as u64,
+            visits,
+            pending: 0,
             screens,
             menu_selected: 0,
             keymap: init.keymap.keymap,
@@ -359,11 +191,29 @@ impl AppState {
 
     /// The header title: the screen's, with the count number in the scan loop.
     pub fn title(&self) -> String {
-        match (self.screen(), &self.count_session, &self.mismatch) {
-            (Screen::CountScan, Some(s), _) => text::count_title(s.count.id),
-            (Screen::Mismatches, _, Some(m)) => text::mismatches_title(m.count),
-            (screen, _, _) => screen.title().to_string(),
-        }
+        let screen = self.screen();
+        kind(screen).full_title(self, screen)
+    }
+
+    /// The visit of the screen on top, not counting help (it asks nothing; what is asked
+    /// while it is open belongs to the screen below). Answers carry it.
+    pub fn top_visit(&self) -> u64 {
+        self.screens
+            .iter()
+            .zip(&self.visits)
+            .rev()
+            .find(|(s, _)| !matches!(s, Screen::Help { .. }))
+            .map_or(0, |(_, v)| *v)
+    }
+
+    /// Is the screen of this visit still on the stack?
+    pub fn on_stack(&self, visit: u64) -> bool {
+        self.visits.contains(&visit)
+    }
+
+    /// Is a service effect outstanding?
+    pub fn busy(&self) -> bool {
+        self.pending > 0
     }
 
     /// Is an error showing?

@@ -4,24 +4,34 @@
 
 pub mod action;
 pub mod app;
-pub mod ask;
 pub mod backend;
-pub mod count;
 pub mod keymap;
 pub mod keys;
-pub mod lookup;
-pub mod mismatch;
 pub mod ops_runner;
 pub mod profile;
-pub mod reports;
 pub mod runtime;
 pub mod scan_field;
+pub mod screens;
 pub mod terminal;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod text;
 pub mod update;
 pub mod view;
 pub mod vt_filter;
+
+pub mod count {
+    //! The count screens' data (the list's rows, the scan loop's session and answers), under
+    //! the path the runner builds its answers from; it lives in
+    //! [`super::screens::count_list`] and [`super::screens::count_scan`].
+    pub use super::screens::count_list::state::*;
+    pub use super::screens::count_scan::state::*;
+    pub use super::screens::popups::state::Confirm;
+}
+pub use screens::lookup::state as lookup;
+pub use screens::mismatch::state as mismatch;
+pub use screens::popups::state as ask;
+pub use screens::reports::state as reports;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -170,7 +180,7 @@ pub fn mark_start() {
 ///
 /// With `TALLYMAN_STARTUP_REPORT=FILE` set, writes `first_frame_ms=...` (time from
 /// [`mark_start`], or from this call, to the first frame written) to FILE on exit.
-pub fn run(options: TuiOptions, runner: Box<dyn EffectRunner>) -> anyhow::Result<()> {
+pub fn run(options: TuiOptions, runner: Box<dyn EffectRunner + Send>) -> anyhow::Result<()> {
     let started = *STARTED.get_or_init(Instant::now);
     let profile = options.profile;
     let state = options.initial_state((0, 0));
@@ -188,7 +198,8 @@ pub fn run(options: TuiOptions, runner: Box<dyn EffectRunner>) -> anyhow::Result
         state,
         runner,
         options.clock.clone(),
-    )?;
+    )?
+    .with_worker()?;
     rt.draw()?;
     let first_frame = started.elapsed();
     #[cfg(debug_assertions)]

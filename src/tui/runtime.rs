@@ -2,10 +2,17 @@
 //! batch of input (everything pending), run each through `update` and the effects through the
 //! runner (whose answers are fed back as actions), then draw once. No fixed-rate redraw: the
 //! only timer is the clock minute, and a frame with no changes writes nothing.
+//!
+//! The runner runs inline (answers come back before the next key: deterministic, for tests)
+//! or, after [`Runtime::with_worker`], on a worker thread: service effects go to it over a
+//! channel in order, and its answers come back tagged with the screen that asked
+//! ([`Action::Answered`]), to be dispatched like input while keys are still taken, echoed and
+//! drawn. Terminal effects (bell, quit, redraw) always stay on this thread.
 
 use std::collections::VecDeque;
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use chrono::{NaiveDateTime, Timelike};
@@ -84,7 +91,10 @@ pub fn dispatch(state: &mut AppState, runner: &mut dyn EffectRunner, action: Act
                 Effect::Bell => out.bell = true,
                 Effect::Quit => out.quit = true,
                 Effect::Redraw => out.redraw = true,
-                other => queue.extend(runner.run(other)),
+                other => queue.push_back(Action::Answered {
+                    from: state.top_visit(),
+                    actions: runner.run(other),
+                }),
             }
         }
         if out.quit {
@@ -94,12 +104,77 @@ pub fn dispatch(state: &mut AppState, runner: &mut dyn EffectRunner, action: Act
     out
 }
 
+/// Runs `action` through `update`; terminal effects are collected in the [`Outcome`], service
+/// effects are sent to the worker, each tagged with the screen visit that asked.
+fn dispatch_to_worker(state: &mut AppState, jobs: &Sender<Job>, action: Action) -> Outcome {
+    let mut out = Outcome::default();
+    for effect in update(state, action) {
+        match effect {
+            Effect::Bell => out.bell = true,
+            Effect::Quit => out.quit = true,
+            Effect::Redraw => out.redraw = true,
+            other => {
+                let job = Job {
+                    from: state.top_visit(),
+                    effect: other,
+                };
+                if let Err(mpsc::SendError(job)) = jobs.send(job) {
+                    // The worker is gone (its runner panicked): the answer is a failure.
+                    let failed = Action::Answered {
+                        from: job.from,
+                        actions: vec![Action::Failed(text::WORKER_GONE.into())],
+                    };
+                    out.merge(dispatch_to_worker(state, jobs, failed));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A service effect on its way to the worker.
+struct Job {
+    from: u64,
+    effect: Effect,
+}
+
+/// Where service effects run.
+enum Runner {
+    /// On this thread, before the next action.
+    Inline(Box<dyn EffectRunner + Send>),
+    /// On a worker thread, in order; answers come back on `answers`.
+    Worker {
+        jobs: Option<Sender<Job>>,
+        answers: Receiver<Action>,
+        thread: Option<JoinHandle<()>>,
+    },
+    /// Moving between the two.
+    Moving,
+}
+
+/// How often the loop looks for answers while a service effect is outstanding.
+const ANSWER_POLL: Duration = Duration::from_millis(10);
+
 /// The application loop over a terminal.
 pub struct Runtime<B: RuntimeBackend> {
     terminal: Terminal<B>,
     state: AppState,
-    runner: Box<dyn EffectRunner>,
+    runner: Runner,
+    /// Answers taken off the channel while looking whether there are any.
+    early: Vec<Action>,
     clock: Clock,
+}
+
+impl<B: RuntimeBackend> Drop for Runtime<B> {
+    fn drop(&mut self) {
+        if let Runner::Worker { jobs, thread, .. } = &mut self.runner {
+            // Closing the channel ends the worker once the effect in hand is done.
+            jobs.take();
+            if let Some(t) = thread.take() {
+                let _ = t.join();
+            }
+        }
+    }
 }
 
 impl<B> Runtime<B>
@@ -111,7 +186,7 @@ where
     pub fn new(
         backend: B,
         state: AppState,
-        runner: Box<dyn EffectRunner>,
+        runner: Box<dyn EffectRunner + Send>,
         clock: Clock,
     ) -> anyhow::Result<Self> {
         let terminal = Terminal::new(backend)?;
@@ -119,7 +194,8 @@ where
         let mut rt = Self {
             terminal,
             state,
-            runner,
+            runner: Runner::Inline(runner),
+            early: Vec::new(),
             clock,
         };
         let now = (rt.clock)();
@@ -131,8 +207,73 @@ where
         Ok(rt)
     }
 
+    /// Moves the runner to a worker thread: from now on service effects run there, in the
+    /// order they were asked for, and the loop keeps taking keys and drawing meanwhile.
+    pub fn with_worker(mut self) -> anyhow::Result<Self> {
+        let Runner::Inline(mut runner) = std::mem::replace(&mut self.runner, Runner::Moving) else {
+            return Ok(self);
+        };
+        let (jobs, inbox) = mpsc::channel::<Job>();
+        let (outbox, answers) = mpsc::channel::<Action>();
+        let thread = std::thread::Builder::new()
+            .name("tallyman-effects".into())
+            .spawn(move || {
+                for job in inbox {
+                    let actions = runner.run(job.effect);
+                    let answer = Action::Answered {
+                        from: job.from,
+                        actions,
+                    };
+                    if outbox.send(answer).is_err() {
+                        break;
+                    }
+                }
+            })?;
+        self.runner = Runner::Worker {
+            jobs: Some(jobs),
+            answers,
+            thread: Some(thread),
+        };
+        Ok(self)
+    }
+
     fn dispatch(&mut self, action: Action) -> Outcome {
-        dispatch(&mut self.state, &mut *self.runner, action)
+        match &mut self.runner {
+            Runner::Inline(runner) => dispatch(&mut self.state, &mut **runner, action),
+            Runner::Worker {
+                jobs: Some(jobs), ..
+            } => dispatch_to_worker(&mut self.state, jobs, action),
+            Runner::Worker { jobs: None, .. } | Runner::Moving => {
+                let _ = update(&mut self.state, action);
+                Outcome::default()
+            }
+        }
+    }
+
+    /// Has the worker answered something not dispatched yet?
+    fn answers_ready(&mut self) -> bool {
+        match &self.runner {
+            Runner::Worker { answers, .. } => match answers.try_recv() {
+                Ok(a) => {
+                    self.early.push(a);
+                    true
+                }
+                Err(_) => false,
+            },
+            Runner::Inline(_) | Runner::Moving => false,
+        }
+    }
+
+    /// The worker's answers that have arrived, as input for the next batch.
+    fn answers(&mut self) -> Vec<Action> {
+        match &self.runner {
+            Runner::Worker { answers, .. } => {
+                let mut all = std::mem::take(&mut self.early);
+                all.extend(answers.try_iter());
+                all
+            }
+            Runner::Inline(_) | Runner::Moving => Vec::new(),
+        }
     }
 
     /// The state.
@@ -159,10 +300,17 @@ where
         Ok(())
     }
 
-    /// Handles one batch of input and draws once. Returns why to stop, if it is time to.
+    /// Handles one batch of input (and the worker's answers that have arrived) and draws
+    /// once. Returns why to stop, if it is time to.
     pub fn step(&mut self, events: Vec<InputEvent>) -> anyhow::Result<Option<Exit>> {
         let now = (self.clock)();
         let mut out = self.dispatch(Action::Tick(now));
+        for answer in self.answers() {
+            out.merge(self.dispatch(answer));
+            if out.quit {
+                return Ok(Some(Exit::Quit));
+            }
+        }
         for ev in events {
             let action = match ev {
                 InputEvent::Key(k) => Action::Key(k),
@@ -191,15 +339,29 @@ where
     }
 
     /// Runs until the user quits, a signal arrives or the input ends. Waits for input; wakes
-    /// once a minute for the clock.
+    /// once a minute for the clock, and every few milliseconds for the worker's answers while
+    /// a service effect is outstanding.
     pub fn run(&mut self, rx: &Receiver<InputEvent>) -> anyhow::Result<Exit> {
         loop {
             let now = (self.clock)();
             let into_minute =
                 u64::from(now.second()) * 1000 + u64::from(now.nanosecond() / 1_000_000);
-            let wait = Duration::from_millis(60_000u64.saturating_sub(into_minute).max(50));
+            let mut wait = Duration::from_millis(60_000u64.saturating_sub(into_minute).max(50));
+            let waiting_for_answers =
+                self.state.busy() && matches!(self.runner, Runner::Worker { .. });
+            if waiting_for_answers {
+                wait = wait.min(ANSWER_POLL);
+            }
             let mut batch = match rx.recv_timeout(wait) {
                 Ok(ev) => vec![ev],
+                // Nothing typed and still waiting for the service: look again, drawing only
+                // when an answer came.
+                Err(RecvTimeoutError::Timeout) if waiting_for_answers => {
+                    if !self.answers_ready() {
+                        continue;
+                    }
+                    Vec::new()
+                }
                 Err(RecvTimeoutError::Timeout) => Vec::new(),
                 Err(RecvTimeoutError::Disconnected) => {
                     return Ok(Exit::InputClosed("input channel closed".into()))

@@ -1,28 +1,17 @@
-//! Pure views: `view(&AppState, &mut Frame)` draws the whole screen from the state. Layout:
-//! header row, body, status row, footer row (plus a rule under the header from 20 rows up).
-//! Below 20x8 only a "screen too small" notice is drawn.
+//! Pure views: `view(&AppState, &mut Frame)` draws the whole screen from the state: the shared
+//! frame (header row, body, status row, footer row, plus a rule under the header from 20 rows
+//! up) around the top screen's body, which its folder under `screens` draws. Below 20x8 only
+//! a "screen too small" notice is drawn. Also the text helpers the screens' views share.
 
-mod choose;
 mod chrome;
-mod confirm;
-mod count_list;
-mod count_scan;
-mod diagnostics;
-mod help;
-mod keymap_errors;
-mod lookup;
-mod menu;
-pub mod mismatch;
-mod mismatch_details;
-mod prompt;
-mod report;
 
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::app::{AppState, Screen};
+use super::app::AppState;
+use super::screens::{self, kind};
 
 /// Smallest usable width.
 pub const MIN_WIDTH: u16 = 20;
@@ -76,72 +65,31 @@ pub fn view(state: &AppState, frame: &mut Frame) {
     if let Some(rule) = a.rule {
         chrome::rule(state, frame, rule);
     }
-    match state.screen() {
-        Screen::Menu => menu::render(state, frame, a.body),
-        Screen::Help { context, scroll } => help::render(state, *context, *scroll, frame, a.body),
-        Screen::Diagnostics { scroll } => diagnostics::render(state, *scroll, frame, a.body),
-        Screen::KeymapErrors { scroll } => keymap_errors::render(state, *scroll, frame, a.body),
-        Screen::CountList | Screen::MismatchCounts => count_list::render(state, frame, a.body),
-        Screen::CountScan => count_scan::render(state, frame, a.body),
-        Screen::Confirm(c) => confirm::render(state, c, frame, a.body),
-        Screen::Mismatches => mismatch::render(state, frame, a.body),
-        Screen::MismatchDetails => mismatch_details::render(state, frame, a.body),
-        Screen::Choose(c) => choose::render(state, c, frame, a.body),
-        Screen::Prompt(p) => prompt::render(state, p, frame, a.body),
-        Screen::Lookup => lookup::render(state, frame, a.body),
-        Screen::Report => report::render(state, frame, a.body),
-    }
+    let screen = state.screen();
+    kind(screen).render(state, screen, frame, a.body);
     chrome::status(state, frame, a.status);
     chrome::footer(state, frame, a.footer);
 }
 
-/// The body area for the state's terminal size.
-fn body_for(state: &AppState) -> Rect {
-    let (w, h) = state.size;
-    areas(Rect::new(0, 0, w, h)).body
-}
-
 /// Rows the scrolling part of the top screen has.
 pub fn scroll_rows(state: &AppState) -> usize {
-    let body = body_for(state);
-    match state.screen() {
-        Screen::Diagnostics { .. } => diagnostics::scroll_area(body).height as usize,
-        Screen::Mismatches => mismatch_page(state),
-        Screen::Lookup => lookup::scroll_rows(body),
-        Screen::Report => report::visible_rows(body),
-        _ => body.height as usize,
-    }
-}
-
-/// Lines of the mismatch list(s) at the state's size: the page the mark moves within.
-pub fn mismatch_page(state: &AppState) -> usize {
-    mismatch::layout(body_for(state)).list.max(1)
+    let screen = state.screen();
+    kind(screen).scroll_rows(state, screen, screens::body_for(state))
 }
 
 /// How far the top screen can scroll.
 pub fn max_scroll(state: &AppState) -> usize {
-    let body = body_for(state);
-    let lines = match state.screen() {
-        Screen::Menu
-        | Screen::CountList
-        | Screen::CountScan
-        | Screen::Confirm(_)
-        | Screen::MismatchCounts
-        | Screen::Mismatches
-        | Screen::Choose(_)
-        | Screen::Prompt(_) => return 0,
-        Screen::MismatchDetails => mismatch_details::lines(state, body.width).len(),
-        Screen::Lookup => lookup::lines(state, body.width).len(),
-        Screen::Report => return report::max_scroll(state, body),
-        Screen::Help { context, .. } => help::lines(state, *context, body.width).len(),
-        Screen::Diagnostics { .. } => diagnostics::scroll_lines(state, body).len(),
-        Screen::KeymapErrors { .. } => keymap_errors::lines(state, body.width).len(),
-    };
-    lines.saturating_sub(scroll_rows(state))
+    let screen = state.screen();
+    kind(screen).max_scroll(state, screen, screens::body_for(state))
 }
 
 /// Draws lines from `scroll` on, clamped so the last page stays full.
-fn draw_scrolled(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>, scroll: usize) {
+pub(crate) fn draw_scrolled(
+    frame: &mut Frame,
+    area: Rect,
+    lines: Vec<Line<'static>>,
+    scroll: usize,
+) {
     let max = lines.len().saturating_sub(area.height as usize);
     let start = scroll.min(max);
     let shown: Vec<Line<'static>> = lines.into_iter().skip(start).collect();

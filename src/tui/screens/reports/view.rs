@@ -8,10 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::tail;
+use super::words;
 use crate::tui::app::AppState;
 use crate::tui::reports::{ReportRow, ReportSession};
-use crate::tui::text;
+use crate::tui::view::tail;
 
 /// Wide enough for one line per unit.
 const WIDE: u16 = 40;
@@ -37,12 +37,12 @@ fn per_row(body: Rect) -> usize {
 }
 
 /// Units that fit on one screen.
-pub(super) fn visible_rows(body: Rect) -> usize {
+pub(crate) fn visible_rows(body: Rect) -> usize {
     ((body.height as usize).saturating_sub(head_lines(body)) / per_row(body)).max(1)
 }
 
 /// How far the report can scroll (in units).
-pub(super) fn max_scroll(state: &AppState, body: Rect) -> usize {
+pub(crate) fn max_scroll(state: &AppState, body: Rect) -> usize {
     state
         .report
         .as_ref()
@@ -54,7 +54,7 @@ fn cut(s: &str, n: usize) -> String {
     s.chars().take(n).collect()
 }
 
-pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
+pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
     let Some(r) = &state.report else { return };
     let w = body.width as usize;
     if w == 0 || body.height == 0 {
@@ -63,13 +63,13 @@ pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
     let narrow = body.width < WIDE;
     let mut lines: Vec<Line<'static>> = vec![
         Line::from(Span::styled(
-            cut(&text::report_heading(&r.kind, narrow), w),
+            cut(&words::report_heading(&r.kind, narrow), w),
             state.theme.headline(),
         )),
-        Line::from(cut(&text::report_count(r.rows.len(), r.date, narrow), w)),
+        Line::from(cut(&words::report_count(r.rows.len(), r.date, narrow), w)),
     ];
     if r.rows.is_empty() {
-        lines.push(Line::from(cut(text::REPORT_EMPTY, w)));
+        lines.push(Line::from(cut(words::REPORT_EMPTY, w)));
         frame.render_widget(Paragraph::new(lines), body);
         return;
     }
@@ -89,7 +89,7 @@ pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
                 state.theme.headline(),
             )));
             let band = row.status.label().to_string();
-            let days = format!(" {}d ", text::report_days(row.days_left));
+            let days = format!(" {}d ", words::report_days(row.days_left));
             let room = w.saturating_sub(band.chars().count() + days.chars().count());
             lines.push(Line::from(vec![
                 Span::styled(band, state.theme.band(row.status)),
@@ -136,7 +136,7 @@ impl Columns {
     }
 
     fn heading(&self) -> String {
-        let [serial, sku, days, band, ends] = text::REPORT_COLUMNS;
+        let [serial, sku, days, band, ends] = words::REPORT_COLUMNS;
         let g = " ".repeat(self.gap);
         let mut t = format!(
             "{serial:<sw$}{g}{sku:<kw$}{g}{days:>DAYS_W$}{g}{band:<BAND_W$}",
@@ -155,7 +155,7 @@ impl Columns {
             "{:<sw$}{g}{:<kw$}{g}{:>DAYS_W$}{g}",
             tail(&row.serial, self.serial),
             cut(&row.sku, self.sku),
-            text::report_days(row.days_left),
+            words::report_days(row.days_left),
             sw = self.serial,
             kw = self.sku
         );

@@ -8,11 +8,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{draw_scrolled, wrap};
+use super::words;
 use crate::tui::app::AppState;
 use crate::tui::keymap::Trigger;
 use crate::tui::keys::{hex, KeyPress};
-use crate::tui::text;
+use crate::tui::view::{draw_scrolled, wrap};
 
 const PINNED: u16 = 2;
 
@@ -21,7 +21,7 @@ fn wide(body: Rect) -> bool {
 }
 
 /// The scrolling part of the body.
-pub(super) fn scroll_area(body: Rect) -> Rect {
+pub(crate) fn scroll_area(body: Rect) -> Rect {
     let pinned = PINNED.min(body.height);
     let rest = Rect::new(body.x, body.y + pinned, body.width, body.height - pinned);
     if wide(body) {
@@ -53,20 +53,20 @@ fn item(out: &mut Vec<Line<'static>>, label: &str, value: &str, width: u16) {
 
 fn key_history(state: &AppState, width: u16) -> Vec<Line<'static>> {
     let mut out = vec![Line::from(Span::styled(
-        text::DIAG_KEYS.to_string(),
+        words::DIAG_KEYS.to_string(),
         state.theme.heading(),
     ))];
     for k in &state.last_keys {
         out.push(Line::from(key_line(state, k)));
     }
-    for l in wrap(text::DIAG_BYTES_NOTE, width) {
+    for l in wrap(words::DIAG_BYTES_NOTE, width) {
         out.push(Line::from(l));
     }
     out
 }
 
 /// The lines of the scrolling part.
-pub(super) fn scroll_lines(state: &AppState, body: Rect) -> Vec<Line<'static>> {
+pub(crate) fn scroll_lines(state: &AppState, body: Rect) -> Vec<Line<'static>> {
     let width = scroll_area(body).width;
     let mut out: Vec<Line<'static>> = Vec::new();
     if let Some(scan) = &state.last_scan {
@@ -80,13 +80,13 @@ pub(super) fn scroll_lines(state: &AppState, body: Rect) -> Vec<Line<'static>> {
                 }
             })
             .collect();
-        item(&mut out, text::DIAG_LAST_SCAN, &shown, width);
-        item(&mut out, text::DIAG_BYTES, &hex(scan.as_bytes()), width);
+        item(&mut out, words::DIAG_LAST_SCAN, &shown, width);
+        item(&mut out, words::DIAG_BYTES, &hex(scan.as_bytes()), width);
     }
     let (w, h) = state.size;
     let profile =
         if state.theme.profile == crate::tui::profile::Profile::Full && !state.theme.colour {
-            format!("{}, {}", state.theme.profile.name(), text::DIAG_NO_COLOUR)
+            format!("{}, {}", state.theme.profile.name(), words::DIAG_NO_COLOUR)
         } else {
             state.theme.profile.name().to_string()
         };
@@ -98,7 +98,7 @@ pub(super) fn scroll_lines(state: &AppState, body: Rect) -> Vec<Line<'static>> {
     let service = state
         .service
         .clone()
-        .unwrap_or_else(|| text::DIAG_ASKING.to_string());
+        .unwrap_or_else(|| words::DIAG_ASKING.to_string());
     let ends: Vec<&str> = state
         .config
         .scan_terminators
@@ -115,28 +115,28 @@ pub(super) fn scroll_lines(state: &AppState, body: Rect) -> Vec<Line<'static>> {
         state.session.term.clone()
     };
     let items: [(&str, String); 11] = [
-        (text::DIAG_TERM, term),
-        (text::DIAG_SIZE, format!("{w}x{h}")),
-        (text::DIAG_PROFILE, profile),
-        (text::DIAG_KEYMAP, keymap),
-        (text::DIAG_USER, state.session.user.clone()),
-        (text::DIAG_DB, state.session.db_label.clone()),
-        (text::DIAG_SERVICE, service),
+        (words::DIAG_TERM, term),
+        (words::DIAG_SIZE, format!("{w}x{h}")),
+        (words::DIAG_PROFILE, profile),
+        (words::DIAG_KEYMAP, keymap),
+        (words::DIAG_USER, state.session.user.clone()),
+        (words::DIAG_DB, state.session.db_label.clone()),
+        (words::DIAG_SERVICE, service),
         (
-            text::DIAG_TIME,
+            words::DIAG_TIME,
             state.now.format("%Y-%m-%d %H:%M").to_string(),
         ),
         (
-            text::DIAG_BELL,
+            words::DIAG_BELL,
             if state.config.bell {
-                text::ON
+                words::ON
             } else {
-                text::OFF
+                words::OFF
             }
             .to_string(),
         ),
-        (text::DIAG_ENDS, ends.join(" ")),
-        (text::DIAG_GS, gs),
+        (words::DIAG_ENDS, ends.join(" ")),
+        (words::DIAG_GS, gs),
     ];
     for (label, value) in items {
         item(&mut out, label, &value, width);
@@ -148,12 +148,12 @@ pub(super) fn scroll_lines(state: &AppState, body: Rect) -> Vec<Line<'static>> {
     out
 }
 
-pub(super) fn render(state: &AppState, scroll: usize, frame: &mut Frame, body: Rect) {
+pub(crate) fn render(state: &AppState, scroll: usize, frame: &mut Frame, body: Rect) {
     if body.height == 0 {
         return;
     }
     // Row 1: the scan field.
-    let label = text::DIAG_SCAN;
+    let label = words::DIAG_SCAN;
     let fx = body.x + label.len() as u16 + 1;
     let fw = body.width.saturating_sub(label.len() as u16 + 1);
     let (shown, cursor) =
@@ -172,9 +172,9 @@ pub(super) fn render(state: &AppState, scroll: usize, frame: &mut Frame, body: R
     if body.height >= 2 {
         let newest = match state.last_keys.front() {
             Some(k) => key_line(state, k),
-            None => text::DIAG_PRESS_A_KEY.to_string(),
+            None => words::DIAG_PRESS_A_KEY.to_string(),
         };
-        let line = format!("{} {newest}", text::DIAG_KEY);
+        let line = format!("{} {newest}", words::DIAG_KEY);
         frame.render_widget(
             Paragraph::new(line),
             Rect {

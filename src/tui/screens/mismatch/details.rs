@@ -6,17 +6,18 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
-use super::{draw_scrolled, tail, wrap_keep_tail};
+use super::words;
 use crate::tui::app::AppState;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::mismatch::ListKind;
 use crate::tui::text;
+use crate::tui::view::{draw_scrolled, tail, wrap_keep_tail};
 
 /// How many documents are listed.
 const DOCUMENTS: usize = 5;
 
 /// All lines of the details at `width`.
-pub(super) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
+pub(crate) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     let w = width as usize;
     let mut out: Vec<Line<'static>> = Vec::new();
     let Some(s) = &state.mismatch else {
@@ -38,8 +39,9 @@ pub(super) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
                 if let Some(p) = data.products.get(&r.product) {
                     push(&mut out, &format!("{} {}", p.sku, p.name));
                 }
-                push(&mut out, &text::details_short(&r.location));
-                if let Some(m) = text::marks_text(data.accepted(&r.serial), data.moved(&r.serial)) {
+                push(&mut out, &words::details_short(&r.location));
+                if let Some(m) = words::marks_text(data.accepted(&r.serial), data.moved(&r.serial))
+                {
                     push(&mut out, &m);
                 }
             }
@@ -55,10 +57,11 @@ pub(super) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
                 }
                 push(
                     &mut out,
-                    &text::details_surplus(&text::reason_text(data, &r.reason)),
+                    &words::details_surplus(&words::reason_text(data, &r.reason)),
                 );
-                push(&mut out, &text::counted_at(&r.location, r.scan));
-                if let Some(m) = text::marks_text(data.accepted(&r.serial), data.moved(&r.serial)) {
+                push(&mut out, &words::counted_at(&r.location, r.scan));
+                if let Some(m) = words::marks_text(data.accepted(&r.serial), data.moved(&r.serial))
+                {
                     push(&mut out, &m);
                 }
             }
@@ -67,28 +70,28 @@ pub(super) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     }
     out.push(Line::default());
     match (&d.unit, d.loaded) {
-        (_, false) => push(&mut out, text::DETAILS_LOADING),
-        (None, true) => push(&mut out, text::DETAILS_NO_UNIT),
+        (_, false) => push(&mut out, words::DETAILS_LOADING),
+        (None, true) => push(&mut out, words::DETAILS_NO_UNIT),
         (Some(u), true) => {
-            push(&mut out, &text::details_now(&text::unit_state(u)));
+            push(&mut out, &words::details_now(&text::unit_state(u)));
             out.push(Line::default());
             out.push(Line::from(Span::styled(
-                text::DETAILS_DOCUMENTS.to_string(),
+                words::DETAILS_DOCUMENTS.to_string(),
                 state.theme.heading(),
             )));
             let docs: Vec<_> = u
                 .timeline
                 .iter()
                 .rev()
-                .filter(|t| text::is_document(t))
+                .filter(|t| words::is_document(t))
                 .take(DOCUMENTS)
                 .collect();
             if docs.is_empty() {
-                push(&mut out, text::DETAILS_NO_DOCUMENTS);
+                push(&mut out, words::DETAILS_NO_DOCUMENTS);
             }
             for t in docs {
                 if w >= 40 {
-                    push(&mut out, &text::timeline_line(t));
+                    push(&mut out, &words::timeline_line(t));
                 } else {
                     // Date and what on one line, the document and party under it.
                     let e = &t.entry;
@@ -107,14 +110,14 @@ pub(super) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     if !fixes.is_empty() {
         out.push(Line::default());
         out.push(Line::from(Span::styled(
-            text::DETAILS_FIXES.to_string(),
+            words::DETAILS_FIXES.to_string(),
             state.theme.heading(),
         )));
         for c in fixes {
             let key = state.keymap.hint(Context::Mismatch, c).unwrap_or_default();
             let label = match (c, s.suggestions.first()) {
                 (Command::ReplaceSerial, Some(top)) => {
-                    text::suggestion_line(&key, top.missing.as_str())
+                    words::suggestion_line(&key, top.missing.as_str())
                 }
                 _ => format!("{key} {}", text::command_label(c)),
             };
@@ -124,7 +127,7 @@ pub(super) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     if !s.suggestions.is_empty() {
         out.push(Line::default());
         out.push(Line::from(Span::styled(
-            text::DETAILS_SUGGESTIONS.to_string(),
+            words::DETAILS_SUGGESTIONS.to_string(),
             state.theme.heading(),
         )));
         for sug in &s.suggestions {
@@ -134,7 +137,7 @@ pub(super) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     out
 }
 
-pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
+pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
     let scroll = state
         .mismatch
         .as_ref()

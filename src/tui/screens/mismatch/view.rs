@@ -10,12 +10,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{tail, wrap, wrap_keep_tail};
+use super::words;
 use crate::domain::CountStatus;
 use crate::tui::app::AppState;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::mismatch::{reason_word, Item, ListKind, MismatchData, MismatchSession};
 use crate::tui::text;
+use crate::tui::view::{tail, wrap, wrap_keep_tail};
 
 /// Serial column width in list rows (GS1 serials are up to 20 characters).
 const SERIAL_W: usize = 20;
@@ -90,11 +91,11 @@ fn fit(s: &str, w: usize) -> String {
 fn figure_pieces(data: &MismatchData) -> Vec<String> {
     let m = &data.m;
     vec![
-        format!("{} {}", text::FIG_OPEN, m.open_mismatches()),
-        format!("{} {}", text::FIG_SHORT, m.rec.shortage.len()),
-        format!("{} {}", text::FIG_SURPLUS, m.rec.surplus.len()),
-        format!("{} {}", text::FIG_MATCHED, m.rec.matched.len()),
-        format!("{} {}", text::FIG_DUP, m.rec.duplicates.len()),
+        format!("{} {}", words::FIG_OPEN, m.open_mismatches()),
+        format!("{} {}", words::FIG_SHORT, m.rec.shortage.len()),
+        format!("{} {}", words::FIG_SURPLUS, m.rec.surplus.len()),
+        format!("{} {}", words::FIG_MATCHED, m.rec.matched.len()),
+        format!("{} {}", words::FIG_DUP, m.rec.duplicates.len()),
     ]
 }
 
@@ -121,9 +122,9 @@ fn pack(pieces: &[String], width: usize, max_lines: usize) -> Vec<String> {
 fn list_position(s: &MismatchSession, kind: ListKind) -> String {
     let v = s.view(kind);
     if v.is_empty() {
-        format!("{} 0", text::list_name(kind))
+        format!("{} 0", words::list_name(kind))
     } else {
-        format!("{} {}/{}", text::list_name(kind), v.selected + 1, v.len())
+        format!("{} {}/{}", words::list_name(kind), v.selected + 1, v.len())
     }
 }
 
@@ -147,7 +148,7 @@ fn item_line(
             let t = match product.and_then(|p| data.products.get(&p)) {
                 Some(p) if width >= ROW_EXTRA => format!("{} {} ({rows})", p.sku, p.name),
                 Some(p) => format!("{} ({rows})", p.sku),
-                None => format!("{} ({rows})", text::NO_PRODUCT),
+                None => format!("{} ({rows})", words::NO_PRODUCT),
             };
             (fit(&t, width), state.theme.heading())
         }
@@ -157,7 +158,7 @@ fn item_line(
                 ListKind::Short => match data.m.rec.shortage.get(i) {
                     Some(r) => row(
                         sel,
-                        text::row_mark(data.accepted(&r.serial), data.moved(&r.serial)),
+                        words::row_mark(data.accepted(&r.serial), data.moved(&r.serial)),
                         r.serial.as_str(),
                         &r.location,
                         width,
@@ -167,7 +168,7 @@ fn item_line(
                 ListKind::Surplus => match data.m.rec.surplus.get(i) {
                     Some(r) => row(
                         sel,
-                        text::row_mark(data.accepted(&r.serial), data.moved(&r.serial)),
+                        words::row_mark(data.accepted(&r.serial), data.moved(&r.serial)),
                         r.serial.as_str(),
                         reason_word(&r.reason),
                         width,
@@ -175,8 +176,8 @@ fn item_line(
                     None => String::new(),
                 },
                 ListKind::Fixed => match data.m.resolutions.get(i) {
-                    Some(r) if width >= 60 => format!("{sel} {}", text::resolution_long(r)),
-                    Some(r) => format!("{sel}{}", text::resolution_short(r)),
+                    Some(r) if width >= 60 => format!("{sel} {}", words::resolution_long(r)),
+                    Some(r) => format!("{sel}{}", words::resolution_short(r)),
                     None => String::new(),
                 },
             };
@@ -206,7 +207,7 @@ fn list_lines(
 ) -> Vec<(String, Style)> {
     let v = s.view(kind);
     if v.is_empty() {
-        return wrap(text::list_empty(kind), width as u16)
+        return wrap(words::list_empty(kind), width as u16)
             .into_iter()
             .take(rows)
             .map(|l| (fit(&l, width), Style::new()))
@@ -256,26 +257,26 @@ fn info_lines(
             (true, Some(p)) => p.sku.clone(),
             (_, None) => r.serial.to_string(),
         });
-        facts.push(text::expected_at(&r.location));
-        facts.extend(text::marks_text(
+        facts.push(words::expected_at(&r.location));
+        facts.extend(words::marks_text(
             data.accepted(&r.serial),
             data.moved(&r.serial),
         ));
     } else if let Some(r) = s.surplus() {
-        facts.push(text::reason_text(data, &r.reason));
+        facts.push(words::reason_text(data, &r.reason));
         if let Some(top) = s.suggestions.first() {
             let key = state
                 .keymap
                 .hint(Context::Mismatch, Command::ReplaceSerial)
                 .unwrap_or_default();
             facts.push(if narrow {
-                text::suggestion_short(&key, top.missing.as_str())
+                words::suggestion_short(&key, top.missing.as_str())
             } else {
-                let line = text::suggestion_line(&key, top.missing.as_str());
+                let line = words::suggestion_line(&key, top.missing.as_str());
                 format!("{line}  ({})", top.why)
             });
         }
-        facts.push(text::counted_at(&r.location, r.scan));
+        facts.push(words::counted_at(&r.location, r.scan));
         if let Some(p) = r.product.and_then(|p| data.products.get(&p)) {
             facts.push(if narrow {
                 p.sku.clone()
@@ -283,18 +284,18 @@ fn info_lines(
                 format!("{}  {} {}", r.serial, p.sku, p.name)
             });
         }
-        facts.extend(text::marks_text(
+        facts.extend(words::marks_text(
             data.accepted(&r.serial),
             data.moved(&r.serial),
         ));
     } else if let Some(r) = s.resolution() {
-        facts.push(text::resolution_long(r));
+        facts.push(words::resolution_long(r));
     } else if data.m.open_mismatches() == 0 && data.m.count.status != CountStatus::Posted {
         let key = state
             .keymap
             .hint(Context::Mismatch, Command::Post)
             .unwrap_or_default();
-        facts.push(text::nothing_open(&key));
+        facts.push(words::nothing_open(&key));
     }
     for f in facts {
         out.extend(wrap_keep_tail(&f, width));
@@ -303,14 +304,19 @@ fn info_lines(
     out
 }
 
-pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
+/// Lines of the mismatch list(s) at the state's size: the page the mark moves within.
+pub fn page(state: &AppState) -> usize {
+    layout(crate::tui::screens::body_for(state)).list.max(1)
+}
+
+pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
     let Some(s) = &state.mismatch else { return };
     if body.height == 0 || body.width == 0 {
         return;
     }
     let w = body.width as usize;
     let Some(data) = &s.data else {
-        let lines: Vec<Line<'static>> = wrap(text::MISMATCH_LOADING, body.width)
+        let lines: Vec<Line<'static>> = wrap(words::MISMATCH_LOADING, body.width)
             .into_iter()
             .map(Line::from)
             .collect();
@@ -373,11 +379,11 @@ pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
             let t = if s.list == kind {
                 format!(
                     "{} {}",
-                    text::list_heading(kind),
+                    words::list_heading(kind),
                     list_position_short(s, kind)
                 )
             } else {
-                format!("{} ({})", text::list_heading(kind), s.view(kind).len())
+                format!("{} ({})", words::list_heading(kind), s.view(kind).len())
             };
             Span::styled(fit(&t, width), heading)
         };
@@ -424,7 +430,7 @@ pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
             let t = if l.panes {
                 format!(
                     "{} {}",
-                    text::list_heading(s.list),
+                    words::list_heading(s.list),
                     list_position_short(s, s.list)
                 )
             } else {

@@ -9,10 +9,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{tail, wrap_keep_tail};
+use super::words;
 use crate::tui::app::AppState;
 use crate::tui::count::{CountSession, ScanAnswer};
 use crate::tui::text;
+use crate::tui::view::{tail, wrap_keep_tail};
 
 /// Up to 24 rows at most this many recent scans are shown: each one costs bytes on every
 /// scan, as the list moves down (slow links are small terminals). Taller terminals use their
@@ -37,8 +38,8 @@ fn shown(state: &AppState, s: &str) -> String {
 
 fn location_text(s: &CountSession) -> (String, bool) {
     match (&s.location, s.awaiting_location) {
-        (_, true) => (text::LOC_NEXT.to_string(), true),
-        (None, false) => (text::LOC_NEEDED.to_string(), true),
+        (_, true) => (words::LOC_NEXT.to_string(), true),
+        (None, false) => (words::LOC_NEEDED.to_string(), true),
         (Some(l), false) => (l.clone(), false),
     }
 }
@@ -46,15 +47,15 @@ fn location_text(s: &CountSession) -> (String, bool) {
 fn figures(s: &CountSession) -> (Option<String>, String) {
     let total = s.figures.map_or(s.count.live, |f| f.total);
     let here = match (&s.location, s.figures) {
-        (Some(_), Some(f)) => Some(text::figures_here(f.here, f.expected_here)),
+        (Some(_), Some(f)) => Some(words::figures_here(f.here, f.expected_here)),
         _ => None,
     };
-    (here, text::figures_total(total))
+    (here, words::figures_total(total))
 }
 
 /// The answer's fact lines, wrapped to `width`.
 fn fact_lines(a: &ScanAnswer, width: u16, narrow: bool) -> Vec<String> {
-    let mut facts = text::answer_facts(a);
+    let mut facts = words::answer_facts(a);
     if narrow {
         if let Some(sku) = a.sku.as_ref().filter(|_| a.kind.recorded()) {
             facts.insert(0, sku.clone());
@@ -80,24 +81,24 @@ fn recent_line(state: &AppState, r: &crate::tui::count::RecentScan, w: usize) ->
             tail(&serial, SERIAL_W),
             sku,
             r.location,
-            text::answer_word(r.kind)
+            words::answer_word(r.kind)
         )
     } else if w >= 40 {
         format!(
             "{} {:<SERIAL_W$} {sku}",
-            text::answer_mark(r.kind),
+            words::answer_mark(r.kind),
             tail(&serial, SERIAL_W)
         )
     } else {
         format!(
             "{}{}",
-            text::answer_mark(r.kind),
+            words::answer_mark(r.kind),
             tail(&serial, w.saturating_sub(1))
         )
     }
 }
 
-pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
+pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
     let Some(s) = &state.count_session else {
         return;
     };
@@ -119,14 +120,14 @@ pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
     }
     // Location (and the figures beside it on wide screens).
     let (loc, prompt) = location_text(s);
-    let loc_w = w.saturating_sub(text::LOC.len() + 1);
+    let loc_w = w.saturating_sub(words::LOC.len() + 1);
     let loc_span = if prompt {
         Span::styled(loc, bold)
     } else {
         Span::raw(tail(&loc, loc_w))
     };
     let (here, total) = figures(s);
-    let mut loc_line = vec![Span::raw(format!("{} ", text::LOC)), loc_span];
+    let mut loc_line = vec![Span::raw(format!("{} ", words::LOC)), loc_span];
     if wide {
         let fig = match &here {
             Some(here) => format!("{here}  {total}"),
@@ -143,7 +144,7 @@ pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
 
     // The scan field.
     let field_row = lines.len();
-    let label = text::COUNT_SCAN;
+    let label = words::COUNT_SCAN;
     let fw = w.saturating_sub(label.len() + 1);
     let (field_text, cursor) = state
         .field
@@ -182,7 +183,7 @@ pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
         }
         None if s.location.is_none() => {
             block.extend(
-                super::wrap(text::COUNT_START, body.width)
+                crate::tui::view::wrap(words::COUNT_START, body.width)
                     .into_iter()
                     .take(facts_max)
                     .map(Line::from),
@@ -208,7 +209,7 @@ pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
     if tall {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(
-            text::LAST_SCANS.to_string(),
+            words::LAST_SCANS.to_string(),
             state.theme.heading(),
         )));
     }

@@ -2,17 +2,17 @@
 //! (shared, never copied row by row), the three lists (short, surplus, fixed) grouped by
 //! product with their marks and scroll positions, the ranked suggestions for the marked
 //! surplus, and the details of one unit. Plain data, filled by `update` from the runner's
-//! answers; the words are in `text`.
+//! answers; the words are in `words`.
 
 use std::collections::HashMap;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use super::keymap::Command;
 use crate::domain::reconcile::{ShortageRow, SurplusReason, SurplusRow};
 use crate::domain::{CountId, PartyId, ProductId, ResolutionRecord, SerialKey};
 use crate::ops::reconcile::{suggestions, Mismatches, Suggestion};
 use crate::ops::UnitView;
+use crate::tui::keymap::Command;
 
 /// Read-only data loaded once and shared by actions and state. Two values are equal when they
 /// are the same load (large pictures are never compared cell by cell).

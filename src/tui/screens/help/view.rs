@@ -5,13 +5,14 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
-use super::{draw_scrolled, wrap};
+use super::words;
 use crate::tui::app::AppState;
 use crate::tui::keymap::{Command, Context, Trigger};
 use crate::tui::text;
+use crate::tui::view::{draw_scrolled, wrap};
 
 /// All lines of the help for `ctx` at `width`.
-pub(super) fn lines(state: &AppState, ctx: Context, width: u16) -> Vec<Line<'static>> {
+pub(crate) fn lines(state: &AppState, ctx: Context, width: u16) -> Vec<Line<'static>> {
     let w = width as usize;
     let km = &state.keymap;
     let mut out: Vec<Line<'static>> = Vec::new();
@@ -19,9 +20,9 @@ pub(super) fn lines(state: &AppState, ctx: Context, width: u16) -> Vec<Line<'sta
     let picking = ctx == Context::CountList
         && state.screens.iter().rev().nth(1) == Some(&crate::tui::app::Screen::MismatchCounts);
     let intro = if picking {
-        text::MISMATCH_PICK_INTRO
+        words::MISMATCH_PICK_INTRO
     } else {
-        text::context_intro(ctx)
+        words::context_intro(ctx)
     };
     for l in wrap(intro, width) {
         out.push(Line::from(l));
@@ -38,7 +39,7 @@ pub(super) fn lines(state: &AppState, ctx: Context, width: u16) -> Vec<Line<'sta
     for cmd in &cmds {
         let keys = km.labels(ctx, *cmd).join(" ");
         let label = if w >= 50 {
-            text::command_help(*cmd)
+            words::command_help(*cmd)
         } else {
             text::command_label(*cmd)
         };
@@ -65,40 +66,40 @@ pub(super) fn lines(state: &AppState, ctx: Context, width: u16) -> Vec<Line<'sta
     });
     let mut notes: Vec<String> = Vec::new();
     match ctx {
-        Context::Menu => notes.push(text::HELP_MENU_DIGITS.into()),
-        Context::CountList if picking => notes.push(text::HELP_MISMATCH_PICK_DIGITS.into()),
-        Context::CountList => notes.push(text::HELP_COUNT_LIST_DIGITS.into()),
+        Context::Menu => notes.push(words::HELP_MENU_DIGITS.into()),
+        Context::CountList if picking => notes.push(words::HELP_MISMATCH_PICK_DIGITS.into()),
+        Context::CountList => notes.push(words::HELP_COUNT_LIST_DIGITS.into()),
         Context::Mismatch => {
-            notes.push(text::HELP_MISMATCH_FIND.into());
-            notes.push(text::HELP_MISMATCH_MARKS.into());
+            notes.push(words::HELP_MISMATCH_FIND.into());
+            notes.push(words::HELP_MISMATCH_MARKS.into());
         }
-        Context::Popup => notes.push(text::HELP_POPUP_DIGITS.into()),
-        c if c.scan_bearing() => notes.push(text::HELP_SCAN_FIELD.into()),
+        Context::Popup => notes.push(words::HELP_POPUP_DIGITS.into()),
+        c if c.scan_bearing() => notes.push(words::HELP_SCAN_FIELD.into()),
         _ => {}
     }
     if ctx == Context::Lookup {
-        notes.push(text::HELP_LOOKUP_BAND.into());
+        notes.push(words::HELP_LOOKUP_BAND.into());
     }
     if ctx == Context::Count {
-        notes.push(text::help_command_barcodes());
-        notes.push(text::HELP_MARKS.into());
+        notes.push(words::help_command_barcodes());
+        notes.push(words::HELP_MARKS.into());
     }
     if has_code {
-        notes.push(text::HELP_CODES.into());
+        notes.push(words::HELP_CODES.into());
     }
     for n in notes {
         for l in wrap(&n, width) {
             out.push(Line::from(l));
         }
     }
-    for l in wrap(&format!("{} {}", text::HELP_KEYMAP, km.name()), width) {
+    for l in wrap(&format!("{} {}", words::HELP_KEYMAP, km.name()), width) {
         out.push(Line::from(l));
     }
     out
 }
 
 /// A compact key list for a side panel: one line per command, short labels.
-pub(super) fn key_list(state: &AppState, ctx: Context, width: u16) -> Vec<Line<'static>> {
+pub(crate) fn key_list(state: &AppState, ctx: Context, width: u16) -> Vec<Line<'static>> {
     let km = &state.keymap;
     let cmds = km.commands(ctx);
     let key_w = cmds
@@ -108,7 +109,7 @@ pub(super) fn key_list(state: &AppState, ctx: Context, width: u16) -> Vec<Line<'
         .unwrap_or(0)
         .min((width as usize).saturating_sub(10));
     let mut out = vec![Line::from(Span::styled(
-        text::KEYS_HEADING.to_string(),
+        words::KEYS_HEADING.to_string(),
         state.theme.heading(),
     ))];
     if ctx == Context::Menu {
@@ -127,6 +128,6 @@ pub(super) fn key_list(state: &AppState, ctx: Context, width: u16) -> Vec<Line<'
     out
 }
 
-pub(super) fn render(state: &AppState, ctx: Context, scroll: usize, frame: &mut Frame, body: Rect) {
+pub(crate) fn render(state: &AppState, ctx: Context, scroll: usize, frame: &mut Frame, body: Rect) {
     draw_scrolled(frame, body, lines(state, ctx, body.width), scroll);
 }

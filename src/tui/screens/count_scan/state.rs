@@ -1,34 +1,14 @@
-//! What the count screens know: the list of open counts, the joined count's session (location,
-//! running figures, the last answer, the last scans) and the numbered confirmation. Plain data,
-//! filled by `update` from the runner's answers; the words are in `text`.
+//! What the scan loop knows: the joined count's session (location, running figures, the last
+//! answer, the last scans). Plain data, filled by `update` from the runner's answers; the
+//! words are in `words`.
 
 use std::collections::VecDeque;
 
 use chrono::NaiveDateTime;
 
-use crate::domain::{CountId, CountStatus};
 pub use crate::ops::Figures;
 
-/// One count of the count list.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CountRow {
-    /// Its number.
-    pub id: CountId,
-    /// Its name.
-    pub name: String,
-    /// The location subtree it covers.
-    pub scope: String,
-    /// Open or review (the list shows no others).
-    pub status: CountStatus,
-    /// Blind counting: no expected figures shown.
-    pub blind: bool,
-    /// Live scans (not duplicates, not undone).
-    pub live: u32,
-    /// Units expected in the scope (open counting only).
-    pub expected: Option<u32>,
-    /// Everyone who has scanned into it.
-    pub counters: Vec<String>,
-}
+use super::super::count_list::state::CountRow;
 
 /// What a scan (or an undo) came to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,7 +44,7 @@ impl AnswerKind {
     }
 }
 
-/// Why an answer is what it is, as data (the words are made by `text::answer_facts`).
+/// Why an answer is what it is, as data (the words are made by `words::answer_facts`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Why {
     /// Nothing to add.
@@ -169,6 +149,24 @@ pub struct CountSession {
     pub answer: Option<ScanAnswer>,
     /// This counter's last scans, newest first.
     pub recent: VecDeque<RecentScan>,
+    /// The visit of the scan loop's screen (its answers carry it).
+    pub visit: u64,
+    /// A request of this session (join, scan, undo) is with the service.
+    pub waiting: bool,
+    /// What was scanned or asked for while waiting, in order: sent one by one as the answers
+    /// come, so scans are never reordered and each goes with the location before it.
+    pub queued: VecDeque<Queued>,
+}
+
+/// A step of the scan loop waiting for the answer to the one before it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Queued {
+    /// A scan, as read.
+    Scan(String),
+    /// Take back the last scan.
+    Undo,
+    /// The next scan is a location label.
+    NextIsLocation,
 }
 
 impl CountSession {
@@ -181,32 +179,9 @@ impl CountSession {
             figures: None,
             answer: None,
             recent: VecDeque::with_capacity(RECENT_KEPT),
+            visit: 0,
+            waiting: false,
+            queued: VecDeque::new(),
         }
     }
-}
-
-/// A destructive step waiting for its numbered answer.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Confirm {
-    /// Cancel a count.
-    CancelCount {
-        /// Which.
-        id: CountId,
-        /// Its name.
-        name: String,
-    },
-    /// Post a count: its fixes become final.
-    PostCount {
-        /// Which.
-        id: CountId,
-        /// Its name.
-        name: String,
-    },
-    /// Replace a unit under warranty: the old serial is marked replaced.
-    Replace {
-        /// The unit replaced.
-        old: String,
-        /// The unit given instead.
-        new: String,
-    },
 }

@@ -1,6 +1,6 @@
 //! What the reports screen knows: which report, its rows (one per sold unit, with its
 //! warranty at the report's date) and how far they are scrolled. Plain data, filled by
-//! `update` from the runner's answers; the words are in `text`.
+//! `update` from the runner's answers; the words are in `words`.
 
 use crate::domain::warranty::Status as WarrantyStatus;
 use crate::domain::Day;

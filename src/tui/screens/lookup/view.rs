@@ -10,13 +10,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{tail, wrap, wrap_keep_tail};
+use super::words;
 use crate::tui::app::AppState;
 use crate::tui::lookup::Found;
 use crate::tui::text;
+use crate::tui::view::{tail, wrap, wrap_keep_tail};
 
 /// Rows of the scrolling part.
-pub(super) fn scroll_rows(body: Rect) -> usize {
+pub(crate) fn scroll_rows(body: Rect) -> usize {
     (body.height as usize).saturating_sub(1)
 }
 
@@ -25,7 +26,7 @@ fn plain(out: &mut Vec<Line<'static>>, t: &str, width: u16) {
 }
 
 /// Everything below the field, at `width`.
-pub(super) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
+pub(crate) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     let mut out: Vec<Line<'static>> = Vec::new();
     let Some(l) = &state.lookup else {
         return out;
@@ -45,8 +46,8 @@ pub(super) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     }
     let Some(f) = &l.shown else {
         let msg = match &l.unknown {
-            Some(s) => text::unknown_serial(s),
-            None => text::LOOKUP_START.to_string(),
+            Some(s) => words::unknown_serial(s),
+            None => words::LOOKUP_START.to_string(),
         };
         out.extend(wrap(&msg, width).into_iter().map(Line::from));
         return out;
@@ -77,18 +78,18 @@ fn condensed(
     plain(out, &v.product.sku, width);
     plain(out, &text::unit_state(v), width);
     out.push(Line::from(Span::styled(
-        text::band_short(wv.status, wv.days_left, w),
+        words::band_short(wv.status, wv.days_left, w),
         state.theme.band(wv.status),
     )));
     if let Some(c) = &wv.current {
-        plain(out, &text::warranty_to(c), width);
+        plain(out, &words::warranty_to(c), width);
     }
-    plain(out, &text::warranty_type(wv.kind.label()), width);
+    plain(out, &words::warranty_type(wv.kind.label()), width);
     if !also.is_empty() {
-        plain(out, &text::also_products(also), width);
+        plain(out, &words::also_products(also), width);
     }
     out.push(Line::from(Span::styled(
-        text::LOOKUP_HISTORY_SHORT.to_string(),
+        words::LOOKUP_HISTORY_SHORT.to_string(),
         state.theme.heading(),
     )));
     for t in v.timeline.iter().rev() {
@@ -105,7 +106,7 @@ fn condensed(
             )));
             plain(out, e.kind.name(), width);
         }
-        for p in text::history_parts(t) {
+        for p in words::history_parts(t) {
             for l in wrap_keep_tail(&p, width.saturating_sub(1).max(1)) {
                 out.push(Line::from(format!(" {l}")));
             }
@@ -135,40 +136,40 @@ fn full(state: &AppState, f: &Found, also: &[String], width: u16, out: &mut Vec<
     plain(out, &text::unit_state(v), width);
     // The warranty block: the band in words (coloured where there is colour), then the type,
     // the reported coverage's start and end, and every coverage when there are several.
-    let head = format!("{:<10}", text::LOOKUP_WARRANTY);
+    let head = format!("{:<10}", words::LOOKUP_WARRANTY);
     let indent = " ".repeat(head.len());
     let rest = width.saturating_sub(head.len() as u16).max(1);
     out.push(Line::from(vec![
         Span::styled(head, state.theme.heading()),
         Span::styled(
-            text::band_text(wv.status, wv.days_left),
+            words::band_text(wv.status, wv.days_left),
             state.theme.band(wv.status),
         ),
     ]));
-    let mut facts = vec![text::warranty_type(&wv.kind.describe())];
+    let mut facts = vec![words::warranty_type(&wv.kind.describe())];
     if let Some(c) = &wv.current {
-        facts.push(text::warranty_span(c));
+        facts.push(words::warranty_span(c));
     }
     if wv.coverages.len() > 1 {
-        facts.extend(wv.coverages.iter().map(text::coverage_text));
+        facts.extend(wv.coverages.iter().map(words::coverage_text));
     }
     for fact in facts {
         for l in wrap_keep_tail(&fact, rest) {
             out.push(Line::from(format!("{indent}{l}")));
         }
     }
-    if let Some(t) = text::received_text(v) {
+    if let Some(t) = words::received_text(v) {
         plain(out, &t, width);
     }
-    if let Some(t) = text::sale_text(v) {
+    if let Some(t) = words::sale_text(v) {
         plain(out, &t, width);
     }
     if !also.is_empty() {
-        plain(out, &text::also_products(also), width);
+        plain(out, &words::also_products(also), width);
     }
     out.push(Line::default());
     out.push(Line::from(Span::styled(
-        text::LOOKUP_HISTORY.to_string(),
+        words::LOOKUP_HISTORY.to_string(),
         state.theme.heading(),
     )));
     // One entry per line where it fits: date, what (in a column as wide as the longest),
@@ -188,7 +189,7 @@ fn full(state: &AppState, f: &Found, also: &[String], width: u16, out: &mut Vec<
             format!("{} {} ", e.date, e.kind.name())
         };
         let cont = if w >= 60 { 12 } else { 2 };
-        pack_parts(out, lead, &text::history_parts(t), cont, w);
+        pack_parts(out, lead, &words::history_parts(t), cont, w);
     }
 }
 
@@ -231,14 +232,14 @@ fn pack_parts(
     out.push(Line::from(line.trim_end().to_string()));
 }
 
-pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
+pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
     let Some(l) = &state.lookup else { return };
     let w = body.width as usize;
     let h = body.height as usize;
     if h == 0 || w == 0 {
         return;
     }
-    let label = text::LOOKUP_LABEL;
+    let label = words::LOOKUP_LABEL;
     let fw = w.saturating_sub(label.len() + 1);
     let (field_text, cursor) = state
         .field
@@ -254,7 +255,7 @@ pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
         ..body
     };
     if rest.height > 0 {
-        super::draw_scrolled(frame, rest, lines(state, body.width), l.scroll);
+        crate::tui::view::draw_scrolled(frame, rest, lines(state, body.width), l.scroll);
     }
     if state.code.is_none() && fw > 0 {
         let x = body.x + (label.len() + 1) as u16 + (cursor as u16).min(fw as u16 - 1);

@@ -7,10 +7,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{tail, wrap};
+use super::words;
 use crate::tui::app::AppState;
 use crate::tui::count::CountRow;
 use crate::tui::text;
+use crate::tui::view::{tail, wrap};
 
 /// A string cut (or padded) to exactly `w` characters.
 fn fit(s: &str, w: usize) -> String {
@@ -28,7 +29,7 @@ fn digit(i: usize) -> char {
 
 fn counters(r: &CountRow) -> String {
     if r.counters.is_empty() {
-        text::COUNT_NOBODY.to_string()
+        words::COUNT_NOBODY.to_string()
     } else {
         r.counters.join(", ")
     }
@@ -39,13 +40,13 @@ fn counters(r: &CountRow) -> String {
 fn details(r: &CountRow, width: u16) -> Vec<String> {
     let w = width as usize;
     let mut out = Vec::new();
-    let by = format!("{} {}", text::COUNT_BY, counters(r));
+    let by = format!("{} {}", words::COUNT_BY, counters(r));
     if w >= 40 {
         out.push(format!(
             "{} {}  {} {}",
             text::TITLE_COUNT,
             r.id,
-            text::COUNT_SCOPE,
+            words::COUNT_SCOPE,
             r.scope
         ));
         out.extend(wrap(&by, width));
@@ -53,11 +54,11 @@ fn details(r: &CountRow, width: u16) -> Vec<String> {
         out.push(format!("{} {}", text::TITLE_COUNT, r.id));
         out.push(format!(
             "{} {}",
-            text::COUNT_SCOPE,
-            tail(&r.scope, w.saturating_sub(text::COUNT_SCOPE.len() + 1))
+            words::COUNT_SCOPE,
+            tail(&r.scope, w.saturating_sub(words::COUNT_SCOPE.len() + 1))
         ));
         out.extend(wrap(
-            &text::count_progress(r.status, r.live, r.expected),
+            &words::count_progress(r.status, r.live, r.expected),
             width,
         ));
         out.extend(wrap(&by, width));
@@ -67,9 +68,9 @@ fn details(r: &CountRow, width: u16) -> Vec<String> {
 
 fn short_line(r: &CountRow, i: usize, selected: bool, w: usize) -> String {
     let marker = if selected { '>' } else { ' ' };
-    let status = text::status_word(r.status);
+    let status = words::status_word(r.status);
     if w >= 40 {
-        let scanned = text::scanned(r.live, r.expected);
+        let scanned = words::scanned(r.live, r.expected);
         let name_w = w.saturating_sub(4 + 1 + 6 + 1 + 14);
         format!(
             "{marker} {} {} {status:<6} {scanned:>14}",
@@ -90,7 +91,7 @@ fn table_line(r: &CountRow, i: usize, selected: bool, w: usize) -> String {
         format!("#{}", r.id),
         fit(&r.name, 18),
         fit(&r.scope, 14),
-        text::status_word(r.status),
+        words::status_word(r.status),
         text::scanned_of(r.live, r.expected),
         counters(r)
     );
@@ -98,7 +99,7 @@ fn table_line(r: &CountRow, i: usize, selected: bool, w: usize) -> String {
 }
 
 fn table_heading(w: usize) -> String {
-    let [count, name, scope, status, scanned, counters] = text::COUNTS_HEADING;
+    let [count, name, scope, status, scanned, counters] = words::COUNTS_HEADING;
     let line = format!(
         "    {count:<5} {} {} {status:<7} {scanned:>11}  {counters}",
         fit(name, 18),
@@ -107,7 +108,7 @@ fn table_heading(w: usize) -> String {
     fit(&line, w)
 }
 
-pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
+pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
     let Some(rows) = &state.counts else { return };
     let w = body.width as usize;
     let h = body.height as usize;
@@ -115,7 +116,7 @@ pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
         return;
     }
     if rows.is_empty() {
-        let lines: Vec<Line<'static>> = wrap(text::NO_OPEN_COUNT, body.width)
+        let lines: Vec<Line<'static>> = wrap(words::NO_OPEN_COUNT, body.width)
             .into_iter()
             .map(Line::from)
             .collect();

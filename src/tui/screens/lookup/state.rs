@@ -1,13 +1,13 @@
 //! What the lookup screen knows: the unit shown (with its warranty at the screen's date), the
 //! units waiting for a choice when several products share a serial, an unknown serial, and
 //! how far the history is scrolled. Plain data, filled by `update` from the runner's answers;
-//! the words are in `text`.
+//! the words are in `words`.
 
 use crate::domain::{ProductId, UnitState};
 use crate::ops::warranty::WarrantyView;
 use crate::ops::UnitView;
 
-use super::mismatch::Shared;
+use crate::tui::screens::mismatch::state::Shared;
 
 /// One unit as looked up: its life and its warranty on the day of the lookup.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 //! columns on short ones, a scrolling column if nothing else fits. Only the marked entry's
 //! own cells change when the mark moves, which keeps a move to a few dozen bytes.
 
+use super::words;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -9,7 +10,6 @@ use ratatui::Frame;
 
 use crate::tui::app::{visible_entries, AppState};
 use crate::tui::keymap::Context;
-use crate::tui::text;
 
 /// Wide and tall enough to show the keys beside the menu.
 fn side_keys(body: Rect) -> Option<(Rect, Rect)> {
@@ -27,11 +27,12 @@ fn side_keys(body: Rect) -> Option<(Rect, Rect)> {
     }
 }
 
-pub(super) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
+pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
     match side_keys(body) {
         Some((left, right)) => {
             entries(state, frame, left);
-            let lines = super::help::key_list(state, Context::Menu, right.width);
+            let lines =
+                crate::tui::screens::help::view::key_list(state, Context::Menu, right.width);
             frame.render_widget(Paragraph::new(lines), right);
         }
         None => entries(state, frame, body),
@@ -46,7 +47,7 @@ fn entries(state: &AppState, frame: &mut Frame, body: Rect) {
     }
     let lw = entries
         .iter()
-        .map(|e| text::menu_label(e.id).len())
+        .map(|e| words::menu_label(e.id).len())
         .max()
         .unwrap_or(0);
     // "> 9 Diagnostics " : marker, number, label padded, one space.
@@ -55,7 +56,7 @@ fn entries(state: &AppState, frame: &mut Frame, body: Rect) {
     let segment = |i: usize| -> Span<'static> {
         let e = entries[i];
         let marker = if i == selected { '>' } else { ' ' };
-        let s = format!("{marker} {} {:<lw$} ", e.number, text::menu_label(e.id));
+        let s = format!("{marker} {} {:<lw$} ", e.number, words::menu_label(e.id));
         if i == selected {
             Span::styled(s, state.theme.selected())
         } else {
@@ -68,7 +69,7 @@ fn entries(state: &AppState, frame: &mut Frame, body: Rect) {
     let top = if h > n + 1 { 1 } else { 0 };
     let desc_w = entries
         .iter()
-        .map(|e| text::menu_description(e.id).len())
+        .map(|e| words::menu_description(e.id).len())
         .max()
         .unwrap_or(0);
     let describe = w >= indent + seg_w + 1 + desc_w;
@@ -78,7 +79,7 @@ fn entries(state: &AppState, frame: &mut Frame, body: Rect) {
         for (i, e) in entries.iter().enumerate() {
             let mut spans = vec![Span::raw(" ".repeat(indent)), segment(i)];
             if describe {
-                spans.push(Span::raw(format!(" {}", text::menu_description(e.id))));
+                spans.push(Span::raw(format!(" {}", words::menu_description(e.id))));
             }
             lines.push(Line::from(spans));
         }

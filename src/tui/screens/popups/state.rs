@@ -1,17 +1,18 @@
 //! Questions the screens ask: a numbered choice (answered with a digit, in a popup) and an
-//! entry prompt (scanned or typed into a field). Plain data; the words are in `text`.
+//! entry prompt (scanned or typed into a field). Plain data; the words are in `words`.
 
-use super::lookup::UnitAction;
+use super::super::lookup::state::UnitAction;
+use crate::domain::CountId;
 
 /// A question answered with the digit of one of its numbered options.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Choice {
-    /// Why a missing unit is written off (`text::WRITE_OFF_REASONS`).
+    /// Why a missing unit is written off (`words::WRITE_OFF_REASONS`).
     WriteOffReason {
         /// The serial.
         serial: String,
     },
-    /// Why a mismatch is accepted as it is (`text::ACCEPT_NOTES`; the last option asks for
+    /// Why a mismatch is accepted as it is (`words::ACCEPT_NOTES`; the last option asks for
     /// a typed note).
     AcceptNote {
         /// The serial.
@@ -80,4 +81,30 @@ pub enum Prompt {
     },
     /// The report of the units sold to a customer: the customer's name.
     Customer,
+}
+
+/// A destructive step waiting for its numbered answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Confirm {
+    /// Cancel a count.
+    CancelCount {
+        /// Which.
+        id: CountId,
+        /// Its name.
+        name: String,
+    },
+    /// Post a count: its fixes become final.
+    PostCount {
+        /// Which.
+        id: CountId,
+        /// Its name.
+        name: String,
+    },
+    /// Replace a unit under warranty: the old serial is marked replaced.
+    Replace {
+        /// The unit replaced.
+        old: String,
+        /// The unit given instead.
+        new: String,
+    },
 }

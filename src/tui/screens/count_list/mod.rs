@@ -1,0 +1,84 @@
+//! The count list, in its two uses: the counts to join for counting ([`Screen::CountList`]) and
+//! the counts whose mismatches to open ([`Screen::MismatchCounts`]). A digit or select takes
+//! the line; review and cancel move the marked count.
+
+pub mod state;
+pub mod update;
+pub mod view;
+pub mod words;
+
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+use super::{hint_as, hints_of, marked, Hint, Screen, ScreenKind};
+use crate::tui::action::Effect;
+use crate::tui::app::AppState;
+use crate::tui::keymap::{Command, Context};
+use crate::tui::keys::KeyPress;
+use crate::tui::text;
+use crate::tui::update::push_screen;
+
+/// Opens the list (for counting or for mismatches) and loads it.
+pub(crate) fn open(state: &mut AppState, screen: Screen) -> Vec<Effect> {
+    state.counts = None;
+    push_screen(state, screen);
+    vec![Effect::LoadCounts]
+}
+
+/// The count list.
+pub struct CountList;
+
+impl ScreenKind for CountList {
+    fn context(&self, _: &Screen) -> Context {
+        Context::CountList
+    }
+
+    fn title(&self, screen: &Screen) -> &'static str {
+        match screen {
+            Screen::MismatchCounts => text::TITLE_MISMATCHES,
+            _ => words::TITLE_COUNTS,
+        }
+    }
+
+    fn render(&self, state: &AppState, _: &Screen, frame: &mut Frame, body: Rect) {
+        view::render(state, frame, body);
+    }
+
+    fn hints(&self, state: &AppState, screen: &Screen) -> Vec<Hint> {
+        let mut out = Vec::new();
+        if state.counts.as_ref().is_some_and(|c| !c.is_empty()) {
+            let take = match screen {
+                Screen::MismatchCounts => words::HINT_OPEN,
+                _ => words::HINT_JOIN,
+            };
+            out.extend(hint_as(state, Command::Select, take));
+            out.extend(hints_of(state, &[Command::Review, Command::CancelCount]));
+        }
+        out.extend(hints_of(state, &[Command::Back, Command::Help]));
+        out
+    }
+
+    fn key(&self, state: &mut AppState, k: &KeyPress) -> Option<Vec<Effect>> {
+        match k.printable() {
+            Some(d @ '1'..='9') => Some(update::digit(state, d)),
+            _ => None,
+        }
+    }
+
+    fn command(&self, state: &mut AppState, c: Command) -> Option<Vec<Effect>> {
+        match c {
+            // Repainting the list also brings its figures up to date.
+            Command::Redraw => Some(vec![Effect::Redraw, Effect::LoadCounts]),
+            Command::Select => {
+                let i = state.count_selected;
+                Some(update::take_line(state, i))
+            }
+            _ => None,
+        }
+    }
+
+    fn move_by(&self, state: &mut AppState, delta: isize, _: usize) {
+        let n = state.counts.as_ref().map_or(0, Vec::len);
+        state.count_selected = marked(state.count_selected, delta, n);
+    }
+}

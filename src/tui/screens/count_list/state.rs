@@ -1,0 +1,25 @@
+//! What the count list knows: one row per count that is open or in review, with its
+//! progress and counters. Plain data, filled by `update` from the runner's answers.
+
+use crate::domain::{CountId, CountStatus};
+
+/// One count of the count list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CountRow {
+    /// Its number.
+    pub id: CountId,
+    /// Its name.
+    pub name: String,
+    /// The location subtree it covers.
+    pub scope: String,
+    /// Open or review (the list shows no others).
+    pub status: CountStatus,
+    /// Blind counting: no expected figures shown.
+    pub blind: bool,
+    /// Live scans (not duplicates, not undone).
+    pub live: u32,
+    /// Units expected in the scope (open counting only).
+    pub expected: Option<u32>,
+    /// Everyone who has scanned into it.
+    pub counters: Vec<String>,
+}

@@ -1,0 +1,74 @@
+//! The count list's part of `update`: the list arrives, a line is taken (joined for counting
+//! or opened for its mismatches), the marked count is moved to review or cancelled.
+
+use super::state::CountRow;
+use super::words;
+use crate::domain::{CountId, CountStatus};
+use crate::tui::action::Effect;
+use crate::tui::app::AppState;
+use crate::tui::keymap::Command;
+use crate::tui::screens::popups::state::Confirm;
+use crate::tui::screens::{count_scan, mismatch, Screen};
+use crate::tui::text;
+use crate::tui::update::{error, info, push_screen};
+
+/// The counts arrived.
+pub(crate) fn loaded(state: &mut AppState, rows: Vec<CountRow>) -> Vec<Effect> {
+    state.count_selected = state.count_selected.min(rows.len().saturating_sub(1));
+    state.counts = Some(rows);
+    Vec::new()
+}
+
+/// A count changed status: say so and reload the list.
+pub(crate) fn moved(state: &mut AppState, count: CountId, status: CountStatus) -> Vec<Effect> {
+    state.status = None;
+    info(state, text::count_moved(count, status));
+    vec![Effect::LoadCounts]
+}
+
+/// A digit 1-9: the count on that line.
+pub(crate) fn digit(state: &mut AppState, d: char) -> Vec<Effect> {
+    let i = (d as u8 - b'1') as usize;
+    if state.counts.as_ref().is_some_and(|c| i < c.len()) {
+        return take_line(state, i);
+    }
+    error(state, words::no_count_line(d))
+}
+
+/// Takes the count on line `index`: joins it, or opens its mismatches.
+pub(crate) fn take_line(state: &mut AppState, index: usize) -> Vec<Effect> {
+    match state.screen() {
+        Screen::MismatchCounts => mismatch::update::open(state, index),
+        _ => count_scan::update::join(state, index),
+    }
+}
+
+fn selected_count(state: &AppState) -> Option<&CountRow> {
+    state.counts.as_ref()?.get(state.count_selected)
+}
+
+/// Review or cancel the marked count of the list last loaded.
+pub(crate) fn on_marked(state: &mut AppState, c: Command) -> Vec<Effect> {
+    match c {
+        Command::Review => match selected_count(state).map(|r| (r.id, r.status)) {
+            Some((id, CountStatus::Open)) => vec![Effect::MoveCount {
+                count: id,
+                status: CountStatus::Review,
+            }],
+            Some((id, status)) => error(state, words::already(id, status)),
+            None => Vec::new(),
+        },
+        Command::CancelCount => match selected_count(state) {
+            Some(r) => {
+                let confirm = Confirm::CancelCount {
+                    id: r.id,
+                    name: r.name.clone(),
+                };
+                push_screen(state, Screen::Confirm(confirm));
+                Vec::new()
+            }
+            None => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}

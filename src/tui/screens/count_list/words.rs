@@ -1,0 +1,63 @@
+//! The count list's words: headings, progress, status words and its messages.
+//! Short on purpose: the smallest screen is 20 columns wide.
+
+use crate::domain::{CountId, CountStatus};
+use crate::tui::text::{scanned_of, status_phrase};
+
+/// Count list title.
+pub const TITLE_COUNTS: &str = "Counts";
+
+/// Count list: nothing to join.
+pub const NO_OPEN_COUNT: &str = "No open count: a supervisor opens one with `tallyman count open`.";
+
+/// Count list: the footer word for Enter (join the marked count).
+pub const HINT_JOIN: &str = "Join";
+
+/// Count list: column headings (wide screens).
+pub const COUNTS_HEADING: [&str; 6] = ["Count", "Name", "Scope", "Status", "Scanned", "Counters"];
+
+/// Count list details: scope label.
+pub const COUNT_SCOPE: &str = "Scope";
+
+/// Count list details: who scanned.
+pub const COUNT_BY: &str = "By";
+
+/// Count list details: nobody has scanned yet.
+pub const COUNT_NOBODY: &str = "nobody yet";
+
+/// A count status in words.
+pub fn status_word(status: CountStatus) -> &'static str {
+    status.as_str()
+}
+
+/// Count list line: `140 of 300 scanned`.
+pub fn scanned(live: u32, expected: Option<u32>) -> String {
+    format!("{} scanned", scanned_of(live, expected))
+}
+
+/// Count list details: `open, 140 of 300 scanned`.
+pub fn count_progress(status: CountStatus, live: u32, expected: Option<u32>) -> String {
+    format!(
+        "{}, {} scanned",
+        status_word(status),
+        scanned_of(live, expected)
+    )
+}
+
+/// Count list: a digit with no count on that line.
+pub fn no_count_line(digit: char) -> String {
+    format!("No count on line {digit}")
+}
+
+/// Count list: moving a count to review that is there already.
+pub fn already(id: CountId, status: CountStatus) -> String {
+    format!("Count {id} is {} already", status_phrase(status))
+}
+
+/// A count that is not there (any more).
+pub fn no_such_count(id: CountId) -> String {
+    format!("Count {id} is not there any more")
+}
+
+/// Count picker footer: Enter opens the marked count's mismatches.
+pub const HINT_OPEN: &str = "Open";

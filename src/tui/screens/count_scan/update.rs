@@ -1,0 +1,230 @@
+//! The scan loop's part of `update`: joining a count, a scan (command barcodes here, the rest
+//! to the service), undo, the next-is-a-location command, leaving, and the service's answers.
+
+use super::state::{AnswerKind, CountSession, Queued, RecentScan, ScanAnswer, Why, RECENT_KEPT};
+use super::words;
+use crate::domain::count::{ScanCommand, COMMAND_PREFIX};
+use crate::domain::CountStatus;
+use crate::tui::action::Effect;
+use crate::tui::app::AppState;
+use crate::tui::count::{CountRow, Figures};
+use crate::tui::screens::Screen;
+use crate::tui::update::{error, good_scan, info, pop_screen, push_screen};
+
+/// A count was joined: the count as it is now, this counter's last scans, and the location
+/// when there is only one.
+pub(crate) fn joined(
+    state: &mut AppState,
+    count: CountRow,
+    recent: Vec<RecentScan>,
+    location: Option<String>,
+    figures: Option<Figures>,
+) -> Vec<Effect> {
+    if let Some(s) = state
+        .count_session
+        .as_mut()
+        .filter(|s| s.count.id == count.id)
+    {
+        s.count = count;
+        s.recent = recent.into_iter().take(RECENT_KEPT).collect();
+        if s.location.is_none() {
+            s.location = location;
+            s.figures = figures;
+        }
+    }
+    Vec::new()
+}
+
+/// The count cannot be joined: back to the list.
+pub(crate) fn join_refused(state: &mut AppState, msg: String) -> Vec<Effect> {
+    if matches!(state.screen(), Screen::CountScan) {
+        pop_screen(state);
+    }
+    state.count_session = None;
+    let mut effects = error(state, msg);
+    effects.push(Effect::LoadCounts);
+    effects
+}
+
+/// A location label was scanned.
+pub(crate) fn location_set(state: &mut AppState, code: String, figures: Figures) -> Vec<Effect> {
+    let Some(s) = state.count_session.as_mut() else {
+        return Vec::new();
+    };
+    s.location = Some(code.clone());
+    s.awaiting_location = false;
+    s.figures = Some(figures);
+    s.answer = None;
+    state.field.clear();
+    good_scan(state);
+    info(state, words::location_set(&code));
+    Vec::new()
+}
+
+/// A scan's (or an undo's) answer arrived: show it, keep the figures, list it.
+pub(crate) fn scan_answered(state: &mut AppState, answer: ScanAnswer) -> Vec<Effect> {
+    let Some(s) = state.count_session.as_mut() else {
+        return Vec::new();
+    };
+    if let Some(f) = answer.figures {
+        s.figures = Some(f);
+    }
+    let kind = answer.kind;
+    if kind.recorded() {
+        if let Some(number) = answer.number {
+            s.recent.push_front(RecentScan {
+                number,
+                serial: answer.serial.clone(),
+                sku: answer.sku.clone(),
+                location: answer.location.clone(),
+                kind,
+            });
+            s.recent.truncate(RECENT_KEPT);
+        }
+    }
+    if kind == AnswerKind::Undone {
+        s.recent.retain(|r| Some(r.number) != answer.number);
+        if let Some(f) = s.figures.as_mut().filter(|_| answer.figures.is_none()) {
+            f.total = f.total.saturating_sub(1);
+        }
+    }
+    let headline = answer.headline.clone();
+    s.answer = Some(answer);
+    if kind.recorded() || kind == AnswerKind::Undone {
+        // Saved: the answer shows the serial, the field is ready for the next scan. A bad
+        // scan stays in the field so a typing mistake can be corrected.
+        state.field.clear();
+    }
+    if kind.ok() {
+        good_scan(state);
+        Vec::new()
+    } else {
+        error(state, headline)
+    }
+}
+
+/// A scan in the scan loop: a command barcode is done here; anything else goes to the
+/// service, which tells a location label from a serial.
+pub(crate) fn scan(state: &mut AppState, value: String) -> Vec<Effect> {
+    if let Some(cmd) = ScanCommand::parse(&value, COMMAND_PREFIX) {
+        state.field.clear();
+        return match cmd {
+            Ok(ScanCommand::Finish) => leave(state),
+            Ok(ScanCommand::Undo) => undo(state),
+            Ok(ScanCommand::Location) => next_is_location(state),
+            Err(e) => {
+                let answer = ScanAnswer {
+                    kind: AnswerKind::Bad,
+                    headline: words::BAD_SCAN.into(),
+                    serial: value.trim().to_string(),
+                    sku: None,
+                    number: None,
+                    location: String::new(),
+                    why: Why::Refused { message: e },
+                    figures: None,
+                };
+                scan_answered(state, answer)
+            }
+        };
+    }
+    // A typed stand-in for GS (hand-typed GS1 data) becomes the real separator.
+    let raw = match state.config.gs_substitute {
+        Some(sub) => value.replace(sub, "\u{1d}"),
+        None => value,
+    };
+    ask(state, Queued::Scan(raw))
+}
+
+pub(crate) fn undo(state: &mut AppState) -> Vec<Effect> {
+    ask(state, Queued::Undo)
+}
+
+pub(crate) fn next_is_location(state: &mut AppState) -> Vec<Effect> {
+    ask(state, Queued::NextIsLocation)
+}
+
+/// Does a step now, or, while the service is still answering the one before, queues it.
+fn ask(state: &mut AppState, step: Queued) -> Vec<Effect> {
+    let Some(s) = state.count_session.as_mut() else {
+        return Vec::new();
+    };
+    if s.waiting {
+        s.queued.push_back(step);
+        return Vec::new();
+    }
+    send(s, step).into_iter().collect()
+}
+
+/// Does a step: a scan or an undo goes to the service (the session waits for its answer),
+/// the location command marks the next scan as a label (the location line says "scan new
+/// label").
+fn send(s: &mut CountSession, step: Queued) -> Option<Effect> {
+    let effect = match step {
+        Queued::Scan(raw) => Effect::CountInput {
+            count: s.count.id,
+            location: s.location.clone(),
+            raw,
+            location_only: s.awaiting_location,
+        },
+        Queued::Undo => Effect::UndoScan {
+            count: s.count.id,
+            location: s.location.clone(),
+        },
+        Queued::NextIsLocation => {
+            s.awaiting_location = true;
+            return None;
+        }
+    };
+    s.waiting = true;
+    Some(effect)
+}
+
+/// The service answered a request of the screen visit `from`: if it was this session's, the
+/// next queued step goes out.
+pub(crate) fn answered(state: &mut AppState, from: u64) -> Vec<Effect> {
+    let Some(s) = state.count_session.as_mut().filter(|s| s.visit == from) else {
+        return Vec::new();
+    };
+    s.waiting = false;
+    while let Some(step) = s.queued.pop_front() {
+        if let Some(effect) = send(s, step) {
+            return vec![effect];
+        }
+    }
+    Vec::new()
+}
+
+/// Leaves the scan loop for the count list (the count stays open).
+/// Scans still queued go to the service first, in order: none is lost.
+pub(crate) fn leave(state: &mut AppState) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if let Some(s) = state.count_session.as_mut() {
+        while let Some(step) = s.queued.pop_front() {
+            effects.extend(send(s, step));
+        }
+    }
+    if matches!(state.screen(), Screen::CountScan) {
+        pop_screen(state);
+    }
+    state.count_session = None;
+    effects.push(Effect::LoadCounts);
+    effects
+}
+
+/// Joins the count on line `index` of the list.
+pub(crate) fn join(state: &mut AppState, index: usize) -> Vec<Effect> {
+    let Some(row) = state.counts.as_ref().and_then(|c| c.get(index)).cloned() else {
+        return Vec::new();
+    };
+    state.count_selected = index;
+    if row.status != CountStatus::Open {
+        return error(state, words::cannot_join(row.id, row.status));
+    }
+    let id = row.id;
+    let mut session = CountSession::new(row);
+    push_screen(state, Screen::CountScan);
+    session.visit = state.top_visit();
+    session.waiting = true;
+    state.count_session = Some(session);
+    vec![Effect::JoinCount { count: id }]
+}

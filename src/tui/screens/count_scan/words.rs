@@ -1,0 +1,152 @@
+//! The scan loop's words: labels, answer headlines and facts, and the words of the
+//! runner's scan answers.
+//! Short on purpose: the smallest screen is 20 columns wide.
+
+use crate::domain::{CountId, CountStatus};
+use crate::tui::screens::count_scan::state::{AnswerKind, ScanAnswer, Why};
+use crate::tui::text::{scanned_of, status_phrase, TITLE_COUNT};
+use chrono::NaiveDateTime;
+
+/// The scan loop's header title: `Count 3`.
+pub fn count_title(id: CountId) -> String {
+    format!("{TITLE_COUNT} {id}")
+}
+
+/// Count list: joining a count that takes no scans.
+pub fn cannot_join(id: CountId, status: CountStatus) -> String {
+    format!("Count {id} is {}: it takes no scans", status_phrase(status))
+}
+
+/// Scan loop: the field label.
+pub const COUNT_SCAN: &str = "Scan:";
+
+/// Scan loop: the location label.
+pub const LOC: &str = "Loc:";
+
+/// Scan loop: no location yet.
+pub const LOC_NEEDED: &str = "scan a label";
+
+/// Scan loop: the next scan is a location.
+pub const LOC_NEXT: &str = "scan new label";
+
+/// Scan loop: what to do first (before the first location).
+pub const COUNT_START: &str = "Scan the location label, then every serial there.";
+
+/// Scan loop: heading of the recent scans (wide screens).
+pub const LAST_SCANS: &str = "Last scans";
+
+/// Headline of a scan that failed its format or the decoder (nothing recorded).
+pub const BAD_SCAN: &str = "BAD SCAN";
+
+/// Headline of a scan the count refused for another reason (nothing recorded).
+pub const NOT_SAVED: &str = "NOT SAVED";
+
+/// Headline after taking back a scan.
+pub const UNDONE: &str = "UNDONE";
+
+/// Scan loop: units scanned at this location (and expected there in open counting).
+pub fn figures_here(here: u32, expected: Option<u32>) -> String {
+    format!("Here {}", scanned_of(here, expected))
+}
+
+/// Scan loop: live scans in the whole count.
+pub fn figures_total(total: u32) -> String {
+    format!("Total {total}")
+}
+
+/// Status: the location is set.
+pub fn location_set(code: &str) -> String {
+    format!("Location {code}")
+}
+
+/// Headline: a serial before any location.
+pub const NO_LOCATION: &str = "NO LOCATION";
+
+/// Detail: a serial before any location.
+pub const LOCATION_FIRST: &str = "scan a location label first";
+
+/// Headline: a location label was asked for.
+pub const NOT_A_LOCATION: &str = "NOT A LOCATION";
+
+/// Detail: a location label was asked for.
+pub const LOCATION_EXPECTED: &str = "scan a location label";
+
+/// Headline: a location outside the count's scope.
+pub const WRONG_LOCATION: &str = "WRONG LOCATION";
+
+/// Detail: a location outside the count's scope.
+pub fn outside_scope(id: CountId, scope: &str) -> String {
+    format!("outside count {id} ({scope})")
+}
+
+/// Headline: the undo was refused.
+pub const NOT_UNDONE: &str = "NOT UNDONE";
+
+/// One-character mark of a recent scan (narrow screens): counted, duplicate, not here,
+/// unknown.
+pub fn answer_mark(kind: AnswerKind) -> char {
+    match kind {
+        AnswerKind::Counted => '+',
+        AnswerKind::Duplicate => '=',
+        AnswerKind::NotHere => '!',
+        AnswerKind::Unknown => '?',
+        AnswerKind::Bad | AnswerKind::Refused | AnswerKind::Undone => ' ',
+    }
+}
+
+/// A recent scan's answer in a word (wide screens).
+pub fn answer_word(kind: AnswerKind) -> &'static str {
+    match kind {
+        AnswerKind::Counted => "counted",
+        AnswerKind::Duplicate => "duplicate",
+        AnswerKind::NotHere => "not here",
+        AnswerKind::Unknown => "unknown",
+        AnswerKind::Bad => "bad scan",
+        AnswerKind::Refused => "not saved",
+        AnswerKind::Undone => "undone",
+    }
+}
+
+/// What to say about an answer beyond its headline and serial: short phrases, one line each
+/// on narrow screens, joined with ", " on wide ones.
+pub fn answer_facts(a: &ScanAnswer) -> Vec<String> {
+    match &a.why {
+        Why::None => match (a.kind, a.number) {
+            (AnswerKind::Undone, Some(n)) => vec![format!("scan {n} taken back")],
+            _ => Vec::new(),
+        },
+        Why::Duplicate {
+            first,
+            by,
+            at,
+            when,
+        } => {
+            let mut out = vec![match by {
+                Some(by) => format!("scan {first} by {by}"),
+                None => format!("scan {first}"),
+            }];
+            if let Some(at) = at {
+                out.push(match when {
+                    Some(t) => format!("at {at} {}", clock(t)),
+                    None => format!("at {at}"),
+                });
+            }
+            out
+        }
+        Why::Elsewhere { location } => vec![format!("in stock at {location}")],
+        Why::Sold { customer, document } => {
+            vec![format!("sold to {customer}"), format!("on {document}")]
+        }
+        Why::WrittenOff => vec!["written off".into()],
+        Why::InRepair => vec!["in repair".into()],
+        Why::Replaced { by } => vec![format!("replaced by {by}")],
+        Why::OtherProduct { sku } => vec![format!("is a {sku}"), "not in this count".into()],
+        Why::Unknown => vec!["never received".into(), "kept as unknown".into()],
+        Why::Refused { message } => vec![message.clone()],
+    }
+}
+
+/// A time of day as the screens show it.
+pub fn clock(t: &NaiveDateTime) -> String {
+    t.format("%H:%M").to_string()
+}

@@ -1,0 +1,63 @@
+//! The help screen: what the screen below is for and every key and typed code it takes, all
+//! generated from the loaded keymap; it scrolls.
+
+pub mod view;
+pub mod words;
+
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+use super::{hint, scroll_hint, scrolled, Hint, Screen, ScreenKind};
+use crate::tui::app::AppState;
+use crate::tui::keymap::{Command, Context};
+
+/// The help screen.
+pub struct Help;
+
+impl ScreenKind for Help {
+    fn context(&self, _: &Screen) -> Context {
+        Context::Popup
+    }
+
+    fn title(&self, _: &Screen) -> &'static str {
+        words::TITLE_HELP
+    }
+
+    fn render(&self, state: &AppState, screen: &Screen, frame: &mut Frame, body: Rect) {
+        if let Screen::Help { context, scroll } = screen {
+            view::render(state, *context, *scroll, frame, body);
+        }
+    }
+
+    fn hints(&self, state: &AppState, screen: &Screen) -> Vec<Hint> {
+        let at = match screen {
+            Screen::Help { scroll, .. } => *scroll,
+            _ => 0,
+        };
+        [hint(state, Command::Back), scroll_hint(state, at)]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+
+    fn max_scroll(&self, state: &AppState, screen: &Screen, body: Rect) -> usize {
+        match screen {
+            Screen::Help { context, .. } => view::lines(state, *context, body.width)
+                .len()
+                .saturating_sub(self.scroll_rows(state, screen, body)),
+            _ => 0,
+        }
+    }
+
+    fn move_by(&self, state: &mut AppState, delta: isize, max: usize) {
+        if let Some(Screen::Help { scroll, .. }) = state.screens.last_mut() {
+            *scroll = scrolled(*scroll, delta, max);
+        }
+    }
+
+    fn clamp_scroll(&self, state: &mut AppState, max: usize) {
+        if let Some(Screen::Help { scroll, .. }) = state.screens.last_mut() {
+            *scroll = (*scroll).min(max);
+        }
+    }
+}

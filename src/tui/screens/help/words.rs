@@ -1,0 +1,106 @@
+//! The help screen's words: command descriptions, context titles and notes.
+//! Short on purpose: the smallest screen is 20 columns wide.
+
+use crate::tui::keymap::{Command, Context};
+
+/// Help screen title.
+pub const TITLE_HELP: &str = "Help";
+
+/// One-line explanation of a command (help screen, docs).
+pub fn command_help(cmd: Command) -> &'static str {
+    match cmd {
+        Command::Help => "Show the keys of this screen",
+        Command::Back => "Leave this screen",
+        Command::Redraw => "Repaint the whole screen",
+        Command::Quit => "Leave tallyman",
+        Command::Select => "Open the marked entry",
+        Command::Review => "Move the count to review",
+        Command::CancelCount => "Cancel the count (asks first)",
+        Command::Up => "Move or scroll up",
+        Command::Down => "Move or scroll down",
+        Command::PageUp => "One page up",
+        Command::PageDown => "One page down",
+        Command::Finish => "Stop scanning (count stays open)",
+        Command::UndoLast => "Take back the last scan",
+        Command::SetLocation => "Scan or type the location",
+        Command::ReplaceSerial => "Correct a wrong serial",
+        Command::Relocate => "Move the unit to here",
+        Command::ReceiveFound => "Book in unknown found stock",
+        Command::WriteOff => "Write off a missing unit",
+        Command::Accept => "Accept as it is",
+        Command::Details => "Show the unit's details",
+        Command::NextList => "Next list (short/surplus/fixed)",
+        Command::UndoFix => "Undo the marked fix (or the last)",
+        Command::Post => "Post the count (asks first)",
+        Command::Find => "Scan a serial to find its row",
+        Command::Actions => "What can be done with it",
+        Command::ClearField => "Empty the entry field",
+    }
+}
+
+/// The help screen's first paragraph for a context.
+pub fn context_intro(ctx: Context) -> &'static str {
+    match ctx {
+        Context::Global => "These keys work on every screen.",
+        Context::Menu => "Press the number of an entry to open it.",
+        Context::CountList => "Press the line number of a count to join it.",
+        Context::Count => "Scan a location label, then each serial. Each scan is saved at once.",
+        Context::Mismatch => "Pick a line, then press the number of a fix.",
+        Context::Lookup => "Scan a serial to see its history.",
+        Context::Input => "Scan or type, then Enter. A new scan replaces the text.",
+        Context::Popup => "Read, then go back.",
+    }
+}
+
+/// Heading of the key list beside the menu on wide screens.
+pub const KEYS_HEADING: &str = "Keys";
+
+/// Help screen: typed codes.
+pub const HELP_CODES: &str = "Codes like /h: type them, then Enter.";
+
+/// Help screen: menu digits.
+pub const HELP_MENU_DIGITS: &str = "0-9: open the entry with that number.";
+
+/// Help screen: scan field keys.
+pub const HELP_SCAN_FIELD: &str = "Enter or Tab ends a scan. BkSp deletes.";
+
+/// Help screen: numbered choices in popups.
+pub const HELP_POPUP_DIGITS: &str = "1-9 answer numbered questions.";
+
+/// Help screen: the keymap line prefix.
+pub const HELP_KEYMAP: &str = "Keymap:";
+
+/// Help screen: the command barcodes of the scan loop.
+pub fn help_command_barcodes() -> String {
+    let codes: Vec<String> = crate::domain::count::ScanCommand::ALL
+        .iter()
+        .map(|c| c.code(crate::domain::count::COMMAND_PREFIX))
+        .collect();
+    format!(
+        "Command barcodes (print them with `tallyman labels commands`): {}.",
+        codes.join(", ")
+    )
+}
+
+/// Help screen: the marks of the last scans on narrow screens.
+pub const HELP_MARKS: &str = "Last scans: + counted, = duplicate, ! not here, ? unknown.";
+
+/// Help screen: digits in the count list.
+pub const HELP_COUNT_LIST_DIGITS: &str = "1-9: join the count on that line.";
+
+/// Help screen of the count picker (mismatches): what the digits do.
+pub const MISMATCH_PICK_INTRO: &str = "Press the line number of a count to see its mismatches.";
+
+/// Help screen: digits in the count picker.
+pub const HELP_MISMATCH_PICK_DIGITS: &str = "1-9: open the mismatches of the count on that line.";
+
+/// Help screen: the marks of the mismatch lists.
+pub const HELP_MISMATCH_MARKS: &str = "Marks: A accepted, * moved during the count.";
+
+/// Help screen: scanning on the mismatch screen.
+pub const HELP_MISMATCH_FIND: &str =
+    "Digits are fixes here: to go to a serial, press Find, then scan it.";
+
+/// Help screen: the warranty band.
+pub const HELP_LOOKUP_BAND: &str =
+    "Warranty: ACTIVE, EXPIRING (within the expiring-soon days), EXPIRED or NONE, always with the days; green, yellow and red where the terminal has colour.";

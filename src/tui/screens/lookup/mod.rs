@@ -1,0 +1,85 @@
+//! The lookup screen: scan a serial, see its unit, warranty and history; the actions key
+//! offers the warranty and repair actions that apply to the unit shown.
+
+pub mod state;
+pub mod update;
+pub mod view;
+pub mod words;
+
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+use super::{hints_of, scroll_hint, scrolled, Hint, Screen, ScreenKind};
+use crate::tui::action::Effect;
+use crate::tui::app::AppState;
+use crate::tui::keymap::{Command, Context};
+use crate::tui::text;
+use crate::tui::update::{pop_screen, push_screen};
+
+/// Opens the screen with an empty field.
+pub(crate) fn open(state: &mut AppState) -> Vec<Effect> {
+    state.lookup = Some(state::LookupSession::default());
+    push_screen(state, Screen::Lookup);
+    Vec::new()
+}
+
+/// The lookup screen.
+pub struct Lookup;
+
+impl ScreenKind for Lookup {
+    fn context(&self, _: &Screen) -> Context {
+        Context::Lookup
+    }
+
+    fn title(&self, _: &Screen) -> &'static str {
+        text::TITLE_LOOKUP
+    }
+
+    fn render(&self, state: &AppState, _: &Screen, frame: &mut Frame, body: Rect) {
+        view::render(state, frame, body);
+    }
+
+    fn hints(&self, state: &AppState, _: &Screen) -> Vec<Hint> {
+        let at = state.lookup.as_ref().map_or(0, |l| l.scroll);
+        let mut out: Vec<Hint> = scroll_hint(state, at).into_iter().collect();
+        out.extend(hints_of(state, &[Command::Back, Command::Help]));
+        out
+    }
+
+    fn scroll_rows(&self, _: &AppState, _: &Screen, body: Rect) -> usize {
+        view::scroll_rows(body)
+    }
+
+    fn max_scroll(&self, state: &AppState, screen: &Screen, body: Rect) -> usize {
+        view::lines(state, body.width)
+            .len()
+            .saturating_sub(self.scroll_rows(state, screen, body))
+    }
+
+    fn scan(&self, state: &mut AppState, value: String) -> Vec<Effect> {
+        update::scan(state, value)
+    }
+
+    fn command(&self, state: &mut AppState, c: Command) -> Option<Vec<Effect>> {
+        match c {
+            Command::Back => {
+                state.lookup = None;
+                Some(pop_screen(state))
+            }
+            Command::Actions => Some(update::unit_actions(state)),
+            _ => None,
+        }
+    }
+
+    fn move_by(&self, state: &mut AppState, delta: isize, max: usize) {
+        if let Some(l) = state.lookup.as_mut() {
+            l.scroll = scrolled(l.scroll, delta, max);
+        }
+    }
+
+    fn clamp_scroll(&self, state: &mut AppState, max: usize) {
+        if let Some(l) = state.lookup.as_mut() {
+            l.scroll = l.scroll.min(max);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! The lookup screen's part of `update`: a scan asks the service, its answer shows one unit
+//! (or asks which product), the actions key opens the numbered actions, and an action's
+//! answer refreshes the unit.
+
+use super::state::{Found, Said};
+use super::words;
+use crate::domain::Day;
+use crate::tui::action::Effect;
+use crate::tui::app::AppState;
+use crate::tui::screens::popups::state::Choice;
+use crate::tui::screens::Screen;
+use crate::tui::update::{error, good_scan, info, pop_screen, push_screen, scan_serial};
+
+/// The service refused a warranty or repair action: say why, above the unit too.
+pub(crate) fn act_refused(state: &mut AppState, msg: String) -> Vec<Effect> {
+    if let Some(l) = state.lookup.as_mut() {
+        l.said = Some(Said {
+            text: msg.clone(),
+            refused: true,
+        });
+    }
+    error(state, msg)
+}
+
+/// The lookup's answer: one unit is shown, several products ask which, none is an error.
+pub(crate) fn looked_up(state: &mut AppState, serial: String, units: Vec<Found>) -> Vec<Effect> {
+    let Some(l) = state.lookup.as_mut() else {
+        return Vec::new();
+    };
+    // A refresh after an action shows the same product again.
+    if let Some(i) = l
+        .keep
+        .take()
+        .and_then(|p| units.iter().position(|f| f.unit.unit.product == p))
+    {
+        l.show(units, i);
+        return Vec::new();
+    }
+    match units.len() {
+        0 => {
+            l.shown = None;
+            l.also = Vec::new();
+            l.scroll = 0;
+            l.unknown = Some(serial.clone());
+            error(state, words::unknown_serial(&serial))
+        }
+        1 => {
+            l.show(units, 0);
+            state.field.clear();
+            good_scan(state);
+            Vec::new()
+        }
+        _ => {
+            let options = units
+                .iter()
+                .map(|f| format!("{} {}", f.unit.product.sku, f.unit.product.name))
+                .collect();
+            l.pending = units;
+            state.field.clear();
+            good_scan(state);
+            push_screen(state, Screen::Choose(Choice::Product { serial, options }));
+            Vec::new()
+        }
+    }
+}
+
+/// A warranty or repair action was recorded: back to the lookup, say what was done, and
+/// look the unit up again (the same product, also for a shared serial).
+pub(crate) fn acted(state: &mut AppState, msg: String) -> Vec<Effect> {
+    while matches!(
+        state.screen(),
+        Screen::Prompt(_) | Screen::Choose(_) | Screen::Confirm(_)
+    ) {
+        pop_screen(state);
+    }
+    if state.has_error() {
+        state.status = None;
+    }
+    info(state, msg.clone());
+    let Some(l) = state.lookup.as_mut() else {
+        return Vec::new();
+    };
+    l.said = Some(Said {
+        text: msg,
+        refused: false,
+    });
+    match l.shown_unit() {
+        Some((serial, product)) => {
+            l.keep = Some(product);
+            vec![Effect::Lookup {
+                serial,
+                date: Day::from_date(state.now.date()),
+            }]
+        }
+        None => Vec::new(),
+    }
+}
+
+/// The actions key on the lookup screen: the numbered actions that apply to the unit shown.
+pub(crate) fn unit_actions(state: &mut AppState) -> Vec<Effect> {
+    let Some(f) = state.lookup.as_ref().and_then(|l| l.shown.as_ref()) else {
+        return error(state, words::SCAN_FIRST.into());
+    };
+    let choice = Choice::Actions {
+        serial: f.unit.unit.serial.to_string(),
+        actions: super::state::actions_for(&f.unit),
+    };
+    push_screen(state, Screen::Choose(choice));
+    Vec::new()
+}
+
+/// A scan on the lookup screen.
+pub(crate) fn scan(state: &mut AppState, value: String) -> Vec<Effect> {
+    if let Some(l) = state.lookup.as_mut() {
+        l.said = None;
+        l.keep = None;
+    }
+    match scan_serial(state, &value) {
+        Ok(serial) => vec![Effect::Lookup {
+            serial,
+            date: Day::from_date(state.now.date()),
+        }],
+        Err(e) => error(state, e),
+    }
+}

@@ -1,0 +1,197 @@
+//! The main menu: its numbered entries (the menu registry), the keys it takes (a digit opens
+//! an entry, select opens the marked one, quit leaves), its view and its words.
+
+pub mod view;
+pub mod words;
+
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+use super::{hints_of, marked, Hint, Screen, ScreenKind};
+use crate::tui::action::Effect;
+use crate::tui::app::AppState;
+use crate::tui::keymap::{Command, Context};
+use crate::tui::keys::KeyPress;
+use crate::tui::text;
+use crate::tui::update::{error, info};
+
+/// Screens reachable from the menu.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ScreenId {
+    /// Count by serial numbers.
+    Count,
+    /// Mismatches of a count.
+    Mismatches,
+    /// History and warranty lookup.
+    Lookup,
+    /// Goods receipt.
+    Receive,
+    /// Sale.
+    Sell,
+    /// Customer return.
+    Return,
+    /// Transfer between locations.
+    Transfer,
+    /// Reports.
+    Reports,
+    /// Terminal and scanner diagnostics.
+    Diagnostics,
+    /// Leave the application.
+    Quit,
+}
+
+/// One numbered menu entry. Numbers are stable, whether or not an entry is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MenuEntry {
+    /// The digit that opens it.
+    pub number: u8,
+    /// What it opens.
+    pub id: ScreenId,
+    /// Is its screen built? Entries that are not are hidden.
+    pub built: bool,
+}
+
+/// The main menu, in display order. A screen reachable from the menu has its entry here
+/// (`built: true`) and its arm in [`open_entry`].
+pub const MENU: &[MenuEntry] = &[
+    MenuEntry {
+        number: 1,
+        id: ScreenId::Count,
+        built: true,
+    },
+    MenuEntry {
+        number: 2,
+        id: ScreenId::Mismatches,
+        built: true,
+    },
+    MenuEntry {
+        number: 3,
+        id: ScreenId::Lookup,
+        built: true,
+    },
+    MenuEntry {
+        number: 4,
+        id: ScreenId::Receive,
+        built: false,
+    },
+    MenuEntry {
+        number: 5,
+        id: ScreenId::Sell,
+        built: false,
+    },
+    MenuEntry {
+        number: 6,
+        id: ScreenId::Return,
+        built: false,
+    },
+    MenuEntry {
+        number: 7,
+        id: ScreenId::Transfer,
+        built: false,
+    },
+    MenuEntry {
+        number: 8,
+        id: ScreenId::Reports,
+        built: true,
+    },
+    MenuEntry {
+        number: 9,
+        id: ScreenId::Diagnostics,
+        built: true,
+    },
+    MenuEntry {
+        number: 0,
+        id: ScreenId::Quit,
+        built: true,
+    },
+];
+
+/// The entries shown in the menu.
+pub fn visible_entries() -> Vec<&'static MenuEntry> {
+    MENU.iter().filter(|e| e.built).collect()
+}
+
+/// Opens a menu entry.
+pub(crate) fn open_entry(state: &mut AppState, id: ScreenId) -> Vec<Effect> {
+    match id {
+        ScreenId::Diagnostics => super::diagnostics::open(state),
+        ScreenId::Quit => {
+            state.quit = true;
+            vec![Effect::Quit]
+        }
+        ScreenId::Count => super::count_list::open(state, Screen::CountList),
+        ScreenId::Mismatches => super::count_list::open(state, Screen::MismatchCounts),
+        ScreenId::Lookup => super::lookup::open(state),
+        ScreenId::Reports => super::reports::open(state),
+        _ => error(state, text::NOT_AVAILABLE.into()),
+    }
+}
+
+fn open_number(state: &mut AppState, digit: char) -> Vec<Effect> {
+    let entries = visible_entries();
+    let n = digit as u8 - b'0';
+    match entries.iter().position(|e| e.number == n) {
+        Some(i) => {
+            state.menu_selected = i;
+            open_entry(state, entries[i].id)
+        }
+        None => error(state, words::no_menu_entry(digit)),
+    }
+}
+
+/// The main menu.
+pub struct Menu;
+
+impl ScreenKind for Menu {
+    fn context(&self, _: &Screen) -> Context {
+        Context::Menu
+    }
+
+    fn title(&self, _: &Screen) -> &'static str {
+        words::TITLE_MENU
+    }
+
+    fn render(&self, state: &AppState, _: &Screen, frame: &mut Frame, body: Rect) {
+        view::render(state, frame, body);
+    }
+
+    fn hints(&self, state: &AppState, _: &Screen) -> Vec<Hint> {
+        hints_of(state, &[Command::Help, Command::Quit])
+    }
+
+    fn key(&self, state: &mut AppState, k: &KeyPress) -> Option<Vec<Effect>> {
+        match k.printable() {
+            Some(d @ '0'..='9') => Some(open_number(state, d)),
+            _ => None,
+        }
+    }
+
+    fn command(&self, state: &mut AppState, c: Command) -> Option<Vec<Effect>> {
+        match c {
+            Command::Back => {
+                let quit = state
+                    .keymap
+                    .hint(Context::Menu, Command::Quit)
+                    .unwrap_or_else(|| "0".into());
+                info(state, words::menu_back_hint(&quit));
+                Some(Vec::new())
+            }
+            Command::Quit => {
+                state.quit = true;
+                Some(vec![Effect::Quit])
+            }
+            Command::Select => {
+                let entries = visible_entries();
+                Some(match entries.get(state.menu_selected) {
+                    Some(e) => open_entry(state, e.id),
+                    None => Vec::new(),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    fn move_by(&self, state: &mut AppState, delta: isize, _: usize) {
+        state.menu_selected = marked(state.menu_selected, delta, visible_entries().len());
+    }
+}

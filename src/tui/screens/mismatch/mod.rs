@@ -1,0 +1,156 @@
+//! The mismatch screens of a count: the three lists (short, surplus, fixed) with the fixes
+//! for the marked row ([`Screen::Mismatches`]), and the details of the marked row's unit
+//! ([`Screen::MismatchDetails`]). The count is picked on the count list.
+
+pub mod details;
+pub mod state;
+pub mod update;
+pub mod view;
+pub mod words;
+
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+use super::{hint, hint_as, scrolled, Hint, Screen, ScreenKind};
+use crate::tui::action::Effect;
+use crate::tui::app::AppState;
+use crate::tui::keymap::{Command, Context};
+use crate::tui::text;
+use crate::tui::update::{error, pop_screen, scan_serial};
+
+/// The mismatch list and the details screen.
+pub struct Mismatch;
+
+impl ScreenKind for Mismatch {
+    fn context(&self, _: &Screen) -> Context {
+        Context::Mismatch
+    }
+
+    fn title(&self, screen: &Screen) -> &'static str {
+        match screen {
+            Screen::MismatchDetails => words::TITLE_DETAILS,
+            _ => text::TITLE_MISMATCHES,
+        }
+    }
+
+    fn full_title(&self, state: &AppState, screen: &Screen) -> String {
+        match (screen, &state.mismatch) {
+            (Screen::Mismatches, Some(m)) => words::mismatches_title(m.count),
+            _ => self.title(screen).to_string(),
+        }
+    }
+
+    fn render(&self, state: &AppState, screen: &Screen, frame: &mut Frame, body: Rect) {
+        match screen {
+            Screen::MismatchDetails => details::render(state, frame, body),
+            _ => view::render(state, frame, body),
+        }
+    }
+
+    fn hints(&self, state: &AppState, screen: &Screen) -> Vec<Hint> {
+        let mut out = Vec::new();
+        let (fixes, open) = match &state.mismatch {
+            Some(s) => (s.fixes(), s.open()),
+            None => (Vec::new(), None),
+        };
+        if let Some(d) = state.mismatch.as_ref().and_then(|s| s.details.as_ref()) {
+            let max = crate::tui::view::max_scroll(state);
+            if d.scroll < max {
+                out.extend(hint_as(state, Command::Down, text::HINT_MORE));
+            }
+        }
+        out.extend(fixes.into_iter().filter_map(|c| hint(state, c)));
+        if matches!(screen, Screen::Mismatches) {
+            out.extend(hint(state, Command::NextList));
+            if open == Some(0) {
+                out.extend(hint(state, Command::Post));
+            }
+        } else {
+            out.extend(hint(state, Command::Back));
+        }
+        out.extend(hint(state, Command::Help));
+        out
+    }
+
+    fn scroll_rows(&self, state: &AppState, screen: &Screen, body: Rect) -> usize {
+        match screen {
+            Screen::Mismatches => view::page(state),
+            _ => body.height as usize,
+        }
+    }
+
+    fn max_scroll(&self, state: &AppState, screen: &Screen, body: Rect) -> usize {
+        match screen {
+            Screen::MismatchDetails => details::lines(state, body.width)
+                .len()
+                .saturating_sub(self.scroll_rows(state, screen, body)),
+            _ => 0,
+        }
+    }
+
+    fn command(&self, state: &mut AppState, c: Command) -> Option<Vec<Effect>> {
+        let details = matches!(state.screen(), Screen::MismatchDetails);
+        match c {
+            Command::Back if details => {
+                if let Some(s) = state.mismatch.as_mut() {
+                    s.details = None;
+                }
+                Some(pop_screen(state))
+            }
+            Command::Back => {
+                update::leave(state);
+                Some(vec![Effect::LoadCounts])
+            }
+            Command::Redraw if !details => Some(match &state.mismatch {
+                Some(s) => vec![Effect::Redraw, Effect::LoadMismatches { count: s.count }],
+                None => vec![Effect::Redraw],
+            }),
+            Command::ReplaceSerial
+            | Command::Relocate
+            | Command::ReceiveFound
+            | Command::WriteOff
+            | Command::Accept
+            | Command::Details
+            | Command::NextList
+            | Command::UndoFix
+            | Command::Post
+            | Command::Find => Some(update::command(state, c)),
+            _ => None,
+        }
+    }
+
+    fn unknown_code(&self, state: &mut AppState, code: &str) -> Option<Vec<Effect>> {
+        // A serial scanned on the mismatch screen (one that starts with a letter: digits are
+        // fixes there) goes to its row.
+        if !matches!(state.screen(), Screen::Mismatches) || code.starts_with('/') {
+            return None;
+        }
+        Some(match scan_serial(state, code) {
+            Ok(serial) => update::find_serial(state, &serial, false),
+            Err(e) => error(state, e),
+        })
+    }
+
+    fn move_by(&self, state: &mut AppState, delta: isize, max: usize) {
+        if matches!(state.screen(), Screen::Mismatches) {
+            let page = view::page(state);
+            if let Some(s) = state.mismatch.as_mut() {
+                let list = s.list;
+                s.view_mut(list).move_by(delta, page);
+                s.refresh_suggestions();
+            }
+            return;
+        }
+        if let Some(d) = state.mismatch.as_mut().and_then(|s| s.details.as_mut()) {
+            d.scroll = scrolled(d.scroll, delta, max);
+        }
+    }
+
+    fn clamp_scroll(&self, state: &mut AppState, max: usize) {
+        if matches!(state.screen(), Screen::MismatchDetails) {
+            if let Some(d) = state.mismatch.as_mut().and_then(|s| s.details.as_mut()) {
+                d.scroll = d.scroll.min(max);
+            }
+        }
+    }
+}

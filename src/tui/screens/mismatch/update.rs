@@ -1,0 +1,313 @@
+//! The mismatch screens' part of `update`: opening a count's mismatches, the fixes on the
+//! marked row (some ask first, in a popup), find, post, and the service's answers.
+
+use super::state::{Details, Fix, ListKind, MismatchData, MismatchSession, Shared};
+use super::words;
+use crate::domain::reconcile::SurplusReason;
+use crate::domain::{CountId, CountStatus};
+use crate::ops::UnitView;
+use crate::tui::action::Effect;
+use crate::tui::app::AppState;
+use crate::tui::keymap::Command;
+use crate::tui::screens::popups::state::{Choice, Confirm, Prompt};
+use crate::tui::screens::Screen;
+use crate::tui::text;
+use crate::tui::update::{error, info, pop_screen, push_screen};
+
+/// Opens the mismatches of the count on line `index` of the picker.
+pub(crate) fn open(state: &mut AppState, index: usize) -> Vec<Effect> {
+    let Some(row) = state.counts.as_ref().and_then(|c| c.get(index)).cloned() else {
+        return Vec::new();
+    };
+    state.count_selected = index;
+    state.mismatch = Some(MismatchSession::new(row.id, row.name.clone()));
+    push_screen(state, Screen::Mismatches);
+    vec![Effect::LoadMismatches { count: row.id }]
+}
+
+/// The count's mismatch picture arrived.
+pub(crate) fn loaded(state: &mut AppState, data: Shared<MismatchData>) -> Vec<Effect> {
+    let page = super::view::page(state);
+    if let Some(s) = state
+        .mismatch
+        .as_mut()
+        .filter(|s| s.count == data.m.count.id)
+    {
+        s.load(data, page);
+    }
+    Vec::new()
+}
+
+/// The mismatches cannot be shown: back to the list, with the reason.
+pub(crate) fn refused(state: &mut AppState, msg: String) -> Vec<Effect> {
+    leave(state);
+    let mut effects = error(state, msg);
+    effects.push(Effect::LoadCounts);
+    effects
+}
+
+/// A resolution (or an undo) was recorded: back to the list, say what, compare again.
+pub(crate) fn fix_done(state: &mut AppState, msg: String) -> Vec<Effect> {
+    while matches!(
+        state.screen(),
+        Screen::Prompt(_) | Screen::Choose(_) | Screen::MismatchDetails | Screen::Confirm(_)
+    ) {
+        pop_screen(state);
+    }
+    if let Some(s) = state.mismatch.as_mut() {
+        s.details = None;
+    }
+    if state.has_error() {
+        state.status = None;
+    }
+    info(state, msg);
+    match &state.mismatch {
+        Some(s) => vec![Effect::LoadMismatches { count: s.count }],
+        None => Vec::new(),
+    }
+}
+
+/// The count was posted: back to the list.
+pub(crate) fn posted(state: &mut AppState, count: CountId) -> Vec<Effect> {
+    leave(state);
+    state.status = None;
+    info(state, text::count_moved(count, CountStatus::Posted));
+    vec![Effect::LoadCounts]
+}
+
+/// The unit of the details screen arrived.
+pub(crate) fn details_loaded(
+    state: &mut AppState,
+    serial: String,
+    unit: Option<Shared<UnitView>>,
+) -> Vec<Effect> {
+    if let Some(d) = state
+        .mismatch
+        .as_mut()
+        .and_then(|s| s.details.as_mut())
+        .filter(|d| d.serial == serial)
+    {
+        d.unit = unit;
+        d.loaded = true;
+    }
+    Vec::new()
+}
+
+/// After a resize the marks of every list stay in view.
+pub(crate) fn keep_marks_in_view(state: &mut AppState) {
+    let page = super::view::page(state);
+    if let Some(s) = state.mismatch.as_mut() {
+        for kind in ListKind::ALL {
+            s.view_mut(kind).scroll_into_view(page);
+        }
+    }
+}
+
+/// Leaves the mismatch screens for the count picker.
+pub(crate) fn leave(state: &mut AppState) {
+    while matches!(
+        state.screen(),
+        Screen::Mismatches
+            | Screen::MismatchDetails
+            | Screen::Prompt(_)
+            | Screen::Choose(_)
+            | Screen::Confirm(_)
+    ) {
+        pop_screen(state);
+    }
+    state.mismatch = None;
+}
+
+/// Asks the runner to record a fix on the open count.
+pub(crate) fn fix(state: &AppState, fix: Fix) -> Vec<Effect> {
+    match &state.mismatch {
+        Some(s) => vec![Effect::Fix {
+            count: s.count,
+            fix,
+        }],
+        None => Vec::new(),
+    }
+}
+
+/// Goes to a serial's row; from the find prompt, the prompt closes when it is found.
+pub(crate) fn find_serial(state: &mut AppState, serial: &str, from_prompt: bool) -> Vec<Effect> {
+    let page = super::view::page(state);
+    let Some(s) = state.mismatch.as_mut() else {
+        return Vec::new();
+    };
+    let id = s.count;
+    match s.find(serial, page) {
+        Some(list) => {
+            if from_prompt {
+                pop_screen(state);
+            }
+            if state.has_error() {
+                state.status = None;
+            }
+            info(state, words::found_in(serial, list));
+            Vec::new()
+        }
+        None => error(state, words::not_a_mismatch(serial, id)),
+    }
+}
+
+/// A fix (or another command of the mismatch context) on the marked row.
+pub(crate) fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
+    let Some(s) = state.mismatch.as_ref() else {
+        return Vec::new();
+    };
+    if s.data.is_none() {
+        // Nothing to act on before the picture is there.
+        return Vec::new();
+    }
+    let list = s.list;
+    let wrong = |state: &mut AppState| error(state, words::fix_not_here(c));
+    match c {
+        Command::NextList => {
+            if matches!(state.screen(), Screen::MismatchDetails) {
+                return Vec::new();
+            }
+            if let Some(s) = state.mismatch.as_mut() {
+                s.list = s.list.next();
+                s.refresh_suggestions();
+            }
+            Vec::new()
+        }
+        Command::Find => {
+            push_screen(state, Screen::Prompt(Prompt::Find));
+            Vec::new()
+        }
+        Command::Post => {
+            let open = s.open().unwrap_or(0);
+            if open > 0 {
+                return error(state, words::open_left(open));
+            }
+            let confirm = Confirm::PostCount {
+                id: s.count,
+                name: s.name.clone(),
+            };
+            push_screen(state, Screen::Confirm(confirm));
+            Vec::new()
+        }
+        Command::UndoFix => {
+            let number = match s.resolution() {
+                Some(r) => Some(r.number),
+                None if list == ListKind::Fixed => None,
+                None => s.data.as_ref().and_then(|d| {
+                    d.m.resolutions
+                        .iter()
+                        .rev()
+                        .find(|r| !r.undone)
+                        .map(|r| r.number)
+                }),
+            };
+            match number {
+                Some(number) => vec![Effect::UndoFix {
+                    count: s.count,
+                    number,
+                }],
+                None => error(state, words::NOTHING_TO_UNDO.into()),
+            }
+        }
+        Command::Details => {
+            if matches!(state.screen(), Screen::MismatchDetails) {
+                return Vec::new();
+            }
+            let (serial, product) = match (s.shortage(), s.surplus()) {
+                (Some(r), _) => (r.serial.to_string(), Some(r.product)),
+                (_, Some(r)) => (r.serial.to_string(), r.product),
+                _ if list == ListKind::Fixed => return wrong(state),
+                _ => return error(state, words::NO_ROW.into()),
+            };
+            let row = s.current().selected_row().unwrap_or(0);
+            if let Some(s) = state.mismatch.as_mut() {
+                s.details = Some(Details {
+                    list,
+                    row,
+                    serial: serial.clone(),
+                    unit: None,
+                    loaded: false,
+                    scroll: 0,
+                });
+            }
+            push_screen(state, Screen::MismatchDetails);
+            vec![Effect::UnitDetails { serial, product }]
+        }
+        Command::ReplaceSerial => match (s.shortage(), s.surplus()) {
+            (Some(r), _) => {
+                let missing = r.serial.to_string();
+                push_screen(state, Screen::Prompt(Prompt::FoundAs { missing }));
+                Vec::new()
+            }
+            (_, Some(r)) => {
+                let found = r.serial.to_string();
+                match s.suggestions.first() {
+                    Some(top) => {
+                        let missing = top.missing.to_string();
+                        fix(state, Fix::Replace { found, missing })
+                    }
+                    None => {
+                        push_screen(state, Screen::Prompt(Prompt::ReplaceBy { found }));
+                        Vec::new()
+                    }
+                }
+            }
+            _ if list == ListKind::Fixed => wrong(state),
+            _ => error(state, words::NO_ROW.into()),
+        },
+        Command::Relocate => match s.surplus() {
+            Some(r) => {
+                let serial = r.serial.to_string();
+                if !matches!(r.reason, SurplusReason::Elsewhere { .. }) {
+                    return error(state, words::not_elsewhere(&serial));
+                }
+                fix(state, Fix::Relocate { serial })
+            }
+            None if list == ListKind::Surplus => error(state, words::NO_ROW.into()),
+            None => wrong(state),
+        },
+        Command::ReceiveFound => match s.surplus() {
+            Some(r) => {
+                let serial = r.serial.to_string();
+                if r.reason != SurplusReason::Unknown {
+                    return error(state, words::not_unknown(&serial));
+                }
+                if r.product.is_none() {
+                    push_screen(state, Screen::Prompt(Prompt::Product { serial }));
+                    return Vec::new();
+                }
+                fix(
+                    state,
+                    Fix::ReceiveFound {
+                        serial,
+                        product: None,
+                    },
+                )
+            }
+            None if list == ListKind::Surplus => error(state, words::NO_ROW.into()),
+            None => wrong(state),
+        },
+        Command::WriteOff => match s.shortage() {
+            Some(r) => {
+                let serial = r.serial.to_string();
+                push_screen(state, Screen::Choose(Choice::WriteOffReason { serial }));
+                Vec::new()
+            }
+            None if list == ListKind::Short => error(state, words::NO_ROW.into()),
+            None => wrong(state),
+        },
+        Command::Accept => match (s.marked_serial(), &s.data) {
+            (Some(serial), Some(d)) => {
+                if d.accepted(serial) {
+                    return error(state, words::accepted_already(serial.as_str()));
+                }
+                let serial = serial.to_string();
+                push_screen(state, Screen::Choose(Choice::AcceptNote { serial }));
+                Vec::new()
+            }
+            _ if list == ListKind::Fixed => wrong(state),
+            _ => error(state, words::NO_ROW.into()),
+        },
+        _ => Vec::new(),
+    }
+}

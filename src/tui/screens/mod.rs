@@ -1,0 +1,240 @@
+//! The screens, one folder each. A folder owns its screen's state (`state.rs`), its part of
+//! `update` (`update.rs`), its view (`view.rs`), its footer hints and its words (`words.rs`);
+//! its `mod.rs` ties them together in a [`ScreenKind`]. A screen is registered here: a
+//! [`Screen`] variant and its arm in [`kind`]. See docs/architecture.md, "How the screens are
+//! organised".
+
+pub mod count_list;
+pub mod count_scan;
+pub mod diagnostics;
+pub mod help;
+pub mod keymap_errors;
+pub mod lookup;
+pub mod menu;
+pub mod mismatch;
+pub mod popups;
+pub mod reports;
+
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+use super::action::Effect;
+use super::app::AppState;
+use super::keymap::{Command, Context};
+use super::keys::KeyPress;
+use super::text;
+use popups::state::{Choice, Confirm, Prompt};
+
+/// A screen on the stack.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Screen {
+    /// The main menu (always at the bottom).
+    Menu,
+    /// The keys of the screen below.
+    Help {
+        /// The context whose keys are shown.
+        context: Context,
+        /// First line shown.
+        scroll: usize,
+    },
+    /// Terminal, keymap and scanner diagnostics, with a scan test field.
+    Diagnostics {
+        /// First line of the scrolling part shown.
+        scroll: usize,
+    },
+    /// The chosen keymap had errors; the default one is in use.
+    KeymapErrors {
+        /// First line shown.
+        scroll: usize,
+    },
+    /// The counts that are open or in review: join one, move it to review, cancel it.
+    CountList,
+    /// The scan loop of the joined count ([`AppState::count_session`]).
+    CountScan,
+    /// A destructive step waiting for `1=Yes 2=No`.
+    Confirm(Confirm),
+    /// The counts that are open or in review, to pick one whose mismatches to fix.
+    MismatchCounts,
+    /// The mismatches of the picked count ([`AppState::mismatch`]).
+    Mismatches,
+    /// The marked row's unit: its state, last documents and the fixes that apply.
+    MismatchDetails,
+    /// A question answered with a digit.
+    Choose(Choice),
+    /// A question answered by scanning or typing.
+    Prompt(Prompt),
+    /// Scan a serial: its unit, warranty and history ([`AppState::lookup`]).
+    Lookup,
+    /// A warranty report's rows ([`AppState::report`]).
+    Report,
+}
+
+/// The screen module that handles a screen: the one registration point besides the
+/// [`Screen`] variant.
+pub fn kind(screen: &Screen) -> &'static dyn ScreenKind {
+    match screen {
+        Screen::Menu => &menu::Menu,
+        Screen::Help { .. } => &help::Help,
+        Screen::Diagnostics { .. } => &diagnostics::Diagnostics,
+        Screen::KeymapErrors { .. } => &keymap_errors::KeymapErrors,
+        Screen::CountList | Screen::MismatchCounts => &count_list::CountList,
+        Screen::CountScan => &count_scan::CountScan,
+        Screen::Mismatches | Screen::MismatchDetails => &mismatch::Mismatch,
+        Screen::Lookup => &lookup::Lookup,
+        Screen::Report => &reports::Reports,
+        Screen::Confirm(_) | Screen::Choose(_) | Screen::Prompt(_) => &popups::Popups,
+    }
+}
+
+/// A footer hint: the key's label and what it does.
+pub type Hint = (String, &'static str);
+
+/// What a screen folder provides. `update`, `view` and the footer ask the top screen's
+/// [`kind`]; methods with a default are for screens that need them.
+pub trait ScreenKind: Sync {
+    /// The keymap context keys are read in.
+    fn context(&self, screen: &Screen) -> Context;
+
+    /// The header title.
+    fn title(&self, screen: &Screen) -> &'static str;
+
+    /// The header title with what the state knows (a count's number). Default: [`Self::title`].
+    fn full_title(&self, state: &AppState, screen: &Screen) -> String {
+        let _ = state;
+        self.title(screen).to_string()
+    }
+
+    /// Draws the body.
+    fn render(&self, state: &AppState, screen: &Screen, frame: &mut Frame, body: Rect);
+
+    /// The footer hints, most important first (the footer drops what does not fit).
+    fn hints(&self, state: &AppState, screen: &Screen) -> Vec<Hint>;
+
+    /// Rows the scrolling part has in `body`.
+    fn scroll_rows(&self, state: &AppState, screen: &Screen, body: Rect) -> usize {
+        let _ = (state, screen);
+        body.height as usize
+    }
+
+    /// How far the screen can scroll in `body`.
+    fn max_scroll(&self, state: &AppState, screen: &Screen, body: Rect) -> usize {
+        let _ = (state, screen, body);
+        0
+    }
+
+    /// A scan (or typed entry) ended on this screen.
+    fn scan(&self, state: &mut AppState, value: String) -> Vec<Effect> {
+        let _ = (state, value);
+        Vec::new()
+    }
+
+    /// A key no keymap command took (digits on lists, Enter on notices). `None`: not this
+    /// screen's, the key starts a typed code if printable.
+    fn key(&self, state: &mut AppState, k: &KeyPress) -> Option<Vec<Effect>> {
+        let _ = (state, k);
+        None
+    }
+
+    /// A keymap command. `None`: the global handling applies.
+    fn command(&self, state: &mut AppState, c: Command) -> Option<Vec<Effect>> {
+        let _ = (state, c);
+        None
+    }
+
+    /// A typed code the keymap does not know. `None`: an "unknown code" error.
+    fn unknown_code(&self, state: &mut AppState, code: &str) -> Option<Vec<Effect>> {
+        let _ = (state, code);
+        None
+    }
+
+    /// Moves the mark or the scroll position by `delta` (`max`: [`Self::max_scroll`]).
+    fn move_by(&self, state: &mut AppState, delta: isize, max: usize) {
+        let _ = (state, delta, max);
+    }
+
+    /// Keeps the scroll position within `max` after a resize.
+    fn clamp_scroll(&self, state: &mut AppState, max: usize) {
+        let _ = (state, max);
+    }
+}
+
+impl Screen {
+    /// The keymap context of this screen.
+    pub fn context(&self) -> Context {
+        kind(self).context(self)
+    }
+
+    /// The header title.
+    pub fn title(&self) -> &'static str {
+        kind(self).title(self)
+    }
+
+    /// Does this screen take scans (printable keys go to its field)?
+    pub fn has_scan_field(&self) -> bool {
+        self.context().scan_bearing()
+    }
+}
+
+/// The body area for the state's terminal size.
+pub(crate) fn body_for(state: &AppState) -> Rect {
+    let (w, h) = state.size;
+    super::view::areas(Rect::new(0, 0, w, h)).body
+}
+
+/// The footer hint of a command in the top screen's context, with its usual label.
+pub(crate) fn hint(state: &AppState, c: Command) -> Option<Hint> {
+    state
+        .keymap
+        .hint(state.context(), c)
+        .map(|k| (k, text::command_label(c)))
+}
+
+/// The footer hint of a command with another label.
+pub(crate) fn hint_as(state: &AppState, c: Command, label: &'static str) -> Option<Hint> {
+    state.keymap.hint(state.context(), c).map(|k| (k, label))
+}
+
+/// The hints of several commands, those that have a key.
+pub(crate) fn hints_of(state: &AppState, commands: &[Command]) -> Vec<Hint> {
+    commands.iter().filter_map(|&c| hint(state, c)).collect()
+}
+
+/// "More" while there is more below, "Scroll" (back up) once at the end.
+pub(crate) fn scroll_hint(state: &AppState, at: usize) -> Option<Hint> {
+    let max = super::view::max_scroll(state);
+    if at < max {
+        hint_as(state, Command::Down, text::HINT_MORE)
+    } else if at > 0 {
+        hint_as(state, Command::Up, text::HINT_SCROLL_BACK)
+    } else {
+        None
+    }
+}
+
+/// Moves a scroll position by `delta` within `0..=max`.
+pub(crate) fn scrolled(at: usize, delta: isize, max: usize) -> usize {
+    (at as isize + delta).clamp(0, max as isize) as usize
+}
+
+/// Moves a mark among `n` lines: single steps wrap around, pages stop at the ends.
+pub(crate) fn marked(at: usize, delta: isize, n: usize) -> usize {
+    let n = n as isize;
+    if n <= 0 {
+        return at;
+    }
+    let i = at as isize;
+    let next = if delta.abs() == 1 {
+        (i + delta).rem_euclid(n)
+    } else {
+        (i + delta).clamp(0, n - 1)
+    };
+    next as usize
+}
+
+/// After a resize: the mismatch lists keep their marks in view, the top screen its scroll
+/// position.
+pub(crate) fn resized(state: &mut AppState) {
+    let max = super::view::max_scroll(state);
+    mismatch::update::keep_marks_in_view(state);
+    kind(state.screen()).clamp_scroll(state, max);
+}

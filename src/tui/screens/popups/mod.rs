@@ -1,0 +1,91 @@
+//! The popups other screens open: a numbered choice ([`Screen::Choose`], a digit answers), a
+//! destructive step's `1=Yes 2=No` ([`Screen::Confirm`]) and an entry prompt
+//! ([`Screen::Prompt`], scanned or typed). Their answers go to the screen that asked.
+
+pub mod state;
+pub mod update;
+pub mod view;
+pub mod words;
+
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+use super::{hint, hints_of, Hint, Screen, ScreenKind};
+use crate::tui::action::Effect;
+use crate::tui::app::AppState;
+use crate::tui::keymap::{Command, Context};
+use crate::tui::keys::KeyPress;
+
+/// The popups.
+pub struct Popups;
+
+impl ScreenKind for Popups {
+    fn context(&self, screen: &Screen) -> Context {
+        match screen {
+            Screen::Prompt(_) => Context::Input,
+            _ => Context::Popup,
+        }
+    }
+
+    fn title(&self, screen: &Screen) -> &'static str {
+        match screen {
+            Screen::Choose(c) => words::choice_title(c),
+            Screen::Prompt(p) => words::prompt_title(p),
+            _ => words::TITLE_CONFIRM,
+        }
+    }
+
+    fn render(&self, state: &AppState, screen: &Screen, frame: &mut Frame, body: Rect) {
+        match screen {
+            Screen::Choose(c) => view::render_choice(state, c, frame, body),
+            Screen::Prompt(p) => view::render_prompt(state, p, frame, body),
+            Screen::Confirm(c) => view::render_confirm(state, c, frame, body),
+            _ => {}
+        }
+    }
+
+    fn hints(&self, state: &AppState, screen: &Screen) -> Vec<Hint> {
+        let mut out = Vec::new();
+        match screen {
+            Screen::Choose(c) => {
+                let n = words::choice_options(c).len();
+                out.push((format!("1-{n}"), words::HINT_PICK));
+                out.extend(hint(state, Command::Back));
+            }
+            Screen::Confirm(_) => {
+                out.push(("1".to_string(), words::HINT_YES));
+                out.push(("2".to_string(), words::HINT_NO));
+                out.extend(hint(state, Command::Back));
+            }
+            _ => out.extend(hints_of(
+                state,
+                &[Command::Back, Command::ClearField, Command::Help],
+            )),
+        }
+        out
+    }
+
+    fn scan(&self, state: &mut AppState, value: String) -> Vec<Effect> {
+        match state.screen() {
+            Screen::Prompt(p) => {
+                let p = p.clone();
+                update::prompt_answer(state, p, value)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn key(&self, state: &mut AppState, k: &KeyPress) -> Option<Vec<Effect>> {
+        match (state.screen(), k.printable()) {
+            (Screen::Confirm(c), Some(d @ ('1' | '2'))) => {
+                let c = c.clone();
+                Some(update::confirm(state, c, d))
+            }
+            (Screen::Choose(c), Some(d @ '1'..='9')) => {
+                let c = c.clone();
+                Some(update::choose(state, c, d))
+            }
+            _ => None,
+        }
+    }
+}

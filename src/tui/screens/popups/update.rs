@@ -1,0 +1,164 @@
+//! The popups' part of `update`: a prompt's answer, a numbered choice's digit and a
+//! confirmation's `1=Yes 2=No`, each turned into what the screen that asked wants done.
+
+use super::state::{Choice, Confirm, Prompt};
+use super::words;
+use crate::domain::{CountStatus, Day};
+use crate::tui::action::Effect;
+use crate::tui::app::AppState;
+use crate::tui::screens::lookup::state::{UnitAct, UnitAction, EXTEND_MONTHS};
+use crate::tui::screens::mismatch::state::Fix;
+use crate::tui::screens::mismatch::update::{find_serial, fix};
+use crate::tui::screens::reports::state::ReportKind;
+use crate::tui::screens::Screen;
+use crate::tui::update::{error, pop_screen, push_screen, scan_serial};
+
+/// A digit on a confirmation: 1 does the step, 2 does not.
+pub(crate) fn confirm(state: &mut AppState, c: Confirm, d: char) -> Vec<Effect> {
+    pop_screen(state);
+    match (d, c) {
+        ('1', Confirm::CancelCount { id, .. }) => vec![Effect::MoveCount {
+            count: id,
+            status: CountStatus::Cancelled,
+        }],
+        ('1', Confirm::PostCount { id, .. }) => vec![Effect::PostCount { count: id }],
+        ('1', Confirm::Replace { old, new }) => {
+            vec![Effect::Act(UnitAct::Replace { old, new })]
+        }
+        // No: the new serial's prompt closes too.
+        (_, Confirm::Replace { .. }) => {
+            if matches!(state.screen(), Screen::Prompt(Prompt::NewSerial { .. })) {
+                pop_screen(state);
+            }
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// An answer typed or scanned into a prompt.
+pub(crate) fn prompt_answer(state: &mut AppState, prompt: Prompt, value: String) -> Vec<Effect> {
+    let serial = |state: &mut AppState, v: &str| match scan_serial(state, v) {
+        Ok(s) => Ok(s),
+        Err(e) => Err(error(state, e)),
+    };
+    match prompt {
+        Prompt::ReplaceBy { found } => match serial(state, &value) {
+            Ok(missing) => fix(state, Fix::Replace { found, missing }),
+            Err(e) => e,
+        },
+        Prompt::FoundAs { missing } => match serial(state, &value) {
+            Ok(found) => fix(state, Fix::Replace { found, missing }),
+            Err(e) => e,
+        },
+        Prompt::Product { serial } => fix(
+            state,
+            Fix::ReceiveFound {
+                serial,
+                product: Some(value.trim().to_string()),
+            },
+        ),
+        Prompt::Note { serial } => fix(
+            state,
+            Fix::Accept {
+                serial,
+                note: value.trim().to_string(),
+            },
+        ),
+        Prompt::Find => match serial(state, &value) {
+            Ok(s) => find_serial(state, &s, true),
+            Err(e) => e,
+        },
+        Prompt::RepairNote { serial } => vec![Effect::Act(UnitAct::RepairIntake {
+            serial,
+            note: value.trim().to_string(),
+        })],
+        Prompt::NewSerial { old } => match serial(state, &value) {
+            Ok(new) => {
+                push_screen(state, Screen::Confirm(Confirm::Replace { old, new }));
+                Vec::new()
+            }
+            Err(e) => e,
+        },
+        Prompt::Customer => vec![Effect::LoadReport {
+            kind: ReportKind::Customer {
+                name: value.trim().to_string(),
+            },
+            date: Day::from_date(state.now.date()),
+        }],
+    }
+}
+
+/// A digit on a numbered choice.
+pub(crate) fn choose(state: &mut AppState, c: Choice, d: char) -> Vec<Effect> {
+    let options = words::choice_options(&c);
+    let i = (d as u8 - b'1') as usize;
+    let Some(option) = options.get(i) else {
+        return error(state, words::no_option(d));
+    };
+    pop_screen(state);
+    match c {
+        Choice::Product { .. } => {
+            if let Some(l) = state.lookup.as_mut() {
+                let units = std::mem::take(&mut l.pending);
+                l.show(units, i);
+            }
+            Vec::new()
+        }
+        Choice::WriteOffReason { serial } => fix(
+            state,
+            Fix::WriteOff {
+                serial,
+                reason: option.to_string(),
+            },
+        ),
+        Choice::AcceptNote { serial } if i + 1 == options.len() => {
+            push_screen(state, Screen::Prompt(Prompt::Note { serial }));
+            Vec::new()
+        }
+        Choice::AcceptNote { serial } => fix(
+            state,
+            Fix::Accept {
+                serial,
+                note: option.to_string(),
+            },
+        ),
+        Choice::Actions { serial, actions } => match actions.get(i) {
+            Some(UnitAction::Activate) => vec![Effect::Act(UnitAct::Activate { serial })],
+            Some(UnitAction::Extend) => {
+                push_screen(state, Screen::Choose(Choice::ExtendBy { serial }));
+                Vec::new()
+            }
+            Some(UnitAction::RepairIntake) => {
+                push_screen(state, Screen::Prompt(Prompt::RepairNote { serial }));
+                Vec::new()
+            }
+            Some(UnitAction::RepairClose) => vec![Effect::Act(UnitAct::RepairClose { serial })],
+            Some(UnitAction::Replace) => {
+                push_screen(state, Screen::Prompt(Prompt::NewSerial { old: serial }));
+                Vec::new()
+            }
+            None => Vec::new(),
+        },
+        Choice::ExtendBy { serial } => match EXTEND_MONTHS.get(i) {
+            Some(&months) => vec![Effect::Act(UnitAct::Extend { serial, months })],
+            None => Vec::new(),
+        },
+        Choice::Report { days } => {
+            // The list of reports stays under the report (back returns to it).
+            push_screen(state, Screen::Choose(Choice::Report { days }));
+            let kind = match i {
+                0 => ReportKind::Expiring { days },
+                1 => ReportKind::Tracking,
+                _ => {
+                    push_screen(state, Screen::Prompt(Prompt::Customer));
+                    return Vec::new();
+                }
+            };
+            vec![Effect::LoadReport {
+                kind,
+                date: Day::from_date(state.now.date()),
+            }]
+        }
+    }
+}

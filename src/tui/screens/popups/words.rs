@@ -1,0 +1,166 @@
+//! The popups' words: choice options and questions, prompt questions and labels.
+//! Short on purpose: the smallest screen is 20 columns wide.
+
+use crate::domain::CountId;
+use crate::tui::screens::popups::state::{Choice, Prompt};
+use crate::tui::text::{report_expiring, REPORT_TRACKING, TITLE_LOOKUP, TITLE_REPORTS};
+
+/// Numbered confirmation title.
+pub const TITLE_CONFIRM: &str = "Confirm";
+
+/// The cancel question.
+pub fn confirm_cancel(id: CountId, name: &str) -> String {
+    format!("Cancel count {id} \"{name}\"? It cannot be reopened. Its scans are kept.")
+}
+
+/// The numbered answers of a confirmation.
+pub const CONFIRM_CHOICES: &str = "1=Yes 2=No";
+
+/// Footer: yes.
+pub const HINT_YES: &str = "Yes";
+
+/// Footer: no.
+pub const HINT_NO: &str = "No";
+
+/// Footer of numbered choices.
+pub const HINT_PICK: &str = "Pick";
+
+/// The posting question.
+pub fn confirm_post(id: CountId, name: &str) -> String {
+    format!("Post count {id} \"{name}\"? Its fixes become final and cannot be undone.")
+}
+
+/// Write-off reasons, numbered from 1 on screen.
+pub const WRITE_OFF_REASONS: [&str; 4] = ["Damaged", "Lost", "Stolen", "Other"];
+
+/// Accept notes, numbered from 1 on screen; the last one asks for a typed note.
+pub const ACCEPT_NOTES: [&str; 4] = [
+    "Known difference",
+    "Customer property",
+    "Booked outside tallyman",
+    "Type a note",
+];
+
+/// The numbered options of a choice.
+pub fn choice_options(c: &Choice) -> Vec<String> {
+    match c {
+        Choice::WriteOffReason { .. } => WRITE_OFF_REASONS.map(String::from).to_vec(),
+        Choice::AcceptNote { .. } => ACCEPT_NOTES.map(String::from).to_vec(),
+        Choice::Product { options, .. } => options.clone(),
+        Choice::Actions { actions, .. } => actions
+            .iter()
+            .map(|a| unit_action(*a).to_string())
+            .collect(),
+        Choice::ExtendBy { .. } => crate::tui::lookup::EXTEND_MONTHS
+            .iter()
+            .map(|m| format!("{m} months"))
+            .collect(),
+        Choice::Report { days } => vec![
+            report_expiring(*days),
+            REPORT_TRACKING.to_string(),
+            REPORT_CUSTOMER.to_string(),
+        ],
+    }
+}
+
+/// A choice's question.
+pub fn choice_question(c: &Choice) -> String {
+    match c {
+        Choice::WriteOffReason { serial } => format!("Write off {serial}: why?"),
+        Choice::AcceptNote { serial } => format!("Accept {serial} as it is: why?"),
+        Choice::Product { serial, .. } => {
+            format!("Several products have serial {serial}. Which one?")
+        }
+        Choice::Actions { serial, .. } => format!("{serial}: what to do?"),
+        Choice::ExtendBy { serial } => format!("Extend the warranty of {serial} by:"),
+        Choice::Report { .. } => "Which report?".into(),
+    }
+}
+
+/// A choice's header title.
+pub fn choice_title(c: &Choice) -> &'static str {
+    match c {
+        Choice::WriteOffReason { .. } => "Write off",
+        Choice::AcceptNote { .. } => "Accept",
+        Choice::Product { .. } => TITLE_LOOKUP,
+        Choice::Actions { .. } => TITLE_ACTIONS,
+        Choice::ExtendBy { .. } => "Extend",
+        Choice::Report { .. } => TITLE_REPORTS,
+    }
+}
+
+/// Error: a digit that is not an option.
+pub fn no_option(digit: char) -> String {
+    format!("No option {digit}")
+}
+
+/// A prompt's header title.
+pub fn prompt_title(p: &Prompt) -> &'static str {
+    match p {
+        Prompt::ReplaceBy { .. } | Prompt::FoundAs { .. } => "Replace SN",
+        Prompt::Product { .. } => "Receive",
+        Prompt::Note { .. } => "Accept",
+        Prompt::Find => "Find",
+        Prompt::RepairNote { .. } => "Repair",
+        Prompt::NewSerial { .. } => "Replace",
+        Prompt::Customer => TITLE_REPORTS,
+    }
+}
+
+/// A prompt's question.
+pub fn prompt_question(p: &Prompt) -> String {
+    match p {
+        Prompt::ReplaceBy { found } => {
+            format!("{found} was counted. Scan or type the expected serial it stands for.")
+        }
+        Prompt::FoundAs { missing } => {
+            format!("{missing} is short. Scan or type the serial counted instead.")
+        }
+        Prompt::Product { serial } => {
+            format!("Receive {serial}: type the product's SKU or scan its barcode.")
+        }
+        Prompt::Note { serial } => format!("Accept {serial}: type a short note."),
+        Prompt::Find => "Scan or type a serial to go to its row.".into(),
+        Prompt::RepairNote { serial } => {
+            format!("Repair intake of {serial}: type a short note of what is wrong.")
+        }
+        Prompt::NewSerial { old } => {
+            format!("Replace {old} under warranty: scan the NEW serial.")
+        }
+        Prompt::Customer => "Units sold to a customer: type the customer's name.".into(),
+    }
+}
+
+/// A prompt's field label.
+pub fn prompt_label(p: &Prompt) -> &'static str {
+    match p {
+        Prompt::Note { .. } | Prompt::RepairNote { .. } => "Note:",
+        Prompt::Product { .. } => "SKU:",
+        Prompt::NewSerial { .. } => "New:",
+        Prompt::Customer => "Name:",
+        _ => "SN:",
+    }
+}
+
+/// Actions choice title.
+pub const TITLE_ACTIONS: &str = "Actions";
+
+/// An action of the lookup's actions choice.
+pub fn unit_action(a: crate::tui::lookup::UnitAction) -> &'static str {
+    use crate::tui::lookup::UnitAction;
+    match a {
+        UnitAction::Activate => "Activate warranty (today)",
+        UnitAction::Extend => "Extend warranty",
+        UnitAction::RepairIntake => "Repair intake",
+        UnitAction::RepairClose => "Close repair",
+        UnitAction::Replace => "Warranty replacement",
+    }
+}
+
+/// Confirm: a warranty replacement.
+pub fn confirm_replace(old: &str, new: &str) -> String {
+    format!("Replace {old} by {new} under warranty? {old} is then marked replaced.")
+}
+
+/// Report: the units sold to a customer.
+pub const REPORT_CUSTOMER: &str = "Sold to a customer";

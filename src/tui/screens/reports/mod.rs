@@ -1,0 +1,105 @@
+//! The reports screen: a warranty report's rows (expiring soon, warranty tracking, sold to a
+//! customer), picked from a numbered choice; it scrolls.
+
+pub mod state;
+pub mod view;
+pub mod words;
+
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+use super::{hints_of, scroll_hint, scrolled, Hint, Screen, ScreenKind};
+use crate::domain::Day;
+use crate::tui::action::Effect;
+use crate::tui::app::AppState;
+use crate::tui::keymap::{Command, Context};
+use crate::tui::screens::popups::state::{Choice, Prompt};
+use crate::tui::text;
+use crate::tui::update::{pop_screen, push_screen};
+use state::{ReportKind, ReportRow, ReportSession};
+
+/// Opens the numbered choice of reports.
+pub(crate) fn open(state: &mut AppState) -> Vec<Effect> {
+    let days = state.config.expiring_soon_days;
+    push_screen(state, Screen::Choose(Choice::Report { days }));
+    Vec::new()
+}
+
+/// A report's rows arrived: show them over the list of reports.
+pub(crate) fn loaded(
+    state: &mut AppState,
+    kind: ReportKind,
+    date: Day,
+    rows: Vec<ReportRow>,
+) -> Vec<Effect> {
+    if matches!(state.screen(), Screen::Prompt(Prompt::Customer)) {
+        pop_screen(state);
+    }
+    if state.has_error() {
+        state.status = None;
+    }
+    state.report = Some(ReportSession {
+        kind,
+        date,
+        rows,
+        scroll: 0,
+    });
+    if !matches!(state.screen(), Screen::Report) {
+        push_screen(state, Screen::Report);
+    }
+    Vec::new()
+}
+
+/// The reports screen.
+pub struct Reports;
+
+impl ScreenKind for Reports {
+    fn context(&self, _: &Screen) -> Context {
+        Context::Popup
+    }
+
+    fn title(&self, _: &Screen) -> &'static str {
+        text::TITLE_REPORTS
+    }
+
+    fn render(&self, state: &AppState, _: &Screen, frame: &mut Frame, body: Rect) {
+        view::render(state, frame, body);
+    }
+
+    fn hints(&self, state: &AppState, _: &Screen) -> Vec<Hint> {
+        let at = state.report.as_ref().map_or(0, |r| r.scroll);
+        let mut out: Vec<Hint> = scroll_hint(state, at).into_iter().collect();
+        out.extend(hints_of(state, &[Command::Back, Command::Help]));
+        out
+    }
+
+    fn scroll_rows(&self, _: &AppState, _: &Screen, body: Rect) -> usize {
+        view::visible_rows(body)
+    }
+
+    fn max_scroll(&self, state: &AppState, _: &Screen, body: Rect) -> usize {
+        view::max_scroll(state, body)
+    }
+
+    fn command(&self, state: &mut AppState, c: Command) -> Option<Vec<Effect>> {
+        match c {
+            Command::Back => {
+                state.report = None;
+                Some(pop_screen(state))
+            }
+            _ => None,
+        }
+    }
+
+    fn move_by(&self, state: &mut AppState, delta: isize, max: usize) {
+        if let Some(r) = state.report.as_mut() {
+            r.scroll = scrolled(r.scroll, delta, max);
+        }
+    }
+
+    fn clamp_scroll(&self, state: &mut AppState, max: usize) {
+        if let Some(r) = state.report.as_mut() {
+            r.scroll = r.scroll.min(max);
+        }
+    }
+}
