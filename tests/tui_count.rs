@@ -1088,3 +1088,85 @@ fn the_clerks_guide_shows_real_screens() {
         assert!(doc.contains(needle), "docs/count.md lacks {needle:?}");
     }
 }
+
+/// An answer that arrives while the next scan is being typed (the worker answers late)
+/// must not wipe the characters typed so far: the PTY burst test once lost "PTY0" of a
+/// serial this way.
+#[test]
+fn a_late_answer_keeps_the_next_scan_being_typed() {
+    let db = db();
+    let app = app(&db);
+    let mut app = app;
+    app.keys(AT_A01);
+    // From here the service answers only when the test says so.
+    let recorder = tallyman::tui::testing::RecordingRunner::default();
+    let seen = recorder.seen.clone();
+    let mut app = app.with_runner(Box::new(recorder));
+    app.keys("RT00000001<enter>RT000");
+    assert_eq!(seen.lock().unwrap().len(), 1, "the first scan went out");
+    let mut real = ops_runner_for(&app.state, db.svc.clone());
+    let effect = seen.lock().unwrap()[0].clone();
+    let from = app.state.top_visit();
+    let actions = tallyman::tui::action::EffectRunner::run(&mut real, effect);
+    app.send(tallyman::tui::action::Action::Answered { from, actions });
+    assert_eq!(answer(&app).kind, AnswerKind::Counted);
+    assert_eq!(
+        app.state.field.value(),
+        "RT000",
+        "typed characters were lost"
+    );
+    app.keys("00002<enter>");
+    let sent = seen.lock().unwrap().clone();
+    assert!(
+        matches!(sent.last(), Some(tallyman::tui::action::Effect::CountInput { raw, .. }) if raw == "RT00000002"),
+        "{sent:?}"
+    );
+}
+
+/// Finishing while scans still wait for an earlier answer sends them all, in order, each at
+/// the location the labels before it set, although the screen never saw those answers.
+#[test]
+fn finishing_with_scans_waiting_loses_none_and_keeps_their_locations() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys("11");
+    // From here nothing is answered: keys go through the pure update only, and the effects
+    // it asks for pile up as they would while the worker is busy.
+    let mut sent = Vec::new();
+    let script =
+        "WH1/A/01<enter>RT00000001<enter>WH1/A/02<enter>RT00000006<enter>#TM:FINISH<enter>";
+    for k in parse_script(script).unwrap() {
+        sent.extend(tallyman::tui::update::update(
+            &mut app.state,
+            tallyman::tui::action::Action::Key(k),
+        ));
+    }
+    assert!(
+        sent.iter().any(|e| matches!(
+            e,
+            tallyman::tui::action::Effect::FlushScans { steps, .. } if steps.len() == 3
+        )),
+        "{sent:?}"
+    );
+    let mut real = ops_runner_for(&app.state, db.svc.clone());
+    for effect in sent {
+        tallyman::tui::action::EffectRunner::run(&mut real, effect);
+    }
+    let at: Vec<(String, String, String)> = scans(&db, 1)
+        .iter()
+        .map(|s| {
+            (
+                s.serial.to_string(),
+                s.location.clone(),
+                s.verdict.name().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        at,
+        [
+            ("RT00000001".into(), "WH1/A/01".into(), "counted".into()),
+            ("RT00000006".into(), "WH1/A/02".into(), "counted".into()),
+        ]
+    );
+}

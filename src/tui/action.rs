@@ -158,6 +158,19 @@ pub enum Effect {
         /// Only a location label is taken (after the location command).
         location_only: bool,
     },
+    /// The scan loop was left with steps still waiting for an earlier answer: send them in
+    /// order, each with the location the labels before it set (nothing is shown: the screen
+    /// is gone, but no scan is lost).
+    FlushScans {
+        /// The count.
+        count: CountId,
+        /// The location when the loop was left.
+        location: Option<String>,
+        /// The next scan was to be a location label.
+        location_only: bool,
+        /// The waiting steps, oldest first.
+        steps: Vec<super::count::Queued>,
+    },
     /// Take back this counter's last scan (answered by [`Action::ScanAnswered`], also when
     /// refused); the figures are for `location`.
     UndoScan {
@@ -255,6 +268,7 @@ impl EffectRunner for NullRunner {
             Effect::LoadCounts
             | Effect::JoinCount { .. }
             | Effect::CountInput { .. }
+            | Effect::FlushScans { .. }
             | Effect::UndoScan { .. }
             | Effect::MoveCount { .. }
             | Effect::LoadMismatches { .. }

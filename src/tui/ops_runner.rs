@@ -3,12 +3,13 @@
 //! only after the scan's journal entry is fsynced, so "counted" is shown only for a durable
 //! scan.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 
 use super::action::{Action, Effect, EffectRunner};
-use super::count::{AnswerKind, CountRow, RecentScan, ScanAnswer, Why};
+use super::count::{AnswerKind, CountRow, Queued, RecentScan, ScanAnswer, Why};
 use super::lookup::{Found, UnitAct};
 use super::mismatch::{Fix, MismatchData, ProductName, Shared};
 use super::reports::{ReportKind, ReportRow};
@@ -24,6 +25,9 @@ use crate::ops::{
 pub struct OpsRunner {
     ops: Arc<dyn Ops>,
     utc_times: bool,
+    /// The location the last label of each count set since it was joined: steps flushed
+    /// after leaving follow a label whose answer the screen never saw.
+    located: HashMap<CountId, String>,
 }
 
 impl OpsRunner {
@@ -37,6 +41,7 @@ impl OpsRunner {
         OpsRunner {
             ops,
             utc_times: false,
+            located: HashMap::new(),
         }
     }
 
@@ -424,6 +429,44 @@ impl OpsRunner {
         Ok(vec![Action::ReportLoaded { kind, date, rows }])
     }
 
+    fn note_location(&mut self, count: CountId, actions: &[Action]) {
+        for a in actions {
+            if let Action::LocationSet { code, .. } = a {
+                self.located.insert(count, code.clone());
+            }
+        }
+    }
+
+    /// Sends the steps left waiting when the scan loop was closed, in order; labels among
+    /// them move the location of the scans after them. The answers are not shown.
+    fn flush(
+        &mut self,
+        count: CountId,
+        location: Option<String>,
+        mut location_only: bool,
+        steps: Vec<Queued>,
+    ) -> Result<Vec<Action>, OpsError> {
+        for step in steps {
+            let at = self
+                .located
+                .get(&count)
+                .cloned()
+                .or_else(|| location.clone());
+            match step {
+                Queued::Scan(raw) => {
+                    let actions = self.input(count, at, raw, location_only)?;
+                    location_only = false;
+                    self.note_location(count, &actions);
+                }
+                Queued::Undo => {
+                    self.undo(count, at)?;
+                }
+                Queued::NextIsLocation => location_only = true,
+            }
+        }
+        Ok(Vec::new())
+    }
+
     fn try_run(&mut self, effect: Effect) -> Result<Vec<Action>, OpsError> {
         match effect {
             Effect::ProbeService => {
@@ -435,13 +478,26 @@ impl OpsRunner {
             }
             Effect::Bell | Effect::Quit | Effect::Redraw => Ok(Vec::new()),
             Effect::LoadCounts => self.load_counts(),
-            Effect::JoinCount { count } => self.join(count),
+            Effect::JoinCount { count } => {
+                self.located.remove(&count);
+                self.join(count)
+            }
             Effect::CountInput {
                 count,
                 location,
                 raw,
                 location_only,
-            } => self.input(count, location, raw, location_only),
+            } => {
+                let actions = self.input(count, location, raw, location_only)?;
+                self.note_location(count, &actions);
+                Ok(actions)
+            }
+            Effect::FlushScans {
+                count,
+                location,
+                location_only,
+                steps,
+            } => self.flush(count, location, location_only, steps),
             Effect::UndoScan { count, location } => self.undo(count, location),
             Effect::MoveCount { count, status } => self.move_count(count, status),
             Effect::LoadMismatches { count } => self.load_mismatches(count),

@@ -55,7 +55,7 @@ pub(crate) fn location_set(state: &mut AppState, code: String, figures: Figures)
     s.awaiting_location = false;
     s.figures = Some(figures);
     s.answer = None;
-    state.field.clear();
+    clear_answered_entry(state);
     good_scan(state);
     info(state, words::location_set(&code));
     Vec::new()
@@ -93,13 +93,21 @@ pub(crate) fn scan_answered(state: &mut AppState, answer: ScanAnswer) -> Vec<Eff
     if kind.recorded() || kind == AnswerKind::Undone {
         // Saved: the answer shows the serial, the field is ready for the next scan. A bad
         // scan stays in the field so a typing mistake can be corrected.
-        state.field.clear();
+        clear_answered_entry(state);
     }
     if kind.ok() {
         good_scan(state);
         Vec::new()
     } else {
         error(state, headline)
+    }
+}
+
+/// Empties the field after an answer, but only while it still shows a finished entry: answers
+/// arrive while the next scan is being typed, and those characters must never be lost.
+fn clear_answered_entry(state: &mut AppState) {
+    if state.field.is_stale() || state.field.value().is_empty() {
+        state.field.clear();
     }
 }
 
@@ -199,8 +207,13 @@ pub(crate) fn answered(state: &mut AppState, from: u64) -> Vec<Effect> {
 pub(crate) fn leave(state: &mut AppState) -> Vec<Effect> {
     let mut effects = Vec::new();
     if let Some(s) = state.count_session.as_mut() {
-        while let Some(step) = s.queued.pop_front() {
-            effects.extend(send(s, step));
+        if !s.queued.is_empty() {
+            effects.push(Effect::FlushScans {
+                count: s.count.id,
+                location: s.location.clone(),
+                location_only: s.awaiting_location,
+                steps: s.queued.drain(..).collect(),
+            });
         }
     }
     if matches!(state.screen(), Screen::CountScan) {
