@@ -686,7 +686,7 @@ fn usage_errors_exit_2() {
     let e = env();
     for args in [
         vec!["frobnicate"],
-        vec!["receive", "--supplier", "S", "--invoice", "I", "X"],
+        vec!["receive", "--product", "P", "--invoice", "I", "X"],
         vec![
             "receive",
             "--product",

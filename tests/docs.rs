@@ -117,27 +117,3 @@ fn user_guide_covers_menu_help_and_diagnostics() {
         );
     }
 }
-
-#[test]
-fn tui_does_not_reach_below_ops() {
-    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(&p, out);
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                out.push(p);
-            }
-        }
-    }
-    let mut files = Vec::new();
-    walk(std::path::Path::new("src/tui"), &mut files);
-    for f in files {
-        let src = std::fs::read_to_string(&f).unwrap();
-        for line in src.lines().filter(|l| l.trim_start().starts_with("use ")) {
-            for bad in ["sled", "crate::store", "crate::journal"] {
-                assert!(!line.contains(bad), "{}: {line}", f.display());
-            }
-        }
-    }
-}

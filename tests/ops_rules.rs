@@ -561,12 +561,17 @@ fn soft_receipt_declared_quantity_mismatch_is_refused_even_with_a_reason() {
 fn declared_quantity_must_equal_the_serials_on_every_strict_flow() {
     let db = db();
     db.ok(receipt(STRICT, &["F-1", "F-2"], "WH1/A/01", None));
-    for kind in [DocKind::Sale, DocKind::Transfer, DocKind::WriteOff] {
+    for kind in [
+        DocKind::Sale,
+        DocKind::Transfer,
+        DocKind::WriteOff,
+        DocKind::Return,
+    ] {
         let mut r = receipt(STRICT, &["F-1"], "WH1/A/01", None);
         r.kind = kind;
-        r.to = (kind == DocKind::Transfer).then(|| "WH1/B/01".to_string());
+        r.to = matches!(kind, DocKind::Transfer | DocKind::Return).then(|| "WH1/B/01".to_string());
         r.from = Some("WH1/A/01".into());
-        r.party = (kind == DocKind::Sale).then(|| "ACME".to_string());
+        r.party = matches!(kind, DocKind::Sale | DocKind::Return).then(|| "ACME".to_string());
         r.invoice = (kind == DocKind::Sale).then(|| "I-9".to_string());
         r.reason = (kind == DocKind::WriteOff).then(|| "broken".to_string());
         r.declared_qty = Some(2);
@@ -948,9 +953,10 @@ fn strict_transfer_moves_the_unit_and_the_stock_index() {
     let v = db.unit(STRICT, "SN-1");
     let e = &v.timeline[1].entry;
     assert_eq!(e.kind.name(), "transferred");
+    // The document names the aisle; the timeline names the bin the unit really left.
     assert_eq!(
         (e.from.as_deref(), e.to.as_deref()),
-        (Some("WH1/A"), Some("WH2/A/01"))
+        (Some("WH1/A/01"), Some("WH2/A/01"))
     );
     assert_eq!(db.svc.stock(Some("WH2"), None).unwrap().len(), 1);
     assert_eq!(db.svc.stock(Some("WH1"), None).unwrap().len(), 1);
@@ -1508,4 +1514,111 @@ fn queries_answer_documents_stock_and_lookups() {
         db.svc.stock(None, Some("NOPE")),
         Err(OpsError::Refused(m)) if m.message.contains("\"NOPE\"")
     ));
+}
+
+#[test]
+fn no_unit_moves_before_its_previous_movement() {
+    let db = db();
+    let day = |d: &str| Some(Day::parse(d).unwrap());
+    let mut r = receipt(STRICT, &["M-1"], "WH1/A/01", None);
+    r.date = day("2026-03-10");
+    db.ok(r);
+    // A sale dated before the receipt.
+    let mut s = sale(STRICT, &["M-1"], "ACME", None, None);
+    s.date = day("2026-03-09");
+    let m = db.refused(s.clone());
+    assert_contains(
+        &m,
+        &["SN \"M-1\"", "last moved on 2026-03-10", "2026-03-09"],
+    );
+    s.date = day("2026-03-12");
+    db.ok(s);
+    // A return dated before its sale.
+    let mut back = ret(STRICT, &["M-1"], "ACME", "WH1/A/01");
+    back.date = day("2026-03-11");
+    let m = db.refused(back.clone());
+    assert_contains(&m, &["last moved on 2026-03-12", "2026-03-11"]);
+    // The same day is fine.
+    back.date = day("2026-03-12");
+    db.ok(back);
+    assert_eq!(db.state(STRICT, "M-1"), in_stock("WH1/A/01"));
+    // Within one batch, the earlier command's movement counts too.
+    let mut t1 = transfer(STRICT, &["M-1"], "WH1/A/01", "WH1/B/01");
+    t1.date = day("2026-03-14");
+    let mut t2 = transfer(STRICT, &["M-1"], "WH1/B/01", "WH1/A/01");
+    t2.date = day("2026-03-13");
+    let err = db
+        .svc
+        .execute(
+            "clerk",
+            Command::Batch(vec![Command::Post(t1), Command::Post(t2)]),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("refused"), "{err}");
+    assert_eq!(db.state(STRICT, "M-1"), in_stock("WH1/A/01"));
+}
+
+#[test]
+fn a_customer_returns_at_most_what_they_bought_of_unserialised_goods() {
+    let db = db();
+    let mut r = DocRequest {
+        party: Some("Northwind".into()),
+        invoice: Some("INV-9".into()),
+        to: Some("WH1/A/01".into()),
+        lines: qty_line(QTY, 500),
+        ..doc(DocKind::Receipt)
+    };
+    r.declared_qty = None;
+    db.ok(r);
+    db.ok(DocRequest {
+        party: Some("ACME".into()),
+        invoice: Some("SI-9".into()),
+        from: Some("WH1/A/01".into()),
+        lines: qty_line(QTY, 10),
+        ..doc(DocKind::Sale)
+    });
+    let back = |n: u32, who: &str| DocRequest {
+        party: Some(who.into()),
+        to: Some("WH1/A/01".into()),
+        lines: qty_line(QTY, n),
+        ..doc(DocKind::Return)
+    };
+    let m = db.refused(back(200, "ACME"));
+    assert_contains(&m, &["\"ACME\" holds 10", "at most 10", "found 200"]);
+    // Another customer bought none.
+    let m = db.refused(back(1, "Globex"));
+    assert_contains(&m, &["\"Globex\" holds 0"]);
+    db.ok(back(4, "ACME"));
+    db.ok(back(6, "ACME"));
+    let m = db.refused(back(1, "ACME"));
+    assert_contains(&m, &["holds 0"]);
+}
+
+#[test]
+fn a_sale_from_an_area_records_the_bin_each_unit_left() {
+    let db = db();
+    db.ok(receipt(STRICT, &["B-1"], "WH1/A/01", None));
+    db.ok(receipt(STRICT, &["B-2"], "WH1/B/01", None));
+    db.ok(sale(STRICT, &["B-1", "B-2"], "ACME", Some("WH1"), None));
+    for (serial, bin) in [("B-1", "WH1/A/01"), ("B-2", "WH1/B/01")] {
+        let unit = db.unit(STRICT, serial);
+        let last = unit.timeline.last().unwrap();
+        assert_eq!(last.entry.from.as_deref(), Some(bin), "{serial}");
+    }
+}
+
+#[test]
+fn the_product_may_be_left_out_when_the_serial_names_one() {
+    let db = db();
+    db.ok(receipt(STRICT, &["P-1"], "WH1/A/01", None));
+    db.ok(sale("", &["P-1"], "ACME", None, None));
+    assert!(matches!(db.state(STRICT, "P-1"), UnitState::Sold { .. }));
+    // Never seen: the product must be named.
+    let m = db.refused(receipt("", &["P-NEW"], "WH1/A/01", None));
+    assert_contains(&m, &["SN \"P-NEW\"", "--product"]);
+    // A serial two products share: the product must be named.
+    db.ok(receipt(STRICT, &["DUP-1"], "WH1/A/01", None));
+    db.ok(receipt(SOFT, &["DUP-1"], "WH1/A/01", None));
+    let m = db.refused(transfer("", &["DUP-1"], "WH1/A/01", "WH1/B/01"));
+    assert_contains(&m, &["several products", STRICT, SOFT]);
 }

@@ -14,7 +14,7 @@ use tallyman::domain::{
     CountId, CountStatus, Day, DocKind, Mode, PartyRole, SerialFormat, Tracking, UnitState,
 };
 use tallyman::ops::{
-    Clock, Command, DocRequest, LineRequest, NewCount, NewParty, NewProduct, Service,
+    Call, Clock, Command, DocRequest, LineRequest, NewCount, NewParty, NewProduct, Query, Service,
 };
 use tallyman::tui::app::Screen;
 use tallyman::tui::ask::{Choice, Prompt};
@@ -22,9 +22,11 @@ use tallyman::tui::backend::TermBackend;
 use tallyman::tui::keys::parse_script;
 use tallyman::tui::mismatch::ListKind;
 use tallyman::tui::terminal::InputEvent;
-use tallyman::tui::testing::{ops_runner_for, test_clock, SharedBuf, TestApp, TestSetup};
+use tallyman::tui::testing::{
+    counting_runner_for, ops_runner_for, test_clock, SharedBuf, TestApp, TestSetup,
+};
 use tallyman::tui::vt_filter::{vt_violations, VtFilter};
-use tallyman::tui::{Effect, EffectRunner, Profile, Runtime};
+use tallyman::tui::{EffectRunner, Profile, Runtime};
 
 /// The service's clock: the same minute as the screens' test clock (2026-01-02 14:05 UTC).
 struct FixedClock;
@@ -733,43 +735,48 @@ fn marks_move_by_row_page_and_wrap_and_survive_a_refresh() {
     assert_eq!(marked(&app), "RT00000077");
 }
 
-/// Counts the reconciliations a runner is asked for.
-struct Counting {
-    inner: Box<dyn EffectRunner>,
-    loads: Arc<Mutex<usize>>,
-}
-
-impl EffectRunner for Counting {
-    fn run(&mut self, effect: Effect) -> Vec<tallyman::tui::Action> {
-        if matches!(effect, Effect::LoadMismatches { .. }) {
-            *self.loads.lock().unwrap() += 1;
-        }
-        self.inner.run(effect)
-    }
+/// How many reconciliations the requests logged so far asked for, and how many requests.
+fn reconciliations(calls: &Mutex<Vec<Call>>) -> (usize, usize) {
+    let calls = calls.lock().unwrap();
+    let rec = calls
+        .iter()
+        .filter(|c| {
+            matches!(
+                c,
+                Call::Query(Query::Mismatches { .. })
+                    | Call::ExecuteThen(_, Query::Mismatches { .. })
+            )
+        })
+        .count();
+    (rec, calls.len())
 }
 
 #[test]
 fn one_reconciliation_per_open_and_per_refresh() {
     let db = db();
     let app = TestSetup::default().build();
-    let loads = Arc::new(Mutex::new(0));
-    let runner = Counting {
-        inner: Box::new(ops_runner_for(&app.state, db.svc.clone())),
-        loads: loads.clone(),
-    };
+    let (runner, calls) = counting_runner_for(&app.state, db.svc.clone());
     let mut app = app.with_runner(Box::new(runner));
     app.keys(&at_count(2));
-    assert_eq!(*loads.lock().unwrap(), 1, "open");
+    let (open, _) = reconciliations(&calls);
+    assert_eq!(open, 1, "open");
     app.keys("<down><down><up><pgdn><tab><tab><tab><enter>0?0");
     assert_eq!(
-        *loads.lock().unwrap(),
+        reconciliations(&calls).0,
         1,
         "moving, details and help compute nothing"
     );
+    let before = reconciliations(&calls).1;
     app.keys("RT00000006<enter>2");
-    assert_eq!(*loads.lock().unwrap(), 2, "a fix refreshes once");
+    let (rec, requests) = reconciliations(&calls);
+    assert_eq!(rec, 2, "a fix refreshes once");
+    assert_eq!(
+        requests - before,
+        1,
+        "a fix and its refresh are one request"
+    );
     app.keys("/r<enter>");
-    assert_eq!(*loads.lock().unwrap(), 3, "redraw refreshes");
+    assert_eq!(reconciliations(&calls).0, 3, "redraw refreshes");
 }
 
 #[test]

@@ -392,9 +392,9 @@ pub enum PartyCmd {
 /// Options every posting shares.
 #[derive(Debug, Args)]
 pub struct PostingArgs {
-    /// Product SKU
+    /// Product SKU (may be left out when each serial belongs to one product)
     #[arg(long)]
-    pub product: String,
+    pub product: Option<String>,
     /// Document date YYYY-MM-DD (default today)
     #[arg(long)]
     pub date: Option<String>,

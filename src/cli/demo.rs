@@ -386,7 +386,14 @@ pub fn generate(service: &dyn Ops, units: u64) -> Result<Summary, Failure> {
             let customer = rng.below(CUSTOMERS.len() as u64) as usize;
             let take = (1 + rng.below(3) as usize).min(made.len() - i);
             let first = &made[i];
-            let date = Day((first.received.0 + 1 + rng.below(60) as i32).min(today.0));
+            // Sold after the last of its units arrived: no unit moves before its receipt.
+            let received = made[i..i + take]
+                .iter()
+                .filter(|m| m.kind == first.kind)
+                .map(|m| m.received.0)
+                .max()
+                .unwrap_or(first.received.0);
+            let date = Day((received + 1 + rng.below(60) as i32).min(today.0));
             sale_no += 1;
             let mut req = doc(
                 DocKind::Sale,

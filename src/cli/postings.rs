@@ -157,7 +157,7 @@ fn request(kind: DocKind, a: &PostingArgs, amount: Option<&str>) -> Result<DocRe
             )));
         };
         vec![LineRequest {
-            sku: a.product.clone(),
+            sku: a.product.clone().unwrap_or_default(),
             serial: None,
             qty,
             amount,
@@ -167,7 +167,7 @@ fn request(kind: DocKind, a: &PostingArgs, amount: Option<&str>) -> Result<DocRe
             .iter()
             .map(|s| {
                 Ok(LineRequest {
-                    sku: a.product.clone(),
+                    sku: a.product.clone().unwrap_or_default(),
                     serial: Some(scan_key(s)?),
                     qty: 1,
                     amount,

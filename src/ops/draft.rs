@@ -11,8 +11,8 @@ use crate::domain::rules::{self, Names};
 use crate::domain::scan::ScanConfig;
 use crate::domain::{Count, CountId};
 use crate::domain::{
-    Day, DocKind, DocLine, DocNo, Document, Event, Location, Party, PartyId, Product, ProductId,
-    SerialKey, Unit, Warning,
+    Day, DocKind, DocLine, DocNo, Document, Event, HistoryKind, Location, Party, PartyId, Product,
+    ProductId, SerialKey, Unit, Warning,
 };
 use crate::store::{Store, StoreError};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -84,6 +84,10 @@ pub struct Draft<'s> {
     pub(super) next_generic: u32,
     pub(super) warranty: super::warranty::WarrantySettings,
     units: HashMap<(ProductId, SerialKey), Unit>,
+    /// Customers' held quantities of unserialised products changed by this draft.
+    customer_qty: HashMap<(PartyId, ProductId), i64>,
+    /// The date and document of each unit's last movement read or made so far.
+    last_moved: HashMap<(ProductId, SerialKey), (Day, DocNo)>,
     serials: HashMap<SerialKey, HashSet<ProductId>>,
     products: HashMap<String, Product>,
     product_ids: HashMap<ProductId, Product>,
@@ -112,6 +116,8 @@ impl<'s> Draft<'s> {
             next_generic: meta.next_generic.max(1),
             warranty: cx.warranty.clone(),
             units: HashMap::new(),
+            last_moved: HashMap::new(),
+            customer_qty: HashMap::new(),
             serials: HashMap::new(),
             products: HashMap::new(),
             product_ids: HashMap::new(),
@@ -267,6 +273,52 @@ impl<'s> Draft<'s> {
         }
     }
 
+    /// The product of a document line: its SKU, or (none named) the one product its serial
+    /// belongs to.
+    fn line_product(&mut self, line: &LineRequest) -> DResult<Product> {
+        if !line.sku.trim().is_empty() {
+            return self.product_by_sku(&line.sku);
+        }
+        let Some(raw) = line.serial.as_deref() else {
+            return refuse(
+                RefusalKind::Invalid,
+                "a quantity needs its product: name it (--product SKU)",
+            );
+        };
+        let ids: std::collections::BTreeSet<ProductId> = self
+            .store
+            .units_named(raw)?
+            .into_iter()
+            .map(|s| s.unit.product)
+            .collect();
+        let mut products = Vec::with_capacity(ids.len());
+        for id in ids {
+            products.extend(self.product_by_id(id)?);
+        }
+        match products.len() {
+            0 => refuse(
+                RefusalKind::Unknown,
+                format!(
+                    "SN \"{}\" is unknown here: name its product (--product SKU)",
+                    raw.trim()
+                ),
+            ),
+            1 => Ok(products.remove(0)),
+            _ => refuse(
+                RefusalKind::Invalid,
+                format!(
+                    "SN \"{}\" belongs to several products ({}): name one (--product SKU)",
+                    raw.trim(),
+                    products
+                        .iter()
+                        .map(|p| p.sku.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+        }
+    }
+
     /// The product a typed SKU (any case) or a typed or scanned product barcode (GTIN) names.
     pub(super) fn product_named(&mut self, raw: &str) -> DResult<Product> {
         let typed = raw.trim();
@@ -336,7 +388,42 @@ impl<'s> Draft<'s> {
         if let Some(u) = self.units.get(&key) {
             return Ok(Some(u.clone()));
         }
-        Ok(self.store.unit(product, serial)?)
+        let Some(stored) = self.store.unit_with_history(product, serial)? else {
+            return Ok(None);
+        };
+        let moved = stored
+            .history
+            .iter()
+            .filter(|h| matches!(h.kind, HistoryKind::Document(k) if k != DocKind::Correction))
+            .map(|h| (h.date, h.document.clone()))
+            .max_by_key(|(date, _)| *date);
+        if let Some(moved) = moved {
+            self.last_moved.entry(key).or_insert(moved);
+        }
+        Ok(Some(stored.unit))
+    }
+
+    /// A document may not move a unit before the unit's previous movement (read by
+    /// [`Draft::unit`] just before).
+    fn check_movement_date(
+        &self,
+        doc: &Document,
+        product: ProductId,
+        serial: &SerialKey,
+    ) -> DResult<()> {
+        if let Some((date, number)) = self.last_moved.get(&(product, serial.clone())) {
+            if doc.date < *date {
+                return refuse(
+                    RefusalKind::Conflict,
+                    format!(
+                        "SN \"{serial}\" last moved on {date} ({number}): expected a {} dated on or after it, found {}",
+                        doc.kind.as_str(),
+                        doc.date
+                    ),
+                );
+            }
+        }
+        Ok(())
     }
 
     /// Units with this serial under other products (for globally unique serials such as IMEIs).
@@ -361,6 +448,13 @@ impl<'s> Draft<'s> {
             }
         }
         Ok(out)
+    }
+
+    fn customer_qty(&mut self, party: PartyId, product: ProductId) -> DResult<i64> {
+        if let Some(q) = self.customer_qty.get(&(party, product)) {
+            return Ok(*q);
+        }
+        Ok(self.store.customer_qty(party, product)?)
     }
 
     fn qty(&mut self, location: &str, product: ProductId) -> DResult<i64> {
@@ -718,8 +812,10 @@ impl<'s> Draft<'s> {
         if serials == 0 || serials as u32 == declared {
             return Ok(None);
         }
-        let sku = req.lines.first().map(|l| l.sku.clone()).unwrap_or_default();
-        let product = self.product_by_sku(&sku)?;
+        let Some(first) = req.lines.first() else {
+            return Ok(None);
+        };
+        let product = self.line_product(first)?;
         let flow = match req.kind {
             DocKind::Receipt | DocKind::FoundStock => Flow::Receipt,
             DocKind::Sale => Flow::Sale,
@@ -747,7 +843,7 @@ impl<'s> Draft<'s> {
         reason: Option<&str>,
         scratch: &mut DocScratch,
     ) -> DResult<DocLine> {
-        let product = self.product_by_sku(&line.sku)?;
+        let product = self.line_product(line)?;
         if let Some(amount) = line.amount {
             if amount.0 < 0 {
                 return refuse(
@@ -794,6 +890,9 @@ impl<'s> Draft<'s> {
             );
         }
         let unit = self.unit(product.id, &serial)?;
+        if doc.kind != DocKind::Correction {
+            self.check_movement_date(doc, product.id, &serial)?;
+        }
         let names = DraftNames(&self.party_names, self.store);
         let (flow, problem) = match doc.kind {
             DocKind::Receipt | DocKind::FoundStock => {
@@ -907,6 +1006,28 @@ impl<'s> Draft<'s> {
             }
             *taken += i64::from(line.qty);
         }
+        if doc.kind == DocKind::Return {
+            // A customer returns at most what they bought from us and kept.
+            let customer = doc.party.unwrap_or(PartyId(0));
+            let returning = scratch.returning.entry(product.id).or_insert(0);
+            let held = self.customer_qty(customer, product.id)? - *returning;
+            if held < i64::from(line.qty) {
+                let name = self
+                    .party_names
+                    .get(&customer)
+                    .cloned()
+                    .or(self.store.party(customer)?.map(|p| p.name))
+                    .unwrap_or_default();
+                return refuse(
+                    RefusalKind::Conflict,
+                    format!(
+                        "\"{name}\" holds {held} of \"{}\" bought from us: expected a return of at most {held}, found {}",
+                        product.sku, line.qty
+                    ),
+                );
+            }
+            *returning += i64::from(line.qty);
+        }
         Ok(DocLine {
             product: product.id,
             serial: None,
@@ -922,6 +1043,13 @@ impl<'s> Draft<'s> {
                 let before = self.unit(line.product, serial)?;
                 let key = (line.product, serial.clone());
                 let after = Unit::after_line(before, doc, line, serial);
+                let moved = (doc.date, doc.number.clone());
+                match self.last_moved.get(&key) {
+                    Some((date, _)) if *date > doc.date => {}
+                    _ => {
+                        self.last_moved.insert(key.clone(), moved);
+                    }
+                }
                 self.serials
                     .entry(serial.clone())
                     .or_default()
@@ -937,6 +1065,15 @@ impl<'s> Draft<'s> {
                         self.qty.insert((loc, line.product), now + delta);
                     }
                 }
+                let held = match doc.kind {
+                    DocKind::Sale => q,
+                    DocKind::Return => -q,
+                    _ => 0,
+                };
+                if let (Some(party), true) = (doc.party, held != 0) {
+                    let now = self.customer_qty(party, line.product)?;
+                    self.customer_qty.insert((party, line.product), now + held);
+                }
             }
         }
         Ok(())
@@ -951,6 +1088,8 @@ struct DocScratch {
     global: HashMap<SerialKey, String>,
     /// Quantities already taken from a location by earlier lines.
     taken: HashMap<(String, ProductId), i64>,
+    /// Quantities already returned by earlier lines of a return.
+    returning: HashMap<ProductId, i64>,
 }
 
 /// Party names for refusal messages: the draft's new parties first, then the store.

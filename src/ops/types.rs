@@ -31,6 +31,8 @@ pub struct NewParty {
 /// One line of a document request: a serial of a product, or a quantity of an unserialised one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LineRequest {
+    /// The product's SKU; empty: the one product the serial belongs to (refused when it
+    /// names none or several).
     pub sku: String,
     pub serial: Option<String>,
     pub qty: u32,

@@ -400,7 +400,12 @@ pub(super) fn apply_line(
         }
         None => (None, Vec::new()),
     };
-    if let Some(location) = before.as_ref().and_then(|u| u.state.location()) {
+    // The bin the unit really left (a document may name a whole area as its source).
+    let left = before
+        .as_ref()
+        .and_then(|u| u.state.location())
+        .map(str::to_string);
+    if let Some(location) = &left {
         w.remove(keys::stock(location, line.product, serial));
     }
     let unit = Unit::after_line(before, doc, line, serial);
@@ -416,7 +421,16 @@ pub(super) fn apply_line(
         date: doc.date,
         party: doc.party,
         invoice: doc.invoice.clone(),
-        from: doc.from.clone(),
+        // A named source may be a whole area: the timeline names the bin the unit left.
+        from: match (&doc.from, doc.kind) {
+            (
+                Some(_),
+                crate::domain::DocKind::Sale
+                | crate::domain::DocKind::Transfer
+                | crate::domain::DocKind::WriteOff,
+            ) => left.or(doc.from.clone()),
+            _ => doc.from.clone(),
+        },
         to: doc.to.clone(),
         amount: line.amount,
         reason: doc.reason.clone(),
@@ -435,6 +449,16 @@ fn apply_qty(w: &mut Writes, doc: &Document, line: &DocLine) -> Result<(), Store
             let now = w.get(&key)?.map(|v| be_i64(&v)).unwrap_or(0);
             w.put(key, (now + delta).to_be_bytes().to_vec());
         }
+    }
+    let held = match doc.kind {
+        crate::domain::DocKind::Sale => qty,
+        crate::domain::DocKind::Return => -qty,
+        _ => 0,
+    };
+    if let (Some(party), true) = (doc.party, held != 0) {
+        let key = keys::customer_qty(party, line.product);
+        let now = w.get(&key)?.map(|v| be_i64(&v)).unwrap_or(0);
+        w.put(key, (now + held).to_be_bytes().to_vec());
     }
     Ok(())
 }

@@ -24,6 +24,8 @@ pub const RESOLUTION: u8 = b'r';
 pub const AGREEMENT: u8 = b'A';
 pub const REPAIR: u8 = b'R';
 pub const GENERIC: u8 = b'G';
+/// Quantity of an unserialised product a customer holds from us (sold minus returned).
+pub const CUSTOMER_QTY: u8 = b'H';
 
 fn tagged(tag: u8, parts: &[&[u8]]) -> Vec<u8> {
     let mut k = Vec::with_capacity(1 + parts.iter().map(|p| p.len()).sum::<usize>());
@@ -32,6 +34,13 @@ fn tagged(tag: u8, parts: &[&[u8]]) -> Vec<u8> {
         k.extend_from_slice(p);
     }
     k
+}
+
+pub fn customer_qty(party: PartyId, product: ProductId) -> Vec<u8> {
+    tagged(
+        CUSTOMER_QTY,
+        &[&party.0.to_be_bytes(), &product.0.to_be_bytes()],
+    )
 }
 
 pub fn product(id: ProductId) -> Vec<u8> {

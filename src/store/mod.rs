@@ -53,7 +53,8 @@ pub struct QtyRow {
 }
 
 /// The layout of keys and records this code reads and writes.
-pub const FORMAT_VERSION: u32 = 2;
+/// 3: customers' held quantities of unserialised products (returns are checked against them).
+pub const FORMAT_VERSION: u32 = 3;
 
 pub struct Store {
     path: PathBuf,
@@ -382,6 +383,14 @@ impl Store {
             }
         })?;
         Ok(out)
+    }
+
+    /// How much of an unserialised product a customer holds from us: sold minus returned.
+    pub fn customer_qty(&self, party: PartyId, product: ProductId) -> Result<i64, StoreError> {
+        Ok(self
+            .get(&keys::customer_qty(party, product))?
+            .map(|v| be_i64(&v))
+            .unwrap_or(0))
     }
 
     pub fn qty(&self, location: &str, product: ProductId) -> Result<i64, StoreError> {

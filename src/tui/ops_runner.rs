@@ -257,30 +257,11 @@ impl OpsRunner {
 
     /// One reconciliation, and the names its rows refer to (one request).
     fn load_mismatches(&self, id: CountId) -> Result<Vec<Action>, OpsError> {
-        let view = match self.ops.mismatches(id) {
-            Ok(v) => *v,
-            Err(OpsError::Refused(r)) => return Ok(vec![Action::MismatchesRefused(r.message)]),
-            Err(e) => return Err(e),
-        };
-        let products = view
-            .products
-            .into_iter()
-            .map(|(id, p)| {
-                (
-                    id,
-                    ProductName {
-                        sku: p.sku,
-                        name: p.name,
-                    },
-                )
-            })
-            .collect();
-        let parties = view.parties.into_iter().collect();
-        Ok(vec![Action::MismatchesLoaded(Shared::new(MismatchData {
-            m: view.mismatches,
-            products,
-            parties,
-        }))])
+        match self.ops.mismatches(id) {
+            Ok(v) => Ok(vec![loaded(*v)]),
+            Err(OpsError::Refused(r)) => Ok(vec![Action::MismatchesRefused(r.message)]),
+            Err(e) => Err(e),
+        }
     }
 
     fn fix(&self, id: CountId, fix: Fix) -> Result<Vec<Action>, OpsError> {
@@ -293,24 +274,36 @@ impl OpsRunner {
             Fix::WriteOff { serial, reason } => ResolveAction::WriteOff { serial, reason },
             Fix::Accept { serial, note } => ResolveAction::Accept { serial, note },
         };
-        match self.ops.execute(Command::Resolve { count: id, action }) {
-            Ok(Outcome::Resolved {
-                number, resolution, ..
-            }) => Ok(vec![Action::FixDone(text::fix_done(
-                number,
-                resolution.name(),
-            ))]),
+        // The resolution and the new comparison travel in one request.
+        let then = Query::Mismatches { count: id };
+        match self
+            .ops
+            .execute_then(Command::Resolve { count: id, action }, then)
+        {
+            Ok((
+                Outcome::Resolved {
+                    number, resolution, ..
+                },
+                Answer::Mismatches(v),
+            )) => Ok(vec![
+                Action::FixDone(text::fix_done(number, resolution.name())),
+                loaded(*v),
+            ]),
             Ok(_) => Err(OpsError::Storage("a resolution gave no answer".into())),
             Err(e) => refusal(e),
         }
     }
 
     fn undo_fix(&self, id: CountId, number: u32) -> Result<Vec<Action>, OpsError> {
+        let then = Query::Mismatches { count: id };
         match self
             .ops
-            .execute(Command::UndoResolution { count: id, number })
+            .execute_then(Command::UndoResolution { count: id, number }, then)
         {
-            Ok(_) => Ok(vec![Action::FixDone(text::fix_undone(number))]),
+            Ok((_, Answer::Mismatches(v))) => {
+                Ok(vec![Action::FixDone(text::fix_undone(number)), loaded(*v)])
+            }
+            Ok(_) => Err(OpsError::Storage("an undo gave no answer".into())),
             Err(e) => refusal(e),
         }
     }
@@ -510,6 +503,28 @@ impl OpsRunner {
             Effect::LoadReport { kind, date } => self.report(kind, date),
         }
     }
+}
+
+/// A reconciliation as the mismatch screen holds it.
+fn loaded(view: crate::ops::MismatchView) -> Action {
+    let products = view
+        .products
+        .into_iter()
+        .map(|(id, p)| {
+            (
+                id,
+                ProductName {
+                    sku: p.sku,
+                    name: p.name,
+                },
+            )
+        })
+        .collect();
+    Action::MismatchesLoaded(Shared::new(MismatchData {
+        m: view.mismatches,
+        products,
+        parties: view.parties.into_iter().collect(),
+    }))
 }
 
 /// A refusal of the service as the screens show it (a sticky error); other failures pass on.

@@ -19,7 +19,7 @@ use super::profile::Profile;
 use super::runtime::{dispatch, fixed_clock, Clock};
 use super::view::view;
 use crate::config::Config;
-use crate::ops::{Local, Service};
+use crate::ops::{Call, Local, Ops, Reply, Request, Service};
 
 /// The fixed time of tests and snapshots: 2026-01-02 14:05.
 pub fn test_now() -> NaiveDateTime {
@@ -247,6 +247,36 @@ pub fn buffer_text(buf: &Buffer) -> String {
 /// UTC.
 pub fn ops_runner_for(state: &AppState, service: Arc<Service>) -> OpsRunner {
     OpsRunner::shared(Arc::new(Local::new(service, state.session.user.clone()))).with_utc_times()
+}
+
+/// An [`Ops`] that logs every request it passes on (tests count requests per user intent).
+pub struct CountingOps {
+    inner: Local,
+    /// Every call, in order.
+    pub calls: Arc<std::sync::Mutex<Vec<Call>>>,
+}
+
+impl Ops for CountingOps {
+    fn call(&self, request: Request) -> Reply {
+        let Request::V1(call) = &request;
+        if let Ok(mut log) = self.calls.lock() {
+            log.push(call.clone());
+        }
+        self.inner.call(request)
+    }
+}
+
+/// A runner over a real service, as [`ops_runner_for`], whose requests are logged.
+pub fn counting_runner_for(
+    state: &AppState,
+    service: Arc<Service>,
+) -> (OpsRunner, Arc<std::sync::Mutex<Vec<Call>>>) {
+    let calls = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let ops = CountingOps {
+        inner: Local::new(service, state.session.user.clone()),
+        calls: calls.clone(),
+    };
+    (OpsRunner::shared(Arc::new(ops)).with_utc_times(), calls)
 }
 
 /// A runner that records effects and answers like [`NullRunner`].

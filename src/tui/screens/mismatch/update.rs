@@ -46,7 +46,8 @@ pub(crate) fn refused(state: &mut AppState, msg: String) -> Vec<Effect> {
     effects
 }
 
-/// A resolution (or an undo) was recorded: back to the list, say what, compare again.
+/// A resolution (or an undo) was recorded: back to the list, say what. The new comparison
+/// arrives with it (the same request), as the next action.
 pub(crate) fn fix_done(state: &mut AppState, msg: String) -> Vec<Effect> {
     while matches!(
         state.screen(),
@@ -61,10 +62,7 @@ pub(crate) fn fix_done(state: &mut AppState, msg: String) -> Vec<Effect> {
         state.status = None;
     }
     info(state, msg);
-    match &state.mismatch {
-        Some(s) => vec![Effect::LoadMismatches { count: s.count }],
-        None => Vec::new(),
-    }
+    Vec::new()
 }
 
 /// The count was posted: back to the list.
