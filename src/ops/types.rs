@@ -193,7 +193,7 @@ pub enum Outcome {
 }
 
 /// What a supervisor does about one mismatch.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ResolveAction {
     /// Replace serial number: `found` (surplus) stands for `missing` (shortage).
     Replace {

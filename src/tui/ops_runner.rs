@@ -16,8 +16,8 @@ use super::reports::{ReportKind, ReportRow};
 use super::text;
 use crate::domain::{CountId, CountStatus, Day, ProductId, ScanVerdict, Unexpected};
 use crate::ops::{
-    Answer, Command, CountView, Ops, OpsError, OpsQueries, Outcome, Query, RefusalKind,
-    ResolveAction, ScanLine, ScanReport,
+    Answer, Command, CountView, Ops, OpsError, OpsQueries, Outcome, Query, RefusalKind, ScanLine,
+    ScanReport,
 };
 
 /// Runs the screens' effects through the ops protocol ([`Ops`]), as the acting user the
@@ -265,15 +265,7 @@ impl OpsRunner {
     }
 
     fn fix(&self, id: CountId, fix: Fix) -> Result<Vec<Action>, OpsError> {
-        let action = match fix {
-            Fix::Replace { found, missing } => ResolveAction::Replace { found, missing },
-            Fix::Relocate { serial } => ResolveAction::Relocate { serial },
-            Fix::ReceiveFound { serial, product } => {
-                ResolveAction::ReceiveFound { serial, product }
-            }
-            Fix::WriteOff { serial, reason } => ResolveAction::WriteOff { serial, reason },
-            Fix::Accept { serial, note } => ResolveAction::Accept { serial, note },
-        };
+        let action = fix;
         // The resolution and the new comparison travel in one request.
         let then = Query::Mismatches { count: id };
         match self

@@ -481,41 +481,6 @@ pub fn reason_word(r: &SurplusReason) -> &'static str {
     }
 }
 
-/// A resolution the supervisor asks for (mirrors `ops::ResolveAction`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Fix {
-    /// Replace serial number: `found` (surplus) stands for `missing` (shortage).
-    Replace {
-        /// The counted serial.
-        found: String,
-        /// The serial the store expected.
-        missing: String,
-    },
-    /// Move a surplus in stock elsewhere to where it was counted.
-    Relocate {
-        /// The serial.
-        serial: String,
-    },
-    /// Take in an unknown serial as found stock.
-    ReceiveFound {
-        /// The serial.
-        serial: String,
-        /// What the supervisor typed or scanned for the product (SKU or product barcode);
-        /// `None`: the scan's GTIN says.
-        product: Option<String>,
-    },
-    /// Write off a shortage.
-    WriteOff {
-        /// The serial.
-        serial: String,
-        /// The reason.
-        reason: String,
-    },
-    /// Leave the mismatch as it is.
-    Accept {
-        /// The serial.
-        serial: String,
-        /// Why.
-        note: String,
-    },
-}
+/// A resolution the supervisor asks for: the protocol's own vocabulary, so the screens and
+/// the command line send the same request.
+pub use crate::ops::ResolveAction as Fix;
