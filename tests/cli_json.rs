@@ -1004,3 +1004,28 @@ fn a_refusal_is_one_json_error_document() {
     let v = one(&e.run(&["--json", "warranty", "card", "S-1"]), 1, "card");
     assert_eq!(v["exit_code"], 1);
 }
+
+#[test]
+fn the_json_section_of_the_cli_docs_names_every_command() {
+    let doc = std::fs::read_to_string("docs/cli.md").unwrap();
+    let start = doc.find("## JSON output").expect("a JSON output section");
+    let section = &doc[start..];
+    // Every word inside `code spans` and ### headings of the section.
+    let mut words: BTreeSet<&str> = BTreeSet::new();
+    for (i, span) in section.split('`').enumerate() {
+        if i % 2 == 1 {
+            words.extend(span.split([' ', ',']));
+        }
+    }
+    for line in section.lines().filter(|l| l.starts_with("### ")) {
+        words.extend(line[4..].split([' ', ',', ':']));
+    }
+    let missing: Vec<String> = leaf_commands()
+        .into_iter()
+        .filter(|c| c.split(' ').any(|w| !words.contains(w)))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "not in docs/cli.md JSON output: {missing:?}"
+    );
+}
