@@ -1,8 +1,8 @@
 //! check, rebuild, backup and restore commands.
 
+use super::json::{self as j, CheckJson};
 use super::{open_ops, CliResult, Failure};
 use crate::ops::maintenance;
-use serde_json::json;
 use std::path::Path;
 
 pub fn check(db: &Path, json: bool) -> CliResult {
@@ -10,28 +10,33 @@ pub fn check(db: &Path, json: bool) -> CliResult {
     for n in &report.notes {
         eprintln!("note: {n}");
     }
-    if json {
-        outln!(
-            "{}",
-            json!({"ok": report.problems.is_empty(), "entries": report.entries, "keys": report.keys_compared, "units": report.units, "problems": report.problems})
-        );
-    }
     if report.problems.is_empty() {
-        if !json {
-            outln!(
-                "ok: {} journal entries, chain intact; replay equals the store ({} keys, {} units)",
-                report.entries,
-                report.keys_compared,
-                report.units
-            );
+        if json {
+            return j::print(&CheckJson::from(&report));
         }
-        Ok(())
-    } else {
-        Err(Failure::storage(format!(
-            "check failed:\n  {}\nrun `tallyman rebuild` to remake the store from the journal, or `tallyman restore BACKUP`",
-            report.problems.join("\n  ")
-        )))
+        outln!(
+            "ok: {} journal entries, chain intact; replay equals the store ({} keys, {} units)",
+            report.entries,
+            report.keys_compared,
+            report.units
+        );
+        return Ok(());
     }
+    let mut failure = Failure::storage(format!(
+        "check failed:\n  {}\nrun `tallyman rebuild` to remake the store from the journal, or `tallyman restore BACKUP`",
+        report.problems.join("\n  ")
+    ));
+    // One document: the report with the failure's words and exit code.
+    let doc = CheckJson {
+        error: Some(failure.message.clone()),
+        exit_code: Some(failure.code),
+        ..CheckJson::from(&report)
+    };
+    failure.json = Some(
+        serde_json::to_value(&doc)
+            .map_err(|e| Failure::storage(format!("cannot write JSON: {e}")))?,
+    );
+    Err(failure)
 }
 
 pub fn rebuild(db: &Path, json: bool) -> CliResult {
@@ -40,10 +45,7 @@ pub fn rebuild(db: &Path, json: bool) -> CliResult {
         eprintln!("warning: the journal ended in an {t}; it was cut off before rebuilding");
     }
     if json {
-        outln!(
-            "{}",
-            json!({"entries": r.entries, "old_store": r.old_store.display().to_string(), "cut": r.cut.as_ref().map(|t| t.to_string())})
-        );
+        j::print(&j::RebuildJson::from(&r))?;
     } else {
         outln!(
             "rebuilt the store from {} journal entries; the old store is at {}",
@@ -57,10 +59,10 @@ pub fn rebuild(db: &Path, json: bool) -> CliResult {
 pub fn backup(db: &Path, file: &Path, json: bool) -> CliResult {
     let bytes = open_ops(db)?.backup(file)?;
     if json {
-        outln!(
-            "{}",
-            json!({"file": file.display().to_string(), "bytes": bytes})
-        );
+        j::print(&j::BackupJson {
+            file: file.display().to_string(),
+            bytes,
+        })?;
     } else {
         outln!("backup written to {} ({bytes} bytes)", file.display());
     }
@@ -76,7 +78,7 @@ pub fn restore(db: &Path, file: &Path, force: bool, json: bool) -> CliResult {
     }
     let entries = maintenance::restore(db, file, force)?;
     if json {
-        outln!("{}", json!({"entries": entries}));
+        j::print(&j::RestoreJson { entries })?;
     } else {
         outln!("restored {entries} journal entries into {}", db.display());
     }

@@ -1,9 +1,11 @@
 //! Command-line arguments (clap derive): every subcommand and its options.
 
 use crate::config::ProfileSetting;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// The whole command line as clap sees it; [`Cli`] is its content. `Cli::parse` goes through
+/// it so that a usage error with `--json` on the line is answered in JSON.
 #[derive(Debug, Parser)]
 #[command(
     name = "tallyman",
@@ -11,6 +13,13 @@ use std::path::PathBuf;
     about = "Serial-number inventory for warehouses: count, fix mismatches, look up warranty",
     long_about = "Serial-number inventory for warehouses.\n\nWithout a command, opens the terminal screens. Every operation also has a command here.\nExit codes: 0 done, 1 refused or invalid input, 2 usage, 3 storage failure."
 )]
+struct Line {
+    #[command(flatten)]
+    cli: Cli,
+}
+
+// The global options and the command (no doc comment: it would become the help's about).
+#[derive(Debug, Args)]
 pub struct Cli {
     /// Database folder (default: $TALLYMAN_DB, else ~/.local/share/tallyman)
     #[arg(long, global = true, value_name = "DIR")]
@@ -38,6 +47,76 @@ pub struct Cli {
     pub config: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Cmd>,
+}
+
+impl CommandFactory for Cli {
+    fn command() -> clap::Command {
+        Line::command()
+    }
+
+    fn command_for_update() -> clap::Command {
+        Line::command_for_update()
+    }
+}
+
+impl Parser for Cli {
+    /// Parses the process's arguments. A usage error exits 2 as clap does, except that with
+    /// `--json` on the line standard output gets `{"error": ..., "exit_code": 2}` (the full
+    /// clap text still goes to standard error). Help and version stay text.
+    fn parse() -> Self {
+        match Self::try_parse() {
+            Ok(cli) => cli,
+            Err(e) => std::process::exit(usage_error(&e, json_on_line(std::env::args_os()))),
+        }
+    }
+}
+
+/// Whether `--json` is among the options of a command line (not after `--`).
+pub fn json_on_line(args: impl IntoIterator<Item = std::ffi::OsString>) -> bool {
+    args.into_iter()
+        .skip(1)
+        .take_while(|a| a != "--")
+        .any(|a| a == "--json")
+}
+
+/// Reports a clap error, in JSON when asked; returns the exit code.
+fn usage_error(e: &clap::Error, json: bool) -> i32 {
+    use clap::error::ErrorKind;
+    let code = e.exit_code();
+    if !json || matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        if let Err(io) = e.print() {
+            super::exit_on_output_error(&io);
+        }
+        return code;
+    }
+    let rendered = e.render().to_string();
+    let message = if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        let usage = rendered
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Usage:"))
+            .unwrap_or("")
+            .trim();
+        format!("a subcommand is required (usage: {usage})")
+    } else {
+        // The first paragraph, on one line: "the following required arguments were not
+        // provided: <SERIAL>".
+        let first: Vec<&str> = rendered
+            .lines()
+            .map(str::trim)
+            .take_while(|l| !l.is_empty())
+            .collect();
+        let first = first.join(" ");
+        first.strip_prefix("error: ").unwrap_or(&first).to_string()
+    };
+    let doc = super::json::ErrorJson {
+        error: message,
+        exit_code: code,
+    };
+    if let Err(f) = super::json::print(&doc) {
+        eprintln!("tallyman: {}", f.message);
+    }
+    eprint!("{rendered}");
+    code
 }
 
 #[derive(Debug, Subcommand)]

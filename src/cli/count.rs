@@ -1,37 +1,14 @@
 //! `tallyman count ...` and `tallyman labels commands`: counting from the command line.
 
 use super::args::{CountCmd, LabelsCmd};
+use super::json::{self as j, rfc3339};
 use super::{CliResult, Failure};
 use crate::domain::{Count, CountId, CountStatus, ScanCommand, ScanVerdict};
 use crate::ops::{
     scan_words, Answer, Command, NewCount, Ops, OpsError, OpsQueries, Outcome, Query, ScanLine,
     ScanReport, ScanWords,
 };
-use serde_json::{json, Value};
 use std::io::BufRead;
-
-pub fn count_json(c: &Count) -> Value {
-    json!({
-        "id": c.id.0,
-        "name": c.name,
-        "status": c.status.as_str(),
-        "location": c.scope.location,
-        "products": c.scope.products.iter().map(|p| p.0).collect::<Vec<_>>(),
-        "categories": c.scope.categories,
-        "blind": c.blind,
-        "opened_by": c.opened_by,
-        "opened_at": rfc3339(c.opened_at_ms),
-        "scans": c.scans,
-        "live": c.live,
-        "counters": c.counters,
-    })
-}
-
-fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-        .unwrap_or_default()
-}
 
 pub fn count_text(c: &Count) -> String {
     format!(
@@ -68,23 +45,6 @@ fn words_of(report: &ScanReport) -> ScanWords {
     })
 }
 
-fn scan_json(report: &ScanReport) -> Value {
-    let words = words_of(report);
-    let f = report.figures;
-    json!({
-        "answer": report.scan.verdict.name(),
-        "ok": words.ok,
-        "number": report.scan.number,
-        "serial": report.scan.serial.as_str(),
-        "sku": report.sku,
-        "location": report.scan.location,
-        "detail": words.detail,
-        "here": f.map(|f| f.here),
-        "total": f.map(|f| f.total),
-        "expected_here": f.and_then(|f| f.expected_here),
-    })
-}
-
 fn scan_line(report: &ScanReport) -> String {
     let words = words_of(report);
     let figures = match report.figures {
@@ -115,21 +75,6 @@ fn scan_row(line: &ScanLine) -> String {
         s.verdict.name(),
         if s.undone { " (undone)" } else { "" }
     )
-}
-
-pub fn outcome_json(o: &Outcome) -> Option<Value> {
-    Some(match o {
-        Outcome::CountOpened(c) => json!({ "count_opened": count_json(c) }),
-        Outcome::CountMoved(c) => json!({ "count": count_json(c) }),
-        Outcome::ScanUndone { scan: s, .. } => {
-            json!({ "undone": { "number": s.number, "serial": s.serial.as_str(), "location": s.location } })
-        }
-        Outcome::LocationSet { code, .. } => json!({ "location": code }),
-        Outcome::Scanned(r) => {
-            json!({ "scanned": { "number": r.scan.number, "serial": r.scan.serial.as_str(), "answer": r.scan.verdict.name() } })
-        }
-        _ => return None,
-    })
 }
 
 pub fn outcome_text(o: &Outcome) -> Option<String> {
@@ -169,14 +114,14 @@ pub fn run(service: &dyn Ops, cmd: &CountCmd, json: bool) -> CliResult {
             skus: product.clone(),
             categories: category.clone(),
             blind: !show_expected,
-        }))?),
+        }))?)?,
         CountCmd::List { all } => {
             let list: Vec<Count> = counts(service)?
                 .into_iter()
                 .filter(|c| *all || matches!(c.status, CountStatus::Open | CountStatus::Review))
                 .collect();
             if json {
-                outln!("{}", Value::Array(list.iter().map(count_json).collect()));
+                j::print(&list.iter().map(j::CountJson::from).collect::<Vec<_>>())?;
             } else if list.is_empty() {
                 outln!(
                     "no counts{}",
@@ -197,11 +142,10 @@ pub fn run(service: &dyn Ops, cmd: &CountCmd, json: bool) -> CliResult {
             let c = view.count;
             let last = view.last_scans;
             if json {
-                let mut v = count_json(&c);
-                if let Value::Object(m) = &mut v {
-                    m.insert("last_scans".into(), Value::Array(last.iter().map(|l| &l.scan).map(|s| json!({"number": s.number, "serial": s.serial.as_str(), "location": s.location, "counter": s.counter, "answer": s.verdict.name(), "undone": s.undone})).collect()));
-                }
-                outln!("{v}");
+                j::print(&j::CountShowJson {
+                    count: (&c).into(),
+                    last_scans: last.iter().map(|l| j::ScanRowJson::from(&l.scan)).collect(),
+                })?;
             } else {
                 outln!("{}", count_text(&c));
                 outln!("last scans:");
@@ -213,16 +157,16 @@ pub fn run(service: &dyn Ops, cmd: &CountCmd, json: bool) -> CliResult {
         CountCmd::Close { id: n } => print(&service.execute(Command::MoveCount {
             count: id(*n),
             status: CountStatus::Review,
-        })?),
+        })?)?,
         CountCmd::Reopen { id: n } => print(&service.execute(Command::MoveCount {
             count: id(*n),
             status: CountStatus::Open,
-        })?),
+        })?)?,
         CountCmd::Cancel { id: n } => print(&service.execute(Command::MoveCount {
             count: id(*n),
             status: CountStatus::Cancelled,
-        })?),
-        CountCmd::Export { id: n } => export(service, id(*n))?,
+        })?)?,
+        CountCmd::Export { id: n } => export(service, id(*n), json)?,
         CountCmd::Scan { id: n, location } => {
             scan_stdin(service, id(*n), location.as_deref(), json)?
         }
@@ -231,11 +175,19 @@ pub fn run(service: &dyn Ops, cmd: &CountCmd, json: bool) -> CliResult {
     Ok(())
 }
 
-fn export(service: &dyn Ops, count: CountId) -> CliResult {
+fn export(service: &dyn Ops, count: CountId, json: bool) -> CliResult {
     let scans = match service.query(Query::CountScans { count })? {
         Answer::Scans(s) => s,
         _ => return Err(Failure::storage("unexpected answer to a scan list")),
     };
+    if json {
+        return j::print(
+            &scans
+                .iter()
+                .map(j::ScanExportJson::from)
+                .collect::<Vec<_>>(),
+        );
+    }
     let mut w = csv::Writer::from_writer(std::io::stdout().lock());
     let mut write = |rec: &[String]| {
         w.write_record(rec).map_err(|e| match e.into_kind() {
@@ -280,11 +232,12 @@ fn scan_stdin(service: &dyn Ops, count: CountId, location: Option<&str>, json: b
         None => None,
     };
     let mut next_is_location = false;
-    let say = |answer: &str, detail: String| {
+    let say = |answer: &str, detail: String| -> CliResult {
         if json {
-            outln!("{}", json!({"answer": answer, "detail": detail}));
+            j::print(&j::ScanSayJson { answer, detail })
         } else {
             outln!("{answer} {detail}");
+            Ok(())
         }
     };
     for line in std::io::stdin().lock().lines() {
@@ -297,7 +250,7 @@ fn scan_stdin(service: &dyn Ops, count: CountId, location: Option<&str>, json: b
         if let Some(cmd) = ScanCommand::parse(raw, prefix) {
             match cmd {
                 Ok(ScanCommand::Finish) => {
-                    say("finish", format!("count {count}"));
+                    say("finish", format!("count {count}"))?;
                     break;
                 }
                 Ok(ScanCommand::Undo) => {
@@ -309,17 +262,17 @@ fn scan_stdin(service: &dyn Ops, count: CountId, location: Option<&str>, json: b
                         Ok(Outcome::ScanUndone { scan: s, .. }) => say(
                             "undone",
                             format!("scan {} SN \"{}\" at {}", s.number, s.serial, s.location),
-                        ),
-                        Ok(_) => say("error", "undo gave no answer".into()),
-                        Err(OpsError::Refused(r)) => say("error", super::refusal_words(&r)),
+                        )?,
+                        Ok(_) => say("error", "undo gave no answer".into())?,
+                        Err(OpsError::Refused(r)) => say("error", super::refusal_words(&r))?,
                         Err(e) => return Err(e.into()),
                     }
                 }
                 Ok(ScanCommand::Location) => {
                     next_is_location = true;
-                    say("location?", "scan a location label".into());
+                    say("location?", "scan a location label".into())?;
                 }
-                Err(e) => say("error", e),
+                Err(e) => say("error", e)?,
             }
             continue;
         }
@@ -332,28 +285,37 @@ fn scan_stdin(service: &dyn Ops, count: CountId, location: Option<&str>, json: b
         match service.execute(input) {
             Ok(Outcome::LocationSet { code, .. }) => {
                 here = Some(code.clone());
-                say("location", code);
+                say("location", code)?;
             }
             Ok(Outcome::Scanned(report)) => {
                 if json {
-                    outln!("{}", scan_json(&report));
+                    j::print(&j::ScanAnswerJson::new(&report, &words_of(&report)))?;
                 } else {
                     outln!("{}", scan_line(&report));
                 }
             }
-            Ok(_) => say("error", "the scan gave no answer".into()),
-            Err(OpsError::Refused(r)) => say("error", super::refusal_words(&r)),
+            Ok(_) => say("error", "the scan gave no answer".into())?,
+            Err(OpsError::Refused(r)) => say("error", super::refusal_words(&r))?,
             Err(e) => return Err(e.into()),
         }
     }
     Ok(())
 }
 
-pub fn labels(cmd: &LabelsCmd) -> CliResult {
+pub fn labels(cmd: &LabelsCmd, json: bool) -> CliResult {
     let prefix = crate::domain::count::COMMAND_PREFIX;
     match cmd {
         LabelsCmd::Commands { zpl } => {
-            if *zpl {
+            if json {
+                let labels: Vec<j::LabelJson> = ScanCommand::ALL
+                    .iter()
+                    .map(|c| j::LabelJson {
+                        caption: c.caption(),
+                        code: c.code(prefix),
+                    })
+                    .collect();
+                j::print(&labels)?;
+            } else if *zpl {
                 for c in ScanCommand::ALL {
                     outln!("^XA");
                     outln!("^FO40,30^A0N,36,36^FD{}^FS", c.caption());

@@ -515,11 +515,11 @@ pub fn run(db: &Path, args: &DemoArgs, json: bool) -> Result<Local, Failure> {
     if fresh {
         let summary = generate(&service.acting_as("demo"), args.units)?;
         if json {
-            outln!(
-                "{}",
-                serde_json::json!({"db": db.display().to_string(), "units": summary.units, "sold": summary.sold, "returned": summary.returned, "written_off": summary.written_off,
-                    "examples": summary.examples.iter().map(|(w, s)| serde_json::json!({"what": w, "serial": s})).collect::<Vec<_>>()})
-            );
+            super::json::print(&super::json::DemoJson {
+                db: db.display().to_string(),
+                fresh: true,
+                summary: Some((&summary).into()),
+            })?;
         } else {
             outln!("demo database {}:", db.display());
             outln!(
@@ -542,7 +542,13 @@ pub fn run(db: &Path, args: &DemoArgs, json: bool) -> Result<Local, Failure> {
             outln!("  tallyman {db_arg} stock --location WH1/A");
             outln!("  tallyman {db_arg} check");
         }
-    } else if !json {
+    } else if json {
+        super::json::print(&super::json::DemoJson {
+            db: db.display().to_string(),
+            fresh: false,
+            summary: None,
+        })?;
+    } else {
         outln!("{} already holds data; using it as it is", db.display());
     }
     Ok(service)

@@ -2,7 +2,6 @@
 //! number and reason, and a file applies all or nothing (one journal entry).
 
 use super::args::ImportKind;
-use super::output;
 use super::{CliResult, Failure};
 use crate::domain::{Day, DocKind, Money, Period, SerialFormat, Tracking};
 use crate::ops::{Command, DocRequest, LineRequest, NewProduct, Ops, OpsError};
@@ -316,10 +315,11 @@ pub fn run(service: &dyn Ops, what: ImportKind, file: &Path, json: bool) -> CliR
     match result {
         Ok(outcome) => {
             if json {
-                outln!(
-                    "{}",
-                    serde_json::json!({"file": file.display().to_string(), "rows": rows, "outcomes": output::outcome_json(&outcome)})
-                );
+                super::json::print(&super::json::ImportJson {
+                    file: file.display().to_string(),
+                    rows,
+                    outcomes: (&outcome).into(),
+                })?;
             } else {
                 let docs = match &outcome {
                     crate::ops::Outcome::Batch(list) => list.len(),

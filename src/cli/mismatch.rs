@@ -1,12 +1,12 @@
 //! `tallyman count mismatches|replace|relocate|receive-found|write-off|accept|undo|post|report`.
 
 use super::args::CountCmd;
+use super::json::{self as j, MismatchesJson};
 use super::{CliResult, Failure};
 use crate::domain::reconcile::SurplusReason;
 use crate::domain::{CountId, CountStatus, ResolutionRecord};
 use crate::ops::reconcile::suggestions;
 use crate::ops::{Command, MismatchView, Ops, OpsQueries, Outcome, ResolveAction};
-use serde_json::{json, Value};
 
 pub fn reason_text(v: &MismatchView, r: &SurplusReason) -> String {
     crate::ops::reconcile::surplus_why(r, &|id| v.party(id))
@@ -23,25 +23,6 @@ pub fn resolution_text(r: &ResolutionRecord) -> String {
         r.actor,
         if r.undone { " (undone)" } else { "" }
     )
-}
-
-fn mismatches_json(v: &MismatchView) -> Value {
-    let m = &v.mismatches;
-    let flag = |s: &crate::domain::SerialKey| json!({"accepted": m.accepted.contains(s), "moved_since_open": m.moved_since_open.contains(s)});
-    json!({
-        "count": m.count.id.0,
-        "status": m.count.status.as_str(),
-        "matched": m.rec.matched.len(),
-        "shortage": m.rec.shortage.iter().map(|r| json!({"serial": r.serial.as_str(), "sku": v.sku(Some(r.product)), "location": r.location, "flags": flag(&r.serial)})).collect::<Vec<_>>(),
-        "surplus": m.rec.surplus.iter().map(|r| json!({
-            "serial": r.serial.as_str(), "sku": v.sku(r.product), "location": r.location, "scan": r.scan,
-            "reason": r.reason.name(), "why": reason_text(v, &r.reason), "flags": flag(&r.serial),
-            "suggestions": suggestions(m, r).iter().map(|s| json!({"missing": s.missing.as_str(), "location": s.location, "why": s.why})).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "duplicates": m.rec.duplicates,
-        "open_mismatches": m.open_mismatches(),
-        "resolutions": m.resolutions.iter().map(|r| json!({"number": r.number, "kind": r.resolution.name(), "text": resolution_text(r), "undone": r.undone})).collect::<Vec<_>>(),
-    })
 }
 
 fn print_mismatches(v: &MismatchView) {
@@ -115,14 +96,13 @@ pub fn run(service: &dyn Ops, cmd: &CountCmd, json: bool) -> Result<bool, Failur
             count: CountId(id),
             action,
         })?;
-        outcome(&out, json);
-        Ok(())
+        outcome(&out, json)
     };
     match cmd {
         CountCmd::Mismatches { id } => {
             let v = load(service, *id)?;
             if json {
-                outln!("{}", mismatches_json(&v));
+                j::print(&MismatchesJson::from(&*v))?;
             } else {
                 print_mismatches(&v);
             }
@@ -170,14 +150,14 @@ pub fn run(service: &dyn Ops, cmd: &CountCmd, json: bool) -> Result<bool, Failur
                 count: CountId(*id),
                 number: *resolution,
             })?;
-            outcome(&out, json);
+            outcome(&out, json)?;
         }
         CountCmd::Post { id } => {
             let out = service.execute(Command::MoveCount {
                 count: CountId(*id),
                 status: CountStatus::Posted,
             })?;
-            super::output::outcome(&out, json);
+            super::output::outcome(&out, json)?;
         }
         CountCmd::Report { id, csv } => report(service, *id, *csv, json)?,
         _ => return Ok(false),
@@ -185,34 +165,25 @@ pub fn run(service: &dyn Ops, cmd: &CountCmd, json: bool) -> Result<bool, Failur
     Ok(true)
 }
 
-fn outcome(o: &Outcome, json: bool) {
+fn outcome(o: &Outcome, json: bool) -> CliResult {
+    if json {
+        return j::print(&j::OutcomeJson::from(o));
+    }
     match o {
         Outcome::Resolved {
             count,
             number,
             resolution,
-        } => {
-            if json {
-                outln!(
-                    "{}",
-                    json!({"count": count.0, "resolution": number, "kind": resolution.name()})
-                );
-            } else {
-                outln!(
-                    "count {count}: resolution {number} ({}) recorded",
-                    resolution.name()
-                );
-            }
-        }
+        } => outln!(
+            "count {count}: resolution {number} ({}) recorded",
+            resolution.name()
+        ),
         Outcome::ResolutionUndone { count, number } => {
-            if json {
-                outln!("{}", json!({"count": count.0, "undone": number}));
-            } else {
-                outln!("count {count}: resolution {number} undone");
-            }
+            outln!("count {count}: resolution {number} undone")
         }
-        other => super::output::outcome(other, json),
+        other => return super::output::outcome(other, json),
     }
+    Ok(())
 }
 
 fn report(service: &dyn Ops, id: u32, csv: bool, json: bool) -> CliResult {
@@ -220,8 +191,7 @@ fn report(service: &dyn Ops, id: u32, csv: bool, json: bool) -> CliResult {
     let v = &*view;
     let m = &v.mismatches;
     if json {
-        outln!("{}", mismatches_json(v));
-        return Ok(());
+        return j::print(&MismatchesJson::from(v));
     }
     if csv {
         let mut w = csv::Writer::from_writer(std::io::stdout().lock());

@@ -1,5 +1,7 @@
 //! The command-line twin of every operation: clap definitions and dispatch. Exit codes:
-//! 0 done, 1 refused or invalid input, 2 usage, 3 storage failure.
+//! 0 done, 1 refused or invalid input, 2 usage, 3 storage failure. With `--json` every run
+//! prints exactly one JSON document on standard output (`count scan`: one per answer line),
+//! errors included.
 
 /// Prints a line to standard output; a reader that went away (a closed pipe) ends the
 /// process quietly instead of panicking, as `println!` would.
@@ -14,6 +16,7 @@ mod args;
 mod count;
 pub mod demo;
 mod import;
+mod json;
 mod mismatch;
 mod output;
 mod postings;
@@ -48,6 +51,9 @@ pub fn exit_on_output_error(e: &std::io::Error) -> ! {
 pub struct Failure {
     pub code: i32,
     pub message: String,
+    /// With `--json`: the document printed instead of `{"error", "exit_code"}` (a failing
+    /// `check` prints its report, with the error and the exit code in it).
+    pub json: Option<serde_json::Value>,
 }
 
 impl Failure {
@@ -55,6 +61,7 @@ impl Failure {
         Failure {
             code: 1,
             message: message.into(),
+            json: None,
         }
     }
 
@@ -62,6 +69,7 @@ impl Failure {
         Failure {
             code: 3,
             message: message.into(),
+            json: None,
         }
     }
 }
@@ -82,6 +90,7 @@ impl From<OpsError> for Failure {
         Failure {
             code: e.exit_code(),
             message,
+            json: None,
         }
     }
 }
@@ -163,10 +172,16 @@ pub fn run(cli: Cli) -> i32 {
         Ok(()) => 0,
         Err(f) => {
             if cli.json {
-                outln!(
-                    "{}",
-                    serde_json::json!({ "error": f.message, "exit_code": f.code })
-                );
+                let printed = match &f.json {
+                    Some(doc) => json::print(doc),
+                    None => json::print(&json::ErrorJson {
+                        error: f.message.clone(),
+                        exit_code: f.code,
+                    }),
+                };
+                if let Err(e) = printed {
+                    eprintln!("tallyman: {}", e.message);
+                }
             }
             eprintln!("tallyman: {}", f.message);
             f.code
@@ -177,6 +192,13 @@ pub fn run(cli: Cli) -> i32 {
 fn dispatch(cli: &Cli, db: &Path) -> CliResult {
     let json = cli.json;
     let Some(command) = &cli.command else {
+        if json {
+            return Err(Failure {
+                code: 2,
+                message: "--json needs a command; without one tallyman opens the screens".into(),
+                json: None,
+            });
+        }
         return screens::run(cli, open_ops(db)?);
     };
     match command {
@@ -201,7 +223,7 @@ fn dispatch(cli: &Cli, db: &Path) -> CliResult {
                 count::run(&ops, c, json)
             }
         }
-        Cmd::Labels(l) => count::labels(l),
+        Cmd::Labels(l) => count::labels(l, json),
         Cmd::Warranty(w) => warranty::run(&open_ops(db)?, w, json),
         Cmd::Repair(r) => warranty::repair(&open_ops(db)?, r, json),
         Cmd::Import { what, file } => import::run(&open_ops(db)?, *what, file, json),

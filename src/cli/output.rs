@@ -1,45 +1,10 @@
 //! What the commands print: plain text for people, `--json` for scripts.
 
+use super::json::{self as j, OutcomeJson};
 use super::{CliResult, Failure};
 use crate::domain::scan::{self, ScanConfig};
-use crate::domain::{Product, UnitState};
+use crate::domain::UnitState;
 use crate::ops::{Answer, Outcome, StockLine, UnitView};
-use serde_json::{json, Value};
-
-fn opt<T: ToString>(v: &Option<T>) -> Value {
-    v.as_ref()
-        .map(|x| Value::String(x.to_string()))
-        .unwrap_or(Value::Null)
-}
-
-fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-        .unwrap_or_default()
-}
-
-pub fn outcome_json(o: &Outcome) -> Value {
-    match o {
-        Outcome::ProductAdded(p) => json!({ "product_added": product_json(p) }),
-        Outcome::LocationAdded(codes) => json!({ "locations_added": codes }),
-        Outcome::PartyAdded(p) => {
-            json!({ "party_added": { "id": p.id.0, "name": p.name, "role": p.role.as_str() } })
-        }
-        Outcome::Posted {
-            document,
-            kind,
-            lines,
-            warnings,
-        } => json!({
-            "document": document.0,
-            "kind": kind.as_str(),
-            "lines": lines,
-            "warnings": warnings.iter().map(|w| json!({"message": w.message, "reason": w.reason})).collect::<Vec<_>>(),
-        }),
-        Outcome::Batch(list) => Value::Array(list.iter().map(outcome_json).collect()),
-        other => super::count::outcome_json(other).unwrap_or(Value::Null),
-    }
-}
 
 pub fn outcome_text(o: &Outcome) -> String {
     match o {
@@ -66,25 +31,13 @@ pub fn outcome_text(o: &Outcome) -> String {
     }
 }
 
-pub fn outcome(o: &Outcome, json: bool) {
+pub fn outcome(o: &Outcome, json: bool) -> CliResult {
     if json {
-        outln!("{}", outcome_json(o));
+        j::print(&OutcomeJson::from(o))
     } else {
         outln!("{}", outcome_text(o));
+        Ok(())
     }
-}
-
-fn product_json(p: &Product) -> Value {
-    json!({
-        "id": p.id.0,
-        "sku": p.sku,
-        "name": p.name,
-        "gtin": p.gtin,
-        "category": p.category,
-        "tracking": p.tracking.describe(),
-        "serial_format": p.serial_format.describe(),
-        "warranty": opt(&p.warranty),
-    })
 }
 
 /// Prints an answer; printers only format, they never ask the service.
@@ -92,7 +45,7 @@ pub fn answer(a: Answer, json: bool) -> CliResult {
     match a {
         Answer::Products(list) => {
             if json {
-                outln!("{}", Value::Array(list.iter().map(product_json).collect()));
+                return j::print(&list.iter().map(j::ProductJson::from).collect::<Vec<_>>());
             } else {
                 for p in list {
                     outln!(
@@ -108,13 +61,7 @@ pub fn answer(a: Answer, json: bool) -> CliResult {
         }
         Answer::Locations(list) => {
             if json {
-                outln!(
-                    "{}",
-                    json!(list
-                        .iter()
-                        .map(|l| json!({"code": l.code, "name": l.name}))
-                        .collect::<Vec<_>>())
-                );
+                return j::print(&list.iter().map(j::LocationJson::from).collect::<Vec<_>>());
             } else {
                 for l in list {
                     outln!("{:<20} {}", l.code, l.name);
@@ -123,11 +70,7 @@ pub fn answer(a: Answer, json: bool) -> CliResult {
         }
         Answer::Parties(list) => {
             if json {
-                let v: Vec<Value> = list
-                    .iter()
-                    .map(|p| json!({"id": p.id.0, "name": p.name, "role": p.role.as_str(), "bill_to": p.bill_to, "ship_to": p.ship_to}))
-                    .collect();
-                outln!("{}", Value::Array(v));
+                return j::print(&list.iter().map(j::PartyJson::from).collect::<Vec<_>>());
             } else {
                 for p in list {
                     outln!("{:<30} {:<9} {}", p.name, p.role.as_str(), p.ship_to);
@@ -136,15 +79,22 @@ pub fn answer(a: Answer, json: bool) -> CliResult {
         }
         Answer::Units(units) => self::units(&units, json)?,
         Answer::Counts(list) => {
+            if json {
+                return j::print(
+                    &list
+                        .iter()
+                        .map(|c| j::CountJson::from(&c.count))
+                        .collect::<Vec<_>>(),
+                );
+            }
             for c in list {
-                if json {
-                    outln!("{}", super::count::count_json(&c.count));
-                } else {
-                    outln!("{}", super::count::count_text(&c.count));
-                }
+                outln!("{}", super::count::count_text(&c.count));
             }
         }
         Answer::Scans(list) => {
+            if json {
+                return j::print(&list.iter().map(j::ScanExportJson::from).collect::<Vec<_>>());
+            }
             for s in list.iter().map(|l| &l.scan) {
                 outln!(
                     "{} {} {} {}",
@@ -155,10 +105,11 @@ pub fn answer(a: Answer, json: bool) -> CliResult {
                 );
             }
         }
-        Answer::Stock(lines) => stock(&lines, json),
+        Answer::Stock(lines) => stock(&lines, json)?,
         other => {
             if json {
-                outln!("{}", serde_json::to_value(&other).unwrap_or(Value::Null));
+                // Answers no command prints yet: the ops view type as it is.
+                return j::print(&other);
             } else {
                 outln!("{other:?}");
             }
@@ -167,14 +118,9 @@ pub fn answer(a: Answer, json: bool) -> CliResult {
     Ok(())
 }
 
-fn stock(lines: &[StockLine], json: bool) {
+pub fn stock(lines: &[StockLine], json: bool) -> CliResult {
     if json {
-        let v: Vec<Value> = lines
-            .iter()
-            .map(|l| json!({"location": l.location, "sku": l.sku, "name": l.name, "serial": l.serial, "qty": l.qty}))
-            .collect();
-        outln!("{}", Value::Array(v));
-        return;
+        return j::print(&lines.iter().map(j::StockLineJson::from).collect::<Vec<_>>());
     }
     for l in lines {
         outln!(
@@ -190,6 +136,7 @@ fn stock(lines: &[StockLine], json: bool) {
         lines.len(),
         lines.iter().map(|l| l.qty).sum::<i64>()
     );
+    Ok(())
 }
 
 pub fn stock_csv(lines: &[StockLine]) -> CliResult {
@@ -213,72 +160,14 @@ pub fn stock_csv(lines: &[StockLine]) -> CliResult {
     w.flush().map_err(|e| super::exit_on_output_error(&e))
 }
 
-pub fn unit_json(v: &UnitView, warranty: Option<&crate::ops::warranty::WarrantyView>) -> Value {
-    let u = &v.unit;
-    let events: Vec<Value> = v
-        .timeline
-        .iter()
-        .map(|t| {
-            let e = &t.entry;
-            json!({
-                "kind": e.kind.name(),
-                "at": rfc3339(e.at_ms),
-                "date": e.date.to_string(),
-                "document": e.document.0,
-                "party": t.party_name,
-                "invoice": e.invoice,
-                "from": e.from,
-                "to": e.to,
-                "amount": opt(&e.amount),
-                "reason": e.reason,
-                "warning": e.warning.as_ref().map(|w| json!({"message": w.message, "reason": w.reason})),
-                "actor": e.actor,
-                "seq": e.seq,
-            })
-        })
-        .collect();
-    json!({
-        "serial": u.serial.as_str(),
-        "product": v.product.sku,
-        "product_name": v.product.name,
-        "state": u.state.name(),
-        "location": u.state.location(),
-        "customer": v.customer,
-        "supplier": v.supplier,
-        "cost": opt(&u.cost),
-        "receipt": u.receipt.as_ref().map(|d| d.0.clone()),
-        "sale": u.sale.as_ref().map(|s| json!({"document": s.document.0, "date": s.date.to_string(), "price": opt(&s.price), "returned": s.returned})),
-        "events": events,
-        "warranty": warranty.map(super::warranty::warranty_json),
-    })
-}
-
 pub fn units(units: &[UnitView], json: bool) -> CliResult {
-    let views: Vec<&crate::ops::warranty::WarrantyView> =
-        units.iter().map(|u| &u.warranty).collect();
     if json {
-        let mut first = units
-            .first()
-            .map(|u| unit_json(u, views.first().copied()))
-            .unwrap_or(Value::Null);
-        if units.len() > 1 {
-            if let Value::Object(map) = &mut first {
-                map.insert(
-                    "other_products".into(),
-                    Value::Array(
-                        units[1..]
-                            .iter()
-                            .zip(&views[1..])
-                            .map(|(u, w)| unit_json(u, Some(*w)))
-                            .collect(),
-                    ),
-                );
-            }
-        }
-        outln!("{first}");
-        return Ok(());
+        return match j::LookupJson::new(units) {
+            Some(doc) => j::print(&doc),
+            None => Err(Failure::invalid("no unit to show")),
+        };
     }
-    for (i, (v, w)) in units.iter().zip(&views).enumerate() {
+    for (i, v) in units.iter().enumerate() {
         if i > 0 {
             outln!("");
         }
@@ -317,7 +206,7 @@ pub fn units(units: &[UnitView], json: bool) -> CliResult {
                 if sale.returned { " (returned)" } else { "" }
             );
         }
-        for line in super::warranty::warranty_text(w) {
+        for line in super::warranty::warranty_text(&v.warranty) {
             outln!("{line}");
         }
         outln!("timeline:");
@@ -356,10 +245,7 @@ pub fn decode(data: &str, json: bool) -> CliResult {
     let d = scan::decode(&unescaped, &ScanConfig::default())
         .map_err(|e| Failure::invalid(e.to_string()))?;
     if json {
-        outln!(
-            "{}",
-            json!({"kind": d.kind.as_str(), "serial": d.serial, "gtin": d.gtin, "lot": d.lot, "expiry": d.expiry, "imei": d.imei})
-        );
+        return j::print(&j::DecodeJson::from(&d));
     } else {
         outln!("kind:   {}", d.kind.as_str());
         for (name, v) in [

@@ -25,7 +25,7 @@ pub fn run(service: &dyn Ops, cmd: &Cmd, json: bool) -> CliResult {
                     .map_err(Failure::invalid)?,
                 fold_case: !a.keep_case,
             });
-            output::outcome(&service.execute(cmd)?, json);
+            output::outcome(&service.execute(cmd)?, json)?;
         }
         Cmd::Product(ProductCmd::List) => output::answer(service.query(Query::Products)?, json)?,
         Cmd::Location(LocationCmd::Add { code, name }) => {
@@ -33,7 +33,7 @@ pub fn run(service: &dyn Ops, cmd: &Cmd, json: bool) -> CliResult {
                 code: code.clone(),
                 name: name.clone(),
             };
-            output::outcome(&service.execute(cmd)?, json);
+            output::outcome(&service.execute(cmd)?, json)?;
         }
         Cmd::Location(LocationCmd::List) => output::answer(service.query(Query::Locations)?, json)?,
         Cmd::Party(PartyCmd::Add {
@@ -48,7 +48,7 @@ pub fn run(service: &dyn Ops, cmd: &Cmd, json: bool) -> CliResult {
                 bill_to: bill_to.clone(),
                 ship_to: ship_to.clone(),
             });
-            output::outcome(&service.execute(cmd)?, json);
+            output::outcome(&service.execute(cmd)?, json)?;
         }
         Cmd::Party(PartyCmd::List) => output::answer(service.query(Query::Parties)?, json)?,
         Cmd::Receive(a) => {
@@ -57,31 +57,31 @@ pub fn run(service: &dyn Ops, cmd: &Cmd, json: bool) -> CliResult {
             req.invoice = Some(a.invoice.clone());
             req.to = a.to.clone();
             let cmd = Command::Post(req);
-            output::outcome(&service.execute(cmd)?, json);
+            output::outcome(&service.execute(cmd)?, json)?;
         }
         Cmd::Sell(a) => {
             let mut req = request(DocKind::Sale, &a.common, a.price.as_deref())?;
             req.party = Some(a.customer.clone());
             req.invoice = Some(a.invoice.clone());
             req.from = a.from.clone();
-            output::outcome(&service.execute(Command::Post(req))?, json);
+            output::outcome(&service.execute(Command::Post(req))?, json)?;
         }
         Cmd::Return(a) => {
             let mut req = request(DocKind::Return, &a.common, None)?;
             req.party = Some(a.customer.clone());
             req.to = Some(a.to.clone());
-            output::outcome(&service.execute(Command::Post(req))?, json);
+            output::outcome(&service.execute(Command::Post(req))?, json)?;
         }
         Cmd::Transfer(a) => {
             let mut req = request(DocKind::Transfer, &a.common, None)?;
             req.from = Some(a.from.clone());
             req.to = Some(a.to.clone());
-            output::outcome(&service.execute(Command::Post(req))?, json);
+            output::outcome(&service.execute(Command::Post(req))?, json)?;
         }
         Cmd::WriteOff(a) => {
             let mut req = request(DocKind::WriteOff, &a.common, None)?;
             req.from = a.from.clone();
-            output::outcome(&service.execute(Command::Post(req))?, json);
+            output::outcome(&service.execute(Command::Post(req))?, json)?;
         }
         Cmd::Lookup { serial } => {
             let key = scan_key(serial)?;
@@ -114,7 +114,11 @@ pub fn run(service: &dyn Ops, cmd: &Cmd, json: bool) -> CliResult {
             let Answer::Stock(lines) = service.query(q)? else {
                 return Err(Failure::storage("unexpected answer to a stock query"));
             };
-            output::stock_csv(&lines)?;
+            if json {
+                output::stock(&lines, true)?;
+            } else {
+                output::stock_csv(&lines)?;
+            }
         }
         _ => return Err(Failure::invalid("this command is handled elsewhere")),
     }

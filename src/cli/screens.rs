@@ -10,6 +10,7 @@ pub fn run(cli: &Cli, ops: Local) -> CliResult {
     let (config, _from) = Config::load(cli.config.as_deref()).map_err(|e| Failure {
         code: 2,
         message: e.to_string(),
+        json: None,
     })?;
     let options = TuiOptions::from_env(
         config,
@@ -26,6 +27,7 @@ pub fn run(cli: &Cli, ops: Local) -> CliResult {
         Failure {
             code,
             message: e.to_string(),
+            json: None,
         }
     })
 }

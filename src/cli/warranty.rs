@@ -1,36 +1,18 @@
 //! `tallyman warranty ...` and `tallyman repair ...`: the warranty engine from the command line.
 
 use super::args::{RepairCmd, WarrantyCmd};
+use super::json::{self as j};
 use super::{postings::scan_key, CliResult, Failure};
 use crate::domain::warranty::{AgreementEventCode, GenericWarranty, ReplacementPolicy, StartBasis};
 use crate::domain::{Day, Period};
 use crate::ops::warranty::WarrantyView;
 use crate::ops::{Answer, Command, Ops, OpsQueries, Outcome, Query, WarrantyRow};
-use serde_json::{json, Value};
 
 fn day(raw: &Option<String>) -> Result<Option<Day>, Failure> {
     raw.as_deref()
         .map(Day::parse)
         .transpose()
         .map_err(Failure::invalid)
-}
-
-/// The `warranty` object of `lookup --json` and `warranty show --json`.
-pub fn warranty_json(v: &WarrantyView) -> Value {
-    let c = v.current.as_ref();
-    json!({
-        "type": v.kind.label(),
-        "start": c.map(|c| c.start.to_string()),
-        "end": c.map(|c| c.end.to_string()),
-        "days_left": v.days_left,
-        "status": v.status.label().to_ascii_lowercase(),
-        "band": v.status.describe(v.days_left),
-        "coverages": v.coverages.iter().map(|c| json!({
-            "kind": c.kind.as_str(), "agreement": c.agreement, "start": c.start.to_string(),
-            "end": c.end.to_string(), "end_source": c.end_source.label(),
-            "inherited_from": c.inherited_from.as_ref().map(|s| s.to_string()),
-        })).collect::<Vec<_>>(),
-    })
 }
 
 /// The warranty block of `lookup` and `warranty show` in text.
@@ -63,9 +45,8 @@ pub fn warranty_text(v: &WarrantyView) -> Vec<String> {
 fn run_cmd(service: &dyn Ops, cmd: Command, json: bool) -> CliResult {
     let out = service.execute(cmd)?;
     match out {
-        Outcome::Noted(text) if json => outln!("{}", json!({ "done": text })),
-        Outcome::Noted(text) => outln!("{text}"),
-        other => super::output::outcome(&other, json),
+        Outcome::Noted(text) if !json => outln!("{text}"),
+        other => super::output::outcome(&other, json)?,
     }
     Ok(())
 }
@@ -73,13 +54,12 @@ fn run_cmd(service: &dyn Ops, cmd: Command, json: bool) -> CliResult {
 fn report_rows(rows: &[WarrantyRow], csv: bool, json: bool) -> CliResult {
     let party = |r: &WarrantyRow| r.customer.clone().unwrap_or_default();
     if json {
-        let v: Vec<Value> = rows
-            .iter()
-            .map(|r| (r, &r.unit, &r.product, &r.warranty))
-            .map(|(r, u, p, v)| json!({"serial": u.serial.as_str(), "sku": p.sku, "customer": party(r), "sale_date": u.sale.as_ref().map(|s| s.date.to_string()), "period": p.warranty.map(|w| w.to_string()), "warranty": warranty_json(v)}))
-            .collect();
-        outln!("{}", Value::Array(v));
-        return Ok(());
+        return j::print(
+            &rows
+                .iter()
+                .map(j::WarrantyRowJson::from)
+                .collect::<Vec<_>>(),
+        );
     }
     // CSV goes through the csv crate's writer: a customer name (or a serial) with a comma,
     // quote or line break is quoted as RFC 4180 says.
@@ -172,24 +152,23 @@ pub fn run(service: &dyn Ops, cmd: &WarrantyCmd, json: bool) -> CliResult {
                     "SN \"{serial}\" is unknown: never received, sold or counted here"
                 )));
             }
+            if json {
+                return match j::WarrantyShowJson::new(&units) {
+                    Some(doc) => j::print(&doc),
+                    None => Err(Failure::invalid("no unit to show")),
+                };
+            }
             for v in &units {
                 let w = &v.warranty;
                 let date = w.date;
-                if json {
-                    outln!(
-                        "{}",
-                        json!({"serial": v.unit.serial.as_str(), "product": v.product.sku, "date": date.to_string(), "warranty": warranty_json(w)})
-                    );
-                } else {
-                    outln!(
-                        "SN {}  {} {}  on {date}",
-                        v.unit.serial,
-                        v.product.sku,
-                        v.product.name
-                    );
-                    for line in warranty_text(w) {
-                        outln!("{line}");
-                    }
+                outln!(
+                    "SN {}  {} {}  on {date}",
+                    v.unit.serial,
+                    v.product.sku,
+                    v.product.name
+                );
+                for line in warranty_text(w) {
+                    outln!("{line}");
                 }
             }
         }
@@ -303,18 +282,21 @@ pub fn run(service: &dyn Ops, cmd: &WarrantyCmd, json: bool) -> CliResult {
         WarrantyCmd::Customer { name, csv } => {
             report_rows(&warranties(service, None, Some(name.clone()))?, *csv, json)?
         }
-        WarrantyCmd::Card { sale } => card(service, sale)?,
+        WarrantyCmd::Card { sale } => card(service, sale, json)?,
     }
     Ok(())
 }
 
-fn card(service: &dyn Ops, number: &str) -> CliResult {
+fn card(service: &dyn Ops, number: &str, json: bool) -> CliResult {
     let Answer::Card(card) = service.query(Query::Card {
         sale: number.to_string(),
     })?
     else {
         return Err(Failure::storage("unexpected answer to a warranty card"));
     };
+    if json {
+        return j::print(&j::CardJson::from(&card));
+    }
     let doc = &card.document;
     let customer = &card.customer;
     outln!("==================== WARRANTY CARD ====================");

@@ -1,0 +1,1031 @@
+//! `--json` on every command, against the real binary: each run prints exactly one JSON
+//! document with the top-level keys `docs/cli.md` ("JSON output") documents, usage errors and
+//! failures included. The table covers every leaf command of the clap tree (checked), in an
+//! order that builds one database from nothing.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use clap::CommandFactory;
+use serde_json::Value;
+
+struct Env {
+    tmp: tempfile::TempDir,
+    db: PathBuf,
+}
+
+fn env() -> Env {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("db");
+    Env { tmp, db }
+}
+
+impl Env {
+    fn path(&self, name: &str) -> String {
+        self.tmp.path().join(name).to_str().unwrap().to_string()
+    }
+
+    /// Runs `tallyman --db DB ARGS...` with `stdin` on standard input.
+    fn run_in(&self, db: &Path, args: &[&str], stdin: &str) -> Output {
+        let start = std::time::Instant::now();
+        loop {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_tallyman"))
+                .env("USER", "tester")
+                .env("HOME", self.tmp.path())
+                .env("XDG_DATA_HOME", self.tmp.path().join("xdg"))
+                .env("XDG_CONFIG_HOME", self.tmp.path().join("config"))
+                .env_remove("TALLYMAN_DB")
+                .env_remove("LOGNAME")
+                .arg("--db")
+                .arg(db)
+                .args(args)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(stdin.as_bytes())
+                .unwrap();
+            let out = child.wait_with_output().unwrap();
+            // sled lets go of its lock lazily; a previous process may still hold it briefly.
+            let err = String::from_utf8_lossy(&out.stderr);
+            let locked =
+                err.contains("could not acquire lock") || err.contains("in use by another");
+            if !(out.status.code() == Some(3) && locked && start.elapsed().as_secs() < 10) {
+                return out;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.run_in(&self.db, args, "")
+    }
+}
+
+/// Every JSON value on standard output, in order.
+fn documents(out: &Output) -> Vec<Value> {
+    let text = String::from_utf8(out.stdout.clone()).unwrap();
+    serde_json::Deserializer::from_str(&text)
+        .into_iter::<Value>()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{text}"))
+}
+
+/// The one JSON document of a run that must exit with `code`.
+fn one(out: &Output, code: i32, what: &str) -> Value {
+    let docs = documents(out);
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{what}\nstdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        docs.len(),
+        1,
+        "{what}: expected exactly one JSON document, got {}:\n{}",
+        docs.len(),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    docs.into_iter().next().unwrap()
+}
+
+fn keys(v: &Value) -> BTreeSet<String> {
+    v.as_object()
+        .unwrap_or_else(|| panic!("expected an object: {v}"))
+        .keys()
+        .cloned()
+        .collect()
+}
+
+fn set(names: &[&str]) -> BTreeSet<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+/// What one command's document is: an object with exactly these keys, or a non-empty array
+/// of such objects. `count scan` alone streams: one `{answer, detail, ...}` object per answer
+/// line (its check gets them as an array).
+enum Shape {
+    Object(&'static [&'static str]),
+    Array(&'static [&'static str]),
+    Lines,
+}
+
+struct Case {
+    args: Vec<String>,
+    stdin: &'static str,
+    shape: Shape,
+    check: fn(&Value),
+}
+
+fn case(args: &[&str], shape: Shape, check: fn(&Value)) -> Case {
+    Case {
+        args: args.iter().map(|s| s.to_string()).collect(),
+        stdin: "",
+        shape,
+        check,
+    }
+}
+
+const POSTED: &[&str] = &["document", "kind", "lines", "warnings"];
+const DONE: &[&str] = &["done"];
+const RESOLVED: &[&str] = &["count", "resolution", "kind"];
+const PRODUCT: &[&str] = &[
+    "id",
+    "sku",
+    "name",
+    "gtin",
+    "category",
+    "tracking",
+    "serial_format",
+    "warranty",
+];
+const COUNT: &[&str] = &[
+    "id",
+    "name",
+    "status",
+    "location",
+    "products",
+    "categories",
+    "blind",
+    "opened_by",
+    "opened_at",
+    "scans",
+    "live",
+    "counters",
+];
+const COUNT_SHOW: &[&str] = &[
+    "id",
+    "name",
+    "status",
+    "location",
+    "products",
+    "categories",
+    "blind",
+    "opened_by",
+    "opened_at",
+    "scans",
+    "live",
+    "counters",
+    "last_scans",
+];
+const STOCK: &[&str] = &["location", "sku", "name", "serial", "qty"];
+const WARRANTY: &[&str] = &[
+    "type",
+    "start",
+    "end",
+    "days_left",
+    "status",
+    "band",
+    "coverages",
+];
+const WARRANTY_ROW: &[&str] = &[
+    "serial",
+    "sku",
+    "customer",
+    "sale_date",
+    "period",
+    "warranty",
+];
+const MISMATCHES: &[&str] = &[
+    "count",
+    "status",
+    "matched",
+    "shortage",
+    "surplus",
+    "duplicates",
+    "open_mismatches",
+    "resolutions",
+];
+const UNIT: &[&str] = &[
+    "serial",
+    "product",
+    "product_name",
+    "state",
+    "location",
+    "customer",
+    "supplier",
+    "cost",
+    "receipt",
+    "sale",
+    "events",
+    "warranty",
+];
+const SCAN_EXPORT: &[&str] = &[
+    "number", "serial", "sku", "location", "counter", "at", "answer", "first", "undone",
+];
+
+fn posted(kind: &'static str) -> fn(&Value) {
+    // A fn pointer per kind: the closures capture nothing.
+    match kind {
+        "receipt" => |v| {
+            assert_eq!(v["kind"], "receipt");
+            assert_eq!(v["lines"], 7);
+            assert!(v["document"].as_str().unwrap().starts_with("R-2026-"));
+        },
+        "sale" => |v| {
+            assert_eq!(v["kind"], "sale");
+            assert_eq!(v["document"], "S-2026-0001");
+        },
+        "return" => |v| assert_eq!(v["kind"], "return"),
+        "transfer" => |v| assert_eq!(v["kind"], "transfer"),
+        _ => |v| {
+            assert_eq!(v["kind"], "write-off");
+            assert_eq!(v["lines"], 1);
+        },
+    }
+}
+
+fn file(e: &Env, name: &str, text: &str) -> String {
+    let p = e.path(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// Every command, in an order that builds the database it needs.
+fn cases(e: &Env) -> Vec<Case> {
+    let products = file(e, "products.csv", "sku,name,category\nCBL,Cable,cables\n");
+    let receipts = file(
+        e,
+        "receipts.csv",
+        "invoice,date,supplier,location,sku,serial,qty,cost\nI-2,2026-01-02,Northwind,WH1/A/01,BAT,,10,1.00\n",
+    );
+    let sales = file(
+        e,
+        "sales.csv",
+        "invoice,date,customer,location,sku,serial,qty,price\nS-2,2026-01-04,ACME,WH1/A/01,LAP-14,SN2,,950\n",
+    );
+    let backup = e.path("backup.tlj");
+    vec![
+        case(
+            &["party", "add", "--name", "Northwind", "--role", "supplier"],
+            Shape::Object(&["party_added"]),
+            |v| {
+                assert_eq!(keys(&v["party_added"]), set(&["id", "name", "role"]));
+                assert_eq!(v["party_added"]["name"], "Northwind");
+                assert_eq!(v["party_added"]["role"], "supplier");
+            },
+        ),
+        case(
+            &["party", "add", "--name", "ACME", "--bill-to", "1 Road"],
+            Shape::Object(&["party_added"]),
+            |v| assert_eq!(v["party_added"]["role"], "customer"),
+        ),
+        case(
+            &["party", "list"],
+            Shape::Array(&["id", "name", "role", "bill_to", "ship_to"]),
+            |v| {
+                assert_eq!(v.as_array().unwrap().len(), 2);
+                assert_eq!(v[1]["bill_to"], "1 Road");
+            },
+        ),
+        case(
+            &["location", "add", "WH1/A/01", "--name", "Bin 1"],
+            Shape::Object(&["locations_added"]),
+            |v| {
+                assert_eq!(
+                    v["locations_added"],
+                    serde_json::json!(["WH1", "WH1/A", "WH1/A/01"])
+                )
+            },
+        ),
+        case(
+            &["location", "add", "WH2"],
+            Shape::Object(&["locations_added"]),
+            |v| assert_eq!(v["locations_added"], serde_json::json!(["WH2"])),
+        ),
+        case(
+            &["location", "list"],
+            Shape::Array(&["code", "name"]),
+            |v| {
+                assert!(v
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|l| l["code"] == "WH1/A/01" && l["name"] == "Bin 1"));
+            },
+        ),
+        case(
+            &[
+                "product",
+                "add",
+                "--sku",
+                "LAP-14",
+                "--name",
+                "Laptop",
+                "--warranty",
+                "24m",
+                "--category",
+                "laptops",
+            ],
+            Shape::Object(&["product_added"]),
+            |v| {
+                assert_eq!(keys(&v["product_added"]), set(PRODUCT));
+                assert_eq!(v["product_added"]["sku"], "LAP-14");
+                assert_eq!(v["product_added"]["warranty"], "24m");
+                assert_eq!(v["product_added"]["gtin"], Value::Null);
+            },
+        ),
+        case(
+            &[
+                "product",
+                "add",
+                "--sku",
+                "BAT",
+                "--name",
+                "Batteries",
+                "--tracking",
+                "none",
+            ],
+            Shape::Object(&["product_added"]),
+            |v| assert_eq!(v["product_added"]["tracking"], "none"),
+        ),
+        case(
+            &["import", "products", &products],
+            Shape::Object(&["file", "rows", "outcomes"]),
+            |v| {
+                assert_eq!(v["rows"], 1);
+                assert_eq!(v["outcomes"][0]["product_added"]["sku"], "CBL");
+            },
+        ),
+        case(&["product", "list"], Shape::Array(PRODUCT), |v| {
+            assert_eq!(v.as_array().unwrap().len(), 3);
+        }),
+        case(
+            &[
+                "receive",
+                "--product",
+                "LAP-14",
+                "--supplier",
+                "Northwind",
+                "--invoice",
+                "I-1",
+                "--to",
+                "WH1/A/01",
+                "--cost",
+                "500",
+                "--date",
+                "2026-01-02",
+                "SN1",
+                "SN2",
+                "SN3",
+                "SN4",
+                "SN5",
+                "SN6",
+                "SN7",
+            ],
+            Shape::Object(POSTED),
+            posted("receipt"),
+        ),
+        case(
+            &["import", "receipts", &receipts],
+            Shape::Object(&["file", "rows", "outcomes"]),
+            |v| assert_eq!(v["outcomes"][0]["kind"], "receipt"),
+        ),
+        case(
+            &[
+                "sell",
+                "--product",
+                "LAP-14",
+                "--customer",
+                "ACME",
+                "--invoice",
+                "INV-S1",
+                "--from",
+                "WH1",
+                "--price",
+                "900",
+                "--date",
+                "2026-01-03",
+                "SN1",
+            ],
+            Shape::Object(POSTED),
+            posted("sale"),
+        ),
+        case(
+            &["import", "sales", &sales],
+            Shape::Object(&["file", "rows", "outcomes"]),
+            |v| assert_eq!(v["outcomes"][0]["document"], "S-2026-0002"),
+        ),
+        case(
+            &[
+                "return",
+                "--product",
+                "LAP-14",
+                "--customer",
+                "ACME",
+                "--to",
+                "WH2",
+                "--date",
+                "2026-01-05",
+                "SN1",
+            ],
+            Shape::Object(POSTED),
+            posted("return"),
+        ),
+        case(
+            &[
+                "transfer",
+                "--product",
+                "LAP-14",
+                "--from",
+                "WH1",
+                "--to",
+                "WH2",
+                "--date",
+                "2026-01-05",
+                "SN3",
+            ],
+            Shape::Object(POSTED),
+            posted("transfer"),
+        ),
+        case(
+            &[
+                "write-off",
+                "--product",
+                "LAP-14",
+                "--reason",
+                "broken",
+                "--date",
+                "2026-01-05",
+                "SN4",
+            ],
+            Shape::Object(POSTED),
+            posted("write-off"),
+        ),
+        case(&["lookup", "SN1"], Shape::Object(UNIT), |v| {
+            assert_eq!(v["serial"], "SN1");
+            assert_eq!(v["state"], "in-stock");
+            assert_eq!(v["location"], "WH2");
+            let kinds: Vec<&str> = v["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["kind"].as_str().unwrap())
+                .collect();
+            assert_eq!(kinds, ["received", "sold", "returned"]);
+            assert_eq!(keys(&v["warranty"]), set(WARRANTY));
+        }),
+        case(&["stock", "--location", "WH2"], Shape::Array(STOCK), |v| {
+            let serials: Vec<&str> = v
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l["serial"].as_str().unwrap())
+                .collect();
+            assert_eq!(serials, ["SN1", "SN3"]);
+        }),
+        case(
+            &["export", "stock", "--product", "BAT"],
+            Shape::Array(STOCK),
+            |v| {
+                assert_eq!(v[0]["qty"], 10);
+                assert_eq!(v[0]["serial"], Value::Null);
+            },
+        ),
+        case(
+            &["decode", "(01)09506000134352(21)X1"],
+            Shape::Object(&["kind", "serial", "gtin", "lot", "expiry", "imei"]),
+            |v| {
+                assert_eq!(v["kind"], "gs1");
+                assert_eq!(v["serial"], "X1");
+            },
+        ),
+        case(
+            &["warranty", "terms", "LAP-14", "--from", "sale"],
+            Shape::Object(DONE),
+            |v| assert!(v["done"].as_str().unwrap().contains("LAP-14"), "{v}"),
+        ),
+        case(
+            &["warranty", "show", "SN2", "--date", "2026-02-01"],
+            Shape::Object(&["serial", "product", "date", "warranty"]),
+            |v| {
+                assert_eq!(v["serial"], "SN2");
+                assert_eq!(v["date"], "2026-02-01");
+                assert_eq!(keys(&v["warranty"]), set(WARRANTY));
+                assert_eq!(v["warranty"]["status"], "active");
+            },
+        ),
+        case(
+            &["warranty", "activate", "SN2", "--date", "2026-01-10"],
+            Shape::Object(DONE),
+            |v| assert!(v["done"].as_str().unwrap().contains("activated"), "{v}"),
+        ),
+        case(
+            &["warranty", "extend", "SN2", "--months", "12"],
+            Shape::Object(DONE),
+            |v| assert!(v["done"].as_str().unwrap().contains("AG-000001"), "{v}"),
+        ),
+        case(
+            &["warranty", "event", "AG-000001", "CR"],
+            Shape::Object(DONE),
+            |v| assert!(v["done"].as_str().unwrap().contains("AG-000001"), "{v}"),
+        ),
+        case(
+            &[
+                "warranty",
+                "generic",
+                "--category",
+                "cables",
+                "--from",
+                "2026-01-01",
+                "--to",
+                "2027-01-01",
+            ],
+            Shape::Object(DONE),
+            |v| assert!(v["done"].as_str().unwrap().contains("generic"), "{v}"),
+        ),
+        case(
+            &["warranty", "expiring", "--days", "100000"],
+            Shape::Array(WARRANTY_ROW),
+            |v| assert_eq!(keys(&v[0]["warranty"]), set(WARRANTY)),
+        ),
+        case(&["warranty", "tracking"], Shape::Array(WARRANTY_ROW), |v| {
+            assert!(v.as_array().unwrap().iter().any(|r| r["serial"] == "SN2"));
+        }),
+        case(
+            &["warranty", "customer", "ACME"],
+            Shape::Array(WARRANTY_ROW),
+            |v| {
+                for r in v.as_array().unwrap() {
+                    assert_eq!(r["customer"], "ACME");
+                }
+            },
+        ),
+        case(
+            &["warranty", "card", "S-2026-0002"],
+            Shape::Object(&["sale", "date", "invoice", "customer", "lines"]),
+            |v| {
+                assert_eq!(v["sale"], "S-2026-0002");
+                assert_eq!(v["invoice"], "S-2");
+                assert_eq!(v["customer"]["name"], "ACME");
+                assert_eq!(v["lines"][0]["serial"], "SN2");
+                assert_eq!(
+                    keys(&v["lines"][0]),
+                    set(&["sku", "name", "serial", "warranty"])
+                );
+            },
+        ),
+        case(
+            &["warranty", "replace", "SN2", "SN5"],
+            Shape::Object(DONE),
+            |v| assert!(v["done"].as_str().unwrap().contains("SN5"), "{v}"),
+        ),
+        case(&["repair", "intake", "SN5"], Shape::Object(DONE), |v| {
+            assert!(v["done"].as_str().unwrap().contains("RP-"), "{v}")
+        }),
+        case(&["repair", "close", "SN5"], Shape::Object(DONE), |v| {
+            assert!(v["done"].as_str().unwrap().contains("SN5"), "{v}")
+        }),
+        case(
+            &["count", "open", "Aisle A", "--location", "WH1"],
+            Shape::Object(&["count_opened"]),
+            |v| {
+                assert_eq!(keys(&v["count_opened"]), set(COUNT));
+                assert_eq!(v["count_opened"]["status"], "open");
+                assert_eq!(v["count_opened"]["blind"], true);
+            },
+        ),
+        Case {
+            args: ["count", "scan", "1"].map(String::from).to_vec(),
+            stdin: "WH1/A/01\nSN6\nSN9\nSN3\n#TM:FINISH\n",
+            shape: Shape::Lines,
+            check: |v| {
+                let answers: Vec<&str> = v
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|d| d["answer"].as_str().unwrap())
+                    .collect();
+                assert_eq!(
+                    answers,
+                    ["location", "counted", "unknown", "unexpected", "finish"]
+                );
+                assert_eq!(
+                    keys(&v[1]),
+                    set(&[
+                        "answer",
+                        "ok",
+                        "number",
+                        "serial",
+                        "sku",
+                        "location",
+                        "detail",
+                        "here",
+                        "total",
+                        "expected_here"
+                    ])
+                );
+                assert_eq!(v[1]["serial"], "SN6");
+                assert_eq!(v[1]["sku"], "LAP-14");
+                assert_eq!(v[1]["ok"], true);
+                assert_eq!(v[4]["detail"], "count 1");
+            },
+        },
+        case(&["count", "list"], Shape::Array(COUNT), |v| {
+            assert_eq!(v[0]["name"], "Aisle A");
+        }),
+        case(
+            &["labels", "commands"],
+            Shape::Array(&["caption", "code"]),
+            |v| {
+                let codes: Vec<&str> = v
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|l| l["code"].as_str().unwrap())
+                    .collect();
+                assert_eq!(codes, ["#TM:FINISH", "#TM:UNDO", "#TM:LOCATION"]);
+            },
+        ),
+        case(&["count", "show", "1"], Shape::Object(COUNT_SHOW), |v| {
+            assert_eq!(v["scans"], 3);
+            assert_eq!(v["last_scans"].as_array().unwrap().len(), 3);
+        }),
+        case(&["count", "export", "1"], Shape::Array(SCAN_EXPORT), |v| {
+            let answers: Vec<&str> = v
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["answer"].as_str().unwrap())
+                .collect();
+            assert_eq!(answers, ["counted", "unknown", "unexpected"]);
+            assert_eq!(v[1]["sku"], Value::Null);
+        }),
+        case(&["count", "close", "1"], Shape::Object(&["count"]), |v| {
+            assert_eq!(v["count"]["status"], "review")
+        }),
+        case(&["count", "reopen", "1"], Shape::Object(&["count"]), |v| {
+            assert_eq!(v["count"]["status"], "open")
+        }),
+        case(&["count", "close", "1"], Shape::Object(&["count"]), |v| {
+            assert_eq!(v["count"]["status"], "review")
+        }),
+        case(
+            &["count", "mismatches", "1"],
+            Shape::Object(MISMATCHES),
+            |v| {
+                let surplus: Vec<&str> = v["surplus"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| s["serial"].as_str().unwrap())
+                    .collect();
+                assert_eq!(surplus, ["SN9", "SN3"]);
+                assert_eq!(v["shortage"][0]["serial"], "SN7");
+                assert_eq!(v["matched"], 1);
+            },
+        ),
+        case(
+            &["count", "relocate", "1", "SN3"],
+            Shape::Object(RESOLVED),
+            |v| assert_eq!(v["kind"], "relocate"),
+        ),
+        case(
+            &["count", "write-off", "1", "SN7", "--reason", "lost"],
+            Shape::Object(RESOLVED),
+            |v| assert_eq!(v["kind"], "write-off"),
+        ),
+        case(
+            &["count", "undo", "1", "2"],
+            Shape::Object(&["count", "undone"]),
+            |v| assert_eq!(v["undone"], 2),
+        ),
+        case(
+            &[
+                "count",
+                "replace",
+                "1",
+                "--found",
+                "SN9",
+                "--missing",
+                "SN7",
+            ],
+            Shape::Object(RESOLVED),
+            |v| assert_eq!(v["kind"], "replace-on-receipt"),
+        ),
+        case(&["count", "report", "1"], Shape::Object(MISMATCHES), |v| {
+            assert_eq!(v["open_mismatches"], 0);
+            assert_eq!(v["resolutions"].as_array().unwrap().len(), 3);
+        }),
+        case(&["count", "post", "1"], Shape::Object(&["count"]), |v| {
+            assert_eq!(v["count"]["status"], "posted")
+        }),
+        case(
+            &["count", "open", "Two", "--location", "WH2"],
+            Shape::Object(&["count_opened"]),
+            |v| assert_eq!(v["count_opened"]["id"], 2),
+        ),
+        Case {
+            args: ["count", "scan", "2", "--location", "WH2"]
+                .map(String::from)
+                .to_vec(),
+            stdin: "SN10\n",
+            shape: Shape::Lines,
+            check: |v| {
+                assert_eq!(v.as_array().unwrap().len(), 1);
+                assert_eq!(v[0]["answer"], "unknown");
+                assert_eq!(v[0]["location"], "WH2");
+            },
+        },
+        case(&["count", "close", "2"], Shape::Object(&["count"]), |v| {
+            assert_eq!(v["count"]["id"], 2)
+        }),
+        case(
+            &["count", "receive-found", "2", "SN10", "--product", "LAP-14"],
+            Shape::Object(RESOLVED),
+            |v| assert_eq!(v["kind"], "receive-found"),
+        ),
+        case(
+            &["count", "accept", "2", "SN1", "--note", "later"],
+            Shape::Object(RESOLVED),
+            |v| assert_eq!(v["kind"], "accept"),
+        ),
+        case(&["count", "cancel", "2"], Shape::Object(&["count"]), |v| {
+            assert_eq!(v["count"]["status"], "cancelled")
+        }),
+        case(
+            &["backup", &backup],
+            Shape::Object(&["file", "bytes"]),
+            |v| assert!(v["bytes"].as_u64().unwrap() > 0),
+        ),
+        case(
+            &["check"],
+            Shape::Object(&["ok", "entries", "keys", "units", "problems"]),
+            |v| {
+                assert_eq!(v["ok"], true);
+                assert_eq!(v["problems"], serde_json::json!([]));
+            },
+        ),
+        case(
+            &["rebuild"],
+            Shape::Object(&["entries", "old_store", "cut"]),
+            |v| {
+                assert!(v["entries"].as_u64().unwrap() > 10);
+                assert!(v["old_store"].as_str().unwrap().contains("state.old"));
+            },
+        ),
+        case(
+            &["restore", &backup, "--force"],
+            Shape::Object(&["entries"]),
+            |v| assert!(v["entries"].as_u64().unwrap() > 10),
+        ),
+    ]
+}
+
+/// Every leaf command of the clap tree, as words (`count scan`).
+fn leaf_commands() -> BTreeSet<String> {
+    fn walk(cmd: &clap::Command, prefix: &str, out: &mut BTreeSet<String>) {
+        let subs: Vec<&clap::Command> = cmd
+            .get_subcommands()
+            .filter(|c| c.get_name() != "help")
+            .collect();
+        if subs.is_empty() {
+            out.insert(prefix.trim().to_string());
+        }
+        for s in subs {
+            walk(s, &format!("{prefix} {}", s.get_name()), out);
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(&tallyman::cli::Cli::command(), "", &mut out);
+    out
+}
+
+#[test]
+fn every_command_prints_exactly_one_json_document_with_the_documented_keys() {
+    let e = env();
+    let cases = cases(&e);
+    let mut covered: BTreeSet<String> = BTreeSet::new();
+    for c in &cases {
+        let args: Vec<&str> = c.args.iter().map(String::as_str).collect();
+        let mut full = vec!["--json"];
+        full.extend_from_slice(&args);
+        let out = e.run_in(&e.db, &full, c.stdin);
+        let what = format!("tallyman {}", args.join(" "));
+        let v = if let Shape::Lines = c.shape {
+            // The one streaming command: one document per answer line (JSON Lines).
+            assert_eq!(out.status.code(), Some(0), "{what}");
+            let docs = documents(&out);
+            let text = String::from_utf8_lossy(&out.stdout).to_string();
+            assert_eq!(docs.len(), text.lines().count(), "{what}: {text}");
+            for d in &docs {
+                assert!(d["answer"].is_string() && d["detail"].is_string(), "{d}");
+            }
+            Value::Array(docs)
+        } else {
+            one(&out, 0, &what)
+        };
+        match c.shape {
+            Shape::Lines => {}
+            Shape::Object(want) => assert_eq!(keys(&v), set(want), "{what}: {v}"),
+            Shape::Array(want) => {
+                let items = v
+                    .as_array()
+                    .unwrap_or_else(|| panic!("{what}: expected an array: {v}"));
+                assert!(!items.is_empty(), "{what}: an empty array proves nothing");
+                for item in items {
+                    assert_eq!(keys(item), set(want), "{what}: {item}");
+                }
+            }
+        }
+        (c.check)(&v);
+        let words: Vec<&str> = args.iter().take(2).copied().collect();
+        covered.insert(words[..1].join(" "));
+        covered.insert(words.join(" "));
+    }
+    // demo on its own database: a fresh one, then one that already holds data.
+    let demo = e.tmp.path().join("demo");
+    let v = one(
+        &e.run_in(&demo, &["--json", "demo", "--units", "20"], ""),
+        0,
+        "demo",
+    );
+    assert_eq!(
+        keys(&v),
+        set(&[
+            "db",
+            "fresh",
+            "units",
+            "sold",
+            "returned",
+            "written_off",
+            "examples"
+        ])
+    );
+    assert_eq!(v["fresh"], true);
+    assert_eq!(v["units"], 20);
+    assert_eq!(keys(&v["examples"][0]), set(&["what", "serial"]));
+    let v = one(&e.run_in(&demo, &["demo", "--json"], ""), 0, "demo again");
+    assert_eq!(keys(&v), set(&["db", "fresh"]));
+    assert_eq!(v["fresh"], false);
+    covered.insert("demo".into());
+
+    let missing: Vec<String> = leaf_commands()
+        .into_iter()
+        .filter(|c| !covered.contains(c))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "commands without a --json case: {missing:?}"
+    );
+}
+
+#[test]
+fn csv_stays_the_default_without_json() {
+    let e = env();
+    let out = e.run(&["labels", "commands"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("#TM:FINISH"));
+    assert!(documents_fail(&out), "text output parsed as JSON");
+    let out = e.run(&["export", "stock", "--csv"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "location,sku,name,serial,qty\n"
+    );
+    // --json wins over --csv.
+    let out = e.run(&["export", "stock", "--csv", "--json"]);
+    assert_eq!(documents(&out), [serde_json::json!([])]);
+}
+
+fn documents_fail(out: &Output) -> bool {
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    serde_json::Deserializer::from_str(&text)
+        .into_iter::<Value>()
+        .any(|r| r.is_err())
+}
+
+#[test]
+fn usage_errors_with_json_anywhere_are_one_json_error_with_exit_2() {
+    let e = env();
+    for args in [
+        vec!["--json", "receive", "--product", "P", "--bogus", "X"],
+        vec!["receive", "--bogus", "--json"],
+        vec!["stock", "--json", "--frob"],
+        vec!["--json", "frobnicate"],
+        vec!["--json", "lookup"],
+        vec!["--json", "product"],
+        vec!["--json", "import", "widgets", "f.csv"],
+        vec!["--json", "count", "show", "one"],
+        vec!["--json"],
+    ] {
+        let out = e.run(&args);
+        let v = one(&out, 2, &format!("{args:?}"));
+        assert_eq!(keys(&v), set(&["error", "exit_code"]), "{args:?}: {v}");
+        assert_eq!(v["exit_code"], 2);
+        let msg = v["error"].as_str().unwrap();
+        assert!(!msg.is_empty() && !msg.starts_with("error:"), "{msg}");
+        // clap's own words still go to stderr.
+        assert!(!out.stderr.is_empty(), "{args:?}");
+    }
+    let v = one(&e.run(&["--json", "stock", "--frob"]), 2, "frob");
+    assert!(v["error"].as_str().unwrap().contains("--frob"), "{v}");
+    let v = one(&e.run(&["--json", "lookup"]), 2, "lookup");
+    assert!(v["error"].as_str().unwrap().contains("<SERIAL>"), "{v}");
+    // Without --json clap prints its text, nothing on stdout; `--json` after `--` is a value.
+    let out = e.run(&["stock", "--frob"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--frob"));
+    let out = e.run(&["decode", "--frob", "--", "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    // Help stays text.
+    let out = e.run(&["--json", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: tallyman"));
+    assert!(
+        !e.db.join("journal.tlj").exists(),
+        "a usage error opened the database"
+    );
+}
+
+#[test]
+fn a_failing_check_is_one_document_with_the_problems_and_exit_code_3() {
+    let e = env();
+    for args in [
+        vec!["party", "add", "--name", "Northwind", "--role", "supplier"],
+        vec!["location", "add", "WH1"],
+        vec!["product", "add", "--sku", "LAP", "--name", "Laptop"],
+        vec!["location", "add", "WH2"],
+        vec!["party", "add", "--name", "ACME"],
+    ] {
+        assert_eq!(e.run(&args).status.code(), Some(0), "{args:?}");
+    }
+    // Flip a byte inside the 3rd entry (8-byte file header, then [len u32][crc u32][body]).
+    let path = e.db.join("journal.tlj");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let mut offset = 8usize;
+    for _ in 0..2 {
+        let len = u32::from_le_bytes(bytes[offset..offset + 4].try_into().unwrap()) as usize;
+        offset += 8 + len;
+    }
+    bytes[offset + 12] ^= 0x01;
+    std::fs::write(&path, bytes).unwrap();
+    let v = one(&e.run(&["--json", "check"]), 3, "check");
+    assert_eq!(
+        keys(&v),
+        set(&[
+            "ok",
+            "entries",
+            "keys",
+            "units",
+            "problems",
+            "error",
+            "exit_code"
+        ])
+    );
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["exit_code"], 3);
+    assert!(
+        v["problems"][0].as_str().unwrap().contains("entry 3"),
+        "{v}"
+    );
+    assert!(
+        v["error"].as_str().unwrap().starts_with("check failed"),
+        "{v}"
+    );
+}
+
+#[test]
+fn a_refusal_is_one_json_error_document() {
+    let e = env();
+    let v = one(&e.run(&["--json", "lookup", "NOPE"]), 1, "lookup");
+    assert_eq!(keys(&v), set(&["error", "exit_code"]));
+    assert!(v["error"].as_str().unwrap().contains("\"NOPE\""), "{v}");
+    let v = one(&e.run(&["--json", "warranty", "card", "S-1"]), 1, "card");
+    assert_eq!(v["exit_code"], 1);
+}
+
+#[test]
+fn the_json_section_of_the_cli_docs_names_every_command() {
+    let doc = std::fs::read_to_string("docs/cli.md").unwrap();
+    let start = doc.find("## JSON output").expect("a JSON output section");
+    let section = &doc[start..];
+    // Every word inside `code spans` and ### headings of the section.
+    let mut words: BTreeSet<&str> = BTreeSet::new();
+    for (i, span) in section.split('`').enumerate() {
+        if i % 2 == 1 {
+            words.extend(span.split([' ', ',']));
+        }
+    }
+    for line in section.lines().filter(|l| l.starts_with("### ")) {
+        words.extend(line[4..].split([' ', ',', ':']));
+    }
+    let missing: Vec<String> = leaf_commands()
+        .into_iter()
+        .filter(|c| c.split(' ').any(|w| !words.contains(w)))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "not in docs/cli.md JSON output: {missing:?}"
+    );
+}
