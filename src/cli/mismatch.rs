@@ -2,13 +2,12 @@
 
 use super::args::CountCmd;
 use super::{CliResult, Failure};
-use crate::domain::reconcile::SurplusReason;
-use crate::domain::{CountId, CountStatus, ResolutionRecord};
+use crate::domain::{CountId, CountStatus, NotHere, ResolutionRecord};
 use crate::ops::reconcile::suggestions;
 use crate::ops::{Command, MismatchView, Ops, OpsQueries, Outcome, ResolveAction};
 use serde_json::{json, Value};
 
-pub fn reason_text(v: &MismatchView, r: &SurplusReason) -> String {
+pub fn reason_text(v: &MismatchView, r: &NotHere) -> String {
     crate::ops::reconcile::surplus_why(r, &|id| v.party(id))
 }
 
