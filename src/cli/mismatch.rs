@@ -8,7 +8,7 @@ use crate::ops::{Command, MismatchView, Ops, OpsQueries, Outcome, ResolveAction}
 use serde_json::{json, Value};
 
 pub fn reason_text(v: &MismatchView, r: &NotHere) -> String {
-    crate::ops::reconcile::surplus_why(r, &|id| v.party(id))
+    crate::ops::why_line(r, &|id| v.party(id))
 }
 
 pub fn resolution_text(r: &ResolutionRecord) -> String {

@@ -1,5 +1,5 @@
 //! Why a serial is not here: the one vocabulary of a scan that is not expected where it was
-//! made and of a surplus row.
+//! made and of a surplus row. The words are made in one place, `ops::not_here`.
 
 use crate::domain::catalog::PartyId;
 use crate::domain::count::{ScanVerdict, Unexpected};

@@ -4,8 +4,7 @@
 use super::OpsError;
 use crate::domain::reconcile::{self, Counted, Expected, MatchedRow, Reconciliation, SurplusRow};
 use crate::domain::{
-    Count, CountId, HistoryKind, NotHere, PartyId, ProductId, Resolution, ResolutionRecord,
-    SerialKey,
+    Count, CountId, HistoryKind, NotHere, ProductId, Resolution, ResolutionRecord, SerialKey,
 };
 use crate::store::{keys, Store};
 use rustc_hash::{FxBuildHasher, FxHashMap};
@@ -197,21 +196,6 @@ pub fn mismatches(store: &Store, id: CountId) -> Result<Mismatches, OpsError> {
         resolutions,
         moved_since_open,
     })
-}
-
-/// Why a surplus is surplus, in the words the report and the screens use.
-pub fn surplus_why(r: &NotHere, party: &dyn Fn(PartyId) -> String) -> String {
-    match r {
-        NotHere::Unknown => "never received".into(),
-        NotHere::Elsewhere { location } => format!("in stock at {location}"),
-        NotHere::Sold { document, customer } => {
-            format!("sold to {} on {document}", party(*customer))
-        }
-        NotHere::WrittenOff => "written off".into(),
-        NotHere::InRepair => "in repair".into(),
-        NotHere::Replaced { by } => format!("replaced by \"{by}\""),
-        NotHere::OtherProduct => "a product this count does not cover".into(),
-    }
 }
 
 /// A resolution in words, without who and when.

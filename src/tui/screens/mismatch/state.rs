@@ -469,19 +469,6 @@ impl MismatchSession {
     }
 }
 
-/// The reason a surplus is surplus, in its short form for list rows.
-pub fn reason_word(r: &NotHere) -> &'static str {
-    match r {
-        NotHere::Unknown => "unknown",
-        NotHere::Elsewhere { .. } => "elsewhere",
-        NotHere::Sold { .. } => "sold",
-        NotHere::WrittenOff => "written off",
-        NotHere::InRepair => "in repair",
-        NotHere::Replaced { .. } => "replaced",
-        NotHere::OtherProduct => "other product",
-    }
-}
-
 /// A resolution the supervisor asks for (mirrors `ops::ResolveAction`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fix {

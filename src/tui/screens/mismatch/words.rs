@@ -78,9 +78,14 @@ pub fn row_mark(accepted: bool, moved: bool) -> char {
     }
 }
 
+/// Why a surplus is surplus, in its short form for list rows (`sold`).
+pub fn reason_word(r: &NotHere) -> &'static str {
+    crate::ops::why_short(r)
+}
+
 /// Why a surplus is surplus (the same words as `tallyman count mismatches`).
 pub fn reason_text(data: &MismatchData, r: &NotHere) -> String {
-    crate::ops::reconcile::surplus_why(r, &|id| data.party(id))
+    crate::ops::why_line(r, &|id| data.party(id))
 }
 
 /// A shortage's place: `expected at WH1/A/01`.
