@@ -5,7 +5,7 @@
 
 use proptest::prelude::*;
 use std::collections::BTreeMap;
-use tallyman::domain::reconcile::SurplusReason;
+use tallyman::domain::NotHere;
 use tallyman::domain::{CountId, CountStatus, DocKind, SerialFormat, SerialKey, UnitState};
 use tallyman::ops::reconcile::{mismatches, suggestions, Mismatches};
 use tallyman::ops::{Command, DocRequest, LineRequest, OpsError, Outcome, ResolveAction, Service};
@@ -115,10 +115,7 @@ fn replace_on_sale_corrects_the_sale() {
     let m = db.m(c);
     assert_eq!(m.rec.shortage.len(), 1);
     assert_eq!(m.rec.surplus.len(), 1);
-    assert!(matches!(
-        m.rec.surplus[0].reason,
-        SurplusReason::Sold { .. }
-    ));
+    assert!(matches!(m.rec.surplus[0].reason, NotHere::Sold { .. }));
     let s = suggestions(&m, &m.rec.surplus[0]);
     assert_eq!(s[0].missing.as_str(), "RT4", "{s:?}");
     let sale = match db.state("RT9") {
@@ -180,7 +177,7 @@ fn replace_on_receipt_corrects_a_typo() {
     // The unit labelled RT71 was received as RT17.
     db.scan_all(c, "WH1/A/01", &["RT1", "RT71"]);
     let m = db.m(c);
-    assert_eq!(m.rec.surplus[0].reason, SurplusReason::Unknown);
+    assert_eq!(m.rec.surplus[0].reason, NotHere::Unknown);
     let s = suggestions(&m, &m.rec.surplus[0]);
     assert_eq!(s[0].missing.as_str(), "RT17", "{s:?}");
     let receipt = db.svc.lookup("RT17").unwrap()[0]

@@ -3,13 +3,12 @@
 use super::args::CountCmd;
 use super::json::{self as j, MismatchesJson};
 use super::{CliResult, Failure};
-use crate::domain::reconcile::SurplusReason;
-use crate::domain::{CountId, CountStatus, ResolutionRecord};
+use crate::domain::{CountId, CountStatus, NotHere, ResolutionRecord};
 use crate::ops::reconcile::suggestions;
 use crate::ops::{Command, MismatchView, Ops, OpsQueries, Outcome, ResolveAction};
 
-pub fn reason_text(v: &MismatchView, r: &SurplusReason) -> String {
-    crate::ops::reconcile::surplus_why(r, &|id| v.party(id))
+pub fn reason_text(v: &MismatchView, r: &NotHere) -> String {
+    crate::ops::why_line(r, &|id| v.party(id))
 }
 
 pub fn resolution_text(r: &ResolutionRecord) -> String {

@@ -1,9 +1,9 @@
 //! Reconciliation of a count: what was expected (units in stock in scope, now) against what
 //! was counted, live, so movements during the count make no false mismatches.
 
-use crate::domain::catalog::{PartyId, ProductId};
+use crate::domain::catalog::ProductId;
 use crate::domain::count::CountScan;
-use crate::domain::document::DocNo;
+use crate::domain::not_here::NotHere;
 use crate::domain::serial::SerialKey;
 use crate::domain::unit::{Unit, UnitState};
 use std::collections::{HashMap, HashSet};
@@ -14,42 +14,6 @@ pub struct Expected {
     pub product: ProductId,
     pub serial: SerialKey,
     pub location: String,
-}
-
-/// Why a counted serial is surplus where it was counted.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum SurplusReason {
-    /// Never received: no unit has this serial.
-    Unknown,
-    /// In stock, at another location.
-    Elsewhere {
-        location: String,
-    },
-    Sold {
-        document: DocNo,
-        customer: PartyId,
-    },
-    WrittenOff,
-    InRepair,
-    Replaced {
-        by: SerialKey,
-    },
-    /// A unit of a product the count does not cover.
-    OtherProduct,
-}
-
-impl SurplusReason {
-    pub fn name(&self) -> &'static str {
-        match self {
-            SurplusReason::Unknown => "unknown",
-            SurplusReason::Elsewhere { .. } => "elsewhere",
-            SurplusReason::Sold { .. } => "sold",
-            SurplusReason::WrittenOff => "written-off",
-            SurplusReason::InRepair => "in-repair",
-            SurplusReason::Replaced { .. } => "replaced",
-            SurplusReason::OtherProduct => "other-product",
-        }
-    }
 }
 
 /// A counted serial as the store knows it now.
@@ -88,7 +52,8 @@ pub struct SurplusRow {
     /// Where it was counted.
     pub location: String,
     pub scan: u32,
-    pub reason: SurplusReason,
+    /// Why it is surplus there.
+    pub reason: NotHere,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -107,20 +72,20 @@ impl Reconciliation {
 }
 
 /// The reason a unit in this state is surplus at `location`, or None when it is right there.
-pub fn surplus_reason(unit: &Unit, location: &str) -> Option<SurplusReason> {
+pub fn surplus_reason(unit: &Unit, location: &str) -> Option<NotHere> {
     match &unit.state {
         UnitState::InStock { location: at } if at == location => None,
-        UnitState::InStock { location: at } => Some(SurplusReason::Elsewhere {
+        UnitState::InStock { location: at } => Some(NotHere::Elsewhere {
             location: at.clone(),
         }),
-        UnitState::Sold { document, customer } => Some(SurplusReason::Sold {
+        UnitState::Sold { document, customer } => Some(NotHere::Sold {
             document: document.clone(),
             customer: *customer,
         }),
-        UnitState::WrittenOff => Some(SurplusReason::WrittenOff),
-        UnitState::InRepair => Some(SurplusReason::InRepair),
-        UnitState::Replaced { by } => Some(SurplusReason::Replaced { by: by.clone() }),
-        UnitState::Renamed { to } => Some(SurplusReason::Replaced { by: to.clone() }),
+        UnitState::WrittenOff => Some(NotHere::WrittenOff),
+        UnitState::InRepair => Some(NotHere::InRepair),
+        UnitState::Replaced { by } => Some(NotHere::Replaced { by: by.clone() }),
+        UnitState::Renamed { to } => Some(NotHere::Replaced { by: to.clone() }),
     }
 }
 
@@ -149,7 +114,7 @@ pub fn reconcile(
                 serial: scan.serial,
                 location: scan.location,
                 scan: scan.number,
-                reason: SurplusReason::Unknown,
+                reason: NotHere::Unknown,
             });
             continue;
         };
@@ -162,7 +127,7 @@ pub fn reconcile(
                 serial: unit.serial,
                 location: scan.location,
                 scan: scan.number,
-                reason: SurplusReason::OtherProduct,
+                reason: NotHere::OtherProduct,
             });
             continue;
         }

@@ -7,8 +7,8 @@ use super::types::{Refusal, RefusalKind};
 use crate::domain::count::judge_unit;
 use crate::domain::scan;
 use crate::domain::{
-    Count, CountId, CountScan, CountScope, CountStatus, Event, Location, Product, ScanVerdict,
-    SerialKey, Unexpected, Unit,
+    Count, CountId, CountScan, CountScope, CountStatus, Event, Location, NotHere, Product,
+    ScanVerdict, SerialKey, Unexpected, Unit,
 };
 
 impl Draft<'_> {
@@ -425,23 +425,11 @@ pub fn scan_words(
                 format!("{sn} already counted (scan {first}){by}"),
             )
         }
-        ScanVerdict::Unexpected(u) => {
-            let why = match u {
-                Unexpected::Elsewhere { location } => format!("is in stock at {location}"),
-                Unexpected::Sold { document, customer } => {
-                    format!("is sold to {} on {document}", party(*customer))
-                }
-                Unexpected::WrittenOff => "is written off".to_string(),
-                Unexpected::InRepair => "is in repair".to_string(),
-                Unexpected::Replaced { by } => format!("was replaced by \"{by}\""),
-                Unexpected::OtherProduct { sku } => format!("is a {sku}, not counted here"),
-            };
-            (false, "NOT HERE", format!("{sn} {why}"))
-        }
+        ScanVerdict::Unexpected(u) => (false, "NOT HERE", not_here(&sn, report, &u.into(), party)),
         ScanVerdict::Unknown => (
             false,
             "UNKNOWN",
-            format!("{sn} was never received: kept as unknown"),
+            not_here(&sn, report, &NotHere::Unknown, party),
         ),
     };
     ScanWords {
@@ -449,4 +437,23 @@ pub fn scan_words(
         headline: headline.to_string(),
         detail,
     }
+}
+
+/// The detail of a scan that is not here: `SN "X" RT-AX55: sold to ACME, on S-2026-0001`,
+/// the facts as the scan screen shows them on one line.
+fn not_here(
+    sn: &str,
+    report: &super::ScanReport,
+    why: &NotHere,
+    party: &dyn Fn(crate::domain::PartyId) -> String,
+) -> String {
+    let sku = report
+        .sku
+        .as_deref()
+        .map(|s| format!(" {s}"))
+        .unwrap_or_default();
+    format!(
+        "{sn}{sku}: {}",
+        super::not_here::scan_facts(why, party).join(", ")
+    )
 }

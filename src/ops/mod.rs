@@ -5,6 +5,7 @@
 mod count;
 mod draft;
 pub mod maintenance;
+pub mod not_here;
 pub mod protocol;
 mod queries;
 pub mod reconcile;
@@ -23,6 +24,7 @@ use draft::{Draft, DraftContext};
 
 pub use count::{is_location_label, scan_words, ScanWords};
 pub use draft::DEFAULT_RECEIVING;
+pub use not_here::{party_named, scan_facts, why_line, why_long, why_short};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -332,11 +334,7 @@ impl Service {
                     report.customer = self.party_name(*customer)?;
                 }
                 let customer = report.customer.clone();
-                report.words = Some(scan_words(&report, &|id| {
-                    customer
-                        .clone()
-                        .unwrap_or_else(|| format!("party #{}", id.0))
-                }));
+                report.words = Some(scan_words(&report, &party_named(customer.as_deref())));
                 Outcome::Scanned(report)
             }
             Outcome::LocationSet { code, .. } => {

@@ -2,11 +2,9 @@
 //! surplus serial most likely stands for.
 
 use super::OpsError;
-use crate::domain::reconcile::{
-    self, Counted, Expected, MatchedRow, Reconciliation, SurplusReason, SurplusRow,
-};
+use crate::domain::reconcile::{self, Counted, Expected, MatchedRow, Reconciliation, SurplusRow};
 use crate::domain::{
-    Count, CountId, HistoryKind, ProductId, Resolution, ResolutionRecord, SerialKey,
+    Count, CountId, HistoryKind, NotHere, ProductId, Resolution, ResolutionRecord, SerialKey,
 };
 use crate::store::{keys, Store};
 use rustc_hash::{FxBuildHasher, FxHashMap};
@@ -200,21 +198,6 @@ pub fn mismatches(store: &Store, id: CountId) -> Result<Mismatches, OpsError> {
     })
 }
 
-/// Why a surplus is surplus, in the words the report and the screens use.
-pub fn surplus_why(r: &SurplusReason, party: &dyn Fn(crate::domain::PartyId) -> String) -> String {
-    match r {
-        SurplusReason::Unknown => "never received".into(),
-        SurplusReason::Elsewhere { location } => format!("in stock at {location}"),
-        SurplusReason::Sold { document, customer } => {
-            format!("sold to {} on {document}", party(*customer))
-        }
-        SurplusReason::WrittenOff => "written off".into(),
-        SurplusReason::InRepair => "in repair".into(),
-        SurplusReason::Replaced { by } => format!("replaced by \"{by}\""),
-        SurplusReason::OtherProduct => "a product this count does not cover".into(),
-    }
-}
-
 /// A resolution in words, without who and when.
 pub fn resolution_what(r: &ResolutionRecord) -> String {
     match &r.resolution {
@@ -360,7 +343,7 @@ pub fn suggestions(m: &Mismatches, surplus: &SurplusRow) -> Vec<Suggestion> {
         }
         let same_product = surplus.product == Some(short.product);
         match &surplus.reason {
-            SurplusReason::Sold { document, .. } if same_product => {
+            NotHere::Sold { document, .. } if same_product => {
                 let same_place = short.location == surplus.location;
                 out.push((
                     if same_place { 0 } else { 1 },
@@ -372,7 +355,7 @@ pub fn suggestions(m: &Mismatches, surplus: &SurplusRow) -> Vec<Suggestion> {
                     },
                 ));
             }
-            SurplusReason::Unknown => {
+            NotHere::Unknown => {
                 let d = edit_distance_within(surplus.serial.as_str(), short.serial.as_str(), 2);
                 if let (Some(d @ 1..=2), true) = (d, surplus.product.is_none() || same_product) {
                     out.push((

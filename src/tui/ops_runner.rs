@@ -14,7 +14,7 @@ use super::lookup::{Found, UnitAct};
 use super::mismatch::{Fix, MismatchData, ProductName, Shared};
 use super::reports::{ReportKind, ReportRow};
 use super::text;
-use crate::domain::{CountId, CountStatus, Day, ProductId, ScanVerdict, Unexpected};
+use crate::domain::{CountId, CountStatus, Day, ProductId, ScanVerdict};
 use crate::ops::{
     Answer, Command, CountView, Ops, OpsError, OpsQueries, Outcome, Query, RefusalKind, ScanLine,
     ScanReport,
@@ -176,30 +176,19 @@ impl OpsRunner {
             .as_ref()
             .map(|w| w.headline.clone())
             .unwrap_or_default();
-        let customer = report.customer.clone().unwrap_or_default();
         let scan = &report.scan;
-        let why = match &scan.verdict {
-            ScanVerdict::Counted => Why::None,
-            ScanVerdict::Duplicate { first } => Why::Duplicate {
+        let why = match (&scan.verdict, scan.verdict.not_here()) {
+            (_, Some(reason)) => Why::NotHere {
+                reason,
+                customer: report.customer.clone(),
+            },
+            (ScanVerdict::Duplicate { first }, None) => Why::Duplicate {
                 first: *first,
                 by: report.first.as_ref().map(|f| f.counter.clone()),
                 at: report.first.as_ref().map(|f| f.location.clone()),
                 when: report.first.as_ref().and_then(|f| self.time(f.at_ms)),
             },
-            ScanVerdict::Unexpected(u) => match u {
-                Unexpected::Elsewhere { location } => Why::Elsewhere {
-                    location: location.clone(),
-                },
-                Unexpected::Sold { document, .. } => Why::Sold {
-                    customer: customer.clone(),
-                    document: document.to_string(),
-                },
-                Unexpected::WrittenOff => Why::WrittenOff,
-                Unexpected::InRepair => Why::InRepair,
-                Unexpected::Replaced { by } => Why::Replaced { by: by.to_string() },
-                Unexpected::OtherProduct { sku } => Why::OtherProduct { sku: sku.clone() },
-            },
-            ScanVerdict::Unknown => Why::Unknown,
+            _ => Why::None,
         };
         ScanAnswer {
             kind: kind_of(&scan.verdict),

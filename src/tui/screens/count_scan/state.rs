@@ -8,6 +8,8 @@ use chrono::NaiveDateTime;
 
 pub use crate::ops::Figures;
 
+use crate::domain::NotHere;
+
 use super::super::count_list::state::CountRow;
 
 /// What a scan (or an undo) came to.
@@ -60,34 +62,13 @@ pub enum Why {
         /// Its local time.
         when: Option<NaiveDateTime>,
     },
-    /// In stock at another location.
-    Elsewhere {
-        /// Where the store has it.
-        location: String,
+    /// Not here (in stock elsewhere, sold, written off...), or never received.
+    NotHere {
+        /// Why.
+        reason: NotHere,
+        /// The customer's name, when sold.
+        customer: Option<String>,
     },
-    /// Sold.
-    Sold {
-        /// To whom.
-        customer: String,
-        /// On which document.
-        document: String,
-    },
-    /// Written off.
-    WrittenOff,
-    /// In repair.
-    InRepair,
-    /// Replaced under warranty.
-    Replaced {
-        /// The serial that replaced it.
-        by: String,
-    },
-    /// A product the count does not cover, or not the one the label names.
-    OtherProduct {
-        /// Its SKU.
-        sku: String,
-    },
-    /// Never received.
-    Unknown,
     /// Nothing recorded; the service's reason.
     Refused {
         /// Why.

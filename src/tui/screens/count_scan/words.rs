@@ -133,15 +133,9 @@ pub fn answer_facts(a: &ScanAnswer) -> Vec<String> {
             }
             out
         }
-        Why::Elsewhere { location } => vec![format!("in stock at {location}")],
-        Why::Sold { customer, document } => {
-            vec![format!("sold to {customer}"), format!("on {document}")]
+        Why::NotHere { reason, customer } => {
+            crate::ops::scan_facts(reason, &crate::ops::party_named(customer.as_deref()))
         }
-        Why::WrittenOff => vec!["written off".into()],
-        Why::InRepair => vec!["in repair".into()],
-        Why::Replaced { by } => vec![format!("replaced by {by}")],
-        Why::OtherProduct { sku } => vec![format!("is a {sku}"), "not in this count".into()],
-        Why::Unknown => vec!["never received".into(), "kept as unknown".into()],
         Why::Refused { message } => vec![message.clone()],
     }
 }

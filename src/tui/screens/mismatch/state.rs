@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use crate::domain::reconcile::{ShortageRow, SurplusReason, SurplusRow};
+use crate::domain::reconcile::{ShortageRow, SurplusRow};
+use crate::domain::NotHere;
 use crate::domain::{CountId, PartyId, ProductId, ResolutionRecord, SerialKey};
 use crate::ops::reconcile::{suggestions, Mismatches, Suggestion};
 use crate::ops::UnitView;
@@ -428,8 +429,8 @@ impl MismatchSession {
         } else if let Some(r) = self.surplus() {
             out.push(Command::ReplaceSerial);
             match r.reason {
-                SurplusReason::Elsewhere { .. } => out.push(Command::Relocate),
-                SurplusReason::Unknown => out.push(Command::ReceiveFound),
+                NotHere::Elsewhere { .. } => out.push(Command::Relocate),
+                NotHere::Unknown => out.push(Command::ReceiveFound),
                 _ => {}
             }
             if !data.accepted(&r.serial) {
@@ -465,19 +466,6 @@ impl MismatchSession {
         self.view_mut(kind).select_bucket_row(row, page);
         self.refresh_suggestions();
         Some(kind)
-    }
-}
-
-/// The reason a surplus is surplus, in its short form for list rows.
-pub fn reason_word(r: &SurplusReason) -> &'static str {
-    match r {
-        SurplusReason::Unknown => "unknown",
-        SurplusReason::Elsewhere { .. } => "elsewhere",
-        SurplusReason::Sold { .. } => "sold",
-        SurplusReason::WrittenOff => "written off",
-        SurplusReason::InRepair => "in repair",
-        SurplusReason::Replaced { .. } => "replaced",
-        SurplusReason::OtherProduct => "other product",
     }
 }
 

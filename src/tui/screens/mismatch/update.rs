@@ -3,7 +3,7 @@
 
 use super::state::{Details, Fix, ListKind, MismatchData, MismatchSession, Shared};
 use super::words;
-use crate::domain::reconcile::SurplusReason;
+use crate::domain::NotHere;
 use crate::domain::{CountId, CountStatus};
 use crate::ops::UnitView;
 use crate::tui::action::Effect;
@@ -256,7 +256,7 @@ pub(crate) fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
         Command::Relocate => match s.surplus() {
             Some(r) => {
                 let serial = r.serial.to_string();
-                if !matches!(r.reason, SurplusReason::Elsewhere { .. }) {
+                if !matches!(r.reason, NotHere::Elsewhere { .. }) {
                     return error(state, words::not_elsewhere(&serial));
                 }
                 fix(state, Fix::Relocate { serial })
@@ -267,7 +267,7 @@ pub(crate) fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
         Command::ReceiveFound => match s.surplus() {
             Some(r) => {
                 let serial = r.serial.to_string();
-                if r.reason != SurplusReason::Unknown {
+                if r.reason != NotHere::Unknown {
                     return error(state, words::not_unknown(&serial));
                 }
                 if r.product.is_none() {

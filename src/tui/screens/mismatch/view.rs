@@ -14,7 +14,7 @@ use super::words;
 use crate::domain::CountStatus;
 use crate::tui::app::AppState;
 use crate::tui::keymap::{Command, Context};
-use crate::tui::mismatch::{reason_word, Item, ListKind, MismatchData, MismatchSession};
+use crate::tui::mismatch::{Item, ListKind, MismatchData, MismatchSession};
 use crate::tui::text;
 use crate::tui::view::{tail, wrap, wrap_keep_tail};
 
@@ -170,7 +170,7 @@ fn item_line(
                         sel,
                         words::row_mark(data.accepted(&r.serial), data.moved(&r.serial)),
                         r.serial.as_str(),
-                        reason_word(&r.reason),
+                        words::reason_word(&r.reason),
                         width,
                     ),
                     None => String::new(),

@@ -2,8 +2,7 @@
 //! runner's fix answers.
 //! Short on purpose: the smallest screen is 20 columns wide.
 
-use crate::domain::reconcile::SurplusReason;
-use crate::domain::{CountId, HistoryKind, ResolutionRecord};
+use crate::domain::{CountId, HistoryKind, NotHere, ResolutionRecord};
 use crate::ops::TimelineLine;
 use crate::tui::keymap::Command;
 use crate::tui::screens::mismatch::state::MismatchData;
@@ -79,9 +78,14 @@ pub fn row_mark(accepted: bool, moved: bool) -> char {
     }
 }
 
+/// Why a surplus is surplus, in its short form for list rows (`sold`).
+pub fn reason_word(r: &NotHere) -> &'static str {
+    crate::ops::why_short(r)
+}
+
 /// Why a surplus is surplus (the same words as `tallyman count mismatches`).
-pub fn reason_text(data: &MismatchData, r: &SurplusReason) -> String {
-    crate::ops::reconcile::surplus_why(r, &|id| data.party(id))
+pub fn reason_text(data: &MismatchData, r: &NotHere) -> String {
+    crate::ops::why_line(r, &|id| data.party(id))
 }
 
 /// A shortage's place: `expected at WH1/A/01`.

@@ -1,0 +1,316 @@
+//! "Why is this serial not here" has one vocabulary (`domain::NotHere`) and one renderer
+//! (`ops::not_here`): every reason has a short form within 20 columns and a long form, and the
+//! command line, the scan screen and the mismatch screens say the same words for it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::process::{Command as Process, Stdio};
+
+use tallyman::domain::reconcile::Reconciliation;
+use tallyman::domain::{
+    Count, CountId, CountScan, CountScope, CountStatus, DocKind, DocNo, NotHere, PartyId,
+    ScanVerdict, SerialFormat, SerialKey, Unexpected,
+};
+use tallyman::ops::reconcile::Mismatches;
+use tallyman::ops::{
+    party_named, scan_words, why_line, why_long, why_short, Answer, Command, MismatchView, Query,
+    ScanReport, Service,
+};
+use tallyman::tui::count::{AnswerKind, ScanAnswer, Why};
+use tallyman::tui::mismatch::MismatchData;
+use tallyman::tui::screens::count_scan::words::answer_facts;
+use tallyman::tui::screens::mismatch::words::{reason_text, reason_word};
+
+mod support;
+use support::FixedClock;
+
+const ACME: PartyId = PartyId(7);
+
+/// The names in `every_reason`, as the long form shows them.
+const NAMES: [&str; 4] = ["WH1/A/02", "ACME Retail", "S-2026-0001", "RT00000012"];
+
+/// One of each reason; the match fails to compile when a reason is added, until it is here.
+fn every_reason() -> Vec<NotHere> {
+    let all = vec![
+        NotHere::Unknown,
+        NotHere::Elsewhere {
+            location: "WH1/A/02".into(),
+        },
+        NotHere::Sold {
+            document: DocNo("S-2026-0001".into()),
+            customer: ACME,
+        },
+        NotHere::WrittenOff,
+        NotHere::InRepair,
+        NotHere::Replaced {
+            by: SerialKey::from_stored("RT00000012".into()),
+        },
+        NotHere::OtherProduct,
+    ];
+    for r in &all {
+        match r {
+            NotHere::Unknown
+            | NotHere::Elsewhere { .. }
+            | NotHere::Sold { .. }
+            | NotHere::WrittenOff
+            | NotHere::InRepair
+            | NotHere::Replaced { .. }
+            | NotHere::OtherProduct => {}
+        }
+    }
+    all
+}
+
+/// The stored verdict of a scan that is not here for this reason.
+fn verdict(r: &NotHere) -> ScanVerdict {
+    ScanVerdict::Unexpected(match r {
+        NotHere::Unknown => return ScanVerdict::Unknown,
+        NotHere::Elsewhere { location } => Unexpected::Elsewhere {
+            location: location.clone(),
+        },
+        NotHere::Sold { document, customer } => Unexpected::Sold {
+            document: document.clone(),
+            customer: *customer,
+        },
+        NotHere::WrittenOff => Unexpected::WrittenOff,
+        NotHere::InRepair => Unexpected::InRepair,
+        NotHere::Replaced { by } => Unexpected::Replaced { by: by.clone() },
+        NotHere::OtherProduct => Unexpected::OtherProduct {
+            sku: "PH-X200".into(),
+        },
+    })
+}
+
+fn count() -> Count {
+    Count {
+        id: CountId(1),
+        name: "Aisle A".into(),
+        scope: CountScope {
+            location: "WH1/A".into(),
+            products: vec![],
+            categories: vec![],
+        },
+        blind: true,
+        status: CountStatus::Open,
+        opened_by: "super".into(),
+        opened_at_ms: 0,
+        opened_seq: 1,
+        scans: 1,
+        live: 1,
+        counters: vec!["clerk1".into()],
+        resolutions: 0,
+    }
+}
+
+fn report(r: &NotHere) -> ScanReport {
+    ScanReport {
+        scan: CountScan {
+            count: CountId(1),
+            number: 1,
+            serial: SerialKey::from_stored("RT00000008".into()),
+            product: None,
+            location: "WH1/A/01".into(),
+            counter: "clerk1".into(),
+            at_ms: 0,
+            verdict: verdict(r),
+            undone: false,
+        },
+        sku: Some("RT-AX55".into()),
+        first: None,
+        figures: None,
+        customer: Some("ACME Retail".into()),
+        words: None,
+    }
+}
+
+/// The scan screen's answer to a report, as its runner makes it.
+fn screen_answer(report: &ScanReport) -> ScanAnswer {
+    ScanAnswer {
+        kind: AnswerKind::NotHere,
+        headline: "NOT HERE".into(),
+        serial: report.scan.serial.to_string(),
+        sku: report.sku.clone(),
+        number: Some(1),
+        location: report.scan.location.clone(),
+        why: Why::NotHere {
+            reason: report.scan.verdict.not_here().unwrap(),
+            customer: report.customer.clone(),
+        },
+        figures: None,
+    }
+}
+
+#[test]
+fn every_reason_has_a_short_form_within_20_columns_and_a_long_form() {
+    let party = |_| "ACME Retail".to_string();
+    for r in every_reason() {
+        let short = why_short(&r);
+        assert!(
+            !short.is_empty() && short.chars().count() <= 20,
+            "{r:?}: {short:?}"
+        );
+        let long = why_long(&r, &party);
+        assert!(!long.is_empty(), "{r:?}");
+        // Names (locations, parties, documents, serials) are as long as they are; the words
+        // around them fit a narrow line, and the screens wrap before a name.
+        for phrase in &long {
+            let words = NAMES
+                .iter()
+                .fold(phrase.clone(), |p, name| p.replace(name, ""));
+            assert!(words.trim().chars().count() <= 20, "{r:?}: {phrase:?}");
+        }
+    }
+}
+
+#[test]
+fn the_command_line_and_the_screens_say_the_same_for_every_reason() {
+    let parties: BTreeMap<PartyId, String> = [(ACME, "ACME Retail".to_string())].into();
+    let m = Mismatches {
+        count: count(),
+        rec: Reconciliation::default(),
+        accepted: Default::default(),
+        resolutions: vec![],
+        moved_since_open: Default::default(),
+    };
+    let view = MismatchView {
+        mismatches: m.clone(),
+        products: BTreeMap::new(),
+        parties: parties.clone(),
+    };
+    let data = MismatchData {
+        m,
+        products: HashMap::new(),
+        parties: parties.into_iter().collect(),
+    };
+    for r in every_reason() {
+        let long = why_long(&r, &|id| view.party(id));
+        // Mismatches: `tallyman count mismatches` prints `why_line` named by its view; the
+        // mismatch screens print `reason_text` (details, marked row) and `reason_word` (rows).
+        assert_eq!(reason_text(&data, &r), why_line(&r, &|id| view.party(id)));
+        assert_eq!(reason_text(&data, &r), long.join(" "), "{r:?}");
+        assert_eq!(reason_word(&r), why_short(&r));
+        // Scans: `tallyman count scan` prints the report's words; the scan screen shows the
+        // facts, one a line on narrow screens and joined with ", " on wide ones.
+        let report = report(&r);
+        let cli = scan_words(&report, &party_named(report.customer.as_deref()));
+        let facts = answer_facts(&screen_answer(&report));
+        assert!(facts.starts_with(&long), "{r:?}: {facts:?} vs {long:?}");
+        assert_eq!(
+            cli.detail,
+            format!("SN \"RT00000008\" RT-AX55: {}", facts.join(", ")),
+            "{r:?}"
+        );
+    }
+}
+
+/// A real database: the words `tallyman count scan` and `count mismatches --json` print are
+/// the words the screens show for the same scans and rows.
+#[test]
+fn the_binary_and_the_screens_agree_on_a_real_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("db");
+    let (svc, _) = Service::open_with_clock(&dir, Box::new(FixedClock)).unwrap();
+    let mut cmds = vec![
+        support::product(
+            "RT",
+            SerialFormat::Regex("RT[0-9]+".into()),
+            None,
+            "net",
+            None,
+        ),
+        support::product("PH", SerialFormat::Imei, None, "phones", None),
+    ];
+    cmds.extend(support::parties_and_locations(&["WH1/A/01", "WH1/A/02"]));
+    svc.execute("setup", Command::Batch(cmds)).unwrap();
+    let receive = |sku, serials: &[&str], at| {
+        support::doc(DocKind::Receipt, sku, serials, None, Some(at), None)
+    };
+    for c in [
+        receive("RT", &["RT1", "RT6", "RT7", "RT8"], "WH1/A/01"),
+        receive("RT", &["RT2"], "WH1/A/02"),
+        receive("PH", &["490154203237518"], "WH1/A/01"),
+        support::doc(DocKind::Sale, "RT", &["RT7"], None, None, None),
+        support::doc(DocKind::WriteOff, "RT", &["RT8"], None, None, None),
+    ] {
+        svc.execute("setup", c).unwrap();
+    }
+    let c = support::open_count(&svc, "WH1/A/01", &["RT"], true);
+    let mut scanned = 0;
+    for raw in ["RT2", "RT7", "RT8", "490154203237518", "RT404"] {
+        let report = svc.record_scan("clerk1", c, "WH1/A/01", raw).unwrap();
+        let Some(reason) = report.scan.verdict.not_here() else {
+            panic!(
+                "{raw} was expected to be not here: {:?}",
+                report.scan.verdict
+            );
+        };
+        let printed = report.words.clone().unwrap().detail;
+        let facts = answer_facts(&screen_answer(&report));
+        assert!(
+            printed.ends_with(&format!(": {}", facts.join(", "))),
+            "{raw}: {printed:?} vs {facts:?}"
+        );
+        assert!(!why_short(&reason).is_empty());
+        scanned += 1;
+    }
+    assert_eq!(scanned, 5);
+    let Answer::Mismatches(view) = svc.query(Query::Mismatches { count: c }).unwrap() else {
+        panic!("no mismatches");
+    };
+    let data = MismatchData {
+        m: view.mismatches.clone(),
+        products: HashMap::new(),
+        parties: view.parties.clone().into_iter().collect(),
+    };
+    drop(svc);
+
+    let out = Process::new(env!("CARGO_BIN_EXE_tallyman"))
+        .env("USER", "tester")
+        .env("HOME", tmp.path())
+        .env("XDG_DATA_HOME", tmp.path().join("xdg"))
+        .env_remove("TALLYMAN_DB")
+        .env_remove("LOGNAME")
+        .stdin(Stdio::null())
+        .arg("--db")
+        .arg(&dir)
+        .args(["--json", "count", "mismatches", &c.0.to_string()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let printed: Vec<(String, String)> = json["surplus"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["serial"].as_str().unwrap().to_string(),
+                r["why"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let shown: Vec<(String, String)> = data
+        .m
+        .rec
+        .surplus
+        .iter()
+        .map(|r| (r.serial.to_string(), reason_text(&data, &r.reason)))
+        .collect();
+    assert_eq!(printed, shown);
+    assert_eq!(shown.len(), 5, "{shown:?}");
+    for want in [
+        "in stock at WH1/A/02",
+        "sold to ACME on S-",
+        "written off",
+        "not in this count",
+        "never received",
+    ] {
+        assert!(
+            shown.iter().any(|(_, why)| why.starts_with(want)),
+            "{want:?} in {shown:?}"
+        );
+    }
+}
