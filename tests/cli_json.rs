@@ -1001,8 +1001,12 @@ fn a_refusal_is_one_json_error_document() {
     let v = one(&e.run(&["--json", "lookup", "NOPE"]), 1, "lookup");
     assert_eq!(keys(&v), set(&["error", "exit_code"]));
     assert!(v["error"].as_str().unwrap().contains("\"NOPE\""), "{v}");
+    // A refusal of the service says its kind and what it is about.
     let v = one(&e.run(&["--json", "warranty", "card", "S-1"]), 1, "card");
+    assert_eq!(keys(&v), set(&["error", "exit_code", "kind", "about"]));
     assert_eq!(v["exit_code"], 1);
+    assert_eq!(v["kind"], "unknown");
+    assert_eq!(v["about"], "S-1");
 }
 
 #[test]

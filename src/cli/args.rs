@@ -111,6 +111,8 @@ fn usage_error(e: &clap::Error, json: bool) -> i32 {
     let doc = super::json::ErrorJson {
         error: message,
         exit_code: code,
+        kind: None,
+        about: None,
     };
     if let Err(f) = super::json::print(&doc) {
         eprintln!("tallyman: {}", f.message);

@@ -30,11 +30,17 @@ fn text<T: ToString>(v: &Option<T>) -> Option<String> {
     v.as_ref().map(ToString::to_string)
 }
 
-/// Any failure: `{"error": ..., "exit_code": N}`.
+/// Any failure: `{"error": ..., "exit_code": N}`; a refusal of the service adds its `kind`
+/// (bad_scan, unknown, tracking, conflict, invalid, not_permitted, location, out_of_scope)
+/// and the value it is `about`.
 #[derive(Debug, Serialize)]
 pub struct ErrorJson {
     pub error: String,
     pub exit_code: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub about: Option<String>,
 }
 
 // ------------------------------------------------------------------ master data

@@ -87,10 +87,20 @@ impl From<OpsError> for Failure {
             OpsError::Refused(r) => refusal_words(r),
             _ => e.to_string(),
         };
+        // A refusal says its kind and what it is about in --json output.
+        let json = e.refusal().and_then(|r| {
+            serde_json::to_value(json::ErrorJson {
+                error: message.clone(),
+                exit_code: e.exit_code(),
+                kind: Some(r.kind.as_str()),
+                about: r.about.clone(),
+            })
+            .ok()
+        });
         Failure {
             code: e.exit_code(),
             message,
-            json: None,
+            json,
         }
     }
 }
@@ -177,6 +187,8 @@ pub fn run(cli: Cli) -> i32 {
                     None => json::print(&json::ErrorJson {
                         error: f.message.clone(),
                         exit_code: f.code,
+                        kind: None,
+                        about: None,
                     }),
                 };
                 if let Err(e) = printed {
