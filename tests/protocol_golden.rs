@@ -197,3 +197,159 @@ fn hex_bytes(s: &str) -> Vec<u8> {
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
         .collect()
 }
+
+/// Every query and every command keeps its variant number (the byte after `V1` and the call
+/// kind): a variant inserted in the middle would make an older peer read a different request.
+#[test]
+fn every_query_and_command_keeps_its_number() {
+    use tallyman::domain::warranty::{
+        AgreementEventCode, GenericWarranty, ReplacementPolicy, StartBasis,
+    };
+    use tallyman::domain::{CountStatus, DocKind, PartyRole, SerialFormat, Tracking};
+    use tallyman::ops::{DocRequest, NewCount, NewParty, NewProduct};
+    let c = CountId(1);
+    let s = || String::from("S");
+    let queries = vec![
+        Query::Products,
+        Query::Locations,
+        Query::Parties,
+        Query::Lookup {
+            serial: s(),
+            date: None,
+        },
+        Query::Stock {
+            location: None,
+            sku: None,
+        },
+        Query::Document { number: s() },
+        Query::Counts,
+        Query::CountScans { count: c },
+        Query::Status,
+        Query::Count { count: c, last: 0 },
+        Query::Join { count: c },
+        Query::Mismatches { count: c },
+        Query::Warranties {
+            date: None,
+            days: None,
+            customer: None,
+        },
+        Query::Card { sale: s() },
+    ];
+    for (i, q) in queries.into_iter().enumerate() {
+        let bytes = Request::V1(Call::Query(q.clone())).encode().unwrap();
+        assert_eq!(bytes[2], i as u8, "{q:?}");
+    }
+    let commands = vec![
+        Command::AddProduct(NewProduct {
+            sku: s(),
+            name: s(),
+            gtin: None,
+            category: s(),
+            tracking: Tracking::all(tallyman::domain::Mode::Strict),
+            serial_format: SerialFormat::Plain,
+            warranty: None,
+            fold_case: true,
+        }),
+        Command::AddLocation {
+            code: s(),
+            name: s(),
+        },
+        Command::AddParty(NewParty {
+            name: s(),
+            role: PartyRole::Customer,
+            bill_to: s(),
+            ship_to: s(),
+        }),
+        Command::Post(DocRequest {
+            kind: DocKind::Sale,
+            date: None,
+            party: None,
+            invoice: None,
+            from: None,
+            to: None,
+            reason: None,
+            declared_qty: None,
+            lines: Vec::new(),
+        }),
+        Command::OpenCount(NewCount {
+            name: s(),
+            location: s(),
+            skus: Vec::new(),
+            categories: Vec::new(),
+            blind: true,
+        }),
+        Command::CountScan {
+            count: c,
+            location: None,
+            raw: s(),
+            label_only: false,
+        },
+        Command::UndoLastScan {
+            count: c,
+            location: None,
+        },
+        Command::MoveCount {
+            count: c,
+            status: CountStatus::Review,
+        },
+        Command::Resolve {
+            count: c,
+            action: ResolveAction::Relocate { serial: s() },
+        },
+        Command::UndoResolution {
+            count: c,
+            number: 1,
+        },
+        Command::WarrantyTerms {
+            sku: s(),
+            basis: StartBasis::Sale,
+            policy: ReplacementPolicy::Remaining,
+        },
+        Command::ActivateWarranty {
+            serial: s(),
+            date: None,
+        },
+        Command::ExtendWarranty {
+            serial: s(),
+            duration: None,
+            until: None,
+            start: None,
+            tag: None,
+            invoice: None,
+            order: None,
+        },
+        Command::AgreementEvent {
+            number: s(),
+            code: AgreementEventCode::Labour,
+            note: s(),
+        },
+        Command::RepairIntake {
+            serial: s(),
+            service_type: None,
+            note: s(),
+        },
+        Command::RepairClose {
+            serial: s(),
+            to: None,
+            note: s(),
+        },
+        Command::WarrantyReplace {
+            old: s(),
+            new: s(),
+            policy: None,
+            note: s(),
+        },
+        Command::AddGenericWarranty(GenericWarranty {
+            category: None,
+            service_type: None,
+            effective: day(),
+            expiry: day(),
+            force_generic: false,
+        }),
+        Command::Batch(Vec::new()),
+    ];
+    for (i, cmd) in commands.into_iter().enumerate() {
+        let bytes = Request::V1(Call::Execute(cmd.clone())).encode().unwrap();
+        assert_eq!(bytes[2], i as u8, "{cmd:?}");
+    }
+}
