@@ -222,7 +222,7 @@ fn every_query_and_command_keeps_its_number() {
             sku: None,
         },
         Query::Document { number: s() },
-        Query::Counts,
+        Query::Counts { expected: false },
         Query::CountScans { count: c },
         Query::Status,
         Query::Count { count: c, last: 0 },

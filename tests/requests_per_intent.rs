@@ -59,7 +59,10 @@ fn each_intent_of_the_scan_loop_is_one_request() {
     let mut f = fixture();
     let list = f.sent("1");
     assert!(
-        matches!(list.as_slice(), [Call::Query(Query::Counts)]),
+        matches!(
+            list.as_slice(),
+            [Call::Query(Query::Counts { expected: true })]
+        ),
         "{list:?}"
     );
     let join = f.sent("1");

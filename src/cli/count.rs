@@ -96,7 +96,11 @@ fn id(n: u32) -> CountId {
 }
 
 fn counts(service: &dyn Ops) -> Result<Vec<Count>, Failure> {
-    Ok(service.counts()?.into_iter().map(|c| c.count).collect())
+    Ok(service
+        .counts(false)?
+        .into_iter()
+        .map(|c| c.count)
+        .collect())
 }
 
 pub fn run(service: &dyn Ops, cmd: &CountCmd, json: bool) -> CliResult {

@@ -667,8 +667,8 @@ impl<'s> Draft<'s> {
                 format!("a {} needs an invoice number", req.kind.as_str()),
             );
         }
-        let warning = self.check_declared_qty(&req, reason)?;
-        let mut warnings: Vec<Warning> = warning.iter().cloned().collect();
+        self.check_declared_qty(&req)?;
+        let mut warnings: Vec<Warning> = Vec::new();
         let mut doc = Document {
             number: DocNo(String::new()),
             kind: req.kind,
@@ -678,7 +678,9 @@ impl<'s> Draft<'s> {
             from,
             to,
             reason: reason.map(str::to_string),
-            warning,
+            // A document-wide warning came from a declared quantity accepted in soft mode;
+            // that is refused now, so only lines carry warnings.
+            warning: None,
             lines: Vec::with_capacity(req.lines.len()),
         };
         let mut scratch = DocScratch::default();
@@ -794,26 +796,19 @@ impl<'s> Draft<'s> {
         Ok((from, to))
     }
 
-    /// Receipts: the declared quantity must equal the number of serials (strict), or the
-    /// difference is accepted with a reason and kept as the document's warning (soft).
     /// The quantity a clerk declared must equal the serials given, on every flow: a unit
     /// without its serial cannot be kept (strict mode: a tracking refusal; soft mode too,
     /// since the missing units would be silently dropped).
-    fn check_declared_qty(
-        &mut self,
-        req: &DocRequest,
-        reason: Option<&str>,
-    ) -> DResult<Option<Warning>> {
-        let _ = reason;
+    fn check_declared_qty(&mut self, req: &DocRequest) -> DResult<()> {
         let Some(declared) = req.declared_qty else {
-            return Ok(None);
+            return Ok(());
         };
         let serials = req.lines.iter().filter(|l| l.serial.is_some()).count();
         if serials == 0 || serials as u32 == declared {
-            return Ok(None);
+            return Ok(());
         }
         let Some(first) = req.lines.first() else {
-            return Ok(None);
+            return Ok(());
         };
         let product = self.line_product(first)?;
         let flow = match req.kind {

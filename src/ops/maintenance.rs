@@ -33,13 +33,12 @@ fn describe_key(k: &[u8]) -> String {
     format!("\"{printable}\"")
 }
 
-/// Replays the whole journal into the store, in order. The outer error is the store's; the
-/// inner one what is wrong with the journal (a problem `check` reports).
-#[allow(clippy::type_complexity)]
-fn replay_all(
-    journal_path: &Path,
-    store: &Store,
-) -> Result<Result<(u64, Option<journal::TornTail>), JournalError>, OpsError> {
+/// What reading the whole journal found: the entries read and a torn tail, or what is wrong
+/// with the journal (a problem `check` reports rather than a failure).
+type JournalRead = Result<(u64, Option<journal::TornTail>), JournalError>;
+
+/// Replays the whole journal into the store, in order. The error is the store's.
+fn replay_all(journal_path: &Path, store: &Store) -> Result<JournalRead, OpsError> {
     let mut failure = None;
     let result = journal::read_all(journal_path, |located| {
         if failure.is_none() {

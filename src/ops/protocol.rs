@@ -134,8 +134,8 @@ typed_queries! {
     /// One count with its expected figure and its last scans.
     fn count(count: crate::domain::CountId, last: u32) -> super::CountView =
         Query::Count { count, last } => Count;
-    /// Counts with their expected figures (open counting only).
-    fn counts() -> Vec<super::CountView> = Query::Counts => Counts;
+    /// Counts, with their expected figures (open counting only) when asked.
+    fn counts(expected: bool) -> Vec<super::CountView> = Query::Counts { expected } => Counts;
     /// Every unit with this serial, with its warranty at `date` (today if none).
     fn lookup(serial: String, date: Option<crate::domain::Day>) -> Vec<super::UnitView> =
         Query::Lookup { serial, date } => Units;

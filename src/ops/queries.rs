@@ -25,10 +25,17 @@ impl Service {
             Query::Stock { location, sku } => {
                 Answer::Stock(self.stock(location.as_deref(), sku.as_deref())?)
             }
-            Query::Counts => {
+            Query::Counts { expected } => {
                 let mut views = Vec::new();
                 for count in s.counts()? {
-                    views.push(self.count_view(count, 0)?);
+                    views.push(match expected {
+                        true => self.count_view(count, 0)?,
+                        false => CountView {
+                            count,
+                            expected: None,
+                            last_scans: Vec::new(),
+                        },
+                    });
                 }
                 Answer::Counts(views)
             }

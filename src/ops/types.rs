@@ -264,8 +264,11 @@ pub enum Query {
     Document {
         number: String,
     },
-    /// Every count, with its expected figure (open counting, open or in review).
-    Counts,
+    /// Every count; with `expected`, the expected figure of those counted openly and open
+    /// or in review (a walk over their stock, so only screens that show it ask).
+    Counts {
+        expected: bool,
+    },
     /// Every scan of a count, in scan order.
     CountScans {
         count: CountId,

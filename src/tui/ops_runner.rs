@@ -88,7 +88,7 @@ impl OpsRunner {
     fn load_counts(&self) -> Result<Vec<Action>, OpsError> {
         let mut rows: Vec<CountRow> = self
             .ops
-            .counts()?
+            .counts(true)?
             .into_iter()
             .filter(|v| matches!(v.count.status, CountStatus::Open | CountStatus::Review))
             .map(|v| self.row(v))
