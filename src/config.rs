@@ -1,5 +1,6 @@
-//! The config file (TOML): keymap, terminal profile, bell, scan terminators, GS substitute and
-//! warranty warning days. Strict: unknown keys and bad values are errors with line numbers, and
+//! The config file (TOML): keymap, terminal profile, bell, scan terminators, GS substitute,
+//! warranty warning days, the server's socket and limits, and the mode of the files tallyman
+//! creates. Strict: unknown keys and bad values are errors with line numbers, and
 //! every error in the file is reported at once.
 //!
 //! Where it is looked for: `--config PATH` (must exist), else the platform config directory
@@ -20,6 +21,19 @@
 //!
 //! [warranty]
 //! expiring_soon_days = 30
+//!
+//! [serve]
+//! socket = "/run/tallyman/site.sock"   # default: the database folder + ".sock", beside it
+//! socket_mode = "0660"
+//! group = "tallyman-users"             # the socket's group; default: the server user's
+//! log = "/var/log/tallyman/serve.log"  # default: serve.log in the database folder
+//! max_frame_mib = 64
+//! idle_timeout_secs = 600
+//! read_timeout_secs = 10
+//! group_commit = true
+//!
+//! [database]
+//! umask = "0077"                       # folder 0700, files 0600
 //! ```
 
 use clap::ValueEnum;
@@ -107,6 +121,46 @@ pub struct Config {
     pub gs_substitute: Option<char>,
     /// Warranties ending within this many days show as "expiring soon".
     pub expiring_soon_days: u32,
+    /// `tallyman serve` and the clients that look for it.
+    pub serve: ServeConfig,
+    /// The umask tallyman runs under: what the files it creates allow others.
+    pub umask: u32,
+}
+
+/// The `[serve]` section.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServeConfig {
+    /// The socket; `None`: the database folder's path with ".sock" appended.
+    pub socket: Option<PathBuf>,
+    /// The socket file's mode.
+    pub socket_mode: u32,
+    /// The socket file's group, by name.
+    pub group: Option<String>,
+    /// The server's log; `None`: `serve.log` in the database folder.
+    pub log: Option<PathBuf>,
+    /// The largest request accepted, in MiB.
+    pub max_frame_mib: u32,
+    /// A client that sends nothing for this long is disconnected.
+    pub idle_timeout_secs: u64,
+    /// A request that has started must arrive completely within this.
+    pub read_timeout_secs: u64,
+    /// Commands arriving together share one fsync.
+    pub group_commit: bool,
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        ServeConfig {
+            socket: None,
+            socket_mode: 0o660,
+            group: None,
+            log: None,
+            max_frame_mib: 64,
+            idle_timeout_secs: 600,
+            read_timeout_secs: 10,
+            group_commit: true,
+        }
+    }
 }
 
 impl Default for Config {
@@ -118,6 +172,8 @@ impl Default for Config {
             scan_terminators: vec![Terminator::Enter, Terminator::CrLf, Terminator::Tab],
             gs_substitute: None,
             expiring_soon_days: 30,
+            serve: ServeConfig::default(),
+            umask: 0o077,
         }
     }
 }
@@ -228,9 +284,13 @@ impl Config {
                 "terminal" => p.terminal(table, &mut cfg),
                 "scan" => p.scan(table, &mut cfg),
                 "warranty" => p.warranty(table, &mut cfg),
+                "serve" => p.serve(table, &mut cfg),
+                "database" => p.database(table, &mut cfg),
                 other => p.issue(
                     key.span().start,
-                    format!("unknown section [{other}] (known: terminal, scan, warranty)"),
+                    format!(
+                        "unknown section [{other}] (known: terminal, scan, warranty, serve, database)"
+                    ),
                 ),
             }
         }
@@ -277,6 +337,101 @@ impl Parser<'_, '_> {
             _ => {
                 self.issue(v.span().start, format!("`{key}` must be a string"));
                 None
+            }
+        }
+    }
+
+    /// A file mode written as an octal string ("0660"), at most `max`.
+    fn mode(&mut self, key: &str, v: &Spanned<DeValue<'_>>, max: u32) -> Option<u32> {
+        let s = self.string(key, v)?;
+        match u32::from_str_radix(s.trim(), 8) {
+            Ok(m) if m <= max => Some(m),
+            _ => {
+                self.issue(
+                    v.span().start,
+                    format!("`{key}` must be an octal mode such as \"0660\", found \"{s}\""),
+                );
+                None
+            }
+        }
+    }
+
+    /// A whole number from `lo` to `hi`.
+    fn number(&mut self, key: &str, v: &Spanned<DeValue<'_>>, lo: i64, hi: i64) -> Option<i64> {
+        match v.get_ref() {
+            DeValue::Integer(i) => match i.as_str().parse::<i64>() {
+                Ok(n) if (lo..=hi).contains(&n) => Some(n),
+                _ => {
+                    self.issue(
+                        v.span().start,
+                        format!("`{key}` must be a whole number from {lo} to {hi}"),
+                    );
+                    None
+                }
+            },
+            _ => {
+                self.issue(
+                    v.span().start,
+                    format!("`{key}` must be a whole number from {lo} to {hi}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn serve(&mut self, table: &DeTable<'_>, cfg: &mut Config) {
+        let serve = &mut cfg.serve;
+        for (k, v) in sorted(table) {
+            let name = k.get_ref().as_ref();
+            match name {
+                "socket" => serve.socket = self.string(name, v).map(PathBuf::from),
+                "socket_mode" => {
+                    if let Some(m) = self.mode(name, v, 0o777) {
+                        serve.socket_mode = m;
+                    }
+                }
+                "group" => serve.group = self.string(name, v),
+                "log" => serve.log = self.string(name, v).map(PathBuf::from),
+                "max_frame_mib" => {
+                    if let Some(n) = self.number(name, v, 1, 512) {
+                        serve.max_frame_mib = n as u32;
+                    }
+                }
+                "idle_timeout_secs" => {
+                    if let Some(n) = self.number(name, v, 1, 86_400) {
+                        serve.idle_timeout_secs = n as u64;
+                    }
+                }
+                "read_timeout_secs" => {
+                    if let Some(n) = self.number(name, v, 1, 3_600) {
+                        serve.read_timeout_secs = n as u64;
+                    }
+                }
+                "group_commit" => match v.get_ref() {
+                    DeValue::Boolean(b) => serve.group_commit = *b,
+                    _ => self.issue(v.span().start, "`group_commit` must be true or false".into()),
+                },
+                other => self.issue(
+                    k.span().start,
+                    format!("unknown key `{other}` in [serve] (known: socket, socket_mode, group, log, max_frame_mib, idle_timeout_secs, read_timeout_secs, group_commit)"),
+                ),
+            }
+        }
+    }
+
+    fn database(&mut self, table: &DeTable<'_>, cfg: &mut Config) {
+        for (k, v) in sorted(table) {
+            let name = k.get_ref().as_ref();
+            match name {
+                "umask" => {
+                    if let Some(m) = self.mode(name, v, 0o777) {
+                        cfg.umask = m;
+                    }
+                }
+                other => self.issue(
+                    k.span().start,
+                    format!("unknown key `{other}` in [database] (known: umask)"),
+                ),
             }
         }
     }

@@ -1,4 +1,5 @@
-//! Who is running this process: the OS user recorded as the actor of every command.
+//! Who is running this process: the OS user recorded as the actor of every command in
+//! embedded mode, and the account a server runs as.
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
@@ -29,4 +30,14 @@ fn user_from_uid() -> Option<String> {
         let name = f.next()?;
         (f.nth(1)? == uid).then(|| name.to_string())
     })
+}
+
+/// The name of the account this process runs as, from its real uid through the system's
+/// user database (never from the environment): who a server is, for its always-admin gate.
+pub fn account() -> String {
+    let uid = nix::unistd::getuid();
+    match nix::unistd::User::from_uid(uid) {
+        Ok(Some(user)) => user.name,
+        _ => format!("uid {}", uid.as_raw()),
+    }
 }

@@ -8,5 +8,6 @@ pub mod domain;
 pub mod identity;
 pub mod journal;
 pub mod ops;
+pub mod server;
 pub mod store;
 pub mod tui;

@@ -798,7 +798,13 @@ fn a_database_in_use_is_reported_plainly() {
     drop(svc);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{err}");
-    assert!(err.contains("in use by another tallyman process"), "{err}");
+    // Which process holds it, that it is not a server, and what to do.
+    let pid = std::process::id();
+    assert!(err.contains(&format!("in use by pid {pid} (")), "{err}");
+    assert!(
+        err.contains("not a server. Ask an admin to run: tallyman serve"),
+        "{err}"
+    );
     assert!(!err.contains("WouldBlock"), "{err}");
 }
 

@@ -869,6 +869,84 @@ fn every_command_prints_exactly_one_json_document_with_the_documented_keys() {
     assert_eq!(v["fresh"], false);
     covered.insert("demo".into());
 
+    // Users (embedded: the OS user is an admin).
+    let v = one(
+        &e.run(&["--json", "user", "add", "hh07", "--role", "clerk"]),
+        0,
+        "user add",
+    );
+    assert_eq!(v, serde_json::json!({"name": "hh07", "role": "clerk"}));
+    let v = one(
+        &e.run(&["--json", "user", "role", "hh07", "Supervisor"]),
+        0,
+        "user role",
+    );
+    assert_eq!(v, serde_json::json!({"name": "hh07", "role": "supervisor"}));
+    let v = one(&e.run(&["--json", "user", "list"]), 0, "user list");
+    assert_eq!(
+        v,
+        serde_json::json!([{"name": "hh07", "role": "supervisor"}])
+    );
+    let v = one(
+        &e.run(&["--json", "user", "remove", "hh07"]),
+        0,
+        "user remove",
+    );
+    assert_eq!(v, serde_json::json!({"name": "hh07", "role": null}));
+    let v = one(
+        &e.run(&["--json", "user", "remove", "hh07"]),
+        1,
+        "user remove again",
+    );
+    assert_eq!(v["kind"], "unknown");
+    for c in ["user add", "user role", "user list", "user remove"] {
+        covered.insert(c.into());
+    }
+    // The server: one line once it listens, exit 0 on SIGTERM.
+    let socket = e.path("serve.sock");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_tallyman"))
+        .env("HOME", e.tmp.path())
+        .env("XDG_CONFIG_HOME", e.tmp.path().join("config"))
+        .args([
+            "--json",
+            "--db",
+            e.db.to_str().unwrap(),
+            "--socket",
+            &socket,
+            "serve",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(server.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let v: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
+    assert_eq!(keys(&v), set(&["database", "socket", "log", "pid"]));
+    assert_eq!(v["socket"], socket.as_str());
+    assert_eq!(v["pid"], server.id());
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = server.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !Path::new(&socket).exists(),
+        "the socket is removed on the way out"
+    );
+    covered.insert("serve".into());
+
     let missing: Vec<String> = leaf_commands()
         .into_iter()
         .filter(|c| !covered.contains(c))

@@ -26,7 +26,7 @@ use tallyman::domain::{
 use tallyman::journal::{read_all, Entry, EntryRecord, Journal, ZERO_HASH};
 use tallyman::store::records::{
     CountRecord, CountScanRecord, DocumentRecord, LocationRecord, Meta, MetaRecord, PartyRecord,
-    ProductRecord, ResolutionRecordV, StoredDocument, StoredUnit, UnitRecord,
+    ProductRecord, ResolutionRecordV, StoredDocument, StoredUnit, UnitRecord, UserRecord,
 };
 
 fn fixture_path(name: &str) -> PathBuf {
@@ -823,6 +823,8 @@ fn journal_entry_with_every_event_variant() {
             Event::RepairClosed { .. } => "repair-out",
             Event::UnitReplaced(_) => "replaced",
             Event::GenericWarrantyAdded { .. } => "generic",
+            // Appended after this fixture was made: see `journal_entry_with_user_events`.
+            Event::UserSet { .. } => "user",
         })
         .collect();
     assert_eq!(
@@ -857,6 +859,47 @@ fn journal_entry_with_every_event_variant() {
             "generic"
         ]
     );
+    finish();
+}
+
+/// The events appended after `journal_entry` was fixed: a user given a role and one removed,
+/// and the user record the store keeps.
+#[test]
+fn journal_entry_with_user_events() {
+    use tallyman::domain::{Role, User};
+    let entry = Entry {
+        seq: 7,
+        at_ms: 1_773_576_000_123,
+        actor: "root".into(),
+        prev_hash: [9; 32],
+        events: vec![
+            Event::UserSet {
+                name: "hh07".into(),
+                role: Some(Role::Clerk),
+            },
+            Event::UserSet {
+                name: "anna".into(),
+                role: None,
+            },
+        ],
+    };
+    let record = EntryRecord::V1(entry);
+    let bytes = codec::encode("journal entry", &record).unwrap();
+    let fixture = golden("journal_entry_users", "journal entry (user events)", &bytes);
+    let back: EntryRecord = codec::decode("journal entry", &fixture).unwrap();
+    assert_eq!(back, record);
+    assert_rejects_damage::<EntryRecord>(&fixture, "journal_entry_users");
+    for role in Role::ALL {
+        check_record!(
+            UserRecord,
+            &format!("user_{}", role.name()),
+            "user",
+            User {
+                name: "hh07".into(),
+                role,
+            }
+        );
+    }
     finish();
 }
 

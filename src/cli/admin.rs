@@ -57,7 +57,16 @@ pub fn rebuild(db: &Path, json: bool) -> CliResult {
 }
 
 pub fn backup(db: &Path, file: &Path, json: bool) -> CliResult {
-    let bytes = open_ops(db)?.backup(file)?;
+    // Through the server when one runs: it says how far the journal is durable, and the
+    // bytes are copied from the file (so `backup` runs as the account that may read it).
+    let ops = open_ops(db)?;
+    let crate::ops::Answer::JournalEnd { path, end } = ops.query(crate::ops::Query::JournalEnd)?
+    else {
+        return Err(Failure::storage(
+            "the service did not say where the journal ends",
+        ));
+    };
+    let bytes = maintenance::copy_journal(Path::new(&path), file, end)?;
     if json {
         j::print(&j::BackupJson {
             file: file.display().to_string(),

@@ -45,6 +45,9 @@ pub struct Cli {
     /// Config file (else ~/.config/tallyman/config.toml, then /etc/tallyman/config.toml)
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
+    /// The server's socket (else config [serve] socket, else the database folder + ".sock")
+    #[arg(long, global = true, value_name = "PATH")]
+    pub socket: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Cmd>,
 }
@@ -190,6 +193,46 @@ pub enum Cmd {
     Repair(RepairCmd),
     /// Fill a database with realistic demo data, then open it
     Demo(DemoArgs),
+    /// Own the database and serve a site's team on a Unix socket (stop with SIGTERM)
+    Serve(ServeArgs),
+    /// The site's users and their roles: support, clerk, supervisor, admin
+    #[command(subcommand)]
+    User(UserCmd),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The socket's group (else config [serve] group, else the server user's)
+    #[arg(long, value_name = "NAME")]
+    pub group: Option<String>,
+    /// The server's log (else config [serve] log, else serve.log in the database folder)
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+    /// Sync the journal once per command, inside the writer lock (for comparison)
+    #[arg(long)]
+    pub no_group_commit: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCmd {
+    /// Give an OS account a role on this site
+    Add {
+        /// The OS account name (as `id -un` prints it)
+        name: String,
+        /// support, clerk, supervisor or admin
+        #[arg(long)]
+        role: String,
+    },
+    /// Every user and their role
+    List,
+    /// Change a user's role
+    Role {
+        name: String,
+        /// support, clerk, supervisor or admin
+        role: String,
+    },
+    /// Take a user's role away
+    Remove { name: String },
 }
 
 #[derive(Debug, Subcommand)]

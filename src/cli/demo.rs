@@ -3,7 +3,7 @@
 //! transfers, write-offs), made through the same commands a warehouse would use.
 
 use super::args::DemoArgs;
-use super::{open_ops, Failure};
+use super::Failure;
 use crate::domain::scan::gtin_check_digit_ok;
 use crate::domain::{Day, DocKind, Mode, Money, PartyRole, Period, SerialFormat, Tracking};
 use crate::ops::{Command, DocRequest, LineRequest, Local, NewParty, NewProduct, Ops, OpsQueries};
@@ -510,7 +510,7 @@ pub fn generate(service: &dyn Ops, units: u64) -> Result<Summary, Failure> {
 
 /// Fills the database if it is empty; returns the open service for the screens.
 pub fn run(db: &Path, args: &DemoArgs, json: bool) -> Result<Local, Failure> {
-    let service = open_ops(db)?;
+    let service = super::open_local(db)?;
     let fresh = service.status()?.applied_seq == 0;
     if fresh {
         let summary = generate(&service.acting_as("demo"), args.units)?;

@@ -180,6 +180,24 @@ pub enum OutcomeJson {
     Noted {
         done: String,
     },
+    /// `user add|role|remove`: `{"name": "anna", "role": "clerk"}` (`null` once removed).
+    UserSet(UserJson),
+}
+
+/// `serve` with `--json`: one line once clients can connect.
+#[derive(Debug, Serialize)]
+pub struct ServingJson {
+    pub database: String,
+    pub socket: String,
+    pub log: String,
+    pub pid: u32,
+}
+
+/// One site user (`user list` prints a list of these).
+#[derive(Debug, Serialize)]
+pub struct UserJson {
+    pub name: String,
+    pub role: Option<&'static str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -256,6 +274,10 @@ impl From<&Outcome> for OutcomeJson {
                 resolution: *number,
                 kind: resolution.name(),
             },
+            Outcome::UserSet { name, role } => OutcomeJson::UserSet(UserJson {
+                name: name.clone(),
+                role: role.map(|r| r.name()),
+            }),
             Outcome::ResolutionUndone { count, number } => OutcomeJson::ResolutionUndone {
                 count: count.0,
                 undone: *number,

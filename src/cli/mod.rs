@@ -21,12 +21,14 @@ mod mismatch;
 mod output;
 mod postings;
 mod screens;
+mod serve;
 mod warranty;
 
 pub use args::{Cli, Cmd};
 
-use crate::ops::{Local, OpsError};
+use crate::ops::{Local, Ops, OpsError, Remote};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub fn write_line(args: std::fmt::Arguments) {
     use std::io::Write;
@@ -147,15 +149,60 @@ pub fn settings(
 
 /// The site config of this run (loaded once by `run`; defaults until then).
 static CONFIG: std::sync::OnceLock<crate::config::Config> = std::sync::OnceLock::new();
+/// `--socket`, when given.
+static SOCKET: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
 
-/// Opens the database as the OS user: the one door every command and screen goes through.
-pub fn open_ops(dir: &Path) -> Result<Local, Failure> {
-    let (scan, warranty) = settings(CONFIG.get_or_init(crate::config::Config::default));
+/// The site config of this run.
+pub fn config() -> &'static crate::config::Config {
+    CONFIG.get_or_init(crate::config::Config::default)
+}
+
+/// The database as the user reaches it: through `tallyman serve` when one answers on the
+/// socket, else opened in this process as the OS user (embedded mode, where that user is an
+/// admin). The one door every command and screen goes through.
+pub fn open_ops(dir: &Path) -> Result<Arc<dyn Ops>, Failure> {
+    let socket = SOCKET
+        .get()
+        .cloned()
+        .flatten()
+        .or_else(|| config().serve.socket.clone())
+        .unwrap_or_else(|| crate::server::default_socket(dir));
+    let mut unanswered = None;
+    if socket.exists() {
+        match Remote::connect(&socket) {
+            Ok(remote) => return Ok(Arc::new(remote)),
+            Err(e) => unanswered = Some(e),
+        }
+    }
+    match open_local(dir) {
+        Ok(local) => Ok(Arc::new(local)),
+        Err(mut f) => {
+            if let Some(e) = unanswered {
+                f.message.push_str(&format!(
+                    " (no server answers on {}: {e})",
+                    socket.display()
+                ));
+            }
+            Err(f)
+        }
+    }
+}
+
+/// Opens the database in this process as the OS user (embedded mode).
+pub fn open_local(dir: &Path) -> Result<Local, Failure> {
+    let (scan, warranty) = settings(config());
     let (ops, notes) = Local::open(dir, os_user(), scan, warranty)?;
     for w in notes.warnings {
         eprintln!("warning: {w}");
     }
     Ok(ops)
+}
+
+/// Lets the files tallyman creates (database folder, journal, store, backups, log) allow
+/// others only what the config's umask allows (0077: folder 0700, files 0600).
+fn set_umask(mask: u32) {
+    use nix::sys::stat::{umask, Mode};
+    umask(Mode::from_bits_truncate(mask as nix::libc::mode_t));
 }
 
 /// Runs a parsed command line; returns the process exit code.
@@ -172,6 +219,8 @@ pub fn run(cli: Cli) -> i32 {
             }
         }
     }
+    let _ = SOCKET.set(cli.socket.clone());
+    set_umask(config().umask);
     let db = cli.db.clone().unwrap_or_else(|| match &cli.command {
         Some(Cmd::Demo(_)) => default_db_dir("tallyman-demo"),
         _ => std::env::var_os("TALLYMAN_DB")
@@ -224,21 +273,23 @@ fn dispatch(cli: &Cli, db: &Path) -> CliResult {
             if args.no_tui || json {
                 Ok(())
             } else {
-                screens::run(cli, service)
+                screens::run(cli, Arc::new(service))
             }
         }
         Cmd::Count(c) => {
             let ops = open_ops(db)?;
-            if mismatch::run(&ops, c, json)? {
+            if mismatch::run(&*ops, c, json)? {
                 Ok(())
             } else {
-                count::run(&ops, c, json)
+                count::run(&*ops, c, json)
             }
         }
         Cmd::Labels(l) => count::labels(l, json),
-        Cmd::Warranty(w) => warranty::run(&open_ops(db)?, w, json),
-        Cmd::Repair(r) => warranty::repair(&open_ops(db)?, r, json),
-        Cmd::Import { what, file } => import::run(&open_ops(db)?, *what, file, json),
-        other => postings::run(&open_ops(db)?, other, json),
+        Cmd::Warranty(w) => warranty::run(&*open_ops(db)?, w, json),
+        Cmd::Repair(r) => warranty::repair(&*open_ops(db)?, r, json),
+        Cmd::Import { what, file } => import::run(&*open_ops(db)?, *what, file, json),
+        Cmd::Serve(args) => serve::run(cli, db, args, json),
+        Cmd::User(u) => serve::user(&*open_ops(db)?, u, json),
+        other => postings::run(&*open_ops(db)?, other, json),
     }
 }

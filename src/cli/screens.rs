@@ -3,10 +3,11 @@
 use super::args::Cli;
 use super::{CliResult, Failure};
 use crate::config::Config;
-use crate::ops::{Local, OpsQueries};
+use crate::ops::{Ops, OpsQueries};
 use crate::tui::{self, ops_runner::OpsRunner, Interrupted, TuiOptions};
+use std::sync::Arc;
 
-pub fn run(cli: &Cli, ops: Local) -> CliResult {
+pub fn run(cli: &Cli, ops: Arc<dyn Ops>) -> CliResult {
     let (config, _from) = Config::load(cli.config.as_deref()).map_err(|e| Failure {
         code: 2,
         message: e.to_string(),
@@ -19,7 +20,7 @@ pub fn run(cli: &Cli, ops: Local) -> CliResult {
         cli.profile,
         ops.status()?.dir,
     );
-    tui::run(options, Box::new(OpsRunner::new(ops))).map_err(|e| {
+    tui::run(options, Box::new(OpsRunner::shared(ops))).map_err(|e| {
         let code = e
             .downcast_ref::<Interrupted>()
             .map(Interrupted::exit_code)

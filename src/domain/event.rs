@@ -66,6 +66,11 @@ pub enum Event {
         id: u32,
         generic: GenericWarranty,
     },
+    /// A user given a role (`Some`) or removed (`None`).
+    UserSet {
+        name: String,
+        role: Option<super::Role>,
+    },
 }
 
 /// One line of a serial's timeline.

@@ -169,6 +169,29 @@ impl Journal {
         actor: &str,
         events: Vec<Event>,
     ) -> Result<Located, JournalError> {
+        let located = self.write(at_ms, actor, events)?;
+        self.file
+            .sync_data()
+            .map_err(|e| JournalError::io(&self.path, e))?;
+        Ok(located)
+    }
+
+    /// A second handle on the journal file, for making written entries durable outside the
+    /// writer lock (group commit: one fsync covers every entry written before it).
+    pub fn sync_handle(&self) -> Result<File, JournalError> {
+        self.file
+            .try_clone()
+            .map_err(|e| JournalError::io(&self.path, e))
+    }
+
+    /// Writes one entry to the end of the file without waiting for the disk: it is not
+    /// durable until the file is synced ([`Journal::append`] does both).
+    pub fn write(
+        &mut self,
+        at_ms: i64,
+        actor: &str,
+        events: Vec<Event>,
+    ) -> Result<Located, JournalError> {
         let entry = Entry {
             seq: self.next_seq,
             at_ms,
@@ -180,11 +203,7 @@ impl Journal {
         let payload = codec::encode("journal entry", &record)?;
         let framed = frame::frame(&payload);
         let start = self.end;
-        if let Err(e) = self
-            .file
-            .write_all(&framed)
-            .and_then(|_| self.file.sync_data())
-        {
+        if let Err(e) = self.file.write_all(&framed) {
             // Leave no half entry behind that a later append would bury.
             let _ = self.file.set_len(start);
             return Err(JournalError::io(&self.path, e));

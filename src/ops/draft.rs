@@ -45,9 +45,9 @@ impl From<super::OpsError> for DraftError {
                     .map(|r| (r.line.unwrap_or(r.index), r.refusal))
                     .collect(),
             ),
-            e @ (super::OpsError::Storage(_) | super::OpsError::Damaged { .. }) => {
-                DraftError::Failed(e.to_string())
-            }
+            e @ (super::OpsError::Storage(_)
+            | super::OpsError::Damaged { .. }
+            | super::OpsError::Link(_)) => DraftError::Failed(e.to_string()),
         }
     }
 }
@@ -245,6 +245,15 @@ impl<'s> Draft<'s> {
                 self.warranty_replace(&old, &new, policy, &note, &settings)
             }
             Command::AddGenericWarranty(g) => self.add_generic(g),
+            Command::AddUser { name, role } => {
+                self.set_user(&name, Some(role), super::users::Change::Add)
+            }
+            Command::SetRole { name, role } => {
+                self.set_user(&name, Some(role), super::users::Change::Role)
+            }
+            Command::RemoveUser { name } => {
+                self.set_user(&name, None, super::users::Change::Remove)
+            }
             Command::Batch(_) => refuse(
                 RefusalKind::Conflict,
                 "a batch cannot contain another batch",

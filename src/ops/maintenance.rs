@@ -201,13 +201,39 @@ pub fn rebuild(dir: &Path) -> Result<RebuildReport, OpsError> {
     })
 }
 
-/// Writes the journal (everything acknowledged so far) to `file`.
+/// Writes the journal (everything acknowledged so far) to `file`. Writers are not stopped:
+/// the copy ends at the durable end found when it starts (the journal is append-only).
 pub fn backup(service: &Service, file: &Path) -> Result<u64, OpsError> {
-    let writer = service.writer.lock().map_err(|_| {
-        OpsError::Storage("the writer lock is poisoned; restart tallyman".to_string())
-    })?;
-    let end = writer.journal.end();
-    journal::copy_prefix(writer.journal.path(), file, end)?;
+    let end = service.sync_all_written()?;
+    copy_journal(&service.dir().join(super::JOURNAL_FILE), file, end)
+}
+
+/// Copies the first `end` bytes of a journal (a durable prefix) to `file`, refusing to write
+/// over the journal itself or anything that is not a regular file.
+pub fn copy_journal(journal: &Path, file: &Path, end: u64) -> Result<u64, OpsError> {
+    if let Ok(meta) = std::fs::metadata(file) {
+        if !meta.is_file() {
+            return Err(OpsError::refused(
+                super::RefusalKind::Invalid,
+                format!(
+                    "expected a file to write the backup to, found \"{}\" is not a regular file",
+                    file.display()
+                ),
+            ));
+        }
+        if let (Ok(a), Ok(b)) = (std::fs::canonicalize(file), std::fs::canonicalize(journal)) {
+            if a == b {
+                return Err(OpsError::refused(
+                    super::RefusalKind::Invalid,
+                    format!(
+                        "expected a backup file, found \"{}\" is the journal itself",
+                        file.display()
+                    ),
+                ));
+            }
+        }
+    }
+    journal::copy_prefix(journal, file, end)?;
     Ok(end)
 }
 

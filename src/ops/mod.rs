@@ -9,11 +9,17 @@ pub mod not_here;
 pub mod protocol;
 mod queries;
 pub mod reconcile;
+pub mod remote;
 mod resolve;
+pub mod roles;
 mod types;
+mod users;
 pub mod warranty;
+pub mod wire;
 
 pub use protocol::{Call, Done, Local, Ops, OpsQueries, Reply, Request};
+pub use remote::Remote;
+pub use roles::Gate;
 pub use types::*;
 
 use crate::domain::scan::ScanConfig;
@@ -68,9 +74,67 @@ pub struct Service {
     dir: PathBuf,
     store: Store,
     pub(crate) writer: Mutex<Writer>,
+    /// What is known to be on the disk: taken after the writer lock, never before it.
+    durable: Mutex<Durable>,
+    /// The end of the last entry written (durable or not).
+    written_end: std::sync::atomic::AtomicU64,
+    /// Sync outside the writer lock, so commands arriving together share one fsync.
+    group_commit: bool,
     clock: Box<dyn Clock>,
     scan: ScanConfig,
     warranty: warranty::WarrantySettings,
+}
+
+/// The journal's durable end and the handle that moves it.
+struct Durable {
+    file: std::fs::File,
+    end: u64,
+    /// Set when an fsync failed: what was written since may not be on the disk, so nothing
+    /// more is acknowledged until a restart replays the journal as it is.
+    failed: Option<String>,
+}
+
+/// Writes the owner file: `pid N, user U, since T[, serving SOCKET]`.
+fn write_owner(dir: &Path, socket: Option<&Path>) {
+    let serving = socket
+        .map(|s| format!(", serving {}", s.display()))
+        .unwrap_or_default();
+    let _ = std::fs::write(
+        dir.join(OWNER_FILE),
+        format!(
+            "pid {}, user {}, since {}{serving}\n",
+            std::process::id(),
+            crate::identity::os_user(),
+            chrono::Local::now().format("%Y-%m-%d %H:%M:%S")
+        ),
+    );
+}
+
+/// The words for a database another process holds, short enough for a 20-column screen
+/// to wrap: who holds it, and what to do.
+pub fn locked_words(dir: &Path, owner: &str) -> String {
+    let field = |name: &str| {
+        owner
+            .trim()
+            .split(", ")
+            .find_map(|f| f.strip_prefix(name))
+            .map(str::to_string)
+    };
+    let who = match (field("pid "), field("user ")) {
+        (Some(pid), Some(user)) => format!("pid {pid} ({user})"),
+        (Some(pid), None) => format!("pid {pid}"),
+        _ => "another tallyman process".to_string(),
+    };
+    match field("serving ") {
+        Some(socket) => format!(
+            "database {} is served by {who} on {socket}, which did not answer; try again, or ask an admin to restart tallyman serve",
+            dir.display()
+        ),
+        None => format!(
+            "database {} in use by {who}, not a server. Ask an admin to run: tallyman serve",
+            dir.display()
+        ),
+    }
 }
 
 /// What opening found and did.
@@ -97,27 +161,14 @@ impl Service {
         })?;
         let store = match Store::open(&dir.join(STATE_DIR)) {
             Ok(s) => s,
-            Err(e @ crate::store::StoreError::Locked { .. }) => {
+            Err(crate::store::StoreError::Locked { .. }) => {
                 let owner = std::fs::read_to_string(dir.join(OWNER_FILE)).unwrap_or_default();
-                let owner = owner.trim();
-                return Err(OpsError::Storage(if owner.is_empty() {
-                    e.to_string()
-                } else {
-                    format!("{e} (it is held by {owner})")
-                }));
+                return Err(OpsError::Storage(locked_words(dir, &owner)));
             }
             Err(e) => return Err(e.into()),
         };
         // Who holds the database, for the message a second process gets.
-        let _ = std::fs::write(
-            dir.join(OWNER_FILE),
-            format!(
-                "pid {}, user {}, since {}\n",
-                std::process::id(),
-                crate::identity::os_user(),
-                chrono::Local::now().format("%Y-%m-%d %H:%M:%S")
-            ),
-        );
+        write_owner(dir, None);
         let meta = store.meta()?;
         let journal_path = dir.join(JOURNAL_FILE);
         if meta.applied_seq > 0 {
@@ -144,6 +195,12 @@ impl Service {
             store.apply(located)?;
         }
         notes.replayed = report.entries.len();
+        let end = journal.end();
+        let durable = Durable {
+            file: journal.sync_handle()?,
+            end,
+            failed: None,
+        };
         Ok((
             Service {
                 dir: dir.to_path_buf(),
@@ -152,6 +209,9 @@ impl Service {
                     journal,
                     poisoned: None,
                 }),
+                durable: Mutex::new(durable),
+                written_end: std::sync::atomic::AtomicU64::new(end),
+                group_commit: true,
                 clock,
                 scan: ScanConfig::default(),
                 warranty: warranty::WarrantySettings::default(),
@@ -162,6 +222,12 @@ impl Service {
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Notes in the owner file that this process serves the database on `socket`, so a
+    /// client that finds the database locked can say where to look.
+    pub fn mark_serving(&self, socket: &Path) {
+        write_owner(&self.dir, Some(socket));
     }
 
     pub fn store(&self) -> &Store {
@@ -176,6 +242,57 @@ impl Service {
     pub fn with_warranty_settings(mut self, warranty: warranty::WarrantySettings) -> Service {
         self.warranty = warranty;
         self
+    }
+
+    /// Group commit on (the default) or off: off, every command syncs the journal while it
+    /// holds the writer lock (the baseline the benches compare against).
+    pub fn with_group_commit(mut self, on: bool) -> Service {
+        self.group_commit = on;
+        self
+    }
+
+    /// Makes the journal durable at least up to `end`. One fsync covers everything written
+    /// before it started, so a caller that finds its entry already covered returns at once
+    /// (commands that arrive together share one fsync).
+    fn sync_to(&self, end: u64) -> Result<(), OpsError> {
+        use std::sync::atomic::Ordering;
+        let mut durable = self.durable.lock().map_err(|_| {
+            OpsError::Storage("the journal sync lock is poisoned; restart tallyman".to_string())
+        })?;
+        if let Some(why) = &durable.failed {
+            return Err(OpsError::Storage(why.clone()));
+        }
+        if durable.end >= end {
+            return Ok(());
+        }
+        // Everything written up to here is covered by the sync below.
+        let target = self.written_end.load(Ordering::Acquire).max(end);
+        match durable.file.sync_data() {
+            Ok(()) => {
+                durable.end = target;
+                Ok(())
+            }
+            Err(e) => {
+                let why = format!(
+                    "the journal could not be made durable ({e}); nothing after entry end {} is acknowledged; restart tallyman",
+                    durable.end
+                );
+                durable.failed = Some(why.clone());
+                Err(OpsError::Storage(why))
+            }
+        }
+    }
+
+    /// Refuses to go on after a failed fsync.
+    fn sync_failed(&self) -> Option<String> {
+        self.durable.lock().ok().and_then(|d| d.failed.clone())
+    }
+
+    /// Makes everything written so far durable (before a backup copies it).
+    pub(crate) fn sync_all_written(&self) -> Result<u64, OpsError> {
+        let end = self.written_end.load(std::sync::atomic::Ordering::Acquire);
+        self.sync_to(end)?;
+        Ok(end)
     }
 
     /// Sets how scans are read (prefix, suffix, GS substitute), from the site's config.
@@ -284,8 +401,8 @@ impl Service {
         let mut writer = self.writer.lock().map_err(|_| {
             OpsError::Storage("the writer lock is poisoned; restart tallyman".to_string())
         })?;
-        if let Some(why) = &writer.poisoned {
-            return Err(OpsError::Storage(why.clone()));
+        if let Some(why) = writer.poisoned.clone().or_else(|| self.sync_failed()) {
+            return Err(OpsError::Storage(why));
         }
         let (scan_of, undo_at) = match &cmd {
             Command::CountScan { count, .. } => (Some(*count), None),
@@ -301,16 +418,28 @@ impl Service {
         let at_ms = draft.now_ms;
         let located = writer
             .journal
-            .append(at_ms, actor, std::mem::take(&mut draft.events))?;
+            .write(at_ms, actor, std::mem::take(&mut draft.events))?;
+        self.written_end
+            .store(located.end, std::sync::atomic::Ordering::Release);
         if let Err(e) = self.store.apply(&located) {
             let why = format!(
-                "entry {} is safe in the journal but the store could not apply it ({e}); restart tallyman to replay it",
+                "entry {} is in the journal but the store could not apply it ({e}); restart tallyman to replay it",
                 located.entry.seq
             );
             writer.poisoned = Some(why.clone());
+            // Acknowledge nothing (this entry included) that is not durable.
+            let _ = self.sync_to(located.end);
             return Err(OpsError::Storage(why));
         }
-        drop(writer);
+        if self.group_commit {
+            // Later commands may validate against this entry before it is durable; their
+            // own acknowledgement waits for a sync that covers it too.
+            drop(writer);
+            self.sync_to(located.end)?;
+        } else {
+            self.sync_to(located.end)?;
+            drop(writer);
+        }
         self.complete(outcome, scan_of, undo_at)
     }
 

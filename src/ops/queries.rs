@@ -62,6 +62,19 @@ impl Service {
                 Answer::Count(self.count_view(c, last)?)
             }
             Query::Join { count } => Answer::Joined(self.join(actor, count)?),
+            Query::Users => Answer::Users(s.users()?),
+            Query::Figures { count, location } => {
+                let c = self.count_or_refuse(count)?;
+                Answer::Figures(Figures {
+                    here: s.count_tally(count, &location)?,
+                    total: c.live,
+                    expected_here: None,
+                })
+            }
+            Query::JournalEnd => Answer::JournalEnd {
+                path: self.dir().join(super::JOURNAL_FILE).display().to_string(),
+                end: self.sync_all_written()?,
+            },
             Query::Mismatches { count } => Answer::Mismatches(Box::new(self.mismatch_view(count)?)),
             Query::Warranties {
                 date,

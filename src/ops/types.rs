@@ -151,6 +151,20 @@ pub enum Command {
     AddGenericWarranty(crate::domain::warranty::GenericWarranty),
     /// All or nothing: every command is validated against the state the ones before it leave.
     Batch(Vec<Command>),
+    /// Gives an OS account a role on this site (refused when it has one).
+    AddUser {
+        name: String,
+        role: crate::domain::Role,
+    },
+    /// Changes a user's role.
+    SetRole {
+        name: String,
+        role: crate::domain::Role,
+    },
+    /// Takes a user's role away.
+    RemoveUser {
+        name: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -190,6 +204,11 @@ pub enum Outcome {
     },
     /// A warranty or repair fact recorded, in words.
     Noted(String),
+    /// A user's role set (`Some`) or taken away (`None`).
+    UserSet {
+        name: String,
+        role: Option<crate::domain::Role>,
+    },
 }
 
 /// What a supervisor does about one mismatch.
@@ -300,6 +319,17 @@ pub enum Query {
     Card {
         sale: String,
     },
+    /// The site's users and their roles.
+    Users,
+    /// A count's running figures at a location, without the expected figure (cheap: what
+    /// a live scan screen asks when others scanned).
+    Figures {
+        count: CountId,
+        location: String,
+    },
+    /// The journal's file and its durable end (everything acknowledged lies before it): what
+    /// a backup copies while the server keeps working.
+    JournalEnd,
 }
 
 /// The database in brief.
@@ -446,6 +476,9 @@ pub enum Answer {
     Mismatches(Box<MismatchView>),
     Warranties(Vec<WarrantyRow>),
     Card(CardView),
+    Users(Vec<crate::domain::User>),
+    Figures(Figures),
+    JournalEnd { path: String, end: u64 },
 }
 
 /// One refusal inside a batch: which command (0-based), which of its lines, and why.
@@ -560,6 +593,10 @@ pub enum OpsError {
     /// The journal is damaged at an entry (`check` and `rebuild` say what to do).
     #[error("{message}")]
     Damaged { entry: u64, message: String },
+    /// The server could not be reached, or went away before it answered (a command sent then
+    /// may or may not have been saved: the message says which is known).
+    #[error("{0}")]
+    Link(String),
 }
 
 impl From<crate::journal::JournalError> for OpsError {
@@ -602,7 +639,7 @@ impl OpsError {
                 .map(|r| r.refusal.kind.exit_code())
                 .max()
                 .unwrap_or(1),
-            OpsError::Storage(_) | OpsError::Damaged { .. } => 3,
+            OpsError::Storage(_) | OpsError::Damaged { .. } | OpsError::Link(_) => 3,
         }
     }
 
@@ -611,7 +648,7 @@ impl OpsError {
         match self {
             OpsError::Refused(r) => Some(r),
             OpsError::Rejected(list) => list.first().map(|r| &r.refusal),
-            OpsError::Storage(_) | OpsError::Damaged { .. } => None,
+            OpsError::Storage(_) | OpsError::Damaged { .. } | OpsError::Link(_) => None,
         }
     }
 }

@@ -251,6 +251,20 @@ fn apply_event(
                 super::warranty::generic_added(w, *id, generic)?;
             }
         }
+        Event::UserSet { name, role } => {
+            if take_step(w, meta, cx)? {
+                match role {
+                    Some(role) => w.put(
+                        keys::user(name),
+                        super::records::UserRecord::encode(&crate::domain::User {
+                            name: name.clone(),
+                            role: *role,
+                        })?,
+                    ),
+                    None => w.remove(keys::user(name)),
+                }
+            }
+        }
         Event::CountStatusChanged { count, status } => {
             if take_step(w, meta, cx)? {
                 let mut c = read_count(w, *count)?;

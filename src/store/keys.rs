@@ -26,6 +26,8 @@ pub const REPAIR: u8 = b'R';
 pub const GENERIC: u8 = b'G';
 /// Quantity of an unserialised product a customer holds from us (sold minus returned).
 pub const CUSTOMER_QTY: u8 = b'H';
+/// A site user and their role, by account name.
+pub const USER: u8 = b'O';
 
 fn tagged(tag: u8, parts: &[&[u8]]) -> Vec<u8> {
     let mut k = Vec::with_capacity(1 + parts.iter().map(|p| p.len()).sum::<usize>());
@@ -214,6 +216,10 @@ pub fn agreement(number: &str) -> Vec<u8> {
 
 pub fn repair(number: &str) -> Vec<u8> {
     tagged(REPAIR, &[number.as_bytes()])
+}
+
+pub fn user(name: &str) -> Vec<u8> {
+    tagged(USER, &[name.as_bytes()])
 }
 
 pub fn generic(id: u32) -> Vec<u8> {

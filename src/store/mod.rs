@@ -178,6 +178,18 @@ impl Store {
         }
     }
 
+    /// A site user by account name.
+    pub fn user(&self, name: &str) -> Result<Option<crate::domain::User>, StoreError> {
+        self.get(&keys::user(name))?
+            .map(|b| records::UserRecord::decode(&b).map_err(StoreError::from))
+            .transpose()
+    }
+
+    /// Every site user, by name.
+    pub fn users(&self) -> Result<Vec<crate::domain::User>, StoreError> {
+        self.scan_decode(&[keys::USER], records::UserRecord::decode)
+    }
+
     pub fn parties(&self) -> Result<Vec<Party>, StoreError> {
         self.scan_decode(&[keys::PARTY], PartyRecord::decode)
     }

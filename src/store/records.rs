@@ -72,6 +72,7 @@ macro_rules! versioned {
 
 versioned!(MetaRecord, Meta, "store meta");
 versioned!(ProductRecord, Product, "product");
+versioned!(UserRecord, crate::domain::User, "user");
 versioned!(PartyRecord, Party, "party");
 versioned!(LocationRecord, Location, "location");
 versioned!(UnitRecord, StoredUnit, "unit");

@@ -28,6 +28,18 @@ pub enum Action {
     },
     /// The current time (time enters as data; the runtime sends it before each batch).
     Tick(NaiveDateTime),
+    /// The service's last entry number, or why it did not answer (answer to
+    /// [`Effect::Poll`]).
+    Polled(Result<u64, String>),
+    /// The scan loop's figures asked for again (answer to [`Effect::RefreshFigures`]).
+    FiguresRefreshed {
+        /// The count.
+        count: CountId,
+        /// Where they were asked for.
+        location: Option<String>,
+        /// The figures (without the expected one).
+        figures: crate::ops::Figures,
+    },
     /// Run a command directly, as if its key was pressed.
     Command(Command),
     /// The service's status line (answer to [`Effect::ProbeService`]).
@@ -238,6 +250,17 @@ pub enum Effect {
         /// The day the warranties are judged at (the screen's clock).
         date: Day,
     },
+    /// Ask the service for its last entry number (answered by [`Action::Polled`]); not
+    /// counted as work the user waits for.
+    Poll,
+    /// The scan loop's running figures again, without the expected figure (answered by
+    /// [`Action::FiguresRefreshed`]).
+    RefreshFigures {
+        /// The count.
+        count: CountId,
+        /// Where the counter is.
+        location: Option<String>,
+    },
 }
 
 impl Effect {
@@ -278,7 +301,11 @@ impl EffectRunner for NullRunner {
             | Effect::UnitDetails { .. }
             | Effect::Lookup { .. }
             | Effect::Act(_)
-            | Effect::LoadReport { .. } => vec![Action::Failed(super::text::NO_DATABASE.into())],
+            | Effect::LoadReport { .. }
+            | Effect::RefreshFigures { .. } => {
+                vec![Action::Failed(super::text::NO_DATABASE.into())]
+            }
+            Effect::Poll => vec![Action::Polled(Err(super::text::NO_DATABASE.into()))],
         }
     }
 }

@@ -108,6 +108,8 @@ pub struct AppState {
     pub report: Option<ReportSession>,
     /// Set when the user asked to leave.
     pub quit: bool,
+    /// Polling the service for changes others made.
+    pub live: super::live::Live,
 }
 
 /// How many keys the diagnostics screen remembers.
@@ -171,6 +173,7 @@ impl AppState {
             lookup: None,
             report: None,
             quit: false,
+            live: super::live::Live::default(),
         }
     }
 
@@ -214,6 +217,11 @@ impl AppState {
     /// Is a service effect outstanding?
     pub fn busy(&self) -> bool {
         self.pending > 0
+    }
+
+    /// Is an answer expected from the service (work the user waits for, or a poll)?
+    pub fn expecting_answers(&self) -> bool {
+        self.pending > 0 || self.live.polling
     }
 
     /// Is an error showing?

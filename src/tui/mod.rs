@@ -7,6 +7,7 @@ pub mod app;
 pub mod backend;
 pub mod keymap;
 pub mod keys;
+pub mod live;
 pub mod ops_runner;
 pub mod profile;
 pub mod runtime;

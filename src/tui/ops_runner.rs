@@ -482,6 +482,36 @@ impl OpsRunner {
             Effect::Lookup { serial, date } => self.lookup(serial, date),
             Effect::Act(act) => self.act(act),
             Effect::LoadReport { kind, date } => self.report(kind, date),
+            Effect::Poll => Ok(vec![Action::Polled(
+                self.ops
+                    .status()
+                    .map(|s| s.applied_seq)
+                    .map_err(|e| e.to_string()),
+            )]),
+            Effect::RefreshFigures { count, location } => {
+                let figures = match &location {
+                    Some(at) => match self.ops.query(Query::Figures {
+                        count,
+                        location: at.clone(),
+                    })? {
+                        Answer::Figures(f) => f,
+                        _ => return Err(OpsError::Storage("unexpected answer to figures".into())),
+                    },
+                    None => {
+                        let v = self.ops.count(count, 0)?;
+                        crate::ops::Figures {
+                            here: 0,
+                            total: v.count.live,
+                            expected_here: None,
+                        }
+                    }
+                };
+                Ok(vec![Action::FiguresRefreshed {
+                    count,
+                    location,
+                    figures,
+                }])
+            }
         }
     }
 }

@@ -347,8 +347,10 @@ where
             let into_minute =
                 u64::from(now.second()) * 1000 + u64::from(now.nanosecond() / 1_000_000);
             let mut wait = Duration::from_millis(60_000u64.saturating_sub(into_minute).max(50));
+            // Live screens poll the service twice a second (see `live`).
+            wait = wait.min(Duration::from_millis(super::live::POLL_MS as u64 / 2));
             let waiting_for_answers =
-                self.state.busy() && matches!(self.runner, Runner::Worker { .. });
+                self.state.expecting_answers() && matches!(self.runner, Runner::Worker { .. });
             if waiting_for_answers {
                 wait = wait.min(ANSWER_POLL);
             }

@@ -22,13 +22,24 @@ use crate::domain::scan::{decode, ScanConfig};
 /// service effects it asks for as pending until their [`Action::Answered`] comes back.
 pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
     let effects = apply(state, action);
-    state.pending += effects.iter().filter(|e| !e.is_terminal()).count();
+    state.pending += effects
+        .iter()
+        .filter(|e| !e.is_terminal() && !matches!(e, Effect::Poll))
+        .count();
     effects
 }
 
 /// The answers to one service effect: applied if the screen that asked is still on the
 /// stack, dropped if the user has left it.
 fn answered(state: &mut AppState, from: u64, actions: Vec<Action>) -> Vec<Effect> {
+    // A poll's answer is applied wherever the user is (it says whether the service is there).
+    if let [Action::Polled(_)] = actions.as_slice() {
+        let mut effects = Vec::new();
+        for a in actions {
+            effects.extend(apply(state, a));
+        }
+        return effects;
+    }
     state.pending = state.pending.saturating_sub(1);
     if !state.on_stack(from) {
         return Vec::new();
@@ -52,8 +63,14 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::Tick(now) => {
             state.now = now;
-            Vec::new()
+            super::live::tick(state)
         }
+        Action::Polled(answer) => super::live::polled(state, answer),
+        Action::FiguresRefreshed {
+            count,
+            location,
+            figures,
+        } => super::live::figures(state, count, location, figures),
         Action::Command(c) => command(state, c),
         Action::ServiceStatus(s) => diagnostics::service_status(state, s),
         Action::Failed(msg) => error(state, text::failed(&msg)),

@@ -1,0 +1,136 @@
+//! The client side of `tallyman serve`: the same [`Ops`] interface as [`Local`](super::Local),
+//! over the server's Unix socket. The acting user is whoever the server sees on the socket (the
+//! OS account), never something the client says.
+
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use super::wire::{self, FrameError};
+use super::{Call, Ops, OpsError, Reply, Request};
+
+/// How long the client waits for an answer before it gives up on the server.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// A connection to a server, made again when the server closed it.
+pub struct Remote {
+    socket: PathBuf,
+    link: Mutex<Option<UnixStream>>,
+}
+
+impl std::fmt::Debug for Remote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Remote")
+            .field("socket", &self.socket)
+            .finish()
+    }
+}
+
+impl Remote {
+    /// Connects to the server listening on `socket`.
+    pub fn connect(socket: &Path) -> std::io::Result<Remote> {
+        let stream = dial(socket)?;
+        Ok(Remote {
+            socket: socket.to_path_buf(),
+            link: Mutex::new(Some(stream)),
+        })
+    }
+
+    /// The socket this client talks to.
+    pub fn socket(&self) -> &Path {
+        &self.socket
+    }
+
+    /// The server did not answer: the words lead with what matters on a 20-column screen.
+    fn gone(&self, e: impl std::fmt::Display) -> OpsError {
+        OpsError::Link(format!("server gone; retrying ({e})"))
+    }
+
+    /// The link broke after a command was sent: it may have been saved.
+    fn lost(&self, e: impl std::fmt::Display) -> OpsError {
+        OpsError::Link(format!(
+            "server gone; not known if saved: look before you repeat it ({e})"
+        ))
+    }
+
+    /// Sends one request and reads its answer on `stream`.
+    fn exchange(stream: &mut UnixStream, bytes: &[u8]) -> Result<Vec<u8>, FrameError> {
+        wire::write_frame(stream, bytes)?;
+        wire::read_frame(stream, crate::codec::MAX_VALUE_BYTES)
+    }
+}
+
+fn dial(socket: &Path) -> std::io::Result<UnixStream> {
+    let stream = UnixStream::connect(socket)?;
+    stream.set_read_timeout(Some(ANSWER_TIMEOUT))?;
+    stream.set_write_timeout(Some(ANSWER_TIMEOUT))?;
+    Ok(stream)
+}
+
+/// Has the server closed this connection (it closes idle ones)? It never sends unasked, so
+/// anything but "nothing to read yet" means the connection is no good.
+fn closed(stream: &UnixStream) -> bool {
+    use std::io::Read;
+    if stream.set_nonblocking(true).is_err() {
+        return true;
+    }
+    let mut probe = [0u8; 1];
+    let alive = matches!(
+        (&*stream).read(&mut probe),
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock
+    );
+    stream.set_nonblocking(false).is_err() || !alive
+}
+
+impl Ops for Remote {
+    fn call(&self, request: Request) -> Reply {
+        let Request::V1(call) = &request;
+        // A read can always be asked again; a command might have been saved before the link
+        // broke, so it is never sent twice.
+        let repeatable = matches!(call, Call::Query(_) | Call::Validate(_));
+        let bytes = match request.encode() {
+            Ok(b) => b,
+            Err(e) => return Reply::V1(Err(OpsError::Storage(e.to_string()))),
+        };
+        let mut link = match self.link.lock() {
+            Ok(l) => l,
+            Err(p) => p.into_inner(),
+        };
+        for attempt in 0..2 {
+            if link.as_ref().is_none_or(closed) {
+                *link = None;
+                match dial(&self.socket) {
+                    Ok(s) => *link = Some(s),
+                    Err(e) => return Reply::V1(Err(self.gone(e))),
+                }
+            }
+            let Some(stream) = link.as_mut() else {
+                continue;
+            };
+            match Remote::exchange(stream, &bytes) {
+                Ok(answer) => {
+                    return match Reply::decode(&answer) {
+                        Ok(reply) => reply,
+                        Err(e) => {
+                            *link = None;
+                            Reply::V1(Err(OpsError::Storage(format!(
+                                "the server's answer could not be read ({e}); is it another version of tallyman?"
+                            ))))
+                        }
+                    }
+                }
+                Err(e) => {
+                    *link = None;
+                    if !repeatable {
+                        return Reply::V1(Err(self.lost(e)));
+                    }
+                    if attempt == 1 {
+                        return Reply::V1(Err(self.gone(e)));
+                    }
+                }
+            }
+        }
+        Reply::V1(Err(self.gone("no connection")))
+    }
+}

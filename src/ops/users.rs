@@ -1,0 +1,54 @@
+//! The site's users: giving an OS account a role, changing it, taking it away (journaled, so
+//! the audit trail and every backup hold them).
+
+use super::draft::{refuse, DResult, Draft};
+use super::{Outcome, RefusalKind};
+use crate::domain::{role::check_user_name, Event, Role};
+
+/// Which user command is being checked (each refuses what the others are for).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Change {
+    Add,
+    Role,
+    Remove,
+}
+
+impl Draft<'_> {
+    pub(super) fn set_user(
+        &mut self,
+        name: &str,
+        role: Option<Role>,
+        change: Change,
+    ) -> DResult<Outcome> {
+        let name = match check_user_name(name) {
+            Ok(n) => n,
+            Err(m) => return refuse(RefusalKind::Invalid, m),
+        };
+        let known = self.store.user(&name)?;
+        match (change, &known) {
+            (Change::Add, Some(u)) => {
+                return refuse(
+                    RefusalKind::Conflict,
+                    format!(
+                        "user \"{name}\" is already a {}; change it with: tallyman user role {name} ROLE",
+                        u.role
+                    ),
+                )
+            }
+            (Change::Role | Change::Remove, None) => {
+                return refuse(
+                    RefusalKind::Unknown,
+                    format!(
+                        "expected a tallyman user, found \"{name}\"; add one with: tallyman user add {name} --role clerk"
+                    ),
+                )
+            }
+            _ => {}
+        }
+        self.events.push(Event::UserSet {
+            name: name.clone(),
+            role,
+        });
+        Ok(Outcome::UserSet { name, role })
+    }
+}

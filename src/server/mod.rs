@@ -1,0 +1,235 @@
+//! `tallyman serve`: owns the database and answers the ops protocol on a Unix socket, for a
+//! site's whole team at once. Each connection is served by its own thread; the actor of
+//! every request is the peer's OS account (SO_PEERCRED), and its role is checked here before
+//! the request reaches the service. Commands share fsyncs (group commit, in the service).
+
+mod connection;
+mod log;
+mod peer;
+
+pub use log::ServerLog;
+pub use peer::peer_user;
+
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::net::UnixListener;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::ops::{Gate, Service};
+
+/// How the server listens and what it allows.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub socket: PathBuf,
+    pub socket_mode: u32,
+    /// The socket's group, by name.
+    pub group: Option<String>,
+    pub log: PathBuf,
+    /// The largest request accepted, in bytes.
+    pub max_frame: u64,
+    /// A client silent this long is disconnected.
+    pub idle_timeout: Duration,
+    /// A started request must arrive within this.
+    pub read_timeout: Duration,
+    /// Who is admin whatever the user list says.
+    pub gate: Gate,
+}
+
+/// The accounts a server lets in as admin whatever the user list says: the one it runs as
+/// (so the first admin exists right after install) and root.
+pub fn default_gate() -> Gate {
+    let me = crate::identity::account();
+    Gate {
+        always_admin: if me == "root" {
+            vec![me]
+        } else {
+            vec![me, "root".to_string()]
+        },
+    }
+}
+
+/// The default socket of a database folder: its path with ".sock" appended, beside it (the
+/// folder itself is the server user's alone).
+pub fn default_socket(dir: &Path) -> PathBuf {
+    let mut s = dir.as_os_str().to_os_string();
+    s.push(".sock");
+    PathBuf::from(s)
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("a server already answers on {0}")]
+    AlreadyServing(PathBuf),
+    #[error("cannot listen on {path}: {source}")]
+    Listen {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("expected a group name for the socket, found \"{0}\": no such group")]
+    NoGroup(String),
+    #[error("cannot set up the socket {path}: {why}")]
+    Socket { path: PathBuf, why: String },
+    #[error("cannot open the server log {path}: {source}")]
+    Log {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// What all connections share.
+pub(crate) struct Shared {
+    pub(crate) service: Arc<Service>,
+    pub(crate) gate: Gate,
+    pub(crate) log: ServerLog,
+    pub(crate) options: ServeOptions,
+    /// Set on SIGTERM: finish what is in flight, take nothing new.
+    pub(crate) stopping: Arc<AtomicBool>,
+}
+
+/// A listening server.
+pub struct Server {
+    listener: UnixListener,
+    shared: Arc<Shared>,
+}
+
+impl Server {
+    /// Binds the socket (removing a stale one nobody answers on), sets its mode and group,
+    /// and opens the log. `stopping` ends [`Server::run`] when set.
+    pub fn bind(
+        service: Arc<Service>,
+        options: ServeOptions,
+        stopping: Arc<AtomicBool>,
+    ) -> Result<Server, ServeError> {
+        let socket = options.socket.clone();
+        if socket.exists() {
+            if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
+                return Err(ServeError::AlreadyServing(socket));
+            }
+            let _ = std::fs::remove_file(&socket);
+        }
+        let listener = UnixListener::bind(&socket).map_err(|source| ServeError::Listen {
+            path: socket.clone(),
+            source,
+        })?;
+        let socket_err = |why: String| ServeError::Socket {
+            path: socket.clone(),
+            why,
+        };
+        if let Some(group) = &options.group {
+            let gid = nix::unistd::Group::from_name(group)
+                .map_err(|e| socket_err(e.to_string()))?
+                .ok_or_else(|| ServeError::NoGroup(group.clone()))?
+                .gid;
+            std::os::unix::fs::chown(&socket, None, Some(gid.as_raw()))
+                .map_err(|e| socket_err(format!("cannot give it to group \"{group}\": {e}")))?;
+        }
+        std::fs::set_permissions(
+            &socket,
+            std::fs::Permissions::from_mode(options.socket_mode),
+        )
+        .map_err(|e| socket_err(e.to_string()))?;
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| socket_err(e.to_string()))?;
+        let log = ServerLog::open(&options.log).map_err(|source| ServeError::Log {
+            path: options.log.clone(),
+            source,
+        })?;
+        let gate = options.gate.clone();
+        service.mark_serving(&socket);
+        Ok(Server {
+            listener,
+            shared: Arc::new(Shared {
+                service,
+                gate,
+                log,
+                options,
+                stopping,
+            }),
+        })
+    }
+
+    /// The server's log.
+    pub fn log(&self) -> &ServerLog {
+        &self.shared.log
+    }
+
+    /// Serves until `stopping` is set, then waits for every connection to finish the
+    /// request it is on, removes the socket and returns.
+    pub fn run(self) -> std::io::Result<()> {
+        let mut workers: Vec<std::thread::JoinHandle<()>> = Vec::new();
+        while !self.shared.stopping.load(Ordering::Acquire) {
+            match self.listener.accept() {
+                Ok((stream, _)) => {
+                    let shared = self.shared.clone();
+                    let spawned = std::thread::Builder::new()
+                        .name("tallyman-client".into())
+                        .spawn(move || connection::serve(stream, &shared));
+                    match spawned {
+                        Ok(handle) => workers.push(handle),
+                        Err(e) => self.shared.log.line(&format!("cannot start a thread: {e}")),
+                    }
+                    workers.retain(|w| !w.is_finished());
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.shared.log.line(&format!("accept failed: {e}"));
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+            }
+        }
+        for w in workers {
+            let _ = w.join();
+        }
+        let _ = std::fs::remove_file(&self.shared.options.socket);
+        self.shared
+            .log
+            .line("stopped: every request in flight was answered");
+        Ok(())
+    }
+}
+
+/// Opens the database, binds the socket and serves until SIGTERM or SIGINT: the whole of
+/// `tallyman serve`. `ready` is told the socket once clients can connect.
+pub fn serve(
+    dir: &Path,
+    options: ServeOptions,
+    group_commit: bool,
+    settings: (
+        crate::domain::scan::ScanConfig,
+        crate::ops::warranty::WarrantySettings,
+    ),
+    ready: impl FnOnce(&ServeOptions, &[String]),
+) -> Result<(), String> {
+    let stopping = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+        signal_hook::flag::register(signal, stopping.clone())
+            .map_err(|e| format!("cannot catch signal {signal}: {e}"))?;
+    }
+    let (service, notes) = Service::open(dir).map_err(|e| e.to_string())?;
+    let service = service
+        .with_scan_config(settings.0)
+        .with_warranty_settings(settings.1)
+        .with_group_commit(group_commit);
+    let server =
+        Server::bind(Arc::new(service), options.clone(), stopping).map_err(|e| e.to_string())?;
+    server.log().line(&format!(
+        "started: pid {}, user {}, database {}, socket {}, group commit {}",
+        std::process::id(),
+        crate::identity::os_user(),
+        dir.display(),
+        options.socket.display(),
+        if group_commit { "on" } else { "off" }
+    ));
+    for w in &notes.warnings {
+        server.log().line(&format!("warning: {w}"));
+    }
+    ready(&options, &notes.warnings);
+    server.run().map_err(|e| e.to_string())
+}
