@@ -161,12 +161,7 @@ pub fn config() -> &'static crate::config::Config {
 /// socket, else opened in this process as the OS user (embedded mode, where that user is an
 /// admin). The one door every command and screen goes through.
 pub fn open_ops(dir: &Path) -> Result<Arc<dyn Ops>, Failure> {
-    let socket = SOCKET
-        .get()
-        .cloned()
-        .flatten()
-        .or_else(|| config().serve.socket.clone())
-        .unwrap_or_else(|| crate::server::default_socket(dir));
+    let socket = socket_of(dir);
     let mut unanswered = None;
     if socket.exists() {
         match Remote::connect(&socket) {
@@ -186,6 +181,29 @@ pub fn open_ops(dir: &Path) -> Result<Arc<dyn Ops>, Failure> {
             Err(f)
         }
     }
+}
+
+/// The socket a server of this database listens on: `--socket`, else the config's, else the
+/// folder's path with ".sock" appended.
+pub fn socket_of(dir: &Path) -> PathBuf {
+    SOCKET
+        .get()
+        .cloned()
+        .flatten()
+        .or_else(|| config().serve.socket.clone())
+        .unwrap_or_else(|| crate::server::default_socket(dir))
+}
+
+/// Refuses a command that needs the database to itself while a server answers for it.
+fn not_served(dir: &Path, what: &str) -> CliResult {
+    let socket = socket_of(dir);
+    if socket.exists() && std::os::unix::net::UnixStream::connect(&socket).is_ok() {
+        return Err(Failure::storage(format!(
+            "{what} needs the database to itself, but tallyman serve holds it (socket {}); stop the server first (systemctl stop tallyman), then run {what} again",
+            socket.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Opens the database in this process as the OS user (embedded mode).
@@ -264,10 +282,19 @@ fn dispatch(cli: &Cli, db: &Path) -> CliResult {
     };
     match command {
         Cmd::Decode { data } => output::decode(data, json),
-        Cmd::Check => admin::check(db, json),
-        Cmd::Rebuild => admin::rebuild(db, json),
+        Cmd::Check => {
+            not_served(db, "check")?;
+            admin::check(db, json)
+        }
+        Cmd::Rebuild => {
+            not_served(db, "rebuild")?;
+            admin::rebuild(db, json)
+        }
         Cmd::Backup { file } => admin::backup(db, file, json),
-        Cmd::Restore { file, force } => admin::restore(db, file, *force, json),
+        Cmd::Restore { file, force } => {
+            not_served(db, "restore")?;
+            admin::restore(db, file, *force, json)
+        }
         Cmd::Demo(args) => {
             let service = demo::run(db, args, json)?;
             if args.no_tui || json {
@@ -288,7 +315,7 @@ fn dispatch(cli: &Cli, db: &Path) -> CliResult {
         Cmd::Warranty(w) => warranty::run(&*open_ops(db)?, w, json),
         Cmd::Repair(r) => warranty::repair(&*open_ops(db)?, r, json),
         Cmd::Import { what, file } => import::run(&*open_ops(db)?, *what, file, json),
-        Cmd::Serve(args) => serve::run(cli, db, args, json),
+        Cmd::Serve(args) => serve::run(db, args, json),
         Cmd::User(u) => serve::user(&*open_ops(db)?, u, json),
         other => postings::run(&*open_ops(db)?, other, json),
     }

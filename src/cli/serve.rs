@@ -1,28 +1,19 @@
 //! `tallyman serve` (the options from the command line and the config) and `tallyman user`.
 
-use super::args::{Cli, ServeArgs, UserCmd};
+use super::args::{ServeArgs, UserCmd};
 use super::json::{self as j, UserJson};
 use super::{CliResult, Failure};
 use crate::domain::Role;
 use crate::ops::{Answer, Command, Ops, Outcome, Query};
 use crate::server::{self, ServeOptions};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
-/// The socket clients and the server use for a database: `--socket`, else the config's,
-/// else the folder's path with ".sock" appended.
-pub fn socket_path(cli: &Cli, db: &Path) -> PathBuf {
-    cli.socket
-        .clone()
-        .or_else(|| super::config().serve.socket.clone())
-        .unwrap_or_else(|| server::default_socket(db))
-}
-
-pub fn run(cli: &Cli, db: &Path, args: &ServeArgs, json: bool) -> CliResult {
+pub fn run(db: &Path, args: &ServeArgs, json: bool) -> CliResult {
     let config = super::config();
     let serve = &config.serve;
     let options = ServeOptions {
-        socket: socket_path(cli, db),
+        socket: super::socket_of(db),
         socket_mode: serve.socket_mode,
         group: args.group.clone().or_else(|| serve.group.clone()),
         log: args

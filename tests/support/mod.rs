@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod tmux;
+
 use std::path::Path;
 use tallyman::domain::{
     CountId, Day, DocKind, Mode, Money, PartyRole, Period, SerialFormat, Tracking,

@@ -1,0 +1,410 @@
+//! The `tallyman serve` process: killed with SIGKILL under the load of many clients and
+//! started again (no acknowledged scan lost, the clients carry on), stopped with SIGTERM
+//! (exit 0, socket gone), the files it creates private to its user, the commands that need
+//! the database to themselves refused while it serves, and (as root) the actor taken from
+//! the socket, not from `$USER`.
+
+mod support;
+
+use std::collections::HashMap;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tallyman::domain::CountId;
+use tallyman::ops::{Answer, Command as Op, Ops, OpsError, Outcome, Query, Remote, Service};
+
+const BIN: &str = env!("CARGO_BIN_EXE_tallyman");
+
+fn tallyman(db: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("TALLYMAN_DB")
+        .output()
+        .unwrap()
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let out = tallyman(db, args);
+    assert!(
+        out.status.success(),
+        "tallyman {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Starts `tallyman serve` and waits until its socket answers.
+fn serve(db: &Path, socket: &Path) -> Child {
+    let child = Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .arg("--socket")
+        .arg(socket)
+        .arg("serve")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while Remote::connect(socket).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child
+}
+
+fn sigterm(child: &Child) {
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+}
+
+fn setup(db: &Path) {
+    let (svc, _) = Service::open(db).unwrap();
+    svc.execute(
+        "setup",
+        Op::Batch(support::parties_and_locations(&["WH1/A/01"])),
+    )
+    .unwrap();
+    support::open_count(&svc, "WH1/A", &[], true);
+}
+
+#[test]
+fn a_server_killed_under_load_loses_no_acknowledged_scan_and_its_clients_carry_on() {
+    const CLIENTS: usize = 20;
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("db");
+    let socket = tmp.path().join("db.sock");
+    setup(&db);
+    let mut server = serve(&db, &socket);
+    let count = CountId(1);
+    let stop = Arc::new(AtomicBool::new(false));
+    // (number -> serial) of every acknowledged scan; the gaps while the server is down.
+    let acked: Arc<Mutex<Vec<(u32, String)>>> = Arc::default();
+    let failures = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|c| {
+            let (socket, stop, acked, failures) = (
+                socket.clone(),
+                stop.clone(),
+                acked.clone(),
+                failures.clone(),
+            );
+            std::thread::spawn(move || {
+                let mut client: Option<Remote> = None;
+                let mut i = 0;
+                while !stop.load(Ordering::Acquire) {
+                    let remote = match &client {
+                        Some(r) => r,
+                        None => match Remote::connect(&socket) {
+                            Ok(r) => client.insert(r),
+                            Err(_) => {
+                                std::thread::sleep(Duration::from_millis(20));
+                                continue;
+                            }
+                        },
+                    };
+                    let serial = format!("KILL-{c:02}-{i:05}");
+                    i += 1;
+                    match remote.execute(Op::CountScan {
+                        count,
+                        location: Some("WH1/A/01".into()),
+                        raw: serial.clone(),
+                        label_only: false,
+                    }) {
+                        Ok(Outcome::Scanned(r)) => {
+                            acked.lock().unwrap().push((r.scan.number, serial))
+                        }
+                        Err(OpsError::Link(_)) => {
+                            failures.fetch_add(1, Ordering::Relaxed);
+                            std::thread::sleep(Duration::from_millis(20));
+                        }
+                        other => panic!("client {c}: {other:?}"),
+                    }
+                }
+            })
+        })
+        .collect();
+    let wait_for_acks = |n: usize| {
+        let started = Instant::now();
+        while acked.lock().unwrap().len() < n {
+            assert!(started.elapsed() < Duration::from_secs(60), "no progress");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    };
+    // Three kills in the middle of the load, each followed by a restart.
+    for round in 1..=3 {
+        wait_for_acks(round * 300);
+        server.kill().unwrap();
+        server.wait().unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        server = serve(&db, &socket);
+    }
+    // The clients carry on after the last restart.
+    let before = acked.lock().unwrap().len();
+    wait_for_acks(before + 300);
+    stop.store(true, Ordering::Release);
+    for c in clients {
+        c.join().unwrap();
+    }
+    assert!(
+        failures.load(Ordering::Relaxed) > 0,
+        "the kills were felt by the clients"
+    );
+    // A clean stop: exit 0, the socket removed.
+    sigterm(&server);
+    let out = server.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!socket.exists());
+
+    let acked = acked.lock().unwrap().clone();
+    let (svc, _) = Service::open(&db).unwrap();
+    let Answer::Scans(scans) = svc.query(Query::CountScans { count }).unwrap() else {
+        panic!("no scans")
+    };
+    let stored: HashMap<u32, String> = scans
+        .iter()
+        .map(|l| (l.scan.number, l.scan.serial.to_string()))
+        .collect();
+    let numbers: Vec<u32> = {
+        let mut n: Vec<u32> = stored.keys().copied().collect();
+        n.sort();
+        n
+    };
+    assert_eq!(
+        numbers,
+        (1..=scans.len() as u32).collect::<Vec<_>>(),
+        "gapless"
+    );
+    let mut seen = std::collections::HashSet::new();
+    for (number, serial) in &acked {
+        assert!(seen.insert(*number), "number {number} acknowledged twice");
+        assert_eq!(
+            stored.get(number),
+            Some(serial),
+            "acknowledged scan {number} lost"
+        );
+    }
+    // Every serial at most once (a scan is never applied twice).
+    let mut serials: Vec<&String> = stored.values().collect();
+    serials.sort();
+    serials.dedup();
+    assert_eq!(serials.len(), stored.len());
+    drop(svc);
+    support::assert_replay_equals_state(&db);
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn the_servers_files_are_its_own_and_exclusive_commands_wait_for_it_to_stop() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("db");
+    let socket = tmp.path().join("db.sock");
+    ok(&db, &["demo", "--no-tui", "--units", "50"]);
+    let server = serve(&db, &socket);
+    assert_eq!(mode(&db), 0o700, "database folder");
+    for file in ["journal.tlj", "owner", "serve.log"] {
+        assert_eq!(mode(&db.join(file)), 0o600, "{file}");
+    }
+    assert_eq!(mode(&socket), 0o660, "socket");
+    // Through the server: a backup while it serves, private too.
+    let backup = tmp.path().join("site.bak");
+    let said = ok(
+        &db,
+        &[
+            "--socket",
+            socket.to_str().unwrap(),
+            "backup",
+            backup.to_str().unwrap(),
+        ],
+    );
+    assert!(said.starts_with("backup written"), "{said}");
+    assert_eq!(mode(&backup), 0o600);
+    // A lookup goes through the server (the database is locked by it).
+    let stock: serde_json::Value = serde_json::from_str(&ok(
+        &db,
+        &["--socket", socket.to_str().unwrap(), "--json", "stock"],
+    ))
+    .unwrap();
+    let serial = stock[0]["serial"].as_str().unwrap().to_string();
+    let found = ok(
+        &db,
+        &["--socket", socket.to_str().unwrap(), "lookup", &serial],
+    );
+    assert!(found.contains(&serial), "{found}");
+    // check, rebuild, restore need the database to themselves: told to stop the server.
+    for args in [
+        vec!["check"],
+        vec!["rebuild"],
+        vec!["restore", backup.to_str().unwrap(), "--force"],
+    ] {
+        let mut line = vec!["--socket", socket.to_str().unwrap()];
+        line.extend(args.iter().copied());
+        let out = tallyman(&db, &line);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {err}");
+        assert!(err.contains("stop the server first"), "{args:?}: {err}");
+    }
+    sigterm(&server);
+    assert_eq!(server.wait_with_output().unwrap().status.code(), Some(0));
+    ok(&db, &["check"]);
+    ok(&db, &["restore", backup.to_str().unwrap(), "--force"]);
+}
+
+/// The server's log, once it contains `needle`.
+fn log_with(log: &Path, needle: &str) -> String {
+    let started = Instant::now();
+    loop {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        if text.contains(needle) || started.elapsed() > Duration::from_secs(5) {
+            return text;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn the_actor_is_the_account_on_the_socket_not_user_from_the_environment() {
+    use std::os::unix::process::CommandExt;
+    let account = "tmhh1";
+    let user = nix::unistd::User::from_name(account).ok().flatten();
+    let group = nix::unistd::Group::from_name("tallyman-users")
+        .ok()
+        .flatten();
+    let (Some(user), Some(group), true) = (user, group, nix::unistd::geteuid().is_root()) else {
+        assert!(
+            std::env::var_os("TALLYMAN_REQUIRE_SSHD").is_none(),
+            "needs root, the account {account} and the group tallyman-users (.ci/run makes them)"
+        );
+        eprintln!("skipped: needs root, the account {account} and the group tallyman-users");
+        return;
+    };
+    let users_gid = group.gid.as_raw();
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let bin: PathBuf = tmp.path().join("tallyman");
+    std::fs::copy(BIN, &bin).unwrap();
+    let db = tmp.path().join("db");
+    let socket = tmp.path().join("db.sock");
+    setup(&db);
+    let server = Command::new(&bin)
+        .arg("--db")
+        .arg(&db)
+        .arg("--socket")
+        .arg(&socket)
+        .args(["serve", "--group", "tallyman-users"])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while Remote::connect(&socket).is_err() {
+        assert!(started.elapsed() < Duration::from_secs(20));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let as_account = |args: &[&str]| {
+        Command::new(&bin)
+            .arg("--db")
+            .arg(&db)
+            .arg("--socket")
+            .arg(&socket)
+            .args(args)
+            // Whatever the environment says, the server asks the kernel.
+            .env("USER", "root")
+            .env("LOGNAME", "root")
+            .env("HOME", tmp.path())
+            .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+            .uid(user.uid.as_raw())
+            // The socket's group as the primary group (a root parent drops the others).
+            .gid(users_gid)
+            .output()
+            .unwrap()
+    };
+    let out = as_account(&["count", "list"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(
+        err.contains(&format!("user \"{account}\" is not a tallyman user; an admin runs: tallyman user add {account} --role")),
+        "{err}"
+    );
+    // Given a role by root (an admin), the account scans; the journal names it.
+    ok(
+        &db,
+        &[
+            "--socket",
+            socket.to_str().unwrap(),
+            "user",
+            "add",
+            account,
+            "--role",
+            "clerk",
+        ],
+    );
+    let out = as_account(&["count", "close", "1"]);
+    assert_eq!(out.status.code(), Some(4), "a clerk does not close counts");
+    let log = log_with(&db.join("serve.log"), "needs=supervisor");
+    assert!(
+        log.contains(&format!(
+            "refused user=\"{account}\" what=\"closing or posting a count\" needs=supervisor"
+        )),
+        "{log}"
+    );
+    let mut scan = Command::new(&bin);
+    scan.arg("--db")
+        .arg(&db)
+        .arg("--socket")
+        .arg(&socket)
+        .args(["--json", "count", "scan", "1"])
+        .env("USER", "root")
+        .env("HOME", tmp.path())
+        .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+        .uid(user.uid.as_raw())
+        // The socket's group as the primary group (a root parent drops the others).
+        .gid(users_gid)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped());
+    let mut child = scan.spawn().unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), b"WH1/A/01\nSN-ACTOR-1\n").unwrap();
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let shown = ok(
+        &db,
+        &[
+            "--socket",
+            socket.to_str().unwrap(),
+            "--json",
+            "count",
+            "show",
+            "1",
+        ],
+    );
+    assert!(
+        shown.contains(&format!("\"counters\":[\"{account}\"]")),
+        "{shown}"
+    );
+    sigterm(&server);
+    assert_eq!(server.wait_with_output().unwrap().status.code(), Some(0));
+}
