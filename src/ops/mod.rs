@@ -2,6 +2,7 @@
 //! against the state under the one writer lock, appended to the journal (durable), then
 //! applied to the store; only then is it acknowledged.
 
+mod commit;
 mod count;
 mod draft;
 pub mod maintenance;
@@ -80,6 +81,8 @@ pub struct Service {
     written_end: std::sync::atomic::AtomicU64,
     /// Sync outside the writer lock, so commands arriving together share one fsync.
     group_commit: bool,
+    /// Commands waiting for the thread that commits the next group.
+    queue: Mutex<commit::Queue>,
     clock: Box<dyn Clock>,
     scan: ScanConfig,
     warranty: warranty::WarrantySettings,
@@ -212,6 +215,7 @@ impl Service {
                 durable: Mutex::new(durable),
                 written_end: std::sync::atomic::AtomicU64::new(end),
                 group_commit: true,
+                queue: Mutex::new(commit::Queue::default()),
                 clock,
                 scan: ScanConfig::default(),
                 warranty: warranty::WarrantySettings::default(),
@@ -398,22 +402,47 @@ impl Service {
 
     /// Validates, journals (durably) and applies one command.
     pub fn execute(&self, actor: &str, cmd: Command) -> Result<Outcome, OpsError> {
-        let mut writer = self.writer.lock().map_err(|_| {
-            OpsError::Storage("the writer lock is poisoned; restart tallyman".to_string())
-        })?;
-        if let Some(why) = writer.poisoned.clone().or_else(|| self.sync_failed()) {
-            return Err(OpsError::Storage(why));
-        }
         let (scan_of, undo_at) = match &cmd {
             Command::CountScan { count, .. } => (Some(*count), None),
             Command::UndoLastScan { count, location } => (Some(*count), location.clone()),
             _ => (None, None),
         };
+        let outcome = if self.group_commit {
+            self.commit_grouped(actor, cmd)?
+        } else {
+            self.commit_alone(actor, cmd)?
+        };
+        self.complete(outcome, scan_of, undo_at)
+    }
+
+    /// One command with its own fsync inside the writer lock (group commit off).
+    fn commit_alone(&self, actor: &str, cmd: Command) -> Result<Outcome, OpsError> {
+        let mut writer = self.writer.lock().map_err(|_| {
+            OpsError::Storage("the writer lock is poisoned; restart tallyman".to_string())
+        })?;
+        let (outcome, end) = self.commit_one(&mut writer, actor, cmd)?;
+        if let Some(end) = end {
+            self.sync_to(end)?;
+        }
+        Ok(outcome)
+    }
+
+    /// Validates one command against the state (including entries not yet durable),
+    /// writes its entry and applies it. Returns the outcome and the end of the entry
+    /// written, which must be durable before the outcome is acknowledged.
+    pub(crate) fn commit_one(
+        &self,
+        writer: &mut Writer,
+        actor: &str,
+        cmd: Command,
+    ) -> Result<(Outcome, Option<u64>), OpsError> {
+        if let Some(why) = writer.poisoned.clone().or_else(|| self.sync_failed()) {
+            return Err(OpsError::Storage(why));
+        }
         let mut draft = Draft::new(&self.store, &self.context(actor))?;
         let outcome = draft.command(cmd)?;
         if draft.events.is_empty() {
-            drop(writer);
-            return self.complete(outcome, scan_of, undo_at);
+            return Ok((outcome, None));
         }
         let at_ms = draft.now_ms;
         let located = writer
@@ -427,20 +456,9 @@ impl Service {
                 located.entry.seq
             );
             writer.poisoned = Some(why.clone());
-            // Acknowledge nothing (this entry included) that is not durable.
-            let _ = self.sync_to(located.end);
             return Err(OpsError::Storage(why));
         }
-        if self.group_commit {
-            // Later commands may validate against this entry before it is durable; their
-            // own acknowledgement waits for a sync that covers it too.
-            drop(writer);
-            self.sync_to(located.end)?;
-        } else {
-            self.sync_to(located.end)?;
-            drop(writer);
-        }
-        self.complete(outcome, scan_of, undo_at)
+        Ok((outcome, Some(located.end)))
     }
 
     /// Adds what a counter sees next to a scan's outcome (figures on the applied state, the
