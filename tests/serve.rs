@@ -33,6 +33,11 @@ struct TestServer {
 impl TestServer {
     /// Starts a server over a database `setup` prepared (in embedded mode, before).
     fn start(gate: Gate, setup: impl FnOnce(&Service)) -> TestServer {
+        TestServer::start_idle(gate, setup, Duration::from_secs(60))
+    }
+
+    /// The same, closing connections idle for `idle`.
+    fn start_idle(gate: Gate, setup: impl FnOnce(&Service), idle: Duration) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("db");
         {
@@ -50,7 +55,7 @@ impl TestServer {
             group: None,
             log: log.clone(),
             max_frame: 1024 * 1024,
-            idle_timeout: Duration::from_secs(60),
+            idle_timeout: idle,
             read_timeout: Duration::from_secs(2),
             gate,
         };
@@ -435,4 +440,51 @@ fn frames_that_are_not_frames_close_only_their_own_connection() {
     assert_eq!(server.client().status().unwrap().applied_seq, first);
     let log = std::fs::read_to_string(&server.log).unwrap();
     assert!(log.contains("expected frame version 1, found 23"), "{log}");
+}
+
+#[test]
+fn an_idle_connection_is_closed_and_the_client_reconnects_by_itself() {
+    let server = TestServer::start_idle(admin_gate(), setup_stock, Duration::from_millis(300));
+    let client = server.client();
+    let first = client.status().unwrap().applied_seq;
+    // A silent raw connection is closed by the server (end of file, not a timeout here).
+    let mut silent = UnixStream::connect(&server.socket).unwrap();
+    silent
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let started = std::time::Instant::now();
+    assert_eq!(silent.read(&mut [0u8; 1]).unwrap(), 0);
+    assert!(started.elapsed() < Duration::from_secs(3));
+    std::thread::sleep(Duration::from_millis(600));
+    // The server closed the idle connection; a command (never sent twice) still goes
+    // through on a new one, because the client sees the close before it sends.
+    match client.execute(scan(CountId(1), "IDLE-1")) {
+        Ok(tallyman::ops::Outcome::Scanned(r)) => assert_eq!(r.scan.serial.as_str(), "IDLE-1"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(client.status().unwrap().applied_seq, first + 1);
+}
+
+#[test]
+fn a_client_that_leaves_in_the_middle_of_a_command_touches_nobody_else() {
+    let server = TestServer::start(admin_gate(), setup_stock);
+    let good = server.client();
+    let first = good.status().unwrap().applied_seq;
+    for i in 0..20 {
+        // A whole command, then gone before the answer.
+        let command = Request::V1(Call::Execute(scan(CountId(1), &format!("GONE-{i}"))))
+            .encode()
+            .unwrap();
+        let mut framed = Vec::new();
+        tallyman::ops::wire::write_frame(&mut framed, &command).unwrap();
+        let mut stream = UnixStream::connect(&server.socket).unwrap();
+        stream.write_all(&framed).unwrap();
+        drop(stream);
+        good.status().unwrap();
+    }
+    // Each was either done whole or not at all; the database is consistent.
+    let after = good.status().unwrap().applied_seq;
+    assert!(after >= first && after <= first + 20, "{first} -> {after}");
+    let dir = server.close();
+    support::assert_replay_equals_state(&dir.path().join("db"));
 }

@@ -82,7 +82,7 @@ fn setup(db: &Path) {
 
 #[test]
 fn a_server_killed_under_load_loses_no_acknowledged_scan_and_its_clients_carry_on() {
-    const CLIENTS: usize = 20;
+    const CLIENTS: usize = 50;
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("db");
     let socket = tmp.path().join("db.sock");

@@ -11,7 +11,7 @@ use std::path::PathBuf;
     name = "tallyman",
     version,
     about = "Serial-number inventory for warehouses: count, fix mismatches, look up warranty",
-    long_about = "Serial-number inventory for warehouses.\n\nWithout a command, opens the terminal screens. Every operation also has a command here.\nExit codes: 0 done, 1 refused or invalid input, 2 usage, 3 storage failure."
+    long_about = "Serial-number inventory for warehouses.\n\nWithout a command, opens the terminal screens. Every operation also has a command here.\nExit codes: 0 done, 1 refused or invalid input, 2 usage, 3 storage failure or server gone, 4 not permitted for your role."
 )]
 struct Line {
     #[command(flatten)]

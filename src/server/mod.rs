@@ -175,7 +175,11 @@ impl Server {
                     workers.retain(|w| !w.is_finished());
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                    std::thread::sleep(Duration::from_millis(20));
+                    // Sleep until a client knocks, looking at the stop flag now and then.
+                    use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+                    use std::os::fd::AsFd;
+                    let mut fds = [PollFd::new(self.listener.as_fd(), PollFlags::POLLIN)];
+                    let _ = poll(&mut fds, PollTimeout::from(200u16));
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => {

@@ -1,0 +1,178 @@
+//! Live screens: what others do reaches the screen shown within a poll (the service's last
+//! entry number, asked twice a second), and a service that stops answering shows on the
+//! status line until it answers again, with the screen kept.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+
+use chrono::Duration;
+use tallyman::domain::{CountId, DocKind, SerialFormat};
+use tallyman::ops::{Command, Service};
+use tallyman::tui::live::{LINK_BACK, LINK_DOWN};
+use tallyman::tui::testing::{ops_runner_for, test_now, TestApp};
+use tallyman::tui::{Action, Effect, EffectRunner};
+
+fn service() -> (tempfile::TempDir, Arc<Service>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let (svc, _) = Service::open(&tmp.path().join("db")).unwrap();
+    let mut setup = support::parties_and_locations(&["WH1/A/01"]);
+    setup.push(support::product(
+        "PH-1",
+        SerialFormat::Plain,
+        None,
+        "",
+        None,
+    ));
+    svc.execute("setup", Command::Batch(setup)).unwrap();
+    svc.execute(
+        "setup",
+        support::doc(
+            DocKind::Receipt,
+            "PH-1",
+            &["S-1", "S-2", "S-3"],
+            None,
+            Some("WH1/A/01"),
+            None,
+        ),
+    )
+    .unwrap();
+    support::open_count(&svc, "WH1/A", &[], false);
+    (tmp, Arc::new(svc))
+}
+
+fn other_scans(svc: &Service, serial: &str) {
+    svc.execute(
+        "other",
+        Command::CountScan {
+            count: CountId(1),
+            location: Some("WH1/A/01".into()),
+            raw: serial.into(),
+            label_only: false,
+        },
+    )
+    .unwrap();
+}
+
+/// The time `ms` milliseconds after the test's start.
+fn at(ms: i64) -> Action {
+    Action::Tick(test_now() + Duration::milliseconds(ms))
+}
+
+#[test]
+fn another_counters_scans_reach_the_count_screen_within_a_poll() {
+    let (_tmp, svc) = service();
+    let mut app = TestApp::new().with_service(svc.clone());
+    app.keys("1<enter>WH1/A/01<enter>S-1<enter>");
+    let here = |app: &TestApp| app.state.count_session.as_ref().unwrap().figures.unwrap();
+    assert_eq!((here(&app).here, here(&app).total), (1, 1));
+    assert_eq!(here(&app).expected_here, Some(3));
+    app.send(at(1_000)); // the first poll learns where the journal is
+    other_scans(&svc, "S-2");
+    other_scans(&svc, "S-3");
+    app.send(at(1_200)); // too soon for another poll
+    assert_eq!(here(&app).total, 1);
+    app.send(at(1_600));
+    let f = here(&app);
+    assert_eq!((f.here, f.total), (3, 3));
+    assert_eq!(f.expected_here, Some(3), "the expected figure is kept");
+    assert!(app.render().contains("Here 3 of 3"), "{}", app.render());
+}
+
+#[test]
+fn a_looked_up_unit_shows_what_others_did_to_it() {
+    let (_tmp, svc) = service();
+    let mut app = TestApp::new().with_service(svc.clone());
+    app.keys("3S-2<enter>");
+    assert!(app.render().contains("WH1/A/01"), "{}", app.render());
+    app.send(at(1_000));
+    svc.execute(
+        "desk",
+        support::doc(
+            DocKind::Sale,
+            "PH-1",
+            &["S-2"],
+            Some("WH1/A/01"),
+            None,
+            None,
+        ),
+    )
+    .unwrap();
+    app.send(at(2_000));
+    let screen = app.render();
+    assert!(screen.contains("ACME"), "{screen}");
+}
+
+#[test]
+fn the_mismatch_list_is_asked_again_when_the_journal_moved() {
+    let (_tmp, svc) = service();
+    let mut app = TestApp::new().with_service(svc.clone());
+    app.keys("2<enter>");
+    app.send(at(1_000));
+    let seen = app.state.live.seen.unwrap();
+    // Nothing moved: nothing asked. Moved: the reconciliation is asked for again.
+    let quiet = tallyman::tui::update::update(&mut app.state, Action::Polled(Ok(seen)));
+    assert!(quiet.is_empty(), "{quiet:?}");
+    let moved = tallyman::tui::update::update(&mut app.state, Action::Polled(Ok(seen + 1)));
+    assert!(
+        matches!(moved.as_slice(), [Effect::LoadMismatches { count }] if *count == CountId(1)),
+        "{moved:?}"
+    );
+}
+
+/// A runner whose service can be switched off: polls and requests then fail as a gone
+/// server's do.
+struct Flaky {
+    inner: tallyman::tui::ops_runner::OpsRunner,
+    down: Arc<Mutex<bool>>,
+}
+
+impl EffectRunner for Flaky {
+    fn run(&mut self, effect: Effect) -> Vec<Action> {
+        if *self.down.lock().unwrap() {
+            return match effect {
+                Effect::Poll => vec![Action::Polled(Err("server gone; retrying".into()))],
+                _ => vec![Action::Failed("server gone; retrying".into())],
+            };
+        }
+        self.inner.run(effect)
+    }
+}
+
+#[test]
+fn a_server_gone_shows_on_the_status_line_and_the_screen_is_kept() {
+    let (_tmp, svc) = service();
+    let down = Arc::new(Mutex::new(false));
+    let mut app = TestApp::new();
+    let runner = Flaky {
+        inner: ops_runner_for(&app.state, svc.clone()),
+        down: down.clone(),
+    };
+    app = app.with_runner(Box::new(runner));
+    app.keys("1<enter>WH1/A/01<enter>S-1<enter>");
+    app.send(at(1_000));
+    *down.lock().unwrap() = true;
+    app.send(at(2_000));
+    assert_eq!(app.status(), Some(LINK_DOWN));
+    assert!(app.state.status.as_ref().unwrap().error);
+    *down.lock().unwrap() = false;
+    app.send(at(3_000));
+    assert_eq!(app.status(), Some(LINK_BACK));
+    assert!(matches!(
+        app.screen(),
+        tallyman::tui::app::Screen::CountScan
+    ));
+    // A scan while it is gone is not shown as counted; the figures stay as they were, and
+    // the scan stays in the field to be sent again.
+    *down.lock().unwrap() = true;
+    app.keys("S-2<enter>");
+    let s = app.state.count_session.as_ref().unwrap();
+    assert_eq!(s.figures.unwrap().here, 1);
+    assert!(s.recent.iter().all(|r| r.serial != "S-2"), "{:?}", s.recent);
+    assert!(app.render().contains("S-2"), "{}", app.render());
+    assert!(
+        app.status().unwrap().contains("server gone"),
+        "{:?}",
+        app.status()
+    );
+}
