@@ -4,101 +4,15 @@
 //!
 //! Needs tmux (skipped with a note if it is missing; CI installs it).
 
+mod support;
+
 use std::path::Path;
-use std::process::{Command as Proc, Output};
+use std::process::Command as Proc;
 use std::time::{Duration, Instant};
 
+use support::tmux::Tmux;
+
 const BIN: &str = env!("CARGO_BIN_EXE_tallyman");
-
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn available() -> bool {
-        let found = Proc::new("tmux")
-            .arg("-V")
-            .output()
-            .is_ok_and(|o| o.status.success());
-        assert!(
-            found || std::env::var_os("CI").is_none(),
-            "tmux is missing: the PTY tests cannot run (CI must install it)"
-        );
-        found
-    }
-
-    fn start(width: u16, height: u16, cmd: &str) -> Tmux {
-        let t = Tmux {
-            socket: format!("tallyman-count-{}", std::process::id()),
-        };
-        let out = t.run(&[
-            "new-session",
-            "-d",
-            "-s",
-            "main",
-            "-x",
-            &width.to_string(),
-            "-y",
-            &height.to_string(),
-            cmd,
-        ]);
-        assert!(
-            out.status.success(),
-            "tmux: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        t
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Proc::new("tmux")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
-            .args(args)
-            .output()
-            .expect("tmux runs")
-    }
-
-    fn capture(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-J", "-t", "main"]).stdout)
-            .into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "main"];
-        args.extend_from_slice(keys);
-        self.run(&args);
-    }
-
-    /// Types text as it is, all at once (a scanner's burst).
-    fn literal(&self, text: &str) {
-        let out = self.run(&["send-keys", "-t", "main", "-l", text]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    fn wait_for(&self, needle: &str, timeout: Duration) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.capture();
-            if screen.contains(needle) {
-                return screen;
-            }
-            if start.elapsed() > timeout {
-                panic!("timed out waiting for {needle:?}; screen:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
-    }
-}
 
 fn cli(db: &Path, args: &[&str]) -> String {
     let out = Proc::new(BIN)
@@ -149,7 +63,7 @@ fn five_hundred_serials_in_scanner_bursts_are_all_counted() {
         "TERM=vt220 {BIN} --db {}; echo EXIT=$?; sleep 60",
         db.display()
     );
-    let t = Tmux::start(20, 16, &cmd);
+    let t = Tmux::start("count", 20, 16, &cmd);
     let wait = Duration::from_secs(20);
     t.wait_for("1 Count", wait);
     t.literal("1");

@@ -5,152 +5,45 @@
 //!
 //! Needs tmux (skipped with a note if it is missing).
 
+mod support;
+
 use std::path::Path;
-use std::process::{Command as Proc, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::process::Command as Proc;
 use std::time::{Duration, Instant};
+
+use support::tmux::Tmux;
 
 use tallyman::tui::keymap::{build_builtin, Command, Context, Trigger};
 use tallyman::tui::keys::Key;
 
 const BIN: &str = env!("CARGO_BIN_EXE_tallyman");
-static N: AtomicUsize = AtomicUsize::new(0);
 
-struct Tmux {
-    socket: String,
-}
+/// How long a screen may take to show what is waited for.
+const WAIT: Duration = Duration::from_secs(15);
 
-impl Tmux {
-    /// Whether tmux is here. Under CI (where `.ci/run` installs it) a missing tmux fails.
-    fn available() -> bool {
-        let found = Proc::new("tmux")
-            .arg("-V")
-            .output()
-            .is_ok_and(|o| o.status.success());
-        assert!(
-            found || std::env::var_os("CI").is_none(),
-            "tmux is missing: the PTY tests cannot run (CI must install it)"
-        );
-        found
-    }
-
-    /// Starts `cmd` (a shell command line) in a detached session of the given size.
-    fn start(width: u16, height: u16, cmd: &str) -> Tmux {
-        let socket = format!(
-            "tallyman-test-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        );
-        let t = Tmux { socket };
-        let out = t.run(&[
-            "new-session",
-            "-d",
-            "-s",
-            "main",
-            "-x",
-            &width.to_string(),
-            "-y",
-            &height.to_string(),
-            cmd,
-        ]);
-        assert!(
-            out.status.success(),
-            "tmux: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        t
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Proc::new("tmux")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
-            .args(args)
-            .output()
-            .expect("tmux runs")
-    }
-
-    fn capture(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-J", "-t", "main"]).stdout)
-            .into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "main"];
-        args.extend_from_slice(keys);
-        self.run(&args);
-    }
-
-    fn literal(&self, text: &str) {
-        self.run(&["send-keys", "-t", "main", "-l", text]);
-    }
-
-    /// Types a keymap trigger: a key, or a typed code and Enter.
-    fn trigger(&self, t: &Trigger) {
-        match t {
-            Trigger::Code(c) => {
-                self.literal(c);
-                self.keys(&["Enter"]);
-            }
-            Trigger::Key(k) => {
-                assert!(
-                    !k.ctrl && !k.alt,
-                    "no modifier keys in smoke tests: {}",
-                    k.name()
-                );
-                match k.key {
-                    Key::Char(c) => self.literal(&c.to_string()),
-                    Key::F(n) => self.keys(&[&format!("F{n}")]),
-                    Key::Enter => self.keys(&["Enter"]),
-                    Key::Esc => self.keys(&["Escape"]),
-                    Key::Up => self.keys(&["Up"]),
-                    Key::Down => self.keys(&["Down"]),
-                    other => panic!("no tmux name for {other:?}"),
-                }
-            }
+/// Types a keymap trigger: a key, or a typed code and Enter.
+fn trigger(t: &Tmux, trigger: &Trigger) {
+    match trigger {
+        Trigger::Code(c) => {
+            t.literal(c);
+            t.keys(&["Enter"]);
         }
-    }
-
-    /// Waits until the screen contains `needle`; panics with the screen on timeout.
-    fn wait_for(&self, needle: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.capture();
-            if screen.contains(needle) {
-                return screen;
-            }
-            if start.elapsed() > Duration::from_secs(15) {
-                panic!("timed out waiting for {needle:?}; screen:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// The pid of the program the pane's shell started.
-    fn child_pid(&self) -> u32 {
-        let out = self.run(&["display-message", "-p", "-t", "main", "#{pane_pid}"]);
-        let shell: u32 = String::from_utf8_lossy(&out.stdout)
-            .trim()
-            .parse()
-            .expect("pane pid");
-        let start = Instant::now();
-        loop {
-            let children = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children"))
-                .unwrap_or_default();
-            if let Some(pid) = children.split_whitespace().next() {
-                return pid.parse().expect("child pid");
-            }
+        Trigger::Key(k) => {
             assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "no child of {shell}"
+                !k.ctrl && !k.alt,
+                "no modifier keys in smoke tests: {}",
+                k.name()
             );
-            std::thread::sleep(Duration::from_millis(50));
+            match k.key {
+                Key::Char(c) => t.literal(&c.to_string()),
+                Key::F(n) => t.keys(&[&format!("F{n}")]),
+                Key::Enter => t.keys(&["Enter"]),
+                Key::Esc => t.keys(&["Escape"]),
+                Key::Up => t.keys(&["Up"]),
+                Key::Down => t.keys(&["Down"]),
+                other => panic!("no tmux name for {other:?}"),
+            }
         }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
     }
 }
 
@@ -201,15 +94,23 @@ fn smoke(keymap: &str, term: &str, width: u16, height: u16) {
         "TERM={term} TALLYMAN_STARTUP_REPORT={}",
         report.path().display()
     );
-    let t = Tmux::start(width, height, &script(&env, &format!("--keymap {keymap}")));
-    let menu = t.wait_for("0 Quit");
+    let t = Tmux::start(
+        "smoke",
+        width,
+        height,
+        &script(&env, &format!("--keymap {keymap}")),
+    );
+    let menu = t.wait_for("0 Quit", WAIT);
     assert!(menu.contains("9 Diagnostics"), "{menu}");
     // Help, from the keymap's own help key.
-    t.trigger(&km.first_trigger(Context::Menu, Command::Help).unwrap());
-    let help = t.wait_for("Press the number");
+    trigger(&t, &km.first_trigger(Context::Menu, Command::Help).unwrap());
+    let help = t.wait_for("Press the number", WAIT);
     assert!(help.contains("Help"), "{help}");
     // Back to the menu.
-    t.trigger(&km.first_trigger(Context::Popup, Command::Back).unwrap());
+    trigger(
+        &t,
+        &km.first_trigger(Context::Popup, Command::Back).unwrap(),
+    );
     let start = Instant::now();
     while t.capture().contains("Press the number") {
         assert!(
@@ -218,11 +119,11 @@ fn smoke(keymap: &str, term: &str, width: u16, height: u16) {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    t.wait_for("0 Quit");
+    t.wait_for("0 Quit", WAIT);
     // Quit with this keymap's quit key.
     let quit = km.first_trigger(Context::Menu, Command::Quit).unwrap();
-    t.trigger(&quit);
-    let screen = t.wait_for("STTY-END");
+    trigger(&t, &quit);
+    let screen = t.wait_for("STTY-END", WAIT);
     assert!(
         screen.contains("EXIT=0"),
         "{keymap}: quit with {} failed:\n{screen}",
@@ -259,11 +160,12 @@ fn an_injected_panic_restores_the_terminal() {
         return;
     }
     let t = Tmux::start(
+        "smoke",
         80,
         24,
         &script("TERM=xterm TALLYMAN_TEST_PANIC=1 RUST_BACKTRACE=0", ""),
     );
-    let screen = t.wait_for("STTY-END");
+    let screen = t.wait_for("STTY-END", WAIT);
     assert!(screen.contains("injected test panic"), "{screen}");
     assert!(screen.contains("EXIT=101"), "{screen}");
     assert_restored(&screen);
@@ -273,8 +175,8 @@ fn signal_restores(sig: &str, term: &str, code: &str) {
     if !Tmux::available() || !Path::new("/proc/self/task").exists() {
         return;
     }
-    let t = Tmux::start(40, 8, &script(&format!("TERM={term}"), ""));
-    t.wait_for("0 Quit");
+    let t = Tmux::start("smoke", 40, 8, &script(&format!("TERM={term}"), ""));
+    t.wait_for("0 Quit", WAIT);
     let pid = t.child_pid();
     let ok = Proc::new("kill")
         .args([&format!("-{sig}"), &pid.to_string()])
@@ -282,7 +184,7 @@ fn signal_restores(sig: &str, term: &str, code: &str) {
         .unwrap()
         .success();
     assert!(ok);
-    let screen = t.wait_for("STTY-END");
+    let screen = t.wait_for("STTY-END", WAIT);
     assert!(screen.contains(&format!("EXIT={code}")), "{screen}");
     assert!(!screen.contains("0 Quit"), "{screen}");
     assert_restored(&screen);
@@ -306,16 +208,16 @@ fn a_bad_keymap_file_shows_the_error_screen_then_the_default_works() {
     let mut f = tempfile::NamedTempFile::new().unwrap();
     std::io::Write::write_all(&mut f, b"[count]\nfinish = [\"f\"]\n").unwrap();
     let args = format!("--keymap-file {}", f.path().display());
-    let t = Tmux::start(80, 24, &script("TERM=xterm", &args));
-    let screen = t.wait_for("Keymap error");
+    let t = Tmux::start("smoke", 80, 24, &script("TERM=xterm", &args));
+    let screen = t.wait_for("Keymap error", WAIT);
     assert!(
         screen.contains(":2: [count] finish: bare key `f`"),
         "{screen}"
     );
     t.keys(&["Enter"]);
-    t.wait_for("0 Quit");
+    t.wait_for("0 Quit", WAIT);
     t.keys(&["F10"]);
-    let screen = t.wait_for("STTY-END");
+    let screen = t.wait_for("STTY-END", WAIT);
     assert!(screen.contains("EXIT=0"), "{screen}");
     assert_restored(&screen);
 }

@@ -244,23 +244,23 @@ fn two_handhelds_over_ssh_count_into_one_count_and_see_each_other() {
     }
     let log = || std::fs::read_to_string(t.join("sshd.log")).unwrap_or_default();
     for account in ACCOUNTS {
-        tmux.wait_for(account, "1 Count", Duration::from_secs(20));
+        tmux.wait_in(account, "1 Count", Duration::from_secs(20));
         // The vt profile: ASCII only, no box drawing.
-        assert!(tmux.capture(account).is_ascii(), "{}", log());
-        tmux.keys(account, &["1"]);
-        tmux.wait_for(account, "Aisle A", Duration::from_secs(10));
-        tmux.keys(account, &["Enter"]);
-        tmux.wait_for(account, "Count 1", Duration::from_secs(10));
-        tmux.literal(account, "WH1/A/01\r");
-        tmux.wait_for(account, "WH1/A/01", Duration::from_secs(10));
+        assert!(tmux.capture_in(account).is_ascii(), "{}", log());
+        tmux.keys_in(account, &["1"]);
+        tmux.wait_in(account, "Aisle A", Duration::from_secs(10));
+        tmux.keys_in(account, &["Enter"]);
+        tmux.wait_in(account, "Count 1", Duration::from_secs(10));
+        tmux.literal_in(account, "WH1/A/01\r");
+        tmux.wait_in(account, "WH1/A/01", Duration::from_secs(10));
     }
     // Each counts two units; each screen shows all four within a few seconds.
     for (i, account) in ACCOUNTS.iter().enumerate() {
-        tmux.literal(account, &format!("{}\r", serials[2 * i]));
-        tmux.literal(account, &format!("{}\r", serials[2 * i + 1]));
+        tmux.literal_in(account, &format!("{}\r", serials[2 * i]));
+        tmux.literal_in(account, &format!("{}\r", serials[2 * i + 1]));
     }
     for account in ACCOUNTS {
-        let screen = tmux.wait_for(account, "Total 4", Duration::from_secs(10));
+        let screen = tmux.wait_in(account, "Total 4", Duration::from_secs(10));
         assert!(screen.contains("Here 4"), "{account}:\n{screen}");
     }
     // The server knows who counted: the accounts, from the socket.
