@@ -108,6 +108,7 @@ fn replies() -> Vec<(&'static str, Reply)> {
                 message: "bad".into(),
             })),
         ),
+        ("link", Reply::V1(Err(OpsError::Link("gone".into())))),
     ]
 }
 
@@ -123,7 +124,8 @@ const REQUESTS: &[(&str, &str)] = &[
 ];
 
 /// `00` Reply::V1, then `00` Ok with the done kind (`00` outcome, `01` answer, `02` both) or
-/// `01` Err with the error kind (`00` refused, `01` rejected, `02` storage, `03` damaged);
+/// `01` Err with the error kind (`00` refused, `01` rejected, `02` storage, `03` damaged,
+/// `04` link: the server went away);
 /// Noted is outcome 12, Status answer 8, ResolutionUndone outcome 11, Parties answer 2;
 /// Tracking is refusal kind 2, Unknown 1.
 const REPLIES: &[(&str, &str)] = &[
@@ -134,6 +136,7 @@ const REPLIES: &[(&str, &str)] = &[
     ("rejected", "0001010101010001000178"),
     ("storage", "000102046469736b"),
     ("damaged", "0001030303626164"),
+    ("link", "00010404676f6e65"),
 ];
 
 #[test]
@@ -234,6 +237,12 @@ fn every_query_and_command_keeps_its_number() {
             customer: None,
         },
         Query::Card { sale: s() },
+        Query::Users,
+        Query::Figures {
+            count: c,
+            location: s(),
+        },
+        Query::JournalEnd,
     ];
     for (i, q) in queries.into_iter().enumerate() {
         let bytes = Request::V1(Call::Query(q.clone())).encode().unwrap();
@@ -347,6 +356,15 @@ fn every_query_and_command_keeps_its_number() {
             force_generic: false,
         }),
         Command::Batch(Vec::new()),
+        Command::AddUser {
+            name: s(),
+            role: tallyman::domain::Role::Clerk,
+        },
+        Command::SetRole {
+            name: s(),
+            role: tallyman::domain::Role::Admin,
+        },
+        Command::RemoveUser { name: s() },
     ];
     for (i, cmd) in commands.into_iter().enumerate() {
         let bytes = Request::V1(Call::Execute(cmd.clone())).encode().unwrap();
