@@ -456,8 +456,9 @@ fn an_idle_connection_is_closed_and_the_client_reconnects_by_itself() {
     assert_eq!(silent.read(&mut [0u8; 1]).unwrap(), 0);
     assert!(started.elapsed() < Duration::from_secs(3));
     std::thread::sleep(Duration::from_millis(600));
-    // The server closed the idle connection; a command (never sent twice) still goes
-    // through on a new one, because the client sees the close before it sends.
+    // The server closed the idle connection; a command still goes through, on a new one:
+    // writing to the closed one fails, so the server cannot have received it, and only a
+    // command that was not received is sent again.
     match client.execute(scan(CountId(1), "IDLE-1")) {
         Ok(tallyman::ops::Outcome::Scanned(r)) => assert_eq!(r.scan.serial.as_str(), "IDLE-1"),
         other => panic!("{other:?}"),

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use super::wire::{self, FrameError};
+use super::wire;
 use super::{Call, Ops, OpsError, Reply, Request};
 
 /// How long the client waits for an answer before it gives up on the server.
@@ -53,12 +53,6 @@ impl Remote {
             "server gone; not known if saved: look before you repeat it ({e})"
         ))
     }
-
-    /// Sends one request and reads its answer on `stream`.
-    fn exchange(stream: &mut UnixStream, bytes: &[u8]) -> Result<Vec<u8>, FrameError> {
-        wire::write_frame(stream, bytes)?;
-        wire::read_frame(stream, crate::codec::MAX_VALUE_BYTES)
-    }
 }
 
 fn dial(socket: &Path) -> std::io::Result<UnixStream> {
@@ -66,21 +60,6 @@ fn dial(socket: &Path) -> std::io::Result<UnixStream> {
     stream.set_read_timeout(Some(ANSWER_TIMEOUT))?;
     stream.set_write_timeout(Some(ANSWER_TIMEOUT))?;
     Ok(stream)
-}
-
-/// Has the server closed this connection (it closes idle ones)? It never sends unasked, so
-/// anything but "nothing to read yet" means the connection is no good.
-fn closed(stream: &UnixStream) -> bool {
-    use std::io::Read;
-    if stream.set_nonblocking(true).is_err() {
-        return true;
-    }
-    let mut probe = [0u8; 1];
-    let alive = matches!(
-        (&*stream).read(&mut probe),
-        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock
-    );
-    stream.set_nonblocking(false).is_err() || !alive
 }
 
 impl Ops for Remote {
@@ -98,8 +77,7 @@ impl Ops for Remote {
             Err(p) => p.into_inner(),
         };
         for attempt in 0..2 {
-            if link.as_ref().is_none_or(closed) {
-                *link = None;
+            if link.is_none() {
                 match dial(&self.socket) {
                     Ok(s) => *link = Some(s),
                     Err(e) => return Reply::V1(Err(self.gone(e))),
@@ -108,7 +86,17 @@ impl Ops for Remote {
             let Some(stream) = link.as_mut() else {
                 continue;
             };
-            match Remote::exchange(stream, &bytes) {
+            // A request that could not be written was not received (a frame cut short is
+            // dropped by the server): it is sent again on a new connection, commands too.
+            // This is how a connection the server closed (idle, restarted) is noticed.
+            if let Err(e) = wire::write_frame(stream, &bytes) {
+                *link = None;
+                if attempt == 1 {
+                    return Reply::V1(Err(self.gone(e)));
+                }
+                continue;
+            }
+            match wire::read_frame(stream, crate::codec::MAX_VALUE_BYTES) {
                 Ok(answer) => {
                     return match Reply::decode(&answer) {
                         Ok(reply) => reply,

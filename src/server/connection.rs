@@ -2,7 +2,7 @@
 //! leaves, falls silent for the idle timeout, breaks the framing, or the server stops. Nothing
 //! one connection does reaches another.
 
-use std::io::{ErrorKind, Read};
+use std::io::{BufRead, ErrorKind};
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -30,33 +30,42 @@ pub(crate) fn serve(mut stream: UnixStream, shared: &Shared) {
     {
         return;
     }
+    let Ok(reading) = stream.try_clone() else {
+        return;
+    };
+    // Buffered: one read usually brings a whole request.
+    let mut input = std::io::BufReader::with_capacity(64 * 1024, reading);
+    let mut timeout = None;
     let mut idle_since = Instant::now();
     loop {
         if shared.stopping.load(Ordering::Acquire) {
             return;
         }
-        // Wait for the first byte of the next request, a short while at a time.
-        if stream.set_read_timeout(Some(POLL)).is_err() {
-            return;
-        }
-        let mut first = [0u8; 1];
-        match stream.read(&mut first) {
-            Ok(0) => return,
-            Ok(_) => {}
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                if idle_since.elapsed() >= options.idle_timeout {
-                    return;
-                }
-                continue;
+        // Wait for the next request, a short while at a time.
+        if input.buffer().is_empty() {
+            if !set_timeout(input.get_ref(), &mut timeout, POLL) {
+                return;
             }
-            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-            Err(_) => return,
+            match input.fill_buf() {
+                Ok([]) => return,
+                Ok(_) => {}
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                    if idle_since.elapsed() >= options.idle_timeout {
+                        return;
+                    }
+                    continue;
+                }
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                Err(_) => return,
+            }
         }
-        // The rest of the frame must come within the read timeout.
-        if stream.set_read_timeout(Some(options.read_timeout)).is_err() {
+        // The rest of the frame, if it is not here yet, must come within the read timeout.
+        if !whole_frame(input.buffer())
+            && !set_timeout(input.get_ref(), &mut timeout, options.read_timeout)
+        {
             return;
         }
-        let payload = match wire::read_frame_after(first[0], &mut stream, options.max_frame) {
+        let payload = match wire::read_frame(&mut input, options.max_frame) {
             Ok(p) => p,
             Err(e) => {
                 refuse_frame(&mut stream, shared, &user, &e);
@@ -85,6 +94,27 @@ pub(crate) fn serve(mut stream: UnixStream, shared: &Shared) {
             return;
         }
         idle_since = Instant::now();
+    }
+}
+
+/// Sets the socket's read timeout unless it is already `want` (the socket is shared by the
+/// reading and writing handles).
+fn set_timeout(stream: &UnixStream, current: &mut Option<Duration>, want: Duration) -> bool {
+    if *current == Some(want) {
+        return true;
+    }
+    *current = Some(want);
+    stream.set_read_timeout(Some(want)).is_ok()
+}
+
+/// Does `buffered` start with a whole frame?
+fn whole_frame(buffered: &[u8]) -> bool {
+    match buffered.get(1..wire::HEADER_LEN) {
+        Some(len) => {
+            let len = u32::from_be_bytes([len[0], len[1], len[2], len[3]]);
+            buffered.len() as u64 >= wire::HEADER_LEN as u64 + u64::from(len)
+        }
+        None => false,
     }
 }
 
