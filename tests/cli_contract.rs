@@ -18,7 +18,7 @@ fn env() -> Env {
 }
 
 fn is_lock_error(stderr: &str) -> bool {
-    stderr.contains("could not acquire lock") || stderr.contains("in use by another")
+    stderr.contains("could not acquire lock") || stderr.contains("in use by")
 }
 
 impl Env {

@@ -22,7 +22,7 @@ fn tallyman(db: &Path, args: &[&str]) -> std::process::Output {
             .args(args)
             .output()
             .unwrap();
-        let busy = String::from_utf8_lossy(&out.stderr).contains("in use by another");
+        let busy = String::from_utf8_lossy(&out.stderr).contains("in use by");
         if !busy || started.elapsed() > Duration::from_secs(10) {
             return out;
         }

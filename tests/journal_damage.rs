@@ -26,7 +26,7 @@ impl Clock for FixedClock {
 /// Whether an error is sled's lock still held by this process after a `drop` (sled releases
 /// its file lock lazily: spacejam/sled#1234), or by a child that is exiting.
 fn is_lock_error(message: &str) -> bool {
-    message.contains("could not acquire lock") || message.contains("in use by another")
+    message.contains("could not acquire lock") || message.contains("in use by")
 }
 
 /// Runs `f` again while the database lock is still held (for up to 10 s).

@@ -243,7 +243,7 @@ fn retry<T>(mut f: impl FnMut() -> Result<T, OpsError>) -> Result<T, OpsError> {
         match f() {
             Err(e)
                 if (e.to_string().contains("could not acquire lock")
-                    || e.to_string().contains("in use by another"))
+                    || e.to_string().contains("in use by"))
                     && start.elapsed().as_secs() < 10 =>
             {
                 std::thread::sleep(std::time::Duration::from_millis(20))

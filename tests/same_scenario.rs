@@ -47,7 +47,7 @@ fn tallyman(db: &Path, args: &[&str], stdin: Option<&str>) -> String {
         }
         let out = child.wait_with_output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr).to_string();
-        let busy = err.contains("could not acquire lock") || err.contains("in use by another");
+        let busy = err.contains("could not acquire lock") || err.contains("in use by");
         if busy && start.elapsed().as_secs() < 20 {
             std::thread::sleep(std::time::Duration::from_millis(50));
             continue;
