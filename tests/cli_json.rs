@@ -55,8 +55,7 @@ impl Env {
             let out = child.wait_with_output().unwrap();
             // sled lets go of its lock lazily; a previous process may still hold it briefly.
             let err = String::from_utf8_lossy(&out.stderr);
-            let locked =
-                err.contains("could not acquire lock") || err.contains("in use by");
+            let locked = err.contains("could not acquire lock") || err.contains("in use by");
             if !(out.status.code() == Some(3) && locked && start.elapsed().as_secs() < 10) {
                 return out;
             }

@@ -174,6 +174,13 @@ fn fifty_clients_count_into_one_count_and_every_acknowledged_scan_is_there_once(
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
+    // Commands that arrived together shared fsyncs (group commit).
+    let syncs = server.service().journal_syncs();
+    assert!(
+        syncs > 0 && syncs < (CLIENTS * SCANS / 2) as u64,
+        "{syncs} fsyncs for {} scans",
+        CLIENTS * SCANS
+    );
     let dir = server.close();
     let db = dir.path().join("db");
     let all: Vec<(u32, String)> = acked.into_iter().flatten().collect();
@@ -488,4 +495,25 @@ fn a_client_that_leaves_in_the_middle_of_a_command_touches_nobody_else() {
     assert!(after >= first && after <= first + 20, "{first} -> {after}");
     let dir = server.close();
     support::assert_replay_equals_state(&dir.path().join("db"));
+}
+
+#[test]
+fn without_group_commit_every_command_waits_for_its_own_fsync() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (svc, _) = Service::open(&tmp.path().join("db")).unwrap();
+    setup_stock(&svc);
+    let svc = svc.with_group_commit(false);
+    let before = svc.journal_syncs();
+    std::thread::scope(|s| {
+        for c in 0..8 {
+            let svc = &svc;
+            s.spawn(move || {
+                for i in 0..25 {
+                    svc.execute("clerk", scan(CountId(1), &format!("ALONE-{c}-{i}")))
+                        .unwrap();
+                }
+            });
+        }
+    });
+    assert_eq!(svc.journal_syncs() - before, 200);
 }

@@ -92,6 +92,8 @@ pub struct Service {
 struct Durable {
     file: std::fs::File,
     end: u64,
+    /// How many syncs made entries durable since the database was opened.
+    syncs: u64,
     /// Set when an fsync failed: what was written since may not be on the disk, so nothing
     /// more is acknowledged until a restart replays the journal as it is.
     failed: Option<String>,
@@ -202,6 +204,7 @@ impl Service {
         let durable = Durable {
             file: journal.sync_handle()?,
             end,
+            syncs: 0,
             failed: None,
         };
         Ok((
@@ -274,6 +277,7 @@ impl Service {
         match durable.file.sync_data() {
             Ok(()) => {
                 durable.end = target;
+                durable.syncs += 1;
                 Ok(())
             }
             Err(e) => {
@@ -285,6 +289,12 @@ impl Service {
                 Err(OpsError::Storage(why))
             }
         }
+    }
+
+    /// How many fsyncs of the journal made commands durable since the database was opened
+    /// (with group commit, fewer than the commands when they arrive together).
+    pub fn journal_syncs(&self) -> u64 {
+        self.durable.lock().map(|d| d.syncs).unwrap_or(0)
     }
 
     /// Refuses to go on after a failed fsync.
