@@ -91,6 +91,15 @@ impl Env {
         serde_json::from_str(lines[0]).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
     }
 
+    /// The one JSON error document of a refused command (exit 1).
+    fn json_fails(&self, args: &[&str]) -> Value {
+        let mut full = vec!["--json"];
+        full.extend_from_slice(args);
+        let out = self.run(&full);
+        assert_eq!(out.status.code(), Some(1), "tallyman {full:?}");
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
     fn journal_bytes(&self) -> Vec<u8> {
         std::fs::read(self.db.join("journal.tlj")).unwrap()
     }
@@ -838,4 +847,90 @@ fn backup_and_restore_paths_are_checked() {
     let missing = e.tmp.path().join("missing.tlj");
     let err = e.fails(1, &["restore", path_str(&missing)]);
     assert!(err.contains("missing.tlj"), "{err}");
+}
+
+// ---------------------------------------------------------------- resolutions
+
+#[test]
+fn count_replace_refuses_a_missing_serial_that_was_counted() {
+    let e = env();
+    e.setup();
+    e.ok(&[
+        "receive",
+        "--product",
+        "LAP-14",
+        "--supplier",
+        "Northwind",
+        "--invoice",
+        "INV-1",
+        "--to",
+        "WH1/A/01",
+        "L-1",
+        "L-2",
+        "L-3",
+    ]);
+    e.ok(&[
+        "sell",
+        "--product",
+        "LAP-14",
+        "--customer",
+        "ACME",
+        "--invoice",
+        "SO-1",
+        "L-3",
+    ]);
+    e.ok(&["count", "open", "Bin 1", "--location", "WH1/A/01"]);
+    // L-1 and L-3 (recorded sold) are on the shelf; L-2 is not.
+    let mut scan = e
+        .cmd()
+        .arg("--db")
+        .arg(&e.db)
+        .args(["count", "scan", "1", "--location", "WH1/A/01"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(scan.stdin.as_mut().unwrap(), b"L-1\nL-3\n").unwrap();
+    drop(scan.stdin.take());
+    assert!(scan.wait_with_output().unwrap().status.success());
+    let before = e.journal_bytes();
+    // L-1 was counted: it is not short, so the sale of L-3 is not rewritten onto it.
+    let err = e.fails(
+        1,
+        &[
+            "count",
+            "replace",
+            "1",
+            "--found",
+            "L-3",
+            "--missing",
+            "L-1",
+        ],
+    );
+    assert!(
+        err.contains("SN \"L-1\" was counted in count 1 (scan 1 at WH1/A/01): it is not short"),
+        "{err}"
+    );
+    let v = e.json_fails(&[
+        "count",
+        "replace",
+        "1",
+        "--found",
+        "L-3",
+        "--missing",
+        "L-1",
+    ]);
+    assert_eq!(v["kind"], "conflict", "{v}");
+    assert_eq!(v["about"], "L-1", "{v}");
+    assert_eq!(e.journal_bytes(), before, "a refusal wrote to the journal");
+    // The real shortage is accepted.
+    e.ok(&[
+        "count",
+        "replace",
+        "1",
+        "--found",
+        "L-3",
+        "--missing",
+        "L-2",
+    ]);
 }

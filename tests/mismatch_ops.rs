@@ -237,11 +237,13 @@ fn replace_refusals() {
     // The shortage serial must be in stock.
     let m = refused(replace("RT9", "L1"));
     assert!(m.contains("not in stock"), "{m}");
+    // A serial counted where it belongs is no surplus (and nothing to relocate either).
     let m = refused(replace("RT1", "RT4"));
     assert!(
-        m.contains("relocate it instead") || m.contains("replace needs"),
+        m.contains("SN \"RT1\" was counted where it belongs") && m.contains("not a surplus"),
         "{m}"
     );
+    assert!(!m.contains("relocate"), "{m}");
     let m = refused(replace("RT8", "RT4"));
     assert!(m.contains("not counted"), "{m}");
     // A sale that was returned already.
@@ -365,7 +367,7 @@ fn relocate_found_stock_write_off_and_accept() {
         )
         .unwrap_err()
         .to_string();
-    assert!(m.contains("already at"), "{m}");
+    assert!(m.contains("not a surplus"), "{m}");
 }
 
 #[test]
@@ -486,7 +488,7 @@ fn replay_equals_state_after_every_kind_of_resolution() {
     db.run(doc(
         DocKind::Receipt,
         "RT",
-        &["RT17", "RT30"],
+        &["RT17", "RT30", "RT50"],
         None,
         Some("WH1/A/01"),
     ));
@@ -527,7 +529,7 @@ fn replay_equals_state_after_every_kind_of_resolution() {
         .resolve(
             c,
             ResolveAction::Accept {
-                serial: "RT1".into(),
+                serial: "RT50".into(),
                 note: "n".into(),
             },
         )
@@ -540,6 +542,16 @@ fn replay_equals_state_after_every_kind_of_resolution() {
         count: c,
         number: n,
     });
+    // Undone, RT50 is short again; accepted again, nothing is open.
+    assert_eq!(db.m(c).open_mismatches(), 1);
+    db.resolve(
+        c,
+        ResolveAction::Accept {
+            serial: "RT50".into(),
+            note: "n".into(),
+        },
+    )
+    .unwrap();
     assert_eq!(db.m(c).open_mismatches(), 0);
     check(db);
 }
@@ -627,4 +639,122 @@ proptest! {
         }
         check(db);
     }
+}
+
+// ------------------------------------------------- resolutions checked against the buckets
+
+/// Each resolution is refused unless the serials it names are in the right bucket of this
+/// count now, and a refusal changes nothing.
+#[test]
+fn resolutions_are_checked_against_the_buckets_at_commit() {
+    let (db, c) = sale_swap();
+    // More stock: RT6 in the count's bin (short), RT7 outside the count's scope.
+    db.run(doc(
+        DocKind::Receipt,
+        "RT",
+        &["RT6"],
+        None,
+        Some("WH1/A/01"),
+    ));
+    db.run(doc(DocKind::Receipt, "RT", &["RT7"], None, Some("WH2/R")));
+    db.scan_all(c, "WH1/A/01", &["UNKNOWN-1"]);
+    let before = db.snapshot();
+    let refused = |a: ResolveAction| db.resolve(c, a).unwrap_err().to_string();
+
+    // Replace: the missing serial was counted (the reported hole: it would become sold).
+    let m = refused(replace("RT9", "RT1"));
+    assert_eq!(
+        m,
+        "SN \"RT1\" was counted in count 1 (scan 1 at WH1/A/01): it is not short"
+    );
+    // The receipt variant: an unknown scan may not rename a counted unit either.
+    let m = refused(replace("UNKNOWN-1", "RT2"));
+    assert_eq!(
+        m,
+        "SN \"RT2\" was counted in count 1 (scan 2 at WH1/A/01): it is not short"
+    );
+    // The missing serial is in stock outside the count's scope.
+    let m = refused(replace("RT9", "RT7"));
+    assert_eq!(
+        m,
+        "SN \"RT7\" is in stock at WH2/R, not expected in count 1: it is not short"
+    );
+    // The found serial was counted where it belongs.
+    let m = refused(replace("RT3", "RT4"));
+    assert_eq!(
+        m,
+        "SN \"RT3\" was counted where it belongs (scan 3 at WH1/A/01): it is not a surplus"
+    );
+    // Write-off: only a shortage.
+    let m = refused(ResolveAction::WriteOff {
+        serial: "RT5".into(),
+        reason: "lost".into(),
+    });
+    assert_eq!(
+        m,
+        "SN \"RT5\" was counted in count 1 (scan 4 at WH1/A/01): it is not short"
+    );
+    // Relocate: only a surplus.
+    let m = refused(ResolveAction::Relocate {
+        serial: "RT2".into(),
+    });
+    assert!(m.ends_with("it is not a surplus"), "{m}");
+    // Accept: only an open mismatch.
+    let m = refused(ResolveAction::Accept {
+        serial: "RT2".into(),
+        note: "fine".into(),
+    });
+    assert!(m.ends_with("it is not a surplus"), "{m}");
+    let m = refused(ResolveAction::Accept {
+        serial: "RT7".into(),
+        note: "fine".into(),
+    });
+    assert!(m.ends_with("it is not short"), "{m}");
+    assert_eq!(db.snapshot(), before, "a refusal changed the store");
+
+    // Accepted once, a mismatch is no longer open to another resolution.
+    db.resolve(
+        c,
+        ResolveAction::Accept {
+            serial: "RT6".into(),
+            note: "on the truck".into(),
+        },
+    )
+    .unwrap();
+    for action in [
+        ResolveAction::WriteOff {
+            serial: "RT6".into(),
+            reason: "lost".into(),
+        },
+        ResolveAction::Accept {
+            serial: "RT6".into(),
+            note: "again".into(),
+        },
+        replace("UNKNOWN-1", "RT6"),
+    ] {
+        let m = refused(action);
+        assert_eq!(
+            m,
+            "SN \"RT6\" was accepted as it is in count 1: undo that first"
+        );
+    }
+    db.resolve(
+        c,
+        ResolveAction::Accept {
+            serial: "UNKNOWN-1".into(),
+            note: "label to check".into(),
+        },
+    )
+    .unwrap();
+    let m = refused(ResolveAction::ReceiveFound {
+        serial: "UNKNOWN-1".into(),
+        product: Some("RT".into()),
+    });
+    assert_eq!(
+        m,
+        "SN \"UNKNOWN-1\" was accepted as it is in count 1: undo that first"
+    );
+    // The real fix still goes through.
+    db.resolve(c, replace("RT9", "RT4")).unwrap();
+    check(db);
 }

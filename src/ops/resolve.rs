@@ -59,12 +59,108 @@ impl Draft<'_> {
         Ok(count)
     }
 
+    /// Serials an earlier resolution of the count (not undone) accepted as they are.
+    fn accepted(&mut self, id: CountId) -> DResult<Vec<SerialKey>> {
+        Ok(reconcile::resolutions(self.store, id)
+            .map_err(DraftError::from)?
+            .into_iter()
+            .filter(|r| !r.undone)
+            .filter_map(|r| match r.resolution {
+                Resolution::Accept { serial, .. } => Some(serial),
+                _ => None,
+            })
+            .collect())
+    }
+
+    /// Refuses a unit that is not an open shortage of the count now: it must be in stock in
+    /// the count's scope, of a product the count covers, not counted (live) and not accepted.
+    fn must_be_short(&mut self, count: &crate::domain::Count, unit: &Unit) -> DResult<()> {
+        let id = count.id;
+        let in_scope = unit
+            .state
+            .location()
+            .is_some_and(|l| count.scope.covers_location(l));
+        let covered = self
+            .product_by_id(unit.product)?
+            .is_some_and(|p| count.scope.covers_product(&p));
+        if !in_scope || !covered {
+            let is = match unit.state.location() {
+                Some(at) => format!("in stock at {at}"),
+                None => unit.state.name().to_string(),
+            };
+            return refuse(
+                RefusalKind::Conflict,
+                format!(
+                    "SN \"{}\" is {is}, not expected in count {id}: it is not short",
+                    unit.serial
+                ),
+            );
+        }
+        if let Some(n) = self.store.count_serial(id, &unit.serial)? {
+            let at = self
+                .store
+                .count_scan(id, n)?
+                .map(|s| format!(" at {}", s.location))
+                .unwrap_or_default();
+            return refuse(
+                RefusalKind::Conflict,
+                format!(
+                    "SN \"{}\" was counted in count {id} (scan {n}{at}): it is not short",
+                    unit.serial
+                ),
+            );
+        }
+        if self.accepted(id)?.contains(&unit.serial) {
+            return refuse(
+                RefusalKind::Conflict,
+                format!(
+                    "SN \"{}\" was accepted as it is in count {id}: undo that first",
+                    unit.serial
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    /// Refuses a live scan that is not an open surplus of the count now: counted where the
+    /// store has it (or was, when scanned), or accepted.
+    fn must_be_surplus(&mut self, count: &crate::domain::Count, scan: &CountScan) -> DResult<()> {
+        let id = count.id;
+        let here_now = self
+            .units_named(scan.serial.as_str())?
+            .into_iter()
+            .filter(|u| scan.product.is_none_or(|p| p == u.product))
+            .any(|u| u.state.location() == Some(scan.location.as_str()));
+        let counted_then = matches!(scan.verdict, crate::domain::ScanVerdict::Counted);
+        if here_now || counted_then {
+            return refuse(
+                RefusalKind::Conflict,
+                format!(
+                    "SN \"{}\" was counted where it belongs (scan {} at {}): it is not a surplus",
+                    scan.serial, scan.number, scan.location
+                ),
+            );
+        }
+        if self.accepted(id)?.contains(&scan.serial) {
+            return refuse(
+                RefusalKind::Conflict,
+                format!(
+                    "SN \"{}\" was accepted as it is in count {id}: undo that first",
+                    scan.serial
+                ),
+            );
+        }
+        let _ = count;
+        Ok(())
+    }
+
     pub(super) fn resolve(&mut self, id: CountId, action: ResolveAction) -> DResult<Outcome> {
         let mut count = self.resolvable(id)?;
         let resolution = match action {
-            ResolveAction::Replace { found, missing } => self.replace(id, &found, &missing)?,
+            ResolveAction::Replace { found, missing } => self.replace(&count, &found, &missing)?,
             ResolveAction::Relocate { serial } => {
                 let scan = self.live_scan(id, &serial)?;
+                self.must_be_surplus(&count, &scan)?;
                 let unit = self
                     .units_named(&serial)?
                     .into_iter()
@@ -110,6 +206,7 @@ impl Draft<'_> {
                 product: named,
             } => {
                 let scan = self.live_scan(id, &serial)?;
+                self.must_be_surplus(&count, &scan)?;
                 if let Some(u) = self.units_named(&serial)?.first() {
                     return refuse(
                         RefusalKind::Conflict,
@@ -155,6 +252,7 @@ impl Draft<'_> {
                         ),
                     );
                 };
+                self.must_be_short(&count, &unit)?;
                 if reason.trim().is_empty() {
                     return refuse(RefusalKind::Invalid, "a write-off needs a reason");
                 }
@@ -172,9 +270,31 @@ impl Draft<'_> {
             }
             ResolveAction::Accept { serial, note } => {
                 let units = self.units_named(&serial)?;
-                let key = match units.first() {
-                    Some(u) => u.serial.clone(),
-                    None => self.live_scan(id, &serial)?.serial,
+                // A surplus when it was scanned in this count, else a shortage.
+                let key = match self.live_scan(id, &serial) {
+                    Ok(scan) => {
+                        self.must_be_surplus(&count, &scan)?;
+                        scan.serial
+                    }
+                    Err(DraftError::Refused(_)) => {
+                        let short = units.iter().find(|u| {
+                            u.state
+                                .location()
+                                .is_some_and(|l| count.scope.covers_location(l))
+                        });
+                        let Some(unit) = short.or(units.first()).cloned() else {
+                            return refuse(
+                                RefusalKind::Unknown,
+                                format!(
+                                    "SN \"{}\" is neither counted in count {id} nor expected in it: nothing to accept",
+                                    serial.trim()
+                                ),
+                            );
+                        };
+                        self.must_be_short(&count, &unit)?;
+                        unit.serial
+                    }
+                    Err(e) => return Err(e),
                 };
                 if note.trim().is_empty() {
                     return refuse(
@@ -204,9 +324,17 @@ impl Draft<'_> {
         })
     }
 
-    /// Replace serial number: `found` was counted, `missing` is short.
-    fn replace(&mut self, id: CountId, found: &str, missing: &str) -> DResult<Resolution> {
+    /// Replace serial number: `found` was counted and is a surplus, `missing` is short, both
+    /// in this count now.
+    fn replace(
+        &mut self,
+        count: &crate::domain::Count,
+        found: &str,
+        missing: &str,
+    ) -> DResult<Resolution> {
+        let id = count.id;
         let scan = self.live_scan(id, found)?;
+        self.must_be_surplus(count, &scan)?;
         let missing_units = self.units_named(missing)?;
         let Some(x) = missing_units
             .iter()
@@ -225,6 +353,7 @@ impl Draft<'_> {
                 ),
             );
         };
+        self.must_be_short(count, &x)?;
         let found_units = self.units_named(found)?;
         let same = found_units.iter().find(|u| u.product == x.product).cloned();
         let today = self.today;
