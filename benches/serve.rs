@@ -62,8 +62,10 @@ struct Run {
 fn scan_load(clients: usize, scans: usize, group_commit: bool, pace: Option<Duration>) -> Run {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("db");
+    // One open for the setup and the server (sled lets go of a lock lazily).
+    let (service, _) = Service::open(&db).unwrap();
     {
-        let (svc, _) = Service::open(&db).unwrap();
+        let svc = &service;
         svc.execute(
             "setup",
             Op::Batch(vec![Op::AddLocation {
@@ -84,7 +86,6 @@ fn scan_load(clients: usize, scans: usize, group_commit: bool, pace: Option<Dura
         )
         .unwrap();
     }
-    let (service, _) = Service::open(&db).unwrap();
     let service = Arc::new(service.with_group_commit(group_commit));
     let stopping = Arc::new(AtomicBool::new(false));
     let socket = tmp.path().join("db.sock");
@@ -232,23 +233,6 @@ fn main() {
     let store = support::big_store(units);
     let db = store.to_str().unwrap();
     let socket = probe.path().join("big.sock");
-    let serial = {
-        let (svc, _) = Service::open(&store).unwrap();
-        let local = tallyman::ops::Local::new(Arc::new(svc), "bench");
-        let stock = local
-            .query(tallyman::ops::Query::Stock {
-                location: Some("WH1/A/01".into()),
-                sku: None,
-            })
-            .unwrap();
-        match stock {
-            tallyman::ops::Answer::Stock(lines) => lines
-                .into_iter()
-                .find_map(|l| l.serial)
-                .expect("a serial in WH1/A/01"),
-            _ => unreachable!(),
-        }
-    };
     let mut server = Command::new(BIN)
         .args(["--db", db, "--socket", socket.to_str().unwrap(), "serve"])
         .stdout(Stdio::null())
@@ -262,6 +246,20 @@ fn main() {
         );
         std::thread::sleep(Duration::from_millis(10));
     }
+    let serial = match Remote::connect(&socket)
+        .unwrap()
+        .query(tallyman::ops::Query::Stock {
+            location: Some("WH1/A/01".into()),
+            sku: None,
+        })
+        .unwrap()
+    {
+        tallyman::ops::Answer::Stock(lines) => lines
+            .into_iter()
+            .find_map(|l| l.serial)
+            .expect("a serial in WH1/A/01"),
+        _ => unreachable!(),
+    };
     let via = |_: usize| {
         time_process(&[
             "--db",

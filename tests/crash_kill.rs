@@ -196,7 +196,19 @@ fn crash_kill_loses_no_acknowledged_command() {
         }
         drop(service);
         if round % 10 == 9 {
-            let report = maintenance::check(dir).unwrap();
+            // sled lets go of the closed store's lock lazily: wait for it.
+            let started = std::time::Instant::now();
+            let report = loop {
+                match maintenance::check(dir) {
+                    Err(e)
+                        if e.to_string().contains("in use by")
+                            && started.elapsed() < Duration::from_secs(10) =>
+                    {
+                        std::thread::sleep(Duration::from_millis(20))
+                    }
+                    other => break other.unwrap(),
+                }
+            };
             assert!(
                 report.problems.is_empty(),
                 "round {round}: {:?}",

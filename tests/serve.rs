@@ -40,13 +40,11 @@ impl TestServer {
     fn start_idle(gate: Gate, setup: impl FnOnce(&Service), idle: Duration) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("db");
-        {
-            let (svc, _) = Service::open(&db).unwrap();
-            setup(&svc);
-        }
+        // One open for the setup and the server (sled lets go of a lock lazily).
+        let (service, _) = Service::open(&db).unwrap();
+        setup(&service);
         let socket = dir.path().join("db.sock");
         let log = dir.path().join("serve.log");
-        let (service, _) = Service::open(&db).unwrap();
         let service = Arc::new(service);
         let stopping = Arc::new(AtomicBool::new(false));
         let options = ServeOptions {

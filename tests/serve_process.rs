@@ -39,27 +39,48 @@ fn ok(db: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// Starts `tallyman serve` and waits until its socket answers.
+/// Starts `tallyman serve` and waits until its socket answers. A server that could not open
+/// the database yet (sled lets go of a closed database's lock lazily) is started again.
 fn serve(db: &Path, socket: &Path) -> Child {
-    let child = Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .arg("--socket")
-        .arg(socket)
-        .arg("serve")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    serve_with(Path::new(BIN), db, socket, &[])
+}
+
+/// [`serve`] with another binary and more options of `serve`.
+fn serve_with(bin: &Path, db: &Path, socket: &Path, more: &[&str]) -> Child {
     let started = Instant::now();
-    while Remote::connect(socket).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "the server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(20));
+    loop {
+        let mut child = Command::new(bin)
+            .arg("--db")
+            .arg(db)
+            .arg("--socket")
+            .arg(socket)
+            .arg("serve")
+            .args(more)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        loop {
+            if Remote::connect(socket).is_ok() {
+                return child;
+            }
+            if let Some(status) = child.try_wait().unwrap() {
+                let mut err = String::new();
+                let _ = std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err);
+                assert!(
+                    err.contains("in use by") && started.elapsed() < Duration::from_secs(20),
+                    "the server stopped ({status}): {err}"
+                );
+                std::thread::sleep(Duration::from_millis(50));
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the server did not start"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
-    child
 }
 
 fn sigterm(child: &Child) {
@@ -307,20 +328,7 @@ fn the_actor_is_the_account_on_the_socket_not_user_from_the_environment() {
     let db = tmp.path().join("db");
     let socket = tmp.path().join("db.sock");
     setup(&db);
-    let server = Command::new(&bin)
-        .arg("--db")
-        .arg(&db)
-        .arg("--socket")
-        .arg(&socket)
-        .args(["serve", "--group", "tallyman-users"])
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while Remote::connect(&socket).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(20));
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let server = serve_with(&bin, &db, &socket, &["--group", "tallyman-users"]);
     let as_account = |args: &[&str]| {
         Command::new(&bin)
             .arg("--db")

@@ -937,7 +937,10 @@ fn an_accepted_scan_costs_at_most_300_bytes_at_80x24_vt() {
     let runner = ops_runner_for(&state, db.svc.clone());
     let mut rt: Rt = Runtime::new(backend, state, Box::new(runner), test_clock()).unwrap();
     rt.draw().unwrap();
-    rt.step(keys(AT_A01)).unwrap();
+    // Menu and count by hand (one key a batch), then the location label as a scan.
+    for step in ["1", "1", "WH1/A/01<enter>"] {
+        rt.step(keys(step)).unwrap();
+    }
     // Fill the list of last scans first: the steady state is what a count is made of.
     for s in &serials[..10] {
         rt.step(keys(&format!("{s}<enter>"))).unwrap();
@@ -992,7 +995,10 @@ fn an_error_inside_a_burst_stays_until_the_clerk_has_seen_it() {
     let runner = ops_runner_for(&state, db.svc.clone());
     let mut rt: Rt = Runtime::new(backend, state, Box::new(runner), test_clock()).unwrap();
     rt.draw().unwrap();
-    rt.step(keys(AT_A01)).unwrap();
+    // Menu and count by hand (one key a batch), then the location label as a scan.
+    for step in ["1", "1", "WH1/A/01<enter>"] {
+        rt.step(keys(step)).unwrap();
+    }
     // One batch, drawn once: a bad scan, then two good ones.
     rt.step(keys(&format!(
         "{IMEI_BAD}<enter>RT00000001<enter>RT00000002<enter>"

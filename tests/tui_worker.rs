@@ -156,7 +156,10 @@ fn keys_echo_and_back_works_while_a_slow_report_runs_and_its_late_answer_is_drop
     let s = app.wait_for("working...", Duration::from_millis(1000));
     assert!(s.contains("working..."), "no working marker:\n{s}");
     // Back to the menu, then the lookup screen, and a serial typed into its field.
-    app.type_keys("<f3>3SN-42");
+    // Keys by hand, then the serial at a scanner's speed (after a pause a person makes).
+    app.type_keys("<f3>3");
+    thread::sleep(Duration::from_millis(100));
+    app.type_keys("SN-42");
     let s = app.wait_for("SN-42", Duration::from_millis(1000));
     let at = started.elapsed();
     assert!(
@@ -253,6 +256,9 @@ fn scans_typed_while_one_is_in_flight_are_sent_in_order_after_it() {
     assert!(s.contains("Aisle A"), "no count list:\n{s}");
     // Join: the scans below are typed while the join is still with the service.
     app.type_keys("1");
+    // A scanner's burst is told from keys by speed: a person's key and a scan are never
+    // this close together.
+    thread::sleep(Duration::from_millis(100));
     // A label and three serials in one burst: each waits for the answer before it, and
     // every serial goes with the location the label set.
     app.type_keys("LOC-A01<enter>SN-1<enter>SN-2<enter>SN-3<enter>");

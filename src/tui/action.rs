@@ -28,6 +28,14 @@ pub enum Action {
     },
     /// The current time (time enters as data; the runtime sends it before each batch).
     Tick(NaiveDateTime),
+    /// A scan: characters that arrived at a scanner's speed (see `burst`), with the keys as
+    /// they came (its terminator last, when one ended it). Never read as keys.
+    Burst {
+        /// The keys, for a screen with a scan field (typed into it as they came).
+        keys: Vec<KeyPress>,
+        /// The text.
+        text: String,
+    },
     /// The service's last entry number, or why it did not answer (answer to
     /// [`Effect::Poll`]).
     Polled(Result<u64, String>),

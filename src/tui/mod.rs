@@ -5,6 +5,7 @@
 pub mod action;
 pub mod app;
 pub mod backend;
+pub mod burst;
 pub mod keymap;
 pub mod keys;
 pub mod live;

@@ -311,7 +311,18 @@ where
                 return Ok(Some(Exit::Quit));
             }
         }
-        for ev in events {
+        let terminators = self.state.config.scan_terminators.clone();
+        for input in super::burst::group(events, &terminators) {
+            let ev = match input {
+                super::burst::Input::Scan { keys, text } => {
+                    out.merge(self.dispatch(Action::Burst { keys, text }));
+                    if out.quit {
+                        return Ok(Some(Exit::Quit));
+                    }
+                    continue;
+                }
+                super::burst::Input::Event(ev) => ev,
+            };
             let action = match ev {
                 InputEvent::Key(k) => Action::Key(k),
                 InputEvent::Resize(width, height) => {
@@ -371,6 +382,18 @@ where
             };
             while let Ok(ev) = rx.try_recv() {
                 batch.push(ev);
+            }
+            // In the middle of what may be a scan: take what follows within the gap.
+            while super::burst::may_continue(&batch) {
+                match rx.recv_timeout(super::burst::BURST_GAP) {
+                    Ok(ev) => {
+                        batch.push(ev);
+                        while let Ok(ev) = rx.try_recv() {
+                            batch.push(ev);
+                        }
+                    }
+                    Err(_) => break,
+                }
             }
             if let Some(exit) = self.step(batch)? {
                 return Ok(exit);

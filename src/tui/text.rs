@@ -104,6 +104,9 @@ pub const NO_SERVICE: &str = "none (TUI only)";
 /// Answer of the built-in runner when no database is open.
 pub const NO_DATABASE: &str = "no database: counting needs one";
 
+/// A scan on a screen that takes none (nothing happened).
+pub const SCAN_IGNORED: &str = "scan ignored here";
+
 // ---- Counts (count list, scan loop, mismatches) ----
 
 /// Scanned so far, with the expected number in open counting: `140 of 300`, or `140`.

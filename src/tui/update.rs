@@ -56,6 +56,7 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
     match action {
         Action::Answered { from, actions } => answered(state, from, actions),
         Action::Key(k) => on_key(state, k),
+        Action::Burst { keys, text } => burst(state, keys, text),
         Action::Resize { width, height } => {
             state.size = (width, height);
             screens::resized(state);
@@ -161,6 +162,28 @@ fn on_key(state: &mut AppState, k: KeyPress) -> Vec<Effect> {
     } else {
         plain_key(state, ctx, k)
     }
+}
+
+/// A scan that arrived at a scanner's speed. A screen with a scan field takes its keys as
+/// typed (the terminator submits it); any other screen says what a scan means there, and
+/// none of its characters is read as a key.
+fn burst(state: &mut AppState, keys: Vec<KeyPress>, text: String) -> Vec<Effect> {
+    if state.screen().has_scan_field() {
+        let mut effects = Vec::new();
+        for k in keys {
+            effects.extend(on_key(state, k));
+        }
+        return effects;
+    }
+    if let Some(k) = keys.last() {
+        state.last_keys.push_front(*k);
+        state.last_keys.truncate(KEY_HISTORY);
+    }
+    if state.status.as_ref().is_some_and(|s| !s.error) {
+        state.status = None;
+    }
+    state.code = None;
+    top(state).burst(state, text)
 }
 
 fn scan_key(state: &mut AppState, ctx: Context, k: KeyPress) -> Vec<Effect> {

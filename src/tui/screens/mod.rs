@@ -128,6 +128,13 @@ pub trait ScreenKind: Sync {
         Vec::new()
     }
 
+    /// A scan on a screen without a scan field (its characters are never keys). Default: it
+    /// is ignored, and the status line says so with the bell.
+    fn burst(&self, state: &mut AppState, text: String) -> Vec<Effect> {
+        let _ = text;
+        super::update::error(state, super::text::SCAN_IGNORED.to_string())
+    }
+
     /// A key no keymap command took (digits on lists, Enter on notices). `None`: not this
     /// screen's, the key starts a typed code if printable.
     fn key(&self, state: &mut AppState, k: &KeyPress) -> Option<Vec<Effect>> {

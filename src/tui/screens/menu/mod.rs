@@ -159,6 +159,14 @@ impl ScreenKind for Menu {
         hints_of(state, &[Command::Help, Command::Quit])
     }
 
+    /// A scan on the menu looks the serial up (Lookup opens with it); its digits are never
+    /// menu numbers.
+    fn burst(&self, state: &mut AppState, text: String) -> Vec<Effect> {
+        let mut effects = crate::tui::screens::lookup::open(state);
+        effects.extend(crate::tui::screens::lookup::update::scan(state, text));
+        effects
+    }
+
     fn key(&self, state: &mut AppState, k: &KeyPress) -> Option<Vec<Effect>> {
         match k.printable() {
             Some(d @ '0'..='9') => Some(open_number(state, d)),

@@ -88,6 +88,18 @@ impl ScreenKind for Mismatch {
         }
     }
 
+    /// A scan goes to its row (from the details, back to the list first); it never fixes.
+    fn burst(&self, state: &mut AppState, text: String) -> Vec<Effect> {
+        let serial = match crate::tui::update::scan_serial(state, &text) {
+            Ok(s) => s,
+            Err(e) => return crate::tui::update::error(state, e),
+        };
+        if matches!(state.screen(), Screen::MismatchDetails) {
+            crate::tui::update::pop_screen(state);
+        }
+        update::find_serial(state, &serial, false)
+    }
+
     fn command(&self, state: &mut AppState, c: Command) -> Option<Vec<Effect>> {
         let details = matches!(state.screen(), Screen::MismatchDetails);
         match c {
