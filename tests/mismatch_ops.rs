@@ -590,7 +590,7 @@ fn typo(i: usize) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     #[test]
     fn suggested_replacements_clear_swaps_and_typos(story in story()) {
@@ -609,7 +609,10 @@ proptest! {
         let mut gone = std::collections::HashSet::new();
         let mut sold_in_system = std::collections::HashSet::new();
         for &(shown, taken) in &story.swaps {
+            // No chains (a unit taken that the system already sold, or sold after it was
+            // taken): each swap is one sale line that names the wrong unit.
             if shown == taken || gone.contains(&taken) || sold_in_system.contains(&shown)
+                || sold_in_system.contains(&taken)
                 || typoed.contains(&shown) || typoed.contains(&taken) || gone.contains(&shown) {
                 continue;
             }
@@ -621,14 +624,38 @@ proptest! {
         let physical: Vec<String> = (0..story.units).filter(|i| !gone.contains(i)).map(serial).collect();
         let refs: Vec<&str> = physical.iter().map(String::as_str).collect();
         db.scan_all(c, "WH1/A/01", &refs);
-        // Apply the first suggestion for every surplus until none is left.
+        // What really happened, surplus serial -> missing serial: a swap's shown unit stands
+        // for the taken one, a typo's real label for the serial received.
+        let mut truth: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        for &(shown, taken) in &story.swaps {
+            if sold_in_system.contains(&shown) && gone.contains(&taken) && !truth.contains_key(&serial(shown)) {
+                truth.insert(serial(shown), serial(taken));
+            }
+        }
+        for &t in &typoed {
+            truth.insert(serial(t), typo(t));
+        }
+        let mistakes = truth.len();
+        // A suggestion, when one is offered, is always the true one; with a single mistake
+        // there is always one. Resolve each surplus with the truth.
+        let mut offered = 0;
         for _ in 0..story.units {
             let m = db.m(c);
             let Some(row) = m.rec.surplus.first() else { break };
+            let want = truth.get(row.serial.as_str()).cloned();
+            prop_assert!(want.is_some(), "a surplus nobody caused: {row:?}");
+            let want = want.unwrap();
             let s = suggestions(&m, row);
-            prop_assert!(!s.is_empty(), "no suggestion for {row:?} in {m:?}");
-            db.resolve(c, replace(row.serial.as_str(), s[0].missing.as_str())).unwrap();
+            prop_assert!(s.len() <= 1, "more than one suggestion: {s:?}");
+            if let Some(first) = s.first() {
+                prop_assert_eq!(first.missing.as_str(), want.as_str(), "a wrong suggestion for {:?}", row);
+                offered += 1;
+            } else {
+                prop_assert!(mistakes > 1, "no suggestion for the only mistake {row:?}");
+            }
+            db.resolve(c, replace(row.serial.as_str(), &want)).unwrap();
         }
+        let _ = offered;
         let m = db.m(c);
         prop_assert_eq!(m.open_mismatches(), 0, "left: {:?} {:?}", m.rec.shortage, m.rec.surplus);
         // Each unit in exactly one state, consistent with the stock index.
@@ -757,4 +784,81 @@ fn resolutions_are_checked_against_the_buckets_at_commit() {
     // The real fix still goes through.
     db.resolve(c, replace("RT9", "RT4")).unwrap();
     check(db);
+}
+
+/// A suggestion is offered only for the one plausible candidate, and never for a unit whose
+/// scan was taken back in this count.
+#[test]
+fn a_suggestion_only_for_the_one_plausible_candidate() {
+    let (db, c) = sale_swap();
+    let m = db.m(c);
+    let s = suggestions(&m, &m.rec.surplus[0]);
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].missing.as_str(), "RT4");
+    assert!(s[0].why.contains("only one short here"), "{s:?}");
+
+    // Two shortages of the product in the bin: which one the customer has is not known.
+    db.run(doc(
+        DocKind::Receipt,
+        "RT",
+        &["RT6"],
+        None,
+        Some("WH1/A/01"),
+    ));
+    let m = db.m(c);
+    assert_eq!(m.rec.shortage.len(), 2);
+    assert!(suggestions(&m, &m.rec.surplus[0]).is_empty());
+
+    // RT6 scanned, then the scan taken back: RT6 is short again but was in the counter's
+    // hand, so RT4 is the only candidate left.
+    db.svc.record_scan("clerk", c, "WH1/A/01", "RT6").unwrap();
+    db.svc
+        .execute(
+            "clerk",
+            Command::UndoLastScan {
+                count: c,
+                location: None,
+            },
+        )
+        .unwrap();
+    let m = db.m(c);
+    assert!(
+        m.undone.iter().any(|s| s.as_str() == "RT6"),
+        "{:?}",
+        m.undone
+    );
+    let s = suggestions(&m, &m.rec.surplus[0]);
+    assert_eq!(
+        s.iter().map(|s| s.missing.as_str()).collect::<Vec<_>>(),
+        ["RT4"]
+    );
+
+    // A typo: the only shortage one character away; none when two are as close.
+    drop(db);
+    let db = self::db();
+    db.run(doc(
+        DocKind::Receipt,
+        "RT",
+        &["AB17", "AB99", "AB72"],
+        None,
+        Some("WH1/A/01"),
+    ));
+    let c = db.open_count("WH1/A/01");
+    db.scan_all(c, "WH1/A/01", &["AB71", "AB98"]);
+    let m = db.m(c);
+    let row = |serial: &str| {
+        m.rec
+            .surplus
+            .iter()
+            .find(|r| r.serial.as_str() == serial)
+            .unwrap()
+            .clone()
+    };
+    // AB98: AB99 is one away (the only one); AB71: AB17 (swapped) and AB72 are both one away.
+    let s = suggestions(&m, &row("AB98"));
+    assert_eq!(
+        s.iter().map(|s| s.missing.as_str()).collect::<Vec<_>>(),
+        ["AB99"]
+    );
+    assert!(suggestions(&m, &row("AB71")).is_empty());
 }

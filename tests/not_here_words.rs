@@ -168,6 +168,7 @@ fn the_command_line_and_the_screens_say_the_same_for_every_reason() {
         count: count(),
         rec: Reconciliation::default(),
         accepted: Default::default(),
+        undone: Default::default(),
         resolutions: vec![],
         moved_since_open: Default::default(),
     };

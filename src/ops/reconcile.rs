@@ -18,6 +18,9 @@ pub struct Mismatches {
     pub rec: Reconciliation,
     /// Serials whose mismatch was accepted as it is.
     pub accepted: HashSet<SerialKey>,
+    /// Serials scanned in this count and taken back, with no live scan now: never suggested
+    /// (the counter had the unit in hand and said the scan was wrong).
+    pub undone: HashSet<SerialKey>,
     pub resolutions: Vec<ResolutionRecord>,
     /// Serials a document touched after the count opened.
     pub moved_since_open: HashSet<SerialKey>,
@@ -189,10 +192,23 @@ pub fn mismatches(store: &Store, id: CountId) -> Result<Mismatches, OpsError> {
             }
         }
     }
+    let live: HashSet<&SerialKey> = rec
+        .matched
+        .iter()
+        .map(|r| &r.serial)
+        .chain(rec.surplus.iter().map(|r| &r.serial))
+        .collect();
+    let undone: HashSet<SerialKey> = store
+        .count_scans(id)?
+        .into_iter()
+        .filter(|s| s.undone && !live.contains(&s.serial))
+        .map(|s| s.serial)
+        .collect();
     Ok(Mismatches {
         count,
         rec,
         accepted,
+        undone,
         resolutions,
         moved_since_open,
     })
@@ -332,51 +348,84 @@ pub struct Suggestion {
     pub why: String,
 }
 
-/// Candidate shortages for a surplus: for a sold surplus, shortages of the same product
-/// (nearest location first); for an unknown one, shortages within edit distance 2 (receipt
-/// typos), same product first.
+/// The replacement suggested for a surplus, when there is exactly one plausible candidate
+/// (at most one is ever offered; otherwise the supervisor picks from the shortages):
+///
+/// - a unit recorded **sold** but counted: the only open shortage of the same product at the
+///   location where it was counted, else the only one of that product in the whole count;
+/// - a serial **never received**: the only open shortage (of the scan's product, when its
+///   label named one) one character away (a receipt typo), else the only one two away.
+///
+/// Never a shortage that was accepted, nor one whose serial was scanned in this count and
+/// the scan taken back (the counter had that unit in hand). Counted units are never
+/// shortages, so they are never suggested.
 pub fn suggestions(m: &Mismatches, surplus: &SurplusRow) -> Vec<Suggestion> {
-    let mut out: Vec<(usize, Suggestion)> = Vec::new();
-    for short in &m.rec.shortage {
-        if m.accepted.contains(&short.serial) {
-            continue;
-        }
-        let same_product = surplus.product == Some(short.product);
-        match &surplus.reason {
-            NotHere::Sold { document, .. } if same_product => {
-                let same_place = short.location == surplus.location;
-                out.push((
-                    if same_place { 0 } else { 1 },
-                    Suggestion {
-                        missing: short.serial.clone(),
-                        product: short.product,
-                        location: short.location.clone(),
-                        why: format!("same product; \"{}\" is sold on {document}", surplus.serial),
-                    },
-                ));
+    let open: Vec<&reconcile::ShortageRow> = m
+        .rec
+        .shortage
+        .iter()
+        .filter(|s| !m.accepted.contains(&s.serial) && !m.undone.contains(&s.serial))
+        .collect();
+    let suggest = |short: &reconcile::ShortageRow, why: String| Suggestion {
+        missing: short.serial.clone(),
+        product: short.product,
+        location: short.location.clone(),
+        why,
+    };
+    match &surplus.reason {
+        NotHere::Sold { document, .. } => {
+            let Some(product) = surplus.product else {
+                return Vec::new();
+            };
+            let same: Vec<&&reconcile::ShortageRow> =
+                open.iter().filter(|s| s.product == product).collect();
+            let here: Vec<&&&reconcile::ShortageRow> = same
+                .iter()
+                .filter(|s| s.location == surplus.location)
+                .collect();
+            let why = format!(
+                "only one short {}; \"{}\" sold on {document}",
+                if here.is_empty() {
+                    "in the count"
+                } else {
+                    "here"
+                },
+                surplus.serial
+            );
+            match (here.as_slice(), same.as_slice()) {
+                ([one], _) => vec![suggest(one, why)],
+                ([], [one]) => vec![suggest(one, why)],
+                _ => Vec::new(),
             }
-            NotHere::Unknown => {
-                let d = edit_distance_within(surplus.serial.as_str(), short.serial.as_str(), 2);
-                if let (Some(d @ 1..=2), true) = (d, surplus.product.is_none() || same_product) {
-                    out.push((
-                        1 + d,
-                        Suggestion {
-                            missing: short.serial.clone(),
-                            product: short.product,
-                            location: short.location.clone(),
-                            why: format!(
-                                "typo at receipt? (differs in {d} character{})",
+        }
+        NotHere::Unknown => {
+            for d in 1..=2 {
+                let near: Vec<&&reconcile::ShortageRow> = open
+                    .iter()
+                    .filter(|s| surplus.product.is_none_or(|p| p == s.product))
+                    .filter(|s| {
+                        edit_distance_within(surplus.serial.as_str(), s.serial.as_str(), 2)
+                            == Some(d)
+                    })
+                    .collect();
+                match near.as_slice() {
+                    [] => continue,
+                    [one] => {
+                        return vec![suggest(
+                            one,
+                            format!(
+                                "typo at receipt? (only one {d} character{} away)",
                                 if d == 1 { "" } else { "s" }
                             ),
-                        },
-                    ));
+                        )]
+                    }
+                    _ => return Vec::new(),
                 }
             }
-            _ => {}
+            Vec::new()
         }
+        _ => Vec::new(),
     }
-    out.sort_by(|a, b| (a.0, &a.1.missing).cmp(&(b.0, &b.1.missing)));
-    out.into_iter().map(|(_, s)| s).take(10).collect()
 }
 
 #[cfg(test)]
