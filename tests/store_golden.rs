@@ -25,8 +25,9 @@ use tallyman::domain::{
 };
 use tallyman::journal::{read_all, Entry, EntryRecord, Journal, ZERO_HASH};
 use tallyman::store::records::{
-    CountRecord, CountScanRecord, DocumentRecord, LocationRecord, Meta, MetaRecord, PartyRecord,
-    ProductRecord, ResolutionRecordV, StoredDocument, StoredUnit, UnitRecord, UserRecord,
+    CountRecord, CountScanRecord, DocumentRecord, FrozenRecord, LocationRecord, Meta, MetaRecord,
+    PartyRecord, ProductRecord, ResolutionRecordV, StoredDocument, StoredUnit, UnitRecord,
+    UserRecord,
 };
 
 fn fixture_path(name: &str) -> PathBuf {
@@ -825,6 +826,7 @@ fn journal_entry_with_every_event_variant() {
             Event::GenericWarrantyAdded { .. } => "generic",
             // Appended after this fixture was made: see `journal_entry_with_user_events`.
             Event::UserSet { .. } => "user",
+            Event::CountFrozen { .. } => "frozen",
         })
         .collect();
     assert_eq!(
@@ -900,6 +902,63 @@ fn journal_entry_with_user_events() {
             }
         );
     }
+    finish();
+}
+
+/// A posted count's frozen buckets: the event and the record the store keeps.
+#[test]
+fn journal_entry_with_a_frozen_count() {
+    use tallyman::domain::reconcile::{
+        FrozenReport, MatchedRow, Reconciliation, ShortageRow, SurplusRow,
+    };
+    let report = FrozenReport {
+        rec: Reconciliation {
+            matched: vec![MatchedRow {
+                product: ProductId(1),
+                serial: key("SN-1"),
+                location: "WH1/A/01".into(),
+                scan: 1,
+                moved: true,
+            }],
+            shortage: vec![ShortageRow {
+                product: ProductId(1),
+                serial: key("SN-2"),
+                location: "WH1/A/01".into(),
+            }],
+            surplus: vec![SurplusRow {
+                product: None,
+                serial: key("SN-9"),
+                location: "WH1/A/02".into(),
+                scan: 2,
+                reason: tallyman::domain::NotHere::Unknown,
+            }],
+            duplicates: vec![3],
+        },
+        accepted: vec![key("SN-2")],
+        undone: vec![key("SN-4")],
+        moved_since_open: vec![key("SN-1")],
+    };
+    let entry = Entry {
+        seq: 9,
+        at_ms: 1_773_576_000_123,
+        actor: "super".into(),
+        prev_hash: [7; 32],
+        events: vec![Event::CountFrozen {
+            count: tallyman::domain::CountId(4),
+            report: report.clone(),
+        }],
+    };
+    let record = EntryRecord::V1(entry);
+    let bytes = codec::encode("journal entry", &record).unwrap();
+    let fixture = golden(
+        "journal_entry_frozen",
+        "journal entry (a frozen count)",
+        &bytes,
+    );
+    let back: EntryRecord = codec::decode("journal entry", &fixture).unwrap();
+    assert_eq!(back, record);
+    assert_rejects_damage::<EntryRecord>(&fixture, "journal_entry_frozen");
+    check_record!(FrozenRecord, "frozen_report", "frozen count report", report);
     finish();
 }
 

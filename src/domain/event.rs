@@ -71,6 +71,11 @@ pub enum Event {
         name: String,
         role: Option<super::Role>,
     },
+    /// A count's buckets at posting, kept as its report for good.
+    CountFrozen {
+        count: super::CountId,
+        report: super::reconcile::FrozenReport,
+    },
 }
 
 /// One line of a serial's timeline.

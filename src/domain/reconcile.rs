@@ -65,6 +65,19 @@ pub struct Reconciliation {
     pub duplicates: Vec<u32>,
 }
 
+/// A count's buckets as they were when it was posted, kept for good: its report never
+/// changes when stock moves later. Stored in the journal, so every list is ordered.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FrozenReport {
+    pub rec: Reconciliation,
+    /// Serials whose mismatch was accepted as it is (sorted).
+    pub accepted: Vec<SerialKey>,
+    /// Serials scanned and taken back with no live scan (sorted).
+    pub undone: Vec<SerialKey>,
+    /// Serials a document touched after the count opened (sorted).
+    pub moved_since_open: Vec<SerialKey>,
+}
+
 impl Reconciliation {
     pub fn mismatches(&self) -> usize {
         self.shortage.len() + self.surplus.len()

@@ -97,15 +97,20 @@ impl Draft<'_> {
                 ),
             );
         }
-        if to == CountStatus::Posted {
-            self.check_postable(id)?;
-        }
+        let frozen = if to == CountStatus::Posted {
+            Some(self.check_postable(id)?)
+        } else {
+            None
+        };
         count.status = to;
         self.counts.insert(id, count.clone());
         self.events.push(Event::CountStatusChanged {
             count: id,
             status: to,
         });
+        if let Some(report) = frozen {
+            self.events.push(Event::CountFrozen { count: id, report });
+        }
         Ok(Outcome::CountMoved(count))
     }
 

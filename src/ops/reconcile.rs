@@ -27,6 +27,21 @@ pub struct Mismatches {
 }
 
 impl Mismatches {
+    /// The buckets to keep as the report of a count being posted (lists sorted).
+    pub fn freeze(&self) -> crate::domain::reconcile::FrozenReport {
+        let sorted = |set: &HashSet<SerialKey>| {
+            let mut v: Vec<SerialKey> = set.iter().cloned().collect();
+            v.sort();
+            v
+        };
+        crate::domain::reconcile::FrozenReport {
+            rec: self.rec.clone(),
+            accepted: sorted(&self.accepted),
+            undone: sorted(&self.undone),
+            moved_since_open: sorted(&self.moved_since_open),
+        }
+    }
+
     /// Surplus and shortage rows not accepted.
     pub fn open_mismatches(&self) -> usize {
         self.rec
@@ -61,6 +76,19 @@ pub fn mismatches(store: &Store, id: CountId) -> Result<Mismatches, OpsError> {
             format!("expected a count number, found \"{id}\": no such count"),
         )
     })?;
+    // A posted count shows its buckets as they were at posting, forever.
+    if count.status == crate::domain::CountStatus::Posted {
+        if let Some(f) = store.frozen(id)? {
+            return Ok(Mismatches {
+                count,
+                rec: f.rec,
+                accepted: f.accepted.into_iter().collect(),
+                undone: f.undone.into_iter().collect(),
+                resolutions: resolutions(store, id)?,
+                moved_since_open: f.moved_since_open.into_iter().collect(),
+            });
+        }
+    }
     let covers: HashMap<ProductId, bool> = store
         .products()?
         .into_iter()

@@ -523,7 +523,12 @@ impl Draft<'_> {
     }
 
     /// Posting: every mismatch resolved (it no longer shows) or accepted.
-    pub(super) fn check_postable(&mut self, id: CountId) -> DResult<()> {
+    /// Refuses to post a count with open mismatches; otherwise returns its buckets as they
+    /// are now, to be kept as its report.
+    pub(super) fn check_postable(
+        &mut self,
+        id: CountId,
+    ) -> DResult<crate::domain::reconcile::FrozenReport> {
         let m = reconcile::mismatches(self.store, id).map_err(DraftError::from)?;
         let open = m.open_mismatches();
         if open > 0 {
@@ -531,7 +536,7 @@ impl Draft<'_> {
                 "count {id} has {open} mismatch(es) neither resolved nor accepted (see `tallyman count mismatches {id}`)"
             ));
         }
-        Ok(())
+        Ok(m.freeze())
     }
 }
 

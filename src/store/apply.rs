@@ -251,6 +251,14 @@ fn apply_event(
                 super::warranty::generic_added(w, *id, generic)?;
             }
         }
+        Event::CountFrozen { count, report } => {
+            if take_step(w, meta, cx)? {
+                w.put(
+                    keys::frozen(*count),
+                    super::records::FrozenRecord::encode(report)?,
+                );
+            }
+        }
         Event::UserSet { name, role } => {
             if take_step(w, meta, cx)? {
                 match role {

@@ -28,6 +28,8 @@ pub const GENERIC: u8 = b'G';
 pub const CUSTOMER_QTY: u8 = b'H';
 /// A site user and their role, by account name.
 pub const USER: u8 = b'O';
+/// A posted count's buckets as they were at posting.
+pub const FROZEN: u8 = b'f';
 
 fn tagged(tag: u8, parts: &[&[u8]]) -> Vec<u8> {
     let mut k = Vec::with_capacity(1 + parts.iter().map(|p| p.len()).sum::<usize>());
@@ -216,6 +218,10 @@ pub fn agreement(number: &str) -> Vec<u8> {
 
 pub fn repair(number: &str) -> Vec<u8> {
     tagged(REPAIR, &[number.as_bytes()])
+}
+
+pub fn frozen(id: CountId) -> Vec<u8> {
+    tagged(FROZEN, &[&id.0.to_be_bytes()])
 }
 
 pub fn user(name: &str) -> Vec<u8> {

@@ -178,6 +178,16 @@ impl Store {
         }
     }
 
+    /// A posted count's buckets as they were at posting, when it was posted with them kept.
+    pub fn frozen(
+        &self,
+        id: CountId,
+    ) -> Result<Option<crate::domain::reconcile::FrozenReport>, StoreError> {
+        self.get(&keys::frozen(id))?
+            .map(|b| records::FrozenRecord::decode(&b).map_err(StoreError::from))
+            .transpose()
+    }
+
     /// A site user by account name.
     pub fn user(&self, name: &str) -> Result<Option<crate::domain::User>, StoreError> {
         self.get(&keys::user(name))?

@@ -73,6 +73,11 @@ macro_rules! versioned {
 versioned!(MetaRecord, Meta, "store meta");
 versioned!(ProductRecord, Product, "product");
 versioned!(UserRecord, crate::domain::User, "user");
+versioned!(
+    FrozenRecord,
+    crate::domain::reconcile::FrozenReport,
+    "frozen count report"
+);
 versioned!(PartyRecord, Party, "party");
 versioned!(LocationRecord, Location, "location");
 versioned!(UnitRecord, StoredUnit, "unit");
