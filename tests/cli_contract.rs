@@ -91,6 +91,41 @@ impl Env {
         serde_json::from_str(lines[0]).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
     }
 
+    /// Receives laptops (LAP-14) from Northwind on `invoice` into WH1/A/01.
+    fn receive_laptops(&self, invoice: &str, serials: &[&str]) {
+        let mut args = vec![
+            "receive",
+            "--product",
+            "LAP-14",
+            "--supplier",
+            "Northwind",
+            "--invoice",
+            invoice,
+            "--to",
+            "WH1/A/01",
+        ];
+        args.extend_from_slice(serials);
+        self.ok(&args);
+    }
+
+    /// Opens count 1 over WH1/A/01 and scans `lines` there through `count scan`.
+    fn count_bin_one(&self, lines: &[&str]) {
+        self.ok(&["count", "open", "Bin 1", "--location", "WH1/A/01"]);
+        let mut scan = self
+            .cmd()
+            .arg("--db")
+            .arg(&self.db)
+            .args(["count", "scan", "1", "--location", "WH1/A/01"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let input: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        std::io::Write::write_all(scan.stdin.as_mut().unwrap(), input.as_bytes()).unwrap();
+        drop(scan.stdin.take());
+        assert!(scan.wait_with_output().unwrap().status.success());
+    }
+
     /// The one JSON error document of a refused command (exit 1).
     fn json_fails(&self, args: &[&str]) -> Value {
         let mut full = vec!["--json"];
@@ -855,20 +890,7 @@ fn backup_and_restore_paths_are_checked() {
 fn count_replace_refuses_a_missing_serial_that_was_counted() {
     let e = env();
     e.setup();
-    e.ok(&[
-        "receive",
-        "--product",
-        "LAP-14",
-        "--supplier",
-        "Northwind",
-        "--invoice",
-        "INV-1",
-        "--to",
-        "WH1/A/01",
-        "L-1",
-        "L-2",
-        "L-3",
-    ]);
+    e.receive_laptops("INV-1", &["L-1", "L-2", "L-3"]);
     e.ok(&[
         "sell",
         "--product",
@@ -879,20 +901,8 @@ fn count_replace_refuses_a_missing_serial_that_was_counted() {
         "SO-1",
         "L-3",
     ]);
-    e.ok(&["count", "open", "Bin 1", "--location", "WH1/A/01"]);
     // L-1 and L-3 (recorded sold) are on the shelf; L-2 is not.
-    let mut scan = e
-        .cmd()
-        .arg("--db")
-        .arg(&e.db)
-        .args(["count", "scan", "1", "--location", "WH1/A/01"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(scan.stdin.as_mut().unwrap(), b"L-1\nL-3\n").unwrap();
-    drop(scan.stdin.take());
-    assert!(scan.wait_with_output().unwrap().status.success());
+    e.count_bin_one(&["L-1", "L-3"]);
     let before = e.journal_bytes();
     // L-1 was counted: it is not short, so the sale of L-3 is not rewritten onto it.
     let err = e.fails(
@@ -940,33 +950,8 @@ fn a_posted_counts_report_never_changes_when_stock_moves_later() {
     let e = env();
     e.setup();
     e.ok(&["location", "add", "WH1/A/02"]);
-    e.ok(&[
-        "receive",
-        "--product",
-        "LAP-14",
-        "--supplier",
-        "Northwind",
-        "--invoice",
-        "INV-1",
-        "--to",
-        "WH1/A/01",
-        "L-1",
-        "L-2",
-        "L-3",
-    ]);
-    e.ok(&["count", "open", "Bin 1", "--location", "WH1/A/01"]);
-    let mut scan = e
-        .cmd()
-        .arg("--db")
-        .arg(&e.db)
-        .args(["count", "scan", "1", "--location", "WH1/A/01"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(scan.stdin.as_mut().unwrap(), b"L-1\nL-2\nX-9\n").unwrap();
-    drop(scan.stdin.take());
-    assert!(scan.wait_with_output().unwrap().status.success());
+    e.receive_laptops("INV-1", &["L-1", "L-2", "L-3"]);
+    e.count_bin_one(&["L-1", "L-2", "X-9"]);
     e.ok(&["count", "accept", "1", "L-3", "--note", "on the truck"]);
     e.ok(&["count", "accept", "1", "X-9", "--note", "sample"]);
     e.ok(&["count", "post", "1"]);
@@ -982,18 +967,7 @@ fn a_posted_counts_report_never_changes_when_stock_moves_later() {
     assert!(before.0.contains("L-3"), "{}", before.0);
     // Later: a receipt into the bin, a sale of a counted unit, a transfer of another, the
     // accepted unit sold too.
-    e.ok(&[
-        "receive",
-        "--product",
-        "LAP-14",
-        "--supplier",
-        "Northwind",
-        "--invoice",
-        "INV-2",
-        "--to",
-        "WH1/A/01",
-        "L-4",
-    ]);
+    e.receive_laptops("INV-2", &["L-4"]);
     e.ok(&[
         "sell",
         "--product",
