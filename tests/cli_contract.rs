@@ -108,6 +108,21 @@ impl Env {
         self.ok(&args);
     }
 
+    /// Sells laptops (LAP-14) to ACME on `invoice`.
+    fn sell_laptops(&self, invoice: &str, serials: &[&str]) {
+        let mut args = vec![
+            "sell",
+            "--product",
+            "LAP-14",
+            "--customer",
+            "ACME",
+            "--invoice",
+            invoice,
+        ];
+        args.extend_from_slice(serials);
+        self.ok(&args);
+    }
+
     /// Opens count 1 over WH1/A/01 and scans `lines` there through `count scan`.
     fn count_bin_one(&self, lines: &[&str]) {
         self.ok(&["count", "open", "Bin 1", "--location", "WH1/A/01"]);
@@ -891,16 +906,7 @@ fn count_replace_refuses_a_missing_serial_that_was_counted() {
     let e = env();
     e.setup();
     e.receive_laptops("INV-1", &["L-1", "L-2", "L-3"]);
-    e.ok(&[
-        "sell",
-        "--product",
-        "LAP-14",
-        "--customer",
-        "ACME",
-        "--invoice",
-        "SO-1",
-        "L-3",
-    ]);
+    e.sell_laptops("SO-1", &["L-3"]);
     // L-1 and L-3 (recorded sold) are on the shelf; L-2 is not.
     e.count_bin_one(&["L-1", "L-3"]);
     let before = e.journal_bytes();
@@ -968,17 +974,7 @@ fn a_posted_counts_report_never_changes_when_stock_moves_later() {
     // Later: a receipt into the bin, a sale of a counted unit, a transfer of another, the
     // accepted unit sold too.
     e.receive_laptops("INV-2", &["L-4"]);
-    e.ok(&[
-        "sell",
-        "--product",
-        "LAP-14",
-        "--customer",
-        "ACME",
-        "--invoice",
-        "SO-1",
-        "L-1",
-        "L-3",
-    ]);
+    e.sell_laptops("SO-2", &["L-1", "L-3"]);
     e.ok(&[
         "transfer",
         "--product",
