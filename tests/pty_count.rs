@@ -118,3 +118,53 @@ fn five_hundred_serials_in_scanner_bursts_are_all_counted() {
         started.elapsed().as_secs_f64()
     );
 }
+
+#[test]
+fn three_bad_scans_in_a_burst_of_fifty_stay_visible() {
+    if !Tmux::available() {
+        eprintln!("tmux not found: PTY count test skipped");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("db");
+    cli(&db, &["demo", "--no-tui", "--units", "200"]);
+    let opened = cli(&db, &["count", "open", "Burst", "--location", "WH1/A"]);
+    assert!(opened.contains("opened count 1"), "{opened}");
+    let cmd = format!(
+        "TERM=vt220 {BIN} --db {}; echo EXIT=$?; sleep 60",
+        db.display()
+    );
+    let t = Tmux::start("bad", 20, 16, &cmd);
+    let wait = Duration::from_secs(20);
+    t.wait_for("1 Count", wait);
+    t.literal("1");
+    t.wait_for("Burst", wait);
+    t.literal("1");
+    t.wait_for("scan a label", wait);
+    t.literal("WH1/A/01\r");
+    t.wait_for("Loc: WH1/A/01", wait);
+    // 47 serials never received (kept as unknown) and three IMEIs that fail their check
+    // digit, spread through one burst; the last one near the end.
+    let bad = ["490154203237519", "352099000000015", "352099000000023"];
+    let mut scans: Vec<String> = (1..=47).map(|n| format!("BURST{n:04}")).collect();
+    scans.insert(10, bad[0].into());
+    scans.insert(30, bad[1].into());
+    scans.insert(47, bad[2].into());
+    let text: String = scans.iter().map(|s| format!("{s}\r")).collect();
+    t.literal(&text);
+    let screen = t.wait_for("Total 47, 3 bad", Duration::from_secs(60));
+    // All three are counted in the figures, and the last one is still in the list, marked,
+    // although scans followed it.
+    assert!(screen.contains(&format!("x{}", &bad[2][..15])), "{screen}");
+    // Leave (finish, menu, quit), then: nothing of the bad ones was recorded.
+    t.keys(&["F4"]);
+    t.wait_for("scanned", wait);
+    t.keys(&["F3"]);
+    t.wait_for("0 Quit", wait);
+    t.literal("0");
+    let screen = t.wait_for("EXIT=", wait);
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    let show = cli(&db, &["count", "show", "1", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&show).unwrap();
+    assert_eq!(v["live"], 47, "{show}");
+}

@@ -707,12 +707,12 @@ fn rejoining_shows_the_counters_last_scans() {
     app.keys("RT00000001<enter>RT00000002<enter>RT00000002<enter><f8><f4>");
     app.keys("1");
     let s = app.state.count_session.clone().unwrap();
-    let recent: Vec<(u32, &str)> = s
+    let recent: Vec<(Option<u32>, &str)> = s
         .recent
         .iter()
         .map(|r| (r.number, r.serial.as_str()))
         .collect();
-    assert_eq!(recent, [(2, "RT00000002"), (1, "RT00000001")]);
+    assert_eq!(recent, [(Some(2), "RT00000002"), (Some(1), "RT00000001")]);
     assert_eq!(s.location, None, "a location is always scanned again");
 }
 

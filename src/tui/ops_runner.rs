@@ -77,7 +77,7 @@ impl OpsRunner {
     fn recent(&self, line: &ScanLine) -> RecentScan {
         let s = &line.scan;
         RecentScan {
-            number: s.number,
+            number: Some(s.number),
             serial: s.serial.to_string(),
             sku: line.sku.clone(),
             location: s.location.clone(),

@@ -100,8 +100,8 @@ pub struct ScanAnswer {
 /// One of the last scans of this counter.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecentScan {
-    /// The scan's number in the count.
-    pub number: u32,
+    /// The scan's number in the count; none for a refused scan (nothing was recorded).
+    pub number: Option<u32>,
     /// The serial.
     pub serial: String,
     /// The product, when known.
@@ -137,6 +137,8 @@ pub struct CountSession {
     /// What was scanned or asked for while waiting, in order: sent one by one as the answers
     /// come, so scans are never reordered and each goes with the location before it.
     pub queued: VecDeque<Queued>,
+    /// Scans refused since the count was joined (bad scans and others: nothing recorded).
+    pub refused: u32,
 }
 
 /// A step of the scan loop waiting for the answer to the one before it.
@@ -163,6 +165,7 @@ impl CountSession {
             visit: 0,
             waiting: false,
             queued: VecDeque::new(),
+            refused: 0,
         }
     }
 }

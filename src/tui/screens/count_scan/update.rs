@@ -70,20 +70,27 @@ pub(crate) fn scan_answered(state: &mut AppState, answer: ScanAnswer) -> Vec<Eff
         s.figures = Some(f);
     }
     let kind = answer.kind;
-    if kind.recorded() {
-        if let Some(number) = answer.number {
-            s.recent.push_front(RecentScan {
-                number,
-                serial: answer.serial.clone(),
-                sku: answer.sku.clone(),
-                location: answer.location.clone(),
-                kind,
-            });
-            s.recent.truncate(RECENT_KEPT);
-        }
+    // Recorded scans and refused ones alike go to the list: a bad scan in a burst leaves a
+    // trace (marked, with nothing recorded) and counts in the figures.
+    // (An undo that was refused is no scan: it has no serial.)
+    let refused =
+        matches!(kind, AnswerKind::Bad | AnswerKind::Refused) && !answer.serial.is_empty();
+    if (kind.recorded() && answer.number.is_some()) || refused {
+        s.recent.push_front(RecentScan {
+            number: answer.number.filter(|_| !refused),
+            serial: answer.serial.clone(),
+            sku: answer.sku.clone(),
+            location: answer.location.clone(),
+            kind,
+        });
+        s.recent.truncate(RECENT_KEPT);
+    }
+    if refused {
+        s.refused = s.refused.saturating_add(1);
     }
     if kind == AnswerKind::Undone {
-        s.recent.retain(|r| Some(r.number) != answer.number);
+        s.recent
+            .retain(|r| r.number.is_none() || r.number != answer.number);
         if let Some(f) = s.figures.as_mut().filter(|_| answer.figures.is_none()) {
             f.total = f.total.saturating_sub(1);
         }

@@ -50,7 +50,7 @@ fn figures(s: &CountSession) -> (Option<String>, String) {
         (Some(_), Some(f)) => Some(words::figures_here(f.here, f.expected_here)),
         _ => None,
     };
-    (here, words::figures_total(total))
+    (here, words::figures_total(total, s.refused))
 }
 
 /// The answer's fact lines, wrapped to `width`.
@@ -77,7 +77,7 @@ fn recent_line(state: &AppState, r: &crate::tui::count::RecentScan, w: usize) ->
     if w >= 60 {
         format!(
             "{:>5}  {:<SERIAL_W$}  {:<10}  {:<12}  {}",
-            r.number,
+            r.number.map_or_else(|| "-".to_string(), |n| n.to_string()),
             tail(&serial, SERIAL_W),
             sku,
             r.location,

@@ -49,9 +49,13 @@ pub fn figures_here(here: u32, expected: Option<u32>) -> String {
     format!("Here {}", scanned_of(here, expected))
 }
 
-/// Scan loop: live scans in the whole count.
-pub fn figures_total(total: u32) -> String {
-    format!("Total {total}")
+/// Scan loop: live scans in the whole count, and this counter's refused scans when any.
+pub fn figures_total(total: u32, refused: u32) -> String {
+    if refused == 0 {
+        format!("Total {total}")
+    } else {
+        format!("Total {total}, {refused} bad")
+    }
 }
 
 /// Status: the location is set.
@@ -90,7 +94,8 @@ pub fn answer_mark(kind: AnswerKind) -> char {
         AnswerKind::Duplicate => '=',
         AnswerKind::NotHere => '!',
         AnswerKind::Unknown => '?',
-        AnswerKind::Bad | AnswerKind::Refused | AnswerKind::Undone => ' ',
+        AnswerKind::Bad | AnswerKind::Refused => 'x',
+        AnswerKind::Undone => ' ',
     }
 }
 
