@@ -358,25 +358,18 @@ impl Parser<'_, '_> {
 
     /// A whole number from `lo` to `hi`.
     fn number(&mut self, key: &str, v: &Spanned<DeValue<'_>>, lo: i64, hi: i64) -> Option<i64> {
-        match v.get_ref() {
-            DeValue::Integer(i) => match i.as_str().parse::<i64>() {
-                Ok(n) if (lo..=hi).contains(&n) => Some(n),
-                _ => {
-                    self.issue(
-                        v.span().start,
-                        format!("`{key}` must be a whole number from {lo} to {hi}"),
-                    );
-                    None
-                }
-            },
-            _ => {
-                self.issue(
-                    v.span().start,
-                    format!("`{key}` must be a whole number from {lo} to {hi}"),
-                );
-                None
-            }
+        let n = match v.get_ref() {
+            DeValue::Integer(i) => i.as_str().parse::<i64>().ok(),
+            _ => None,
+        };
+        let n = n.filter(|n| (lo..=hi).contains(n));
+        if n.is_none() {
+            self.issue(
+                v.span().start,
+                format!("`{key}` must be a whole number from {lo} to {hi}"),
+            );
         }
+        n
     }
 
     fn serve(&mut self, table: &DeTable<'_>, cfg: &mut Config) {
@@ -524,16 +517,8 @@ impl Parser<'_, '_> {
         for (k, v) in sorted(table) {
             match k.get_ref().as_ref() {
                 "expiring_soon_days" => {
-                    let parsed = match v.get_ref() {
-                        DeValue::Integer(i) => i.as_str().parse::<u32>().ok(),
-                        _ => None,
-                    };
-                    match parsed {
-                        Some(d) if d <= 3650 => cfg.expiring_soon_days = d,
-                        _ => self.issue(
-                            v.span().start,
-                            "`expiring_soon_days` must be a whole number from 0 to 3650".into(),
-                        ),
+                    if let Some(d) = self.number("expiring_soon_days", v, 0, 3650) {
+                        cfg.expiring_soon_days = d as u32;
                     }
                 }
                 other => self.issue(

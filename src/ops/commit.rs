@@ -129,10 +129,9 @@ impl Service {
                 }
             }
             Err(_) => {
-                let why = "the writer lock is poisoned; restart tallyman".to_string();
                 return group
                     .into_iter()
-                    .map(|(id, _, _)| (id, Err(OpsError::Storage(why.clone()))))
+                    .map(|(id, _, _)| (id, Err(super::writer_poisoned())))
                     .collect();
             }
         }

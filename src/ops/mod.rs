@@ -1,6 +1,7 @@
 //! The service: commands and queries in, outcomes and answers out. A command is validated
-//! against the state under the one writer lock, appended to the journal (durable), then
-//! applied to the store; only then is it acknowledged.
+//! against the state under the one writer lock, its entry written to the journal and applied
+//! to the store; it is acknowledged only once an fsync covers its entry (one fsync per group
+//! of commands that arrived together: see `commit`).
 
 mod commit;
 mod count;
@@ -140,6 +141,11 @@ pub fn locked_words(dir: &Path, owner: &str) -> String {
             dir.display()
         ),
     }
+}
+
+/// The writer lock was poisoned by a panic while a command held it.
+pub(crate) fn writer_poisoned() -> OpsError {
+    OpsError::Storage("the writer lock is poisoned; restart tallyman".to_string())
 }
 
 /// What opening found and did.
@@ -336,16 +342,28 @@ impl Service {
         count: &crate::domain::Count,
         location: &str,
     ) -> Result<Figures, OpsError> {
-        let here = self.store.count_tally(count.id, location)?;
         let expected_here = if count.blind {
             None
         } else {
             Some(self.expected_at(count, location)?)
         };
         Ok(Figures {
-            here,
-            total: count.live,
             expected_here,
+            ..self.live_figures(count, location)?
+        })
+    }
+
+    /// The running figures without the expected one (no walk over the stock): what a live
+    /// screen asks again when others scanned.
+    pub fn live_figures(
+        &self,
+        count: &crate::domain::Count,
+        location: &str,
+    ) -> Result<Figures, OpsError> {
+        Ok(Figures {
+            here: self.store.count_tally(count.id, location)?,
+            total: count.live,
+            expected_here: None,
         })
     }
 
@@ -404,9 +422,7 @@ impl Service {
 
     /// Validates a command without changing anything (what `execute` would refuse).
     pub fn validate(&self, cmd: Command) -> Result<Outcome, OpsError> {
-        let _writer = self.writer.lock().map_err(|_| {
-            OpsError::Storage("the writer lock is poisoned; restart tallyman".to_string())
-        })?;
+        let _writer = self.writer.lock().map_err(|_| writer_poisoned())?;
         Draft::new(&self.store, &self.context("validate"))?.command(cmd)
     }
 
@@ -427,9 +443,7 @@ impl Service {
 
     /// One command with its own fsync inside the writer lock (group commit off).
     fn commit_alone(&self, actor: &str, cmd: Command) -> Result<Outcome, OpsError> {
-        let mut writer = self.writer.lock().map_err(|_| {
-            OpsError::Storage("the writer lock is poisoned; restart tallyman".to_string())
-        })?;
+        let mut writer = self.writer.lock().map_err(|_| writer_poisoned())?;
         let (outcome, end) = self.commit_one(&mut writer, actor, cmd)?;
         if let Some(end) = end {
             self.sync_to(end)?;

@@ -65,11 +65,7 @@ impl Service {
             Query::Users => Answer::Users(s.users()?),
             Query::Figures { count, location } => {
                 let c = self.count_or_refuse(count)?;
-                Answer::Figures(Figures {
-                    here: s.count_tally(count, &location)?,
-                    total: c.live,
-                    expected_here: None,
-                })
+                Answer::Figures(self.live_figures(&c, &location)?)
             }
             Query::JournalEnd => Answer::JournalEnd {
                 path: self.dir().join(super::JOURNAL_FILE).display().to_string(),

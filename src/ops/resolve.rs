@@ -150,7 +150,6 @@ impl Draft<'_> {
                 ),
             );
         }
-        let _ = count;
         Ok(())
     }
 

@@ -149,13 +149,18 @@ pub(crate) fn info(state: &mut AppState, msg: String) {
     }
 }
 
-fn on_key(state: &mut AppState, k: KeyPress) -> Vec<Effect> {
+/// What every key (and every scan) does first: it is remembered for the diagnostics screen,
+/// and information on the status line lasts one key (errors stay).
+fn key_arrived(state: &mut AppState, k: KeyPress) {
     state.last_keys.push_front(k);
     state.last_keys.truncate(KEY_HISTORY);
-    // Information lasts one key; errors stay.
     if state.status.as_ref().is_some_and(|s| !s.error) {
         state.status = None;
     }
+}
+
+fn on_key(state: &mut AppState, k: KeyPress) -> Vec<Effect> {
+    key_arrived(state, k);
     let ctx = state.context();
     if state.screen().has_scan_field() {
         scan_key(state, ctx, k)
@@ -176,11 +181,7 @@ fn burst(state: &mut AppState, keys: Vec<KeyPress>, text: String) -> Vec<Effect>
         return effects;
     }
     if let Some(k) = keys.last() {
-        state.last_keys.push_front(*k);
-        state.last_keys.truncate(KEY_HISTORY);
-    }
-    if state.status.as_ref().is_some_and(|s| !s.error) {
-        state.status = None;
+        key_arrived(state, *k);
     }
     state.code = None;
     top(state).burst(state, text)
