@@ -138,6 +138,7 @@ fn located(dir: &Path) -> Vec<Located> {
 fn entries_of(svc: &Service) -> Vec<(Vec<u8>, Vec<u8>)> {
     svc.store()
         .entries()
+        .unwrap()
         .map(|r| {
             let (k, v) = r.unwrap();
             (k.to_vec(), v.to_vec())

@@ -79,6 +79,7 @@ impl Db {
         self.svc
             .store()
             .entries()
+            .unwrap()
             .map(|r| r.unwrap())
             .filter(|(k, _)| !matches!(k.first(), Some(b'M' | b'C' | b'r')))
             .map(|(k, v)| (k.to_vec(), v.to_vec()))

@@ -416,6 +416,7 @@ fn setup(svc: &Service) {
 fn entries(svc: &Service) -> Vec<(Vec<u8>, Vec<u8>)> {
     svc.store()
         .entries()
+        .unwrap()
         .map(|r| {
             let (k, v) = r.unwrap();
             (k.to_vec(), v.to_vec())

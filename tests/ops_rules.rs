@@ -264,6 +264,7 @@ impl Db {
             .svc
             .store()
             .entries()
+            .unwrap()
             .map(|r| {
                 let (k, v) = r.unwrap();
                 (k.to_vec(), v.to_vec())

@@ -96,8 +96,8 @@ pub fn check(dir: &Path) -> Result<CheckReport, OpsError> {
 }
 
 fn compare(live: &Store, fresh: &Store, report: &mut CheckReport) -> Result<(), OpsError> {
-    let mut a = live.entries();
-    let mut b = fresh.entries();
+    let mut a = live.entries()?;
+    let mut b = fresh.entries()?;
     loop {
         match (a.next().transpose()?, b.next().transpose()?) {
             (None, None) => return Ok(()),

@@ -80,10 +80,8 @@ pub struct Service {
     durable: Mutex<Durable>,
     /// The end of the last entry written (durable or not).
     written_end: std::sync::atomic::AtomicU64,
-    /// Sync outside the writer lock, so commands arriving together share one fsync.
+    /// Commands the server hands over together share one fsync ([`Service::execute_group`]).
     group_commit: bool,
-    /// Commands waiting for the thread that commits the next group.
-    queue: Mutex<commit::Queue>,
     clock: Box<dyn Clock>,
     scan: ScanConfig,
     warranty: warranty::WarrantySettings,
@@ -224,7 +222,6 @@ impl Service {
                 durable: Mutex::new(durable),
                 written_end: std::sync::atomic::AtomicU64::new(end),
                 group_commit: true,
-                queue: Mutex::new(commit::Queue::default()),
                 clock,
                 scan: ScanConfig::default(),
                 warranty: warranty::WarrantySettings::default(),
@@ -257,8 +254,8 @@ impl Service {
         self
     }
 
-    /// Group commit on (the default) or off: off, every command syncs the journal while it
-    /// holds the writer lock (the baseline the benches compare against).
+    /// Group commit on (the default) or off: off, every command of a group the server hands
+    /// over syncs the journal on its own (the baseline the benches compare against).
     pub fn with_group_commit(mut self, on: bool) -> Service {
         self.group_commit = on;
         self
@@ -428,20 +425,12 @@ impl Service {
 
     /// Validates, journals (durably) and applies one command.
     pub fn execute(&self, actor: &str, cmd: Command) -> Result<Outcome, OpsError> {
-        let (scan_of, undo_at) = match &cmd {
-            Command::CountScan { count, .. } => (Some(*count), None),
-            Command::UndoLastScan { count, location } => (Some(*count), location.clone()),
-            _ => (None, None),
-        };
-        let outcome = if self.group_commit {
-            self.commit_grouped(actor, cmd)?
-        } else {
-            self.commit_alone(actor, cmd)?
-        };
+        let (scan_of, undo_at) = commit::completion_of(&cmd);
+        let outcome = self.commit_alone(actor, cmd)?;
         self.complete(outcome, scan_of, undo_at)
     }
 
-    /// One command with its own fsync inside the writer lock (group commit off).
+    /// One command with its own fsync inside the writer lock.
     fn commit_alone(&self, actor: &str, cmd: Command) -> Result<Outcome, OpsError> {
         let mut writer = self.writer.lock().map_err(|_| writer_poisoned())?;
         let (outcome, end) = self.commit_one(&mut writer, actor, cmd)?;

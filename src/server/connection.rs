@@ -1,150 +1,176 @@
-//! One client's connection: read a frame, check the peer's role, answer, until the client
-//! leaves, falls silent for the idle timeout, breaks the framing, or the server stops. Nothing
-//! one connection does reaches another.
+//! One client's connection as the server's loop sees it: the bytes read that are not yet a
+//! whole request, the answer not yet sent, and whether a request of it is being answered (a
+//! connection has at most one; the next is read only after its answer is queued).
 
-use std::io::{BufRead, ErrorKind};
+use std::io::{ErrorKind, Read, Write};
 use std::os::unix::net::UnixStream;
-use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use super::Shared;
 use crate::ops::wire::{self, FrameError};
-use crate::ops::{roles, OpsError, Reply, Request};
+use crate::ops::Reply;
 
-/// How often a waiting connection looks whether the server is stopping.
-const POLL: Duration = Duration::from_millis(200);
+pub(crate) struct Connection {
+    pub(crate) stream: UnixStream,
+    /// The peer's OS account: the actor of every request.
+    pub(crate) user: String,
+    input: Vec<u8>,
+    output: Vec<u8>,
+    sent: usize,
+    /// A request of this connection is being answered.
+    pub(crate) busy: bool,
+    /// The peer closed its end.
+    pub(crate) closed: bool,
+    /// When the connection last had an answer (or opened): for the idle timeout.
+    pub(crate) idle_since: Instant,
+    /// When the first byte of a request still incomplete arrived: for the read timeout.
+    pub(crate) frame_since: Option<Instant>,
+    /// When an answer started waiting for the peer to read it: for the write timeout.
+    pub(crate) output_since: Option<Instant>,
+}
 
-pub(crate) fn serve(mut stream: UnixStream, shared: &Shared) {
-    let user = match super::peer_user(&stream) {
-        Ok(u) => u,
-        Err(e) => {
-            shared.log.line(&format!("closed a connection: {e}"));
-            return;
+/// What the bytes read so far hold.
+pub(crate) enum Next {
+    /// Nothing whole yet.
+    Nothing,
+    /// A request's payload.
+    Frame(Vec<u8>),
+    /// Bytes that are not a frame: the connection's framing is lost.
+    Bad(FrameError),
+}
+
+impl Connection {
+    pub(crate) fn new(stream: UnixStream, user: String, now: Instant) -> Connection {
+        Connection {
+            stream,
+            user,
+            input: Vec::new(),
+            output: Vec::new(),
+            sent: 0,
+            busy: false,
+            closed: false,
+            idle_since: now,
+            frame_since: None,
+            output_since: None,
         }
-    };
-    let options = &shared.options;
-    if stream.set_nonblocking(false).is_err()
-        || stream
-            .set_write_timeout(Some(options.read_timeout))
-            .is_err()
-    {
-        return;
     }
-    let Ok(reading) = stream.try_clone() else {
-        return;
-    };
-    // Buffered: one read usually brings a whole request.
-    let mut input = std::io::BufReader::with_capacity(64 * 1024, reading);
-    let mut timeout = None;
-    let mut idle_since = Instant::now();
-    loop {
-        if shared.stopping.load(Ordering::Acquire) {
-            return;
-        }
-        // Wait for the next request, a short while at a time.
-        if input.buffer().is_empty() {
-            if !set_timeout(input.get_ref(), &mut timeout, POLL) {
-                return;
-            }
-            match input.fill_buf() {
-                Ok([]) => return,
-                Ok(_) => {}
-                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                    if idle_since.elapsed() >= options.idle_timeout {
-                        return;
-                    }
-                    continue;
+
+    /// Reads what the peer sent, without waiting, up to one largest frame ahead.
+    pub(crate) fn fill(&mut self, max_frame: u64, now: Instant) -> std::io::Result<()> {
+        let limit = wire::HEADER_LEN as u64 + max_frame;
+        let mut chunk = [0u8; 64 * 1024];
+        while (self.input.len() as u64) < limit {
+            match self.stream.read(&mut chunk) {
+                Ok(0) => {
+                    self.closed = true;
+                    break;
                 }
-                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                Err(_) => return,
+                Ok(n) => {
+                    if self.input.is_empty() {
+                        self.frame_since = Some(now);
+                    }
+                    self.input.extend_from_slice(&chunk[..n]);
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
             }
         }
-        // The rest of the frame, if it is not here yet, must come within the read timeout.
-        if !whole_frame(input.buffer())
-            && !set_timeout(input.get_ref(), &mut timeout, options.read_timeout)
-        {
-            return;
-        }
-        let payload = match wire::read_frame(&mut input, options.max_frame) {
-            Ok(p) => p,
-            Err(e) => {
-                refuse_frame(&mut stream, shared, &user, &e);
-                return;
-            }
+        Ok(())
+    }
+
+    /// Takes the next whole request out of the bytes read; a bad header is named as soon as
+    /// it has arrived, before its length is waited for.
+    pub(crate) fn next_frame(&mut self, max_frame: u64, now: Instant) -> Next {
+        let Some(&version) = self.input.first() else {
+            return if self.closed {
+                Next::Bad(FrameError::Closed)
+            } else {
+                Next::Nothing
+            };
         };
-        let reply = match Request::decode(&payload) {
-            Ok(Request::V1(call)) => answer(shared, &user, call),
-            Err(e) => {
-                shared
-                    .log
-                    .line(&format!("unreadable request from user=\"{user}\": {e}"));
-                Reply::V1(Err(OpsError::Storage(format!(
-                    "the server could not read the request ({e}); is the client another version of tallyman?"
-                ))))
-            }
+        if version != wire::WIRE_VERSION {
+            return Next::Bad(FrameError::Version(version));
+        }
+        let Some(len) = self.input.get(1..wire::HEADER_LEN) else {
+            return self.incomplete();
         };
-        let sent = reply
-            .encode()
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| wire::write_frame(&mut stream, &bytes).map_err(|e| e.to_string()));
-        if let Err(e) = sent {
-            shared
-                .log
-                .line(&format!("could not answer user=\"{user}\": {e}"));
-            return;
+        let len = u64::from(u32::from_be_bytes([len[0], len[1], len[2], len[3]]));
+        if len > max_frame {
+            return Next::Bad(FrameError::TooLarge {
+                found: len,
+                max: max_frame,
+            });
         }
-        idle_since = Instant::now();
-    }
-}
-
-/// Sets the socket's read timeout unless it is already `want` (the socket is shared by the
-/// reading and writing handles).
-fn set_timeout(stream: &UnixStream, current: &mut Option<Duration>, want: Duration) -> bool {
-    if *current == Some(want) {
-        return true;
-    }
-    *current = Some(want);
-    stream.set_read_timeout(Some(want)).is_ok()
-}
-
-/// Does `buffered` start with a whole frame?
-fn whole_frame(buffered: &[u8]) -> bool {
-    match buffered.get(1..wire::HEADER_LEN) {
-        Some(len) => {
-            let len = u32::from_be_bytes([len[0], len[1], len[2], len[3]]);
-            buffered.len() as u64 >= wire::HEADER_LEN as u64 + u64::from(len)
+        let end = wire::HEADER_LEN + len as usize;
+        if self.input.len() < end {
+            return self.incomplete();
         }
-        None => false,
+        let payload = self.input[wire::HEADER_LEN..end].to_vec();
+        self.input.drain(..end);
+        self.frame_since = if self.input.is_empty() {
+            None
+        } else {
+            Some(now)
+        };
+        Next::Frame(payload)
     }
-}
 
-/// Checks the peer's role, then lets the service answer.
-fn answer(shared: &Shared, user: &str, call: crate::ops::Call) -> Reply {
-    if let Err(e) = shared.service.authorize(&shared.gate, user, &call) {
-        let (needs, what) = roles::call_needs(&call);
-        shared.log.line(&format!(
-            "refused user=\"{user}\" what=\"{what}\" needs={needs} why=\"{e}\""
-        ));
-        return Reply::V1(Err(e));
-    }
-    Reply::V1(shared.service.handle(user, call))
-}
-
-/// A frame that cannot be read: say why when the peer can still hear it, log it, and the
-/// caller closes the connection (the framing is lost).
-fn refuse_frame(stream: &mut UnixStream, shared: &Shared, user: &str, e: &FrameError) {
-    if matches!(e, FrameError::Closed | FrameError::Truncated) {
-        return;
-    }
-    shared
-        .log
-        .line(&format!("closed the connection of user=\"{user}\": {e}"));
-    if let FrameError::Version(_) | FrameError::TooLarge { .. } = e {
-        let reply = Reply::V1(Err(OpsError::Storage(format!(
-            "the server refused the request: {e}"
-        ))));
-        if let Ok(bytes) = reply.encode() {
-            let _ = wire::write_frame(stream, &bytes);
+    fn incomplete(&self) -> Next {
+        if self.closed {
+            Next::Bad(FrameError::Truncated)
+        } else {
+            Next::Nothing
         }
+    }
+
+    /// Does the input hold something to act on (a whole frame, a bad header, or the close)?
+    pub(crate) fn has_next(&self, max_frame: u64) -> bool {
+        match self.input.get(..wire::HEADER_LEN) {
+            None => self.closed || self.input.first().is_some_and(|&v| v != wire::WIRE_VERSION),
+            Some(h) => {
+                let len = u64::from(u32::from_be_bytes([h[1], h[2], h[3], h[4]]));
+                h[0] != wire::WIRE_VERSION
+                    || len > max_frame
+                    || self.input.len() as u64 >= wire::HEADER_LEN as u64 + len
+                    || self.closed
+            }
+        }
+    }
+
+    /// Queues an answer; it goes out with [`Connection::send`].
+    pub(crate) fn queue(&mut self, reply: &Reply, now: Instant) -> Result<(), String> {
+        let bytes = reply.encode().map_err(|e| e.to_string())?;
+        wire::write_frame(&mut self.output, &bytes).map_err(|e| e.to_string())?;
+        if self.output_since.is_none() {
+            self.output_since = Some(now);
+        }
+        Ok(())
+    }
+
+    /// Sends what is queued, as far as the peer takes it without waiting.
+    pub(crate) fn send(&mut self) -> std::io::Result<()> {
+        while self.sent < self.output.len() {
+            match self.stream.write(&self.output[self.sent..]) {
+                Ok(0) => return Err(ErrorKind::WriteZero.into()),
+                Ok(n) => self.sent += n,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return Ok(()),
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        self.output.clear();
+        self.sent = 0;
+        self.output_since = None;
+        Ok(())
+    }
+
+    /// Is an answer still waiting for the peer to read it?
+    pub(crate) fn sending(&self) -> bool {
+        self.sent < self.output.len()
+    }
+
+    /// Is a request partly read (the peer must finish it within the read timeout)?
+    pub(crate) fn partial(&self) -> bool {
+        !self.input.is_empty()
     }
 }

@@ -1,11 +1,14 @@
 //! `tallyman serve`: owns the database and answers the ops protocol on a Unix socket, for a
-//! site's whole team at once. Each connection is served by its own thread; the actor of
+//! site's whole team at once. One loop serves every connection (`event_loop`); the actor of
 //! every request is the peer's OS account (SO_PEERCRED), and its role is checked here before
-//! the request reaches the service. Commands share fsyncs (group commit, in the service).
+//! the request reaches the service. Commands that arrive together share one fsync (group
+//! commit); reads are answered by reader threads beside the loop.
 
 mod connection;
+mod event_loop;
 mod log;
 mod peer;
+mod readers;
 
 pub use log::ServerLog;
 pub use peer::peer_user;
@@ -13,7 +16,7 @@ pub use peer::peer_user;
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::UnixListener;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -157,45 +160,19 @@ impl Server {
         &self.shared.log
     }
 
-    /// Serves until `stopping` is set, then waits for every connection to finish the
-    /// request it is on, removes the socket and returns.
+    /// Serves until `stopping` is set, then answers the requests in flight, removes the
+    /// socket and returns.
     pub fn run(self) -> std::io::Result<()> {
-        let mut workers: Vec<std::thread::JoinHandle<()>> = Vec::new();
-        while !self.shared.stopping.load(Ordering::Acquire) {
-            match self.listener.accept() {
-                Ok((stream, _)) => {
-                    let shared = self.shared.clone();
-                    let spawned = std::thread::Builder::new()
-                        .name("tallyman-client".into())
-                        .spawn(move || connection::serve(stream, &shared));
-                    match spawned {
-                        Ok(handle) => workers.push(handle),
-                        Err(e) => self.shared.log.line(&format!("cannot start a thread: {e}")),
-                    }
-                    workers.retain(|w| !w.is_finished());
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                    // Sleep until a client knocks, looking at the stop flag now and then.
-                    use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
-                    use std::os::fd::AsFd;
-                    let mut fds = [PollFd::new(self.listener.as_fd(), PollFlags::POLLIN)];
-                    let _ = poll(&mut fds, PollTimeout::from(200u16));
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    self.shared.log.line(&format!("accept failed: {e}"));
-                    std::thread::sleep(Duration::from_millis(100));
-                }
-            }
-        }
-        for w in workers {
-            let _ = w.join();
-        }
+        let served = event_loop::run(&self.listener, &self.shared);
         let _ = std::fs::remove_file(&self.shared.options.socket);
-        self.shared
-            .log
-            .line("stopped: every request in flight was answered");
-        Ok(())
+        match &served {
+            Ok(()) => self
+                .shared
+                .log
+                .line("stopped: every request in flight was answered"),
+            Err(e) => self.shared.log.line(&format!("stopped on an error: {e}")),
+        }
+        served
     }
 }
 

@@ -45,19 +45,12 @@ impl Writes<'_> {
         self.pending.insert(key, None);
     }
 
+    /// Commits the pending writes with the meta record that says how far the journal is
+    /// applied, atomically (one sled batch, or the group's).
     fn commit(&mut self, meta: &Meta) -> Result<(), StoreError> {
-        let mut batch = sled::Batch::default();
-        for (k, v) in self.pending.drain() {
-            match v {
-                Some(v) => batch.insert(k, v),
-                None => batch.remove(k),
-            }
-        }
-        batch.insert(keys::META, MetaRecord::encode(meta)?);
+        let meta = (keys::META.to_vec(), Some(MetaRecord::encode(meta)?));
         self.store
-            .db
-            .apply_batch(batch)
-            .map_err(|e| self.store.sled_err(e))
+            .commit_writes(self.pending.drain().chain(std::iter::once(meta)), PART_KEYS)
     }
 }
 

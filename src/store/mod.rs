@@ -2,6 +2,7 @@
 //! entries, read by queries. Replaying the journal into an empty store gives the same bytes.
 
 mod apply;
+pub mod held;
 pub mod keys;
 pub mod records;
 mod resolve;
@@ -19,6 +20,10 @@ use records::{
     ProductRecord, UnitRecord,
 };
 use std::path::{Path, PathBuf};
+
+/// Keys and values in key order, the held writes of a group included.
+pub type Entries<'a> =
+    held::Merged<Box<dyn Iterator<Item = Result<(sled::IVec, sled::IVec), StoreError>> + 'a>>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -59,6 +64,8 @@ pub const FORMAT_VERSION: u32 = 3;
 pub struct Store {
     path: PathBuf,
     db: sled::Db,
+    /// Writes of the group being committed, not yet in sled (see `held`).
+    held: std::sync::RwLock<held::Held>,
 }
 
 impl Store {
@@ -86,6 +93,7 @@ impl Store {
         let store = Store {
             path: dir.to_path_buf(),
             db,
+            held: std::sync::RwLock::new(held::Held::default()),
         };
         store.check_format()?;
         Ok(store)
@@ -120,7 +128,86 @@ impl Store {
     }
 
     fn get(&self, key: &[u8]) -> Result<Option<sled::IVec>, StoreError> {
+        if let Some(held) = self.held_read()?.writes.get(key) {
+            return Ok(held.as_deref().map(sled::IVec::from));
+        }
         self.db.get(key).map_err(|e| self.sled_err(e))
+    }
+
+    fn held_read(&self) -> Result<std::sync::RwLockReadGuard<'_, held::Held>, StoreError> {
+        self.held.read().map_err(|_| self.held_poisoned())
+    }
+
+    fn held_poisoned(&self) -> StoreError {
+        StoreError::Missing(format!(
+            "the writes of a group at {} (a thread failed while holding them); restart tallyman to replay the journal",
+            self.path.display()
+        ))
+    }
+
+    /// Every key and value under a prefix in key order (newest first when `rev`), the
+    /// writes of a group being committed included.
+    fn scan(&self, prefix: &[u8], rev: bool) -> Result<Entries<'_>, StoreError> {
+        let held = self.held_read()?.under(prefix, rev);
+        let iter = self.db.scan_prefix(prefix);
+        let sled: Box<dyn Iterator<Item = _>> = if rev {
+            Box::new(iter.rev().map(|r| r.map_err(|e| self.sled_err(e))))
+        } else {
+            Box::new(iter.map(|r| r.map_err(|e| self.sled_err(e))))
+        };
+        Ok(held::Merged::new(sled, held, rev))
+    }
+
+    /// From now until [`Store::end_group`], entries applied are held in memory (readable)
+    /// and written to sled later, many groups in one batch (see `held`).
+    pub fn begin_group(&self) -> Result<(), StoreError> {
+        self.held.write().map_err(|_| self.held_poisoned())?.active = true;
+        Ok(())
+    }
+
+    /// Ends a group; its writes go to sled when enough have gathered or enough time has
+    /// passed.
+    pub fn end_group(&self) -> Result<(), StoreError> {
+        let mut held = self.held.write().map_err(|_| self.held_poisoned())?;
+        held.active = false;
+        if held.due() {
+            self.write_held(&mut held)?;
+        }
+        Ok(())
+    }
+
+    /// Writes every held write to sled now (when the server falls idle or stops).
+    pub fn settle(&self) -> Result<(), StoreError> {
+        let mut held = self.held.write().map_err(|_| self.held_poisoned())?;
+        if held.writes.is_empty() {
+            return Ok(());
+        }
+        self.write_held(&mut held)
+    }
+
+    fn write_held(&self, held: &mut held::Held) -> Result<(), StoreError> {
+        let batch = held.take_batch();
+        self.db.apply_batch(batch).map_err(|e| self.sled_err(e))
+    }
+
+    /// Commits one entry's (or one part's) writes with the meta record, atomically: held
+    /// while a group is committed (written out early once `flush_at` keys are held), else
+    /// in one sled batch together with whatever is still held, so sled never has an entry
+    /// without the ones before it.
+    fn commit_writes(
+        &self,
+        writes: impl Iterator<Item = (Vec<u8>, Option<Vec<u8>>)>,
+        flush_at: usize,
+    ) -> Result<(), StoreError> {
+        let mut held = self.held.write().map_err(|_| self.held_poisoned())?;
+        if held.since.is_none() {
+            held.since = Some(std::time::Instant::now());
+        }
+        held.writes.extend(writes);
+        if held.active && held.writes.len() < flush_at {
+            return Ok(());
+        }
+        self.write_held(&mut held)
     }
 
     pub fn meta(&self) -> Result<Meta, StoreError> {
@@ -305,11 +392,11 @@ impl Store {
         keep: impl Fn(&CountScan) -> bool,
     ) -> Result<Vec<CountScan>, StoreError> {
         let mut out = Vec::with_capacity(n);
-        for item in self.db.scan_prefix(keys::count_scans_prefix(id)).rev() {
+        for item in self.scan(&keys::count_scans_prefix(id), true)? {
             if out.len() == n {
                 break;
             }
-            let (_, v) = item.map_err(|e| self.sled_err(e))?;
+            let (_, v) = item?;
             let scan = CountScanRecord::decode(&v)?;
             if keep(&scan) {
                 out.push(scan);
@@ -332,8 +419,8 @@ impl Store {
         id: CountId,
         mut f: impl FnMut(&str, u32, Option<ProductId>, &str),
     ) -> Result<(), StoreError> {
-        for item in self.db.scan_prefix(keys::count_serials_prefix(id)) {
-            let (k, v) = item.map_err(|e| self.sled_err(e))?;
+        for item in self.scan(&keys::count_serials_prefix(id), false)? {
+            let (k, v) = item?;
             if let Some((serial, number, product, location)) = keys::split_count_serial(&k, &v) {
                 f(serial, number, product, location);
             }
@@ -345,8 +432,8 @@ impl Store {
     pub fn duplicate_scans(&self, id: CountId) -> Result<Vec<u32>, StoreError> {
         let prefix = keys::count_duplicates_prefix(id);
         let mut out = Vec::new();
-        for item in self.db.scan_prefix(&prefix) {
-            let (k, _) = item.map_err(|e| self.sled_err(e))?;
+        for item in self.scan(&prefix, false)? {
+            let (k, _) = item?;
             out.push(be_u32(k.get(prefix.len()..).unwrap_or_default()));
         }
         Ok(out)
@@ -429,8 +516,8 @@ impl Store {
         mut f: impl FnMut(&[u8], &[u8]),
     ) -> Result<(), StoreError> {
         let prefix = keys::location_prefix(tag, scope.unwrap_or(""));
-        for item in self.db.scan_prefix(&prefix) {
-            let (k, v) = item.map_err(|e| self.sled_err(e))?;
+        for item in self.scan(&prefix, false)? {
+            let (k, v) = item?;
             let next = k.get(prefix.len()).copied();
             if scope.is_some() && next != Some(0) && next != Some(b'/') {
                 continue;
@@ -446,8 +533,8 @@ impl Store {
         decode: impl Fn(&[u8]) -> Result<T, CodecError>,
     ) -> Result<Vec<T>, StoreError> {
         let mut out = Vec::new();
-        for item in self.db.scan_prefix(prefix) {
-            let (_, v) = item.map_err(|e| self.sled_err(e))?;
+        for item in self.scan(prefix, false)? {
+            let (_, v) = item?;
             out.push(decode(&v)?);
         }
         Ok(out)
@@ -478,8 +565,8 @@ impl Store {
 
     /// Calls `f` with every unit and its timeline, in key order.
     pub fn for_each_unit(&self, mut f: impl FnMut(StoredUnit)) -> Result<(), StoreError> {
-        for item in self.db.scan_prefix([keys::UNIT]) {
-            let (_, v) = item.map_err(|e| self.sled_err(e))?;
+        for item in self.scan(&[keys::UNIT], false)? {
+            let (_, v) = item?;
             f(UnitRecord::decode(&v)?);
         }
         Ok(())
@@ -493,22 +580,20 @@ impl Store {
     /// The raw values under a key prefix, in key order.
     pub fn scan_raw(&self, prefix: &[u8]) -> Result<Vec<sled::IVec>, StoreError> {
         let mut out = Vec::new();
-        for item in self.db.scan_prefix(prefix) {
-            let (_, v) = item.map_err(|e| self.sled_err(e))?;
+        for item in self.scan(prefix, false)? {
+            let (_, v) = item?;
             out.push(v);
         }
         Ok(out)
     }
 
     /// Every key and value, in order (for `check`).
-    pub fn entries(
-        &self,
-    ) -> impl Iterator<Item = Result<(sled::IVec, sled::IVec), StoreError>> + '_ {
-        self.db.iter().map(|r| r.map_err(|e| self.sled_err(e)))
+    pub fn entries(&self) -> Result<Entries<'_>, StoreError> {
+        self.scan(&[], false)
     }
 
-    pub fn count_units(&self) -> usize {
-        self.db.scan_prefix([keys::UNIT]).count()
+    pub fn count_units(&self) -> Result<usize, StoreError> {
+        Ok(self.scan(&[keys::UNIT], false)?.count())
     }
 }
 

@@ -1,0 +1,374 @@
+//! The server's loop: one thread waits on the socket and every connection at once, reads
+//! whatever requests have come, commits all the commands among them as one group (one fsync),
+//! hands reads to the reader threads, and sends the answers. Commands that come while a
+//! group is being made durable form the next group. When no command comes, the store's
+//! held writes go to sled. A bad frame closes only its own
+//! connection; a client silent for the idle timeout, or slow to finish a request or to read
+//! its answer, is disconnected.
+
+use std::collections::HashMap;
+use std::os::fd::AsFd;
+use std::os::unix::net::UnixListener;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+
+use super::connection::{Connection, Next};
+use super::readers::{Read, Readers};
+use super::Shared;
+use crate::ops::wire::FrameError;
+use crate::ops::{roles, Call, Command, Done, OpsError, Reply, Request};
+
+/// How long the loop sleeps at most before it looks at the stop flag and the timeouts.
+const TICK: Duration = Duration::from_millis(200);
+
+/// What a connection asked, sorted by who answers it.
+enum Work {
+    /// A command for the next group, and the query to answer after it, if any.
+    Command(Command, Option<crate::ops::Query>),
+    Read(Call),
+}
+
+pub(crate) fn run(listener: &UnixListener, shared: &Shared) -> std::io::Result<()> {
+    let readers = Readers::start(shared.service.clone())?;
+    let mut conns: HashMap<u64, Connection> = HashMap::new();
+    let mut next_id = 0u64;
+    let max_frame = shared.options.max_frame;
+    loop {
+        let stopping = shared.stopping.load(Ordering::Acquire);
+        // Stopping: nothing new is read; what was read whole is answered first.
+        if stopping
+            && conns
+                .values()
+                .all(|c| !c.busy && !c.sending() && !c.has_next(max_frame))
+        {
+            break;
+        }
+        // Wait for a knock, a request, room to answer, or a reader's answer; not at all when
+        // a connection already holds a request to act on.
+        let ready_now = !stopping && conns.values().any(|c| !c.busy && c.has_next(max_frame));
+        let events = {
+            let mut fds = Vec::with_capacity(conns.len() + 2);
+            let mut ids = Vec::with_capacity(conns.len());
+            fds.push(PollFd::new(readers.wake.as_fd(), PollFlags::POLLIN));
+            if !stopping {
+                fds.push(PollFd::new(listener.as_fd(), PollFlags::POLLIN));
+            }
+            for (id, c) in &conns {
+                let mut want = PollFlags::empty();
+                if !c.busy && !c.closed && !stopping {
+                    want |= PollFlags::POLLIN;
+                }
+                if c.sending() {
+                    want |= PollFlags::POLLOUT;
+                }
+                fds.push(PollFd::new(c.stream.as_fd(), want));
+                ids.push(*id);
+            }
+            let timeout = if ready_now {
+                PollTimeout::ZERO
+            } else {
+                PollTimeout::try_from(TICK).unwrap_or(PollTimeout::MAX)
+            };
+            match poll(&mut fds, timeout) {
+                Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+                Err(e) => return Err(e.into()),
+            }
+            let skip = if stopping { 1 } else { 2 };
+            let knocked = !stopping && fds[1].any().unwrap_or(false);
+            let ready: Vec<u64> = ids
+                .iter()
+                .zip(&fds[skip..])
+                .filter(|(_, fd)| {
+                    fd.revents().is_some_and(|r| {
+                        r.intersects(PollFlags::POLLIN | PollFlags::POLLHUP | PollFlags::POLLERR)
+                    })
+                })
+                .map(|(id, _)| *id)
+                .collect();
+            (knocked, ready)
+        };
+        let (knocked, readable) = events;
+        let now = Instant::now();
+        if knocked {
+            accept_all(listener, shared, &mut conns, &mut next_id, now);
+        }
+        for (id, reply) in readers.ready() {
+            answered(shared, &mut conns, id, &reply, now);
+        }
+        for id in readable {
+            if let Some(c) = conns.get_mut(&id) {
+                if let Err(e) = c.fill(max_frame, now) {
+                    shared.log.line(&format!(
+                        "closed the connection of user=\"{}\": {e}",
+                        c.user
+                    ));
+                    conns.remove(&id);
+                }
+            }
+        }
+        // Every whole request: commands into one group, reads to the readers.
+        let mut group: Vec<(u64, Command, Option<crate::ops::Query>)> = Vec::new();
+        let ids: Vec<u64> = conns.keys().copied().collect();
+        for id in ids {
+            let Some(c) = conns.get_mut(&id) else {
+                continue;
+            };
+            if c.busy || (stopping && !c.has_next(max_frame)) {
+                continue;
+            }
+            match take_request(shared, c, now) {
+                Taken::Nothing => {}
+                Taken::Close => {
+                    conns.remove(&id);
+                }
+                Taken::Answered => {}
+                Taken::Work(work) => {
+                    c.busy = true;
+                    match *work {
+                        Work::Command(cmd, then) => group.push((id, cmd, then)),
+                        Work::Read(call) => {
+                            if let Err(e) = readers.ask(id, &c.user, Read::Call(call)) {
+                                c.busy = false;
+                                let _ = c.queue(&Reply::V1(Err(OpsError::Storage(e))), now);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if group.is_empty() {
+            // A moment without commands: write the store's held writes out.
+            settle(shared);
+        } else {
+            commit(shared, &readers, &mut conns, group);
+        }
+        // Answers out; then whoever has overstayed goes.
+        let now = Instant::now();
+        conns.retain(|_, c| send_and_keep(shared, c, now));
+    }
+    readers.stop();
+    settle(shared);
+    Ok(())
+}
+
+fn settle(shared: &Shared) {
+    if let Err(e) = shared.service.settle() {
+        shared
+            .log
+            .line(&format!("could not write held store writes: {e}"));
+    }
+}
+
+fn accept_all(
+    listener: &UnixListener,
+    shared: &Shared,
+    conns: &mut HashMap<u64, Connection>,
+    next_id: &mut u64,
+    now: Instant,
+) {
+    loop {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                let user = match super::peer_user(&stream) {
+                    Ok(u) => u,
+                    Err(e) => {
+                        shared.log.line(&format!("closed a connection: {e}"));
+                        continue;
+                    }
+                };
+                if let Err(e) = stream.set_nonblocking(true) {
+                    shared.log.line(&format!("closed a connection: {e}"));
+                    continue;
+                }
+                conns.insert(*next_id, Connection::new(stream, user, now));
+                *next_id += 1;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                shared.log.line(&format!("accept failed: {e}"));
+                return;
+            }
+        }
+    }
+}
+
+enum Taken {
+    Nothing,
+    /// The framing is lost (or the peer left): drop the connection.
+    Close,
+    /// Answered at once (a refusal or an unreadable request).
+    Answered,
+    Work(Box<Work>),
+}
+
+/// Takes the connection's next request, if a whole one is there, and checks its role.
+fn take_request(shared: &Shared, c: &mut Connection, now: Instant) -> Taken {
+    let payload = match c.next_frame(shared.options.max_frame, now) {
+        Next::Nothing => return Taken::Nothing,
+        Next::Bad(e) => {
+            refuse_frame(shared, c, &e, now);
+            return Taken::Close;
+        }
+        Next::Frame(p) => p,
+    };
+    let call = match Request::decode(&payload) {
+        Ok(Request::V1(call)) => call,
+        Err(e) => {
+            shared
+                .log
+                .line(&format!("unreadable request from user=\"{}\": {e}", c.user));
+            let reply = Reply::V1(Err(OpsError::Storage(format!(
+                "the server could not read the request ({e}); is the client another version of tallyman?"
+            ))));
+            return queued(shared, c, &reply, now);
+        }
+    };
+    if let Err(e) = shared.service.authorize(&shared.gate, &c.user, &call) {
+        let (needs, what) = roles::call_needs(&call);
+        shared.log.line(&format!(
+            "refused user=\"{}\" what=\"{what}\" needs={needs} why=\"{e}\"",
+            c.user
+        ));
+        return queued(shared, c, &Reply::V1(Err(e)), now);
+    }
+    Taken::Work(Box::new(match call {
+        Call::Execute(cmd) => Work::Command(cmd, None),
+        Call::ExecuteThen(cmd, query) => Work::Command(cmd, Some(query)),
+        read @ (Call::Query(_) | Call::Validate(_)) => Work::Read(read),
+    }))
+}
+
+fn queued(shared: &Shared, c: &mut Connection, reply: &Reply, now: Instant) -> Taken {
+    match c.queue(reply, now) {
+        Ok(()) => Taken::Answered,
+        Err(e) => {
+            shared
+                .log
+                .line(&format!("could not answer user=\"{}\": {e}", c.user));
+            Taken::Close
+        }
+    }
+}
+
+/// Commits the group's commands with one fsync, then queues their answers (or hands the
+/// query that follows a command to the readers).
+fn commit(
+    shared: &Shared,
+    readers: &Readers,
+    conns: &mut HashMap<u64, Connection>,
+    group: Vec<(u64, Command, Option<crate::ops::Query>)>,
+) {
+    let mut whose = Vec::with_capacity(group.len());
+    let mut commands = Vec::with_capacity(group.len());
+    for (id, cmd, then) in group {
+        let user = conns.get(&id).map(|c| c.user.clone()).unwrap_or_default();
+        whose.push((id, then));
+        commands.push((user, cmd));
+    }
+    let answers = shared.service.execute_group(commands);
+    let now = Instant::now();
+    for ((id, then), answer) in whose.into_iter().zip(answers) {
+        let Some(c) = conns.get_mut(&id) else {
+            continue;
+        };
+        let reply = match (answer, then) {
+            (Ok(outcome), Some(query)) => {
+                match readers.ask(id, &c.user, Read::After(Box::new(outcome), query)) {
+                    Ok(()) => continue,
+                    Err(e) => Reply::V1(Err(OpsError::Storage(e))),
+                }
+            }
+            (Ok(outcome), None) => Reply::V1(Ok(Done::Outcome(outcome))),
+            (Err(e), _) => Reply::V1(Err(e)),
+        };
+        answered(shared, conns, id, &reply, now);
+    }
+}
+
+/// Queues the answer to a connection's request; it may send its next one.
+fn answered(
+    shared: &Shared,
+    conns: &mut HashMap<u64, Connection>,
+    id: u64,
+    reply: &Reply,
+    now: Instant,
+) {
+    let Some(c) = conns.get_mut(&id) else { return };
+    c.busy = false;
+    c.idle_since = now;
+    if let Err(e) = c.queue(reply, now) {
+        shared
+            .log
+            .line(&format!("could not answer user=\"{}\": {e}", c.user));
+        conns.remove(&id);
+    }
+}
+
+/// Sends what the connection has queued; false when it is to be closed (it failed, it left,
+/// or it overstayed a timeout).
+fn send_and_keep(shared: &Shared, c: &mut Connection, now: Instant) -> bool {
+    let options = &shared.options;
+    if let Err(e) = c.send() {
+        shared
+            .log
+            .line(&format!("could not answer user=\"{}\": {e}", c.user));
+        return false;
+    }
+    if c.busy {
+        return true;
+    }
+    if c.sending() {
+        let slow = c
+            .output_since
+            .is_some_and(|t| now.duration_since(t) >= options.read_timeout);
+        if slow {
+            shared.log.line(&format!(
+                "closed the connection of user=\"{}\": it did not read its answer within {} s",
+                c.user,
+                options.read_timeout.as_secs()
+            ));
+        }
+        return !slow;
+    }
+    if c.closed && !c.has_next(options.max_frame) {
+        return false;
+    }
+    if c.partial() {
+        let late = c
+            .frame_since
+            .is_some_and(|t| now.duration_since(t) >= options.read_timeout);
+        if late {
+            shared.log.line(&format!(
+                "closed the connection of user=\"{}\": the rest of a request did not come within {} s",
+                c.user,
+                options.read_timeout.as_secs()
+            ));
+        }
+        return !late;
+    }
+    now.duration_since(c.idle_since) < options.idle_timeout
+}
+
+/// A frame that cannot be read: say why when the peer can still hear it, log it; the caller
+/// closes the connection (the framing is lost).
+fn refuse_frame(shared: &Shared, c: &mut Connection, e: &FrameError, now: Instant) {
+    if matches!(e, FrameError::Closed | FrameError::Truncated) {
+        return;
+    }
+    shared.log.line(&format!(
+        "closed the connection of user=\"{}\": {e}",
+        c.user
+    ));
+    if let FrameError::Version(_) | FrameError::TooLarge { .. } = e {
+        let reply = Reply::V1(Err(OpsError::Storage(format!(
+            "the server refused the request: {e}"
+        ))));
+        if c.queue(&reply, now).is_ok() {
+            // One try: the connection is closed right after.
+            let _ = c.send();
+        }
+    }
+}
