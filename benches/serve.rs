@@ -6,7 +6,8 @@
 //! clients on that store. Prints one table; figures, not pass/fail.
 //!
 //! Scans per client: TALLYMAN_BENCH_SCANS (default 200; the single client does 10x).
-//! TALLYMAN_BENCH_SERVE_BIG=0 skips the big-store part.
+//! TALLYMAN_BENCH_SERVE_BIG=0 skips the big-store part; TALLYMAN_BENCH_GROUP_OFF=0 the runs
+//! without group commit.
 //! Store size: TALLYMAN_BENCH_UNITS (default 1,000,000; made once under target/bench-data).
 
 mod support;
@@ -54,6 +55,9 @@ fn bare_fsync(dir: &Path, n: usize) -> Vec<Duration> {
 struct Run {
     latencies: Vec<Duration>,
     wall: Duration,
+    /// A bare write+fdatasync every 10 ms on the same disk while the clients ran: how the
+    /// disk itself answered meanwhile.
+    probe: Vec<Duration>,
 }
 
 /// `clients` clients, each scanning `scans` serials into one count through an in-process
@@ -111,7 +115,21 @@ fn scan_load(clients: usize, scans: usize, group_commit: bool, pace: Option<Dura
         .map(|_| Remote::connect(&socket).unwrap())
         .collect();
     let started = Instant::now();
+    let done = AtomicBool::new(false);
+    let mut probe = Vec::new();
     let latencies: Vec<Duration> = std::thread::scope(|s| {
+        let prober = s.spawn(|| {
+            let mut f = std::fs::File::create(tmp.path().join("fsync-probe")).unwrap();
+            let mut times = Vec::new();
+            while !done.load(Ordering::Acquire) {
+                let t = Instant::now();
+                f.write_all(&[7u8; 120]).unwrap();
+                f.sync_data().unwrap();
+                times.push(t.elapsed());
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            times
+        });
         let handles: Vec<_> = remotes
             .iter()
             .enumerate()
@@ -140,16 +158,37 @@ fn scan_load(clients: usize, scans: usize, group_commit: bool, pace: Option<Dura
                 })
             })
             .collect();
-        handles
+        let all = handles
             .into_iter()
             .flat_map(|h| h.join().unwrap())
-            .collect()
+            .collect();
+        done.store(true, Ordering::Release);
+        probe = prober.join().unwrap();
+        all
     });
     let wall = started.elapsed();
     stopping.store(true, Ordering::Release);
     drop(remotes);
     thread.join().unwrap();
-    Run { latencies, wall }
+    Run {
+        latencies,
+        wall,
+        probe,
+    }
+}
+
+/// One line per load run: the answer times, the rate, and how the disk answered a bare
+/// fsync meanwhile (its p99 beside the baseline's `f99`, measured before any load).
+fn report(label: &str, run: Run, f99: f64) {
+    let total = run.latencies.len();
+    let rate = total as f64 / run.wall.as_secs_f64();
+    let (p50, p99, max) = percentiles(run.latencies);
+    let (_, d99, dmax) = percentiles(run.probe);
+    println!(
+        "{label:<44} p50 {p50:>7.3} ms  p99 {p99:>7.3} ms  max {max:>7.1} ms  {rate:>7.0} scans/s  \
+         p99/fsync-p99 {:.1}  disk fsync meanwhile p99 {d99:.2} ms max {dmax:.1} ms",
+        p99 / f99
+    );
 }
 
 fn rss_kib(pid: u32, field: &str) -> u64 {
@@ -192,20 +231,20 @@ fn main() {
         "{:<44} p50 {f50:>7.3} ms  p99 {f99:>7.3} ms",
         "baseline: bare write+fdatasync"
     );
+    // TALLYMAN_BENCH_GROUP_OFF=0 skips the runs without group commit (for profiling).
+    let off = std::env::var("TALLYMAN_BENCH_GROUP_OFF").map_or(true, |v| v != "0");
     for group_commit in [true, false] {
+        if !group_commit && !off {
+            continue;
+        }
         for clients in [1usize, 50] {
             let n = if clients == 1 { scans * 10 } else { scans };
             let run = scan_load(clients, n, group_commit, None);
-            let total = run.latencies.len();
-            let (p50, p99, max) = percentiles(run.latencies);
-            println!(
-                "{:<44} p50 {p50:>7.3} ms  p99 {p99:>7.3} ms  max {max:>7.1} ms  {:>7.0} scans/s  p99/fsync-p99 {:.1}",
-                format!(
-                    "scan_to_durable_answer clients={clients} group_commit={}",
-                    if group_commit { "on" } else { "off" }
-                ),
-                total as f64 / run.wall.as_secs_f64(),
-                p99 / f99
+            let on = if group_commit { "on" } else { "off" };
+            report(
+                &format!("scan_to_durable_answer clients={clients} group_commit={on}"),
+                run,
+                f99,
             );
         }
     }
@@ -214,14 +253,7 @@ fn main() {
     if !quick {
         let pace = Duration::from_millis(100);
         let run = scan_load(50, 50, true, Some(pace));
-        let total = run.latencies.len();
-        let (p50, p99, max) = percentiles(run.latencies);
-        println!(
-            "{:<44} p50 {p50:>7.3} ms  p99 {p99:>7.3} ms  max {max:>7.1} ms  {:>7.0} scans/s  p99/fsync-p99 {:.1}",
-            "scan_to_durable_answer clients=50 paced=10/s",
-            total as f64 / run.wall.as_secs_f64(),
-            p99 / f99
-        );
+        report("scan_to_durable_answer clients=50 paced=10/s", run, f99);
     }
     // TALLYMAN_BENCH_SERVE_BIG=0 stops here (the scan part alone, for profiling).
     if quick || std::env::var("TALLYMAN_BENCH_SERVE_BIG").is_ok_and(|v| v == "0") {

@@ -1,9 +1,9 @@
 //! Group commit: the server hands the service every command that arrived since its last
 //! group; each is validated against the state the ones before it left, its entry written and
-//! applied, under one writer lock; then one fsync makes the whole group durable, and only
-//! then are the answers handed back. No answer leaves before the fsync that covers its entry;
-//! a refusal waits too, since it was judged on entries of the group that are not durable
-//! until then.
+//! applied, under one writer lock (staging); then one fsync makes the whole group durable,
+//! and only then may the answers leave. The server stages the next group while the last one
+//! is being synced. No answer leaves before an fsync covers everything written before it was
+//! judged: a refusal waits too, since it was judged on entries not yet durable.
 
 use super::{Command, OpsError, Outcome, Service};
 
@@ -18,8 +18,22 @@ impl Service {
                 .map(|(actor, cmd)| self.execute(&actor, cmd))
                 .collect();
         }
+        let mut answers = self.stage_group(group);
+        if let Err(e) = self.make_durable(self.written_end()) {
+            for answer in &mut answers {
+                *answer = Err(e.clone());
+            }
+        }
+        answers
+    }
+
+    /// Validates, journals and applies a group of commands under one writer lock, its store
+    /// writes held for a later sled batch (see `store::held`), and completes their outcomes;
+    /// nothing is synced. The answers may leave only once [`Service::make_durable`] has
+    /// covered [`Service::written_end`] as it is after this call.
+    pub fn stage_group(&self, group: Vec<(String, Command)>) -> Vec<Result<Outcome, OpsError>> {
         let tails: Vec<_> = group.iter().map(|(_, cmd)| completion_of(cmd)).collect();
-        self.commit_group(group)
+        self.write_group(group)
             .into_iter()
             .zip(tails)
             .map(|(answer, (scan_of, undo_at))| {
@@ -28,11 +42,19 @@ impl Service {
             .collect()
     }
 
-    /// Commits a group under one writer lock, its store writes held for a later sled batch
-    /// (see `store::held`), and makes it durable with one fsync.
-    fn commit_group(&self, group: Vec<(String, Command)>) -> Vec<Result<Outcome, OpsError>> {
+    /// The end of the last journal entry written, durable or not.
+    pub fn written_end(&self) -> u64 {
+        self.written_end.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Makes the journal durable at least up to `end` (one fsync covers everything written
+    /// before it started; nothing to do when that is so already).
+    pub fn make_durable(&self, end: u64) -> Result<(), OpsError> {
+        self.sync_to(end)
+    }
+
+    fn write_group(&self, group: Vec<(String, Command)>) -> Vec<Result<Outcome, OpsError>> {
         let mut answers = Vec::with_capacity(group.len());
-        let mut end = None;
         let Ok(mut writer) = self.writer.lock() else {
             return group
                 .iter()
@@ -46,11 +68,7 @@ impl Service {
                 .collect();
         }
         for (actor, cmd) in group {
-            let answer = self.commit_one(&mut writer, &actor, cmd).map(|(o, e)| {
-                end = end.max(e);
-                o
-            });
-            answers.push(answer);
+            answers.push(self.commit_one(&mut writer, &actor, cmd).map(|(o, _)| o));
         }
         if let Err(e) = self.store.end_group() {
             let why = format!(
@@ -59,14 +77,6 @@ impl Service {
             writer.poisoned = Some(why.clone());
             for answer in &mut answers {
                 *answer = Err(OpsError::Storage(why.clone()));
-            }
-        }
-        drop(writer);
-        if let Some(end) = end {
-            if let Err(e) = self.sync_to(end) {
-                for answer in &mut answers {
-                    *answer = Err(e.clone());
-                }
             }
         }
         answers
@@ -84,10 +94,17 @@ pub(super) fn completion_of(cmd: &Command) -> (Option<crate::domain::CountId>, O
 }
 
 impl Service {
-    /// Writes the store's held writes to sled now: the server calls this when it falls idle
-    /// and when it stops, so a restart has little of the journal to replay.
+    /// Writes the store's held writes to sled before returning: the server calls this when
+    /// it stops, so a restart has little of the journal to replay.
     pub fn settle(&self) -> Result<(), OpsError> {
         let _writer = self.writer.lock().map_err(|_| super::writer_poisoned())?;
         self.store.settle().map_err(OpsError::from)
+    }
+
+    /// Starts writing the store's held writes to sled, without waiting: the server calls
+    /// this when a moment passes without commands.
+    pub fn settle_soon(&self) -> Result<(), OpsError> {
+        let _writer = self.writer.lock().map_err(|_| super::writer_poisoned())?;
+        self.store.settle_soon().map_err(OpsError::from)
     }
 }

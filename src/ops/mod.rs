@@ -261,6 +261,11 @@ impl Service {
         self
     }
 
+    /// Is group commit on?
+    pub fn group_commit(&self) -> bool {
+        self.group_commit
+    }
+
     /// Makes the journal durable at least up to `end`. One fsync covers everything written
     /// before it started, so a caller that finds its entry already covered returns at once
     /// (commands that arrive together share one fsync).

@@ -1,8 +1,8 @@
 //! The server's loop: one thread waits on the socket and every connection at once, reads
-//! whatever requests have come, commits all the commands among them as one group (one fsync),
-//! hands reads to the reader threads, and sends the answers. Commands that come while a
-//! group is being made durable form the next group. When no command comes, the store's
-//! held writes go to sled. A bad frame closes only its own
+//! whatever requests have come, stages all the commands among them as one group, hands reads
+//! to the reader threads, and sends the answers. A group's answers wait for the syncer thread
+//! to make it durable (one fsync); meanwhile the loop stages the next group. When a tick passes without a request,
+//! the store's held writes go to sled. A bad frame closes only its own
 //! connection; a client silent for the idle timeout, or slow to finish a request or to read
 //! its answer, is disconnected.
 
@@ -16,9 +16,10 @@ use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 
 use super::connection::{Connection, Next};
 use super::readers::{Read, Readers};
+use super::syncer::Syncer;
 use super::Shared;
 use crate::ops::wire::FrameError;
-use crate::ops::{roles, Call, Command, Done, OpsError, Reply, Request};
+use crate::ops::{roles, Call, Command, Done, OpsError, Outcome, Query, Reply, Request};
 
 /// How long the loop sleeps at most before it looks at the stop flag and the timeouts.
 const TICK: Duration = Duration::from_millis(200);
@@ -26,12 +27,24 @@ const TICK: Duration = Duration::from_millis(200);
 /// What a connection asked, sorted by who answers it.
 enum Work {
     /// A command for the next group, and the query to answer after it, if any.
-    Command(Command, Option<crate::ops::Query>),
+    Command(Command, Option<Query>),
     Read(Call),
+}
+
+/// A group's answers, by connection, with the query to answer after a command.
+type Staged = Vec<(u64, Option<Query>, Result<Outcome, OpsError>)>;
+
+/// The groups staged and not yet durable, by batch number.
+#[derive(Default)]
+struct Pending {
+    next: u64,
+    batches: HashMap<u64, Staged>,
 }
 
 pub(crate) fn run(listener: &UnixListener, shared: &Shared) -> std::io::Result<()> {
     let readers = Readers::start(shared.service.clone())?;
+    let syncer = Syncer::start(shared.service.clone())?;
+    let mut pending = Pending::default();
     let mut conns: HashMap<u64, Connection> = HashMap::new();
     let mut next_id = 0u64;
     let max_frame = shared.options.max_frame;
@@ -49,9 +62,10 @@ pub(crate) fn run(listener: &UnixListener, shared: &Shared) -> std::io::Result<(
         // a connection already holds a request to act on.
         let ready_now = !stopping && conns.values().any(|c| !c.busy && c.has_next(max_frame));
         let events = {
-            let mut fds = Vec::with_capacity(conns.len() + 2);
+            let mut fds = Vec::with_capacity(conns.len() + 3);
             let mut ids = Vec::with_capacity(conns.len());
             fds.push(PollFd::new(readers.wake.as_fd(), PollFlags::POLLIN));
+            fds.push(PollFd::new(syncer.wake.as_fd(), PollFlags::POLLIN));
             if !stopping {
                 fds.push(PollFd::new(listener.as_fd(), PollFlags::POLLIN));
             }
@@ -71,12 +85,13 @@ pub(crate) fn run(listener: &UnixListener, shared: &Shared) -> std::io::Result<(
             } else {
                 PollTimeout::try_from(TICK).unwrap_or(PollTimeout::MAX)
             };
-            match poll(&mut fds, timeout) {
-                Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+            let quiet = match poll(&mut fds, timeout) {
+                Ok(n) => n == 0 && !ready_now,
+                Err(nix::errno::Errno::EINTR) => false,
                 Err(e) => return Err(e.into()),
-            }
-            let skip = if stopping { 1 } else { 2 };
-            let knocked = !stopping && fds[1].any().unwrap_or(false);
+            };
+            let skip = if stopping { 2 } else { 3 };
+            let knocked = !stopping && fds[2].any().unwrap_or(false);
             let ready: Vec<u64> = ids
                 .iter()
                 .zip(&fds[skip..])
@@ -87,15 +102,20 @@ pub(crate) fn run(listener: &UnixListener, shared: &Shared) -> std::io::Result<(
                 })
                 .map(|(id, _)| *id)
                 .collect();
-            (knocked, ready)
+            (knocked, ready, quiet)
         };
-        let (knocked, readable) = events;
+        let (knocked, readable, quiet) = events;
         let now = Instant::now();
         if knocked {
             accept_all(listener, shared, &mut conns, &mut next_id, now);
         }
         for (id, reply) in readers.ready() {
             answered(shared, &mut conns, id, &reply, now);
+        }
+        for (batch, synced) in syncer.ready() {
+            if let Some(staged) = pending.batches.remove(&batch) {
+                deliver(shared, &readers, &mut conns, staged, synced.err());
+            }
         }
         for id in readable {
             if let Some(c) = conns.get_mut(&id) {
@@ -109,7 +129,7 @@ pub(crate) fn run(listener: &UnixListener, shared: &Shared) -> std::io::Result<(
             }
         }
         // Every whole request: commands into one group, reads to the readers.
-        let mut group: Vec<(u64, Command, Option<crate::ops::Query>)> = Vec::new();
+        let mut group: Vec<(u64, Command, Option<Query>)> = Vec::new();
         let ids: Vec<u64> = conns.keys().copied().collect();
         for id in ids {
             let Some(c) = conns.get_mut(&id) else {
@@ -138,17 +158,22 @@ pub(crate) fn run(listener: &UnixListener, shared: &Shared) -> std::io::Result<(
                 }
             }
         }
-        if group.is_empty() {
-            // A moment without commands: write the store's held writes out.
-            settle(shared);
-        } else {
-            commit(shared, &readers, &mut conns, group);
+        if !group.is_empty() {
+            commit(shared, &readers, &syncer, &mut pending, &mut conns, group);
+        } else if quiet {
+            // A whole tick without a request: the store's held writes may go to sled.
+            if let Err(e) = shared.service.settle_soon() {
+                shared
+                    .log
+                    .line(&format!("could not write held store writes: {e}"));
+            }
         }
         // Answers out; then whoever has overstayed goes.
         let now = Instant::now();
         conns.retain(|_, c| send_and_keep(shared, c, now));
     }
     readers.stop();
+    syncer.stop();
     settle(shared);
     Ok(())
 }
@@ -253,13 +278,15 @@ fn queued(shared: &Shared, c: &mut Connection, reply: &Reply, now: Instant) -> T
     }
 }
 
-/// Commits the group's commands with one fsync, then queues their answers (or hands the
-/// query that follows a command to the readers).
+/// Stages the group's commands and asks the syncer to make them durable; their answers
+/// wait for it. With group commit off, each command is synced on its own here.
 fn commit(
     shared: &Shared,
     readers: &Readers,
+    syncer: &Syncer,
+    pending: &mut Pending,
     conns: &mut HashMap<u64, Connection>,
-    group: Vec<(u64, Command, Option<crate::ops::Query>)>,
+    group: Vec<(u64, Command, Option<Query>)>,
 ) {
     let mut whose = Vec::with_capacity(group.len());
     let mut commands = Vec::with_capacity(group.len());
@@ -268,11 +295,49 @@ fn commit(
         whose.push((id, then));
         commands.push((user, cmd));
     }
-    let answers = shared.service.execute_group(commands);
+    let service = &shared.service;
+    if !service.group_commit() {
+        let answers = service.execute_group(commands);
+        let staged = whose
+            .into_iter()
+            .zip(answers)
+            .map(|((id, q), a)| (id, q, a));
+        deliver(shared, readers, conns, staged.collect(), None);
+        return;
+    }
+    let answers = service.stage_group(commands);
+    let end = service.written_end();
+    let staged: Staged = whose
+        .into_iter()
+        .zip(answers)
+        .map(|((id, q), a)| (id, q, a))
+        .collect();
+    pending.next += 1;
+    match syncer.ask(pending.next, end) {
+        Ok(()) => {
+            pending.batches.insert(pending.next, staged);
+        }
+        Err(e) => deliver(shared, readers, conns, staged, Some(e)),
+    }
+}
+
+/// Queues a durable group's answers (each an error if the sync failed), or hands the query
+/// that follows a command to the readers.
+fn deliver(
+    shared: &Shared,
+    readers: &Readers,
+    conns: &mut HashMap<u64, Connection>,
+    staged: Staged,
+    failed: Option<OpsError>,
+) {
     let now = Instant::now();
-    for ((id, then), answer) in whose.into_iter().zip(answers) {
+    for (id, then, answer) in staged {
         let Some(c) = conns.get_mut(&id) else {
             continue;
+        };
+        let answer = match &failed {
+            Some(e) => Err(e.clone()),
+            None => answer,
         };
         let reply = match (answer, then) {
             (Ok(outcome), Some(query)) => {

@@ -2,13 +2,15 @@
 //! site's whole team at once. One loop serves every connection (`event_loop`); the actor of
 //! every request is the peer's OS account (SO_PEERCRED), and its role is checked here before
 //! the request reaches the service. Commands that arrive together share one fsync (group
-//! commit); reads are answered by reader threads beside the loop.
+//! commit, synced by a thread of its own); reads are answered by reader threads beside the
+//! loop.
 
 mod connection;
 mod event_loop;
 mod log;
 mod peer;
 mod readers;
+mod syncer;
 
 pub use log::ServerLog;
 pub use peer::peer_user;
