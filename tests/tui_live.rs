@@ -155,6 +155,14 @@ fn a_server_gone_shows_on_the_status_line_and_the_screen_is_kept() {
     app.send(at(2_000));
     assert_eq!(app.status(), Some(LINK_DOWN));
     assert!(app.state.status.as_ref().unwrap().error);
+    let wide = app.state.size;
+    app.state.size = (20, 16);
+    assert!(
+        app.render().contains(LINK_DOWN),
+        "the whole status fits a 20-column handheld:\n{}",
+        app.render()
+    );
+    app.state.size = wide;
     *down.lock().unwrap() = false;
     app.send(at(3_000));
     assert_eq!(app.status(), Some(LINK_BACK));

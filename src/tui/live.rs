@@ -14,7 +14,7 @@ use crate::domain::Day;
 pub const POLL_MS: i64 = 500;
 
 /// What the status line says while the server does not answer.
-pub const LINK_DOWN: &str = "server gone, retrying";
+pub const LINK_DOWN: &str = "no server, retrying";
 /// And once it answers again.
 pub const LINK_BACK: &str = "server back";
 
