@@ -386,35 +386,41 @@ fn send_and_keep(shared: &Shared, c: &mut Connection, now: Instant) -> bool {
         return true;
     }
     if c.sending() {
-        let slow = c
-            .output_since
-            .is_some_and(|t| now.duration_since(t) >= options.read_timeout);
-        if slow {
-            shared.log.line(&format!(
-                "closed the connection of user=\"{}\": it did not read its answer within {} s",
-                c.user,
-                options.read_timeout.as_secs()
-            ));
-        }
-        return !slow;
+        return in_time(shared, c, c.output_since, now, "it did not read its answer");
     }
     if c.closed && !c.has_next(options.max_frame) {
         return false;
     }
     if c.partial() {
-        let late = c
-            .frame_since
-            .is_some_and(|t| now.duration_since(t) >= options.read_timeout);
-        if late {
-            shared.log.line(&format!(
-                "closed the connection of user=\"{}\": the rest of a request did not come within {} s",
-                c.user,
-                options.read_timeout.as_secs()
-            ));
-        }
-        return !late;
+        return in_time(
+            shared,
+            c,
+            c.frame_since,
+            now,
+            "the rest of a request did not come",
+        );
     }
     now.duration_since(c.idle_since) < options.idle_timeout
+}
+
+/// Is what started at `since` still within the read timeout? If not, says so in the log.
+fn in_time(
+    shared: &Shared,
+    c: &Connection,
+    since: Option<Instant>,
+    now: Instant,
+    what: &str,
+) -> bool {
+    let timeout = shared.options.read_timeout;
+    let late = since.is_some_and(|t| now.duration_since(t) >= timeout);
+    if late {
+        shared.log.line(&format!(
+            "closed the connection of user=\"{}\": {what} within {} s",
+            c.user,
+            timeout.as_secs()
+        ));
+    }
+    !late
 }
 
 /// A frame that cannot be read: say why when the peer can still hear it, log it; the caller

@@ -11,6 +11,7 @@ mod log;
 mod peer;
 mod readers;
 mod syncer;
+mod wake;
 
 pub use log::ServerLog;
 pub use peer::peer_user;

@@ -2,8 +2,6 @@
 //! long report never holds up a scan. Each answer goes back with its connection's number,
 //! and a byte on the wake socket tells the loop to collect it.
 
-use std::io::Write;
-use std::os::unix::net::UnixStream;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -30,17 +28,14 @@ struct Job {
 pub(crate) struct Readers {
     jobs: Option<Sender<Job>>,
     answers: Receiver<(u64, Reply)>,
-    /// The loop's end of the wake socket (polled with the connections).
-    pub(crate) wake: UnixStream,
+    /// Rung when answers are ready (polled with the connections).
+    pub(crate) wake: super::wake::Wake,
     threads: Vec<JoinHandle<()>>,
 }
 
 impl Readers {
     pub(crate) fn start(service: Arc<Service>) -> std::io::Result<Readers> {
-        let (wake, waker) = UnixStream::pair()?;
-        wake.set_nonblocking(true)?;
-        waker.set_nonblocking(true)?;
-        let waker = Arc::new(waker);
+        let (wake, waker) = super::wake::pair()?;
         let (jobs, queue) = mpsc::channel::<Job>();
         let queue = Arc::new(Mutex::new(queue));
         let (done, answers) = mpsc::channel();
@@ -61,8 +56,7 @@ impl Readers {
                         if done.send((job.conn, reply)).is_err() {
                             return;
                         }
-                        // A full wake socket already has the loop's attention.
-                        let _ = (&*waker).write(&[1]);
+                        waker.ring();
                     })?,
             );
         }
@@ -87,8 +81,7 @@ impl Readers {
 
     /// The answers ready, after emptying the wake socket.
     pub(crate) fn ready(&self) -> Vec<(u64, Reply)> {
-        let mut sink = [0u8; 256];
-        while matches!(std::io::Read::read(&mut &self.wake, &mut sink), Ok(n) if n > 0) {}
+        self.wake.drain();
         self.answers.try_iter().collect()
     }
 

@@ -3,8 +3,6 @@
 //! journal end they wait for; requests queued meanwhile share one fsync. A byte on the wake
 //! socket tells the loop that batches are durable (or that the sync failed).
 
-use std::io::Write;
-use std::os::unix::net::UnixStream;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -14,16 +12,14 @@ use crate::ops::{OpsError, Service};
 pub(crate) struct Syncer {
     asks: Option<Sender<(u64, u64)>>,
     done: Receiver<(u64, Result<(), OpsError>)>,
-    /// The loop's end of the wake socket (polled with the connections).
-    pub(crate) wake: UnixStream,
+    /// Rung when batches are durable (polled with the connections).
+    pub(crate) wake: super::wake::Wake,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Syncer {
     pub(crate) fn start(service: Arc<Service>) -> std::io::Result<Syncer> {
-        let (wake, waker) = UnixStream::pair()?;
-        wake.set_nonblocking(true)?;
-        waker.set_nonblocking(true)?;
+        let (wake, waker) = super::wake::pair()?;
         let (asks, queue) = mpsc::channel::<(u64, u64)>();
         let (tell, done) = mpsc::channel();
         let thread = std::thread::Builder::new()
@@ -42,8 +38,7 @@ impl Syncer {
                             return;
                         }
                     }
-                    // A full wake socket already has the loop's attention.
-                    let _ = (&waker).write(&[1]);
+                    waker.ring();
                 }
             })?;
         Ok(Syncer {
@@ -70,8 +65,7 @@ impl Syncer {
 
     /// The batches synced (or not), after emptying the wake socket.
     pub(crate) fn ready(&self) -> Vec<(u64, Result<(), OpsError>)> {
-        let mut sink = [0u8; 256];
-        while matches!(std::io::Read::read(&mut &self.wake, &mut sink), Ok(n) if n > 0) {}
+        self.wake.drain();
         self.done.try_iter().collect()
     }
 
