@@ -1176,3 +1176,45 @@ fn finishing_with_scans_waiting_loses_none_and_keeps_their_locations() {
         ]
     );
 }
+
+/// A refused scan keeps its why in the last scans after later scans pushed its answer away:
+/// on the row below it on a narrow screen, on its row on wide ones.
+#[test]
+fn a_refused_scan_keeps_its_why_in_the_last_scans() {
+    for (w, h, want) in [
+        (20, 16, " IMEI fails its chec"),
+        (40, 8, "x 490154203237519      IMEI fails its ch"),
+        (80, 24, "bad scan: IMEI fails its check digit: rescan"),
+    ] {
+        let db = db();
+        let mut app = app_on(&db, TestSetup::new(w, h, Profile::Vt));
+        app.keys(&format!("{AT_A01}{IMEI_BAD}<enter>"));
+        // The field kept the bad scan for correction; a scan replaces it.
+        app.keys("RT00000001<enter>");
+        let s = app.state.count_session.as_ref().unwrap();
+        let bad = s.recent.iter().find(|r| r.serial == IMEI_BAD).unwrap();
+        assert_eq!(bad.number, None, "nothing recorded");
+        assert!(
+            s.recent
+                .iter()
+                .any(|r| r.serial == "RT00000001" && r.number.is_some()),
+            "the next scan counted: {:?}",
+            s.recent
+        );
+        assert!(
+            bad.why.as_deref().unwrap().contains("check digit"),
+            "{bad:?}"
+        );
+        assert!(
+            s.recent.iter().filter(|r| r.why.is_some()).count() == 1,
+            "a counted scan has no why: {:?}",
+            s.recent
+        );
+        let screen = app.render();
+        assert!(screen.contains(want), "{w}x{h}:\n{screen}");
+        assert!(
+            !screen.contains("BAD SCAN  "),
+            "the answer moved on:\n{screen}"
+        );
+    }
+}

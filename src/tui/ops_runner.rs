@@ -82,6 +82,7 @@ impl OpsRunner {
             sku: line.sku.clone(),
             location: s.location.clone(),
             kind: kind_of(&s.verdict),
+            why: None,
         }
     }
 

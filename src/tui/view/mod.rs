@@ -128,6 +128,11 @@ pub fn wrap(text: &str, width: u16) -> Vec<String> {
     out
 }
 
+/// The first `width` characters of `s` (the start of a reason says what it is about).
+pub fn head(s: &str, width: usize) -> String {
+    s.chars().take(width).collect()
+}
+
 /// The last `width` characters of `s` (the end of a serial matters most).
 pub fn tail(s: &str, width: usize) -> String {
     let n = s.chars().count();
@@ -172,6 +177,8 @@ mod tests {
             ["IMEI", "154203237519\"", "fails"].map(|s| tail(s, 10))
         );
         assert_eq!(tail("RT00000001", 4), "0001");
+        assert_eq!(head("IMEI fails", 4), "IMEI");
+        assert_eq!(head("AB", 4), "AB");
         assert_eq!(tail("AB", 4), "AB");
     }
 

@@ -110,6 +110,8 @@ pub struct RecentScan {
     pub location: String,
     /// What it came to.
     pub kind: AnswerKind,
+    /// Why it was refused (nothing recorded); none for a recorded scan.
+    pub why: Option<String>,
 }
 
 /// How many recent scans the state keeps (the screens show as many as fit, or fewer).

@@ -82,6 +82,10 @@ pub(crate) fn scan_answered(state: &mut AppState, answer: ScanAnswer) -> Vec<Eff
             sku: answer.sku.clone(),
             location: answer.location.clone(),
             kind,
+            why: match &answer.why {
+                Why::Refused { message } if refused => Some(message.clone()),
+                _ => None,
+            },
         });
         s.recent.truncate(RECENT_KEPT);
     }

@@ -13,7 +13,7 @@ use super::words;
 use crate::tui::app::AppState;
 use crate::tui::count::{CountSession, ScanAnswer};
 use crate::tui::text;
-use crate::tui::view::{tail, wrap_keep_tail};
+use crate::tui::view::{head, tail, wrap_keep_tail};
 
 /// Up to 24 rows at most this many recent scans are shown: each one costs bytes on every
 /// scan, as the list moves down (slow links are small terminals). Taller terminals use their
@@ -71,9 +71,36 @@ fn fact_lines(a: &ScanAnswer, width: u16, narrow: bool) -> Vec<String> {
     }
 }
 
+/// The rows of one recent scan: one, and under a refused scan on a narrow screen a second
+/// with why (wider screens say why on the same row).
+fn recent_rows(state: &AppState, r: &crate::tui::count::RecentScan, w: usize) -> Vec<String> {
+    let mut rows = vec![recent_line(state, r, w)];
+    if let Some(why) = r.why.as_deref().filter(|_| w < 40) {
+        rows.push(format!(" {}", head(why, w.saturating_sub(1))));
+    }
+    rows
+}
+
 fn recent_line(state: &AppState, r: &crate::tui::count::RecentScan, w: usize) -> String {
     let serial = shown(state, &r.serial);
     let sku = r.sku.as_deref().unwrap_or("-");
+    if let (Some(why), true) = (r.why.as_deref(), w >= 40) {
+        // A refused scan: why, where a recorded one has its product (and place).
+        let serial = tail(&serial, SERIAL_W);
+        let lead = if w >= 60 {
+            format!("{:>5}  {serial:<SERIAL_W$}  ", "-")
+        } else {
+            format!("{} {serial:<SERIAL_W$} ", words::answer_mark(r.kind))
+        };
+        let room = w.saturating_sub(lead.chars().count());
+        let worded = format!("{}: {why}", words::answer_word(r.kind));
+        let said = if worded.chars().count() <= room {
+            worded
+        } else {
+            head(why, room)
+        };
+        return format!("{lead}{said}");
+    }
     if w >= 60 {
         format!(
             "{:>5}  {:<SERIAL_W$}  {:<10}  {:<12}  {}",
@@ -219,8 +246,9 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
         MAX_RECENT_ROWS
     };
     let room = h.saturating_sub(lines.len()).min(cap);
-    for r in s.recent.iter().take(room) {
-        lines.push(Line::from(recent_line(state, r, w)));
+    let rows = s.recent.iter().flat_map(|r| recent_rows(state, r, w));
+    for row in rows.take(room) {
+        lines.push(Line::from(row));
     }
 
     frame.render_widget(Paragraph::new(lines), body);
