@@ -8,7 +8,7 @@
 use std::sync::{Arc, Mutex};
 
 use tallyman::domain::CountId;
-use tallyman::ops::{Command, Local, NewCount, Service};
+use tallyman::ops::{Command, Local, NewCount, Query, Service};
 use tallyman::tui::app::Screen;
 use tallyman::tui::keys::{Key, KeyPress};
 use tallyman::tui::profile::Profile;
@@ -226,4 +226,33 @@ fn on_the_menu_a_scan_is_looked_up() {
         "{}",
         app.render()
     );
+}
+
+/// While "screen too small" shows nothing can be seen, so nothing happens: keys do nothing
+/// (not even quit), and a scan only beeps. Made big enough again, the menu is as it was.
+#[test]
+fn while_the_screen_is_too_small_keys_and_scans_do_nothing() {
+    let (_tmp, svc, serials) = database();
+    let mut app = TestSetup::new(20, 16, Profile::Vt)
+        .build()
+        .with_service(svc.clone());
+    let before = svc.query(Query::Status).unwrap();
+    app.send(Action::Resize {
+        width: 12,
+        height: 5,
+    });
+    assert!(app.render().contains("small"), "{}", app.render());
+    let bells = app.bells;
+    app.keys("1<enter>3<f10>0");
+    app.send(burst(&serials[0]));
+    assert_eq!(app.screen(), &Screen::Menu);
+    assert!(!app.quit, "a key typed blind quit the program");
+    assert_eq!(app.bells, bells + 1, "the scan beeps, the keys do not");
+    assert_eq!(svc.query(Query::Status).unwrap(), before, "nothing changed");
+    app.send(Action::Resize {
+        width: 20,
+        height: 16,
+    });
+    app.keys("3");
+    assert_eq!(app.screen(), &Screen::Lookup, "keys work again");
 }

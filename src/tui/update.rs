@@ -29,6 +29,11 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
     effects
 }
 
+/// Is the terminal below the size the screens need (only "screen too small" shows)?
+fn too_small(state: &AppState) -> bool {
+    crate::tui::view::too_small(state.size.0, state.size.1)
+}
+
 /// The answers to one service effect: applied if the screen that asked is still on the
 /// stack, dropped if the user has left it.
 fn answered(state: &mut AppState, from: u64, actions: Vec<Action>) -> Vec<Effect> {
@@ -55,6 +60,16 @@ fn answered(state: &mut AppState, from: u64, actions: Vec<Action>) -> Vec<Effect
 fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
     match action {
         Action::Answered { from, actions } => answered(state, from, actions),
+        // While "screen too small" shows, nothing can be seen: keys do nothing, and a scan
+        // does nothing but beep (so the clerk knows it was not taken).
+        Action::Key(_) if too_small(state) => Vec::new(),
+        Action::Burst { .. } if too_small(state) => {
+            if state.config.bell {
+                vec![Effect::Bell]
+            } else {
+                Vec::new()
+            }
+        }
         Action::Key(k) => on_key(state, k),
         Action::Burst { keys, text } => burst(state, keys, text),
         Action::Resize { width, height } => {
