@@ -138,6 +138,25 @@ fn an_unknown_serial_is_a_sticky_error_with_the_bell() {
         "{:?}",
         app.status()
     );
+    assert_eq!(shown(&app), None, "a refused scan clears the body");
+    assert!(!app.render().contains("RT00000003"), "{}", app.render());
+}
+
+/// A scan the decoder refuses (a GS1 label whose GTIN has a wrong check digit) clears the
+/// unit shown before: what stays on screen is the refusal, never the last unit as if it were
+/// the answer (here the label even names the same serial).
+#[test]
+fn a_refused_scan_clears_the_unit_shown_before() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys("3RT00000003<enter>");
+    assert_eq!(shown(&app).as_deref(), Some("RT-AX55 RT00000003"));
+    app.keys("(01)09506000134353(21)RT00000003<enter>");
+    assert!(app.state.has_error());
+    assert_eq!(shown(&app), None);
+    let screen = app.render();
+    assert!(!screen.contains("RT-AX55"), "{screen}");
+    assert!(screen.contains("check digit"), "{screen}");
 }
 
 #[test]

@@ -136,6 +136,16 @@ impl LookupSession {
     }
 
     /// The serial and product of the unit shown.
+    /// Shows nothing: a scan was refused or found nothing, so the last unit must not stay
+    /// on screen as if it were the answer.
+    pub fn forget(&mut self) {
+        self.shown = None;
+        self.also = Vec::new();
+        self.pending = Vec::new();
+        self.unknown = None;
+        self.scroll = 0;
+    }
+
     pub fn shown_unit(&self) -> Option<(String, ProductId)> {
         self.shown
             .as_ref()

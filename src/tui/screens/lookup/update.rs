@@ -38,9 +38,7 @@ pub(crate) fn looked_up(state: &mut AppState, serial: String, units: Vec<Found>)
     }
     match units.len() {
         0 => {
-            l.shown = None;
-            l.also = Vec::new();
-            l.scroll = 0;
+            l.forget();
             l.unknown = Some(serial.clone());
             error(state, words::unknown_serial(&serial))
         }
@@ -120,6 +118,11 @@ pub(crate) fn scan(state: &mut AppState, value: String) -> Vec<Effect> {
             serial,
             date: Day::from_date(state.now.date()),
         }],
-        Err(e) => error(state, e),
+        Err(e) => {
+            if let Some(l) = state.lookup.as_mut() {
+                l.forget();
+            }
+            error(state, e)
+        }
     }
 }
