@@ -707,3 +707,25 @@ fn snapshot_actions_choice() {
         &[Profile::Vt],
     );
 }
+
+/// A message belongs to its screen: Lookup's error does not follow the clerk to the menu and
+/// the count list, and the first Enter there joins the count instead of being spent on
+/// clearing an error nobody can see.
+#[test]
+fn an_error_stays_with_its_screen_and_eats_no_key_elsewhere() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys("3RT99999999<enter>");
+    assert!(app.state.has_error());
+    app.keys("<f3>");
+    assert_eq!(app.screen(), &Screen::Menu);
+    assert_eq!(app.status(), None, "the menu shows no Lookup error");
+    assert!(!app.render().contains("is unknown"), "{}", app.render());
+    app.keys("1<enter>");
+    assert_eq!(
+        app.screen(),
+        &Screen::CountScan,
+        "the first Enter joined the count"
+    );
+    assert_eq!(app.bells, 1, "only the unknown serial rang");
+}

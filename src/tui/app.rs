@@ -30,6 +30,9 @@ pub struct Status {
     /// It has been on screen (a frame was drawn since). A good scan only clears an error the
     /// clerk could see: a burst of scans is drawn once, after its last scan.
     pub shown: bool,
+    /// The visit of the screen the message belongs to: it shows (and an error takes Enter)
+    /// only there. None: every screen (the link to the server).
+    pub visit: Option<u64>,
 }
 
 /// How the keymap in use was chosen, and what went wrong.
@@ -64,6 +67,8 @@ pub struct AppState {
     pub visits: Vec<u64>,
     /// The next visit number.
     pub next_visit: u64,
+    /// The visit whose service answer is being applied (its messages belong to it).
+    pub answering: Option<u64>,
     /// Service effects asked for and not answered yet (the header says "working...").
     pub pending: usize,
     /// Index of the marked entry in [`visible_entries`].
@@ -147,6 +152,7 @@ impl AppState {
             next_visit: visits.len() as u64,
             visits,
             pending: 0,
+            answering: None,
             screens,
             menu_selected: 0,
             keymap: init.keymap.keymap,
@@ -226,6 +232,14 @@ impl AppState {
 
     /// Is an error showing?
     pub fn has_error(&self) -> bool {
-        self.status.as_ref().is_some_and(|s| s.error)
+        self.status_here().is_some_and(|s| s.error)
+    }
+
+    /// The status message, if it belongs to the screen on top (or to every screen).
+    pub fn status_here(&self) -> Option<&Status> {
+        let top = self.visits.last().copied();
+        self.status
+            .as_ref()
+            .filter(|s| s.visit.is_none() || s.visit == top)
     }
 }

@@ -72,6 +72,7 @@ pub fn polled(state: &mut AppState, answer: Result<u64, String>) -> Vec<Effect> 
                     text: LINK_DOWN.to_string(),
                     error: true,
                     shown: false,
+                    visit: None,
                 });
             }
             state.live.link_down = Some(why);
@@ -84,6 +85,7 @@ pub fn polled(state: &mut AppState, answer: Result<u64, String>) -> Vec<Effect> 
                     text: LINK_BACK.to_string(),
                     error: false,
                     shown: false,
+                    visit: None,
                 });
             }
             let moved = state.live.seen.is_some_and(|s| s != seq);

@@ -190,9 +190,9 @@ impl TestApp {
         self.state.screen()
     }
 
-    /// The status line text, if any.
+    /// The status line text, if any (as the screen on top shows it).
     pub fn status(&self) -> Option<&str> {
-        self.state.status.as_ref().map(|s| s.text.as_str())
+        self.state.status_here().map(|s| s.text.as_str())
     }
 
     /// Renders the state at its size.

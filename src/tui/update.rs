@@ -50,9 +50,12 @@ fn answered(state: &mut AppState, from: u64, actions: Vec<Action>) -> Vec<Effect
         return Vec::new();
     }
     let mut effects = Vec::new();
+    // What the answer says belongs to the screen that asked.
+    state.answering = Some(from);
     for a in actions {
         effects.extend(apply(state, a));
     }
+    state.answering = None;
     effects.extend(count_scan::update::answered(state, from));
     effects
 }
@@ -91,8 +94,10 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::ServiceStatus(s) => diagnostics::service_status(state, s),
         Action::Failed(msg) => error(state, text::failed(&msg)),
         Action::Drawn => {
-            if let Some(s) = state.status.as_mut() {
-                s.shown = true;
+            if state.status_here().is_some() {
+                if let Some(s) = state.status.as_mut() {
+                    s.shown = true;
+                }
             }
             Vec::new()
         }
@@ -134,9 +139,18 @@ fn top(state: &AppState) -> &'static dyn ScreenKind {
 /// A good scan clears the status line, but an error only once it has been on screen: in a
 /// burst drawn as one frame, an error followed by good scans still shows.
 pub(crate) fn good_scan(state: &mut AppState) {
-    if state.status.as_ref().is_none_or(|s| !s.error || s.shown) {
+    if state.status_here().is_some_and(|s| !s.error || s.shown) {
         state.status = None;
     }
+}
+
+/// The visit a message set now belongs to: the screen whose answer is being applied, if it
+/// is still on the stack (it may be under a help screen), else the screen on top.
+fn message_visit(state: &AppState) -> Option<u64> {
+    state
+        .answering
+        .filter(|v| state.visits.contains(v))
+        .or_else(|| state.visits.last().copied())
 }
 
 /// Shows a sticky error and rings the bell (if configured).
@@ -145,6 +159,7 @@ pub(crate) fn error(state: &mut AppState, msg: String) -> Vec<Effect> {
         text: msg,
         error: true,
         shown: false,
+        visit: message_visit(state),
     });
     if state.config.bell {
         vec![Effect::Bell]
@@ -160,6 +175,7 @@ pub(crate) fn info(state: &mut AppState, msg: String) {
             text: msg,
             error: false,
             shown: false,
+            visit: message_visit(state),
         });
     }
 }
@@ -169,7 +185,7 @@ pub(crate) fn info(state: &mut AppState, msg: String) {
 fn key_arrived(state: &mut AppState, k: KeyPress) {
     state.last_keys.push_front(k);
     state.last_keys.truncate(KEY_HISTORY);
-    if state.status.as_ref().is_some_and(|s| !s.error) {
+    if state.status_here().is_some_and(|s| !s.error) {
         state.status = None;
     }
 }

@@ -60,7 +60,9 @@ pub(super) fn status(state: &AppState, frame: &mut Frame, area: Rect) {
         frame.set_cursor_position((x, area.y));
         return;
     }
-    let Some(st) = &state.status else { return };
+    let Some(st) = state.status_here() else {
+        return;
+    };
     let (style, text) = if st.error {
         (state.theme.error(), format!("{:<w$}", st.text))
     } else {

@@ -243,7 +243,7 @@ fn info_lines(
     let w = width as usize;
     let mut out: Vec<String> = Vec::new();
     // An error longer than the status line is shown here in full.
-    if let Some(st) = state.status.as_ref().filter(|st| st.error) {
+    if let Some(st) = state.status_here().filter(|st| st.error) {
         if st.text.chars().count() > w {
             out.extend(wrap_keep_tail(&st.text, width));
         }

@@ -97,7 +97,7 @@ pub(crate) fn render_prompt(state: &AppState, prompt: &Prompt, frame: &mut Frame
         Span::styled(format!("{field_text:<fw$}"), state.theme.field()),
     ]));
     // A refusal longer than the status line is shown here in full.
-    if let Some(st) = state.status.as_ref().filter(|st| st.error) {
+    if let Some(st) = state.status_here().filter(|st| st.error) {
         if st.text.chars().count() > w && lines.len() + 2 < h {
             lines.push(Line::default());
             let room = h - lines.len();
