@@ -9,6 +9,7 @@ use ratatui::Frame;
 
 use super::{tail, wrap, MIN_HEIGHT, MIN_WIDTH};
 use crate::tui::app::AppState;
+use crate::tui::keymap::Command;
 use crate::tui::screens::{kind, Hint};
 use crate::tui::text;
 
@@ -80,22 +81,43 @@ fn hints(state: &AppState) -> Vec<Hint> {
 pub(super) fn footer(state: &AppState, frame: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let gap = if w >= 40 { "  " } else { " " };
+    let all = hints(state);
+    let kept = fitting(&all, w, gap.len());
     let mut spans: Vec<Span<'static>> = Vec::new();
-    let mut used = 0usize;
-    for (key, label) in hints(state) {
-        let sep = if spans.is_empty() { "" } else { gap };
-        let len = sep.len() + key.chars().count() + 1 + label.chars().count();
-        if used + len > w {
-            break;
+    for (i, (key, label)) in all.into_iter().enumerate() {
+        if !kept[i] {
+            continue;
         }
-        used += len;
-        if !sep.is_empty() {
-            spans.push(Span::raw(sep));
+        if !spans.is_empty() {
+            spans.push(Span::raw(gap));
         }
         spans.push(Span::styled(key, state.theme.key()));
         spans.push(Span::raw(format!(" {label}")));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Which hints fit in `width`: first the help key (it lists every key of the screen, so
+/// nothing is out of reach on a narrow one), then the others in their order (each screen
+/// puts its most needed first) as room allows.
+fn fitting(all: &[Hint], width: usize, gap: usize) -> Vec<bool> {
+    let essential = [text::command_label(Command::Help)];
+    let mut kept = vec![false; all.len()];
+    let mut used = 0usize;
+    for first in [true, false] {
+        for (i, (key, label)) in all.iter().enumerate() {
+            if kept[i] || essential.contains(label) != first {
+                continue;
+            }
+            let sep = if used == 0 { 0 } else { gap };
+            let len = sep + key.chars().count() + 1 + label.chars().count();
+            if used + len <= width {
+                kept[i] = true;
+                used += len;
+            }
+        }
+    }
+    kept
 }
 
 pub(super) fn too_small(frame: &mut Frame, area: Rect) {
@@ -110,4 +132,37 @@ pub(super) fn too_small(frame: &mut Frame, area: Rect) {
         lines.push(Line::from(l));
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hints(pairs: &[(&str, &'static str)]) -> Vec<Hint> {
+        pairs.iter().map(|(k, l)| (k.to_string(), *l)).collect()
+    }
+
+    #[test]
+    fn the_help_key_always_fits_and_the_rest_follow_in_order() {
+        let all = hints(&[
+            ("PF4", "Finish"),
+            ("F8", "Undo"),
+            ("PF2", "Location"),
+            ("PF1", "Help"),
+        ]);
+        // 20 columns: "PF4 Finish PF1 Help" (19).
+        assert_eq!(fitting(&all, 20, 1), [true, false, false, true]);
+        // Too narrow for Finish too: Help still.
+        assert_eq!(fitting(&all, 12, 1), [false, false, false, true]);
+        // Room for all.
+        assert_eq!(fitting(&all, 80, 2), [true; 4]);
+        // A later short hint fills a gap a long one left.
+        let all = hints(&[
+            ("Down", "More"),
+            ("F6", "Actions"),
+            ("0", "Back"),
+            ("?", "Help"),
+        ]);
+        assert_eq!(fitting(&all, 23, 1), [true, false, true, true]);
+    }
 }

@@ -42,10 +42,11 @@ impl ScreenKind for CountScan {
     fn hints(&self, state: &AppState, _: &Screen) -> Vec<Hint> {
         hints_of(
             state,
+            // Finish first: on a 20-column handheld it and Help are what fit.
             &[
+                Command::Finish,
                 Command::UndoLast,
                 Command::SetLocation,
-                Command::Finish,
                 Command::Help,
             ],
         )

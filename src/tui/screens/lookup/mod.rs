@@ -42,6 +42,10 @@ impl ScreenKind for Lookup {
     fn hints(&self, state: &AppState, _: &Screen) -> Vec<Hint> {
         let at = state.lookup.as_ref().map_or(0, |l| l.scroll);
         let mut out: Vec<Hint> = scroll_hint(state, at).into_iter().collect();
+        // The actions of the unit shown (warranty, repair), once there is one.
+        if state.lookup.as_ref().is_some_and(|l| l.shown.is_some()) {
+            out.extend(hints_of(state, &[Command::Actions]));
+        }
         out.extend(hints_of(state, &[Command::Back, Command::Help]));
         out
     }
