@@ -97,6 +97,13 @@ fn vectors() -> Vec<String> {
         .collect()
 }
 
+/// The screens at 20x16 (VT220) over the database.
+fn handheld(svc: &Arc<Service>) -> tallyman::tui::testing::TestApp {
+    TestSetup::new(20, 16, Profile::Vt)
+        .build()
+        .with_service(svc.clone())
+}
+
 /// The keys a scanner types for `text`, Enter last (GS as Ctrl+5, as terminals send it).
 fn burst(text: &str) -> Action {
     let mut keys: Vec<KeyPress> = text
@@ -181,9 +188,7 @@ fn a_scan_on_a_screen_without_a_field_never_acts_as_keys() {
 #[test]
 fn on_the_mismatch_list_a_scan_finds_its_row() {
     let (_tmp, svc, _) = database();
-    let mut app = TestSetup::new(20, 16, Profile::Vt)
-        .build()
-        .with_service(svc.clone());
+    let mut app = handheld(&svc);
     app.keys("2<enter>");
     assert_eq!(app.screen(), &Screen::Mismatches);
     let m = app.state.mismatch.as_ref().unwrap();
@@ -213,9 +218,7 @@ fn on_the_mismatch_list_a_scan_finds_its_row() {
 #[test]
 fn on_the_menu_a_scan_is_looked_up() {
     let (_tmp, svc, serials) = database();
-    let mut app = TestSetup::new(20, 16, Profile::Vt)
-        .build()
-        .with_service(svc.clone());
+    let mut app = handheld(&svc);
     // An IMEI-like serial full of menu digits (3 Lookup, 0 Quit) opens nothing but Lookup.
     let serial = serials.iter().find(|s| s.contains('0')).unwrap();
     app.send(burst(serial));
@@ -233,9 +236,7 @@ fn on_the_menu_a_scan_is_looked_up() {
 #[test]
 fn while_the_screen_is_too_small_keys_and_scans_do_nothing() {
     let (_tmp, svc, serials) = database();
-    let mut app = TestSetup::new(20, 16, Profile::Vt)
-        .build()
-        .with_service(svc.clone());
+    let mut app = handheld(&svc);
     let before = svc.query(Query::Status).unwrap();
     app.send(Action::Resize {
         width: 12,
