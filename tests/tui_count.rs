@@ -713,7 +713,8 @@ fn rejoining_shows_the_counters_last_scans() {
         .map(|r| (r.number, r.serial.as_str()))
         .collect();
     assert_eq!(recent, [(Some(2), "RT00000002"), (Some(1), "RT00000001")]);
-    assert_eq!(s.location, None, "a location is always scanned again");
+    // Back where the last scan was (rejoining_puts_the_counter_back_at_their_last_location).
+    assert_eq!(s.location.as_deref(), Some("WH1/A/01"));
 }
 
 #[test]
@@ -1217,4 +1218,24 @@ fn a_refused_scan_keeps_its_why_in_the_last_scans() {
             "the answer moved on:\n{screen}"
         );
     }
+}
+
+/// A counter who finishes and comes back is put back at the location of their last scan in
+/// the count: the next serial counts there without a location label.
+#[test]
+fn rejoining_puts_the_counter_back_at_their_last_location() {
+    let db = db();
+    let mut app = app_on(&db, TestSetup::new(20, 16, Profile::Vt));
+    app.keys(&format!("{AT_A01}RT00000001<enter>"));
+    app.keys("<f4>");
+    assert_ne!(app.screen(), &Screen::CountScan, "finished");
+    app.keys("1");
+    assert_eq!(app.screen(), &Screen::CountScan);
+    let s = app.state.count_session.as_ref().unwrap();
+    assert_eq!(s.location.as_deref(), Some("WH1/A/01"), "{:?}", s.location);
+    assert!(app.render().contains("Loc: WH1/A/01"), "{}", app.render());
+    app.keys("RT00000002<enter>");
+    let a = answer(&app);
+    assert_eq!(a.kind, AnswerKind::Counted, "{a:?}");
+    assert_eq!(a.location, "WH1/A/01");
 }

@@ -134,6 +134,7 @@ impl Service {
             .last_count_scans_where(id, RECENT_SCANS as usize, |s| {
                 s.counter == actor && !s.undone
             })?;
+        let last_at = own.first().map(|s| s.location.clone());
         let recent = self.scan_lines(own)?;
         // A scope of one location needs no location label.
         let scope = &c.scope.location;
@@ -142,11 +143,15 @@ impl Service {
             .locations()?
             .iter()
             .any(|l| l.code != *scope && Location::within(&l.code, scope));
-        let (location, figures) = if single {
-            (Some(scope.clone()), Some(self.figures(&c, scope)?))
-        } else {
-            (None, None)
+        // Else a counter who comes back is where their last scan in this count was (if that
+        // place is still in the count's scope); a newcomer scans a location label first.
+        let back_at = last_at.filter(|at| Location::within(at, scope));
+        let at = if single { Some(scope.clone()) } else { back_at };
+        let figures = match &at {
+            Some(at) => Some(self.figures(&c, at)?),
+            None => None,
         };
+        let location = at;
         Ok(JoinView {
             count: self.count_view(c, 0)?,
             recent,
