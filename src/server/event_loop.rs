@@ -296,22 +296,22 @@ fn commit(
         commands.push((user, cmd));
     }
     let service = &shared.service;
-    if !service.group_commit() {
-        let answers = service.execute_group(commands);
-        let staged = whose
-            .into_iter()
-            .zip(answers)
-            .map(|((id, q), a)| (id, q, a));
-        deliver(shared, readers, conns, staged.collect(), None);
-        return;
-    }
-    let answers = service.stage_group(commands);
-    let end = service.written_end();
+    let durable_now = !service.group_commit();
+    let answers = if durable_now {
+        service.execute_group(commands)
+    } else {
+        service.stage_group(commands)
+    };
     let staged: Staged = whose
         .into_iter()
         .zip(answers)
         .map(|((id, q), a)| (id, q, a))
         .collect();
+    if durable_now {
+        deliver(shared, readers, conns, staged, None);
+        return;
+    }
+    let end = service.written_end();
     pending.next += 1;
     match syncer.ask(pending.next, end) {
         Ok(()) => {

@@ -581,10 +581,6 @@ impl Store {
     pub fn entries(&self) -> Result<Entries<'_>, StoreError> {
         self.scan(&[], false)
     }
-
-    pub fn count_units(&self) -> Result<usize, StoreError> {
-        Ok(self.scan(&[keys::UNIT], false)?.count())
-    }
 }
 
 pub(crate) fn be_u32(bytes: &[u8]) -> u32 {
