@@ -18,6 +18,8 @@
 //! [scan]
 //! terminators = ["enter", "crlf", "tab"]   # also "lf"
 //! gs_substitute = "~"       # a typed stand-in for the GS (0x1D) separator
+//! serial_chars = "-./_"     # marks a serial may hold besides letters and digits (the
+//!                           # server's setting holds for every client of the site)
 //!
 //! [warranty]
 //! expiring_soon_days = 30
@@ -119,6 +121,8 @@ pub struct Config {
     pub scan_terminators: Vec<Terminator>,
     /// A printable character that stands for GS (0x1D) in hand-typed GS1 data.
     pub gs_substitute: Option<char>,
+    /// The marks a serial may hold besides ASCII letters and digits.
+    pub serial_chars: crate::domain::SerialChars,
     /// Warranties ending within this many days show as "expiring soon".
     pub expiring_soon_days: u32,
     /// `tallyman serve` and the clients that look for it.
@@ -171,6 +175,7 @@ impl Default for Config {
             bell: true,
             scan_terminators: vec![Terminator::Enter, Terminator::CrLf, Terminator::Tab],
             gs_substitute: None,
+            serial_chars: crate::domain::SerialChars::default(),
             expiring_soon_days: 30,
             serve: ServeConfig::default(),
             umask: 0o077,
@@ -505,9 +510,19 @@ impl Parser<'_, '_> {
                         }
                     }
                 }
+                "serial_chars" => {
+                    if let Some(s) = self.string(name, v) {
+                        match crate::domain::SerialChars::new(&s) {
+                            Ok(chars) => cfg.serial_chars = chars,
+                            Err(e) => self.issue(v.span().start, format!("`serial_chars`: {e}")),
+                        }
+                    }
+                }
                 other => self.issue(
                     k.span().start,
-                    format!("unknown key `{other}` in [scan] (known: terminators, gs_substitute)"),
+                    format!(
+                        "unknown key `{other}` in [scan] (known: terminators, gs_substitute, serial_chars)"
+                    ),
                 ),
             }
         }
@@ -547,7 +562,7 @@ mod tests {
     fn full_file_parses() {
         let cfg = parse(
             "[terminal]\nkeymap = \"vt220\"\nprofile = \"vt\"\nbell = false\n\n[scan]\n\
-             terminators = [\"lf\", \"tab\"]\ngs_substitute = \"~\"\n\n[warranty]\n\
+             terminators = [\"lf\", \"tab\"]\ngs_substitute = \"~\"\nserial_chars = \"-\"\n\n[warranty]\n\
              expiring_soon_days = 14\n",
         )
         .unwrap();
@@ -556,6 +571,7 @@ mod tests {
         assert!(!cfg.bell);
         assert_eq!(cfg.scan_terminators, vec![Terminator::Lf, Terminator::Tab]);
         assert_eq!(cfg.gs_substitute, Some('~'));
+        assert_eq!(cfg.serial_chars.marks(), "-");
         assert_eq!(cfg.expiring_soon_days, 14);
     }
 

@@ -200,12 +200,31 @@ fn other_products_are_not_counted_here() {
         db.verdict(c, "WH1/A/01", IMEI_A),
         ScanVerdict::Unexpected(Unexpected::OtherProduct { sku: "PH".into() })
     );
-    // A router label on a phone's serial names the other product.
+    // A router label on a phone's serial is a wrong label or a misread: refused, not counted.
     let c2 = db.open_count(&["RT"], true);
-    let v = db.verdict(c2, "WH1/A/01", &format!("(01){ROUTER_GTIN}(21){IMEI_A}"));
     assert_eq!(
-        v,
-        ScanVerdict::Unexpected(Unexpected::OtherProduct { sku: "PH".into() })
+        db.refused(c2, "WH1/A/01", &format!("(01){ROUTER_GTIN}(21){IMEI_A}")),
+        format!("bad scan: label is RT, SN \"{IMEI_A}\" is a PH: rescan")
+    );
+}
+
+#[test]
+fn a_serial_holds_only_the_sites_characters() {
+    let db = db();
+    let c = db.open_count(&[], true);
+    assert_eq!(
+        db.refused(c, "WH1/A/01", "#$%garbage!!"),
+        "bad scan: SN \"#$%garbage!!\": \"#\" is no serial character: rescan"
+    );
+    assert_eq!(
+        db.refused(c, "WH1/A/01", "RT 1"),
+        "bad scan: SN \"RT 1\": \" \" is no serial character: rescan"
+    );
+    // Digits that only look like GS1 (an all-zero GTIN) stay one plain serial, judged whole
+    // (here against the products' formats), never as serial "12".
+    assert_eq!(
+        db.refused(c, "WH1/A/01", "01000000000000002112"),
+        "bad scan: \"01000000000000002112\" fits the serial format of no product in this count: rescan"
     );
 }
 

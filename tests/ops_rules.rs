@@ -1258,8 +1258,11 @@ fn regex_formats_match_the_whole_serial() {
 #[test]
 fn serials_with_control_characters_or_empty_are_refused() {
     let db = db();
+    let m = db.refused(receipt(STRICT, &["A\u{7}B"], "WH1/A/01", None));
+    assert_contains(&m, &["control character", "x07"]);
+    // A GS makes it GS1 data, which this is not.
     let m = db.refused(receipt(STRICT, &["A\u{1d}B"], "WH1/A/01", None));
-    assert_contains(&m, &["0x1D"]);
+    assert_contains(&m, &["unknown AI \"(A)\""]);
     let m = db.refused(receipt(STRICT, &["   "], "WH1/A/01", None));
     assert_contains(&m, &["empty"]);
 }
@@ -1622,4 +1625,69 @@ fn the_product_may_be_left_out_when_the_serial_names_one() {
     db.ok(receipt(SOFT, &["DUP-1"], "WH1/A/01", None));
     let m = db.refused(transfer("", &["DUP-1"], "WH1/A/01", "WH1/B/01"));
     assert_contains(&m, &["several products", STRICT, SOFT]);
+}
+
+// ---- what a scanned serial may be -----------------------------------------------------------
+
+const LABEL_GTIN: &str = "09506000134352";
+
+/// The database with a labelled product (GTIN `LABEL_GTIN`) beside the unlabelled ones.
+fn labelled_db() -> Db {
+    let db = db();
+    db.exec(Command::AddProduct(NewProduct {
+        gtin: Some(LABEL_GTIN.into()),
+        ..match product("LBL-1", Tracking::all(Mode::Strict), SerialFormat::Plain, true) {
+            Command::AddProduct(p) => p,
+            _ => unreachable!(),
+        }
+    }))
+    .unwrap();
+    db
+}
+
+#[test]
+fn a_serial_of_characters_no_serial_holds_is_refused_in_every_flow() {
+    let db = labelled_db();
+    for bad in ["#$%garbage!!", "SN 12", "AB*1"] {
+        let m = db.refused(receipt(STRICT, &[bad], "WH1/A/01", None));
+        assert!(m.contains("is no serial character: rescan"), "{m}");
+        assert!(m.contains(&format!("\"{bad}\"")), "{m}");
+        let err = db.svc.lookup(bad).unwrap_err();
+        assert!(err.to_string().contains("is no serial character"), "{err}");
+    }
+    // The default marks are allowed.
+    db.ok(receipt(STRICT, &["A-1/2.3_4"], "WH1/A/01", None));
+    assert_eq!(db.state(STRICT, "A-1/2.3_4"), in_stock("WH1/A/01"));
+}
+
+#[test]
+fn a_label_of_another_product_is_refused_on_receipt_sale_and_lookup() {
+    let db = labelled_db();
+    // A label's GTIN names the product when the line names none; its (21) is the serial.
+    let (_, _) = db.ok(receipt(
+        "",
+        &[&format!("(01){LABEL_GTIN}(21)L-1")],
+        "WH1/A/01",
+        None,
+    ));
+    assert_eq!(db.state("LBL-1", "L-1"), in_stock("WH1/A/01"));
+    db.ok(receipt(STRICT, &["S-9"], "WH1/A/01", None));
+    // The label says LBL-1, the line (or the serial) is STRICT-1.
+    let label_on_strict = format!("(01){LABEL_GTIN}(21)S-9");
+    assert_eq!(
+        db.refused(receipt(STRICT, &[&label_on_strict], "WH1/A/01", None)),
+        "label is LBL-1, SN \"S-9\" is a STRICT-1: rescan"
+    );
+    assert_eq!(
+        db.refused(sale(STRICT, &[&label_on_strict], "ACME", None, None)),
+        "label is LBL-1, SN \"S-9\" is a STRICT-1: rescan"
+    );
+    let err = db.svc.lookup(&label_on_strict).unwrap_err();
+    assert_eq!(err.to_string(), "label is LBL-1, SN \"S-9\" is a STRICT-1: rescan");
+    // The right label finds its unit; a plain scan of the same serial too.
+    let found = db.svc.lookup(&format!("(01){LABEL_GTIN}(21)L-1")).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].product.sku, "LBL-1");
+    db.ok(sale("", &[&format!("(01){LABEL_GTIN}(21)L-1")], "ACME", None, None));
+    assert!(matches!(db.state("LBL-1", "L-1"), UnitState::Sold { .. }));
 }

@@ -130,7 +130,7 @@ proptest! {
         suffix in proptest::collection::vec(scanner_char(), 0..3).prop_map(String::from_iter),
         gs_substitute in proptest::option::of(scanner_char()),
     ) {
-        let cfg = ScanConfig { prefix, suffix, gs_substitute };
+        let cfg = ScanConfig { prefix, suffix, gs_substitute, ..ScanConfig::default() };
         check_invariants(&raw, &decode(&raw, &cfg));
     }
 

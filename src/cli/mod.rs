@@ -138,6 +138,7 @@ pub fn settings(
 ) {
     let scan = crate::domain::scan::ScanConfig {
         gs_substitute: config.gs_substitute,
+        serial_chars: config.serial_chars.clone(),
         ..crate::domain::scan::ScanConfig::default()
     };
     let warranty = crate::ops::warranty::WarrantySettings {

@@ -84,7 +84,7 @@ pub fn run(service: &dyn Ops, cmd: &Cmd, json: bool) -> CliResult {
             output::outcome(&service.execute(Command::Post(req))?, json)?;
         }
         Cmd::Lookup { serial } => {
-            let key = scan_key(serial)?;
+            let key = unescape_gs(serial);
             let Answer::Units(units) = service.query(Query::Lookup {
                 serial: key.clone(),
                 date: None,
@@ -169,15 +169,13 @@ fn request(kind: DocKind, a: &PostingArgs, amount: Option<&str>) -> Result<DocRe
     } else {
         a.serials
             .iter()
-            .map(|s| {
-                Ok(LineRequest {
-                    sku: a.product.clone().unwrap_or_default(),
-                    serial: Some(scan_key(s)?),
-                    qty: 1,
-                    amount,
-                })
+            .map(|s| LineRequest {
+                sku: a.product.clone().unwrap_or_default(),
+                serial: Some(unescape_gs(s)),
+                qty: 1,
+                amount,
             })
-            .collect::<Result<Vec<_>, Failure>>()?
+            .collect()
     };
     Ok(DocRequest {
         kind,

@@ -146,7 +146,7 @@ pub fn run(service: &dyn Ops, cmd: &WarrantyCmd, json: bool) -> CliResult {
     match cmd {
         WarrantyCmd::Show { serial, date } => {
             let date = day(date)?;
-            let units = service.lookup(scan_key(serial)?, date)?;
+            let units = service.lookup(super::postings::unescape_gs(serial), date)?;
             if units.is_empty() {
                 return Err(Failure::invalid(format!(
                     "SN \"{serial}\" is unknown: never received, sold or counted here"

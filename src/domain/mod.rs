@@ -29,5 +29,5 @@ pub use event::{Event, HistoryEntry, HistoryKind, WarrantyNote};
 pub use money::Money;
 pub use not_here::NotHere;
 pub use role::{Role, User};
-pub use serial::SerialKey;
+pub use serial::{SerialChars, SerialKey};
 pub use unit::{Unit, UnitState};

@@ -28,6 +28,8 @@ pub struct ScanConfig {
     pub suffix: String,
     /// A printable char some scanners send instead of GS (0x1D).
     pub gs_substitute: Option<char>,
+    /// The characters the site allows in a serial (checked by the service, not the decoder).
+    pub serial_chars: crate::domain::SerialChars,
 }
 
 /// What kind of data a scan carried.
@@ -740,12 +742,13 @@ fn decode_unprefixed(chars: &[char]) -> Result<DecodedScan, ScanError> {
     gs1_scan(fields, None)
 }
 
-/// `01` followed by a GTIN-14 with a correct check digit.
+/// `01` followed by a GTIN-14 with a correct check digit. All zeros is no GTIN (its check
+/// digit happens to fit), so a plain number like `01000000000000002112` stays a serial.
 fn starts_with_valid_gtin(chars: &[char]) -> bool {
     match chars {
         ['0', '1', rest @ ..] if rest.len() >= 14 => {
             let gtin: String = rest.iter().take(14).collect();
-            gtin_check_digit_ok(&gtin)
+            gtin_check_digit_ok(&gtin) && gtin.bytes().any(|b| b != b'0')
         }
         _ => false,
     }
@@ -1117,7 +1120,7 @@ mod tests {
         let cfg = ScanConfig {
             prefix: "@@".into(),
             suffix: "#".into(),
-            gs_substitute: None,
+            ..ScanConfig::default()
         };
         let scan = decode("@@]C101095060001343522112345#\r\n", &cfg).map_err(|e| e.to_string());
         assert_eq!(scan.map(|s| s.serial), Ok(Some("12345".into())));
@@ -1526,6 +1529,12 @@ mod tests {
         );
         assert_eq!(ok("1022222222222222222222aaa").kind, ScanKind::Plain);
         assert_eq!(ok("17251301").kind, ScanKind::Plain);
+        // "01" and fourteen zeros fits the check digit, but all zeros is no GTIN.
+        let scan = ok("01000000000000002112");
+        assert_eq!(
+            (scan.kind, scan.serial.as_deref()),
+            (ScanKind::Plain, Some("01000000000000002112"))
+        );
     }
 
     #[test]

@@ -47,6 +47,63 @@ impl SerialKey {
     }
 }
 
+/// The characters a site allows in a serial: ASCII letters and digits, plus a configured set
+/// of marks (by default `-./_`). A scan with anything else is a misread and records nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SerialChars {
+    marks: String,
+}
+
+/// The marks a serial may carry besides letters and digits when the site names none.
+pub const DEFAULT_SERIAL_MARKS: &str = "-./_";
+
+impl Default for SerialChars {
+    fn default() -> Self {
+        SerialChars {
+            marks: DEFAULT_SERIAL_MARKS.to_string(),
+        }
+    }
+}
+
+impl SerialChars {
+    /// The allowed marks, each a printable ASCII character that is not a letter or digit
+    /// (a space is not printable here: serials never hold one).
+    pub fn new(marks: &str) -> Result<SerialChars, String> {
+        if let Some(c) = marks
+            .chars()
+            .find(|c| !c.is_ascii_graphic() || c.is_ascii_alphanumeric())
+        {
+            return Err(format!(
+                "expected printable marks such as \"-./_\", found \"{}\"",
+                c.escape_debug()
+            ));
+        }
+        Ok(SerialChars {
+            marks: marks.to_string(),
+        })
+    }
+
+    /// The marks allowed besides letters and digits.
+    pub fn marks(&self) -> &str {
+        &self.marks
+    }
+
+    /// Whether every character of `serial` is allowed; the error names the first that is not.
+    pub fn check(&self, serial: &str) -> Result<(), String> {
+        let serial = serial.trim();
+        match serial
+            .chars()
+            .find(|&c| !c.is_ascii_alphanumeric() && !self.marks.contains(c))
+        {
+            None => Ok(()),
+            Some(c) => Err(format!(
+                "SN \"{serial}\": \"{}\" is no serial character: rescan",
+                c.escape_debug()
+            )),
+        }
+    }
+}
+
 impl fmt::Display for SerialKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -72,6 +129,21 @@ mod tests {
         let err = SerialKey::normalize("A\u{1d}B", true).unwrap_err();
         assert!(err.contains("0x1D"), "{err}");
         assert!(SerialKey::normalize(&"X".repeat(65), true).is_err());
+    }
+
+    #[test]
+    fn only_letters_digits_and_the_sites_marks_make_a_serial() {
+        let site = SerialChars::default();
+        assert!(site.check("RT-0001/a.b_c").is_ok());
+        let err = site.check("#$%garbage!!").unwrap_err();
+        assert_eq!(err, "SN \"#$%garbage!!\": \"#\" is no serial character: rescan");
+        assert!(site.check("AB 12").unwrap_err().contains("\" \""));
+        assert!(site.check("ÄB12").is_err());
+        let strict = SerialChars::new("-").unwrap();
+        assert!(strict.check("A-1").is_ok());
+        assert!(strict.check("A/1").is_err());
+        assert!(SerialChars::new("- ").is_err());
+        assert!(SerialChars::new("a").is_err());
     }
 
     proptest! {

@@ -1,14 +1,14 @@
 //! Counting: opening a count, judging each scan against the store, undoing a scan, and
 //! moving a count through open -> review -> posted (or cancelled).
 
-use super::draft::{refuse, DResult, Draft, DraftError};
+use super::draft::{label_mismatch, refuse, DResult, Draft, DraftError};
 use super::types::{NewCount, Outcome, ScanReport};
 use super::types::{Refusal, RefusalKind};
 use crate::domain::count::judge_unit;
 use crate::domain::scan;
 use crate::domain::{
     Count, CountId, CountScan, CountScope, CountStatus, Event, Location, NotHere, Product,
-    ScanVerdict, SerialKey, Unexpected, Unit,
+    ScanVerdict, SerialKey, Unit,
 };
 
 impl Draft<'_> {
@@ -199,6 +199,9 @@ impl Draft<'_> {
                 format!("\"{}\" carries no serial: rescan", raw.trim()),
             );
         };
+        self.scan.serial_chars.check(&key).map_err(|e| {
+            DraftError::Refused(Refusal::new(RefusalKind::BadScan, e).about(raw.trim()))
+        })?;
         let label_product = match &decoded.gtin {
             Some(g) => self.store.product_by_gtin(g)?,
             None => None,
@@ -220,9 +223,6 @@ impl Draft<'_> {
             (Some(first), _, _) => ScanVerdict::Duplicate { first },
             (None, Some(u), Some(p)) => {
                 judge_unit(u, &location, count.scope.covers_product(p), &p.sku)
-            }
-            (None, None, Some(p)) if label_product.as_ref().is_some_and(|l| l.id != p.id) => {
-                ScanVerdict::Unexpected(Unexpected::OtherProduct { sku: p.sku.clone() })
             }
             _ => ScanVerdict::Unknown,
         };
@@ -303,10 +303,11 @@ impl Draft<'_> {
             if let Some(u) = units.iter().find(|u| u.product == label.id) {
                 return Ok((Some(u.clone()), Some(label.clone())));
             }
-            // The label names one product, the serial belongs to another.
+            // The label names one product, the serial belongs to another: a wrong label or
+            // a misread, never a unit to count.
             if let Some(u) = units.into_iter().next() {
-                let p = self.product_by_id(u.product)?;
-                return Ok((None, p));
+                let sku = self.product_by_id(u.product)?.map(|p| p.sku).unwrap_or_default();
+                return Err(DraftError::Refused(label_mismatch(label, key, &sku)));
             }
             return Ok((None, Some(label.clone())));
         }

@@ -63,6 +63,16 @@ pub(super) fn refuse<T>(kind: RefusalKind, message: impl Into<String>) -> DResul
     Err(DraftError::Refused(Refusal::new(kind, message)))
 }
 
+/// A GS1 label whose GTIN names one product on a serial another product has: a wrong label
+/// or a misread, refused wherever it is scanned.
+pub(super) fn label_mismatch(label: &Product, serial: &str, sku: &str) -> Refusal {
+    Refusal::new(
+        RefusalKind::BadScan,
+        format!("label is {}, SN \"{serial}\" is a {sku}: rescan", label.sku),
+    )
+    .about(serial)
+}
+
 /// Who is acting, when, and how scans are read: the context of every command of a draft.
 pub struct DraftContext<'c> {
     pub today: Day,
@@ -621,6 +631,9 @@ impl<'s> Draft<'s> {
             }
             req.to = Some(DEFAULT_RECEIVING.to_string());
         }
+        for line in &mut req.lines {
+            self.read_line_scan(line)?;
+        }
         let (doc, warnings) = self.document(req)?;
         let outcome = Outcome::Posted {
             document: doc.number.clone(),
@@ -630,6 +643,41 @@ impl<'s> Draft<'s> {
         };
         self.events.push(Event::DocumentPosted(doc));
         Ok(outcome)
+    }
+
+    /// A line's serial as scanned or typed becomes the serial it stands for: GS1 (21), an
+    /// IMEI, or the text. A label's GTIN names the product when the line names none and must
+    /// match it when it does; the serial may hold only the site's characters.
+    fn read_line_scan(&mut self, line: &mut LineRequest) -> DResult<()> {
+        let Some(raw) = line.serial.clone() else {
+            return Ok(());
+        };
+        let decoded = crate::domain::scan::decode(&raw, &self.scan).map_err(|e| {
+            DraftError::Refused(Refusal::new(RefusalKind::BadScan, e.to_string()).about(raw.trim()))
+        })?;
+        let Some(key) = decoded.key().map(str::to_string) else {
+            return refuse(
+                RefusalKind::BadScan,
+                format!("\"{}\" carries no serial: rescan", raw.trim()),
+            );
+        };
+        self.scan.serial_chars.check(&key).map_err(|e| {
+            DraftError::Refused(Refusal::new(RefusalKind::BadScan, e).about(raw.trim()))
+        })?;
+        if let Some(label) = match &decoded.gtin {
+            Some(g) => self.store.product_by_gtin(g)?,
+            None => None,
+        } {
+            if line.sku.trim().is_empty() {
+                line.sku = label.sku.clone();
+            }
+            let named = self.line_product(line)?;
+            if named.id != label.id {
+                return Err(DraftError::Refused(label_mismatch(&label, &key, &named.sku)));
+            }
+        }
+        line.serial = Some(key);
+        Ok(())
     }
 
     /// Validates a document request and numbers it; its lines enter the overlay. The caller

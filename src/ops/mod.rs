@@ -550,7 +550,7 @@ impl Service {
     /// [`Service::lookup`] with the warranty at `date`.
     pub fn lookup_at(&self, raw: &str, date: Day) -> Result<Vec<UnitView>, OpsError> {
         let generic = warranty::generics(&self.store)?;
-        let found = self.store.units_named(raw)?;
+        let found = self.units_scanned(raw)?;
         let mut views = Vec::with_capacity(found.len());
         for stored in found {
             let unit = stored.unit;
@@ -584,6 +584,41 @@ impl Service {
             });
         }
         Ok(views)
+    }
+
+    /// The units a scan names: GS1 (21), an IMEI or the text, narrowed to the product of the
+    /// label's GTIN. A label naming another product than the serial's, an undecodable scan,
+    /// and a serial of characters no serial holds (unless a unit has it from before) are
+    /// refused as bad scans.
+    fn units_scanned(&self, raw: &str) -> Result<Vec<crate::store::StoredUnit>, OpsError> {
+        let bad = |message: String| {
+            OpsError::Refused(Refusal::new(RefusalKind::BadScan, message).about(raw.trim()))
+        };
+        let decoded = crate::domain::scan::decode(raw, &self.scan).map_err(|e| bad(e.to_string()))?;
+        let Some(key) = decoded.key() else {
+            return Err(bad(format!("\"{}\" carries no serial: rescan", raw.trim())));
+        };
+        let mut found = self.store.units_named(key)?;
+        if let Some(label) = match &decoded.gtin {
+            Some(g) => self.store.product_by_gtin(g)?,
+            None => None,
+        } {
+            if let Some(other) = found.iter().find(|s| s.unit.product != label.id) {
+                if found.iter().all(|s| s.unit.product != label.id) {
+                    let sku = self
+                        .store
+                        .product(other.unit.product)?
+                        .map(|p| p.sku)
+                        .unwrap_or_default();
+                    return Err(OpsError::Refused(draft::label_mismatch(&label, key, &sku)));
+                }
+            }
+            found.retain(|s| s.unit.product == label.id);
+        }
+        if found.is_empty() {
+            self.scan.serial_chars.check(key).map_err(bad)?;
+        }
+        Ok(found)
     }
 
     /// Balances: serialised units one per line, unserialised products as quantities.

@@ -119,6 +119,8 @@ pub enum Action {
         /// Every unit with it (one per product).
         units: Vec<Found>,
     },
+    /// The service refused a lookup's scan (a misread, a label of another product).
+    LookupRefused(String),
     /// A warranty or repair action was recorded (answer to [`Effect::Act`]): what the
     /// service said.
     Acted(String),

@@ -318,9 +318,11 @@ impl OpsRunner {
 
     /// Every unit with the serial, each with its warranty at `date`.
     fn lookup(&self, serial: String, date: Day) -> Result<Vec<Action>, OpsError> {
-        let units = self
-            .ops
-            .lookup(serial.clone(), Some(date))?
+        let units = match self.ops.lookup(serial.clone(), Some(date)) {
+            Ok(units) => units,
+            Err(e) => return Ok(vec![Action::LookupRefused(refusal_words(e)?)]),
+        };
+        let units = units
             .into_iter()
             .map(|v| Found {
                 warranty: v.warranty.clone(),

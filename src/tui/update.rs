@@ -121,6 +121,7 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::FixRefused(msg) => error(state, msg),
         Action::CountPosted(count) => mismatch::update::posted(state, count),
         Action::LookedUp { serial, units } => lookup::update::looked_up(state, serial, units),
+        Action::LookupRefused(msg) => lookup::update::refused(state, msg),
         Action::Acted(msg) => lookup::update::acted(state, msg),
         Action::ActRefused(msg) => lookup::update::act_refused(state, msg),
         Action::ReportLoaded { kind, date, rows } => reports::loaded(state, kind, date, rows),

@@ -38,6 +38,11 @@ pub(crate) fn looked_up(state: &mut AppState, serial: String, units: Vec<Found>)
     }
     match units.len() {
         0 => {
+            // The scan as the screen reads it, not the raw label data that was asked.
+            let serial = scan_serial(state, &serial).unwrap_or(serial);
+            let Some(l) = state.lookup.as_mut() else {
+                return Vec::new();
+            };
             l.forget();
             l.unknown = Some(serial.clone());
             error(state, words::unknown_serial(&serial))
@@ -107,15 +112,27 @@ pub(crate) fn unit_actions(state: &mut AppState) -> Vec<Effect> {
     Vec::new()
 }
 
-/// A scan on the lookup screen.
+/// The service refused the scan (a misread, a label of another product): the body clears.
+pub(crate) fn refused(state: &mut AppState, msg: String) -> Vec<Effect> {
+    if let Some(l) = state.lookup.as_mut() {
+        l.forget();
+    }
+    error(state, msg)
+}
+
+/// A scan on the lookup screen: the service reads it whole (a label's GTIN picks the product
+/// and must match the serial's).
 pub(crate) fn scan(state: &mut AppState, value: String) -> Vec<Effect> {
     if let Some(l) = state.lookup.as_mut() {
         l.said = None;
         l.keep = None;
     }
     match scan_serial(state, &value) {
-        Ok(serial) => vec![Effect::Lookup {
-            serial,
+        Ok(_) => vec![Effect::Lookup {
+            serial: match state.config.gs_substitute {
+                Some(sub) => value.trim().replace(sub, "\u{1d}"),
+                None => value.trim().to_string(),
+            },
             date: Day::from_date(state.now.date()),
         }],
         Err(e) => {
