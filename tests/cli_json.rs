@@ -619,6 +619,8 @@ fn cases(e: &Env) -> Vec<Case> {
                         "location",
                         "detail",
                         "here",
+                        "unexpected_here",
+                        "unknown_here",
                         "total",
                         "expected_here"
                     ])

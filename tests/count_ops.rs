@@ -253,6 +253,55 @@ fn blind_and_open_counting_figures() {
 }
 
 #[test]
+fn here_counts_only_what_belongs_here_and_the_rest_apart() {
+    let db = db();
+    let c = db.open_count(&["RT"], false);
+    let figures = |raw: &str| {
+        let f = db
+            .scan("clerk1", c, "WH1/A/01", raw)
+            .unwrap()
+            .figures
+            .unwrap();
+        (
+            f.here,
+            f.unexpected_here,
+            f.unknown_here,
+            f.expected_here,
+            f.total,
+        )
+    };
+    // RT1-RT5 belong at WH1/A/01; RT5 is missing from the bin.
+    for s in ["RT1", "RT2", "RT3", "RT4"] {
+        figures(s);
+    }
+    // A unit of the next bin, a sold one and an unknown serial found here: the bin is not
+    // complete, and the three are counted apart.
+    assert_eq!(figures("RT6"), (4, 1, 0, Some(5), 5));
+    assert_eq!(figures("RT7"), (4, 2, 0, Some(5), 6));
+    assert_eq!(figures("RT12345"), (4, 2, 1, Some(5), 7));
+    // A duplicate is in no figure; an undo takes its own figure back.
+    assert_eq!(figures("RT6"), (4, 2, 1, Some(5), 7));
+    let undo = || match db.svc.execute(
+        "clerk1",
+        Command::UndoLastScan {
+            count: c,
+            location: Some("WH1/A/01".into()),
+        },
+    ) {
+        Ok(tallyman::ops::Outcome::ScanUndone {
+            figures: Some(f), ..
+        }) => (f.here, f.unexpected_here, f.unknown_here, f.total),
+        other => panic!("expected an undo with figures, got {other:?}"),
+    };
+    assert_eq!(
+        undo(),
+        (4, 2, 1, 7),
+        "undoing the duplicate changes no figure"
+    );
+    assert_eq!(undo(), (4, 2, 0, 6), "undoing the unknown serial");
+}
+
+#[test]
 fn undo_takes_back_only_the_counters_own_last_scan() {
     let db = db();
     let c = db.open_count(&[], true);

@@ -1636,7 +1636,12 @@ fn labelled_db() -> Db {
     let db = db();
     db.exec(Command::AddProduct(NewProduct {
         gtin: Some(LABEL_GTIN.into()),
-        ..match product("LBL-1", Tracking::all(Mode::Strict), SerialFormat::Plain, true) {
+        ..match product(
+            "LBL-1",
+            Tracking::all(Mode::Strict),
+            SerialFormat::Plain,
+            true,
+        ) {
             Command::AddProduct(p) => p,
             _ => unreachable!(),
         }
@@ -1683,11 +1688,20 @@ fn a_label_of_another_product_is_refused_on_receipt_sale_and_lookup() {
         "label is LBL-1, SN \"S-9\" is a STRICT-1: rescan"
     );
     let err = db.svc.lookup(&label_on_strict).unwrap_err();
-    assert_eq!(err.to_string(), "label is LBL-1, SN \"S-9\" is a STRICT-1: rescan");
+    assert_eq!(
+        err.to_string(),
+        "label is LBL-1, SN \"S-9\" is a STRICT-1: rescan"
+    );
     // The right label finds its unit; a plain scan of the same serial too.
     let found = db.svc.lookup(&format!("(01){LABEL_GTIN}(21)L-1")).unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].product.sku, "LBL-1");
-    db.ok(sale("", &[&format!("(01){LABEL_GTIN}(21)L-1")], "ACME", None, None));
+    db.ok(sale(
+        "",
+        &[&format!("(01){LABEL_GTIN}(21)L-1")],
+        "ACME",
+        None,
+        None,
+    ));
     assert!(matches!(db.state("LBL-1", "L-1"), UnitState::Sold { .. }));
 }

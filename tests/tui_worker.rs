@@ -239,9 +239,8 @@ fn scans_typed_while_one_is_in_flight_are_sent_in_order_after_it() {
                 vec![Action::LocationSet {
                     code: "WH1/A/01".into(),
                     figures: Figures {
-                        here: 0,
                         total: log.len() as u32,
-                        expected_here: None,
+                        ..Figures::default()
                     },
                 }]
             } else {

@@ -48,10 +48,19 @@ fn words_of(report: &ScanReport) -> ScanWords {
 fn scan_line(report: &ScanReport) -> String {
     let words = words_of(report);
     let figures = match report.figures {
-        Some(f) => match f.expected_here {
-            Some(e) => format!(" [here {}/{e}, count {}]", f.here, f.total),
-            None => format!(" [here {}, count {}]", f.here, f.total),
-        },
+        Some(f) => {
+            let here = match f.expected_here {
+                Some(e) => format!("here {}/{e}", f.here),
+                None => format!("here {}", f.here),
+            };
+            let others = match (f.unexpected_here, f.unknown_here) {
+                (0, 0) => String::new(),
+                (u, 0) => format!(" +{u} unexpected"),
+                (0, k) => format!(" +{k} unknown"),
+                (u, k) => format!(" +{u} unexpected +{k} unknown"),
+            };
+            format!(" [{here}{others}, count {}]", f.total)
+        }
         None => String::new(),
     };
     format!(

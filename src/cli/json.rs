@@ -697,6 +697,8 @@ pub struct ScanAnswerJson {
     pub location: String,
     pub detail: String,
     pub here: Option<u32>,
+    pub unexpected_here: Option<u32>,
+    pub unknown_here: Option<u32>,
     pub total: Option<u32>,
     pub expected_here: Option<u32>,
 }
@@ -713,6 +715,8 @@ impl ScanAnswerJson {
             location: report.scan.location.clone(),
             detail: words.detail.clone(),
             here: f.map(|f| f.here),
+            unexpected_here: f.map(|f| f.unexpected_here),
+            unknown_here: f.map(|f| f.unknown_here),
             total: f.map(|f| f.total),
             expected_here: f.and_then(|f| f.expected_here),
         }

@@ -136,7 +136,10 @@ mod tests {
         let site = SerialChars::default();
         assert!(site.check("RT-0001/a.b_c").is_ok());
         let err = site.check("#$%garbage!!").unwrap_err();
-        assert_eq!(err, "SN \"#$%garbage!!\": \"#\" is no serial character: rescan");
+        assert_eq!(
+            err,
+            "SN \"#$%garbage!!\": \"#\" is no serial character: rescan"
+        );
         assert!(site.check("AB 12").unwrap_err().contains("\" \""));
         assert!(site.check("ÄB12").is_err());
         let strict = SerialChars::new("-").unwrap();

@@ -150,11 +150,7 @@ impl Draft<'_> {
             }
             return Ok(Outcome::LocationSet {
                 code,
-                figures: super::Figures {
-                    here: 0,
-                    total: 0,
-                    expected_here: None,
-                },
+                figures: super::Figures::default(),
             });
         }
         if label_only {
@@ -306,7 +302,10 @@ impl Draft<'_> {
             // The label names one product, the serial belongs to another: a wrong label or
             // a misread, never a unit to count.
             if let Some(u) = units.into_iter().next() {
-                let sku = self.product_by_id(u.product)?.map(|p| p.sku).unwrap_or_default();
+                let sku = self
+                    .product_by_id(u.product)?
+                    .map(|p| p.sku)
+                    .unwrap_or_default();
                 return Err(DraftError::Refused(label_mismatch(label, key, &sku)));
             }
             return Ok((None, Some(label.clone())));

@@ -673,7 +673,9 @@ impl<'s> Draft<'s> {
             }
             let named = self.line_product(line)?;
             if named.id != label.id {
-                return Err(DraftError::Refused(label_mismatch(&label, &key, &named.sku)));
+                return Err(DraftError::Refused(label_mismatch(
+                    &label, &key, &named.sku,
+                )));
             }
         }
         line.serial = Some(key);

@@ -362,8 +362,11 @@ impl Service {
         count: &crate::domain::Count,
         location: &str,
     ) -> Result<Figures, OpsError> {
+        let tally = self.store.count_tally(count.id, location)?;
         Ok(Figures {
-            here: self.store.count_tally(count.id, location)?,
+            here: tally.counted,
+            unexpected_here: tally.unexpected,
+            unknown_here: tally.unknown,
             total: count.live,
             expected_here: None,
         })
@@ -594,7 +597,8 @@ impl Service {
         let bad = |message: String| {
             OpsError::Refused(Refusal::new(RefusalKind::BadScan, message).about(raw.trim()))
         };
-        let decoded = crate::domain::scan::decode(raw, &self.scan).map_err(|e| bad(e.to_string()))?;
+        let decoded =
+            crate::domain::scan::decode(raw, &self.scan).map_err(|e| bad(e.to_string()))?;
         let Some(key) = decoded.key() else {
             return Err(bad(format!("\"{}\" carries no serial: rescan", raw.trim())));
         };

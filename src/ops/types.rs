@@ -241,10 +241,15 @@ pub enum ResolveAction {
 }
 
 /// The running figures a counter sees after a scan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Figures {
-    /// Live scans at this location (all counters).
+    /// Units counted at this location that are in stock here (all counters): what "of
+    /// `expected_here`" compares with.
     pub here: u32,
+    /// Scans at this location of units not expected here (elsewhere, sold, another product).
+    pub unexpected_here: u32,
+    /// Scans at this location of serials no unit has.
+    pub unknown_here: u32,
     /// Live scans in the whole count.
     pub total: u32,
     /// Units expected at this location (open counting only).

@@ -300,10 +300,28 @@ pub(super) fn read_count(w: &Writes, id: CountId) -> Result<Count, StoreError> {
     }
 }
 
-fn bump_tally(w: &mut Writes, id: CountId, location: &str, delta: i64) -> Result<(), StoreError> {
+/// Adds `delta` to the location's figure for the scan's verdict (counted as expected,
+/// unexpected, unknown); duplicates are in no figure.
+fn bump_tally(
+    w: &mut Writes,
+    id: CountId,
+    location: &str,
+    verdict: &ScanVerdict,
+    delta: i32,
+) -> Result<(), StoreError> {
     let key = keys::count_tally(id, location);
-    let now = w.get(&key)?.map(|v| be_i64(&v)).unwrap_or(0);
-    w.put(key, (now + delta).to_be_bytes().to_vec());
+    let mut tally = match w.get(&key)? {
+        Some(v) => super::Tally::decode(&v)?,
+        None => super::Tally::default(),
+    };
+    let figure = match verdict {
+        ScanVerdict::Counted => &mut tally.counted,
+        ScanVerdict::Unexpected(_) => &mut tally.unexpected,
+        ScanVerdict::Unknown => &mut tally.unknown,
+        ScanVerdict::Duplicate { .. } => return Ok(()),
+    };
+    *figure = figure.saturating_add_signed(delta);
+    w.put(key, tally.encode());
     Ok(())
 }
 
@@ -325,7 +343,7 @@ fn apply_count_scan(w: &mut Writes, cx: &Context, scan: &CountScan) -> Result<()
             keys::count_serial(scan.count, &scan.serial),
             keys::count_serial_value(scan.number, scan.product, &scan.location),
         );
-        bump_tally(w, scan.count, &scan.location, 1)?;
+        bump_tally(w, scan.count, &scan.location, &scan.verdict, 1)?;
     }
     w.put(keys::count(scan.count), CountRecord::encode(&count)?);
     w.put(
@@ -378,7 +396,7 @@ fn undo_count_scan(w: &mut Writes, id: CountId, number: u32) -> Result<(), Store
         if w.get(&skey)?.map(|v| super::be_u32(&v)) == Some(number) {
             w.remove(skey);
         }
-        bump_tally(w, id, &scan.location, -1)?;
+        bump_tally(w, id, &scan.location, &scan.verdict, -1)?;
     }
     Ok(())
 }

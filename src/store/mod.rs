@@ -37,6 +37,8 @@ pub enum StoreError {
     Format { path: PathBuf, found: u32 },
     #[error("store: {0} is missing; run `tallyman check`")]
     Missing(String),
+    #[error("store: {0}; run `tallyman rebuild`")]
+    Damaged(String),
     #[error("store: expected entry {expected} next, found entry {found}; run `tallyman rebuild`")]
     OutOfOrder { expected: u64, found: u64 },
     #[error("store {path}: {why}; restart tallyman to replay the journal")]
@@ -61,7 +63,46 @@ pub struct QtyRow {
 
 /// The layout of keys and records this code reads and writes.
 /// 3: customers' held quantities of unserialised products (returns are checked against them).
-pub const FORMAT_VERSION: u32 = 3;
+/// 4: a count's figures per location are kept by verdict (counted, unexpected, unknown).
+pub const FORMAT_VERSION: u32 = 4;
+
+/// A count's live scans at one location, by what they were found to be.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Units in stock at this very location, as expected.
+    pub counted: u32,
+    /// Units that are not expected here (elsewhere, sold, written off, another product).
+    pub unexpected: u32,
+    /// Serials no unit has.
+    pub unknown: u32,
+}
+
+impl Tally {
+    const LEN: usize = 12;
+
+    fn encode(&self) -> Vec<u8> {
+        [self.counted, self.unexpected, self.unknown]
+            .iter()
+            .flat_map(|n| n.to_be_bytes())
+            .collect()
+    }
+
+    fn decode(bytes: &[u8]) -> Result<Tally, StoreError> {
+        if bytes.len() != Self::LEN {
+            return Err(StoreError::Damaged(format!(
+                "a count's location figures: expected {} bytes, found {}",
+                Self::LEN,
+                bytes.len()
+            )));
+        }
+        let n = |i: usize| bytes.get(i * 4..i * 4 + 4).map_or(0, be_u32);
+        Ok(Tally {
+            counted: n(0),
+            unexpected: n(1),
+            unknown: n(2),
+        })
+    }
+}
 
 pub struct Store {
     path: PathBuf,
@@ -430,11 +471,11 @@ impl Store {
     }
 
     /// Live counted scans at exactly this location.
-    pub fn count_tally(&self, id: CountId, location: &str) -> Result<u32, StoreError> {
-        Ok(self
-            .get(&keys::count_tally(id, location))?
-            .map(|v| u32::try_from(be_i64(&v)).unwrap_or(0))
-            .unwrap_or(0))
+    pub fn count_tally(&self, id: CountId, location: &str) -> Result<Tally, StoreError> {
+        match self.get(&keys::count_tally(id, location))? {
+            Some(v) => Tally::decode(&v),
+            None => Ok(Tally::default()),
+        }
     }
 
     /// Units in stock under a location subtree (all locations when `scope` is None).

@@ -503,9 +503,8 @@ impl OpsRunner {
                     None => {
                         let v = self.ops.count(count, 0)?;
                         crate::ops::Figures {
-                            here: 0,
                             total: v.count.live,
-                            expected_here: None,
+                            ..crate::ops::Figures::default()
                         }
                     }
                 };

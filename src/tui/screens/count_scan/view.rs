@@ -47,7 +47,11 @@ fn location_text(s: &CountSession) -> (String, bool) {
 fn figures(s: &CountSession) -> (Option<String>, String) {
     let total = s.figures.map_or(s.count.live, |f| f.total);
     let here = match (&s.location, s.figures) {
-        (Some(_), Some(f)) => Some(words::figures_here(f.here, f.expected_here)),
+        (Some(_), Some(f)) => Some(words::figures_here(
+            f.here,
+            f.unexpected_here + f.unknown_here,
+            f.expected_here,
+        )),
         _ => None,
     };
     (here, words::figures_total(total, s.refused))

@@ -44,9 +44,16 @@ pub const NOT_SAVED: &str = "NOT SAVED";
 /// Headline after taking back a scan.
 pub const UNDONE: &str = "UNDONE";
 
-/// Scan loop: units scanned at this location (and expected there in open counting).
-pub fn figures_here(here: u32, expected: Option<u32>) -> String {
-    format!("Here {}", scanned_of(here, expected))
+/// Scan loop: units counted at this location that belong here (of those expected there, in
+/// open counting), then `+N` for the scans here that do not belong here: units expected
+/// elsewhere or gone, and unknown serials.
+pub fn figures_here(here: u32, others: u32, expected: Option<u32>) -> String {
+    let counted = format!("Here {}", scanned_of(here, expected));
+    if others == 0 {
+        counted
+    } else {
+        format!("{counted} +{others}")
+    }
 }
 
 /// Scan loop: live scans in the whole count, and this counter's refused scans when any.
