@@ -14,6 +14,7 @@
 //! keymap = "vt220"          # default, vt220, handheld
 //! profile = "vt"            # full or vt; absent: chosen from TERM
 //! bell = true
+//! confirm_fixes = true      # ask before a count fix rewrites a document (false: desk use)
 //!
 //! [scan]
 //! terminators = ["enter", "crlf", "tab"]   # also "lf"
@@ -117,6 +118,8 @@ pub struct Config {
     pub profile: Option<ProfileSetting>,
     /// Ring the terminal bell (BEL) on errors.
     pub bell: bool,
+    /// Ask `1=Yes 2=No`, showing the change, before a count fix rewrites a document or stock.
+    pub confirm_fixes: bool,
     /// What ends a scan.
     pub scan_terminators: Vec<Terminator>,
     /// A printable character that stands for GS (0x1D) in hand-typed GS1 data.
@@ -173,6 +176,7 @@ impl Default for Config {
             keymap: None,
             profile: None,
             bell: true,
+            confirm_fixes: true,
             scan_terminators: vec![Terminator::Enter, Terminator::CrLf, Terminator::Tab],
             gs_substitute: None,
             serial_chars: crate::domain::SerialChars::default(),
@@ -454,9 +458,18 @@ impl Parser<'_, '_> {
                     DeValue::Boolean(b) => cfg.bell = *b,
                     _ => self.issue(v.span().start, "`bell` must be true or false".into()),
                 },
+                "confirm_fixes" => match v.get_ref() {
+                    DeValue::Boolean(b) => cfg.confirm_fixes = *b,
+                    _ => self.issue(
+                        v.span().start,
+                        "`confirm_fixes` must be true or false".into(),
+                    ),
+                },
                 other => self.issue(
                     k.span().start,
-                    format!("unknown key `{other}` in [terminal] (known: keymap, profile, bell)"),
+                    format!(
+                        "unknown key `{other}` in [terminal] (known: keymap, profile, bell, confirm_fixes)"
+                    ),
                 ),
             }
         }

@@ -349,7 +349,19 @@ fn the_sale_swap_is_fixed_with_the_suggestion_key_and_posted() {
     let text = app.render();
     assert!(text.contains("sold to ACME Retail on S-"), "{text}");
     assert!(text.contains("1 Replace by RT00000004"), "{text}");
-    // One key.
+    // One key, then what it rewrites is shown first: nothing changes until 1=Yes.
+    app.keys("1");
+    assert!(matches!(app.screen(), Screen::Confirm(_)));
+    let text = app.render();
+    assert!(
+        text.contains("line RT00000009 becomes RT00000004")
+            && text.contains("RT00000009 is back in stock")
+            && text.contains("at WH1/A/01?")
+            && text.contains("1=Yes 2=No"),
+        "{text}"
+    );
+    assert!(text.contains("Sale S-2026-0001"), "{text}");
+    assert_eq!(open(&app), 2, "nothing changed before the answer");
     app.keys("1");
     assert_eq!(app.status(), Some("#1 replace-on-sale done"));
     assert_eq!(app.bells, 0);
@@ -394,6 +406,57 @@ fn the_sale_swap_is_fixed_with_the_suggestion_key_and_posted() {
 }
 
 #[test]
+fn no_to_a_fix_closes_its_questions_and_changes_nothing() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys(&at_count(1));
+    // From a shortage: the prompt, the scan, the question; 2 closes both.
+    app.keys("77");
+    assert_eq!(marked(&app), "RT00000004");
+    app.keys("1RT00000009<enter>");
+    assert!(matches!(app.screen(), Screen::Confirm(_)));
+    app.keys("2");
+    assert_eq!(app.screen(), &Screen::Mismatches);
+    assert_eq!(app.status(), Some("Not done: nothing changed"));
+    assert_eq!(open(&app), 2);
+    assert!(matches!(
+        unit_state(&db, "RT00000009"),
+        UnitState::Sold { .. }
+    ));
+    // A scan on the question does nothing; Back is a no too.
+    app.keys("<tab>1");
+    assert!(matches!(app.screen(), Screen::Confirm(_)));
+    app.keys("RT00000004<enter>");
+    assert!(matches!(app.screen(), Screen::Confirm(_)));
+    assert_eq!(open(&app), 2);
+    app.keys("0");
+    assert_eq!(app.screen(), &Screen::Mismatches);
+    assert_eq!(open(&app), 2);
+    let m = &app
+        .state
+        .mismatch
+        .as_ref()
+        .unwrap()
+        .data
+        .as_ref()
+        .unwrap()
+        .m;
+    assert!(m.resolutions.is_empty(), "{:?}", m.resolutions);
+}
+
+#[test]
+fn a_desk_without_confirmation_fixes_with_one_key() {
+    let db = db();
+    let mut setup = TestSetup::default();
+    setup.config.confirm_fixes = false;
+    let mut app = app_on(&db, setup);
+    app.keys(&at_count(1));
+    app.keys("1");
+    assert_eq!(app.status(), Some("#1 replace-on-sale done"));
+    assert_eq!(open(&app), 0);
+}
+
+#[test]
 fn posting_with_open_mismatches_is_refused_without_asking() {
     let db = db();
     let mut app = app(&db);
@@ -410,7 +473,7 @@ fn undo_takes_a_fix_back_until_the_count_is_posted() {
     let db = db();
     let mut app = app(&db);
     app.keys(&at_count(1));
-    app.keys("1");
+    app.keys("11");
     assert_eq!(open(&app), 0);
     // From any list, undo takes back the newest fix.
     app.keys("8");
@@ -438,7 +501,7 @@ fn undo_takes_a_fix_back_until_the_count_is_posted() {
     );
     assert_eq!(app.bells, 1);
     // Fix again, undo the marked one in the fixed list.
-    app.keys("<enter><tab><tab>1<tab>");
+    app.keys("<enter><tab><tab>11<tab>");
     assert_eq!(list(&app), ListKind::Fixed);
     assert_eq!(
         app.state
@@ -482,6 +545,8 @@ fn replace_from_a_shortage_asks_for_the_counted_serial() {
     assert!(text.contains("RT00000001"), "{text}");
     // The scanner's GS1 label of the right unit.
     app.keys(&format!("01{ROUTER_GTIN}21RT00000009<enter>"));
+    assert!(matches!(app.screen(), Screen::Confirm(_)));
+    app.keys("1");
     assert_eq!(app.screen(), &Screen::Mismatches);
     assert_eq!(app.status(), Some("#1 replace-on-sale done"));
     assert_eq!(open(&app), 0);
@@ -497,6 +562,12 @@ fn a_receipt_typo_is_replaced_by_its_nearest_shortage() {
     let s = app.state.mismatch.clone().unwrap();
     assert_eq!(s.suggestions[0].missing.as_str(), "CB-000002");
     assert!(s.suggestions[0].why.contains("typo"), "{:?}", s.suggestions);
+    app.keys("1");
+    assert!(
+        app.render().contains("line CB-000002 becomes CB-00002"),
+        "{}",
+        app.render()
+    );
     app.keys("1");
     assert_eq!(app.status(), Some("#1 replace-on-receipt done"));
     assert_eq!(
@@ -525,6 +596,13 @@ fn relocate_and_receive_found_stock() {
         app.status()
     );
     app.keys("<enter>2");
+    assert!(
+        app.render()
+            .contains("Transfer RT00000006 from WH2/A/01 to WH1/B/01?"),
+        "{}",
+        app.render()
+    );
+    app.keys("1");
     assert_eq!(app.status(), Some("#1 relocate done"));
     assert_eq!(
         unit_state(&db, "RT00000006"),
@@ -533,7 +611,7 @@ fn relocate_and_receive_found_stock() {
         }
     );
     // The GS1 label named the product: one key.
-    app.keys("RT00000077<enter>3");
+    app.keys("RT00000077<enter>31");
     assert_eq!(app.status(), Some("#2 receive-found done"));
     assert_eq!(
         unit_state(&db, "RT00000077"),
@@ -553,6 +631,13 @@ fn relocate_and_receive_found_stock() {
     assert!(app.state.has_error());
     assert!(app.status().unwrap().starts_with("No product \"NOPE\""));
     app.keys("cbl-usbc<enter>");
+    assert!(
+        app.render()
+            .contains("Receive CB-00002 at WH1/B/01 as found stock?"),
+        "{}",
+        app.render()
+    );
+    app.keys("1");
     assert_eq!(app.status(), Some("#3 receive-found done"));
     assert_eq!(app.screen(), &Screen::Mismatches);
     assert_eq!(open(&app), 3);
@@ -586,6 +671,13 @@ fn write_off_asks_a_numbered_reason() {
     assert_eq!(app.screen(), &Screen::Mismatches);
     assert_eq!(open(&app), 6);
     app.keys("42");
+    assert!(
+        app.render()
+            .contains("Write off CB-000003 at WH1/B/01: count 2: Lost?"),
+        "{}",
+        app.render()
+    );
+    app.keys("1");
     assert_eq!(app.status(), Some("#1 write-off done"));
     assert_eq!(unit_state(&db, "CB-000003"), UnitState::WrittenOff);
     let units = db.svc.lookup("CB-000003").unwrap();
@@ -681,7 +773,7 @@ fn details_show_the_units_state_last_documents_and_fixes() {
     // The fix keys work here too; afterwards the list is back.
     app.keys("6");
     assert_eq!(app.screen(), &Screen::MismatchDetails);
-    app.keys("1");
+    app.keys("11");
     assert_eq!(app.screen(), &Screen::Mismatches);
     assert_eq!(open(&app), 0);
     // An unknown serial has no unit.
@@ -768,12 +860,18 @@ fn one_reconciliation_per_open_and_per_refresh() {
     );
     let before = reconciliations(&calls).1;
     app.keys("RT00000006<enter>2");
+    assert_eq!(
+        reconciliations(&calls),
+        (1, before + 1),
+        "the trial of a fix"
+    );
+    app.keys("1");
     let (rec, requests) = reconciliations(&calls);
     assert_eq!(rec, 2, "a fix refreshes once");
     assert_eq!(
         requests - before,
-        1,
-        "a fix and its refresh are one request"
+        2,
+        "the trial, then the fix and its refresh in one request"
     );
     app.keys("/r<enter>");
     assert_eq!(reconciliations(&calls).0, 3, "redraw refreshes");
@@ -873,7 +971,8 @@ fn snapshot_sale_swap() {
 
 #[test]
 fn snapshot_sale_swap_fixed() {
-    snap("mismatch_swap_fixed", "211", &SIZES, &[Profile::Vt]);
+    snap("mismatch_confirm_fix", "211", &SIZES, &[Profile::Vt]);
+    snap("mismatch_swap_fixed", "2111", &SIZES, &[Profile::Vt]);
 }
 
 #[test]
@@ -903,7 +1002,7 @@ fn snapshot_questions() {
     snap("mismatch_found_as", "21<tab><tab>1", &SIZES, &[Profile::Vt]);
     snap(
         "mismatch_post",
-        "2119",
+        "21119",
         &[(20, 16), (40, 8)],
         &[Profile::Vt],
     );
@@ -913,7 +1012,7 @@ fn snapshot_questions() {
 fn snapshot_fixed_list_and_refusal() {
     snap(
         "mismatch_fixed",
-        "2118<tab>",
+        "21118<tab>",
         &[(20, 16), (80, 24)],
         &[Profile::Vt],
     );
@@ -962,8 +1061,10 @@ fn mismatch_frames_follow_the_vt_byte_rules_at_every_size() {
             "0",
             "4",
             "1",
+            "1",
             "RT00000006<enter>",
             "2",
+            "1",
             "CB-00002<enter>",
             "5",
             "4",
@@ -976,7 +1077,9 @@ fn mismatch_frames_follow_the_vt_byte_rules_at_every_size() {
             "1",
             "?",
             "0",
+            "1",
             "<f3>",
+            "1",
             "1",
             "1",
             "9",

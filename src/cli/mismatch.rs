@@ -174,8 +174,9 @@ fn outcome(o: &Outcome, json: bool) -> CliResult {
             number,
             resolution,
         } => outln!(
-            "count {count}: resolution {number} ({}) recorded",
-            resolution.name()
+            "count {count}: resolution {number} ({}) recorded: {}",
+            resolution.name(),
+            resolution.change()
         ),
         Outcome::ResolutionUndone { count, number } => {
             outln!("count {count}: resolution {number} undone")

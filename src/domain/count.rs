@@ -381,6 +381,55 @@ impl Resolution {
         }
     }
 
+    /// What the resolution changes, in the words a confirmation shows before it is done
+    /// (`sale S-2026-0042 line RT0003 becomes RT0007`).
+    pub fn change(&self) -> String {
+        use crate::domain::document::DocKind;
+        match self {
+            Resolution::ReplaceOnSale {
+                found,
+                missing,
+                sale,
+                location,
+                ..
+            } => format!(
+                "sale {sale} line {found} becomes {missing}; {found} is back in stock at {location}"
+            ),
+            Resolution::ReplaceOnReceipt {
+                found,
+                missing,
+                receipt,
+                ..
+            } => format!("receipt {receipt} line {missing} becomes {found}"),
+            Resolution::Posting(doc) => {
+                let serials = doc
+                    .lines
+                    .iter()
+                    .filter_map(|l| l.serial.as_ref().map(SerialKey::to_string))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let at = |l: &Option<String>| l.clone().unwrap_or_default();
+                match doc.kind {
+                    DocKind::Transfer => format!(
+                        "transfer {serials} from {} to {}",
+                        at(&doc.from),
+                        at(&doc.to)
+                    ),
+                    DocKind::FoundStock => {
+                        format!("receive {serials} at {} as found stock", at(&doc.to))
+                    }
+                    DocKind::WriteOff => format!(
+                        "write off {serials} at {}: {}",
+                        at(&doc.from),
+                        doc.reason.clone().unwrap_or_default()
+                    ),
+                    kind => format!("{} of {serials}", kind.as_str()),
+                }
+            }
+            Resolution::Accept { serial, note, .. } => format!("accept {serial}: {note}"),
+        }
+    }
+
     /// The serials this resolution is about.
     pub fn serials(&self) -> Vec<&SerialKey> {
         match self {

@@ -119,6 +119,16 @@ pub enum Action {
         /// Every unit with it (one per product).
         units: Vec<Found>,
     },
+    /// What a resolution would change (answer to [`Effect::PreviewFix`]): the screen asks
+    /// before it is done.
+    FixPreviewed {
+        /// The count.
+        count: CountId,
+        /// The resolution asked about.
+        fix: Fix,
+        /// What it changes, in words.
+        change: String,
+    },
     /// The service refused a lookup's scan (a misread, a label of another product).
     LookupRefused(String),
     /// A warranty or repair action was recorded (answer to [`Effect::Act`]): what the
@@ -222,6 +232,14 @@ pub enum Effect {
         /// What to do.
         fix: Fix,
     },
+    /// Ask what a resolution would change, changing nothing (answered by
+    /// [`Action::FixPreviewed`] or [`Action::FixRefused`]).
+    PreviewFix {
+        /// The count.
+        count: CountId,
+        /// What to do.
+        fix: Fix,
+    },
     /// Undo a resolution (answered by [`Action::FixDone`] or [`Action::FixRefused`]).
     UndoFix {
         /// The count.
@@ -306,6 +324,7 @@ impl EffectRunner for NullRunner {
             | Effect::MoveCount { .. }
             | Effect::LoadMismatches { .. }
             | Effect::Fix { .. }
+            | Effect::PreviewFix { .. }
             | Effect::UndoFix { .. }
             | Effect::PostCount { .. }
             | Effect::UnitDetails { .. }

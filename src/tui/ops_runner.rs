@@ -276,6 +276,23 @@ impl OpsRunner {
         }
     }
 
+    /// What a resolution would change, from the service's own trial of it.
+    fn preview_fix(&self, id: CountId, fix: Fix) -> Result<Vec<Action>, OpsError> {
+        let cmd = Command::Resolve {
+            count: id,
+            action: fix.clone(),
+        };
+        match self.ops.validate(cmd) {
+            Ok(Outcome::Resolved { resolution, .. }) => Ok(vec![Action::FixPreviewed {
+                count: id,
+                fix,
+                change: resolution.change(),
+            }]),
+            Ok(_) => Err(OpsError::Storage("a resolution gave no answer".into())),
+            Err(e) => refusal(e),
+        }
+    }
+
     fn undo_fix(&self, id: CountId, number: u32) -> Result<Vec<Action>, OpsError> {
         let then = Query::Mismatches { count: id };
         match self
@@ -479,6 +496,7 @@ impl OpsRunner {
             Effect::MoveCount { count, status } => self.move_count(count, status),
             Effect::LoadMismatches { count } => self.load_mismatches(count),
             Effect::Fix { count, fix } => self.fix(count, fix),
+            Effect::PreviewFix { count, fix } => self.preview_fix(count, fix),
             Effect::UndoFix { count, number } => self.undo_fix(count, number),
             Effect::PostCount { count } => self.post(count),
             Effect::UnitDetails { serial, product } => self.unit_details(serial, product),

@@ -119,6 +119,9 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::MismatchesRefused(msg) => mismatch::update::refused(state, msg),
         Action::FixDone(msg) => mismatch::update::fix_done(state, msg),
         Action::FixRefused(msg) => error(state, msg),
+        Action::FixPreviewed { count, fix, change } => {
+            mismatch::update::ask_before_fix(state, count, fix, change)
+        }
         Action::CountPosted(count) => mismatch::update::posted(state, count),
         Action::LookedUp { serial, units } => lookup::update::looked_up(state, serial, units),
         Action::LookupRefused(msg) => lookup::update::refused(state, msg),

@@ -116,15 +116,47 @@ pub(crate) fn leave(state: &mut AppState) {
     state.mismatch = None;
 }
 
-/// Asks the runner to record a fix on the open count.
+/// Asks the runner to record a fix on the open count. A fix that rewrites history (replace,
+/// relocate, found stock, write-off) is first tried by the service, and its change shown
+/// with `1=Yes 2=No`, unless the site's config turns that off (desk use).
 pub(crate) fn fix(state: &AppState, fix: Fix) -> Vec<Effect> {
-    match &state.mismatch {
-        Some(s) => vec![Effect::Fix {
+    let Some(s) = &state.mismatch else {
+        return Vec::new();
+    };
+    let rewrites = !matches!(fix, Fix::Accept { .. });
+    if rewrites && state.config.confirm_fixes {
+        return vec![Effect::PreviewFix {
             count: s.count,
             fix,
-        }],
-        None => Vec::new(),
+        }];
     }
+    vec![Effect::Fix {
+        count: s.count,
+        fix,
+    }]
+}
+
+/// The service's trial of a fix came back: ask before doing it.
+pub(crate) fn ask_before_fix(
+    state: &mut AppState,
+    count: CountId,
+    fix: Fix,
+    change: String,
+) -> Vec<Effect> {
+    if state.mismatch.as_ref().map(|s| s.count) != Some(count) {
+        return Vec::new();
+    }
+    push_screen(state, Screen::Confirm(Confirm::Fix { count, fix, change }));
+    Vec::new()
+}
+
+/// No to a fix: the popups that led to it close, nothing changed.
+pub(crate) fn fix_declined(state: &mut AppState) -> Vec<Effect> {
+    while matches!(state.screen(), Screen::Prompt(_) | Screen::Choose(_)) {
+        pop_screen(state);
+    }
+    info(state, words::NOTHING_CHANGED.into());
+    Vec::new()
 }
 
 /// Goes to a serial's row; from the find prompt, the prompt closes when it is found.

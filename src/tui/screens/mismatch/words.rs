@@ -194,6 +194,9 @@ pub const NO_ROW: &str = "No row marked";
 /// Error: nothing to undo.
 pub const NOTHING_TO_UNDO: &str = "Nothing to undo";
 
+/// Status: a fix was not confirmed.
+pub const NOTHING_CHANGED: &str = "Not done: nothing changed";
+
 /// Error: accepting an accepted row.
 pub fn accepted_already(serial: &str) -> String {
     format!("{serial} is accepted already")

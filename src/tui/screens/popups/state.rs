@@ -100,6 +100,15 @@ pub enum Confirm {
         /// Its name.
         name: String,
     },
+    /// A fix that rewrites history, with what it changes.
+    Fix {
+        /// The count.
+        count: CountId,
+        /// The fix.
+        fix: crate::ops::ResolveAction,
+        /// What it changes, as the service worded it.
+        change: String,
+    },
     /// Replace a unit under warranty: the old serial is marked replaced.
     Replace {
         /// The unit replaced.

@@ -22,6 +22,8 @@ pub(crate) fn confirm(state: &mut AppState, c: Confirm, d: char) -> Vec<Effect> 
             status: CountStatus::Cancelled,
         }],
         ('1', Confirm::PostCount { id, .. }) => vec![Effect::PostCount { count: id }],
+        ('1', Confirm::Fix { count, fix, .. }) => vec![Effect::Fix { count, fix }],
+        (_, Confirm::Fix { .. }) => crate::tui::screens::mismatch::update::fix_declined(state),
         ('1', Confirm::Replace { old, new }) => {
             vec![Effect::Act(UnitAct::Replace { old, new })]
         }

@@ -53,6 +53,7 @@ pub(crate) fn render_confirm(state: &AppState, confirm: &Confirm, frame: &mut Fr
         Confirm::CancelCount { id, name } => words::confirm_cancel(*id, name),
         Confirm::PostCount { id, name } => words::confirm_post(*id, name),
         Confirm::Replace { old, new } => words::confirm_replace(old, new),
+        Confirm::Fix { change, .. } => words::confirm_fix(change),
     };
     let mut lines: Vec<Line<'static>> = wrap(&question, body.width)
         .into_iter()

@@ -162,5 +162,16 @@ pub fn confirm_replace(old: &str, new: &str) -> String {
     format!("Replace {old} by {new} under warranty? {old} is then marked replaced.")
 }
 
+/// Confirm: a count fix that rewrites a document or stock, with what changes.
+pub fn confirm_fix(change: &str) -> String {
+    let mut first = change.chars();
+    let head: String = first
+        .next()
+        .map(|c| c.to_ascii_uppercase())
+        .into_iter()
+        .collect();
+    format!("{head}{}?", first.as_str())
+}
+
 /// Report: the units sold to a customer.
 pub const REPORT_CUSTOMER: &str = "Sold to a customer";
