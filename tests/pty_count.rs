@@ -56,7 +56,7 @@ fn five_hundred_serials_in_scanner_bursts_are_all_counted() {
     receive.extend(serials.iter().map(String::as_str));
     cli(&db, &receive);
     let opened = cli(&db, &["count", "open", "Bursts", "--location", "WH1/A"]);
-    assert!(opened.contains("opened count 1"), "{opened}");
+    assert!(opened.contains("opened count 2"), "{opened}");
 
     // The handheld: a 20x16 VT220.
     let cmd = format!(
@@ -68,7 +68,7 @@ fn five_hundred_serials_in_scanner_bursts_are_all_counted() {
     t.wait_for("1 Count", wait);
     t.literal("1");
     t.wait_for("Bursts", wait);
-    t.literal("1");
+    t.literal("2");
     t.wait_for("scan a label", wait);
     t.literal("WH1/A/01\r");
     t.wait_for("Loc: WH1/A/01", wait);
@@ -93,12 +93,12 @@ fn five_hundred_serials_in_scanner_bursts_are_all_counted() {
     assert!(screen.contains("EXIT=0"), "{screen}");
 
     // Every serial counted once, at the bin, by this user.
-    let show = cli(&db, &["count", "show", "1", "--json"]);
+    let show = cli(&db, &["count", "show", "2", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&show).unwrap();
     assert_eq!(v["live"], 500, "{show}");
     assert_eq!(v["scans"], 500, "{show}");
     assert_eq!(v["status"], "open", "{show}");
-    let csv = cli(&db, &["count", "export", "1"]);
+    let csv = cli(&db, &["count", "export", "2"]);
     let rows: Vec<&str> = csv.lines().skip(1).collect();
     assert_eq!(rows.len(), 500);
     let mut seen: Vec<&str> = Vec::new();
@@ -129,7 +129,7 @@ fn three_bad_scans_in_a_burst_of_fifty_stay_visible() {
     let db = tmp.path().join("db");
     cli(&db, &["demo", "--no-tui", "--units", "200"]);
     let opened = cli(&db, &["count", "open", "Burst", "--location", "WH1/A"]);
-    assert!(opened.contains("opened count 1"), "{opened}");
+    assert!(opened.contains("opened count 2"), "{opened}");
     let cmd = format!(
         "TERM=vt220 {BIN} --db {}; echo EXIT=$?; sleep 60",
         db.display()
@@ -139,7 +139,7 @@ fn three_bad_scans_in_a_burst_of_fifty_stay_visible() {
     t.wait_for("1 Count", wait);
     t.literal("1");
     t.wait_for("Burst", wait);
-    t.literal("1");
+    t.literal("2");
     t.wait_for("scan a label", wait);
     t.literal("WH1/A/01\r");
     t.wait_for("Loc: WH1/A/01", wait);
@@ -164,7 +164,7 @@ fn three_bad_scans_in_a_burst_of_fifty_stay_visible() {
     t.literal("0");
     let screen = t.wait_for("EXIT=", wait);
     assert!(screen.contains("EXIT=0"), "{screen}");
-    let show = cli(&db, &["count", "show", "1", "--json"]);
+    let show = cli(&db, &["count", "show", "2", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&show).unwrap();
     assert_eq!(v["live"], 47, "{show}");
 }

@@ -41,7 +41,7 @@ fn forbidden(e: &Effect) -> bool {
     )
 }
 
-/// The demo database with a count over aisle A and a few scans in it (so it has
+/// The demo database (its own count is 1) with count 2 over aisle A and a few scans in it (so it has
 /// mismatches), and its serials.
 fn database() -> (tempfile::TempDir, Arc<Service>, Vec<String>) {
     let tmp = tempfile::tempdir().unwrap();
@@ -71,7 +71,7 @@ fn database() -> (tempfile::TempDir, Arc<Service>, Vec<String>) {
     };
     let serials: Vec<String> = lines.into_iter().filter_map(|l| l.serial).collect();
     for s in serials.iter().take(5) {
-        let _ = svc.record_scan("clerk", CountId(1), "WH1/A/01", s);
+        let _ = svc.record_scan("clerk", CountId(2), "WH1/A/01", s);
     }
     (tmp, svc, serials)
 }

@@ -249,8 +249,9 @@ fn two_handhelds_over_ssh_count_into_one_count_and_see_each_other() {
         assert!(tmux.capture_in(account).is_ascii(), "{}", log());
         tmux.keys_in(account, &["1"]);
         tmux.wait_in(account, "Aisle A", Duration::from_secs(10));
-        tmux.keys_in(account, &["Enter"]);
-        tmux.wait_in(account, "Count 1", Duration::from_secs(10));
+        // Count 1 is the demo's own count; the site's is on line 2.
+        tmux.keys_in(account, &["2"]);
+        tmux.wait_in(account, "Count 2", Duration::from_secs(10));
         tmux.literal_in(account, "WH1/A/01\r");
         tmux.wait_in(account, "WH1/A/01", Duration::from_secs(10));
     }
@@ -267,7 +268,7 @@ fn two_handhelds_over_ssh_count_into_one_count_and_see_each_other() {
     let shown: serde_json::Value = serde_json::from_str(&run(
         &bin,
         &[
-            "--db", db_s, "--socket", socket_s, "--json", "count", "show", "1",
+            "--db", db_s, "--socket", socket_s, "--json", "count", "show", "2",
         ],
     ))
     .unwrap();

@@ -270,7 +270,8 @@ fn an_empty_database_says_who_opens_a_count() {
         text.contains("No open count: a supervisor opens one"),
         "{text}"
     );
-    assert!(text.contains("tallyman count open"), "{text}");
+    assert!(text.contains("here (New count)"), "{text}");
+    assert!(text.contains("tallyman count"), "{text}");
     // No line to join: a digit is an error, Enter does nothing.
     app.keys("<enter>");
     assert_eq!(app.screen(), &Screen::CountList);
@@ -346,6 +347,49 @@ fn a_count_closed_meanwhile_sends_the_counter_back_to_the_list() {
 }
 
 #[test]
+fn a_supervisor_opens_a_count_from_the_list() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys("1<f7>");
+    assert!(
+        app.render().contains("scan or type the location"),
+        "{}",
+        app.render()
+    );
+    // A location that is not there: the service says so, nothing is opened.
+    app.keys("WH9/Z<enter>21");
+    assert_eq!(app.screen(), &Screen::CountList);
+    assert!(app.state.has_error());
+    assert!(
+        app.status().unwrap().contains("WH9/Z"),
+        "{:?}",
+        app.status()
+    );
+    assert!(db.svc.store().count(CountId(4)).unwrap().is_none());
+    // The aisle, open counting, routers only (typed SKU, any case).
+    app.keys("<enter>/n<enter>WH1/A<enter>");
+    assert!(app.render().contains("1=Blind"), "{}", app.render());
+    app.keys("2");
+    assert!(app.render().contains("2=Some"), "{}", app.render());
+    app.keys("2rt-ax55<enter>");
+    assert_eq!(app.screen(), &Screen::CountList);
+    assert_eq!(app.status(), Some("Count 4 opened: WH1/A 01-02"));
+    let c = db.svc.store().count(CountId(4)).unwrap().unwrap();
+    assert_eq!(
+        (c.scope.location.as_str(), c.blind, c.scope.products.len()),
+        ("WH1/A", false, 1)
+    );
+    // The list marks it; Enter joins it.
+    let marked = &app.state.counts.as_ref().unwrap()[app.state.count_selected];
+    assert_eq!(marked.id, CountId(4));
+    // Blind over every product, from a scanned location label.
+    app.keys("/n<enter>WH2/A/01<enter>11");
+    assert_eq!(app.status(), Some("Count 5 opened: WH2/A/01 01-02"));
+    let c = db.svc.store().count(CountId(5)).unwrap().unwrap();
+    assert!(c.blind && c.scope.products.is_empty());
+}
+
+#[test]
 fn review_moves_the_marked_count_and_cancel_asks_first() {
     let db = db();
     let mut app = app(&db);
@@ -356,11 +400,14 @@ fn review_moves_the_marked_count_and_cancel_asks_first() {
         app.state.counts.as_ref().unwrap()[0].status,
         CountStatus::Review
     );
-    // Again: it is there already.
+    // The same key reopens a count in review; the footer says so.
+    assert!(app.render().contains("F6 Reopen"), "{}", app.render());
     app.keys("/v<enter>");
-    assert_eq!(app.status(), Some("Count 1 is in review already"));
+    assert_eq!(app.status(), Some("Count 1 reopened"));
+    assert_eq!(count_status(&db, 1), CountStatus::Open);
+    assert!(app.render().contains("F6 Review"), "{}", app.render());
     // Cancel count 2: 2=No keeps it.
-    app.keys("<enter><down><f8>");
+    app.keys("<down><f8>");
     assert!(matches!(app.screen(), Screen::Confirm(_)));
     let text = app.render();
     assert!(text.contains("Cancel count 2 \"Overflow\"?"), "{text}");

@@ -355,8 +355,9 @@ pub enum RepairCmd {
 pub enum CountCmd {
     /// Open a count over a location subtree (blind by default)
     Open {
-        /// A name such as "Aisle A, November"
-        name: String,
+        /// A name such as "Aisle A, November" (default: the location and the day, e.g.
+        /// "WH1/A 11-29")
+        name: Option<String>,
         /// The location subtree to count, e.g. WH1/A
         #[arg(long)]
         location: String,

@@ -122,7 +122,7 @@ pub fn run(service: &dyn Ops, cmd: &CountCmd, json: bool) -> CliResult {
             category,
             show_expected,
         } => print(&service.execute(Command::OpenCount(NewCount {
-            name: name.clone(),
+            name: name.clone().unwrap_or_default(),
             location: location.clone(),
             skus: product.clone(),
             categories: category.clone(),

@@ -499,6 +499,7 @@ pub fn generate(service: &dyn Ops, units: u64) -> Result<Summary, Failure> {
     sender.push(soft)?;
     sender.flush()?;
     examples.push(("soft-mode sale".into(), "CB-DISPLAY-01".into()));
+    plant_count(service, today)?;
     Ok(Summary {
         units,
         sold,
@@ -506,6 +507,111 @@ pub fn generate(service: &dyn Ops, units: u64) -> Result<Summary, Failure> {
         written_off,
         examples,
     })
+}
+
+/// The aisle of the demo count and its bins.
+pub const DEMO_AISLE: &str = "WH3/A";
+/// The demo count's name.
+pub const DEMO_COUNT: &str = "Demo aisle WH3/A";
+/// What is really on the shelf of WH3/A/01, in the order to scan it: a router as the store
+/// says, a router the store says was sold, the laptop whose label differs from its receipt,
+/// and a router the store has in the next bin.
+pub const DEMO_SHELF: [&str; 4] = ["RT90000001", "RT90000002", "5CG9000101", "RT90000004"];
+
+/// Plants the demo count: an aisle of two bins and an open count over it, with three
+/// mistakes a warehouse makes. The sale of RT90000002 shipped RT90000003 (the clerk took the
+/// wrong box); receipt INV-DEMO-1 typed laptop 5CG9000101 as 5CG9000108; RT90000004 was put
+/// in WH3/A/01, not WH3/A/02 where it was booked.
+fn plant_count(service: &dyn Ops, today: Day) -> Result<(), Failure> {
+    let mut cmds = vec![];
+    for bin in ["01", "02"] {
+        cmds.push(Command::AddLocation {
+            code: format!("{DEMO_AISLE}/{bin}"),
+            name: format!("Demo bin {bin}"),
+        });
+    }
+    service.execute(Command::Batch(cmds))?;
+    let day = Day(today.0 - 20);
+    let mut shelf = doc(
+        DocKind::Receipt,
+        day,
+        Some(SUPPLIERS[0]),
+        Some("INV-DEMO-1".into()),
+        None,
+        Some("WH3/A/01"),
+        None,
+    );
+    for serial in ["RT90000001", "RT90000002", "RT90000003"] {
+        shelf.lines.push(line("RT-AX55", serial, Some(5_490)));
+    }
+    shelf.lines.push(line("LAP-14", "5CG9000108", Some(68_000)));
+    let mut next_bin = doc(
+        DocKind::Receipt,
+        day,
+        Some(SUPPLIERS[0]),
+        Some("INV-DEMO-2".into()),
+        None,
+        Some("WH3/A/02"),
+        None,
+    );
+    next_bin
+        .lines
+        .push(line("RT-AX55", "RT90000004", Some(5_490)));
+    let mut sale = doc(
+        DocKind::Sale,
+        Day(today.0 - 5),
+        Some(CUSTOMERS[0]),
+        Some("SO-DEMO-1".into()),
+        None,
+        None,
+        None,
+    );
+    sale.lines.push(line("RT-AX55", "RT90000002", Some(8_990)));
+    for req in [shelf, next_bin, sale] {
+        service.execute(Command::Post(req))?;
+    }
+    service.execute(Command::OpenCount(crate::ops::NewCount {
+        name: DEMO_COUNT.into(),
+        location: DEMO_AISLE.into(),
+        skus: Vec::new(),
+        categories: Vec::new(),
+        blind: false,
+    }))?;
+    Ok(())
+}
+
+/// What to try first, on the demo count, if it is still open: the three jobs in a minute.
+fn guide(service: &dyn Ops, db_arg: &str) -> Result<(), Failure> {
+    let Some(count) = service
+        .counts(false)?
+        .into_iter()
+        .map(|v| v.count)
+        .find(|c| c.name == DEMO_COUNT && c.status == crate::domain::CountStatus::Open)
+    else {
+        return Ok(());
+    };
+    let id = count.id;
+    outln!("try the three jobs on count {id} \"{DEMO_COUNT}\" (open):");
+    outln!(
+        "  1 Count: menu 1, join count {id}, scan WH3/A/01, then {}, then Finish (F4)",
+        DEMO_SHELF.join(" ")
+    );
+    outln!("  2 Mismatches: menu 2, count {id}: replace RT90000002 (sold by mistake), replace");
+    outln!("    5CG9000101 (a receipt typo), relocate RT90000004 (wrong bin), accept the rest,");
+    outln!("    post (9)");
+    outln!("  3 Lookup: menu 3, scan RT90000002 or RT90000003 to see their history");
+    outln!("  the same from the command line: tallyman {db_arg} count --help");
+    Ok(())
+}
+
+/// On a terminal, the screens wait until the guide above was read (they cover it).
+pub fn wait_for_reader() {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        outln!("press Enter to open the screens");
+        let mut line = String::new();
+        let _ = std::io::stdin().read_line(&mut line);
+    }
 }
 
 /// Fills the database if it is empty; returns the open service for the screens.
@@ -541,6 +647,7 @@ pub fn run(db: &Path, args: &DemoArgs, json: bool) -> Result<Local, Failure> {
             outln!("  tallyman {db_arg} decode '(01)09506000134352(21)RT00000001'");
             outln!("  tallyman {db_arg} stock --location WH1/A");
             outln!("  tallyman {db_arg} check");
+            guide(&service, &db_arg)?;
         }
     } else if json {
         super::json::print(&super::json::DemoJson {
@@ -550,6 +657,7 @@ pub fn run(db: &Path, args: &DemoArgs, json: bool) -> Result<Local, Failure> {
         })?;
     } else {
         outln!("{} already holds data; using it as it is", db.display());
+        guide(&service, &format!("--db {}", db.display()))?;
     }
     Ok(service)
 }

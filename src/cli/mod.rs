@@ -301,6 +301,7 @@ fn dispatch(cli: &Cli, db: &Path) -> CliResult {
             if args.no_tui || json {
                 Ok(())
             } else {
+                demo::wait_for_reader();
                 screens::run(cli, Arc::new(service))
             }
         }

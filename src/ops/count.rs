@@ -26,14 +26,19 @@ impl Draft<'_> {
     }
 
     pub(super) fn open_count(&mut self, req: NewCount) -> DResult<Outcome> {
-        let name = req.name.trim().to_string();
-        if name.is_empty() {
-            return refuse(RefusalKind::Invalid, "a count needs a name");
-        }
         let location = self.location_code(&req.location, "count")?;
+        // Unnamed, a count is called by its scope and day: short enough for a handheld.
+        let name = match req.name.trim() {
+            "" => {
+                let day = self.today.to_string();
+                format!("{location} {}", day.get(5..).unwrap_or(&day))
+            }
+            given => given.to_string(),
+        };
         let mut products = Vec::new();
         for sku in &req.skus {
-            let p = self.product_by_sku(sku)?;
+            // A SKU in any case, or a product barcode scanned on the screen.
+            let p = self.product_named(sku)?;
             if !p.tracking.serialised() {
                 return refuse(
                     RefusalKind::Conflict,

@@ -58,7 +58,7 @@ pub struct DocRequest {
 }
 
 /// A count to open: a location subtree, optionally only some products or categories.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewCount {
     pub name: String,
     pub location: String,

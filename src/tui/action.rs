@@ -119,6 +119,13 @@ pub enum Action {
         /// Every unit with it (one per product).
         units: Vec<Found>,
     },
+    /// A count was opened (answer to [`Effect::OpenCount`]).
+    CountOpened {
+        /// Its id.
+        count: CountId,
+        /// Its name (given, or made from its scope and day).
+        name: String,
+    },
     /// What a resolution would change (answer to [`Effect::PreviewFix`]): the screen asks
     /// before it is done.
     FixPreviewed {
@@ -232,6 +239,8 @@ pub enum Effect {
         /// What to do.
         fix: Fix,
     },
+    /// Open a new count (answered by [`Action::CountOpened`] or [`Action::CountRefused`]).
+    OpenCount(crate::ops::NewCount),
     /// Ask what a resolution would change, changing nothing (answered by
     /// [`Action::FixPreviewed`] or [`Action::FixRefused`]).
     PreviewFix {
@@ -325,6 +334,7 @@ impl EffectRunner for NullRunner {
             | Effect::LoadMismatches { .. }
             | Effect::Fix { .. }
             | Effect::PreviewFix { .. }
+            | Effect::OpenCount(_)
             | Effect::UndoFix { .. }
             | Effect::PostCount { .. }
             | Effect::UnitDetails { .. }

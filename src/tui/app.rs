@@ -103,6 +103,8 @@ pub struct AppState {
     pub counts: Option<Vec<CountRow>>,
     /// Index of the marked count in [`AppState::counts`].
     pub count_selected: usize,
+    /// A count to mark when the list next arrives (one just opened).
+    pub mark_count: Option<crate::domain::CountId>,
     /// The joined count, while its scan loop is open.
     pub count_session: Option<CountSession>,
     /// The count whose mismatches are open.
@@ -174,6 +176,7 @@ impl AppState {
             service: None,
             counts: None,
             count_selected: 0,
+            mark_count: None,
             count_session: None,
             mismatch: None,
             lookup: None,

@@ -132,6 +132,7 @@ commands! {
     PageDown = "page_down" in [Mismatch, Lookup, Popup];
     Review = "review" in [CountList];
     CancelCount = "cancel_count" in [CountList];
+    NewCount = "new_count" in [CountList];
     Finish = "finish" in [Count];
     UndoLast = "undo_last" in [Count];
     SetLocation = "set_location" in [Count];

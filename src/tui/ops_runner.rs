@@ -497,6 +497,14 @@ impl OpsRunner {
             Effect::LoadMismatches { count } => self.load_mismatches(count),
             Effect::Fix { count, fix } => self.fix(count, fix),
             Effect::PreviewFix { count, fix } => self.preview_fix(count, fix),
+            Effect::OpenCount(new) => match self.ops.execute(Command::OpenCount(new)) {
+                Ok(Outcome::CountOpened(c)) => Ok(vec![Action::CountOpened {
+                    count: c.id,
+                    name: c.name,
+                }]),
+                Ok(_) => Err(OpsError::Storage("opening a count gave no count".into())),
+                Err(e) => Ok(vec![Action::CountRefused(refusal_words(e)?)]),
+            },
             Effect::UndoFix { count, number } => self.undo_fix(count, number),
             Effect::PostCount { count } => self.post(count),
             Effect::UnitDetails { serial, product } => self.unit_details(serial, product),

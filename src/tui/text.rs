@@ -22,6 +22,7 @@ pub fn command_label(cmd: Command) -> &'static str {
         Command::Select => "Open",
         Command::Review => "Review",
         Command::CancelCount => "Cancel",
+        Command::NewCount => "New count",
         Command::Up => "Up",
         Command::Down => "Down",
         Command::PageUp => "Page up",

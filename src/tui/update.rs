@@ -119,6 +119,7 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::MismatchesRefused(msg) => mismatch::update::refused(state, msg),
         Action::FixDone(msg) => mismatch::update::fix_done(state, msg),
         Action::FixRefused(msg) => error(state, msg),
+        Action::CountOpened { count, name } => count_list::update::opened(state, count, name),
         Action::FixPreviewed { count, fix, change } => {
             mismatch::update::ask_before_fix(state, count, fix, change)
         }
@@ -375,6 +376,7 @@ fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
         Command::Select => Vec::new(),
         // The marked count of the list last loaded, wherever the keymap binds these.
         Command::Review | Command::CancelCount => count_list::update::on_marked(state, c),
+        Command::NewCount => count_list::update::new_count(state),
         Command::Up => move_by(state, -1),
         Command::Down => move_by(state, 1),
         Command::PageUp => {

@@ -52,9 +52,18 @@ impl ScreenKind for CountList {
                 _ => words::HINT_JOIN,
             };
             out.extend(hint_as(state, Command::Select, take));
-            out.extend(hints_of(state, &[Command::Review, Command::CancelCount]));
+            let review = match update::marked_status(state) {
+                Some(crate::domain::CountStatus::Review) => words::HINT_REOPEN,
+                _ => text::command_label(Command::Review),
+            };
+            out.extend(hint_as(state, Command::Review, review));
+            out.extend(hints_of(state, &[Command::CancelCount]));
         }
-        out.extend(hints_of(state, &[Command::Back, Command::Help]));
+        out.extend(hints_of(state, &[Command::Back]));
+        if matches!(screen, Screen::CountList) {
+            out.extend(hints_of(state, &[Command::NewCount]));
+        }
+        out.extend(hints_of(state, &[Command::Help]));
         out
     }
 

@@ -14,6 +14,11 @@ use crate::tui::update::{error, info, push_screen};
 
 /// The counts arrived.
 pub(crate) fn loaded(state: &mut AppState, rows: Vec<CountRow>) -> Vec<Effect> {
+    if let Some(id) = state.mark_count.take() {
+        if let Some(i) = rows.iter().position(|r| r.id == id) {
+            state.count_selected = i;
+        }
+    }
     state.count_selected = state.count_selected.min(rows.len().saturating_sub(1));
     state.counts = Some(rows);
     Vec::new()
@@ -43,6 +48,28 @@ pub(crate) fn take_line(state: &mut AppState, index: usize) -> Vec<Effect> {
     }
 }
 
+/// The new count's first question: where.
+pub(crate) fn new_count(state: &mut AppState) -> Vec<Effect> {
+    push_screen(
+        state,
+        Screen::Prompt(crate::tui::screens::popups::state::Prompt::CountScope),
+    );
+    Vec::new()
+}
+
+/// The status of the marked count, if the list has one.
+pub(crate) fn marked_status(state: &AppState) -> Option<CountStatus> {
+    selected_count(state).map(|r| r.status)
+}
+
+/// A count was opened: say which, reload the list and mark it there.
+pub(crate) fn opened(state: &mut AppState, count: CountId, name: String) -> Vec<Effect> {
+    state.status = None;
+    state.mark_count = Some(count);
+    info(state, words::opened(count, &name));
+    vec![Effect::LoadCounts]
+}
+
 fn selected_count(state: &AppState) -> Option<&CountRow> {
     state.counts.as_ref()?.get(state.count_selected)
 }
@@ -50,10 +77,15 @@ fn selected_count(state: &AppState) -> Option<&CountRow> {
 /// Review or cancel the marked count of the list last loaded.
 pub(crate) fn on_marked(state: &mut AppState, c: Command) -> Vec<Effect> {
     match c {
+        // One key both ways: an open count goes to review, a count in review reopens.
         Command::Review => match selected_count(state).map(|r| (r.id, r.status)) {
             Some((id, CountStatus::Open)) => vec![Effect::MoveCount {
                 count: id,
                 status: CountStatus::Review,
+            }],
+            Some((id, CountStatus::Review)) => vec![Effect::MoveCount {
+                count: id,
+                status: CountStatus::Open,
             }],
             Some((id, status)) => error(state, words::already(id, status)),
             None => Vec::new(),

@@ -51,7 +51,10 @@ fn details(r: &CountRow, width: u16) -> Vec<String> {
         ));
         out.extend(wrap(&by, width));
     } else {
-        out.push(format!("{} {}", text::TITLE_COUNT, r.id));
+        out.extend(wrap(
+            &format!("{} {} {}", text::TITLE_COUNT, r.id, r.name),
+            width,
+        ));
         out.push(format!(
             "{} {}",
             words::COUNT_SCOPE,
@@ -66,20 +69,28 @@ fn details(r: &CountRow, width: u16) -> Vec<String> {
     out
 }
 
+/// One count on a narrow screen: its line digit (the key), its id (what the CLI, the reports
+/// and colleagues call it), its name cut to the room left, its status.
 fn short_line(r: &CountRow, i: usize, selected: bool, w: usize) -> String {
     let marker = if selected { '>' } else { ' ' };
-    let status = words::status_word(r.status);
+    let id = format!("#{}", r.id);
     if w >= 40 {
+        let status = words::status_word(r.status);
         let scanned = words::scanned(r.live, r.expected);
-        let name_w = w.saturating_sub(4 + 1 + 6 + 1 + 14);
+        let name_w = w.saturating_sub(4 + id.len() + 1 + 1 + 6 + 1 + 14);
         format!(
-            "{marker} {} {} {status:<6} {scanned:>14}",
+            "{marker} {} {id} {} {status:<6} {scanned:>14}",
             digit(i),
             fit(&r.name, name_w)
         )
     } else {
-        let name_w = w.saturating_sub(4 + 1 + status.len());
-        format!("{marker} {} {} {status}", digit(i), fit(&r.name, name_w))
+        let status = words::status_short(r.status);
+        let name_w = w.saturating_sub(4 + id.len() + 1 + 1 + status.len());
+        format!(
+            "{marker} {} {id} {} {status}",
+            digit(i),
+            fit(&r.name, name_w)
+        )
     }
 }
 

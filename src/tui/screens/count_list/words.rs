@@ -8,7 +8,8 @@ use crate::tui::text::{scanned_of, status_phrase};
 pub const TITLE_COUNTS: &str = "Counts";
 
 /// Count list: nothing to join.
-pub const NO_OPEN_COUNT: &str = "No open count: a supervisor opens one with `tallyman count open`.";
+pub const NO_OPEN_COUNT: &str =
+    "No open count: a supervisor opens one here (New count) or with `tallyman count open`.";
 
 /// Count list: the footer word for Enter (join the marked count).
 pub const HINT_JOIN: &str = "Join";
@@ -28,6 +29,14 @@ pub const COUNT_NOBODY: &str = "nobody yet";
 /// A count status in words.
 pub fn status_word(status: CountStatus) -> &'static str {
     status.as_str()
+}
+
+/// A count status on a 20-column list line (the details below say it in full).
+pub fn status_short(status: CountStatus) -> &'static str {
+    match status {
+        CountStatus::Review => "rev",
+        other => other.as_str(),
+    }
 }
 
 /// Count list line: `140 of 300 scanned`.
@@ -58,6 +67,14 @@ pub fn already(id: CountId, status: CountStatus) -> String {
 pub fn no_such_count(id: CountId) -> String {
     format!("Count {id} is not there any more")
 }
+
+/// Status: a count was opened from the list.
+pub fn opened(id: CountId, name: &str) -> String {
+    format!("Count {id} opened: {name}")
+}
+
+/// Count list footer: the review key on a count in review.
+pub const HINT_REOPEN: &str = "Reopen";
 
 /// Count picker footer: Enter opens the marked count's mismatches.
 pub const HINT_OPEN: &str = "Open";

@@ -37,6 +37,18 @@ pub enum Choice {
         /// The serial.
         serial: String,
     },
+    /// A new count: blind or open counting.
+    CountKind {
+        /// The scope's location.
+        location: String,
+    },
+    /// A new count: every product, or some.
+    CountProducts {
+        /// The scope's location.
+        location: String,
+        /// Blind counting.
+        blind: bool,
+    },
     /// Which report to show.
     Report {
         /// The expiring-soon days of the config.
@@ -81,6 +93,15 @@ pub enum Prompt {
     },
     /// The report of the units sold to a customer: the customer's name.
     Customer,
+    /// A new count: the location whose subtree it counts.
+    CountScope,
+    /// A new count: the products it counts, by SKU or barcode.
+    CountSkus {
+        /// The scope's location.
+        location: String,
+        /// Blind counting.
+        blind: bool,
+    },
 }
 
 /// A destructive step waiting for its numbered answer.

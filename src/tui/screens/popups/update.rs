@@ -38,6 +38,26 @@ pub(crate) fn confirm(state: &mut AppState, c: Confirm, d: char) -> Vec<Effect> 
     }
 }
 
+/// The new count's questions are answered: the service opens it (and names it, by scope and
+/// day); the list shows it when it is there.
+fn open_count(
+    state: &mut AppState,
+    location: String,
+    blind: bool,
+    skus: Vec<String>,
+) -> Vec<Effect> {
+    while matches!(state.screen(), Screen::Prompt(_) | Screen::Choose(_)) {
+        pop_screen(state);
+    }
+    vec![Effect::OpenCount(crate::ops::NewCount {
+        name: String::new(),
+        location,
+        skus,
+        categories: Vec::new(),
+        blind,
+    })]
+}
+
 /// An answer typed or scanned into a prompt.
 pub(crate) fn prompt_answer(state: &mut AppState, prompt: Prompt, value: String) -> Vec<Effect> {
     let serial = |state: &mut AppState, v: &str| match scan_serial(state, v) {
@@ -82,6 +102,15 @@ pub(crate) fn prompt_answer(state: &mut AppState, prompt: Prompt, value: String)
             }
             Err(e) => e,
         },
+        Prompt::CountScope => {
+            let location = value.trim().to_string();
+            push_screen(state, Screen::Choose(Choice::CountKind { location }));
+            Vec::new()
+        }
+        Prompt::CountSkus { location, blind } => {
+            let skus = value.split_whitespace().map(str::to_string).collect();
+            open_count(state, location, blind, skus)
+        }
         Prompt::Customer => vec![Effect::LoadReport {
             kind: ReportKind::Customer {
                 name: value.trim().to_string(),
@@ -146,6 +175,21 @@ pub(crate) fn choose(state: &mut AppState, c: Choice, d: char) -> Vec<Effect> {
             Some(&months) => vec![Effect::Act(UnitAct::Extend { serial, months })],
             None => Vec::new(),
         },
+        Choice::CountKind { location } => {
+            let blind = i == 0;
+            push_screen(
+                state,
+                Screen::Choose(Choice::CountProducts { location, blind }),
+            );
+            Vec::new()
+        }
+        Choice::CountProducts { location, blind } if i == 0 => {
+            open_count(state, location, blind, Vec::new())
+        }
+        Choice::CountProducts { location, blind } => {
+            push_screen(state, Screen::Prompt(Prompt::CountSkus { location, blind }));
+            Vec::new()
+        }
         Choice::Report { days } => {
             // The list of reports stays under the report (back returns to it).
             push_screen(state, Screen::Choose(Choice::Report { days }));

@@ -55,6 +55,8 @@ pub fn choice_options(c: &Choice) -> Vec<String> {
             .iter()
             .map(|m| format!("{m} months"))
             .collect(),
+        Choice::CountKind { .. } => COUNT_KINDS.map(String::from).to_vec(),
+        Choice::CountProducts { .. } => COUNT_PRODUCTS.map(String::from).to_vec(),
         Choice::Report { days } => vec![
             report_expiring(*days),
             REPORT_TRACKING.to_string(),
@@ -74,6 +76,8 @@ pub fn choice_question(c: &Choice) -> String {
         Choice::Actions { serial, .. } => format!("{serial}: what to do?"),
         Choice::ExtendBy { serial } => format!("Extend the warranty of {serial} by:"),
         Choice::Report { .. } => "Which report?".into(),
+        Choice::CountKind { location } => format!("Count {location}: blind or open?"),
+        Choice::CountProducts { location, .. } => format!("Count {location}: which products?"),
     }
 }
 
@@ -86,6 +90,7 @@ pub fn choice_title(c: &Choice) -> &'static str {
         Choice::Actions { .. } => TITLE_ACTIONS,
         Choice::ExtendBy { .. } => "Extend",
         Choice::Report { .. } => TITLE_REPORTS,
+        Choice::CountKind { .. } | Choice::CountProducts { .. } => TITLE_NEW_COUNT,
     }
 }
 
@@ -104,6 +109,7 @@ pub fn prompt_title(p: &Prompt) -> &'static str {
         Prompt::RepairNote { .. } => "Repair",
         Prompt::NewSerial { .. } => "Replace",
         Prompt::Customer => TITLE_REPORTS,
+        Prompt::CountScope | Prompt::CountSkus { .. } => TITLE_NEW_COUNT,
     }
 }
 
@@ -128,6 +134,12 @@ pub fn prompt_question(p: &Prompt) -> String {
             format!("Replace {old} under warranty: scan the NEW serial.")
         }
         Prompt::Customer => "Units sold to a customer: type the customer's name.".into(),
+        Prompt::CountScope => {
+            "New count: scan or type the location. Every bin below it is counted.".into()
+        }
+        Prompt::CountSkus { location, .. } => format!(
+            "Count {location}: type the SKUs or scan the barcodes, space between, then Enter."
+        ),
     }
 }
 
@@ -138,6 +150,8 @@ pub fn prompt_label(p: &Prompt) -> &'static str {
         Prompt::Product { .. } => "SKU:",
         Prompt::NewSerial { .. } => "New:",
         Prompt::Customer => "Name:",
+        Prompt::CountScope => "Loc:",
+        Prompt::CountSkus { .. } => "SKUs:",
         _ => "SN:",
     }
 }
@@ -172,6 +186,15 @@ pub fn confirm_fix(change: &str) -> String {
         .collect();
     format!("{head}{}?", first.as_str())
 }
+
+/// New count: the popups' title.
+pub const TITLE_NEW_COUNT: &str = "New count";
+
+/// New count: blind or open counting, numbered from 1 on screen.
+pub const COUNT_KINDS: [&str; 2] = ["Blind: no figures", "Open: show expected"];
+
+/// New count: every product or some, numbered from 1 on screen.
+pub const COUNT_PRODUCTS: [&str; 2] = ["All products", "Some: type SKUs"];
 
 /// Report: the units sold to a customer.
 pub const REPORT_CUSTOMER: &str = "Sold to a customer";
