@@ -107,6 +107,13 @@ pub trait ScreenKind: Sync {
     /// Draws the body.
     fn render(&self, state: &AppState, screen: &Screen, frame: &mut Frame, body: Rect);
 
+    /// Does the body show the status message in full already? Then the status line keeps to
+    /// its one row instead of wrapping over the body. Default: no.
+    fn shows_status(&self, state: &AppState, screen: &Screen) -> bool {
+        let _ = (state, screen);
+        false
+    }
+
     /// The footer hints, most important first (the footer drops what does not fit).
     fn hints(&self, state: &AppState, screen: &Screen) -> Vec<Hint>;
 

@@ -50,7 +50,10 @@ pub(super) fn rule(state: &AppState, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-pub(super) fn status(state: &AppState, frame: &mut Frame, area: Rect) {
+/// The status line. A message longer than the line wraps upwards over the bottom of the body
+/// (at most half of it), so it is read whole on a 20-column screen; what still does not fit
+/// ends in "...".
+pub(super) fn status(state: &AppState, frame: &mut Frame, area: Rect, body: Rect) {
     let w = area.width as usize;
     if let Some(code) = &state.code {
         let text = format!("{} {code}", text::CODE_PROMPT);
@@ -64,12 +67,44 @@ pub(super) fn status(state: &AppState, frame: &mut Frame, area: Rect) {
     let Some(st) = state.status_here() else {
         return;
     };
-    let (style, text) = if st.error {
-        (state.theme.error(), format!("{:<w$}", st.text))
+    let style = if st.error {
+        state.theme.error()
     } else {
-        (state.theme.info(), st.text.clone())
+        state.theme.info()
     };
-    frame.render_widget(Paragraph::new(Span::styled(text, style)), area);
+    let screen = state.screen();
+    let one_line = kind(screen).shows_status(state, screen);
+    let room = 1 + (body.height / 2) as usize;
+    let lines = status_lines(&st.text, area.width, if one_line { 1 } else { room });
+    let rows = lines.len().max(1) as u16;
+    let top = area.y.saturating_sub(rows - 1);
+    let shown: Vec<Line<'static>> = lines
+        .into_iter()
+        .map(|l| {
+            // An error is a reverse-video block the width of the screen.
+            let l = if st.error { format!("{l:<w$}") } else { l };
+            Line::from(Span::styled(l, style))
+        })
+        .collect();
+    let over = Rect::new(area.x, top, area.width, rows);
+    frame.render_widget(ratatui::widgets::Clear, over);
+    frame.render_widget(Paragraph::new(shown), over);
+}
+
+/// A status message in at most `room` rows of `width`: wrapped, and when it still does not
+/// fit, cut with "..." at the end of the last row.
+fn status_lines(text: &str, width: u16, room: usize) -> Vec<String> {
+    let w = width as usize;
+    let mut lines = wrap(text, width);
+    let words_fit = text.split(' ').all(|word| word.chars().count() <= w);
+    if lines.len() > room || !words_fit {
+        // The last row takes the rest of the message, cut.
+        let room = room.max(1);
+        let rest = lines.split_off(room - 1).join(" ");
+        let keep: String = rest.chars().take(w.saturating_sub(3)).collect();
+        lines.push(format!("{}...", keep.trim_end()));
+    }
+    lines
 }
 
 /// (key label, command label) pairs for the footer: what the top screen supplies.
@@ -164,5 +199,25 @@ mod tests {
             ("?", "Help"),
         ]);
         assert_eq!(fitting(&all, 23, 1), [true, false, true, true]);
+    }
+
+    #[test]
+    fn a_long_message_wraps_and_only_what_has_no_room_is_cut() {
+        let text = "SN \"RT99999999\" is unknown: never received, sold or counted here";
+        assert_eq!(
+            status_lines(text, 20, 7),
+            [
+                "SN \"RT99999999\" is",
+                "unknown: never",
+                "received, sold or",
+                "counted here"
+            ]
+        );
+        assert_eq!(
+            status_lines(text, 20, 2),
+            ["SN \"RT99999999\" is", "unknown: never re..."]
+        );
+        assert_eq!(status_lines(text, 20, 1), ["SN \"RT99999999\" i..."]);
+        assert_eq!(status_lines("Saved", 20, 7), ["Saved"]);
     }
 }

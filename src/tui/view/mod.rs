@@ -67,7 +67,7 @@ pub fn view(state: &AppState, frame: &mut Frame) {
     }
     let screen = state.screen();
     kind(screen).render(state, screen, frame, a.body);
-    chrome::status(state, frame, a.status);
+    chrome::status(state, frame, a.status, a.body);
     chrome::footer(state, frame, a.footer);
 }
 

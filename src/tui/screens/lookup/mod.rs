@@ -39,6 +39,15 @@ impl ScreenKind for Lookup {
         view::render(state, frame, body);
     }
 
+    /// What an action said stays above the unit, in full.
+    fn shows_status(&self, state: &AppState, _: &Screen) -> bool {
+        let said = state.lookup.as_ref().and_then(|l| l.said.as_ref());
+        match (said, state.status_here()) {
+            (Some(said), Some(st)) => said.text == st.text,
+            _ => false,
+        }
+    }
+
     fn hints(&self, state: &AppState, _: &Screen) -> Vec<Hint> {
         let at = state.lookup.as_ref().map_or(0, |l| l.scroll);
         let mut out: Vec<Hint> = scroll_hint(state, at).into_iter().collect();

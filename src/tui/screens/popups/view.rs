@@ -97,19 +97,6 @@ pub(crate) fn render_prompt(state: &AppState, prompt: &Prompt, frame: &mut Frame
         Span::raw(format!("{label} ")),
         Span::styled(format!("{field_text:<fw$}"), state.theme.field()),
     ]));
-    // A refusal longer than the status line is shown here in full.
-    if let Some(st) = state.status_here().filter(|st| st.error) {
-        if st.text.chars().count() > w && lines.len() + 2 < h {
-            lines.push(Line::default());
-            let room = h - lines.len();
-            lines.extend(
-                crate::tui::view::wrap_keep_tail(&st.text, body.width)
-                    .into_iter()
-                    .take(room)
-                    .map(Line::from),
-            );
-        }
-    }
     frame.render_widget(Paragraph::new(lines), body);
     if state.code.is_none() && fw > 0 && field_row < h {
         let x = body.x + (label.len() + 1) as u16 + (cursor as u16).min(fw as u16 - 1);
