@@ -1,6 +1,7 @@
 //! The command-line contract, run against the real binary: exit codes (0 done, 1 refused or
 //! invalid, 2 usage, 3 storage), `--json` shapes, refusals that change nothing, help.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -209,6 +210,54 @@ fn demo_without_tui_exits_0_and_the_result_checks_healthy() {
         v["serial"], "RT00000001",
         "a GS1 scan is decoded for lookup"
     );
+}
+
+#[test]
+fn the_demo_count_holds_three_planted_mistakes_and_says_what_to_scan() {
+    let e = env();
+    let out = e.ok(&["demo", "--no-tui", "--units", "200"]);
+    assert!(
+        out.contains("try the three jobs on count 1 \"Demo aisle WH3/A\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("scan WH3/A/01, then RT90000001 RT90000002 5CG9000101 RT90000004"),
+        "{out}"
+    );
+    // The newcomer's scans, as the scan loop reads them.
+    let mut scan = e.cmd();
+    scan.arg("--db")
+        .arg(&e.db)
+        .args(["count", "scan", "1", "--location", "WH3/A/01"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped());
+    let mut child = scan.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"RT90000001\nRT90000002\n5CG9000101\nRT90000004\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("[here 1/3 +2 unexpected +1 unknown, count 4]"),
+        "{said}"
+    );
+    // The laptop that was never received is known to the count.
+    let err = e.fails(1, &["lookup", "5CG9000101"]);
+    assert!(err.contains("has no unit"), "{err}");
+    assert!(err.contains("counted in count 1 at WH3/A/01"), "{err}");
+    // Each mistake comes with the fix that undoes it.
+    let m = e.ok(&["count", "mismatches", "1"]);
+    for want in [
+        "replace by \"RT90000003\"",
+        "replace by \"5CG9000108\"",
+        "in stock at WH3/A/02",
+    ] {
+        assert!(m.contains(want), "{want}:\n{m}");
+    }
 }
 
 #[test]

@@ -146,6 +146,30 @@ fn an_unknown_serial_is_a_sticky_error_with_the_bell() {
 /// unit shown before: what stays on screen is the refusal, never the last unit as if it were
 /// the answer (here the label even names the same serial).
 #[test]
+fn a_counted_serial_no_unit_has_shows_its_count_scans() {
+    let db = db();
+    let mut app = app_on(&db, TestSetup::new(20, 16, Profile::Vt));
+    app.keys("3RT00000099<enter>");
+    assert!(!app.state.has_error(), "{:?}", app.status());
+    assert_eq!(app.bells, 0);
+    let text = app.render();
+    for want in [
+        "RT00000099",
+        "serial: counted,",
+        "2026-01-02 count 1",
+        "WH1/A/01 by clerk2",
+        "Mismatches",
+    ] {
+        assert!(text.contains(want), "{want}:\n{text}");
+    }
+    // A serial nobody counted is still unknown, with the bell.
+    app.keys("RT00000098<enter>");
+    assert!(app.state.has_error());
+    assert_eq!(app.bells, 1);
+    assert!(!app.render().contains("by clerk2"), "{}", app.render());
+}
+
+#[test]
 fn a_refused_scan_clears_the_unit_shown_before() {
     let db = db();
     let mut app = app(&db);
@@ -389,6 +413,12 @@ fn snapshot_unknown_and_shared() {
         &[Profile::Vt],
     );
     snap("lookup_shared", "3shared-1<enter>", &SIZES, &[Profile::Vt]);
+    snap(
+        "lookup_counted",
+        "3RT00000099<enter>",
+        &SIZES,
+        &[Profile::Vt],
+    );
 }
 
 #[test]

@@ -93,8 +93,21 @@ pub fn run(service: &dyn Ops, cmd: &Cmd, json: bool) -> CliResult {
                 return Err(Failure::storage("unexpected answer to a lookup"));
             };
             if units.is_empty() {
+                let Answer::Scans(scans) = service.query(Query::SerialScans {
+                    serial: key.clone(),
+                })?
+                else {
+                    return Err(Failure::storage("unexpected answer to a serial's scans"));
+                };
+                let Some(last) = scans.last() else {
+                    return Err(Failure::invalid(format!(
+                        "SN \"{key}\" is unknown: never received, sold or counted here"
+                    )));
+                };
+                let s = &last.scan;
                 return Err(Failure::invalid(format!(
-                    "SN \"{key}\" is unknown: never received, sold or counted here"
+                    "SN \"{}\" has no unit: never received, but counted in count {} at {} (scan {} by {}); settle it with `tallyman count mismatches {}`",
+                    s.serial, s.count, s.location, s.number, s.counter, s.count
                 )));
             }
             output::units(&units, json)?;

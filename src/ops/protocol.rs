@@ -139,6 +139,8 @@ typed_queries! {
     /// Every unit with this serial, with its warranty at `date` (today if none).
     fn lookup(serial: String, date: Option<crate::domain::Day>) -> Vec<super::UnitView> =
         Query::Lookup { serial, date } => Units;
+    /// The live count scans of a serial, in every count.
+    fn serial_scans(serial: String) -> Vec<super::ScanLine> = Query::SerialScans { serial } => Scans;
     /// A count's mismatches with the names their rows refer to.
     fn mismatches(count: crate::domain::CountId) -> Box<super::MismatchView> =
         Query::Mismatches { count } => Mismatches;

@@ -22,6 +22,7 @@ impl Service {
             Query::Lookup { serial, date } => {
                 Answer::Units(self.lookup_at(&serial, date.unwrap_or_else(|| self.today()))?)
             }
+            Query::SerialScans { serial } => Answer::Scans(self.serial_scans(&serial)?),
             Query::Stock { location, sku } => {
                 Answer::Stock(self.stock(location.as_deref(), sku.as_deref())?)
             }
@@ -88,6 +89,33 @@ impl Service {
             .into_iter()
             .map(|p| (p.id, p.sku))
             .collect())
+    }
+
+    /// The live scans of a serial (read as a scan: GS1 (21), IMEI or text; as typed and
+    /// upper-cased) in every count, oldest count first.
+    fn serial_scans(&self, raw: &str) -> Result<Vec<ScanLine>, OpsError> {
+        let decoded = crate::domain::scan::decode(raw, &self.scan)
+            .map_err(|e| OpsError::refused(super::RefusalKind::BadScan, e.to_string()))?;
+        let Some(key) = decoded.key() else {
+            return Ok(Vec::new());
+        };
+        let mut keys = Vec::new();
+        for fold in [true, false] {
+            if let Ok(k) = crate::domain::SerialKey::normalize(key, fold) {
+                if !keys.contains(&k) {
+                    keys.push(k);
+                }
+            }
+        }
+        let mut scans = Vec::new();
+        for count in self.store.counts()? {
+            for k in &keys {
+                if let Some(n) = self.store.count_serial(count.id, k)? {
+                    scans.extend(self.store.count_scan(count.id, n)?);
+                }
+            }
+        }
+        self.scan_lines(scans)
     }
 
     fn scan_lines(&self, scans: Vec<CountScan>) -> Result<Vec<ScanLine>, OpsError> {

@@ -335,6 +335,11 @@ pub enum Query {
     /// The journal's file and its durable end (everything acknowledged lies before it): what
     /// a backup copies while the server keeps working.
     JournalEnd,
+    /// The live count scans of a scanned serial, in every count (what a lookup shows of a
+    /// serial no unit has, but a counter found).
+    SerialScans {
+        serial: String,
+    },
 }
 
 /// The database in brief.

@@ -118,6 +118,8 @@ pub enum Action {
         serial: String,
         /// Every unit with it (one per product).
         units: Vec<Found>,
+        /// When no unit has it: its live scans in counts (a counter found it).
+        scans: Vec<crate::ops::ScanLine>,
     },
     /// A count was opened (answer to [`Effect::OpenCount`]).
     CountOpened {

@@ -339,14 +339,23 @@ impl OpsRunner {
             Ok(units) => units,
             Err(e) => return Ok(vec![Action::LookupRefused(refusal_words(e)?)]),
         };
-        let units = units
+        let units: Vec<Found> = units
             .into_iter()
             .map(|v| Found {
                 warranty: v.warranty.clone(),
                 unit: Shared::new(v),
             })
             .collect();
-        Ok(vec![Action::LookedUp { serial, units }])
+        // A serial no unit has may still have been counted: those scans are its history.
+        let scans = match units.is_empty() {
+            true => self.ops.serial_scans(serial.clone())?,
+            false => Vec::new(),
+        };
+        Ok(vec![Action::LookedUp {
+            serial,
+            units,
+            scans,
+        }])
     }
 
     /// A warranty or repair action on a unit: the service's words, or its refusal.

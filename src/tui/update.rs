@@ -124,7 +124,11 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
             mismatch::update::ask_before_fix(state, count, fix, change)
         }
         Action::CountPosted(count) => mismatch::update::posted(state, count),
-        Action::LookedUp { serial, units } => lookup::update::looked_up(state, serial, units),
+        Action::LookedUp {
+            serial,
+            units,
+            scans,
+        } => lookup::update::looked_up(state, serial, units, scans),
         Action::LookupRefused(msg) => lookup::update::refused(state, msg),
         Action::Acted(msg) => lookup::update::acted(state, msg),
         Action::ActRefused(msg) => lookup::update::act_refused(state, msg),

@@ -213,6 +213,9 @@ pub fn db() -> Db {
     .unwrap();
     svc.record_scan("clerk2", CountId(1), "WH1/A/01", "RT00000003")
         .unwrap();
+    // A router on the shelf that was never received: counted, no unit.
+    svc.record_scan("clerk2", CountId(1), "WH1/A/01", "RT00000099")
+        .unwrap();
     Db {
         _tmp: tmp,
         svc: Arc::new(svc),

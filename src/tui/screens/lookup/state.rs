@@ -29,6 +29,8 @@ pub struct LookupSession {
     pub pending: Vec<Found>,
     /// The last scan named no unit (its serial).
     pub unknown: Option<String>,
+    /// The live count scans of that serial (a counter found it, no unit has it).
+    pub counted: Vec<crate::ops::ScanLine>,
     /// First line of the result shown.
     pub scroll: usize,
     /// What the last warranty or repair action said (shown above the unit until the next
@@ -132,10 +134,10 @@ impl LookupSession {
         self.shown = Some(shown);
         self.pending = Vec::new();
         self.unknown = None;
+        self.counted = Vec::new();
         self.scroll = 0;
     }
 
-    /// The serial and product of the unit shown.
     /// Shows nothing: a scan was refused or found nothing, so the last unit must not stay
     /// on screen as if it were the answer.
     pub fn forget(&mut self) {
@@ -143,9 +145,11 @@ impl LookupSession {
         self.also = Vec::new();
         self.pending = Vec::new();
         self.unknown = None;
+        self.counted = Vec::new();
         self.scroll = 0;
     }
 
+    /// The serial and product of the unit shown.
     pub fn shown_unit(&self) -> Option<(String, ProductId)> {
         self.shown
             .as_ref()

@@ -23,7 +23,12 @@ pub(crate) fn act_refused(state: &mut AppState, msg: String) -> Vec<Effect> {
 }
 
 /// The lookup's answer: one unit is shown, several products ask which, none is an error.
-pub(crate) fn looked_up(state: &mut AppState, serial: String, units: Vec<Found>) -> Vec<Effect> {
+pub(crate) fn looked_up(
+    state: &mut AppState,
+    serial: String,
+    units: Vec<Found>,
+    scans: Vec<crate::ops::ScanLine>,
+) -> Vec<Effect> {
     let Some(l) = state.lookup.as_mut() else {
         return Vec::new();
     };
@@ -45,7 +50,14 @@ pub(crate) fn looked_up(state: &mut AppState, serial: String, units: Vec<Found>)
             };
             l.forget();
             l.unknown = Some(serial.clone());
-            error(state, words::unknown_serial(&serial))
+            if scans.is_empty() {
+                return error(state, words::unknown_serial(&serial));
+            }
+            // No unit, but counted: its count scans show; a known thing, no error.
+            l.counted = scans;
+            state.field.clear();
+            good_scan(state);
+            Vec::new()
         }
         1 => {
             l.show(units, 0);

@@ -45,11 +45,11 @@ pub(crate) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
         );
     }
     let Some(f) = &l.shown else {
-        let msg = match &l.unknown {
-            Some(s) => words::unknown_serial(s),
-            None => words::LOOKUP_START.to_string(),
-        };
-        out.extend(wrap(&msg, width).into_iter().map(Line::from));
+        match (&l.unknown, l.counted.is_empty()) {
+            (Some(s), false) => counted(state, s, &l.counted, width, &mut out),
+            (Some(s), true) => plain(&mut out, &words::unknown_serial(s), width),
+            (None, _) => out.extend(wrap(words::LOOKUP_START, width).into_iter().map(Line::from)),
+        }
         return out;
     };
     if width < 40 {
@@ -58,6 +58,30 @@ pub(crate) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
         full(state, f, &l.also, width, &mut out);
     }
     out
+}
+
+/// A serial no unit has, found by counters: what it is, its count scans newest first, and
+/// where it is resolved.
+fn counted(
+    state: &AppState,
+    serial: &str,
+    scans: &[crate::ops::ScanLine],
+    width: u16,
+    out: &mut Vec<Line<'static>>,
+) {
+    out.push(Line::from(Span::styled(
+        tail(serial, width as usize),
+        state.theme.headline(),
+    )));
+    plain(out, words::COUNTED_NO_UNIT, width);
+    out.push(Line::from(Span::styled(
+        words::LOOKUP_HISTORY_SHORT.to_string(),
+        state.theme.heading(),
+    )));
+    for s in scans.iter().rev() {
+        plain(out, &words::count_scan_line(s), width);
+    }
+    plain(out, words::COUNTED_RESOLVE, width);
 }
 
 /// One fact per line, for 20-column handhelds.

@@ -26,6 +26,28 @@ pub fn unknown_serial(serial: &str) -> String {
     format!("SN \"{serial}\" is unknown: never received, sold or counted here")
 }
 
+/// Lookup: a serial no unit has, found in a count.
+pub const COUNTED_NO_UNIT: &str = "No unit has this serial: counted, never received.";
+
+/// Lookup: where such a serial is settled.
+pub const COUNTED_RESOLVE: &str =
+    "Settle it on Mismatches: receive it as found stock, or replace the serial it stands for.";
+
+/// Lookup: one count scan of a serial no unit has: `2026-11-29 count 3 WH1/A/01 by clerk2`.
+pub fn count_scan_line(s: &crate::ops::ScanLine) -> String {
+    format!(
+        "{} count {} {} by {}{}",
+        crate::domain::Day::from_ms(s.scan.at_ms),
+        s.scan.count,
+        s.scan.location,
+        s.scan.counter,
+        s.sku
+            .as_ref()
+            .map(|k| format!(" as {k}"))
+            .unwrap_or_default()
+    )
+}
+
 /// Lookup: other products with the same serial.
 pub fn also_products(skus: &[String]) -> String {
     format!(
