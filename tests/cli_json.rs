@@ -202,6 +202,8 @@ const MISMATCHES: &[&str] = &[
     "surplus",
     "duplicates",
     "open_mismatches",
+    "counted_bins",
+    "counted_bins_only",
     "resolutions",
 ];
 const UNIT: &[&str] = &[
@@ -644,7 +646,10 @@ fn cases(e: &Env) -> Vec<Case> {
                     .iter()
                     .map(|l| l["code"].as_str().unwrap())
                     .collect();
-                assert_eq!(codes, ["#TM:FINISH", "#TM:UNDO", "#TM:LOCATION"]);
+                assert_eq!(
+                    codes,
+                    ["#TM:FINISH", "#TM:UNDO", "#TM:LOCATION", "#TM:DONE"]
+                );
             },
         ),
         case(&["count", "show", "1"], Shape::Object(COUNT_SHOW), |v| {
@@ -729,14 +734,24 @@ fn cases(e: &Env) -> Vec<Case> {
             args: ["count", "scan", "2", "--location", "WH2"]
                 .map(String::from)
                 .to_vec(),
-            stdin: "SN10\n",
+            stdin: "SN10\nSN11\nSN12\n",
             shape: Shape::Lines,
             check: |v| {
-                assert_eq!(v.as_array().unwrap().len(), 1);
+                assert_eq!(v.as_array().unwrap().len(), 3);
                 assert_eq!(v[0]["answer"], "unknown");
                 assert_eq!(v[0]["location"], "WH2");
             },
         },
+        case(
+            &["count", "bin-done", "2", "--location", "WH2"],
+            Shape::Object(&["count", "bin_counted", "bins"]),
+            |v| {
+                assert_eq!(
+                    (v["bin_counted"].as_str(), v["bins"].as_u64()),
+                    (Some("WH2"), Some(1))
+                )
+            },
+        ),
         case(&["count", "close", "2"], Shape::Object(&["count"]), |v| {
             assert_eq!(v["count"]["id"], 2)
         }),
@@ -746,9 +761,37 @@ fn cases(e: &Env) -> Vec<Case> {
             |v| assert_eq!(v["kind"], "receive-found"),
         ),
         case(
-            &["count", "accept", "2", "SN1", "--note", "later"],
+            &["count", "write-off-counted", "2", "--reason", "lost"],
+            Shape::Object(&["count", "first", "resolved"]),
+            |v| {
+                assert_eq!(
+                    (v["first"].as_u64(), v["resolved"].as_u64()),
+                    (Some(2), Some(1))
+                )
+            },
+        ),
+        case(
+            &["count", "accept", "2", "SN11", "--note", "later"],
             Shape::Object(RESOLVED),
             |v| assert_eq!(v["kind"], "accept"),
+        ),
+        case(
+            &[
+                "count",
+                "accept-all",
+                "2",
+                "--location",
+                "WH2",
+                "--note",
+                "rest",
+            ],
+            Shape::Object(&["count", "first", "resolved"]),
+            |v| {
+                assert_eq!(
+                    (v["first"].as_u64(), v["resolved"].as_u64()),
+                    (Some(4), Some(1))
+                )
+            },
         ),
         case(&["count", "cancel", "2"], Shape::Object(&["count"]), |v| {
             assert_eq!(v["count"]["status"], "cancelled")

@@ -863,3 +863,233 @@ fn a_suggestion_only_for_the_one_plausible_candidate() {
     );
     assert!(suggestions(&m, &row("AB71")).is_empty());
 }
+
+// ---------------------------------------------------------------- partial and large counts
+
+/// Aisle WH1/A: RT1-RT3 at bin 01, RT4-RT6 at bin 02, LAP1-LAP2 at bin 01. A count over the
+/// aisle finds RT1, RT2, LAP1, LAP2 and a stranger X1 in bin 01 (bin done), RT4 in bin 02
+/// (bin done); bin WH1/A/03 has RT7 and nobody went there.
+fn partial() -> (Db, CountId) {
+    let db = db();
+    db.run(Command::AddLocation {
+        code: "WH1/A/03".into(),
+        name: String::new(),
+    });
+    db.run(doc(
+        DocKind::Receipt,
+        "RT",
+        &["RT1", "RT2", "RT3"],
+        None,
+        Some("WH1/A/01"),
+    ));
+    db.run(doc(
+        DocKind::Receipt,
+        "RT",
+        &["RT4", "RT5", "RT6"],
+        None,
+        Some("WH1/A/02"),
+    ));
+    db.run(doc(
+        DocKind::Receipt,
+        "RT",
+        &["RT7"],
+        None,
+        Some("WH1/A/03"),
+    ));
+    db.run(doc(
+        DocKind::Receipt,
+        "LAP",
+        &["LAP1", "LAP2"],
+        None,
+        Some("WH1/A/01"),
+    ));
+    let c = db.open_count("WH1/A");
+    db.scan_all(c, "WH1/A/01", &["RT1", "RT2", "LAP1", "LAP2", "X1"]);
+    db.scan_all(c, "WH1/A/02", &["RT4"]);
+    for bin in ["WH1/A/01", "WH1/A/02"] {
+        let done = db.svc.execute(
+            "clerk",
+            Command::FinishBin {
+                count: c,
+                location: bin.into(),
+            },
+        );
+        assert!(matches!(done, Ok(Outcome::BinCounted { .. })), "{done:?}");
+    }
+    (db, c)
+}
+
+fn refused(r: Result<Outcome, OpsError>) -> String {
+    match r {
+        Err(OpsError::Refused(r)) => r.message,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_partial_count_posts_the_shortages_of_its_counted_bins_only() {
+    let (db, c) = partial();
+    let bins: Vec<String> = db
+        .svc
+        .store()
+        .counted_bins(c)
+        .unwrap()
+        .into_iter()
+        .map(|b| b.location)
+        .collect();
+    assert_eq!(bins, ["WH1/A/01", "WH1/A/02"]);
+    // A bin outside the scope is refused.
+    let m = refused(db.svc.execute(
+        "clerk",
+        Command::FinishBin {
+            count: c,
+            location: "WH2/R".into(),
+        },
+    ));
+    assert!(m.contains("outside count"), "{m}");
+    // Short: RT3 (bin 01), RT5, RT6 (bin 02), RT7 (bin 03, not counted). Whole scope: refused.
+    let post = |bins_only| {
+        db.svc.execute(
+            "super",
+            Command::PostCount {
+                count: c,
+                counted_bins_only: bins_only,
+            },
+        )
+    };
+    let m = refused(post(false));
+    assert!(m.contains("5 mismatch(es)"), "{m}");
+    let m = refused(post(true));
+    assert!(
+        m.contains("4 mismatch(es)"),
+        "counted bins: RT3 RT5 RT6 and X1: {m}"
+    );
+    // Bulk: write off what is short in the counted bins, accept the stranger.
+    match db.run(Command::ResolveAll {
+        count: c,
+        fix: tallyman::ops::BulkFix::WriteOffCountedBins {
+            reason: "Lost".into(),
+        },
+    }) {
+        Outcome::ResolvedAll {
+            first, resolved, ..
+        } => assert_eq!((first, resolved), (1, 3)),
+        other => panic!("{other:?}"),
+    }
+    for s in ["RT3", "RT5", "RT6"] {
+        assert_eq!(db.state(s), UnitState::WrittenOff, "{s}");
+    }
+    assert_eq!(
+        db.state("RT7"),
+        UnitState::InStock {
+            location: "WH1/A/03".into()
+        }
+    );
+    match db.run(Command::ResolveAll {
+        count: c,
+        fix: tallyman::ops::BulkFix::Accept {
+            location: Some("WH1/A/01".into()),
+            sku: None,
+            note: "Customer property".into(),
+        },
+    }) {
+        Outcome::ResolvedAll { resolved, .. } => assert_eq!(resolved, 1),
+        other => panic!("{other:?}"),
+    }
+    // Still refused for the whole scope (RT7), posted for the counted bins.
+    assert!(refused(post(false)).contains("1 mismatch(es)"));
+    assert!(matches!(post(true), Ok(Outcome::CountMoved(_))));
+    assert!(db.svc.store().posted_bins_only(c).unwrap());
+    let m = db.m(c);
+    assert_eq!(m.count.status, CountStatus::Posted);
+    let short: Vec<&str> = m.rec.shortage.iter().map(|r| r.serial.as_str()).collect();
+    assert!(
+        !short.contains(&"RT7"),
+        "the report keeps the counted bins' shortages: {short:?}"
+    );
+    // RT7 was never looked at: its stock is untouched.
+    assert_eq!(
+        db.state("RT7"),
+        UnitState::InStock {
+            location: "WH1/A/03".into()
+        }
+    );
+}
+
+#[test]
+fn bulk_fixes_refuse_what_they_cannot_do_and_change_nothing() {
+    let (db, c) = partial();
+    let before = db.snapshot();
+    let all = |fix| {
+        db.svc
+            .execute("super", Command::ResolveAll { count: c, fix })
+    };
+    use tallyman::ops::BulkFix;
+    let m = refused(all(BulkFix::Accept {
+        location: None,
+        sku: None,
+        note: "x".into(),
+    }));
+    assert!(m.contains("a bin, a product or both"), "{m}");
+    let m = refused(all(BulkFix::Accept {
+        location: Some("WH1/A/01".into()),
+        sku: None,
+        note: " ".into(),
+    }));
+    assert!(m.contains("needs a note"), "{m}");
+    let m = refused(all(BulkFix::Accept {
+        location: Some("WH2/R".into()),
+        sku: None,
+        note: "x".into(),
+    }));
+    assert!(m.contains("nothing to resolve"), "{m}");
+    let m = refused(all(BulkFix::WriteOffCountedBins { reason: "".into() }));
+    assert!(m.contains("needs a reason"), "{m}");
+    assert_eq!(before, db.snapshot(), "a refused bulk fix changed nothing");
+    // By product: every open LAP row (none: both were counted), then RT in bin 02.
+    let m = refused(all(BulkFix::Accept {
+        location: None,
+        sku: Some("lap".into()),
+        note: "x".into(),
+    }));
+    assert!(m.contains("nothing to resolve"), "{m}");
+    match all(BulkFix::Accept {
+        location: Some("WH1/A/02".into()),
+        sku: Some("RT".into()),
+        note: "Known difference".into(),
+    }) {
+        Ok(Outcome::ResolvedAll { resolved, .. }) => assert_eq!(resolved, 2, "RT5 and RT6"),
+        other => panic!("{other:?}"),
+    }
+    // Each is its own resolution, undone alone.
+    let undone = db.svc.execute(
+        "super",
+        Command::UndoResolution {
+            count: c,
+            number: 2,
+        },
+    );
+    assert!(undone.is_ok(), "{undone:?}");
+    assert_eq!(db.m(c).accepted.len(), 1);
+}
+
+#[test]
+fn posting_counted_bins_only_needs_a_counted_bin() {
+    let db = db();
+    db.run(doc(
+        DocKind::Receipt,
+        "RT",
+        &["RT1"],
+        None,
+        Some("WH1/A/01"),
+    ));
+    let c = db.open_count("WH1/A");
+    let m = refused(db.svc.execute(
+        "super",
+        Command::PostCount {
+            count: c,
+            counted_bins_only: true,
+        },
+    ));
+    assert!(m.contains("no counted bin"), "{m}");
+}

@@ -176,11 +176,14 @@ fn the_command_line_and_the_screens_say_the_same_for_every_reason() {
         mismatches: m.clone(),
         products: BTreeMap::new(),
         parties: parties.clone(),
+        counted_bins: vec![],
+        posted_bins_only: false,
     };
     let data = MismatchData {
         m,
         products: HashMap::new(),
         parties: parties.into_iter().collect(),
+        counted_bins: vec![],
     };
     for r in every_reason() {
         let long = why_long(&r, &|id| view.party(id));
@@ -261,6 +264,7 @@ fn the_binary_and_the_screens_agree_on_a_real_count() {
         m: view.mismatches.clone(),
         products: HashMap::new(),
         parties: view.parties.clone().into_iter().collect(),
+        counted_bins: vec![],
     };
     drop(svc);
 

@@ -223,7 +223,10 @@ fn through_the_screens(db: &Path) {
             "{actions:?}"
         );
     }
-    let posted = run(Effect::PostCount { count: COUNT });
+    let posted = run(Effect::PostCount {
+        count: COUNT,
+        counted_bins_only: false,
+    });
     assert_eq!(posted, vec![Action::CountPosted(COUNT)]);
 }
 

@@ -35,6 +35,8 @@ fn forbidden(e: &Effect) -> bool {
         Effect::Fix { .. }
             | Effect::UndoFix { .. }
             | Effect::PostCount { .. }
+            | Effect::Bulk { .. }
+            | Effect::OpenCount(_)
             | Effect::MoveCount { .. }
             | Effect::Act(_)
             | Effect::Quit

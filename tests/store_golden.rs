@@ -827,6 +827,9 @@ fn journal_entry_with_every_event_variant() {
             // Appended after this fixture was made: see `journal_entry_with_user_events`.
             Event::UserSet { .. } => "user",
             Event::CountFrozen { .. } => "frozen",
+            // Appended later still: see `journal_entry_with_counted_bins`.
+            Event::BinCounted(_) => "bin",
+            Event::PostedCountedBins { .. } => "posted-bins",
         })
         .collect();
     assert_eq!(
@@ -959,6 +962,41 @@ fn journal_entry_with_a_frozen_count() {
     assert_eq!(back, record);
     assert_rejects_damage::<EntryRecord>(&fixture, "journal_entry_frozen");
     check_record!(FrozenRecord, "frozen_report", "frozen count report", report);
+    finish();
+}
+
+/// The events of partial counts (appended to the journal's event list): a bin finished and a
+/// count posted with the shortages of its counted bins.
+#[test]
+fn journal_entry_with_counted_bins() {
+    let bin = tallyman::domain::count::CountedBin {
+        count: tallyman::domain::CountId(4),
+        location: "WH1/A/03".into(),
+        counter: "clerk2".into(),
+        at_ms: 1_773_576_000_222,
+    };
+    let entry = Entry {
+        seq: 10,
+        at_ms: 1_773_576_000_223,
+        actor: "super".into(),
+        prev_hash: [9; 32],
+        events: vec![
+            Event::BinCounted(bin),
+            Event::PostedCountedBins {
+                count: tallyman::domain::CountId(4),
+            },
+        ],
+    };
+    let record = EntryRecord::V1(entry);
+    let bytes = codec::encode("journal entry", &record).unwrap();
+    let fixture = golden(
+        "journal_entry_counted_bins",
+        "journal entry (a counted bin, a count posted for its counted bins)",
+        &bytes,
+    );
+    let back: EntryRecord = codec::decode("journal entry", &fixture).unwrap();
+    assert_eq!(back, record);
+    assert_rejects_damage::<EntryRecord>(&fixture, "journal_entry_counted_bins");
     finish();
 }
 

@@ -421,10 +421,41 @@ pub enum CountCmd {
         #[arg(long)]
         note: String,
     },
+    /// Accept every open mismatch of a bin, of a product, or of both, with one note
+    AcceptAll {
+        id: u32,
+        /// Only the mismatches of this bin (where it was counted or is expected)
+        #[arg(long)]
+        location: Option<String>,
+        /// Only the mismatches of this product (SKU or barcode)
+        #[arg(long)]
+        product: Option<String>,
+        #[arg(long)]
+        note: String,
+    },
+    /// Write off every open shortage of the count's counted bins, with one reason
+    WriteOffCounted {
+        id: u32,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Mark a bin as counted (a counter finished it): its shortages can be settled
+    BinDone {
+        id: u32,
+        /// The bin, e.g. WH1/A/03
+        #[arg(long)]
+        location: String,
+    },
     /// Undo a resolution (while the count is not posted)
     Undo { id: u32, resolution: u32 },
-    /// Post a count in review (every mismatch resolved or accepted)
-    Post { id: u32 },
+    /// Post a count (every mismatch resolved or accepted)
+    Post {
+        id: u32,
+        /// Shortages are those of the counted bins only; units expected in bins nobody
+        /// finished are left as they are (a partial count)
+        #[arg(long)]
+        counted_bins_only: bool,
+    },
     /// The count report: scope, counters, buckets, every resolution with its documents
     Report {
         id: u32,

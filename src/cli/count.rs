@@ -285,6 +285,26 @@ fn scan_stdin(service: &dyn Ops, count: CountId, location: Option<&str>, json: b
                     next_is_location = true;
                     say("location?", "scan a location label".into())?;
                 }
+                Ok(ScanCommand::Done) => {
+                    let Some(at) = here.clone() else {
+                        say("error", "scan the bin's location label first".into())?;
+                        continue;
+                    };
+                    let done = Command::FinishBin {
+                        count,
+                        location: at,
+                    };
+                    match service.execute(done) {
+                        Ok(Outcome::BinCounted { location, bins, .. }) => {
+                            say("bin", format!("{location} counted ({bins} bin(s) counted)"))?;
+                            // The next bin's label comes next.
+                            here = None;
+                        }
+                        Ok(_) => say("error", "the bin gave no answer".into())?,
+                        Err(OpsError::Refused(r)) => say("error", super::refusal_words(&r))?,
+                        Err(e) => return Err(e.into()),
+                    }
+                }
                 Err(e) => say("error", e)?,
             }
             continue;

@@ -180,6 +180,16 @@ pub enum OutcomeJson {
     Noted {
         done: String,
     },
+    BinCounted {
+        count: u32,
+        bin_counted: String,
+        bins: u32,
+    },
+    ResolvedAll {
+        count: u32,
+        first: u32,
+        resolved: u32,
+    },
     /// `user add|role|remove`: `{"name": "anna", "role": "clerk"}` (`null` once removed).
     UserSet(UserJson),
 }
@@ -283,6 +293,24 @@ impl From<&Outcome> for OutcomeJson {
                 undone: *number,
             },
             Outcome::Noted(text) => OutcomeJson::Noted { done: text.clone() },
+            Outcome::BinCounted {
+                count,
+                location,
+                bins,
+            } => OutcomeJson::BinCounted {
+                count: count.0,
+                bin_counted: location.clone(),
+                bins: *bins,
+            },
+            Outcome::ResolvedAll {
+                count,
+                first,
+                resolved,
+            } => OutcomeJson::ResolvedAll {
+                count: count.0,
+                first: *first,
+                resolved: *resolved,
+            },
         }
     }
 }
@@ -796,6 +824,10 @@ pub struct MismatchesJson {
     pub duplicates: Vec<u32>,
     pub open_mismatches: usize,
     pub resolutions: Vec<ResolutionJson>,
+    /// The bins the counters finished.
+    pub counted_bins: Vec<String>,
+    /// Posted with the shortages of the counted bins only.
+    pub counted_bins_only: bool,
 }
 
 impl From<&MismatchView> for MismatchesJson {
@@ -845,6 +877,8 @@ impl From<&MismatchView> for MismatchesJson {
             duplicates: m.rec.duplicates.clone(),
             open_mismatches: m.open_mismatches(),
             resolutions: m.resolutions.iter().map(ResolutionJson::from).collect(),
+            counted_bins: v.counted_bins.clone(),
+            counted_bins_only: v.posted_bins_only,
         }
     }
 }

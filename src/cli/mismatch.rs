@@ -3,9 +3,9 @@
 use super::args::CountCmd;
 use super::json::{self as j, MismatchesJson};
 use super::{CliResult, Failure};
-use crate::domain::{CountId, CountStatus, NotHere, ResolutionRecord};
+use crate::domain::{CountId, NotHere, ResolutionRecord};
 use crate::ops::reconcile::suggestions;
-use crate::ops::{Command, MismatchView, Ops, OpsQueries, Outcome, ResolveAction};
+use crate::ops::{BulkFix, Command, MismatchView, Ops, OpsQueries, Outcome, ResolveAction};
 
 pub fn reason_text(v: &MismatchView, r: &NotHere) -> String {
     crate::ops::why_line(r, &|id| v.party(id))
@@ -151,12 +151,53 @@ pub fn run(service: &dyn Ops, cmd: &CountCmd, json: bool) -> Result<bool, Failur
             })?;
             outcome(&out, json)?;
         }
-        CountCmd::Post { id } => {
-            let out = service.execute(Command::MoveCount {
+        CountCmd::Post {
+            id,
+            counted_bins_only,
+        } => {
+            let out = service.execute(Command::PostCount {
                 count: CountId(*id),
-                status: CountStatus::Posted,
+                counted_bins_only: *counted_bins_only,
             })?;
             super::output::outcome(&out, json)?;
+        }
+        CountCmd::AcceptAll {
+            id,
+            location,
+            product,
+            note,
+        } => {
+            let fix = BulkFix::Accept {
+                location: location.clone(),
+                sku: product.clone(),
+                note: note.clone(),
+            };
+            outcome(
+                &service.execute(Command::ResolveAll {
+                    count: CountId(*id),
+                    fix,
+                })?,
+                json,
+            )?;
+        }
+        CountCmd::WriteOffCounted { id, reason } => {
+            let fix = BulkFix::WriteOffCountedBins {
+                reason: reason.clone(),
+            };
+            outcome(
+                &service.execute(Command::ResolveAll {
+                    count: CountId(*id),
+                    fix,
+                })?,
+                json,
+            )?;
+        }
+        CountCmd::BinDone { id, location } => {
+            let out = service.execute(Command::FinishBin {
+                count: CountId(*id),
+                location: location.clone(),
+            })?;
+            outcome(&out, json)?;
         }
         CountCmd::Report { id, csv } => report(service, *id, *csv, json)?,
         _ => return Ok(false),
@@ -181,6 +222,19 @@ fn outcome(o: &Outcome, json: bool) -> CliResult {
         Outcome::ResolutionUndone { count, number } => {
             outln!("count {count}: resolution {number} undone")
         }
+        Outcome::ResolvedAll {
+            count,
+            first,
+            resolved,
+        } => outln!(
+            "count {count}: {resolved} resolution(s) recorded, #{first} to #{}",
+            first + resolved - 1
+        ),
+        Outcome::BinCounted {
+            count,
+            location,
+            bins,
+        } => outln!("count {count}: bin {location} counted ({bins} bin(s) counted)"),
         other => return super::output::outcome(other, json),
     }
     Ok(())
@@ -275,6 +329,16 @@ fn report(service: &dyn Ops, id: u32, csv: bool, json: bool) -> CliResult {
         c.live,
         m.rec.duplicates.len()
     );
+    if !v.counted_bins.is_empty() {
+        outln!(
+            "bins:     {} counted: {}",
+            v.counted_bins.len(),
+            v.counted_bins.join(", ")
+        );
+    }
+    if v.posted_bins_only {
+        outln!("shortages: of the counted bins only (the rest of the scope was not counted)");
+    }
     print_mismatches(v);
     Ok(())
 }

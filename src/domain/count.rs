@@ -102,6 +102,15 @@ pub struct Count {
     pub resolutions: u32,
 }
 
+/// A bin (location) of a count that a counter said is done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountedBin {
+    pub count: CountId,
+    pub location: String,
+    pub counter: String,
+    pub at_ms: i64,
+}
+
 /// A scan that is an instruction, not a serial (printed by `tallyman labels commands`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScanCommand {
@@ -111,13 +120,16 @@ pub enum ScanCommand {
     Undo,
     /// The next scan is a location label.
     Location,
+    /// This bin is counted: the counter looked at everything in it.
+    Done,
 }
 
 impl ScanCommand {
-    pub const ALL: [ScanCommand; 3] = [
+    pub const ALL: [ScanCommand; 4] = [
         ScanCommand::Finish,
         ScanCommand::Undo,
         ScanCommand::Location,
+        ScanCommand::Done,
     ];
 
     pub fn word(self) -> &'static str {
@@ -125,6 +137,7 @@ impl ScanCommand {
             ScanCommand::Finish => "FINISH",
             ScanCommand::Undo => "UNDO",
             ScanCommand::Location => "LOCATION",
+            ScanCommand::Done => "DONE",
         }
     }
 
@@ -134,6 +147,7 @@ impl ScanCommand {
             ScanCommand::Finish => "Finish counting here",
             ScanCommand::Undo => "Undo my last scan",
             ScanCommand::Location => "Next scan is a location",
+            ScanCommand::Done => "This bin is counted",
         }
     }
 

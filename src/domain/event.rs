@@ -76,6 +76,12 @@ pub enum Event {
         count: super::CountId,
         report: super::reconcile::FrozenReport,
     },
+    /// A counter finished a bin of a count: its shortages may be settled before the others.
+    BinCounted(super::count::CountedBin),
+    /// A count was posted with its shortages taken from its counted bins only.
+    PostedCountedBins {
+        count: super::CountId,
+    },
 }
 
 /// One line of a serial's timeline.

@@ -80,6 +80,16 @@ impl Draft<'_> {
     }
 
     pub(super) fn move_count(&mut self, id: CountId, to: CountStatus) -> DResult<Outcome> {
+        self.move_count_to(id, to, false)
+    }
+
+    /// Moves a count; posting with `counted_bins_only` takes shortages from counted bins.
+    fn move_count_to(
+        &mut self,
+        id: CountId,
+        to: CountStatus,
+        counted_bins_only: bool,
+    ) -> DResult<Outcome> {
         let mut count = self.count(id)?;
         // Posting an open count closes it for review in the same entry, then posts it.
         if to == CountStatus::Posted && count.status == CountStatus::Open {
@@ -103,7 +113,7 @@ impl Draft<'_> {
             );
         }
         let frozen = if to == CountStatus::Posted {
-            Some(self.check_postable(id)?)
+            Some(self.check_postable(id, counted_bins_only)?)
         } else {
             None
         };
@@ -117,6 +127,55 @@ impl Draft<'_> {
             self.events.push(Event::CountFrozen { count: id, report });
         }
         Ok(Outcome::CountMoved(count))
+    }
+
+    /// Posts a count; with `counted_bins_only` its shortages are those of its counted bins.
+    pub(super) fn post_count(&mut self, id: CountId, counted_bins_only: bool) -> DResult<Outcome> {
+        if !counted_bins_only {
+            return self.move_count(id, CountStatus::Posted);
+        }
+        if self.store.counted_bins(id)?.is_empty() {
+            return refuse(
+                RefusalKind::Conflict,
+                format!(
+                    "count {id} has no counted bin: finish the bins first (the count screen's bin done key, or `tallyman count bin-done {id} --location BIN`)"
+                ),
+            );
+        }
+        let outcome = self.move_count_to(id, CountStatus::Posted, true)?;
+        self.events.push(Event::PostedCountedBins { count: id });
+        Ok(outcome)
+    }
+
+    /// The acting counter finished a bin: it must be a location in the open count's scope.
+    pub(super) fn finish_bin(&mut self, id: CountId, location: &str) -> DResult<Outcome> {
+        let count = self.open_for_scanning(id)?;
+        let location = self.location_code(location, "bin")?;
+        if !count.scope.covers_location(&location) {
+            return refuse(
+                RefusalKind::OutOfScope,
+                format!(
+                    "location {location} is outside count {id}'s scope {}",
+                    count.scope.location
+                ),
+            );
+        }
+        let mut bins = self.store.counted_bins(id)?;
+        let bin = crate::domain::count::CountedBin {
+            count: id,
+            location: location.clone(),
+            counter: self.actor.clone(),
+            at_ms: self.now_ms,
+        };
+        if !bins.iter().any(|b| b.location == location) {
+            bins.push(bin.clone());
+        }
+        self.events.push(Event::BinCounted(bin));
+        Ok(Outcome::BinCounted {
+            count: id,
+            location,
+            bins: bins.len() as u32,
+        })
     }
 
     fn open_for_scanning(&mut self, id: CountId) -> DResult<Count> {

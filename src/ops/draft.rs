@@ -214,6 +214,12 @@ impl<'s> Draft<'s> {
             Command::UndoLastScan { count, .. } => self.undo_last_scan(count),
             Command::MoveCount { count, status } => self.move_count(count, status),
             Command::Resolve { count, action } => self.resolve(count, action),
+            Command::ResolveAll { count, fix } => self.resolve_all(count, fix),
+            Command::PostCount {
+                count,
+                counted_bins_only,
+            } => self.post_count(count, counted_bins_only),
+            Command::FinishBin { count, location } => self.finish_bin(count, &location),
             Command::UndoResolution { count, number } => self.undo_resolution(count, number),
             Command::WarrantyTerms { sku, basis, policy } => {
                 self.warranty_terms(&sku, basis, policy)

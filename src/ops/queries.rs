@@ -214,6 +214,13 @@ impl Service {
             mismatches: m,
             products,
             parties,
+            counted_bins: self
+                .store
+                .counted_bins(id)?
+                .into_iter()
+                .map(|b| b.location)
+                .collect(),
+            posted_bins_only: self.store.posted_bins_only(id)?,
         })
     }
 

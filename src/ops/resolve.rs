@@ -521,14 +521,127 @@ impl Draft<'_> {
         Ok(Outcome::ResolutionUndone { count: id, number })
     }
 
+    /// A bulk fix: every open mismatch it names, each a resolution of its own (undone one by
+    /// one), all in one entry. Refused when it names none.
+    pub(super) fn resolve_all(&mut self, id: CountId, fix: super::BulkFix) -> DResult<Outcome> {
+        let count = self.resolvable(id)?;
+        let m = reconcile::mismatches(self.store, id).map_err(DraftError::from)?;
+        let open = |serial: &SerialKey| !m.accepted.contains(serial);
+        let first = count.resolutions + 1;
+        let actions: Vec<ResolveAction> = match fix {
+            super::BulkFix::Accept {
+                location,
+                sku,
+                note,
+            } => {
+                let location = match location.as_deref().map(str::trim) {
+                    Some(l) if !l.is_empty() => Some(self.location_code(l, "accept")?),
+                    _ => None,
+                };
+                let product = match sku.as_deref().map(str::trim) {
+                    Some(s) if !s.is_empty() => Some(self.product_named(s)?.id),
+                    _ => None,
+                };
+                if location.is_none() && product.is_none() {
+                    return refuse(
+                        RefusalKind::Invalid,
+                        "accepting all needs a bin, a product or both",
+                    );
+                }
+                if note.trim().is_empty() {
+                    return refuse(RefusalKind::Invalid, "accepting needs a note: why");
+                }
+                let at = |l: &str| location.as_deref().is_none_or(|want| want == l);
+                let of = |p: Option<crate::domain::ProductId>| {
+                    product.is_none_or(|want| p == Some(want))
+                };
+                let short = m
+                    .rec
+                    .shortage
+                    .iter()
+                    .filter(|r| open(&r.serial) && at(&r.location) && of(Some(r.product)))
+                    .map(|r| r.serial.clone());
+                let surplus = m
+                    .rec
+                    .surplus
+                    .iter()
+                    .filter(|r| open(&r.serial) && at(&r.location) && of(r.product))
+                    .map(|r| r.serial.clone());
+                let mut serials: Vec<SerialKey> = short.chain(surplus).collect();
+                serials.sort();
+                serials.dedup();
+                serials
+                    .into_iter()
+                    .map(|serial| ResolveAction::Accept {
+                        serial: serial.to_string(),
+                        note: note.trim().to_string(),
+                    })
+                    .collect()
+            }
+            super::BulkFix::WriteOffCountedBins { reason } => {
+                if reason.trim().is_empty() {
+                    return refuse(RefusalKind::Invalid, "a write-off needs a reason");
+                }
+                let bins: std::collections::HashSet<String> = self
+                    .store
+                    .counted_bins(id)?
+                    .into_iter()
+                    .map(|b| b.location)
+                    .collect();
+                if bins.is_empty() {
+                    return refuse(
+                        RefusalKind::Conflict,
+                        format!("count {id} has no counted bin: finish the bins first"),
+                    );
+                }
+                m.rec
+                    .shortage
+                    .iter()
+                    .filter(|r| open(&r.serial) && bins.contains(&r.location))
+                    .map(|r| ResolveAction::WriteOff {
+                        serial: r.serial.to_string(),
+                        reason: reason.trim().to_string(),
+                    })
+                    .collect()
+            }
+        };
+        if actions.is_empty() {
+            return refuse(
+                RefusalKind::Conflict,
+                format!("count {id} has no open mismatch there: nothing to resolve"),
+            );
+        }
+        let resolved = actions.len() as u32;
+        for action in actions {
+            self.resolve(id, action)?;
+        }
+        Ok(Outcome::ResolvedAll {
+            count: id,
+            first,
+            resolved,
+        })
+    }
+
     /// Posting: every mismatch resolved (it no longer shows) or accepted.
     /// Refuses to post a count with open mismatches; otherwise returns its buckets as they
     /// are now, to be kept as its report.
     pub(super) fn check_postable(
         &mut self,
         id: CountId,
+        counted_bins_only: bool,
     ) -> DResult<crate::domain::reconcile::FrozenReport> {
-        let m = reconcile::mismatches(self.store, id).map_err(DraftError::from)?;
+        let mut m = reconcile::mismatches(self.store, id).map_err(DraftError::from)?;
+        if counted_bins_only {
+            // The count looked in its counted bins only: what is expected elsewhere in the
+            // scope is no shortage of it.
+            let bins: std::collections::HashSet<String> = self
+                .store
+                .counted_bins(id)?
+                .into_iter()
+                .map(|b| b.location)
+                .collect();
+            m.rec.shortage.retain(|r| bins.contains(&r.location));
+        }
         let open = m.open_mismatches();
         if open > 0 {
             return refuse(RefusalKind::Conflict, format!(

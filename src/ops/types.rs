@@ -165,6 +165,60 @@ pub enum Command {
     RemoveUser {
         name: String,
     },
+    /// The acting counter finished a bin (location) of an open count.
+    FinishBin {
+        count: CountId,
+        location: String,
+    },
+    /// Posts a count (from open or review). `counted_bins_only`: its shortages are those of
+    /// the bins its counters finished; units expected elsewhere in the scope are left as
+    /// they are (the count did not look there).
+    PostCount {
+        count: CountId,
+        counted_bins_only: bool,
+    },
+    /// Resolves every open mismatch a bulk fix names, in one entry.
+    ResolveAll {
+        count: CountId,
+        fix: BulkFix,
+    },
+}
+
+impl BulkFix {
+    /// What the fix does to `n` mismatches, in the words a confirmation shows.
+    pub fn change(&self, n: u32) -> String {
+        match self {
+            BulkFix::Accept {
+                location,
+                sku,
+                note,
+            } => {
+                let of = match (location, sku) {
+                    (Some(l), Some(s)) => format!("{s} in {l}"),
+                    (Some(l), None) => l.clone(),
+                    (None, Some(s)) => s.clone(),
+                    (None, None) => String::new(),
+                };
+                format!("accept {n} open mismatch(es) of {of} as they are: {note}")
+            }
+            BulkFix::WriteOffCountedBins { reason } => {
+                format!("write off {n} unit(s) short in the counted bins: {reason}")
+            }
+        }
+    }
+}
+
+/// A resolution of many mismatches at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BulkFix {
+    /// Accept every open mismatch (short or surplus) of a bin, of a product, or of both.
+    Accept {
+        location: Option<String>,
+        sku: Option<String>,
+        note: String,
+    },
+    /// Write off every open shortage of the count's counted bins.
+    WriteOffCountedBins { reason: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -208,6 +262,18 @@ pub enum Outcome {
     UserSet {
         name: String,
         role: Option<crate::domain::Role>,
+    },
+    /// A bin of a count was finished; `bins` the count's counted bins now.
+    BinCounted {
+        count: CountId,
+        location: String,
+        bins: u32,
+    },
+    /// A bulk fix resolved `resolved` mismatches, numbered `first..first + resolved`.
+    ResolvedAll {
+        count: CountId,
+        first: u32,
+        resolved: u32,
     },
 }
 
@@ -391,6 +457,10 @@ pub struct MismatchView {
     pub mismatches: super::reconcile::Mismatches,
     pub products: std::collections::BTreeMap<crate::domain::ProductId, ProductName>,
     pub parties: std::collections::BTreeMap<crate::domain::PartyId, String>,
+    /// The bins its counters finished, in location order.
+    pub counted_bins: Vec<String>,
+    /// Posted with the shortages of its counted bins only.
+    pub posted_bins_only: bool,
 }
 
 impl MismatchView {

@@ -244,6 +244,19 @@ fn apply_event(
                 super::warranty::generic_added(w, *id, generic)?;
             }
         }
+        Event::BinCounted(bin) => {
+            if take_step(w, meta, cx)? {
+                w.put(
+                    keys::count_bin(bin.count, &bin.location),
+                    crate::codec::encode("a counted bin", bin)?,
+                );
+            }
+        }
+        Event::PostedCountedBins { count } => {
+            if take_step(w, meta, cx)? {
+                w.put(keys::count_bins_only(*count), Vec::new());
+            }
+        }
         Event::CountFrozen { count, report } => {
             if take_step(w, meta, cx)? {
                 w.put(

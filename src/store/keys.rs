@@ -30,6 +30,24 @@ pub const CUSTOMER_QTY: u8 = b'H';
 pub const USER: u8 = b'O';
 /// A posted count's buckets as they were at posting.
 pub const FROZEN: u8 = b'f';
+/// `n count location`: a bin a counter finished.
+pub const COUNT_BIN: u8 = b'n';
+/// `q count`: the count was posted with shortages of its counted bins only.
+pub const COUNT_BINS_ONLY: u8 = b'q';
+
+/// `n count location`: a counted bin.
+pub fn count_bin(id: CountId, location: &str) -> Vec<u8> {
+    tagged(COUNT_BIN, &[&id.0.to_be_bytes(), location.as_bytes()])
+}
+
+pub fn count_bins_prefix(id: CountId) -> Vec<u8> {
+    tagged(COUNT_BIN, &[&id.0.to_be_bytes()])
+}
+
+/// `q count`.
+pub fn count_bins_only(id: CountId) -> Vec<u8> {
+    tagged(COUNT_BINS_ONLY, &[&id.0.to_be_bytes()])
+}
 
 fn tagged(tag: u8, parts: &[&[u8]]) -> Vec<u8> {
     let mut k = Vec::with_capacity(1 + parts.iter().map(|p| p.len()).sum::<usize>());

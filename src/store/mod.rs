@@ -471,6 +471,21 @@ impl Store {
     }
 
     /// Live counted scans at exactly this location.
+    /// The bins of a count its counters finished, in location order.
+    pub fn counted_bins(
+        &self,
+        id: CountId,
+    ) -> Result<Vec<crate::domain::count::CountedBin>, StoreError> {
+        self.scan_decode(&keys::count_bins_prefix(id), |v| {
+            crate::codec::decode("a counted bin", v)
+        })
+    }
+
+    /// Was the count posted with the shortages of its counted bins only?
+    pub fn posted_bins_only(&self, id: CountId) -> Result<bool, StoreError> {
+        Ok(self.get(&keys::count_bins_only(id))?.is_some())
+    }
+
     pub fn count_tally(&self, id: CountId, location: &str) -> Result<Tally, StoreError> {
         match self.get(&keys::count_tally(id, location))? {
             Some(v) => Tally::decode(&v),

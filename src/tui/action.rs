@@ -121,6 +121,22 @@ pub enum Action {
         /// When no unit has it: its live scans in counts (a counter found it).
         scans: Vec<crate::ops::ScanLine>,
     },
+    /// What a bulk fix would do (answer to [`Effect::PreviewBulk`]).
+    BulkPreviewed {
+        /// The count.
+        count: CountId,
+        /// The fix.
+        fix: crate::ops::BulkFix,
+        /// What it changes, in words.
+        change: String,
+    },
+    /// A bin was counted (answer to [`Effect::FinishBin`]).
+    BinCounted {
+        /// The bin.
+        location: String,
+        /// The count's counted bins now.
+        bins: u32,
+    },
     /// A count was opened (answer to [`Effect::OpenCount`]).
     CountOpened {
         /// Its id.
@@ -241,8 +257,30 @@ pub enum Effect {
         /// What to do.
         fix: Fix,
     },
+    /// A bin of the count is done (answered by [`Action::BinCounted`] or a refusal).
+    FinishBin {
+        /// The count.
+        count: CountId,
+        /// The bin the screen is at.
+        location: Option<String>,
+    },
     /// Open a new count (answered by [`Action::CountOpened`] or [`Action::CountRefused`]).
     OpenCount(crate::ops::NewCount),
+    /// Ask how many mismatches a bulk fix takes, changing nothing (answered by
+    /// [`Action::BulkPreviewed`] or [`Action::FixRefused`]).
+    PreviewBulk {
+        /// The count.
+        count: CountId,
+        /// The fix.
+        fix: crate::ops::BulkFix,
+    },
+    /// Record a bulk fix (answered by [`Action::FixDone`] or [`Action::FixRefused`]).
+    Bulk {
+        /// The count.
+        count: CountId,
+        /// The fix.
+        fix: crate::ops::BulkFix,
+    },
     /// Ask what a resolution would change, changing nothing (answered by
     /// [`Action::FixPreviewed`] or [`Action::FixRefused`]).
     PreviewFix {
@@ -261,6 +299,8 @@ pub enum Effect {
     /// Post the count, from open or review (answered by [`Action::CountPosted`] or
     /// [`Action::FixRefused`]).
     PostCount {
+        /// Shortages of the counted bins only.
+        counted_bins_only: bool,
         /// The count.
         count: CountId,
     },
@@ -337,6 +377,9 @@ impl EffectRunner for NullRunner {
             | Effect::Fix { .. }
             | Effect::PreviewFix { .. }
             | Effect::OpenCount(_)
+            | Effect::FinishBin { .. }
+            | Effect::PreviewBulk { .. }
+            | Effect::Bulk { .. }
             | Effect::UndoFix { .. }
             | Effect::PostCount { .. }
             | Effect::UnitDetails { .. }

@@ -136,6 +136,7 @@ commands! {
     Finish = "finish" in [Count];
     UndoLast = "undo_last" in [Count];
     SetLocation = "set_location" in [Count];
+    BinDone = "bin_done" in [Count];
     ReplaceSerial = "replace_serial" in [Mismatch];
     Relocate = "relocate" in [Mismatch];
     ReceiveFound = "receive_found" in [Mismatch];
@@ -146,6 +147,7 @@ commands! {
     UndoFix = "undo" in [Mismatch];
     Post = "post" in [Mismatch];
     Find = "find" in [Mismatch];
+    Bulk = "bulk" in [Mismatch];
     Actions = "actions" in [Lookup];
     ClearField = "clear_field" in [Input];
 }

@@ -276,6 +276,25 @@ impl OpsRunner {
         }
     }
 
+    /// A bin of a count is done; a refusal shows as the count screen's refusals do.
+    fn finish_bin(&self, id: CountId, location: Option<String>) -> Result<Vec<Action>, OpsError> {
+        let Some(location) = location else {
+            return Ok(vec![Action::CountRefused(
+                crate::tui::screens::count_scan::words::BIN_FIRST.into(),
+            )]);
+        };
+        match self.ops.execute(Command::FinishBin {
+            count: id,
+            location,
+        }) {
+            Ok(Outcome::BinCounted { location, bins, .. }) => {
+                Ok(vec![Action::BinCounted { location, bins }])
+            }
+            Ok(_) => Err(OpsError::Storage("a bin gave no answer".into())),
+            Err(e) => Ok(vec![Action::CountRefused(refusal_words(e)?)]),
+        }
+    }
+
     /// What a resolution would change, from the service's own trial of it.
     fn preview_fix(&self, id: CountId, fix: Fix) -> Result<Vec<Action>, OpsError> {
         let cmd = Command::Resolve {
@@ -308,11 +327,11 @@ impl OpsRunner {
     }
 
     /// Posts a count; an open one goes through review in the same entry.
-    fn post(&self, id: CountId) -> Result<Vec<Action>, OpsError> {
+    fn post(&self, id: CountId, counted_bins_only: bool) -> Result<Vec<Action>, OpsError> {
         // Posting an open count goes through review: the rule lives in ops.
-        let cmd = Command::MoveCount {
+        let cmd = Command::PostCount {
             count: id,
-            status: CountStatus::Posted,
+            counted_bins_only,
         };
         match self.ops.execute(cmd) {
             Ok(_) => Ok(vec![Action::CountPosted(id)]),
@@ -465,6 +484,10 @@ impl OpsRunner {
                     self.undo(count, at)?;
                 }
                 Queued::NextIsLocation => location_only = true,
+                Queued::BinDone => {
+                    self.finish_bin(count, at)?;
+                    self.located.remove(&count);
+                }
             }
         }
         Ok(Vec::new())
@@ -506,6 +529,12 @@ impl OpsRunner {
             Effect::LoadMismatches { count } => self.load_mismatches(count),
             Effect::Fix { count, fix } => self.fix(count, fix),
             Effect::PreviewFix { count, fix } => self.preview_fix(count, fix),
+            Effect::FinishBin { count, location } => {
+                let at = self.located.get(&count).cloned().or(location);
+                let actions = self.finish_bin(count, at)?;
+                self.located.remove(&count);
+                Ok(actions)
+            }
             Effect::OpenCount(new) => match self.ops.execute(Command::OpenCount(new)) {
                 Ok(Outcome::CountOpened(c)) => Ok(vec![Action::CountOpened {
                     count: c.id,
@@ -515,7 +544,44 @@ impl OpsRunner {
                 Err(e) => Ok(vec![Action::CountRefused(refusal_words(e)?)]),
             },
             Effect::UndoFix { count, number } => self.undo_fix(count, number),
-            Effect::PostCount { count } => self.post(count),
+            Effect::PostCount {
+                count,
+                counted_bins_only,
+            } => self.post(count, counted_bins_only),
+            Effect::PreviewBulk { count, fix } => {
+                let cmd = Command::ResolveAll {
+                    count,
+                    fix: fix.clone(),
+                };
+                match self.ops.validate(cmd) {
+                    Ok(Outcome::ResolvedAll { resolved, .. }) => Ok(vec![Action::BulkPreviewed {
+                        count,
+                        change: fix.change(resolved),
+                        fix,
+                    }]),
+                    Ok(_) => Err(OpsError::Storage("a bulk fix gave no answer".into())),
+                    Err(e) => refusal(e),
+                }
+            }
+            Effect::Bulk { count, fix } => {
+                let then = Query::Mismatches { count };
+                match self
+                    .ops
+                    .execute_then(Command::ResolveAll { count, fix }, then)
+                {
+                    Ok((
+                        Outcome::ResolvedAll {
+                            first, resolved, ..
+                        },
+                        Answer::Mismatches(v),
+                    )) => Ok(vec![
+                        Action::FixDone(text::bulk_done(first, resolved)),
+                        loaded(*v),
+                    ]),
+                    Ok(_) => Err(OpsError::Storage("a bulk fix gave no answer".into())),
+                    Err(e) => refusal(e),
+                }
+            }
             Effect::UnitDetails { serial, product } => self.unit_details(serial, product),
             Effect::Lookup { serial, date } => self.lookup(serial, date),
             Effect::Act(act) => self.act(act),
@@ -572,6 +638,7 @@ fn loaded(view: crate::ops::MismatchView) -> Action {
         m: view.mismatches,
         products,
         parties: view.parties.into_iter().collect(),
+        counted_bins: view.counted_bins,
     }))
 }
 

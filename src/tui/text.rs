@@ -12,6 +12,11 @@ pub const APP_NAME: &str = "Tallyman";
 /// Scan loop title (the count number follows when known).
 pub const TITLE_COUNT: &str = "Count";
 
+/// Status: a bulk fix was recorded.
+pub fn bulk_done(first: u32, n: u32) -> String {
+    format!("#{first}-#{} done ({n} fixes)", first + n.saturating_sub(1))
+}
+
 /// Short label of a command (footer hints, help).
 pub fn command_label(cmd: Command) -> &'static str {
     match cmd {
@@ -30,6 +35,7 @@ pub fn command_label(cmd: Command) -> &'static str {
         Command::Finish => "Finish",
         Command::UndoLast => "Undo",
         Command::SetLocation => "Location",
+        Command::BinDone => "Bin done",
         Command::ReplaceSerial => "Replace SN",
         Command::Relocate => "Relocate",
         Command::ReceiveFound => "Receive",
@@ -40,6 +46,7 @@ pub fn command_label(cmd: Command) -> &'static str {
         Command::UndoFix => "Undo",
         Command::Post => "Post",
         Command::Find => "Find",
+        Command::Bulk => "Fix all",
         Command::Actions => "Actions",
         Command::ClearField => "Clear",
     }

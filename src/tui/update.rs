@@ -114,12 +114,18 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::CountRefused(msg) => error(state, msg),
         Action::ScanAnswered(answer) => count_scan::update::scan_answered(state, answer),
+        Action::BinCounted { location, bins } => {
+            count_scan::update::bin_counted(state, location, bins)
+        }
         Action::CountMoved { count, status } => count_list::update::moved(state, count, status),
         Action::MismatchesLoaded(data) => mismatch::update::loaded(state, data),
         Action::MismatchesRefused(msg) => mismatch::update::refused(state, msg),
         Action::FixDone(msg) => mismatch::update::fix_done(state, msg),
         Action::FixRefused(msg) => error(state, msg),
         Action::CountOpened { count, name } => count_list::update::opened(state, count, name),
+        Action::BulkPreviewed { count, fix, change } => {
+            mismatch::update::ask_before_bulk(state, count, fix, change)
+        }
         Action::FixPreviewed { count, fix, change } => {
             mismatch::update::ask_before_fix(state, count, fix, change)
         }
@@ -396,6 +402,7 @@ fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
             Vec::new()
         }
         Command::Finish
+        | Command::BinDone
         | Command::UndoLast
         | Command::SetLocation
         | Command::ReplaceSerial
@@ -408,6 +415,7 @@ fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
         | Command::UndoFix
         | Command::Post
         | Command::Find
+        | Command::Bulk
         | Command::Actions => error(state, text::NOT_AVAILABLE.into()),
     }
 }

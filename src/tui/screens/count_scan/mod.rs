@@ -46,6 +46,7 @@ impl ScreenKind for CountScan {
             &[
                 Command::Finish,
                 Command::UndoLast,
+                Command::BinDone,
                 Command::SetLocation,
                 Command::Help,
             ],
@@ -61,6 +62,7 @@ impl ScreenKind for CountScan {
             Command::Back | Command::Finish => Some(update::leave(state)),
             Command::UndoLast => Some(update::undo(state)),
             Command::SetLocation => Some(update::next_is_location(state)),
+            Command::BinDone => Some(update::bin_done(state)),
             _ => None,
         }
     }

@@ -152,6 +152,8 @@ pub enum Queued {
     Undo,
     /// The next scan is a location label.
     NextIsLocation,
+    /// The bin the counter is at is counted.
+    BinDone,
 }
 
 impl CountSession {

@@ -131,6 +131,7 @@ pub(crate) fn scan(state: &mut AppState, value: String) -> Vec<Effect> {
             Ok(ScanCommand::Finish) => leave(state),
             Ok(ScanCommand::Undo) => undo(state),
             Ok(ScanCommand::Location) => next_is_location(state),
+            Ok(ScanCommand::Done) => bin_done(state),
             Err(e) => {
                 let answer = ScanAnswer {
                     kind: AnswerKind::Bad,
@@ -160,6 +161,31 @@ pub(crate) fn undo(state: &mut AppState) -> Vec<Effect> {
 
 pub(crate) fn next_is_location(state: &mut AppState) -> Vec<Effect> {
     ask(state, Queued::NextIsLocation)
+}
+
+/// The counter says the bin is counted (a key or the `#TM:DONE` barcode).
+pub(crate) fn bin_done(state: &mut AppState) -> Vec<Effect> {
+    let no_bin = state
+        .count_session
+        .as_ref()
+        .is_some_and(|s| s.location.is_none() && !s.waiting && s.queued.is_empty());
+    if no_bin {
+        return error(state, words::BIN_FIRST.into());
+    }
+    ask(state, Queued::BinDone)
+}
+
+/// A bin was counted: the next bin's label comes next.
+pub(crate) fn bin_counted(state: &mut AppState, location: String, bins: u32) -> Vec<Effect> {
+    let Some(s) = state.count_session.as_mut() else {
+        return Vec::new();
+    };
+    s.location = None;
+    s.figures = None;
+    s.answer = None;
+    good_scan(state);
+    info(state, words::bin_counted(&location, bins));
+    Vec::new()
 }
 
 /// Does a step now, or, while the service is still answering the one before, queues it.
@@ -193,6 +219,10 @@ fn send(s: &mut CountSession, step: Queued) -> Option<Effect> {
             s.awaiting_location = true;
             return None;
         }
+        Queued::BinDone => Effect::FinishBin {
+            count: s.count.id,
+            location: s.location.clone(),
+        },
     };
     s.waiting = true;
     Some(effect)

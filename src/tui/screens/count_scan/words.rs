@@ -41,6 +41,14 @@ pub const BAD_SCAN: &str = "BAD SCAN";
 /// Headline of a scan the count refused for another reason (nothing recorded).
 pub const NOT_SAVED: &str = "NOT SAVED";
 
+/// Error: the bin done command before any location.
+pub const BIN_FIRST: &str = "Scan the bin's label first";
+
+/// Status: a bin is counted.
+pub fn bin_counted(location: &str, bins: u32) -> String {
+    format!("Bin {location} counted ({bins} done). Scan the next label.")
+}
+
 /// Headline after taking back a scan.
 pub const UNDONE: &str = "UNDONE";
 

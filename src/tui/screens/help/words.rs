@@ -24,6 +24,7 @@ pub fn command_help(cmd: Command) -> &'static str {
         Command::Finish => "Stop scanning (count stays open)",
         Command::UndoLast => "Take back the last scan",
         Command::SetLocation => "Scan or type the location",
+        Command::BinDone => "This bin is counted; next bin",
         Command::ReplaceSerial => "Correct a wrong serial",
         Command::Relocate => "Move the unit to here",
         Command::ReceiveFound => "Book in unknown found stock",
@@ -34,6 +35,7 @@ pub fn command_help(cmd: Command) -> &'static str {
         Command::UndoFix => "Undo the marked fix (or the last)",
         Command::Post => "Post the count (asks first)",
         Command::Find => "Scan a serial to find its row",
+        Command::Bulk => "Accept or write off many at once",
         Command::Actions => "What can be done with it",
         Command::ClearField => "Empty the entry field",
     }

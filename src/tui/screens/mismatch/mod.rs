@@ -126,6 +126,7 @@ impl ScreenKind for Mismatch {
             | Command::NextList
             | Command::UndoFix
             | Command::Post
+            | Command::Bulk
             | Command::Find => Some(update::command(state, c)),
             _ => None,
         }

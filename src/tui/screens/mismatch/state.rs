@@ -66,6 +66,8 @@ pub struct MismatchData {
     pub products: HashMap<ProductId, ProductName>,
     /// Parties by id.
     pub parties: HashMap<PartyId, String>,
+    /// The bins the counters finished.
+    pub counted_bins: Vec<String>,
 }
 
 impl MismatchData {

@@ -150,6 +150,31 @@ pub(crate) fn ask_before_fix(
     Vec::new()
 }
 
+/// Asks the service how many mismatches a bulk fix takes, then asks the supervisor.
+pub(crate) fn bulk(state: &mut AppState, fix: crate::ops::BulkFix) -> Vec<Effect> {
+    match &state.mismatch {
+        Some(s) => vec![Effect::PreviewBulk {
+            count: s.count,
+            fix,
+        }],
+        None => Vec::new(),
+    }
+}
+
+/// The service's trial of a bulk fix came back: always asked (it rewrites many at once).
+pub(crate) fn ask_before_bulk(
+    state: &mut AppState,
+    count: CountId,
+    fix: crate::ops::BulkFix,
+    change: String,
+) -> Vec<Effect> {
+    if state.mismatch.as_ref().map(|s| s.count) != Some(count) {
+        return Vec::new();
+    }
+    push_screen(state, Screen::Confirm(Confirm::Bulk { count, fix, change }));
+    Vec::new()
+}
+
 /// No to a fix: the popups that led to it close, nothing changed.
 pub(crate) fn fix_declined(state: &mut AppState) -> Vec<Effect> {
     while matches!(state.screen(), Screen::Prompt(_) | Screen::Choose(_)) {
@@ -208,6 +233,16 @@ pub(crate) fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
             Vec::new()
         }
         Command::Post => {
+            let has_bins = s.data.as_ref().is_some_and(|d| !d.counted_bins.is_empty());
+            if has_bins {
+                // The service checks what is open in the scope chosen.
+                let choice = Choice::PostScope {
+                    id: s.count,
+                    name: s.name.clone(),
+                };
+                push_screen(state, Screen::Choose(choice));
+                return Vec::new();
+            }
             let open = s.open().unwrap_or(0);
             if open > 0 {
                 return error(state, words::open_left(open));
@@ -215,8 +250,27 @@ pub(crate) fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
             let confirm = Confirm::PostCount {
                 id: s.count,
                 name: s.name.clone(),
+                counted_bins_only: false,
             };
             push_screen(state, Screen::Confirm(confirm));
+            Vec::new()
+        }
+        Command::Bulk => {
+            let row = match (s.shortage(), s.surplus()) {
+                (Some(r), _) => Some((r.location.clone(), Some(r.product))),
+                (_, Some(r)) => Some((r.location.clone(), r.product)),
+                _ => None,
+            };
+            let Some((location, product)) = row else {
+                return error(state, words::NO_ROW.into());
+            };
+            let sku = product.and_then(|p| {
+                s.data
+                    .as_ref()
+                    .and_then(|d| d.products.get(&p))
+                    .map(|n| n.sku.clone())
+            });
+            push_screen(state, Screen::Choose(Choice::Bulk { location, sku }));
             Vec::new()
         }
         Command::UndoFix => {

@@ -37,6 +37,30 @@ pub enum Choice {
         /// The serial.
         serial: String,
     },
+    /// Many mismatches at once: of the marked row's bin, of its product, or the shortages of
+    /// the counted bins.
+    Bulk {
+        /// The marked row's bin.
+        location: String,
+        /// The marked row's product.
+        sku: Option<String>,
+    },
+    /// Why the bulk accept: a numbered note.
+    BulkNote {
+        /// The bin, when it is about one.
+        location: Option<String>,
+        /// The product, when it is about one.
+        sku: Option<String>,
+    },
+    /// Why the bulk write-off: a numbered reason.
+    BulkWriteOffReason,
+    /// Posting a count with counted bins: their shortages only, or the whole scope's.
+    PostScope {
+        /// The count.
+        id: CountId,
+        /// Its name.
+        name: String,
+    },
     /// A new count: blind or open counting.
     CountKind {
         /// The scope's location.
@@ -120,6 +144,17 @@ pub enum Confirm {
         id: CountId,
         /// Its name.
         name: String,
+        /// Shortages of the counted bins only.
+        counted_bins_only: bool,
+    },
+    /// A bulk fix, with how many mismatches it takes.
+    Bulk {
+        /// The count.
+        count: CountId,
+        /// The fix.
+        fix: crate::ops::BulkFix,
+        /// What it changes, in words.
+        change: String,
     },
     /// A fix that rewrites history, with what it changes.
     Fix {

@@ -21,7 +21,19 @@ pub(crate) fn confirm(state: &mut AppState, c: Confirm, d: char) -> Vec<Effect> 
             count: id,
             status: CountStatus::Cancelled,
         }],
-        ('1', Confirm::PostCount { id, .. }) => vec![Effect::PostCount { count: id }],
+        (
+            '1',
+            Confirm::PostCount {
+                id,
+                counted_bins_only,
+                ..
+            },
+        ) => vec![Effect::PostCount {
+            count: id,
+            counted_bins_only,
+        }],
+        ('1', Confirm::Bulk { count, fix, .. }) => vec![Effect::Bulk { count, fix }],
+        (_, Confirm::Bulk { .. }) => crate::tui::screens::mismatch::update::fix_declined(state),
         ('1', Confirm::Fix { count, fix, .. }) => vec![Effect::Fix { count, fix }],
         (_, Confirm::Fix { .. }) => crate::tui::screens::mismatch::update::fix_declined(state),
         ('1', Confirm::Replace { old, new }) => {
@@ -175,6 +187,44 @@ pub(crate) fn choose(state: &mut AppState, c: Choice, d: char) -> Vec<Effect> {
             Some(&months) => vec![Effect::Act(UnitAct::Extend { serial, months })],
             None => Vec::new(),
         },
+        Choice::Bulk { location, sku } => {
+            let next = match (i, &sku) {
+                (0, _) => Choice::BulkNote {
+                    location: Some(location),
+                    sku: None,
+                },
+                (1, Some(_)) => Choice::BulkNote {
+                    location: None,
+                    sku,
+                },
+                _ => Choice::BulkWriteOffReason,
+            };
+            push_screen(state, Screen::Choose(next));
+            Vec::new()
+        }
+        Choice::BulkNote { location, sku } => crate::tui::screens::mismatch::update::bulk(
+            state,
+            crate::ops::BulkFix::Accept {
+                location,
+                sku,
+                note: option.to_string(),
+            },
+        ),
+        Choice::BulkWriteOffReason => crate::tui::screens::mismatch::update::bulk(
+            state,
+            crate::ops::BulkFix::WriteOffCountedBins {
+                reason: option.to_string(),
+            },
+        ),
+        Choice::PostScope { id, name } => {
+            let confirm = Confirm::PostCount {
+                id,
+                name,
+                counted_bins_only: i == 0,
+            };
+            push_screen(state, Screen::Confirm(confirm));
+            Vec::new()
+        }
         Choice::CountKind { location } => {
             let blind = i == 0;
             push_screen(

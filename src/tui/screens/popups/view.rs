@@ -51,7 +51,13 @@ pub(crate) fn render_choice(state: &AppState, choice: &Choice, frame: &mut Frame
 pub(crate) fn render_confirm(state: &AppState, confirm: &Confirm, frame: &mut Frame, body: Rect) {
     let question = match confirm {
         Confirm::CancelCount { id, name } => words::confirm_cancel(*id, name),
-        Confirm::PostCount { id, name } => words::confirm_post(*id, name),
+        Confirm::PostCount {
+            id,
+            name,
+            counted_bins_only: false,
+        } => words::confirm_post(*id, name),
+        Confirm::PostCount { id, name, .. } => words::confirm_post_bins(*id, name),
+        Confirm::Bulk { change, .. } => words::confirm_fix(change),
         Confirm::Replace { old, new } => words::confirm_replace(old, new),
         Confirm::Fix { change, .. } => words::confirm_fix(change),
     };

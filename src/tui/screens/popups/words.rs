@@ -56,6 +56,17 @@ pub fn choice_options(c: &Choice) -> Vec<String> {
             .map(|m| format!("{m} months"))
             .collect(),
         Choice::CountKind { .. } => COUNT_KINDS.map(String::from).to_vec(),
+        Choice::Bulk { location, sku } => {
+            let mut v = vec![format!("Accept all of {location}")];
+            if let Some(sku) = sku {
+                v.push(format!("Accept all {sku}"));
+            }
+            v.push(BULK_WRITE_OFF.to_string());
+            v
+        }
+        Choice::BulkNote { .. } => ACCEPT_NOTES[..3].iter().map(|s| s.to_string()).collect(),
+        Choice::BulkWriteOffReason => WRITE_OFF_REASONS.map(String::from).to_vec(),
+        Choice::PostScope { .. } => POST_SCOPES.map(String::from).to_vec(),
         Choice::CountProducts { .. } => COUNT_PRODUCTS.map(String::from).to_vec(),
         Choice::Report { days } => vec![
             report_expiring(*days),
@@ -77,6 +88,12 @@ pub fn choice_question(c: &Choice) -> String {
         Choice::ExtendBy { serial } => format!("Extend the warranty of {serial} by:"),
         Choice::Report { .. } => "Which report?".into(),
         Choice::CountKind { location } => format!("Count {location}: blind or open?"),
+        Choice::Bulk { .. } => "Fix many at once:".into(),
+        Choice::BulkNote { .. } => "Accept them as they are: why?".into(),
+        Choice::BulkWriteOffReason => "Write off the short units of the counted bins: why?".into(),
+        Choice::PostScope { id, .. } => {
+            format!("Count {id} has counted bins. Its shortages are those of:")
+        }
         Choice::CountProducts { location, .. } => format!("Count {location}: which products?"),
     }
 }
@@ -91,6 +108,8 @@ pub fn choice_title(c: &Choice) -> &'static str {
         Choice::ExtendBy { .. } => "Extend",
         Choice::Report { .. } => TITLE_REPORTS,
         Choice::CountKind { .. } | Choice::CountProducts { .. } => TITLE_NEW_COUNT,
+        Choice::Bulk { .. } | Choice::BulkNote { .. } | Choice::BulkWriteOffReason => "Fix all",
+        Choice::PostScope { .. } => "Post",
     }
 }
 
@@ -185,6 +204,19 @@ pub fn confirm_fix(change: &str) -> String {
         .into_iter()
         .collect();
     format!("{head}{}?", first.as_str())
+}
+
+/// Bulk fixes: the write-off of every shortage of the counted bins.
+pub const BULK_WRITE_OFF: &str = "Write off short in counted bins";
+
+/// Posting a count with counted bins, numbered from 1 on screen.
+pub const POST_SCOPES: [&str; 2] = ["The counted bins only", "The whole scope"];
+
+/// The posting question of a count with counted bins.
+pub fn confirm_post_bins(id: CountId, name: &str) -> String {
+    format!(
+        "Post count {id} \"{name}\" with the shortages of its counted bins only? Bins nobody finished keep their stock. Its fixes become final."
+    )
 }
 
 /// New count: the popups' title.
