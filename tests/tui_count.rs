@@ -1280,3 +1280,46 @@ fn rejoining_puts_the_counter_back_at_their_last_location() {
     assert_eq!(a.kind, AnswerKind::Counted, "{a:?}");
     assert_eq!(a.location, "WH1/A/01");
 }
+
+// ---------------------------------------------------------------- bins done
+
+#[test]
+fn a_counter_finishes_a_bin_with_a_key_or_the_done_barcode() {
+    let db = db();
+    let mut app = app(&db);
+    // Before any location there is no bin to finish.
+    app.keys("11<f7>");
+    assert_eq!(app.status(), Some("Scan the bin's label first"));
+    assert_eq!(app.bells, 1);
+    app.keys("<enter>WH1/A/01<enter>RT00000001<enter><f7>");
+    assert_eq!(
+        app.status(),
+        Some("Bin WH1/A/01 counted (1 done). Scan the next label.")
+    );
+    assert!(app.render().contains("scan a label"), "{}", app.render());
+    // The command barcode does the same for the next bin.
+    app.keys("WH1/A/02<enter>#TM:DONE<enter>");
+    assert_eq!(
+        app.status(),
+        Some("Bin WH1/A/02 counted (2 done). Scan the next label.")
+    );
+    let bins: Vec<String> = db
+        .svc
+        .store()
+        .counted_bins(CountId(1))
+        .unwrap()
+        .into_iter()
+        .map(|b| format!("{} by {}", b.location, b.counter))
+        .collect();
+    assert_eq!(bins, ["WH1/A/01 by clerk1", "WH1/A/02 by clerk1"]);
+}
+
+#[test]
+fn snapshot_bin_done() {
+    snap(
+        "count_bin_done",
+        &format!("{AT_A01}RT00000001<enter><f7>"),
+        &SIZES,
+        &[Profile::Vt],
+    );
+}

@@ -1300,3 +1300,93 @@ fn the_supervisors_guide_shows_real_screens() {
         assert!(doc.contains(needle), "docs/mismatch.md lacks {needle:?}");
     }
 }
+
+// ---------------------------------------------------------------- bulk fixes and partial posting
+
+fn finish_bin(db: &Db, count: u32, bin: &str) {
+    db.svc
+        .execute(
+            "clerk2",
+            Command::FinishBin {
+                count: CountId(count),
+                location: bin.into(),
+            },
+        )
+        .unwrap();
+}
+
+#[test]
+fn many_at_once_asks_which_why_and_how_many_then_posts_the_counted_bins() {
+    let db = db();
+    finish_bin(&db, 2, "WH1/B/01");
+    let mut app = app(&db);
+    app.keys(&at_count(2));
+    assert_eq!(open(&app), 6);
+    // The bulk key on the marked row: its bin, its product, or the counted bins' shortages.
+    app.keys("/f<enter>CB-000003<enter>/a<enter>");
+    let text = app.render();
+    for want in [
+        "1=Accept all of WH1/B/01",
+        "2=Accept all CBL-USBC",
+        "3=Write off short in counted bins",
+    ] {
+        assert!(text.contains(want), "{want}:\n{text}");
+    }
+    // Write off: a reason, then the service's count of what it takes, then 1=Yes.
+    app.keys("32");
+    assert!(matches!(app.screen(), Screen::Confirm(_)));
+    let text = app.render();
+    assert!(
+        text.contains("Write off 3 unit(s) short in the counted bins: Lost?"),
+        "{text}"
+    );
+    assert_eq!(open(&app), 6, "nothing before the answer");
+    app.keys("1");
+    assert_eq!(app.status(), Some("#1-#3 done (3 fixes)"));
+    assert_eq!(open(&app), 3);
+    assert_eq!(unit_state(&db, "CB-000003"), UnitState::WrittenOff);
+    // Accept the rest of the bin with a numbered note; No first changes nothing.
+    app.keys("<tab>/a<enter>11");
+    assert!(
+        app.render()
+            .contains("Accept 3 open mismatch(es) of WH1/B/01 as they are: Known difference?"),
+        "{}",
+        app.render()
+    );
+    app.keys("2");
+    assert_eq!(app.status(), Some("Not done: nothing changed"));
+    assert_eq!(open(&app), 3);
+    app.keys("/a<enter>111");
+    assert_eq!(app.status(), Some("#4-#6 done (3 fixes)"));
+    assert_eq!(open(&app), 0);
+    // Posting a count with counted bins asks whose shortages count.
+    app.keys("9");
+    let text = app.render();
+    assert!(text.contains("1=The counted bins only"), "{text}");
+    assert!(text.contains("2=The whole scope"), "{text}");
+    app.keys("1");
+    assert!(
+        app.render().contains("counted bins only"),
+        "{}",
+        app.render()
+    );
+    app.keys("1");
+    assert_eq!(count_status(&db, 2), CountStatus::Posted);
+    assert!(db.svc.store().posted_bins_only(CountId(2)).unwrap());
+}
+
+#[test]
+fn snapshot_bulk_fixes_and_partial_posting() {
+    for (w, h) in SIZES {
+        let db = db();
+        finish_bin(&db, 2, "WH1/B/01");
+        let mut app = app_on(&db, TestSetup::new(w, h, Profile::Vt));
+        app.keys("22/f<enter>CB-000003<enter>/a<enter>");
+        insta::assert_snapshot!(format!("mismatch_bulk_{w}x{h}_vt"), app.render());
+        app.keys("32");
+        insta::assert_snapshot!(format!("mismatch_bulk_confirm_{w}x{h}_vt"), app.render());
+        app.keys("1<tab>/a<enter>111");
+        app.keys("9");
+        insta::assert_snapshot!(format!("mismatch_post_scope_{w}x{h}_vt"), app.render());
+    }
+}

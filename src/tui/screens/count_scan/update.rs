@@ -180,8 +180,8 @@ pub(crate) fn bin_counted(state: &mut AppState, location: String, bins: u32) -> 
     let Some(s) = state.count_session.as_mut() else {
         return Vec::new();
     };
+    // The figures' total stays; "here" goes with the location.
     s.location = None;
-    s.figures = None;
     s.answer = None;
     good_scan(state);
     info(state, words::bin_counted(&location, bins));
