@@ -261,6 +261,39 @@ fn the_demo_count_holds_three_planted_mistakes_and_says_what_to_scan() {
 }
 
 #[test]
+fn batteries_are_counted_by_quantity_from_the_command_line() {
+    let e = env();
+    e.ok(&["demo", "--no-tui", "--units", "200"]);
+    let out = e.ok(&["count", "open", "--location", "WH1/C/08", "--show-expected"]);
+    assert!(out.contains("opened count 2"), "{out}");
+    let mut scan = e.cmd();
+    scan.arg("--db")
+        .arg(&e.db)
+        .args(["count", "scan", "2", "--location", "WH1/C/08"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped());
+    let mut child = scan.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"BAT-AA\n470\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("qty? BAT-AA: how many?"), "{said}");
+    assert!(
+        said.contains("counted 470 x BAT-AA @WH1/C/08 [here 470/480]"),
+        "{said}"
+    );
+    let v = e.json(&["count", "mismatches", "2"]);
+    assert_eq!(
+        v["quantities"],
+        serde_json::json!([{"location": "WH1/C/08", "sku": "BAT-AA", "expected": 480, "counted": 470}])
+    );
+}
+
+#[test]
 fn check_exits_0_on_a_healthy_database_and_3_on_a_damaged_one() {
     let e = env();
     e.setup();

@@ -204,6 +204,7 @@ const MISMATCHES: &[&str] = &[
     "open_mismatches",
     "counted_bins",
     "counted_bins_only",
+    "quantities",
     "resolutions",
 ];
 const UNIT: &[&str] = &[

@@ -468,3 +468,162 @@ fn eight_counters_at_once_lose_and_double_nothing() {
         "scan numbers run without gaps"
     );
 }
+
+// ---------------------------------------------------------------- quantity goods
+
+const BAT_GTIN: &str = "04006381333931";
+
+/// The count database plus batteries counted by quantity: 10 at WH1/A/01, 5 at WH1/A/02.
+fn with_batteries() -> Db {
+    let db = db();
+    let mut bat = match support::product("BAT", SerialFormat::Plain, Some(BAT_GTIN), "power", None)
+    {
+        Command::AddProduct(p) => p,
+        _ => unreachable!(),
+    };
+    bat.tracking = tallyman::domain::Tracking::all(tallyman::domain::Mode::None);
+    db.svc.execute("setup", Command::AddProduct(bat)).unwrap();
+    for (at, qty) in [("WH1/A/01", 10), ("WH1/A/02", 5)] {
+        let mut req = match support::doc(DocKind::Receipt, "BAT", &[], None, Some(at), None) {
+            Command::Post(r) => r,
+            _ => unreachable!(),
+        };
+        req.lines = vec![tallyman::ops::LineRequest {
+            sku: "BAT".into(),
+            serial: None,
+            qty,
+            amount: None,
+        }];
+        db.svc.execute("setup", Command::Post(req)).unwrap();
+    }
+    db
+}
+
+/// The count's mismatch view, as the screens and the CLI get it.
+fn mismatch_view(db: &Db, count: CountId) -> tallyman::ops::MismatchView {
+    match db
+        .svc
+        .query(tallyman::ops::Query::Mismatches { count })
+        .unwrap()
+    {
+        tallyman::ops::Answer::Mismatches(v) => *v,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn qty(
+    db: &Db,
+    count: CountId,
+    at: &str,
+    product: &str,
+    n: u32,
+) -> Result<tallyman::ops::Outcome, OpsError> {
+    db.svc.execute(
+        "clerk1",
+        Command::CountQty {
+            count,
+            location: at.into(),
+            product: product.into(),
+            qty: n,
+        },
+    )
+}
+
+#[test]
+fn quantity_goods_are_counted_by_number_and_posting_books_the_difference() {
+    let db = with_batteries();
+    let c = db.open_count(&[], false);
+    // Its SKU (any case) or its barcode asks how many; nothing is recorded.
+    for raw in ["bat", BAT_GTIN, &format!("]E0{}", &BAT_GTIN[1..])] {
+        let asked = db.svc.execute(
+            "clerk1",
+            Command::CountScan {
+                count: c,
+                location: Some("WH1/A/01".into()),
+                raw: raw.to_string(),
+                label_only: false,
+            },
+        );
+        assert!(
+            matches!(&asked, Ok(tallyman::ops::Outcome::AskQty { sku }) if sku == "BAT"),
+            "{raw}: {asked:?}"
+        );
+    }
+    assert_eq!(db.svc.store().count(c).unwrap().unwrap().scans, 0);
+    // Two boxes: 4, then 3; the answer says what the count has there, of what the books say.
+    qty(&db, c, "WH1/A/01", "BAT", 4).unwrap();
+    match qty(&db, c, "WH1/A/01", BAT_GTIN, 3).unwrap() {
+        tallyman::ops::Outcome::QtyCounted {
+            counted, expected, ..
+        } => assert_eq!((counted, expected), (7, Some(10))),
+        other => panic!("{other:?}"),
+    }
+    // Refused: nothing, a serialised product, a place outside the scope.
+    for (at, p, n, want) in [
+        ("WH1/A/01", "BAT", 0, "1 or more"),
+        ("WH1/A/01", "RT", 2, "counted by serial"),
+        ("WH2/A/01", "BAT", 2, "outside"),
+    ] {
+        match qty(&db, c, at, p, n) {
+            Err(OpsError::Refused(r)) => assert!(r.message.contains(want), "{}", r.message),
+            other => panic!("{p} {n}: {other:?}"),
+        }
+    }
+    // WH1/A/02 was not counted for batteries and is no counted bin: not compared.
+    let view = mismatch_view(&db, c);
+    let rows: Vec<(String, i64, i64)> = view
+        .qty
+        .iter()
+        .map(|q| (q.location.clone(), q.expected, q.counted))
+        .collect();
+    assert_eq!(rows, [("WH1/A/01".to_string(), 10, 7)]);
+    // Posting books the difference: 3 written off at WH1/A/01, WH1/A/02 untouched.
+    let bat = db.svc.store().product_by_sku("BAT").unwrap().unwrap().id;
+    for s in ["RT1", "RT2", "RT3", "RT4", "RT5", IMEI_A] {
+        db.scan("clerk1", c, "WH1/A/01", s).unwrap();
+    }
+    db.scan("clerk1", c, "WH1/A/02", "RT6").unwrap();
+    let posted = db.svc.execute(
+        "super",
+        Command::PostCount {
+            count: c,
+            counted_bins_only: false,
+        },
+    );
+    assert!(posted.is_ok(), "{posted:?}");
+    assert_eq!(db.svc.store().qty("WH1/A/01", bat).unwrap(), 7);
+    assert_eq!(db.svc.store().qty("WH1/A/02", bat).unwrap(), 5);
+    // The report keeps the difference as it was at posting.
+    let rows: Vec<i64> = mismatch_view(&db, c)
+        .qty
+        .iter()
+        .map(|q| q.difference())
+        .collect();
+    assert_eq!(rows, [-3]);
+}
+
+#[test]
+fn a_counted_bin_with_none_of_a_quantity_product_is_short_of_all_of_it() {
+    let db = with_batteries();
+    let c = db.open_count(&[], false);
+    qty(&db, c, "WH1/A/01", "BAT", 12).unwrap();
+    db.svc
+        .execute(
+            "clerk1",
+            Command::FinishBin {
+                count: c,
+                location: "WH1/A/02".into(),
+            },
+        )
+        .unwrap();
+    let view = mismatch_view(&db, c);
+    let rows: Vec<(String, i64)> = view
+        .qty
+        .iter()
+        .map(|q| (q.location.clone(), q.difference()))
+        .collect();
+    assert_eq!(
+        rows,
+        [("WH1/A/01".to_string(), 2), ("WH1/A/02".to_string(), -5)]
+    );
+}

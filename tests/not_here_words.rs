@@ -178,12 +178,14 @@ fn the_command_line_and_the_screens_say_the_same_for_every_reason() {
         parties: parties.clone(),
         counted_bins: vec![],
         posted_bins_only: false,
+        qty: vec![],
     };
     let data = MismatchData {
         m,
         products: HashMap::new(),
         parties: parties.into_iter().collect(),
         counted_bins: vec![],
+        qty: vec![],
     };
     for r in every_reason() {
         let long = why_long(&r, &|id| view.party(id));
@@ -265,6 +267,7 @@ fn the_binary_and_the_screens_agree_on_a_real_count() {
         products: HashMap::new(),
         parties: view.parties.clone().into_iter().collect(),
         counted_bins: vec![],
+        qty: vec![],
     };
     drop(svc);
 

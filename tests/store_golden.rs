@@ -830,6 +830,8 @@ fn journal_entry_with_every_event_variant() {
             // Appended later still: see `journal_entry_with_counted_bins`.
             Event::BinCounted(_) => "bin",
             Event::PostedCountedBins { .. } => "posted-bins",
+            Event::CountQtyAdded(_) => "qty",
+            Event::CountQtyFrozen { .. } => "qty-frozen",
         })
         .collect();
     assert_eq!(
@@ -965,8 +967,9 @@ fn journal_entry_with_a_frozen_count() {
     finish();
 }
 
-/// The events of partial counts (appended to the journal's event list): a bin finished and a
-/// count posted with the shortages of its counted bins.
+/// The events of partial counts and quantity goods (appended to the journal's event list): a
+/// bin finished, a count posted with the shortages of its counted bins, a quantity counted
+/// and the quantity differences kept at posting.
 #[test]
 fn journal_entry_with_counted_bins() {
     let bin = tallyman::domain::count::CountedBin {
@@ -985,13 +988,30 @@ fn journal_entry_with_counted_bins() {
             Event::PostedCountedBins {
                 count: tallyman::domain::CountId(4),
             },
+            Event::CountQtyAdded(tallyman::domain::count::CountQty {
+                count: tallyman::domain::CountId(4),
+                location: "WH1/C/08".into(),
+                product: tallyman::domain::ProductId(5),
+                qty: 24,
+                counter: "clerk2".into(),
+                at_ms: 1_773_576_000_224,
+            }),
+            Event::CountQtyFrozen {
+                count: tallyman::domain::CountId(4),
+                rows: vec![tallyman::domain::count::QtyMismatch {
+                    location: "WH1/C/08".into(),
+                    product: tallyman::domain::ProductId(5),
+                    expected: 480,
+                    counted: 470,
+                }],
+            },
         ],
     };
     let record = EntryRecord::V1(entry);
     let bytes = codec::encode("journal entry", &record).unwrap();
     let fixture = golden(
         "journal_entry_counted_bins",
-        "journal entry (a counted bin, a count posted for its counted bins)",
+        "journal entry (a counted bin, a count posted for its counted bins, quantities)",
         &bytes,
     );
     let back: EntryRecord = codec::decode("journal entry", &fixture).unwrap();

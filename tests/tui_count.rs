@@ -1323,3 +1323,76 @@ fn snapshot_bin_done() {
         &[Profile::Vt],
     );
 }
+
+// ---------------------------------------------------------------- quantity goods
+
+/// Batteries counted by quantity: 48 at WH1/A/01 on the books.
+fn with_batteries(db: &Db) {
+    db.svc
+        .execute(
+            "setup",
+            product(
+                "BAT-AA",
+                "AA battery",
+                SerialFormat::Plain,
+                None,
+                Mode::None,
+            ),
+        )
+        .unwrap();
+    let mut receipt = match doc(DocKind::Receipt, "BAT-AA", &[], Some("WH1/A/01")) {
+        Command::Post(r) => r,
+        _ => unreachable!(),
+    };
+    receipt.lines = vec![LineRequest {
+        sku: "BAT-AA".into(),
+        serial: None,
+        qty: 48,
+        amount: None,
+    }];
+    db.svc.execute("setup", Command::Post(receipt)).unwrap();
+}
+
+#[test]
+fn a_product_counted_by_quantity_asks_how_many() {
+    let db = db();
+    with_batteries(&db);
+    let mut app = app_on(&db, TestSetup::new(20, 16, Profile::Vt));
+    // Count 2 is open counting over WH2/A/01; count 1 is blind over WH1/A.
+    app.keys(&format!("{AT_A01}bat-aa<enter>"));
+    assert!(
+        matches!(app.screen(), Screen::Prompt(_)),
+        "{}",
+        app.render()
+    );
+    assert!(app.render().contains("Qty:"), "{}", app.render());
+    // Not a number: said, the question stays.
+    app.keys("lots<enter>");
+    assert!(app.state.has_error());
+    assert!(matches!(app.screen(), Screen::Prompt(_)));
+    app.keys("<enter>24<enter>");
+    assert_eq!(app.screen(), &Screen::CountScan);
+    assert_eq!(
+        app.status(),
+        Some("24 x BAT-AA counted; here 24 at WH1/A/01")
+    );
+    app.keys("BAT-AA<enter>20<enter>");
+    assert_eq!(
+        app.status(),
+        Some("20 x BAT-AA counted; here 44 at WH1/A/01")
+    );
+    assert_eq!(db.svc.store().count(CountId(1)).unwrap().unwrap().scans, 0);
+}
+
+#[test]
+fn snapshot_quantity_goods() {
+    for (w, h) in SIZES {
+        let db = db();
+        with_batteries(&db);
+        let mut app = app_on(&db, TestSetup::new(w, h, Profile::Vt));
+        app.keys(&format!("{AT_A01}BAT-AA<enter>"));
+        insta::assert_snapshot!(format!("count_qty_ask_{w}x{h}_vt"), app.render());
+        app.keys("24<enter>");
+        insta::assert_snapshot!(format!("count_qty_counted_{w}x{h}_vt"), app.render());
+    }
+}

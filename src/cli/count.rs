@@ -245,6 +245,8 @@ fn scan_stdin(service: &dyn Ops, count: CountId, location: Option<&str>, json: b
         None => None,
     };
     let mut next_is_location = false;
+    // A product counted by quantity was scanned: the next line says how many.
+    let mut qty_of: Option<String> = None;
     let say = |answer: &str, detail: String| -> CliResult {
         if json {
             j::print(&j::ScanSayJson { answer, detail })
@@ -259,6 +261,39 @@ fn scan_stdin(service: &dyn Ops, count: CountId, location: Option<&str>, json: b
         let raw = line.trim_end_matches(['\r', '\n']);
         if raw.trim().is_empty() {
             continue;
+        }
+        if let Some(sku) = qty_of.take() {
+            if let Ok(qty) = raw.trim().parse::<u32>() {
+                let cmd = Command::CountQty {
+                    count,
+                    location: here.clone().unwrap_or_default(),
+                    product: sku,
+                    qty,
+                };
+                match service.execute(cmd) {
+                    Ok(Outcome::QtyCounted {
+                        location,
+                        sku,
+                        qty,
+                        counted,
+                        expected,
+                        ..
+                    }) => {
+                        let here = match expected {
+                            Some(e) => format!("{counted}/{e}"),
+                            None => counted.to_string(),
+                        };
+                        say(
+                            "counted",
+                            format!("{qty} x {sku} @{location} [here {here}]"),
+                        )?;
+                    }
+                    Ok(_) => say("error", "the quantity gave no answer".into())?,
+                    Err(OpsError::Refused(r)) => say("error", super::refusal_words(&r))?,
+                    Err(e) => return Err(e.into()),
+                }
+                continue;
+            }
         }
         if let Some(cmd) = ScanCommand::parse(raw, prefix) {
             match cmd {
@@ -319,6 +354,10 @@ fn scan_stdin(service: &dyn Ops, count: CountId, location: Option<&str>, json: b
             Ok(Outcome::LocationSet { code, .. }) => {
                 here = Some(code.clone());
                 say("location", code)?;
+            }
+            Ok(Outcome::AskQty { sku }) => {
+                say("qty?", format!("{sku}: how many? (the next line)"))?;
+                qty_of = Some(sku);
             }
             Ok(Outcome::Scanned(report)) => {
                 if json {

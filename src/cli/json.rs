@@ -185,6 +185,17 @@ pub enum OutcomeJson {
         bin_counted: String,
         bins: u32,
     },
+    AskQty {
+        qty_of: String,
+    },
+    QtyCounted {
+        count: u32,
+        location: String,
+        sku: String,
+        qty: u32,
+        counted: u64,
+        expected: Option<i64>,
+    },
     ResolvedAll {
         count: u32,
         first: u32,
@@ -301,6 +312,24 @@ impl From<&Outcome> for OutcomeJson {
                 count: count.0,
                 bin_counted: location.clone(),
                 bins: *bins,
+            },
+            Outcome::AskQty { sku } => OutcomeJson::AskQty {
+                qty_of: sku.clone(),
+            },
+            Outcome::QtyCounted {
+                count,
+                location,
+                sku,
+                qty,
+                counted,
+                expected,
+            } => OutcomeJson::QtyCounted {
+                count: count.0,
+                location: location.clone(),
+                sku: sku.clone(),
+                qty: *qty,
+                counted: *counted,
+                expected: *expected,
             },
             Outcome::ResolvedAll {
                 count,
@@ -828,6 +857,16 @@ pub struct MismatchesJson {
     pub counted_bins: Vec<String>,
     /// Posted with the shortages of the counted bins only.
     pub counted_bins_only: bool,
+    /// Products counted by quantity whose count differs from the books.
+    pub quantities: Vec<QtyMismatchJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QtyMismatchJson {
+    pub location: String,
+    pub sku: String,
+    pub expected: i64,
+    pub counted: i64,
 }
 
 impl From<&MismatchView> for MismatchesJson {
@@ -879,6 +918,16 @@ impl From<&MismatchView> for MismatchesJson {
             resolutions: m.resolutions.iter().map(ResolutionJson::from).collect(),
             counted_bins: v.counted_bins.clone(),
             counted_bins_only: v.posted_bins_only,
+            quantities: v
+                .qty
+                .iter()
+                .map(|q| QtyMismatchJson {
+                    location: q.location.clone(),
+                    sku: v.sku(Some(q.product)),
+                    expected: q.expected,
+                    counted: q.counted,
+                })
+                .collect(),
         }
     }
 }

@@ -76,6 +76,19 @@ fn print_mismatches(v: &MismatchView) {
             );
         }
     }
+    if !v.qty.is_empty() {
+        outln!("quantities (counted by quantity; posting books the difference):");
+        for q in &v.qty {
+            outln!(
+                "  {:<10} at {}: counted {} of {} ({:+})",
+                v.sku(Some(q.product)),
+                q.location,
+                q.counted,
+                q.expected,
+                q.difference()
+            );
+        }
+    }
     if !m.resolutions.is_empty() {
         outln!("resolutions:");
         for r in &m.resolutions {

@@ -65,9 +65,19 @@ pub struct CountScope {
 
 impl CountScope {
     /// Whether units of this product are counted (serialised and within the product filter).
+    /// A serialised product the count covers (counted serial by serial).
     pub fn covers_product(&self, product: &Product) -> bool {
-        product.tracking.serialised()
-            && (self.products.is_empty() || self.products.contains(&product.id))
+        product.tracking.serialised() && self.names(product)
+    }
+
+    /// An unserialised product the count covers (counted by quantity).
+    pub fn covers_qty_product(&self, product: &Product) -> bool {
+        !product.tracking.serialised() && self.names(product)
+    }
+
+    /// The scope's products and categories take in this product (none named: all).
+    fn names(&self, product: &Product) -> bool {
+        (self.products.is_empty() || self.products.contains(&product.id))
             && (self.categories.is_empty()
                 || self
                     .categories
@@ -109,6 +119,42 @@ pub struct CountedBin {
     pub location: String,
     pub counter: String,
     pub at_ms: i64,
+}
+
+/// A quantity of an unserialised product counted at a location: it adds to what was counted
+/// there before (several counters, several boxes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountQty {
+    pub count: CountId,
+    pub location: String,
+    pub product: ProductId,
+    pub qty: u32,
+    pub counter: String,
+    pub at_ms: i64,
+}
+
+/// What a count has counted of an unserialised product at a location, in all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QtyCounted {
+    pub location: String,
+    pub product: ProductId,
+    pub qty: u64,
+}
+
+/// An unserialised product whose counted quantity at a location differs from the books.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QtyMismatch {
+    pub location: String,
+    pub product: ProductId,
+    pub expected: i64,
+    pub counted: i64,
+}
+
+impl QtyMismatch {
+    /// Counted minus expected: below zero short, above zero surplus.
+    pub fn difference(&self) -> i64 {
+        self.counted - self.expected
+    }
 }
 
 /// A scan that is an instruction, not a serial (printed by `tallyman labels commands`).

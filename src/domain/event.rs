@@ -82,6 +82,13 @@ pub enum Event {
     PostedCountedBins {
         count: super::CountId,
     },
+    /// A quantity of an unserialised product was counted.
+    CountQtyAdded(super::count::CountQty),
+    /// A count's quantity differences at posting, kept for its report for good.
+    CountQtyFrozen {
+        count: super::CountId,
+        rows: Vec<super::count::QtyMismatch>,
+    },
 }
 
 /// One line of a serial's timeline.

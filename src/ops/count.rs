@@ -7,7 +7,7 @@ use super::types::{Refusal, RefusalKind};
 use crate::domain::count::judge_unit;
 use crate::domain::scan;
 use crate::domain::{
-    Count, CountId, CountScan, CountScope, CountStatus, Event, Location, NotHere, Product,
+    Count, CountId, CountScan, CountScope, CountStatus, DocKind, Event, Location, NotHere, Product,
     ScanVerdict, SerialKey, Unit,
 };
 
@@ -38,16 +38,8 @@ impl Draft<'_> {
         let mut products = Vec::new();
         for sku in &req.skus {
             // A SKU in any case, or a product barcode scanned on the screen.
+            // Unserialised products are counted by quantity.
             let p = self.product_named(sku)?;
-            if !p.tracking.serialised() {
-                return refuse(
-                    RefusalKind::Conflict,
-                    format!(
-                    "product \"{}\" has no serials (tracking none): it cannot be counted by serial",
-                    p.sku
-                ),
-                );
-            }
             products.push(p.id);
         }
         let count = Count {
@@ -125,6 +117,7 @@ impl Draft<'_> {
         });
         if let Some(report) = frozen {
             self.events.push(Event::CountFrozen { count: id, report });
+            self.adjust_quantities(id, counted_bins_only)?;
         }
         Ok(Outcome::CountMoved(count))
     }
@@ -145,6 +138,157 @@ impl Draft<'_> {
         let outcome = self.move_count_to(id, CountStatus::Posted, true)?;
         self.events.push(Event::PostedCountedBins { count: id });
         Ok(outcome)
+    }
+
+    /// An unserialised product the raw text names (SKU in any case, or its barcode), if any:
+    /// such a scan asks for a quantity instead of being a serial.
+    fn quantity_product(&mut self, raw: &str) -> DResult<Option<crate::domain::Product>> {
+        let typed = raw.trim();
+        let by_sku = match self.store.product_by_sku(typed)? {
+            Some(p) => Some(p),
+            None => self.store.product_by_sku(&typed.to_uppercase())?,
+        };
+        let product = match by_sku {
+            Some(p) => Some(p),
+            None => match scan::decode(raw, &self.scan)
+                .ok()
+                .and_then(|d| {
+                    // A product barcode alone: a GTIN and no serial.
+                    let alone = d.key().is_none();
+                    d.gtin.filter(|_| alone)
+                })
+                .or_else(|| {
+                    // EAN/UPC digits typed or scanned without their symbology prefix.
+                    let digits = typed.bytes().all(|b| b.is_ascii_digit());
+                    (digits && (8..=14).contains(&typed.len())).then(|| format!("{typed:0>14}"))
+                }) {
+                Some(g) => self.store.product_by_gtin(&g)?,
+                None => None,
+            },
+        };
+        Ok(product.filter(|p| !p.tracking.serialised()))
+    }
+
+    /// A quantity of an unserialised product counted at a location of the open count.
+    pub(super) fn count_qty(
+        &mut self,
+        id: CountId,
+        location: &str,
+        product: &str,
+        qty: u32,
+    ) -> DResult<Outcome> {
+        let count = self.open_for_scanning(id)?;
+        let location = self.location_code(location, "count")?;
+        if !count.scope.covers_location(&location) {
+            return refuse(
+                RefusalKind::OutOfScope,
+                format!(
+                    "location {location} is outside count {id}'s scope {}",
+                    count.scope.location
+                ),
+            );
+        }
+        let p = self.product_named(product)?;
+        if p.tracking.serialised() {
+            return refuse(
+                RefusalKind::Invalid,
+                format!(
+                    "product \"{}\" is counted by serial: scan each serial",
+                    p.sku
+                ),
+            );
+        }
+        if !count.scope.covers_qty_product(&p) {
+            return refuse(
+                RefusalKind::OutOfScope,
+                format!("product \"{}\" is not in count {id}", p.sku),
+            );
+        }
+        if qty == 0 {
+            return refuse(
+                RefusalKind::Invalid,
+                format!("expected a quantity of 1 or more of \"{}\", found 0", p.sku),
+            );
+        }
+        let before = self
+            .store
+            .counted_qty(id)?
+            .into_iter()
+            .find(|c| c.location == location && c.product == p.id)
+            .map_or(0, |c| c.qty);
+        let expected = match count.blind {
+            true => None,
+            false => Some(self.store.qty(&location, p.id)?),
+        };
+        self.events
+            .push(Event::CountQtyAdded(crate::domain::count::CountQty {
+                count: id,
+                location: location.clone(),
+                product: p.id,
+                qty,
+                counter: self.actor.clone(),
+                at_ms: self.now_ms,
+            }));
+        Ok(Outcome::QtyCounted {
+            count: id,
+            location,
+            sku: p.sku,
+            qty,
+            counted: before.saturating_add(u64::from(qty)),
+            expected,
+        })
+    }
+
+    /// Posting adjusts the books to what was counted of unserialised products: a write-off
+    /// of what is short, a found-stock receipt of what is over, one document per location
+    /// and product; the differences are kept for the report.
+    fn adjust_quantities(&mut self, id: CountId, counted_bins_only: bool) -> DResult<()> {
+        let count = self.count(id)?;
+        let mut rows = super::reconcile::qty_mismatches(self.store, &count)?;
+        if counted_bins_only {
+            let bins: std::collections::HashSet<String> = self
+                .store
+                .counted_bins(id)?
+                .into_iter()
+                .map(|b| b.location)
+                .collect();
+            rows.retain(|r| bins.contains(&r.location));
+        }
+        for r in &rows {
+            let Some(p) = self.product_by_id(r.product)? else {
+                continue;
+            };
+            let diff = r.difference();
+            let n = u32::try_from(diff.unsigned_abs()).unwrap_or(u32::MAX);
+            let (kind, from, to) = if diff < 0 {
+                (DocKind::WriteOff, Some(r.location.clone()), None)
+            } else {
+                (DocKind::FoundStock, None, Some(r.location.clone()))
+            };
+            let req = super::DocRequest {
+                kind,
+                date: None,
+                party: None,
+                invoice: None,
+                from,
+                to,
+                reason: Some(format!(
+                    "count {id}: counted {} of {} at {}",
+                    r.counted, r.expected, r.location
+                )),
+                declared_qty: None,
+                lines: vec![super::LineRequest {
+                    sku: p.sku.clone(),
+                    serial: None,
+                    qty: n,
+                    amount: None,
+                }],
+            };
+            let (doc, _) = self.document(req)?;
+            self.events.push(Event::DocumentPosted(doc));
+        }
+        self.events.push(Event::CountQtyFrozen { count: id, rows });
+        Ok(())
     }
 
     /// The acting counter finished a bin: it must be a location in the open count's scope.
@@ -229,6 +373,11 @@ impl Draft<'_> {
                 format!("scan a location label first (found \"{}\")", raw.trim()),
             );
         };
+        // A product counted by quantity: its SKU or barcode asks how many.
+        if let Some(p) = self.quantity_product(raw)? {
+            self.open_for_scanning(id)?;
+            return Ok(Outcome::AskQty { sku: p.sku });
+        }
         self.count_scan(id, location, raw)
     }
 

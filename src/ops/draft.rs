@@ -220,6 +220,12 @@ impl<'s> Draft<'s> {
                 counted_bins_only,
             } => self.post_count(count, counted_bins_only),
             Command::FinishBin { count, location } => self.finish_bin(count, &location),
+            Command::CountQty {
+                count,
+                location,
+                product,
+                qty,
+            } => self.count_qty(count, &location, &product, qty),
             Command::UndoResolution { count, number } => self.undo_resolution(count, number),
             Command::WarrantyTerms { sku, basis, policy } => {
                 self.warranty_terms(&sku, basis, policy)

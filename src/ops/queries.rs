@@ -190,6 +190,7 @@ impl Service {
 
     fn mismatch_view(&self, id: CountId) -> Result<MismatchView, OpsError> {
         let m = mismatches(&self.store, id)?;
+        let qty = super::reconcile::qty_mismatches(&self.store, &m.count)?;
         let products = self
             .store
             .products()?
@@ -221,6 +222,7 @@ impl Service {
                 .map(|b| b.location)
                 .collect(),
             posted_bins_only: self.store.posted_bins_only(id)?,
+            qty,
         })
     }
 

@@ -32,6 +32,7 @@ pub fn command_needs(command: &Command) -> (Role, &'static str) {
         Command::ResolveAll { .. } => (Role::Supervisor, "a resolution"),
         Command::PostCount { .. } => (Role::Supervisor, "closing or posting a count"),
         Command::FinishBin { .. } => (Role::Clerk, "scanning"),
+        Command::CountQty { .. } => (Role::Clerk, "scanning"),
         Command::UndoResolution { .. } => (Role::Supervisor, "undoing a resolution"),
         Command::WarrantyReplace { .. } => (Role::Supervisor, "a warranty replacement"),
         Command::WarrantyTerms { .. } => (Role::Admin, "warranty terms"),

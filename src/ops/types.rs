@@ -177,6 +177,13 @@ pub enum Command {
         count: CountId,
         counted_bins_only: bool,
     },
+    /// A quantity of an unserialised product (by SKU or barcode) counted at a location.
+    CountQty {
+        count: CountId,
+        location: String,
+        product: String,
+        qty: u32,
+    },
     /// Resolves every open mismatch a bulk fix names, in one entry.
     ResolveAll {
         count: CountId,
@@ -268,6 +275,20 @@ pub enum Outcome {
         count: CountId,
         location: String,
         bins: u32,
+    },
+    /// The scan named a product counted by quantity: ask how many (nothing recorded).
+    AskQty {
+        sku: String,
+    },
+    /// A quantity was counted; `counted` is the count's total of it at the location now,
+    /// `expected` the books' (open counting only).
+    QtyCounted {
+        count: CountId,
+        location: String,
+        sku: String,
+        qty: u32,
+        counted: u64,
+        expected: Option<i64>,
     },
     /// A bulk fix resolved `resolved` mismatches, numbered `first..first + resolved`.
     ResolvedAll {
@@ -461,6 +482,8 @@ pub struct MismatchView {
     pub counted_bins: Vec<String>,
     /// Posted with the shortages of its counted bins only.
     pub posted_bins_only: bool,
+    /// Unserialised products counted by quantity that differ from the books.
+    pub qty: Vec<crate::domain::count::QtyMismatch>,
 }
 
 impl MismatchView {

@@ -252,6 +252,35 @@ fn apply_event(
                 );
             }
         }
+        Event::CountQtyAdded(q) => {
+            if take_step(w, meta, cx)? {
+                let key = keys::count_qty(q.count, &q.location, q.product);
+                let before: u64 = match w.get(&key)? {
+                    Some(v) => {
+                        crate::codec::decode::<crate::domain::count::QtyCounted>(
+                            "a counted quantity",
+                            &v,
+                        )?
+                        .qty
+                    }
+                    None => 0,
+                };
+                let now = crate::domain::count::QtyCounted {
+                    location: q.location.clone(),
+                    product: q.product,
+                    qty: before.saturating_add(u64::from(q.qty)),
+                };
+                w.put(key, crate::codec::encode("a counted quantity", &now)?);
+            }
+        }
+        Event::CountQtyFrozen { count, rows } => {
+            if take_step(w, meta, cx)? {
+                w.put(
+                    keys::count_qty_frozen(*count),
+                    crate::codec::encode("quantity differences", rows)?,
+                );
+            }
+        }
         Event::PostedCountedBins { count } => {
             if take_step(w, meta, cx)? {
                 w.put(keys::count_bins_only(*count), Vec::new());

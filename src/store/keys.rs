@@ -32,6 +32,31 @@ pub const USER: u8 = b'O';
 pub const FROZEN: u8 = b'f';
 /// `n count location`: a bin a counter finished.
 pub const COUNT_BIN: u8 = b'n';
+/// `j count location 0 product`: what a count counted of an unserialised product there.
+pub const COUNT_QTY: u8 = b'j';
+/// `w count`: a posted count's quantity differences.
+pub const COUNT_QTY_FROZEN: u8 = b'w';
+
+pub fn count_qty(id: CountId, location: &str, product: ProductId) -> Vec<u8> {
+    tagged(
+        COUNT_QTY,
+        &[
+            &id.0.to_be_bytes(),
+            location.as_bytes(),
+            &[0],
+            &product.0.to_be_bytes(),
+        ],
+    )
+}
+
+pub fn count_qty_prefix(id: CountId) -> Vec<u8> {
+    tagged(COUNT_QTY, &[&id.0.to_be_bytes()])
+}
+
+pub fn count_qty_frozen(id: CountId) -> Vec<u8> {
+    tagged(COUNT_QTY_FROZEN, &[&id.0.to_be_bytes()])
+}
+
 /// `q count`: the count was posted with shortages of its counted bins only.
 pub const COUNT_BINS_ONLY: u8 = b'q';
 

@@ -481,6 +481,26 @@ impl Store {
         })
     }
 
+    /// What a count counted of unserialised products, by location and product.
+    pub fn counted_qty(
+        &self,
+        id: CountId,
+    ) -> Result<Vec<crate::domain::count::QtyCounted>, StoreError> {
+        self.scan_decode(&keys::count_qty_prefix(id), |v| {
+            crate::codec::decode("a counted quantity", v)
+        })
+    }
+
+    /// A posted count's quantity differences, as they were at posting.
+    pub fn frozen_qty(
+        &self,
+        id: CountId,
+    ) -> Result<Option<Vec<crate::domain::count::QtyMismatch>>, StoreError> {
+        self.get(&keys::count_qty_frozen(id))?
+            .map(|v| crate::codec::decode("quantity differences", &v).map_err(StoreError::from))
+            .transpose()
+    }
+
     /// Was the count posted with the shortages of its counted bins only?
     pub fn posted_bins_only(&self, id: CountId) -> Result<bool, StoreError> {
         Ok(self.get(&keys::count_bins_only(id))?.is_some())

@@ -130,6 +130,24 @@ pub enum Action {
         /// What it changes, in words.
         change: String,
     },
+    /// The scan named a product counted by quantity: ask how many.
+    AskQty {
+        /// Its SKU.
+        sku: String,
+    },
+    /// A quantity was counted (answer to [`Effect::CountQty`]).
+    QtyCounted {
+        /// Where.
+        location: String,
+        /// The product.
+        sku: String,
+        /// How many were added.
+        qty: u32,
+        /// The count's total of it there now.
+        counted: u64,
+        /// The books' quantity there (open counting).
+        expected: Option<i64>,
+    },
     /// A bin was counted (answer to [`Effect::FinishBin`]).
     BinCounted {
         /// The bin.
@@ -257,6 +275,18 @@ pub enum Effect {
         /// What to do.
         fix: Fix,
     },
+    /// A quantity of a product counted by quantity (answered by [`Action::QtyCounted`] or a
+    /// refusal).
+    CountQty {
+        /// The count.
+        count: CountId,
+        /// Where the screen is.
+        location: Option<String>,
+        /// The product's SKU.
+        sku: String,
+        /// How many.
+        qty: u32,
+    },
     /// A bin of the count is done (answered by [`Action::BinCounted`] or a refusal).
     FinishBin {
         /// The count.
@@ -378,6 +408,7 @@ impl EffectRunner for NullRunner {
             | Effect::PreviewFix { .. }
             | Effect::OpenCount(_)
             | Effect::FinishBin { .. }
+            | Effect::CountQty { .. }
             | Effect::PreviewBulk { .. }
             | Effect::Bulk { .. }
             | Effect::UndoFix { .. }

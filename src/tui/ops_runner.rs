@@ -132,6 +132,7 @@ impl OpsRunner {
             Ok(Outcome::LocationSet { code, figures }) => {
                 Ok(vec![Action::LocationSet { code, figures }])
             }
+            Ok(Outcome::AskQty { sku }) => Ok(vec![Action::AskQty { sku }]),
             Ok(_) => Err(OpsError::Storage("a scan gave no answer".into())),
             Err(OpsError::Refused(r)) => {
                 let (kind, headline) = match r.kind {
@@ -529,6 +530,41 @@ impl OpsRunner {
             Effect::LoadMismatches { count } => self.load_mismatches(count),
             Effect::Fix { count, fix } => self.fix(count, fix),
             Effect::PreviewFix { count, fix } => self.preview_fix(count, fix),
+            Effect::CountQty {
+                count,
+                location,
+                sku,
+                qty,
+            } => {
+                let at = self.located.get(&count).cloned().or(location);
+                let Some(location) = at else {
+                    return Ok(vec![Action::CountRefused(text::LOCATION_FIRST.into())]);
+                };
+                let cmd = Command::CountQty {
+                    count,
+                    location,
+                    product: sku,
+                    qty,
+                };
+                match self.ops.execute(cmd) {
+                    Ok(Outcome::QtyCounted {
+                        location,
+                        sku,
+                        qty,
+                        counted,
+                        expected,
+                        ..
+                    }) => Ok(vec![Action::QtyCounted {
+                        location,
+                        sku,
+                        qty,
+                        counted,
+                        expected,
+                    }]),
+                    Ok(_) => Err(OpsError::Storage("a quantity gave no answer".into())),
+                    Err(e) => Ok(vec![Action::CountRefused(refusal_words(e)?)]),
+                }
+            }
             Effect::FinishBin { count, location } => {
                 let at = self.located.get(&count).cloned().or(location);
                 let actions = self.finish_bin(count, at)?;
@@ -639,6 +675,7 @@ fn loaded(view: crate::ops::MismatchView) -> Action {
         products,
         parties: view.parties.into_iter().collect(),
         counted_bins: view.counted_bins,
+        qty: view.qty,
     }))
 }
 

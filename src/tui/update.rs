@@ -114,6 +114,14 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::CountRefused(msg) => error(state, msg),
         Action::ScanAnswered(answer) => count_scan::update::scan_answered(state, answer),
+        Action::AskQty { sku } => count_scan::update::ask_qty(state, sku),
+        Action::QtyCounted {
+            location,
+            sku,
+            qty,
+            counted,
+            expected,
+        } => count_scan::update::qty_counted(state, &location, &sku, qty, counted, expected),
         Action::BinCounted { location, bins } => {
             count_scan::update::bin_counted(state, location, bins)
         }

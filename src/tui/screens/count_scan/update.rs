@@ -175,6 +175,56 @@ pub(crate) fn bin_done(state: &mut AppState) -> Vec<Effect> {
     ask(state, Queued::BinDone)
 }
 
+/// The scan was a product counted by quantity: ask how many.
+pub(crate) fn ask_qty(state: &mut AppState, sku: String) -> Vec<Effect> {
+    clear_answered_entry(state);
+    push_screen(
+        state,
+        Screen::Prompt(crate::tui::screens::popups::state::Prompt::CountQty { sku }),
+    );
+    Vec::new()
+}
+
+/// A quantity typed or scanned for a product counted by quantity.
+pub(crate) fn count_qty(state: &mut AppState, sku: String, value: &str) -> Vec<Effect> {
+    let Ok(qty) = value.trim().parse::<u32>() else {
+        return error(state, words::not_a_qty(value.trim()));
+    };
+    if qty == 0 {
+        return error(state, words::not_a_qty(value.trim()));
+    }
+    if matches!(state.screen(), Screen::Prompt(_)) {
+        pop_screen(state);
+    }
+    let Some(s) = state.count_session.as_ref() else {
+        return Vec::new();
+    };
+    vec![Effect::CountQty {
+        count: s.count.id,
+        location: s.location.clone(),
+        sku,
+        qty,
+    }]
+}
+
+/// A quantity was counted: say it with the running figure.
+pub(crate) fn qty_counted(
+    state: &mut AppState,
+    location: &str,
+    sku: &str,
+    qty: u32,
+    counted: u64,
+    expected: Option<i64>,
+) -> Vec<Effect> {
+    state.field.clear();
+    good_scan(state);
+    info(
+        state,
+        words::qty_counted(sku, qty, location, counted, expected),
+    );
+    Vec::new()
+}
+
 /// A bin was counted: the next bin's label comes next.
 pub(crate) fn bin_counted(state: &mut AppState, location: String, bins: u32) -> Vec<Effect> {
     let Some(s) = state.count_session.as_mut() else {

@@ -41,6 +41,25 @@ pub const BAD_SCAN: &str = "BAD SCAN";
 /// Headline of a scan the count refused for another reason (nothing recorded).
 pub const NOT_SAVED: &str = "NOT SAVED";
 
+/// Error: a quantity that is not a whole number of 1 or more.
+pub fn not_a_qty(found: &str) -> String {
+    format!("expected a quantity like 24, found \"{found}\"")
+}
+
+/// Status: a quantity counted, and what the count has of it here now.
+pub fn qty_counted(
+    sku: &str,
+    qty: u32,
+    location: &str,
+    counted: u64,
+    expected: Option<i64>,
+) -> String {
+    match expected {
+        Some(e) => format!("{qty} x {sku} counted; here {counted} of {e} at {location}"),
+        None => format!("{qty} x {sku} counted; here {counted} at {location}"),
+    }
+}
+
 /// Error: the bin done command before any location.
 pub const BIN_FIRST: &str = "Scan the bin's label first";
 

@@ -68,6 +68,8 @@ pub struct MismatchData {
     pub parties: HashMap<PartyId, String>,
     /// The bins the counters finished.
     pub counted_bins: Vec<String>,
+    /// Products counted by quantity that differ from the books (posting books them).
+    pub qty: Vec<crate::domain::count::QtyMismatch>,
 }
 
 impl MismatchData {

@@ -97,6 +97,13 @@ fn figure_pieces(data: &MismatchData) -> Vec<String> {
         format!("{} {}", words::FIG_MATCHED, m.rec.matched.len()),
         format!("{} {}", words::FIG_DUP, m.rec.duplicates.len()),
     ]
+    .into_iter()
+    .chain(
+        data.qty
+            .iter()
+            .map(|q| words::qty_piece(data.sku(Some(q.product)), q)),
+    )
+    .collect()
 }
 
 /// Words packed greedily into lines; what does not fit in `max_lines` is left out.

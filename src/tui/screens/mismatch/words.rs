@@ -19,6 +19,11 @@ pub fn mismatches_title(id: CountId) -> String {
 /// Bucket figures: labels.
 pub const FIG_MATCHED: &str = "Matched";
 
+/// Figures: a product counted by quantity that differs: `BAT-AA@WH1/C/08 -10`.
+pub fn qty_piece(sku: &str, q: &crate::domain::count::QtyMismatch) -> String {
+    format!("{sku}@{} {:+}", q.location, q.difference())
+}
+
 /// Bucket figures: shortage.
 pub const FIG_SHORT: &str = "Short";
 

@@ -119,6 +119,11 @@ pub enum Prompt {
     Customer,
     /// A new count: the location whose subtree it counts.
     CountScope,
+    /// How many of a product counted by quantity (typed, or scanned from a box label).
+    CountQty {
+        /// Its SKU.
+        sku: String,
+    },
     /// A new count: the products it counts, by SKU or barcode.
     CountSkus {
         /// The scope's location.

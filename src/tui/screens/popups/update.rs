@@ -114,6 +114,9 @@ pub(crate) fn prompt_answer(state: &mut AppState, prompt: Prompt, value: String)
             }
             Err(e) => e,
         },
+        Prompt::CountQty { sku } => {
+            crate::tui::screens::count_scan::update::count_qty(state, sku, &value)
+        }
         Prompt::CountScope => {
             let location = value.trim().to_string();
             push_screen(state, Screen::Choose(Choice::CountKind { location }));

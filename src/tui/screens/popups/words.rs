@@ -129,6 +129,7 @@ pub fn prompt_title(p: &Prompt) -> &'static str {
         Prompt::NewSerial { .. } => "Replace",
         Prompt::Customer => TITLE_REPORTS,
         Prompt::CountScope | Prompt::CountSkus { .. } => TITLE_NEW_COUNT,
+        Prompt::CountQty { .. } => "Quantity",
     }
 }
 
@@ -156,6 +157,9 @@ pub fn prompt_question(p: &Prompt) -> String {
         Prompt::CountScope => {
             "New count: scan or type the location. Every bin below it is counted.".into()
         }
+        Prompt::CountQty { sku } => {
+            format!("{sku} is counted by quantity: type or scan how many are here.")
+        }
         Prompt::CountSkus { location, .. } => format!(
             "Count {location}: type the SKUs or scan the barcodes, space between, then Enter."
         ),
@@ -171,6 +175,7 @@ pub fn prompt_label(p: &Prompt) -> &'static str {
         Prompt::Customer => "Name:",
         Prompt::CountScope => "Loc:",
         Prompt::CountSkus { .. } => "SKUs:",
+        Prompt::CountQty { .. } => "Qty:",
         _ => "SN:",
     }
 }
