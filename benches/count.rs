@@ -63,8 +63,7 @@ fn reconcile_store(n: usize) -> (std::path::PathBuf, tallyman::domain::CountId) 
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("target/bench-data")
         .join(format!("reconcile-{n}"));
-    let ready = dir.join("READY");
-    if ready.exists() {
+    if support::store_ready(&dir) {
         return (dir, CountId(1));
     }
     let _ = std::fs::remove_dir_all(&dir);
@@ -160,7 +159,7 @@ fn reconcile_store(n: usize) -> (std::path::PathBuf, tallyman::domain::CountId) 
         svc.execute("bench", Command::Batch(scans)).expect("scans");
     }
     drop(svc);
-    std::fs::write(&ready, b"ok").expect("ready");
+    support::mark_ready(&dir);
     (dir, CountId(1))
 }
 
@@ -185,5 +184,97 @@ fn reconciliation(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, scan_to_durable, reconciliation);
+/// Copies a store folder (journal and state) so a bench can change it and start again.
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("copy dir");
+    for e in std::fs::read_dir(from).expect("read dir") {
+        let e = e.expect("entry");
+        let target = to.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).expect("copy file");
+        }
+    }
+}
+
+/// Posting a large count the way a supervisor would: every bin done (by the counters, not
+/// timed), then timed: one bulk write-off of the counted bins' shortages (1%), one bulk
+/// accept per bin of the unknown serials found there (1%, 50 bins), and the posting itself
+/// (the buckets checked and frozen, the documents written). Each sample starts from a fresh
+/// copy of the store.
+fn posting(c: &mut Criterion) {
+    use tallyman::ops::BulkFix;
+    let n: usize = std::env::var("TALLYMAN_BENCH_POST")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let (dir, count) = reconcile_store(n);
+    let mut group = c.benchmark_group("post");
+    group.sample_size(10);
+    group.bench_function(format!("post_{n}_expected_with_bulk_fixes"), |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let tmp = tempfile::tempdir().expect("tmp");
+                let copy = tmp.path().join("db");
+                copy_dir(&dir, &copy);
+                let (svc, _) = Service::open(&copy).expect("open copy");
+                for bin in 0..50 {
+                    svc.execute(
+                        "clerk",
+                        Command::FinishBin {
+                            count,
+                            location: format!("WH9/B{bin:02}"),
+                        },
+                    )
+                    .expect("bin done");
+                }
+                let t = Instant::now();
+                let wrote_off = svc
+                    .execute(
+                        "super",
+                        Command::ResolveAll {
+                            count,
+                            fix: BulkFix::WriteOffCountedBins {
+                                reason: "Lost".into(),
+                            },
+                        },
+                    )
+                    .expect("bulk write-off");
+                assert!(
+                    matches!(wrote_off, Outcome::ResolvedAll { resolved, .. } if resolved as usize == n / 100)
+                );
+                for bin in 0..50 {
+                    svc.execute(
+                        "super",
+                        Command::ResolveAll {
+                            count,
+                            fix: BulkFix::Accept {
+                                location: Some(format!("WH9/B{bin:02}")),
+                                sku: None,
+                                note: "Customer property".into(),
+                            },
+                        },
+                    )
+                    .expect("bulk accept");
+                }
+                svc.execute(
+                    "super",
+                    Command::PostCount {
+                        count,
+                        counted_bins_only: true,
+                    },
+                )
+                .expect("post");
+                total += t.elapsed();
+                drop(svc);
+            }
+            total
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, scan_to_durable, reconciliation, posting);
 criterion_main!(benches);

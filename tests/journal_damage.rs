@@ -508,6 +508,28 @@ fn rebuild_gives_the_same_store_and_keeps_the_old_one_aside() {
 }
 
 #[test]
+fn a_store_of_an_older_layout_is_refused_until_rebuilt_and_rebuild_then_works() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("db");
+    make_db(&dir, 4);
+    let before = store_entries(&dir);
+    // Stamp the store with an older layout, as an upgrade finds it.
+    {
+        let db = sled::open(dir.join("state")).unwrap();
+        db.insert(b"V", &3u32.to_be_bytes()).unwrap();
+        db.flush().unwrap();
+    }
+    let err = open(&dir).map(|_| ()).unwrap_err().to_string();
+    assert!(err.contains("layout version 3"), "{err}");
+    assert!(err.contains("tallyman rebuild"), "{err}");
+    // What the message says to do works, and gives the same store.
+    let (entries, aside) = rebuild(&dir).expect("rebuild an older layout");
+    assert_eq!(entries, 4);
+    assert!(aside.is_dir());
+    assert_eq!(store_entries(&dir), before);
+}
+
+#[test]
 fn rebuild_twice_in_a_row_works() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("db");

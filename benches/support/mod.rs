@@ -15,13 +15,41 @@ pub fn big_units() -> u64 {
         .unwrap_or(1_000_000)
 }
 
+/// The mark a bench store carries once made: the store layout it was made for.
+fn ready_mark() -> String {
+    format!("layout {}", tallyman::store::FORMAT_VERSION)
+}
+
+/// Is the bench store at `dir` made, for this store layout? A store of an older layout is
+/// remade from its journal (`rebuild`), which is what a site does after an upgrade.
+pub fn store_ready(dir: &std::path::Path) -> bool {
+    let ready = dir.join("READY");
+    match std::fs::read_to_string(&ready) {
+        Ok(mark) if mark == ready_mark() => true,
+        Ok(_) => {
+            eprintln!(
+                "rebuilding {} for this store layout (once)...",
+                dir.display()
+            );
+            tallyman::ops::maintenance::rebuild(dir).expect("rebuild bench store");
+            mark_ready(dir);
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// Marks a bench store made.
+pub fn mark_ready(dir: &std::path::Path) {
+    std::fs::write(dir.join("READY"), ready_mark()).expect("mark bench store ready");
+}
+
 /// A demo store of `units` units under target/bench-data, made once and reused.
 pub fn big_store(units: u64) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("target/bench-data")
         .join(format!("store-{units}"));
-    let ready = dir.join("READY");
-    if !ready.exists() {
+    if !store_ready(&dir) {
         let _ = std::fs::remove_dir_all(&dir);
         eprintln!(
             "making a {units}-unit demo store in {} (once)...",
@@ -33,7 +61,7 @@ pub fn big_store(units: u64) -> PathBuf {
             units,
         )
         .expect("generate demo data");
-        std::fs::write(&ready, b"ok").expect("mark bench store ready");
+        mark_ready(&dir);
     }
     dir
 }

@@ -175,9 +175,14 @@ pub fn rebuild(dir: &Path) -> Result<RebuildReport, OpsError> {
             ),
         ));
     }
-    // Take the lock and verify the whole chain before touching anything.
+    // Take the lock and verify the whole chain before touching anything. A store of an older
+    // layout is what a rebuild is for: it is moved aside like any other.
     let state = dir.join(STATE_DIR);
-    drop(Store::open(&state)?);
+    match Store::open(&state) {
+        Ok(store) => drop(store),
+        Err(crate::store::StoreError::Format { .. }) => {}
+        Err(e) => return Err(e.into()),
+    }
     let (_, cut) = journal::read_all(&journal_path, |_| Ok(()))?;
     let stamp = chrono::Utc::now().format("%Y%m%d%H%M%S");
     let aside = free_name(dir, &format!("{STATE_DIR}.old-{stamp}"));
@@ -254,8 +259,13 @@ pub fn restore(dir: &Path, file: &Path, force: bool) -> Result<u64, OpsError> {
     let state = dir.join(STATE_DIR);
     let journal_path = dir.join(JOURNAL_FILE);
     {
-        let store = Store::open(&state)?;
-        if store.meta()?.applied_seq > 0 && !force {
+        // A store of an older layout holds data too.
+        let has_data = match Store::open(&state) {
+            Ok(store) => store.meta()?.applied_seq > 0,
+            Err(crate::store::StoreError::Format { .. }) => true,
+            Err(e) => return Err(e.into()),
+        };
+        if has_data && !force {
             return Err(OpsError::refused(super::RefusalKind::Conflict, format!(
                 "the database {} already has data; add --force to replace it (its journal is kept as {}.before-restore)",
                 dir.display(),
