@@ -56,6 +56,25 @@ impl Env {
         }
     }
 
+    /// Runs a command that must succeed with `input` on its standard input; returns its
+    /// stdout.
+    fn fed(&self, args: &[&str], input: &[u8]) -> String {
+        let mut child = self
+            .cmd()
+            .arg("--db")
+            .arg(&self.db)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let said = String::from_utf8_lossy(&out.stdout).to_string();
+        assert_eq!(out.status.code(), Some(0), "tallyman {args:?}: {said}");
+        said
+    }
+
     /// Runs a command that must succeed; returns its stdout.
     fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
@@ -225,22 +244,10 @@ fn the_demo_count_holds_three_planted_mistakes_and_says_what_to_scan() {
         "{out}"
     );
     // The newcomer's scans, as the scan loop reads them.
-    let mut scan = e.cmd();
-    scan.arg("--db")
-        .arg(&e.db)
-        .args(["count", "scan", "1", "--location", "WH3/A/01"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped());
-    let mut child = scan.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"RT90000001\nRT90000002\n5CG9000101\nRT90000004\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let said = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{said}");
+    let said = e.fed(
+        &["count", "scan", "1", "--location", "WH3/A/01"],
+        b"RT90000001\nRT90000002\n5CG9000101\nRT90000004\n",
+    );
     assert!(
         said.contains("[here 1/3 +2 unexpected +1 unknown, count 4]"),
         "{said}"
@@ -266,21 +273,10 @@ fn batteries_are_counted_by_quantity_from_the_command_line() {
     e.ok(&["demo", "--no-tui", "--units", "200"]);
     let out = e.ok(&["count", "open", "--location", "WH1/C/08", "--show-expected"]);
     assert!(out.contains("opened count 2"), "{out}");
-    let mut scan = e.cmd();
-    scan.arg("--db")
-        .arg(&e.db)
-        .args(["count", "scan", "2", "--location", "WH1/C/08"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped());
-    let mut child = scan.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"BAT-AA\n470\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let said = String::from_utf8_lossy(&out.stdout);
+    let said = e.fed(
+        &["count", "scan", "2", "--location", "WH1/C/08"],
+        b"BAT-AA\n470\n",
+    );
     assert!(said.contains("qty? BAT-AA: how many?"), "{said}");
     assert!(
         said.contains("counted 470 x BAT-AA @WH1/C/08 [here 470/480]"),

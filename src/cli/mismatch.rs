@@ -110,6 +110,10 @@ pub fn run(service: &dyn Ops, cmd: &CountCmd, json: bool) -> Result<bool, Failur
         })?;
         outcome(&out, json)
     };
+    let bulk = |id: u32, fix: BulkFix| -> CliResult {
+        let count = CountId(id);
+        outcome(&service.execute(Command::ResolveAll { count, fix })?, json)
+    };
     match cmd {
         CountCmd::Mismatches { id } => {
             let v = load(service, *id)?;
@@ -179,32 +183,20 @@ pub fn run(service: &dyn Ops, cmd: &CountCmd, json: bool) -> Result<bool, Failur
             location,
             product,
             note,
-        } => {
-            let fix = BulkFix::Accept {
+        } => bulk(
+            *id,
+            BulkFix::Accept {
                 location: location.clone(),
                 sku: product.clone(),
                 note: note.clone(),
-            };
-            outcome(
-                &service.execute(Command::ResolveAll {
-                    count: CountId(*id),
-                    fix,
-                })?,
-                json,
-            )?;
-        }
-        CountCmd::WriteOffCounted { id, reason } => {
-            let fix = BulkFix::WriteOffCountedBins {
+            },
+        )?,
+        CountCmd::WriteOffCounted { id, reason } => bulk(
+            *id,
+            BulkFix::WriteOffCountedBins {
                 reason: reason.clone(),
-            };
-            outcome(
-                &service.execute(Command::ResolveAll {
-                    count: CountId(*id),
-                    fix,
-                })?,
-                json,
-            )?;
-        }
+            },
+        )?,
         CountCmd::BinDone { id, location } => {
             let out = service.execute(Command::FinishBin {
                 count: CountId(*id),

@@ -178,16 +178,7 @@ impl Draft<'_> {
         qty: u32,
     ) -> DResult<Outcome> {
         let count = self.open_for_scanning(id)?;
-        let location = self.location_code(location, "count")?;
-        if !count.scope.covers_location(&location) {
-            return refuse(
-                RefusalKind::OutOfScope,
-                format!(
-                    "location {location} is outside count {id}'s scope {}",
-                    count.scope.location
-                ),
-            );
-        }
+        let location = self.location_in_scope(&count, location, "count")?;
         let p = self.product_named(product)?;
         if p.tracking.serialised() {
             return refuse(
@@ -246,12 +237,7 @@ impl Draft<'_> {
         let count = self.count(id)?;
         let mut rows = super::reconcile::qty_mismatches(self.store, &count)?;
         if counted_bins_only {
-            let bins: std::collections::HashSet<String> = self
-                .store
-                .counted_bins(id)?
-                .into_iter()
-                .map(|b| b.location)
-                .collect();
+            let bins = self.store.counted_bin_locations(id)?;
             rows.retain(|r| bins.contains(&r.location));
         }
         for r in &rows {
@@ -294,16 +280,7 @@ impl Draft<'_> {
     /// The acting counter finished a bin: it must be a location in the open count's scope.
     pub(super) fn finish_bin(&mut self, id: CountId, location: &str) -> DResult<Outcome> {
         let count = self.open_for_scanning(id)?;
-        let location = self.location_code(location, "bin")?;
-        if !count.scope.covers_location(&location) {
-            return refuse(
-                RefusalKind::OutOfScope,
-                format!(
-                    "location {location} is outside count {id}'s scope {}",
-                    count.scope.location
-                ),
-            );
-        }
+        let location = self.location_in_scope(&count, location, "bin")?;
         let mut bins = self.store.counted_bins(id)?;
         let bin = crate::domain::count::CountedBin {
             count: id,
@@ -320,6 +297,21 @@ impl Draft<'_> {
             location,
             bins: bins.len() as u32,
         })
+    }
+
+    /// A location code of the count's scope, or the refusal that says where the scope is.
+    fn location_in_scope(&mut self, count: &Count, location: &str, what: &str) -> DResult<String> {
+        let location = self.location_code(location, what)?;
+        if !count.scope.covers_location(&location) {
+            return refuse(
+                RefusalKind::OutOfScope,
+                format!(
+                    "location {location} is outside count {}'s scope {}",
+                    count.id, count.scope.location
+                ),
+            );
+        }
+        Ok(location)
     }
 
     fn open_for_scanning(&mut self, id: CountId) -> DResult<Count> {
@@ -399,22 +391,7 @@ impl Draft<'_> {
                 ),
             );
         }
-        let decoded = scan::decode(raw, &self.scan).map_err(|e| {
-            DraftError::Refused(Refusal::new(RefusalKind::BadScan, e.to_string()).about(raw.trim()))
-        })?;
-        let Some(key) = decoded.key().map(str::to_string) else {
-            return refuse(
-                RefusalKind::BadScan,
-                format!("\"{}\" carries no serial: rescan", raw.trim()),
-            );
-        };
-        self.scan.serial_chars.check(&key).map_err(|e| {
-            DraftError::Refused(Refusal::new(RefusalKind::BadScan, e).about(raw.trim()))
-        })?;
-        let label_product = match &decoded.gtin {
-            Some(g) => self.store.product_by_gtin(g)?,
-            None => None,
-        };
+        let (key, label_product) = self.read_scan(raw)?;
         let (unit, product) = self.match_unit(&count, &key, label_product.as_ref())?;
         let serial = match &product {
             Some(p) => p.serial_key(&key).map_err(|e| {

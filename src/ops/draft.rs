@@ -657,6 +657,26 @@ impl<'s> Draft<'s> {
         Ok(outcome)
     }
 
+    /// A scan as the service reads every scan: decoded (GS1 (21), an IMEI or the text), its
+    /// serial of the site's characters only, and the product its label's GTIN names. A misread
+    /// is a bad-scan refusal.
+    pub(super) fn read_scan(&mut self, raw: &str) -> DResult<(String, Option<Product>)> {
+        let bad = |message: String| {
+            DraftError::Refused(Refusal::new(RefusalKind::BadScan, message).about(raw.trim()))
+        };
+        let decoded =
+            crate::domain::scan::decode(raw, &self.scan).map_err(|e| bad(e.to_string()))?;
+        let Some(key) = decoded.key().map(str::to_string) else {
+            return Err(bad(format!("\"{}\" carries no serial: rescan", raw.trim())));
+        };
+        self.scan.serial_chars.check(&key).map_err(bad)?;
+        let label = match &decoded.gtin {
+            Some(g) => self.store.product_by_gtin(g)?,
+            None => None,
+        };
+        Ok((key, label))
+    }
+
     /// A line's serial as scanned or typed becomes the serial it stands for: GS1 (21), an
     /// IMEI, or the text. A label's GTIN names the product when the line names none and must
     /// match it when it does; the serial may hold only the site's characters.
@@ -664,22 +684,8 @@ impl<'s> Draft<'s> {
         let Some(raw) = line.serial.clone() else {
             return Ok(());
         };
-        let decoded = crate::domain::scan::decode(&raw, &self.scan).map_err(|e| {
-            DraftError::Refused(Refusal::new(RefusalKind::BadScan, e.to_string()).about(raw.trim()))
-        })?;
-        let Some(key) = decoded.key().map(str::to_string) else {
-            return refuse(
-                RefusalKind::BadScan,
-                format!("\"{}\" carries no serial: rescan", raw.trim()),
-            );
-        };
-        self.scan.serial_chars.check(&key).map_err(|e| {
-            DraftError::Refused(Refusal::new(RefusalKind::BadScan, e).about(raw.trim()))
-        })?;
-        if let Some(label) = match &decoded.gtin {
-            Some(g) => self.store.product_by_gtin(g)?,
-            None => None,
-        } {
+        let (key, label) = self.read_scan(&raw)?;
+        if let Some(label) = label {
             if line.sku.trim().is_empty() {
                 line.sku = label.sku.clone();
             }

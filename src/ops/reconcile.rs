@@ -80,11 +80,7 @@ pub fn qty_mismatches(
     if covered.is_empty() {
         return Ok(Vec::new());
     }
-    let bins: HashSet<String> = store
-        .counted_bins(count.id)?
-        .into_iter()
-        .map(|b| b.location)
-        .collect();
+    let bins = store.counted_bin_locations(count.id)?;
     let mut rows: std::collections::BTreeMap<(String, u32), (i64, i64)> = Default::default();
     for c in store.counted_qty(count.id)? {
         let counted = i64::try_from(c.qty).unwrap_or(i64::MAX);
@@ -279,18 +275,13 @@ pub fn mismatches(store: &Store, id: CountId) -> Result<Mismatches, OpsError> {
             }
         }
     }
-    let live: HashSet<&SerialKey> = rec
-        .matched
-        .iter()
-        .map(|r| &r.serial)
-        .chain(rec.surplus.iter().map(|r| &r.serial))
-        .collect();
-    let undone: HashSet<SerialKey> = store
-        .count_scans(id)?
-        .into_iter()
-        .filter(|s| s.undone && !live.contains(&s.serial))
-        .map(|s| s.serial)
-        .collect();
+    // Taken back and not scanned again: few, so each is checked against the live index.
+    let mut undone: HashSet<SerialKey> = HashSet::new();
+    for serial in store.undone_serials(id)? {
+        if store.count_serial(id, &serial)?.is_none() {
+            undone.insert(serial);
+        }
+    }
     Ok(Mismatches {
         count,
         rec,

@@ -582,12 +582,7 @@ impl Draft<'_> {
                 if reason.trim().is_empty() {
                     return refuse(RefusalKind::Invalid, "a write-off needs a reason");
                 }
-                let bins: std::collections::HashSet<String> = self
-                    .store
-                    .counted_bins(id)?
-                    .into_iter()
-                    .map(|b| b.location)
-                    .collect();
+                let bins = self.store.counted_bin_locations(id)?;
                 if bins.is_empty() {
                     return refuse(
                         RefusalKind::Conflict,
@@ -634,12 +629,7 @@ impl Draft<'_> {
         if counted_bins_only {
             // The count looked in its counted bins only: what is expected elsewhere in the
             // scope is no shortage of it.
-            let bins: std::collections::HashSet<String> = self
-                .store
-                .counted_bins(id)?
-                .into_iter()
-                .map(|b| b.location)
-                .collect();
+            let bins = self.store.counted_bin_locations(id)?;
             m.rec.shortage.retain(|r| bins.contains(&r.location));
         }
         let open = m.open_mismatches();

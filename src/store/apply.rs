@@ -428,6 +428,10 @@ fn undo_count_scan(w: &mut Writes, id: CountId, number: u32) -> Result<(), Store
     }
     scan.undone = true;
     w.put(key, CountScanRecord::encode(&scan)?);
+    w.put(
+        keys::count_undone(id, number),
+        scan.serial.as_str().as_bytes().to_vec(),
+    );
     if matches!(scan.verdict, ScanVerdict::Duplicate { .. }) {
         w.remove(keys::count_duplicate(id, number));
     } else {

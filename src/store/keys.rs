@@ -237,6 +237,17 @@ pub fn count_duplicate(id: CountId, number: u32) -> Vec<u8> {
     )
 }
 
+/// `u count number`: a scan taken back (its serial in the value).
+pub const COUNT_UNDONE: u8 = b'u';
+
+pub fn count_undone(id: CountId, number: u32) -> Vec<u8> {
+    tagged(COUNT_UNDONE, &[&id.0.to_be_bytes(), &number.to_be_bytes()])
+}
+
+pub fn count_undone_prefix(id: CountId) -> Vec<u8> {
+    tagged(COUNT_UNDONE, &[&id.0.to_be_bytes()])
+}
+
 pub fn count_duplicates_prefix(id: CountId) -> Vec<u8> {
     tagged(COUNT_DUPLICATE, &[&id.0.to_be_bytes()])
 }

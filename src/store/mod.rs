@@ -64,7 +64,8 @@ pub struct QtyRow {
 /// The layout of keys and records this code reads and writes.
 /// 3: customers' held quantities of unserialised products (returns are checked against them).
 /// 4: a count's figures per location are kept by verdict (counted, unexpected, unknown).
-pub const FORMAT_VERSION: u32 = 4;
+/// 5: counted bins, counted quantities and the scans taken back have their own keys.
+pub const FORMAT_VERSION: u32 = 5;
 
 /// A count's live scans at one location, by what they were found to be.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -460,6 +461,19 @@ impl Store {
     }
 
     /// The numbers of a count's live duplicate scans.
+    /// The serials of a count's scans that were taken back (from their own index, not the
+    /// scan records: a count may hold a million scans).
+    pub fn undone_serials(&self, id: CountId) -> Result<Vec<SerialKey>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.scan(&keys::count_undone_prefix(id), false)? {
+            let (_, v) = item?;
+            out.push(SerialKey::from_stored(
+                String::from_utf8_lossy(&v).into_owned(),
+            ));
+        }
+        Ok(out)
+    }
+
     pub fn duplicate_scans(&self, id: CountId) -> Result<Vec<u32>, StoreError> {
         let prefix = keys::count_duplicates_prefix(id);
         let mut out = Vec::new();
@@ -499,6 +513,18 @@ impl Store {
         self.get(&keys::count_qty_frozen(id))?
             .map(|v| crate::codec::decode("quantity differences", &v).map_err(StoreError::from))
             .transpose()
+    }
+
+    /// The locations of a count's counted bins.
+    pub fn counted_bin_locations(
+        &self,
+        id: CountId,
+    ) -> Result<std::collections::HashSet<String>, StoreError> {
+        Ok(self
+            .counted_bins(id)?
+            .into_iter()
+            .map(|b| b.location)
+            .collect())
     }
 
     /// Was the count posted with the shortages of its counted bins only?
