@@ -108,6 +108,8 @@ pub struct Draft<'s> {
     next_product: u32,
     next_party: u32,
     pub(super) counters: BTreeMap<String, u64>,
+    /// Per count, the serials accepted as they are (read once, kept up to date).
+    pub(super) accepted: HashMap<CountId, HashSet<SerialKey>>,
     pub events: Vec<Event>,
 }
 
@@ -138,6 +140,7 @@ impl<'s> Draft<'s> {
             next_product: meta.next_product.max(1),
             next_party: meta.next_party.max(1),
             counters: meta.doc_counters,
+            accepted: HashMap::new(),
             events: Vec::new(),
         })
     }

@@ -59,17 +59,23 @@ impl Draft<'_> {
         Ok(count)
     }
 
-    /// Serials an earlier resolution of the count (not undone) accepted as they are.
-    fn accepted(&mut self, id: CountId) -> DResult<Vec<SerialKey>> {
-        Ok(reconcile::resolutions(self.store, id)
-            .map_err(DraftError::from)?
-            .into_iter()
-            .filter(|r| !r.undone)
-            .filter_map(|r| match r.resolution {
-                Resolution::Accept { serial, .. } => Some(serial),
-                _ => None,
-            })
-            .collect())
+    /// Was the serial accepted as it is by a resolution of the count (not undone)? The
+    /// accepted set is read once per draft and kept up to date by the draft's own accepts (a
+    /// bulk fix checks a thousand rows against it).
+    fn is_accepted(&mut self, id: CountId, serial: &SerialKey) -> DResult<bool> {
+        if !self.accepted.contains_key(&id) {
+            let set = reconcile::resolutions(self.store, id)
+                .map_err(DraftError::from)?
+                .into_iter()
+                .filter(|r| !r.undone)
+                .filter_map(|r| match r.resolution {
+                    Resolution::Accept { serial, .. } => Some(serial),
+                    _ => None,
+                })
+                .collect();
+            self.accepted.insert(id, set);
+        }
+        Ok(self.accepted.get(&id).is_some_and(|s| s.contains(serial)))
     }
 
     /// Refuses a unit that is not an open shortage of the count now: it must be in stock in
@@ -110,7 +116,7 @@ impl Draft<'_> {
                 ),
             );
         }
-        if self.accepted(id)?.contains(&unit.serial) {
+        if self.is_accepted(id, &unit.serial)? {
             return refuse(
                 RefusalKind::Conflict,
                 format!(
@@ -141,7 +147,7 @@ impl Draft<'_> {
                 ),
             );
         }
-        if self.accepted(id)?.contains(&scan.serial) {
+        if self.is_accepted(id, &scan.serial)? {
             return refuse(
                 RefusalKind::Conflict,
                 format!(
@@ -311,6 +317,11 @@ impl Draft<'_> {
         count.resolutions += 1;
         let number = count.resolutions;
         self.counts.insert(id, count);
+        if let Resolution::Accept { serial, .. } = &resolution {
+            if let Some(set) = self.accepted.get_mut(&id) {
+                set.insert(serial.clone());
+            }
+        }
         self.events.push(Event::CountResolved {
             count: id,
             number,
@@ -514,6 +525,11 @@ impl Draft<'_> {
                             .join(" or ")
                     ),
                 );
+            }
+        }
+        if let Resolution::Accept { serial, .. } = &record.resolution {
+            if let Some(set) = self.accepted.get_mut(&id) {
+                set.remove(serial);
             }
         }
         self.events
