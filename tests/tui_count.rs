@@ -1396,3 +1396,17 @@ fn snapshot_quantity_goods() {
         insta::assert_snapshot!(format!("count_qty_counted_{w}x{h}_vt"), app.render());
     }
 }
+
+#[test]
+fn snapshot_new_count_questions() {
+    for (w, h) in SIZES {
+        let db = db();
+        let mut app = app_on(&db, TestSetup::new(w, h, Profile::Vt));
+        app.keys("1/n<enter>");
+        insta::assert_snapshot!(format!("count_new_scope_{w}x{h}_vt"), app.render());
+        app.keys("WH1/A<enter>");
+        insta::assert_snapshot!(format!("count_new_kind_{w}x{h}_vt"), app.render());
+        app.keys("21");
+        insta::assert_snapshot!(format!("count_new_opened_{w}x{h}_vt"), app.render());
+    }
+}

@@ -77,9 +77,11 @@ fn short_line(r: &CountRow, i: usize, selected: bool, w: usize) -> String {
     if w >= 40 {
         let status = words::status_word(r.status);
         let scanned = words::scanned(r.live, r.expected);
-        let name_w = w.saturating_sub(4 + id.len() + 1 + 1 + 6 + 1 + 14);
+        // The progress keeps its room; the name gets what is left.
+        let scanned_w = scanned.chars().count().max(14);
+        let name_w = w.saturating_sub(4 + id.len() + 1 + 1 + 6 + 1 + scanned_w);
         format!(
-            "{marker} {} {id} {} {status:<6} {scanned:>14}",
+            "{marker} {} {id} {} {status:<6} {scanned:>scanned_w$}",
             digit(i),
             fit(&r.name, name_w)
         )
