@@ -214,11 +214,11 @@ fn a_serial_holds_only_the_sites_characters() {
     let c = db.open_count(&[], true);
     assert_eq!(
         db.refused(c, "WH1/A/01", "#$%garbage!!"),
-        "bad scan: SN \"#$%garbage!!\": \"#\" is no serial character: rescan"
+        "bad scan: SN \"#$%garbage!!\" has \"#\", no serial character: rescan"
     );
     assert_eq!(
         db.refused(c, "WH1/A/01", "RT 1"),
-        "bad scan: SN \"RT 1\": \" \" is no serial character: rescan"
+        "bad scan: SN \"RT 1\" has \" \", no serial character: rescan"
     );
     // Digits that only look like GS1 (an all-zero GTIN) stay one plain serial, judged whole
     // (here against the products' formats), never as serial "12".

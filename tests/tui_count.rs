@@ -1381,7 +1381,9 @@ fn a_product_counted_by_quantity_asks_how_many() {
         app.status(),
         Some("20 x BAT-AA counted; here 44 at WH1/A/01")
     );
-    assert_eq!(db.svc.store().count(CountId(1)).unwrap().unwrap().scans, 0);
+    let count = db.svc.store().count(CountId(1)).unwrap().unwrap();
+    assert_eq!(count.scans, 0, "a quantity is no scan");
+    assert_eq!(count.counters, ["clerk1"], "but its counter counted");
 }
 
 #[test]

@@ -97,7 +97,7 @@ impl SerialChars {
         {
             None => Ok(()),
             Some(c) => Err(format!(
-                "SN \"{serial}\": \"{}\" is no serial character: rescan",
+                "SN \"{serial}\" has \"{}\", no serial character: rescan",
                 c.escape_debug()
             )),
         }
@@ -138,7 +138,7 @@ mod tests {
         let err = site.check("#$%garbage!!").unwrap_err();
         assert_eq!(
             err,
-            "SN \"#$%garbage!!\": \"#\" is no serial character: rescan"
+            "SN \"#$%garbage!!\" has \"#\", no serial character: rescan"
         );
         assert!(site.check("AB 12").unwrap_err().contains("\" \""));
         assert!(site.check("ÄB12").is_err());

@@ -271,6 +271,11 @@ fn apply_event(
                     qty: before.saturating_add(u64::from(q.qty)),
                 };
                 w.put(key, crate::codec::encode("a counted quantity", &now)?);
+                let mut count = read_count(w, q.count)?;
+                if !count.counters.contains(&q.counter) {
+                    count.counters.push(q.counter.clone());
+                    w.put(keys::count(q.count), CountRecord::encode(&count)?);
+                }
             }
         }
         Event::CountQtyFrozen { count, rows } => {
