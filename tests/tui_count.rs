@@ -1381,6 +1381,12 @@ fn a_product_counted_by_quantity_asks_how_many() {
         app.status(),
         Some("20 x BAT-AA counted; here 44 at WH1/A/01")
     );
+    // A box counted twice: a minus number takes it back.
+    app.keys("BAT-AA<enter>-20<enter>");
+    assert_eq!(
+        app.status(),
+        Some("20 x BAT-AA taken back; here 24 at WH1/A/01")
+    );
     let count = db.svc.store().count(CountId(1)).unwrap().unwrap();
     assert_eq!(count.scans, 0, "a quantity is no scan");
     assert_eq!(count.counters, ["clerk1"], "but its counter counted");

@@ -263,7 +263,7 @@ fn scan_stdin(service: &dyn Ops, count: CountId, location: Option<&str>, json: b
             continue;
         }
         if let Some(sku) = qty_of.take() {
-            if let Ok(qty) = raw.trim().parse::<u32>() {
+            if let Ok(qty) = raw.trim().parse::<i32>() {
                 let cmd = Command::CountQty {
                     count,
                     location: here.clone().unwrap_or_default(),

@@ -192,7 +192,7 @@ pub enum OutcomeJson {
         count: u32,
         location: String,
         sku: String,
-        qty: u32,
+        qty: i32,
         counted: u64,
         expected: Option<i64>,
     },

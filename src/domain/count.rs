@@ -122,13 +122,14 @@ pub struct CountedBin {
 }
 
 /// A quantity of an unserialised product counted at a location: it adds to what was counted
-/// there before (several counters, several boxes).
+/// there before (several counters, several boxes); a negative one takes back what was counted
+/// too many.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CountQty {
     pub count: CountId,
     pub location: String,
     pub product: ProductId,
-    pub qty: u32,
+    pub qty: i32,
     pub counter: String,
     pub at_ms: i64,
 }

@@ -175,7 +175,7 @@ impl Draft<'_> {
         id: CountId,
         location: &str,
         product: &str,
-        qty: u32,
+        qty: i32,
     ) -> DResult<Outcome> {
         let count = self.open_for_scanning(id)?;
         let location = self.location_in_scope(&count, location, "count")?;
@@ -198,7 +198,10 @@ impl Draft<'_> {
         if qty == 0 {
             return refuse(
                 RefusalKind::Invalid,
-                format!("expected a quantity of 1 or more of \"{}\", found 0", p.sku),
+                format!(
+                    "expected a quantity of \"{}\" (or a minus one to take some back), found 0",
+                    p.sku
+                ),
             );
         }
         let before = self
@@ -207,6 +210,15 @@ impl Draft<'_> {
             .into_iter()
             .find(|c| c.location == location && c.product == p.id)
             .map_or(0, |c| c.qty);
+        if i64::try_from(before).unwrap_or(i64::MAX) + i64::from(qty) < 0 {
+            return refuse(
+                RefusalKind::Invalid,
+                format!(
+                    "{qty} of \"{}\" takes back more than the {before} counted at {location}",
+                    p.sku
+                ),
+            );
+        }
         let expected = match count.blind {
             true => None,
             false => Some(self.store.qty(&location, p.id)?),
@@ -225,7 +237,7 @@ impl Draft<'_> {
             location,
             sku: p.sku,
             qty,
-            counted: before.saturating_add(u64::from(qty)),
+            counted: before.saturating_add_signed(i64::from(qty)),
             expected,
         })
     }

@@ -182,7 +182,8 @@ pub enum Command {
         count: CountId,
         location: String,
         product: String,
-        qty: u32,
+        /// How many more; a negative number takes back what was counted too many.
+        qty: i32,
     },
     /// Resolves every open mismatch a bulk fix names, in one entry.
     ResolveAll {
@@ -286,7 +287,7 @@ pub enum Outcome {
         count: CountId,
         location: String,
         sku: String,
-        qty: u32,
+        qty: i32,
         counted: u64,
         expected: Option<i64>,
     },

@@ -268,7 +268,7 @@ fn apply_event(
                 let now = crate::domain::count::QtyCounted {
                     location: q.location.clone(),
                     product: q.product,
-                    qty: before.saturating_add(u64::from(q.qty)),
+                    qty: before.saturating_add_signed(i64::from(q.qty)),
                 };
                 w.put(key, crate::codec::encode("a counted quantity", &now)?);
                 let mut count = read_count(w, q.count)?;

@@ -142,7 +142,7 @@ pub enum Action {
         /// The product.
         sku: String,
         /// How many were added.
-        qty: u32,
+        qty: i32,
         /// The count's total of it there now.
         counted: u64,
         /// The books' quantity there (open counting).
@@ -285,7 +285,7 @@ pub enum Effect {
         /// The product's SKU.
         sku: String,
         /// How many.
-        qty: u32,
+        qty: i32,
     },
     /// A bin of the count is done (answered by [`Action::BinCounted`] or a refusal).
     FinishBin {

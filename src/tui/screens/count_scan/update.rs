@@ -187,7 +187,7 @@ pub(crate) fn ask_qty(state: &mut AppState, sku: String) -> Vec<Effect> {
 
 /// A quantity typed or scanned for a product counted by quantity.
 pub(crate) fn count_qty(state: &mut AppState, sku: String, value: &str) -> Vec<Effect> {
-    let Ok(qty) = value.trim().parse::<u32>() else {
+    let Ok(qty) = value.trim().parse::<i32>() else {
         return error(state, words::not_a_qty(value.trim()));
     };
     if qty == 0 {
@@ -212,7 +212,7 @@ pub(crate) fn qty_counted(
     state: &mut AppState,
     location: &str,
     sku: &str,
-    qty: u32,
+    qty: i32,
     counted: u64,
     expected: Option<i64>,
 ) -> Vec<Effect> {

@@ -41,22 +41,27 @@ pub const BAD_SCAN: &str = "BAD SCAN";
 /// Headline of a scan the count refused for another reason (nothing recorded).
 pub const NOT_SAVED: &str = "NOT SAVED";
 
-/// Error: a quantity that is not a whole number of 1 or more.
+/// Error: a quantity that is not a whole number (nor a minus one, which takes some back).
 pub fn not_a_qty(found: &str) -> String {
-    format!("expected a quantity like 24, found \"{found}\"")
+    format!("expected a quantity like 24 (or -2 to take back), found \"{found}\"")
 }
 
 /// Status: a quantity counted, and what the count has of it here now.
 pub fn qty_counted(
     sku: &str,
-    qty: u32,
+    qty: i32,
     location: &str,
     counted: u64,
     expected: Option<i64>,
 ) -> String {
+    let what = if qty < 0 {
+        format!("{} x {sku} taken back", qty.unsigned_abs())
+    } else {
+        format!("{qty} x {sku} counted")
+    };
     match expected {
-        Some(e) => format!("{qty} x {sku} counted; here {counted} of {e} at {location}"),
-        None => format!("{qty} x {sku} counted; here {counted} at {location}"),
+        Some(e) => format!("{what}; here {counted} of {e} at {location}"),
+        None => format!("{what}; here {counted} at {location}"),
     }
 }
 

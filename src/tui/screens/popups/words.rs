@@ -158,7 +158,9 @@ pub fn prompt_question(p: &Prompt) -> String {
             "New count: scan or type the location. Every bin below it is counted.".into()
         }
         Prompt::CountQty { sku } => {
-            format!("{sku} is counted by quantity: type or scan how many are here.")
+            format!(
+                "{sku} is counted by quantity: type or scan how many are here (-2 takes 2 back)."
+            )
         }
         Prompt::CountSkus { location, .. } => format!(
             "Count {location}: type the SKUs or scan the barcodes, space between, then Enter."
