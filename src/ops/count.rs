@@ -263,25 +263,17 @@ impl Draft<'_> {
             } else {
                 (DocKind::FoundStock, None, Some(r.location.clone()))
             };
-            let req = super::DocRequest {
-                kind,
-                date: None,
-                party: None,
-                invoice: None,
-                from,
-                to,
-                reason: Some(format!(
-                    "count {id}: counted {} of {} at {}",
-                    r.counted, r.expected, r.location
-                )),
-                declared_qty: None,
-                lines: vec![super::LineRequest {
-                    sku: p.sku.clone(),
-                    serial: None,
-                    qty: n,
-                    amount: None,
-                }],
+            let line = super::LineRequest {
+                sku: p.sku.clone(),
+                serial: None,
+                qty: n,
+                amount: None,
             };
+            let reason = format!(
+                "count {id}: counted {} of {} at {}",
+                r.counted, r.expected, r.location
+            );
+            let req = super::resolve::count_document(kind, line, from, to, reason);
             let (doc, _) = self.document(req)?;
             self.events.push(Event::DocumentPosted(doc));
         }

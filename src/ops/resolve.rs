@@ -658,10 +658,28 @@ impl Draft<'_> {
     }
 }
 
+/// A count's document of one serialised unit (relocate, found stock, write-off).
 fn posting(
     kind: DocKind,
     sku: &str,
     serial: &SerialKey,
+    from: Option<String>,
+    to: Option<String>,
+    reason: String,
+) -> DocRequest {
+    let line = LineRequest {
+        sku: sku.to_string(),
+        serial: Some(serial.to_string()),
+        qty: 1,
+        amount: None,
+    };
+    count_document(kind, line, from, to, reason)
+}
+
+/// A document a count makes: one line, no party or invoice, dated today, with its reason.
+pub(super) fn count_document(
+    kind: DocKind,
+    line: LineRequest,
     from: Option<String>,
     to: Option<String>,
     reason: String,
@@ -675,11 +693,6 @@ fn posting(
         to,
         reason: Some(reason),
         declared_qty: None,
-        lines: vec![LineRequest {
-            sku: sku.to_string(),
-            serial: Some(serial.to_string()),
-            qty: 1,
-            amount: None,
-        }],
+        lines: vec![line],
     }
 }
