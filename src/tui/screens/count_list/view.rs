@@ -71,14 +71,23 @@ fn details(r: &CountRow, width: u16) -> Vec<String> {
 
 /// One count on a narrow screen: its line digit (the key), its id (what the CLI, the reports
 /// and colleagues call it), its name cut to the room left, its status.
-fn short_line(r: &CountRow, i: usize, selected: bool, w: usize) -> String {
+/// The room the progress column takes on a 40-column list: the widest of the rows, so the
+/// columns line up.
+fn scanned_width(rows: &[CountRow]) -> usize {
+    rows.iter()
+        .map(|r| words::scanned(r.live, r.expected).chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(14)
+}
+
+fn short_line(r: &CountRow, i: usize, selected: bool, w: usize, scanned_w: usize) -> String {
     let marker = if selected { '>' } else { ' ' };
     let id = format!("#{}", r.id);
     if w >= 40 {
         let status = words::status_word(r.status);
         let scanned = words::scanned(r.live, r.expected);
         // The progress keeps its room; the name gets what is left.
-        let scanned_w = scanned.chars().count().max(14);
         let name_w = w.saturating_sub(4 + id.len() + 1 + 1 + 6 + 1 + scanned_w);
         format!(
             "{marker} {} {id} {} {status:<6} {scanned:>scanned_w$}",
@@ -158,12 +167,13 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
     } else {
         n.min(room.saturating_sub(detail.len() + 1).max(room.div_ceil(2)))
     };
+    let scanned_w = scanned_width(rows);
     let first = selected.saturating_sub(list_rows.saturating_sub(1));
     for (i, r) in rows.iter().enumerate().skip(first).take(list_rows) {
         let text = if table {
             table_line(r, i, i == selected, w)
         } else {
-            fit(&short_line(r, i, i == selected, w), w)
+            fit(&short_line(r, i, i == selected, w, scanned_w), w)
         };
         if i == selected {
             lines.push(Line::from(Span::styled(text, state.theme.selected())));
