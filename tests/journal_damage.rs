@@ -529,6 +529,73 @@ fn a_store_of_an_older_layout_is_refused_until_rebuilt_and_rebuild_then_works() 
     assert_eq!(store_entries(&dir), before);
 }
 
+/// Changes the store behind the journal's back, as a disk or a hand with sled would.
+fn tamper(dir: &Path, change: impl FnOnce(&sled::Db)) {
+    let db = sled::open(dir.join("state")).unwrap();
+    change(&db);
+    db.flush().unwrap();
+}
+
+#[test]
+fn check_finds_a_store_that_differs_from_its_journal_and_rebuild_mends_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A unit's record changed, a key the journal never made, a key the journal made removed.
+    type Change = Box<dyn FnOnce(&sled::Db)>;
+    let changes: [(&str, Change, &str); 3] = [
+        (
+            "changed",
+            Box::new(|db: &sled::Db| {
+                let (k, v) = db
+                    .scan_prefix(b"U")
+                    .next()
+                    .expect("a unit record")
+                    .unwrap();
+                let mut v = v.to_vec();
+                let last = v.len() - 1;
+                v[last] ^= 0x01;
+                db.insert(k, v).unwrap();
+            }),
+            "differs",
+        ),
+        (
+            "extra",
+            Box::new(|db: &sled::Db| {
+                db.insert(b"Bnowhere\0\0\0\0\x01X".to_vec(), Vec::new())
+                    .unwrap();
+            }),
+            "\"Bnowhere.....X\"",
+        ),
+        (
+            "missing",
+            Box::new(|db: &sled::Db| {
+                let (k, _) = db
+                    .scan_prefix(b"B")
+                    .next()
+                    .expect("a stock key")
+                    .unwrap();
+                db.remove(k).unwrap();
+            }),
+            "lacks key",
+        ),
+    ];
+    for (name, change, want) in changes {
+        let dir = tmp.path().join(name);
+        make_db(&dir, 4);
+        let before = store_entries(&dir);
+        assert!(maintenance::check(&dir).unwrap().problems.is_empty(), "{name}: healthy first");
+        tamper(&dir, change);
+        let report = maintenance::check(&dir).unwrap();
+        assert_eq!(report.problems.len(), 1, "{name}: {:?}", report.problems);
+        assert!(report.problems[0].contains(want), "{name}: {:?}", report.problems);
+        // The CLI says so with exit 3, and the rebuild gives back the journal's store.
+        let out = cli(&dir, &["check"]);
+        assert_eq!(out.status.code(), Some(3), "{name}");
+        rebuild(&dir).unwrap();
+        assert_eq!(store_entries(&dir), before, "{name}: rebuild");
+        assert!(maintenance::check(&dir).unwrap().problems.is_empty(), "{name}: mended");
+    }
+}
+
 #[test]
 fn rebuild_twice_in_a_row_works() {
     let tmp = tempfile::tempdir().unwrap();
