@@ -545,11 +545,7 @@ fn check_finds_a_store_that_differs_from_its_journal_and_rebuild_mends_it() {
         (
             "changed",
             Box::new(|db: &sled::Db| {
-                let (k, v) = db
-                    .scan_prefix(b"U")
-                    .next()
-                    .expect("a unit record")
-                    .unwrap();
+                let (k, v) = db.scan_prefix(b"U").next().expect("a unit record").unwrap();
                 let mut v = v.to_vec();
                 let last = v.len() - 1;
                 v[last] ^= 0x01;
@@ -560,19 +556,14 @@ fn check_finds_a_store_that_differs_from_its_journal_and_rebuild_mends_it() {
         (
             "extra",
             Box::new(|db: &sled::Db| {
-                db.insert(b"Bnowhere\0\0\0\0\x01X".to_vec(), Vec::new())
-                    .unwrap();
+                db.insert(b"Bnowhere\0\0\0\0\x01X", Vec::new()).unwrap();
             }),
             "\"Bnowhere.....X\"",
         ),
         (
             "missing",
             Box::new(|db: &sled::Db| {
-                let (k, _) = db
-                    .scan_prefix(b"B")
-                    .next()
-                    .expect("a stock key")
-                    .unwrap();
+                let (k, _) = db.scan_prefix(b"B").next().expect("a stock key").unwrap();
                 db.remove(k).unwrap();
             }),
             "lacks key",
@@ -582,17 +573,27 @@ fn check_finds_a_store_that_differs_from_its_journal_and_rebuild_mends_it() {
         let dir = tmp.path().join(name);
         make_db(&dir, 4);
         let before = store_entries(&dir);
-        assert!(maintenance::check(&dir).unwrap().problems.is_empty(), "{name}: healthy first");
+        assert!(
+            maintenance::check(&dir).unwrap().problems.is_empty(),
+            "{name}: healthy first"
+        );
         tamper(&dir, change);
         let report = maintenance::check(&dir).unwrap();
         assert_eq!(report.problems.len(), 1, "{name}: {:?}", report.problems);
-        assert!(report.problems[0].contains(want), "{name}: {:?}", report.problems);
+        assert!(
+            report.problems[0].contains(want),
+            "{name}: {:?}",
+            report.problems
+        );
         // The CLI says so with exit 3, and the rebuild gives back the journal's store.
         let out = cli(&dir, &["check"]);
         assert_eq!(out.status.code(), Some(3), "{name}");
         rebuild(&dir).unwrap();
         assert_eq!(store_entries(&dir), before, "{name}: rebuild");
-        assert!(maintenance::check(&dir).unwrap().problems.is_empty(), "{name}: mended");
+        assert!(
+            maintenance::check(&dir).unwrap().problems.is_empty(),
+            "{name}: mended"
+        );
     }
 }
 

@@ -1093,3 +1093,24 @@ fn posting_counted_bins_only_needs_a_counted_bin() {
     ));
     assert!(m.contains("no counted bin"), "{m}");
 }
+
+#[test]
+fn a_unit_counted_then_sold_during_the_count_stays_matched_and_marked_moved() {
+    let (db, c) = sale_swap();
+    // RT1 was counted where it belongs; then it was sold while the count was open.
+    db.run(doc(DocKind::Sale, "RT", &["RT1"], None, None));
+    let m = db.m(c);
+    let row = m
+        .rec
+        .matched
+        .iter()
+        .find(|r| r.serial.as_str() == "RT1")
+        .unwrap_or_else(|| panic!("RT1 stays matched: {:?}", m.rec));
+    assert!(row.moved, "marked as moved after its scan");
+    assert!(m.rec.shortage.iter().all(|r| r.serial.as_str() != "RT1"));
+    assert!(m.rec.surplus.iter().all(|r| r.serial.as_str() != "RT1"));
+    // A unit never counted and sold during the count is simply no longer expected.
+    db.run(doc(DocKind::Sale, "RT", &["RT4"], None, None));
+    let m = db.m(c);
+    assert!(m.rec.shortage.iter().all(|r| r.serial.as_str() != "RT4"));
+}

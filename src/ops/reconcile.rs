@@ -220,10 +220,21 @@ pub fn mismatches(store: &Store, id: CountId) -> Result<Mismatches, OpsError> {
         };
         let (unit, moved_after_scan) = match stored {
             Some(s) => {
-                let moved = s
+                // Moved after its scan: a document on its timeline after this count's scan
+                // of it, in journal order (clocks may give both the same millisecond).
+                let scanned_at = s
                     .history
                     .iter()
-                    .any(|h| matches!(h.kind, HistoryKind::Document(_)) && h.at_ms > scan.at_ms);
+                    .filter(|h| h.kind == HistoryKind::CountScan(id))
+                    .map(|h| h.seq)
+                    .max();
+                let moved = s.history.iter().any(|h| {
+                    matches!(h.kind, HistoryKind::Document(_))
+                        && match scanned_at {
+                            Some(seq) => h.seq > seq,
+                            None => h.at_ms > scan.at_ms,
+                        }
+                });
                 (Some(s.unit), moved)
             }
             None => (None, false),
