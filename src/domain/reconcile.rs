@@ -191,3 +191,180 @@ pub fn reconcile(
     });
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::count::{CountId, ScanVerdict};
+    use crate::domain::document::DocNo;
+
+    const P: ProductId = ProductId(1);
+
+    fn key(s: &str) -> SerialKey {
+        SerialKey::from_stored(s.to_string())
+    }
+
+    fn expected(serial: &str, at: &str) -> Expected {
+        Expected {
+            product: P,
+            serial: key(serial),
+            location: at.into(),
+        }
+    }
+
+    fn unit(serial: &str, state: UnitState) -> Unit {
+        Unit {
+            product: P,
+            serial: key(serial),
+            state,
+            cost: None,
+            receipt: None,
+            supplier: None,
+            received_on: None,
+            sale: None,
+            activation: None,
+            coverages: Vec::new(),
+        }
+    }
+
+    fn in_stock(at: &str) -> UnitState {
+        UnitState::InStock {
+            location: at.into(),
+        }
+    }
+
+    fn counted(
+        n: u32,
+        serial: &str,
+        at: &str,
+        unit: Option<Unit>,
+        verdict: ScanVerdict,
+    ) -> Counted {
+        Counted {
+            scan: CountScan {
+                count: CountId(1),
+                number: n,
+                serial: key(serial),
+                product: unit.as_ref().map(|u| u.product),
+                location: at.into(),
+                counter: "c".into(),
+                at_ms: 0,
+                verdict,
+                undone: false,
+            },
+            unit,
+            in_scope: true,
+            moved_after_scan: false,
+        }
+    }
+
+    #[test]
+    fn every_bucket_of_a_count() {
+        let sold = UnitState::Sold {
+            document: DocNo("S-1".into()),
+            customer: crate::domain::PartyId(1),
+        };
+        let mut other = counted(
+            5,
+            "O1",
+            "A1",
+            Some(unit("O1", in_stock("A1"))),
+            ScanVerdict::Counted,
+        );
+        other.in_scope = false;
+        let rec = reconcile(
+            vec![
+                expected("S1", "A1"),
+                expected("S2", "A1"),
+                expected("S3", "A2"),
+            ],
+            vec![
+                counted(
+                    1,
+                    "S1",
+                    "A1",
+                    Some(unit("S1", in_stock("A1"))),
+                    ScanVerdict::Counted,
+                ),
+                // Expected in bin A2, found in A1: surplus here, and not also short there.
+                counted(
+                    2,
+                    "S3",
+                    "A1",
+                    Some(unit("S3", in_stock("A2"))),
+                    ScanVerdict::Counted,
+                ),
+                counted(3, "X1", "A1", None, ScanVerdict::Unknown),
+                counted(4, "S9", "A1", Some(unit("S9", sold)), ScanVerdict::Counted),
+                other,
+            ],
+            vec![7],
+        );
+        let serials = |rows: Vec<&SerialKey>| {
+            rows.iter()
+                .map(|s| s.as_str().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            serials(rec.matched.iter().map(|r| &r.serial).collect()),
+            ["S1"]
+        );
+        assert_eq!(
+            serials(rec.shortage.iter().map(|r| &r.serial).collect()),
+            ["S2"]
+        );
+        let surplus: Vec<(String, NotHere)> = rec
+            .surplus
+            .iter()
+            .map(|r| (r.serial.as_str().to_string(), r.reason.clone()))
+            .collect();
+        // Sorted by product (none first), location, serial.
+        assert_eq!(
+            surplus,
+            [
+                ("X1".to_string(), NotHere::Unknown),
+                ("O1".to_string(), NotHere::OtherProduct),
+                (
+                    "S3".to_string(),
+                    NotHere::Elsewhere {
+                        location: "A2".into()
+                    }
+                ),
+                (
+                    "S9".to_string(),
+                    NotHere::Sold {
+                        document: DocNo("S-1".into()),
+                        customer: crate::domain::PartyId(1)
+                    }
+                ),
+            ]
+        );
+        assert_eq!(rec.duplicates, [7]);
+        assert_eq!(rec.mismatches(), 5);
+    }
+
+    #[test]
+    fn a_unit_counted_where_it_was_then_moved_stays_matched() {
+        let sold = UnitState::Sold {
+            document: DocNo("S-2".into()),
+            customer: crate::domain::PartyId(1),
+        };
+        let mut c = counted(
+            1,
+            "S1",
+            "A1",
+            Some(unit("S1", sold.clone())),
+            ScanVerdict::Counted,
+        );
+        c.moved_after_scan = true;
+        let rec = reconcile(vec![], vec![c], vec![]);
+        assert_eq!(rec.matched.len(), 1);
+        assert!(rec.matched[0].moved);
+        // Not counted where it was then: moved or not, it is a surplus.
+        let mut c = counted(1, "S1", "A1", Some(unit("S1", sold)), ScanVerdict::Unknown);
+        c.moved_after_scan = true;
+        let rec = reconcile(vec![], vec![c], vec![]);
+        assert!(rec.matched.is_empty());
+        assert_eq!(rec.surplus.len(), 1);
+    }
+}
