@@ -628,3 +628,55 @@ fn a_counted_bin_with_none_of_a_quantity_product_is_short_of_all_of_it() {
         [("WH1/A/01".to_string(), 2), ("WH1/A/02".to_string(), -5)]
     );
 }
+
+#[test]
+fn a_serial_two_products_share_is_refused_unless_the_label_or_the_scope_says_which() {
+    let db = db();
+    db.svc
+        .execute(
+            "setup",
+            product(
+                "RT2",
+                SerialFormat::Regex("RT[0-9]+".into()),
+                None,
+                "network",
+            ),
+        )
+        .unwrap();
+    db.svc
+        .execute(
+            "setup",
+            doc(DocKind::Receipt, "RT2", &["RT1"], None, Some("WH1/A/01")),
+        )
+        .unwrap();
+    // Both products in scope: which one is it? Refused (NOT SAVED on the screen), nothing
+    // recorded, and the answer says how to tell.
+    let c = db.open_count(&[], true);
+    let err = db.scan("clerk1", c, "WH1/A/01", "RT1").unwrap_err();
+    match &err {
+        OpsError::Refused(r) => {
+            assert_eq!(r.kind, tallyman::ops::RefusalKind::Conflict);
+            assert_eq!(
+                r.message,
+                "SN \"RT1\" belongs to several products (RT, RT2): scan the product label (GTIN) with it"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(db.svc.store().count(c).unwrap().unwrap().scans, 0);
+    // The label says which.
+    let r = db
+        .scan(
+            "clerk1",
+            c,
+            "WH1/A/01",
+            &format!("(01){ROUTER_GTIN}(21)RT1"),
+        )
+        .unwrap();
+    assert_eq!(r.sku.as_deref(), Some("RT"));
+    assert_eq!(r.scan.verdict, ScanVerdict::Counted);
+    // A count of one of the products takes the serial as that product's.
+    let only_rt2 = db.open_count(&["RT2"], true);
+    let r = db.scan("clerk1", only_rt2, "WH1/A/01", "RT1").unwrap();
+    assert_eq!(r.sku.as_deref(), Some("RT2"));
+}
