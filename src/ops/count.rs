@@ -150,18 +150,8 @@ impl Draft<'_> {
         };
         let product = match by_sku {
             Some(p) => Some(p),
-            None => match scan::decode(raw, &self.scan)
-                .ok()
-                .and_then(|d| {
-                    // A product barcode alone: a GTIN and no serial.
-                    let alone = d.key().is_none();
-                    d.gtin.filter(|_| alone)
-                })
-                .or_else(|| {
-                    // EAN/UPC digits typed or scanned without their symbology prefix.
-                    let digits = typed.bytes().all(|b| b.is_ascii_digit());
-                    (digits && (8..=14).contains(&typed.len())).then(|| format!("{typed:0>14}"))
-                }) {
+            // A product barcode alone: a GTIN and no serial.
+            None => match self.gtin_named(raw, true) {
                 Some(g) => self.store.product_by_gtin(&g)?,
                 None => None,
             },

@@ -353,6 +353,23 @@ impl<'s> Draft<'s> {
         }
     }
 
+    /// The GTIN a scanned or typed product barcode names: a GS1 or EAN/UPC scan's, or EAN/UPC
+    /// digits without their symbology prefix (padded to 14). `alone`: only a barcode that
+    /// carries no serial (a product label, not a unit's).
+    pub(super) fn gtin_named(&self, raw: &str, alone: bool) -> Option<String> {
+        let typed = raw.trim();
+        crate::domain::scan::decode(raw, &self.scan)
+            .ok()
+            .and_then(|d| {
+                let serial = d.key().is_some();
+                d.gtin.filter(|_| !(alone && serial))
+            })
+            .or_else(|| {
+                let digits = typed.bytes().all(|b| b.is_ascii_digit());
+                (digits && (8..=14).contains(&typed.len())).then(|| format!("{typed:0>14}"))
+            })
+    }
+
     /// The product a typed SKU (any case) or a typed or scanned product barcode (GTIN) names.
     pub(super) fn product_named(&mut self, raw: &str) -> DResult<Product> {
         let typed = raw.trim();
@@ -363,13 +380,7 @@ impl<'s> Draft<'s> {
         if let Some(p) = products.iter().find(|p| p.sku.eq_ignore_ascii_case(typed)) {
             return Ok(p.clone());
         }
-        let gtin = crate::domain::scan::decode(raw, &self.scan)
-            .ok()
-            .and_then(|d| d.gtin)
-            .or_else(|| {
-                let digits = typed.chars().all(|c| c.is_ascii_digit());
-                (digits && (8..=14).contains(&typed.len())).then(|| format!("{typed:0>14}"))
-            });
+        let gtin = self.gtin_named(raw, false);
         match gtin.and_then(|g| {
             products
                 .into_iter()

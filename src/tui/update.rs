@@ -274,6 +274,15 @@ fn scan(state: &mut AppState, value: String) -> Vec<Effect> {
     top(state).scan(state, value)
 }
 
+/// A scan as the service should read it: a typed stand-in for GS (hand-typed GS1 data)
+/// becomes the real separator.
+pub(crate) fn with_gs(state: &AppState, value: &str) -> String {
+    match state.config.gs_substitute {
+        Some(sub) => value.replace(sub, "\u{1d}"),
+        None => value.to_string(),
+    }
+}
+
 /// The serial a scanned or typed text stands for: GS1 (21), an IMEI, or the text itself.
 pub(crate) fn scan_serial(state: &AppState, value: &str) -> Result<String, String> {
     let cfg = ScanConfig {

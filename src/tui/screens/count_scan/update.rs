@@ -147,11 +147,7 @@ pub(crate) fn scan(state: &mut AppState, value: String) -> Vec<Effect> {
             }
         };
     }
-    // A typed stand-in for GS (hand-typed GS1 data) becomes the real separator.
-    let raw = match state.config.gs_substitute {
-        Some(sub) => value.replace(sub, "\u{1d}"),
-        None => value,
-    };
+    let raw = crate::tui::update::with_gs(state, &value);
     ask(state, Queued::Scan(raw))
 }
 

@@ -141,10 +141,7 @@ pub(crate) fn scan(state: &mut AppState, value: String) -> Vec<Effect> {
     }
     match scan_serial(state, &value) {
         Ok(_) => vec![Effect::Lookup {
-            serial: match state.config.gs_substitute {
-                Some(sub) => value.trim().replace(sub, "\u{1d}"),
-                None => value.trim().to_string(),
-            },
+            serial: crate::tui::update::with_gs(state, value.trim()),
             date: Day::from_date(state.now.date()),
         }],
         Err(e) => {
