@@ -32,11 +32,21 @@ impl Day {
             .unwrap_or(Day(0))
     }
 
-    /// Parses `YYYY-MM-DD`.
+    /// Parses `YYYY-MM-DD`, a date from 2000-01-01 to 2099-12-31 (see `limits::day_range`).
     pub fn parse(text: &str) -> Result<Day, String> {
-        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        let quoted = super::limits::quoted;
+        let day = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
             .map(Day::from_date)
-            .map_err(|_| format!("expected a date as YYYY-MM-DD, found \"{text}\""))
+            .map_err(|_| format!("expected a date as YYYY-MM-DD, found {}", quoted(text)))?;
+        let (first, last) = super::limits::day_range();
+        if (first..=last).contains(&day) {
+            Ok(day)
+        } else {
+            Err(format!(
+                "expected a date from {first} to {last}, found {}",
+                quoted(text)
+            ))
+        }
     }
 }
 
@@ -62,5 +72,23 @@ mod tests {
         assert!(Day::parse("28.02.2026")
             .unwrap_err()
             .contains("\"28.02.2026\""));
+    }
+
+    #[test]
+    fn dates_outside_this_century_are_refused_with_the_range() {
+        assert_eq!(Day::parse("2000-01-01").unwrap().to_string(), "2000-01-01");
+        assert_eq!(Day::parse("2099-12-31").unwrap().to_string(), "2099-12-31");
+        for text in ["0000-01-01", "1999-12-31", "2100-01-01", "+262142-01-01"] {
+            let e = Day::parse(text).unwrap_err();
+            assert!(
+                e == format!("expected a date from 2000-01-01 to 2099-12-31, found \"{text}\"")
+                    || e == format!("expected a date as YYYY-MM-DD, found \"{text}\""),
+                "{text}: {e}"
+            );
+        }
+        assert_eq!(
+            Day::parse("0000-01-01").unwrap_err(),
+            "expected a date from 2000-01-01 to 2099-12-31, found \"0000-01-01\""
+        );
     }
 }

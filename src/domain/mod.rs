@@ -5,6 +5,7 @@ pub mod count;
 pub mod day;
 pub mod document;
 pub mod event;
+pub mod limits;
 pub mod money;
 pub mod not_here;
 pub mod reconcile;

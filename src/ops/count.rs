@@ -350,13 +350,19 @@ impl Draft<'_> {
         if label_only {
             return refuse(
                 RefusalKind::Location,
-                format!("expected a location label, found \"{}\"", raw.trim()),
+                format!(
+                    "expected a location label, found {}",
+                    crate::domain::limits::quoted(raw.trim())
+                ),
             );
         }
         let Some(location) = location else {
             return refuse(
                 RefusalKind::Location,
-                format!("scan a location label first (found \"{}\")", raw.trim()),
+                format!(
+                    "scan a location label first (found {})",
+                    crate::domain::limits::quoted(raw.trim())
+                ),
             );
         };
         // A product counted by quantity: its SKU or barcode asks how many.
@@ -460,11 +466,15 @@ impl Draft<'_> {
             && !scan::is_imei(key)
             && covered.iter().any(|p| p.globally_unique_serials())
         {
-            return Err(bad(format!("IMEI \"{key}\" fails its check digit: rescan")));
+            return Err(bad(format!(
+                "IMEI {} fails its check digit: rescan",
+                crate::domain::limits::quoted(key)
+            )));
         }
         if !covered.is_empty() && !covered.iter().any(|p| p.serial_key(key).is_ok()) {
             return Err(bad(format!(
-                "\"{key}\" fits the serial format of no product in this count: rescan"
+                "{} fits the serial format of no product in this count: rescan",
+                crate::domain::limits::quoted(key)
             )));
         }
         Ok(serial)
@@ -513,10 +523,14 @@ impl Draft<'_> {
                     skus.push(p.sku);
                 }
             }
-            return refuse(RefusalKind::Conflict, format!(
-                "SN \"{key}\" belongs to several products ({}): scan the product label (GTIN) with it",
-                skus.join(", ")
-            ));
+            return refuse(
+                RefusalKind::Conflict,
+                format!(
+                    "SN {} belongs to several products ({}): scan the product label (GTIN) with it",
+                    crate::domain::limits::quoted(key),
+                    skus.join(", ")
+                ),
+            );
         }
         match units.pop() {
             Some(u) => {

@@ -202,6 +202,7 @@ impl<'s> Draft<'s> {
     }
 
     fn single(&mut self, cmd: Command) -> DResult<Outcome> {
+        cmd.check_limits().map_err(DraftError::Refused)?;
         match cmd {
             Command::AddProduct(p) => self.add_product(p),
             Command::AddLocation { code, name } => self.add_location(&code, &name),
@@ -301,8 +302,9 @@ impl<'s> Draft<'s> {
             None => refuse(
                 RefusalKind::Unknown,
                 format!(
-                "expected a known product SKU, found \"{sku}\" (add it with `tallyman product add`)"
-            ),
+                    "expected a known product SKU, found {} (add it with `tallyman product add`)",
+                    crate::domain::limits::quoted(sku)
+                ),
             ),
         }
     }
@@ -333,16 +335,16 @@ impl<'s> Draft<'s> {
             0 => refuse(
                 RefusalKind::Unknown,
                 format!(
-                    "SN \"{}\" is unknown here: name its product (--product SKU)",
-                    raw.trim()
+                    "SN {} is unknown here: name its product (--product SKU)",
+                    crate::domain::limits::quoted(raw.trim())
                 ),
             ),
             1 => Ok(products.remove(0)),
             _ => refuse(
                 RefusalKind::Invalid,
                 format!(
-                    "SN \"{}\" belongs to several products ({}): name one (--product SKU)",
-                    raw.trim(),
+                    "SN {} belongs to several products ({}): name one (--product SKU)",
+                    crate::domain::limits::quoted(raw.trim()),
                     products
                         .iter()
                         .map(|p| p.sku.as_str())
@@ -389,7 +391,10 @@ impl<'s> Draft<'s> {
             Some(p) => Ok(p),
             None => refuse(
                 RefusalKind::Unknown,
-                format!("No product \"{typed}\": type its SKU or scan its barcode"),
+                format!(
+                    "No product {}: type its SKU or scan its barcode",
+                    crate::domain::limits::quoted(typed)
+                ),
             ),
         }
     }
@@ -620,7 +625,10 @@ impl<'s> Draft<'s> {
         if self.party(&name)?.is_some() {
             return refuse(
                 RefusalKind::Conflict,
-                format!("party \"{name}\" exists already"),
+                format!(
+                    "party {} exists already",
+                    crate::domain::limits::quoted(&name)
+                ),
             );
         }
         let party = Party {
@@ -681,7 +689,10 @@ impl<'s> Draft<'s> {
         let decoded =
             crate::domain::scan::decode(raw, &self.scan).map_err(|e| bad(e.to_string()))?;
         let Some(key) = decoded.key().map(str::to_string) else {
-            return Err(bad(format!("\"{}\" carries no serial: rescan", raw.trim())));
+            return Err(bad(format!(
+                "{} carries no serial: rescan",
+                crate::domain::limits::quoted(raw.trim())
+            )));
         };
         self.scan.serial_chars.check(&key).map_err(bad)?;
         let label = match &decoded.gtin {
@@ -830,7 +841,8 @@ impl<'s> Draft<'s> {
             return refuse(
                 RefusalKind::Unknown,
                 format!(
-                    "expected a known {role}, found \"{name}\" (add it with `tallyman party add`)"
+                    "expected a known {role}, found {} (add it with `tallyman party add`)",
+                    crate::domain::limits::quoted(name)
                 ),
             );
         };
@@ -843,8 +855,8 @@ impl<'s> Draft<'s> {
             return refuse(
                 RefusalKind::Invalid,
                 format!(
-                    "\"{}\" is a {}, not a {role}",
-                    party.name,
+                    "{} is a {}, not a {role}",
+                    crate::domain::limits::quoted(&party.name),
                     party.role.as_str()
                 ),
             );
@@ -1107,8 +1119,10 @@ impl<'s> Draft<'s> {
                 return refuse(
                     RefusalKind::Conflict,
                     format!(
-                        "\"{name}\" holds {held} of \"{}\" bought from us: expected a return of at most {held}, found {}",
-                        product.sku, line.qty
+                        "{} holds {held} of \"{}\" bought from us: expected a return of at most {held}, found {}",
+                        crate::domain::limits::quoted(&name),
+                        product.sku,
+                        line.qty
                     ),
                 );
             }

@@ -25,7 +25,10 @@ impl Draft<'_> {
         }
         refuse(
             RefusalKind::Unknown,
-            format!("SN \"{}\" was not counted in count {id}", raw.trim()),
+            format!(
+                "SN {} was not counted in count {id}",
+                crate::domain::limits::quoted(raw.trim())
+            ),
         )
     }
 
@@ -433,7 +436,7 @@ impl Draft<'_> {
                     .map_err(|e| {
                         DraftError::Refused(Refusal::new(
                             RefusalKind::Invalid,
-                            format!("SN \"{}\": {e}", found.trim()),
+                            format!("SN {}: {e}", crate::domain::limits::quoted(found.trim())),
                         ))
                     })?
                     .unwrap_or_else(|| scan.serial.clone());

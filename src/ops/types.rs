@@ -192,6 +192,165 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// Refuses a command with a free-text field longer than its limit, a date outside the
+    /// years a user may enter or a warranty period over its maximum (see `domain::limits`),
+    /// before anything else is looked at. A raw scan that is too long is a bad scan.
+    pub fn check_limits(&self) -> Result<(), Refusal> {
+        use crate::domain::limits::{
+            check_day as day, check_len as len, check_list as list, check_opt as opt,
+            check_opt_day as opt_day, check_opt_period as period, MAX_CODE as CODE,
+            MAX_NAME as NAME, MAX_NOTE as NOTE, MAX_SCAN as SCAN,
+        };
+        if let Command::CountScan { raw, .. } = self {
+            len("scan", raw, SCAN).map_err(|m| Refusal::new(RefusalKind::BadScan, m))?;
+        }
+        let fields = || -> Result<(), String> {
+            match self {
+                Command::AddProduct(p) => {
+                    len("SKU", &p.sku, CODE)?;
+                    len("name", &p.name, NAME)?;
+                    opt("GTIN", p.gtin.as_deref(), CODE)?;
+                    len("category", &p.category, NAME)?;
+                    if let crate::domain::SerialFormat::Regex(r) = &p.serial_format {
+                        len("serial format", r, crate::domain::limits::MAX_PATTERN)?;
+                    }
+                    period("warranty", p.warranty)
+                }
+                Command::AddLocation { code, name } => {
+                    len("location", code, CODE)?;
+                    len("name", name, NAME)
+                }
+                Command::AddParty(p) => {
+                    len("name", &p.name, NAME)?;
+                    len("bill-to", &p.bill_to, NOTE)?;
+                    len("ship-to", &p.ship_to, NOTE)
+                }
+                Command::Post(d) => {
+                    opt_day("date", d.date)?;
+                    opt("party", d.party.as_deref(), NAME)?;
+                    opt("invoice", d.invoice.as_deref(), CODE)?;
+                    opt("from", d.from.as_deref(), CODE)?;
+                    opt("to", d.to.as_deref(), CODE)?;
+                    opt("reason", d.reason.as_deref(), NOTE)?;
+                    d.lines.iter().try_for_each(|l| {
+                        len("SKU", &l.sku, CODE)?;
+                        opt("serial", l.serial.as_deref(), SCAN)
+                    })
+                }
+                Command::OpenCount(c) => {
+                    len("name", &c.name, NAME)?;
+                    len("location", &c.location, CODE)?;
+                    list("SKU", &c.skus, CODE)?;
+                    list("category", &c.categories, NAME)
+                }
+                Command::CountScan { location, .. } => opt("location", location.as_deref(), CODE),
+                Command::UndoLastScan { location, .. } => {
+                    opt("location", location.as_deref(), CODE)
+                }
+                Command::MoveCount { .. }
+                | Command::UndoResolution { .. }
+                | Command::PostCount { .. } => Ok(()),
+                Command::Resolve { action, .. } => match action {
+                    ResolveAction::Replace { found, missing } => {
+                        len("serial", found, SCAN)?;
+                        len("serial", missing, SCAN)
+                    }
+                    ResolveAction::Relocate { serial } => len("serial", serial, SCAN),
+                    ResolveAction::ReceiveFound { serial, product } => {
+                        len("serial", serial, SCAN)?;
+                        opt("product", product.as_deref(), SCAN)
+                    }
+                    ResolveAction::WriteOff { serial, reason } => {
+                        len("serial", serial, SCAN)?;
+                        len("reason", reason, NOTE)
+                    }
+                    ResolveAction::Accept { serial, note } => {
+                        len("serial", serial, SCAN)?;
+                        len("note", note, NOTE)
+                    }
+                },
+                Command::ResolveAll { fix, .. } => match fix {
+                    BulkFix::Accept {
+                        location,
+                        sku,
+                        note,
+                    } => {
+                        opt("location", location.as_deref(), CODE)?;
+                        opt("SKU", sku.as_deref(), CODE)?;
+                        len("note", note, NOTE)
+                    }
+                    BulkFix::WriteOffCountedBins { reason } => len("reason", reason, NOTE),
+                },
+                Command::WarrantyTerms { sku, .. } => len("SKU", sku, CODE),
+                Command::ActivateWarranty { serial, date } => {
+                    len("serial", serial, SCAN)?;
+                    opt_day("date", *date)
+                }
+                Command::ExtendWarranty {
+                    serial,
+                    duration,
+                    until,
+                    start,
+                    tag,
+                    invoice,
+                    order,
+                } => {
+                    len("serial", serial, SCAN)?;
+                    period("duration", *duration)?;
+                    opt_day("until", *until)?;
+                    opt_day("start", *start)?;
+                    opt("tag", tag.as_deref(), CODE)?;
+                    opt("invoice", invoice.as_deref(), CODE)?;
+                    opt("order", order.as_deref(), CODE)
+                }
+                Command::AgreementEvent { number, note, .. } => {
+                    len("agreement", number, CODE)?;
+                    len("note", note, NOTE)
+                }
+                Command::RepairIntake {
+                    serial,
+                    service_type,
+                    note,
+                } => {
+                    len("serial", serial, SCAN)?;
+                    opt("service type", service_type.as_deref(), NAME)?;
+                    len("note", note, NOTE)
+                }
+                Command::RepairClose { serial, to, note } => {
+                    len("serial", serial, SCAN)?;
+                    opt("to", to.as_deref(), CODE)?;
+                    len("note", note, NOTE)
+                }
+                Command::WarrantyReplace { old, new, note, .. } => {
+                    len("serial", old, SCAN)?;
+                    len("serial", new, SCAN)?;
+                    len("note", note, NOTE)
+                }
+                Command::AddGenericWarranty(g) => {
+                    opt("category", g.category.as_deref(), NAME)?;
+                    opt("service type", g.service_type.as_deref(), NAME)?;
+                    day("effective", g.effective)?;
+                    day("expiry", g.expiry)
+                }
+                // Each command of a batch is checked on its own, so its refusal names it.
+                Command::Batch(_) => Ok(()),
+                Command::AddUser { name, .. }
+                | Command::SetRole { name, .. }
+                | Command::RemoveUser { name } => len("user", name, CODE),
+                Command::FinishBin { location, .. } => len("location", location, CODE),
+                Command::CountQty {
+                    location, product, ..
+                } => {
+                    len("location", location, CODE)?;
+                    len("product", product, SCAN)
+                }
+            }
+        };
+        fields().map_err(|m| Refusal::new(RefusalKind::Invalid, m))
+    }
+}
+
 impl BulkFix {
     /// What the fix does to `n` mismatches, in the words a confirmation shows.
     pub fn change(&self, n: u32) -> String {
