@@ -46,6 +46,8 @@ use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
+use crate::domain::limits::{clipped, quoted, MAX_CONFIG_BYTES};
+
 /// Terminal profile named in the config file or on the command line (`full` or `vt`; clap's
 /// `ValueEnum` names, parses and lists them for both).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ValueEnum)]
@@ -221,14 +223,54 @@ impl fmt::Display for ConfigError {
     }
 }
 
-/// 1-based line number of a byte offset.
+/// 1-based line number of a byte offset (one lookup; [`Lines`] for many).
 pub(crate) fn line_of(src: &str, offset: usize) -> usize {
-    let end = offset.min(src.len());
-    src.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    Lines::new(src).of(offset)
+}
+
+/// The line starts of a text, so that the line of each of many offsets is found by a binary
+/// search instead of a count from the top (which made a file with many errors quadratic).
+pub(crate) struct Lines {
+    /// Byte offsets where lines 2, 3, ... begin.
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    pub(crate) fn new(src: &str) -> Lines {
+        Lines {
+            starts: src
+                .bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1)
+                .collect(),
+        }
+    }
+
+    /// 1-based line number of a byte offset.
+    pub(crate) fn of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset) + 1
+    }
+}
+
+/// Reads a whole text file of at most `max` bytes. A larger file (or an endless one such as
+/// `/dev/zero`) is refused as soon as the limit is passed, without reading further; the
+/// error (kind `InvalidData`) names the limit.
+pub fn read_bounded(path: &Path, max: u64) -> std::io::Result<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    let invalid = |m: String| std::io::Error::new(std::io::ErrorKind::InvalidData, m);
+    if bytes.len() as u64 > max {
+        return Err(invalid(crate::domain::limits::file_too_large(max)));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        invalid(format!(
+            "the file is not UTF-8 text (a bad byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
 }
 
 /// The platform's per-user config file path, if a home directory is known.
@@ -249,8 +291,9 @@ impl Config {
     /// Loads the config: `explicit` must exist; otherwise the user file, then the system file,
     /// then defaults. Returns the config and the file it came from (if any).
     pub fn load(explicit: Option<&Path>) -> anyhow::Result<(Config, Option<PathBuf>)> {
+        let read = |path: &Path| read_bounded(path, MAX_CONFIG_BYTES);
         if let Some(path) = explicit {
-            let src = std::fs::read_to_string(path)
+            let src = read(path)
                 .map_err(|e| anyhow::anyhow!("cannot read config file {}: {e}", path.display()))?;
             return Ok((Self::parse(&src, path)?, Some(path.to_path_buf())));
         }
@@ -258,7 +301,7 @@ impl Config {
             .into_iter()
             .flatten()
         {
-            match std::fs::read_to_string(&path) {
+            match read(&path) {
                 Ok(src) => return Ok((Self::parse(&src, &path)?, Some(path))),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                 Err(e) => anyhow::bail!("cannot read config file {}: {e}", path.display()),
@@ -270,9 +313,10 @@ impl Config {
     /// Parses config text; `path` is only used in messages.
     pub fn parse(src: &str, path: &Path) -> Result<Config, ConfigError> {
         let mut issues = Vec::new();
+        let lines = Lines::new(src);
         let (doc, parse_errors) = DeTable::parse_recoverable(src);
         for e in parse_errors {
-            let line = e.span().map(|s| line_of(src, s.start)).unwrap_or(1);
+            let line = e.span().map(|s| lines.of(s.start)).unwrap_or(1);
             issues.push(ConfigIssue {
                 line,
                 message: e.message().trim().to_string(),
@@ -280,13 +324,16 @@ impl Config {
         }
         let mut cfg = Config::default();
         let mut p = Parser {
-            src,
+            lines: &lines,
             issues: &mut issues,
         };
         for (key, value) in sorted(doc.get_ref()) {
             let section = key.get_ref().as_ref();
             let DeValue::Table(table) = value.get_ref() else {
-                p.issue(key.span().start, format!("`{section}` must be a [section]"));
+                p.issue(
+                    key.span().start,
+                    format!("`{}` must be a [section]", clipped(section)),
+                );
                 continue;
             };
             match section {
@@ -298,7 +345,8 @@ impl Config {
                 other => p.issue(
                     key.span().start,
                     format!(
-                        "unknown section [{other}] (known: terminal, scan, warranty, serve, database)"
+                        "unknown section [{}] (known: terminal, scan, warranty, serve, database)",
+                        clipped(other)
                     ),
                 ),
             }
@@ -328,14 +376,14 @@ pub(crate) fn sorted<'a, 'i>(table: &'a DeTable<'i>) -> Vec<Entry<'a, 'i>> {
 }
 
 struct Parser<'s, 'v> {
-    src: &'s str,
+    lines: &'s Lines,
     issues: &'v mut Vec<ConfigIssue>,
 }
 
 impl Parser<'_, '_> {
     fn issue(&mut self, offset: usize, message: String) {
         self.issues.push(ConfigIssue {
-            line: line_of(self.src, offset),
+            line: self.lines.of(offset),
             message,
         });
     }
@@ -358,7 +406,10 @@ impl Parser<'_, '_> {
             _ => {
                 self.issue(
                     v.span().start,
-                    format!("`{key}` must be an octal mode such as \"0660\", found \"{s}\""),
+                    format!(
+                        "`{key}` must be an octal mode such as \"0660\", found {}",
+                        quoted(&s)
+                    ),
                 );
                 None
             }
@@ -415,7 +466,7 @@ impl Parser<'_, '_> {
                 },
                 other => self.issue(
                     k.span().start,
-                    format!("unknown key `{other}` in [serve] (known: socket, socket_mode, group, log, max_frame_mib, idle_timeout_secs, read_timeout_secs, group_commit)"),
+                    format!("unknown key `{}` in [serve] (known: socket, socket_mode, group, log, max_frame_mib, idle_timeout_secs, read_timeout_secs, group_commit)", clipped(other)),
                 ),
             }
         }
@@ -432,7 +483,10 @@ impl Parser<'_, '_> {
                 }
                 other => self.issue(
                     k.span().start,
-                    format!("unknown key `{other}` in [database] (known: umask)"),
+                    format!(
+                        "unknown key `{}` in [database] (known: umask)",
+                        clipped(other)
+                    ),
                 ),
             }
         }
@@ -449,7 +503,7 @@ impl Parser<'_, '_> {
                             Ok(p) => cfg.profile = Some(p),
                             Err(_) => self.issue(
                                 v.span().start,
-                                format!("profile \"{s}\" is not one of: {}", profile_names()),
+                                format!("profile {} is not one of: {}", quoted(&s), profile_names()),
                             ),
                         }
                     }
@@ -468,7 +522,7 @@ impl Parser<'_, '_> {
                 other => self.issue(
                     k.span().start,
                     format!(
-                        "unknown key `{other}` in [terminal] (known: keymap, profile, bell, confirm_fixes)"
+                        "unknown key `{}` in [terminal] (known: keymap, profile, bell, confirm_fixes)", clipped(other)
                     ),
                 ),
             }
@@ -496,7 +550,8 @@ impl Parser<'_, '_> {
                                 None => self.issue(
                                     item.span().start,
                                     format!(
-                                        "terminator \"{s}\" is not one of: enter, lf, crlf, tab"
+                                        "terminator {} is not one of: enter, lf, crlf, tab",
+                                        quoted(s)
                                     ),
                                 ),
                             },
@@ -534,7 +589,7 @@ impl Parser<'_, '_> {
                 other => self.issue(
                     k.span().start,
                     format!(
-                        "unknown key `{other}` in [scan] (known: terminators, gs_substitute, serial_chars)"
+                        "unknown key `{}` in [scan] (known: terminators, gs_substitute, serial_chars)", clipped(other)
                     ),
                 ),
             }
@@ -551,7 +606,10 @@ impl Parser<'_, '_> {
                 }
                 other => self.issue(
                     k.span().start,
-                    format!("unknown key `{other}` in [warranty] (known: expiring_soon_days)"),
+                    format!(
+                        "unknown key `{}` in [warranty] (known: expiring_soon_days)",
+                        clipped(other)
+                    ),
                 ),
             }
         }

@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 
 use super::keys::{Key, KeyPress};
-use crate::config::{line_of, sorted};
+use crate::config::{line_of, sorted, Lines};
+use crate::domain::limits::{clipped, MAX_KEYMAP_BYTES};
 
 /// Where keys are interpreted. Each screen has one context.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -187,7 +188,8 @@ impl Trigger {
                 return Ok(Self::Code(s.to_string()));
             }
             return Err(format!(
-                "typed code `{s}` may only hold printable ASCII without spaces"
+                "typed code `{}` may only hold printable ASCII without spaces",
+                clipped(s)
             ));
         }
         KeyPress::parse(s).map(Self::Key)
@@ -359,12 +361,14 @@ impl Keymap {
                 .and_then(|s| s.get(&cmd))
         };
         let mut out: Vec<&Binding> = Vec::new();
+        // A set, not a scan of `out`: a list of many keys stays linear.
+        let mut seen = std::collections::BTreeSet::new();
         for b in own
             .into_iter()
             .flatten()
             .chain(global.into_iter().flatten())
         {
-            if !out.iter().any(|o| o.trigger == b.trigger) {
+            if seen.insert(&b.trigger) {
                 out.push(b);
             }
         }
@@ -564,7 +568,7 @@ impl Keymap {
 
 struct Sink<'a> {
     file: &'a str,
-    src: &'a str,
+    lines: Lines,
     errors: &'a mut Vec<KeymapError>,
 }
 
@@ -572,7 +576,7 @@ impl Sink<'_> {
     fn e(&mut self, offset: usize, message: String) {
         self.errors.push(KeymapError {
             file: self.file.to_string(),
-            line: Some(line_of(self.src, offset)),
+            line: Some(self.lines.of(offset)),
             message,
         })
     }
@@ -580,7 +584,7 @@ impl Sink<'_> {
     fn origin(&self, offset: usize) -> Origin {
         Origin {
             file: self.file.to_string(),
-            line: line_of(self.src, offset),
+            line: self.lines.of(offset),
         }
     }
 }
@@ -593,7 +597,11 @@ fn known_sections() -> String {
 
 fn parse_layer(file: &str, src: &str, errors: &mut Vec<KeymapError>) -> Layer {
     let mut layer = Layer::default();
-    let mut sink = Sink { file, src, errors };
+    let mut sink = Sink {
+        file,
+        lines: Lines::new(src),
+        errors,
+    };
     let (doc, parse_errors) = DeTable::parse_recoverable(src);
     for pe in parse_errors {
         sink.e(
@@ -629,13 +637,18 @@ fn parse_layer(file: &str, src: &str, errors: &mut Vec<KeymapError>) -> Layer {
                 Some(ctx) => parse_section(&mut sink, ctx, t, &mut layer),
                 None => sink.e(
                     at,
-                    format!("unknown section [{name}] (known: {})", known_sections()),
+                    format!(
+                        "unknown section [{}] (known: {})",
+                        clipped(name),
+                        known_sections()
+                    ),
                 ),
             },
             _ => sink.e(
                 at,
                 format!(
-                    "unknown top-level key `{name}` (known: extends, description, [{}])",
+                    "unknown top-level key `{}` (known: extends, description, [{}])",
+                    clipped(name),
                     known_sections().replace(", ", "], [")
                 ),
             ),
@@ -650,7 +663,10 @@ fn parse_section(sink: &mut Sink<'_>, ctx: Context, table: &DeTable<'_>, layer: 
         let Some(cmd) = Command::from_name(name) else {
             sink.e(
                 k.span().start,
-                format!("unknown command `{name}` in [{ctx}] (see docs/keymaps.md)"),
+                format!(
+                    "unknown command `{}` in [{ctx}] (see docs/keymaps.md)",
+                    clipped(name)
+                ),
             );
             continue;
         };
@@ -825,7 +841,11 @@ fn chain(name: &str, errors: &mut Vec<KeymapError>) -> Vec<(String, &'static str
                     .map(|(f, _)| f.clone())
                     .unwrap_or_else(|| "keymap".into()),
                 line: None,
-                message: format!("unknown keymap `{n}` (known: {})", known.join(", ")),
+                message: format!(
+                    "unknown keymap `{}` (known: {})",
+                    clipped(&n),
+                    known.join(", ")
+                ),
             });
             break;
         };
@@ -863,7 +883,11 @@ fn build(name: &str, site: Option<(&Path, &str)>) -> Result<Keymap, Vec<KeymapEr
                 return Err(vec![KeymapError {
                     file: path.display().to_string(),
                     line: Some(line),
-                    message: format!("unknown keymap `{ext}` (known: {})", known.join(", ")),
+                    message: format!(
+                        "unknown keymap `{}` (known: {})",
+                        clipped(&ext),
+                        known.join(", ")
+                    ),
                 }]);
             }
             ext
@@ -894,6 +918,12 @@ fn build(name: &str, site: Option<(&Path, &str)>) -> Result<Keymap, Vec<KeymapEr
     } else {
         Err(errors)
     }
+}
+
+/// Reads a site keymap file of at most [`MAX_KEYMAP_BYTES`] (what [`load`] is given to read
+/// with): a larger or endless file is refused at the limit.
+pub fn read_file(path: &Path) -> std::io::Result<String> {
+    crate::config::read_bounded(path, MAX_KEYMAP_BYTES)
 }
 
 /// Loads the keymap a request asks for. `read` reads the site file. Never fails: on any error

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::domain::limits::clipped;
+
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// A key without modifiers.
@@ -229,24 +231,28 @@ impl KeyPress {
         let inner = s
             .strip_prefix('<')
             .and_then(|r| r.strip_suffix('>'))
-            .ok_or_else(|| format!("`{s}` is neither one character nor a <name>"))?;
-        let mut rest = inner;
+            .ok_or_else(|| format!("`{}` is neither one character nor a <name>", clipped(s)))?;
         let mut kp = Self::plain(Key::Enter);
+        // Lower-cased once (ASCII only, so byte offsets stay the same): lower-casing what is
+        // left on every prefix made a long `<ctrl-ctrl-...>` quadratic.
+        let lower_inner = inner.to_ascii_lowercase();
+        let mut lower = lower_inner.as_str();
         loop {
-            let lower = rest.to_ascii_lowercase();
-            if let Some(r) = strip_any(&lower, &["ctrl-", "c-"]) {
+            if let Some(r) = strip_any(lower, &["ctrl-", "c-"]) {
                 kp.ctrl = true;
-                rest = &rest[rest.len() - r.len()..];
-            } else if let Some(r) = strip_any(&lower, &["alt-", "a-", "m-"]) {
+                lower = r;
+            } else if let Some(r) = strip_any(lower, &["alt-", "a-", "m-"]) {
                 kp.alt = true;
-                rest = &rest[rest.len() - r.len()..];
-            } else if let Some(r) = strip_any(&lower, &["shift-", "s-"]) {
+                lower = r;
+            } else if let Some(r) = strip_any(lower, &["shift-", "s-"]) {
                 kp.shift = true;
-                rest = &rest[rest.len() - r.len()..];
+                lower = r;
             } else {
                 break;
             }
         }
+        let rest = &inner[inner.len() - lower.len()..];
+        let s = &clipped(s);
         let mut rc = rest.chars();
         if let (Some(c), None) = (rc.next(), rc.next()) {
             if c.is_control() {
@@ -258,8 +264,7 @@ impl KeyPress {
             }
             return Ok(kp);
         }
-        let lower = rest.to_ascii_lowercase();
-        let (key, ctrl_char) = match lower.as_str() {
+        let (key, ctrl_char) = match lower {
             "enter" | "ret" | "return" | "cr" => (Key::Enter, None),
             "tab" => (Key::Tab, None),
             "backtab" => (Key::BackTab, None),

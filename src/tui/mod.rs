@@ -131,7 +131,7 @@ impl TuiOptions {
 
     /// The initial state these options give, at a given terminal size.
     pub fn initial_state(&self, size: (u16, u16)) -> AppState {
-        let loaded = keymap::load(&self.keymap, |p| std::fs::read_to_string(p));
+        let loaded = keymap::load(&self.keymap, keymap::read_file);
         AppState::new(AppInit {
             config: self.config.clone(),
             keymap: loaded,
