@@ -656,7 +656,7 @@ pub enum ExportCmd {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// How many serialised units to create
+    /// How many serialised units to create (1 to 5,000,000)
     #[arg(long, default_value_t = 3000)]
     pub units: u64,
     /// Create the data and exit instead of opening the screens

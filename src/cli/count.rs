@@ -3,6 +3,7 @@
 use super::args::{CountCmd, LabelsCmd};
 use super::json::{self as j, rfc3339};
 use super::{CliResult, Failure};
+use crate::domain::limits;
 use crate::domain::{Count, CountId, CountStatus, ScanCommand, ScanVerdict};
 use crate::ops::{
     scan_words, Answer, Command, NewCount, Ops, OpsError, OpsQueries, Outcome, Query, ScanLine,
@@ -249,15 +250,31 @@ fn scan_stdin(service: &dyn Ops, count: CountId, location: Option<&str>, json: b
     let mut qty_of: Option<String> = None;
     let say = |answer: &str, detail: String| -> CliResult {
         if json {
-            j::print(&j::ScanSayJson { answer, detail })
+            print_json(&j::ScanSayJson { answer, detail })
         } else {
-            outln!("{answer} {detail}");
+            super::write_scan_line(format_args!("{answer} {detail}"));
             Ok(())
         }
     };
-    for line in std::io::stdin().lock().lines() {
-        let line =
-            line.map_err(|e| Failure::storage(format!("cannot read standard input: {e}")))?;
+    let bad_scan = |message: String| {
+        let refusal = crate::ops::Refusal::new(crate::ops::RefusalKind::BadScan, message);
+        say("error", super::refusal_words(&refusal))
+    };
+    let mut input = std::io::stdin().lock();
+    while let Some((bytes, len)) = next_line(&mut input, limits::MAX_SCAN_LINE_BYTES)
+        .map_err(|e| Failure::storage(format!("cannot read standard input: {e}")))?
+    {
+        // A line that is too long or not text is a bad scan; the session goes on.
+        if len > limits::MAX_SCAN_LINE_BYTES {
+            qty_of = None;
+            bad_scan(limits::scan_line_too_long(&bytes))?;
+            continue;
+        }
+        let Ok(line) = std::str::from_utf8(&bytes) else {
+            qty_of = None;
+            bad_scan(limits::scan_not_text(&bytes))?;
+            continue;
+        };
         let raw = line.trim_end_matches(['\r', '\n']);
         if raw.trim().is_empty() {
             continue;
@@ -361,9 +378,9 @@ fn scan_stdin(service: &dyn Ops, count: CountId, location: Option<&str>, json: b
             }
             Ok(Outcome::Scanned(report)) => {
                 if json {
-                    j::print(&j::ScanAnswerJson::new(&report, &words_of(&report)))?;
+                    print_json(&j::ScanAnswerJson::new(&report, &words_of(&report)))?;
                 } else {
-                    outln!("{}", scan_line(&report));
+                    super::write_scan_line(format_args!("{}", scan_line(&report)));
                 }
             }
             Ok(_) => say("error", "the scan gave no answer".into())?,
@@ -372,6 +389,45 @@ fn scan_stdin(service: &dyn Ops, count: CountId, location: Option<&str>, json: b
         }
     }
     Ok(())
+}
+
+/// One JSON answer of `count scan` (a closed output stops the session, see
+/// `write_scan_line`).
+fn print_json<T: serde::Serialize>(doc: &T) -> CliResult {
+    let text = serde_json::to_string(doc)
+        .map_err(|e| Failure::storage(format!("cannot write JSON: {e}")))?;
+    super::write_scan_line(format_args!("{text}"));
+    Ok(())
+}
+
+/// The next line of `input` without its newline, and its whole length: at most `max` bytes
+/// of it are kept (the rest is read and dropped, so an endless line never fills memory).
+/// `None` at the end of the input.
+fn next_line(input: &mut impl BufRead, max: usize) -> std::io::Result<Option<(Vec<u8>, usize)>> {
+    let mut line = Vec::new();
+    let mut len = 0usize;
+    let mut any = false;
+    loop {
+        let buf = match input.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            return Ok(any.then_some((line, len)));
+        }
+        any = true;
+        let newline = buf.iter().position(|&b| b == b'\n');
+        let chunk = &buf[..newline.unwrap_or(buf.len())];
+        let room = max.saturating_sub(line.len());
+        line.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        len = len.saturating_add(chunk.len());
+        let used = newline.map_or(buf.len(), |i| i + 1);
+        input.consume(used);
+        if newline.is_some() {
+            return Ok(Some((line, len)));
+        }
+    }
 }
 
 pub fn labels(cmd: &LabelsCmd, json: bool) -> CliResult {

@@ -302,6 +302,7 @@ pub struct Summary {
 }
 
 pub fn generate(service: &dyn Ops, units: u64) -> Result<Summary, Failure> {
+    crate::domain::limits::check_demo_units(units).map_err(Failure::invalid)?;
     service.execute(Command::Batch(master_data()))?;
     let today = service.status()?.today;
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
@@ -616,6 +617,8 @@ pub fn wait_for_reader() {
 
 /// Fills the database if it is empty; returns the open service for the screens.
 pub fn run(db: &Path, args: &DemoArgs, json: bool) -> Result<Local, Failure> {
+    // Before the database is opened (or made): a refused size writes nothing.
+    crate::domain::limits::check_demo_units(args.units).map_err(Failure::invalid)?;
     let service = super::open_local(db)?;
     let fresh = service.status()?.applied_seq == 0;
     if fresh {

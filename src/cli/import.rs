@@ -3,11 +3,12 @@
 
 use super::args::ImportKind;
 use super::{CliResult, Failure};
+use crate::domain::limits;
 use crate::domain::{Day, DocKind, Money, Period, SerialFormat, Tracking};
 use crate::ops::{Command, DocRequest, LineRequest, NewProduct, Ops, OpsError};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Read};
 use std::path::Path;
 
 pub const PRODUCT_COLUMNS: &[&str] = &[
@@ -52,35 +53,83 @@ impl Row {
     }
 }
 
+/// Reads through to `inner` and fails as soon as a line runs past `max` bytes, so a file
+/// with an endless line is refused at the limit instead of being read into memory.
+struct LineCap<R> {
+    inner: R,
+    max: usize,
+    /// Bytes since the last newline.
+    run: usize,
+    /// The 1-based line being read.
+    line: u64,
+}
+
+impl<R: Read> Read for LineCap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            if b == b'\n' {
+                self.run = 0;
+                self.line += 1;
+            } else {
+                self.run += 1;
+                if self.run > self.max {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        limits::line_too_long(self.line, self.max),
+                    ));
+                }
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// A CSV reader of `file` whose lines may be at most [`limits::MAX_CSV_LINE_BYTES`] long.
+fn csv_reader(file: &Path) -> Result<csv::Reader<LineCap<std::fs::File>>, Failure> {
+    let f = std::fs::File::open(file)
+        .map_err(|e| Failure::invalid(format!("cannot read {}: {e}", file.display())))?;
+    Ok(csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(false)
+        .from_reader(LineCap {
+            inner: f,
+            max: limits::MAX_CSV_LINE_BYTES,
+            run: 0,
+            line: 1,
+        }))
+}
+
+/// A CSV error in words: a line over the limit names the limit, others their line.
+fn csv_error(file: &Path, e: &csv::Error) -> Failure {
+    if let csv::ErrorKind::Io(io) = e.kind() {
+        if io.kind() == std::io::ErrorKind::InvalidData {
+            return Failure::invalid(format!("{}: {io}; nothing was imported", file.display()));
+        }
+    }
+    let line = e.position().map(|p| p.line()).unwrap_or(0);
+    Failure::invalid(format!("line {line}: {e}"))
+}
+
 fn read_rows(
     file: &Path,
     columns: &'static [&'static str],
     bar: &ProgressBar,
 ) -> Result<Vec<Row>, Failure> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(false)
-        .from_path(file)
-        .map_err(|e| Failure::invalid(format!("cannot read {}: {e}", file.display())))?;
-    let headers = reader
-        .headers()
-        .map_err(|e| {
-            Failure::invalid(format!(
-                "{}: cannot read the header line: {e}",
-                file.display()
-            ))
-        })?
-        .clone();
+    let mut reader = csv_reader(file)?;
+    let headers = reader.headers().map_err(|e| csv_error(file, &e))?.clone();
     let mut index: Vec<(&'static str, usize)> = Vec::new();
     let mut errors = Vec::new();
     for (i, h) in headers.iter().enumerate() {
         match columns.iter().find(|c| c.eq_ignore_ascii_case(h)) {
-            Some(c) if index.iter().any(|(n, _)| n == c) => {
-                errors.push(format!("line 1: column \"{h}\" appears twice"))
-            }
+            Some(c) if index.iter().any(|(n, _)| n == c) => errors.push(format!(
+                "line 1: column {} appears twice",
+                limits::quoted(h)
+            )),
             Some(c) => index.push((c, i)),
             None => errors.push(format!(
-                "line 1: unknown column \"{h}\"; expected columns: {}",
+                "line 1: unknown column {}; expected columns: {}",
+                limits::quoted(h),
                 columns.join(",")
             )),
         }
@@ -98,10 +147,7 @@ fn read_rows(
     }
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map(|p| p.line()).unwrap_or(0);
-            Failure::invalid(format!("line {line}: {e}"))
-        })?;
+        let record = record.map_err(|e| csv_error(file, &e))?;
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         let fields = index
             .iter()
@@ -117,7 +163,25 @@ fn opt(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
+/// Columns read into numbers, dates or names of a kind (not kept as text): at most
+/// [`limits::MAX_CODE`] characters, so a message that quotes one stays short. Text columns
+/// are checked by the service with the commands they make.
+const PARSED: &[&str] = &["tracking", "warranty", "date", "qty", "cost", "price"];
+
+/// Refuses a parsed column (see [`PARSED`]) that is too long to be what it should be.
+fn check_parsed(row: &Row) -> Result<(), String> {
+    for col in PARSED {
+        limits::check_len(col, row.get(col), limits::MAX_CODE)?;
+    }
+    limits::check_len(
+        "serial_format",
+        row.get("serial_format"),
+        limits::MAX_PATTERN,
+    )
+}
+
 fn product_command(row: &Row) -> Result<Command, String> {
+    check_parsed(row)?;
     Ok(Command::AddProduct(NewProduct {
         sku: row.get("sku").to_string(),
         name: row.get("name").to_string(),
@@ -159,15 +223,16 @@ fn document_commands(rows: &[Row], kind: DocKind) -> Parsed {
             row.get("location")
         );
         let parsed = (|| -> Result<(Option<Day>, LineRequest), String> {
+            check_parsed(row)?;
             let date = opt(row.get("date"))
                 .as_deref()
                 .map(Day::parse)
                 .transpose()?;
             let qty = match row.get("qty") {
                 "" => 1,
-                q => q
-                    .parse::<u32>()
-                    .map_err(|_| format!("expected a whole quantity, found \"{q}\""))?,
+                q => q.parse::<u32>().map_err(|_| {
+                    format!("expected a whole quantity, found {}", limits::quoted(q))
+                })?,
             };
             let amount = opt(row.get(amount_col))
                 .as_deref()

@@ -38,6 +38,20 @@ pub fn write_line(args: std::fmt::Arguments) {
     }
 }
 
+/// Prints one answer line of `count scan`. Unlike [`write_line`], a reader that went away
+/// (a closed pipe) ends the process with exit code 3: a scan after it would be answered to
+/// no one.
+pub fn write_scan_line(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{args}").and_then(|_| out.flush()) {
+        eprintln!(
+            "tallyman: count scan stopped: its output is closed ({e}); every scan read so far was saved"
+        );
+        std::process::exit(3);
+    }
+}
+
 /// Ends the process after a failed write to standard output: quietly when the reader went
 /// away, with exit code 3 otherwise.
 pub fn exit_on_output_error(e: &std::io::Error) -> ! {
