@@ -37,9 +37,11 @@
 //!
 //! [database]
 //! umask = "0077"                       # folder 0700, files 0600
+//! group = "tallyman"                   # share the files with a group: 0770 / 0660
 //! ```
 
 use clap::ValueEnum;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -134,6 +136,9 @@ pub struct Config {
     pub serve: ServeConfig,
     /// The umask tallyman runs under: what the files it creates allow others.
     pub umask: u32,
+    /// A group that may read and write the database's files (folder 0770, files 0660);
+    /// none: folder 0700, files 0600.
+    pub database_group: Option<String>,
 }
 
 /// The `[serve]` section.
@@ -185,6 +190,7 @@ impl Default for Config {
             expiring_soon_days: 30,
             serve: ServeConfig::default(),
             umask: 0o077,
+            database_group: None,
         }
     }
 }
@@ -481,10 +487,11 @@ impl Parser<'_, '_> {
                         cfg.umask = m;
                     }
                 }
+                "group" => cfg.database_group = self.string(name, v),
                 other => self.issue(
                     k.span().start,
                     format!(
-                        "unknown key `{}` in [database] (known: umask)",
+                        "unknown key `{}` in [database] (known: umask, group)",
                         clipped(other)
                     ),
                 ),
@@ -697,5 +704,16 @@ mod tests {
         let (cfg, from) = Config::load(Some(&path)).unwrap();
         assert_eq!(cfg.profile, Some(ProfileSetting::Full));
         assert_eq!(from.as_deref(), Some(path.as_path()));
+    }
+}
+
+impl Config {
+    /// The gid of `[database] group`, when it names a group this system knows.
+    pub fn group_id(&self) -> Option<u32> {
+        let name = self.database_group.as_deref()?;
+        nix::unistd::Group::from_name(name)
+            .ok()
+            .flatten()
+            .map(|g| g.gid.as_raw())
     }
 }

@@ -199,7 +199,7 @@ fn crash_kill_loses_no_acknowledged_command() {
             // sled lets go of the closed store's lock lazily: wait for it.
             let started = std::time::Instant::now();
             let report = loop {
-                match maintenance::check(dir) {
+                match maintenance::check(dir, &[], &Default::default()) {
                     Err(e)
                         if e.to_string().contains("in use by")
                             && started.elapsed() < Duration::from_secs(10) =>
@@ -225,7 +225,7 @@ fn crash_kill_loses_no_acknowledged_command() {
         acked_receipts.len(),
         acked_sales.len()
     );
-    let report = maintenance::check(dir).unwrap();
+    let report = maintenance::check(dir, &[], &Default::default()).unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     assert!(report.entries as usize >= acked_receipts.len() + acked_sales.len());
 }

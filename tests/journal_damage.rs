@@ -47,15 +47,16 @@ fn open(dir: &Path) -> Result<(Service, tallyman::ops::OpenNotes), OpsError> {
 }
 
 fn check(dir: &Path) -> Result<maintenance::CheckReport, OpsError> {
-    retry(|| maintenance::check(dir))
+    retry(|| maintenance::check(dir, &[], &Default::default()))
 }
 
 fn rebuild(dir: &Path) -> Result<(u64, PathBuf), OpsError> {
-    retry(|| maintenance::rebuild(dir)).map(|r| (r.entries, r.old_store))
+    retry(|| maintenance::rebuild(dir, false, None, &Default::default()))
+        .map(|r| (r.entries, r.old_store.unwrap_or_default()))
 }
 
 fn restore(dir: &Path, file: &Path, force: bool) -> Result<u64, OpsError> {
-    retry(|| maintenance::restore(dir, file, force))
+    retry(|| maintenance::restore(dir, file, force, None, &Default::default())).map(|r| r.entries)
 }
 
 fn receipt(serials: &[&str]) -> Command {
@@ -118,6 +119,35 @@ fn make_db(dir: &Path, n: u64) {
         svc.execute("clerk", receipt(&[&format!("E{seq}")]))
             .unwrap();
     }
+}
+
+/// Opens a damaged database: it opens read-only, says why in its warnings, and refuses a
+/// change with the same words. Returns those words.
+fn read_only_words(dir: &Path, entry: u64) -> String {
+    let (svc, notes) = open(dir).expect("a damaged database still opens, read-only");
+    let ro = svc.read_only().expect("read-only").clone();
+    assert_eq!(ro.entry, entry, "{}", ro.message);
+    assert!(notes.warnings.contains(&ro.message), "{:?}", notes.warnings);
+    assert!(ro.message.contains("read-only"), "{}", ro.message);
+    assert!(
+        ro.message.contains("tallyman rebuild --salvage"),
+        "{}",
+        ro.message
+    );
+    let before = std::fs::read(journal(dir)).unwrap();
+    match svc.execute("clerk", receipt(&["NEW1"])) {
+        Err(OpsError::Damaged { entry: e, message }) => {
+            assert_eq!(e, entry);
+            assert_eq!(message, ro.message);
+        }
+        other => panic!("a change must be refused after damage, got {other:?}"),
+    }
+    assert_eq!(
+        std::fs::read(journal(dir)).unwrap(),
+        before,
+        "nothing is written after damage"
+    );
+    ro.message
 }
 
 fn journal(dir: &Path) -> PathBuf {
@@ -341,9 +371,11 @@ fn a_truncated_entry_the_store_has_applied_is_not_silently_dropped() {
         .unwrap()
         .set_len(len - 5)
         .unwrap();
-    let err = open(&dir).expect_err("open must refuse");
-    assert!(err.to_string().contains("entry 3"), "{err}");
-    assert_eq!(err.exit_code(), 3);
+    let words = read_only_words(&dir, 3);
+    assert!(
+        words.contains("acknowledged entries are missing from the journal"),
+        "{words}"
+    );
     assert_eq!(
         std::fs::metadata(journal(&dir)).unwrap().len(),
         len - 5,
@@ -428,24 +460,40 @@ fn a_flipped_byte_in_a_middle_entry_is_reported_by_check_naming_the_entry() {
 }
 
 #[test]
-fn a_flipped_byte_makes_open_fail_naming_the_entry_when_it_must_be_replayed() {
+fn a_flipped_byte_in_an_entry_to_replay_opens_read_only_up_to_it() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("db");
     make_db(&dir, 5);
-    flip_in_entry(&dir, 2);
+    flip_in_entry(&dir, 3);
     std::fs::remove_dir_all(dir.join(STATE_DIR)).unwrap();
-    match open(&dir) {
-        Err(e @ OpsError::Damaged { entry: 2, .. }) => {
-            let m = e.to_string();
-            assert!(m.contains("damaged at entry 2"), "{m}");
-            assert!(m.contains("checksum"), "{m}");
-        }
-        Err(e) => panic!("expected damage at entry 2, got {e}"),
-        Ok(_) => panic!("expected damage at entry 2, open succeeded"),
-    }
+    let words = read_only_words(&dir, 3);
+    assert!(words.contains("damaged at entry 3"), "{words}");
+    assert!(words.contains("checksum does not match"), "{words}");
+    // The store was remade up to the damage: what came before it can be looked up.
     let out = cli(&dir, &["lookup", "E2"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = cli(
+        &dir,
+        &[
+            "receive",
+            "--supplier",
+            "Northwind",
+            "--invoice",
+            "I",
+            "--product",
+            "SKU-1",
+            "--to",
+            "WH1/A",
+            "NEW2",
+        ],
+    );
     assert_eq!(out.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("entry 2"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("entry 3"));
 }
 
 #[test]
@@ -454,8 +502,8 @@ fn a_flipped_byte_in_the_last_applied_entry_is_reported_naming_it() {
     let dir = tmp.path().join("db");
     make_db(&dir, 4);
     flip_in_entry(&dir, 4);
-    let err = open(&dir).expect_err("open must refuse");
-    assert!(err.to_string().contains("entry 4"), "{err}");
+    let words = read_only_words(&dir, 4);
+    assert!(words.contains("damaged at entry 4"), "{words}");
     let out = cli(&dir, &["check"]);
     assert_ne!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stderr).contains("entry 4"));
@@ -508,7 +556,7 @@ fn rebuild_gives_the_same_store_and_keeps_the_old_one_aside() {
 }
 
 #[test]
-fn a_store_of_an_older_layout_is_refused_until_rebuilt_and_rebuild_then_works() {
+fn a_store_of_an_older_layout_is_rebuilt_on_open_and_kept_aside() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("db");
     make_db(&dir, 4);
@@ -519,13 +567,26 @@ fn a_store_of_an_older_layout_is_refused_until_rebuilt_and_rebuild_then_works() 
         db.insert(b"V", &3u32.to_be_bytes()).unwrap();
         db.flush().unwrap();
     }
-    let err = open(&dir).map(|_| ()).unwrap_err().to_string();
-    assert!(err.contains("layout version 3"), "{err}");
-    assert!(err.contains("tallyman rebuild"), "{err}");
-    // What the message says to do works, and gives the same store.
-    let (entries, aside) = rebuild(&dir).expect("rebuild an older layout");
-    assert_eq!(entries, 4);
-    assert!(aside.is_dir());
+    let (svc, notes) = open(&dir).expect("an older layout is rebuilt, not refused");
+    assert!(svc.read_only().is_none());
+    assert_eq!(notes.replayed, 4);
+    assert_eq!(notes.warnings.len(), 1, "{:?}", notes.warnings);
+    assert!(
+        notes.warnings[0].contains("written by layout version 3"),
+        "{:?}",
+        notes.warnings
+    );
+    drop(svc);
+    let aside: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("state.layout-v3-")
+        })
+        .collect();
+    assert_eq!(aside.len(), 1, "the old store is kept aside");
     assert_eq!(store_entries(&dir), before);
 }
 
@@ -574,11 +635,14 @@ fn check_finds_a_store_that_differs_from_its_journal_and_rebuild_mends_it() {
         make_db(&dir, 4);
         let before = store_entries(&dir);
         assert!(
-            maintenance::check(&dir).unwrap().problems.is_empty(),
+            maintenance::check(&dir, &[], &Default::default())
+                .unwrap()
+                .problems
+                .is_empty(),
             "{name}: healthy first"
         );
         tamper(&dir, change);
-        let report = maintenance::check(&dir).unwrap();
+        let report = maintenance::check(&dir, &[], &Default::default()).unwrap();
         assert_eq!(report.problems.len(), 1, "{name}: {:?}", report.problems);
         assert!(
             report.problems[0].contains(want),
@@ -591,7 +655,10 @@ fn check_finds_a_store_that_differs_from_its_journal_and_rebuild_mends_it() {
         rebuild(&dir).unwrap();
         assert_eq!(store_entries(&dir), before, "{name}: rebuild");
         assert!(
-            maintenance::check(&dir).unwrap().problems.is_empty(),
+            maintenance::check(&dir, &[], &Default::default())
+                .unwrap()
+                .problems
+                .is_empty(),
             "{name}: mended"
         );
     }
@@ -617,7 +684,7 @@ fn backup_and_restore_into_a_new_folder_give_the_same_store() {
     let file = tmp.path().join("backup.tlj");
     let before = {
         let (svc, _) = open(&dir).unwrap();
-        let bytes = maintenance::backup(&svc, &file).unwrap();
+        let bytes = maintenance::backup(&svc, &file).unwrap().bytes;
         assert_eq!(bytes, std::fs::metadata(journal(&dir)).unwrap().len());
         entries_of(&svc)
     };
@@ -688,7 +755,7 @@ fn restore_into_a_database_with_data_needs_force() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(
-        std::fs::read(dir.join(format!("{JOURNAL_FILE}.before-restore"))).unwrap(),
+        std::fs::read(replaced_journals(&dir)[0].clone()).unwrap(),
         journal_before,
         "the replaced journal is kept"
     );
@@ -716,4 +783,20 @@ fn restore_refuses_an_incomplete_or_damaged_backup() {
     flip_in_entry(&dir, 2);
     let err = restore(&fresh, &journal(&dir), false).expect_err("refused");
     assert!(err.to_string().contains("entry 2"), "{err}");
+}
+
+/// The journals a restore replaced, kept beside the live one.
+fn replaced_journals(dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(&format!("{JOURNAL_FILE}.replaced-"))
+        })
+        .map(|e| e.path())
+        .collect();
+    found.sort();
+    found
 }

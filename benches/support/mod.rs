@@ -31,7 +31,8 @@ pub fn store_ready(dir: &std::path::Path) -> bool {
                 "rebuilding {} for this store layout (once)...",
                 dir.display()
             );
-            tallyman::ops::maintenance::rebuild(dir).expect("rebuild bench store");
+            tallyman::ops::maintenance::rebuild(dir, false, None, &Default::default())
+                .expect("rebuild bench store");
             mark_ready(dir);
             true
         }

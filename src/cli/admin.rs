@@ -1,12 +1,104 @@
-//! check, rebuild, backup and restore commands.
+//! init, check, anchor, rebuild (and salvage), backup and restore commands.
 
 use super::json::{self as j, CheckJson};
-use super::{open_ops, CliResult, Failure};
-use crate::ops::maintenance;
+use super::{CliResult, Failure};
+use crate::ops::maintenance::{self, Anchor, EntryWords, SalvageReport};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, OnceLock};
 
-pub fn check(db: &Path, json: bool) -> CliResult {
-    let report = maintenance::check(db)?;
+/// A progress bar on standard error for a long replay, shown only on a terminal and only
+/// once there is enough to read that it helps.
+pub struct Progress {
+    bar: OnceLock<ProgressBar>,
+    what: &'static str,
+}
+
+impl Progress {
+    pub fn new(what: &'static str) -> Progress {
+        Progress {
+            bar: OnceLock::new(),
+            what,
+        }
+    }
+
+    pub fn report(&self, done: u64, total: u64) {
+        if total < (8 << 20) || !std::io::stderr().is_terminal() {
+            return;
+        }
+        let bar = self.bar.get_or_init(|| {
+            let bar = ProgressBar::new(total);
+            if let Ok(style) =
+                ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {eta}")
+            {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar.set_message(self.what);
+            bar
+        });
+        bar.set_position(done);
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = self.bar.get() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// A flag set by the first Ctrl-C or SIGTERM (the command stops at the next entry and
+/// cleans up); a second Ctrl-C ends the process at once.
+fn stop_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        let _ = signal_hook::flag::register_conditional_shutdown(signal, 130, flag.clone());
+        let _ = signal_hook::flag::register(signal, flag.clone());
+    }
+    flag
+}
+
+/// `--anchor` values: `SEQ:HASH`, or files of them one per line (the server's anchor file:
+/// its lines start with the anchor).
+fn anchors(given: &[String]) -> Result<Vec<Anchor>, Failure> {
+    let mut out = Vec::new();
+    for g in given {
+        if let Some(a) = crate::journal::parse_anchor(g) {
+            out.push(a);
+            continue;
+        }
+        let text = std::fs::read_to_string(g).map_err(|e| {
+            Failure::invalid(format!(
+                "expected an anchor SEQ:HASH or a file of them, found \"{}\" ({e})",
+                clip(g)
+            ))
+        })?;
+        for (n, line) in text.lines().enumerate() {
+            let first = line.split_whitespace().next().unwrap_or("");
+            if first.is_empty() || first.starts_with('#') {
+                continue;
+            }
+            out.push(crate::journal::parse_anchor(first).ok_or_else(|| {
+                Failure::invalid(format!(
+                    "{g} line {}: expected an anchor SEQ:HASH, found \"{}\"",
+                    n + 1,
+                    clip(first)
+                ))
+            })?);
+        }
+    }
+    Ok(out)
+}
+
+fn clip(s: &str) -> String {
+    s.chars().take(80).collect()
+}
+
+pub fn check(db: &Path, anchor_args: &[String], json: bool) -> CliResult {
+    let anchors = anchors(anchor_args)?;
+    let stop = stop_flag();
+    let report = maintenance::check(db, &anchors, &stop)?;
     for n in &report.notes {
         eprintln!("note: {n}");
     }
@@ -20,11 +112,18 @@ pub fn check(db: &Path, json: bool) -> CliResult {
             report.keys_compared,
             report.units
         );
+        if !anchors.is_empty() {
+            outln!("anchors: all {} held", report.anchors_held);
+        }
+        if let Some(a) = &report.anchor {
+            outln!("anchor: {a}");
+        }
         return Ok(());
     }
     let mut failure = Failure::storage(format!(
-        "check failed:\n  {}\nrun `tallyman rebuild` to remake the store from the journal, or `tallyman restore BACKUP`",
-        report.problems.join("\n  ")
+        "check failed:\n  {}\n{}",
+        report.problems.join("\n  "),
+        report.advice
     ));
     // One document: the report with the failure's words and exit code.
     let doc = CheckJson {
@@ -39,41 +138,227 @@ pub fn check(db: &Path, json: bool) -> CliResult {
     Err(failure)
 }
 
-pub fn rebuild(db: &Path, json: bool) -> CliResult {
-    let r = maintenance::rebuild(db)?;
-    if let Some(t) = &r.cut {
-        eprintln!("warning: the journal ended in an {t}; it was cut off before rebuilding");
-    }
+pub fn anchor(db: &Path, json: bool) -> CliResult {
+    let (entries, anchor) = maintenance::anchor(db)?;
     if json {
-        j::print(&j::RebuildJson::from(&r))?;
-    } else {
-        outln!(
-            "rebuilt the store from {} journal entries; the old store is at {}",
-            r.entries,
-            r.old_store.display()
-        );
+        return j::print(&j::AnchorJson { entries, anchor });
+    }
+    match anchor {
+        Some(a) => outln!("{a}"),
+        None => outln!("the journal has no entries yet"),
     }
     Ok(())
 }
 
-pub fn backup(db: &Path, file: &Path, json: bool) -> CliResult {
-    // Through the server when one runs: it says how far the journal is durable, and the
-    // bytes are copied from the file (so `backup` runs as the account that may read it).
-    let ops = open_ops(db)?;
-    let crate::ops::Answer::JournalEnd { path, end } = ops.query(crate::ops::Query::JournalEnd)?
-    else {
-        return Err(Failure::storage(
-            "the service did not say where the journal ends",
-        ));
+pub fn init(dir: &Path, json: bool) -> CliResult {
+    let fresh = match std::fs::read_dir(dir) {
+        Ok(mut items) => items.next().is_none(),
+        Err(_) => !dir.exists(),
     };
-    let bytes = maintenance::copy_journal(Path::new(&path), file, end)?;
+    if !fresh {
+        return Err(Failure::invalid(format!(
+            "expected a new or empty folder, found \"{}\" holds files; give another path",
+            dir.display()
+        )));
+    }
+    crate::ops::Service::open(dir)?;
     if json {
-        j::print(&j::BackupJson {
-            file: file.display().to_string(),
-            bytes,
-        })?;
+        return j::print(&j::InitJson {
+            db: dir.display().to_string(),
+        });
+    }
+    outln!(
+        "created an empty database in {}; use it with --db {} (or TALLYMAN_DB)",
+        dir.display(),
+        dir.display()
+    );
+    Ok(())
+}
+
+pub fn rebuild(db: &Path, force: bool, json: bool) -> CliResult {
+    let stop = stop_flag();
+    let bar = Progress::new("rebuilding");
+    let report = |d: u64, t: u64| bar.report(d, t);
+    let r = maintenance::rebuild(db, force, Some(&report), &stop);
+    bar.finish();
+    let r = r?;
+    for n in &r.notes {
+        eprintln!("warning: {n}");
+    }
+    if let Some((t, kept)) = &r.cut {
+        eprintln!(
+            "warning: the journal ended in an {t}; it was cut off before rebuilding (its bytes are kept in {})",
+            kept.display()
+        );
+    }
+    if json {
+        return j::print(&j::RebuildJson::from(&r));
+    }
+    match &r.old_store {
+        Some(old) => outln!(
+            "rebuilt the store from {} journal entries; the old store is at {}",
+            r.entries,
+            old.display()
+        ),
+        None => outln!("rebuilt the store from {} journal entries", r.entries),
+    }
+    Ok(())
+}
+
+fn entry_line(e: &EntryWords) -> String {
+    let at = chrono::DateTime::from_timestamp_millis(e.at_ms)
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        })
+        .unwrap_or_default();
+    format!(
+        "entry {} at {at} by {}: {} (bytes {}..{})",
+        e.seq, e.actor, e.what, e.bytes.0, e.bytes.1
+    )
+}
+
+/// Asks on the terminal whether to keep the later entries; `None` when nobody can answer.
+fn ask_keep_later(r: &SalvageReport) -> Option<bool> {
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    eprintln!(
+        "{} entries after the damage are intact but no longer chained:",
+        r.later.len()
+    );
+    for e in &r.later {
+        eprintln!("  {}", entry_line(e));
+    }
+    eprintln!(
+        "Keep them? They were accepted after the lost entry and may depend on it. [y = keep / n = drop / anything else = stop]"
+    );
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).ok()?;
+    match line.trim() {
+        "y" | "Y" | "yes" => Some(true),
+        "n" | "N" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+pub fn salvage(db: &Path, keep_later: Option<bool>, json: bool) -> CliResult {
+    let stop = stop_flag();
+    let bar = Progress::new("rebuilding");
+    let report = |d: u64, t: u64| bar.report(d, t);
+    let mut r = maintenance::salvage(db, keep_later, Some(&report), &stop)?;
+    if !r.done && !json {
+        if let Some(keep) = ask_keep_later(&r) {
+            r = maintenance::salvage(db, Some(keep), Some(&report), &stop)?;
+        }
+    }
+    bar.finish();
+    if json {
+        j::print(&j::SalvageJson::from(&r))?;
     } else {
-        outln!("backup written to {} ({bytes} bytes)", file.display());
+        print_salvage(&r);
+    }
+    if !r.done {
+        let later: Vec<String> = r
+            .later
+            .iter()
+            .map(|e| format!("  {}", entry_line(e)))
+            .collect();
+        return Err(Failure::invalid(format!(
+            "nothing was changed: {} entries after the damage are intact:\n{}\nrun again with --keep-later to keep them or --drop-later to drop them",
+            r.later.len(),
+            later.join("\n")
+        )));
+    }
+    Ok(())
+}
+
+fn print_salvage(r: &SalvageReport) {
+    if !r.damage.is_empty() {
+        outln!("damage: {}", r.damage);
+    }
+    if let Some((first, last)) = r.store_ahead {
+        outln!(
+            "lost: entries {first}..={last}, which the old store had applied but the journal no longer holds"
+        );
+    }
+    if let Some(e) = &r.damaged_entry {
+        outln!("lost: the damaged {}", entry_line(e));
+    }
+    for (i, (a, b)) in r.lost_bytes.iter().enumerate() {
+        if i == 0 && r.damaged_entry.is_none() && r.damaged_seq > 0 {
+            outln!("lost: entry {} (unreadable, bytes {a}..{b})", r.damaged_seq);
+        } else {
+            outln!("lost: bytes {a}..{b} of the damaged journal (no readable entry)");
+        }
+    }
+    if !r.done {
+        return;
+    }
+    for (i, e) in r.later.iter().enumerate() {
+        if r.later_kept {
+            outln!("kept as entry {}: {}", r.kept + 1 + i as u64, entry_line(e));
+        } else {
+            outln!("lost (dropped): {}", entry_line(e));
+        }
+    }
+    outln!("kept: entries 1..={} as they were", r.kept);
+    if let Some(p) = &r.damaged_journal {
+        outln!("the damaged journal is kept untouched as {}", p.display());
+    }
+    if let Some(p) = &r.old_store {
+        outln!("the old store is at {}", p.display());
+    }
+    outln!("the database is writable again");
+}
+
+pub fn backup(db: &Path, file: &Path, json: bool) -> CliResult {
+    // Through a server when one answers: it says how far the journal is durable. Otherwise
+    // the journal is read as it is, without a lock or the store, so backups run while
+    // others use the database and on a full disk.
+    let socket = super::socket_of(db);
+    let (journal, end) = match socket
+        .exists()
+        .then(|| crate::ops::Remote::connect(&socket).ok())
+        .flatten()
+    {
+        Some(remote) => {
+            use crate::ops::Ops;
+            let crate::ops::Answer::JournalEnd { path, end } =
+                remote.query(crate::ops::Query::JournalEnd)?
+            else {
+                return Err(Failure::storage(
+                    "the service did not say where the journal ends",
+                ));
+            };
+            (std::path::PathBuf::from(path), Some(end))
+        }
+        None => (db.join(crate::ops::JOURNAL_FILE), None),
+    };
+    if !journal.exists() {
+        return Err(Failure::invalid(format!(
+            "expected a database in \"{}\", found no journal there",
+            db.display()
+        )));
+    }
+    let r = maintenance::copy_journal(&journal, file, end)?;
+    if json {
+        return j::print(&j::BackupJson {
+            file: file.display().to_string(),
+            bytes: r.bytes,
+            entries: r.entries,
+            anchor: r.anchor,
+        });
+    }
+    outln!(
+        "backup written to {} ({} bytes, {} entries)",
+        file.display(),
+        r.bytes,
+        r.entries
+    );
+    if let Some(a) = &r.anchor {
+        outln!("anchor: {a}");
     }
     Ok(())
 }
@@ -85,11 +370,29 @@ pub fn restore(db: &Path, file: &Path, force: bool, json: bool) -> CliResult {
             file.display()
         )));
     }
-    let entries = maintenance::restore(db, file, force)?;
+    let stop = stop_flag();
+    let bar = Progress::new("restoring");
+    let report = |d: u64, t: u64| bar.report(d, t);
+    let r = maintenance::restore(db, file, force, Some(&report), &stop);
+    bar.finish();
+    let r = r?;
     if json {
-        j::print(&j::RestoreJson { entries })?;
-    } else {
-        outln!("restored {entries} journal entries into {}", db.display());
+        return j::print(&j::RestoreJson {
+            entries: r.entries,
+            replaced: r.replaced.as_ref().map(|p| p.display().to_string()),
+            anchor: r.anchor,
+        });
+    }
+    outln!(
+        "restored {} journal entries into {}",
+        r.entries,
+        db.display()
+    );
+    if let Some(p) = &r.replaced {
+        outln!("the journal it replaced is kept as {}", p.display());
+    }
+    if let Some(a) = &r.anchor {
+        outln!("anchor: {a}");
     }
     Ok(())
 }

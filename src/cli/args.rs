@@ -166,16 +166,40 @@ pub enum Cmd {
         /// The scan; write the GS separator as \x1d or use the (01)...(21)... form
         data: String,
     },
-    /// Verify the journal chain and that replaying it gives the store
-    Check,
+    /// Verify the journal chain, anchors, and that replaying the journal gives the store
+    Check {
+        /// An anchor SEQ:HASH (from `tallyman anchor`, a backup or a count report) the
+        /// journal must still hold, or a file of them, one per line; may be repeated
+        #[arg(long = "anchor", value_name = "SEQ:HASH|FILE")]
+        anchors: Vec<String>,
+    },
     /// Make a fresh store from the journal (the old one is kept aside)
-    Rebuild,
+    Rebuild {
+        /// Keep what a damaged journal still holds: every entry before the damage goes to a
+        /// new journal; the damaged one is kept beside it
+        #[arg(long)]
+        salvage: bool,
+        /// With --salvage: keep the intact entries found after the damage
+        #[arg(long, requires = "salvage", conflicts_with = "drop_later")]
+        keep_later: bool,
+        /// With --salvage: drop the entries found after the damage (they are listed)
+        #[arg(long, requires = "salvage")]
+        drop_later: bool,
+        /// Take a journal that differs from what the store applied as the truth
+        #[arg(long, conflicts_with = "salvage")]
+        force: bool,
+    },
+    /// Print the head of the journal's chain (SEQ:HASH): keep it outside the database and
+    /// give it to `check --anchor` later to prove the journal was not changed
+    Anchor,
+    /// Create a new, empty database in DIR (other commands refuse a --db that does not exist)
+    Init { dir: PathBuf },
     /// Write a backup of the database (its journal) to FILE
     Backup { file: PathBuf },
     /// Restore the database from a backup FILE
     Restore {
         file: PathBuf,
-        /// Replace a database that already has data
+        /// Replace a database whose journal holds entries (the journal is kept)
         #[arg(long)]
         force: bool,
     },

@@ -973,6 +973,14 @@ pub struct CheckJson {
     pub keys: u64,
     pub units: u64,
     pub problems: Vec<String>,
+    /// What to do about the problems ("" when there are none).
+    pub advice: String,
+    /// The head of the chain, `SEQ:HASH` (null for an empty journal).
+    pub anchor: Option<String>,
+    /// How many `--anchor`s the journal still holds.
+    pub anchors_held: u64,
+    /// Warnings that are not problems (files others can read, a store that was remade).
+    pub notes: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -987,6 +995,10 @@ impl From<&crate::ops::maintenance::CheckReport> for CheckJson {
             keys: r.keys_compared,
             units: r.units,
             problems: r.problems.clone(),
+            advice: r.advice.clone(),
+            anchor: r.anchor.clone(),
+            anchors_held: r.anchors_held,
+            notes: r.notes.clone(),
             error: None,
             exit_code: None,
         }
@@ -996,16 +1008,89 @@ impl From<&crate::ops::maintenance::CheckReport> for CheckJson {
 #[derive(Debug, Serialize)]
 pub struct RebuildJson {
     pub entries: u64,
-    pub old_store: String,
+    /// Where the old store was moved (null when there was none).
+    pub old_store: Option<String>,
+    /// The unfinished last entry cut off first, in words.
     pub cut: Option<String>,
+    /// Where the cut bytes are kept.
+    pub cut_kept: Option<String>,
+    pub notes: Vec<String>,
 }
 
 impl From<&crate::ops::maintenance::RebuildReport> for RebuildJson {
     fn from(r: &crate::ops::maintenance::RebuildReport) -> Self {
         RebuildJson {
             entries: r.entries,
-            old_store: r.old_store.display().to_string(),
-            cut: text(&r.cut),
+            old_store: r.old_store.as_ref().map(|p| p.display().to_string()),
+            cut: r.cut.as_ref().map(|(t, _)| t.to_string()),
+            cut_kept: r.cut.as_ref().map(|(_, p)| p.display().to_string()),
+            notes: r.notes.clone(),
+        }
+    }
+}
+
+/// One journal entry as `rebuild --salvage` lists it.
+#[derive(Debug, Serialize)]
+pub struct EntryJson {
+    pub seq: u64,
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub actor: String,
+    pub what: String,
+    /// Its bytes in the damaged journal: [start, end).
+    pub bytes: [u64; 2],
+}
+
+impl From<&crate::ops::maintenance::EntryWords> for EntryJson {
+    fn from(e: &crate::ops::maintenance::EntryWords) -> Self {
+        EntryJson {
+            seq: e.seq,
+            at: chrono::DateTime::from_timestamp_millis(e.at_ms)
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                .unwrap_or_default(),
+            actor: e.actor.clone(),
+            what: e.what.clone(),
+            bytes: [e.bytes.0, e.bytes.1],
+        }
+    }
+}
+
+/// `rebuild --salvage`.
+#[derive(Debug, Serialize)]
+pub struct SalvageJson {
+    /// False when it stopped to ask about the later entries (nothing changed).
+    pub done: bool,
+    /// Entries kept as they were: 1 ..= kept.
+    pub kept: u64,
+    pub damage: String,
+    pub damaged_seq: u64,
+    /// The damaged entry, when its frame still reads.
+    pub damaged_entry: Option<EntryJson>,
+    /// Byte ranges [start, end) holding no readable entry: lost.
+    pub lost_bytes: Vec<[u64; 2]>,
+    /// Entries after the damage whose own frames are intact.
+    pub later: Vec<EntryJson>,
+    pub later_kept: bool,
+    /// Entries the old store had applied that the journal no longer holds: [first, last].
+    pub store_ahead: Option<[u64; 2]>,
+    pub damaged_journal: Option<String>,
+    pub old_store: Option<String>,
+}
+
+impl From<&crate::ops::maintenance::SalvageReport> for SalvageJson {
+    fn from(r: &crate::ops::maintenance::SalvageReport) -> Self {
+        SalvageJson {
+            done: r.done,
+            kept: r.kept,
+            damage: r.damage.clone(),
+            damaged_seq: r.damaged_seq,
+            damaged_entry: r.damaged_entry.as_ref().map(EntryJson::from),
+            lost_bytes: r.lost_bytes.iter().map(|(a, b)| [*a, *b]).collect(),
+            later: r.later.iter().map(EntryJson::from).collect(),
+            later_kept: r.later_kept,
+            store_ahead: r.store_ahead.map(|(a, b)| [a, b]),
+            damaged_journal: r.damaged_journal.as_ref().map(|p| p.display().to_string()),
+            old_store: r.old_store.as_ref().map(|p| p.display().to_string()),
         }
     }
 }
@@ -1014,11 +1099,30 @@ impl From<&crate::ops::maintenance::RebuildReport> for RebuildJson {
 pub struct BackupJson {
     pub file: String,
     pub bytes: u64,
+    pub entries: u64,
+    /// The head of the chain in the backup, `SEQ:HASH`.
+    pub anchor: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct RestoreJson {
     pub entries: u64,
+    /// Where the replaced journal is kept (null when there was none).
+    pub replaced: Option<String>,
+    pub anchor: Option<String>,
+}
+
+/// `anchor`: the head of the chain.
+#[derive(Debug, Serialize)]
+pub struct AnchorJson {
+    pub entries: u64,
+    pub anchor: Option<String>,
+}
+
+/// `init DIR`.
+#[derive(Debug, Serialize)]
+pub struct InitJson {
+    pub db: String,
 }
 
 /// `import WHAT FILE`: the rows read and the outcome of every record written.

@@ -176,6 +176,7 @@ pub fn config() -> &'static crate::config::Config {
 /// socket, else opened in this process as the OS user (embedded mode, where that user is an
 /// admin). The one door every command and screen goes through.
 pub fn open_ops(dir: &Path) -> Result<Arc<dyn Ops>, Failure> {
+    needs_database(dir)?;
     let socket = socket_of(dir);
     let mut unanswered = None;
     if socket.exists() {
@@ -209,6 +210,39 @@ pub fn socket_of(dir: &Path) -> PathBuf {
         .unwrap_or_else(|| crate::server::default_socket(dir))
 }
 
+/// Set when the database folder was named (`--db` or `TALLYMAN_DB`), not the default.
+static DB_NAMED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+/// A database folder that does not exist yet: the default one is created on first use,
+/// with a notice; a named one is a mistyped path until `tallyman init` creates it. An
+/// existing empty folder is taken as a new database.
+pub fn needs_database(dir: &Path) -> CliResult {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    if dir.exists() {
+        return Err(Failure::invalid(format!(
+            "expected a database folder, found \"{}\" is a file",
+            dir.display()
+        )));
+    }
+    if DB_NAMED.get().copied().unwrap_or(false) {
+        return Err(Failure::invalid(format!(
+            "expected a database at \"{}\", found nothing; check --db or TALLYMAN_DB, or create one with `tallyman init {}`",
+            dir.display(),
+            dir.display()
+        )));
+    }
+    crate::journal::private::dir(dir).map_err(|e| {
+        Failure::storage(format!(
+            "cannot create the database folder {}: {e}",
+            dir.display()
+        ))
+    })?;
+    eprintln!("note: created a new database in {}", dir.display());
+    Ok(())
+}
+
 /// Refuses a command that needs the database to itself while a server answers for it.
 fn not_served(dir: &Path, what: &str) -> CliResult {
     let socket = socket_of(dir);
@@ -224,7 +258,11 @@ fn not_served(dir: &Path, what: &str) -> CliResult {
 /// Opens the database in this process as the OS user (embedded mode).
 pub fn open_local(dir: &Path) -> Result<Local, Failure> {
     let (scan, warranty) = settings(config());
-    let (ops, notes) = Local::open(dir, os_user(), scan, warranty)?;
+    let bar = admin::Progress::new("rebuilding the store");
+    let progress = |d: u64, t: u64| bar.report(d, t);
+    let opened = Local::open_reporting(dir, os_user(), scan, warranty, Some(&progress));
+    bar.finish();
+    let (ops, notes) = opened?;
     for w in notes.warnings {
         eprintln!("warning: {w}");
     }
@@ -254,6 +292,14 @@ pub fn run(cli: Cli) -> i32 {
     }
     let _ = SOCKET.set(cli.socket.clone());
     set_umask(config().umask);
+    let _ = DB_NAMED.set(cli.db.is_some() || std::env::var_os("TALLYMAN_DB").is_some());
+    match (config().group_id(), &config().database_group) {
+        (Some(gid), _) => crate::journal::private::share_with_group(Some(gid)),
+        (None, Some(name)) => eprintln!(
+            "warning: [database] group \"{name}\" is not a group of this system; the database stays private to its owner"
+        ),
+        (None, None) => {}
+    }
     let db = cli.db.clone().unwrap_or_else(|| match &cli.command {
         Some(Cmd::Demo(_)) => default_db_dir("tallyman-demo"),
         _ => std::env::var_os("TALLYMAN_DB")
@@ -297,14 +343,35 @@ fn dispatch(cli: &Cli, db: &Path) -> CliResult {
     };
     match command {
         Cmd::Decode { data } => output::decode(data, json),
-        Cmd::Check => {
+        Cmd::Check { anchors } => {
             not_served(db, "check")?;
-            admin::check(db, json)
+            needs_database(db)?;
+            admin::check(db, anchors, json)
         }
-        Cmd::Rebuild => {
+        Cmd::Rebuild {
+            salvage,
+            keep_later,
+            drop_later,
+            force,
+        } => {
             not_served(db, "rebuild")?;
-            admin::rebuild(db, json)
+            needs_database(db)?;
+            if *salvage {
+                let keep = match (keep_later, drop_later) {
+                    (true, _) => Some(true),
+                    (_, true) => Some(false),
+                    _ => None,
+                };
+                admin::salvage(db, keep, json)
+            } else {
+                admin::rebuild(db, *force, json)
+            }
         }
+        Cmd::Anchor => {
+            needs_database(db)?;
+            admin::anchor(db, json)
+        }
+        Cmd::Init { dir } => admin::init(dir, json),
         Cmd::Backup { file } => admin::backup(db, file, json),
         Cmd::Restore { file, force } => {
             not_served(db, "restore")?;
@@ -331,7 +398,10 @@ fn dispatch(cli: &Cli, db: &Path) -> CliResult {
         Cmd::Warranty(w) => warranty::run(&*open_ops(db)?, w, json),
         Cmd::Repair(r) => warranty::repair(&*open_ops(db)?, r, json),
         Cmd::Import { what, file } => import::run(&*open_ops(db)?, *what, file, json),
-        Cmd::Serve(args) => serve::run(db, args, json),
+        Cmd::Serve(args) => {
+            needs_database(db)?;
+            serve::run(db, args, json)
+        }
         Cmd::User(u) => serve::user(&*open_ops(db)?, u, json),
         other => postings::run(&*open_ops(db)?, other, json),
     }

@@ -29,7 +29,8 @@ pub fn hash(payload: &[u8]) -> EntryHash {
 pub enum ReadItem {
     Entry(Located),
     End,
-    /// The last frame is incomplete or fails its checksum and nothing follows it.
+    /// The last frame is incomplete (its length runs past the end of the file) or the rest
+    /// of the file is zeros: a write that never finished, so never acknowledged.
     TornTail {
         offset: u64,
         what: String,
@@ -44,6 +45,8 @@ pub struct JournalReader {
     len: u64,
     prev_seq: u64,
     prev_hash: EntryHash,
+    /// Where the entry `prev_seq` starts (0 when it was not read here).
+    prev_start: u64,
 }
 
 impl JournalReader {
@@ -91,7 +94,14 @@ impl JournalReader {
             len,
             prev_seq,
             prev_hash,
+            prev_start: 0,
         })
+    }
+
+    /// Tells the reader where the entry before `offset` starts, so a broken chain names it.
+    pub fn after_entry_at(mut self, start: u64) -> JournalReader {
+        self.prev_start = start;
+        self
     }
 
     pub fn offset(&self) -> u64 {
@@ -99,10 +109,14 @@ impl JournalReader {
     }
 
     fn damaged(&self, what: String) -> JournalError {
+        self.damaged_at(self.prev_seq + 1, self.offset, what)
+    }
+
+    fn damaged_at(&self, entry: u64, offset: u64, what: String) -> JournalError {
         JournalError::Damaged {
             path: self.path.clone(),
-            entry: self.prev_seq + 1,
-            offset: self.offset,
+            entry,
+            offset,
             what,
         }
     }
@@ -114,7 +128,10 @@ impl JournalReader {
             return Ok(ReadItem::End);
         }
         if remaining < FRAME_HEAD {
-            return self.tail_or_damage(offset, "frame header incomplete");
+            return Ok(ReadItem::TornTail {
+                offset,
+                what: format!("only {remaining} bytes of a frame header were written"),
+            });
         }
         let mut head = [0u8; 8];
         self.reader
@@ -123,19 +140,40 @@ impl JournalReader {
         let len = u64::from(u32::from_le_bytes([head[0], head[1], head[2], head[3]]));
         let crc = u32::from_le_bytes([head[4], head[5], head[6], head[7]]);
         let frame_end = offset + FRAME_HEAD + len;
-        if len > MAX_PAYLOAD || frame_end > self.len {
-            return self.tail_or_damage(offset, "entry incomplete");
+        if head == [0; 8] && self.rest_is_zero(offset)? {
+            return Ok(ReadItem::TornTail {
+                offset,
+                what: format!("{remaining} zero bytes that were never written"),
+            });
+        }
+        if frame_end > self.len {
+            return Ok(ReadItem::TornTail {
+                offset,
+                what: format!(
+                    "the entry's length ({len} bytes) runs past the end of the file ({remaining} bytes left)"
+                ),
+            });
+        }
+        if len > MAX_PAYLOAD || len == 0 {
+            return Err(self.damaged(format!(
+                "a complete frame with an impossible length of {len} bytes"
+            )));
         }
         let mut payload = vec![0u8; len as usize];
         self.reader
             .read_exact(&mut payload)
             .map_err(|e| JournalError::io(&self.path, e))?;
-        if len == 0 || crc32fast::hash(&payload) != crc {
-            return self.tail_or_damage(offset, "checksum does not match");
+        if crc32fast::hash(&payload) != crc {
+            return Err(self.damaged(
+                "a complete entry whose checksum does not match (its bytes were changed)"
+                    .to_string(),
+            ));
         }
         let record: EntryRecord = match codec::decode("journal entry", &payload) {
             Ok(r) => r,
-            Err(e) => return self.tail_or_damage(offset, &e.to_string()),
+            Err(e) => {
+                return Err(self.damaged(format!("a complete entry that cannot be read: {e}")))
+            }
         };
         let EntryRecord::V1(entry) = record;
         if entry.seq != self.prev_seq + 1 {
@@ -146,8 +184,21 @@ impl JournalReader {
             )));
         }
         if entry.prev_hash != self.prev_hash {
-            return Err(self.damaged(
-                "hash chain broken: the entry does not follow the one before it".to_string(),
+            // Entry N+1 records the hash of entry N: when they disagree, N is the one that
+            // was changed (N+1's own checksum holds).
+            if self.prev_start == 0 {
+                return Err(self.damaged(format!(
+                    "entry {} does not follow entry {}: one of them was changed",
+                    entry.seq, self.prev_seq
+                )));
+            }
+            return Err(self.damaged_at(
+                self.prev_seq,
+                self.prev_start,
+                format!(
+                    "entry {} was changed after entry {} was written: its hash is not the one entry {} recorded",
+                    self.prev_seq, entry.seq, entry.seq
+                ),
             ));
         }
         let hash = hash(&payload);
@@ -160,55 +211,115 @@ impl JournalReader {
         self.offset = frame_end;
         self.prev_seq = located.entry.seq;
         self.prev_hash = hash;
+        self.prev_start = offset;
         Ok(ReadItem::Entry(located))
     }
 
-    /// An invalid frame is a torn tail (the last write, never acknowledged) when no valid
-    /// later entry follows it; otherwise it is damage in the middle.
-    fn tail_or_damage(&mut self, offset: u64, what: &str) -> Result<ReadItem, JournalError> {
-        if self.valid_entry_after(offset)? {
-            return Err(self.damaged(what.to_string()));
+    /// Are all bytes from `offset` to the end zero (space the file system gave the file but
+    /// no write ever filled)? Leaves the reader where it was.
+    fn rest_is_zero(&mut self, offset: u64) -> Result<bool, JournalError> {
+        let io = |e| JournalError::io(&self.path, e);
+        let file = self.reader.get_mut();
+        let back = file.stream_position().map_err(io)?;
+        file.seek(SeekFrom::Start(offset)).map_err(io)?;
+        let mut buf = vec![0u8; 1 << 16];
+        let mut zero = true;
+        loop {
+            let n = file.read(&mut buf).map_err(io)?;
+            if n == 0 {
+                break;
+            }
+            if buf.get(..n).is_some_and(|b| b.iter().any(|&x| x != 0)) {
+                zero = false;
+                break;
+            }
         }
-        Ok(ReadItem::TornTail {
+        file.seek(SeekFrom::Start(back)).map_err(io)?;
+        Ok(zero)
+    }
+}
+
+/// An entry found intact after damage: its own frame checks out and it decodes, but it no
+/// longer follows the chain (what `rebuild --salvage` offers to keep).
+#[derive(Debug, Clone)]
+pub struct Stray {
+    pub start: u64,
+    pub end: u64,
+    pub entry: super::Entry,
+}
+
+/// Searches `path` from `offset` for frames that check out and decode as entries, byte by
+/// byte where the framing is lost, frame by frame once it is found again.
+pub fn intact_after(path: &Path, offset: u64) -> Result<Vec<Stray>, JournalError> {
+    let io = |e| JournalError::io(path, e);
+    let mut file = File::open(path).map_err(io)?;
+    file.seek(SeekFrom::Start(offset)).map_err(io)?;
+    let mut buf = Vec::new();
+    file.read_to_end(&mut buf).map_err(io)?;
+    let mut found = Vec::new();
+    let mut p = 0usize;
+    while let Some(head) = buf.get(p..p + FRAME_HEAD as usize) {
+        let len = u32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        let crc = u32::from_le_bytes([head[4], head[5], head[6], head[7]]);
+        let start = p + FRAME_HEAD as usize;
+        let entry = buf
+            .get(start..start.saturating_add(len))
+            .filter(|payload| len > 0 && crc32fast::hash(payload) == crc)
+            .and_then(|payload| codec::decode::<EntryRecord>("journal entry", payload).ok());
+        match entry {
+            Some(EntryRecord::V1(entry)) => {
+                found.push(Stray {
+                    start: offset + p as u64,
+                    end: offset + (start + len) as u64,
+                    entry,
+                });
+                p = start + len;
+            }
+            None => p += 1,
+        }
+    }
+    Ok(found)
+}
+
+/// Checks the frame checksum of every entry that ends at or before `upto` (bit rot in old
+/// entries), without decoding them. The chain is `check`'s to verify.
+pub fn verify_frames(path: &Path, upto: u64) -> Result<(), JournalError> {
+    let io = |e| JournalError::io(path, e);
+    let file = File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    let upto = upto.min(len);
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    reader
+        .seek(SeekFrom::Start(HEADER.len() as u64))
+        .map_err(io)?;
+    let mut offset = HEADER.len() as u64;
+    let mut entry = 1u64;
+    let mut payload = Vec::new();
+    while offset + FRAME_HEAD <= upto {
+        let mut head = [0u8; 8];
+        reader.read_exact(&mut head).map_err(io)?;
+        let len = u64::from(u32::from_le_bytes([head[0], head[1], head[2], head[3]]));
+        let crc = u32::from_le_bytes([head[4], head[5], head[6], head[7]]);
+        let damaged = |what: &str| JournalError::Damaged {
+            path: path.to_path_buf(),
+            entry,
             offset,
             what: what.to_string(),
-        })
-    }
-
-    /// Searches the bytes after `offset` for a frame that checks out and decodes as a later
-    /// entry. A tail larger than a few entries' worth is treated as having one.
-    fn valid_entry_after(&mut self, offset: u64) -> Result<bool, JournalError> {
-        const SEARCH_LIMIT: u64 = 64 * 1024 * 1024;
-        let rest = self.len - offset;
-        if rest > SEARCH_LIMIT {
-            return Ok(true);
+        };
+        if len == 0 || len > MAX_PAYLOAD || offset + FRAME_HEAD + len > upto {
+            return Err(damaged("a frame with an impossible length"));
         }
-        let file = self.reader.get_mut();
-        let io = |e| JournalError::io(&self.path, e);
-        file.seek(SeekFrom::Start(offset)).map_err(io)?;
-        let mut buf = Vec::with_capacity(rest as usize);
-        file.read_to_end(&mut buf).map_err(io)?;
-        for p in 1..buf.len() {
-            let Some(head) = buf.get(p..p + FRAME_HEAD as usize) else {
-                break;
-            };
-            let len = u32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize;
-            let crc = u32::from_le_bytes([head[4], head[5], head[6], head[7]]);
-            let start = p + FRAME_HEAD as usize;
-            let Some(payload) = buf.get(start..start.saturating_add(len)) else {
-                continue;
-            };
-            if len == 0 || crc32fast::hash(payload) != crc {
-                continue;
-            }
-            if let Ok(EntryRecord::V1(e)) = codec::decode::<EntryRecord>("journal entry", payload) {
-                if e.seq > self.prev_seq {
-                    return Ok(true);
-                }
-            }
+        payload.resize(len as usize, 0);
+        reader.read_exact(&mut payload).map_err(io)?;
+        if crc32fast::hash(&payload) != crc {
+            return Err(damaged(
+                "a complete entry whose checksum does not match (its bytes were changed)",
+            ));
         }
-        Ok(false)
+        offset += FRAME_HEAD + len;
+        entry += 1;
     }
+    Ok(())
 }
 
 /// The hash of the entry framed at `start..end` (used on open to check that the journal is

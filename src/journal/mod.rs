@@ -2,8 +2,12 @@
 //! chained by SHA-256, fsynced before a command is acknowledged.
 
 mod frame;
+pub mod private;
 
-pub use frame::{hash_at, EntryHash, JournalReader, ReadItem, HEADER, ZERO_HASH};
+pub use frame::{
+    hash_at, intact_after, verify_frames, EntryHash, JournalReader, ReadItem, Stray, HEADER,
+    ZERO_HASH,
+};
 
 use crate::codec;
 use crate::domain::Event;
@@ -44,7 +48,7 @@ pub enum JournalError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("journal {path} is damaged at entry {entry} (byte {offset}): {what}; run `tallyman check`, then `tallyman rebuild` or `tallyman restore BACKUP`")]
+    #[error("journal {path} is damaged at entry {entry} (byte {offset}): {what}")]
     Damaged {
         path: PathBuf,
         entry: u64,
@@ -85,36 +89,19 @@ pub struct OpenReport {
 impl Journal {
     /// Opens (or creates) the journal and reads every entry that starts at `from` or later.
     /// `from` must be the end of an entry with sequence `seq_before` and hash `hash_before`
-    /// (0 / zero hash / header end for an empty store). A torn tail is cut off; damage before
-    /// it is an error.
+    /// (0 / zero hash / header end for an empty store). A torn tail is cut off (its bytes
+    /// kept beside the journal); damage is an error.
     pub fn open(
         path: &Path,
         from: u64,
         seq_before: u64,
         hash_before: EntryHash,
     ) -> Result<(Journal, OpenReport), JournalError> {
-        let mut file = OpenOptions::new()
-            .read(true)
-            .append(true)
-            .create(true)
-            .open(path)
-            .map_err(|e| JournalError::io(path, e))?;
-        let len = file
-            .metadata()
-            .map_err(|e| JournalError::io(path, e))?
-            .len();
-        if len == 0 {
-            file.write_all(HEADER)
-                .map_err(|e| JournalError::io(path, e))?;
-            file.sync_all().map_err(|e| JournalError::io(path, e))?;
-            sync_parent(path)?;
-        }
+        create_if_missing(path)?;
         let from = from.max(HEADER.len() as u64);
         let mut reader = JournalReader::open_at(path, from, seq_before, hash_before)?;
         let mut report = OpenReport::default();
-        let mut end = from;
-        let mut next_seq = seq_before + 1;
-        let mut last_hash = hash_before;
+        let (mut end, mut next_seq, mut last_hash) = (from, seq_before + 1, hash_before);
         loop {
             match reader.next_item()? {
                 ReadItem::Entry(located) => {
@@ -125,29 +112,38 @@ impl Journal {
                 }
                 ReadItem::End => break,
                 ReadItem::TornTail { offset, what } => {
-                    file.set_len(offset)
-                        .map_err(|e| JournalError::io(path, e))?;
-                    file.sync_all().map_err(|e| JournalError::io(path, e))?;
-                    report.torn_tail = Some(format!(
-                        "cut off an unfinished entry at byte {offset} of {}: {what} (it was never acknowledged)",
-                        path.display()
-                    ));
+                    let kept = cut_tail(path, offset)?;
+                    report.torn_tail = Some(torn_words(path, offset, &what, &kept));
                     break;
                 }
             }
         }
+        let journal = Journal::append_at(path, end, next_seq, last_hash)?;
+        Ok((journal, report))
+    }
+
+    /// Opens the journal for appending after the entry `next_seq - 1` (hash `last_hash`)
+    /// that ends at `end`, the last bytes of the file.
+    pub fn append_at(
+        path: &Path,
+        end: u64,
+        next_seq: u64,
+        last_hash: EntryHash,
+    ) -> Result<Journal, JournalError> {
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| JournalError::io(path, e))?;
         file.seek(SeekFrom::End(0))
             .map_err(|e| JournalError::io(path, e))?;
-        Ok((
-            Journal {
-                path: path.to_path_buf(),
-                file,
-                end,
-                next_seq,
-                last_hash,
-            },
-            report,
-        ))
+        Ok(Journal {
+            path: path.to_path_buf(),
+            file,
+            end,
+            next_seq,
+            last_hash,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -267,26 +263,108 @@ pub fn read_all(
     }
 }
 
-/// Cuts the journal at `offset` (dropping a torn tail) and makes that durable.
-pub fn cut_at(path: &Path, offset: u64) -> Result<(), JournalError> {
+/// Creates an empty journal (its header only, private to the owner) when there is none.
+pub fn create_if_missing(path: &Path) -> Result<(), JournalError> {
+    let io = |e| JournalError::io(path, e);
     let file = OpenOptions::new()
-        .write(true)
+        .read(true)
+        .append(true)
+        .create(true)
         .open(path)
-        .map_err(|e| JournalError::io(path, e))?;
-    file.set_len(offset)
-        .and_then(|_| file.sync_all())
-        .map_err(|e| JournalError::io(path, e))
+        .map_err(io)?;
+    if file.metadata().map_err(io)?.len() == 0 {
+        private::file(path).map_err(io)?;
+        (&file).write_all(HEADER).map_err(io)?;
+        file.sync_all().map_err(io)?;
+        sync_parent(path)?;
+    }
+    Ok(())
 }
 
-/// Copies the first `len` bytes of a journal to `dst` durably (write to a temporary name,
-/// fsync, rename), so a backup is never seen half-written.
+/// Cuts a torn tail off the journal at `offset`, first keeping the cut bytes in a side file
+/// beside it (`journal.tlj.torn-OFFSET-TIME`). Returns the side file.
+pub fn cut_tail(path: &Path, offset: u64) -> Result<PathBuf, JournalError> {
+    use std::io::Read;
+    let io = |e| JournalError::io(path, e);
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .map_err(io)?;
+    let stamp = chrono::Utc::now().format("%Y%m%d%H%M%S");
+    let name = format!(
+        "{}.torn-{offset}-{stamp}",
+        path.file_name()
+            .map_or("journal".into(), |n| n.to_string_lossy())
+    );
+    let kept = free_name(path.parent().unwrap_or(Path::new(".")), &name);
+    file.seek(SeekFrom::Start(offset)).map_err(io)?;
+    let mut tail = Vec::new();
+    file.read_to_end(&mut tail).map_err(io)?;
+    write_private(&kept, &tail).map_err(|e| JournalError::io(&kept, e))?;
+    file.set_len(offset).map_err(io)?;
+    file.sync_all().map_err(io)?;
+    Ok(kept)
+}
+
+/// The one line a cut torn tail is reported with.
+pub fn torn_words(path: &Path, offset: u64, what: &str, kept: &Path) -> String {
+    format!(
+        "cut off an unfinished entry at byte {offset} of {} ({what}); it was never acknowledged; its bytes are kept in {}",
+        path.display(),
+        kept.display()
+    )
+}
+
+/// A name in `dir` that is not taken yet: `base`, then `base-2`, `base-3`, ...
+pub fn free_name(dir: &Path, base: &str) -> PathBuf {
+    let first = dir.join(base);
+    if !first.exists() {
+        return first;
+    }
+    (2..)
+        .map(|n| dir.join(format!("{base}-{n}")))
+        .find(|p| !p.exists())
+        .unwrap_or(first)
+}
+
+/// Writes `bytes` to a new private file durably.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut out = OpenOptions::new().write(true).create_new(true).open(path)?;
+    private::file(path)?;
+    out.write_all(bytes)?;
+    out.sync_all()?;
+    if let Some(dir) = path.parent() {
+        File::open(dir)?.sync_all()?;
+    }
+    Ok(())
+}
+
+/// Copies the first `len` bytes of a journal to `dst` durably: written to a private
+/// temporary file beside `dst`, fsynced, then renamed over it, so nobody ever sees a half
+/// copy and a failed copy leaves `dst` as it was.
 pub fn copy_prefix(src: &Path, dst: &Path, len: u64) -> Result<(), JournalError> {
     use std::io::Read;
-    let tmp = dst.with_extension("partial");
+    let dir = match dst.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = dst
+        .file_name()
+        .map_or("journal".into(), |n| n.to_string_lossy());
+    let tmp = dir.join(format!(".{name}.partial-{}", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
     let result = (|| -> std::io::Result<()> {
         let mut input = File::open(src)?.take(len);
-        let mut out = File::create(&tmp)?;
-        std::io::copy(&mut input, &mut out)?;
+        let mut out = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        private::file(&tmp)?;
+        let copied = std::io::copy(&mut input, &mut out)?;
+        if copied != len {
+            return Err(std::io::Error::other(format!(
+                "expected {len} bytes from {}, found {copied}",
+                src.display()
+            )));
+        }
         out.sync_all()?;
         std::fs::rename(&tmp, dst)
     })();
@@ -295,4 +373,75 @@ pub fn copy_prefix(src: &Path, dst: &Path, len: u64) -> Result<(), JournalError>
         JournalError::io(dst, e)
     })?;
     sync_parent(dst)
+}
+
+/// What a whole read of a journal found, damage included (not an error here).
+#[derive(Debug)]
+pub struct Survey {
+    /// Entries that check out, from the first.
+    pub entries: u64,
+    /// The end of the last entry that checks out (the header's end when there is none).
+    pub end: u64,
+    /// The sequence and hash of that entry.
+    pub head: Option<(u64, EntryHash)>,
+    pub torn: Option<TornTail>,
+    /// The first damage found; nothing after it was read.
+    pub damage: Option<JournalError>,
+}
+
+/// Reads a whole journal, checking every frame and the chain, stopping at damage.
+/// `each` sees every entry that checks out. Only a failure to read the file is an error.
+pub fn survey(
+    path: &Path,
+    mut each: impl FnMut(&Located) -> Result<(), JournalError>,
+) -> Result<Survey, JournalError> {
+    let mut reader = JournalReader::open(path)?;
+    let mut survey = Survey {
+        entries: 0,
+        end: HEADER.len() as u64,
+        head: None,
+        torn: None,
+        damage: None,
+    };
+    loop {
+        match reader.next_item() {
+            Ok(ReadItem::Entry(located)) => {
+                each(&located)?;
+                survey.entries += 1;
+                survey.end = located.end;
+                survey.head = Some((located.entry.seq, located.hash));
+            }
+            Ok(ReadItem::End) => return Ok(survey),
+            Ok(ReadItem::TornTail { offset, what }) => {
+                survey.torn = Some(TornTail { offset, what });
+                return Ok(survey);
+            }
+            Err(e @ JournalError::Damaged { .. }) => {
+                survey.damage = Some(e);
+                return Ok(survey);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// The head of the chain as one printable anchor: `SEQ:HASH` (hash in hex).
+pub fn anchor_words(seq: u64, hash: &EntryHash) -> String {
+    let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{seq}:{hex}")
+}
+
+/// Reads an anchor written by [`anchor_words`].
+pub fn parse_anchor(text: &str) -> Option<(u64, EntryHash)> {
+    let (seq, hex) = text.trim().split_once(':')?;
+    let seq = seq.trim().parse().ok()?;
+    let hex = hex.trim();
+    if hex.len() != 64 || !hex.is_ascii() {
+        return None;
+    }
+    let mut hash = ZERO_HASH;
+    for (i, b) in hash.iter_mut().enumerate() {
+        *b = u8::from_str_radix(hex.get(i * 2..i * 2 + 2)?, 16).ok()?;
+    }
+    Some((seq, hash))
 }

@@ -1,9 +1,13 @@
-//! Keeping the database sound: check (chain + replay equals store), rebuild, backup, restore.
+//! Keeping the database sound: check (chain, anchors and replay equal to the store),
+//! rebuild, salvage of a damaged journal, backup and restore.
 
-use super::{OpsError, Service, JOURNAL_FILE, STATE_DIR};
-use crate::journal::{self, JournalError};
+use super::opening::{self, scratch_dir};
+use super::{OpsError, RefusalKind, Service, JOURNAL_FILE, STATE_DIR};
+use crate::domain::Event;
+use crate::journal::{self, private, EntryHash, JournalError, Located};
 use crate::store::{keys, Store};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Debug, Default)]
 pub struct CheckReport {
@@ -12,12 +16,19 @@ pub struct CheckReport {
     pub units: u64,
     /// Problems found; empty means healthy.
     pub problems: Vec<String>,
+    /// What to do about the problems (empty when there are none).
+    pub advice: String,
+    /// The head of the chain: `SEQ:HASH`.
+    pub anchor: Option<String>,
+    /// Anchors given to `check --anchor` that the journal still holds.
+    pub anchors_held: u64,
     pub notes: Vec<String>,
 }
 
-fn scratch_dir(dir: &Path, what: &str) -> PathBuf {
-    dir.join(format!(".{what}-{}", std::process::id()))
-}
+/// The advice when the journal is damaged (a frame or the chain fails).
+const SALVAGE_ADVICE: &str = "run `tallyman rebuild --salvage` to keep every entry before the damage (the damaged journal is kept), or `tallyman restore BACKUP`";
+/// The advice when the store differs from a replay of a sound journal.
+const REBUILD_ADVICE: &str = "run `tallyman rebuild` to remake the store from the journal";
 
 fn describe_key(k: &[u8]) -> String {
     let printable: String = k
@@ -33,66 +44,137 @@ fn describe_key(k: &[u8]) -> String {
     format!("\"{printable}\"")
 }
 
-/// What reading the whole journal found: the entries read and a torn tail, or what is wrong
-/// with the journal (a problem `check` reports rather than a failure).
-type JournalRead = Result<(u64, Option<journal::TornTail>), JournalError>;
+/// An anchor: the sequence of an entry and the hash it must have.
+pub type Anchor = (u64, EntryHash);
 
-/// Replays the whole journal into the store, in order. The error is the store's.
-fn replay_all(journal_path: &Path, store: &Store) -> Result<JournalRead, OpsError> {
-    let mut failure = None;
-    let result = journal::read_all(journal_path, |located| {
-        if failure.is_none() {
-            if let Err(e) = store.apply(located) {
-                failure = Some(e);
-            }
-        }
-        Ok(())
-    });
-    match failure {
-        Some(e) => Err(e.into()),
-        None => Ok(result),
+/// The words for a stopped check or rebuild.
+fn interrupted() -> JournalError {
+    JournalError::Io {
+        path: PathBuf::from("(interrupted)"),
+        source: std::io::Error::new(std::io::ErrorKind::Interrupted, "stopped by a signal"),
     }
 }
 
-/// Verifies the journal chain from the first entry and that replaying it gives exactly the
-/// store's contents. Opens the database (so it also replays a lagging store first).
-pub fn check(dir: &Path) -> Result<CheckReport, OpsError> {
+/// Verifies the journal chain from the first entry, the anchors given, that every entry the
+/// store applied is still there as it was applied, and that replaying the journal gives
+/// exactly the store's contents. Stops (leaving nothing behind) when `stop` is set.
+pub fn check(dir: &Path, anchors: &[Anchor], stop: &AtomicBool) -> Result<CheckReport, OpsError> {
     let mut report = CheckReport::default();
-    let service = match Service::open(dir) {
-        Ok((s, notes)) => {
-            report.notes.extend(notes.warnings);
-            s
-        }
-        Err(e @ OpsError::Damaged { .. }) => {
-            report.problems.push(e.to_string());
-            return Ok(report);
-        }
-        Err(e) => return Err(e),
-    };
+    let (service, notes) = Service::open(dir)?;
+    if let Some(ro) = service.read_only() {
+        report.problems.push(ro.what.clone());
+        report.advice = SALVAGE_ADVICE.to_string();
+    }
+    report.notes.extend(
+        notes
+            .warnings
+            .into_iter()
+            .filter(|w| service.read_only().is_none_or(|ro| *w != ro.message)),
+    );
+    for (path, mode) in private::exposed(dir) {
+        report.notes.push(format!(
+            "{} can be read by others (mode {mode:03o}); run `chmod -R go-rwx {}`",
+            path.display(),
+            dir.display()
+        ));
+    }
     let journal_path = dir.join(JOURNAL_FILE);
     let scratch = scratch_dir(dir, "check");
     let _ = std::fs::remove_dir_all(&scratch);
-    let fresh = Store::open(&scratch)?;
-    let replay = replay_all(&journal_path, &fresh);
-    let outcome = match replay {
-        Ok(Ok((entries, torn))) => {
-            report.entries = entries;
-            if let Some(t) = torn {
-                report
-                    .problems
-                    .push(format!("journal {} ends in an {t}", journal_path.display()));
+    let outcome = (|| -> Result<(), OpsError> {
+        let fresh = Store::open(&scratch)?;
+        let live = service.store();
+        let mut changed: Option<u64> = None;
+        let mut failure = None;
+        let mut held = 0;
+        let mut anchor_problems = Vec::new();
+        let survey = journal::survey(&journal_path, |located| {
+            if stop.load(Ordering::Relaxed) {
+                return Err(interrupted());
             }
-            compare(service.store(), &fresh, &mut report)
-        }
-        Ok(Err(e)) => {
-            report.problems.push(e.to_string());
+            let seq = located.entry.seq;
+            for (_, hash) in anchors.iter().filter(|(s, _)| *s == seq) {
+                if *hash == located.hash {
+                    held += 1;
+                } else {
+                    anchor_problems.push(format!(
+                        "entry {seq} is not the one anchored as {}: the journal was changed at or before it",
+                        journal::anchor_words(seq, hash)
+                    ));
+                }
+            }
+            if changed.is_none() {
+                if let Ok(Some(applied)) = live.entry_hash(seq) {
+                    if applied != located.hash {
+                        changed = Some(seq);
+                    }
+                }
+            }
+            if failure.is_none() {
+                if let Err(e) = fresh.apply(located) {
+                    failure = Some(e);
+                }
+            }
             Ok(())
+        })?;
+        if let Some(e) = failure {
+            return Err(e.into());
         }
-        Err(e) => Err(e),
-    };
-    drop(fresh);
+        report.entries = survey.entries;
+        report.anchors_held = held;
+        report.anchor = survey
+            .head
+            .map(|(seq, hash)| journal::anchor_words(seq, &hash));
+        let last = survey.head.map_or(0, |(seq, _)| seq);
+        for (seq, hash) in anchors.iter().filter(|(s, _)| *s > last) {
+            anchor_problems.push(format!(
+                "the journal has {last} entries, but anchor {} names entry {seq}: entries were removed",
+                journal::anchor_words(*seq, hash)
+            ));
+        }
+        if let Some(seq) = changed {
+            report.problems.push(format!(
+                "entry {seq} was changed after it was applied: the journal holds other bytes for it than the store recorded"
+            ));
+        }
+        let journal_changed = changed.is_some() || !anchor_problems.is_empty();
+        report.problems.extend(anchor_problems);
+        if let Some(damage) = survey.damage {
+            if service.read_only().is_none() {
+                report.problems.push(damage.to_string());
+            }
+            report.advice = SALVAGE_ADVICE.to_string();
+            return Ok(());
+        }
+        if let Some(t) = survey.torn {
+            report
+                .problems
+                .push(format!("journal {} ends in an {t}", journal_path.display()));
+        }
+        if journal_changed {
+            let from = changed.unwrap_or(1);
+            report.advice = format!(
+                "the journal was changed after it was written: restore a backup made after entry {} and checked with `tallyman check --anchor` (`tallyman restore BACKUP`); a rebuild would take the changed journal as the truth",
+                from.saturating_sub(1)
+            );
+            return Ok(());
+        }
+        if service.read_only().is_none() {
+            let before = report.problems.len();
+            compare(live, &fresh, &mut report)?;
+            if report.problems.len() > before {
+                report.advice = REBUILD_ADVICE.to_string();
+            }
+        }
+        Ok(())
+    })();
     let _ = std::fs::remove_dir_all(&scratch);
-    outcome.map(|_| report)
+    match outcome {
+        Err(OpsError::Storage(m)) if stop.load(Ordering::Relaxed) => Err(OpsError::Storage(
+            format!("check stopped before it finished ({m}); nothing was changed"),
+        )),
+        other => other.map(|_| report),
+    }
 }
 
 fn compare(live: &Store, fresh: &Store, report: &mut CheckReport) -> Result<(), OpsError> {
@@ -144,152 +226,609 @@ fn compare(live: &Store, fresh: &Store, report: &mut CheckReport) -> Result<(), 
 #[derive(Debug)]
 pub struct RebuildReport {
     pub entries: u64,
-    /// Where the old store was moved.
-    pub old_store: PathBuf,
-    /// An unfinished last entry that was cut off the journal first.
-    pub cut: Option<journal::TornTail>,
+    /// Where the old store was moved (`None` when there was none).
+    pub old_store: Option<PathBuf>,
+    /// An unfinished last entry that was cut off the journal first, and where its bytes are.
+    pub cut: Option<(journal::TornTail, PathBuf)>,
+    pub notes: Vec<String>,
 }
 
-/// A name beside `base` that is not taken yet (`state.old-20261122113035`, then `-2`, ...).
-fn free_name(dir: &Path, base: &str) -> PathBuf {
-    let first = dir.join(base);
-    if !first.exists() {
-        return first;
-    }
-    (2..)
-        .map(|n| dir.join(format!("{base}-{n}")))
-        .find(|p| !p.exists())
-        .unwrap_or(first)
+/// Replays `journal_path` into a new store in a scratch folder, then puts it in place of
+/// the store (the old one moved aside as `state.old-TIME`). The journal must be sound.
+fn remake_store(
+    dir: &Path,
+    journal_path: &Path,
+    progress: Option<opening::Progress>,
+    stop: &AtomicBool,
+) -> Result<(u64, Option<PathBuf>), OpsError> {
+    let scratch = scratch_dir(dir, "rebuild");
+    let _ = std::fs::remove_dir_all(&scratch);
+    let len = std::fs::metadata(journal_path)
+        .map(|m| m.len())
+        .unwrap_or(0);
+    let built = (|| -> Result<u64, OpsError> {
+        let store = Store::open(&scratch)?;
+        let mut failure = None;
+        let survey = journal::survey(journal_path, |located| {
+            if stop.load(Ordering::Relaxed) {
+                return Err(interrupted());
+            }
+            if failure.is_none() {
+                if let Err(e) = store.apply(located) {
+                    failure = Some(e);
+                }
+            }
+            if let Some(p) = progress {
+                p(located.end, len);
+            }
+            Ok(())
+        })?;
+        if let Some(e) = failure {
+            return Err(e.into());
+        }
+        if let Some(damage) = survey.damage {
+            return Err(damage.into());
+        }
+        store.flush()?;
+        Ok(survey.entries)
+    })();
+    let entries = match built {
+        Ok(n) => n,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&scratch);
+            return Err(e);
+        }
+    };
+    let state = dir.join(STATE_DIR);
+    let aside = if state.exists() {
+        let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+        let aside = journal::free_name(dir, &format!("{STATE_DIR}.old-{stamp}"));
+        std::fs::rename(&state, &aside).map_err(|e| {
+            OpsError::Storage(format!(
+                "cannot move {} aside to {}: {e}",
+                state.display(),
+                aside.display()
+            ))
+        })?;
+        Some(aside)
+    } else {
+        None
+    };
+    std::fs::rename(&scratch, &state).map_err(|e| {
+        OpsError::Storage(format!(
+            "cannot put the new store {} in place: {e}",
+            scratch.display()
+        ))
+    })?;
+    let _ = private::tree(&state);
+    Ok((entries, aside))
 }
 
-/// Makes a fresh store from the journal; the old one is moved aside, not deleted. An
-/// unfinished last entry is cut off the journal first (and reported).
-pub fn rebuild(dir: &Path) -> Result<RebuildReport, OpsError> {
+/// The first entry whose hash differs from the one a store recorded when it applied it,
+/// when the store can be read at all.
+fn first_changed(dir: &Path, journal_path: &Path) -> Option<u64> {
+    let store = Store::open(&dir.join(STATE_DIR)).ok()?;
+    let mut changed = None;
+    let _ = journal::survey(journal_path, |located| {
+        if changed.is_none() {
+            if let Ok(Some(h)) = store.entry_hash(located.entry.seq) {
+                if h != located.hash {
+                    changed = Some(located.entry.seq);
+                }
+            }
+        }
+        Ok(())
+    });
+    changed
+}
+
+/// Makes a fresh store from the journal, whatever state the old store is in (it is moved
+/// aside, not deleted). An unfinished last entry is cut off the journal first (its bytes
+/// kept). A damaged journal is refused (`--salvage` is for that), and so is a journal that
+/// differs from what the old store applied, unless `force`.
+pub fn rebuild(
+    dir: &Path,
+    force: bool,
+    progress: Option<opening::Progress>,
+    stop: &AtomicBool,
+) -> Result<RebuildReport, OpsError> {
     let journal_path = dir.join(JOURNAL_FILE);
     if !journal_path.exists() {
         return Err(OpsError::refused(
-            super::RefusalKind::Conflict,
+            RefusalKind::Conflict,
             format!(
                 "expected a journal at {}, found none: nothing to rebuild from",
                 journal_path.display()
             ),
         ));
     }
-    // Take the lock and verify the whole chain before touching anything. A store of an older
-    // layout is what a rebuild is for: it is moved aside like any other.
-    let state = dir.join(STATE_DIR);
-    match Store::open(&state) {
-        Ok(store) => drop(store),
-        Err(crate::store::StoreError::Format { .. }) => {}
-        Err(e) => return Err(e.into()),
+    let _lock = opening::take_lock(dir)?;
+    let survey = journal::survey(&journal_path, |_| Ok(()))?;
+    if let Some(damage) = survey.damage {
+        let entry = match &damage {
+            JournalError::Damaged { entry, .. } => *entry,
+            _ => 0,
+        };
+        return Err(OpsError::Damaged {
+            entry,
+            message: format!("{damage}. A rebuild needs a sound journal: {SALVAGE_ADVICE}"),
+        });
     }
-    let (_, cut) = journal::read_all(&journal_path, |_| Ok(()))?;
-    let stamp = chrono::Utc::now().format("%Y%m%d%H%M%S");
-    let aside = free_name(dir, &format!("{STATE_DIR}.old-{stamp}"));
-    std::fs::rename(&state, &aside).map_err(|e| {
-        OpsError::Storage(format!(
-            "cannot move {} aside to {}: {e}",
-            state.display(),
-            aside.display()
-        ))
-    })?;
-    if let Some(t) = &cut {
-        journal::cut_at(&journal_path, t.offset)?;
+    let mut notes = Vec::new();
+    if let Some(seq) = first_changed(dir, &journal_path) {
+        if !force {
+            return Err(OpsError::refused(
+                RefusalKind::Conflict,
+                format!(
+                    "journal entry {seq} is not the one the store applied: the journal was changed after it was written. Restore a backup (`tallyman restore BACKUP`), or add --force to take the changed journal as the truth"
+                ),
+            ));
+        }
+        notes.push(format!(
+            "journal entry {seq} differs from the one the store applied; --force takes the journal as it is now"
+        ));
     }
-    let store = Store::open(&state)?;
-    let (entries, _) = replay_all(&journal_path, &store)??;
-    store.flush()?;
+    let cut = match survey.torn {
+        Some(t) => {
+            let kept = journal::cut_tail(&journal_path, t.offset)?;
+            Some((t, kept))
+        }
+        None => None,
+    };
+    let (entries, old_store) = remake_store(dir, &journal_path, progress, stop)?;
     Ok(RebuildReport {
         entries,
-        old_store: aside,
+        old_store,
         cut,
+        notes,
     })
+}
+
+/// One entry as a salvage lists it: sequence, time, who, what it did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryWords {
+    pub seq: u64,
+    pub at_ms: i64,
+    pub actor: String,
+    pub what: String,
+    pub bytes: (u64, u64),
+}
+
+/// What an entry did, in a few words: its events by kind, with document numbers and
+/// scanned serials.
+pub fn entry_what(events: &[Event]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for e in events {
+        let part = match e {
+            Event::DocumentPosted(d) => match d.lines.len() {
+                1 => format!("document {} (1 line)", d.number),
+                n => format!("document {} ({n} lines)", d.number),
+            },
+            Event::CountScanned(s) => format!("count {} scan {}", s.count, s.serial),
+            other => serde_json::to_value(other)
+                .ok()
+                .and_then(|v| match v {
+                    serde_json::Value::Object(m) => m.keys().next().cloned(),
+                    serde_json::Value::String(s) => Some(s),
+                    _ => None,
+                })
+                .unwrap_or_else(|| "an event".to_string()),
+        };
+        match parts.last_mut() {
+            Some(last) if *last == part => {}
+            _ => parts.push(part),
+        }
+    }
+    let mut words = parts.join(", ");
+    if words.len() > 200 {
+        let cut = (0..=200)
+            .rev()
+            .find(|i| words.is_char_boundary(*i))
+            .unwrap_or(0);
+        words.truncate(cut);
+        words.push('…');
+    }
+    words
+}
+
+fn words_of(start: u64, end: u64, entry: &journal::Entry) -> EntryWords {
+    EntryWords {
+        seq: entry.seq,
+        at_ms: entry.at_ms,
+        actor: entry.actor.clone(),
+        what: entry_what(&entry.events),
+        bytes: (start, end),
+    }
+}
+
+/// What `rebuild --salvage` found, and did unless it only looked.
+#[derive(Debug, Default)]
+pub struct SalvageReport {
+    /// Entries copied as they were (1 ..= kept).
+    pub kept: u64,
+    /// Where the journal is damaged, in words.
+    pub damage: String,
+    /// The sequence the damaged entry has (or should have).
+    pub damaged_seq: u64,
+    /// The damaged entry, when its frame can still be read (a changed entry).
+    pub damaged_entry: Option<EntryWords>,
+    /// Byte ranges of the damaged journal that hold no readable entry.
+    pub lost_bytes: Vec<(u64, u64)>,
+    /// Entries after the damage whose own frames are intact.
+    pub later: Vec<EntryWords>,
+    /// Whether the later entries were kept (re-chained after the kept ones).
+    pub later_kept: bool,
+    /// Entries the old store had applied that the journal no longer holds.
+    pub store_ahead: Option<(u64, u64)>,
+    /// The damaged journal, kept untouched (when the salvage was done).
+    pub damaged_journal: Option<PathBuf>,
+    pub old_store: Option<PathBuf>,
+    /// False when the salvage stopped to ask about the later entries.
+    pub done: bool,
+}
+
+/// Keeps what a damaged journal still holds: every entry before the damage is copied to a
+/// new journal (the damaged one is kept untouched beside it); entries after it whose own
+/// frames are intact are listed and kept when `keep_later` says so (re-chained after the
+/// kept ones, with new sequence numbers); the store is remade. With later entries and no
+/// `keep_later`, nothing is changed and the report lists them for the caller to ask.
+pub fn salvage(
+    dir: &Path,
+    keep_later: Option<bool>,
+    progress: Option<opening::Progress>,
+    stop: &AtomicBool,
+) -> Result<SalvageReport, OpsError> {
+    let journal_path = dir.join(JOURNAL_FILE);
+    if !journal_path.exists() {
+        return Err(OpsError::refused(
+            RefusalKind::Conflict,
+            format!(
+                "expected a journal at {}, found none: nothing to salvage",
+                journal_path.display()
+            ),
+        ));
+    }
+    let _lock = opening::take_lock(dir)?;
+    let survey = journal::survey(&journal_path, |_| Ok(()))?;
+    let mut report = SalvageReport {
+        kept: survey.entries,
+        ..SalvageReport::default()
+    };
+    let applied = Store::open(&dir.join(STATE_DIR))
+        .ok()
+        .and_then(|s| s.meta().ok())
+        .map_or(0, |m| m.applied_seq);
+    let damage_at = match &survey.damage {
+        Some(JournalError::Damaged { offset, entry, .. }) => Some((*offset, *entry)),
+        _ => None,
+    };
+    let cut_from = match (damage_at, &survey.torn) {
+        (Some((offset, _)), _) => offset,
+        (None, Some(t)) => t.offset,
+        (None, None) => survey.end,
+    };
+    let journal_len = std::fs::metadata(&journal_path)
+        .map(|m| m.len())
+        .unwrap_or(0);
+    if damage_at.is_none() && applied <= survey.entries {
+        return Err(OpsError::refused(
+            RefusalKind::Conflict,
+            format!(
+                "journal {} is sound ({} entries): nothing to salvage; `tallyman rebuild` remakes the store from it",
+                journal_path.display(),
+                survey.entries
+            ),
+        ));
+    }
+    if damage_at.is_none() && applied > survey.entries {
+        report.store_ahead = Some((survey.entries + 1, applied));
+    }
+    let mut strays = Vec::new();
+    if let Some((offset, entry)) = damage_at {
+        report.damage = survey
+            .damage
+            .as_ref()
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        strays = journal::intact_after(&journal_path, offset)?;
+        // The damaged entry itself, when its frame still reads (a changed entry).
+        let first_stray = strays.first().map_or(journal_len, |s| s.start);
+        if let Some(s) = strays.iter().position(|s| s.start == offset) {
+            let s = strays.remove(s);
+            report.damaged_entry = Some(words_of(s.start, s.end, &s.entry));
+        } else if first_stray > offset {
+            report.lost_bytes.push((offset, first_stray));
+        }
+        report.damaged_seq = entry;
+        let mut at = strays.first().map_or(journal_len, |s| s.end);
+        for s in strays.iter().skip(1) {
+            if s.start > at {
+                report.lost_bytes.push((at, s.start));
+            }
+            at = s.end;
+        }
+        if let Some(last) = strays.last() {
+            if journal_len > last.end {
+                report.lost_bytes.push((last.end, journal_len));
+            }
+        }
+        report.later = strays
+            .iter()
+            .map(|s| words_of(s.start, s.end, &s.entry))
+            .collect();
+    }
+    let keep = match (report.later.is_empty(), keep_later) {
+        (true, _) => false,
+        (false, Some(k)) => k,
+        (false, None) => return Ok(report),
+    };
+    report.later_kept = keep;
+    // The new journal: the sound prefix as it was, then the later entries re-chained.
+    let new_journal = journal::free_name(dir, &format!(".{JOURNAL_FILE}.salvage"));
+    journal::copy_prefix(&journal_path, &new_journal, cut_from)?;
+    if keep {
+        let (seq, hash) = survey.head.unwrap_or((0, journal::ZERO_HASH));
+        let mut out = journal::Journal::append_at(&new_journal, cut_from, seq + 1, hash)?;
+        for s in &strays {
+            out.append(s.entry.at_ms, &s.entry.actor, s.entry.events.clone())?;
+        }
+    }
+    // Prove the new journal replays before anything is replaced.
+    let trial = scratch_dir(dir, "check");
+    let _ = std::fs::remove_dir_all(&trial);
+    let tried = (|| -> Result<(), OpsError> {
+        let store = Store::open(&trial)?;
+        let mut failure = None;
+        let s = journal::survey(&new_journal, |l: &Located| {
+            if failure.is_none() {
+                if let Err(e) = store.apply(l) {
+                    failure = Some(format!("entry {}: {e}", l.entry.seq));
+                }
+            }
+            Ok(())
+        })?;
+        match (failure, s.damage) {
+            (Some(why), _) => Err(OpsError::Storage(format!(
+                "the salvaged journal does not replay ({why}); nothing was changed; try again without the later entries"
+            ))),
+            (None, Some(d)) => Err(d.into()),
+            (None, None) => Ok(()),
+        }
+    })();
+    let _ = std::fs::remove_dir_all(&trial);
+    if let Err(e) = tried {
+        let _ = std::fs::remove_file(&new_journal);
+        return Err(e);
+    }
+    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+    let damaged = journal::free_name(dir, &format!("{JOURNAL_FILE}.damaged-{stamp}"));
+    std::fs::hard_link(&journal_path, &damaged)
+        .and_then(|_| std::fs::rename(&new_journal, &journal_path))
+        .map_err(|e| {
+            OpsError::Storage(format!(
+                "cannot put the salvaged journal in place of {}: {e}",
+                journal_path.display()
+            ))
+        })?;
+    report.damaged_journal = Some(damaged);
+    let (_, old_store) = remake_store(dir, &journal_path, progress, stop)?;
+    report.old_store = old_store;
+    report.done = true;
+    Ok(report)
+}
+
+/// What a backup wrote.
+#[derive(Debug)]
+pub struct BackupReport {
+    pub bytes: u64,
+    pub entries: u64,
+    /// The head of the chain in the backup: `SEQ:HASH`.
+    pub anchor: Option<String>,
 }
 
 /// Writes the journal (everything acknowledged so far) to `file`. Writers are not stopped:
 /// the copy ends at the durable end found when it starts (the journal is append-only).
-pub fn backup(service: &Service, file: &Path) -> Result<u64, OpsError> {
+pub fn backup(service: &Service, file: &Path) -> Result<BackupReport, OpsError> {
     let end = service.sync_all_written()?;
-    copy_journal(&service.dir().join(super::JOURNAL_FILE), file, end)
+    copy_journal(&service.dir().join(JOURNAL_FILE), file, Some(end))
 }
 
-/// Copies the first `end` bytes of a journal (a durable prefix) to `file`, refusing to write
-/// over the journal itself or anything that is not a regular file.
-pub fn copy_journal(journal: &Path, file: &Path, end: u64) -> Result<u64, OpsError> {
+/// Copies a journal's entries that check out, up to `end` when it is known (a server's
+/// durable end), else every complete entry, to `file`, then reads the copy back. Needs no
+/// lock and opens no store, so it runs while others use the database and on a full disk.
+/// Refuses to write over the journal itself or anything that is not a regular file. A
+/// damaged journal is copied up to the damage, and the damage is the error.
+pub fn copy_journal(
+    journal: &Path,
+    file: &Path,
+    end: Option<u64>,
+) -> Result<BackupReport, OpsError> {
     if let Ok(meta) = std::fs::metadata(file) {
         if !meta.is_file() {
             return Err(OpsError::refused(
-                super::RefusalKind::Invalid,
+                RefusalKind::Invalid,
                 format!(
                     "expected a file to write the backup to, found \"{}\" is not a regular file",
                     file.display()
                 ),
             ));
         }
-        if let (Ok(a), Ok(b)) = (std::fs::canonicalize(file), std::fs::canonicalize(journal)) {
-            if a == b {
-                return Err(OpsError::refused(
-                    super::RefusalKind::Invalid,
-                    format!(
-                        "expected a backup file, found \"{}\" is the journal itself",
-                        file.display()
-                    ),
-                ));
-            }
+        if same_file(file, journal) {
+            return Err(OpsError::refused(
+                RefusalKind::Invalid,
+                format!(
+                    "expected a backup file, found \"{}\" is the journal itself",
+                    file.display()
+                ),
+            ));
         }
     }
-    journal::copy_prefix(journal, file, end)?;
-    Ok(end)
+    let survey = journal::survey(journal, |l| {
+        if end.is_some_and(|e| l.end > e) {
+            return Err(JournalError::Io {
+                path: journal.to_path_buf(),
+                source: std::io::Error::other("past the durable end"),
+            });
+        }
+        Ok(())
+    });
+    let (upto, damage) = match survey {
+        Ok(s) => (s.end, s.damage),
+        Err(JournalError::Io { .. }) if end.is_some() => (end.unwrap_or(0), None),
+        Err(e) => return Err(e.into()),
+    };
+    journal::copy_prefix(journal, file, upto)?;
+    let copy = journal::survey(file, |_| Ok(()))?;
+    if let Some(d) = copy.damage {
+        return Err(OpsError::Storage(format!(
+            "the backup {} does not read back: {d}",
+            file.display()
+        )));
+    }
+    if let Some(d) = damage {
+        return Err(OpsError::Storage(format!(
+            "{d}. The backup {} holds the {} entries before the damage; {SALVAGE_ADVICE}",
+            file.display(),
+            copy.entries
+        )));
+    }
+    Ok(BackupReport {
+        bytes: upto,
+        entries: copy.entries,
+        anchor: copy.head.map(|(s, h)| journal::anchor_words(s, &h)),
+    })
 }
 
-/// Replaces the database's journal by a verified backup and rebuilds the store from it.
-pub fn restore(dir: &Path, file: &Path, force: bool) -> Result<u64, OpsError> {
-    let (entries, torn) = journal::read_all(file, |_| Ok(()))?;
-    if let Some(t) = torn {
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
+    }
+}
+
+/// The head of a journal's chain (`SEQ:HASH`) and its entry count, read without a lock.
+pub fn anchor(dir: &Path) -> Result<(u64, Option<String>), OpsError> {
+    let survey = journal::survey(&dir.join(JOURNAL_FILE), |_| Ok(()))?;
+    if let Some(d) = survey.damage {
+        return Err(OpsError::Storage(format!("{d}; {SALVAGE_ADVICE}")));
+    }
+    Ok((
+        survey.entries,
+        survey.head.map(|(s, h)| journal::anchor_words(s, &h)),
+    ))
+}
+
+/// What a restore did.
+#[derive(Debug)]
+pub struct RestoreReport {
+    pub entries: u64,
+    /// Where the journal it replaced is kept.
+    pub replaced: Option<PathBuf>,
+    pub anchor: Option<String>,
+}
+
+/// Replaces the database's journal by a verified backup and remakes the store from it.
+/// The backup is copied beside the live journal, synced, then renamed over it; the live
+/// journal is kept under a new timestamped name. `force` is needed when the live journal
+/// holds entries.
+pub fn restore(
+    dir: &Path,
+    file: &Path,
+    force: bool,
+    progress: Option<opening::Progress>,
+    stop: &AtomicBool,
+) -> Result<RestoreReport, OpsError> {
+    let journal_path = dir.join(JOURNAL_FILE);
+    if same_file(file, &journal_path) {
         return Err(OpsError::refused(
-            super::RefusalKind::Conflict,
+            RefusalKind::Invalid,
             format!(
-                "backup {} ends in an {t}; it is not a complete backup",
+                "expected a backup, found \"{}\" is the database's own journal",
                 file.display()
             ),
         ));
     }
-    std::fs::create_dir_all(dir)
-        .map_err(|e| OpsError::Storage(format!("cannot create {}: {e}", dir.display())))?;
-    let state = dir.join(STATE_DIR);
-    let journal_path = dir.join(JOURNAL_FILE);
-    {
-        // A store of an older layout holds data too.
-        let has_data = match Store::open(&state) {
-            Ok(store) => store.meta()?.applied_seq > 0,
-            Err(crate::store::StoreError::Format { .. }) => true,
-            Err(e) => return Err(e.into()),
-        };
-        if has_data && !force {
-            return Err(OpsError::refused(super::RefusalKind::Conflict, format!(
-                "the database {} already has data; add --force to replace it (its journal is kept as {}.before-restore)",
-                dir.display(),
-                JOURNAL_FILE
-            )));
-        }
+    let backup = journal::survey(file, |_| Ok(()))?;
+    if let Some(d) = backup.damage {
+        return Err(OpsError::refused(
+            RefusalKind::Conflict,
+            format!(
+                "backup {} is damaged: {d}; nothing was changed",
+                file.display()
+            ),
+        ));
     }
-    if journal_path.exists() {
-        let keep = dir.join(format!("{JOURNAL_FILE}.before-restore"));
-        std::fs::rename(&journal_path, &keep).map_err(|e| {
+    if let Some(t) = backup.torn {
+        return Err(OpsError::refused(
+            RefusalKind::Conflict,
+            format!(
+                "backup {} ends in an {t}; it is not a complete backup; nothing was changed",
+                file.display()
+            ),
+        ));
+    }
+    private::dir(dir)
+        .map_err(|e| OpsError::Storage(format!("cannot create {}: {e}", dir.display())))?;
+    let _lock = opening::take_lock(dir)?;
+    let live_len = std::fs::metadata(&journal_path).map_or(0, |m| m.len());
+    if live_len > journal::HEADER.len() as u64 && !force {
+        let live = journal::survey(&journal_path, |_| Ok(()))
+            .map(|s| s.entries.to_string())
+            .unwrap_or_else(|_| "some".to_string());
+        return Err(OpsError::refused(
+            RefusalKind::Conflict,
+            format!(
+                "the database {} holds {live} journal entries; add --force to replace them (its journal is kept under a new name)",
+                dir.display()
+            ),
+        ));
+    }
+    let len = backup.end;
+    let free = nix::sys::statvfs::statvfs(dir)
+        .map(|s| u64::from(s.blocks_available()) * u64::from(s.fragment_size()))
+        .unwrap_or(u64::MAX);
+    if free < len + (1 << 20) {
+        return Err(OpsError::Storage(format!(
+            "expected {} bytes free in {} for the restored journal, found {free}; nothing was changed",
+            len + (1 << 20),
+            dir.display()
+        )));
+    }
+    let incoming = journal::free_name(dir, &format!(".{JOURNAL_FILE}.restoring"));
+    journal::copy_prefix(file, &incoming, len)?;
+    let replaced = if live_len > 0 {
+        let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+        let keep = journal::free_name(dir, &format!("{JOURNAL_FILE}.replaced-{stamp}"));
+        std::fs::hard_link(&journal_path, &keep).map_err(|e| {
+            let _ = std::fs::remove_file(&incoming);
             OpsError::Storage(format!(
-                "cannot keep the old journal as {}: {e}",
+                "cannot keep the old journal as {}: {e}; nothing was changed",
                 keep.display()
             ))
         })?;
+        Some(keep)
+    } else {
+        None
+    };
+    std::fs::rename(&incoming, &journal_path).map_err(|e| {
+        let _ = std::fs::remove_file(&incoming);
+        OpsError::Storage(format!(
+            "cannot put the backup in place of {}: {e}; nothing was changed",
+            journal_path.display()
+        ))
+    })?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
     }
-    let len = std::fs::metadata(file)
-        .map_err(|e| OpsError::Storage(format!("cannot read {}: {e}", file.display())))?
-        .len();
-    journal::copy_prefix(file, &journal_path, len)?;
-    std::fs::remove_dir_all(&state)
-        .map_err(|e| OpsError::Storage(format!("cannot clear {}: {e}", state.display())))?;
-    let store = Store::open(&state)?;
-    replay_all(&journal_path, &store)??;
-    store.flush()?;
-    Ok(entries)
+    let (entries, old) = remake_store(dir, &journal_path, progress, stop)?;
+    // The old store belonged to the replaced journal: it is a cache of it, nothing more.
+    if let Some(old) = old {
+        let _ = std::fs::remove_dir_all(old);
+    }
+    Ok(RestoreReport {
+        entries,
+        replaced,
+        anchor: backup.head.map(|(s, h)| journal::anchor_words(s, &h)),
+    })
 }

@@ -8,6 +8,7 @@ mod count;
 mod draft;
 pub mod maintenance;
 pub mod not_here;
+pub mod opening;
 pub mod protocol;
 mod queries;
 pub mod reconcile;
@@ -26,13 +27,14 @@ pub use types::*;
 
 use crate::domain::scan::ScanConfig;
 use crate::domain::{Day, Party, PartyId};
-use crate::journal::{self, Journal};
+use crate::journal::Journal;
 use crate::store::Store;
 use draft::{Draft, DraftContext};
 
 pub use count::{is_location_label, scan_words, ScanWords};
 pub use draft::DEFAULT_RECEIVING;
 pub use not_here::{party_named, scan_facts, why_line, why_long, why_short};
+pub use opening::ReadOnly;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -60,7 +62,8 @@ impl Clock for SystemClock {
 }
 
 pub(crate) struct Writer {
-    pub(crate) journal: Journal,
+    /// `None` when the database is read-only.
+    pub(crate) journal: Option<Journal>,
     /// Set when an entry was journaled but could not be applied: the store lags the journal
     /// until the next open replays it.
     poisoned: Option<String>,
@@ -85,6 +88,10 @@ pub struct Service {
     clock: Box<dyn Clock>,
     scan: ScanConfig,
     warranty: warranty::WarrantySettings,
+    /// Set when the journal is damaged: every change is refused.
+    read_only: Option<ReadOnly>,
+    /// The database's lock, released last.
+    _lock: opening::DbLock,
 }
 
 /// The journal's durable end and the handle that moves it.
@@ -103,8 +110,9 @@ fn write_owner(dir: &Path, socket: Option<&Path>) {
     let serving = socket
         .map(|s| format!(", serving {}", s.display()))
         .unwrap_or_default();
+    let path = dir.join(OWNER_FILE);
     let _ = std::fs::write(
-        dir.join(OWNER_FILE),
+        &path,
         format!(
             "pid {}, user {}, since {}{serving}\n",
             std::process::id(),
@@ -112,6 +120,7 @@ fn write_owner(dir: &Path, socket: Option<&Path>) {
             chrono::Local::now().format("%Y-%m-%d %H:%M:%S")
         ),
     );
+    let _ = crate::journal::private::file(&path);
 }
 
 /// The words for a database another process holds, short enough for a 20-column screen
@@ -162,72 +171,56 @@ impl Service {
         dir: &Path,
         clock: Box<dyn Clock>,
     ) -> Result<(Service, OpenNotes), OpsError> {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            OpsError::Storage(format!(
-                "cannot create the database folder {}: {e}",
-                dir.display()
-            ))
-        })?;
-        let store = match Store::open(&dir.join(STATE_DIR)) {
-            Ok(s) => s,
-            Err(crate::store::StoreError::Locked { .. }) => {
-                let owner = std::fs::read_to_string(dir.join(OWNER_FILE)).unwrap_or_default();
-                return Err(OpsError::Storage(locked_words(dir, &owner)));
-            }
-            Err(e) => return Err(e.into()),
-        };
+        Service::open_reporting(dir, clock, None)
+    }
+
+    /// Opens the database, reporting the progress of a long replay (a store being rebuilt)
+    /// to `progress`: bytes of the journal read, and its length.
+    pub fn open_reporting(
+        dir: &Path,
+        clock: Box<dyn Clock>,
+        progress: Option<opening::Progress>,
+    ) -> Result<(Service, OpenNotes), OpsError> {
+        let (lock, opened) = opening::open(dir, progress)?;
         // Who holds the database, for the message a second process gets.
         write_owner(dir, None);
-        let meta = store.meta()?;
         let journal_path = dir.join(JOURNAL_FILE);
-        if meta.applied_seq > 0 {
-            let found = journal::hash_at(&journal_path, meta.applied_start, meta.applied_end)?;
-            if found != Some(meta.applied_hash) {
-                return Err(OpsError::Storage(format!(
-                    "the journal {} does not hold entry {} that the store was built from; run `tallyman check`, then `tallyman rebuild` or `tallyman restore BACKUP`",
-                    journal_path.display(),
-                    meta.applied_seq
-                )));
-            }
-        }
-        let (journal, report) = Journal::open(
-            &journal_path,
-            meta.applied_end,
-            meta.applied_seq,
-            meta.applied_hash,
-        )?;
-        let mut notes = OpenNotes::default();
-        if let Some(w) = report.torn_tail {
-            notes.warnings.push(w);
-        }
-        for located in &report.entries {
-            store.apply(located)?;
-        }
-        notes.replayed = report.entries.len();
-        let end = journal.end();
+        let sync_file = match &opened.journal {
+            Some(j) => j.sync_handle()?,
+            None => std::fs::File::open(&journal_path).map_err(|e| {
+                OpsError::Storage(format!("cannot read {}: {e}", journal_path.display()))
+            })?,
+        };
         let durable = Durable {
-            file: journal.sync_handle()?,
-            end,
+            file: sync_file,
+            end: opened.end,
             syncs: 0,
             failed: None,
         };
         Ok((
             Service {
                 dir: dir.to_path_buf(),
-                store,
+                store: opened.store,
                 writer: Mutex::new(Writer {
-                    journal,
+                    journal: opened.journal,
                     poisoned: None,
                 }),
+                read_only: opened.read_only,
                 durable: Mutex::new(durable),
-                written_end: std::sync::atomic::AtomicU64::new(end),
+                written_end: std::sync::atomic::AtomicU64::new(opened.end),
                 group_commit: true,
                 clock,
                 scan: ScanConfig::default(),
                 warranty: warranty::WarrantySettings::default(),
+                _lock: lock,
             },
-            notes,
+            opened.notes,
         ))
+    }
+
+    /// Why the database is read-only (its journal is damaged), when it is.
+    pub fn read_only(&self) -> Option<&ReadOnly> {
+        self.read_only.as_ref()
     }
 
     pub fn dir(&self) -> &Path {
@@ -460,15 +453,20 @@ impl Service {
         if let Some(why) = writer.poisoned.clone().or_else(|| self.sync_failed()) {
             return Err(OpsError::Storage(why));
         }
+        let (Some(journal), None) = (writer.journal.as_mut(), &self.read_only) else {
+            return Err(self
+                .read_only
+                .as_ref()
+                .map(ReadOnly::refusal)
+                .unwrap_or_else(|| OpsError::Storage("the journal is not open".into())));
+        };
         let mut draft = Draft::new(&self.store, &self.context(actor))?;
         let outcome = draft.command(cmd)?;
         if draft.events.is_empty() {
             return Ok((outcome, None));
         }
         let at_ms = draft.now_ms;
-        let located = writer
-            .journal
-            .write(at_ms, actor, std::mem::take(&mut draft.events))?;
+        let located = journal.write(at_ms, actor, std::mem::take(&mut draft.events))?;
         self.written_end
             .store(located.end, std::sync::atomic::Ordering::Release);
         if let Err(e) = self.store.apply(&located) {

@@ -171,7 +171,19 @@ impl Local {
         scan: crate::domain::scan::ScanConfig,
         warranty: super::warranty::WarrantySettings,
     ) -> Result<(Local, super::OpenNotes), OpsError> {
-        let (service, notes) = Service::open(dir)?;
+        Local::open_reporting(dir, actor, scan, warranty, None)
+    }
+
+    /// [`Local::open`], reporting the progress of a long replay (a store being rebuilt).
+    pub fn open_reporting(
+        dir: &std::path::Path,
+        actor: impl Into<String>,
+        scan: crate::domain::scan::ScanConfig,
+        warranty: super::warranty::WarrantySettings,
+        progress: Option<super::opening::Progress>,
+    ) -> Result<(Local, super::OpenNotes), OpsError> {
+        let (service, notes) =
+            Service::open_reporting(dir, Box::new(super::SystemClock), progress)?;
         let service = service
             .with_scan_config(scan)
             .with_warranty_settings(warranty);
@@ -184,7 +196,10 @@ impl Local {
     }
 
     /// Writes a consistent copy of the journal to `file` (see `maintenance::backup`).
-    pub fn backup(&self, file: &std::path::Path) -> Result<u64, OpsError> {
+    pub fn backup(
+        &self,
+        file: &std::path::Path,
+    ) -> Result<super::maintenance::BackupReport, OpsError> {
         super::maintenance::backup(&self.service, file)
     }
 

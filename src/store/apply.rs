@@ -89,6 +89,7 @@ pub fn apply(store: &Store, located: &Located) -> Result<(), StoreError> {
     for event in &located.entry.events {
         apply_event(&mut w, &mut meta, &mut cx, event)?;
     }
+    w.put(keys::entry_hash(seq), located.hash.to_vec());
     meta.applied_seq = seq;
     meta.applied_start = located.start;
     meta.applied_end = located.end;

@@ -6,6 +6,16 @@ use crate::domain::{CountId, PartyId, ProductId, SerialKey};
 pub const META: &[u8] = b"M";
 /// The store's layout version (see `FORMAT_VERSION`).
 pub const FORMAT: &[u8] = b"V";
+/// The hash of each applied journal entry, by sequence: `check` names the first entry the
+/// journal no longer holds as it was applied.
+pub const ENTRY_HASH: u8 = b'E';
+
+pub fn entry_hash(seq: u64) -> Vec<u8> {
+    let mut k = Vec::with_capacity(9);
+    k.push(ENTRY_HASH);
+    k.extend_from_slice(&seq.to_be_bytes());
+    k
+}
 pub const PRODUCT: u8 = b'P';
 pub const PRODUCT_BY_SKU: u8 = b'p';
 pub const PARTY: u8 = b'Y';

@@ -65,7 +65,8 @@ pub struct QtyRow {
 /// 3: customers' held quantities of unserialised products (returns are checked against them).
 /// 4: a count's figures per location are kept by verdict (counted, unexpected, unknown).
 /// 5: counted bins, counted quantities and the scans taken back have their own keys.
-pub const FORMAT_VERSION: u32 = 5;
+/// 6: the hash of every applied journal entry is kept (`check` names a changed entry).
+pub const FORMAT_VERSION: u32 = 6;
 
 /// A count's live scans at one location, by what they were found to be.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -246,6 +247,21 @@ impl Store {
         match self.get(keys::META)? {
             Some(bytes) => Ok(MetaRecord::decode(&bytes)?),
             None => Ok(Meta::default()),
+        }
+    }
+
+    /// The hash journal entry `seq` had when it was applied.
+    pub fn entry_hash(&self, seq: u64) -> Result<Option<crate::journal::EntryHash>, StoreError> {
+        match self.get(&keys::entry_hash(seq))? {
+            None => Ok(None),
+            Some(v) => crate::journal::EntryHash::try_from(v.as_ref())
+                .map(Some)
+                .map_err(|_| {
+                    StoreError::Damaged(format!(
+                        "the hash of entry {seq}: expected 32 bytes, found {}",
+                        v.len()
+                    ))
+                }),
         }
     }
 

@@ -130,7 +130,7 @@ pub fn open_count(svc: &Service, location: &str, skus: &[&str], blind: bool) -> 
 pub fn assert_replay_equals_state(dir: &Path) {
     let started = std::time::Instant::now();
     let report = loop {
-        match tallyman::ops::maintenance::check(dir) {
+        match tallyman::ops::maintenance::check(dir, &[], &Default::default()) {
             Err(e) if e.to_string().contains("in use") && started.elapsed().as_secs() < 10 => {
                 std::thread::sleep(std::time::Duration::from_millis(20))
             }

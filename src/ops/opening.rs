@@ -1,0 +1,288 @@
+//! Opening the database: its lock, a store that heals itself when it cannot be read, the
+//! journal's frames checked, the entries the store lacks replayed, and read-only mode when
+//! the journal is damaged.
+
+use super::{OpsError, JOURNAL_FILE, OWNER_FILE, STATE_DIR};
+use crate::journal::{self, private, Journal, JournalError, JournalReader, ReadItem};
+use crate::store::{Store, StoreError};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// The file whose lock says a process has the database open.
+pub const LOCK_FILE: &str = "lock";
+
+/// Progress of a long replay: bytes of the journal read, and its length.
+pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
+
+/// Held while the database is open: one process at a time.
+#[derive(Debug)]
+pub struct DbLock {
+    _file: nix::fcntl::Flock<File>,
+}
+
+/// Takes the database's lock, or says who holds it.
+pub fn take_lock(dir: &Path) -> Result<DbLock, OpsError> {
+    let path = dir.join(LOCK_FILE);
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(|e| OpsError::Storage(format!("cannot open {}: {e}", path.display())))?;
+    let _ = private::file(&path);
+    match nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusiveNonblock) {
+        Ok(locked) => Ok(DbLock { _file: locked }),
+        Err((_, nix::errno::Errno::EWOULDBLOCK)) => {
+            let owner = std::fs::read_to_string(dir.join(OWNER_FILE)).unwrap_or_default();
+            Err(OpsError::Storage(super::locked_words(dir, &owner)))
+        }
+        Err((_, e)) => Err(OpsError::Storage(format!(
+            "cannot lock {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+/// Why the database is read-only: the journal entry at fault and the words to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadOnly {
+    pub entry: u64,
+    /// What is wrong, without the advice.
+    pub what: String,
+    pub message: String,
+}
+
+impl ReadOnly {
+    fn new(entry: u64, what: String) -> ReadOnly {
+        ReadOnly {
+            entry,
+            what: what.clone(),
+            message: format!(
+                "{what}. The database is read-only: lookups and reports work, changes are refused. To repair it, stop its other users and run `tallyman rebuild --salvage` (the damaged journal is kept), or `tallyman restore BACKUP`"
+            ),
+        }
+    }
+
+    fn of(e: JournalError) -> Result<ReadOnly, OpsError> {
+        match e {
+            JournalError::Damaged { entry, .. } => Ok(ReadOnly::new(entry, e.to_string())),
+            other => Err(other.into()),
+        }
+    }
+
+    /// The refusal every change gets.
+    pub fn refusal(&self) -> OpsError {
+        OpsError::Damaged {
+            entry: self.entry,
+            message: self.message.clone(),
+        }
+    }
+}
+
+/// What opening gives the service.
+pub(super) struct Opened {
+    pub store: Store,
+    /// `None` when read-only.
+    pub journal: Option<Journal>,
+    pub end: u64,
+    pub read_only: Option<ReadOnly>,
+    pub notes: super::OpenNotes,
+}
+
+/// Scratch folders of `check` and `rebuild` (`.check-PID`): a process killed while using
+/// one leaves it behind; whoever holds the lock next removes it.
+pub fn scratch_dir(dir: &Path, what: &str) -> PathBuf {
+    dir.join(format!(".{what}-{}", std::process::id()))
+}
+
+/// Removes scratch folders and temporary copies left by killed processes. Only called with
+/// the lock held, so none of them is in use.
+fn sweep(dir: &Path) {
+    let Ok(items) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for item in items.flatten() {
+        let name = item.file_name().to_string_lossy().into_owned();
+        if name.starts_with(".check-") || name.starts_with(".rebuild-") {
+            let _ = std::fs::remove_dir_all(item.path());
+        } else if name.starts_with(&format!(".{JOURNAL_FILE}.partial-")) {
+            let _ = std::fs::remove_file(item.path());
+        }
+    }
+}
+
+/// Errors of opening a store that mean it cannot be used as it is, but the journal can
+/// remake it. A full disk or a permission problem is not one: moving the store aside would
+/// not help.
+fn healable(e: &StoreError) -> bool {
+    match e {
+        StoreError::Locked { .. } | StoreError::Held { .. } => false,
+        StoreError::Sled {
+            source: sled::Error::Io(io),
+            ..
+        } => !matches!(
+            io.kind(),
+            std::io::ErrorKind::StorageFull
+                | std::io::ErrorKind::PermissionDenied
+                | std::io::ErrorKind::ReadOnlyFilesystem
+                | std::io::ErrorKind::WouldBlock
+        ),
+        _ => true,
+    }
+}
+
+/// Opens the store; one that cannot be read, or was written by another layout, is moved
+/// aside (kept, named with the time) and a new one is started, to be filled from the
+/// journal. Returns the store and, when it was remade, the words that say so.
+fn open_store(dir: &Path) -> Result<(Store, Option<String>), OpsError> {
+    let state = dir.join(STATE_DIR);
+    let why = match Store::open(&state).and_then(|s| s.meta().map(|_| s)) {
+        Ok(store) => return Ok((store, None)),
+        Err(StoreError::Locked { .. }) => {
+            let owner = std::fs::read_to_string(dir.join(OWNER_FILE)).unwrap_or_default();
+            return Err(OpsError::Storage(super::locked_words(dir, &owner)));
+        }
+        Err(e) if !healable(&e) => return Err(e.into()),
+        Err(e) => e,
+    };
+    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+    let kind = match &why {
+        StoreError::Format { found, .. } => format!("layout-v{found}"),
+        _ => "unreadable".to_string(),
+    };
+    let aside = journal::free_name(dir, &format!("{STATE_DIR}.{kind}-{stamp}"));
+    std::fs::rename(&state, &aside).map_err(|e| {
+        OpsError::Storage(format!(
+            "the store {} cannot be read ({why}) and cannot be moved aside to {}: {e}",
+            state.display(),
+            aside.display()
+        ))
+    })?;
+    let store = Store::open(&state)?;
+    let words = match why {
+        StoreError::Format { found, .. } => format!(
+            "the store was written by layout version {found}; it was moved to {} and is rebuilt from the journal",
+            aside.display()
+        ),
+        why => format!(
+            "the store could not be read ({why}); it was moved to {} and is rebuilt from the journal",
+            aside.display()
+        ),
+    };
+    Ok((store, Some(words)))
+}
+
+/// Opens the database in `dir` (which must exist): takes the lock, heals the store if it
+/// must, checks the journal, replays what the store lacks.
+pub(super) fn open(dir: &Path, progress: Option<Progress>) -> Result<(DbLock, Opened), OpsError> {
+    private::dir(dir).map_err(|e| {
+        OpsError::Storage(format!(
+            "cannot make the database folder {} private: {e}",
+            dir.display()
+        ))
+    })?;
+    let lock = take_lock(dir)?;
+    sweep(dir);
+    let journal_path = dir.join(JOURNAL_FILE);
+    journal::create_if_missing(&journal_path)?;
+    let (store, healed) = open_store(dir)?;
+    let _ = private::tree(&dir.join(STATE_DIR));
+    let meta = store.meta()?;
+    let mut notes = super::OpenNotes::default();
+    let mut read_only = None;
+    if meta.applied_seq > 0 {
+        // Old entries are not read again, but they must all still be there, their frames
+        // must check out, and the last one must be the one the store applied.
+        let len = std::fs::metadata(&journal_path).map_or(0, |m| m.len());
+        if len < meta.applied_end {
+            read_only = Some(applied_entry_gone(&journal_path, &meta, false));
+        } else if let Err(e) = journal::verify_frames(&journal_path, meta.applied_end) {
+            read_only = Some(ReadOnly::of(e)?);
+        } else {
+            let found = journal::hash_at(&journal_path, meta.applied_start, meta.applied_end)?;
+            if found != Some(meta.applied_hash) {
+                read_only = Some(applied_entry_gone(&journal_path, &meta, true));
+            }
+        }
+    }
+    let mut end = meta.applied_end.max(journal::HEADER.len() as u64);
+    let (mut next_seq, mut last_hash) = (meta.applied_seq + 1, meta.applied_hash);
+    if read_only.is_none() {
+        let len = std::fs::metadata(&journal_path)
+            .map(|m| m.len())
+            .unwrap_or(0);
+        let mut reader =
+            JournalReader::open_at(&journal_path, end, meta.applied_seq, meta.applied_hash)?
+                .after_entry_at(meta.applied_start);
+        loop {
+            match reader.next_item() {
+                Ok(ReadItem::Entry(located)) => {
+                    store.apply(&located)?;
+                    end = located.end;
+                    next_seq = located.entry.seq + 1;
+                    last_hash = located.hash;
+                    notes.replayed += 1;
+                    if let Some(p) = progress {
+                        p(end, len);
+                    }
+                }
+                Ok(ReadItem::End) => break,
+                Ok(ReadItem::TornTail { offset, what }) => {
+                    let kept = journal::cut_tail(&journal_path, offset)?;
+                    notes
+                        .warnings
+                        .push(journal::torn_words(&journal_path, offset, &what, &kept));
+                    break;
+                }
+                Err(e) => {
+                    read_only = Some(ReadOnly::of(e)?);
+                    break;
+                }
+            }
+        }
+    }
+    if let Some(words) = healed {
+        notes
+            .warnings
+            .push(format!("{words} ({} entries replayed)", notes.replayed));
+    }
+    if let Some(ro) = &read_only {
+        notes.warnings.push(ro.message.clone());
+    }
+    let journal = match read_only {
+        None => Some(Journal::append_at(&journal_path, end, next_seq, last_hash)?),
+        Some(_) => None,
+    };
+    Ok((
+        lock,
+        Opened {
+            store,
+            journal,
+            end,
+            read_only,
+            notes,
+        },
+    ))
+}
+
+/// The store applied an entry the journal no longer holds as it was: the journal was cut
+/// short, changed or replaced behind tallyman's back.
+fn applied_entry_gone(journal: &Path, meta: &crate::store::Meta, present: bool) -> ReadOnly {
+    let what = if present {
+        format!(
+            "journal {} does not hold entry {} as the store applied it (its hash differs): the journal was changed or replaced by hand",
+            journal.display(),
+            meta.applied_seq
+        )
+    } else {
+        let len = std::fs::metadata(journal).map(|m| m.len()).unwrap_or(0);
+        format!(
+            "journal {} ends at byte {len}, but the store applied entries up to entry {} (byte {}): acknowledged entries are missing from the journal",
+            journal.display(),
+            meta.applied_seq,
+            meta.applied_end
+        )
+    };
+    ReadOnly::new(meta.applied_seq, what)
+}
