@@ -106,6 +106,7 @@ fn scan_load(clients: usize, scans: usize, group_commit: bool, pace: Option<Dura
             gate: Gate {
                 always_admin: vec![tallyman::identity::account()],
             },
+            anchor: None,
         },
         stopping.clone(),
     )

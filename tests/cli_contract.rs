@@ -14,7 +14,9 @@ struct Env {
 
 fn env() -> Env {
     let tmp = tempfile::tempdir().unwrap();
+    // An existing empty folder is a new database (a path that does not exist is refused).
     let db = tmp.path().join("db");
+    std::fs::create_dir(&db).unwrap();
     Env { tmp, db }
 }
 
@@ -742,12 +744,12 @@ fn bad_input_values_exit_1() {
 #[test]
 fn a_storage_failure_exits_3() {
     let e = env();
-    let file = e.tmp.path().join("not-a-dir");
-    std::fs::write(&file, "x").unwrap();
+    // The journal's place is taken by a folder: the database cannot be opened.
+    std::fs::create_dir(e.db.join("journal.tlj")).unwrap();
     let out = e
         .cmd()
         .arg("--db")
-        .arg(&file)
+        .arg(&e.db)
         .args(["stock"])
         .output()
         .unwrap();

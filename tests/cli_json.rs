@@ -17,8 +17,10 @@ struct Env {
 }
 
 fn env() -> Env {
+    // An existing empty folder is a new database (a path that does not exist is refused).
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("db");
+    std::fs::create_dir(&db).unwrap();
     Env { tmp, db }
 }
 
@@ -206,6 +208,7 @@ const MISMATCHES: &[&str] = &[
     "counted_bins_only",
     "quantities",
     "resolutions",
+    "anchor",
 ];
 const UNIT: &[&str] = &[
     "serial",
@@ -266,6 +269,7 @@ fn cases(e: &Env) -> Vec<Case> {
         "invoice,date,customer,location,sku,serial,qty,price\nS-2,2026-01-04,ACME,WH1/A/01,LAP-14,SN2,,950\n",
     );
     let backup = e.path("backup.tlj");
+    let fresh = e.path("fresh-db");
     vec![
         case(
             &["party", "add", "--name", "Northwind", "--role", "supplier"],
@@ -722,9 +726,17 @@ fn cases(e: &Env) -> Vec<Case> {
         case(&["count", "report", "1"], Shape::Object(MISMATCHES), |v| {
             assert_eq!(v["open_mismatches"], 0);
             assert_eq!(v["resolutions"].as_array().unwrap().len(), 3);
+            assert_eq!(v["anchor"], serde_json::Value::Null, "not posted yet");
         }),
         case(&["count", "post", "1"], Shape::Object(&["count"]), |v| {
             assert_eq!(v["count"]["status"], "posted")
+        }),
+        case(&["count", "report", "1"], Shape::Object(MISMATCHES), |v| {
+            // A posted report names the journal entry that posted it.
+            let anchor = v["anchor"].as_str().unwrap();
+            let (seq, hash) = anchor.split_once(':').unwrap();
+            assert!(seq.parse::<u64>().unwrap() > 1, "{v}");
+            assert_eq!(hash.len(), 64, "{v}");
         }),
         case(
             &["count", "open", "Two", "--location", "WH2"],
@@ -799,29 +811,61 @@ fn cases(e: &Env) -> Vec<Case> {
         }),
         case(
             &["backup", &backup],
-            Shape::Object(&["file", "bytes"]),
-            |v| assert!(v["bytes"].as_u64().unwrap() > 0),
+            Shape::Object(&["file", "bytes", "entries", "anchor"]),
+            |v| {
+                assert!(v["bytes"].as_u64().unwrap() > 0);
+                let anchor = v["anchor"].as_str().unwrap();
+                let (seq, hash) = anchor.split_once(':').unwrap();
+                assert_eq!(seq, v["entries"].to_string(), "{v}");
+                assert_eq!(hash.len(), 64, "{v}");
+            },
         ),
+        case(&["init", &fresh], Shape::Object(&["db"]), |v| {
+            assert!(v["db"].as_str().unwrap().ends_with("fresh-db"), "{v}");
+        }),
+        case(&["anchor"], Shape::Object(&["entries", "anchor"]), |v| {
+            let anchor = v["anchor"].as_str().unwrap();
+            assert!(anchor.starts_with(&format!("{}:", v["entries"])), "{v}");
+        }),
         case(
             &["check"],
-            Shape::Object(&["ok", "entries", "keys", "units", "problems"]),
+            Shape::Object(&[
+                "ok",
+                "entries",
+                "keys",
+                "units",
+                "problems",
+                "advice",
+                "anchor",
+                "anchors_held",
+                "notes",
+            ]),
             |v| {
                 assert_eq!(v["ok"], true);
                 assert_eq!(v["problems"], serde_json::json!([]));
+                assert_eq!(v["advice"], "");
+                assert_eq!(v["notes"], serde_json::json!([]), "{v}");
             },
         ),
         case(
             &["rebuild"],
-            Shape::Object(&["entries", "old_store", "cut"]),
+            Shape::Object(&["entries", "old_store", "cut", "cut_kept", "notes"]),
             |v| {
                 assert!(v["entries"].as_u64().unwrap() > 10);
                 assert!(v["old_store"].as_str().unwrap().contains("state.old"));
+                assert_eq!(v["cut"], serde_json::Value::Null);
             },
         ),
         case(
             &["restore", &backup, "--force"],
-            Shape::Object(&["entries"]),
-            |v| assert!(v["entries"].as_u64().unwrap() > 10),
+            Shape::Object(&["entries", "replaced", "anchor"]),
+            |v| {
+                assert!(v["entries"].as_u64().unwrap() > 10);
+                assert!(v["replaced"]
+                    .as_str()
+                    .unwrap()
+                    .contains("journal.tlj.replaced-"));
+            },
         ),
     ]
 }
@@ -1102,9 +1146,20 @@ fn a_failing_check_is_one_document_with_the_problems_and_exit_code_3() {
             "keys",
             "units",
             "problems",
+            "advice",
+            "anchor",
+            "anchors_held",
+            "notes",
             "error",
             "exit_code"
         ])
+    );
+    assert!(
+        v["advice"]
+            .as_str()
+            .unwrap()
+            .contains("tallyman rebuild --salvage"),
+        "{v}"
     );
     assert_eq!(v["ok"], false);
     assert_eq!(v["exit_code"], 3);

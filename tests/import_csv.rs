@@ -124,6 +124,7 @@ fn env() -> Env {
         db: tmp.path().join("db"),
         tmp,
     };
+    std::fs::create_dir(&e.db).unwrap();
     e.ok(&["party", "add", "--name", "Northwind", "--role", "supplier"]);
     e.ok(&["party", "add", "--name", "ACME"]);
     e.ok(&["party", "add", "--name", "Globex"]);

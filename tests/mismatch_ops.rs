@@ -74,14 +74,15 @@ impl Db {
     }
 
     /// Every key and value but the ones a resolution's own bookkeeping changes for good
-    /// (the store's meta record, the count record's counter, the resolution log).
+    /// (the store's meta record, the count record's counter, the resolution log, the
+    /// journal entries' hashes).
     fn snapshot(&self) -> BTreeMap<Vec<u8>, Vec<u8>> {
         self.svc
             .store()
             .entries()
             .unwrap()
             .map(|r| r.unwrap())
-            .filter(|(k, _)| !matches!(k.first(), Some(b'M' | b'C' | b'r')))
+            .filter(|(k, _)| !matches!(k.first(), Some(b'M' | b'C' | b'r' | b'E')))
             .map(|(k, v)| (k.to_vec(), v.to_vec()))
             .collect()
     }

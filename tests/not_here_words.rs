@@ -178,6 +178,7 @@ fn the_command_line_and_the_screens_say_the_same_for_every_reason() {
         parties: parties.clone(),
         counted_bins: vec![],
         posted_bins_only: false,
+        posted_anchor: None,
         qty: vec![],
     };
     let data = MismatchData {

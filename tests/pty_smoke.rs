@@ -61,7 +61,7 @@ fn fresh_db() -> String {
 fn script(env: &str, args: &str) -> String {
     let db = fresh_db();
     format!(
-        "env {env} {BIN} --db {db} {args}; echo EXIT=$?; rm -rf {db}; \
+        "mkdir -p {db}; env {env} {BIN} --db {db} {args}; echo EXIT=$?; rm -rf {db}; \
          stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo|isig)$' | tr '\\n' ' '; \
          echo; echo STTY-END; sleep 60"
     )

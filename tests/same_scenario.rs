@@ -276,6 +276,8 @@ fn state_of(db: &Path) -> Vec<String> {
 fn the_command_line_and_the_screens_leave_the_same_state() {
     let tmp = tempfile::tempdir().unwrap();
     let (cli_db, tui_db) = (tmp.path().join("cli"), tmp.path().join("tui"));
+    std::fs::create_dir(&cli_db).unwrap();
+    std::fs::create_dir(&tui_db).unwrap();
     setup(&cli_db);
     setup(&tui_db);
     through_the_cli(&cli_db);

@@ -67,6 +67,7 @@ impl TestServer {
             idle_timeout: idle,
             read_timeout: Duration::from_secs(2),
             gate,
+            anchor: Some(tmp_anchor(&log)),
         };
         let server = Server::bind(service.clone(), options, stopping.clone()).unwrap();
         let thread = std::thread::spawn(move || server.run().unwrap());
@@ -567,4 +568,9 @@ fn held_store_writes_are_read_at_once_and_replayed_after_a_crash() {
     assert_eq!(scanned(&svc), want, "the journal replays what was held");
     drop(svc);
     support::assert_replay_equals_state(&db);
+}
+
+/// The test server's anchor file, beside its log.
+fn tmp_anchor(log: &std::path::Path) -> std::path::PathBuf {
+    log.with_extension("anchor")
 }

@@ -64,7 +64,7 @@ fn stop_flag() -> Arc<AtomicBool> {
 fn anchors(given: &[String]) -> Result<Vec<Anchor>, Failure> {
     let mut out = Vec::new();
     for g in given {
-        if let Some(a) = crate::journal::parse_anchor(g) {
+        if let Some(a) = maintenance::parse_anchor(g) {
             out.push(a);
             continue;
         }
@@ -79,7 +79,7 @@ fn anchors(given: &[String]) -> Result<Vec<Anchor>, Failure> {
             if first.is_empty() || first.starts_with('#') {
                 continue;
             }
-            out.push(crate::journal::parse_anchor(first).ok_or_else(|| {
+            out.push(maintenance::parse_anchor(first).ok_or_else(|| {
                 Failure::invalid(format!(
                     "{g} line {}: expected an anchor SEQ:HASH, found \"{}\"",
                     n + 1,
@@ -161,7 +161,7 @@ pub fn init(dir: &Path, json: bool) -> CliResult {
             dir.display()
         )));
     }
-    crate::ops::Service::open(dir)?;
+    maintenance::init(dir)?;
     if json {
         return j::print(&j::InitJson {
             db: dir.display().to_string(),

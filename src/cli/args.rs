@@ -235,6 +235,10 @@ pub struct ServeArgs {
     /// Sync the journal once per command, inside the writer lock (for comparison)
     #[arg(long)]
     pub no_group_commit: bool,
+    /// Where the server appends the head of the journal's chain (else the database
+    /// folder's path with ".anchor" appended, beside it); give it to `check --anchor`
+    #[arg(long, value_name = "FILE")]
+    pub anchor_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -859,6 +859,8 @@ pub struct MismatchesJson {
     pub counted_bins_only: bool,
     /// Products counted by quantity whose count differs from the books.
     pub quantities: Vec<QtyMismatchJson>,
+    /// A posted count: the anchor `SEQ:HASH` of the journal entry that posted it.
+    pub anchor: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -918,6 +920,7 @@ impl From<&MismatchView> for MismatchesJson {
             resolutions: m.resolutions.iter().map(ResolutionJson::from).collect(),
             counted_bins: v.counted_bins.clone(),
             counted_bins_only: v.posted_bins_only,
+            anchor: v.posted_anchor.clone(),
             quantities: v
                 .qty
                 .iter()

@@ -344,6 +344,9 @@ fn report(service: &dyn Ops, id: u32, csv: bool, json: bool) -> CliResult {
     if v.posted_bins_only {
         outln!("shortages: of the counted bins only (the rest of the scope was not counted)");
     }
+    if let Some(a) = &v.posted_anchor {
+        outln!("anchor:   {a} (the journal entry that posted it; `tallyman check --anchor` proves it unchanged)");
+    }
     print_mismatches(v);
     Ok(())
 }

@@ -233,12 +233,7 @@ pub fn needs_database(dir: &Path) -> CliResult {
             dir.display()
         )));
     }
-    crate::journal::private::dir(dir).map_err(|e| {
-        Failure::storage(format!(
-            "cannot create the database folder {}: {e}",
-            dir.display()
-        ))
-    })?;
+    crate::ops::maintenance::create_folder(dir)?;
     eprintln!("note: created a new database in {}", dir.display());
     Ok(())
 }
@@ -294,7 +289,7 @@ pub fn run(cli: Cli) -> i32 {
     set_umask(config().umask);
     let _ = DB_NAMED.set(cli.db.is_some() || std::env::var_os("TALLYMAN_DB").is_some());
     match (config().group_id(), &config().database_group) {
-        (Some(gid), _) => crate::journal::private::share_with_group(Some(gid)),
+        (Some(gid), _) => crate::ops::maintenance::share_with_group(Some(gid)),
         (None, Some(name)) => eprintln!(
             "warning: [database] group \"{name}\" is not a group of this system; the database stays private to its owner"
         ),

@@ -25,6 +25,11 @@ pub fn run(db: &Path, args: &ServeArgs, json: bool) -> CliResult {
         idle_timeout: Duration::from_secs(serve.idle_timeout_secs),
         read_timeout: Duration::from_secs(serve.read_timeout_secs),
         gate: server::default_gate(),
+        anchor: Some(
+            args.anchor_file
+                .clone()
+                .unwrap_or_else(|| server::default_anchor(db)),
+        ),
     };
     let group_commit = serve.group_commit && !args.no_group_commit;
     server::serve(

@@ -150,6 +150,12 @@ impl Journal {
         &self.path
     }
 
+    /// The last entry written: its sequence and hash, and where it ends (`None` when the
+    /// journal has no entries).
+    pub fn head(&self) -> Option<(u64, EntryHash, u64)> {
+        (self.next_seq > 1).then_some((self.next_seq - 1, self.last_hash, self.end))
+    }
+
     pub fn next_seq(&self) -> u64 {
         self.next_seq
     }

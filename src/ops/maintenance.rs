@@ -9,6 +9,32 @@ use crate::store::{keys, Store};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+/// Reads an anchor `SEQ:HASH` (hash in hex).
+pub fn parse_anchor(text: &str) -> Option<Anchor> {
+    journal::parse_anchor(text)
+}
+
+/// Lets the members of `gid` share the database's files (`[database] group`), for this run.
+pub fn share_with_group(gid: Option<u32>) {
+    private::share_with_group(gid);
+}
+
+/// Creates a database folder, private to its owner (or its group).
+pub fn create_folder(dir: &Path) -> Result<(), OpsError> {
+    private::dir(dir).map_err(|e| {
+        OpsError::Storage(format!(
+            "cannot create the database folder {}: {e}",
+            dir.display()
+        ))
+    })
+}
+
+/// Makes a new, empty database in `dir`: its folder, journal and store.
+pub fn init(dir: &Path) -> Result<(), OpsError> {
+    create_folder(dir)?;
+    Service::open(dir).map(|_| ())
+}
+
 #[derive(Debug, Default)]
 pub struct CheckReport {
     pub entries: u64,

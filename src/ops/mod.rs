@@ -218,6 +218,14 @@ impl Service {
         ))
     }
 
+    /// The head of the chain when it is durable: the last entry's sequence and hash.
+    pub fn durable_head(&self) -> Option<(u64, crate::journal::EntryHash)> {
+        let writer = self.writer.lock().ok()?;
+        let (seq, hash, end) = writer.journal.as_ref()?.head()?;
+        let durable = self.durable.lock().ok()?.end;
+        (durable >= end).then_some((seq, hash))
+    }
+
     /// Why the database is read-only (its journal is damaged), when it is.
     pub fn read_only(&self) -> Option<&ReadOnly> {
         self.read_only.as_ref()

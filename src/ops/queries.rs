@@ -222,6 +222,10 @@ impl Service {
                 .map(|b| b.location)
                 .collect(),
             posted_bins_only: self.store.posted_bins_only(id)?,
+            posted_anchor: self
+                .store
+                .posted_entry(id)?
+                .map(|(seq, hash)| crate::journal::anchor_words(seq, &hash)),
             qty,
         })
     }

@@ -642,6 +642,8 @@ pub struct MismatchView {
     pub counted_bins: Vec<String>,
     /// Posted with the shortages of its counted bins only.
     pub posted_bins_only: bool,
+    /// The anchor (`SEQ:HASH`) of the journal entry that posted the count.
+    pub posted_anchor: Option<String>,
     /// Unserialised products counted by quantity that differ from the books.
     pub qty: Vec<crate::domain::count::QtyMismatch>,
 }

@@ -167,6 +167,7 @@ pub(crate) fn run(listener: &UnixListener, shared: &Shared) -> std::io::Result<(
                     .log
                     .line(&format!("could not write held store writes: {e}"));
             }
+            note_anchor(shared, false);
         }
         // Answers out; then whoever has overstayed goes.
         let now = Instant::now();
@@ -175,7 +176,18 @@ pub(crate) fn run(listener: &UnixListener, shared: &Shared) -> std::io::Result<(
     readers.stop();
     syncer.stop();
     settle(shared);
+    note_anchor(shared, true);
     Ok(())
+}
+
+/// Appends the head of the chain to the server's anchor file when it moved (at most every
+/// few seconds while serving; always when stopping).
+fn note_anchor(shared: &Shared, stopping: bool) {
+    if let Some(anchor) = &shared.anchor {
+        if let Err(e) = anchor.note(&shared.service, stopping) {
+            shared.log.line(&e);
+        }
+    }
 }
 
 fn settle(shared: &Shared) {

@@ -5,6 +5,7 @@
 //! commit, synced by a thread of its own); reads are answered by reader threads beside the
 //! loop.
 
+mod anchor;
 mod connection;
 mod event_loop;
 mod log;
@@ -41,6 +42,17 @@ pub struct ServeOptions {
     pub read_timeout: Duration,
     /// Who is admin whatever the user list says.
     pub gate: Gate,
+    /// The server's own anchor file, outside the database folder (`None`: none kept).
+    pub anchor: Option<PathBuf>,
+}
+
+/// The default anchor file of a database: its folder's path with ".anchor" appended,
+/// beside the folder (outside it, so whoever can change the database's files cannot
+/// change it too when the folder's parent is not theirs).
+pub fn default_anchor(dir: &Path) -> PathBuf {
+    let mut name = dir.as_os_str().to_owned();
+    name.push(".anchor");
+    PathBuf::from(name)
 }
 
 /// The accounts a server lets in as admin whatever the user list says: the one it runs as
@@ -93,6 +105,7 @@ pub(crate) struct Shared {
     pub(crate) options: ServeOptions,
     /// Set on SIGTERM: finish what is in flight, take nothing new.
     pub(crate) stopping: Arc<AtomicBool>,
+    pub(crate) anchor: Option<anchor::AnchorFile>,
 }
 
 /// A listening server.
@@ -152,6 +165,7 @@ impl Server {
                 service,
                 gate,
                 log,
+                anchor: options.anchor.clone().map(anchor::AnchorFile::new),
                 options,
                 stopping,
             }),

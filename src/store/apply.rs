@@ -298,6 +298,10 @@ fn apply_event(
                     keys::frozen(*count),
                     super::records::FrozenRecord::encode(report)?,
                 );
+                w.put(
+                    keys::count_posted_entry(*count),
+                    cx.located.entry.seq.to_be_bytes().to_vec(),
+                );
             }
         }
         Event::UserSet { name, role } => {

@@ -79,6 +79,13 @@ pub fn count_bins_prefix(id: CountId) -> Vec<u8> {
     tagged(COUNT_BIN, &[&id.0.to_be_bytes()])
 }
 
+/// `g count`: the journal entry that posted the count (its anchor).
+pub const COUNT_POSTED_ENTRY: u8 = b'g';
+
+pub fn count_posted_entry(id: CountId) -> Vec<u8> {
+    tagged(COUNT_POSTED_ENTRY, &[&id.0.to_be_bytes()])
+}
+
 /// `q count`.
 pub fn count_bins_only(id: CountId) -> Vec<u8> {
     tagged(COUNT_BINS_ONLY, &[&id.0.to_be_bytes()])

@@ -544,6 +544,18 @@ impl Store {
     }
 
     /// Was the count posted with the shortages of its counted bins only?
+    /// The journal entry that posted a count, with the hash it had when it was applied.
+    pub fn posted_entry(
+        &self,
+        id: CountId,
+    ) -> Result<Option<(u64, crate::journal::EntryHash)>, StoreError> {
+        let Some(v) = self.get(&keys::count_posted_entry(id))? else {
+            return Ok(None);
+        };
+        let seq = be_i64(&v) as u64;
+        Ok(self.entry_hash(seq)?.map(|h| (seq, h)))
+    }
+
     pub fn posted_bins_only(&self, id: CountId) -> Result<bool, StoreError> {
         Ok(self.get(&keys::count_bins_only(id))?.is_some())
     }
