@@ -281,13 +281,14 @@ pub fn intact_after(path: &Path, offset: u64) -> Result<Vec<Stray>, JournalError
     Ok(found)
 }
 
-/// Checks the frame checksum of every entry that ends at or before `upto` (bit rot in old
-/// entries), without decoding them. The chain is `check`'s to verify.
-pub fn verify_frames(path: &Path, upto: u64) -> Result<(), JournalError> {
+/// Checks the frame checksum of every entry that starts before `upto` (bit rot in old
+/// entries), without decoding them; the chain is `check`'s to verify. Returns whether a
+/// frame ends exactly at `upto` (when none does, the frames are not the ones a store that
+/// applied entries up to `upto` saw: the journal was rewritten).
+pub fn verify_frames(path: &Path, upto: u64) -> Result<bool, JournalError> {
     let io = |e| JournalError::io(path, e);
     let file = File::open(path).map_err(io)?;
-    let len = file.metadata().map_err(io)?.len();
-    let upto = upto.min(len);
+    let file_len = file.metadata().map_err(io)?.len();
     let mut reader = BufReader::with_capacity(1 << 20, file);
     reader
         .seek(SeekFrom::Start(HEADER.len() as u64))
@@ -295,7 +296,7 @@ pub fn verify_frames(path: &Path, upto: u64) -> Result<(), JournalError> {
     let mut offset = HEADER.len() as u64;
     let mut entry = 1u64;
     let mut payload = Vec::new();
-    while offset + FRAME_HEAD <= upto {
+    while offset < upto && offset + FRAME_HEAD <= file_len {
         let mut head = [0u8; 8];
         reader.read_exact(&mut head).map_err(io)?;
         let len = u64::from(u32::from_le_bytes([head[0], head[1], head[2], head[3]]));
@@ -306,7 +307,7 @@ pub fn verify_frames(path: &Path, upto: u64) -> Result<(), JournalError> {
             offset,
             what: what.to_string(),
         };
-        if len == 0 || len > MAX_PAYLOAD || offset + FRAME_HEAD + len > upto {
+        if len == 0 || len > MAX_PAYLOAD || offset + FRAME_HEAD + len > file_len {
             return Err(damaged("a frame with an impossible length"));
         }
         payload.resize(len as usize, 0);
@@ -319,7 +320,7 @@ pub fn verify_frames(path: &Path, upto: u64) -> Result<(), JournalError> {
         offset += FRAME_HEAD + len;
         entry += 1;
     }
-    Ok(())
+    Ok(offset == upto)
 }
 
 /// The hash of the entry framed at `start..end` (used on open to check that the journal is

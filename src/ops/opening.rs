@@ -132,10 +132,23 @@ fn healable(e: &StoreError) -> bool {
     }
 }
 
+/// How the store was opened, when not as it is.
+enum Remade {
+    /// Moved aside and started anew (the words say why).
+    Healed(String),
+    /// The disk is full: a temporary store elsewhere, and the database read-only.
+    DiskFull(String),
+}
+
+fn disk_full(e: &StoreError) -> bool {
+    matches!(e, StoreError::Sled { source: sled::Error::Io(io), .. }
+        if io.kind() == std::io::ErrorKind::StorageFull)
+}
+
 /// Opens the store; one that cannot be read, or was written by another layout, is moved
 /// aside (kept, named with the time) and a new one is started, to be filled from the
-/// journal. Returns the store and, when it was remade, the words that say so.
-fn open_store(dir: &Path) -> Result<(Store, Option<String>), OpsError> {
+/// journal. On a full disk a temporary store is used instead, to be filled the same way.
+fn open_store(dir: &Path) -> Result<(Store, Option<Remade>), OpsError> {
     let state = dir.join(STATE_DIR);
     let why = match Store::open(&state).and_then(|s| s.meta().map(|_| s)) {
         Ok(store) => return Ok((store, None)),
@@ -143,12 +156,23 @@ fn open_store(dir: &Path) -> Result<(Store, Option<String>), OpsError> {
             let owner = std::fs::read_to_string(dir.join(OWNER_FILE)).unwrap_or_default();
             return Err(OpsError::Storage(super::locked_words(dir, &owner)));
         }
+        Err(e) if disk_full(&e) => {
+            let store = Store::temporary()?;
+            return Ok((
+                store,
+                Some(Remade::DiskFull(format!(
+                    "the disk holding {} is full ({e}); the database is read-only: lookups and reports work from a temporary copy, changes are refused until space is freed",
+                    dir.display()
+                ))),
+            ));
+        }
         Err(e) if !healable(&e) => return Err(e.into()),
         Err(e) => e,
     };
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+    // A store with data but no layout version is not an older layout: it is unreadable.
     let kind = match &why {
-        StoreError::Format { found, .. } => format!("layout-v{found}"),
+        StoreError::Format { found, .. } if *found > 0 => format!("layout-v{found}"),
         _ => "unreadable".to_string(),
     };
     let aside = journal::free_name(dir, &format!("{STATE_DIR}.{kind}-{stamp}"));
@@ -161,8 +185,12 @@ fn open_store(dir: &Path) -> Result<(Store, Option<String>), OpsError> {
     })?;
     let store = Store::open(&state)?;
     let words = match why {
-        StoreError::Format { found, .. } => format!(
+        StoreError::Format { found, .. } if found > 0 => format!(
             "the store was written by layout version {found}; it was moved to {} and is rebuilt from the journal",
+            aside.display()
+        ),
+        StoreError::Format { .. } => format!(
+            "the store could not be read (it holds data but no layout version); it was moved to {} and is rebuilt from the journal",
             aside.display()
         ),
         why => format!(
@@ -170,7 +198,7 @@ fn open_store(dir: &Path) -> Result<(Store, Option<String>), OpsError> {
             aside.display()
         ),
     };
-    Ok((store, Some(words)))
+    Ok((store, Some(Remade::Healed(words))))
 }
 
 /// Opens the database in `dir` (which must exist): takes the lock, heals the store if it
@@ -186,20 +214,41 @@ pub(super) fn open(dir: &Path, progress: Option<Progress>) -> Result<(DbLock, Op
     sweep(dir);
     let journal_path = dir.join(JOURNAL_FILE);
     journal::create_if_missing(&journal_path)?;
-    let (store, healed) = open_store(dir)?;
+    let (store, remade) = open_store(dir)?;
     let _ = private::tree(&dir.join(STATE_DIR));
     let meta = store.meta()?;
     let mut notes = super::OpenNotes::default();
     let mut read_only = None;
+    let temporary = matches!(remade, Some(Remade::DiskFull(_)));
+    let healed = match remade {
+        Some(Remade::Healed(words)) => Some(words),
+        Some(Remade::DiskFull(words)) => {
+            notes.warnings.push(words.clone());
+            read_only = Some(ReadOnly {
+                entry: 0,
+                what: words.clone(),
+                message: words,
+            });
+            None
+        }
+        None => None,
+    };
     if meta.applied_seq > 0 {
         // Old entries are not read again, but they must all still be there, their frames
         // must check out, and the last one must be the one the store applied.
         let len = std::fs::metadata(&journal_path).map_or(0, |m| m.len());
         if len < meta.applied_end {
             read_only = Some(applied_entry_gone(&journal_path, &meta, false));
-        } else if let Err(e) = journal::verify_frames(&journal_path, meta.applied_end) {
-            read_only = Some(ReadOnly::of(e)?);
         } else {
+            match journal::verify_frames(&journal_path, meta.applied_end) {
+                Err(e) => read_only = Some(ReadOnly::of(e)?),
+                Ok(false) => {
+                    read_only = Some(applied_entry_gone(&journal_path, &meta, true));
+                }
+                Ok(true) => {}
+            }
+        }
+        if read_only.is_none() {
             let found = journal::hash_at(&journal_path, meta.applied_start, meta.applied_end)?;
             if found != Some(meta.applied_hash) {
                 read_only = Some(applied_entry_gone(&journal_path, &meta, true));
@@ -208,7 +257,7 @@ pub(super) fn open(dir: &Path, progress: Option<Progress>) -> Result<(DbLock, Op
     }
     let mut end = meta.applied_end.max(journal::HEADER.len() as u64);
     let (mut next_seq, mut last_hash) = (meta.applied_seq + 1, meta.applied_hash);
-    if read_only.is_none() {
+    if read_only.is_none() || temporary {
         let len = std::fs::metadata(&journal_path)
             .map(|m| m.len())
             .unwrap_or(0);
@@ -228,6 +277,7 @@ pub(super) fn open(dir: &Path, progress: Option<Progress>) -> Result<(DbLock, Op
                     }
                 }
                 Ok(ReadItem::End) => break,
+                Ok(ReadItem::TornTail { .. }) if temporary => break,
                 Ok(ReadItem::TornTail { offset, what }) => {
                     let kept = journal::cut_tail(&journal_path, offset)?;
                     notes
@@ -242,10 +292,18 @@ pub(super) fn open(dir: &Path, progress: Option<Progress>) -> Result<(DbLock, Op
             }
         }
     }
-    if let Some(words) = healed {
-        notes
+    match healed {
+        Some(words) => notes
             .warnings
-            .push(format!("{words} ({} entries replayed)", notes.replayed));
+            .push(format!("{words} ({} entries replayed)", notes.replayed)),
+        // sled found nothing it could use (its files were emptied or overwritten).
+        None if meta.applied_seq == 0 && notes.replayed > 0 && !temporary => {
+            notes.warnings.push(format!(
+                "the store was empty; it is rebuilt from the journal ({} entries replayed)",
+                notes.replayed
+            ))
+        }
+        None => {}
     }
     if let Some(ro) = &read_only {
         notes.warnings.push(ro.message.clone());

@@ -150,6 +150,28 @@ impl Store {
         Ok(store)
     }
 
+    /// A store in temporary space (sled's, in memory-backed `/dev/shm` where there is one),
+    /// gone when dropped: used when the database's own store cannot be opened because its
+    /// disk is full.
+    pub fn temporary() -> Result<Store, StoreError> {
+        let path = PathBuf::from("(temporary)");
+        let db = sled::Config::new()
+            .temporary(true)
+            .flush_every_ms(None)
+            .open()
+            .map_err(|source| StoreError::Sled {
+                path: path.clone(),
+                source,
+            })?;
+        let store = Store {
+            path,
+            held: held::HeldWrites::new(db.clone()),
+            db,
+        };
+        store.check_format()?;
+        Ok(store)
+    }
+
     /// A new store is stamped with the layout version; an existing one must carry this one.
     fn check_format(&self) -> Result<(), StoreError> {
         match self.get(keys::FORMAT)? {

@@ -1,0 +1,711 @@
+//! Recovery as an admin meets it, through the real binary on a demo database: a store that
+//! cannot be read heals itself, a torn tail is cut and kept, damage makes the database
+//! read-only until `rebuild --salvage`, restores keep every journal they replace, backups run
+//! while the screens do and on a full disk, anchors catch a rewritten chain, files are
+//! private, and a mistyped `--db` is an error.
+
+mod support;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+use support::tmux::Tmux;
+
+const BIN: &str = env!("CARGO_BIN_EXE_tallyman");
+
+fn tm(db: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .env("USER", "admin")
+        .env_remove("TALLYMAN_DB")
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+/// Runs a command that must succeed; returns its standard output.
+fn ok(db: &Path, args: &[&str]) -> String {
+    let o = tm(db, args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "tallyman {args:?}:\n{}\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    stdout(&o)
+}
+
+/// A small demo database (the demo's aisle WH3/A with RT90000002 sold, among 60 units).
+fn demo(root: &Path) -> PathBuf {
+    let db = root.join("db");
+    let o = Command::new(BIN)
+        .env("USER", "admin")
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "demo",
+            "--no-tui",
+            "--units",
+            "60",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    db
+}
+
+fn journal(db: &Path) -> PathBuf {
+    db.join("journal.tlj")
+}
+
+/// Where each entry's frame starts and ends (8-byte header, then `len | crc | payload`).
+fn frames(db: &Path) -> Vec<(usize, usize)> {
+    let bytes = std::fs::read(journal(db)).unwrap();
+    let mut out = Vec::new();
+    let mut at = 8;
+    while at + 8 <= bytes.len() {
+        let len = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+        out.push((at, at + 8 + len));
+        at += 8 + len;
+    }
+    out
+}
+
+/// Flips one payload byte of entry `seq` (its checksum then fails).
+fn flip(db: &Path, seq: usize) -> usize {
+    let (start, end) = frames(db)[seq - 1];
+    let mut bytes = std::fs::read(journal(db)).unwrap();
+    bytes[(start + 8 + end) / 2] ^= 0x5a;
+    std::fs::write(journal(db), bytes).unwrap();
+    start
+}
+
+/// Folders in `db` whose names start with `prefix`.
+fn named(db: &Path, prefix: &str) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(db)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(prefix))
+        .map(|e| e.path())
+        .collect();
+    found.sort();
+    found
+}
+
+fn lookup_sold(db: &Path) -> Output {
+    tm(db, &["lookup", "RT90000002"])
+}
+
+fn assert_sold_unit_found(o: &Output) {
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(o));
+    assert!(stdout(o).contains("sold to ACME Retail"), "{}", stdout(o));
+}
+
+// ------------------------------------------------------------------ the store heals itself
+
+#[test]
+fn a_stray_snapshot_file_is_healed_in_one_line_and_the_old_store_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = demo(tmp.path());
+    let entries = frames(&db).len();
+    std::fs::write(db.join("state/snap.1.generating"), b"").unwrap();
+    let o = lookup_sold(&db);
+    assert_sold_unit_found(&o);
+    let warn: Vec<String> = stderr(&o)
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(warn.len(), 1, "one line: {warn:?}");
+    assert!(warn[0].contains("the store could not be read"), "{warn:?}");
+    assert!(
+        warn[0].contains(&format!(
+            "is rebuilt from the journal ({entries} entries replayed)"
+        )),
+        "{warn:?}"
+    );
+    let aside = named(&db, "state.unreadable-");
+    assert_eq!(aside.len(), 1);
+    assert!(
+        aside[0].join("snap.1.generating").exists(),
+        "kept as it was"
+    );
+    assert!(
+        ok(&db, &["check"]).starts_with("ok:"),
+        "the healed store equals a replay"
+    );
+    // Writes go on.
+    ok(
+        &db,
+        &[
+            "receive",
+            "--supplier",
+            "Northwind Distribution",
+            "--invoice",
+            "H-1",
+            "--product",
+            "RT-AX55",
+            "--to",
+            "WH3/A/01",
+            "RT91000001",
+        ],
+    );
+}
+
+#[test]
+fn an_unreadable_store_is_healed_and_rebuild_never_needs_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = demo(tmp.path());
+    let garbage: Vec<u8> = (0..8192u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    // Garbage over sled's config file: it cannot be opened ("Unsupported").
+    std::fs::write(db.join("state/conf"), &garbage[..62]).unwrap();
+    let o = lookup_sold(&db);
+    assert_sold_unit_found(&o);
+    assert!(
+        stderr(&o).contains("the store could not be read (store"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(named(&db, "state.unreadable-").len(), 1);
+    // Garbage over its data file: sled finds nothing it can use, and says nothing; the
+    // store is rebuilt all the same, in one line.
+    std::fs::write(db.join("state/db"), &garbage).unwrap();
+    let o = lookup_sold(&db);
+    assert_sold_unit_found(&o);
+    assert!(
+        stderr(&o).contains("is rebuilt from the journal"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(ok(&db, &["check"]).starts_with("ok:"));
+    // rebuild does not care what the old store holds.
+    std::fs::write(db.join("state/conf"), &garbage[..62]).unwrap();
+    let out = ok(&db, &["rebuild"]);
+    assert!(out.starts_with("rebuilt the store from"), "{out}");
+    assert_sold_unit_found(&lookup_sold(&db));
+    assert!(ok(&db, &["check"]).starts_with("ok:"));
+}
+
+#[test]
+fn a_scratch_store_left_by_a_killed_check_is_removed_by_the_next_open() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = demo(tmp.path());
+    std::fs::create_dir_all(db.join(".check-999999/blobs")).unwrap();
+    std::fs::write(db.join(".check-999999/db"), vec![0u8; 4096]).unwrap();
+    assert_sold_unit_found(&lookup_sold(&db));
+    assert!(!db.join(".check-999999").exists());
+}
+
+// ------------------------------------------------------------------ torn versus damaged
+
+#[test]
+fn a_torn_tail_is_cut_and_its_bytes_kept_beside_the_journal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = demo(tmp.path());
+    let before = std::fs::read(journal(&db)).unwrap();
+    // An entry whose length runs past the end of the file: a write that never finished.
+    let tail = [200u8, 0, 0, 0, 1, 2, 3, 4, 9, 9, 9];
+    let mut bytes = before.clone();
+    bytes.extend_from_slice(&tail);
+    std::fs::write(journal(&db), &bytes).unwrap();
+    let o = lookup_sold(&db);
+    assert_sold_unit_found(&o);
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "cut off an unfinished entry at byte {} of",
+            before.len()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("the entry's length (200 bytes) runs past the end of the file"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(journal(&db)).unwrap(), before);
+    let kept = named(&db, "journal.tlj.torn-");
+    assert_eq!(kept.len(), 1);
+    assert_eq!(std::fs::read(&kept[0]).unwrap(), tail, "the cut bytes");
+}
+
+#[test]
+fn a_damaged_last_frame_makes_the_database_read_only_and_is_never_cut() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = demo(tmp.path());
+    let last = frames(&db).len();
+    let offset = flip(&db, last);
+    let damaged = std::fs::read(journal(&db)).unwrap();
+    // Lookups and reports work; changes are refused naming the entry, its offset and what to do.
+    assert_sold_unit_found(&lookup_sold(&db));
+    ok(&db, &["stock"]);
+    let o = tm(
+        &db,
+        &[
+            "receive",
+            "--supplier",
+            "Northwind Distribution",
+            "--invoice",
+            "H-2",
+            "--product",
+            "RT-AX55",
+            "--to",
+            "WH3/A/01",
+            "RT91000002",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(3));
+    let want = format!(
+        "is damaged at entry {last} (byte {offset}): a complete entry whose checksum does not match (its bytes were changed). The database is read-only: lookups and reports work, changes are refused. To repair it, stop its other users and run `tallyman rebuild --salvage`"
+    );
+    assert!(stderr(&o).contains(&want), "{}", stderr(&o));
+    assert_eq!(std::fs::read(journal(&db)).unwrap(), damaged, "nothing cut");
+    assert!(named(&db, "journal.tlj.torn-").is_empty());
+    // check names it and sends to salvage, never back to check.
+    let o = tm(&db, &["check"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains(&format!("damaged at entry {last}")));
+    assert!(stderr(&o).contains("run `tallyman rebuild --salvage`"));
+    assert!(!stderr(&o).contains("run `tallyman check`"));
+}
+
+#[test]
+fn middle_damage_is_read_only_then_salvage_keeps_everything_else_and_says_what_was_lost() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = demo(tmp.path());
+    let all = frames(&db);
+    let n = all.len();
+    assert!(n >= 6, "{n} entries");
+    let offset = flip(&db, 4);
+    let damaged = std::fs::read(journal(&db)).unwrap();
+    let o = tm(&db, &["rebuild"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains("A rebuild needs a sound journal"),
+        "{}",
+        stderr(&o)
+    );
+    // Without a terminal and without a choice, salvage lists the later entries, changes nothing.
+    let o = tm(&db, &["rebuild", "--salvage"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&format!("{} entries after the damage are intact", n - 4)));
+    assert!(stderr(&o).contains("--keep-later"));
+    assert_eq!(std::fs::read(journal(&db)).unwrap(), damaged);
+    // Keeping them.
+    let out = ok(&db, &["rebuild", "--salvage", "--keep-later"]);
+    assert!(
+        out.contains(&format!(
+            "lost: entry 4 (unreadable, bytes {offset}..{})",
+            all[3].1
+        )),
+        "{out}"
+    );
+    assert!(out.contains("kept as entry 4: entry 5 at "), "{out}");
+    assert!(out.contains("kept: entries 1..=3 as they were"), "{out}");
+    let kept = named(&db, "journal.tlj.damaged-");
+    assert_eq!(kept.len(), 1);
+    assert_eq!(std::fs::read(&kept[0]).unwrap(), damaged, "kept untouched");
+    let out = ok(&db, &["check"]);
+    assert!(
+        out.starts_with(&format!("ok: {} journal entries", n - 1)),
+        "{out}"
+    );
+    // Writable again.
+    ok(
+        &db,
+        &[
+            "receive",
+            "--supplier",
+            "Northwind Distribution",
+            "--invoice",
+            "H-3",
+            "--product",
+            "RT-AX55",
+            "--to",
+            "WH3/A/01",
+            "RT91000003",
+        ],
+    );
+}
+
+#[test]
+fn salvage_can_drop_the_later_entries_and_lists_them_as_lost() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = demo(tmp.path());
+    let n = frames(&db).len();
+    flip(&db, n - 1);
+    let out = ok(&db, &["rebuild", "--salvage", "--drop-later"]);
+    assert!(
+        out.contains(&format!("lost (dropped): entry {n} at ")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("kept: entries 1..={} as they were", n - 2)),
+        "{out}"
+    );
+    assert!(ok(&db, &["check"]).starts_with(&format!("ok: {} journal entries", n - 2)));
+}
+
+// ------------------------------------------------------------------ restore and backup
+
+#[test]
+fn restoring_twice_with_force_keeps_both_journals_it_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = demo(tmp.path());
+    let backup = tmp.path().join("b1.tlj");
+    let out = ok(&db, &["backup", backup.to_str().unwrap()]);
+    assert!(out.contains("anchor: "), "{out}");
+    ok(
+        &db,
+        &[
+            "receive",
+            "--supplier",
+            "Northwind Distribution",
+            "--invoice",
+            "R-1",
+            "--product",
+            "RT-AX55",
+            "--to",
+            "WH3/A/01",
+            "RT91000004",
+        ],
+    );
+    let first = std::fs::read(journal(&db)).unwrap();
+    // The live journal holds entries: --force is needed.
+    let o = tm(&db, &["restore", backup.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("add --force"), "{}", stderr(&o));
+    ok(&db, &["restore", "--force", backup.to_str().unwrap()]);
+    let second = std::fs::read(journal(&db)).unwrap();
+    std::thread::sleep(Duration::from_millis(1100));
+    ok(&db, &["restore", "--force", backup.to_str().unwrap()]);
+    let kept: Vec<Vec<u8>> = named(&db, "journal.tlj.replaced-")
+        .iter()
+        .map(|p| std::fs::read(p).unwrap())
+        .collect();
+    assert_eq!(kept.len(), 2, "both replaced journals are kept");
+    assert!(kept.contains(&first) && kept.contains(&second));
+    // Restoring the database's own journal is refused.
+    let o = tm(&db, &["restore", "--force", journal(&db).to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("is the database's own journal"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(journal(&db).exists());
+}
+
+#[test]
+fn backup_refuses_anything_but_a_regular_file_and_never_replaces_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = demo(tmp.path());
+    let o = tm(&db, &["backup", "/dev/null"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("is not a regular file"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
+    let o = tm(&db, &["backup", tmp.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    // Backups are private.
+    let b = tmp.path().join("b.tlj");
+    ok(&db, &["backup", b.to_str().unwrap()]);
+    assert_eq!(
+        std::fs::metadata(&b).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+}
+
+#[test]
+fn backup_works_while_the_screens_have_the_database_open() {
+    if !Tmux::available() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let db = demo(tmp.path());
+    let t = Tmux::start(
+        "backup",
+        80,
+        24,
+        &format!(
+            "env USER=admin TERM=xterm {BIN} --db {}; sleep 30",
+            db.display()
+        ),
+    );
+    t.wait_for("Lookup", Duration::from_secs(15));
+    let b = tmp.path().join("live.tlj");
+    let out = ok(&db, &["backup", b.to_str().unwrap()]);
+    assert!(out.contains("backup written to"), "{out}");
+    assert_eq!(
+        std::fs::read(&b).unwrap(),
+        std::fs::read(journal(&db)).unwrap()
+    );
+    // A second process cannot open it, but says who holds it.
+    let o = lookup_sold(&db);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("in use by"), "{}", stderr(&o));
+}
+
+#[test]
+fn on_a_full_disk_lookups_reports_check_and_backup_to_another_disk_work() {
+    // A small tmpfs of our own (root only); elsewhere the test says why it is skipped.
+    let tmp = tempfile::tempdir().unwrap();
+    let mnt = tmp.path().join("small");
+    std::fs::create_dir(&mnt).unwrap();
+    let mounted = Command::new("mount")
+        .args([
+            "-t",
+            "tmpfs",
+            "-o",
+            "size=8m",
+            "tmpfs",
+            mnt.to_str().unwrap(),
+        ])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+        return;
+    }
+    struct Unmount(PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(&self.0).output();
+        }
+    }
+    let _guard = Unmount(mnt.clone());
+    let db = demo(&mnt);
+    // Fill the disk.
+    let filler = mnt.join("filler");
+    let mut f = std::fs::File::create(&filler).unwrap();
+    let block = vec![7u8; 1 << 16];
+    while std::io::Write::write_all(&mut f, &block).is_ok() {}
+    drop(f);
+    assert_sold_unit_found(&lookup_sold(&db));
+    ok(&db, &["stock"]);
+    ok(&db, &["anchor"]);
+    let b = tmp.path().join("offdisk.tlj");
+    let out = ok(&db, &["backup", b.to_str().unwrap()]);
+    assert!(out.contains("backup written to"), "{out}");
+    assert_eq!(
+        std::fs::read(&b).unwrap(),
+        std::fs::read(journal(&db)).unwrap()
+    );
+    // A change is refused with the disk's words, and nothing is lost.
+    let o = tm(
+        &db,
+        &[
+            "receive",
+            "--supplier",
+            "Northwind Distribution",
+            "--invoice",
+            "F-1",
+            "--product",
+            "RT-AX55",
+            "--to",
+            "WH3/A/01",
+            "RT91000005",
+        ],
+    );
+    assert_ne!(o.status.code(), Some(0));
+    std::fs::remove_file(&filler).unwrap();
+    assert!(ok(&db, &["check"]).starts_with("ok:"));
+}
+
+// ------------------------------------------------------------------ anchors
+
+/// Rewrites the journal from entry `seq` on with a consistent chain after changing that
+/// entry's bytes: what a deliberate editor would do.
+fn rewrite_chain_from(db: &Path, seq: u64) {
+    use tallyman::journal::{read_all, Journal, ZERO_HASH};
+    let mut entries = Vec::new();
+    read_all(&journal(db), |l| {
+        entries.push(l.entry.clone());
+        Ok(())
+    })
+    .unwrap();
+    let fresh = db.join("forged.tlj");
+    let (mut j, _) = Journal::open(&fresh, 0, 0, ZERO_HASH).unwrap();
+    for mut e in entries {
+        if e.seq == seq {
+            e.actor.push_str("-forged");
+        }
+        j.append(e.at_ms, &e.actor, e.events).unwrap();
+    }
+    drop(j);
+    std::fs::rename(&fresh, journal(db)).unwrap();
+}
+
+#[test]
+fn a_rewritten_chain_is_caught_naming_the_first_changed_entry_and_by_an_anchor() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = demo(tmp.path());
+    let anchor = ok(&db, &["anchor"]).trim().to_string();
+    let n = frames(&db).len() as u64;
+    assert!(anchor.starts_with(&format!("{n}:")), "{anchor}");
+    rewrite_chain_from(&db, 3);
+    // The store remembers what it applied: the database opens read-only, check names entry 3.
+    let o = lookup_sold(&db);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).contains("was changed or replaced by hand"),
+        "{}",
+        stderr(&o)
+    );
+    let o = tm(&db, &["check"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains("entry 3 was changed after it was applied"),
+        "{}",
+        stderr(&o)
+    );
+    // A plain rebuild refuses to take the changed journal as the truth.
+    let o = tm(&db, &["rebuild"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("journal entry 3 is not the one the store applied"));
+    // Forced, the store is laundered, and only the anchor kept outside still catches it.
+    ok(&db, &["rebuild", "--force"]);
+    assert!(ok(&db, &["check"]).starts_with("ok:"));
+    let o = tm(&db, &["check", "--anchor", &anchor]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains(&format!("entry {n} is not the one anchored as {anchor}")),
+        "{}",
+        stderr(&o)
+    );
+    // An anchor file (as the server keeps) works the same.
+    let file = tmp.path().join("site.anchor");
+    std::fs::write(&file, format!("{anchor} 2026-11-29T10:00:00Z\n")).unwrap();
+    assert_eq!(
+        tm(&db, &["check", "--anchor", file.to_str().unwrap()])
+            .status
+            .code(),
+        Some(3)
+    );
+}
+
+#[test]
+fn an_anchor_the_journal_still_holds_passes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = demo(tmp.path());
+    let anchor = ok(&db, &["anchor"]).trim().to_string();
+    ok(
+        &db,
+        &[
+            "receive",
+            "--supplier",
+            "Northwind Distribution",
+            "--invoice",
+            "A-1",
+            "--product",
+            "RT-AX55",
+            "--to",
+            "WH3/A/01",
+            "RT91000006",
+        ],
+    );
+    let out = ok(&db, &["check", "--anchor", &anchor]);
+    assert!(out.contains("anchors: all 1 held"), "{out}");
+    let o = tm(&db, &["check", "--anchor", "12:nothex"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+// ------------------------------------------------------------------ files and folders
+
+#[test]
+fn the_database_is_private_whatever_the_umask_and_check_warns_when_it_is_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("db");
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "umask 0; {BIN} --db {} demo --no-tui --units 20",
+            db.display()
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&db), 0o700);
+    assert_eq!(mode(&journal(&db)), 0o600);
+    assert_eq!(mode(&db.join("state")), 0o700);
+    assert_eq!(mode(&db.join("state/db")), 0o600);
+    let o = tm(&db, &["check"]);
+    assert!(
+        !stderr(&o).contains("can be read by others"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::set_permissions(journal(&db), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let o = tm(&db, &["check"]);
+    assert!(
+        stderr(&o).contains("journal.tlj can be read by others (mode 644)"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_mistyped_db_is_an_error_init_creates_and_an_empty_folder_is_a_new_database() {
+    let tmp = tempfile::tempdir().unwrap();
+    let typo = tmp.path().join("sitee");
+    let o = tm(&typo, &["stock"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(&format!(
+            "expected a database at \"{}\", found nothing",
+            typo.display()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!typo.exists(), "nothing created");
+    let o = Command::new(BIN)
+        .args(["init", typo.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(journal(&typo).exists());
+    ok(&typo, &["stock"]);
+    // init refuses a folder that holds files.
+    let o = Command::new(BIN)
+        .args(["init", typo.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    ok(&empty, &["stock"]);
+    // The default database is created on first use, with a notice.
+    let home = tmp.path().join("home");
+    let o = Command::new(BIN)
+        .env_remove("TALLYMAN_DB")
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .args(["stock"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("note: created a new database in"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(home.join("data/tallyman/journal.tlj").exists());
+}
