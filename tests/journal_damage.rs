@@ -128,7 +128,11 @@ fn read_only_words(dir: &Path, entry: u64) -> String {
     let ro = svc.read_only().expect("read-only").clone();
     assert_eq!(ro.entry, entry, "{}", ro.message);
     assert!(notes.warnings.contains(&ro.message), "{:?}", notes.warnings);
-    assert!(ro.message.contains("read-only"), "{}", ro.message);
+    assert!(
+        ro.message.starts_with("Read-only: journal "),
+        "{}",
+        ro.message
+    );
     assert!(
         ro.message.contains("tallyman rebuild --salvage"),
         "{}",

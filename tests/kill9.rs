@@ -102,8 +102,16 @@ impl Harness {
             0 => {
                 serials = vec![format!("RT8{i:07}")];
                 cmd.args([
-                    "receive", "--supplier", "Northwind Distribution", "--invoice",
-                    &format!("K-{i}"), "--product", "RT-AX55", "--to", BIN_LOC, &serials[0],
+                    "receive",
+                    "--supplier",
+                    "Northwind Distribution",
+                    "--invoice",
+                    &format!("K-{i}"),
+                    "--product",
+                    "RT-AX55",
+                    "--to",
+                    BIN_LOC,
+                    &serials[0],
                 ]);
             }
             1 => {
@@ -111,7 +119,11 @@ impl Harness {
                 self.sale_tried.insert(s.clone());
                 serials = vec![s];
                 cmd.args([
-                    "sell", "--customer", "ACME Retail", "--invoice", &format!("S-{i}"),
+                    "sell",
+                    "--customer",
+                    "ACME Retail",
+                    "--invoice",
+                    &format!("S-{i}"),
                     &serials[0],
                 ]);
             }
@@ -122,7 +134,8 @@ impl Harness {
             }
             _ => {
                 serials = (0..2).map(|k| format!("RT9{i:06}{k}")).collect();
-                let mut rows = String::from("invoice,date,supplier,location,sku,serial,qty,cost,reason\n");
+                let mut rows =
+                    String::from("invoice,date,supplier,location,sku,serial,qty,cost,reason\n");
                 for s in &serials {
                     rows.push_str(&format!(
                         "IMP-{i},2026-11-01,Northwind Distribution,{BIN_LOC},RT-AX55,{s},,50.00,\n"
@@ -217,7 +230,10 @@ impl Harness {
 
     /// The next process opens the database and reads it (healing the store if it must).
     fn assert_usable(&mut self, i: usize) {
-        let o = tallyman(&self.db).args(["count", "show", COUNT]).output().unwrap();
+        let o = tallyman(&self.db)
+            .args(["count", "show", COUNT])
+            .output()
+            .unwrap();
         let err = String::from_utf8_lossy(&o.stderr).to_string();
         self.note_stderr(&err);
         assert_eq!(
@@ -246,12 +262,18 @@ impl Harness {
             if self.sold.contains(s) || self.sale_tried.contains(s) {
                 continue;
             }
-            assert!(stock.contains(&format!("\"{s}\"")), "acknowledged receipt {s} lost");
+            assert!(
+                stock.contains(&format!("\"{s}\"")),
+                "acknowledged receipt {s} lost"
+            );
         }
         for s in &self.sold {
             let o = tallyman(&self.db).args(["lookup", s]).output().unwrap();
             let text = String::from_utf8_lossy(&o.stdout).to_string();
-            assert!(text.contains("sold to ACME Retail"), "acknowledged sale of {s} lost: {text}");
+            assert!(
+                text.contains("sold to ACME Retail"),
+                "acknowledged sale of {s} lost: {text}"
+            );
         }
         let o = tallyman(&self.db)
             .args(["--json", "count", "export", COUNT])
@@ -259,7 +281,10 @@ impl Harness {
             .unwrap();
         let scans = String::from_utf8_lossy(&o.stdout).to_string();
         for s in &self.scanned {
-            assert!(scans.contains(&format!("\"{s}\"")), "acknowledged scan of {s} lost");
+            assert!(
+                scans.contains(&format!("\"{s}\"")),
+                "acknowledged scan of {s} lost"
+            );
         }
     }
 }

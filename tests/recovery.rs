@@ -267,10 +267,18 @@ fn a_damaged_last_frame_makes_the_database_read_only_and_is_never_cut() {
         ],
     );
     assert_eq!(o.status.code(), Some(3));
+    // What matters first (a handheld shows the start): read-only, why, who repairs it.
     let want = format!(
-        "is damaged at entry {last} (byte {offset}): a complete entry whose checksum does not match (its bytes were changed). The database is read-only: lookups and reports work, changes are refused. To repair it, stop its other users and run `tallyman rebuild --salvage`"
+        "tallyman: Read-only: journal damaged at entry {last} (byte {offset}); ask an admin. Lookups and reports work, changes are refused. To repair it, stop its other users and run `tallyman rebuild --salvage` (the damaged journal is kept), or `tallyman restore BACKUP`. journal "
     );
     assert!(stderr(&o).contains(&want), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!(
+            "is damaged at entry {last} (byte {offset}): a complete entry whose checksum does not match (its bytes were changed)"
+        )),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(std::fs::read(journal(&db)).unwrap(), damaged, "nothing cut");
     assert!(named(&db, "journal.tlj.torn-").is_empty());
     // check names it and sends to salvage, never back to check.
@@ -683,12 +691,22 @@ fn a_mistyped_db_is_an_error_init_creates_and_an_empty_folder_is_a_new_database(
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(journal(&typo).exists());
     ok(&typo, &["stock"]);
-    // init refuses a folder that holds files.
+    // init again changes nothing; init refuses a folder that holds other files.
     let o = Command::new(BIN)
         .args(["init", typo.to_str().unwrap()])
         .output()
         .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("already holds a database; nothing changed"));
+    let other = tmp.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("notes.txt"), "x").unwrap();
+    let o = Command::new(BIN)
+        .args(["init", other.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("holds files"), "{}", stderr(&o));
     let empty = tmp.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
     ok(&empty, &["stock"]);

@@ -151,6 +151,20 @@ pub fn anchor(db: &Path, json: bool) -> CliResult {
 }
 
 pub fn init(dir: &Path, json: bool) -> CliResult {
+    // A database already there: nothing to do (so a service can run `init` before every
+    // start).
+    if dir.join(crate::ops::JOURNAL_FILE).is_file() {
+        if json {
+            return j::print(&j::InitJson {
+                db: dir.display().to_string(),
+            });
+        }
+        outln!(
+            "{} already holds a database; nothing changed",
+            dir.display()
+        );
+        return Ok(());
+    }
     let fresh = match std::fs::read_dir(dir) {
         Ok(mut items) => items.next().is_none(),
         Err(_) => !dir.exists(),

@@ -54,19 +54,25 @@ pub struct ReadOnly {
 }
 
 impl ReadOnly {
-    fn new(entry: u64, what: String) -> ReadOnly {
+    /// `short` leads, so that a 20-column screen shows what matters first: read-only, why
+    /// in a few words, who can repair it; the details follow.
+    fn new(entry: u64, short: &str, what: String) -> ReadOnly {
         ReadOnly {
             entry,
             what: what.clone(),
             message: format!(
-                "{what}. The database is read-only: lookups and reports work, changes are refused. To repair it, stop its other users and run `tallyman rebuild --salvage` (the damaged journal is kept), or `tallyman restore BACKUP`"
+                "Read-only: {short}; ask an admin. Lookups and reports work, changes are refused. To repair it, stop its other users and run `tallyman rebuild --salvage` (the damaged journal is kept), or `tallyman restore BACKUP`. {what}"
             ),
         }
     }
 
     fn of(e: JournalError) -> Result<ReadOnly, OpsError> {
         match e {
-            JournalError::Damaged { entry, .. } => Ok(ReadOnly::new(entry, e.to_string())),
+            JournalError::Damaged { entry, offset, .. } => Ok(ReadOnly::new(
+                entry,
+                &format!("journal damaged at entry {entry} (byte {offset})"),
+                e.to_string(),
+            )),
             other => Err(other.into()),
         }
     }
@@ -227,7 +233,7 @@ pub(super) fn open(dir: &Path, progress: Option<Progress>) -> Result<(DbLock, Op
             read_only = Some(ReadOnly {
                 entry: 0,
                 what: words.clone(),
-                message: words,
+                message: format!("Read-only: the disk is full; {words}"),
             });
             None
         }
@@ -327,20 +333,20 @@ pub(super) fn open(dir: &Path, progress: Option<Progress>) -> Result<(DbLock, Op
 /// The store applied an entry the journal no longer holds as it was: the journal was cut
 /// short, changed or replaced behind tallyman's back.
 fn applied_entry_gone(journal: &Path, meta: &crate::store::Meta, present: bool) -> ReadOnly {
-    let what = if present {
-        format!(
+    let (short, what) = if present {
+        (format!("journal entry {} was changed", meta.applied_seq), format!(
             "journal {} does not hold entry {} as the store applied it (its hash differs): the journal was changed or replaced by hand",
             journal.display(),
             meta.applied_seq
-        )
+        ))
     } else {
         let len = std::fs::metadata(journal).map(|m| m.len()).unwrap_or(0);
-        format!(
+        (format!("journal lacks entries up to {}", meta.applied_seq), format!(
             "journal {} ends at byte {len}, but the store applied entries up to entry {} (byte {}): acknowledged entries are missing from the journal",
             journal.display(),
             meta.applied_seq,
             meta.applied_end
-        )
+        ))
     };
-    ReadOnly::new(meta.applied_seq, what)
+    ReadOnly::new(meta.applied_seq, &short, what)
 }

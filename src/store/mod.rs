@@ -33,7 +33,7 @@ pub enum StoreError {
     Sled { path: PathBuf, source: sled::Error },
     #[error("store: {0}")]
     Codec(#[from] CodecError),
-    #[error("store {path} has layout version {found}, this tallyman reads version {FORMAT_VERSION}; run `tallyman rebuild` to remake it from the journal")]
+    #[error("store {path} has layout version {found}, this tallyman reads version {FORMAT_VERSION}; it is remade from the journal when the database is opened")]
     Format { path: PathBuf, found: u32 },
     #[error("store: {0} is missing; run `tallyman check`")]
     Missing(String),
