@@ -623,6 +623,17 @@ impl Parser<'_, '_> {
     }
 }
 
+impl Config {
+    /// The gid of `[database] group`, when it names a group this system knows.
+    pub fn group_id(&self) -> Option<u32> {
+        let name = self.database_group.as_deref()?;
+        nix::unistd::Group::from_name(name)
+            .ok()
+            .flatten()
+            .map(|g| g.gid.as_raw())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -704,16 +715,5 @@ mod tests {
         let (cfg, from) = Config::load(Some(&path)).unwrap();
         assert_eq!(cfg.profile, Some(ProfileSetting::Full));
         assert_eq!(from.as_deref(), Some(path.as_path()));
-    }
-}
-
-impl Config {
-    /// The gid of `[database] group`, when it names a group this system knows.
-    pub fn group_id(&self) -> Option<u32> {
-        let name = self.database_group.as_deref()?;
-        nix::unistd::Group::from_name(name)
-            .ok()
-            .flatten()
-            .map(|g| g.gid.as_raw())
     }
 }

@@ -311,7 +311,12 @@ fn a_torn_tail_of_an_entry_the_store_never_applied_is_replayed_up_to_the_tear() 
     std::fs::remove_dir_all(dir.join(STATE_DIR)).unwrap();
     let (svc, notes) = open(&dir).unwrap();
     assert_eq!(notes.replayed, 3);
-    assert_eq!(notes.warnings.len(), 1, "{:?}", notes.warnings);
+    assert_eq!(notes.warnings.len(), 2, "{:?}", notes.warnings);
+    assert!(notes.warnings[0].starts_with("cut off an unfinished entry at byte"));
+    assert_eq!(
+        notes.warnings[1],
+        "the store was empty; it is rebuilt from the journal (3 entries replayed)"
+    );
     assert!(knows(&svc, "E3") && !knows(&svc, "E4"));
 }
 

@@ -26,7 +26,8 @@ impl Mode {
             "soft" => Ok(Mode::Soft),
             "strict" => Ok(Mode::Strict),
             _ => Err(format!(
-                "expected a tracking mode strict, soft or none, found \"{text}\""
+                "expected a tracking mode strict, soft or none, found {q_text}",
+                q_text = crate::domain::limits::quoted(&text)
             )),
         }
     }
@@ -103,9 +104,12 @@ impl Tracking {
         }
         let mut parts: Vec<(String, Mode)> = Vec::new();
         for part in text.split(',') {
-            let (flow, mode) = part
-                .split_once('=')
-                .ok_or_else(|| format!("expected flow=mode (e.g. sale=soft), found \"{part}\""))?;
+            let (flow, mode) = part.split_once('=').ok_or_else(|| {
+                format!(
+                    "expected flow=mode (e.g. sale=soft), found {q_part}",
+                    q_part = crate::domain::limits::quoted(&part)
+                )
+            })?;
             parts.push((flow.trim().to_ascii_lowercase(), Mode::parse(mode)?));
         }
         let mut t = Tracking::all(parts.first().map(|p| p.1).unwrap_or(Mode::Strict));
@@ -117,7 +121,8 @@ impl Tracking {
                 "transfer" => t.transfer = mode,
                 other => {
                     return Err(format!(
-                        "expected a flow receipt, sale, return or transfer, found \"{other}\""
+                        "expected a flow receipt, sale, return or transfer, found {q_other}",
+                        q_other = crate::domain::limits::quoted(&other)
                     ))
                 }
             }
@@ -158,7 +163,8 @@ impl SerialFormat {
                     Ok(SerialFormat::Regex(pattern.to_string()))
                 }
                 None => Err(format!(
-                    "expected a serial format plain, imei or regex:PATTERN, found \"{text}\""
+                    "expected a serial format plain, imei or regex:PATTERN, found {q_text}",
+                    q_text = crate::domain::limits::quoted(&text)
                 )),
             },
         }
@@ -183,7 +189,10 @@ impl SerialFormat {
                 } else if s.len() == 15 && s.bytes().all(|b| b.is_ascii_digit()) {
                     Err(format!("IMEI \"{s}\" fails its check digit: rescan"))
                 } else {
-                    Err(format!("expected an IMEI of 15 digits, found \"{s}\""))
+                    Err(format!(
+                        "expected an IMEI of 15 digits, found {q_s}",
+                        q_s = crate::domain::limits::quoted(&s)
+                    ))
                 }
             }
             SerialFormat::Regex(pattern) => {
@@ -213,14 +222,18 @@ impl Period {
         let t = text.trim().to_ascii_lowercase();
         let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
         let unit = t[digits.len()..].trim();
-        let n: u32 = digits
-            .parse()
-            .map_err(|_| format!("expected a period like 24m or 365d, found \"{text}\""))?;
+        let n: u32 = digits.parse().map_err(|_| {
+            format!(
+                "expected a period like 24m or 365d, found {q_text}",
+                q_text = crate::domain::limits::quoted(&text)
+            )
+        })?;
         match unit {
             "m" | "month" | "months" => Ok(Period::Months(n)),
             "d" | "day" | "days" => Ok(Period::Days(n)),
             _ => Err(format!(
-                "expected a period like 24m or 365d, found \"{text}\""
+                "expected a period like 24m or 365d, found {q_text}",
+                q_text = crate::domain::limits::quoted(&text)
             )),
         }
     }
@@ -292,7 +305,7 @@ impl Location {
             Ok(code)
         } else {
             Err(format!(
-                "expected a location code like WH1/A/01 (letters, digits, - _ . between slashes), found \"{raw}\""
+                "expected a location code like WH1/A/01 (letters, digits, - _ . between slashes), found {q_raw}", q_raw = crate::domain::limits::quoted(&raw)
             ))
         }
     }
@@ -330,7 +343,8 @@ impl PartyRole {
             "supplier" => Ok(PartyRole::Supplier),
             "both" => Ok(PartyRole::Both),
             _ => Err(format!(
-                "expected a role customer, supplier or both, found \"{text}\""
+                "expected a role customer, supplier or both, found {q_text}",
+                q_text = crate::domain::limits::quoted(&text)
             )),
         }
     }

@@ -10,7 +10,12 @@ impl Money {
     /// Parses `12`, `12.5`, `12.50` (a dot or a comma as decimal mark).
     pub fn parse(text: &str) -> Result<Money, String> {
         let t = text.trim();
-        let bad = || format!("expected an amount like 12.50, found \"{text}\"");
+        let bad = || {
+            format!(
+                "expected an amount like 12.50, found {q_text}",
+                q_text = crate::domain::limits::quoted(&text)
+            )
+        };
         if t.is_empty() {
             return Err(bad());
         }

@@ -37,7 +37,10 @@ impl Role {
             .into_iter()
             .find(|r| r.name() == t)
             .ok_or_else(|| {
-                format!("expected a role (support, clerk, supervisor, admin), found \"{text}\"")
+                format!(
+                    "expected a role (support, clerk, supervisor, admin), found {q_text}",
+                    q_text = crate::domain::limits::quoted(&text)
+                )
             })
     }
 
@@ -73,7 +76,8 @@ pub fn check_user_name(name: &str) -> Result<String, String> {
         Ok(n.to_string())
     } else {
         Err(format!(
-            "expected an OS account name (letters, digits, _ . -), found \"{name}\""
+            "expected an OS account name (letters, digits, _ . -), found {q_name}",
+            q_name = crate::domain::limits::quoted(&name)
         ))
     }
 }

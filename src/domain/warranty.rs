@@ -111,7 +111,8 @@ impl StartBasis {
             "sale" => Ok(StartBasis::Sale),
             "receipt" => Ok(StartBasis::Receipt),
             _ => Err(format!(
-                "expected a warranty start basis sale or receipt, found \"{text}\""
+                "expected a warranty start basis sale or receipt, found {q_text}",
+                q_text = crate::domain::limits::quoted(&text)
             )),
         }
     }
@@ -238,7 +239,7 @@ impl CoverageKind {
             "replacement" => Ok(CoverageKind::Replacement),
             "generic" => Ok(CoverageKind::Generic),
             _ => Err(format!(
-                "expected a coverage kind manufacturer, extended, replacement or generic, found \"{text}\""
+                "expected a coverage kind manufacturer, extended, replacement or generic, found {q_text}", q_text = crate::domain::limits::quoted(&text)
             )),
         }
     }
@@ -404,7 +405,8 @@ impl GenericWarranty {
             if let Some(n) = name {
                 if n.trim().is_empty() {
                     return Err(format!(
-                        "expected a {what} name or none on a generic warranty, found \"{n}\""
+                        "expected a {what} name or none on a generic warranty, found {q_n}",
+                        q_n = crate::domain::limits::quoted(&n)
                     ));
                 }
             }
@@ -589,7 +591,7 @@ impl AgreementNumbering {
                 branch: b.to_string(),
             }),
             _ => Err(format!(
-                "expected an agreement numbering serial, invoice, sequence:BRANCH or order, found \"{text}\""
+                "expected an agreement numbering serial, invoice, sequence:BRANCH or order, found {q_text}", q_text = crate::domain::limits::quoted(&text)
             )),
         }
     }
@@ -619,7 +621,8 @@ pub fn agreement_number(
         match value.map(str::trim) {
             Some(v) if !v.is_empty() => Ok(v),
             Some(v) => Err(format!(
-                "expected {what} for the agreement number, found \"{v}\""
+                "expected {what} for the agreement number, found {q_v}",
+                q_v = crate::domain::limits::quoted(&v)
             )),
             None => Err(format!(
                 "expected {what} for the agreement number, found none"
@@ -676,7 +679,7 @@ impl AgreementStatus {
             "in-repair" => Ok(AgreementStatus::InRepair),
             "replaced" => Ok(AgreementStatus::Replaced),
             _ => Err(format!(
-                "expected an agreement status in-service, returned, in-repair or replaced, found \"{text}\""
+                "expected an agreement status in-service, returned, in-repair or replaced, found {q_text}", q_text = crate::domain::limits::quoted(&text)
             )),
         }
     }
@@ -737,7 +740,8 @@ impl AgreementEventCode {
             .find(|c| c.code().eq_ignore_ascii_case(t) || c.label().eq_ignore_ascii_case(t))
             .ok_or_else(|| {
                 format!(
-                    "expected an agreement event code CR, IR, LAB, RTF or REINV, found \"{text}\""
+                    "expected an agreement event code CR, IR, LAB, RTF or REINV, found {q_text}",
+                    q_text = crate::domain::limits::quoted(&text)
                 )
             })
     }
@@ -851,7 +855,8 @@ impl ReplacementPolicy {
             "fresh" => Ok(ReplacementPolicy::Fresh),
             "longer" | "max" => Ok(ReplacementPolicy::LongerOfBoth),
             _ => Err(format!(
-                "expected a replacement policy remaining, fresh or longer, found \"{text}\""
+                "expected a replacement policy remaining, fresh or longer, found {q_text}",
+                q_text = crate::domain::limits::quoted(&text)
             )),
         }
     }

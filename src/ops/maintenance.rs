@@ -812,7 +812,7 @@ pub fn restore(
     }
     let len = backup.end;
     let free = nix::sys::statvfs::statvfs(dir)
-        .map(|s| u64::from(s.blocks_available()) * u64::from(s.fragment_size()))
+        .map(|s| s.blocks_available().saturating_mul(s.fragment_size()))
         .unwrap_or(u64::MAX);
     if free < len + (1 << 20) {
         return Err(OpsError::Storage(format!(
