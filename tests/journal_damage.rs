@@ -601,7 +601,16 @@ fn a_store_of_an_older_layout_is_rebuilt_on_open_and_kept_aside() {
 
 /// Changes the store behind the journal's back, as a disk or a hand with sled would.
 fn tamper(dir: &Path, change: impl FnOnce(&sled::Db)) {
-    let db = sled::open(dir.join("state")).unwrap();
+    // sled lets go of a closed store's lock lazily: wait for it.
+    let started = std::time::Instant::now();
+    let db = loop {
+        match sled::open(dir.join("state")) {
+            Err(e) if is_lock_error(&e.to_string()) && started.elapsed().as_secs() < 10 => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            other => break other.unwrap(),
+        }
+    };
     change(&db);
     db.flush().unwrap();
 }

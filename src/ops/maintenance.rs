@@ -196,8 +196,9 @@ pub fn check(dir: &Path, anchors: &[Anchor], stop: &AtomicBool) -> Result<CheckR
     })();
     let _ = std::fs::remove_dir_all(&scratch);
     match outcome {
-        Err(OpsError::Storage(m)) if stop.load(Ordering::Relaxed) => Err(OpsError::Storage(
-            format!("check stopped before it finished ({m}); nothing was changed"),
+        Err(_) if stop.load(Ordering::Relaxed) => Err(OpsError::Storage(
+            "check was stopped before it finished; nothing was changed and its scratch store is removed"
+                .to_string(),
         )),
         other => other.map(|_| report),
     }
@@ -300,6 +301,12 @@ fn remake_store(
     })();
     let entries = match built {
         Ok(n) => n,
+        Err(_) if stop.load(Ordering::Relaxed) => {
+            let _ = std::fs::remove_dir_all(&scratch);
+            return Err(OpsError::Storage(
+                "stopped before the new store was finished; the store and the journal are as they were".to_string(),
+            ));
+        }
         Err(e) => {
             let _ = std::fs::remove_dir_all(&scratch);
             return Err(e);
@@ -847,11 +854,20 @@ pub fn restore(
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
     }
-    let (entries, old) = remake_store(dir, &journal_path, progress, stop)?;
-    // The old store belonged to the replaced journal: it is a cache of it, nothing more.
-    if let Some(old) = old {
-        let _ = std::fs::remove_dir_all(old);
-    }
+    // The old store belonged to the replaced journal: it is a cache of it, nothing more. It
+    // goes first, so that a restore stopped from here on leaves no store to disagree with the
+    // new journal (the next open rebuilds it).
+    let state = dir.join(STATE_DIR);
+    let _ = std::fs::remove_dir_all(&state);
+    let entries = match remake_store(dir, &journal_path, progress, stop) {
+        Ok((entries, _)) => entries,
+        Err(_) if stop.load(Ordering::Relaxed) => {
+            return Err(OpsError::Storage(
+                "stopped after the backup was put in place, before the store was rebuilt; the next command rebuilds it from the restored journal".to_string(),
+            ))
+        }
+        Err(e) => return Err(e),
+    };
     Ok(RestoreReport {
         entries,
         replaced,
