@@ -515,6 +515,16 @@ fn on_a_full_disk_lookups_reports_check_and_backup_to_another_disk_work() {
         std::fs::read(&b).unwrap(),
         std::fs::read(journal(&db)).unwrap()
     );
+    // A restore is refused before it touches anything.
+    let before = std::fs::read(journal(&db)).unwrap();
+    let big = tmp.path().join("big.tlj");
+    std::fs::write(&big, &before).unwrap();
+    let o = tm(&db, &["restore", "--force", big.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("bytes free in"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("nothing was changed"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(journal(&db)).unwrap(), before);
+    assert!(named(&db, "journal.tlj.replaced-").is_empty());
     // A change is refused with the disk's words, and nothing is lost.
     let o = tm(
         &db,
@@ -609,6 +619,37 @@ fn a_rewritten_chain_is_caught_naming_the_first_changed_entry_and_by_an_anchor()
 }
 
 #[test]
+fn an_edited_entry_with_a_fixed_checksum_is_named_not_the_one_after_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = demo(tmp.path());
+    // Change the user of entry 3 and fix its checksum: only the chain shows it.
+    let (start, end) = frames(&db)[2];
+    let mut bytes = std::fs::read(journal(&db)).unwrap();
+    let payload = start + 8..end;
+    let at = bytes[payload.clone()]
+        .windows(4)
+        .position(|w| w == b"demo")
+        .expect("the demo's entries are by demo")
+        + start
+        + 8;
+    bytes[at] = b'x';
+    let crc = crc32fast::hash(&bytes[payload]);
+    bytes[start + 4..start + 8].copy_from_slice(&crc.to_le_bytes());
+    std::fs::write(journal(&db), bytes).unwrap();
+    // Without the store's memory of what it applied, the chain alone names entry 3.
+    std::fs::remove_dir_all(db.join("state")).unwrap();
+    let o = tm(&db, &["check"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains(&format!(
+            "damaged at entry 3 (byte {start}): entry 3 was changed after entry 4 was written"
+        )),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn an_anchor_the_journal_still_holds_passes() {
     let tmp = tempfile::tempdir().unwrap();
     let db = demo(tmp.path());
@@ -660,13 +701,67 @@ fn the_database_is_private_whatever_the_umask_and_check_warns_when_it_is_not() {
         "{}",
         stderr(&o)
     );
+    // A file someone opened up is made private again, and check says so; one tallyman
+    // does not own (a copy left in the folder) is named with what to do.
     std::fs::set_permissions(journal(&db), std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::write(db.join("copy.tlj"), b"x").unwrap();
+    std::fs::set_permissions(db.join("copy.tlj"), std::fs::Permissions::from_mode(0o644)).unwrap();
     let o = tm(&db, &["check"]);
     assert!(
-        stderr(&o).contains("journal.tlj can be read by others (mode 644)"),
+        stderr(&o).contains("journal.tlj could be read by others (mode 644); it is private now"),
         "{}",
         stderr(&o)
     );
+    assert!(
+        stderr(&o).contains(&format!(
+            "copy.tlj can be read by others (mode 644); run `chmod -R go-rwx {}`",
+            db.display()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(mode(&journal(&db)), 0o600);
+}
+
+#[test]
+fn a_configured_group_shares_the_database_with_that_group_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = demo(tmp.path());
+    let config = tmp.path().join("tallyman.toml");
+    std::fs::write(&config, "[database]\ngroup = \"root\"\n").unwrap();
+    let o = Command::new(BIN)
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+            "stock",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&db), 0o770);
+    assert_eq!(mode(&journal(&db)), 0o660);
+    assert_eq!(mode(&db.join("state/db")), 0o660);
+    // A group the system does not know is said, and the database is private again.
+    std::fs::write(&config, "[database]\ngroup = \"no-such-group-here\"\n").unwrap();
+    let o = Command::new(BIN)
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+            "stock",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&o).contains("\"no-such-group-here\" is not a group of this system"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(mode(&journal(&db)), 0o600);
 }
 
 #[test]

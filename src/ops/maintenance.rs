@@ -86,6 +86,7 @@ fn interrupted() -> JournalError {
 /// exactly the store's contents. Stops (leaving nothing behind) when `stop` is set.
 pub fn check(dir: &Path, anchors: &[Anchor], stop: &AtomicBool) -> Result<CheckReport, OpsError> {
     let mut report = CheckReport::default();
+    let exposed_before = private::exposed(dir);
     let (service, notes) = Service::open(dir)?;
     if let Some(ro) = service.read_only() {
         report.problems.push(ro.what.clone());
@@ -97,7 +98,16 @@ pub fn check(dir: &Path, anchors: &[Anchor], stop: &AtomicBool) -> Result<CheckR
             .into_iter()
             .filter(|w| service.read_only().is_none_or(|ro| *w != ro.message)),
     );
-    for (path, mode) in private::exposed(dir) {
+    let exposed_now = private::exposed(dir);
+    for (path, mode) in &exposed_before {
+        if !exposed_now.iter().any(|(p, _)| p == path) {
+            report.notes.push(format!(
+                "{} could be read by others (mode {mode:03o}); it is private now",
+                path.display()
+            ));
+        }
+    }
+    for (path, mode) in exposed_now {
         report.notes.push(format!(
             "{} can be read by others (mode {mode:03o}); run `chmod -R go-rwx {}`",
             path.display(),

@@ -220,6 +220,7 @@ pub(super) fn open(dir: &Path, progress: Option<Progress>) -> Result<(DbLock, Op
     sweep(dir);
     let journal_path = dir.join(JOURNAL_FILE);
     journal::create_if_missing(&journal_path)?;
+    let _ = private::file(&journal_path);
     let (store, remade) = open_store(dir)?;
     let _ = private::tree(&dir.join(STATE_DIR));
     let meta = store.meta()?;
