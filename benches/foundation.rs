@@ -224,13 +224,13 @@ fn big_store(c: &mut Criterion) {
                 RENDERED.push(d);
                 total += d;
             }
+            assert!(
+                app.render().contains(&serial),
+                "the lookup screen shows the serial"
+            );
             total
         })
     });
-    assert!(
-        app.render().contains(&serial),
-        "the lookup screen shows the serial"
-    );
     drop(app);
     group.sample_size(10);
     group.bench_function("warranty_expiring_30_days_report", |b| {
@@ -247,6 +247,15 @@ fn big_store(c: &mut Criterion) {
             let (s, notes) = Service::open(&dir).expect("open");
             assert_eq!(notes.replayed, 0);
             drop(s);
+        })
+    });
+    // What opening spends checking every old frame's checksum (bit rot is found on open):
+    // the baseline of the line above, in the same run.
+    let journal = dir.join(tallyman::ops::JOURNAL_FILE);
+    let len = std::fs::metadata(&journal).expect("journal").len();
+    group.bench_function("verify_every_frame_of_the_journal", |b| {
+        b.iter(|| {
+            assert!(tallyman::journal::verify_frames(&journal, len).expect("frames"));
         })
     });
     group.finish();

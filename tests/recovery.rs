@@ -281,6 +281,12 @@ fn a_damaged_last_frame_makes_the_database_read_only_and_is_never_cut() {
     );
     assert_eq!(std::fs::read(journal(&db)).unwrap(), damaged, "nothing cut");
     assert!(named(&db, "journal.tlj.torn-").is_empty());
+    // Nor when the store is missing and the whole journal is replayed.
+    std::fs::remove_dir_all(db.join("state")).unwrap();
+    let o = lookup_sold(&db);
+    assert_sold_unit_found(&o);
+    assert!(stderr(&o).contains(&format!("Read-only: journal damaged at entry {last}")));
+    assert_eq!(std::fs::read(journal(&db)).unwrap(), damaged, "nothing cut");
     // check names it and sends to salvage, never back to check.
     let o = tm(&db, &["check"]);
     assert_eq!(o.status.code(), Some(3));
@@ -391,10 +397,15 @@ fn restoring_twice_with_force_keeps_both_journals_it_replaced() {
         ],
     );
     let first = std::fs::read(journal(&db)).unwrap();
-    // The live journal holds entries: --force is needed.
+    // The live journal holds entries: --force is needed, with or without a store.
     let o = tm(&db, &["restore", backup.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("add --force"), "{}", stderr(&o));
+    std::fs::remove_dir_all(db.join("state")).unwrap();
+    let o = tm(&db, &["restore", backup.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("add --force"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(journal(&db)).unwrap(), first);
     ok(&db, &["restore", "--force", backup.to_str().unwrap()]);
     let second = std::fs::read(journal(&db)).unwrap();
     std::thread::sleep(Duration::from_millis(1100));
@@ -728,34 +739,27 @@ fn a_configured_group_shares_the_database_with_that_group_only() {
     let tmp = tempfile::tempdir().unwrap();
     let db = demo(tmp.path());
     let config = tmp.path().join("tallyman.toml");
-    std::fs::write(&config, "[database]\ngroup = \"root\"\n").unwrap();
-    let o = Command::new(BIN)
-        .args([
-            "--config",
-            config.to_str().unwrap(),
-            "--db",
-            db.to_str().unwrap(),
-            "stock",
-        ])
-        .output()
-        .unwrap();
+    let stock_with = |group: &str| {
+        std::fs::write(&config, format!("[database]\ngroup = \"{group}\"\n")).unwrap();
+        Command::new(BIN)
+            .args([
+                "--config",
+                config.to_str().unwrap(),
+                "--db",
+                db.to_str().unwrap(),
+                "stock",
+            ])
+            .output()
+            .unwrap()
+    };
+    let o = stock_with("root");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&db), 0o770);
     assert_eq!(mode(&journal(&db)), 0o660);
     assert_eq!(mode(&db.join("state/db")), 0o660);
     // A group the system does not know is said, and the database is private again.
-    std::fs::write(&config, "[database]\ngroup = \"no-such-group-here\"\n").unwrap();
-    let o = Command::new(BIN)
-        .args([
-            "--config",
-            config.to_str().unwrap(),
-            "--db",
-            db.to_str().unwrap(),
-            "stock",
-        ])
-        .output()
-        .unwrap();
+    let o = stock_with("no-such-group-here");
     assert!(
         stderr(&o).contains("\"no-such-group-here\" is not a group of this system"),
         "{}",

@@ -27,7 +27,7 @@ impl Mode {
             "strict" => Ok(Mode::Strict),
             _ => Err(format!(
                 "expected a tracking mode strict, soft or none, found {q_text}",
-                q_text = crate::domain::limits::quoted(&text)
+                q_text = crate::domain::limits::quoted(text)
             )),
         }
     }
@@ -107,7 +107,7 @@ impl Tracking {
             let (flow, mode) = part.split_once('=').ok_or_else(|| {
                 format!(
                     "expected flow=mode (e.g. sale=soft), found {q_part}",
-                    q_part = crate::domain::limits::quoted(&part)
+                    q_part = crate::domain::limits::quoted(part)
                 )
             })?;
             parts.push((flow.trim().to_ascii_lowercase(), Mode::parse(mode)?));
@@ -122,7 +122,7 @@ impl Tracking {
                 other => {
                     return Err(format!(
                         "expected a flow receipt, sale, return or transfer, found {q_other}",
-                        q_other = crate::domain::limits::quoted(&other)
+                        q_other = crate::domain::limits::quoted(other)
                     ))
                 }
             }
@@ -164,7 +164,7 @@ impl SerialFormat {
                 }
                 None => Err(format!(
                     "expected a serial format plain, imei or regex:PATTERN, found {q_text}",
-                    q_text = crate::domain::limits::quoted(&text)
+                    q_text = crate::domain::limits::quoted(text)
                 )),
             },
         }
@@ -191,7 +191,7 @@ impl SerialFormat {
                 } else {
                     Err(format!(
                         "expected an IMEI of 15 digits, found {q_s}",
-                        q_s = crate::domain::limits::quoted(&s)
+                        q_s = crate::domain::limits::quoted(s)
                     ))
                 }
             }
@@ -225,7 +225,7 @@ impl Period {
         let n: u32 = digits.parse().map_err(|_| {
             format!(
                 "expected a period like 24m or 365d, found {q_text}",
-                q_text = crate::domain::limits::quoted(&text)
+                q_text = crate::domain::limits::quoted(text)
             )
         })?;
         match unit {
@@ -233,7 +233,7 @@ impl Period {
             "d" | "day" | "days" => Ok(Period::Days(n)),
             _ => Err(format!(
                 "expected a period like 24m or 365d, found {q_text}",
-                q_text = crate::domain::limits::quoted(&text)
+                q_text = crate::domain::limits::quoted(text)
             )),
         }
     }
@@ -305,7 +305,7 @@ impl Location {
             Ok(code)
         } else {
             Err(format!(
-                "expected a location code like WH1/A/01 (letters, digits, - _ . between slashes), found {q_raw}", q_raw = crate::domain::limits::quoted(&raw)
+                "expected a location code like WH1/A/01 (letters, digits, - _ . between slashes), found {q_raw}", q_raw = crate::domain::limits::quoted(raw)
             ))
         }
     }
@@ -344,7 +344,7 @@ impl PartyRole {
             "both" => Ok(PartyRole::Both),
             _ => Err(format!(
                 "expected a role customer, supplier or both, found {q_text}",
-                q_text = crate::domain::limits::quoted(&text)
+                q_text = crate::domain::limits::quoted(text)
             )),
         }
     }

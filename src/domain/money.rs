@@ -13,7 +13,7 @@ impl Money {
         let bad = || {
             format!(
                 "expected an amount like 12.50, found {q_text}",
-                q_text = crate::domain::limits::quoted(&text)
+                q_text = crate::domain::limits::quoted(text)
             )
         };
         if t.is_empty() {

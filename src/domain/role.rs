@@ -39,7 +39,7 @@ impl Role {
             .ok_or_else(|| {
                 format!(
                     "expected a role (support, clerk, supervisor, admin), found {q_text}",
-                    q_text = crate::domain::limits::quoted(&text)
+                    q_text = crate::domain::limits::quoted(text)
                 )
             })
     }
@@ -77,7 +77,7 @@ pub fn check_user_name(name: &str) -> Result<String, String> {
     } else {
         Err(format!(
             "expected an OS account name (letters, digits, _ . -), found {q_name}",
-            q_name = crate::domain::limits::quoted(&name)
+            q_name = crate::domain::limits::quoted(name)
         ))
     }
 }

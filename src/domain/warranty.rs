@@ -112,7 +112,7 @@ impl StartBasis {
             "receipt" => Ok(StartBasis::Receipt),
             _ => Err(format!(
                 "expected a warranty start basis sale or receipt, found {q_text}",
-                q_text = crate::domain::limits::quoted(&text)
+                q_text = crate::domain::limits::quoted(text)
             )),
         }
     }
@@ -239,7 +239,7 @@ impl CoverageKind {
             "replacement" => Ok(CoverageKind::Replacement),
             "generic" => Ok(CoverageKind::Generic),
             _ => Err(format!(
-                "expected a coverage kind manufacturer, extended, replacement or generic, found {q_text}", q_text = crate::domain::limits::quoted(&text)
+                "expected a coverage kind manufacturer, extended, replacement or generic, found {q_text}", q_text = crate::domain::limits::quoted(text)
             )),
         }
     }
@@ -406,7 +406,7 @@ impl GenericWarranty {
                 if n.trim().is_empty() {
                     return Err(format!(
                         "expected a {what} name or none on a generic warranty, found {q_n}",
-                        q_n = crate::domain::limits::quoted(&n)
+                        q_n = crate::domain::limits::quoted(n)
                     ));
                 }
             }
@@ -591,7 +591,7 @@ impl AgreementNumbering {
                 branch: b.to_string(),
             }),
             _ => Err(format!(
-                "expected an agreement numbering serial, invoice, sequence:BRANCH or order, found {q_text}", q_text = crate::domain::limits::quoted(&text)
+                "expected an agreement numbering serial, invoice, sequence:BRANCH or order, found {q_text}", q_text = crate::domain::limits::quoted(text)
             )),
         }
     }
@@ -622,7 +622,7 @@ pub fn agreement_number(
             Some(v) if !v.is_empty() => Ok(v),
             Some(v) => Err(format!(
                 "expected {what} for the agreement number, found {q_v}",
-                q_v = crate::domain::limits::quoted(&v)
+                q_v = crate::domain::limits::quoted(v)
             )),
             None => Err(format!(
                 "expected {what} for the agreement number, found none"
@@ -679,7 +679,7 @@ impl AgreementStatus {
             "in-repair" => Ok(AgreementStatus::InRepair),
             "replaced" => Ok(AgreementStatus::Replaced),
             _ => Err(format!(
-                "expected an agreement status in-service, returned, in-repair or replaced, found {q_text}", q_text = crate::domain::limits::quoted(&text)
+                "expected an agreement status in-service, returned, in-repair or replaced, found {q_text}", q_text = crate::domain::limits::quoted(text)
             )),
         }
     }
@@ -741,7 +741,7 @@ impl AgreementEventCode {
             .ok_or_else(|| {
                 format!(
                     "expected an agreement event code CR, IR, LAB, RTF or REINV, found {q_text}",
-                    q_text = crate::domain::limits::quoted(&text)
+                    q_text = crate::domain::limits::quoted(text)
                 )
             })
     }
@@ -856,7 +856,7 @@ impl ReplacementPolicy {
             "longer" | "max" => Ok(ReplacementPolicy::LongerOfBoth),
             _ => Err(format!(
                 "expected a replacement policy remaining, fresh or longer, found {q_text}",
-                q_text = crate::domain::limits::quoted(&text)
+                q_text = crate::domain::limits::quoted(text)
             )),
         }
     }

@@ -297,13 +297,12 @@ pub fn cut_tail(path: &Path, offset: u64) -> Result<PathBuf, JournalError> {
         .write(true)
         .open(path)
         .map_err(io)?;
-    let stamp = chrono::Utc::now().format("%Y%m%d%H%M%S");
     let name = format!(
-        "{}.torn-{offset}-{stamp}",
+        "{}.torn-{offset}",
         path.file_name()
             .map_or("journal".into(), |n| n.to_string_lossy())
     );
-    let kept = free_name(path.parent().unwrap_or(Path::new(".")), &name);
+    let kept = aside_name(path.parent().unwrap_or(Path::new(".")), &name);
     file.seek(SeekFrom::Start(offset)).map_err(io)?;
     let mut tail = Vec::new();
     file.read_to_end(&mut tail).map_err(io)?;
@@ -320,6 +319,13 @@ pub fn torn_words(path: &Path, offset: u64, what: &str, kept: &Path) -> String {
         path.display(),
         kept.display()
     )
+}
+
+/// A name in `dir` for something kept aside: `base-TIME` (UTC), made free as [`free_name`]
+/// does (`state.old-20261129-163326`, `journal.tlj.replaced-20261129-163326-2`).
+pub fn aside_name(dir: &Path, base: &str) -> PathBuf {
+    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+    free_name(dir, &format!("{base}-{stamp}"))
 }
 
 /// A name in `dir` that is not taken yet: `base`, then `base-2`, `base-3`, ...

@@ -324,8 +324,7 @@ fn remake_store(
     };
     let state = dir.join(STATE_DIR);
     let aside = if state.exists() {
-        let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
-        let aside = journal::free_name(dir, &format!("{STATE_DIR}.old-{stamp}"));
+        let aside = journal::aside_name(dir, &format!("{STATE_DIR}.old"));
         std::fs::rename(&state, &aside).map_err(|e| {
             OpsError::Storage(format!(
                 "cannot move {} aside to {}: {e}",
@@ -365,6 +364,27 @@ fn first_changed(dir: &Path, journal_path: &Path) -> Option<u64> {
     changed
 }
 
+/// The journal a rebuild or salvage works on, with the database's lock taken and the
+/// journal read whole (`what`: what there would be nothing to do without a journal).
+fn journal_to_rebuild(
+    dir: &Path,
+    what: &str,
+) -> Result<(PathBuf, opening::DbLock, journal::Survey), OpsError> {
+    let journal_path = dir.join(JOURNAL_FILE);
+    if !journal_path.exists() {
+        return Err(OpsError::refused(
+            RefusalKind::Conflict,
+            format!(
+                "expected a journal at {}, found none: nothing to {what}",
+                journal_path.display()
+            ),
+        ));
+    }
+    let lock = opening::take_lock(dir)?;
+    let survey = journal::survey(&journal_path, |_| Ok(()))?;
+    Ok((journal_path, lock, survey))
+}
+
 /// Makes a fresh store from the journal, whatever state the old store is in (it is moved
 /// aside, not deleted). An unfinished last entry is cut off the journal first (its bytes
 /// kept). A damaged journal is refused (`--salvage` is for that), and so is a journal that
@@ -375,18 +395,7 @@ pub fn rebuild(
     progress: Option<opening::Progress>,
     stop: &AtomicBool,
 ) -> Result<RebuildReport, OpsError> {
-    let journal_path = dir.join(JOURNAL_FILE);
-    if !journal_path.exists() {
-        return Err(OpsError::refused(
-            RefusalKind::Conflict,
-            format!(
-                "expected a journal at {}, found none: nothing to rebuild from",
-                journal_path.display()
-            ),
-        ));
-    }
-    let _lock = opening::take_lock(dir)?;
-    let survey = journal::survey(&journal_path, |_| Ok(()))?;
+    let (journal_path, _lock, survey) = journal_to_rebuild(dir, "rebuild from")?;
     if let Some(damage) = survey.damage {
         let entry = match &damage {
             JournalError::Damaged { entry, .. } => *entry,
@@ -521,18 +530,7 @@ pub fn salvage(
     progress: Option<opening::Progress>,
     stop: &AtomicBool,
 ) -> Result<SalvageReport, OpsError> {
-    let journal_path = dir.join(JOURNAL_FILE);
-    if !journal_path.exists() {
-        return Err(OpsError::refused(
-            RefusalKind::Conflict,
-            format!(
-                "expected a journal at {}, found none: nothing to salvage",
-                journal_path.display()
-            ),
-        ));
-    }
-    let _lock = opening::take_lock(dir)?;
-    let survey = journal::survey(&journal_path, |_| Ok(()))?;
+    let (journal_path, _lock, survey) = journal_to_rebuild(dir, "salvage")?;
     let mut report = SalvageReport {
         kept: survey.entries,
         ..SalvageReport::default()
@@ -643,8 +641,7 @@ pub fn salvage(
         let _ = std::fs::remove_file(&new_journal);
         return Err(e);
     }
-    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
-    let damaged = journal::free_name(dir, &format!("{JOURNAL_FILE}.damaged-{stamp}"));
+    let damaged = journal::aside_name(dir, &format!("{JOURNAL_FILE}.damaged"));
     std::fs::hard_link(&journal_path, &damaged)
         .and_then(|_| std::fs::rename(&new_journal, &journal_path))
         .map_err(|e| {
@@ -841,8 +838,7 @@ pub fn restore(
     let incoming = journal::free_name(dir, &format!(".{JOURNAL_FILE}.restoring"));
     journal::copy_prefix(file, &incoming, len)?;
     let replaced = if live_len > 0 {
-        let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
-        let keep = journal::free_name(dir, &format!("{JOURNAL_FILE}.replaced-{stamp}"));
+        let keep = journal::aside_name(dir, &format!("{JOURNAL_FILE}.replaced"));
         std::fs::hard_link(&journal_path, &keep).map_err(|e| {
             let _ = std::fs::remove_file(&incoming);
             OpsError::Storage(format!(

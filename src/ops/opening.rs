@@ -175,13 +175,12 @@ fn open_store(dir: &Path) -> Result<(Store, Option<Remade>), OpsError> {
         Err(e) if !healable(&e) => return Err(e.into()),
         Err(e) => e,
     };
-    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
     // A store with data but no layout version is not an older layout: it is unreadable.
     let kind = match &why {
         StoreError::Format { found, .. } if *found > 0 => format!("layout-v{found}"),
         _ => "unreadable".to_string(),
     };
-    let aside = journal::free_name(dir, &format!("{STATE_DIR}.{kind}-{stamp}"));
+    let aside = journal::aside_name(dir, &format!("{STATE_DIR}.{kind}"));
     std::fs::rename(&state, &aside).map_err(|e| {
         OpsError::Storage(format!(
             "the store {} cannot be read ({why}) and cannot be moved aside to {}: {e}",
