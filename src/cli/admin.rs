@@ -238,8 +238,17 @@ fn ask_keep_later(r: &SalvageReport) -> Option<bool> {
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
         return None;
     }
+    eprintln!("damage: {}", r.damage);
+    match (&r.damaged_entry, r.lost_bytes.first()) {
+        (Some(e), _) => eprintln!("lost: the damaged {}", entry_line(e)),
+        (None, Some((a, b))) => {
+            eprintln!("lost: entry {} (unreadable, bytes {a}..{b})", r.damaged_seq)
+        }
+        (None, None) => {}
+    }
     eprintln!(
-        "{} entries after the damage are intact but no longer chained:",
+        "kept: entries 1..={} as they were; {} entries after the damage are intact but no longer chained:",
+        r.kept,
         r.later.len()
     );
     for e in &r.later {
