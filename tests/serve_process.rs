@@ -286,9 +286,41 @@ fn the_servers_files_are_its_own_and_exclusive_commands_wait_for_it_to_stop() {
         assert_eq!(out.status.code(), Some(3), "{args:?}: {err}");
         assert!(err.contains("stop the server first"), "{args:?}: {err}");
     }
+    // A change through the server, then a stop: the server's anchor file, beside the
+    // folder, names the head of the chain, and check proves the journal still holds it.
+    ok(
+        &db,
+        &[
+            "--socket",
+            socket.to_str().unwrap(),
+            "receive",
+            "--supplier",
+            "Northwind Distribution",
+            "--invoice",
+            "A-1",
+            "--product",
+            "RT-AX55",
+            "--to",
+            "WH3/A/01",
+            "RT76000001",
+        ],
+    );
     sigterm(&server);
     assert_eq!(server.wait_with_output().unwrap().status.code(), Some(0));
-    ok(&db, &["check"]);
+    let anchors = std::fs::read_to_string(tmp.path().join("db.anchor")).unwrap();
+    let head = ok(&db, &["anchor"]);
+    let last = anchors.lines().last().unwrap();
+    assert!(last.starts_with(head.trim()), "{anchors} / {head}");
+    assert_eq!(mode(&tmp.path().join("db.anchor")), 0o600);
+    let checked = ok(
+        &db,
+        &[
+            "check",
+            "--anchor",
+            tmp.path().join("db.anchor").to_str().unwrap(),
+        ],
+    );
+    assert!(checked.contains("anchors: all"), "{checked}");
     ok(&db, &["restore", backup.to_str().unwrap(), "--force"]);
 }
 
