@@ -1,6 +1,7 @@
 //! Crash test through `tallyman count scan`: the binary reads serials from a pipe and prints
-//! one answer per scan once it is durable; it is killed with SIGKILL at random moments, and
-//! every "counted" line it printed must be in the count afterwards.
+//! one answer per scan once it is durable; it is killed with SIGKILL right after a chosen
+//! number of answers (so among the next scans, whatever the machine's speed), and every
+//! "counted" line it printed must be in the count afterwards.
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};
@@ -106,20 +107,30 @@ fn every_printed_counted_line_survives_a_kill() {
                 std::thread::sleep(Duration::from_millis(5));
             }
         });
-        let reader = std::thread::spawn(move || {
-            BufReader::new(stdout)
-                .lines()
-                .map_while(Result::ok)
-                .collect::<Vec<String>>()
-        });
+        // Kill right after the `wanted`th answer: the kill lands among the next scans,
+        // whatever the machine's speed.
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        std::thread::sleep(Duration::from_millis(80 + seed % 250));
+        let wanted = 10 + (seed % 40) as usize;
+        let mut stdout = BufReader::new(stdout);
+        let mut lines = Vec::new();
+        while lines.len() < wanted {
+            let mut line = String::new();
+            if stdout.read_line(&mut line).unwrap() == 0 {
+                break;
+            }
+            lines.push(line.trim_end().to_string());
+        }
         child.kill().unwrap();
         child.wait().unwrap();
         let _ = writer.join();
-        let lines = reader.join().unwrap();
+        // What it printed before it died: acknowledged too.
+        lines.extend(stdout.lines().map_while(Result::ok));
+        assert!(
+            lines.len() >= wanted,
+            "round {round}: the scan loop ended before {wanted} answers: {lines:?}"
+        );
         for line in &lines {
             if let Some(rest) = line.strip_prefix("counted SN \"") {
                 let s = rest.split('"').next().unwrap().to_string();

@@ -1,6 +1,8 @@
-//! Crash test: a child process commits a stream of commands and is killed with SIGKILL at
-//! random moments. After every kill, each command it acknowledged is there, no command is
-//! half-applied, and (every few rounds and at the end) `check` passes.
+//! Crash test: a child process commits a stream of commands and is killed with SIGKILL
+//! right after its Nth acknowledgement (N from 0, while it opens, to 5), so the kill lands
+//! in the middle of the next command whatever the machine's speed. After every kill, each
+//! command it acknowledged is there, no command is half-applied, and (every few rounds and at
+//! the end) `check` passes.
 //!
 //! The child is this test binary itself, re-run on the ignored `crash_child` entry point.
 
@@ -100,6 +102,13 @@ fn crash_child() {
     }
 }
 
+/// An acknowledgement line of the child (the test harness may print "test crash_child ... "
+/// before the first one).
+fn is_ack(line: &str) -> bool {
+    let line = line.rsplit("... ").next().unwrap_or(line);
+    line.starts_with("R ") || line.starts_with("S ")
+}
+
 fn state_of(service: &Service, serial: &str) -> Option<UnitState> {
     let key = SerialKey::normalize(serial, true).unwrap();
     let product = service.store().product_by_sku(SKU).unwrap().unwrap();
@@ -135,20 +144,29 @@ fn crash_kill_loses_no_acknowledged_command() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let reader = std::thread::spawn(move || {
-            BufReader::new(stdout)
-                .lines()
-                .map_while(Result::ok)
-                .collect::<Vec<String>>()
-        });
+        // Kill after the child acknowledged `wanted` commands (0: while it opens): what is
+        // checked never depends on how fast the machine is.
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        std::thread::sleep(Duration::from_millis(40 + seed % 260));
+        let wanted = (seed % 6) as usize;
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut lines = Vec::new();
+        while lines.iter().filter(|l: &&String| is_ack(l)).count() < wanted {
+            let mut line = String::new();
+            if stdout.read_line(&mut line).unwrap() == 0 {
+                break;
+            }
+            lines.push(line.trim_end().to_string());
+        }
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
-        let lines = reader.join().unwrap();
+        // What it printed before it died: acknowledged too.
+        lines.extend(stdout.lines().map_while(Result::ok));
+        assert!(
+            lines.iter().filter(|l| is_ack(l)).count() >= wanted,
+            "round {round}: the child ended before {wanted} acknowledgements: {lines:?}"
+        );
         if !lines.is_empty() {
             rounds_with_acks += 1;
         }
