@@ -275,5 +275,67 @@ fn posting(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, scan_to_durable, reconciliation, posting);
+/// The supervisor's wait: from the key that opens a count's mismatch screen to the drawn
+/// frame (one reconciliation through the ops runner, the lists, the first frame), at 80x24
+/// and on a 20x16 handheld, beside the reconciliation alone in the same run. Was an ignored
+/// test printing times (`tui_mismatch::open_time_of_a_big_count`).
+fn mismatch_screen(c: &mut Criterion) {
+    use tallyman::tui::backend::TermBackend;
+    use tallyman::tui::keys::parse_script;
+    use tallyman::tui::terminal::InputEvent;
+    use tallyman::tui::testing::{ops_runner_for, test_clock, SharedBuf, TestSetup};
+    use tallyman::tui::vt_filter::VtFilter;
+    use tallyman::tui::{Profile, Runtime};
+    let n: usize = std::env::var("TALLYMAN_BENCH_SCREEN")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let (dir, count) = reconcile_store(n);
+    let (svc, _) = Service::open(&dir).expect("open");
+    let svc = std::sync::Arc::new(svc);
+    let keys = |script: &str| -> Vec<InputEvent> {
+        parse_script(script)
+            .expect("keys")
+            .into_iter()
+            .map(InputEvent::Key)
+            .collect()
+    };
+    let mut group = c.benchmark_group("mismatch_screen");
+    group.sample_size(10);
+    group.bench_function(format!("reconciliation_alone_{n}"), |b| {
+        b.iter(|| tallyman::ops::reconcile::mismatches(svc.store(), count).expect("mismatches"))
+    });
+    for (w, h, profile) in [(80, 24, Profile::Full), (20, 16, Profile::Vt)] {
+        group.bench_function(format!("open_{n}_{w}x{h}_key_to_frame"), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let backend =
+                        TermBackend::with_size(VtFilter::new(SharedBuf::new(), true), w, h);
+                    let state = TestSetup::new(w, h, profile).build().state;
+                    let runner = ops_runner_for(&state, svc.clone());
+                    let mut rt = Runtime::new(backend, state, Box::new(runner), test_clock())
+                        .expect("runtime");
+                    rt.draw().expect("draw");
+                    rt.step(keys("2")).expect("counts");
+                    let t = Instant::now();
+                    rt.step(keys("1")).expect("open");
+                    total += t.elapsed();
+                    let open = rt.state().mismatch.as_ref().and_then(|m| m.open());
+                    assert_eq!(open, Some(2 * n / 100), "the screen holds every mismatch");
+                }
+                total
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    scan_to_durable,
+    reconciliation,
+    posting,
+    mismatch_screen
+);
 criterion_main!(benches);
