@@ -1573,6 +1573,30 @@ mod tests {
             prop_assert!(add_months(day, hi) >= at_lo);
         }
 
+        /// On real dates (years 1900-2199, as a warranty meets them): the month moves by
+        /// exactly `n`, the day of month stays, or is clamped to the end of a shorter month
+        /// and only then.
+        #[test]
+        fn add_months_moves_the_month_by_exactly_n_and_keeps_or_clamps_the_day(
+            year in 1900i32..2200,
+            month in 1u32..=12,
+            dom in 1u32..=31,
+            n in 0u32..600,
+        ) {
+            let Some(day) = Day::from_ymd(year, month, dom) else {
+                // 31 April and the like are not dates: none is made here.
+                return Ok(());
+            };
+            let got = add_months(day, n).date().unwrap();
+            let months = |y: i32, m: u32| i64::from(y) * 12 + i64::from(m) - 1;
+            prop_assert_eq!(months(got.year(), got.month()), months(year, month) + i64::from(n));
+            let last = (28..=31u32)
+                .rev()
+                .find(|d| NaiveDate::from_ymd_opt(got.year(), got.month(), *d).is_some())
+                .unwrap();
+            prop_assert_eq!(got.day(), dom.min(last), "{}-{}-{} + {} months", year, month, dom, n);
+        }
+
         #[test]
         fn add_months_on_calendar_days_is_monotonic(
             day in 1i32..3_700_000,
