@@ -366,16 +366,16 @@ fn states_and_what_they_refuse() {
     assert_eq!(db.status(c), CountStatus::Review);
     let m = db.refused(c, "WH1/A/01", "RT2");
     assert!(m.contains("in review, not open"), "{m}");
-    assert!(db
-        .svc
-        .execute(
+    assert_eq!(
+        refusal_words(db.svc.execute(
             "clerk1",
             Command::UndoLastScan {
                 count: c,
                 location: None,
             },
-        )
-        .is_err());
+        )),
+        "conflict: count 1 is in review, not open: reopen it to scan"
+    );
     assert!(db
         .mv(c, CountStatus::Review)
         .unwrap_err()
@@ -679,4 +679,12 @@ fn a_serial_two_products_share_is_refused_unless_the_label_or_the_scope_says_whi
     let only_rt2 = db.open_count(&["RT2"], true);
     let r = db.scan("clerk1", only_rt2, "WH1/A/01", "RT1").unwrap();
     assert_eq!(r.sku.as_deref(), Some("RT2"));
+}
+
+/// A refusal's kind and words (a test of a refusal checks both, never only that it failed).
+fn refusal_words(r: Result<tallyman::ops::Outcome, tallyman::ops::OpsError>) -> String {
+    match r {
+        Err(tallyman::ops::OpsError::Refused(r)) => format!("{}: {}", r.kind.as_str(), r.message),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
 }

@@ -386,16 +386,16 @@ fn undo_restores_the_exact_prior_state() {
         number: n,
     });
     assert_eq!(db.snapshot(), before, "undo must restore every key");
-    assert!(db
-        .svc
-        .execute(
+    assert_eq!(
+        refusal_words(db.svc.execute(
             "super",
             Command::UndoResolution {
                 count: c,
                 number: n
             }
-        )
-        .is_err());
+        )),
+        "conflict: resolution 1 of count 1 is undone already"
+    );
     // Undo is refused once something changed what the resolution touched.
     let n = match db.resolve(c, replace("RT9", "RT4")).unwrap() {
         Outcome::Resolved { number, .. } => number,
@@ -466,16 +466,16 @@ fn posting_rules() {
         .unwrap_err()
         .to_string();
     assert!(m.contains("posted"), "{m}");
-    assert!(db
-        .svc
-        .execute(
+    assert_eq!(
+        refusal_words(db.svc.execute(
             "super",
             Command::UndoResolution {
                 count: c,
                 number: 1
             }
-        )
-        .is_err());
+        )),
+        "conflict: count 1 is posted: its mismatches can no longer change"
+    );
 }
 
 fn check(db: Db) {
@@ -1204,4 +1204,12 @@ fn a_unit_counted_then_sold_during_the_count_stays_matched_and_marked_moved() {
     db.run(doc(DocKind::Sale, "RT", &["RT4"], None, None));
     let m = db.m(c);
     assert!(m.rec.shortage.iter().all(|r| r.serial.as_str() != "RT4"));
+}
+
+/// A refusal's kind and words (a test of a refusal checks both, never only that it failed).
+fn refusal_words(r: Result<tallyman::ops::Outcome, tallyman::ops::OpsError>) -> String {
+    match r {
+        Err(tallyman::ops::OpsError::Refused(r)) => format!("{}: {}", r.kind.as_str(), r.message),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
 }

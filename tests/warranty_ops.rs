@@ -224,16 +224,17 @@ fn repair_intake_shows_the_warranty_type_on_the_day() {
     .unwrap();
     assert!(intake("C2", None).contains("generic"));
     assert_eq!(unit(&svc, "P1").state, UnitState::InRepair);
-    assert!(svc
-        .execute(
+    assert_eq!(
+        refusal_words(svc.execute(
             "s",
             Command::RepairIntake {
                 serial: "P1".into(),
                 service_type: None,
                 note: String::new()
             }
-        )
-        .is_err());
+        )),
+        "conflict: SN \"P1\" is in repair already"
+    );
     svc.execute(
         "s",
         Command::RepairClose {
@@ -400,4 +401,12 @@ fn expiring_report_lists_units_ending_within_n_days() {
     assert!(all
         .iter()
         .any(|(u, _, v)| u.serial.as_str() == "E3" && v.status == Status::Expired));
+}
+
+/// A refusal's kind and words (a test of a refusal checks both, never only that it failed).
+fn refusal_words(r: Result<tallyman::ops::Outcome, tallyman::ops::OpsError>) -> String {
+    match r {
+        Err(tallyman::ops::OpsError::Refused(r)) => format!("{}: {}", r.kind.as_str(), r.message),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
 }
