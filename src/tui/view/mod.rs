@@ -133,6 +133,34 @@ pub fn head(s: &str, width: usize) -> String {
     s.chars().take(width).collect()
 }
 
+/// A row of exactly `w` characters: `s` padded, or, when longer, cut and marked with "..."
+/// (as the status line marks a cut): after the last whole word that fits when that keeps at
+/// least half the row, else where the row ends, so a cut never passes for the whole text.
+pub fn fit(s: &str, w: usize) -> String {
+    const MORE: &str = "...";
+    let n = s.chars().count();
+    if n <= w {
+        return format!("{s:<w$}");
+    }
+    if w <= MORE.len() {
+        return s.chars().take(w).collect();
+    }
+    let room = w - MORE.len();
+    let head: String = s.chars().take(room + 1).collect();
+    // The last space at or before `room` ends the last whole word that fits.
+    let cut = head
+        .char_indices()
+        .filter(|(i, c)| *c == ' ' && head[..*i].chars().count() <= room)
+        .map(|(i, _)| i)
+        .last()
+        .filter(|i| head[..*i].chars().count() * 2 >= room);
+    let kept: String = match cut {
+        Some(i) => head[..i].trim_end().to_string(),
+        None => s.chars().take(room).collect(),
+    };
+    format!("{kept}{MORE:<0$}", w - kept.chars().count())
+}
+
 /// The last `width` characters of `s` (the end of a serial matters most).
 pub fn tail(s: &str, width: usize) -> String {
     let n = s.chars().count();
@@ -159,6 +187,18 @@ pub fn wrap_keep_tail(text: &str, width: u16) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fit_pads_or_cuts_after_a_whole_word() {
+        assert_eq!(fit("Aisle A", 10), "Aisle A   ");
+        assert_eq!(fit("on sale S-2026-0001 (X-2026-0001)", 24), "on sale S-2026-0001...  ");
+        assert_eq!(fit("#1 replace-on-sale done", 20), "#1 replace-on-sal...");
+        assert_eq!(fit("RT-AX55-LONG-SKU-NAME", 10), "RT-AX55...");
+        assert_eq!(fit("abcdef", 2), "ab");
+        for w in 0..30 {
+            assert_eq!(fit("one two three four five six", w).chars().count(), w);
+        }
+    }
 
     #[test]
     fn wrap_words() {

@@ -11,13 +11,8 @@ use super::words;
 use crate::tui::app::AppState;
 use crate::tui::count::CountRow;
 use crate::tui::text;
-use crate::tui::view::{tail, wrap};
+use crate::tui::view::{fit, tail, wrap};
 
-/// A string cut (or padded) to exactly `w` characters.
-fn fit(s: &str, w: usize) -> String {
-    let cut: String = s.chars().take(w).collect();
-    format!("{cut:<w$}")
-}
 
 fn digit(i: usize) -> char {
     if i < 9 {

@@ -16,7 +16,7 @@ use crate::tui::app::AppState;
 use crate::tui::keymap::{Command, Context};
 use crate::tui::mismatch::{Item, ListKind, MismatchData, MismatchSession};
 use crate::tui::text;
-use crate::tui::view::{tail, wrap, wrap_keep_tail};
+use crate::tui::view::{fit, tail, wrap, wrap_keep_tail};
 
 /// Serial column width in list rows (GS1 serials are up to 20 characters).
 const SERIAL_W: usize = 20;
@@ -81,11 +81,6 @@ pub fn layout(body: Rect) -> Layout {
     }
 }
 
-/// A string cut (or padded) to exactly `w` characters.
-fn fit(s: &str, w: usize) -> String {
-    let cut: String = s.chars().take(w).collect();
-    format!("{cut:<w$}")
-}
 
 /// The bucket figures, open mismatches first.
 fn figure_pieces(data: &MismatchData) -> Vec<String> {
