@@ -155,5 +155,8 @@ fn the_screen_guide_shows_real_screens() {
         }
     }
     assert!(captures >= 5, "only {captures} captures found");
-    assert!(wrong.is_empty(), "captures that are no snapshot: {wrong:#?}");
+    assert!(
+        wrong.is_empty(),
+        "captures that are no snapshot: {wrong:#?}"
+    );
 }

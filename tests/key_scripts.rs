@@ -269,7 +269,7 @@ fn help_scrolls_within_its_content() {
 }
 
 #[test]
-fn resizing_at_any_moment_never_panics() {
+fn resizing_at_any_moment_draws_the_whole_new_size_and_keeps_the_screen() {
     let sizes = [
         (0, 0),
         (1, 1),
@@ -300,12 +300,35 @@ fn resizing_at_any_moment_never_panics() {
     for script in scripts {
         let mut app = app();
         app.keys(script);
+        let before = app.render();
+        let screen = format!("{:?}", app.screen());
         for (w, h) in sizes {
             app.resize(w, h);
-            let _ = app.render();
-            app.keys("<down><pgdn><up>");
-            let _ = app.render();
+            let text = app.render();
+            // Every row of the new size is drawn, each exactly as wide as the terminal.
+            let rows: Vec<&str> = text.lines().collect();
+            assert_eq!(rows.len(), usize::from(h), "{script:?} at {w}x{h}:\n{text}");
+            for row in &rows {
+                let row = row.strip_suffix('|').unwrap_or(row);
+                assert_eq!(
+                    row.chars().count(),
+                    usize::from(w),
+                    "{script:?} at {w}x{h}: {row:?}"
+                );
+            }
+            // Below 20x8 the screen says so and what it needs, where there is room to.
+            if (w < 20 || h < 8) && w >= 16 && h >= 3 {
+                assert!(
+                    text.contains("Screen too small"),
+                    "{script:?} at {w}x{h}:\n{text}"
+                );
+                assert!(text.contains("Need 20x8"), "{script:?} at {w}x{h}:\n{text}");
+            }
         }
+        // Back at the first size: the same screen in the same state, drawn the same.
+        app.resize(80, 24);
+        assert_eq!(format!("{:?}", app.screen()), screen, "{script:?}");
+        assert_eq!(app.render(), before, "{script:?}");
     }
 }
 
