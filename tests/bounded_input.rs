@@ -4,6 +4,7 @@
 //! Parsing a large config or keymap file is linear: the tests feed big generated files and
 //! check what comes out (a quadratic parser would not finish them).
 
+mod support;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command as Process, Output, Stdio};
@@ -680,16 +681,7 @@ impl Bin {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        let start = std::time::Instant::now();
-        loop {
-            let out = self.cmd().args(args).output().unwrap();
-            let err = String::from_utf8_lossy(&out.stderr);
-            let locked = err.contains("could not acquire lock") || err.contains("in use by");
-            if !(out.status.code() == Some(3) && locked && start.elapsed().as_secs() < 10) {
-                return out;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
+        support::lock::retry_process(|| self.cmd().args(args).output().unwrap())
     }
 
     /// Runs a command that must exit with `code`; returns (stdout, stderr).

@@ -1,6 +1,7 @@
 //! The command-line contract, run against the real binary: exit codes (0 done, 1 refused or
 //! invalid, 2 usage, 3 storage), `--json` shapes, refusals that change nothing, help.
 
+mod support;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -20,10 +21,6 @@ fn env() -> Env {
     Env { tmp, db }
 }
 
-fn is_lock_error(stderr: &str) -> bool {
-    stderr.contains("could not acquire lock") || stderr.contains("in use by")
-}
-
 impl Env {
     fn cmd(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_tallyman"));
@@ -38,24 +35,14 @@ impl Env {
 
     /// Runs `tallyman --db DB ARGS...`.
     fn run(&self, args: &[&str]) -> Output {
-        let start = std::time::Instant::now();
-        loop {
-            let out = self
-                .cmd()
+        support::lock::retry_process(|| {
+            self.cmd()
                 .arg("--db")
                 .arg(&self.db)
                 .args(args)
                 .output()
-                .unwrap();
-            // sled lets go of its lock lazily; a previous process may still hold it briefly.
-            if !(out.status.code() == Some(3)
-                && is_lock_error(&String::from_utf8_lossy(&out.stderr))
-                && start.elapsed().as_secs() < 10)
-            {
-                return out;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
+                .unwrap()
+        })
     }
 
     /// Runs a command that must succeed with `input` on its standard input; returns its

@@ -3,6 +3,7 @@
 //! failures included. The table covers every leaf command of the clap tree (checked), in an
 //! order that builds one database from nothing.
 
+mod support;
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -31,8 +32,7 @@ impl Env {
 
     /// Runs `tallyman --db DB ARGS...` with `stdin` on standard input.
     fn run_in(&self, db: &Path, args: &[&str], stdin: &str) -> Output {
-        let start = std::time::Instant::now();
-        loop {
+        support::lock::retry_process(|| {
             let mut child = Command::new(env!("CARGO_BIN_EXE_tallyman"))
                 .env("USER", "tester")
                 .env("HOME", self.tmp.path())
@@ -54,15 +54,8 @@ impl Env {
                 .unwrap()
                 .write_all(stdin.as_bytes())
                 .unwrap();
-            let out = child.wait_with_output().unwrap();
-            // sled lets go of its lock lazily; a previous process may still hold it briefly.
-            let err = String::from_utf8_lossy(&out.stderr);
-            let locked = err.contains("could not acquire lock") || err.contains("in use by");
-            if !(out.status.code() == Some(3) && locked && start.elapsed().as_secs() < 10) {
-                return out;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
+            child.wait_with_output().unwrap()
+        })
     }
 
     fn run(&self, args: &[&str]) -> Output {

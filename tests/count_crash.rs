@@ -3,11 +3,12 @@
 //! number of answers (so among the next scans, whatever the machine's speed), and every
 //! "counted" line it printed must be in the count afterwards.
 
+mod support;
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_tallyman");
 const KILLS: usize = 15;
@@ -15,20 +16,14 @@ const SERIALS: usize = 3000;
 
 /// Runs the binary to completion, retrying while a killed child's database lock lingers.
 fn tallyman(db: &Path, args: &[&str]) -> std::process::Output {
-    let started = Instant::now();
-    loop {
-        let out = Command::new(BIN)
+    support::lock::retry_process(|| {
+        Command::new(BIN)
             .arg("--db")
             .arg(db)
             .args(args)
             .output()
-            .unwrap();
-        let busy = String::from_utf8_lossy(&out.stderr).contains("in use by");
-        if !busy || started.elapsed() > Duration::from_secs(10) {
-            return out;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+            .unwrap()
+    })
 }
 
 fn ok(db: &Path, args: &[&str]) -> String {

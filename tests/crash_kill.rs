@@ -6,11 +6,11 @@
 //!
 //! The child is this test binary itself, re-run on the ignored `crash_child` entry point.
 
+mod support;
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command as Process, Stdio};
-use std::time::Duration;
 use tallyman::domain::{DocKind, Mode, PartyRole, SerialFormat, SerialKey, Tracking, UnitState};
 use tallyman::ops::{maintenance, Command, DocRequest, LineRequest, NewParty, NewProduct, Service};
 
@@ -214,19 +214,8 @@ fn crash_kill_loses_no_acknowledged_command() {
         }
         drop(service);
         if round % 10 == 9 {
-            // sled lets go of the closed store's lock lazily: wait for it.
-            let started = std::time::Instant::now();
-            let report = loop {
-                match maintenance::check(dir, &[], &Default::default()) {
-                    Err(e)
-                        if e.to_string().contains("in use by")
-                            && started.elapsed() < Duration::from_secs(10) =>
-                    {
-                        std::thread::sleep(Duration::from_millis(20))
-                    }
-                    other => break other.unwrap(),
-                }
-            };
+            let report =
+                support::lock::retry(|| maintenance::check(dir, &[], &Default::default())).unwrap();
             assert!(
                 report.problems.is_empty(),
                 "round {round}: {:?}",

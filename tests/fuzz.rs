@@ -17,6 +17,7 @@
 //! Bounded by default (`cargo test --test fuzz` takes seconds); `TALLYMAN_FUZZ_CASES=N` runs
 //! N cases per target (see docs/testing.md).
 
+mod support;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command as Process, Stdio};
@@ -727,16 +728,7 @@ impl Db {
     }
 
     fn run(&self, args: &[&str]) -> std::process::Output {
-        let start = std::time::Instant::now();
-        loop {
-            let out = self.cmd().args(args).output().unwrap();
-            let err = String::from_utf8_lossy(&out.stderr);
-            let locked = err.contains("could not acquire lock") || err.contains("in use by");
-            if !(out.status.code() == Some(3) && locked && start.elapsed().as_secs() < 10) {
-                return out;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
+        support::lock::retry_process(|| self.cmd().args(args).output().unwrap())
     }
 
     fn journal(&self) -> Vec<u8> {

@@ -2,6 +2,7 @@
 //! a bad file exits 1, names every bad row by its line number with the reason, and changes
 //! nothing.
 
+mod support;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -14,15 +15,10 @@ struct Env {
     db: PathBuf,
 }
 
-fn is_lock_error(stderr: &str) -> bool {
-    stderr.contains("could not acquire lock") || stderr.contains("in use by")
-}
-
 impl Env {
     fn run(&self, args: &[&str]) -> Output {
-        let start = std::time::Instant::now();
-        loop {
-            let out = Command::new(env!("CARGO_BIN_EXE_tallyman"))
+        support::lock::retry_process(|| {
+            Command::new(env!("CARGO_BIN_EXE_tallyman"))
                 .arg("--db")
                 .arg(&self.db)
                 .args(args)
@@ -31,15 +27,8 @@ impl Env {
                 .env_remove("TALLYMAN_DB")
                 .stdin(Stdio::null())
                 .output()
-                .unwrap();
-            if !(out.status.code() == Some(3)
-                && is_lock_error(&String::from_utf8_lossy(&out.stderr))
-                && start.elapsed().as_secs() < 10)
-            {
-                return out;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
+                .unwrap()
+        })
     }
 
     fn ok(&self, args: &[&str]) -> String {

@@ -2,8 +2,10 @@
 //! with a warning and every earlier entry kept; a damaged middle entry is reported by number
 //! (library and CLI); `rebuild` and `backup` + `restore` give the same store.
 
+mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
+use support::lock::{is_lock_error, retry};
 
 use tallyman::domain::{Day, DocKind, Mode, PartyRole, SerialFormat, Tracking};
 use tallyman::journal::{read_all, Located};
@@ -20,25 +22,6 @@ impl Clock for FixedClock {
     }
     fn today(&self) -> Day {
         Day::from_ymd(2026, 3, 15).unwrap()
-    }
-}
-
-/// Whether an error is sled's lock still held by this process after a `drop` (sled releases
-/// its file lock lazily: spacejam/sled#1234), or by a child that is exiting.
-fn is_lock_error(message: &str) -> bool {
-    message.contains("could not acquire lock") || message.contains("in use by")
-}
-
-/// Runs `f` again while the database lock is still held (for up to 10 s).
-fn retry<T>(mut f: impl FnMut() -> Result<T, OpsError>) -> Result<T, OpsError> {
-    let start = std::time::Instant::now();
-    loop {
-        match f() {
-            Err(e) if is_lock_error(&e.to_string()) && start.elapsed().as_secs() < 10 => {
-                std::thread::sleep(std::time::Duration::from_millis(20))
-            }
-            other => return other,
-        }
     }
 }
 

@@ -7,8 +7,10 @@
 //! it is in stock, at its location. After the sequence: `maintenance::check` finds the journal
 //! chain intact and a replay equal to the store.
 
+mod support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use support::lock::retry;
 
 use proptest::prelude::*;
 use proptest::test_runner::Config;
@@ -233,25 +235,6 @@ impl Model {
 }
 
 // ---------------------------------------------------------------- the service side
-
-/// Runs `f` again while the database lock is still held (for up to 10 s): sled releases its
-/// file lock lazily after a `drop` (spacejam/sled#1234), and a killed child's lock goes with
-/// its exit.
-fn retry<T>(mut f: impl FnMut() -> Result<T, OpsError>) -> Result<T, OpsError> {
-    let start = std::time::Instant::now();
-    loop {
-        match f() {
-            Err(e)
-                if (e.to_string().contains("could not acquire lock")
-                    || e.to_string().contains("in use by"))
-                    && start.elapsed().as_secs() < 10 =>
-            {
-                std::thread::sleep(std::time::Duration::from_millis(20))
-            }
-            other => return other,
-        }
-    }
-}
 
 fn request(op: &Op) -> DocRequest {
     let blank = DocRequest {

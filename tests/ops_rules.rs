@@ -2,7 +2,9 @@
 //! sales, customer returns, transfers and write-offs in strict, soft and none modes; serial
 //! formats; master-data refusals; batches. Every refusal is checked to change nothing.
 
+mod support;
 use std::path::{Path, PathBuf};
+use support::lock::retry;
 
 use tallyman::domain::{
     Day, DocKind, DocNo, HistoryKind, Mode, Money, PartyRole, SerialFormat, Tracking, UnitState,
@@ -14,25 +16,6 @@ use tallyman::ops::{
 };
 
 // ---------------------------------------------------------------- fixture
-
-/// Runs `f` again while the database lock is still held (for up to 10 s): sled releases its
-/// file lock lazily after a `drop` (spacejam/sled#1234), and a killed child's lock goes with
-/// its exit.
-fn retry<T>(mut f: impl FnMut() -> Result<T, OpsError>) -> Result<T, OpsError> {
-    let start = std::time::Instant::now();
-    loop {
-        match f() {
-            Err(e)
-                if (e.to_string().contains("could not acquire lock")
-                    || e.to_string().contains("in use by"))
-                    && start.elapsed().as_secs() < 10 =>
-            {
-                std::thread::sleep(std::time::Duration::from_millis(20))
-            }
-            other => return other,
-        }
-    }
-}
 
 /// A clock that always says 2026-03-15 12:00:00 UTC.
 struct FixedClock;

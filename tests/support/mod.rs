@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod lock;
 pub mod tmux;
 
 use std::path::Path;
@@ -128,14 +129,7 @@ pub fn open_count(svc: &Service, location: &str, skus: &[&str], blind: bool) -> 
 
 /// `check` on a closed database: the journal chain holds and replaying it gives the store.
 pub fn assert_replay_equals_state(dir: &Path) {
-    let started = std::time::Instant::now();
-    let report = loop {
-        match tallyman::ops::maintenance::check(dir, &[], &Default::default()) {
-            Err(e) if e.to_string().contains("in use") && started.elapsed().as_secs() < 10 => {
-                std::thread::sleep(std::time::Duration::from_millis(20))
-            }
-            other => break other.expect("check runs"),
-        }
-    };
+    let report = lock::retry(|| tallyman::ops::maintenance::check(dir, &[], &Default::default()))
+        .expect("check runs");
     assert!(report.problems.is_empty(), "{:?}", report.problems);
 }

@@ -152,7 +152,7 @@ pub fn fit(s: &str, w: usize) -> String {
         .char_indices()
         .filter(|(i, c)| *c == ' ' && head[..*i].chars().count() <= room)
         .map(|(i, _)| i)
-        .last()
+        .next_back()
         .filter(|i| head[..*i].chars().count() * 2 >= room);
     let kept: String = match cut {
         Some(i) => head[..i].trim_end().to_string(),
@@ -191,7 +191,10 @@ mod tests {
     #[test]
     fn fit_pads_or_cuts_after_a_whole_word() {
         assert_eq!(fit("Aisle A", 10), "Aisle A   ");
-        assert_eq!(fit("on sale S-2026-0001 (X-2026-0001)", 24), "on sale S-2026-0001...  ");
+        assert_eq!(
+            fit("on sale S-2026-0001 (X-2026-0001)", 24),
+            "on sale S-2026-0001...  "
+        );
         assert_eq!(fit("#1 replace-on-sale done", 20), "#1 replace-on-sal...");
         assert_eq!(fit("RT-AX55-LONG-SKU-NAME", 10), "RT-AX55...");
         assert_eq!(fit("abcdef", 2), "ab");

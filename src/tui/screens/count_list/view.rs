@@ -13,7 +13,6 @@ use crate::tui::count::CountRow;
 use crate::tui::text;
 use crate::tui::view::{fit, tail, wrap};
 
-
 fn digit(i: usize) -> char {
     if i < 9 {
         char::from(b'1' + i as u8)

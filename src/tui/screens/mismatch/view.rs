@@ -81,7 +81,6 @@ pub fn layout(body: Rect) -> Layout {
     }
 }
 
-
 /// The bucket figures, open mismatches first.
 fn figure_pieces(data: &MismatchData) -> Vec<String> {
     let m = &data.m;
