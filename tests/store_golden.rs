@@ -25,9 +25,9 @@ use tallyman::domain::{
 };
 use tallyman::journal::{read_all, Entry, EntryRecord, Journal, ZERO_HASH};
 use tallyman::store::records::{
-    CountRecord, CountScanRecord, DocumentRecord, FrozenRecord, LocationRecord, Meta, MetaRecord,
-    PartyRecord, ProductRecord, ResolutionRecordV, StoredDocument, StoredUnit, UnitRecord,
-    UserRecord,
+    AgreementRecord, CountRecord, CountScanRecord, DocumentRecord, FrozenRecord, GenericRecord,
+    LocationRecord, Meta, MetaRecord, PartyRecord, ProductRecord, RepairRecord,
+    ResolutionRecordV, StoredDocument, StoredUnit, UnitRecord, UserRecord,
 };
 
 fn fixture_path(name: &str) -> PathBuf {
@@ -697,6 +697,38 @@ fn unit_record_with_history() {
             history: vec![history_full(), history_bare()],
         }
     );
+    finish();
+}
+
+/// The warranty records the store keeps: an agreement with its events, a closed repair, a
+/// generic warranty (taken from the journal events that make them).
+#[test]
+fn agreement_repair_and_generic_warranty_records() {
+    let events = warranty_events();
+    let agreement = events
+        .iter()
+        .find_map(|e| match e {
+            Event::AgreementAdded(a) => Some(a.clone()),
+            _ => None,
+        })
+        .unwrap();
+    check_record!(AgreementRecord, "agreement", "agreement", agreement);
+    let repair = events
+        .iter()
+        .find_map(|e| match e {
+            Event::RepairOpened(r) => Some(r.clone()),
+            _ => None,
+        })
+        .unwrap();
+    check_record!(RepairRecord, "repair", "repair", repair);
+    let generic = events
+        .iter()
+        .find_map(|e| match e {
+            Event::GenericWarrantyAdded { generic, .. } => Some(generic.clone()),
+            _ => None,
+        })
+        .unwrap();
+    check_record!(GenericRecord, "generic_warranty", "generic warranty", generic);
     finish();
 }
 
