@@ -15,8 +15,12 @@ use crate::domain::{
 use crate::journal::Located;
 use std::collections::HashMap;
 
-/// Keys written per part of a large entry before the part is committed.
+/// Keys written per part of a large entry before the part is committed (a few in the unit
+/// tests, so that a small entry is applied in many parts).
+#[cfg(not(test))]
 const PART_KEYS: usize = 200_000;
+#[cfg(test)]
+const PART_KEYS: usize = 16;
 
 /// Pending writes of one part, readable before they are committed.
 pub(super) struct Writes<'a> {
@@ -48,6 +52,12 @@ impl Writes<'_> {
     /// Commits the pending writes with the meta record that says how far the journal is
     /// applied, atomically (one sled batch, or the group's).
     fn commit(&mut self, meta: &Meta) -> Result<(), StoreError> {
+        #[cfg(test)]
+        if tests::crash_now() {
+            return Err(StoreError::Damaged(
+                "the process died between two parts".into(),
+            ));
+        }
         let meta = (keys::META.to_vec(), Some(MetaRecord::encode(meta)?));
         self.store
             .commit_writes(self.pending.drain().chain(std::iter::once(meta)), PART_KEYS)
@@ -550,4 +560,145 @@ fn apply_qty(w: &mut Writes, doc: &Document, line: &DocLine) -> Result<(), Store
         w.put(key, (now + held).to_be_bytes().to_vec());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{DocKind, Mode, PartyRole, SerialFormat, Tracking};
+    use crate::journal::read_all;
+    use crate::ops::{Command, DocRequest, LineRequest, NewParty, NewProduct, Service};
+    use std::cell::Cell;
+
+    thread_local! {
+        /// Commits left before the next one fails as a crash would (None: never).
+        static CRASH_AFTER: Cell<Option<usize>> = const { Cell::new(None) };
+    }
+
+    pub(super) fn crash_now() -> bool {
+        CRASH_AFTER.with(|c| match c.get() {
+            Some(0) => {
+                c.set(None);
+                true
+            }
+            Some(n) => {
+                c.set(Some(n - 1));
+                false
+            }
+            None => false,
+        })
+    }
+
+    fn all(store: &Store) -> Vec<(Vec<u8>, Vec<u8>)> {
+        store
+            .entries()
+            .unwrap()
+            .map(|r| r.unwrap())
+            .map(|(k, v)| (k.to_vec(), v.to_vec()))
+            .collect()
+    }
+
+    /// A journal whose last entry is a receipt of 60 serials: many parts of 16 keys here.
+    fn journal_with_a_big_receipt(dir: &std::path::Path) -> Vec<Located> {
+        let (svc, _) = Service::open(dir).unwrap();
+        svc.execute(
+            "t",
+            Command::Batch(vec![
+                Command::AddProduct(NewProduct {
+                    sku: "BIG".into(),
+                    name: "Big".into(),
+                    gtin: None,
+                    category: String::new(),
+                    tracking: Tracking::all(Mode::Strict),
+                    serial_format: SerialFormat::Plain,
+                    warranty: None,
+                    fold_case: true,
+                }),
+                Command::AddParty(NewParty {
+                    name: "Supplier".into(),
+                    role: PartyRole::Both,
+                    bill_to: String::new(),
+                    ship_to: String::new(),
+                }),
+                Command::AddLocation {
+                    code: "WH1/A".into(),
+                    name: String::new(),
+                },
+            ]),
+        )
+        .unwrap();
+        svc.execute(
+            "t",
+            Command::Post(DocRequest {
+                kind: DocKind::Receipt,
+                date: None,
+                party: Some("Supplier".into()),
+                invoice: Some("I-1".into()),
+                from: None,
+                to: Some("WH1/A".into()),
+                reason: None,
+                declared_qty: None,
+                lines: (0..60)
+                    .map(|i| LineRequest {
+                        sku: "BIG".into(),
+                        serial: Some(format!("B{i:03}")),
+                        qty: 1,
+                        amount: None,
+                    })
+                    .collect(),
+            }),
+        )
+        .unwrap();
+        drop(svc);
+        let mut entries = Vec::new();
+        read_all(&dir.join(crate::ops::JOURNAL_FILE), |l| {
+            entries.push(l.clone());
+            Ok(())
+        })
+        .unwrap();
+        entries
+    }
+
+    #[test]
+    fn a_big_entry_stopped_between_parts_resumes_where_it_stopped_and_ends_the_same() {
+        let tmp = tempfile::tempdir().unwrap();
+        let entries = journal_with_a_big_receipt(&tmp.path().join("db"));
+        let (big, before) = entries.split_last().unwrap();
+        // Applied in one go.
+        let clean = Store::open(&tmp.path().join("clean")).unwrap();
+        for l in &entries {
+            clean.apply(l).unwrap();
+        }
+        let want = all(&clean);
+        // Stopped after every possible number of parts, then applied again.
+        let mut stops = 0;
+        for crash_after in 0.. {
+            let store = Store::open(&tmp.path().join(format!("crash-{crash_after}"))).unwrap();
+            for l in before {
+                store.apply(l).unwrap();
+            }
+            CRASH_AFTER.with(|c| c.set(Some(crash_after)));
+            match store.apply(big) {
+                Ok(()) => {
+                    // More parts allowed than the entry has: it went through whole.
+                    CRASH_AFTER.with(|c| c.set(None));
+                    assert_eq!(all(&store), want);
+                    break;
+                }
+                Err(e) => assert!(e.to_string().contains("died between two parts"), "{e}"),
+            }
+            stops += 1;
+            let meta = store.meta().unwrap();
+            assert_eq!(meta.applied_seq, big.entry.seq - 1, "not applied yet");
+            if crash_after > 0 {
+                // Some parts are in, and the meta record says how many steps.
+                let (seq, done) = meta.applying.expect("a resume point");
+                assert_eq!(seq, big.entry.seq);
+                assert!(done > 0);
+            }
+            store.apply(big).unwrap();
+            assert_eq!(all(&store), want, "stopped after {crash_after} parts");
+        }
+        assert!(stops >= 3, "the entry was applied in only {stops} parts");
+    }
 }
