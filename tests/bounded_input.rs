@@ -8,29 +8,18 @@ mod support;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command as Process, Output, Stdio};
+use support::FixedClock;
 
 use tallyman::config::Config;
 use tallyman::domain::limits::{self, MAX_NOTE};
 use tallyman::domain::{CountId, Day, DocKind, Mode, PartyRole, Period, SerialFormat, Tracking};
 use tallyman::ops::{
-    BulkFix, Clock, Command, DocRequest, LineRequest, NewCount, NewParty, NewProduct, OpsError,
-    Outcome, RefusalKind, ResolveAction, Service, JOURNAL_FILE,
+    BulkFix, Command, DocRequest, LineRequest, NewCount, NewParty, NewProduct, OpsError, Outcome,
+    RefusalKind, ResolveAction, Service, JOURNAL_FILE,
 };
 use tallyman::tui::keymap::{self, KeymapRequest};
 
 // ---------------------------------------------------------------- fixtures
-
-/// Always 2026-03-15 12:00:00 UTC.
-struct FixedClock;
-
-impl Clock for FixedClock {
-    fn now_ms(&self) -> i64 {
-        1_773_576_000_000
-    }
-    fn today(&self) -> Day {
-        day(2026, 3, 15)
-    }
-}
 
 fn day(y: i32, m: u32, d: u32) -> Day {
     Day::from_ymd(y, m, d).unwrap()

@@ -6,24 +6,14 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 use support::lock::{is_lock_error, retry};
+use support::FixedClock;
 
-use tallyman::domain::{Day, DocKind, Mode, PartyRole, SerialFormat, Tracking};
+use tallyman::domain::{DocKind, Mode, PartyRole, SerialFormat, Tracking};
 use tallyman::journal::{read_all, Located};
 use tallyman::ops::{
-    maintenance, Clock, Command, DocRequest, LineRequest, NewParty, NewProduct, OpsError, Service,
+    maintenance, Command, DocRequest, LineRequest, NewParty, NewProduct, OpsError, Service,
     JOURNAL_FILE, STATE_DIR,
 };
-
-struct FixedClock;
-
-impl Clock for FixedClock {
-    fn now_ms(&self) -> i64 {
-        1_773_576_000_000
-    }
-    fn today(&self) -> Day {
-        Day::from_ymd(2026, 3, 15).unwrap()
-    }
-}
 
 fn open(dir: &Path) -> Result<(Service, tallyman::ops::OpenNotes), OpsError> {
     retry(|| Service::open_with_clock(dir, Box::new(FixedClock)))

@@ -11,26 +11,16 @@ mod support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use support::lock::retry;
+use support::FixedClock;
 
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use tallyman::domain::{
-    Day, DocKind, Location, Mode, PartyRole, SerialFormat, SerialKey, Tracking, UnitState,
+    DocKind, Location, Mode, PartyRole, SerialFormat, SerialKey, Tracking, UnitState,
 };
 use tallyman::ops::{
-    maintenance, Clock, Command, DocRequest, LineRequest, NewParty, NewProduct, OpsError, Service,
+    maintenance, Command, DocRequest, LineRequest, NewParty, NewProduct, OpsError, Service,
 };
-
-struct FixedClock;
-
-impl Clock for FixedClock {
-    fn now_ms(&self) -> i64 {
-        1_773_576_000_000
-    }
-    fn today(&self) -> Day {
-        Day::from_ymd(2026, 3, 15).unwrap()
-    }
-}
 
 /// Product 0 is strict in every flow, product 1 soft; `QTY` has no serials.
 const SKUS: [&str; 2] = ["STRICT", "SOFT"];

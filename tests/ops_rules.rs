@@ -5,31 +5,19 @@
 mod support;
 use std::path::{Path, PathBuf};
 use support::lock::retry;
+use support::FixedClock;
+use support::NOW_MS;
 
 use tallyman::domain::{
     Day, DocKind, DocNo, HistoryKind, Mode, Money, PartyRole, SerialFormat, Tracking, UnitState,
     Warning,
 };
 use tallyman::ops::{
-    Clock, Command, DocRequest, LineRequest, NewParty, NewProduct, OpsError, Outcome, Service,
-    UnitView, JOURNAL_FILE,
+    Command, DocRequest, LineRequest, NewParty, NewProduct, OpsError, Outcome, Service, UnitView,
+    JOURNAL_FILE,
 };
 
 // ---------------------------------------------------------------- fixture
-
-/// A clock that always says 2026-03-15 12:00:00 UTC.
-struct FixedClock;
-
-const NOW_MS: i64 = 1_773_576_000_000;
-
-impl Clock for FixedClock {
-    fn now_ms(&self) -> i64 {
-        NOW_MS
-    }
-    fn today(&self) -> Day {
-        Day::from_ymd(2026, 3, 15).unwrap()
-    }
-}
 
 const STRICT: &str = "STRICT-1";
 const SOFT: &str = "SOFT-1";

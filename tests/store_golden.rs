@@ -26,8 +26,8 @@ use tallyman::domain::{
 use tallyman::journal::{read_all, Entry, EntryRecord, Journal, ZERO_HASH};
 use tallyman::store::records::{
     AgreementRecord, CountRecord, CountScanRecord, DocumentRecord, FrozenRecord, GenericRecord,
-    LocationRecord, Meta, MetaRecord, PartyRecord, ProductRecord, RepairRecord,
-    ResolutionRecordV, StoredDocument, StoredUnit, UnitRecord, UserRecord,
+    LocationRecord, Meta, MetaRecord, PartyRecord, ProductRecord, RepairRecord, ResolutionRecordV,
+    StoredDocument, StoredUnit, UnitRecord, UserRecord,
 };
 
 fn fixture_path(name: &str) -> PathBuf {
@@ -728,7 +728,12 @@ fn agreement_repair_and_generic_warranty_records() {
             _ => None,
         })
         .unwrap();
-    check_record!(GenericRecord, "generic_warranty", "generic warranty", generic);
+    check_record!(
+        GenericRecord,
+        "generic_warranty",
+        "generic warranty",
+        generic
+    );
     finish();
 }
 

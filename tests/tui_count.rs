@@ -4,14 +4,15 @@
 //! typed codes, undo, figures), snapshots at 20x16, 40x8 and 80x24 in both profiles with a
 //! fixed clock, and the bytes an accepted scan costs at 80x24 in the vt profile.
 
+mod support;
 use std::sync::Arc;
+use support::ScreenClock;
 
-use chrono::NaiveDate;
 use tallyman::domain::{
-    CountId, CountStatus, Day, DocKind, Mode, PartyRole, ScanVerdict, SerialFormat, Tracking,
+    CountId, CountStatus, DocKind, Mode, PartyRole, ScanVerdict, SerialFormat, Tracking,
 };
 use tallyman::ops::{
-    Answer, Clock, Command, DocRequest, LineRequest, NewCount, NewParty, NewProduct, Query, Service,
+    Answer, Command, DocRequest, LineRequest, NewCount, NewParty, NewProduct, Query, Service,
 };
 use tallyman::tui::app::Screen;
 use tallyman::tui::backend::TermBackend;
@@ -21,23 +22,6 @@ use tallyman::tui::terminal::InputEvent;
 use tallyman::tui::testing::{ops_runner_for, test_clock, SharedBuf, TestApp, TestSetup};
 use tallyman::tui::vt_filter::{vt_violations, VtFilter};
 use tallyman::tui::{Profile, Runtime};
-
-/// The service's clock: the same minute as the screens' test clock (2026-01-02 14:05 UTC).
-struct FixedClock;
-
-impl Clock for FixedClock {
-    fn now_ms(&self) -> i64 {
-        NaiveDate::from_ymd_opt(2026, 1, 2)
-            .unwrap()
-            .and_hms_opt(14, 5, 0)
-            .unwrap()
-            .and_utc()
-            .timestamp_millis()
-    }
-    fn today(&self) -> Day {
-        Day::from_ymd(2026, 1, 2).unwrap()
-    }
-}
 
 const ROUTER_GTIN: &str = "09506000134352";
 const IMEI: &str = "490154203237518";
@@ -116,7 +100,7 @@ fn open_count(svc: &Service, name: &str, location: &str, blind: bool) {
 /// count 3 "Cage" over WH1/A/02 in review.
 fn db() -> Db {
     let tmp = tempfile::tempdir().unwrap();
-    let (svc, _) = Service::open_with_clock(tmp.path(), Box::new(FixedClock)).unwrap();
+    let (svc, _) = Service::open_with_clock(tmp.path(), Box::new(ScreenClock)).unwrap();
     let mut cmds = vec![
         product(
             "RT-AX55",
@@ -262,7 +246,7 @@ fn menu_entry_1_opens_the_count_list_with_open_and_review_counts() {
 #[test]
 fn an_empty_database_says_who_opens_a_count() {
     let tmp = tempfile::tempdir().unwrap();
-    let (svc, _) = Service::open_with_clock(tmp.path(), Box::new(FixedClock)).unwrap();
+    let (svc, _) = Service::open_with_clock(tmp.path(), Box::new(ScreenClock)).unwrap();
     let mut app = TestSetup::default().build().with_service(Arc::new(svc));
     app.keys("1");
     let text = app.render();
@@ -849,7 +833,7 @@ fn snapshot_count_list_marked_second() {
 fn snapshot_count_list_empty() {
     for (w, h) in SIZES {
         let tmp = tempfile::tempdir().unwrap();
-        let (svc, _) = Service::open_with_clock(tmp.path(), Box::new(FixedClock)).unwrap();
+        let (svc, _) = Service::open_with_clock(tmp.path(), Box::new(ScreenClock)).unwrap();
         let mut app = TestSetup::new(w, h, Profile::Vt)
             .build()
             .with_service(Arc::new(svc));

@@ -7,14 +7,15 @@
 //! open or refresh; snapshots at 20x16, 40x8 and 80x24 in both profiles with a fixed clock;
 //! the vt byte rules on these screens.
 
+mod support;
 use std::sync::{Arc, Mutex};
+use support::ScreenClock;
 
-use chrono::NaiveDate;
 use tallyman::domain::{
-    CountId, CountStatus, Day, DocKind, Mode, PartyRole, SerialFormat, Tracking, UnitState,
+    CountId, CountStatus, DocKind, Mode, PartyRole, SerialFormat, Tracking, UnitState,
 };
 use tallyman::ops::{
-    Call, Clock, Command, DocRequest, LineRequest, NewCount, NewParty, NewProduct, Query, Service,
+    Call, Command, DocRequest, LineRequest, NewCount, NewParty, NewProduct, Query, Service,
 };
 use tallyman::tui::app::Screen;
 use tallyman::tui::ask::{Choice, Prompt};
@@ -27,23 +28,6 @@ use tallyman::tui::testing::{
 };
 use tallyman::tui::vt_filter::{vt_violations, VtFilter};
 use tallyman::tui::{Profile, Runtime};
-
-/// The service's clock: the same minute as the screens' test clock (2026-01-02 14:05 UTC).
-struct FixedClock;
-
-impl Clock for FixedClock {
-    fn now_ms(&self) -> i64 {
-        NaiveDate::from_ymd_opt(2026, 1, 2)
-            .unwrap()
-            .and_hms_opt(14, 5, 0)
-            .unwrap()
-            .and_utc()
-            .timestamp_millis()
-    }
-    fn today(&self) -> Day {
-        Day::from_ymd(2026, 1, 2).unwrap()
-    }
-}
 
 const ROUTER_GTIN: &str = "09506000134352";
 
@@ -126,7 +110,7 @@ fn scan(svc: &Service, count: u32, at: &str, raw: &str) {
 /// unknown router RT00000077. Count 3 "Shelf" over WH2/A/01, in review, nothing scanned.
 fn db() -> Db {
     let tmp = tempfile::tempdir().unwrap();
-    let (svc, _) = Service::open_with_clock(tmp.path(), Box::new(FixedClock)).unwrap();
+    let (svc, _) = Service::open_with_clock(tmp.path(), Box::new(ScreenClock)).unwrap();
     let mut cmds = vec![
         product(
             "RT-AX55",

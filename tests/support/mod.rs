@@ -14,15 +14,34 @@ use tallyman::ops::{
     Clock, Command, DocRequest, LineRequest, NewCount, NewParty, NewProduct, Outcome, Service,
 };
 
-/// Always 2026-03-15 12:00:00 UTC.
+/// 2026-03-15 12:00:00 UTC, in milliseconds: the service tests' now.
+pub const NOW_MS: i64 = 1_773_576_000_000;
+
+/// Always 2026-03-15 12:00:00 UTC: the service tests' clock.
 pub struct FixedClock;
 
 impl Clock for FixedClock {
     fn now_ms(&self) -> i64 {
-        1_773_576_000_000
+        NOW_MS
     }
     fn today(&self) -> Day {
         day(2026, 3, 15)
+    }
+}
+
+/// Always 2026-01-02 14:05 UTC: the screen tests' clock (the snapshots show 14:05).
+pub struct ScreenClock;
+
+impl Clock for ScreenClock {
+    fn now_ms(&self) -> i64 {
+        chrono::NaiveDate::from_ymd_opt(2026, 1, 2)
+            .and_then(|d| d.and_hms_opt(14, 5, 0))
+            .expect("a valid test time")
+            .and_utc()
+            .timestamp_millis()
+    }
+    fn today(&self) -> Day {
+        day(2026, 1, 2)
     }
 }
 
