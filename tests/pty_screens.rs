@@ -7,7 +7,6 @@
 
 mod support;
 
-use std::process::Command;
 use std::time::Duration;
 use support::tmux::Tmux;
 
@@ -24,19 +23,7 @@ struct Expect {
 
 fn drive(e: &Expect) {
     let tmp = tempfile::tempdir().unwrap();
-    let db = tmp.path().join("db");
-    let o = Command::new(BIN)
-        .args([
-            "--db",
-            db.to_str().unwrap(),
-            "demo",
-            "--no-tui",
-            "--units",
-            "60",
-        ])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let db = support::demo_db(tmp.path(), 60);
     let cmd = format!(
         "TERM={} USER=clerk1 {BIN} --db {}; echo EXIT=$?; sleep 60",
         e.term,

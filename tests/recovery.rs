@@ -48,21 +48,32 @@ fn ok(db: &Path, args: &[&str]) -> String {
 
 /// A small demo database (the demo's aisle WH3/A with RT90000002 sold, among 60 units).
 fn demo(root: &Path) -> PathBuf {
-    let db = root.join("db");
-    let o = Command::new(BIN)
-        .env("USER", "admin")
-        .args([
-            "--db",
-            db.to_str().unwrap(),
-            "demo",
-            "--no-tui",
-            "--units",
-            "60",
-        ])
-        .output()
-        .unwrap();
+    support::demo_db(root, 60)
+}
+
+/// A one-serial receipt of a router into WH3/A/01.
+fn receive(db: &Path, invoice: &str, serial: &str) -> Output {
+    tm(
+        db,
+        &[
+            "receive",
+            "--supplier",
+            "Northwind Distribution",
+            "--invoice",
+            invoice,
+            "--product",
+            "RT-AX55",
+            "--to",
+            "WH3/A/01",
+            serial,
+        ],
+    )
+}
+
+/// The same, which must succeed.
+fn ok_receipt(db: &Path, invoice: &str, serial: &str) {
+    let o = receive(db, invoice, serial);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    db
 }
 
 fn journal(db: &Path) -> PathBuf {
@@ -146,21 +157,7 @@ fn a_stray_snapshot_file_is_healed_in_one_line_and_the_old_store_kept() {
         "the healed store equals a replay"
     );
     // Writes go on.
-    ok(
-        &db,
-        &[
-            "receive",
-            "--supplier",
-            "Northwind Distribution",
-            "--invoice",
-            "H-1",
-            "--product",
-            "RT-AX55",
-            "--to",
-            "WH3/A/01",
-            "RT91000001",
-        ],
-    );
+    ok_receipt(&db, "H-1", "RT91000001");
 }
 
 #[test]
@@ -251,21 +248,7 @@ fn a_damaged_last_frame_makes_the_database_read_only_and_is_never_cut() {
     // Lookups and reports work; changes are refused naming the entry, its offset and what to do.
     assert_sold_unit_found(&lookup_sold(&db));
     ok(&db, &["stock"]);
-    let o = tm(
-        &db,
-        &[
-            "receive",
-            "--supplier",
-            "Northwind Distribution",
-            "--invoice",
-            "H-2",
-            "--product",
-            "RT-AX55",
-            "--to",
-            "WH3/A/01",
-            "RT91000002",
-        ],
-    );
+    let o = receive(&db, "H-2", "RT91000002");
     assert_eq!(o.status.code(), Some(3));
     // What matters first (a handheld shows the start): read-only, why, who repairs it.
     let want = format!(
@@ -337,21 +320,7 @@ fn middle_damage_is_read_only_then_salvage_keeps_everything_else_and_says_what_w
         "{out}"
     );
     // Writable again.
-    ok(
-        &db,
-        &[
-            "receive",
-            "--supplier",
-            "Northwind Distribution",
-            "--invoice",
-            "H-3",
-            "--product",
-            "RT-AX55",
-            "--to",
-            "WH3/A/01",
-            "RT91000003",
-        ],
-    );
+    ok_receipt(&db, "H-3", "RT91000003");
 }
 
 #[test]
@@ -381,21 +350,7 @@ fn restoring_twice_with_force_keeps_both_journals_it_replaced() {
     let backup = tmp.path().join("b1.tlj");
     let out = ok(&db, &["backup", backup.to_str().unwrap()]);
     assert!(out.contains("anchor: "), "{out}");
-    ok(
-        &db,
-        &[
-            "receive",
-            "--supplier",
-            "Northwind Distribution",
-            "--invoice",
-            "R-1",
-            "--product",
-            "RT-AX55",
-            "--to",
-            "WH3/A/01",
-            "RT91000004",
-        ],
-    );
+    ok_receipt(&db, "R-1", "RT91000004");
     let first = std::fs::read(journal(&db)).unwrap();
     // The live journal holds entries: --force is needed, with or without a store.
     let o = tm(&db, &["restore", backup.to_str().unwrap()]);
@@ -537,21 +492,7 @@ fn on_a_full_disk_lookups_reports_check_and_backup_to_another_disk_work() {
     assert_eq!(std::fs::read(journal(&db)).unwrap(), before);
     assert!(named(&db, "journal.tlj.replaced-").is_empty());
     // A change is refused with the disk's words, and nothing is lost.
-    let o = tm(
-        &db,
-        &[
-            "receive",
-            "--supplier",
-            "Northwind Distribution",
-            "--invoice",
-            "F-1",
-            "--product",
-            "RT-AX55",
-            "--to",
-            "WH3/A/01",
-            "RT91000005",
-        ],
-    );
+    let o = receive(&db, "F-1", "RT91000005");
     assert_ne!(o.status.code(), Some(0));
     std::fs::remove_file(&filler).unwrap();
     assert!(ok(&db, &["check"]).starts_with("ok:"));
@@ -665,21 +606,7 @@ fn an_anchor_the_journal_still_holds_passes() {
     let tmp = tempfile::tempdir().unwrap();
     let db = demo(tmp.path());
     let anchor = ok(&db, &["anchor"]).trim().to_string();
-    ok(
-        &db,
-        &[
-            "receive",
-            "--supplier",
-            "Northwind Distribution",
-            "--invoice",
-            "A-1",
-            "--product",
-            "RT-AX55",
-            "--to",
-            "WH3/A/01",
-            "RT91000006",
-        ],
-    );
+    ok_receipt(&db, "A-1", "RT91000006");
     let out = ok(&db, &["check", "--anchor", &anchor]);
     assert!(out.contains("anchors: all 1 held"), "{out}");
     let o = tm(&db, &["check", "--anchor", "12:nothex"]);

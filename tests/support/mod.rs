@@ -146,6 +146,24 @@ pub fn open_count(svc: &Service, location: &str, skus: &[&str], blind: bool) -> 
     }
 }
 
+/// A demo database of `units` units made by the real binary (`demo --no-tui`), in `root/db`.
+pub fn demo_db(root: &Path, units: u32) -> std::path::PathBuf {
+    let db = root.join("db");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_tallyman"))
+        .env("USER", "admin")
+        .arg("--db")
+        .arg(&db)
+        .args(["demo", "--no-tui", "--units", &units.to_string()])
+        .output()
+        .expect("tallyman runs");
+    assert!(
+        o.status.success(),
+        "demo: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    db
+}
+
 /// `check` on a closed database: the journal chain holds and replaying it gives the store.
 pub fn assert_replay_equals_state(dir: &Path) {
     let report = lock::retry(|| tallyman::ops::maintenance::check(dir, &[], &Default::default()))
