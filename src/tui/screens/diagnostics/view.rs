@@ -45,10 +45,33 @@ fn item(out: &mut Vec<Line<'static>>, label: &str, value: &str, width: u16) {
         out.push(Line::from(format!("{label} {value}")));
     } else {
         out.push(Line::from(label.to_string()));
-        for l in wrap(value, width.saturating_sub(1)) {
+        for l in wrap_at_folders(value, w.saturating_sub(1).max(1)) {
             out.push(Line::from(format!(" {l}")));
         }
     }
+}
+
+/// Lines of at most `w` characters that break a value after its spaces and after each '/' of
+/// a path (`/var/lib/tallyman/` then `main.db`), never inside a name that fits on a line.
+fn wrap_at_folders(value: &str, w: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for piece in value.split_inclusive(['/', ' ']) {
+        let n = piece.chars().count();
+        if line.chars().count() + n > w && !line.is_empty() {
+            lines.push(line.trim_end().to_string());
+            line.clear();
+        }
+        let mut rest: Vec<char> = piece.chars().collect();
+        while rest.len() > w {
+            lines.push(rest.drain(..w).collect());
+        }
+        line.extend(rest);
+    }
+    if !line.trim_end().is_empty() || lines.is_empty() {
+        lines.push(line.trim_end().to_string());
+    }
+    lines
 }
 
 fn key_history(state: &AppState, width: u16) -> Vec<Line<'static>> {
@@ -193,5 +216,24 @@ pub(crate) fn render(state: &AppState, scroll: usize, frame: &mut Frame, body: R
             ..area
         };
         frame.render_widget(Paragraph::new(key_history(state, right.width)), right);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap_at_folders;
+
+    #[test]
+    fn a_long_path_wraps_at_its_folders() {
+        assert_eq!(
+            wrap_at_folders("/var/lib/tallyman/main.db", 19),
+            ["/var/lib/tallyman/", "main.db"]
+        );
+        assert_eq!(
+            wrap_at_folders("/srv/x (journal entry 9)", 19),
+            ["/srv/x (journal", "entry 9)"]
+        );
+        assert_eq!(wrap_at_folders("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap_at_folders("", 4), [""]);
     }
 }
