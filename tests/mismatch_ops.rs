@@ -1213,3 +1213,36 @@ fn refusal_words(r: Result<tallyman::ops::Outcome, tallyman::ops::OpsError>) -> 
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
+
+/// Replace is for a serial sold by mistake or never received; a found unit the books put in
+/// another bin is refused with the way that fits it: relocate.
+#[test]
+fn replace_of_a_unit_in_stock_elsewhere_says_to_relocate_it() {
+    let db = db();
+    db.run(doc(
+        DocKind::Receipt,
+        "RT",
+        &["RT1", "RT2"],
+        None,
+        Some("WH1/A/01"),
+    ));
+    db.run(doc(
+        DocKind::Receipt,
+        "RT",
+        &["RT8"],
+        None,
+        Some("WH1/A/02"),
+    ));
+    let c = db.open_count("WH1/A/01");
+    db.scan_all(c, "WH1/A/01", &["RT1", "RT8"]);
+    let before = db.snapshot();
+    let words = match db.resolve(c, replace("RT8", "RT2")) {
+        Err(OpsError::Refused(r)) => format!("{}: {}", r.kind.as_str(), r.message),
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    assert_eq!(
+        words,
+        "conflict: SN \"RT8\" is in stock at WH1/A/02: replace needs it sold on a sale (or never received); relocate it instead"
+    );
+    assert_eq!(db.snapshot(), before, "a refusal changes nothing");
+}

@@ -385,11 +385,23 @@ impl Draft<'_> {
                     }
                 }
                 let UnitState::Sold { document, customer } = &s.state else {
-                    return refuse(RefusalKind::Conflict, format!(
-                        "SN \"{}\" is {}: replace needs it sold on a sale (or never received); relocate it instead",
-                        s.serial,
-                        s.state.name()
-                    ));
+                    // Relocation is the way only for a unit the books put somewhere else.
+                    let (state, advice) = match &s.state {
+                        UnitState::InStock { location: at } if *at == location => {
+                            (format!("in stock at {at}, where it was counted"), "")
+                        }
+                        UnitState::InStock { location: at } => {
+                            (format!("in stock at {at}"), "; relocate it instead")
+                        }
+                        other => (other.name().to_string(), ""),
+                    };
+                    return refuse(
+                        RefusalKind::Conflict,
+                        format!(
+                            "SN \"{}\" is {state}: replace needs it sold on a sale (or never received){advice}",
+                            s.serial
+                        ),
+                    );
                 };
                 let correction = self.correction(
                     today,
