@@ -70,8 +70,8 @@ fn anchors(given: &[String]) -> Result<Vec<Anchor>, Failure> {
         }
         let text = std::fs::read_to_string(g).map_err(|e| {
             Failure::invalid(format!(
-                "expected an anchor SEQ:HASH or a file of them, found \"{}\" ({e})",
-                clip(g)
+                "expected an anchor SEQ:HASH or a file of them, found {} ({e})",
+                crate::domain::limits::quoted(g)
             ))
         })?;
         for (n, line) in text.lines().enumerate() {
@@ -81,18 +81,14 @@ fn anchors(given: &[String]) -> Result<Vec<Anchor>, Failure> {
             }
             out.push(maintenance::parse_anchor(first).ok_or_else(|| {
                 Failure::invalid(format!(
-                    "{g} line {}: expected an anchor SEQ:HASH, found \"{}\"",
+                    "{g} line {}: expected an anchor SEQ:HASH, found {}",
                     n + 1,
-                    clip(first)
+                    crate::domain::limits::quoted(first)
                 ))
             })?);
         }
     }
     Ok(out)
-}
-
-fn clip(s: &str) -> String {
-    s.chars().take(80).collect()
 }
 
 pub fn check(db: &Path, anchor_args: &[String], json: bool) -> CliResult {

@@ -346,29 +346,13 @@ fn remake_store(
     Ok((entries, aside))
 }
 
-/// The first entry whose hash differs from the one a store recorded when it applied it,
-/// when the store can be read at all.
-fn first_changed(dir: &Path, journal_path: &Path) -> Option<u64> {
-    let store = Store::open(&dir.join(STATE_DIR)).ok()?;
-    let mut changed = None;
-    let _ = journal::survey(journal_path, |located| {
-        if changed.is_none() {
-            if let Ok(Some(h)) = store.entry_hash(located.entry.seq) {
-                if h != located.hash {
-                    changed = Some(located.entry.seq);
-                }
-            }
-        }
-        Ok(())
-    });
-    changed
-}
-
 /// The journal a rebuild or salvage works on, with the database's lock taken and the
-/// journal read whole (`what`: what there would be nothing to do without a journal).
+/// journal read whole, `each` seeing every sound entry (`what`: what there would be nothing
+/// to do without a journal).
 fn journal_to_rebuild(
     dir: &Path,
     what: &str,
+    each: impl FnMut(&Located) -> Result<(), JournalError>,
 ) -> Result<(PathBuf, opening::DbLock, journal::Survey), OpsError> {
     let journal_path = dir.join(JOURNAL_FILE);
     if !journal_path.exists() {
@@ -381,7 +365,7 @@ fn journal_to_rebuild(
         ));
     }
     let lock = opening::take_lock(dir)?;
-    let survey = journal::survey(&journal_path, |_| Ok(()))?;
+    let survey = journal::survey(&journal_path, each)?;
     Ok((journal_path, lock, survey))
 }
 
@@ -395,7 +379,21 @@ pub fn rebuild(
     progress: Option<opening::Progress>,
     stop: &AtomicBool,
 ) -> Result<RebuildReport, OpsError> {
-    let (journal_path, _lock, survey) = journal_to_rebuild(dir, "rebuild from")?;
+    // In the same read: the first entry whose hash differs from the one the old store
+    // recorded when it applied it (when that store can be read at all).
+    let old = Store::open(&dir.join(STATE_DIR)).ok();
+    let mut changed = None;
+    let (journal_path, _lock, survey) = journal_to_rebuild(dir, "rebuild from", |located| {
+        if let (None, Some(store)) = (changed, &old) {
+            if let Ok(Some(h)) = store.entry_hash(located.entry.seq) {
+                if h != located.hash {
+                    changed = Some(located.entry.seq);
+                }
+            }
+        }
+        Ok(())
+    })?;
+    drop(old);
     if let Some(damage) = survey.damage {
         let entry = match &damage {
             JournalError::Damaged { entry, .. } => *entry,
@@ -407,7 +405,7 @@ pub fn rebuild(
         });
     }
     let mut notes = Vec::new();
-    if let Some(seq) = first_changed(dir, &journal_path) {
+    if let Some(seq) = changed {
         if !force {
             return Err(OpsError::refused(
                 RefusalKind::Conflict,
@@ -530,7 +528,7 @@ pub fn salvage(
     progress: Option<opening::Progress>,
     stop: &AtomicBool,
 ) -> Result<SalvageReport, OpsError> {
-    let (journal_path, _lock, survey) = journal_to_rebuild(dir, "salvage")?;
+    let (journal_path, _lock, survey) = journal_to_rebuild(dir, "salvage", |_| Ok(()))?;
     let mut report = SalvageReport {
         kept: survey.entries,
         ..SalvageReport::default()
@@ -703,19 +701,14 @@ pub fn copy_journal(
             ));
         }
     }
-    let survey = journal::survey(journal, |l| {
-        if end.is_some_and(|e| l.end > e) {
-            return Err(JournalError::Io {
-                path: journal.to_path_buf(),
-                source: std::io::Error::other("past the durable end"),
-            });
+    // A server's durable end is the end of sound entries; without one, the journal is read
+    // up to its last complete entry. Either way the copy is read back and checked below.
+    let (upto, damage) = match end {
+        Some(end) => (end, None),
+        None => {
+            let s = journal::survey(journal, |_| Ok(()))?;
+            (s.end, s.damage)
         }
-        Ok(())
-    });
-    let (upto, damage) = match survey {
-        Ok(s) => (s.end, s.damage),
-        Err(JournalError::Io { .. }) if end.is_some() => (end.unwrap_or(0), None),
-        Err(e) => return Err(e.into()),
     };
     journal::copy_prefix(journal, file, upto)?;
     let copy = journal::survey(file, |_| Ok(()))?;
