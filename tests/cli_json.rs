@@ -5,62 +5,16 @@
 
 mod support;
 use std::collections::BTreeSet;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use clap::CommandFactory;
 use serde_json::Value;
 
-struct Env {
-    tmp: tempfile::TempDir,
-    db: PathBuf,
-}
+use support::cli::Cli as Env;
 
 fn env() -> Env {
-    // An existing empty folder is a new database (a path that does not exist is refused).
-    let tmp = tempfile::tempdir().unwrap();
-    let db = tmp.path().join("db");
-    std::fs::create_dir(&db).unwrap();
-    Env { tmp, db }
-}
-
-impl Env {
-    fn path(&self, name: &str) -> String {
-        self.tmp.path().join(name).to_str().unwrap().to_string()
-    }
-
-    /// Runs `tallyman --db DB ARGS...` with `stdin` on standard input.
-    fn run_in(&self, db: &Path, args: &[&str], stdin: &str) -> Output {
-        support::lock::retry_process(|| {
-            let mut child = Command::new(env!("CARGO_BIN_EXE_tallyman"))
-                .env("USER", "tester")
-                .env("HOME", self.tmp.path())
-                .env("XDG_DATA_HOME", self.tmp.path().join("xdg"))
-                .env("XDG_CONFIG_HOME", self.tmp.path().join("config"))
-                .env_remove("TALLYMAN_DB")
-                .env_remove("LOGNAME")
-                .arg("--db")
-                .arg(db)
-                .args(args)
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap();
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(stdin.as_bytes())
-                .unwrap();
-            child.wait_with_output().unwrap()
-        })
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.run_in(&self.db, args, "")
-    }
+    Env::new()
 }
 
 /// Every JSON value on standard output, in order.
@@ -243,9 +197,7 @@ fn posted(kind: &'static str) -> fn(&Value) {
 }
 
 fn file(e: &Env, name: &str, text: &str) -> String {
-    let p = e.path(name);
-    std::fs::write(&p, text).unwrap();
-    p
+    e.file(name, text)
 }
 
 /// Every command, in an order that builds the database it needs.
@@ -882,6 +834,28 @@ fn leaf_commands() -> BTreeSet<String> {
     out
 }
 
+/// Runs a case with `--json`: its one document (`count scan`'s answer lines as an array).
+fn run_json(e: &Env, c: &Case) -> Value {
+    let args: Vec<&str> = c.args.iter().map(String::as_str).collect();
+    let what = format!("tallyman {}", args.join(" "));
+    let mut full = vec!["--json"];
+    full.extend_from_slice(&args);
+    let out = e.run_in(&e.db, &full, c.stdin.as_bytes());
+    if let Shape::Lines = c.shape {
+        // The one streaming command: one document per answer line (JSON Lines).
+        assert_eq!(out.status.code(), Some(0), "{what}");
+        let docs = documents(&out);
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        assert_eq!(docs.len(), text.lines().count(), "{what}: {text}");
+        for d in &docs {
+            assert!(d["answer"].is_string() && d["detail"].is_string(), "{d}");
+        }
+        Value::Array(docs)
+    } else {
+        one(&out, 0, &what)
+    }
+}
+
 #[test]
 fn every_command_prints_exactly_one_json_document_with_the_documented_keys() {
     let e = env();
@@ -889,23 +863,8 @@ fn every_command_prints_exactly_one_json_document_with_the_documented_keys() {
     let mut covered: BTreeSet<String> = BTreeSet::new();
     for c in &cases {
         let args: Vec<&str> = c.args.iter().map(String::as_str).collect();
-        let mut full = vec!["--json"];
-        full.extend_from_slice(&args);
-        let out = e.run_in(&e.db, &full, c.stdin);
         let what = format!("tallyman {}", args.join(" "));
-        let v = if let Shape::Lines = c.shape {
-            // The one streaming command: one document per answer line (JSON Lines).
-            assert_eq!(out.status.code(), Some(0), "{what}");
-            let docs = documents(&out);
-            let text = String::from_utf8_lossy(&out.stdout).to_string();
-            assert_eq!(docs.len(), text.lines().count(), "{what}: {text}");
-            for d in &docs {
-                assert!(d["answer"].is_string() && d["detail"].is_string(), "{d}");
-            }
-            Value::Array(docs)
-        } else {
-            one(&out, 0, &what)
-        };
+        let v = run_json(&e, c);
         match c.shape {
             Shape::Lines => {}
             Shape::Object(want) => assert_eq!(keys(&v), set(want), "{what}: {v}"),
@@ -927,7 +886,7 @@ fn every_command_prints_exactly_one_json_document_with_the_documented_keys() {
     // demo on its own database: a fresh one, then one that already holds data.
     let demo = e.tmp.path().join("demo");
     let v = one(
-        &e.run_in(&demo, &["--json", "demo", "--units", "20"], ""),
+        &e.run_in(&demo, &["--json", "demo", "--units", "20"], b""),
         0,
         "demo",
     );
@@ -946,7 +905,7 @@ fn every_command_prints_exactly_one_json_document_with_the_documented_keys() {
     assert_eq!(v["fresh"], true);
     assert_eq!(v["units"], 20);
     assert_eq!(keys(&v["examples"][0]), set(&["what", "serial"]));
-    let v = one(&e.run_in(&demo, &["demo", "--json"], ""), 0, "demo again");
+    let v = one(&e.run_in(&demo, &["demo", "--json"], b""), 0, "demo again");
     assert_eq!(keys(&v), set(&["db", "fresh"]));
     assert_eq!(v["fresh"], false);
     covered.insert("demo".into());
@@ -986,17 +945,9 @@ fn every_command_prints_exactly_one_json_document_with_the_documented_keys() {
     }
     // The server: one line once it listens, exit 0 on SIGTERM.
     let socket = e.path("serve.sock");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_tallyman"))
-        .env("HOME", e.tmp.path())
-        .env("XDG_CONFIG_HOME", e.tmp.path().join("config"))
-        .args([
-            "--json",
-            "--db",
-            e.db.to_str().unwrap(),
-            "--socket",
-            &socket,
-            "serve",
-        ])
+    let mut server = e
+        .cmd()
+        .args(["--json", "--socket", &socket, "serve"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -1036,6 +987,140 @@ fn every_command_prints_exactly_one_json_document_with_the_documented_keys() {
     assert!(
         missing.is_empty(),
         "commands without a --json case: {missing:?}"
+    );
+}
+
+/// Keys whose values name what a command did or found: its text (no `--json`) must name them
+/// too. Instants, anchors and hashes differ from one database to the next; they are left out.
+const SALIENT: &[&str] = &[
+    "document",
+    "serial",
+    "sku",
+    "code",
+    "name",
+    "invoice",
+    "customer",
+    "agreement",
+    "location",
+];
+
+/// Details a text row sums up rather than lists: a warranty's coverages (the row shows the
+/// one that decides its end).
+const SUMMED_UP: &[&str] = &["coverages"];
+
+/// The salient values of a document, its first three items of each list. A product's name
+/// beside its SKU is left out: the SKU names the product on a row.
+fn salient(v: &Value, out: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, x) in map {
+                let named_by_sku = k == "name" && map.contains_key("sku");
+                match x {
+                    _ if SUMMED_UP.contains(&k.as_str()) || named_by_sku => {}
+                    Value::String(text) if SALIENT.contains(&k.as_str()) && !text.is_empty() => {
+                        out.insert(text.clone());
+                    }
+                    _ => salient(x, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().take(3).for_each(|x| salient(x, out)),
+        _ => {}
+    }
+}
+
+/// The same commands without `--json`, on a twin database built by the same commands: each
+/// exits 0 and prints text (not JSON) naming every salient value its JSON twin holds.
+#[test]
+fn every_command_without_json_prints_text_naming_what_its_json_holds() {
+    let (j, t) = (env(), env());
+    let (json_cases, text_cases) = (cases(&j), cases(&t));
+    let twin = |s: &str| s.replace(&j.path(""), &t.path(""));
+    let mut covered: BTreeSet<String> = BTreeSet::new();
+    let mut unnamed = Vec::new();
+    for (jc, tc) in json_cases.iter().zip(&text_cases) {
+        let v = run_json(&j, jc);
+        let args: Vec<&str> = tc.args.iter().map(String::as_str).collect();
+        let out = t.run_in(&t.db, &args, tc.stdin.as_bytes());
+        support::cli::assert_exit(&out, 0, &args);
+        let text = support::cli::stdout(&out);
+        let first = text.trim_start().chars().next();
+        assert!(
+            first.is_some() && first != Some('{') && first != Some('['),
+            "tallyman {}: expected text, got {text:?}",
+            args.join(" ")
+        );
+        let mut want = BTreeSet::new();
+        salient(&v, &mut want);
+        for w in want {
+            let w = twin(&w);
+            if !text.contains(&w) {
+                unnamed.push(format!(
+                    "tallyman {}: the text does not name {w:?} (in its JSON):\n{text}",
+                    args.join(" ")
+                ));
+            }
+        }
+        covered.insert(args.iter().take(2).copied().collect::<Vec<_>>().join(" "));
+        covered.insert(args[0].to_string());
+    }
+    assert!(unnamed.is_empty(), "{}", unnamed.join("\n"));
+    // demo, users and the server, as in the JSON test.
+    let demo = t.tmp.path().join("demo");
+    let out = t.run_in(&demo, &["demo", "--no-tui", "--units", "20"], b"");
+    support::cli::assert_exit(&out, 0, &["demo"]);
+    assert!(
+        support::cli::stdout(&out).contains("RT9"),
+        "{}",
+        support::cli::stdout(&out)
+    );
+    covered.insert("demo".into());
+    for (args, needle) in [
+        (&["user", "add", "hh07", "--role", "clerk"][..], "hh07"),
+        (&["user", "role", "hh07", "supervisor"][..], "supervisor"),
+        (&["user", "list"][..], "hh07"),
+        (&["user", "remove", "hh07"][..], "hh07"),
+    ] {
+        let out = t.run(args);
+        support::cli::assert_exit(&out, 0, args);
+        assert!(
+            support::cli::stdout(&out).contains(needle),
+            "tallyman {}: {}",
+            args.join(" "),
+            support::cli::stdout(&out)
+        );
+        covered.insert(args[..2].join(" "));
+    }
+    // The server says where it listens, and stops with exit 0 on SIGTERM.
+    let socket = t.path("serve.sock");
+    let server = t
+        .cmd()
+        .args(["--socket", &socket, "serve"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let waited = std::time::Instant::now();
+    while !Path::new(&socket).exists() && waited.elapsed().as_secs() < 20 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = server.wait_with_output().unwrap();
+    support::cli::assert_exit(&out, 0, &["serve"]);
+    let said = support::cli::stdout(&out) + &support::cli::stderr(&out);
+    assert!(said.contains(&socket), "serve: {said}");
+    covered.insert("serve".into());
+    let missing: Vec<String> = leaf_commands()
+        .into_iter()
+        .filter(|c| !covered.contains(c))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "commands never run as text: {missing:?}"
     );
 }
 

@@ -26,6 +26,9 @@ pub const RECEIPT_COLUMNS: &[&str] = &[
 pub const SALE_COLUMNS: &[&str] = &[
     "invoice", "date", "customer", "location", "sku", "serial", "qty", "price", "reason",
 ];
+/// How many of an import's records its text names one by one.
+const SHOWN_RECORDS: usize = 10;
+
 /// Columns that may be left out of the header.
 const OPTIONAL: &[&str] = &[
     "gtin",
@@ -386,14 +389,25 @@ pub fn run(service: &dyn Ops, what: ImportKind, file: &Path, json: bool) -> CliR
                     outcomes: (&outcome).into(),
                 })?;
             } else {
-                let docs = match &outcome {
-                    crate::ops::Outcome::Batch(list) => list.len(),
-                    _ => 1,
+                let records = match &outcome {
+                    crate::ops::Outcome::Batch(list) => list.as_slice(),
+                    one => std::slice::from_ref(one),
                 };
                 outln!(
-                    "imported {rows} row(s) from {} as {docs} record(s)",
-                    file.display()
+                    "imported {rows} row(s) from {} as {} record(s)",
+                    file.display(),
+                    records.len()
                 );
+                // What was made, by name: the first few, then how many more.
+                for record in records.iter().take(SHOWN_RECORDS) {
+                    outln!("  {}", super::output::outcome_text(record));
+                }
+                if records.len() > SHOWN_RECORDS {
+                    outln!(
+                        "  and {} more (--json lists them all)",
+                        records.len() - SHOWN_RECORDS
+                    );
+                }
             }
             Ok(())
         }

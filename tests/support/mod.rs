@@ -1,8 +1,9 @@
-//! Fixtures shared by the service scenario tests: a fixed clock, master data and document
-//! builders, and a replay check that waits out sled's lazy lock release.
+//! What the tests share: clocks, master data and document builders, the demo database, the
+//! binary's runner (cli), lock waiting (lock), the tmux driver (tmux) and the replay check.
 
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod lock;
 pub mod tmux;
 
@@ -146,21 +147,14 @@ pub fn open_count(svc: &Service, location: &str, skus: &[&str], blind: bool) -> 
     }
 }
 
-/// A demo database of `units` units made by the real binary (`demo --no-tui`), in `root/db`.
+/// A demo database of `units` units made by the real binary (`demo --no-tui`), in `root/db`
+/// (`root` is the runs' home).
 pub fn demo_db(root: &Path, units: u32) -> std::path::PathBuf {
     let db = root.join("db");
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_tallyman"))
-        .env("USER", "admin")
-        .arg("--db")
-        .arg(&db)
-        .args(["demo", "--no-tui", "--units", &units.to_string()])
-        .output()
-        .expect("tallyman runs");
-    assert!(
-        o.status.success(),
-        "demo: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let mut c = cli::tallyman(root, &db, "admin");
+    c.args(["demo", "--no-tui", "--units", &units.to_string()]);
+    let o = c.output().expect("tallyman runs");
+    cli::assert_exit(&o, 0, &["demo"]);
     db
 }
 
