@@ -2,102 +2,28 @@
 //! invalid, 2 usage, 3 storage), `--json` shapes, refusals that change nothing, help.
 
 mod support;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::Stdio;
 
 use serde_json::Value;
 
-struct Env {
-    tmp: tempfile::TempDir,
-    db: PathBuf,
-}
+use support::cli::Cli as Env;
 
 fn env() -> Env {
-    let tmp = tempfile::tempdir().unwrap();
-    // An existing empty folder is a new database (a path that does not exist is refused).
-    let db = tmp.path().join("db");
-    std::fs::create_dir(&db).unwrap();
-    Env { tmp, db }
+    Env::new()
 }
 
 impl Env {
-    fn cmd(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_tallyman"));
-        c.env("USER", "tester")
-            .env("HOME", self.tmp.path())
-            .env("XDG_DATA_HOME", self.tmp.path().join("xdg"))
-            .env_remove("TALLYMAN_DB")
-            .env_remove("LOGNAME")
-            .stdin(Stdio::null());
-        c
-    }
-
-    /// Runs `tallyman --db DB ARGS...`.
-    fn run(&self, args: &[&str]) -> Output {
-        support::lock::retry_process(|| {
-            self.cmd()
-                .arg("--db")
-                .arg(&self.db)
-                .args(args)
-                .output()
-                .unwrap()
-        })
-    }
-
-    /// Runs a command that must succeed with `input` on its standard input; returns its
-    /// stdout.
+    /// Runs a command that must succeed with `input` on its standard input; its stdout.
     fn fed(&self, args: &[&str], input: &[u8]) -> String {
-        let mut child = self
-            .cmd()
-            .arg("--db")
-            .arg(&self.db)
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(input).unwrap();
-        let out = child.wait_with_output().unwrap();
-        let said = String::from_utf8_lossy(&out.stdout).to_string();
-        assert_eq!(out.status.code(), Some(0), "tallyman {args:?}: {said}");
-        said
+        let out = self.run_in(&self.db, args, input);
+        support::cli::assert_exit(&out, 0, args);
+        support::cli::stdout(&out)
     }
 
-    /// Runs a command that must succeed; returns its stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "tallyman {args:?} failed:\nstdout: {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    /// Runs a command that must exit with `code`; returns its stderr.
+    /// Runs a command that must exit with `code`; its stderr.
     fn fails(&self, code: i32, args: &[&str]) -> String {
-        let out = self.run(args);
-        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-        assert_eq!(
-            out.status.code(),
-            Some(code),
-            "tallyman {args:?}:\nstdout: {}\nstderr: {stderr}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        stderr
-    }
-
-    /// One JSON document from stdout.
-    fn json(&self, args: &[&str]) -> Value {
-        let mut full = vec!["--json"];
-        full.extend_from_slice(args);
-        let out = self.ok(&full);
-        let lines: Vec<&str> = out.lines().filter(|l| !l.trim().is_empty()).collect();
-        assert_eq!(lines.len(), 1, "expected one JSON line, got:\n{out}");
-        serde_json::from_str(lines[0]).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
+        self.exits(code, args).1
     }
 
     /// Receives laptops (LAP-14) from Northwind on `invoice` into WH1/A/01.
@@ -137,8 +63,6 @@ impl Env {
         self.ok(&["count", "open", "Bin 1", "--location", "WH1/A/01"]);
         let mut scan = self
             .cmd()
-            .arg("--db")
-            .arg(&self.db)
             .args(["count", "scan", "1", "--location", "WH1/A/01"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -733,13 +657,7 @@ fn a_storage_failure_exits_3() {
     let e = env();
     // The journal's place is taken by a folder: the database cannot be opened.
     std::fs::create_dir(e.db.join("journal.tlj")).unwrap();
-    let out = e
-        .cmd()
-        .arg("--db")
-        .arg(&e.db)
-        .args(["stock"])
-        .output()
-        .unwrap();
+    let out = e.cmd().args(["stock"]).output().unwrap();
     assert_eq!(
         out.status.code(),
         Some(3),
@@ -914,13 +832,7 @@ fn a_database_in_use_is_reported_plainly() {
     let e = env();
     e.setup();
     let (svc, _) = tallyman::ops::Service::open(&e.db).unwrap();
-    let out = e
-        .cmd()
-        .arg("--db")
-        .arg(&e.db)
-        .args(["stock"])
-        .output()
-        .unwrap();
+    let out = e.cmd().args(["stock"]).output().unwrap();
     drop(svc);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{err}");
@@ -940,8 +852,6 @@ fn a_closed_stdout_pipe_does_not_panic() {
     e.ok(&["demo", "--no-tui", "--units", "2000"]);
     let mut child = e
         .cmd()
-        .arg("--db")
-        .arg(&e.db)
         .args(["--json", "stock"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -10,20 +10,13 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_tallyman");
+use support::cli::BIN;
 const KILLS: usize = 15;
 const SERIALS: usize = 3000;
 
 /// Runs the binary to completion, retrying while a killed child's database lock lingers.
 fn tallyman(db: &Path, args: &[&str]) -> std::process::Output {
-    support::lock::retry_process(|| {
-        Command::new(BIN)
-            .arg("--db")
-            .arg(db)
-            .args(args)
-            .output()
-            .unwrap()
-    })
+    support::cli::run(db, "tester", args, b"")
 }
 
 fn ok(db: &Path, args: &[&str]) -> String {

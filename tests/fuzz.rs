@@ -20,7 +20,6 @@
 mod support;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command as Process, Stdio};
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config as PropConfig, FileFailurePersistence};
@@ -708,29 +707,9 @@ proptest! {
 
 // ---------------------------------------------------------------- CSV rows (the binary)
 
-struct Db {
-    tmp: tempfile::TempDir,
-    db: PathBuf,
-}
+use support::cli::Cli as Db;
 
 impl Db {
-    fn cmd(&self) -> Process {
-        let mut c = Process::new(env!("CARGO_BIN_EXE_tallyman"));
-        c.env("USER", "fuzz")
-            .env("HOME", self.tmp.path())
-            .env("XDG_DATA_HOME", self.tmp.path().join("xdg"))
-            .env("XDG_CONFIG_HOME", self.tmp.path().join("xdg-config"))
-            .env_remove("TALLYMAN_DB")
-            .arg("--db")
-            .arg(&self.db)
-            .stdin(Stdio::null());
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> std::process::Output {
-        support::lock::retry_process(|| self.cmd().args(args).output().unwrap())
-    }
-
     fn journal(&self) -> Vec<u8> {
         std::fs::read(self.db.join(tallyman::ops::JOURNAL_FILE)).unwrap()
     }
@@ -740,11 +719,7 @@ impl Db {
 fn demo_db() -> &'static Db {
     static DB: std::sync::OnceLock<Db> = std::sync::OnceLock::new();
     DB.get_or_init(|| {
-        let tmp = tempfile::tempdir().unwrap();
-        let db = Db {
-            db: tmp.path().join("db"),
-            tmp,
-        };
+        let db = Db::as_user("fuzz");
         let out = db.run(&["demo", "--no-tui", "--units", "200"]);
         assert!(
             out.status.success(),

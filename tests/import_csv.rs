@@ -4,51 +4,14 @@
 
 mod support;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/csv");
 
-struct Env {
-    tmp: tempfile::TempDir,
-    db: PathBuf,
-}
+use support::cli::Cli as Env;
 
 impl Env {
-    fn run(&self, args: &[&str]) -> Output {
-        support::lock::retry_process(|| {
-            Command::new(env!("CARGO_BIN_EXE_tallyman"))
-                .arg("--db")
-                .arg(&self.db)
-                .args(args)
-                .env("USER", "importer")
-                .env("HOME", self.tmp.path())
-                .env_remove("TALLYMAN_DB")
-                .stdin(Stdio::null())
-                .output()
-                .unwrap()
-        })
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "tallyman {args:?}:\nstdout: {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let mut full = vec!["--json"];
-        full.extend_from_slice(args);
-        serde_json::from_str(self.ok(&full).trim()).unwrap()
-    }
-
     fn write(&self, name: &str, text: &str) -> PathBuf {
         let path = self.tmp.path().join(name);
         std::fs::write(&path, text).unwrap();
@@ -108,12 +71,7 @@ fn assert_lines(stderr: &str, expected: &[(u64, &str)]) {
 
 /// A database with parties and locations (no products).
 fn env() -> Env {
-    let tmp = tempfile::tempdir().unwrap();
-    let e = Env {
-        db: tmp.path().join("db"),
-        tmp,
-    };
-    std::fs::create_dir(&e.db).unwrap();
+    let e = Env::as_user("importer");
     e.ok(&["party", "add", "--name", "Northwind", "--role", "supplier"]);
     e.ok(&["party", "add", "--name", "ACME"]);
     e.ok(&["party", "add", "--name", "Globex"]);

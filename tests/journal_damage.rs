@@ -4,8 +4,7 @@
 
 mod support;
 use std::path::{Path, PathBuf};
-use std::process::Command as Process;
-use support::lock::{is_lock_error, retry};
+use support::lock::retry;
 use support::FixedClock;
 
 use tallyman::domain::{DocKind, Mode, PartyRole, SerialFormat, Tracking};
@@ -184,21 +183,7 @@ fn knows(svc: &Service, serial: &str) -> bool {
 }
 
 fn cli(db: &Path, args: &[&str]) -> std::process::Output {
-    let start = std::time::Instant::now();
-    loop {
-        let out = Process::new(env!("CARGO_BIN_EXE_tallyman"))
-            .arg("--db")
-            .arg(db)
-            .args(args)
-            .env("USER", "tester")
-            .output()
-            .unwrap();
-        let locked = is_lock_error(&String::from_utf8_lossy(&out.stderr));
-        if !locked || start.elapsed().as_secs() >= 10 {
-            return out;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    support::cli::run(db, "tester", args, b"")
 }
 
 // ---------------------------------------------------------------- torn tail
@@ -575,15 +560,7 @@ fn a_store_of_an_older_layout_is_rebuilt_on_open_and_kept_aside() {
 /// Changes the store behind the journal's back, as a disk or a hand with sled would.
 fn tamper(dir: &Path, change: impl FnOnce(&sled::Db)) {
     // sled lets go of a closed store's lock lazily: wait for it.
-    let started = std::time::Instant::now();
-    let db = loop {
-        match sled::open(dir.join("state")) {
-            Err(e) if is_lock_error(&e.to_string()) && started.elapsed().as_secs() < 10 => {
-                std::thread::sleep(std::time::Duration::from_millis(20))
-            }
-            other => break other.unwrap(),
-        }
-    };
+    let db = retry(|| sled::open(dir.join("state"))).unwrap();
     change(&db);
     db.flush().unwrap();
 }

@@ -8,13 +8,14 @@
 //! `cargo test --release --test kill9 -- --ignored` (TALLYMAN_KILL_TRIALS trials, 1000 by
 //! default), whose figures it prints.
 
+mod support;
+
 use std::collections::{BTreeSet, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_tallyman");
 const COUNT: &str = "1";
 const BIN_LOC: &str = "WH3/A/01";
 
@@ -57,12 +58,7 @@ struct Harness {
 }
 
 fn tallyman(db: &Path) -> Command {
-    let mut c = Command::new(BIN);
-    c.env("USER", "admin")
-        .env_remove("TALLYMAN_DB")
-        .arg("--db")
-        .arg(db);
-    c
+    support::cli::tallyman(db.parent().unwrap_or(db), db, "admin")
 }
 
 impl Harness {

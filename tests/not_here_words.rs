@@ -3,7 +3,6 @@
 //! command line, the scan screen and the mismatch screens say the same words for it.
 
 use std::collections::{BTreeMap, HashMap};
-use std::process::{Command as Process, Stdio};
 
 use tallyman::domain::reconcile::Reconciliation;
 use tallyman::domain::{
@@ -272,24 +271,13 @@ fn the_binary_and_the_screens_agree_on_a_real_count() {
     };
     drop(svc);
 
-    let out = Process::new(env!("CARGO_BIN_EXE_tallyman"))
-        .env("USER", "tester")
-        .env("HOME", tmp.path())
-        .env("XDG_DATA_HOME", tmp.path().join("xdg"))
-        .env_remove("TALLYMAN_DB")
-        .env_remove("LOGNAME")
-        .stdin(Stdio::null())
-        .arg("--db")
-        .arg(&dir)
-        .args(["--json", "count", "mismatches", &c.0.to_string()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    // The service was just dropped: sled may still hold its lock for a moment (waited out).
+    let text = support::cli::ok(
+        &dir,
+        "tester",
+        &["--json", "count", "mismatches", &c.0.to_string()],
     );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     let printed: Vec<(String, String)> = json["surplus"]
         .as_array()
         .unwrap()

@@ -7,27 +7,14 @@
 mod support;
 
 use std::path::Path;
-use std::process::Command as Proc;
 use std::time::{Duration, Instant};
 
 use support::tmux::Tmux;
 
-const BIN: &str = env!("CARGO_BIN_EXE_tallyman");
+use support::cli::BIN;
 
 fn cli(db: &Path, args: &[&str]) -> String {
-    let out = Proc::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("tallyman runs");
-    assert!(
-        out.status.success(),
-        "tallyman {args:?}: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    support::cli::ok(db, "tester", args)
 }
 
 #[test]

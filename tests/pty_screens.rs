@@ -10,7 +10,7 @@ mod support;
 use std::time::Duration;
 use support::tmux::Tmux;
 
-const BIN: &str = env!("CARGO_BIN_EXE_tallyman");
+use support::cli::BIN;
 
 /// What each screen must show, per terminal.
 struct Expect {

@@ -16,7 +16,7 @@ use support::tmux::Tmux;
 use tallyman::tui::keymap::{build_builtin, Command, Context, Trigger};
 use tallyman::tui::keys::Key;
 
-const BIN: &str = env!("CARGO_BIN_EXE_tallyman");
+use support::cli::BIN;
 
 /// How long a screen may take to show what is waited for.
 const WAIT: Duration = Duration::from_secs(15);

@@ -12,17 +12,13 @@ use std::process::{Command, Output};
 use std::time::Duration;
 use support::tmux::Tmux;
 
-const BIN: &str = env!("CARGO_BIN_EXE_tallyman");
+use support::cli::BIN;
 
+/// Runs the binary once (a database in use is an answer here, not waited out).
 fn tm(db: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .env("USER", "admin")
-        .env_remove("TALLYMAN_DB")
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap()
+    let home = db.parent().unwrap_or(db);
+    let mut c = support::cli::tallyman(home, db, "admin");
+    c.args(args).output().unwrap()
 }
 
 fn stdout(o: &Output) -> String {

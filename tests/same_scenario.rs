@@ -4,8 +4,9 @@
 //! binary. Counting (every answer, an undo), each resolution and posting straight from an
 //! open count go one way through `tallyman count ...` and the other through the runner.
 
+mod support;
+
 use std::path::Path;
-use std::process::{Command as Process, Stdio};
 use std::sync::Arc;
 
 use tallyman::domain::CountId;
@@ -18,43 +19,11 @@ const ACTOR: &str = "tester";
 const GTIN: &str = "09506000134352";
 const COUNT: CountId = CountId(1);
 
-/// Runs the binary on `db`; sled releases its lock lazily, so a busy database is retried.
+/// Runs the binary on `db` as the tester, which must succeed; its standard output.
 fn tallyman(db: &Path, args: &[&str], stdin: Option<&str>) -> String {
-    let start = std::time::Instant::now();
-    loop {
-        let mut c = Process::new(env!("CARGO_BIN_EXE_tallyman"));
-        c.env("USER", ACTOR)
-            .env_remove("TALLYMAN_DB")
-            .arg("--db")
-            .arg(db)
-            .args(args)
-            .stdin(if stdin.is_some() {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = c.spawn().unwrap();
-        if let Some(text) = stdin {
-            use std::io::Write;
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(text.as_bytes())
-                .unwrap();
-        }
-        let out = child.wait_with_output().unwrap();
-        let err = String::from_utf8_lossy(&out.stderr).to_string();
-        let busy = err.contains("could not acquire lock") || err.contains("in use by");
-        if busy && start.elapsed().as_secs() < 20 {
-            std::thread::sleep(std::time::Duration::from_millis(50));
-            continue;
-        }
-        assert!(out.status.success(), "tallyman {args:?}: {err}");
-        return String::from_utf8_lossy(&out.stdout).to_string();
-    }
+    let out = support::cli::run(db, ACTOR, args, stdin.unwrap_or("").as_bytes());
+    support::cli::assert_exit(&out, 0, args);
+    support::cli::stdout(&out)
 }
 
 /// Master data, receipts and a sale, through the binary.

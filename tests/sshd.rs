@@ -112,7 +112,7 @@ fn two_handhelds_over_ssh_count_into_one_count_and_see_each_other() {
     // The handheld accounts must reach the binary and the socket (not the database).
     std::fs::set_permissions(t, std::fs::Permissions::from_mode(0o755)).unwrap();
     let bin: PathBuf = t.join("tallyman");
-    std::fs::copy(env!("CARGO_BIN_EXE_tallyman"), &bin).unwrap();
+    std::fs::copy(support::cli::BIN, &bin).unwrap();
     std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
     let db = t.join("site");
     let socket = t.join("site.sock");

@@ -41,6 +41,24 @@ pub fn fed(mut command: Command, input: &[u8]) -> Output {
     child.wait_with_output().expect("tallyman runs")
 }
 
+/// Runs `tallyman --db DB ARGS...` as `user` with `input` on standard input, its home the
+/// folder that holds `db`; waits out a database another process still holds.
+pub fn run(db: &Path, user: &str, args: &[&str], input: &[u8]) -> Output {
+    let home = db.parent().unwrap_or(db);
+    super::lock::retry_process(|| {
+        let mut c = tallyman(home, db, user);
+        c.args(args);
+        fed(c, input)
+    })
+}
+
+/// The same for a command that must succeed: its standard output.
+pub fn ok(db: &Path, user: &str, args: &[&str]) -> String {
+    let o = run(db, user, args, b"");
+    assert_exit(&o, 0, args);
+    stdout(&o)
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).to_string()
 }
@@ -88,7 +106,7 @@ impl Cli {
     }
 
     /// The demo database of `units` units (`demo --no-tui`).
-    pub fn demo(units: u32) -> Cli {
+    pub fn with_demo(units: u32) -> Cli {
         let cli = Cli::new();
         cli.ok(&["demo", "--no-tui", "--units", &units.to_string()]);
         cli
