@@ -8,34 +8,22 @@ mod support;
 use std::io::Write;
 use std::path::Path;
 use std::process::Stdio;
-use support::FixedClock;
 
 use tallyman::config::Config;
 use tallyman::domain::limits::{self, MAX_NOTE};
-use tallyman::domain::{CountId, Day, DocKind, Mode, PartyRole, Period, SerialFormat, Tracking};
+use tallyman::domain::{CountId, Day, DocKind, PartyRole, Period, SerialFormat};
 use tallyman::ops::{
-    BulkFix, Command, DocRequest, LineRequest, NewCount, NewParty, NewProduct, OpsError, Outcome,
-    RefusalKind, ResolveAction, Service, JOURNAL_FILE,
+    BulkFix, Command, DocRequest, NewCount, NewParty, OpsError, Outcome, RefusalKind,
+    ResolveAction, Service, JOURNAL_FILE,
 };
 use tallyman::tui::keymap::{self, KeymapRequest};
 
 // ---------------------------------------------------------------- fixtures
 
-fn day(y: i32, m: u32, d: u32) -> Day {
-    Day::from_ymd(y, m, d).unwrap()
-}
+use support::day;
 
 fn product(sku: &str, format: SerialFormat, category: &str, warranty: Option<Period>) -> Command {
-    Command::AddProduct(NewProduct {
-        sku: sku.into(),
-        name: format!("{sku} name"),
-        gtin: None,
-        category: category.into(),
-        tracking: Tracking::all(Mode::Strict),
-        serial_format: format,
-        warranty,
-        fold_case: true,
-    })
+    support::product(sku, format, None, category, warranty)
 }
 
 fn party(name: String, role: PartyRole, bill_to: String) -> Command {
@@ -49,28 +37,11 @@ fn party(name: String, role: PartyRole, bill_to: String) -> Command {
 
 /// A document of serials of PH-1: receipts from "Supplier", sales to "ACME".
 fn doc(kind: DocKind, serials: &[&str], to: Option<&str>, date: Option<Day>) -> DocRequest {
-    DocRequest {
-        kind,
-        date,
-        party: match kind {
-            DocKind::Receipt => Some("Supplier".into()),
-            _ => Some("ACME".into()),
-        },
-        invoice: Some("INV-1".into()),
-        from: None,
-        to: to.map(str::to_string),
-        reason: None,
-        declared_qty: None,
-        lines: serials
-            .iter()
-            .map(|s| LineRequest {
-                sku: "PH-1".into(),
-                serial: Some(s.to_string()),
-                qty: 1,
-                amount: None,
-            })
-            .collect(),
-    }
+    support::build::new_doc(kind, "PH-1")
+        .serials(serials)
+        .to(to)
+        .date(date)
+        .request()
 }
 
 fn open_count(svc: &Service) -> CountId {
@@ -89,18 +60,7 @@ fn open_count(svc: &Service) -> CountId {
 
 // ---------------------------------------------------------------- the service
 
-fn open(dir: &Path) -> Service {
-    let start = std::time::Instant::now();
-    loop {
-        match Service::open_with_clock(dir, Box::new(FixedClock)) {
-            Ok((svc, _)) => return svc,
-            Err(e) if start.elapsed().as_secs() < 10 && e.to_string().contains("lock") => {
-                std::thread::sleep(std::time::Duration::from_millis(20))
-            }
-            Err(e) => panic!("cannot open {}: {e}", dir.display()),
-        }
-    }
-}
+use support::open_service as open;
 
 /// A database with a phone product, parties, two bins and one phone in stock.
 fn stocked() -> (tempfile::TempDir, Service) {

@@ -12,7 +12,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command as Process, Stdio};
 use tallyman::domain::{DocKind, Mode, PartyRole, SerialFormat, SerialKey, Tracking, UnitState};
-use tallyman::ops::{maintenance, Command, DocRequest, LineRequest, NewParty, NewProduct, Service};
+use tallyman::ops::{maintenance, Command, NewParty, NewProduct, Service};
 
 const KILLS: usize = 60;
 const SKU: &str = "CRASH-1";
@@ -48,25 +48,11 @@ fn setup(dir: &Path) {
 }
 
 fn doc(kind: DocKind, serials: &[String]) -> Command {
-    Command::Post(DocRequest {
-        kind,
-        date: None,
-        party: Some("Supplier".into()),
-        invoice: Some("INV-1".into()),
-        from: None,
-        to: (kind == DocKind::Receipt).then(|| "WH1/A".to_string()),
-        reason: None,
-        declared_qty: None,
-        lines: serials
-            .iter()
-            .map(|s| LineRequest {
-                sku: SKU.into(),
-                serial: Some(s.clone()),
-                qty: 1,
-                amount: None,
-            })
-            .collect(),
-    })
+    support::build::new_doc(kind, SKU)
+        .parties("Supplier", "Supplier")
+        .serials(serials)
+        .to((kind == DocKind::Receipt).then_some("WH1/A"))
+        .cmd()
 }
 
 fn receipt_serials(round: usize, n: usize) -> Vec<String> {

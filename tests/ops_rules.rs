@@ -3,7 +3,7 @@
 //! formats; master-data refusals; batches. Every refusal is checked to change nothing.
 
 mod support;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use support::lock::retry;
 use support::FixedClock;
 use support::NOW_MS;
@@ -13,7 +13,7 @@ use tallyman::domain::{
     Warning,
 };
 use tallyman::ops::{
-    Command, DocRequest, LineRequest, NewParty, NewProduct, OpsError, Outcome, Service, UnitView,
+    Command, DocRequest, LineRequest, NewProduct, OpsError, Outcome, Service, UnitView,
     JOURNAL_FILE,
 };
 
@@ -39,39 +39,17 @@ struct Db {
 }
 
 fn product(sku: &str, tracking: Tracking, format: SerialFormat, fold_case: bool) -> Command {
-    Command::AddProduct(NewProduct {
-        sku: sku.into(),
-        name: format!("{sku} name"),
-        gtin: None,
-        category: "test".into(),
-        tracking,
-        serial_format: format,
-        warranty: None,
-        fold_case,
-    })
+    support::build::new_product(sku)
+        .category("test")
+        .tracking(tracking)
+        .format(format)
+        .keep_case(!fold_case)
+        .cmd()
 }
 
-fn party(name: &str, role: PartyRole) -> Command {
-    Command::AddParty(NewParty {
-        name: name.into(),
-        role,
-        bill_to: String::new(),
-        ship_to: String::new(),
-    })
-}
+use support::build::{location, party};
 
-fn location(code: &str) -> Command {
-    Command::AddLocation {
-        code: code.into(),
-        name: String::new(),
-    }
-}
-
-fn open(dir: &Path) -> Service {
-    Service::open_with_clock(dir, Box::new(FixedClock))
-        .expect("open the database")
-        .0
-}
+use support::open_service as open;
 
 /// A database with parties, locations and one product per tracking flavour (journal entry 1).
 fn db() -> Db {

@@ -6,14 +6,11 @@
 
 mod support;
 use std::sync::Arc;
+use support::build::party;
 use support::ScreenClock;
 
-use tallyman::domain::{
-    CountId, CountStatus, DocKind, Mode, PartyRole, ScanVerdict, SerialFormat, Tracking,
-};
-use tallyman::ops::{
-    Answer, Command, DocRequest, LineRequest, NewCount, NewParty, NewProduct, Query, Service,
-};
+use tallyman::domain::{CountId, CountStatus, DocKind, Mode, PartyRole, ScanVerdict, SerialFormat};
+use tallyman::ops::{Answer, Command, LineRequest, NewCount, Query, Service};
 use tallyman::tui::app::Screen;
 use tallyman::tui::backend::TermBackend;
 use tallyman::tui::count::AnswerKind;
@@ -33,51 +30,21 @@ struct Db {
 }
 
 fn product(sku: &str, name: &str, format: SerialFormat, gtin: Option<&str>, mode: Mode) -> Command {
-    Command::AddProduct(NewProduct {
-        sku: sku.into(),
-        name: name.into(),
-        gtin: gtin.map(str::to_string),
-        category: "goods".into(),
-        tracking: Tracking::all(mode),
-        serial_format: format,
-        warranty: None,
-        fold_case: true,
-    })
-}
-
-fn party(name: &str, role: PartyRole) -> Command {
-    Command::AddParty(NewParty {
-        name: name.into(),
-        role,
-        bill_to: String::new(),
-        ship_to: String::new(),
-    })
+    support::build::new_product(sku)
+        .name(name)
+        .format(format)
+        .gtin(gtin)
+        .mode(mode)
+        .cmd()
 }
 
 fn doc(kind: DocKind, sku: &str, serials: &[&str], to: Option<&str>) -> Command {
-    Command::Post(DocRequest {
-        kind,
-        date: None,
-        party: match kind {
-            DocKind::Receipt => Some("Northwind Distribution".into()),
-            DocKind::Sale => Some("ACME Retail".into()),
-            _ => None,
-        },
-        invoice: Some("INV-1".into()),
-        from: None,
-        to: to.map(str::to_string),
-        reason: (kind == DocKind::WriteOff).then(|| "broken".to_string()),
-        declared_qty: None,
-        lines: serials
-            .iter()
-            .map(|s| LineRequest {
-                sku: sku.into(),
-                serial: Some(s.to_string()),
-                qty: 1,
-                amount: None,
-            })
-            .collect(),
-    })
+    support::build::new_doc(kind, sku)
+        .parties("Northwind Distribution", "ACME Retail")
+        .serials(serials)
+        .to(to)
+        .reason((kind == DocKind::WriteOff).then_some("broken"))
+        .cmd()
 }
 
 fn open_count(svc: &Service, name: &str, location: &str, blind: bool) {

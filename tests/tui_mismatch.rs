@@ -9,14 +9,11 @@
 
 mod support;
 use std::sync::{Arc, Mutex};
+use support::build::party;
 use support::ScreenClock;
 
-use tallyman::domain::{
-    CountId, CountStatus, DocKind, Mode, PartyRole, SerialFormat, Tracking, UnitState,
-};
-use tallyman::ops::{
-    Call, Command, DocRequest, LineRequest, NewCount, NewParty, NewProduct, Query, Service,
-};
+use tallyman::domain::{CountId, CountStatus, DocKind, Mode, PartyRole, SerialFormat, UnitState};
+use tallyman::ops::{Call, Command, NewCount, Query, Service};
 use tallyman::tui::app::Screen;
 use tallyman::tui::ask::{Choice, Prompt};
 use tallyman::tui::backend::TermBackend;
@@ -37,51 +34,21 @@ struct Db {
 }
 
 fn product(sku: &str, name: &str, format: SerialFormat, gtin: Option<&str>, mode: Mode) -> Command {
-    Command::AddProduct(NewProduct {
-        sku: sku.into(),
-        name: name.into(),
-        gtin: gtin.map(str::to_string),
-        category: "goods".into(),
-        tracking: Tracking::all(mode),
-        serial_format: format,
-        warranty: None,
-        fold_case: true,
-    })
-}
-
-fn party(name: &str, role: PartyRole) -> Command {
-    Command::AddParty(NewParty {
-        name: name.into(),
-        role,
-        bill_to: String::new(),
-        ship_to: String::new(),
-    })
+    support::build::new_product(sku)
+        .name(name)
+        .format(format)
+        .gtin(gtin)
+        .mode(mode)
+        .cmd()
 }
 
 fn doc(kind: DocKind, sku: &str, serials: &[&str], to: Option<&str>) -> Command {
-    Command::Post(DocRequest {
-        kind,
-        date: None,
-        party: match kind {
-            DocKind::Receipt => Some("Northwind Distribution".into()),
-            DocKind::Sale => Some("ACME Retail".into()),
-            _ => None,
-        },
-        invoice: Some("INV-1".into()),
-        from: None,
-        to: to.map(str::to_string),
-        reason: None,
-        declared_qty: None,
-        lines: serials
-            .iter()
-            .map(|s| LineRequest {
-                sku: sku.into(),
-                serial: Some(s.to_string()),
-                qty: 1,
-                amount: None,
-            })
-            .collect(),
-    })
+    support::build::new_doc(kind, sku)
+        .parties("Northwind Distribution", "ACME Retail")
+        .serials(serials)
+        .to(to)
+        .reason(None)
+        .cmd()
 }
 
 fn open_count(svc: &Service, name: &str, location: &str) {

@@ -64,7 +64,6 @@ pub struct CountScope {
 }
 
 impl CountScope {
-    /// Whether units of this product are counted (serialised and within the product filter).
     /// A serialised product the count covers (counted serial by serial).
     pub fn covers_product(&self, product: &Product) -> bool {
         product.tracking.serialised() && self.names(product)
@@ -339,6 +338,55 @@ mod tests {
         for c in ScanCommand::ALL {
             assert_eq!(ScanCommand::parse(&c.code("%%"), "%%"), Some(Ok(c)));
         }
+    }
+
+    fn product(id: u32, category: &str, mode: crate::domain::Mode) -> Product {
+        Product {
+            id: ProductId(id),
+            sku: format!("P{id}"),
+            name: String::new(),
+            gtin: None,
+            category: category.into(),
+            tracking: crate::domain::Tracking::all(mode),
+            serial_format: crate::domain::SerialFormat::Plain,
+            warranty: None,
+            fold_case: true,
+            warranty_basis: crate::domain::warranty::StartBasis::Sale,
+            replacement_policy: crate::domain::warranty::ReplacementPolicy::Remaining,
+        }
+    }
+
+    #[test]
+    fn a_scope_covers_serialised_products_by_serial_and_the_rest_by_quantity() {
+        use crate::domain::Mode::{None as Unserialised, Soft, Strict};
+        let all = CountScope {
+            location: "WH1".into(),
+            products: vec![],
+            categories: vec![],
+        };
+        for (p, by_serial) in [
+            (product(1, "phones", Strict), true),
+            (product(2, "cables", Soft), true),
+            (product(3, "batteries", Unserialised), false),
+        ] {
+            assert_eq!(all.covers_product(&p), by_serial, "{}", p.sku);
+            assert_eq!(all.covers_qty_product(&p), !by_serial, "{}", p.sku);
+        }
+        // Named products or categories (any case) take in only those.
+        let named = CountScope {
+            products: vec![ProductId(3)],
+            ..all.clone()
+        };
+        assert!(named.covers_qty_product(&product(3, "batteries", Unserialised)));
+        assert!(!named.covers_qty_product(&product(4, "batteries", Unserialised)));
+        assert!(!named.covers_product(&product(1, "phones", Strict)));
+        let category = CountScope {
+            categories: vec!["PHONES".into()],
+            ..all
+        };
+        assert!(category.covers_product(&product(1, "phones", Strict)));
+        assert!(!category.covers_product(&product(2, "cables", Strict)));
+        assert!(!category.covers_qty_product(&product(3, "batteries", Unserialised)));
     }
 
     #[test]

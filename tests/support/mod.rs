@@ -3,17 +3,14 @@
 
 #![allow(dead_code)]
 
+pub mod build;
 pub mod cli;
 pub mod lock;
 pub mod tmux;
 
 use std::path::Path;
-use tallyman::domain::{
-    CountId, Day, DocKind, Mode, Money, PartyRole, Period, SerialFormat, Tracking,
-};
-use tallyman::ops::{
-    Clock, Command, DocRequest, LineRequest, NewCount, NewParty, NewProduct, Outcome, Service,
-};
+use tallyman::domain::{CountId, Day, DocKind, PartyRole, Period, SerialFormat};
+use tallyman::ops::{Clock, Command, NewCount, Outcome, Service};
 
 /// 2026-03-15 12:00:00 UTC, in milliseconds: the service tests' now.
 pub const NOW_MS: i64 = 1_773_576_000_000;
@@ -50,7 +47,7 @@ pub fn day(y: i32, m: u32, d: u32) -> Day {
     Day::from_ymd(y, m, d).expect("a valid test date")
 }
 
-/// A strict product.
+/// A strict product named "SKU name".
 pub fn product(
     sku: &str,
     format: SerialFormat,
@@ -58,38 +55,21 @@ pub fn product(
     category: &str,
     warranty: Option<Period>,
 ) -> Command {
-    Command::AddProduct(NewProduct {
-        sku: sku.into(),
-        name: format!("{sku} name"),
-        gtin: gtin.map(str::to_string),
-        category: category.into(),
-        tracking: Tracking::all(Mode::Strict),
-        serial_format: format,
-        warranty,
-        fold_case: true,
-    })
+    build::new_product(sku)
+        .format(format)
+        .gtin(gtin)
+        .category(category)
+        .warranty(warranty)
+        .cmd()
 }
 
 /// The supplier "Supplier", the customer "ACME", and these locations.
 pub fn parties_and_locations(locations: &[&str]) -> Vec<Command> {
-    let party = |name: &str, role| {
-        Command::AddParty(NewParty {
-            name: name.into(),
-            role,
-            bill_to: String::new(),
-            ship_to: String::new(),
-        })
-    };
     let mut cmds = vec![
-        party("Supplier", PartyRole::Supplier),
-        party("ACME", PartyRole::Customer),
+        build::party("Supplier", PartyRole::Supplier),
+        build::party("ACME", PartyRole::Customer),
     ];
-    for code in locations {
-        cmds.push(Command::AddLocation {
-            code: code.to_string(),
-            name: String::new(),
-        });
-    }
+    cmds.extend(locations.iter().map(|code| build::location(code)));
     cmds
 }
 
@@ -103,29 +83,14 @@ pub fn doc(
     to: Option<&str>,
     date: Option<Day>,
 ) -> Command {
-    Command::Post(DocRequest {
-        kind,
-        date,
-        party: match kind {
-            DocKind::Receipt => Some("Supplier".into()),
-            DocKind::Sale | DocKind::Return => Some("ACME".into()),
-            _ => None,
-        },
-        invoice: Some("INV-1".into()),
-        from: from.map(str::to_string),
-        to: to.map(str::to_string),
-        reason: Some("test".into()),
-        declared_qty: None,
-        lines: serials
-            .iter()
-            .map(|s| LineRequest {
-                sku: sku.into(),
-                serial: Some(s.to_string()),
-                qty: 1,
-                amount: Some(Money(1000)),
-            })
-            .collect(),
-    })
+    build::new_doc(kind, sku)
+        .serials(serials)
+        .amount(1000)
+        .from(from)
+        .to(to)
+        .date(date)
+        .reason(Some("test"))
+        .cmd()
 }
 
 pub fn open_count(svc: &Service, location: &str, skus: &[&str], blind: bool) -> CountId {
@@ -145,6 +110,13 @@ pub fn open_count(svc: &Service, location: &str, skus: &[&str], blind: bool) -> 
         Outcome::CountOpened(c) => c.id,
         other => panic!("expected CountOpened, got {other:?}"),
     }
+}
+
+/// The service on `dir` with the fixed clock, waiting out a lock a dropped one still holds.
+pub fn open_service(dir: &Path) -> Service {
+    lock::retry(|| Service::open_with_clock(dir, Box::new(FixedClock)))
+        .map(|(svc, _)| svc)
+        .unwrap_or_else(|e| panic!("cannot open {}: {e}", dir.display()))
 }
 
 /// A demo database of `units` units made by the real binary (`demo --no-tui`), in `root/db`
