@@ -195,7 +195,11 @@ fn a_serial_two_products_share_asks_which_with_a_numbered_choice() {
     assert_eq!(options.len(), 2);
     let text = app.render();
     assert!(text.contains("Several products have serial"), "{text}");
-    assert!(text.contains("1=") && text.contains("2="), "{text}");
+    // Each option is numbered and names its product.
+    for (i, o) in options.iter().enumerate() {
+        let line = format!("{}={}", i + 1, o);
+        assert!(text.contains(&line), "no {line:?} in\n{text}");
+    }
     app.keys("3");
     assert_eq!(app.status(), Some("No option 3"));
     let want = if options[1].starts_with("ADP") { 2 } else { 1 };

@@ -247,7 +247,7 @@ pub fn decode(data: &str, json: bool) -> CliResult {
     if json {
         return j::print(&j::DecodeJson::from(&d));
     } else {
-        outln!("kind:   {}", d.kind.as_str());
+        outln!("{:<7} {}", "kind", d.kind.as_str());
         for (name, v) in [
             ("serial", &d.serial),
             ("gtin", &d.gtin),

@@ -79,6 +79,12 @@ pub fn assert_exit(o: &Output, code: i32, args: &[&str]) {
     );
 }
 
+/// The year the binary numbers today's documents with (R-YEAR-0001): its local date's.
+pub fn this_year() -> i32 {
+    use chrono::Datelike;
+    chrono::Local::now().year()
+}
+
 /// A database folder of its own (empty: a new database) in a temporary folder that is also
 /// the home of the runs.
 pub struct Cli {
