@@ -1175,8 +1175,9 @@ fn finishing_with_scans_waiting_loses_none_and_keeps_their_locations() {
 #[test]
 fn a_refused_scan_keeps_its_why_in_the_last_scans() {
     for (w, h, want) in [
-        (20, 16, " IMEI fails its chec"),
-        (40, 8, "x 490154203237519      IMEI fails its ch"),
+        // Cut after a whole word and marked, never mid-word as if whole.
+        (20, 16, " IMEI fails its...  |"),
+        (40, 8, "x 490154203237519      IMEI fails its...|"),
         (80, 24, "bad scan: IMEI fails its check digit: rescan"),
     ] {
         let db = db();

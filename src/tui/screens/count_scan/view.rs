@@ -13,7 +13,7 @@ use super::words;
 use crate::tui::app::AppState;
 use crate::tui::count::{CountSession, ScanAnswer};
 use crate::tui::text;
-use crate::tui::view::{head, tail, wrap_keep_tail};
+use crate::tui::view::{fit, tail, wrap_keep_tail};
 
 /// Up to 24 rows at most this many recent scans are shown: each one costs bytes on every
 /// scan, as the list moves down (slow links are small terminals). Taller terminals use their
@@ -80,7 +80,7 @@ fn fact_lines(a: &ScanAnswer, width: u16, narrow: bool) -> Vec<String> {
 fn recent_rows(state: &AppState, r: &crate::tui::count::RecentScan, w: usize) -> Vec<String> {
     let mut rows = vec![recent_line(state, r, w)];
     if let Some(why) = r.why.as_deref().filter(|_| w < 40) {
-        rows.push(format!(" {}", head(why, w.saturating_sub(1))));
+        rows.push(format!(" {}", fit(why, w.saturating_sub(1))));
     }
     rows
 }
@@ -101,7 +101,7 @@ fn recent_line(state: &AppState, r: &crate::tui::count::RecentScan, w: usize) ->
         let said = if worded.chars().count() <= room {
             worded
         } else {
-            head(why, room)
+            fit(why, room)
         };
         return format!("{lead}{said}");
     }

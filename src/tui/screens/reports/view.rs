@@ -11,7 +11,7 @@ use ratatui::Frame;
 use super::words;
 use crate::tui::app::AppState;
 use crate::tui::reports::{ReportRow, ReportSession};
-use crate::tui::view::tail;
+use crate::tui::view::{fit, tail};
 
 /// Wide enough for one line per unit.
 const WIDE: u16 = 40;
@@ -94,7 +94,7 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
             lines.push(Line::from(vec![
                 Span::styled(band, state.theme.band(row.status)),
                 Span::raw(days),
-                Span::raw(cut(&row.sku, room)),
+                Span::raw(fit(&row.sku, room)),
             ]));
         }
     }
