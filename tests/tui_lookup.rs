@@ -16,8 +16,8 @@ use tallyman::tui::terminal::InputEvent;
 use tallyman::tui::testing::{ops_runner_for, test_clock, SharedBuf, TestApp, TestSetup};
 use tallyman::tui::vt_filter::{vt_violations, VtFilter};
 use tallyman::tui::{Action, Profile, Runtime};
-mod warranty_db;
-use warranty_db::*;
+mod support;
+use support::warranty_db::*;
 fn shown(app: &TestApp) -> Option<String> {
     app.state
         .lookup

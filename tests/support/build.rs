@@ -126,6 +126,10 @@ impl DocSpec {
         }
         self
     }
+    pub fn invoice(mut self, invoice: Option<&str>) -> Self {
+        self.req.invoice = invoice.map(str::to_string);
+        self
+    }
     pub fn from(mut self, from: Option<&str>) -> Self {
         self.req.from = from.map(str::to_string);
         self

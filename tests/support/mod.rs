@@ -7,6 +7,7 @@ pub mod build;
 pub mod cli;
 pub mod lock;
 pub mod tmux;
+pub mod warranty_db;
 
 use std::path::Path;
 use tallyman::domain::{CountId, Day, DocKind, PartyRole, Period, SerialFormat};

@@ -1,36 +1,17 @@
-//! The database the lookup and reports screen tests share: phones, routers and cables
-//! received, sold, returned, repaired and replaced on fixed dates, and a count.
+//! The database the lookup and reports screen tests share, at the screens' clock (2026-01-02
+//! 14:05): phones, routers and cables received, sold, returned, repaired and replaced on fixed
+//! dates, and a count.
 
 #![allow(dead_code)]
 
 use std::sync::Arc;
 
-use chrono::NaiveDate;
-
-use tallyman::domain::{
-    CountId, Day, DocKind, Mode, Money, PartyRole, Period, SerialFormat, Tracking,
-};
-use tallyman::ops::{
-    Clock, Command, DocRequest, LineRequest, NewCount, NewParty, NewProduct, Service,
-};
+use tallyman::domain::{CountId, Day, DocKind, Money, PartyRole, Period, SerialFormat};
+use tallyman::ops::{Command, NewCount, Service};
 use tallyman::tui::testing::{TestApp, TestSetup};
 
-/// The service's clock: 2026-01-02 14:05 UTC, the screens' test clock.
-pub struct FixedClock;
-
-impl Clock for FixedClock {
-    fn now_ms(&self) -> i64 {
-        NaiveDate::from_ymd_opt(2026, 1, 2)
-            .unwrap()
-            .and_hms_opt(14, 5, 0)
-            .unwrap()
-            .and_utc()
-            .timestamp_millis()
-    }
-    fn today(&self) -> Day {
-        Day::from_ymd(2026, 1, 2).unwrap()
-    }
-}
+use super::build::{location, new_doc, new_product, party};
+use super::ScreenClock;
 
 pub const ROUTER_GTIN: &str = "09506000134352";
 pub const IMEI: &str = "490154203237518";
@@ -47,55 +28,30 @@ pub fn product(
     gtin: Option<&str>,
     warranty: Option<Period>,
 ) -> Command {
-    Command::AddProduct(NewProduct {
-        sku: sku.into(),
-        name: name.into(),
-        gtin: gtin.map(str::to_string),
-        category: "goods".into(),
-        tracking: Tracking::all(Mode::Strict),
-        serial_format: format,
-        warranty,
-        fold_case: true,
-    })
+    new_product(sku)
+        .name(name)
+        .format(format)
+        .gtin(gtin)
+        .warranty(warranty)
+        .cmd()
 }
 
-pub fn party(name: &str, role: PartyRole) -> Command {
-    Command::AddParty(NewParty {
-        name: name.into(),
-        role,
-        bill_to: String::new(),
-        ship_to: String::new(),
-    })
-}
-
+/// A document on `date` at `amount` each: receipts from Northwind Distribution on PINV-77
+/// into WH1/A/01, sales to ACME Retail on INV-1001.
 pub fn doc(kind: DocKind, date: &str, sku: &str, serials: &[&str], amount: &str) -> Command {
-    Command::Post(DocRequest {
-        kind,
-        date: Some(Day::parse(date).unwrap()),
-        party: match kind {
-            DocKind::Receipt => Some("Northwind Distribution".into()),
-            DocKind::Sale | DocKind::Return => Some("ACME Retail".into()),
-            _ => None,
-        },
-        invoice: match kind {
-            DocKind::Receipt => Some("PINV-77".into()),
-            DocKind::Sale => Some("INV-1001".into()),
-            _ => None,
-        },
-        from: None,
-        to: (kind == DocKind::Receipt).then(|| "WH1/A/01".to_string()),
-        reason: None,
-        declared_qty: None,
-        lines: serials
-            .iter()
-            .map(|s| LineRequest {
-                sku: sku.into(),
-                serial: Some(s.to_string()),
-                qty: 1,
-                amount: Some(Money::parse(amount).unwrap()),
-            })
-            .collect(),
-    })
+    let invoice = match kind {
+        DocKind::Receipt => Some("PINV-77"),
+        DocKind::Sale => Some("INV-1001"),
+        _ => None,
+    };
+    new_doc(kind, sku)
+        .parties("Northwind Distribution", "ACME Retail")
+        .invoice(invoice)
+        .date(Some(Day::parse(date).unwrap()))
+        .to((kind == DocKind::Receipt).then_some("WH1/A/01"))
+        .serials(serials)
+        .amount(Money::parse(amount).unwrap().0)
+        .cmd()
 }
 
 /// The phone (IMEI) sold 2025-01-20 with a 12-month warranty: expiring on 2026-01-02.
@@ -104,7 +60,7 @@ pub fn doc(kind: DocKind, date: &str, sku: &str, serials: &[&str], amount: &str)
 /// Cable and adapter share serial SHARED-1.
 pub fn db() -> Db {
     let tmp = tempfile::tempdir().unwrap();
-    let (svc, _) = Service::open_with_clock(tmp.path(), Box::new(FixedClock)).unwrap();
+    let (svc, _) = Service::open_with_clock(tmp.path(), Box::new(ScreenClock)).unwrap();
     svc.execute(
         "setup",
         Command::Batch(vec![
@@ -126,10 +82,7 @@ pub fn db() -> Db {
             product("ADP-USBC", "USB-C adapter", SerialFormat::Plain, None, None),
             party("Northwind Distribution", PartyRole::Supplier),
             party("ACME Retail", PartyRole::Customer),
-            Command::AddLocation {
-                code: "WH1/A/01".into(),
-                name: String::new(),
-            },
+            location("WH1/A/01"),
         ]),
     )
     .unwrap();
