@@ -866,6 +866,15 @@ fn run_json(e: &Env, c: &Case) -> Value {
     }
 }
 
+/// Every leaf command of the clap tree is among `covered`.
+fn assert_every_command(covered: &BTreeSet<String>, what: &str) {
+    let missing: Vec<String> = leaf_commands()
+        .into_iter()
+        .filter(|c| !covered.contains(c))
+        .collect();
+    assert!(missing.is_empty(), "commands {what}: {missing:?}");
+}
+
 #[test]
 fn every_command_prints_exactly_one_json_document_with_the_documented_keys() {
     let e = env();
@@ -989,15 +998,7 @@ fn every_command_prints_exactly_one_json_document_with_the_documented_keys() {
         "the socket is removed on the way out"
     );
     covered.insert("serve".into());
-
-    let missing: Vec<String> = leaf_commands()
-        .into_iter()
-        .filter(|c| !covered.contains(c))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "commands without a --json case: {missing:?}"
-    );
+    assert_every_command(&covered, "without a --json case");
 }
 
 /// Keys whose values name what a command did or found: its text (no `--json`) must name them
@@ -1124,14 +1125,7 @@ fn every_command_without_json_prints_text_naming_what_its_json_holds() {
     let said = support::cli::stdout(&out) + &support::cli::stderr(&out);
     assert!(said.contains(&socket), "serve: {said}");
     covered.insert("serve".into());
-    let missing: Vec<String> = leaf_commands()
-        .into_iter()
-        .filter(|c| !covered.contains(c))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "commands never run as text: {missing:?}"
-    );
+    assert_every_command(&covered, "never run as text");
 }
 
 #[test]

@@ -10,7 +10,7 @@ use support::build::party;
 use support::ScreenClock;
 
 use tallyman::domain::{CountId, CountStatus, DocKind, Mode, PartyRole, ScanVerdict, SerialFormat};
-use tallyman::ops::{Answer, Command, LineRequest, NewCount, Query, Service};
+use tallyman::ops::{Answer, Command, LineRequest, Query, Service};
 use tallyman::tui::app::Screen;
 use tallyman::tui::backend::TermBackend;
 use tallyman::tui::count::AnswerKind;
@@ -29,14 +29,7 @@ struct Db {
     svc: Arc<Service>,
 }
 
-fn product(sku: &str, name: &str, format: SerialFormat, gtin: Option<&str>, mode: Mode) -> Command {
-    support::build::new_product(sku)
-        .name(name)
-        .format(format)
-        .gtin(gtin)
-        .mode(mode)
-        .cmd()
-}
+use support::build::named_product as product;
 
 fn doc(kind: DocKind, sku: &str, serials: &[&str], to: Option<&str>) -> Command {
     support::build::new_doc(kind, sku)
@@ -48,17 +41,7 @@ fn doc(kind: DocKind, sku: &str, serials: &[&str], to: Option<&str>) -> Command 
 }
 
 fn open_count(svc: &Service, name: &str, location: &str, blind: bool) {
-    svc.execute(
-        "super",
-        Command::OpenCount(NewCount {
-            name: name.into(),
-            location: location.into(),
-            skus: vec![],
-            categories: vec![],
-            blind,
-        }),
-    )
-    .unwrap();
+    support::open_named_count(svc, name, location, &[], blind);
 }
 
 /// Routers RT00000001-5, a phone and cables CB-000001-3 at WH1/A/01; RT00000006 at

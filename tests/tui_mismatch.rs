@@ -13,7 +13,7 @@ use support::build::party;
 use support::ScreenClock;
 
 use tallyman::domain::{CountId, CountStatus, DocKind, Mode, PartyRole, SerialFormat, UnitState};
-use tallyman::ops::{Call, Command, NewCount, Query, Service};
+use tallyman::ops::{Call, Command, Query, Service};
 use tallyman::tui::app::Screen;
 use tallyman::tui::ask::{Choice, Prompt};
 use tallyman::tui::backend::TermBackend;
@@ -33,14 +33,7 @@ struct Db {
     svc: Arc<Service>,
 }
 
-fn product(sku: &str, name: &str, format: SerialFormat, gtin: Option<&str>, mode: Mode) -> Command {
-    support::build::new_product(sku)
-        .name(name)
-        .format(format)
-        .gtin(gtin)
-        .mode(mode)
-        .cmd()
-}
+use support::build::named_product as product;
 
 fn doc(kind: DocKind, sku: &str, serials: &[&str], to: Option<&str>) -> Command {
     support::build::new_doc(kind, sku)
@@ -52,17 +45,7 @@ fn doc(kind: DocKind, sku: &str, serials: &[&str], to: Option<&str>) -> Command 
 }
 
 fn open_count(svc: &Service, name: &str, location: &str) {
-    svc.execute(
-        "super",
-        Command::OpenCount(NewCount {
-            name: name.into(),
-            location: location.into(),
-            skus: vec![],
-            categories: vec![],
-            blind: true,
-        }),
-    )
-    .unwrap();
+    support::open_named_count(svc, name, location, &[], true);
 }
 
 fn scan(svc: &Service, count: u32, at: &str, raw: &str) {

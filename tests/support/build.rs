@@ -61,6 +61,22 @@ impl ProductSpec {
     }
 }
 
+/// A product as the screen tests name them: its name, serial format, GTIN and one mode.
+pub fn named_product(
+    sku: &str,
+    name: &str,
+    format: SerialFormat,
+    gtin: Option<&str>,
+    mode: Mode,
+) -> Command {
+    new_product(sku)
+        .name(name)
+        .format(format)
+        .gtin(gtin)
+        .mode(mode)
+        .cmd()
+}
+
 /// A party with no addresses.
 pub fn party(name: &str, role: PartyRole) -> Command {
     Command::AddParty(NewParty {

@@ -94,20 +94,27 @@ pub fn doc(
         .cmd()
 }
 
+/// Opens "test count" over `location` (and only `skus`, when named) as "super".
 pub fn open_count(svc: &Service, location: &str, skus: &[&str], blind: bool) -> CountId {
-    match svc
-        .execute(
-            "super",
-            Command::OpenCount(NewCount {
-                name: "test count".into(),
-                location: location.into(),
-                skus: skus.iter().map(|s| s.to_string()).collect(),
-                categories: vec![],
-                blind,
-            }),
-        )
-        .expect("open count")
-    {
+    open_named_count(svc, "test count", location, skus, blind)
+}
+
+/// Opens a count named `name` over `location` (and only `skus`, when named) as "super".
+pub fn open_named_count(
+    svc: &Service,
+    name: &str,
+    location: &str,
+    skus: &[&str],
+    blind: bool,
+) -> CountId {
+    let cmd = Command::OpenCount(NewCount {
+        name: name.into(),
+        location: location.into(),
+        skus: skus.iter().map(|s| s.to_string()).collect(),
+        categories: vec![],
+        blind,
+    });
+    match svc.execute("super", cmd).expect("open count") {
         Outcome::CountOpened(c) => c.id,
         other => panic!("expected CountOpened, got {other:?}"),
     }
