@@ -6,7 +6,7 @@
 mod support;
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use clap::CommandFactory;
 use serde_json::Value;
@@ -981,11 +981,7 @@ fn every_command_prints_exactly_one_json_document_with_the_documented_keys() {
     assert_eq!(keys(&v), set(&["database", "socket", "log", "pid"]));
     assert_eq!(v["socket"], socket.as_str());
     assert_eq!(v["pid"], server.id());
-    let killed = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    support::cli::sigterm(&server);
     let out = server.wait_with_output().unwrap();
     assert_eq!(
         out.status.code(),
@@ -1115,11 +1111,7 @@ fn every_command_without_json_prints_text_naming_what_its_json_holds() {
     while !Path::new(&socket).exists() && waited.elapsed().as_secs() < 20 {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    let killed = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    support::cli::sigterm(&server);
     let out = server.wait_with_output().unwrap();
     support::cli::assert_exit(&out, 0, &["serve"]);
     let said = support::cli::stdout(&out) + &support::cli::stderr(&out);

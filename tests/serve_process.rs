@@ -82,13 +82,7 @@ fn serve_with(bin: &Path, db: &Path, socket: &Path, more: &[&str]) -> Child {
     }
 }
 
-fn sigterm(child: &Child) {
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-}
+use support::cli::sigterm;
 
 fn setup(db: &Path) {
     let (svc, _) = Service::open(db).unwrap();

@@ -59,6 +59,15 @@ pub fn ok(db: &Path, user: &str, args: &[&str]) -> String {
     stdout(&o)
 }
 
+/// Sends SIGTERM to a running tallyman (a server stops cleanly on it).
+pub fn sigterm(child: &std::process::Child) {
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success(), "kill -TERM {}", child.id());
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).to_string()
 }
