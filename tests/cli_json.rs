@@ -610,6 +610,22 @@ fn cases(e: &Env) -> Vec<Case> {
                     codes,
                     ["#TM:FINISH", "#TM:UNDO", "#TM:LOCATION", "#TM:DONE"]
                 );
+                // What each label says under its barcode.
+                let captions: Vec<&str> = v
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|l| l["caption"].as_str().unwrap())
+                    .collect();
+                assert_eq!(
+                    captions,
+                    [
+                        "Finish counting here",
+                        "Undo my last scan",
+                        "Next scan is a location",
+                        "This bin is counted"
+                    ]
+                );
             },
         ),
         case(&["count", "show", "1"], Shape::Object(COUNT_SHOW), |v| {
