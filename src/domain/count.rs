@@ -416,6 +416,113 @@ mod tests {
         }
     }
 
+    fn sn(raw: &str) -> SerialKey {
+        SerialKey::normalize(raw, true).unwrap()
+    }
+
+    fn posting(kind: crate::domain::DocKind, from: Option<&str>, to: Option<&str>) -> Resolution {
+        Resolution::Posting(crate::domain::document::Document {
+            number: DocNo("D-1".into()),
+            kind,
+            date: crate::domain::Day::from_ymd(2026, 3, 15).unwrap(),
+            party: None,
+            invoice: None,
+            from: from.map(str::to_string),
+            to: to.map(str::to_string),
+            reason: Some("lost".into()),
+            warning: None,
+            lines: ["RT7", "RT8"]
+                .iter()
+                .map(|s| crate::domain::document::DocLine {
+                    product: ProductId(1),
+                    serial: Some(sn(s)),
+                    qty: 1,
+                    amount: None,
+                    warning: None,
+                })
+                .collect(),
+        })
+    }
+
+    /// Each resolution's name (the JSON `kind`), the change a confirmation shows before it is
+    /// done, and the serials it is about.
+    #[test]
+    fn resolutions_say_what_they_change() {
+        use crate::domain::DocKind;
+        let correction = match posting(DocKind::Sale, None, None) {
+            Resolution::Posting(doc) => doc,
+            _ => unreachable!(),
+        };
+        let cases = [
+            (
+                Resolution::ReplaceOnSale {
+                    product: ProductId(1),
+                    found: sn("RT3"),
+                    missing: sn("RT7"),
+                    sale: DocNo("S-2026-0042".into()),
+                    location: "WH1/A/01".into(),
+                    correction: correction.clone(),
+                },
+                "replace-on-sale",
+                "sale S-2026-0042 line RT3 becomes RT7; RT3 is back in stock at WH1/A/01",
+                vec!["RT3", "RT7"],
+            ),
+            (
+                Resolution::ReplaceOnReceipt {
+                    product: ProductId(1),
+                    found: sn("RT9"),
+                    missing: sn("RT6"),
+                    receipt: DocNo("R-2026-0001".into()),
+                    location: "WH1/A/01".into(),
+                    correction,
+                },
+                "replace-on-receipt",
+                "receipt R-2026-0001 line RT6 becomes RT9",
+                vec!["RT9", "RT6"],
+            ),
+            (
+                posting(DocKind::Transfer, Some("WH1/A/02"), Some("WH1/A/01")),
+                "relocate",
+                "transfer RT7, RT8 from WH1/A/02 to WH1/A/01",
+                vec!["RT7", "RT8"],
+            ),
+            (
+                posting(DocKind::FoundStock, None, Some("WH1/A/01")),
+                "receive-found",
+                "receive RT7, RT8 at WH1/A/01 as found stock",
+                vec!["RT7", "RT8"],
+            ),
+            (
+                posting(DocKind::WriteOff, Some("WH1/A/01"), None),
+                "write-off",
+                "write off RT7, RT8 at WH1/A/01: lost",
+                vec!["RT7", "RT8"],
+            ),
+            (
+                posting(DocKind::Receipt, None, Some("WH1")),
+                "posting",
+                "receipt of RT7, RT8",
+                vec!["RT7", "RT8"],
+            ),
+            (
+                Resolution::Accept {
+                    product: None,
+                    serial: sn("RT5"),
+                    note: "on the truck".into(),
+                },
+                "accept",
+                "accept RT5: on the truck",
+                vec!["RT5"],
+            ),
+        ];
+        for (r, name, change, serials) in cases {
+            assert_eq!(r.name(), name);
+            assert_eq!(r.change(), change, "{name}");
+            let got: Vec<String> = r.serials().iter().map(|s| s.to_string()).collect();
+            assert_eq!(got, serials, "{name}");
+        }
+    }
+
     #[test]
     fn judges_units_by_where_they_should_be() {
         let here = unit(UnitState::InStock {
