@@ -1,6 +1,7 @@
 //! `--json` on every command, against the real binary: each run prints exactly one JSON
 //! document with the top-level keys `docs/cli.md` ("JSON output") documents, usage errors and
-//! failures included. The table covers every leaf command of the clap tree (checked), in an
+//! failures included; where the guide gives an example (`PRODUCT`, `COUNT`, `WARRANTY`, the
+//! mismatch report, ...) the printed document has its shape in depth, read from the guide. The table covers every leaf command of the clap tree (checked), in an
 //! order that builds one database from nothing.
 
 mod support;
@@ -860,6 +861,110 @@ fn leaf_commands() -> BTreeSet<String> {
     out
 }
 
+/// The JSON examples of docs/cli.md's "JSON output" section, parsed: the named shapes
+/// (`PRODUCT = {...}`) by name, the others by their text; a name inside an
+/// example stands for its shape, and `, ...]` closes a list.
+fn documented_shapes() -> std::collections::BTreeMap<String, Value> {
+    let doc = std::fs::read_to_string("docs/cli.md").unwrap();
+    let section = &doc[doc.find("## JSON output").expect("a JSON output section")..];
+    let blocks: Vec<&str> = section
+        .split("```json\n")
+        .skip(1)
+        .map(|b| b.split("\n```").next().unwrap())
+        .collect();
+    let mut named: Vec<(String, String)> = Vec::new();
+    let mut plain: Vec<String> = Vec::new();
+    for b in blocks {
+        match b.split_once(" = ") {
+            Some((name, text)) if name.chars().all(|c| c.is_ascii_uppercase()) => {
+                named.push((name.to_string(), text.to_string()))
+            }
+            _ => plain.push(b.to_string()),
+        }
+    }
+    let expand = |text: &str| {
+        let mut t = text.replace(", ...]", "]");
+        for (name, shape) in &named {
+            t = t.replace(name.as_str(), shape);
+        }
+        t
+    };
+    let mut out = std::collections::BTreeMap::new();
+    for (name, text) in &named {
+        let v = serde_json::from_str(&expand(text))
+            .unwrap_or_else(|e| panic!("docs/cli.md: {name} is not JSON ({e})"));
+        out.insert(name.clone(), v);
+    }
+    for text in &plain {
+        let v = serde_json::from_str(&expand(text))
+            .unwrap_or_else(|e| panic!("docs/cli.md: not JSON ({e}):\n{text}"));
+        out.insert(text.clone(), v);
+    }
+    out
+}
+
+/// Where `real` differs in shape from the documented `doc`: an object's keys, each value's
+/// kind (null in either stands for "may be absent"), a list's items against the documented
+/// first item.
+fn shape_differences(doc: &Value, real: &Value, at: &str, out: &mut Vec<String>) {
+    match (doc, real) {
+        (Value::Null, _) | (_, Value::Null) => {}
+        (Value::Object(d), Value::Object(r)) => {
+            let (dk, rk): (BTreeSet<&String>, BTreeSet<&String>) =
+                (d.keys().collect(), r.keys().collect());
+            if dk != rk {
+                out.push(format!(
+                    "{at}: documented keys {:?}, printed {:?}",
+                    dk.difference(&rk).collect::<Vec<_>>(),
+                    rk.difference(&dk).collect::<Vec<_>>()
+                ));
+            }
+            for k in dk.intersection(&rk) {
+                shape_differences(&d[*k], &r[*k], &format!("{at}.{k}"), out);
+            }
+        }
+        (Value::Array(d), Value::Array(r)) => {
+            if let Some(first) = d.first() {
+                for (i, item) in r.iter().enumerate() {
+                    shape_differences(first, item, &format!("{at}[{i}]"), out);
+                }
+            }
+        }
+        (d, r) => {
+            let kind = |v: &Value| std::mem::discriminant(v);
+            if kind(d) != kind(r) {
+                out.push(format!("{at}: documented {d}, printed {r}"));
+            }
+        }
+    }
+}
+
+/// Which documented example each command's document (or a part of it, by JSON pointer)
+/// follows: a named shape or the start of an example.
+const DOCUMENTED: &[(&str, &str, &str)] = &[
+    ("product add", "PRODUCT", "/product_added"),
+    ("product list", "PRODUCT", "/0"),
+    ("receive", "{\"document\": \"S-2026-0042", ""),
+    ("sell", "{\"document\": \"S-2026-0042", ""),
+    ("return", "{\"document\": \"S-2026-0042", ""),
+    ("transfer", "{\"document\": \"S-2026-0042", ""),
+    ("write-off", "{\"document\": \"S-2026-0042", ""),
+    ("import receipts", "{\"file\": \"receipts.csv\", ", ""),
+    ("stock", "[{\"location\": \"WH1/A/01\", ", ""),
+    ("export stock", "[{\"location\": \"WH1/A/01\", ", ""),
+    ("decode", "{\"kind\": \"gs1\", \"serial", ""),
+    ("count open", "COUNT", "/count_opened"),
+    ("count list", "COUNT", "/0"),
+    ("count close", "COUNT", "/count"),
+    ("count mismatches", "{\"count\": 1, \"status\": \"r", ""),
+    ("count report", "{\"count\": 1, \"status\": \"r", ""),
+    ("warranty show", "{\"serial\": \"SN2\", \"produ", ""),
+    ("warranty expiring", "[{\"serial\": \"SN2\", \"sku", ""),
+    ("warranty tracking", "[{\"serial\": \"SN2\", \"sku", ""),
+    ("warranty customer", "[{\"serial\": \"SN2\", \"sku", ""),
+    ("warranty card", "{\"sale\": \"S-2026-0002\", ", ""),
+];
+
 /// Runs a case with `--json`: its one document (`count scan`'s answer lines as an array).
 fn run_json(e: &Env, c: &Case) -> Value {
     let args: Vec<&str> = c.args.iter().map(String::as_str).collect();
@@ -895,6 +1000,9 @@ fn assert_every_command(covered: &BTreeSet<String>, what: &str) {
 fn every_command_prints_exactly_one_json_document_with_the_documented_keys() {
     let e = env();
     let cases = cases(&e);
+    let shapes = documented_shapes();
+    let mut differences = Vec::new();
+    let mut documented_once = BTreeSet::new();
     let mut covered: BTreeSet<String> = BTreeSet::new();
     for c in &cases {
         let args: Vec<&str> = c.args.iter().map(String::as_str).collect();
@@ -915,9 +1023,40 @@ fn every_command_prints_exactly_one_json_document_with_the_documented_keys() {
         }
         (c.check)(&v);
         let words: Vec<&str> = args.iter().take(2).copied().collect();
+        for (command, example, pointer) in DOCUMENTED {
+            if *command == words.join(" ") || *command == words[0] {
+                let documented = shapes
+                    .iter()
+                    .find(|(text, _)| text.as_str() == *example || text.starts_with(example))
+                    .map(|(_, shape)| shape)
+                    .unwrap_or_else(|| panic!("docs/cli.md has no example {example:?}"));
+                let part = v
+                    .pointer(pointer)
+                    .unwrap_or_else(|| panic!("{what}: nothing at {pointer}: {v}"));
+                shape_differences(
+                    documented,
+                    part,
+                    &format!("{what} {pointer}"),
+                    &mut differences,
+                );
+                documented_once.insert(*command);
+            }
+        }
         covered.insert(words[..1].join(" "));
         covered.insert(words.join(" "));
     }
+    // Each documented example was compared with a real document, in depth.
+    assert!(
+        differences.is_empty(),
+        "printed JSON differs from docs/cli.md:\n{}",
+        differences.join("\n")
+    );
+    let never: Vec<_> = DOCUMENTED
+        .iter()
+        .map(|d| d.0)
+        .filter(|c| !documented_once.contains(c))
+        .collect();
+    assert!(never.is_empty(), "no case for {never:?}");
     // demo on its own database: a fresh one, then one that already holds data.
     let demo = e.tmp.path().join("demo");
     let v = one(
