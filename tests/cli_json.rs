@@ -1,8 +1,9 @@
 //! `--json` on every command, against the real binary: each run prints exactly one JSON
 //! document with the top-level keys `docs/cli.md` ("JSON output") documents, usage errors and
 //! failures included; where the guide gives an example (`PRODUCT`, `COUNT`, `WARRANTY`, the
-//! mismatch report, ...) the printed document has its shape in depth, read from the guide. The table covers every leaf command of the clap tree (checked), in an
-//! order that builds one database from nothing.
+//! mismatch report, ...) the printed document has its shape in depth, read from the guide.
+//! The table covers every leaf command of the clap tree (checked), in an order that builds
+//! one database from nothing.
 
 mod support;
 use std::collections::BTreeSet;
