@@ -1123,6 +1123,16 @@ mod tests {
         let (s, left, chosen) = status_at(&all, d("2026-12-31"), 30);
         assert_eq!((s, chosen), (Status::Active, Some(&extended)));
         assert_eq!(left, Some(731)); // 2028 is a leap year
+        // Whatever the order of the coverages: the one ending last, not the last one listed.
+        let reversed = [future.clone(), extended.clone(), manufacturer.clone()];
+        let (_, _, chosen) = status_at(&reversed, d("2026-12-31"), 30);
+        assert_eq!(chosen, Some(&extended));
+        // On equal ends the first listed is the one reported.
+        let twin = cov(CoverageKind::Generic, "2026-01-01", "2028-12-31");
+        let tied = [extended.clone(), twin.clone()];
+        assert_eq!(status_at(&tied, d("2026-12-31"), 30).2, Some(&extended));
+        let tied = [twin.clone(), extended.clone()];
+        assert_eq!(status_at(&tied, d("2026-12-31"), 30).2, Some(&twin));
                                      // a coverage that has not started does not count
         let only_future = [future];
         let (s, _, chosen) = status_at(&only_future, d("2026-12-31"), 30);
