@@ -1123,7 +1123,7 @@ mod tests {
         let (s, left, chosen) = status_at(&all, d("2026-12-31"), 30);
         assert_eq!((s, chosen), (Status::Active, Some(&extended)));
         assert_eq!(left, Some(731)); // 2028 is a leap year
-        // Whatever the order of the coverages: the one ending last, not the last one listed.
+                                     // Whatever the order of the coverages: the one ending last, not the last one listed.
         let reversed = [future.clone(), extended.clone(), manufacturer.clone()];
         let (_, _, chosen) = status_at(&reversed, d("2026-12-31"), 30);
         assert_eq!(chosen, Some(&extended));
@@ -1133,7 +1133,7 @@ mod tests {
         assert_eq!(status_at(&tied, d("2026-12-31"), 30).2, Some(&extended));
         let tied = [twin.clone(), extended.clone()];
         assert_eq!(status_at(&tied, d("2026-12-31"), 30).2, Some(&twin));
-                                     // a coverage that has not started does not count
+        // a coverage that has not started does not count
         let only_future = [future];
         let (s, _, chosen) = status_at(&only_future, d("2026-12-31"), 30);
         assert_eq!((s, chosen), (Status::None, None));
@@ -1295,11 +1295,24 @@ mod tests {
             ("2026-02-01", "tablets", None, shop.clone()),
             ("2026-08-01", "phones", Some("screen"), shop),
         ];
+        // The most specific rule wins, then the one expiring last, whatever their order.
+        let mut reversed = all.clone();
+        reversed.reverse();
         for (date, category, service, want) in cases {
+            for rules in [&all[..], &reversed[..]] {
+                assert_eq!(
+                    warranty_type_at(d(date), &[], rules, category, service),
+                    WarrantyType::Generic(want.clone()),
+                    "{date} {category} {service:?}"
+                );
+            }
+        }
+        let short = generic(Some("phones"), None, "2026-01-01", "2026-06-30", false);
+        let long = generic(Some("phones"), None, "2026-01-01", "2026-12-31", false);
+        for rules in [[short.clone(), long.clone()], [long.clone(), short.clone()]] {
             assert_eq!(
-                warranty_type_at(d(date), &[], &all, category, service),
-                WarrantyType::Generic(want),
-                "{date} {category} {service:?}"
+                warranty_type_at(d("2026-02-01"), &[], &rules, "phones", None),
+                WarrantyType::Generic(long.clone())
             );
         }
     }
