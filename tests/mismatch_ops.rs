@@ -1200,10 +1200,95 @@ fn a_unit_counted_then_sold_during_the_count_stays_matched_and_marked_moved() {
     assert!(row.moved, "marked as moved after its scan");
     assert!(m.rec.shortage.iter().all(|r| r.serial.as_str() != "RT1"));
     assert!(m.rec.surplus.iter().all(|r| r.serial.as_str() != "RT1"));
+    // It is no surplus to fix: relocating it is refused, by kind and words, changing nothing.
+    let before = db.snapshot();
+    let relocate = ResolveAction::Relocate {
+        serial: "RT1".into(),
+    };
+    assert_eq!(
+        refusal_words(db.resolve(c, relocate)),
+        "conflict: SN \"RT1\" was counted where it belongs (scan 1 at WH1/A/01): it is not a surplus"
+    );
+    assert_eq!(db.snapshot(), before);
     // A unit never counted and sold during the count is simply no longer expected.
     db.run(doc(DocKind::Sale, "RT", &["RT4"], None, None));
     let m = db.m(c);
     assert!(m.rec.shortage.iter().all(|r| r.serial.as_str() != "RT4"));
+}
+
+/// A surplus scanned elsewhere and moved into the counted bin since is no surplus any more.
+#[test]
+fn a_surplus_moved_into_its_bin_since_its_scan_cannot_be_relocated_again() {
+    let db = db();
+    db.run(doc(
+        DocKind::Receipt,
+        "RT",
+        &["RT1"],
+        None,
+        Some("WH1/A/01"),
+    ));
+    db.run(doc(
+        DocKind::Receipt,
+        "RT",
+        &["RT8"],
+        None,
+        Some("WH1/A/02"),
+    ));
+    let c = db.open_count("WH1/A/01");
+    db.scan_all(c, "WH1/A/01", &["RT1", "RT8"]);
+    // Someone transfers RT8 to where it was found, outside the count.
+    db.run(doc(
+        DocKind::Transfer,
+        "RT",
+        &["RT8"],
+        Some("WH1/A/02"),
+        Some("WH1/A/01"),
+    ));
+    let before = db.snapshot();
+    let relocate = ResolveAction::Relocate {
+        serial: "RT8".into(),
+    };
+    assert_eq!(
+        refusal_words(db.resolve(c, relocate)),
+        "conflict: SN \"RT8\" was counted where it belongs (scan 2 at WH1/A/01): it is not a surplus"
+    );
+    assert_eq!(db.snapshot(), before);
+}
+
+/// A serial two products share: the surplus is the unit of the product its label named, so
+/// the other product's unit in the bin does not make it look counted.
+#[test]
+fn a_shared_serial_surplus_is_judged_by_the_product_its_label_named() {
+    let db = db();
+    db.run(doc(DocKind::Receipt, "RT", &["X1"], None, Some("WH1/A/02")));
+    db.run(doc(
+        DocKind::Receipt,
+        "LAP",
+        &["X1"],
+        None,
+        Some("WH1/A/01"),
+    ));
+    let c = db.open_count("WH1/A/01");
+    db.scan_all(c, "WH1/A/01", &["(01)09506000134352(21)X1"]);
+    let relocate = ResolveAction::Relocate {
+        serial: "X1".into(),
+    };
+    db.resolve(c, relocate)
+        .expect("the router is a surplus here");
+    let routers: Vec<UnitState> = db
+        .svc
+        .lookup("X1")
+        .unwrap()
+        .into_iter()
+        .map(|v| v.unit.state)
+        .collect();
+    assert!(
+        routers.iter().all(|s| *s
+            == UnitState::InStock {
+                location: "WH1/A/01".into()
+            }),
+        "both units now in the counted bin: {routers:?}"
+    );
 }
 
 /// A refusal's kind and words (a test of a refusal checks both, never only that it failed).
