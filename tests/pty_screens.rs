@@ -1,7 +1,9 @@
 //! Every screen of the real binary driven once in a real terminal (tmux), on the demo
 //! database, as a clerk on a 20x16 VT220 handheld and as a desk user in an 80x24 xterm:
 //! Lookup (a scan), Mismatches (the demo's count), Reports (the first report), Diagnostics,
-//! then quit with exit 0. (Counting has its own PTY test, `tests/pty_count.rs`.)
+//! the count list and the count screen (a location, a serial, the finish barcode), then quit
+//! with exit 0. The menu and help are driven by `pty_smoke.rs`, bursts of scans by
+//! `pty_count.rs`.
 //!
 //! Needs tmux (skipped with a note if it is missing; CI installs it).
 
@@ -73,6 +75,22 @@ fn drive(e: &Expect) {
         "{s}"
     );
     assert!(s.contains(&format!("Profile: {}", e.profile)), "{s}");
+    back(&t);
+    t.wait_for("3 Lookup", wait);
+
+    // Counting: the count list, the demo's count, a location label and a serial, then the
+    // finish barcode back to the list.
+    t.literal("1");
+    t.wait_for("Demo", wait);
+    t.literal("1");
+    t.wait_for("scan a label", wait);
+    t.literal("WH3/A/01\r");
+    t.wait_for("Loc: WH3/A/01", wait);
+    t.literal("RT90000004\r");
+    let s = t.wait_for("Total 1", wait);
+    assert!(s.contains("RT90000004"), "{s}");
+    t.literal("#TM:FINISH\r");
+    t.wait_for("1 of 4", wait);
     back(&t);
     t.wait_for("3 Lookup", wait);
 

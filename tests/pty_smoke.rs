@@ -208,16 +208,25 @@ fn a_bad_keymap_file_shows_the_error_screen_then_the_default_works() {
     let mut f = tempfile::NamedTempFile::new().unwrap();
     std::io::Write::write_all(&mut f, b"[count]\nfinish = [\"f\"]\n").unwrap();
     let args = format!("--keymap-file {}", f.path().display());
-    let t = Tmux::start("smoke", 80, 24, &script("TERM=xterm", &args));
-    let screen = t.wait_for("Keymap error", WAIT);
-    assert!(
-        screen.contains(":2: [count] finish: bare key `f`"),
-        "{screen}"
-    );
-    t.keys(&["Enter"]);
-    t.wait_for("0 Quit", WAIT);
-    t.keys(&["F10"]);
-    let screen = t.wait_for("STTY-END", WAIT);
-    assert!(screen.contains("EXIT=0"), "{screen}");
-    assert_restored(&screen);
+    // At a desk and on a handheld (where the error wraps: its words are checked joined).
+    for (term, width, height) in [("xterm", 80, 24), ("vt220", 20, 16)] {
+        let t = Tmux::start(
+            "smoke",
+            width,
+            height,
+            &script(&format!("TERM={term}"), &args),
+        );
+        let screen = t.wait_for("Keymap error", WAIT);
+        let words = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            words.contains(":2: [count] finish: bare key `f`"),
+            "{term}:\n{screen}"
+        );
+        t.keys(&["Enter"]);
+        t.wait_for("0 Quit", WAIT);
+        t.keys(&["F10"]);
+        let screen = t.wait_for("STTY-END", WAIT);
+        assert!(screen.contains("EXIT=0"), "{term}:\n{screen}");
+        assert_restored(&screen);
+    }
 }
