@@ -974,3 +974,50 @@ fn a_posted_counts_report_never_changes_when_stock_moves_later() {
     // check replays the frozen report into the same store.
     e.ok(&["check"]);
 }
+
+/// A unit a movement touched after the count opened is marked on its row, in the text and in
+/// the JSON flags; one counted and then sold stays matched (no row, counted in `matched`).
+#[test]
+fn rows_moved_during_the_count_are_marked_and_a_counted_unit_sold_stays_matched() {
+    let e = env();
+    e.setup();
+    e.ok(&["location", "add", "WH1/A/02"]);
+    e.receive_laptops("INV-1", &["L-1", "L-2", "L-3"]);
+    e.ok(&["count", "open", "Aisle A", "--location", "WH1/A"]);
+    e.fed(&["count", "scan", "1", "--location", "WH1/A/01"], b"L-1\n");
+    // During the count: L-1 (counted) is sold, L-2 (not counted) moves to the next bin.
+    e.sell_laptops("SO-1", &["L-1"]);
+    e.ok(&[
+        "transfer",
+        "--product",
+        "LAP-14",
+        "--from",
+        "WH1/A/01",
+        "--to",
+        "WH1/A/02",
+        "L-2",
+    ]);
+    let text = e.ok(&["count", "mismatches", "1"]);
+    assert!(text.contains("matched 1, shortage 2, surplus 0"), "{text}");
+    let row = |serial: &str| {
+        text.lines()
+            .find(|l| l.split_whitespace().nth(1) == Some(serial))
+            .unwrap_or_else(|| panic!("no row of {serial}:\n{text}"))
+            .to_string()
+    };
+    assert!(row("L-2").ends_with(" [moved during count]"), "{text}");
+    assert!(!row("L-3").contains("[moved"), "{text}");
+    assert!(text.lines().all(|l| !l.contains("L-1")), "{text}");
+    let v = e.json(&["count", "mismatches", "1"]);
+    let flag = |serial: &str| {
+        v["shortage"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["serial"] == serial)
+            .map(|r| r["flags"]["moved_since_open"].clone())
+    };
+    assert_eq!(flag("L-2"), Some(Value::Bool(true)), "{v}");
+    assert_eq!(flag("L-3"), Some(Value::Bool(false)), "{v}");
+    assert_eq!(v["matched"], 1);
+}

@@ -1164,3 +1164,43 @@ fn snapshot_bulk_fixes_and_partial_posting() {
         insta::assert_snapshot!(format!("mismatch_post_scope_{w}x{h}_vt"), app.render());
     }
 }
+
+/// A shortage a movement touched after the count opened (sold and returned to its bin) is
+/// marked `[moved during count]` on the screen; the others are not.
+#[test]
+fn a_row_moved_during_the_count_is_marked_on_the_screen() {
+    let db = db();
+    let mut app = app(&db);
+    let to_the_shortage = |app: &mut TestApp| {
+        for _ in 0..3 {
+            if marked(app) != "RT00000004" {
+                app.keys("7"); // the next list
+            }
+        }
+    };
+    app.keys(&at_count(1));
+    to_the_shortage(&mut app);
+    assert_eq!(marked(&app), "RT00000004");
+    assert!(
+        !app.render().contains("[moved during count]"),
+        "{}",
+        app.render()
+    );
+    app.keys("0");
+    for c in [
+        doc(DocKind::Sale, "RT-AX55", &["RT00000004"], None),
+        doc(
+            DocKind::Return,
+            "RT-AX55",
+            &["RT00000004"],
+            Some("WH1/A/01"),
+        ),
+    ] {
+        db.svc.execute("setup", c).unwrap();
+    }
+    app.keys("<enter>");
+    to_the_shortage(&mut app);
+    assert_eq!(marked(&app), "RT00000004", "still short: back in its bin");
+    let text = app.render();
+    assert!(text.contains("[moved during count]"), "{text}");
+}
