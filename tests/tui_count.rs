@@ -1353,3 +1353,49 @@ fn snapshot_new_count_questions() {
         insta::assert_snapshot!(format!("count_new_opened_{w}x{h}_vt"), app.render());
     }
 }
+
+/// A serial two products share, scanned without its product label: NOT SAVED with how to
+/// tell them apart, nothing recorded, the bell; the label with it counts.
+#[test]
+fn a_serial_two_products_share_is_not_saved_until_its_label_says_which() {
+    let db = db();
+    db.svc
+        .execute(
+            "setup",
+            product("RT-B", "Router B", SerialFormat::Plain, None, Mode::Strict),
+        )
+        .unwrap();
+    db.svc
+        .execute(
+            "setup",
+            doc(DocKind::Receipt, "RT-B", &["RT00000001"], Some("WH1/A/01")),
+        )
+        .unwrap();
+    let mut app = app(&db);
+    app.keys(AT_A01);
+    let scans_before = db.svc.store().count(CountId(1)).unwrap().unwrap().scans;
+    app.keys("RT00000001<enter>");
+    let a = answer(&app);
+    assert_eq!(
+        (a.kind, a.headline.as_str()),
+        (AnswerKind::Refused, "NOT SAVED")
+    );
+    let screen = app.render();
+    assert!(screen.contains("NOT SAVED"), "{screen}");
+    let words = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("several products (RT-AX55, RT-B)"),
+        "{screen}"
+    );
+    assert_eq!(
+        db.svc.store().count(CountId(1)).unwrap().unwrap().scans,
+        scans_before,
+        "nothing recorded"
+    );
+    app.keys(&format!("(01){ROUTER_GTIN}(21)RT00000001<enter>"));
+    let a = answer(&app);
+    assert_eq!(
+        (a.kind, a.headline.as_str()),
+        (AnswerKind::Counted, "COUNTED")
+    );
+}
