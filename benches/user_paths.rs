@@ -1,0 +1,215 @@
+//! Whole commands as a user waits for them, on the 1,000,000-unit demo store: the real binary
+//! as a process (opening the database included), beside two baselines measured in the same
+//! run (a bare sled open and one get; a plain sequential read of the journal). After the
+//! group, each row's median is printed as a ratio to the baselines'.
+//!
+//! `cargo bench --bench user_paths` (the store is made once under target/bench-data; the
+//! first run also opens a count over WH1 with 3,000 scans in it).
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use tallyman::ops::{Answer, Command as Op, NewCount, Outcome, Query, Service};
+
+const BIN: &str = env!("CARGO_BIN_EXE_tallyman");
+
+/// Scans in the WH1 count (the figure: about 430,000 expected, 3,000 counted).
+const COUNTED: usize = 3_000;
+
+/// Every timed run of every row, for the ratios printed after the group.
+static RUNS: Mutex<BTreeMap<&'static str, Vec<Duration>>> = Mutex::new(BTreeMap::new());
+
+/// The count over WH1 with [`COUNTED`] scans, made once and remembered beside the store.
+fn wh1_count(dir: &Path) -> u32 {
+    let mark = dir.join("USER_PATHS_COUNT");
+    if let Some(id) = std::fs::read_to_string(&mark)
+        .ok()
+        .and_then(|t| t.trim().parse().ok())
+    {
+        return id;
+    }
+    eprintln!("opening a count over WH1 with {COUNTED} scans (once)...");
+    let (svc, _) = Service::open(dir).expect("open the bench store");
+    let id = match svc
+        .execute(
+            "bench",
+            Op::OpenCount(NewCount {
+                name: "user paths WH1".into(),
+                location: "WH1".into(),
+                skus: vec![],
+                categories: vec![],
+                blind: true,
+            }),
+        )
+        .expect("open count")
+    {
+        Outcome::CountOpened(c) => c.id,
+        other => panic!("expected a count, got {other:?}"),
+    };
+    let Answer::Stock(lines) = svc
+        .query(Query::Stock {
+            location: Some("WH1".into()),
+            sku: None,
+        })
+        .expect("stock")
+    else {
+        panic!("expected stock lines");
+    };
+    for line in lines.iter().filter(|l| l.serial.is_some()).take(COUNTED) {
+        let serial = line.serial.as_deref().unwrap_or_default();
+        svc.record_scan("bench", id, &line.location, serial)
+            .expect("scan");
+    }
+    std::fs::write(&mark, id.0.to_string()).expect("remember the count");
+    id.0
+}
+
+/// A sold serial of the store, for the lookup row.
+fn a_serial(dir: &Path) -> String {
+    let (svc, _) = Service::open(dir).expect("open the bench store");
+    let Answer::Stock(lines) = svc
+        .query(Query::Stock {
+            location: Some("WH2".into()),
+            sku: None,
+        })
+        .expect("stock")
+    else {
+        panic!("expected stock lines");
+    };
+    lines
+        .iter()
+        .find_map(|l| l.serial.clone())
+        .expect("a serialised unit in WH2")
+}
+
+/// Runs `tallyman --db DIR ARGS...` to the end, its output thrown away; a database whose lock
+/// sled has not let go of yet (the set-up's own handle) is waited out.
+fn run(dir: &Path, args: &[&str]) {
+    let started = Instant::now();
+    loop {
+        let out = Command::new(BIN)
+            .env("USER", "bench")
+            .env_remove("TALLYMAN_DB")
+            .arg("--db")
+            .arg(dir)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .expect("tallyman runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        if out.status.success() {
+            return;
+        }
+        assert!(
+            err.contains("in use by") && started.elapsed() < Duration::from_secs(20),
+            "tallyman {args:?}: {err}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Times `f` per iteration into the criterion measurement and [`RUNS`].
+fn timed(name: &'static str, iters: u64, mut f: impl FnMut()) -> Duration {
+    let mut total = Duration::ZERO;
+    for _ in 0..iters {
+        let t = Instant::now();
+        f();
+        let d = t.elapsed();
+        RUNS.lock().expect("runs").entry(name).or_default().push(d);
+        total += d;
+    }
+    total
+}
+
+fn median(v: &mut [Duration]) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn user_paths(c: &mut Criterion) {
+    let units = support::big_units();
+    let dir: PathBuf = support::big_store(units);
+    let count = wh1_count(&dir).to_string();
+    let serial = a_serial(&dir);
+    let mut group = c.benchmark_group(format!("user_paths_{units}"));
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(20));
+
+    let commands: [(&'static str, Vec<&str>); 4] = [
+        ("lookup_process", vec!["lookup", &serial]),
+        (
+            "warranty_expiring_30_process",
+            vec!["warranty", "expiring", "--days", "30"],
+        ),
+        (
+            "count_mismatches_text_process",
+            vec!["count", "mismatches", &count],
+        ),
+        (
+            "count_mismatches_json_process",
+            vec!["--json", "count", "mismatches", &count],
+        ),
+    ];
+    for (name, args) in &commands {
+        group.bench_function(*name, |b| {
+            b.iter_custom(|iters| timed(name, iters, || run(&dir, args)))
+        });
+    }
+
+    // Baselines, in this process once the commands are done with the database.
+    let state = dir.join("state");
+    group.bench_function("baseline_sled_open_and_get", |b| {
+        b.iter_custom(|iters| {
+            timed("baseline_sled_open_and_get", iters, || {
+                let started = Instant::now();
+                let db = loop {
+                    match sled::open(&state) {
+                        Ok(db) => break db,
+                        // The last handle's lock may linger a moment after its drop.
+                        Err(_) if started.elapsed() < Duration::from_secs(20) => {
+                            std::thread::sleep(Duration::from_millis(20))
+                        }
+                        Err(e) => panic!("sled open: {e}"),
+                    }
+                };
+                std::hint::black_box(db.get(b"M").expect("get"));
+            })
+        })
+    });
+    let journal = dir.join(tallyman::ops::JOURNAL_FILE);
+    group.bench_function("baseline_read_journal", |b| {
+        b.iter_custom(|iters| {
+            timed("baseline_read_journal", iters, || {
+                std::hint::black_box(std::fs::read(&journal).expect("read journal").len());
+            })
+        })
+    });
+    group.finish();
+
+    let mut runs = std::mem::take(&mut *RUNS.lock().expect("runs"));
+    let open = median(
+        runs.get_mut("baseline_sled_open_and_get")
+            .expect("baseline"),
+    );
+    let read = median(runs.get_mut("baseline_read_journal").expect("baseline"));
+    println!("user_paths_{units}: median, and as a multiple of a bare sled open ({open:?}) and of reading the journal ({read:?})");
+    for (name, v) in runs.iter_mut() {
+        let m = median(v);
+        println!(
+            "  {name:<34} {m:>12.3?}  x{:>8.1} open  x{:>8.1} read",
+            m.as_secs_f64() / open.as_secs_f64(),
+            m.as_secs_f64() / read.as_secs_f64()
+        );
+    }
+}
+
+criterion_group!(benches, user_paths);
+criterion_main!(benches);
