@@ -13,10 +13,38 @@ use serde::Serialize;
 
 /// Prints one JSON document on its own line.
 pub fn print<T: Serialize + ?Sized>(doc: &T) -> Result<(), Failure> {
-    let text = serde_json::to_string(doc)
-        .map_err(|e| Failure::storage(format!("cannot write JSON: {e}")))?;
-    outln!("{text}");
-    Ok(())
+    use std::io::Write;
+    // Written as it is serialised (a large report is never held whole as text), one line.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = serde_json::to_writer(&mut out, doc)
+        .map_err(|e| match e.io_error_kind() {
+            Some(_) => Some(std::io::Error::from(e)),
+            None => {
+                // Our documents always serialise; say what failed if one ever does not.
+                eprintln!("tallyman: cannot write JSON: {e}");
+                None
+            }
+        })
+        .and_then(|()| writeln!(out).and_then(|()| out.flush()).map_err(Some));
+    match written {
+        Ok(()) => Ok(()),
+        Err(Some(io)) => super::exit_on_output_error(&io),
+        Err(None) => Err(Failure::storage("cannot write JSON".to_string())),
+    }
+}
+
+/// A list serialised item by item as it is made, never held whole.
+pub struct Streamed<F>(pub F);
+
+impl<F, I> Serialize for Streamed<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
 }
 
 /// An instant as RFC 3339 UTC to the second (`2026-11-22T11:20:03Z`).
@@ -842,26 +870,9 @@ impl From<&ResolutionRecord> for ResolutionJson {
     }
 }
 
-/// `count mismatches ID` and `count report ID`.
-#[derive(Debug, Serialize)]
-pub struct MismatchesJson {
-    pub count: u32,
-    pub status: &'static str,
-    pub matched: usize,
-    pub shortage: Vec<ShortageJson>,
-    pub surplus: Vec<SurplusJson>,
-    pub duplicates: Vec<u32>,
-    pub open_mismatches: usize,
-    pub resolutions: Vec<ResolutionJson>,
-    /// The bins the counters finished.
-    pub counted_bins: Vec<String>,
-    /// Posted with the shortages of the counted bins only.
-    pub counted_bins_only: bool,
-    /// Products counted by quantity whose count differs from the books.
-    pub quantities: Vec<QtyMismatchJson>,
-    /// A posted count: the anchor `SEQ:HASH` of the journal entry that posted it.
-    pub anchor: Option<String>,
-}
+/// `count mismatches ID` and `count report ID`: serialised straight from the view, row by
+/// row (the shortage of a large count is never copied into a second list first).
+pub struct MismatchesJson<'a>(pub &'a MismatchView);
 
 #[derive(Debug, Serialize)]
 pub struct QtyMismatchJson {
@@ -871,67 +882,68 @@ pub struct QtyMismatchJson {
     pub counted: i64,
 }
 
-impl From<&MismatchView> for MismatchesJson {
-    fn from(v: &MismatchView) -> Self {
+impl Serialize for MismatchesJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let v = self.0;
         let m = &v.mismatches;
         let flags = |s: &crate::domain::SerialKey| FlagsJson {
             accepted: m.accepted.contains(s),
             moved_since_open: m.moved_since_open.contains(s),
         };
-        MismatchesJson {
-            count: m.count.id.0,
-            status: m.count.status.as_str(),
-            matched: m.rec.matched.len(),
-            shortage: m
-                .rec
-                .shortage
-                .iter()
-                .map(|r| ShortageJson {
-                    serial: r.serial.as_str().to_string(),
-                    sku: v.sku(Some(r.product)),
-                    location: r.location.clone(),
-                    flags: flags(&r.serial),
-                })
-                .collect(),
-            surplus: m
-                .rec
-                .surplus
-                .iter()
-                .map(|r| SurplusJson {
-                    serial: r.serial.as_str().to_string(),
-                    sku: v.sku(r.product),
-                    location: r.location.clone(),
-                    scan: r.scan,
-                    reason: r.reason.name(),
-                    why: super::mismatch::reason_text(v, &r.reason),
-                    flags: flags(&r.serial),
-                    suggestions: crate::ops::reconcile::suggestions(m, r)
-                        .iter()
-                        .map(|s| SuggestionJson {
-                            missing: s.missing.as_str().to_string(),
-                            location: s.location.clone(),
-                            why: s.why.clone(),
-                        })
-                        .collect(),
-                })
-                .collect(),
-            duplicates: m.rec.duplicates.clone(),
-            open_mismatches: m.open_mismatches(),
-            resolutions: m.resolutions.iter().map(ResolutionJson::from).collect(),
-            counted_bins: v.counted_bins.clone(),
-            counted_bins_only: v.posted_bins_only,
-            anchor: v.posted_anchor.clone(),
-            quantities: v
-                .qty
-                .iter()
-                .map(|q| QtyMismatchJson {
-                    location: q.location.clone(),
-                    sku: v.sku(Some(q.product)),
-                    expected: q.expected,
-                    counted: q.counted,
-                })
-                .collect(),
-        }
+        let shortage = Streamed(|| {
+            m.rec.shortage.iter().map(|r| ShortageJson {
+                serial: r.serial.as_str().to_string(),
+                sku: v.sku(Some(r.product)),
+                location: r.location.clone(),
+                flags: flags(&r.serial),
+            })
+        });
+        let surplus = Streamed(|| {
+            m.rec.surplus.iter().map(|r| SurplusJson {
+                serial: r.serial.as_str().to_string(),
+                sku: v.sku(r.product),
+                location: r.location.clone(),
+                scan: r.scan,
+                reason: r.reason.name(),
+                why: super::mismatch::reason_text(v, &r.reason),
+                flags: flags(&r.serial),
+                suggestions: crate::ops::reconcile::suggestions(m, r)
+                    .iter()
+                    .map(|s| SuggestionJson {
+                        missing: s.missing.as_str().to_string(),
+                        location: s.location.clone(),
+                        why: s.why.clone(),
+                    })
+                    .collect(),
+            })
+        });
+        let resolutions = Streamed(|| m.resolutions.iter().map(ResolutionJson::from));
+        let quantities = Streamed(|| {
+            v.qty.iter().map(|q| QtyMismatchJson {
+                location: q.location.clone(),
+                sku: v.sku(Some(q.product)),
+                expected: q.expected,
+                counted: q.counted,
+            })
+        });
+        let mut doc = s.serialize_struct("MismatchesJson", 12)?;
+        doc.serialize_field("count", &m.count.id.0)?;
+        doc.serialize_field("status", m.count.status.as_str())?;
+        doc.serialize_field("matched", &m.rec.matched.len())?;
+        doc.serialize_field("shortage", &shortage)?;
+        doc.serialize_field("surplus", &surplus)?;
+        doc.serialize_field("duplicates", &m.rec.duplicates)?;
+        doc.serialize_field("open_mismatches", &m.open_mismatches())?;
+        doc.serialize_field("resolutions", &resolutions)?;
+        // The bins the counters finished; posted with the shortages of those alone.
+        doc.serialize_field("counted_bins", &v.counted_bins)?;
+        doc.serialize_field("counted_bins_only", &v.posted_bins_only)?;
+        // Products counted by quantity whose count differs from the books.
+        doc.serialize_field("quantities", &quantities)?;
+        // A posted count: the anchor `SEQ:HASH` of the journal entry that posted it.
+        doc.serialize_field("anchor", &v.posted_anchor)?;
+        doc.end()
     }
 }
 

@@ -25,6 +25,16 @@ pub fn resolution_text(r: &ResolutionRecord) -> String {
 }
 
 fn print_mismatches(v: &MismatchView) {
+    use std::io::Write;
+    // One buffer for the whole report (a large count's rows are not a write each).
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    macro_rules! say {
+        ($($arg:tt)*) => {
+            if let Err(e) = writeln!(out, $($arg)*) {
+                super::exit_on_output_error(&e)
+            }
+        };
+    }
     let m = &v.mismatches;
     let mark = |s: &crate::domain::SerialKey| {
         let mut t = String::new();
@@ -36,7 +46,7 @@ fn print_mismatches(v: &MismatchView) {
         }
         t
     };
-    outln!(
+    say!(
         "count {} \"{}\" ({}): matched {}, shortage {}, surplus {}, duplicates {}; {} open",
         m.count.id,
         m.count.name,
@@ -47,9 +57,9 @@ fn print_mismatches(v: &MismatchView) {
         m.rec.duplicates.len(),
         m.open_mismatches()
     );
-    outln!("shortage (expected, not counted):");
+    say!("shortage (expected, not counted):");
     for r in &m.rec.shortage {
-        outln!(
+        say!(
             "  {:<10} {:<20} at {}{}",
             v.sku(Some(r.product)),
             r.serial.as_str(),
@@ -57,9 +67,9 @@ fn print_mismatches(v: &MismatchView) {
             mark(&r.serial)
         );
     }
-    outln!("surplus (counted, not expected there):");
+    say!("surplus (counted, not expected there):");
     for r in &m.rec.surplus {
-        outln!(
+        say!(
             "  {:<10} {:<20} at {} : {}{}",
             v.sku(r.product),
             r.serial.as_str(),
@@ -68,7 +78,7 @@ fn print_mismatches(v: &MismatchView) {
             mark(&r.serial)
         );
         for s in suggestions(m, r).iter().take(3) {
-            outln!(
+            say!(
                 "      -> replace by \"{}\" ({} at {})",
                 s.missing,
                 s.why,
@@ -77,9 +87,9 @@ fn print_mismatches(v: &MismatchView) {
         }
     }
     if !v.qty.is_empty() {
-        outln!("quantities (counted by quantity; posting books the difference):");
+        say!("quantities (counted by quantity; posting books the difference):");
         for q in &v.qty {
-            outln!(
+            say!(
                 "  {:<10} at {}: counted {} of {} ({:+})",
                 v.sku(Some(q.product)),
                 q.location,
@@ -90,10 +100,13 @@ fn print_mismatches(v: &MismatchView) {
         }
     }
     if !m.resolutions.is_empty() {
-        outln!("resolutions:");
+        say!("resolutions:");
         for r in &m.resolutions {
-            outln!("  {}", resolution_text(r));
+            say!("  {}", resolution_text(r));
         }
+    }
+    if let Err(e) = out.flush() {
+        super::exit_on_output_error(&e)
     }
 }
 
@@ -118,7 +131,7 @@ pub fn run(service: &dyn Ops, cmd: &CountCmd, json: bool) -> Result<bool, Failur
         CountCmd::Mismatches { id } => {
             let v = load(service, *id)?;
             if json {
-                j::print(&MismatchesJson::from(&*v))?;
+                j::print(&MismatchesJson(&v))?;
             } else {
                 print_mismatches(&v);
             }
@@ -250,7 +263,7 @@ fn report(service: &dyn Ops, id: u32, csv: bool, json: bool) -> CliResult {
     let v = &*view;
     let m = &v.mismatches;
     if json {
-        return j::print(&MismatchesJson::from(v));
+        return j::print(&MismatchesJson(v));
     }
     if csv {
         let mut w = csv::Writer::from_writer(std::io::stdout().lock());
