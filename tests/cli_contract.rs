@@ -43,6 +43,20 @@ impl Env {
         self.ok(&args);
     }
 
+    /// Transfers a laptop (LAP-14) from one bin to another.
+    fn move_laptop(&self, serial: &str, from: &str, to: &str) {
+        self.ok(&[
+            "transfer",
+            "--product",
+            "LAP-14",
+            "--from",
+            from,
+            "--to",
+            to,
+            serial,
+        ]);
+    }
+
     /// Sells laptops (LAP-14) to ACME on `invoice`.
     fn sell_laptops(&self, invoice: &str, serials: &[&str]) {
         let mut args = vec![
@@ -956,16 +970,7 @@ fn a_posted_counts_report_never_changes_when_stock_moves_later() {
     // accepted unit sold too.
     e.receive_laptops("INV-2", &["L-4"]);
     e.sell_laptops("SO-2", &["L-1", "L-3"]);
-    e.ok(&[
-        "transfer",
-        "--product",
-        "LAP-14",
-        "--from",
-        "WH1/A/01",
-        "--to",
-        "WH1/A/02",
-        "L-2",
-    ]);
+    e.move_laptop("L-2", "WH1/A/01", "WH1/A/02");
     let after = reports(&e);
     assert_eq!(before.0, after.0, "text report changed");
     assert_eq!(before.1, after.1, "JSON report changed");
@@ -987,16 +992,7 @@ fn rows_moved_during_the_count_are_marked_and_a_counted_unit_sold_stays_matched(
     e.fed(&["count", "scan", "1", "--location", "WH1/A/01"], b"L-1\n");
     // During the count: L-1 (counted) is sold, L-2 (not counted) moves to the next bin.
     e.sell_laptops("SO-1", &["L-1"]);
-    e.ok(&[
-        "transfer",
-        "--product",
-        "LAP-14",
-        "--from",
-        "WH1/A/01",
-        "--to",
-        "WH1/A/02",
-        "L-2",
-    ]);
+    e.move_laptop("L-2", "WH1/A/01", "WH1/A/02");
     let text = e.ok(&["count", "mismatches", "1"]);
     assert!(text.contains("matched 1, shortage 2, surplus 0"), "{text}");
     let row = |serial: &str| {

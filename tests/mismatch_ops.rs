@@ -1216,14 +1216,14 @@ fn a_unit_counted_then_sold_during_the_count_stays_matched_and_marked_moved() {
     assert!(m.rec.shortage.iter().all(|r| r.serial.as_str() != "RT4"));
 }
 
-/// A surplus scanned elsewhere and moved into the counted bin since is no surplus any more.
-#[test]
-fn a_surplus_moved_into_its_bin_since_its_scan_cannot_be_relocated_again() {
+/// `first_bin` received at WH1/A/01 and RT8 at WH1/A/02; a count of WH1/A/01 that scanned
+/// RT1 and RT8 there.
+fn rt8_found_in_the_first_bin(first_bin: &[&str]) -> (Db, CountId) {
     let db = db();
     db.run(doc(
         DocKind::Receipt,
         "RT",
-        &["RT1"],
+        first_bin,
         None,
         Some("WH1/A/01"),
     ));
@@ -1236,6 +1236,13 @@ fn a_surplus_moved_into_its_bin_since_its_scan_cannot_be_relocated_again() {
     ));
     let c = db.open_count("WH1/A/01");
     db.scan_all(c, "WH1/A/01", &["RT1", "RT8"]);
+    (db, c)
+}
+
+/// A surplus scanned elsewhere and moved into the counted bin since is no surplus any more.
+#[test]
+fn a_surplus_moved_into_its_bin_since_its_scan_cannot_be_relocated_again() {
+    let (db, c) = rt8_found_in_the_first_bin(&["RT1"]);
     // Someone transfers RT8 to where it was found, outside the count.
     db.run(doc(
         DocKind::Transfer,
@@ -1303,23 +1310,7 @@ fn refusal_words(r: Result<tallyman::ops::Outcome, tallyman::ops::OpsError>) -> 
 /// another bin is refused with the way that fits it: relocate.
 #[test]
 fn replace_of_a_unit_in_stock_elsewhere_says_to_relocate_it() {
-    let db = db();
-    db.run(doc(
-        DocKind::Receipt,
-        "RT",
-        &["RT1", "RT2"],
-        None,
-        Some("WH1/A/01"),
-    ));
-    db.run(doc(
-        DocKind::Receipt,
-        "RT",
-        &["RT8"],
-        None,
-        Some("WH1/A/02"),
-    ));
-    let c = db.open_count("WH1/A/01");
-    db.scan_all(c, "WH1/A/01", &["RT1", "RT8"]);
+    let (db, c) = rt8_found_in_the_first_bin(&["RT1", "RT2"]);
     let before = db.snapshot();
     let words = match db.resolve(c, replace("RT8", "RT2")) {
         Err(OpsError::Refused(r)) => format!("{}: {}", r.kind.as_str(), r.message),
