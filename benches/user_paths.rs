@@ -184,6 +184,34 @@ fn user_paths(c: &mut Criterion) {
             })
         })
     });
+    // What sled's cache size does to that open (the default is 1 GiB): measured, for the
+    // start-up of one-shot commands.
+    for (name, cache) in [
+        ("sled_open_and_get_cache_16mib", 16u64 << 20),
+        ("sled_open_and_get_cache_64mib", 64 << 20),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter_custom(|iters| {
+                timed(name, iters, || {
+                    let started = Instant::now();
+                    let db = loop {
+                        match sled::Config::new()
+                            .path(&state)
+                            .cache_capacity(cache)
+                            .open()
+                        {
+                            Ok(db) => break db,
+                            Err(_) if started.elapsed() < Duration::from_secs(20) => {
+                                std::thread::sleep(Duration::from_millis(20))
+                            }
+                            Err(e) => panic!("sled open: {e}"),
+                        }
+                    };
+                    std::hint::black_box(db.get(b"M").expect("get"));
+                })
+            })
+        });
+    }
     let journal = dir.join(tallyman::ops::JOURNAL_FILE);
     group.bench_function("baseline_read_journal", |b| {
         b.iter_custom(|iters| {
