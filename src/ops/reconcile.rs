@@ -449,6 +449,12 @@ pub struct Suggestion {
 /// the scan taken back (the counter had that unit in hand). Counted units are never
 /// shortages, so they are never suggested.
 pub fn suggestions(m: &Mismatches, surplus: &SurplusRow) -> Vec<Suggestion> {
+    // Only a unit recorded sold or never received can stand for a shortage: the others never
+    // read the shortage list (a count with thousands of units from elsewhere read it once
+    // per row).
+    if !matches!(surplus.reason, NotHere::Sold { .. } | NotHere::Unknown) {
+        return Vec::new();
+    }
     let open: Vec<&reconcile::ShortageRow> = m
         .rec
         .shortage
