@@ -4,7 +4,8 @@
 //! group, each row's median is printed as a ratio to the baselines'.
 //!
 //! `cargo bench --bench user_paths` (the store is made once under target/bench-data; the
-//! first run also opens a count over WH1 with 3,000 scans in it).
+//! first run also opens two counts over WH1 with 3,000 scans each: of units where the books
+//! have them, and of units from WH2 found at one WH1 bin).
 
 mod support;
 
@@ -25,22 +26,24 @@ const COUNTED: usize = 3_000;
 /// Every timed run of every row, for the ratios printed after the group.
 static RUNS: Mutex<BTreeMap<&'static str, Vec<Duration>>> = Mutex::new(BTreeMap::new());
 
-/// The count over WH1 with [`COUNTED`] scans, made once and remembered beside the store.
-fn wh1_count(dir: &Path) -> u32 {
-    let mark = dir.join("USER_PATHS_COUNT");
+/// A count over WH1 made once and remembered beside the store (in the file `mark`): with
+/// [`COUNTED`] scans of units in stock in `scanned_from`, each scanned where the books have it
+/// (`at: None`) or all at one bin (`at: Some(bin)`, so they are surplus from elsewhere).
+fn wh1_count(dir: &Path, mark: &str, scanned_from: &str, at: Option<&str>) -> u32 {
+    let mark = dir.join(mark);
     if let Some(id) = std::fs::read_to_string(&mark)
         .ok()
         .and_then(|t| t.trim().parse().ok())
     {
         return id;
     }
-    eprintln!("opening a count over WH1 with {COUNTED} scans (once)...");
+    eprintln!("opening a count over WH1 with {COUNTED} scans from {scanned_from} (once)...");
     let (svc, _) = Service::open(dir).expect("open the bench store");
     let id = match svc
         .execute(
             "bench",
             Op::OpenCount(NewCount {
-                name: "user paths WH1".into(),
+                name: format!("user paths WH1 ({scanned_from})"),
                 location: "WH1".into(),
                 skus: vec![],
                 categories: vec![],
@@ -54,7 +57,7 @@ fn wh1_count(dir: &Path) -> u32 {
     };
     let Answer::Stock(lines) = svc
         .query(Query::Stock {
-            location: Some("WH1".into()),
+            location: Some(scanned_from.into()),
             sku: None,
         })
         .expect("stock")
@@ -63,7 +66,7 @@ fn wh1_count(dir: &Path) -> u32 {
     };
     for line in lines.iter().filter(|l| l.serial.is_some()).take(COUNTED) {
         let serial = line.serial.as_deref().unwrap_or_default();
-        svc.record_scan("bench", id, &line.location, serial)
+        svc.record_scan("bench", id, at.unwrap_or(&line.location), serial)
             .expect("scan");
     }
     std::fs::write(&mark, id.0.to_string()).expect("remember the count");
@@ -137,13 +140,15 @@ fn median(v: &mut [Duration]) -> Duration {
 fn user_paths(c: &mut Criterion) {
     let units = support::big_units();
     let dir: PathBuf = support::big_store(units);
-    let count = wh1_count(&dir).to_string();
+    let count = wh1_count(&dir, "USER_PATHS_COUNT", "WH1", None).to_string();
+    // The same number of scans, all units from WH2 found at one WH1 bin: surplus rows.
+    let elsewhere = wh1_count(&dir, "USER_PATHS_ELSEWHERE", "WH2", Some("WH1/A/01")).to_string();
     let serial = a_serial(&dir);
     let mut group = c.benchmark_group(format!("user_paths_{units}"));
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(20));
 
-    let commands: [(&'static str, Vec<&str>); 4] = [
+    let commands: [(&'static str, Vec<&str>); 5] = [
         ("lookup_process", vec!["lookup", &serial]),
         (
             "warranty_expiring_30_process",
@@ -156,6 +161,10 @@ fn user_paths(c: &mut Criterion) {
         (
             "count_mismatches_json_process",
             vec!["--json", "count", "mismatches", &count],
+        ),
+        (
+            "count_mismatches_3000_elsewhere_process",
+            vec!["count", "mismatches", &elsewhere],
         ),
     ];
     for (name, args) in &commands {
