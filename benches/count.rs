@@ -15,22 +15,8 @@ fn scan_to_durable(c: &mut Criterion) {
     let dir = support::big_store(units);
     let (service, _) = Service::open(&dir).expect("open big store");
     let stock = service.store().stock(Some("WH1")).expect("stock");
-    let count = match service
-        .execute(
-            "bench",
-            Command::OpenCount(NewCount {
-                name: format!("bench {}", chrono::Utc::now().timestamp()),
-                location: "WH1".into(),
-                skus: vec![],
-                categories: vec![],
-                blind: true,
-            }),
-        )
-        .expect("open count")
-    {
-        Outcome::CountOpened(c) => c.id,
-        _ => unreachable!("OpenCount answers CountOpened"),
-    };
+    let name = format!("bench {}", chrono::Utc::now().timestamp());
+    let count = support::open_count(&service, &name, "WH1");
     let mut next = 0usize;
     let mut group = c.benchmark_group(format!("store_{units}"));
     group.bench_function("count_scan_to_durable_answer", |b| {

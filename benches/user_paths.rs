@@ -16,7 +16,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use tallyman::ops::{Answer, Command as Op, NewCount, Outcome, Query, Service};
+use tallyman::ops::{Answer, Query, Service};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tallyman");
 
@@ -39,22 +39,7 @@ fn wh1_count(dir: &Path, mark: &str, scanned_from: &str, at: Option<&str>) -> u3
     }
     eprintln!("opening a count over WH1 with {COUNTED} scans from {scanned_from} (once)...");
     let (svc, _) = Service::open(dir).expect("open the bench store");
-    let id = match svc
-        .execute(
-            "bench",
-            Op::OpenCount(NewCount {
-                name: format!("user paths WH1 ({scanned_from})"),
-                location: "WH1".into(),
-                skus: vec![],
-                categories: vec![],
-                blind: true,
-            }),
-        )
-        .expect("open count")
-    {
-        Outcome::CountOpened(c) => c.id,
-        other => panic!("expected a count, got {other:?}"),
-    };
+    let id = support::open_count(&svc, &format!("user paths WH1 ({scanned_from})"), "WH1");
     let Answer::Stock(lines) = svc
         .query(Query::Stock {
             location: Some(scanned_from.into()),

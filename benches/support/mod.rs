@@ -67,6 +67,26 @@ pub fn big_store(units: u64) -> PathBuf {
     dir
 }
 
+/// Opens a blind count named `name` over `location` (every product) as "bench".
+pub fn open_count(service: &Service, name: &str, location: &str) -> tallyman::domain::CountId {
+    let opened = service
+        .execute(
+            "bench",
+            tallyman::ops::Command::OpenCount(tallyman::ops::NewCount {
+                name: name.into(),
+                location: location.into(),
+                skus: vec![],
+                categories: vec![],
+                blind: true,
+            }),
+        )
+        .expect("open count");
+    match opened {
+        tallyman::ops::Outcome::CountOpened(c) => c.id,
+        other => panic!("OpenCount answered {other:?}"),
+    }
+}
+
 /// Individual iteration times, for percentiles criterion does not report.
 pub struct Samples(Mutex<Vec<Duration>>);
 
