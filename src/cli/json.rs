@@ -887,33 +887,36 @@ impl Serialize for MismatchesJson<'_> {
         use serde::ser::SerializeStruct;
         let v = self.0;
         let m = &v.mismatches;
-        let flags = |s: &crate::domain::SerialKey| FlagsJson {
-            accepted: m.accepted.contains(s),
-            moved_since_open: m.moved_since_open.contains(s),
-        };
         let shortage = Streamed(|| {
-            m.rec.shortage.iter().map(|r| ShortageJson {
-                serial: r.serial.as_str().to_string(),
-                sku: v.sku(Some(r.product)),
-                location: r.location.clone(),
-                flags: flags(&r.serial),
+            super::mismatch::shortage_lines(v).map(|r| ShortageJson {
+                serial: r.serial.to_string(),
+                sku: r.sku,
+                location: r.location.to_string(),
+                flags: FlagsJson {
+                    accepted: r.accepted,
+                    moved_since_open: r.moved,
+                },
             })
         });
         let surplus = Streamed(|| {
-            m.rec.surplus.iter().map(|r| SurplusJson {
-                serial: r.serial.as_str().to_string(),
-                sku: v.sku(r.product),
-                location: r.location.clone(),
+            super::mismatch::surplus_lines(v).map(|r| SurplusJson {
+                serial: r.serial.to_string(),
+                sku: r.sku,
+                location: r.location.to_string(),
                 scan: r.scan,
-                reason: r.reason.name(),
-                why: super::mismatch::reason_text(v, &r.reason),
-                flags: flags(&r.serial),
-                suggestions: crate::ops::reconcile::suggestions(m, r)
-                    .iter()
+                reason: r.reason,
+                why: r.why,
+                flags: FlagsJson {
+                    accepted: r.accepted,
+                    moved_since_open: r.moved,
+                },
+                suggestions: r
+                    .suggestions
+                    .into_iter()
                     .map(|s| SuggestionJson {
                         missing: s.missing.as_str().to_string(),
-                        location: s.location.clone(),
-                        why: s.why.clone(),
+                        location: s.location,
+                        why: s.why,
                     })
                     .collect(),
             })

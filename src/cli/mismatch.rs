@@ -24,6 +24,67 @@ pub fn resolution_text(r: &ResolutionRecord) -> String {
     )
 }
 
+/// One shortage row, as the text and the JSON both print it.
+pub struct ShortageLine<'a> {
+    pub serial: &'a str,
+    pub sku: String,
+    pub location: &'a str,
+    pub accepted: bool,
+    pub moved: bool,
+}
+
+/// One surplus row, as the text and the JSON both print it, with the shortage it stands for
+/// when there is exactly one plausible candidate.
+pub struct SurplusLine<'a> {
+    pub serial: &'a str,
+    pub sku: String,
+    pub location: &'a str,
+    pub scan: u32,
+    pub reason: &'static str,
+    pub why: String,
+    pub accepted: bool,
+    pub moved: bool,
+    pub suggestions: Vec<crate::ops::reconcile::Suggestion>,
+}
+
+/// The shortage rows of a report, made one at a time.
+pub fn shortage_lines(v: &MismatchView) -> impl Iterator<Item = ShortageLine<'_>> {
+    let m = &v.mismatches;
+    m.rec.shortage.iter().map(move |r| ShortageLine {
+        serial: r.serial.as_str(),
+        sku: v.sku(Some(r.product)),
+        location: &r.location,
+        accepted: m.accepted.contains(&r.serial),
+        moved: m.moved_since_open.contains(&r.serial),
+    })
+}
+
+/// The surplus rows of a report, made one at a time.
+pub fn surplus_lines(v: &MismatchView) -> impl Iterator<Item = SurplusLine<'_>> {
+    let m = &v.mismatches;
+    m.rec.surplus.iter().map(move |r| SurplusLine {
+        serial: r.serial.as_str(),
+        sku: v.sku(r.product),
+        location: &r.location,
+        scan: r.scan,
+        reason: r.reason.name(),
+        why: reason_text(v, &r.reason),
+        accepted: m.accepted.contains(&r.serial),
+        moved: m.moved_since_open.contains(&r.serial),
+        suggestions: suggestions(m, r),
+    })
+}
+
+/// A row's marks on the text report.
+fn marks(accepted: bool, moved: bool) -> &'static str {
+    match (accepted, moved) {
+        (false, false) => "",
+        (true, false) => " [accepted]",
+        (false, true) => " [moved during count]",
+        (true, true) => " [accepted] [moved during count]",
+    }
+}
+
 fn print_mismatches(v: &MismatchView) {
     use std::io::Write;
     // One buffer for the whole report (a large count's rows are not a write each).
@@ -36,16 +97,6 @@ fn print_mismatches(v: &MismatchView) {
         };
     }
     let m = &v.mismatches;
-    let mark = |s: &crate::domain::SerialKey| {
-        let mut t = String::new();
-        if m.accepted.contains(s) {
-            t.push_str(" [accepted]");
-        }
-        if m.moved_since_open.contains(s) {
-            t.push_str(" [moved during count]");
-        }
-        t
-    };
     say!(
         "count {} \"{}\" ({}): matched {}, shortage {}, surplus {}, duplicates {}; {} open",
         m.count.id,
@@ -58,26 +109,26 @@ fn print_mismatches(v: &MismatchView) {
         m.open_mismatches()
     );
     say!("shortage (expected, not counted):");
-    for r in &m.rec.shortage {
+    for r in shortage_lines(v) {
         say!(
             "  {:<10} {:<20} at {}{}",
-            v.sku(Some(r.product)),
-            r.serial.as_str(),
+            r.sku,
+            r.serial,
             r.location,
-            mark(&r.serial)
+            marks(r.accepted, r.moved)
         );
     }
     say!("surplus (counted, not expected there):");
-    for r in &m.rec.surplus {
+    for r in surplus_lines(v) {
         say!(
             "  {:<10} {:<20} at {} : {}{}",
-            v.sku(r.product),
-            r.serial.as_str(),
+            r.sku,
+            r.serial,
             r.location,
-            reason_text(v, &r.reason),
-            mark(&r.serial)
+            r.why,
+            marks(r.accepted, r.moved)
         );
-        for s in suggestions(m, r).iter().take(3) {
+        for s in r.suggestions.iter().take(3) {
             say!(
                 "      -> replace by \"{}\" ({} at {})",
                 s.missing,
