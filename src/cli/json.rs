@@ -16,21 +16,16 @@ pub fn print<T: Serialize + ?Sized>(doc: &T) -> Result<(), Failure> {
     use std::io::Write;
     // Written as it is serialised (a large report is never held whole as text), one line.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let written = serde_json::to_writer(&mut out, doc)
-        .map_err(|e| match e.io_error_kind() {
-            Some(_) => Some(std::io::Error::from(e)),
-            None => {
-                // Our documents always serialise; say what failed if one ever does not.
-                eprintln!("tallyman: cannot write JSON: {e}");
-                None
-            }
-        })
-        .and_then(|()| writeln!(out).and_then(|()| out.flush()).map_err(Some));
-    match written {
-        Ok(()) => Ok(()),
-        Err(Some(io)) => super::exit_on_output_error(&io),
-        Err(None) => Err(Failure::storage("cannot write JSON".to_string())),
+    if let Err(e) = serde_json::to_writer(&mut out, doc) {
+        if e.is_io() {
+            super::exit_on_output_error(&std::io::Error::from(e))
+        }
+        return Err(Failure::storage(format!("cannot write JSON: {e}")));
     }
+    if let Err(e) = writeln!(out).and_then(|()| out.flush()) {
+        super::exit_on_output_error(&e)
+    }
+    Ok(())
 }
 
 /// A list serialised item by item as it is made, never held whole.
