@@ -156,6 +156,53 @@ fn a_stray_snapshot_file_is_healed_in_one_line_and_the_old_store_kept() {
     ok_receipt(&db, "H-1", "RT91000001");
 }
 
+/// The warranty indexes (`W` start, `X` coverage end, `S` sold to) are part of the store:
+/// with their entries gone the reports miss units, `check` names the first key a replay has
+/// and the store lacks, and `rebuild` makes them again.
+#[test]
+fn the_warranty_indexes_are_checked_by_check_and_made_again_by_rebuild() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = demo(tmp.path());
+    ok(&db, &["warranty", "extend", "RT90000002", "--months", "60"]);
+    let reports = |db: &Path| {
+        [
+            ok(db, &["warranty", "expiring", "--days", "3650"]),
+            ok(db, &["warranty", "customer", "ACME Retail"]),
+        ]
+    };
+    let before = reports(&db);
+    assert!(before[0].contains("RT90000002"), "{}", before[0]);
+    assert!(before[1].contains("RT90000002"), "{}", before[1]);
+    {
+        let state = sled::open(db.join("state")).unwrap();
+        for tag in [b'W', b'X', b'S'] {
+            let keys: Vec<_> = state
+                .scan_prefix([tag])
+                .keys()
+                .map(Result::unwrap)
+                .collect();
+            assert!(!keys.is_empty(), "the demo has {} keys", tag as char);
+            for k in keys {
+                state.remove(k).unwrap();
+            }
+        }
+        state.flush().unwrap();
+    }
+    let gone = reports(&db);
+    assert!(!gone[0].contains("RT90000002"), "{}", gone[0]);
+    assert!(!gone[1].contains("RT90000002"), "{}", gone[1]);
+    let o = tm(&db, &["check"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("key \"S") && stderr(&o).contains("run `tallyman rebuild`"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(ok(&db, &["rebuild"]).starts_with("rebuilt the store from"));
+    assert!(ok(&db, &["check"]).starts_with("ok:"));
+    assert_eq!(reports(&db), before);
+}
+
 #[test]
 fn an_unreadable_store_is_healed_and_rebuild_never_needs_it() {
     let tmp = tempfile::tempdir().unwrap();

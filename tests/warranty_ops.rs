@@ -367,6 +367,47 @@ fn replace_serial_from_a_count_moves_the_coverage() {
         svc.warranty_of(&x1, day(2026, 3, 15)).unwrap().status,
         Status::Active
     );
+    // The reports read from the indexes follow the move.
+    let listed = |days: u32| -> Vec<String> {
+        let customer = match unit(&svc, "Y1").state {
+            UnitState::Sold { customer, .. } => Some(customer),
+            _ => None,
+        };
+        let mut out: Vec<String> = svc
+            .warranty_report(day(2026, 3, 15), days, None)
+            .unwrap()
+            .into_iter()
+            .map(|(u, _, _)| format!("expiring {}", u.serial))
+            .collect();
+        out.extend(
+            svc.warranty_report(day(2026, 3, 15), 30, customer)
+                .unwrap()
+                .into_iter()
+                .map(|(u, _, _)| format!("customer {}", u.serial)),
+        );
+        out
+    };
+    // Another unit sold the same day to the same customer shares the resolution's index
+    // lists; undo is not refused for it, and the lists keep it.
+    post(&svc, DocKind::Receipt, "PH", &["Y1"], day(2026, 1, 10));
+    post(&svc, DocKind::Sale, "PH", &["Y1"], day(2026, 1, 31));
+    assert_eq!(
+        listed(1200),
+        ["expiring Y1", "expiring X1", "customer Y1", "customer X1"]
+    );
+    svc.execute(
+        "s",
+        Command::UndoResolution {
+            count: c,
+            number: 1,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        listed(1200),
+        ["expiring Y1", "expiring S1", "customer Y1", "customer S1"]
+    );
+    assert!(listed(600).iter().all(|l| l.starts_with("customer")));
 }
 
 #[test]
@@ -409,4 +450,147 @@ fn refusal_words(r: Result<tallyman::ops::Outcome, tallyman::ops::OpsError>) -> 
         Err(tallyman::ops::OpsError::Refused(r)) => format!("{}: {}", r.kind.as_str(), r.message),
         other => panic!("expected a refusal, got {other:?}"),
     }
+}
+
+/// The expiring and customer reports read only the units the warranty indexes name; the
+/// tracking report reads every unit. On many days and windows, through activations,
+/// agreements, a return and resale, a replacement and a change of start basis, they agree.
+#[test]
+fn reports_read_from_the_indexes_agree_with_a_full_scan() {
+    use support::build;
+    use tallyman::domain::PartyRole;
+    let (_t, svc) = db();
+    svc.execute(
+        "setup",
+        Command::Batch(vec![
+            build::party("Beta", PartyRole::Customer),
+            build::new_product("TB")
+                .warranty(Some(Period::Days(400)))
+                .cmd(),
+        ]),
+    )
+    .unwrap();
+    let ph: Vec<String> = (0..30).map(|i| format!("S{i:02}")).collect();
+    let tb: Vec<String> = (0..10).map(|i| format!("T{i:02}")).collect();
+    let receive = |sku: &str, serials: &[String], date: Day| {
+        let cmd = build::new_doc(DocKind::Receipt, sku)
+            .serials(serials)
+            .to(Some("WH1/A/01"))
+            .date(Some(date))
+            .cmd();
+        svc.execute("clerk", cmd).unwrap();
+    };
+    let move_to = |kind: DocKind, sku: &str, serial: &str, customer: &str, date: Day| {
+        let to = (kind == DocKind::Return).then_some("WH1/A/01");
+        let cmd = build::new_doc(kind, sku)
+            .serials(&[serial])
+            .to(to)
+            .date(Some(date))
+            .reason(Some("test"))
+            .parties("Supplier", customer)
+            .cmd();
+        svc.execute("clerk", cmd).unwrap();
+    };
+    receive("PH", &ph, day(2024, 1, 5));
+    receive("PH", &["R01".to_string()], day(2024, 1, 5));
+    receive("TB", &tb, day(2024, 1, 5));
+    let plus = |d: Day, n: i32| Day(d.0 + n);
+    for (i, s) in ph.iter().enumerate() {
+        let customer = if i % 2 == 0 { "ACME" } else { "Beta" };
+        move_to(
+            DocKind::Sale,
+            "PH",
+            s,
+            customer,
+            plus(day(2024, 1, 10), i as i32 * 9),
+        );
+    }
+    for (i, s) in tb.iter().enumerate().filter(|(i, _)| i % 3 != 2) {
+        move_to(
+            DocKind::Sale,
+            "TB",
+            s,
+            "ACME",
+            plus(day(2024, 2, 1), i as i32 * 20),
+        );
+    }
+    let run = |cmd: Command| svc.execute("s", cmd).unwrap();
+    run(Command::ActivateWarranty {
+        serial: "S03".into(),
+        date: Some(day(2024, 3, 1)),
+    });
+    for (serial, duration, until) in [
+        ("S05", Some(Period::Months(12)), None),
+        ("S06", None, Some(day(2027, 2, 10))),
+    ] {
+        run(Command::ExtendWarranty {
+            serial: serial.into(),
+            duration,
+            until,
+            start: Some(day(2025, 6, 1)),
+            tag: None,
+            invoice: None,
+            order: None,
+        });
+    }
+    move_to(DocKind::Return, "PH", "S07", "Beta", day(2024, 6, 1));
+    move_to(DocKind::Sale, "PH", "S07", "ACME", day(2025, 2, 2));
+    move_to(DocKind::Return, "PH", "S11", "Beta", day(2024, 9, 1));
+    run(Command::WarrantyReplace {
+        old: "S09".into(),
+        new: "R01".into(),
+        policy: Some(ReplacementPolicy::LongerOfBoth),
+        note: "dead".into(),
+    });
+    run(Command::WarrantyTerms {
+        sku: "TB".into(),
+        basis: StartBasis::Receipt,
+        policy: ReplacementPolicy::Remaining,
+    });
+
+    let rows = |date: Day, days: u32, customer| {
+        svc.warranty_report(date, days, customer)
+            .unwrap()
+            .into_iter()
+            .map(|(u, _, v)| (u.serial.as_str().to_string(), u.state, v.days_left))
+            .collect::<Vec<_>>()
+    };
+    let customers: Vec<_> = rows(day(2026, 3, 15), u32::MAX, None)
+        .into_iter()
+        .filter_map(|(_, state, _)| match state {
+            UnitState::Sold { customer, .. } => Some(customer),
+            _ => None,
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(customers.len(), 2, "both customers hold units");
+    let mut listed = 0;
+    for step in 0..60 {
+        let date = plus(day(2025, 1, 1), step * 23);
+        let all = rows(date, u32::MAX, None);
+        assert_eq!(
+            all.len(),
+            30 + 7 - 1,
+            "sold units, S11 returned, S09 replaced by R01"
+        );
+        for days in [0, 1, 30, 400] {
+            let want: Vec<_> = all
+                .iter()
+                .filter(|(_, _, left)| left.is_some_and(|d| d >= 0 && d <= i64::from(days)))
+                .cloned()
+                .collect();
+            listed += want.len();
+            assert_eq!(rows(date, days, None), want, "{date}, {days} days");
+        }
+        for c in &customers {
+            let want: Vec<_> = all
+                .iter()
+                .filter(|(_, state, _)| matches!(state, UnitState::Sold { customer, .. } if customer == c))
+                .cloned()
+                .collect();
+            assert_eq!(rows(date, 30, Some(*c)), want, "{date}, customer {c:?}");
+        }
+    }
+    assert!(listed > 300, "the windows list units: {listed}");
 }

@@ -78,6 +78,41 @@ pub fn end_of(period: Period, start: Day) -> Day {
     }
 }
 
+/// The starts whose coverage of `period` ends from `first` to `last` (both included), as the
+/// first and last start day; `None` when no start does. Ends grow with starts, so the starts
+/// are one run of days, found by bisection.
+pub fn starts_ending_within(period: Period, first: Day, last: Day) -> Option<(Day, Day)> {
+    if last < first {
+        return None;
+    }
+    // An end lies at most this many days after its start.
+    let span = match period {
+        Period::Days(n) => i64::from(n),
+        Period::Months(n) => (i64::from(n) + 1) * 31,
+    };
+    let end = |s: i64| i64::from(end_of(period, Day(day_in_range(s))).0);
+    // The first start whose end is at least `target`, searched from `lo` to `hi`.
+    let first_reaching = |target: i64, mut lo: i64, mut hi: i64| {
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if end(mid) >= target {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        lo
+    };
+    let (low, high) = (i64::from(first.0) - span, i64::from(last.0) + 1);
+    let from = first_reaching(i64::from(first.0), low, high);
+    let to = first_reaching(i64::from(last.0) + 1, low, high) - 1;
+    (from <= to).then(|| (Day(day_in_range(from)), Day(day_in_range(to))))
+}
+
+fn day_in_range(day: i64) -> i32 {
+    i32::try_from(day).unwrap_or(if day < 0 { i32::MIN } else { i32::MAX })
+}
+
 /// Days from `date` to `end`: 0 on the end day, negative once it has passed.
 pub fn days_between(date: Day, end: Day) -> i64 {
     i64::from(end.0) - i64::from(date.0)
@@ -1586,6 +1621,28 @@ mod tests {
         );
     }
 
+    #[test]
+    fn starts_ending_within_a_month_of_24_month_coverages() {
+        assert_eq!(
+            starts_ending_within(Period::Months(24), d("2026-12-01"), d("2026-12-31")),
+            Some((d("2024-12-01"), d("2024-12-31")))
+        );
+        // 29 February 2024 + 12 months ends on 28 February 2025, as 28 February 2024 does.
+        assert_eq!(
+            starts_ending_within(Period::Months(12), d("2025-02-28"), d("2025-02-28")),
+            Some((d("2024-02-28"), d("2024-02-29")))
+        );
+        // An empty range (its last day before its first) has no starts.
+        assert_eq!(
+            starts_ending_within(Period::Days(30), d("2026-01-31"), d("2026-01-30")),
+            None
+        );
+        assert_eq!(
+            starts_ending_within(Period::Days(30), d("2026-03-01"), d("2026-03-03")),
+            Some((d("2026-01-30"), d("2026-02-01")))
+        );
+    }
+
     proptest! {
         #[test]
         fn add_months_is_total_and_monotonic(day in any::<i32>(), a in any::<u32>(), b in any::<u32>()) {
@@ -1630,6 +1687,25 @@ mod tests {
             let day = Day(day);
             prop_assert!(add_months(day, lo) <= add_months(day, hi));
             prop_assert!(add_months(day, lo + 1) > add_months(day, lo));
+        }
+
+        /// A start is in the window `starts_ending_within` gives exactly when its end falls
+        /// in the asked range: the expiring report reads no fewer units than it prints.
+        #[test]
+        fn starts_ending_within_holds_exactly_the_starts_whose_end_is_in_range(
+            start in 700_000i32..760_000,
+            first in 700_000i32..770_000,
+            len in 0i32..400,
+            months in any::<bool>(),
+            n in 0u32..130,
+        ) {
+            let period = if months { Period::Months(n) } else { Period::Days(n * 11) };
+            let (first, last) = (Day(first), Day(first + len));
+            let end = end_of(period, Day(start));
+            let within = end >= first && end <= last;
+            let window = starts_ending_within(period, first, last);
+            let inside = window.is_some_and(|(a, b)| a <= Day(start) && Day(start) <= b);
+            prop_assert_eq!(inside, within, "start {} end {} window {:?}", Day(start), end, window);
         }
 
         #[test]

@@ -149,23 +149,21 @@ impl Service {
     }
 
     /// Every sold unit whose warranty ends within `days` of `date` (still covered today),
-    /// soonest first; also used for the tracking report with `days` = u32::MAX.
+    /// soonest first; also used for the tracking report with `days` = u32::MAX (every sold
+    /// unit) and for a customer's units (all of theirs). The expiring and customer reports
+    /// read only the units the warranty indexes name (see `store::index`).
     pub fn warranty_report(
         &self,
         date: Day,
         days: u32,
         customer: Option<crate::domain::PartyId>,
     ) -> Result<Vec<(Unit, Product, WarrantyView)>, OpsError> {
-        let products: std::collections::HashMap<_, _> = self
-            .store()
-            .products()?
-            .into_iter()
-            .map(|p| (p.id, p))
-            .collect();
-        let generic = generics(self.store())?;
+        let store = self.store();
+        let products: std::collections::HashMap<_, _> =
+            store.products()?.into_iter().map(|p| (p.id, p)).collect();
+        let generic = generics(store)?;
         let mut out = Vec::new();
-        self.store().for_each_unit(|stored| {
-            let unit = stored.unit;
+        let mut consider = |unit: Unit| {
             let UnitState::Sold { customer: c, .. } = &unit.state else {
                 return;
             };
@@ -185,10 +183,55 @@ impl Service {
             if within || days == u32::MAX || customer.is_some() {
                 out.push((unit, product.clone(), v));
             }
-        })?;
+        };
+        let named = match customer {
+            Some(c) => store.sold_to(c)?,
+            None if days == u32::MAX => {
+                store.for_each_unit(|stored| consider(stored.unit))?;
+                Vec::new()
+            }
+            None => expiring_candidates(store, products.values(), date, days)?,
+        };
+        for (product, serial) in named {
+            if let Some(unit) = store.unit(product, &serial)? {
+                consider(unit);
+            }
+        }
         out.sort_by_key(|(u, _, v)| (v.days_left.unwrap_or(i64::MAX), u.serial.clone()));
         Ok(out)
     }
+}
+
+/// The sold units whose current coverage may end from `date` to `days` later: those whose
+/// manufacturer coverage starts where such an end comes from (by each product's period and
+/// start basis), and those with a recorded coverage ending then. Each once, in order.
+fn expiring_candidates<'a>(
+    store: &Store,
+    products: impl Iterator<Item = &'a Product>,
+    date: Day,
+    days: u32,
+) -> Result<Vec<(crate::domain::ProductId, SerialKey)>, OpsError> {
+    use crate::store::keys::{START_ACTIVATION, START_RECEIPT, START_SALE};
+    let last = warranty::add_days(date, days);
+    let mut named = std::collections::BTreeSet::new();
+    for product in products {
+        let Some(period) = product.warranty else {
+            continue;
+        };
+        let Some((first_start, last_start)) = warranty::starts_ending_within(period, date, last)
+        else {
+            continue;
+        };
+        let basis = match product.warranty_basis {
+            StartBasis::Sale => START_SALE,
+            StartBasis::Receipt => START_RECEIPT,
+        };
+        for basis in [START_ACTIVATION, basis] {
+            named.extend(store.warranty_starts(product.id, basis, first_start, last_start)?);
+        }
+    }
+    named.extend(store.coverage_ends(date, last)?);
+    Ok(named.into_iter().collect())
 }
 
 impl Draft<'_> {

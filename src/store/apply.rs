@@ -2,6 +2,7 @@
 //! large entry (an import) is applied in parts; the meta record remembers how many steps are
 //! in, so a crash between parts resumes exactly where it stopped.
 
+use super::index;
 use super::keys;
 use super::records::{
     CountRecord, CountScanRecord, DocumentRecord, LocationRecord, Meta, MetaRecord, PartyRecord,
@@ -416,6 +417,7 @@ fn apply_count_scan(w: &mut Writes, cx: &Context, scan: &CountScan) -> Result<()
         let ukey = keys::unit(product, &scan.serial);
         if let Some(bytes) = w.get(&ukey)? {
             let mut stored = UnitRecord::decode(&bytes)?;
+            let was = index::entries(&stored.unit);
             stored.history.push(HistoryEntry {
                 seq: cx.located.entry.seq,
                 at_ms: scan.at_ms,
@@ -431,7 +433,7 @@ fn apply_count_scan(w: &mut Writes, cx: &Context, scan: &CountScan) -> Result<()
                 reason: Some(scan.verdict.name().to_string()),
                 warning: None,
             });
-            w.put(ukey, UnitRecord::encode(&stored)?);
+            index::put_unit(w, &was, &stored)?;
         }
     }
     Ok(())
@@ -491,8 +493,7 @@ pub(super) fn apply_line(
     let Some(serial) = &line.serial else {
         return apply_qty(w, doc, line);
     };
-    let ukey = keys::unit(line.product, serial);
-    let (before, mut history) = match w.get(&ukey)? {
+    let (before, mut history) = match w.get(&keys::unit(line.product, serial))? {
         Some(bytes) => {
             let stored = UnitRecord::decode(&bytes)?;
             (Some(stored.unit), stored.history)
@@ -507,6 +508,7 @@ pub(super) fn apply_line(
     if let Some(location) = &left {
         w.remove(keys::stock(location, line.product, serial));
     }
+    let was = before.as_ref().map(index::entries).unwrap_or_default();
     let unit = Unit::after_line(before, doc, line, serial);
     if let UnitState::InStock { location } = &unit.state {
         w.put(keys::stock(location, line.product, serial), Vec::new());
@@ -535,7 +537,7 @@ pub(super) fn apply_line(
         reason: doc.reason.clone(),
         warning: line.warning.clone(),
     });
-    w.put(ukey, UnitRecord::encode(&StoredUnit { unit, history })?);
+    index::put_unit(w, &was, &StoredUnit { unit, history })?;
     Ok(())
 }
 

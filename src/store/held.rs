@@ -92,10 +92,25 @@ impl HeldWrites {
 
     /// The held writes under a prefix, in key order (reversed when `rev`).
     pub(super) fn under(&self, prefix: &[u8], rev: bool) -> Result<Vec<HeldWrite>, String> {
+        self.held_where(prefix, rev, |k| k.starts_with(prefix))
+    }
+
+    /// The held writes from `lo` up to (not including) `hi`, in key order.
+    pub(super) fn between(&self, lo: &[u8], hi: &[u8]) -> Result<Vec<HeldWrite>, String> {
+        self.held_where(lo, false, |k| k < hi)
+    }
+
+    /// The held writes from `from` on while `keep` holds, in key order (reversed when `rev`).
+    fn held_where(
+        &self,
+        from: &[u8],
+        rev: bool,
+        keep: impl Fn(&[u8]) -> bool,
+    ) -> Result<Vec<HeldWrite>, String> {
         let layers = self.read()?;
         let range = |l: &Layer| -> Vec<HeldWrite> {
-            l.range(prefix.to_vec()..)
-                .take_while(|(k, _)| k.starts_with(prefix))
+            l.range(from.to_vec()..)
+                .take_while(|(k, _)| keep(k))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect()
         };

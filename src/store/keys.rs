@@ -1,7 +1,7 @@
 //! Hand-encoded keys of the one state tree: a tag byte, then big-endian numbers and
 //! 0x00-terminated text, so range scans come back in order.
 
-use crate::domain::{CountId, PartyId, ProductId, SerialKey};
+use crate::domain::{CountId, Day, PartyId, ProductId, SerialKey};
 
 pub const META: &[u8] = b"M";
 /// The store's layout version (see `FORMAT_VERSION`).
@@ -46,6 +46,80 @@ pub const COUNT_BIN: u8 = b'n';
 pub const COUNT_QTY: u8 = b'j';
 /// `w count`: a posted count's quantity differences.
 pub const COUNT_QTY_FROZEN: u8 = b'w';
+
+/// `W product basis day` -> the sold units of the product whose manufacturer coverage may
+/// start on `day` (`a` their activation; without one, `s` their sale and `r` their receipt,
+/// as the product's start basis chooses on read). Keyed by start, not end, so a change of
+/// the product's period or basis needs no rewrite.
+pub const WARRANTY_START: u8 = b'W';
+/// `X day` -> the sold units with a coverage recorded on them (extended, replacement) ending
+/// on `day`.
+pub const COVERAGE_END: u8 = b'X';
+/// `S customer day` -> the units sold to the customer on `day` (in the sold state now).
+pub const SOLD_TO: u8 = b'S';
+
+/// Start bases of a `W` key.
+pub const START_ACTIVATION: u8 = b'a';
+pub const START_SALE: u8 = b's';
+pub const START_RECEIPT: u8 = b'r';
+
+/// A day as 4 bytes that sort in date order (the sign bit flipped).
+pub fn day_bytes(day: Day) -> [u8; 4] {
+    ((day.0 as u32) ^ 0x8000_0000).to_be_bytes()
+}
+
+pub fn warranty_start(product: ProductId, basis: u8, day: Day) -> Vec<u8> {
+    tagged(
+        WARRANTY_START,
+        &[&product.0.to_be_bytes(), &[basis], &day_bytes(day)],
+    )
+}
+
+pub fn coverage_end(day: Day) -> Vec<u8> {
+    tagged(COVERAGE_END, &[&day_bytes(day)])
+}
+
+pub fn sold_to(customer: PartyId, day: Day) -> Vec<u8> {
+    tagged(SOLD_TO, &[&customer.0.to_be_bytes(), &day_bytes(day)])
+}
+
+pub fn sold_to_prefix(customer: PartyId) -> Vec<u8> {
+    tagged(SOLD_TO, &[&customer.0.to_be_bytes()])
+}
+
+/// One unit in the value of a `W`, `X` or `S` key: product, serial length, serial. A value
+/// is its units' members in byte order, each once.
+pub fn member(product: ProductId, serial: &SerialKey) -> Vec<u8> {
+    let text = serial.as_str().as_bytes();
+    let mut m = Vec::with_capacity(5 + text.len());
+    m.extend_from_slice(&product.0.to_be_bytes());
+    // Serials are at most 64 bytes (`MAX_SERIAL_LEN`).
+    m.push(u8::try_from(text.len()).unwrap_or(u8::MAX));
+    m.extend_from_slice(text);
+    m
+}
+
+/// The members of an index value as byte slices, in order; `None` when the bytes are not
+/// members.
+pub fn split_members(mut value: &[u8]) -> Option<Vec<&[u8]>> {
+    let mut out = Vec::new();
+    while !value.is_empty() {
+        let len = 5 + usize::from(*value.get(4)?);
+        out.push(value.get(..len)?);
+        value = &value[len..];
+    }
+    Some(out)
+}
+
+/// A member back as product and serial.
+pub fn parse_member(m: &[u8]) -> Option<(ProductId, SerialKey)> {
+    let pid: [u8; 4] = m.get(..4)?.try_into().ok()?;
+    let serial = std::str::from_utf8(m.get(5..)?).ok()?.to_string();
+    Some((
+        ProductId(u32::from_be_bytes(pid)),
+        SerialKey::from_stored(serial),
+    ))
+}
 
 pub fn count_qty(id: CountId, location: &str, product: ProductId) -> Vec<u8> {
     tagged(
@@ -312,6 +386,25 @@ pub fn location_prefix(tag: u8, scope: &str) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_sort_in_date_order_and_members_split_back() {
+        let order: Vec<[u8; 4]> = [-800_000, -1, 0, 1, 739_000]
+            .map(|d| day_bytes(Day(d)))
+            .to_vec();
+        assert!(order.windows(2).all(|w| w[0] < w[1]));
+        let a = SerialKey::from_stored("SN-1".into());
+        let b = SerialKey::from_stored("X".repeat(64));
+        let value = [member(ProductId(7), &a), member(ProductId(300), &b)].concat();
+        let back: Vec<_> = split_members(&value)
+            .unwrap()
+            .into_iter()
+            .map(|m| parse_member(m).unwrap())
+            .collect();
+        assert_eq!(back, vec![(ProductId(7), a), (ProductId(300), b)]);
+        // A value cut short is not a list of members.
+        assert_eq!(split_members(&value[..value.len() - 1]), None);
+    }
 
     #[test]
     fn numbers_sort_in_order() {

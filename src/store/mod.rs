@@ -3,6 +3,7 @@
 
 mod apply;
 pub mod held;
+mod index;
 pub mod keys;
 pub mod records;
 mod resolve;
@@ -12,7 +13,7 @@ pub use records::{Meta, StoredDocument, StoredUnit};
 
 use crate::codec::CodecError;
 use crate::domain::{
-    Count, CountId, CountScan, Location, Party, PartyId, Product, ProductId, SerialKey, Unit,
+    Count, CountId, CountScan, Day, Location, Party, PartyId, Product, ProductId, SerialKey, Unit,
 };
 use crate::journal::Located;
 use records::{
@@ -66,7 +67,7 @@ pub struct QtyRow {
 /// 4: a count's figures per location are kept by verdict (counted, unexpected, unknown).
 /// 5: counted bins, counted quantities and the scans taken back have their own keys.
 /// 6: the hash of every applied journal entry is kept (`check` names a changed entry).
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 /// A count's live scans at one location, by what they were found to be.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -228,6 +229,20 @@ impl Store {
             Box::new(iter.map(|r| r.map_err(|e| self.sled_err(e))))
         };
         Ok(held::Merged::new(sled, held, rev))
+    }
+
+    /// Every key and value from `lo` up to (not including) `hi`, in key order, the held
+    /// writes included.
+    fn range(&self, lo: &[u8], hi: &[u8]) -> Result<Entries<'_>, StoreError> {
+        let held = self
+            .held
+            .between(lo, hi)
+            .map_err(|why| self.held_err(why))?;
+        let sled = self
+            .db
+            .range(lo.to_vec()..hi.to_vec())
+            .map(|r| r.map_err(|e| self.sled_err(e)));
+        Ok(held::Merged::new(Box::new(sled), held, false))
     }
 
     /// From now until [`Store::end_group`], entries applied are held in memory (readable)
@@ -712,6 +727,54 @@ impl Store {
             f(UnitRecord::decode(&v)?);
         }
         Ok(())
+    }
+
+    /// Sold units of `product` whose manufacturer coverage may start from `first` to `last`
+    /// on `basis` (`keys::START_*`), as (product, serial).
+    pub fn warranty_starts(
+        &self,
+        product: ProductId,
+        basis: u8,
+        first: Day,
+        last: Day,
+    ) -> Result<Vec<(ProductId, SerialKey)>, StoreError> {
+        let lo = keys::warranty_start(product, basis, first);
+        let hi = keys::warranty_start(product, basis, Day(last.0.saturating_add(1)));
+        self.index_lists(self.range(&lo, &hi)?)
+    }
+
+    /// Sold units with a recorded coverage ending from `first` to `last`, as (product, serial).
+    pub fn coverage_ends(
+        &self,
+        first: Day,
+        last: Day,
+    ) -> Result<Vec<(ProductId, SerialKey)>, StoreError> {
+        let lo = keys::coverage_end(first);
+        let hi = keys::coverage_end(Day(last.0.saturating_add(1)));
+        self.index_lists(self.range(&lo, &hi)?)
+    }
+
+    /// Units sold to `customer` (in the sold state now), as (product, serial).
+    pub fn sold_to(&self, customer: PartyId) -> Result<Vec<(ProductId, SerialKey)>, StoreError> {
+        self.index_lists(self.scan(&keys::sold_to_prefix(customer), false)?)
+    }
+
+    /// The units the index lists read name (see `index`).
+    fn index_lists(&self, lists: Entries<'_>) -> Result<Vec<(ProductId, SerialKey)>, StoreError> {
+        let mut out = Vec::new();
+        for item in lists {
+            let (k, v) = item?;
+            let damaged = || {
+                StoreError::Damaged(format!(
+                    "index list {:?} is not one tallyman writes",
+                    String::from_utf8_lossy(&k)
+                ))
+            };
+            for m in keys::split_members(&v).ok_or_else(damaged)? {
+                out.push(keys::parse_member(m).ok_or_else(damaged)?);
+            }
+        }
+        Ok(out)
     }
 
     /// The raw value of one key.

@@ -2,6 +2,7 @@
 //! acceptances; each captures the keys it changed (before and after) so undo can restore them.
 
 use super::apply::{apply_line, put_document, read_count, Context, Writes};
+use super::index;
 use super::keys;
 use super::records::{CountRecord, DocumentRecord, ResolutionRecordV, UnitRecord};
 use super::StoreError;
@@ -39,6 +40,7 @@ pub(super) fn apply_resolution(
             rewrite_line(w, sale, *product, found, missing, &correction.number)?;
             let mut f = read_unit(w, *product, found)?;
             let mut m = read_unit(w, *product, missing)?;
+            let (f_was, m_was) = (index::entries(&f.unit), index::entries(&m.unit));
             if let Some(at) = m.unit.state.location().map(str::to_string) {
                 w.remove(keys::stock(&at, *product, missing));
             }
@@ -65,8 +67,8 @@ pub(super) fn apply_resolution(
             f.history
                 .push(entry(cx, correction, Some(location.clone()), note.clone()));
             m.history.push(entry(cx, correction, None, note));
-            w.put(keys::unit(*product, found), UnitRecord::encode(&f)?);
-            w.put(keys::unit(*product, missing), UnitRecord::encode(&m)?);
+            index::put_unit(w, &f_was, &f)?;
+            index::put_unit(w, &m_was, &m)?;
         }
         Resolution::ReplaceOnReceipt {
             product,
@@ -79,6 +81,7 @@ pub(super) fn apply_resolution(
             put_document(w, cx, correction)?;
             rewrite_line(w, receipt, *product, missing, found, &correction.number)?;
             let mut m = read_unit(w, *product, missing)?;
+            let m_was = index::entries(&m.unit);
             if let Some(at) = m.unit.state.location().map(str::to_string) {
                 w.remove(keys::stock(&at, *product, missing));
             }
@@ -93,8 +96,13 @@ pub(super) fn apply_resolution(
             m.unit.state = UnitState::Renamed { to: found.clone() };
             m.history.push(entry(cx, correction, None, note));
             w.put(keys::stock(location, *product, found), Vec::new());
-            w.put(keys::unit(*product, found), UnitRecord::encode(&f)?);
-            w.put(keys::unit(*product, missing), UnitRecord::encode(&m)?);
+            // The found serial had no record of its own; if it had, its entries go.
+            let f_was = match w.get(&keys::unit(*product, found))? {
+                Some(b) => index::entries(&UnitRecord::decode(&b)?.unit),
+                None => Vec::new(),
+            };
+            index::put_unit(w, &f_was, &f)?;
+            index::put_unit(w, &m_was, &m)?;
         }
         Resolution::Accept { .. } => {}
     }
@@ -134,7 +142,12 @@ fn changed_keys(
         .collect();
     keys_changed.sort();
     for key in keys_changed {
-        if key.first() == Some(&keys::COUNT) {
+        // The count record is the count's own; the index lists are shared with other units
+        // and follow the unit records on undo (see `undo_resolution`).
+        if matches!(
+            key.first(),
+            Some(&(keys::COUNT | keys::WARRANTY_START | keys::COVERAGE_END | keys::SOLD_TO))
+        ) {
             continue;
         }
         let before = match base.get(key) {
@@ -170,6 +183,19 @@ pub(super) fn undo_resolution(
         match &image.before {
             Some(v) => w.put(image.key.clone(), v.clone()),
             None => w.remove(image.key.clone()),
+        }
+        if image.key.first() == Some(&keys::UNIT) {
+            let unit = |v: &Option<Vec<u8>>| -> Result<_, StoreError> {
+                Ok(match v {
+                    Some(b) => Some(UnitRecord::decode(b)?.unit),
+                    None => None,
+                })
+            };
+            index::reindex(
+                w,
+                unit(&image.after)?.as_ref(),
+                unit(&image.before)?.as_ref(),
+            )?;
         }
     }
     record.undone = true;

@@ -2,6 +2,7 @@
 //! replacements (RMA) and generic warranties.
 
 use super::apply::{Context, Writes};
+use super::index;
 use super::keys;
 use super::records::{AgreementRecord, GenericRecord, ProductRecord, RepairRecord, UnitRecord};
 use super::{StoreError, StoredUnit};
@@ -13,19 +14,38 @@ use crate::domain::{
     Day, DocNo, HistoryEntry, HistoryKind, ProductId, SerialKey, UnitState, WarrantyNote,
 };
 
-fn read_unit(w: &Writes, product: ProductId, serial: &SerialKey) -> Result<StoredUnit, StoreError> {
+/// A unit as stored, with the index entries it has now (for [`write_unit`]).
+struct Held {
+    s: StoredUnit,
+    was: index::Postings,
+}
+
+impl std::ops::Deref for Held {
+    type Target = StoredUnit;
+    fn deref(&self) -> &StoredUnit {
+        &self.s
+    }
+}
+
+impl std::ops::DerefMut for Held {
+    fn deref_mut(&mut self) -> &mut StoredUnit {
+        &mut self.s
+    }
+}
+
+fn read_unit(w: &Writes, product: ProductId, serial: &SerialKey) -> Result<Held, StoreError> {
     match w.get(&keys::unit(product, serial))? {
-        Some(b) => Ok(UnitRecord::decode(&b)?),
+        Some(b) => {
+            let s = UnitRecord::decode(&b)?;
+            let was = index::entries(&s.unit);
+            Ok(Held { s, was })
+        }
         None => Err(StoreError::Missing(format!("unit \"{serial}\""))),
     }
 }
 
-fn write_unit(w: &mut Writes, s: &StoredUnit) -> Result<(), StoreError> {
-    w.put(
-        keys::unit(s.unit.product, &s.unit.serial),
-        UnitRecord::encode(s)?,
-    );
-    Ok(())
+fn write_unit(w: &mut Writes, h: &Held) -> Result<(), StoreError> {
+    index::put_unit(w, &h.was, &h.s)
 }
 
 /// Moves the unit's stock index entry from its old state to its new one.
