@@ -1216,6 +1216,45 @@ fn a_unit_counted_then_sold_during_the_count_stays_matched_and_marked_moved() {
     assert!(m.rec.shortage.iter().all(|r| r.serial.as_str() != "RT4"));
 }
 
+/// A shortage row says whether its unit moved since the count opened (a document on its
+/// timeline since then), read from the unit's stock entry: a transfer within the scope marks
+/// it, a unit left alone is not marked, and neither is one moved before the count opened.
+#[test]
+fn a_shortage_moved_within_scope_since_the_count_opened_is_marked() {
+    let db = db();
+    db.run(doc(
+        DocKind::Receipt,
+        "RT",
+        &["RT1", "RT2", "RT3"],
+        None,
+        Some("WH1/A/01"),
+    ));
+    db.run(doc(
+        DocKind::Transfer,
+        "RT",
+        &["RT3"],
+        Some("WH1/A/01"),
+        Some("WH1/A/02"),
+    ));
+    let c = db.open_count("WH1/A");
+    db.run(doc(
+        DocKind::Transfer,
+        "RT",
+        &["RT2"],
+        Some("WH1/A/01"),
+        Some("WH1/A/02"),
+    ));
+    let m = db.m(c);
+    let mut short: Vec<_> = m
+        .rec
+        .shortage
+        .iter()
+        .map(|r| (r.serial.as_str(), m.moved_since_open.contains(&r.serial)))
+        .collect();
+    short.sort();
+    assert_eq!(short, [("RT1", false), ("RT2", true), ("RT3", false)]);
+}
+
 /// `first_bin` received at WH1/A/01 and RT8 at WH1/A/02; a count of WH1/A/01 that scanned
 /// RT1 and RT8 there.
 fn rt8_found_in_the_first_bin(first_bin: &[&str]) -> (Db, CountId) {

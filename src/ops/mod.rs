@@ -397,7 +397,7 @@ impl Service {
             .collect();
         let mut n = 0u32;
         self.store
-            .for_each_stock(Some(scope), |location, product, _| {
+            .for_each_stock(Some(scope), |location, product, _, _| {
                 if at(location) && covers.get(&product).copied().unwrap_or(false) {
                     n = n.saturating_add(1);
                 }

@@ -7,7 +7,7 @@ use crate::domain::{
     Count, CountId, HistoryKind, NotHere, ProductId, Resolution, ResolutionRecord, SerialKey,
 };
 use crate::store::{keys, Store};
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 use std::collections::{HashMap, HashSet};
 
 /// A count's mismatch picture: the buckets, what was accepted, the resolutions, and which rows
@@ -153,6 +153,8 @@ pub fn mismatches(store: &Store, id: CountId) -> Result<Mismatches, OpsError> {
     // side; both come from index keys, not records. Locations are interned and keys (product
     // id, then serial bytes) hashed with a fast hasher, as a count can cover a million units.
     let mut places = Places::default();
+    // Units in stock in scope with a document on their timeline since the count opened.
+    let mut moved_in_stock: FxHashSet<Vec<u8>> = FxHashSet::default();
     let mut expected: FxHashMap<Vec<u8>, u32> =
         FxHashMap::with_capacity_and_hasher(count.live as usize + 1024, FxBuildHasher);
     let lives = std::thread::scope(|s| {
@@ -170,13 +172,19 @@ pub fn mismatches(store: &Store, id: CountId) -> Result<Mismatches, OpsError> {
                 })
                 .map(|_| (lives, at))
         });
-        let stock =
-            store.for_each_stock(Some(&count.scope.location), |location, product, serial| {
+        let stock = store.for_each_stock(
+            Some(&count.scope.location),
+            |location, product, serial, last_document| {
                 if covers.get(&product).copied().unwrap_or(false) {
                     let at = places.intern(location);
-                    expected.insert(unit_key(Some(product), serial), at);
+                    let key = unit_key(Some(product), serial);
+                    if last_document > count.opened_seq {
+                        moved_in_stock.insert(key.clone());
+                    }
+                    expected.insert(key, at);
                 }
-            });
+            },
+        );
         stock.map(|_| lives.join())
     })?;
     let (lives, scan_places) =
@@ -272,10 +280,15 @@ pub fn mismatches(store: &Store, id: CountId) -> Result<Mismatches, OpsError> {
             _ => None,
         })
         .collect();
-    let mut moved_since_open = HashSet::new();
-    let shortage_keys = rec.shortage.iter().map(|r| (Some(r.product), &r.serial));
-    let surplus_keys = rec.surplus.iter().map(|r| (r.product, &r.serial));
-    for (product, serial) in shortage_keys.chain(surplus_keys) {
+    // Shortage rows are units in stock in scope: the stock entry said whether they moved.
+    // Surplus rows (no more than the scans) are read.
+    let mut moved_since_open: HashSet<SerialKey> = rec
+        .shortage
+        .iter()
+        .filter(|r| moved_in_stock.contains(&unit_key(Some(r.product), r.serial.as_str())))
+        .map(|r| r.serial.clone())
+        .collect();
+    for (product, serial) in rec.surplus.iter().map(|r| (r.product, &r.serial)) {
         let Some(p) = product else { continue };
         if let Some(s) = store.unit_with_history(p, serial)? {
             if s.history

@@ -11,7 +11,7 @@ use super::records::{
 use super::{be_i64, Store, StoreError};
 use crate::domain::{
     Count, CountId, CountScan, DocLine, DocNo, Document, Event, HistoryEntry, HistoryKind, Party,
-    Resolution, ScanVerdict, Unit, UnitState,
+    Resolution, ScanVerdict, Unit,
 };
 use crate::journal::Located;
 use std::collections::HashMap;
@@ -417,7 +417,7 @@ fn apply_count_scan(w: &mut Writes, cx: &Context, scan: &CountScan) -> Result<()
         let ukey = keys::unit(product, &scan.serial);
         if let Some(bytes) = w.get(&ukey)? {
             let mut stored = UnitRecord::decode(&bytes)?;
-            let was = index::entries(&stored.unit);
+            let was = index::derived(&stored.unit);
             stored.history.push(HistoryEntry {
                 seq: cx.located.entry.seq,
                 at_ms: scan.at_ms,
@@ -505,14 +505,11 @@ pub(super) fn apply_line(
         .as_ref()
         .and_then(|u| u.state.location())
         .map(str::to_string);
-    if let Some(location) = &left {
-        w.remove(keys::stock(location, line.product, serial));
-    }
-    let was = before.as_ref().map(index::entries).unwrap_or_default();
+    let was = before
+        .as_ref()
+        .map(index::derived)
+        .unwrap_or_else(index::nothing);
     let unit = Unit::after_line(before, doc, line, serial);
-    if let UnitState::InStock { location } = &unit.state {
-        w.put(keys::stock(location, line.product, serial), Vec::new());
-    }
     history.push(HistoryEntry {
         seq: cx.located.entry.seq,
         at_ms: cx.located.entry.at_ms,

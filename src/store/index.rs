@@ -1,21 +1,60 @@
-//! The indexes kept beside each sold unit's record, so the warranty reports read only the
-//! units they print: when its manufacturer coverage may start (`W`), when its recorded
-//! coverages end (`X`), and whom it was sold to (`S`). Each is a list of units under a key
-//! by day, so a million sold units make a few thousand keys, not millions. Every unit write
-//! goes through [`put_unit`], which moves the unit from the lists of what it was to those of
-//! what it is.
+//! The keys kept beside each unit's record: its stock entry (`B`, while in stock, holding the
+//! sequence of the last document on its timeline, so a count's shortage rows know whether the
+//! unit moved since the count opened without reading the unit), and, while sold, the warranty
+//! indexes the reports read instead of every unit: when its manufacturer coverage may start
+//! (`W`), when its recorded coverages end (`X`), and whom it was sold to (`S`). Each of those
+//! is a list of units under a key by day, so a million sold units make a few thousand keys,
+//! not millions. Every unit write goes through [`put_unit`], which moves these from what the
+//! unit was to what it is.
 
 use super::apply::Writes;
 use super::keys;
 use super::records::UnitRecord;
 use super::{StoreError, StoredUnit};
-use crate::domain::{Day, Unit, UnitState};
+use crate::domain::{Day, HistoryEntry, HistoryKind, Unit, UnitState};
 
 /// The index lists a unit is in: (list key, the unit's member bytes).
-pub(super) type Postings = Vec<(Vec<u8>, Vec<u8>)>;
+type Postings = Vec<(Vec<u8>, Vec<u8>)>;
+
+/// The keys a unit has beside its record, as its state makes them.
+pub(super) struct Derived {
+    /// `B location product serial`, while in stock.
+    stock: Option<Vec<u8>>,
+    lists: Postings,
+}
+
+/// The keys a unit has beside its record (see the module).
+pub(super) fn derived(unit: &Unit) -> Derived {
+    Derived {
+        stock: unit
+            .state
+            .location()
+            .map(|at| keys::stock(at, unit.product, &unit.serial)),
+        lists: lists(unit),
+    }
+}
+
+/// A unit that had no record: nothing beside it.
+pub(super) fn nothing() -> Derived {
+    Derived {
+        stock: None,
+        lists: Vec::new(),
+    }
+}
+
+/// The sequence of the last document on a timeline (0 when there is none): the value of the
+/// unit's stock entry.
+pub fn last_document(history: &[HistoryEntry]) -> u64 {
+    history
+        .iter()
+        .filter(|h| matches!(h.kind, HistoryKind::Document(_)))
+        .map(|h| h.seq)
+        .max()
+        .unwrap_or(0)
+}
 
 /// The index lists a unit is in: none unless it is sold now.
-pub(super) fn entries(unit: &Unit) -> Postings {
+fn lists(unit: &Unit) -> Postings {
     let UnitState::Sold { customer, .. } = &unit.state else {
         return Vec::new();
     };
@@ -40,14 +79,22 @@ pub(super) fn entries(unit: &Unit) -> Postings {
     keys.into_iter().map(|k| (k, member.clone())).collect()
 }
 
-/// Writes a unit record and moves it from the index lists of `was` (the [`entries`] of the
-/// unit before this change, empty for a new unit) to those of its new state.
-pub(super) fn put_unit(
-    w: &mut Writes,
-    was: &[(Vec<u8>, Vec<u8>)],
-    s: &StoredUnit,
-) -> Result<(), StoreError> {
-    move_entries(w, was, &entries(&s.unit))?;
+/// Writes a unit record and moves its stock entry and index lists from `was` (the
+/// [`derived`] keys of the unit before this change, [`nothing`] for a new unit) to those of
+/// its new state.
+pub(super) fn put_unit(w: &mut Writes, was: &Derived, s: &StoredUnit) -> Result<(), StoreError> {
+    let now = derived(&s.unit);
+    if let Some(old) = was
+        .stock
+        .as_ref()
+        .filter(|old| now.stock.as_ref() != Some(*old))
+    {
+        w.remove(old.clone());
+    }
+    if let Some(key) = now.stock {
+        w.put(key, last_document(&s.history).to_be_bytes().to_vec());
+    }
+    move_entries(w, &was.lists, &now.lists)?;
     w.put(
         keys::unit(s.unit.product, &s.unit.serial),
         UnitRecord::encode(s)?,
@@ -56,14 +103,14 @@ pub(super) fn put_unit(
 }
 
 /// Moves a unit from the index lists of what it was (`from`) to those of what it is (`to`);
-/// `None` is no unit.
+/// `None` is no unit. (Its stock entry is its own key, restored with its record.)
 pub(super) fn reindex(
     w: &mut Writes,
     from: Option<&Unit>,
     to: Option<&Unit>,
 ) -> Result<(), StoreError> {
-    let was = from.map(entries).unwrap_or_default();
-    let now = to.map(entries).unwrap_or_default();
+    let was = from.map(lists).unwrap_or_default();
+    let now = to.map(lists).unwrap_or_default();
     move_entries(w, &was, &now)
 }
 

@@ -67,7 +67,7 @@ pub struct QtyRow {
 /// 4: a count's figures per location are kept by verdict (counted, unexpected, unknown).
 /// 5: counted bins, counted quantities and the scans taken back have their own keys.
 /// 6: the hash of every applied journal entry is kept (`check` names a changed entry).
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 8;
 
 /// A count's live scans at one location, by what they were found to be.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -619,16 +619,18 @@ impl Store {
         Ok(out)
     }
 
-    /// Calls `f(location, product, serial)` for every unit in stock under a location subtree,
-    /// without building rows (reconciliation of large counts).
+    /// Calls `f(location, product, serial, last document)` for every unit in stock under a
+    /// location subtree, without building rows (reconciliation of large counts); the last
+    /// document is the sequence of the journal entry of the last document on the unit's
+    /// timeline.
     pub fn for_each_stock(
         &self,
         scope: Option<&str>,
-        mut f: impl FnMut(&str, ProductId, &str),
+        mut f: impl FnMut(&str, ProductId, &str, u64),
     ) -> Result<(), StoreError> {
-        self.for_each_in_scope(keys::STOCK, scope, |k, _| {
+        self.for_each_in_scope(keys::STOCK, scope, |k, v| {
             if let Some((location, product, serial)) = keys::split_stock(k) {
-                f(location, product, serial);
+                f(location, product, serial, be_u64(v));
             }
         })
     }
@@ -803,6 +805,13 @@ pub(crate) fn be_u32(bytes: &[u8]) -> u32 {
     let n = bytes.len().min(4);
     b[..n].copy_from_slice(&bytes[..n]);
     u32::from_be_bytes(b)
+}
+
+pub(crate) fn be_u64(bytes: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    let n = bytes.len().min(8);
+    b[..n].copy_from_slice(&bytes[..n]);
+    u64::from_be_bytes(b)
 }
 
 pub(crate) fn be_i64(bytes: &[u8]) -> i64 {

@@ -40,10 +40,7 @@ pub(super) fn apply_resolution(
             rewrite_line(w, sale, *product, found, missing, &correction.number)?;
             let mut f = read_unit(w, *product, found)?;
             let mut m = read_unit(w, *product, missing)?;
-            let (f_was, m_was) = (index::entries(&f.unit), index::entries(&m.unit));
-            if let Some(at) = m.unit.state.location().map(str::to_string) {
-                w.remove(keys::stock(&at, *product, missing));
-            }
+            let (f_was, m_was) = (index::derived(&f.unit), index::derived(&m.unit));
             // The missing unit is what the customer got; the found one never left.
             m.unit.state = f.unit.state.clone();
             m.unit.sale = f.unit.sale.take().map(|s| SaleInfo {
@@ -62,7 +59,6 @@ pub(super) fn apply_resolution(
             f.unit.state = UnitState::InStock {
                 location: location.clone(),
             };
-            w.put(keys::stock(location, *product, found), Vec::new());
             let note = correction.reason.clone();
             f.history
                 .push(entry(cx, correction, Some(location.clone()), note.clone()));
@@ -81,10 +77,7 @@ pub(super) fn apply_resolution(
             put_document(w, cx, correction)?;
             rewrite_line(w, receipt, *product, missing, found, &correction.number)?;
             let mut m = read_unit(w, *product, missing)?;
-            let m_was = index::entries(&m.unit);
-            if let Some(at) = m.unit.state.location().map(str::to_string) {
-                w.remove(keys::stock(&at, *product, missing));
-            }
+            let m_was = index::derived(&m.unit);
             let note = correction.reason.clone();
             let mut f = m.clone();
             f.unit.serial = found.clone();
@@ -95,11 +88,10 @@ pub(super) fn apply_resolution(
                 .push(entry(cx, correction, Some(location.clone()), note.clone()));
             m.unit.state = UnitState::Renamed { to: found.clone() };
             m.history.push(entry(cx, correction, None, note));
-            w.put(keys::stock(location, *product, found), Vec::new());
             // The found serial had no record of its own; if it had, its entries go.
             let f_was = match w.get(&keys::unit(*product, found))? {
-                Some(b) => index::entries(&UnitRecord::decode(&b)?.unit),
-                None => Vec::new(),
+                Some(b) => index::derived(&UnitRecord::decode(&b)?.unit),
+                None => index::nothing(),
             };
             index::put_unit(w, &f_was, &f)?;
             index::put_unit(w, &m_was, &m)?;

@@ -17,7 +17,7 @@ use crate::domain::{
 /// A unit as stored, with the index entries it has now (for [`write_unit`]).
 struct Held {
     s: StoredUnit,
-    was: index::Postings,
+    was: index::Derived,
 }
 
 impl std::ops::Deref for Held {
@@ -37,7 +37,7 @@ fn read_unit(w: &Writes, product: ProductId, serial: &SerialKey) -> Result<Held,
     match w.get(&keys::unit(product, serial))? {
         Some(b) => {
             let s = UnitRecord::decode(&b)?;
-            let was = index::entries(&s.unit);
+            let was = index::derived(&s.unit);
             Ok(Held { s, was })
         }
         None => Err(StoreError::Missing(format!("unit \"{serial}\""))),
@@ -46,16 +46,6 @@ fn read_unit(w: &Writes, product: ProductId, serial: &SerialKey) -> Result<Held,
 
 fn write_unit(w: &mut Writes, h: &Held) -> Result<(), StoreError> {
     index::put_unit(w, &h.was, &h.s)
-}
-
-/// Moves the unit's stock index entry from its old state to its new one.
-fn restock(w: &mut Writes, s: &StoredUnit, old: &UnitState) {
-    if let Some(at) = old.location() {
-        w.remove(keys::stock(at, s.unit.product, &s.unit.serial));
-    }
-    if let Some(at) = s.unit.state.location() {
-        w.put(keys::stock(at, s.unit.product, &s.unit.serial), Vec::new());
-    }
 }
 
 fn note(
@@ -163,9 +153,7 @@ pub(super) fn agreement_event(
 
 pub(super) fn repair_opened(w: &mut Writes, cx: &Context, r: &Repair) -> Result<(), StoreError> {
     let mut s = read_unit(w, r.product, &r.serial)?;
-    let old = s.unit.state.clone();
     s.unit.state = UnitState::InRepair;
-    restock(w, &s, &old);
     let why = format!("warranty {}: {}", r.warranty_type, r.note);
     s.history.push(note(
         cx,
@@ -196,14 +184,12 @@ pub(super) fn repair_closed(
     r.closed = Some(date);
     w.put(key, RepairRecord::encode(&r)?);
     let mut s = read_unit(w, r.product, &r.serial)?;
-    let old = s.unit.state.clone();
     s.unit.state = match (&r.before, to) {
         (_, Some(at)) => UnitState::InStock {
             location: at.to_string(),
         },
         (before, None) => before.clone(),
     };
-    restock(w, &s, &old);
     s.history.push(note(
         cx,
         WarrantyNote::RepairOut,
@@ -219,7 +205,6 @@ pub(super) fn replaced(w: &mut Writes, cx: &Context, x: &Replacement) -> Result<
     let mut old = read_unit(w, x.product, &x.old)?;
     let mut new = read_unit(w, x.product, &x.new)?;
     let old_state = old.unit.state.clone();
-    let new_state = new.unit.state.clone();
     // The customer's claim on the old unit passes to the new one.
     new.unit.state = match &old_state {
         UnitState::Sold { .. } | UnitState::InRepair => match &old.unit.sale {
@@ -235,8 +220,6 @@ pub(super) fn replaced(w: &mut Writes, cx: &Context, x: &Replacement) -> Result<
     new.unit.activation = old.unit.activation;
     new.unit.coverages = x.coverages.clone();
     old.unit.state = UnitState::Replaced { by: x.new.clone() };
-    restock(w, &old, &old_state);
-    restock(w, &new, &new_state);
     old.history.push(note(
         cx,
         WarrantyNote::ReplacedBy,
