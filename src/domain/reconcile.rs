@@ -114,11 +114,10 @@ pub fn reconcile(
         duplicates,
         ..Reconciliation::default()
     };
-    let mut wanted: HashMap<(ProductId, SerialKey), String> = expected
-        .into_iter()
-        .map(|e| ((e.product, e.serial), e.location))
-        .collect();
-    let mut seen: HashSet<(ProductId, SerialKey)> = HashSet::new();
+    // The scans read here are few (the common case was matched before); a unit any of
+    // them names is no shortage, whatever became of it. Expected units are many: they are
+    // filtered once, never hashed.
+    let mut seen: HashMap<ProductId, HashSet<SerialKey>> = HashMap::new();
     for c in counted {
         let scan = c.scan;
         let Some(unit) = c.unit else {
@@ -131,9 +130,9 @@ pub fn reconcile(
             });
             continue;
         };
-        let key = (unit.product, unit.serial.clone());
-        let was_here = wanted.remove(&key);
-        seen.insert(key);
+        seen.entry(unit.product)
+            .or_default()
+            .insert(unit.serial.clone());
         if !c.in_scope {
             out.surplus.push(SurplusRow {
                 product: Some(unit.product),
@@ -161,28 +160,26 @@ pub fn reconcile(
                 scan: scan.number,
                 moved: true,
             }),
-            Some(reason) => {
-                let _ = was_here;
-                out.surplus.push(SurplusRow {
-                    product: Some(unit.product),
-                    serial: unit.serial,
-                    location: scan.location,
-                    scan: scan.number,
-                    reason,
-                })
-            }
+            Some(reason) => out.surplus.push(SurplusRow {
+                product: Some(unit.product),
+                serial: unit.serial,
+                location: scan.location,
+                scan: scan.number,
+                reason,
+            }),
         }
     }
-    let mut shortage: Vec<ShortageRow> = wanted
+    let mut shortage: Vec<ShortageRow> = expected
         .into_iter()
-        .filter(|(k, _)| !seen.contains(k))
-        .map(|((product, serial), location)| ShortageRow {
-            product,
-            serial,
-            location,
+        .filter(|e| !seen.get(&e.product).is_some_and(|s| s.contains(&e.serial)))
+        .map(|e| ShortageRow {
+            product: e.product,
+            serial: e.serial,
+            location: e.location,
         })
         .collect();
-    shortage.sort_by(|a, b| {
+    // Each unit once, so the order is total and an unstable sort gives the same rows.
+    shortage.sort_unstable_by(|a, b| {
         (a.product, &a.location, &a.serial).cmp(&(b.product, &b.location, &b.serial))
     });
     out.shortage = shortage;
