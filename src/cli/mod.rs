@@ -176,6 +176,30 @@ pub fn config() -> &'static crate::config::Config {
 /// socket, else opened in this process as the OS user (embedded mode, where that user is an
 /// admin). The one door every command and screen goes through.
 pub fn open_ops(dir: &Path) -> Result<Arc<dyn Ops>, Failure> {
+    let ops = open_door(dir)?;
+    if let Ok(mut kept) = KEPT.lock() {
+        kept.push(ops.clone());
+    }
+    Ok(ops)
+}
+
+/// The databases this process opened through [`open_ops`], kept until it ends: [`run`]
+/// flushes them and the process exits without dropping them (a big store's teardown is
+/// work nobody waits for).
+static KEPT: std::sync::Mutex<Vec<Arc<dyn Ops>>> = std::sync::Mutex::new(Vec::new());
+
+/// Makes what the kept databases wrote durable; a failure is a warning, as the journal
+/// already holds every write and the next open applies what the store lacks.
+fn finish_kept() {
+    let Ok(kept) = KEPT.lock() else { return };
+    for ops in kept.iter() {
+        if let Err(e) = ops.finish() {
+            eprintln!("warning: {e}; the next open applies the rest from the journal");
+        }
+    }
+}
+
+fn open_door(dir: &Path) -> Result<Arc<dyn Ops>, Failure> {
     needs_database(dir)?;
     let socket = socket_of(dir);
     let mut unanswered = None;
@@ -301,7 +325,9 @@ pub fn run(cli: Cli) -> i32 {
             .map(PathBuf::from)
             .unwrap_or_else(|| default_db_dir("tallyman")),
     });
-    match dispatch(&cli, &db) {
+    let done = dispatch(&cli, &db);
+    finish_kept();
+    match done {
         Ok(()) => 0,
         Err(f) => {
             if cli.json {

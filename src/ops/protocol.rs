@@ -76,6 +76,12 @@ fn unexpected(what: &str) -> OpsError {
 pub trait Ops: Send + Sync {
     fn call(&self, request: Request) -> Reply;
 
+    /// Makes what this process wrote durable, so the process may end without dropping the
+    /// database (nothing to do through a server).
+    fn finish(&self) -> Result<(), OpsError> {
+        Ok(())
+    }
+
     fn execute(&self, command: Command) -> Result<Outcome, OpsError> {
         match self.call(Request::V1(Call::Execute(command))) {
             Reply::V1(Ok(Done::Outcome(o))) => Ok(o),
@@ -222,6 +228,10 @@ impl Ops for Local {
     fn call(&self, request: Request) -> Reply {
         let Request::V1(call) = request;
         Reply::V1(self.service.handle(&self.actor, call))
+    }
+
+    fn finish(&self) -> Result<(), OpsError> {
+        Ok(self.service.store().flush_all()?)
     }
 }
 

@@ -312,6 +312,15 @@ impl Store {
         self.db.flush().map(|_| ()).map_err(|e| self.sled_err(e))
     }
 
+    /// Writes the held writes and everything sled still buffers to disk, as dropping the
+    /// store would (until a flush has nothing left), so a process may end without tearing
+    /// the store down: freeing a big store's page table took a fifth of a one-shot lookup.
+    pub fn flush_all(&self) -> Result<(), StoreError> {
+        self.settle()?;
+        while self.db.flush().map_err(|e| self.sled_err(e))? > 0 {}
+        Ok(())
+    }
+
     pub fn product(&self, id: ProductId) -> Result<Option<Product>, StoreError> {
         self.get(&keys::product(id))?
             .map(|b| ProductRecord::decode(&b).map_err(StoreError::from))
