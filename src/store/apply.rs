@@ -21,9 +21,9 @@ use std::collections::HashMap;
 /// batch replaces until the batch ends, so a part's size bounds that memory; smaller parts
 /// rewrite the shared keys (meta, index lists) more often, which grows the file. Measured:
 ///
-/// | keys a part | import of 1,000,000 rows, peak | rebuild of the 1,000,000-unit demo: time, peak, on disk |
+/// | keys a part | import of 1,000,000 rows, peak | rebuild of a 1,000,000-unit demo store: time, peak, on disk |
 /// |---|---|---|
-/// | 200,000 | 2.68 GB | 109 s, 917 MB, 962 MB |
+/// | 200,000 | 2.68 GB | 109 s, 917 MB, 962 MB (the bench store: 52,799 entries of counts more) |
 /// | 20,000 | 1.79 GB | 93 s, 730 MB, 1.1 GB |
 /// | 4,000 | 1.70 GB | 64 s, 675 MB, 1.8 GB |
 #[cfg(not(test))]
