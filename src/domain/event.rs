@@ -91,6 +91,17 @@ pub enum Event {
     },
 }
 
+/// The journal sequence of the last document on a timeline (0 when there is none): a unit
+/// moved since entry `seq` when this is greater.
+pub fn last_document_seq(history: &[HistoryEntry]) -> u64 {
+    history
+        .iter()
+        .filter(|h| matches!(h.kind, HistoryKind::Document(_)))
+        .map(|h| h.seq)
+        .max()
+        .unwrap_or(0)
+}
+
 /// One line of a serial's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {

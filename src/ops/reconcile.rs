@@ -2,6 +2,7 @@
 //! surplus serial most likely stands for.
 
 use super::OpsError;
+use crate::domain::event::last_document_seq;
 use crate::domain::reconcile::{self, Counted, Expected, MatchedRow, Reconciliation, SurplusRow};
 use crate::domain::{
     Count, CountId, HistoryKind, NotHere, ProductId, Resolution, ResolutionRecord, SerialKey,
@@ -291,10 +292,7 @@ pub fn mismatches(store: &Store, id: CountId) -> Result<Mismatches, OpsError> {
     for (product, serial) in rec.surplus.iter().map(|r| (r.product, &r.serial)) {
         let Some(p) = product else { continue };
         if let Some(s) = store.unit_with_history(p, serial)? {
-            if s.history
-                .iter()
-                .any(|h| matches!(h.kind, HistoryKind::Document(_)) && h.seq > count.opened_seq)
-            {
+            if last_document_seq(&s.history) > count.opened_seq {
                 moved_since_open.insert(serial.clone());
             }
         }

@@ -425,7 +425,7 @@ fn apply_count_scan(w: &mut Writes, cx: &Context, scan: &CountScan) -> Result<()
         let ukey = keys::unit(product, &scan.serial);
         if let Some(bytes) = w.get(&ukey)? {
             let mut stored = UnitRecord::decode(&bytes)?;
-            let was = index::derived(&stored.unit);
+            let was = index::derived(&stored.unit, &stored.history);
             stored.history.push(HistoryEntry {
                 seq: cx.located.entry.seq,
                 at_ms: scan.at_ms,
@@ -515,7 +515,7 @@ pub(super) fn apply_line(
         .map(str::to_string);
     let was = before
         .as_ref()
-        .map(index::derived)
+        .map(|u| index::derived(u, &history))
         .unwrap_or_else(index::nothing);
     let unit = Unit::after_line(before, doc, line, serial);
     history.push(HistoryEntry {

@@ -11,25 +11,28 @@ use super::apply::Writes;
 use super::keys;
 use super::records::UnitRecord;
 use super::{StoreError, StoredUnit};
-use crate::domain::{Day, HistoryEntry, HistoryKind, Unit, UnitState};
+use crate::domain::event::last_document_seq;
+use crate::domain::{Day, HistoryEntry, Unit, UnitState};
 
 /// The index lists a unit is in: (list key, the unit's member bytes).
 type Postings = Vec<(Vec<u8>, Vec<u8>)>;
 
-/// The keys a unit has beside its record, as its state makes them.
+/// The keys a unit has beside its record, as its state and timeline make them.
 pub(super) struct Derived {
-    /// `B location product serial`, while in stock.
-    stock: Option<Vec<u8>>,
+    /// `B location product serial` and its value, while in stock.
+    stock: Option<(Vec<u8>, Vec<u8>)>,
     lists: Postings,
 }
 
 /// The keys a unit has beside its record (see the module).
-pub(super) fn derived(unit: &Unit) -> Derived {
+pub(super) fn derived(unit: &Unit, history: &[HistoryEntry]) -> Derived {
     Derived {
-        stock: unit
-            .state
-            .location()
-            .map(|at| keys::stock(at, unit.product, &unit.serial)),
+        stock: unit.state.location().map(|at| {
+            (
+                keys::stock(at, unit.product, &unit.serial),
+                last_document_seq(history).to_be_bytes().to_vec(),
+            )
+        }),
         lists: lists(unit),
     }
 }
@@ -40,17 +43,6 @@ pub(super) fn nothing() -> Derived {
         stock: None,
         lists: Vec::new(),
     }
-}
-
-/// The sequence of the last document on a timeline (0 when there is none): the value of the
-/// unit's stock entry.
-pub fn last_document(history: &[HistoryEntry]) -> u64 {
-    history
-        .iter()
-        .filter(|h| matches!(h.kind, HistoryKind::Document(_)))
-        .map(|h| h.seq)
-        .max()
-        .unwrap_or(0)
 }
 
 /// The index lists a unit is in: none unless it is sold now.
@@ -83,16 +75,17 @@ fn lists(unit: &Unit) -> Postings {
 /// [`derived`] keys of the unit before this change, [`nothing`] for a new unit) to those of
 /// its new state.
 pub(super) fn put_unit(w: &mut Writes, was: &Derived, s: &StoredUnit) -> Result<(), StoreError> {
-    let now = derived(&s.unit);
-    if let Some(old) = was
-        .stock
-        .as_ref()
-        .filter(|old| now.stock.as_ref() != Some(*old))
-    {
-        w.remove(old.clone());
-    }
-    if let Some(key) = now.stock {
-        w.put(key, last_document(&s.history).to_be_bytes().to_vec());
+    let now = derived(&s.unit, &s.history);
+    // A stock entry is written only when it changes (a count scan leaves it as it is).
+    if was.stock != now.stock {
+        if let Some((old, _)) = &was.stock {
+            if now.stock.as_ref().map(|(key, _)| key) != Some(old) {
+                w.remove(old.clone());
+            }
+        }
+        if let Some((key, value)) = now.stock {
+            w.put(key, value);
+        }
     }
     move_entries(w, &was.lists, &now.lists)?;
     w.put(
@@ -132,12 +125,7 @@ fn move_entries(
 /// each member once; an emptied list is removed.
 fn edit(w: &mut Writes, key: &[u8], member: &[u8], add: bool) -> Result<(), StoreError> {
     let old = w.get(key)?.unwrap_or_default();
-    let mut members = keys::split_members(&old).ok_or_else(|| {
-        StoreError::Damaged(format!(
-            "index list {:?} is not one tallyman writes",
-            String::from_utf8_lossy(key)
-        ))
-    })?;
+    let mut members = keys::split_members(&old).ok_or_else(|| damaged_list(key))?;
     match (members.binary_search(&member), add) {
         (Err(at), true) => members.insert(at, member),
         (Ok(at), false) => {
@@ -151,4 +139,12 @@ fn edit(w: &mut Writes, key: &[u8], member: &[u8], add: bool) -> Result<(), Stor
         w.put(key.to_vec(), members.concat());
     }
     Ok(())
+}
+
+/// The error for an index list whose bytes are not members.
+pub(super) fn damaged_list(key: &[u8]) -> StoreError {
+    StoreError::Damaged(format!(
+        "index list {:?} is not one tallyman writes",
+        String::from_utf8_lossy(key)
+    ))
 }

@@ -775,12 +775,7 @@ impl Store {
         let mut out = Vec::new();
         for item in lists {
             let (k, v) = item?;
-            let damaged = || {
-                StoreError::Damaged(format!(
-                    "index list {:?} is not one tallyman writes",
-                    String::from_utf8_lossy(&k)
-                ))
-            };
+            let damaged = || index::damaged_list(&k);
             for m in keys::split_members(&v).ok_or_else(damaged)? {
                 out.push(keys::parse_member(m).ok_or_else(damaged)?);
             }

@@ -40,7 +40,10 @@ pub(super) fn apply_resolution(
             rewrite_line(w, sale, *product, found, missing, &correction.number)?;
             let mut f = read_unit(w, *product, found)?;
             let mut m = read_unit(w, *product, missing)?;
-            let (f_was, m_was) = (index::derived(&f.unit), index::derived(&m.unit));
+            let (f_was, m_was) = (
+                index::derived(&f.unit, &f.history),
+                index::derived(&m.unit, &m.history),
+            );
             // The missing unit is what the customer got; the found one never left.
             m.unit.state = f.unit.state.clone();
             m.unit.sale = f.unit.sale.take().map(|s| SaleInfo {
@@ -77,7 +80,7 @@ pub(super) fn apply_resolution(
             put_document(w, cx, correction)?;
             rewrite_line(w, receipt, *product, missing, found, &correction.number)?;
             let mut m = read_unit(w, *product, missing)?;
-            let m_was = index::derived(&m.unit);
+            let m_was = index::derived(&m.unit, &m.history);
             let note = correction.reason.clone();
             let mut f = m.clone();
             f.unit.serial = found.clone();
@@ -90,7 +93,10 @@ pub(super) fn apply_resolution(
             m.history.push(entry(cx, correction, None, note));
             // The found serial had no record of its own; if it had, its entries go.
             let f_was = match w.get(&keys::unit(*product, found))? {
-                Some(b) => index::derived(&UnitRecord::decode(&b)?.unit),
+                Some(b) => {
+                    let old = UnitRecord::decode(&b)?;
+                    index::derived(&old.unit, &old.history)
+                }
                 None => index::nothing(),
             };
             index::put_unit(w, &f_was, &f)?;

@@ -37,7 +37,7 @@ fn read_unit(w: &Writes, product: ProductId, serial: &SerialKey) -> Result<Held,
     match w.get(&keys::unit(product, serial))? {
         Some(b) => {
             let s = UnitRecord::decode(&b)?;
-            let was = index::derived(&s.unit);
+            let was = index::derived(&s.unit, &s.history);
             Ok(Held { s, was })
         }
         None => Err(StoreError::Missing(format!("unit \"{serial}\""))),
