@@ -26,8 +26,8 @@ use tallyman::domain::{
 use tallyman::journal::{read_all, Entry, EntryRecord, Journal, ZERO_HASH};
 use tallyman::store::records::{
     AgreementRecord, CountRecord, CountScanRecord, DocumentRecord, FrozenRecord, GenericRecord,
-    LocationRecord, Meta, MetaRecord, PartyRecord, ProductRecord, RepairRecord, ResolutionRecordV,
-    StoredDocument, StoredUnit, UnitRecord, UserRecord,
+    ImagesRecord, LocationRecord, Meta, MetaRecord, PartsOpenRecord, PartyRecord, ProductRecord,
+    RepairRecord, ResolutionRecordV, StoredDocument, StoredUnit, UnitRecord, UserRecord,
 };
 
 fn fixture_path(name: &str) -> PathBuf {
@@ -869,6 +869,10 @@ fn journal_entry_with_every_event_variant() {
             Event::PostedCountedBins { .. } => "posted-bins",
             Event::CountQtyAdded(_) => "qty",
             Event::CountQtyFrozen { .. } => "qty-frozen",
+            // Appended later still: see `journal_entries_of_a_command_in_parts`.
+            Event::PartsBegun => "parts-begun",
+            Event::PartsEnded { .. } => "parts-ended",
+            Event::PartsAbandoned { .. } => "parts-abandoned",
         })
         .collect();
     assert_eq!(
@@ -1054,6 +1058,52 @@ fn journal_entry_with_counted_bins() {
     let back: EntryRecord = codec::decode("journal entry", &fixture).unwrap();
     assert_eq!(back, record);
     assert_rejects_damage::<EntryRecord>(&fixture, "journal_entry_counted_bins");
+    finish();
+}
+
+/// The events that mark a command written in parts (appended to the journal's event list),
+/// and the records the store keeps while its parts are open.
+#[test]
+fn journal_entries_of_a_command_in_parts() {
+    let entry = Entry {
+        seq: 11,
+        at_ms: 1_773_576_000_225,
+        actor: "importer".into(),
+        prev_hash: [7; 32],
+        events: vec![
+            Event::PartsBegun,
+            Event::PartsEnded { first: 11 },
+            Event::PartsAbandoned { first: 11 },
+        ],
+    };
+    let record = EntryRecord::V1(entry);
+    let bytes = codec::encode("journal entry", &record).unwrap();
+    let fixture = golden(
+        "journal_entry_parts",
+        "journal entry (parts begun, ended, abandoned)",
+        &bytes,
+    );
+    let back: EntryRecord = codec::decode("journal entry", &fixture).unwrap();
+    assert_eq!(back, record);
+    assert_rejects_damage::<EntryRecord>(&fixture, "journal_entry_parts");
+    check_record!(
+        PartsOpenRecord,
+        "parts_open",
+        "parts begun",
+        tallyman::store::PartsOpen {
+            first: 11,
+            meta: meta(),
+        }
+    );
+    check_record!(
+        ImagesRecord,
+        "parts_images",
+        "parts images",
+        vec![
+            (b"B1".to_vec(), None),
+            (b"Uxyz".to_vec(), Some(vec![1, 2, 3])),
+        ]
+    );
     finish();
 }
 

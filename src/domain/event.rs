@@ -89,6 +89,19 @@ pub enum Event {
         count: super::CountId,
         rows: Vec<super::count::QtyMismatch>,
     },
+    /// The first entry of a command written in parts (a large import): the entries from
+    /// here to the one that ends or abandons the parts are one command, kept all or not at
+    /// all. Until then the store keeps what each part replaced, to take it back.
+    PartsBegun,
+    /// The parts begun in entry `first` are kept: the command is whole.
+    PartsEnded {
+        first: u64,
+    },
+    /// The parts begun in entry `first` are taken back (a part was refused, or the process
+    /// stopped before the last): the store is as it was before them.
+    PartsAbandoned {
+        first: u64,
+    },
 }
 
 /// The journal sequence of the last document on a timeline (0 when there is none): a unit

@@ -9,6 +9,7 @@ mod draft;
 pub mod maintenance;
 pub mod not_here;
 pub mod opening;
+mod parts;
 pub mod protocol;
 mod queries;
 pub mod reconcile;
@@ -85,6 +86,11 @@ pub struct Service {
     written_end: std::sync::atomic::AtomicU64,
     /// Commands the server hands over together share one fsync ([`Service::execute_group`]).
     group_commit: bool,
+    /// A batch of more lines than this is written in parts (see `parts`).
+    part_lines: usize,
+    /// Called after each part is written and applied (tests stop a process there).
+    #[cfg(feature = "testing")]
+    after_part: Option<Box<dyn Fn(usize) + Send + Sync>>,
     clock: Box<dyn Clock>,
     scan: ScanConfig,
     warranty: warranty::WarrantySettings,
@@ -209,6 +215,9 @@ impl Service {
                 durable: Mutex::new(durable),
                 written_end: std::sync::atomic::AtomicU64::new(opened.end),
                 group_commit: true,
+                part_lines: parts::PART_LINES,
+                #[cfg(feature = "testing")]
+                after_part: None,
                 clock,
                 scan: ScanConfig::default(),
                 warranty: warranty::WarrantySettings::default(),
@@ -259,6 +268,21 @@ impl Service {
     /// over syncs the journal on its own (the baseline the benches compare against).
     pub fn with_group_commit(mut self, on: bool) -> Service {
         self.group_commit = on;
+        self
+    }
+
+    /// Writes a batch of more than `lines` lines in parts (10,000 unless set; tests make
+    /// parts small).
+    pub fn with_part_lines(mut self, lines: usize) -> Service {
+        self.part_lines = lines.max(1);
+        self
+    }
+
+    /// Calls `f` with the part's number (from 0) after each part of a batch is written and
+    /// applied, before the next: a test stops the process there.
+    #[cfg(feature = "testing")]
+    pub fn with_after_part(mut self, f: impl Fn(usize) + Send + Sync + 'static) -> Service {
+        self.after_part = Some(Box::new(f));
         self
     }
 
@@ -461,20 +485,56 @@ impl Service {
         if let Some(why) = writer.poisoned.clone().or_else(|| self.sync_failed()) {
             return Err(OpsError::Storage(why));
         }
-        let (Some(journal), None) = (writer.journal.as_mut(), &self.read_only) else {
+        if writer.journal.is_none() || self.read_only.is_some() {
             return Err(self
                 .read_only
                 .as_ref()
                 .map(ReadOnly::refusal)
                 .unwrap_or_else(|| OpsError::Storage("the journal is not open".into())));
-        };
+        }
+        if let Command::Batch(cmds) = cmd {
+            if parts::lines_of(&cmds) > self.part_lines {
+                return self.commit_parts(writer, actor, cmds);
+            }
+            return self.commit_draft(writer, actor, Command::Batch(cmds));
+        }
+        self.commit_draft(writer, actor, cmd)
+    }
+
+    /// Validates one command in a draft of its own, then journals and applies its events.
+    fn commit_draft(
+        &self,
+        writer: &mut Writer,
+        actor: &str,
+        cmd: Command,
+    ) -> Result<(Outcome, Option<u64>), OpsError> {
         let mut draft = Draft::new(&self.store, &self.context(actor))?;
         let outcome = draft.command(cmd)?;
         if draft.events.is_empty() {
             return Ok((outcome, None));
         }
-        let at_ms = draft.now_ms;
-        let located = journal.write(at_ms, actor, std::mem::take(&mut draft.events))?;
+        let located = self.write_entry(
+            writer,
+            draft.now_ms,
+            actor,
+            std::mem::take(&mut draft.events),
+        )?;
+        Ok((outcome, Some(located.end)))
+    }
+
+    /// Writes one entry to the journal and applies it; when it is written but cannot be
+    /// applied, the writer is poisoned until a restart replays it.
+    fn write_entry(
+        &self,
+        writer: &mut Writer,
+        at_ms: i64,
+        actor: &str,
+        events: Vec<crate::domain::Event>,
+    ) -> Result<crate::journal::Located, OpsError> {
+        let Some(journal) = writer.journal.as_mut() else {
+            return Err(OpsError::Storage("the journal is not open".into()));
+        };
+        let located = journal.write(at_ms, actor, events)?;
         self.written_end
             .store(located.end, std::sync::atomic::Ordering::Release);
         if let Err(e) = self.store.apply(&located) {
@@ -485,7 +545,7 @@ impl Service {
             writer.poisoned = Some(why.clone());
             return Err(OpsError::Storage(why));
         }
-        Ok((outcome, Some(located.end)))
+        Ok(located)
     }
 
     /// Adds what a counter sees next to a scan's outcome (figures on the applied state, the

@@ -2,7 +2,7 @@
 //! journal's frames checked, the entries the store lacks replayed, and read-only mode when
 //! the journal is damaged.
 
-use super::{OpsError, JOURNAL_FILE, OWNER_FILE, STATE_DIR};
+use super::{Clock, OpsError, SystemClock, JOURNAL_FILE, OWNER_FILE, STATE_DIR};
 use crate::journal::{self, private, Journal, JournalError, JournalReader, ReadItem};
 use crate::store::{Store, StoreError};
 use std::fs::File;
@@ -314,10 +314,25 @@ pub(super) fn open(dir: &Path, progress: Option<Progress>) -> Result<(DbLock, Op
     if let Some(ro) = &read_only {
         notes.warnings.push(ro.message.clone());
     }
-    let journal = match read_only {
+    let mut journal = match read_only {
         None => Some(Journal::append_at(&journal_path, end, next_seq, last_hash)?),
         Some(_) => None,
     };
+    if let (Some(journal), Some(open)) = (journal.as_mut(), store.parts_open()?) {
+        // A command written in parts whose last part never came: nobody was told it was
+        // done, so it is taken back, durably, before anything else is written.
+        let located = journal.append(
+            SystemClock.now_ms(),
+            "tallyman",
+            vec![crate::domain::Event::PartsAbandoned { first: open.first }],
+        )?;
+        store.apply(&located)?;
+        end = located.end;
+        notes.warnings.push(format!(
+            "a command written in parts from journal entry {} stopped before its last part; it was taken back and nothing of it is kept",
+            open.first
+        ));
+    }
     Ok((
         lock,
         Opened {

@@ -33,8 +33,11 @@ const PART_KEYS: usize = 16;
 
 /// Pending writes of one part, readable before they are committed.
 pub(super) struct Writes<'a> {
-    store: &'a Store,
+    pub(super) store: &'a Store,
     pub(super) pending: HashMap<Vec<u8>, Option<Vec<u8>>>,
+    /// While a command's parts are open: the entry that began them (what each batch
+    /// replaces is kept under it, see `parts`).
+    pub(super) parts: Option<u64>,
 }
 
 impl Writes<'_> {
@@ -60,12 +63,15 @@ impl Writes<'_> {
 
     /// Commits the pending writes with the meta record that says how far the journal is
     /// applied, atomically (one sled batch, or the group's).
-    fn commit(&mut self, meta: &Meta) -> Result<(), StoreError> {
+    fn commit(&mut self, meta: &Meta, seq: u64, step: u64) -> Result<(), StoreError> {
         #[cfg(test)]
         if tests::crash_now() {
             return Err(StoreError::Damaged(
                 "the process died between two parts".into(),
             ));
+        }
+        if let Some(first) = self.parts {
+            super::parts::keep_images(self, first, seq, step)?;
         }
         let meta = (keys::META.to_vec(), Some(MetaRecord::encode(meta)?));
         self.store
@@ -99,6 +105,7 @@ pub fn apply(store: &Store, located: &Located) -> Result<(), StoreError> {
     let mut w = Writes {
         store,
         pending: HashMap::new(),
+        parts: store.parts_open()?.map(|open| open.first),
     };
     let mut cx = Context {
         located,
@@ -114,16 +121,20 @@ pub fn apply(store: &Store, located: &Located) -> Result<(), StoreError> {
     meta.applied_end = located.end;
     meta.applied_hash = located.hash;
     meta.applying = None;
-    w.commit(&meta)
+    w.commit(&meta, seq, cx.step)
 }
 
 /// Counts one step; false when an interrupted run already applied it.
-fn take_step(w: &mut Writes, meta: &mut Meta, cx: &mut Context) -> Result<bool, StoreError> {
+pub(super) fn take_step(
+    w: &mut Writes,
+    meta: &mut Meta,
+    cx: &mut Context,
+) -> Result<bool, StoreError> {
     let step = cx.step;
     cx.step += 1;
     if w.pending.len() >= PART_KEYS {
         meta.applying = Some((cx.located.entry.seq, step));
-        w.commit(meta)?;
+        w.commit(meta, cx.located.entry.seq, step)?;
     }
     Ok(step >= cx.skip)
 }
@@ -323,6 +334,9 @@ fn apply_event(
                 );
             }
         }
+        Event::PartsBegun => super::parts::begun(w, meta, cx)?,
+        Event::PartsEnded { first } => super::parts::ended(w, meta, cx, *first)?,
+        Event::PartsAbandoned { first } => super::parts::abandoned(w, meta, cx, *first)?,
         Event::UserSet { name, role } => {
             if take_step(w, meta, cx)? {
                 match role {
@@ -664,6 +678,91 @@ mod tests {
         })
         .unwrap();
         entries
+    }
+
+    /// A journal with a batch written in parts and abandoned (a repeated serial in its last
+    /// document), then the good batch written in parts and ended.
+    fn journal_with_parts(dir: &std::path::Path) -> Vec<Located> {
+        let receipts = |bad: bool| {
+            Command::Batch(
+                (0..6)
+                    .map(|d| {
+                        Command::Post(DocRequest {
+                            kind: DocKind::Receipt,
+                            date: None,
+                            party: Some("Supplier".into()),
+                            invoice: Some(format!("I-{d}")),
+                            from: None,
+                            to: Some("WH1/A".into()),
+                            reason: None,
+                            declared_qty: None,
+                            lines: (0..4)
+                                .map(|i| LineRequest {
+                                    sku: "BIG".into(),
+                                    serial: Some(match (bad, d, i) {
+                                        (true, 5, 3) => "P0-0".to_string(),
+                                        _ => format!("P{d}-{i}"),
+                                    }),
+                                    qty: 1,
+                                    amount: None,
+                                })
+                                .collect(),
+                        })
+                    })
+                    .collect(),
+            )
+        };
+        journal_with_a_big_receipt(dir);
+        let (svc, _) = Service::open(dir).unwrap();
+        let svc = svc.with_part_lines(8);
+        assert!(svc.execute("t", receipts(true)).is_err());
+        svc.execute("t", receipts(false)).unwrap();
+        drop(svc);
+        let mut entries = Vec::new();
+        read_all(&dir.join(crate::ops::JOURNAL_FILE), |l| {
+            entries.push(l.clone());
+            Ok(())
+        })
+        .unwrap();
+        entries
+    }
+
+    #[test]
+    fn parts_stopped_at_any_batch_then_applied_again_end_the_same() {
+        let tmp = tempfile::tempdir().unwrap();
+        let entries = journal_with_parts(&tmp.path().join("db"));
+        let closers = entries
+            .iter()
+            .flat_map(|l| &l.entry.events)
+            .filter(|e| matches!(e, Event::PartsEnded { .. } | Event::PartsAbandoned { .. }))
+            .count();
+        assert_eq!(closers, 2, "one batch abandoned, one ended");
+        let clean = Store::open(&tmp.path().join("clean")).unwrap();
+        for l in &entries {
+            clean.apply(l).unwrap();
+        }
+        let want = all(&clean);
+        assert!(clean.parts_open().unwrap().is_none());
+        let mut stops = 0;
+        for crash_after in 0.. {
+            let store = Store::open(&tmp.path().join(format!("crash-{crash_after}"))).unwrap();
+            CRASH_AFTER.with(|c| c.set(Some(crash_after)));
+            let mut crashed = false;
+            for l in &entries {
+                if let Err(e) = store.apply(l) {
+                    assert!(e.to_string().contains("died between two parts"), "{e}");
+                    crashed = true;
+                    store.apply(l).unwrap();
+                }
+            }
+            CRASH_AFTER.with(|c| c.set(None));
+            assert_eq!(all(&store), want, "stopped after {crash_after} batches");
+            if !crashed {
+                break;
+            }
+            stops += 1;
+        }
+        assert!(stops >= 20, "only {stops} batches");
     }
 
     #[test]

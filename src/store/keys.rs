@@ -165,6 +165,30 @@ pub fn count_bins_only(id: CountId) -> Vec<u8> {
     tagged(COUNT_BINS_ONLY, &[&id.0.to_be_bytes()])
 }
 
+/// `I`: a command being written in parts (see `Event::PartsBegun`). The key `I` alone holds
+/// the entry that began them and the meta record as it was; `I first seq step` holds, for
+/// one sled batch of a part, what each key it wrote held before.
+pub const PARTS: u8 = b'I';
+
+pub fn parts_open() -> Vec<u8> {
+    vec![PARTS]
+}
+
+pub fn parts_images(first: u64, seq: u64, step: u64) -> Vec<u8> {
+    tagged(
+        PARTS,
+        &[
+            &first.to_be_bytes(),
+            &seq.to_be_bytes(),
+            &step.to_be_bytes(),
+        ],
+    )
+}
+
+pub fn parts_images_prefix(first: u64) -> Vec<u8> {
+    tagged(PARTS, &[&first.to_be_bytes()])
+}
+
 fn tagged(tag: u8, parts: &[&[u8]]) -> Vec<u8> {
     let mut k = Vec::with_capacity(1 + parts.iter().map(|p| p.len()).sum::<usize>());
     k.push(tag);

@@ -5,11 +5,12 @@ mod apply;
 pub mod held;
 mod index;
 pub mod keys;
+mod parts;
 pub mod records;
 mod resolve;
 mod warranty;
 
-pub use records::{Meta, StoredDocument, StoredUnit};
+pub use records::{Meta, PartsOpen, StoredDocument, StoredUnit};
 
 use crate::codec::CodecError;
 use crate::domain::{

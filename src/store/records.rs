@@ -44,6 +44,17 @@ pub struct StoredDocument {
     pub corrected_by: Vec<crate::domain::DocNo>,
 }
 
+/// A command being written in parts: the entry that began them, and the meta record as it
+/// was then (its counters are put back if the parts are abandoned).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartsOpen {
+    pub first: u64,
+    pub meta: Meta,
+}
+
+/// What each key one sled batch of a part wrote held before it (`None`: it was absent).
+pub type Images = Vec<(Vec<u8>, Option<Vec<u8>>)>;
+
 macro_rules! versioned {
     ($record:ident, $ty:ty, $what:literal) => {
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -71,6 +82,8 @@ macro_rules! versioned {
 }
 
 versioned!(MetaRecord, Meta, "store meta");
+versioned!(PartsOpenRecord, PartsOpen, "parts begun");
+versioned!(ImagesRecord, Images, "parts images");
 versioned!(ProductRecord, Product, "product");
 versioned!(UserRecord, crate::domain::User, "user");
 versioned!(
