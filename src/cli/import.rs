@@ -114,11 +114,14 @@ fn csv_error(file: &Path, e: &csv::Error) -> Failure {
     Failure::invalid(format!("line {line}: {e}"))
 }
 
+/// Reads the file's rows one by one into `each` (a file of a million rows is never held
+/// as rows: `each` keeps what it makes of them).
 fn read_rows(
     file: &Path,
     columns: &'static [&'static str],
     bar: &ProgressBar,
-) -> Result<Vec<Row>, Failure> {
+    mut each: impl FnMut(Row),
+) -> Result<(), Failure> {
     let mut reader = csv_reader(file)?;
     let headers = reader.headers().map_err(|e| csv_error(file, &e))?.clone();
     let mut index: Vec<(&'static str, usize)> = Vec::new();
@@ -148,18 +151,20 @@ fn read_rows(
     if !errors.is_empty() {
         return Err(Failure::invalid(errors.join("\n")));
     }
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| csv_error(file, &e))?;
+    let mut record = csv::StringRecord::new();
+    while reader
+        .read_record(&mut record)
+        .map_err(|e| csv_error(file, &e))?
+    {
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         let fields = index
             .iter()
             .map(|(c, i)| (*c, record.get(*i).unwrap_or("").to_string()))
             .collect();
-        rows.push(Row { line, fields });
+        each(Row { line, fields });
         bar.inc(1);
     }
-    Ok(rows)
+    Ok(())
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -208,7 +213,12 @@ fn product_command(row: &Row) -> Result<Command, String> {
 type Parsed = (Vec<Command>, Vec<Vec<u64>>, Vec<(u64, String)>);
 
 /// Consecutive rows of one invoice (same date, party and location) make one document.
-fn document_commands(rows: &[Row], kind: DocKind) -> Parsed {
+fn document_commands(
+    file: &Path,
+    columns: &'static [&'static str],
+    bar: &ProgressBar,
+    kind: DocKind,
+) -> Result<Parsed, Failure> {
     let (party_col, amount_col) = match kind {
         DocKind::Sale => ("customer", "price"),
         _ => ("supplier", "cost"),
@@ -217,7 +227,8 @@ fn document_commands(rows: &[Row], kind: DocKind) -> Parsed {
     let mut lines_of: Vec<Vec<u64>> = Vec::new();
     let mut errors = Vec::new();
     let mut current: Option<(String, DocRequest)> = None;
-    for row in rows {
+    read_rows(file, columns, bar, |row| {
+        let row = &row;
         let head = format!(
             "{}\u{0}{}\u{0}{}\u{0}{}",
             row.get("invoice"),
@@ -255,7 +266,7 @@ fn document_commands(rows: &[Row], kind: DocKind) -> Parsed {
             Ok(p) => p,
             Err(e) => {
                 errors.push((row.line, e));
-                continue;
+                return;
             }
         };
         let same = current.as_ref().is_some_and(|(h, _)| *h == head);
@@ -289,11 +300,11 @@ fn document_commands(rows: &[Row], kind: DocKind) -> Parsed {
             req.lines.push(line);
             lines.push(row.line);
         }
-    }
+    })?;
     if let Some((_, req)) = current {
         commands.push(Command::Post(req));
     }
-    (commands, lines_of, errors)
+    Ok((commands, lines_of, errors))
 }
 
 /// The file lines of refused commands (a refused line of a document, or its first line).
@@ -338,27 +349,22 @@ pub fn run(service: &dyn Ops, what: ImportKind, file: &Path, json: bool) -> CliR
     };
     let (commands, lines_of, errors): Parsed = match what {
         ImportKind::Products => {
-            let rows = read_rows(file, PRODUCT_COLUMNS, &bar)?;
             let mut cmds = Vec::new();
             let mut lines = Vec::new();
             let mut errors = Vec::new();
-            for row in &rows {
-                match product_command(row) {
+            read_rows(file, PRODUCT_COLUMNS, &bar, |row| {
+                match product_command(&row) {
                     Ok(c) => {
                         cmds.push(c);
                         lines.push(vec![row.line]);
                     }
                     Err(e) => errors.push((row.line, e)),
                 }
-            }
+            })?;
             (cmds, lines, errors)
         }
-        ImportKind::Receipts => {
-            document_commands(&read_rows(file, RECEIPT_COLUMNS, &bar)?, DocKind::Receipt)
-        }
-        ImportKind::Sales => {
-            document_commands(&read_rows(file, SALE_COLUMNS, &bar)?, DocKind::Sale)
-        }
+        ImportKind::Receipts => document_commands(file, RECEIPT_COLUMNS, &bar, DocKind::Receipt)?,
+        ImportKind::Sales => document_commands(file, SALE_COLUMNS, &bar, DocKind::Sale)?,
     };
     if !errors.is_empty() {
         // Report the rows the rules refuse too, not only the ones that did not parse.

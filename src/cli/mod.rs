@@ -399,6 +399,7 @@ fn dispatch(cli: &Cli, db: &Path) -> CliResult {
             admin::restore(db, file, *force, json)
         }
         Cmd::Demo(args) => {
+            crate::ops::opening::for_bulk_writes();
             let service = demo::run(db, args, json)?;
             if args.no_tui || json {
                 Ok(())
@@ -418,7 +419,10 @@ fn dispatch(cli: &Cli, db: &Path) -> CliResult {
         Cmd::Labels(l) => count::labels(l, json),
         Cmd::Warranty(w) => warranty::run(&*open_ops(db)?, w, json),
         Cmd::Repair(r) => warranty::repair(&*open_ops(db)?, r, json),
-        Cmd::Import { what, file } => import::run(&*open_ops(db)?, *what, file, json),
+        Cmd::Import { what, file } => {
+            crate::ops::opening::for_bulk_writes();
+            import::run(&*open_ops(db)?, *what, file, json)
+        }
         Cmd::Serve(args) => {
             needs_database(db)?;
             serve::run(db, args, json)

@@ -206,6 +206,18 @@ fn open_store(dir: &Path) -> Result<(Store, Option<Remade>), OpsError> {
     Ok((store, Some(Remade::Healed(words))))
 }
 
+/// sled's page cache for a process that writes a whole file once (an import, the demo): it
+/// reads back little of what it writes, and sled's own cache (1 GiB) only holds memory.
+/// Measured on an import of 1,000,000 receipt rows: peak 673 MB with sled's cache, 574 MB
+/// with 128 MiB, 396 MB with 32 MiB, in about the same time (56-58 s).
+const BULK_CACHE_BYTES: u64 = 32 << 20;
+
+/// Makes the databases this process opens from now on use the small page cache of a bulk
+/// writer ([`BULK_CACHE_BYTES`]).
+pub fn for_bulk_writes() {
+    crate::store::set_cache_capacity(BULK_CACHE_BYTES);
+}
+
 /// Opens the database in `dir` (which must exist): takes the lock, heals the store if it
 /// must, checks the journal, replays what the store lacks.
 pub(super) fn open(dir: &Path, progress: Option<Progress>) -> Result<(DbLock, Opened), OpsError> {
