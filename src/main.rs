@@ -3,6 +3,10 @@
 
 use clap::Parser;
 
+// See Cargo.toml: glibc's malloc was a large part of bulk writes' time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     tallyman::tui::mark_start();
     let cli = tallyman::cli::Cli::parse();

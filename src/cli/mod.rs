@@ -399,7 +399,6 @@ fn dispatch(cli: &Cli, db: &Path) -> CliResult {
             admin::restore(db, file, *force, json)
         }
         Cmd::Demo(args) => {
-            crate::ops::opening::for_bulk_writes();
             let service = demo::run(db, args, json)?;
             if args.no_tui || json {
                 Ok(())

@@ -206,10 +206,12 @@ fn open_store(dir: &Path) -> Result<(Store, Option<Remade>), OpsError> {
     Ok((store, Some(Remade::Healed(words))))
 }
 
-/// sled's page cache for a process that writes a whole file once (an import, the demo): it
-/// reads back little of what it writes, and sled's own cache (1 GiB) only holds memory.
-/// Measured on an import of 1,000,000 receipt rows: peak 673 MB with sled's cache, 574 MB
-/// with 128 MiB, 396 MB with 32 MiB, in about the same time (56-58 s).
+/// sled's page cache for a process that writes a whole file once (an import): it reads back
+/// little of what it writes, and sled's own cache (1 GiB) only holds memory. Measured on an
+/// import of 1,000,000 receipt rows: peak 673 MB with sled's cache, 574 MB with 128 MiB,
+/// 396 MB with 32 MiB, in about the same time (56-58 s; with mimalloc 34 s and 779 MB, 36 s
+/// and 411 MB). The demo reads back what it made (it sells, returns and moves received
+/// units): with 32 MiB it took 82 s instead of 63-75 s, so it keeps sled's cache.
 const BULK_CACHE_BYTES: u64 = 32 << 20;
 
 /// Makes the databases this process opens from now on use the small page cache of a bulk
