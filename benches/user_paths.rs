@@ -5,7 +5,9 @@
 //!
 //! `cargo bench --bench user_paths` (the store is made once under target/bench-data; the
 //! first run also opens two counts over WH1 with 3,000 scans each: of units where the books
-//! have them, and of units from WH2 found at one WH1 bin).
+//! have them, and of units from WH2 found at one WH1 bin). With TALLYMAN_BENCH_BULK=1 it also
+//! times the import of TALLYMAN_BENCH_IMPORT_ROWS receipt rows (1,000,000 unless set) and the
+//! demo of the store's size, each into a fresh database, ten runs of about a minute each.
 
 mod support;
 
@@ -160,6 +162,53 @@ fn user_paths(c: &mut Criterion) {
     for (name, args) in &commands {
         group.bench_function(*name, |b| {
             b.iter_custom(|iters| timed(name, iters, || run(&dir, args)))
+        });
+    }
+
+    // The bulk writers (each run a minute on this machine, so asked for by name): an
+    // import of the receipts CSV into a fresh database, and the demo, each with its peak
+    // memory printed.
+    if std::env::var_os("TALLYMAN_BENCH_BULK").is_some() {
+        let rows = support::import_rows();
+        let csv = support::receipts_csv(rows);
+        let csv = csv.to_str().expect("a UTF-8 path");
+        group.bench_function("import_receipts_process", |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let tmp = tempfile::tempdir().expect("tempdir");
+                    let db = support::import_db(tmp.path());
+                    let (d, rss) = support::timed_process(&db, &["import", "receipts", csv]);
+                    println!("import_receipts_process: {rows} rows, {d:?}, peak RSS {rss} KB");
+                    total += d;
+                    RUNS.lock()
+                        .expect("runs")
+                        .entry("import_receipts_process")
+                        .or_default()
+                        .push(d);
+                }
+                total
+            })
+        });
+        let demo_units = units.to_string();
+        group.bench_function("demo_process", |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let tmp = tempfile::tempdir().expect("tempdir");
+                    let db = tmp.path().join("db");
+                    let (d, rss) =
+                        support::timed_process(&db, &["demo", "--no-tui", "--units", &demo_units]);
+                    println!("demo_process: {demo_units} units, {d:?}, peak RSS {rss} KB");
+                    total += d;
+                    RUNS.lock()
+                        .expect("runs")
+                        .entry("demo_process")
+                        .or_default()
+                        .push(d);
+                }
+                total
+            })
         });
     }
 

@@ -1,4 +1,5 @@
-//! Shared bench fixtures: a cached 1,000,000-unit demo store and percentile reporting.
+//! Shared bench fixtures: a cached 1,000,000-unit demo store, a receipts CSV and the database
+//! it is imported into, a process timed with its peak memory, and percentile reporting.
 
 #![allow(dead_code)]
 
@@ -115,4 +116,100 @@ impl Samples {
             v[v.len() - 1]
         );
     }
+}
+
+/// Rows of the receipts CSV the import benches read (override with
+/// TALLYMAN_BENCH_IMPORT_ROWS).
+pub fn import_rows() -> u64 {
+    std::env::var("TALLYMAN_BENCH_IMPORT_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000)
+}
+
+/// A receipts CSV of `rows` rows (made once under target/bench-data): invoices of 1,000
+/// rows, over 28 days and 8 bins, one serial each.
+pub fn receipts_csv(rows: u64) -> PathBuf {
+    use std::io::Write;
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&dir).expect("bench-data dir");
+    let path = dir.join(format!("receipts-{rows}.csv"));
+    if !path.exists() {
+        let tmp = path.with_extension("partial");
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp).expect("csv"));
+        writeln!(f, "invoice,date,supplier,location,sku,serial,qty,cost").expect("write");
+        for i in 0..rows {
+            writeln!(
+                f,
+                "INV-{},2026-10-{:02},Bench Supplier,WH1/A/{:02},BENCH-1,BN{i:010},,12.50",
+                i / 1000,
+                1 + (i / 1000) % 28,
+                1 + (i / 1000) % 8
+            )
+            .expect("write");
+        }
+        f.flush().expect("flush");
+        drop(f);
+        std::fs::rename(&tmp, &path).expect("rename");
+    }
+    path
+}
+
+/// Runs the real binary on `db`, quietly; panics when it fails.
+pub fn tallyman(db: &std::path::Path, args: &[&str]) {
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_tallyman"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("run tallyman");
+    assert!(status.success(), "tallyman {args:?} failed");
+}
+
+/// A database in `dir` with what the receipts CSV names: its product, supplier and bins.
+pub fn import_db(dir: &std::path::Path) -> PathBuf {
+    let db = dir.join("db");
+    tallyman(
+        &db,
+        &["product", "add", "--sku", "BENCH-1", "--name", "Bench unit"],
+    );
+    tallyman(
+        &db,
+        &[
+            "party",
+            "add",
+            "--name",
+            "Bench Supplier",
+            "--role",
+            "supplier",
+        ],
+    );
+    for bin in 1..=8 {
+        tallyman(&db, &["location", "add", &format!("WH1/A/{bin:02}")]);
+    }
+    db
+}
+
+/// Runs the real binary on `db` under `/usr/bin/time`: its wall time and peak RSS in KB.
+pub fn timed_process(db: &std::path::Path, args: &[&str]) -> (Duration, String) {
+    let started = std::time::Instant::now();
+    let out = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "peak_rss_kb=%M"])
+        .arg(env!("CARGO_BIN_EXE_tallyman"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .output()
+        .expect("run tallyman under /usr/bin/time");
+    let took = started.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "tallyman {args:?}: {stderr}");
+    let rss = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("peak_rss_kb="))
+        .unwrap_or("?")
+        .to_string();
+    (took, rss)
 }
