@@ -212,6 +212,51 @@ fn user_paths(c: &mut Criterion) {
         });
     }
 
+    // The same queries as the service call the CLI makes (the Ops door, `Local`), on a
+    // database opened once: what a command costs once the store is open (through
+    // `tallyman serve`, or the screens).
+    {
+        let (local, _) =
+            tallyman::ops::Local::open(&dir, "bench", Default::default(), Default::default())
+                .expect("open the bench store");
+        let queries: [(&'static str, Query); 3] = [
+            (
+                "lookup_service",
+                Query::Lookup {
+                    serial: serial.clone(),
+                    date: None,
+                },
+            ),
+            (
+                "warranty_expiring_30_service",
+                Query::Warranties {
+                    date: None,
+                    days: Some(30),
+                    customer: None,
+                },
+            ),
+            (
+                "warranty_customer_service",
+                Query::Warranties {
+                    date: None,
+                    days: None,
+                    customer: Some("Hooli Campus".into()),
+                },
+            ),
+        ];
+        for (name, query) in &queries {
+            group.bench_function(*name, |b| {
+                b.iter_custom(|iters| {
+                    timed(name, iters, || {
+                        std::hint::black_box(
+                            tallyman::ops::Ops::query(&local, query.clone()).expect("query"),
+                        );
+                    })
+                })
+            });
+        }
+    }
+
     // Baselines, in this process once the commands are done with the database.
     let state = dir.join("state");
     group.bench_function("baseline_sled_open_and_get", |b| {

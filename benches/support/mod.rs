@@ -170,6 +170,13 @@ pub fn tallyman(db: &std::path::Path, args: &[&str]) {
 /// A database in `dir` with what the receipts CSV names: its product, supplier and bins.
 pub fn import_db(dir: &std::path::Path) -> PathBuf {
     let db = dir.join("db");
+    let made = std::process::Command::new(env!("CARGO_BIN_EXE_tallyman"))
+        .arg("init")
+        .arg(&db)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("run tallyman init");
+    assert!(made.success(), "tallyman init failed");
     tallyman(
         &db,
         &["product", "add", "--sku", "BENCH-1", "--name", "Bench unit"],
