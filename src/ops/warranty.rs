@@ -197,8 +197,20 @@ impl Service {
                 consider(unit);
             }
         }
-        out.sort_by_key(|(u, _, v)| (v.days_left.unwrap_or(i64::MAX), u.serial.clone()));
-        Ok(out)
+        // By days left, then serial, as a stable sort would put them; the rows are large, so
+        // their keys are sorted with their places and the rows moved once (perf: moving rows
+        // in the sort was a fifth of the 30-day report on the 1,000,000-unit store).
+        let mut order: Vec<_> = out
+            .iter()
+            .enumerate()
+            .map(|(i, (u, _, v))| ((v.days_left.unwrap_or(i64::MAX), u.serial.clone()), i))
+            .collect();
+        order.sort_unstable();
+        let mut rows: Vec<Option<_>> = out.into_iter().map(Some).collect();
+        Ok(order
+            .into_iter()
+            .filter_map(|(_, i)| rows.get_mut(i).and_then(Option::take))
+            .collect())
     }
 }
 
