@@ -492,13 +492,12 @@ impl Service {
                 .map(ReadOnly::refusal)
                 .unwrap_or_else(|| OpsError::Storage("the journal is not open".into())));
         }
-        if let Command::Batch(cmds) = cmd {
-            if parts::lines_of(&cmds) > self.part_lines {
-                return self.commit_parts(writer, actor, cmds);
+        match cmd {
+            Command::Batch(cmds) if parts::lines_of(&cmds) > self.part_lines => {
+                self.commit_parts(writer, actor, cmds)
             }
-            return self.commit_draft(writer, actor, Command::Batch(cmds));
+            cmd => self.commit_draft(writer, actor, cmd),
         }
-        self.commit_draft(writer, actor, cmd)
     }
 
     /// Validates one command in a draft of its own, then journals and applies its events.
