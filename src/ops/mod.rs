@@ -10,6 +10,7 @@ pub mod maintenance;
 pub mod not_here;
 pub mod opening;
 mod parts;
+pub use parts::PART_LINES;
 pub mod protocol;
 mod queries;
 pub mod reconcile;
