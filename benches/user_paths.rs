@@ -22,6 +22,11 @@ use tallyman::ops::{Answer, Query, Service};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tallyman");
 
+// The binary's allocator (see Cargo.toml), so the service calls measured here allocate as
+// they do in `tallyman` and `tallyman serve`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Scans in the WH1 count (the figure: about 430,000 expected, 3,000 counted).
 const COUNTED: usize = 3_000;
 

@@ -33,6 +33,25 @@ pub fn encode<T: Serialize>(what: &'static str, value: &T) -> Result<Vec<u8>, Co
     })
 }
 
+/// Decodes the value that `bytes` begins with, leaving the rest unread: a record's leading
+/// fields without the ones after them (a unit without its timeline).
+pub fn decode_prefix<T: DeserializeOwned>(
+    what: &'static str,
+    bytes: &[u8],
+) -> Result<T, CodecError> {
+    bincode::DefaultOptions::new()
+        .with_varint_encoding()
+        .with_little_endian()
+        .with_limit(MAX_VALUE_BYTES)
+        .allow_trailing_bytes()
+        .deserialize(bytes)
+        .map_err(|source| CodecError {
+            action: "decode",
+            what,
+            source,
+        })
+}
+
 pub fn decode<T: DeserializeOwned>(what: &'static str, bytes: &[u8]) -> Result<T, CodecError> {
     options().deserialize(bytes).map_err(|source| CodecError {
         action: "decode",

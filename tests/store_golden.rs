@@ -697,6 +697,22 @@ fn unit_record_with_history() {
             history: vec![history_full(), history_bare()],
         }
     );
+    // The unit alone, read from the golden bytes without its timeline.
+    let bytes = golden(
+        "unit_with_history",
+        "unit with its timeline",
+        &UnitRecord::encode(&StoredUnit {
+            unit: unit(UnitState::InStock {
+                location: "WH1/A/01".into(),
+            }),
+            history: vec![history_full(), history_bare()],
+        })
+        .unwrap(),
+    );
+    assert_eq!(
+        UnitRecord::decode_unit(&bytes).unwrap(),
+        UnitRecord::decode(&bytes).unwrap().unit
+    );
     finish();
 }
 

@@ -253,9 +253,19 @@ impl Service {
         };
         let rows = self.warranty_report(date, days.unwrap_or(u32::MAX), customer)?;
         let mut out = Vec::with_capacity(rows.len());
+        // Each customer's name is read once: a report names a few customers many times.
+        let mut names: std::collections::HashMap<crate::domain::PartyId, Option<String>> =
+            std::collections::HashMap::new();
         for (unit, product, view) in rows {
             let customer = match &unit.state {
-                UnitState::Sold { customer, .. } => self.party_name(*customer)?,
+                UnitState::Sold { customer, .. } => match names.get(customer) {
+                    Some(name) => name.clone(),
+                    None => {
+                        let name = self.party_name(*customer)?;
+                        names.insert(*customer, name.clone());
+                        name
+                    }
+                },
                 _ => None,
             };
             out.push(WarrantyRow {

@@ -216,7 +216,8 @@ impl Service {
 
 /// The sold units whose current coverage may end from `date` to `days` later: those whose
 /// manufacturer coverage starts where such an end comes from (by each product's period and
-/// start basis), and those with a recorded coverage ending then. Each once, in order.
+/// start basis), and those with a recorded coverage ending then. Each once, in the order of
+/// their unit keys (serial, then product), so the units are read in key order.
 fn expiring_candidates<'a>(
     store: &Store,
     products: impl Iterator<Item = &'a Product>,
@@ -225,7 +226,7 @@ fn expiring_candidates<'a>(
 ) -> Result<Vec<(crate::domain::ProductId, SerialKey)>, OpsError> {
     use crate::store::keys::{START_ACTIVATION, START_RECEIPT, START_SALE};
     let last = warranty::add_days(date, days);
-    let mut named = std::collections::BTreeSet::new();
+    let mut named = Vec::new();
     for product in products {
         let Some(period) = product.warranty else {
             continue;
@@ -243,7 +244,9 @@ fn expiring_candidates<'a>(
         }
     }
     named.extend(store.coverage_ends(date, last)?);
-    Ok(named.into_iter().collect())
+    named.sort_unstable_by(|(p1, s1): &(_, SerialKey), (p2, s2)| (s1, p1).cmp(&(s2, p2)));
+    named.dedup();
+    Ok(named)
 }
 
 impl Draft<'_> {

@@ -407,7 +407,9 @@ impl Store {
     }
 
     pub fn unit(&self, product: ProductId, serial: &SerialKey) -> Result<Option<Unit>, StoreError> {
-        Ok(self.unit_with_history(product, serial)?.map(|s| s.unit))
+        self.get(&keys::unit(product, serial))?
+            .map(|b| UnitRecord::decode_unit(&b).map_err(StoreError::from))
+            .transpose()
     }
 
     pub fn unit_with_history(

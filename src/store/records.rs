@@ -94,6 +94,20 @@ versioned!(
 versioned!(PartyRecord, Party, "party");
 versioned!(LocationRecord, Location, "location");
 versioned!(UnitRecord, StoredUnit, "unit");
+
+impl UnitRecord {
+    /// The unit of a stored unit record without decoding its timeline, which follows it
+    /// (reports read many units and none of their timelines).
+    pub fn decode_unit(bytes: &[u8]) -> Result<crate::domain::Unit, CodecError> {
+        /// The record's variants, each with only the unit its value begins with.
+        #[derive(Deserialize)]
+        enum Head {
+            V1(crate::domain::Unit),
+        }
+        let Head::V1(unit) = codec::decode_prefix::<Head>("unit", bytes)?;
+        Ok(unit)
+    }
+}
 versioned!(DocumentRecord, StoredDocument, "document");
 versioned!(CountRecord, Count, "count");
 versioned!(CountScanRecord, CountScan, "count scan");
