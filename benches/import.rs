@@ -19,10 +19,7 @@ fn import(c: &mut Criterion) {
         b.iter_custom(|iters| {
             let mut total = Duration::ZERO;
             for _ in 0..iters {
-                let tmp = tempfile::tempdir().expect("tempdir");
-                let db = support::import_db(tmp.path());
-                let (d, rss) = support::timed_process(&db, &["import", "receipts", csv]);
-                println!("import of {rows} rows: {d:?}, peak RSS {rss} KB");
+                let d = support::import_once("import", csv, rows);
                 RUNS.push(d);
                 total += d;
             }

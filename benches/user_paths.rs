@@ -181,10 +181,7 @@ fn user_paths(c: &mut Criterion) {
             b.iter_custom(|iters| {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {
-                    let tmp = tempfile::tempdir().expect("tempdir");
-                    let db = support::import_db(tmp.path());
-                    let (d, rss) = support::timed_process(&db, &["import", "receipts", csv]);
-                    println!("import_receipts_process: {rows} rows, {d:?}, peak RSS {rss} KB");
+                    let d = support::import_once("import_receipts_process", csv, rows);
                     total += d;
                     RUNS.lock()
                         .expect("runs")

@@ -220,3 +220,13 @@ pub fn timed_process(db: &std::path::Path, args: &[&str]) -> (Duration, String) 
         .to_string();
     (took, rss)
 }
+
+/// One import of `csv` (of `rows` rows) into a fresh database by the real binary: its time,
+/// printed with its peak RSS under `name`.
+pub fn import_once(name: &str, csv: &str, rows: u64) -> Duration {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = import_db(tmp.path());
+    let (took, rss) = timed_process(&db, &["import", "receipts", csv]);
+    println!("{name}: {rows} rows, {took:?}, peak RSS {rss} KB");
+    took
+}

@@ -619,6 +619,17 @@ mod tests {
             .collect()
     }
 
+    /// Every entry of the database's journal.
+    fn journal_of(dir: &std::path::Path) -> Vec<Located> {
+        let mut entries = Vec::new();
+        read_all(&dir.join(crate::ops::JOURNAL_FILE), |l| {
+            entries.push(l.clone());
+            Ok(())
+        })
+        .unwrap();
+        entries
+    }
+
     /// A journal whose last entry is a receipt of 60 serials: many parts of 16 keys here.
     fn journal_with_a_big_receipt(dir: &std::path::Path) -> Vec<Located> {
         let (svc, _) = Service::open(dir).unwrap();
@@ -671,13 +682,7 @@ mod tests {
         )
         .unwrap();
         drop(svc);
-        let mut entries = Vec::new();
-        read_all(&dir.join(crate::ops::JOURNAL_FILE), |l| {
-            entries.push(l.clone());
-            Ok(())
-        })
-        .unwrap();
-        entries
+        journal_of(dir)
     }
 
     /// A journal with a batch written in parts and abandoned (a repeated serial in its last
@@ -718,13 +723,7 @@ mod tests {
         assert!(svc.execute("t", receipts(true)).is_err());
         svc.execute("t", receipts(false)).unwrap();
         drop(svc);
-        let mut entries = Vec::new();
-        read_all(&dir.join(crate::ops::JOURNAL_FILE), |l| {
-            entries.push(l.clone());
-            Ok(())
-        })
-        .unwrap();
-        entries
+        journal_of(dir)
     }
 
     #[test]
