@@ -9,12 +9,24 @@ use serde::Serialize;
 /// Largest value the decoder will accept (a journal entry of a big import fits easily).
 pub const MAX_VALUE_BYTES: u64 = 512 * 1024 * 1024;
 
-fn options() -> impl Options {
+/// The encoding, before saying what trailing bytes mean.
+fn encoding() -> impl Options {
     bincode::DefaultOptions::new()
         .with_varint_encoding()
         .with_little_endian()
         .with_limit(MAX_VALUE_BYTES)
-        .reject_trailing_bytes()
+}
+
+fn options() -> impl Options {
+    encoding().reject_trailing_bytes()
+}
+
+fn decode_error(what: &'static str) -> impl FnOnce(bincode::Error) -> CodecError {
+    move |source| CodecError {
+        action: "decode",
+        what,
+        source,
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -39,23 +51,12 @@ pub fn decode_prefix<T: DeserializeOwned>(
     what: &'static str,
     bytes: &[u8],
 ) -> Result<T, CodecError> {
-    bincode::DefaultOptions::new()
-        .with_varint_encoding()
-        .with_little_endian()
-        .with_limit(MAX_VALUE_BYTES)
+    encoding()
         .allow_trailing_bytes()
         .deserialize(bytes)
-        .map_err(|source| CodecError {
-            action: "decode",
-            what,
-            source,
-        })
+        .map_err(decode_error(what))
 }
 
 pub fn decode<T: DeserializeOwned>(what: &'static str, bytes: &[u8]) -> Result<T, CodecError> {
-    options().deserialize(bytes).map_err(|source| CodecError {
-        action: "decode",
-        what,
-        source,
-    })
+    options().deserialize(bytes).map_err(decode_error(what))
 }

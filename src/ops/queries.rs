@@ -254,17 +254,14 @@ impl Service {
         let rows = self.warranty_report(date, days.unwrap_or(u32::MAX), customer)?;
         let mut out = Vec::with_capacity(rows.len());
         // Each customer's name is read once: a report names a few customers many times.
+        use std::collections::hash_map::Entry;
         let mut names: std::collections::HashMap<crate::domain::PartyId, Option<String>> =
             std::collections::HashMap::new();
         for (unit, product, view) in rows {
             let customer = match &unit.state {
-                UnitState::Sold { customer, .. } => match names.get(customer) {
-                    Some(name) => name.clone(),
-                    None => {
-                        let name = self.party_name(*customer)?;
-                        names.insert(*customer, name.clone());
-                        name
-                    }
+                UnitState::Sold { customer, .. } => match names.entry(*customer) {
+                    Entry::Occupied(known) => known.get().clone(),
+                    Entry::Vacant(new) => new.insert(self.party_name(*customer)?).clone(),
                 },
                 _ => None,
             };
