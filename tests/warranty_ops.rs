@@ -377,13 +377,13 @@ fn replace_serial_from_a_count_moves_the_coverage() {
             .warranty_report(day(2026, 3, 15), days, None)
             .unwrap()
             .into_iter()
-            .map(|(u, _, _)| format!("expiring {}", u.serial))
+            .map(|r| format!("expiring {}", r.unit.serial))
             .collect();
         out.extend(
             svc.warranty_report(day(2026, 3, 15), 30, customer)
                 .unwrap()
                 .into_iter()
-                .map(|(u, _, _)| format!("customer {}", u.serial)),
+                .map(|r| format!("customer {}", r.unit.serial)),
         );
         out
     };
@@ -426,7 +426,13 @@ fn expiring_report_lists_units_ending_within_n_days() {
     let rows = svc.warranty_report(day(2026, 3, 15), 30, None).unwrap();
     let got: Vec<(&str, Option<i64>, Status)> = rows
         .iter()
-        .map(|(u, _, v)| (u.serial.as_str(), v.days_left, v.status))
+        .map(|r| {
+            (
+                r.unit.serial.as_str(),
+                r.warranty.days_left,
+                r.warranty.status,
+            )
+        })
         .collect();
     assert_eq!(
         got,
@@ -441,7 +447,7 @@ fn expiring_report_lists_units_ending_within_n_days() {
     assert_eq!(all.len(), 3);
     assert!(all
         .iter()
-        .any(|(u, _, v)| u.serial.as_str() == "E3" && v.status == Status::Expired));
+        .any(|r| r.unit.serial.as_str() == "E3" && r.warranty.status == Status::Expired));
 }
 
 /// A refusal's kind and words (a test of a refusal checks both, never only that it failed).
@@ -552,7 +558,13 @@ fn reports_read_from_the_indexes_agree_with_a_full_scan() {
         svc.warranty_report(date, days, customer)
             .unwrap()
             .into_iter()
-            .map(|(u, _, v)| (u.serial.as_str().to_string(), u.state, v.days_left))
+            .map(|r| {
+                (
+                    r.unit.serial.as_str().to_string(),
+                    r.unit.state,
+                    r.warranty.days_left,
+                )
+            })
             .collect::<Vec<_>>()
     };
     let customers: Vec<_> = rows(day(2026, 3, 15), u32::MAX, None)

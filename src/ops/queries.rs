@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::reconcile::mismatches;
 use super::types::*;
 use super::{warranty, OpsError, Service};
-use crate::domain::{CountId, CountScan, CountStatus, Location, ProductId, UnitState};
+use crate::domain::{CountId, CountScan, CountStatus, Location, ProductId};
 
 /// How many of a counter's own scans a join brings back.
 pub const RECENT_SCANS: u32 = 8;
@@ -251,28 +251,7 @@ impl Service {
             ),
             None => None,
         };
-        let rows = self.warranty_report(date, days.unwrap_or(u32::MAX), customer)?;
-        let mut out = Vec::with_capacity(rows.len());
-        // Each customer's name is read once: a report names a few customers many times.
-        use std::collections::hash_map::Entry;
-        let mut names: std::collections::HashMap<crate::domain::PartyId, Option<String>> =
-            std::collections::HashMap::new();
-        for (unit, product, view) in rows {
-            let customer = match &unit.state {
-                UnitState::Sold { customer, .. } => match names.entry(*customer) {
-                    Entry::Occupied(known) => known.get().clone(),
-                    Entry::Vacant(new) => new.insert(self.party_name(*customer)?).clone(),
-                },
-                _ => None,
-            };
-            out.push(WarrantyRow {
-                unit,
-                product,
-                customer,
-                warranty: view,
-            });
-        }
-        Ok(out)
+        self.warranty_report(date, days.unwrap_or(u32::MAX), customer)
     }
 
     fn card(&self, number: &str) -> Result<CardView, OpsError> {
