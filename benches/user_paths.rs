@@ -111,6 +111,49 @@ fn run(dir: &Path, args: &[&str]) {
     }
 }
 
+/// `tallyman serve` on the bench store, stopped with SIGTERM (as an admin stops it) when
+/// dropped, once it has let go of the database.
+struct Served {
+    child: std::process::Child,
+}
+
+impl Served {
+    fn start(dir: &Path) -> Served {
+        let child = Command::new(BIN)
+            .env("USER", "bench")
+            .env_remove("TALLYMAN_DB")
+            .arg("--db")
+            .arg(dir)
+            .arg("serve")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tallyman serve runs");
+        let socket = tallyman::server::default_socket(dir);
+        let started = Instant::now();
+        while std::os::unix::net::UnixStream::connect(&socket).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "tallyman serve did not listen on {}",
+                socket.display()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Served { child }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
 /// Times `f` per iteration into the criterion measurement and [`RUNS`].
 fn timed(name: &'static str, iters: u64, mut f: impl FnMut()) -> Duration {
     let mut total = Duration::ZERO;
@@ -168,6 +211,17 @@ fn user_paths(c: &mut Criterion) {
         group.bench_function(*name, |b| {
             b.iter_custom(|iters| timed(name, iters, || run(&dir, args)))
         });
+    }
+
+    // The lookup as a process again, with `tallyman serve` owning the database: the command
+    // reaches the server through its socket and opens nothing itself.
+    {
+        let server = Served::start(&dir);
+        let args = ["lookup", serial.as_str()];
+        group.bench_function("lookup_served_process", |b| {
+            b.iter_custom(|iters| timed("lookup_served_process", iters, || run(&dir, &args)))
+        });
+        drop(server);
     }
 
     // The bulk writers (each run a minute on this machine, so asked for by name): an
