@@ -10,6 +10,11 @@ use support::Samples;
 use tallyman::domain::{DocKind, Mode, PartyRole, SerialFormat, Tracking};
 use tallyman::ops::{Command, DocRequest, LineRequest, NewParty, NewProduct, Service};
 
+// The binary's allocator (see Cargo.toml), so the service calls measured here allocate as
+// they do in `tallyman` and `tallyman serve`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 static COMMAND: Samples = Samples::new();
 static BARE: Samples = Samples::new();
 static LOOKUP: Samples = Samples::new();

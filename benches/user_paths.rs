@@ -275,7 +275,8 @@ fn user_paths(c: &mut Criterion) {
         let (local, _) =
             tallyman::ops::Local::open(&dir, "bench", Default::default(), Default::default())
                 .expect("open the bench store");
-        let queries: [(&'static str, Query); 3] = [
+        let counted = tallyman::domain::CountId(count.parse().expect("a count id"));
+        let queries: [(&'static str, Query); 4] = [
             (
                 "lookup_service",
                 Query::Lookup {
@@ -290,6 +291,11 @@ fn user_paths(c: &mut Criterion) {
                     days: Some(30),
                     customer: None,
                 },
+            ),
+            // What the mismatch screen asks for when a count is chosen.
+            (
+                "count_mismatches_service",
+                Query::Mismatches { count: counted },
             ),
             (
                 "warranty_customer_service",

@@ -610,6 +610,15 @@ impl Service {
         Ok(self.store.party(id)?.map(|p: Party| p.name))
     }
 
+    /// Party names read once each for one answer: a timeline or a report names a few
+    /// parties many times.
+    pub(crate) fn party_names(&self) -> PartyNames<'_> {
+        PartyNames {
+            service: self,
+            known: std::collections::HashMap::new(),
+        }
+    }
+
     /// Every unit with this serial: tried as typed, then upper-cased (products fold case),
     /// with its warranty at `date`.
     pub fn lookup(&self, raw: &str) -> Result<Vec<UnitView>, OpsError> {
@@ -620,6 +629,7 @@ impl Service {
     pub fn lookup_at(&self, raw: &str, date: Day) -> Result<Vec<UnitView>, OpsError> {
         let generic = warranty::generics(&self.store)?;
         let found = self.units_scanned(raw)?;
+        let mut names = self.party_names();
         let mut views = Vec::with_capacity(found.len());
         for stored in found {
             let unit = stored.unit;
@@ -627,17 +637,17 @@ impl Service {
                 continue;
             };
             let supplier = match unit.supplier {
-                Some(id) => self.party_name(id)?,
+                Some(id) => names.name(id)?,
                 None => None,
             };
             let customer = match &unit.state {
-                crate::domain::UnitState::Sold { customer, .. } => self.party_name(*customer)?,
+                crate::domain::UnitState::Sold { customer, .. } => names.name(*customer)?,
                 _ => None,
             };
             let mut timeline = Vec::with_capacity(stored.history.len());
             for entry in stored.history {
                 let party_name = match entry.party {
-                    Some(id) => self.party_name(id)?,
+                    Some(id) => names.name(id)?,
                     None => None,
                 };
                 timeline.push(TimelineLine { entry, party_name });
@@ -752,5 +762,22 @@ impl Service {
             })
             .collect();
         Ok(lines)
+    }
+}
+
+/// Party names read once each (see [`Service::party_names`]).
+pub(crate) struct PartyNames<'a> {
+    service: &'a Service,
+    known: std::collections::HashMap<PartyId, Option<String>>,
+}
+
+impl PartyNames<'_> {
+    /// The party's name (`None` for a party the store does not hold).
+    pub(crate) fn name(&mut self, id: PartyId) -> Result<Option<String>, OpsError> {
+        use std::collections::hash_map::Entry;
+        Ok(match self.known.entry(id) {
+            Entry::Occupied(known) => known.get().clone(),
+            Entry::Vacant(new) => new.insert(self.service.party_name(id)?).clone(),
+        })
     }
 }

@@ -13,7 +13,6 @@ use crate::domain::warranty::{
 };
 use crate::domain::{Day, Event, Period, Product, SerialKey, Unit, UnitState};
 use crate::store::Store;
-use std::collections::hash_map::Entry;
 
 /// Site settings of warranty handling (from the config file).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,8 +163,7 @@ impl Service {
         let products: std::collections::HashMap<_, _> =
             store.products()?.into_iter().map(|p| (p.id, p)).collect();
         let generic = generics(store)?;
-        let mut names: std::collections::HashMap<crate::domain::PartyId, Option<String>> =
-            std::collections::HashMap::new();
+        let mut names = self.party_names();
         // The units the indexes name (`None`: every unit is read).
         let named = match customer {
             Some(c) => Some(store.sold_to(c)?),
@@ -192,10 +190,7 @@ impl Service {
                 .days_left
                 .is_some_and(|d| d >= 0 && (d as u64) <= u64::from(days));
             if within || days == u32::MAX || customer.is_some() {
-                let name = match names.entry(c) {
-                    Entry::Occupied(known) => known.get().clone(),
-                    Entry::Vacant(new) => new.insert(self.party_name(c)?).clone(),
-                };
+                let name = names.name(c)?;
                 out.push(WarrantyRow {
                     unit,
                     product: product.clone(),
