@@ -463,9 +463,21 @@ fn refusal_words(r: Result<tallyman::ops::Outcome, tallyman::ops::OpsError>) -> 
 /// agreements, a return and resale, a replacement and a change of start basis, they agree.
 #[test]
 fn reports_read_from_the_indexes_agree_with_a_full_scan() {
+    let (_t, svc) = db();
+    indexed_reports_agree_with_a_full_scan(svc);
+}
+
+/// The same with the named units read on two threads (a big store's reports), the full scan
+/// on one.
+#[test]
+fn reports_read_on_two_threads_agree_with_a_full_scan() {
+    let (_t, svc) = db();
+    indexed_reports_agree_with_a_full_scan(svc.with_report_threads_from(2));
+}
+
+fn indexed_reports_agree_with_a_full_scan(svc: Service) {
     use support::build;
     use tallyman::domain::PartyRole;
-    let (_t, svc) = db();
     svc.execute(
         "setup",
         Command::Batch(vec![

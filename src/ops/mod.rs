@@ -89,6 +89,8 @@ pub struct Service {
     group_commit: bool,
     /// A batch of more lines than this is written in parts (see `parts`).
     part_lines: usize,
+    /// A warranty report reads its units on two threads from this many on.
+    report_threads_from: usize,
     /// Called after each part is written and applied (tests stop a process there).
     #[cfg(feature = "testing")]
     after_part: Option<Box<dyn Fn(usize) + Send + Sync>>,
@@ -217,6 +219,7 @@ impl Service {
                 written_end: std::sync::atomic::AtomicU64::new(opened.end),
                 group_commit: true,
                 part_lines: parts::PART_LINES,
+                report_threads_from: warranty::REPORT_THREADS_FROM,
                 #[cfg(feature = "testing")]
                 after_part: None,
                 clock,
@@ -276,6 +279,13 @@ impl Service {
     /// parts small).
     pub fn with_part_lines(mut self, lines: usize) -> Service {
         self.part_lines = lines.max(1);
+        self
+    }
+
+    /// Reads a warranty report's units on two threads from `units` on (4,096 unless set;
+    /// tests make it small).
+    pub fn with_report_threads_from(mut self, units: usize) -> Service {
+        self.report_threads_from = units.max(1);
         self
     }
 
