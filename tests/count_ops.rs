@@ -688,3 +688,72 @@ fn refusal_words(r: Result<tallyman::ops::Outcome, tallyman::ops::OpsError>) -> 
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
+
+/// A count reads the stock of its scope in two halves side by side, split at a location
+/// code: the halves hold every unit of the scope once, and nothing of a sibling whose code
+/// begins the same (WH10 beside WH1).
+#[test]
+fn the_stock_of_a_scope_read_in_two_halves_is_the_whole_of_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (svc, _) = Service::open_with_clock(dir.path(), Box::new(FixedClock)).unwrap();
+    let bins = [
+        "WH1",
+        "WH1/A",
+        "WH1/A/01",
+        "WH1/A/02",
+        "WH1/A/02/X",
+        "WH1/B/01",
+        "WH1/B/02",
+        "WH10/A/01",
+    ];
+    let mut setup = vec![product("LAP", SerialFormat::Plain, None, "laptops")];
+    setup.extend(support::parties_and_locations(&bins));
+    svc.execute("setup", Command::Batch(setup)).unwrap();
+    for (i, bin) in bins.iter().enumerate() {
+        let serials: Vec<String> = (0..3).map(|n| format!("S{i}-{n}")).collect();
+        let serials: Vec<&str> = serials.iter().map(String::as_str).collect();
+        svc.execute(
+            "clerk",
+            doc(DocKind::Receipt, "LAP", &serials, None, Some(bin)),
+        )
+        .unwrap();
+    }
+    let store = svc.store();
+    let read = |from: Option<&str>, to: Option<&str>| {
+        let mut seen = Vec::new();
+        store
+            .for_each_stock_between(Some("WH1"), from, to, |location, _, serial, _| {
+                seen.push((location.to_string(), serial.to_string()))
+            })
+            .unwrap();
+        seen
+    };
+    let mut whole = Vec::new();
+    store
+        .for_each_stock(Some("WH1"), |location, _, serial, _| {
+            whole.push((location.to_string(), serial.to_string()))
+        })
+        .unwrap();
+    assert_eq!(
+        whole.len(),
+        7 * 3,
+        "WH1 and everything under it, not WH10: {whole:?}"
+    );
+    let split = store
+        .stock_split("WH1")
+        .unwrap()
+        .expect("WH1 has several locations");
+    // WH1/B is made as the parent of WH1/B/01: eight codes, the fifth splits them.
+    assert_eq!(split, "WH1/A/02/X");
+    let (first, second) = (read(None, Some(&split)), read(Some(&split), None));
+    assert!(
+        !first.is_empty() && !second.is_empty(),
+        "{first:?} {second:?}"
+    );
+    assert_eq!([first, second].concat(), whole);
+    assert_eq!(
+        store.stock_split("WH10/A/01").unwrap(),
+        None,
+        "one location"
+    );
+}

@@ -150,15 +150,37 @@ pub fn mismatches(store: &Store, id: CountId) -> Result<Mismatches, OpsError> {
         .into_iter()
         .map(|p| (p.id, count.scope.covers_product(&p)))
         .collect();
-    // The two long reads (units in stock in scope, the count's live scans) run side by
-    // side; both come from index keys, not records. Locations are interned and keys (product
-    // id, then serial bytes) hashed with a fast hasher, as a count can cover a million units.
-    let mut places = Places::default();
-    // Units in stock in scope with a document on their timeline since the count opened.
-    let mut moved_in_stock: FxHashSet<Vec<u8>> = FxHashSet::default();
-    let mut expected: FxHashMap<Vec<u8>, u32> =
-        FxHashMap::with_capacity_and_hasher(count.live as usize + 1024, FxBuildHasher);
-    let lives = std::thread::scope(|s| {
+    // The long reads (units in stock in scope, in two halves of its locations, and the
+    // count's live scans) run side by side; all come from index keys, not records. Locations
+    // are interned and keys (product id, then serial bytes) hashed with a fast hasher, as a
+    // count can cover a million units.
+    let split = store.stock_split(&count.scope.location)?;
+    let seen = |from: Option<&str>, to: Option<&str>, capacity: usize| {
+        let mut seen = StockSeen {
+            places: Places::default(),
+            moved: FxHashSet::default(),
+            expected: FxHashMap::with_capacity_and_hasher(capacity, FxBuildHasher),
+        };
+        store
+            .for_each_stock_between(
+                Some(&count.scope.location),
+                from,
+                to,
+                |location, product, serial, last_document| {
+                    if covers.get(&product).copied().unwrap_or(false) {
+                        let at = seen.places.intern(location);
+                        let key = unit_key(Some(product), serial);
+                        if last_document > count.opened_seq {
+                            seen.moved.insert(key.clone());
+                        }
+                        seen.expected.insert(key, at);
+                    }
+                },
+            )
+            .map(|_| seen)
+    };
+    let capacity = count.live as usize + 1024;
+    let (lives, seen) = std::thread::scope(|s| {
         let lives = s.spawn(|| {
             let mut at = Places::default();
             let mut lives: Vec<Live> = Vec::with_capacity(count.live as usize);
@@ -173,23 +195,23 @@ pub fn mismatches(store: &Store, id: CountId) -> Result<Mismatches, OpsError> {
                 })
                 .map(|_| (lives, at))
         });
-        let stock = store.for_each_stock(
-            Some(&count.scope.location),
-            |location, product, serial, last_document| {
-                if covers.get(&product).copied().unwrap_or(false) {
-                    let at = places.intern(location);
-                    let key = unit_key(Some(product), serial);
-                    if last_document > count.opened_seq {
-                        moved_in_stock.insert(key.clone());
-                    }
-                    expected.insert(key, at);
-                }
-            },
-        );
-        stock.map(|_| lives.join())
+        let second = split
+            .as_deref()
+            .map(|from| s.spawn(move || seen(Some(from), None, capacity / 2)));
+        let first = seen(None, split.as_deref(), capacity);
+        let joined = |what: &str| OpsError::Storage(format!("reading the count's {what} failed"));
+        let mut first = first?;
+        if let Some(second) = second {
+            first.take(second.join().map_err(|_| joined("stock"))??);
+        }
+        Ok::<_, OpsError>((lives.join().map_err(|_| joined("scans"))?, first))
     })?;
-    let (lives, scan_places) =
-        lives.map_err(|_| OpsError::Storage("reading the count's scans failed".into()))??;
+    let StockSeen {
+        places,
+        moved: moved_in_stock,
+        mut expected,
+    } = seen;
+    let (lives, scan_places) = lives?;
     let duplicates = store.duplicate_scans(id)?;
     let mut matched_fast = Vec::new();
     let mut counted = Vec::new();
@@ -367,6 +389,35 @@ fn unit_key(product: Option<ProductId>, serial: &str) -> Vec<u8> {
     key.extend_from_slice(&product.map(|p| p.0).unwrap_or(u32::MAX).to_be_bytes());
     key.extend_from_slice(serial.as_bytes());
     key
+}
+
+/// The units in stock in a count's scope (or part of it) that it covers, by unit key, with
+/// their location; and those among them with a document since the count opened.
+struct StockSeen {
+    places: Places,
+    moved: FxHashSet<Vec<u8>>,
+    expected: FxHashMap<Vec<u8>, u32>,
+}
+
+impl StockSeen {
+    /// Takes in what another part of the scope held (its locations numbered anew).
+    fn take(&mut self, other: StockSeen) {
+        let renumbered: Vec<u32> = other
+            .places
+            .names
+            .iter()
+            .map(|code| self.places.intern(code))
+            .collect();
+        self.expected.reserve(other.expected.len());
+        for (key, at) in other.expected {
+            let here = match renumbered.get(at as usize) {
+                Some(&here) => here,
+                None => self.places.intern(other.places.name(at)),
+            };
+            self.expected.insert(key, here);
+        }
+        self.moved.extend(other.moved);
+    }
 }
 
 /// Location codes numbered once, so a million expected units share a few hundred strings.

@@ -407,6 +407,19 @@ pub fn location_prefix(tag: u8, scope: &str) -> Vec<u8> {
     tagged(tag, &[scope.as_bytes()])
 }
 
+/// The first key after every key that begins with `prefix` (its last byte below 0xFF
+/// raised; a tag and text, so there is one).
+pub fn prefix_end(prefix: &[u8]) -> Vec<u8> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < u8::MAX {
+            end.push(last + 1);
+            return end;
+        }
+    }
+    vec![u8::MAX; prefix.len() + 1]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

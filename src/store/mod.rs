@@ -657,6 +657,39 @@ impl Store {
         Ok(out)
     }
 
+    /// A location code that splits the stock under `scope` into two ranges of about as many
+    /// locations each, for reading them side by side (`None`: fewer than two locations).
+    pub fn stock_split(&self, scope: &str) -> Result<Option<String>, StoreError> {
+        let mut codes: Vec<String> = self
+            .locations()?
+            .into_iter()
+            .map(|l| l.code)
+            .filter(|c| {
+                c.strip_prefix(scope).is_some_and(|rest| {
+                    scope.is_empty() || rest.is_empty() || rest.starts_with('/')
+                })
+            })
+            .collect();
+        codes.sort();
+        Ok((codes.len() >= 2).then(|| codes.swap_remove(codes.len() / 2)))
+    }
+
+    /// [`Store::for_each_stock`] over the locations from `from` up to (not including) `to`
+    /// (see [`Store::stock_split`]).
+    pub fn for_each_stock_between(
+        &self,
+        scope: Option<&str>,
+        from: Option<&str>,
+        to: Option<&str>,
+        mut f: impl FnMut(&str, ProductId, &str, u64),
+    ) -> Result<(), StoreError> {
+        self.for_each_in_scope_between(keys::STOCK, scope, from, to, |k, v| {
+            if let Some((location, product, serial)) = keys::split_stock(k) {
+                f(location, product, serial, be_u64(v));
+            }
+        })
+    }
+
     /// Calls `f(location, product, serial, last document)` for every unit in stock under a
     /// location subtree, without building rows (reconciliation of large counts); the last
     /// document is the sequence of the journal entry of the last document on the unit's
@@ -710,11 +743,38 @@ impl Store {
         &self,
         tag: u8,
         scope: Option<&str>,
+        f: impl FnMut(&[u8], &[u8]),
+    ) -> Result<(), StoreError> {
+        self.for_each_in_scope_between(tag, scope, None, None, f)
+    }
+
+    /// [`Store::for_each_in_scope`] over the locations from `from` up to (not including)
+    /// `to`, in code order; `None` leaves that end open.
+    fn for_each_in_scope_between(
+        &self,
+        tag: u8,
+        scope: Option<&str>,
+        from: Option<&str>,
+        to: Option<&str>,
         mut f: impl FnMut(&[u8], &[u8]),
     ) -> Result<(), StoreError> {
         let prefix = keys::location_prefix(tag, scope.unwrap_or(""));
-        for item in self.scan(&prefix, false)? {
+        let entries = match (from, to) {
+            (None, None) => self.scan(&prefix, false)?,
+            _ => {
+                let lo = from.map_or_else(|| prefix.clone(), |l| keys::location_prefix(tag, l));
+                let hi = match to {
+                    Some(h) => keys::location_prefix(tag, h),
+                    None => keys::prefix_end(&prefix),
+                };
+                self.range(&lo, &hi)?
+            }
+        };
+        for item in entries {
             let (k, v) = item?;
+            if !k.starts_with(&prefix) {
+                break;
+            }
             let next = k.get(prefix.len()).copied();
             if scope.is_some() && next != Some(0) && next != Some(b'/') {
                 continue;
