@@ -220,19 +220,7 @@ fn batteries_are_counted_by_quantity_from_the_command_line() {
 fn check_exits_0_on_a_healthy_database_and_3_on_a_damaged_one() {
     let e = env();
     e.setup();
-    e.ok(&[
-        "receive",
-        "--product",
-        "LAP-14",
-        "--supplier",
-        "Northwind",
-        "--invoice",
-        "I-1",
-        "--to",
-        "WH1/A/01",
-        "SN1",
-        "SN2",
-    ]);
+    e.receive_laptops("I-1", &["SN1", "SN2"]);
     let out = e.ok(&["check"]);
     assert!(out.contains("chain intact"), "{out}");
     let v = e.json(&["check"]);
@@ -345,18 +333,7 @@ fn commands_that_only_read_leave_the_store_where_they_found_it() {
     // on a big store).
     let e = env();
     e.setup();
-    e.ok(&[
-        "receive",
-        "--product",
-        "LAP-14",
-        "--supplier",
-        "Northwind",
-        "--invoice",
-        "INV-1",
-        "--to",
-        "WH1/A/01",
-        "5CG001",
-    ]);
+    e.receive_laptops("INV-1", &["5CG001"]);
     e.ok(&["lookup", "5CG001"]);
     let before = snapshots(&e.db);
     assert!(!before.is_empty(), "sled keeps a snapshot in {:?}", e.db);
@@ -366,16 +343,7 @@ fn commands_that_only_read_leave_the_store_where_they_found_it() {
     }
     assert_eq!(snapshots(&e.db), before, "reads rewrote sled's snapshot");
     // A write still reaches the store for the next process.
-    e.ok(&[
-        "sell",
-        "--product",
-        "LAP-14",
-        "--customer",
-        "ACME",
-        "--invoice",
-        "SI-1",
-        "5CG001",
-    ]);
+    e.sell_laptops("SI-1", &["5CG001"]);
     let v = e.json(&["lookup", "5CG001"]);
     assert_eq!(v["state"], "sold", "{v}");
     e.ok(&["check"]);
