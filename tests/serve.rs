@@ -460,6 +460,35 @@ fn frames_that_are_not_frames_close_only_their_own_connection() {
 }
 
 #[test]
+fn a_request_larger_than_the_server_takes_is_refused_saying_so_and_changes_nothing() {
+    let server = TestServer::start(admin_gate(), setup_stock);
+    let client = server.client();
+    let first = client.status().unwrap().applied_seq;
+    // About 2 MB against the server's 1 MiB: the server closes the connection while the
+    // client is still writing, after saying why.
+    let big: Vec<Command> = (0..40_000)
+        .map(|i| scan(CountId(1), &format!("TOO-BIG-{i:032}")))
+        .collect();
+    match client.execute(Command::Batch(big)) {
+        Err(tallyman::ops::OpsError::Refused(r)) => assert!(
+            r.message.contains("larger than the 1048576 bytes allowed")
+                && r.message.contains("max_frame_mib"),
+            "{}",
+            r.message
+        ),
+        other => panic!("expected a refusal saying why, got {other:?}"),
+    }
+    // Nothing was done, it was sent once, and the same client goes on.
+    assert_eq!(client.status().unwrap().applied_seq, first);
+    let log = std::fs::read_to_string(&server.log).unwrap();
+    assert_eq!(
+        log.matches("larger than the 1048576 bytes allowed").count(),
+        1,
+        "{log}"
+    );
+}
+
+#[test]
 fn an_idle_connection_is_closed_and_the_client_reconnects_by_itself() {
     let server = TestServer::start_idle(admin_gate(), setup_stock, Duration::from_millis(300));
     let client = server.client();

@@ -90,6 +90,13 @@ impl Ops for Remote {
             // dropped by the server): it is sent again on a new connection, commands too.
             // This is how a connection the server closed (idle, restarted) is noticed.
             if let Err(e) = wire::write_frame(stream, &bytes) {
+                // The server may have said why before it closed (a request larger than it
+                // takes, a frame of another version): that refusal is the answer, and the
+                // request is not sent again.
+                if let Some(refusal) = refusal_before_close(stream) {
+                    *link = None;
+                    return refusal;
+                }
                 *link = None;
                 if attempt == 1 {
                     return Reply::V1(Err(self.gone(e)));
@@ -120,5 +127,16 @@ impl Ops for Remote {
             }
         }
         Reply::V1(Err(self.gone("no connection")))
+    }
+}
+
+/// The error answer a server wrote before closing a connection whose request it would not
+/// read, if there is one. The server answers only requests, one each, and the last was read,
+/// so an answer waiting here is about the request being written.
+fn refusal_before_close(stream: &mut UnixStream) -> Option<Reply> {
+    let answer = wire::read_frame(stream, crate::codec::MAX_VALUE_BYTES).ok()?;
+    match Reply::decode(&answer) {
+        Ok(reply @ Reply::V1(Err(_))) => Some(reply),
+        _ => None,
     }
 }

@@ -445,10 +445,21 @@ fn refuse_frame(shared: &Shared, c: &mut Connection, e: &FrameError, now: Instan
         "closed the connection of user=\"{}\": {e}",
         c.user
     ));
-    if let FrameError::Version(_) | FrameError::TooLarge { .. } = e {
-        let reply = Reply::V1(Err(OpsError::Storage(format!(
+    let refusal = match e {
+        FrameError::Version(_) => Some(OpsError::Storage(format!(
             "the server refused the request: {e}"
-        ))));
+        ))),
+        // Nothing of it was read or done: refused, with what an admin can change.
+        FrameError::TooLarge { .. } => Some(OpsError::refused(
+            crate::ops::RefusalKind::Invalid,
+            format!(
+                "the server refused the request: {e}; nothing was done. An admin can raise max_frame_mib under [serve] in the server's config"
+            ),
+        )),
+        _ => None,
+    };
+    if let Some(refusal) = refusal {
+        let reply = Reply::V1(Err(refusal));
         if c.queue(&reply, now).is_ok() {
             // One try: the connection is closed right after.
             let _ = c.send();
