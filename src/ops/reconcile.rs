@@ -409,12 +409,9 @@ impl StockSeen {
             .map(|code| self.places.intern(code))
             .collect();
         self.expected.reserve(other.expected.len());
+        // Every `at` was numbered by `other.places`, so it indexes `renumbered`.
         for (key, at) in other.expected {
-            let here = match renumbered.get(at as usize) {
-                Some(&here) => here,
-                None => self.places.intern(other.places.name(at)),
-            };
-            self.expected.insert(key, here);
+            self.expected.insert(key, renumbered[at as usize]);
         }
         self.moved.extend(other.moved);
     }

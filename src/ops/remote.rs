@@ -93,11 +93,11 @@ impl Ops for Remote {
                 // The server may have said why before it closed (a request larger than it
                 // takes, a frame of another version): that refusal is the answer, and the
                 // request is not sent again.
-                if let Some(refusal) = refusal_before_close(stream) {
-                    *link = None;
+                let refusal = refusal_before_close(stream);
+                *link = None;
+                if let Some(refusal) = refusal {
                     return refusal;
                 }
-                *link = None;
                 if attempt == 1 {
                     return Reply::V1(Err(self.gone(e)));
                 }
