@@ -889,6 +889,8 @@ fn journal_entry_with_every_event_variant() {
             Event::PartsBegun => "parts-begun",
             Event::PartsEnded { .. } => "parts-ended",
             Event::PartsAbandoned { .. } => "parts-abandoned",
+            // Appended later still: see `journal_entry_of_a_keyed_scan`.
+            Event::ScanKeyed { .. } => "scan-keyed",
         })
         .collect();
     assert_eq!(
@@ -1120,6 +1122,33 @@ fn journal_entries_of_a_command_in_parts() {
             (b"Uxyz".to_vec(), Some(vec![1, 2, 3])),
         ]
     );
+    finish();
+}
+
+/// A scan sent with its client's key: the scan and the key that names it, in one entry.
+#[test]
+fn journal_entry_of_a_keyed_scan() {
+    let entry = Entry {
+        seq: 12,
+        at_ms: 1_773_576_000_300,
+        actor: "clerk1".into(),
+        prev_hash: [9; 32],
+        events: vec![Event::ScanKeyed {
+            count: CountId(1),
+            number: 7,
+            key: "4f1c2a9e-000003".into(),
+        }],
+    };
+    let record = EntryRecord::V1(entry);
+    let bytes = codec::encode("journal entry", &record).unwrap();
+    let fixture = golden(
+        "journal_entry_scan_keyed",
+        "journal entry (a scan's client key)",
+        &bytes,
+    );
+    let back: EntryRecord = codec::decode("journal entry", &fixture).unwrap();
+    assert_eq!(back, record);
+    assert_rejects_damage::<EntryRecord>(&fixture, "journal_entry_scan_keyed");
     finish();
 }
 

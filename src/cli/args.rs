@@ -45,8 +45,9 @@ pub struct Cli {
     /// Config file (else ~/.config/tallyman/config.toml, then /etc/tallyman/config.toml)
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
-    /// The server's socket (else config [serve] socket, else the database folder + ".sock")
-    #[arg(long, global = true, value_name = "PATH")]
+    /// The server's socket (else $TALLYMAN_SOCKET, else config [serve] socket, else the
+    /// database folder + ".sock"). Named, it makes this a client of that server only
+    #[arg(long, global = true, value_name = "PATH", env = "TALLYMAN_SOCKET")]
     pub socket: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Cmd>,

@@ -200,8 +200,17 @@ fn finish_kept() {
 }
 
 fn open_door(dir: &Path) -> Result<Arc<dyn Ops>, Failure> {
+    // A socket named for this run makes it a client of that server only: the database
+    // folder is the server's (0700, its own user), so it is never looked into, created or
+    // opened here, and a server that does not answer is said so, not worked around.
+    if let Some(socket) = named_socket() {
+        return match Remote::connect(&socket) {
+            Ok(remote) => Ok(Arc::new(remote)),
+            Err(e) => Err(unreachable(&socket, &e)),
+        };
+    }
     needs_database(dir)?;
-    let socket = socket_of(dir);
+    let socket = crate::server::default_socket(dir);
     let mut unanswered = None;
     if socket.exists() {
         match Remote::connect(&socket) {
@@ -223,15 +232,60 @@ fn open_door(dir: &Path) -> Result<Arc<dyn Ops>, Failure> {
     }
 }
 
-/// The socket a server of this database listens on: `--socket`, else the config's, else the
-/// folder's path with ".sock" appended.
-pub fn socket_of(dir: &Path) -> PathBuf {
+/// Why a named server cannot be reached, in words a clerk at a 20-column handheld reads
+/// first and an admin can act on after them (the socket's path).
+pub fn unreachable(socket: &Path, e: &std::io::Error) -> Failure {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::PermissionDenied => Failure {
+            code: 4,
+            message: match socket_group(socket) {
+                Some(group) => format!(
+                    "you may not use tallyman here (not in group {group}); an admin adds you to it (socket {})",
+                    socket.display()
+                ),
+                None => format!(
+                    "you may not use tallyman here (cannot reach the socket {}); ask an admin",
+                    socket.display()
+                ),
+            },
+            json: None,
+        },
+        ErrorKind::NotFound | ErrorKind::ConnectionRefused => Failure::storage(format!(
+            "tallyman server not running; ask an admin (socket {})",
+            socket.display()
+        )),
+        _ => Failure::storage(format!(
+            "tallyman server not reachable; ask an admin (socket {}: {e})",
+            socket.display()
+        )),
+    }
+}
+
+/// The name of the group a socket belongs to (the group allowed to connect).
+fn socket_group(socket: &Path) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let gid = std::fs::metadata(socket).ok()?.gid();
+    match nix::unistd::Group::from_gid(nix::unistd::Gid::from_raw(gid)) {
+        Ok(Some(g)) => Some(g.name),
+        _ => Some(format!("gid {gid}")),
+    }
+}
+
+/// The socket named for this run: `--socket` or `TALLYMAN_SOCKET`, else the config's
+/// `[serve] socket`. None: the database folder's own socket, if a server answers there.
+pub fn named_socket() -> Option<PathBuf> {
     SOCKET
         .get()
         .cloned()
         .flatten()
         .or_else(|| config().serve.socket.clone())
-        .unwrap_or_else(|| crate::server::default_socket(dir))
+}
+
+/// The socket a server of this database listens on: the named one, else the folder's path
+/// with ".sock" appended.
+pub fn socket_of(dir: &Path) -> PathBuf {
+    named_socket().unwrap_or_else(|| crate::server::default_socket(dir))
 }
 
 /// Set when the database folder was named (`--db` or `TALLYMAN_DB`), not the default.
@@ -344,7 +398,10 @@ pub fn run(cli: Cli) -> i32 {
                     eprintln!("tallyman: {}", e.message);
                 }
             }
-            eprintln!("tallyman: {}", f.message);
+            // Words already shown (a refusal at login) are not printed twice.
+            if !f.message.is_empty() {
+                eprintln!("tallyman: {}", f.message);
+            }
             f.code
         }
     }
@@ -360,7 +417,7 @@ fn dispatch(cli: &Cli, db: &Path) -> CliResult {
                 json: None,
             });
         }
-        return screens::run(cli, open_ops(db)?);
+        return screens::run(cli, open_ops(db));
     };
     match command {
         Cmd::Decode { data } => output::decode(data, json),
@@ -404,7 +461,7 @@ fn dispatch(cli: &Cli, db: &Path) -> CliResult {
                 Ok(())
             } else {
                 demo::wait_for_reader();
-                screens::run(cli, Arc::new(service))
+                screens::run(cli, Ok(Arc::new(service)))
             }
         }
         Cmd::Count(c) => {

@@ -102,6 +102,13 @@ pub enum Event {
     PartsAbandoned {
         first: u64,
     },
+    /// The scan `number` of `count` was sent with the client's key `key`: the same scan sent
+    /// again (its answer lost in an outage) is answered from this record, not recorded twice.
+    ScanKeyed {
+        count: CountId,
+        number: u32,
+        key: String,
+    },
 }
 
 /// The journal sequence of the last document on a timeline (0 when there is none): a unit

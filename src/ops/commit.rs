@@ -89,6 +89,7 @@ pub(super) fn completion_of(cmd: &Command) -> (Option<crate::domain::CountId>, O
     match cmd {
         Command::CountScan { count, .. } => (Some(*count), None),
         Command::UndoLastScan { count, location } => (Some(*count), location.clone()),
+        Command::Keyed { command, .. } => completion_of(command),
         _ => (None, None),
     }
 }

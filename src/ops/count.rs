@@ -2,7 +2,7 @@
 //! moving a count through open -> review -> posted (or cancelled).
 
 use super::draft::{label_mismatch, refuse, DResult, Draft, DraftError};
-use super::types::{NewCount, Outcome, ScanReport};
+use super::types::{Command, NewCount, Outcome, ScanReport};
 use super::types::{Refusal, RefusalKind};
 use crate::domain::count::judge_unit;
 use crate::domain::scan;
@@ -320,6 +320,62 @@ impl Draft<'_> {
             );
         }
         Ok(count)
+    }
+
+    /// A command with its client's key. A count scan recorded with this key before is
+    /// answered from its record (nothing new is written); a new one is recorded with the key.
+    /// Location labels and refusals record nothing, so sending them again is harmless.
+    pub(super) fn keyed(&mut self, key: String, command: Command) -> DResult<Outcome> {
+        let Command::CountScan { count: id, .. } = &command else {
+            return refuse(
+                RefusalKind::Invalid,
+                "only a count scan can be sent with a key",
+            );
+        };
+        let id = *id;
+        let known = match self.scan_keys.get(&(id, key.clone())) {
+            Some(n) => Some(*n),
+            None => self.store.scan_by_key(id, &key)?,
+        };
+        if let Some(number) = known {
+            return self.recorded_scan(id, number);
+        }
+        let outcome = self.single(command)?;
+        if let Outcome::Scanned(report) = &outcome {
+            let number = report.scan.number;
+            self.scan_keys.insert((id, key.clone()), number);
+            self.events.push(Event::ScanKeyed {
+                count: id,
+                number,
+                key,
+            });
+        }
+        Ok(outcome)
+    }
+
+    /// The answer a recorded scan was given, made again from its record.
+    fn recorded_scan(&mut self, id: CountId, number: u32) -> DResult<Outcome> {
+        let Some(scan) = self.store.count_scan(id, number)? else {
+            return Err(DraftError::Failed(format!(
+                "count {id} has no scan {number}, though a key names it"
+            )));
+        };
+        let sku = match scan.product {
+            Some(p) => self.product_by_id(p)?.map(|p| p.sku),
+            None => None,
+        };
+        let first = match scan.verdict {
+            ScanVerdict::Duplicate { first } => self.store.count_scan(id, first)?,
+            _ => None,
+        };
+        Ok(Outcome::Scanned(ScanReport {
+            scan,
+            sku,
+            first,
+            figures: None,
+            customer: None,
+            words: None,
+        }))
     }
 
     /// One input of the scan loop: a location label moves the counter (nothing recorded);

@@ -110,6 +110,8 @@ pub struct Draft<'s> {
     pub(super) counters: BTreeMap<String, u64>,
     /// Per count, the serials accepted as they are (read once, kept up to date).
     pub(super) accepted: HashMap<CountId, HashSet<SerialKey>>,
+    /// Scans keyed by their clients in this draft (a batch may hold a scan twice).
+    pub(super) scan_keys: HashMap<(CountId, String), u32>,
     pub events: Vec<Event>,
 }
 
@@ -141,6 +143,7 @@ impl<'s> Draft<'s> {
             next_party: meta.next_party.max(1),
             counters: meta.doc_counters,
             accepted: HashMap::new(),
+            scan_keys: HashMap::new(),
             events: Vec::new(),
         })
     }
@@ -201,7 +204,7 @@ impl<'s> Draft<'s> {
         }
     }
 
-    fn single(&mut self, cmd: Command) -> DResult<Outcome> {
+    pub(super) fn single(&mut self, cmd: Command) -> DResult<Outcome> {
         cmd.check_limits().map_err(DraftError::Refused)?;
         match cmd {
             Command::AddProduct(p) => self.add_product(p),
@@ -284,6 +287,7 @@ impl<'s> Draft<'s> {
                 RefusalKind::Conflict,
                 "a batch cannot contain another batch",
             ),
+            Command::Keyed { key, command } => self.keyed(key, *command),
         }
     }
 

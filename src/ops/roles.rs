@@ -40,6 +40,7 @@ pub fn command_needs(command: &Command) -> (Role, &'static str) {
         Command::AddUser { .. } | Command::SetRole { .. } | Command::RemoveUser { .. } => {
             (Role::Admin, "managing users")
         }
+        Command::Keyed { command, .. } => command_needs(command),
         Command::Batch(commands) => commands
             .iter()
             .map(command_needs)

@@ -190,7 +190,17 @@ pub enum Command {
         count: CountId,
         fix: BulkFix,
     },
+    /// A command sent with the client's own key for it (today: a count scan). Sent again
+    /// with the same key, because its answer was lost or it waited through an outage, it is
+    /// answered from what the first one recorded and never recorded twice.
+    Keyed {
+        key: String,
+        command: Box<Command>,
+    },
 }
+
+/// The longest key a client may give a command.
+pub const MAX_KEY: usize = 64;
 
 impl Command {
     /// Refuses a command with a free-text field longer than its limit, a date outside the
@@ -202,6 +212,10 @@ impl Command {
             check_opt_day as opt_day, check_opt_period as period, MAX_CODE as CODE,
             MAX_NAME as NAME, MAX_NOTE as NOTE, MAX_SCAN as SCAN,
         };
+        if let Command::Keyed { key, command } = self {
+            len("key", key, MAX_KEY).map_err(|m| Refusal::new(RefusalKind::Invalid, m))?;
+            return command.check_limits();
+        }
         if let Command::CountScan { raw, .. } = self {
             len("scan", raw, SCAN).map_err(|m| Refusal::new(RefusalKind::BadScan, m))?;
         }
@@ -334,7 +348,7 @@ impl Command {
                     day("expiry", g.expiry)
                 }
                 // Each command of a batch is checked on its own, so its refusal names it.
-                Command::Batch(_) => Ok(()),
+                Command::Batch(_) | Command::Keyed { .. } => Ok(()),
                 Command::AddUser { name, .. }
                 | Command::SetRole { name, .. }
                 | Command::RemoveUser { name } => len("user", name, CODE),
@@ -587,6 +601,9 @@ pub enum Query {
     SerialScans {
         serial: String,
     },
+    /// Who the acting user is here and the role they hold: what the screens may offer.
+    /// Refused, like every request, for a user the server does not know.
+    Me,
 }
 
 /// The database in brief.
@@ -744,6 +761,7 @@ pub enum Answer {
     Users(Vec<crate::domain::User>),
     Figures(Figures),
     JournalEnd { path: String, end: u64 },
+    Me { user: String, role: crate::domain::Role },
 }
 
 /// One refusal inside a batch: which command (0-based), which of its lines, and why.

@@ -271,6 +271,20 @@ fn take_request(shared: &Shared, c: &mut Connection, now: Instant) -> Taken {
         ));
         return queued(shared, c, &Reply::V1(Err(e)), now);
     }
+    if let Call::Query(Query::Me) = call {
+        let reply = match shared.service.role_of(&shared.gate, &c.user) {
+            Ok(Some(role)) => Ok(Done::Answer(crate::ops::Answer::Me {
+                user: c.user.clone(),
+                role,
+            })),
+            Ok(None) => Err(OpsError::Storage(format!(
+                "user \"{}\" has no role",
+                c.user
+            ))),
+            Err(e) => Err(e),
+        };
+        return queued(shared, c, &Reply::V1(reply), now);
+    }
     Taken::Work(Box::new(match call {
         Call::Execute(cmd) => Work::Command(cmd, None),
         Call::ExecuteThen(cmd, query) => Work::Command(cmd, Some(query)),

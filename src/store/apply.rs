@@ -190,6 +190,11 @@ fn apply_event(
                 apply_count_scan(w, cx, scan)?;
             }
         }
+        Event::ScanKeyed { count, number, key } => {
+            if take_step(w, meta, cx)? {
+                w.put(keys::scan_key(*count, key), number.to_be_bytes().to_vec());
+            }
+        }
         Event::CountScanUndone { count, number } => {
             if take_step(w, meta, cx)? {
                 undo_count_scan(w, *count, *number)?;

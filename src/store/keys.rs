@@ -46,6 +46,12 @@ pub const COUNT_BIN: u8 = b'n';
 pub const COUNT_QTY: u8 = b'j';
 /// `w count`: a posted count's quantity differences.
 pub const COUNT_QTY_FROZEN: u8 = b'w';
+/// `K count key` -> the number of the scan a client sent with that key.
+pub const SCAN_KEY: u8 = b'K';
+
+pub fn scan_key(id: CountId, key: &str) -> Vec<u8> {
+    tagged(SCAN_KEY, &[&id.0.to_be_bytes(), key.as_bytes()])
+}
 
 /// `W product basis day` -> the sold units of the product whose manufacturer coverage may
 /// start on `day` (`a` their activation; without one, `s` their sale and `r` their receipt,

@@ -497,6 +497,14 @@ impl Store {
             .transpose()
     }
 
+    /// The number of the scan a client sent into a count with `key`, if one was recorded.
+    pub fn scan_by_key(&self, id: CountId, key: &str) -> Result<Option<u32>, StoreError> {
+        Ok(self.get(&keys::scan_key(id, key))?.and_then(|b| {
+            let bytes: [u8; 4] = b.as_ref().try_into().ok()?;
+            Some(u32::from_be_bytes(bytes))
+        }))
+    }
+
     /// Every scan of a count, in scan order.
     pub fn count_scans(&self, id: CountId) -> Result<Vec<CountScan>, StoreError> {
         self.scan_decode(&keys::count_scans_prefix(id), CountScanRecord::decode)

@@ -55,6 +55,8 @@ pub struct SessionInfo {
     pub user: String,
     /// Which database (path or server socket).
     pub db_label: String,
+    /// The user's role, as the server said at start (None: not asked, all is offered).
+    pub role: Option<crate::domain::Role>,
 }
 
 /// Everything the screens show and `update` changes.

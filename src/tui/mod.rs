@@ -74,6 +74,9 @@ pub struct TuiOptions {
     pub db_label: String,
     /// The time source.
     pub clock: Clock,
+    /// The role the user holds (what the screens offer): the server's word, admin when the
+    /// database is opened in this process.
+    pub role: crate::domain::Role,
 }
 
 impl std::fmt::Debug for TuiOptions {
@@ -126,6 +129,7 @@ impl TuiOptions {
             user: os_user(),
             db_label,
             clock: local_clock(),
+            role: crate::domain::Role::Admin,
         }
     }
 
@@ -141,6 +145,7 @@ impl TuiOptions {
                 term: self.term.clone(),
                 user: self.user.clone(),
                 db_label: self.db_label.clone(),
+                role: Some(self.role),
             },
             now: (self.clock)(),
             size,

@@ -65,6 +65,7 @@ impl Default for TestSetup {
                 term: "xterm-256color".into(),
                 user: "clerk1".into(),
                 db_label: "/var/lib/tallyman/main.db".into(),
+                role: None,
             },
         }
     }
