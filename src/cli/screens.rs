@@ -5,7 +5,7 @@
 use super::args::Cli;
 use super::{CliResult, Failure};
 use crate::config::Config;
-use crate::ops::{Answer, Ops, OpsError, OpsQueries, Query};
+use crate::ops::{Answer, Ops, OpsError, OpsQueries, Outbox, Query};
 use crate::tui::{self, ops_runner::OpsRunner, Interrupted, TuiOptions};
 use std::sync::Arc;
 
@@ -36,7 +36,15 @@ pub fn run(cli: &Cli, ops: Result<Arc<dyn Ops>, Failure>) -> CliResult {
         ops.status()?.dir,
     );
     options.role = role;
-    tui::run(options, Box::new(OpsRunner::shared(ops))).map_err(|e| {
+    let mut runner = OpsRunner::shared(ops.clone());
+    if let Some(socket) = ops.server_socket() {
+        // Scans the server does not answer wait in the user's own file (and those a client
+        // that died left for this server are sent first).
+        let outbox = Outbox::open(crate::ops::outbox::default_dir().as_deref(), &socket);
+        options.waiting = outbox.len();
+        runner = runner.with_outbox(outbox);
+    }
+    tui::run(options, Box::new(runner)).map_err(|e| {
         let code = e
             .downcast_ref::<Interrupted>()
             .map(Interrupted::exit_code)

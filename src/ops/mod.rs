@@ -9,6 +9,7 @@ mod draft;
 pub mod maintenance;
 pub mod not_here;
 pub mod opening;
+pub mod outbox;
 mod parts;
 pub use parts::PART_LINES;
 pub mod protocol;
@@ -23,6 +24,7 @@ pub mod warranty;
 pub mod wire;
 
 pub use protocol::{Call, Done, Local, Ops, OpsQueries, Reply, Request};
+pub use outbox::{Outbox, Waiting};
 pub use remote::Remote;
 pub use roles::Gate;
 pub use types::*;

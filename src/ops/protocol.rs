@@ -82,6 +82,12 @@ pub trait Ops: Send + Sync {
         Ok(())
     }
 
+    /// The socket of the server this talks to; none when the database is opened here (no
+    /// link that can go down).
+    fn server_socket(&self) -> Option<std::path::PathBuf> {
+        None
+    }
+
     fn execute(&self, command: Command) -> Result<Outcome, OpsError> {
         match self.call(Request::V1(Call::Execute(command))) {
             Reply::V1(Ok(Done::Outcome(o))) => Ok(o),

@@ -63,6 +63,10 @@ fn dial(socket: &Path) -> std::io::Result<UnixStream> {
 }
 
 impl Ops for Remote {
+    fn server_socket(&self) -> Option<PathBuf> {
+        Some(self.socket.clone())
+    }
+
     fn call(&self, request: Request) -> Reply {
         let Request::V1(call) = &request;
         // A read can always be asked again; a command might have been saved before the link

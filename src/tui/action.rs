@@ -54,6 +54,26 @@ pub enum Action {
     ServiceStatus(String),
     /// An effect failed: shown as a sticky error with the bell.
     Failed(String),
+    /// The server did not answer a request: the link is down (said on the status line,
+    /// once, in words; the request's screen keeps what it showed).
+    LinkDown(String),
+    /// A scan could not reach the server: it waits, kept by the client in order, to be sent
+    /// when the server is back (answer to [`Effect::CountInput`]).
+    ScanWaiting {
+        /// The key the server will know it by.
+        key: String,
+        /// The scan as read.
+        raw: String,
+        /// Where the counter was.
+        location: Option<String>,
+    },
+    /// A waiting scan reached the server; its answer follows.
+    WaitingSent {
+        /// Its key.
+        key: String,
+    },
+    /// How many scans wait for the server now.
+    Outbox(usize),
     /// A frame was drawn (sent by the runtime after each frame): what the status line says
     /// has been seen.
     Drawn,
@@ -362,6 +382,9 @@ pub enum Effect {
     /// Ask the service for its last entry number (answered by [`Action::Polled`]); not
     /// counted as work the user waits for.
     Poll,
+    /// Send the scans that wait for the server, in order (answered by
+    /// [`Action::WaitingSent`] and each scan's answer, then [`Action::Outbox`]).
+    SendWaiting,
     /// The scan loop's running figures again, without the expected figure (answered by
     /// [`Action::FiguresRefreshed`]).
     RefreshFigures {
@@ -420,6 +443,7 @@ impl EffectRunner for NullRunner {
             | Effect::RefreshFigures { .. } => {
                 vec![Action::Failed(super::text::NO_DATABASE.into())]
             }
+            Effect::SendWaiting => vec![Action::Outbox(0)],
             Effect::Poll => vec![Action::Polled(Err(super::text::NO_DATABASE.into()))],
         }
     }

@@ -8,15 +8,24 @@ use chrono::NaiveDateTime;
 
 use super::action::Effect;
 use super::app::{AppState, Screen, Status};
+use super::screens::count_scan::state::AnswerKind;
 use crate::domain::Day;
 
 /// How often a live screen asks whether anything changed, in milliseconds.
 pub const POLL_MS: i64 = 500;
 
 /// What the status line says while the server does not answer.
-pub const LINK_DOWN: &str = "no server, retrying";
+pub const LINK_DOWN: &str = "no server";
 /// And once it answers again.
 pub const LINK_BACK: &str = "server back";
+
+/// The status line while the server does not answer: one line, with the scans that wait.
+pub fn link_down_words(waiting: usize) -> String {
+    match waiting {
+        0 => LINK_DOWN.to_string(),
+        n => format!("{LINK_DOWN}, {n} wait"),
+    }
+}
 
 /// The polling state.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -29,6 +38,16 @@ pub struct Live {
     pub last_poll: Option<NaiveDateTime>,
     /// Why the last poll failed, while the service does not answer.
     pub link_down: Option<String>,
+    /// Scans kept by the client that wait for the server.
+    pub waiting: usize,
+    /// The waiting scans are being sent.
+    pub sending: bool,
+}
+
+/// Is the screen on top showing shared data while the server does not answer (as it was,
+/// not as it is)?
+pub fn showing_stale(state: &AppState) -> bool {
+    state.live.link_down.is_some() && shows_shared_data(state)
 }
 
 /// Does the screen on top show data others change?
@@ -45,7 +64,8 @@ fn shows_shared_data(state: &AppState) -> bool {
 
 /// The time moved on: poll when a live screen is on top and the last poll is old enough.
 pub fn tick(state: &mut AppState) -> Vec<Effect> {
-    if state.live.polling || !shows_shared_data(state) {
+    // Scans that wait are sent as soon as the server answers, whatever screen is shown.
+    if state.live.polling || !(shows_shared_data(state) || state.live.waiting > 0) {
         return Vec::new();
     }
     let now = state.now;
@@ -66,37 +86,101 @@ pub fn tick(state: &mut AppState) -> Vec<Effect> {
 pub fn polled(state: &mut AppState, answer: Result<u64, String>) -> Vec<Effect> {
     state.live.polling = false;
     match answer {
-        Err(why) => {
-            if state.live.link_down.is_none() {
-                state.status = Some(Status {
-                    text: LINK_DOWN.to_string(),
-                    error: true,
-                    shown: false,
-                    visit: None,
-                });
-            }
-            state.live.link_down = Some(why);
-            Vec::new()
-        }
+        Err(why) => link_lost(state, why),
         Ok(seq) => {
-            let was_down = state.live.link_down.take().is_some();
-            if was_down && state.status.as_ref().is_some_and(|s| s.text == LINK_DOWN) {
-                state.status = Some(Status {
-                    text: LINK_BACK.to_string(),
-                    error: false,
-                    shown: false,
-                    visit: None,
-                });
-            }
+            let was_down = state.live.link_down.is_some();
+            link_back(state);
             let moved = state.live.seen.is_some_and(|s| s != seq);
             state.live.seen = Some(seq);
+            let mut effects = send_waiting(state);
             if moved || was_down {
-                refresh(state)
-            } else {
-                Vec::new()
+                effects.extend(refresh(state));
             }
+            effects
         }
     }
+}
+
+/// Sends the waiting scans, unless they are on their way.
+fn send_waiting(state: &mut AppState) -> Vec<Effect> {
+    if state.live.waiting == 0 || state.live.sending {
+        return Vec::new();
+    }
+    state.live.sending = true;
+    vec![Effect::SendWaiting]
+}
+
+/// The server did not answer (a poll or a request): said once, in one line on every screen,
+/// with the bell; the scan loop's last headline goes, as it is no longer news.
+pub fn link_lost(state: &mut AppState, why: String) -> Vec<Effect> {
+    let first = state.live.link_down.is_none();
+    state.live.link_down = Some(why);
+    state.live.sending = false;
+    if !first {
+        return Vec::new();
+    }
+    state.status = Some(Status {
+        text: link_down_words(state.live.waiting),
+        error: true,
+        shown: false,
+        visit: None,
+    });
+    if let Some(s) = state.count_session.as_mut() {
+        if s.answer.as_ref().is_some_and(|a| a.kind != AnswerKind::Waiting) {
+            s.answer = None;
+        }
+    }
+    if state.config.bell {
+        vec![Effect::Bell]
+    } else {
+        Vec::new()
+    }
+}
+
+/// The server answered again: "server back" replaces "no server".
+pub fn link_back(state: &mut AppState) {
+    if state.live.link_down.take().is_none() {
+        return;
+    }
+    if state
+        .status
+        .as_ref()
+        .is_some_and(|s| s.visit.is_none() && s.text.starts_with(LINK_DOWN))
+    {
+        state.status = Some(Status {
+            text: LINK_BACK.to_string(),
+            error: false,
+            shown: false,
+            visit: None,
+        });
+    }
+}
+
+/// The client's count of waiting scans changed: the status line says how many wait while
+/// the server is away, and how many were sent once none is left.
+pub fn outbox(state: &mut AppState, waiting: usize) -> Vec<Effect> {
+    let sent = state.live.waiting.saturating_sub(waiting);
+    state.live.waiting = waiting;
+    state.live.sending = false;
+    let link_line = state.status.as_ref().is_some_and(|s| s.visit.is_none());
+    if state.live.link_down.is_some() {
+        if let Some(line) = state.status.as_mut().filter(|_| link_line) {
+            line.text = link_down_words(waiting);
+        }
+    } else if sent > 0 && waiting == 0 && (link_line || state.status.is_none()) {
+        state.status = Some(Status {
+            text: sent_words(sent),
+            error: false,
+            shown: false,
+            visit: None,
+        });
+    }
+    Vec::new()
+}
+
+/// The status line once the scans that waited are all sent.
+pub fn sent_words(sent: usize) -> String {
+    format!("{LINK_BACK}, {sent} sent")
 }
 
 /// Asks again for what the screen on top shows, unless it is waiting for its own answer.

@@ -77,6 +77,8 @@ pub struct TuiOptions {
     /// The role the user holds (what the screens offer): the server's word, admin when the
     /// database is opened in this process.
     pub role: crate::domain::Role,
+    /// Scans left waiting for the server by a client that died (sent once it answers).
+    pub waiting: usize,
 }
 
 impl std::fmt::Debug for TuiOptions {
@@ -130,13 +132,14 @@ impl TuiOptions {
             db_label,
             clock: local_clock(),
             role: crate::domain::Role::Admin,
+            waiting: 0,
         }
     }
 
     /// The initial state these options give, at a given terminal size.
     pub fn initial_state(&self, size: (u16, u16)) -> AppState {
         let loaded = keymap::load(&self.keymap, keymap::read_file);
-        AppState::new(AppInit {
+        let mut state = AppState::new(AppInit {
             config: self.config.clone(),
             keymap: loaded,
             profile: self.profile,
@@ -149,7 +152,9 @@ impl TuiOptions {
             },
             now: (self.clock)(),
             size,
-        })
+        });
+        state.live.waiting = self.waiting;
+        state
     }
 }
 

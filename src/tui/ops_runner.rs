@@ -28,6 +28,9 @@ pub struct OpsRunner {
     /// The location the last label of each count set since it was joined: steps flushed
     /// after leaving follow a label whose answer the screen never saw.
     located: HashMap<CountId, String>,
+    /// Scans that wait for the server (a client of `tallyman serve` has one): each scan is
+    /// sent with a key, and one the server did not answer waits here, in order.
+    outbox: Option<crate::ops::Outbox>,
 }
 
 impl OpsRunner {
@@ -42,7 +45,14 @@ impl OpsRunner {
             ops,
             utc_times: false,
             located: HashMap::new(),
+            outbox: None,
         }
+    }
+
+    /// Keeps scans the server does not answer in `outbox` and sends them when it is back.
+    pub fn with_outbox(mut self, outbox: crate::ops::Outbox) -> OpsRunner {
+        self.outbox = Some(outbox);
+        self
     }
 
     /// Shows times of earlier scans in UTC instead of local time (tests and snapshots).
@@ -83,6 +93,7 @@ impl OpsRunner {
             location: s.location.clone(),
             kind: kind_of(&s.verdict),
             why: None,
+            waiting: None,
         }
     }
 
@@ -120,13 +131,20 @@ impl OpsRunner {
         location: Option<String>,
         raw: String,
         location_only: bool,
+        key: Option<String>,
     ) -> Result<Vec<Action>, OpsError> {
-        let command = Command::CountScan {
+        let mut command = Command::CountScan {
             count: id,
             location: location.clone(),
             raw: raw.clone(),
             label_only: location_only,
         };
+        if let Some(key) = key {
+            command = Command::Keyed {
+                key,
+                command: Box::new(command),
+            };
+        }
         match self.ops.execute(command) {
             Ok(Outcome::Scanned(report)) => Ok(vec![Action::ScanAnswered(self.answer(report))]),
             Ok(Outcome::LocationSet { code, figures }) => {
@@ -477,9 +495,8 @@ impl OpsRunner {
                 .or_else(|| location.clone());
             match step {
                 Queued::Scan(raw) => {
-                    let actions = self.input(count, at, raw, location_only)?;
+                    self.scan_or_wait(count, at, raw, location_only)?;
                     location_only = false;
-                    self.note_location(count, &actions);
                 }
                 Queued::Undo => {
                     self.undo(count, at)?;
@@ -492,6 +509,116 @@ impl OpsRunner {
             }
         }
         Ok(Vec::new())
+    }
+
+    /// One scan: sent with a key when the runner keeps an outbox, else as it is. Scans that
+    /// wait go first, in order; when the server does not answer, this one waits behind them.
+    fn scan_or_wait(
+        &mut self,
+        count: CountId,
+        location: Option<String>,
+        raw: String,
+        label_only: bool,
+    ) -> Result<Vec<Action>, OpsError> {
+        if self.outbox.is_none() {
+            let actions = self.input(count, location, raw, label_only, None)?;
+            self.note_location(count, &actions);
+            return Ok(actions);
+        }
+        let mut actions = self.send_waiting()?;
+        let Some(outbox) = self.outbox.as_mut() else {
+            return Ok(actions);
+        };
+        let waiting = crate::ops::Waiting {
+            key: outbox.new_key(),
+            count,
+            location,
+            raw,
+            label_only,
+        };
+        if outbox.is_empty() {
+            let sent = self.input(
+                count,
+                waiting.location.clone(),
+                waiting.raw.clone(),
+                label_only,
+                Some(waiting.key.clone()),
+            );
+            match sent {
+                Ok(answer) => {
+                    self.note_location(count, &answer);
+                    actions.extend(answer);
+                    return Ok(actions);
+                }
+                Err(OpsError::Link(why)) => actions.push(Action::LinkDown(why)),
+                Err(e) => return Err(e),
+            }
+        }
+        let Some(outbox) = self.outbox.as_mut() else {
+            return Ok(actions);
+        };
+        actions.push(Action::ScanWaiting {
+            key: waiting.key.clone(),
+            raw: waiting.raw.clone(),
+            location: waiting.location.clone(),
+        });
+        outbox.push(waiting);
+        actions.push(Action::Outbox(outbox.len()));
+        Ok(actions)
+    }
+
+    /// Sends the waiting scans in order, each with the location the labels before it set,
+    /// until none is left or the server does not answer. A refused one is answered like any
+    /// scan; it waits no more.
+    fn send_waiting(&mut self) -> Result<Vec<Action>, OpsError> {
+        let mut actions = Vec::new();
+        while let Some(w) = self.outbox.as_ref().and_then(|o| o.front().cloned()) {
+            let at = self
+                .located
+                .get(&w.count)
+                .cloned()
+                .or_else(|| w.location.clone());
+            match self.input(w.count, at, w.raw, w.label_only, Some(w.key.clone())) {
+                Ok(answer) => {
+                    self.note_location(w.count, &answer);
+                    if let Some(o) = self.outbox.as_mut() {
+                        o.sent();
+                    }
+                    actions.push(Action::WaitingSent { key: w.key });
+                    actions.extend(answer);
+                }
+                Err(OpsError::Link(why)) => {
+                    actions.push(Action::LinkDown(why));
+                    break;
+                }
+                Err(e) => {
+                    actions.push(Action::Failed(e.to_string()));
+                    break;
+                }
+            }
+        }
+        if !actions.is_empty() {
+            if let Some(o) = &self.outbox {
+                actions.push(Action::Outbox(o.len()));
+            }
+        }
+        Ok(actions)
+    }
+
+    /// A step of the scan loop that acts on what was scanned before it (undo, bin done, a
+    /// quantity): only once no scan waits, or it would act on the wrong one.
+    fn after_waiting(
+        &mut self,
+        step: impl FnOnce(&mut Self) -> Result<Vec<Action>, OpsError>,
+    ) -> Result<Vec<Action>, OpsError> {
+        let mut actions = self.send_waiting()?;
+        match self.outbox.as_ref().map_or(0, |o| o.len()) {
+            0 => actions.extend(step(self)?),
+            n => actions.push(Action::CountRefused(
+                super::screens::count_scan::words::wait_first(n),
+            )),
+        }
+        Ok(actions)
     }
 
     fn try_run(&mut self, effect: Effect) -> Result<Vec<Action>, OpsError> {
@@ -514,18 +641,23 @@ impl OpsRunner {
                 location,
                 raw,
                 location_only,
-            } => {
-                let actions = self.input(count, location, raw, location_only)?;
-                self.note_location(count, &actions);
-                Ok(actions)
-            }
+            } => self.scan_or_wait(count, location, raw, location_only),
             Effect::FlushScans {
                 count,
                 location,
                 location_only,
                 steps,
             } => self.flush(count, location, location_only, steps),
-            Effect::UndoScan { count, location } => self.undo(count, location),
+            Effect::UndoScan { count, location } => {
+                self.after_waiting(|runner| runner.undo(count, location))
+            }
+            Effect::SendWaiting => {
+                let mut actions = self.send_waiting()?;
+                if let Some(o) = &self.outbox {
+                    actions.push(Action::Outbox(o.len()));
+                }
+                Ok(actions)
+            }
             Effect::MoveCount { count, status } => self.move_count(count, status),
             Effect::LoadMismatches { count } => self.load_mismatches(count),
             Effect::Fix { count, fix } => self.fix(count, fix),
@@ -535,8 +667,8 @@ impl OpsRunner {
                 location,
                 sku,
                 qty,
-            } => {
-                let at = self.located.get(&count).cloned().or(location);
+            } => self.after_waiting(|runner| {
+                let at = runner.located.get(&count).cloned().or(location);
                 let Some(location) = at else {
                     return Ok(vec![Action::CountRefused(text::LOCATION_FIRST.into())]);
                 };
@@ -546,7 +678,7 @@ impl OpsRunner {
                     product: sku,
                     qty,
                 };
-                match self.ops.execute(cmd) {
+                match runner.ops.execute(cmd) {
                     Ok(Outcome::QtyCounted {
                         location,
                         sku,
@@ -564,13 +696,13 @@ impl OpsRunner {
                     Ok(_) => Err(OpsError::Storage("a quantity gave no answer".into())),
                     Err(e) => Ok(vec![Action::CountRefused(refusal_words(e)?)]),
                 }
-            }
-            Effect::FinishBin { count, location } => {
-                let at = self.located.get(&count).cloned().or(location);
-                let actions = self.finish_bin(count, at)?;
-                self.located.remove(&count);
+            }),
+            Effect::FinishBin { count, location } => self.after_waiting(|runner| {
+                let at = runner.located.get(&count).cloned().or(location);
+                let actions = runner.finish_bin(count, at)?;
+                runner.located.remove(&count);
                 Ok(actions)
-            }
+            }),
             Effect::OpenCount(new) => match self.ops.execute(Command::OpenCount(new)) {
                 Ok(Outcome::CountOpened(c)) => Ok(vec![Action::CountOpened {
                     count: c.id,
@@ -722,7 +854,11 @@ fn kind_of(v: &ScanVerdict) -> AnswerKind {
 
 impl EffectRunner for OpsRunner {
     fn run(&mut self, effect: Effect) -> Vec<Action> {
-        self.try_run(effect)
-            .unwrap_or_else(|e| vec![Action::Failed(e.to_string())])
+        match self.try_run(effect) {
+            Ok(actions) => actions,
+            // A server that does not answer is the link's state, said once on every screen.
+            Err(OpsError::Link(why)) => vec![Action::LinkDown(why)],
+            Err(e) => vec![Action::Failed(e.to_string())],
+        }
     }
 }

@@ -103,6 +103,9 @@ pub const HINT_SCROLL_BACK: &str = "Scroll";
 /// Header, right: a service effect is outstanding (fits beside a title at 20 columns).
 pub const WORKING: &str = "working...";
 
+/// Header, right: the server does not answer, so what the screen shows is as it was.
+pub const NOT_CURRENT: &str = "not current";
+
 /// Error: the worker that runs the service's requests has stopped.
 pub const WORKER_GONE: &str = "the service worker stopped: restart tallyman";
 

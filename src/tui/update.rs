@@ -93,6 +93,15 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Command(c) => command(state, c),
         Action::ServiceStatus(s) => diagnostics::service_status(state, s),
         Action::Failed(msg) => error(state, text::failed(&msg)),
+        Action::LinkDown(why) => super::live::link_lost(state, why),
+        Action::ScanWaiting { key, raw, location } => {
+            count_scan::update::waiting(state, key, raw, location)
+        }
+        Action::WaitingSent { key } => {
+            super::live::link_back(state);
+            count_scan::update::waiting_sent(state, &key)
+        }
+        Action::Outbox(n) => super::live::outbox(state, n),
         Action::Drawn => {
             if state.status_here().is_some() {
                 if let Some(s) = state.status.as_mut() {

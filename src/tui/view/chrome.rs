@@ -23,7 +23,12 @@ pub(super) fn header(state: &AppState, frame: &mut Frame, area: Rect) {
         format!(" {title}")
     };
     let time = state.now.format("%H:%M").to_string();
-    let right = if state.busy() {
+    // While the server does not answer, what a screen shows of shared data is as it was:
+    // said instead of the time, and never cut.
+    let stale = crate::tui::live::showing_stale(state);
+    let right = if stale {
+        format!("{} ", text::NOT_CURRENT)
+    } else if state.busy() {
         // Waiting for the service: said instead of the time, and never cut.
         format!("{} ", text::WORKING)
     } else if w >= 60 && !state.session.user.is_empty() {
@@ -35,10 +40,11 @@ pub(super) fn header(state: &AppState, frame: &mut Frame, area: Rect) {
     let rlen = right.chars().count();
     let line = if llen + rlen < w {
         format!("{left}{}{right}", " ".repeat(w - llen - rlen))
-    } else if state.busy() {
-        let room = w.saturating_sub(rlen);
+    } else if state.busy() || stale {
+        // The title is cut, a space before what the right says.
+        let room = w.saturating_sub(rlen + 1);
         let cut: String = left.chars().take(room).collect();
-        format!("{cut:<room$}{right}")
+        format!("{cut:<room$} {right}")
     } else {
         format!("{left:<w$}")
     };

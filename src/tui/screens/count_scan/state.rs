@@ -29,6 +29,8 @@ pub enum AnswerKind {
     Refused,
     /// The counter's last scan was taken back.
     Undone,
+    /// Not sent yet: the server does not answer. Kept by the client, sent when it is back.
+    Waiting,
 }
 
 impl AnswerKind {
@@ -112,6 +114,8 @@ pub struct RecentScan {
     pub kind: AnswerKind,
     /// Why it was refused (nothing recorded); none for a recorded scan.
     pub why: Option<String>,
+    /// The key of a scan waiting for the server (its answer takes this line's place).
+    pub waiting: Option<String>,
 }
 
 /// How many recent scans the state keeps (the screens show as many as fit, or fewer).

@@ -86,6 +86,7 @@ pub(crate) fn scan_answered(state: &mut AppState, answer: ScanAnswer) -> Vec<Eff
                 Why::Refused { message } if refused => Some(message.clone()),
                 _ => None,
             },
+            waiting: None,
         });
         s.recent.truncate(RECENT_KEPT);
     }
@@ -112,6 +113,53 @@ pub(crate) fn scan_answered(state: &mut AppState, answer: ScanAnswer) -> Vec<Eff
     } else {
         error(state, headline)
     }
+}
+
+/// A scan could not reach the server: the client keeps it, and the screen says so (in Last
+/// scans as waiting, and as the last answer); the field is free for the next scan.
+pub(crate) fn waiting(
+    state: &mut AppState,
+    key: String,
+    raw: String,
+    location: Option<String>,
+) -> Vec<Effect> {
+    let Some(s) = state.count_session.as_mut() else {
+        return Vec::new();
+    };
+    let serial = raw.trim().to_string();
+    let location = location.unwrap_or_default();
+    s.recent.push_front(RecentScan {
+        number: None,
+        serial: serial.clone(),
+        sku: None,
+        location: location.clone(),
+        kind: AnswerKind::Waiting,
+        why: None,
+        waiting: Some(key),
+    });
+    s.recent.truncate(RECENT_KEPT);
+    s.answer = Some(ScanAnswer {
+        kind: AnswerKind::Waiting,
+        headline: words::WAITING.into(),
+        serial,
+        sku: None,
+        number: None,
+        location,
+        why: Why::Refused {
+            message: words::WAITING_WHY.into(),
+        },
+        figures: None,
+    });
+    clear_answered_entry(state);
+    Vec::new()
+}
+
+/// A waiting scan reached the server: its line gives way to its answer, which follows.
+pub(crate) fn waiting_sent(state: &mut AppState, key: &str) -> Vec<Effect> {
+    if let Some(s) = state.count_session.as_mut() {
+        s.recent.retain(|r| r.waiting.as_deref() != Some(key));
+    }
+    Vec::new()
 }
 
 /// Empties the field after an answer, but only while it still shows a finished entry: answers

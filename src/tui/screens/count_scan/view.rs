@@ -87,7 +87,10 @@ fn recent_rows(state: &AppState, r: &crate::tui::count::RecentScan, w: usize) ->
 
 fn recent_line(state: &AppState, r: &crate::tui::count::RecentScan, w: usize) -> String {
     let serial = shown(state, &r.serial);
-    let sku = r.sku.as_deref().unwrap_or("-");
+    let sku = match r.kind {
+        crate::tui::count::AnswerKind::Waiting => words::answer_word(r.kind),
+        _ => r.sku.as_deref().unwrap_or("-"),
+    };
     if let (Some(why), true) = (r.why.as_deref(), w >= 40) {
         // A refused scan: why, where a recorded one has its product (and place).
         let serial = tail(&serial, SERIAL_W);

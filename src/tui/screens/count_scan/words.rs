@@ -122,6 +122,17 @@ pub fn outside_scope(id: CountId, scope: &str) -> String {
     format!("outside count {id} ({scope})")
 }
 
+/// Headline: the scan is kept until the server answers again.
+pub const WAITING: &str = "WAITING";
+
+/// Detail: what happens to a waiting scan.
+pub const WAITING_WHY: &str = "no server: kept, sent when it is back";
+
+/// Refusal: undo, bin done or a quantity while scans wait (they would act on the wrong scan).
+pub fn wait_first(n: usize) -> String {
+    format!("not done: {n} scans wait for the server")
+}
+
 /// Headline: the undo was refused.
 pub const NOT_UNDONE: &str = "NOT UNDONE";
 
@@ -135,6 +146,7 @@ pub fn answer_mark(kind: AnswerKind) -> char {
         AnswerKind::Unknown => '?',
         AnswerKind::Bad | AnswerKind::Refused => 'x',
         AnswerKind::Undone => ' ',
+        AnswerKind::Waiting => '~',
     }
 }
 
@@ -148,6 +160,7 @@ pub fn answer_word(kind: AnswerKind) -> &'static str {
         AnswerKind::Bad => "bad scan",
         AnswerKind::Refused => "not saved",
         AnswerKind::Undone => "undone",
+        AnswerKind::Waiting => "waiting",
     }
 }
 
