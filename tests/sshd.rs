@@ -1,17 +1,26 @@
-//! Handhelds over a real OpenSSH: a private `sshd` on a loopback port (its own host key and
-//! config in a temporary folder, no system service touched) with the shipped
-//! `contrib/sshd_config.tallyman` Match block, two handheld accounts whose ForceCommand is
-//! plain `tallyman`, and two `ssh -tt` sessions at 20x16 (TERM=vt220) in tmux that count into
-//! one count through `tallyman serve` at once and see each other's progress.
+//! Handhelds over a real OpenSSH, installed as `docs/admin.md` says: the server runs as its
+//! own OS user `tallyman` (the shipped `contrib/tallyman.service`'s ExecStartPre and ExecStart,
+//! its user, groups and umask) with the database in a 0700 folder only it can read, the socket
+//! in a 0755 runtime folder with the group `tallyman-users`; a private `sshd` on a loopback
+//! port (its own host key and config in a temporary folder, no system service touched) with
+//! the shipped `contrib/sshd_config.tallyman` Match block. Two handheld accounts in
+//! `tallyman-users` and `tallyman-handheld` (who cannot read the database folder) count into
+//! one count at 20x16 (TERM=vt220) through the ForceCommand and see each other's progress; an
+//! account in `tallyman-handheld` only is told it may not use tallyman; with the server
+//! stopped a login is told the server is not running.
 //!
-//! Needs root (sshd changes user), `/usr/sbin/sshd`, tmux, the groups `tallyman-users` and
-//! `tallyman-handheld` and the accounts `tmhh1`, `tmhh2` in both (`.ci/run` sets them up).
-//! Without them the test says what is missing and passes, unless `TALLYMAN_REQUIRE_SSHD` is
-//! set (as `.ci/run` does), when it fails.
+//! The paths are the documented ones below a temporary root (`ROOT/var/lib/tallyman/site`,
+//! `ROOT/run/tallyman/site.sock`, `ROOT/usr/local/bin/tallyman`), so nothing of a real install
+//! is touched. Needs root (sshd and the server change user), `/usr/sbin/sshd`, `setpriv`, tmux,
+//! the groups `tallyman-users` and `tallyman-handheld`, the system user `tallyman` and the
+//! accounts `tmhh1`, `tmhh2` (both groups, with homes) and `tmhh3` (handheld group only):
+//! `.ci/run` makes them with the commands of `docs/admin.md`. Without them the test says what
+//! is missing and passes, unless `TALLYMAN_REQUIRE_SSHD` is set (as `.ci/run` does), when it
+//! fails.
 
 mod support;
 
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -19,22 +28,28 @@ use std::time::{Duration, Instant};
 use support::tmux::Tmux;
 
 const SSHD: &str = "/usr/sbin/sshd";
+const SETPRIV: &str = "/usr/bin/setpriv";
+/// The two handhelds that count.
 const ACCOUNTS: [&str; 2] = ["tmhh1", "tmhh2"];
+/// A handheld account that is not in the socket's group.
+const OUTSIDER: &str = "tmhh3";
 
 /// Why this machine cannot run the test, if it cannot.
 fn missing() -> Option<String> {
     if !nix::unistd::geteuid().is_root() {
         return Some("not root (sshd must change user)".into());
     }
-    if !Path::new(SSHD).exists() {
-        return Some(format!("{SSHD} is not installed (package openssh-server)"));
+    for path in [SSHD, SETPRIV] {
+        if !Path::new(path).exists() {
+            return Some(format!("{path} is not installed"));
+        }
     }
     for group in ["tallyman-users", "tallyman-handheld"] {
         if !matches!(nix::unistd::Group::from_name(group), Ok(Some(_))) {
             return Some(format!("no group {group}"));
         }
     }
-    for account in ACCOUNTS {
+    for account in ["tallyman", ACCOUNTS[0], ACCOUNTS[1], OUTSIDER] {
         if !matches!(nix::unistd::User::from_name(account), Ok(Some(_))) {
             return Some(format!("no account {account}"));
         }
@@ -55,15 +70,80 @@ impl Drop for Killed {
     }
 }
 
-fn run(bin: &Path, args: &[&str]) -> String {
-    let out = Command::new(bin).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "tallyman {args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+/// The documented layout below a temporary root.
+struct Layout {
+    root: PathBuf,
+}
+
+impl Layout {
+    /// A documented path, below the root.
+    fn path(&self, documented: &str) -> PathBuf {
+        self.root.join(documented.trim_start_matches('/'))
+    }
+
+    /// A line of a shipped file with its documented paths moved below the root.
+    fn moved(&self, line: &str) -> String {
+        line.replace("/usr/local/bin/tallyman", self.path("/usr/local/bin/tallyman").to_str().unwrap())
+            .replace("/var/lib/tallyman", self.path("/var/lib/tallyman").to_str().unwrap())
+            .replace("/run/tallyman", self.path("/run/tallyman").to_str().unwrap())
+    }
+
+    fn bin(&self) -> PathBuf {
+        self.path("/usr/local/bin/tallyman")
+    }
+
+    fn socket(&self) -> PathBuf {
+        self.path("/run/tallyman/site.sock")
+    }
+
+    /// A command of the shipped unit (`ExecStart=`, `ExecStartPre=`), as systemd runs it:
+    /// as its User and Group with its SupplementaryGroups and UMask.
+    fn unit_command(&self, key: &str) -> Command {
+        let unit = std::fs::read_to_string("contrib/tallyman.service").unwrap();
+        let value = |k: &str| -> String {
+            unit.lines()
+                .find_map(|l| l.strip_prefix(&format!("{k}=")))
+                .unwrap_or_else(|| panic!("the unit has no {k}="))
+                .trim()
+                .to_string()
+        };
+        let line = self.moved(&value(key));
+        let (user, group) = (value("User"), value("Group"));
+        let groups = value("SupplementaryGroups");
+        let umask = value("UMask");
+        let mut c = Command::new(SETPRIV);
+        c.args([
+            &format!("--reuid={user}"),
+            &format!("--regid={group}"),
+            &format!("--groups={groups}"),
+            "--",
+            "/bin/sh",
+            "-c",
+            &format!("umask {umask} && exec \"$0\" \"$@\""),
+        ]);
+        c.args(line.split_whitespace());
+        // systemd gives a service its user's home.
+        c.env("HOME", self.path("/var/lib/tallyman"));
+        c
+    }
+
+    /// A tallyman command as the server's user, as an admin runs it (`sudo -u tallyman`).
+    fn as_server_user(&self, args: &[&str]) -> String {
+        let out = Command::new(SETPRIV)
+            .args(["--reuid=tallyman", "--regid=tallyman", "--init-groups", "--"])
+            .arg(self.bin())
+            .args(args)
+            .env("HOME", self.path("/var/lib/tallyman"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "tallyman {args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
 }
 
 fn free_port() -> u16 {
@@ -87,18 +167,47 @@ fn keygen(path: &Path) {
     );
 }
 
-/// The shipped Match block with this test's paths.
-fn match_block(bin: &Path, db: &Path, socket: &Path) -> String {
+/// The shipped Match block with the layout's paths.
+fn match_block(layout: &Layout) -> String {
     let shipped = std::fs::read_to_string("contrib/sshd_config.tallyman").unwrap();
     let block = &shipped[shipped.find("Match Group tallyman-handheld").unwrap()..];
-    block
-        .replace("/usr/local/bin/tallyman", bin.to_str().unwrap())
-        .replace("/run/tallyman/site.sock", socket.to_str().unwrap())
-        .replace("/var/lib/tallyman/site", db.to_str().unwrap())
+    block.lines().map(|l| layout.moved(l) + "\n").collect()
+}
+
+/// Runs `cmd` until it exits; panics with its output when it fails.
+fn succeeds(mut cmd: Command, what: &str) {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{what}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Starts the server as the shipped unit does and waits for its socket.
+fn start_server(layout: &Layout) -> Killed {
+    let server = Killed(
+        layout
+            .unit_command("ExecStart")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap(),
+    );
+    let started = Instant::now();
+    while std::os::unix::net::UnixStream::connect(layout.socket()).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    server
 }
 
 #[test]
-fn two_handhelds_over_ssh_count_into_one_count_and_see_each_other() {
+fn handhelds_over_ssh_on_the_documented_layout_count_and_are_told_why_when_they_cannot() {
     if let Some(why) = missing() {
         assert!(
             std::env::var_os("TALLYMAN_REQUIRE_SSHD").is_none(),
@@ -108,34 +217,55 @@ fn two_handhelds_over_ssh_count_into_one_count_and_see_each_other() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let t = tmp.path();
-    // The handheld accounts must reach the binary and the socket (not the database).
-    std::fs::set_permissions(t, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let bin: PathBuf = t.join("tallyman");
-    std::fs::copy(support::cli::BIN, &bin).unwrap();
-    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let db = t.join("site");
-    let socket = t.join("site.sock");
-    let (db_s, socket_s) = (db.to_str().unwrap(), socket.to_str().unwrap());
+    let layout = Layout {
+        root: tmp.path().to_path_buf(),
+    };
+    // The system's folders: / and /usr/local/bin are everyone's to pass through.
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::create_dir_all(layout.path("/usr/local/bin")).unwrap();
+    std::fs::create_dir_all(layout.path("/var/lib")).unwrap();
+    std::fs::create_dir_all(layout.path("/run")).unwrap();
+    for d in ["/usr", "/usr/local", "/usr/local/bin", "/var", "/var/lib", "/run"] {
+        std::fs::set_permissions(layout.path(d), std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    // `install -m 755 target/release/tallyman /usr/local/bin/tallyman`
+    std::fs::copy(support::cli::BIN, layout.bin()).unwrap();
+    std::fs::set_permissions(layout.bin(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    // What systemd makes for the unit: StateDirectory (0700) and RuntimeDirectory (0755),
+    // owned by its user.
+    let tallyman = nix::unistd::User::from_name("tallyman").unwrap().unwrap();
+    for (dir, mode) in [("/var/lib/tallyman", 0o700), ("/run/tallyman", 0o755)] {
+        let path = layout.path(dir);
+        std::fs::create_dir(&path).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+        nix::unistd::chown(&path, Some(tallyman.uid), Some(tallyman.gid)).unwrap();
+    }
+    // ExecStartPre, then a site's data made by its admin before the team starts.
+    succeeds(layout.unit_command("ExecStartPre"), "ExecStartPre");
+    let db = layout.path("/var/lib/tallyman/site");
+    let (db_s, socket) = (db.to_str().unwrap(), layout.socket());
+    let socket_s = socket.to_str().unwrap();
+    layout.as_server_user(&["--db", db_s, "demo", "--no-tui", "--units", "300"]);
+    let state = std::fs::metadata(layout.path("/var/lib/tallyman")).unwrap();
+    assert_eq!(state.mode() & 0o777, 0o700, "the state folder is the server's alone");
+    assert_eq!(state.uid(), tallyman.uid.as_raw());
 
-    // A site's database with an open count over aisle A, made before the server starts.
-    run(&bin, &["--db", db_s, "demo", "--no-tui", "--units", "300"]);
-    run(
-        &bin,
-        &[
-            "--db",
-            db_s,
-            "count",
-            "open",
-            "Aisle A",
-            "--location",
-            "WH1/A",
-        ],
-    );
-    let stock: serde_json::Value = serde_json::from_str(&run(
-        &bin,
-        &["--db", db_s, "--json", "stock", "--location", "WH1/A/01"],
-    ))
+    let server = start_server(&layout);
+    let meta = std::fs::metadata(&socket).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o777, 0o660);
+    let users = nix::unistd::Group::from_name("tallyman-users").unwrap().unwrap();
+    assert_eq!(meta.gid(), users.gid.as_raw(), "the socket's group");
+    // The admin, as the server's user, through the server (admin.md, "Users and roles").
+    let opened = layout.as_server_user(&[
+        "--socket", socket_s, "count", "open", "Aisle A", "--location", "WH1/A",
+    ]);
+    assert!(opened.contains("opened count 2"), "{opened}");
+    for account in ACCOUNTS {
+        layout.as_server_user(&["--socket", socket_s, "user", "add", account, "--role", "clerk"]);
+    }
+    let stock: serde_json::Value = serde_json::from_str(&layout.as_server_user(&[
+        "--socket", socket_s, "--json", "stock", "--location", "WH1/A/01",
+    ]))
     .unwrap();
     let serials: Vec<String> = stock
         .as_array()
@@ -146,43 +276,8 @@ fn two_handhelds_over_ssh_count_into_one_count_and_see_each_other() {
         .collect();
     assert_eq!(serials.len(), 4, "{stock}");
 
-    // The server, its socket given to the group the handheld accounts are in.
-    let server = Killed(
-        Command::new(&bin)
-            .args([
-                "--db",
-                db_s,
-                "--socket",
-                socket_s,
-                "serve",
-                "--group",
-                "tallyman-users",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap(),
-    );
-    let started = Instant::now();
-    while !socket.exists() {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "the server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let meta = std::fs::metadata(&socket).unwrap();
-    assert_eq!(meta.permissions().mode() & 0o777, 0o660);
-    for account in ACCOUNTS {
-        run(
-            &bin,
-            &[
-                "--db", db_s, "--socket", socket_s, "user", "add", account, "--role", "clerk",
-            ],
-        );
-    }
-
     // sshd on a loopback port with the shipped Match block.
+    let t = tmp.path();
     let host_key = t.join("host_key");
     let user_key = t.join("user_key");
     keygen(&host_key);
@@ -197,12 +292,12 @@ fn two_handhelds_over_ssh_count_into_one_count_and_see_each_other() {
         format!(
             "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nPidFile {}\nAuthorizedKeysFile {}\n\
              StrictModes no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\n\
-             PermitRootLogin no\nAllowUsers {}\n{}",
+             PermitRootLogin no\nAllowUsers {} {OUTSIDER}\n{}",
             host_key.display(),
             t.join("sshd.pid").display(),
             authorized.display(),
             ACCOUNTS.join(" "),
-            match_block(&bin, &db, &socket)
+            match_block(&layout)
         ),
     )
     .unwrap();
@@ -225,22 +320,19 @@ fn two_handhelds_over_ssh_count_into_one_count_and_see_each_other() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+    let login = |account: &str| {
+        format!(
+            "TERM=vt220 ssh -tt -p {port} -i {} -o IdentitiesOnly=yes -o StrictHostKeyChecking=no \
+             -o UserKnownHostsFile={} {account}@127.0.0.1; sleep 60",
+            user_key.display(),
+            t.join("known_hosts").display()
+        )
+    };
 
-    // Two handhelds: ssh -tt at 20x16, TERM=vt220, plain login (the ForceCommand runs
-    // tallyman).
+    // Two handhelds: plain logins at 20x16 (the ForceCommand runs tallyman).
     let tmux = Tmux::new("sshd");
     for account in ACCOUNTS {
-        tmux.session(
-            account,
-            20,
-            16,
-            &format!(
-                "TERM=vt220 ssh -tt -p {port} -i {} -o IdentitiesOnly=yes -o StrictHostKeyChecking=no \
-                 -o UserKnownHostsFile={} {account}@127.0.0.1; sleep 60",
-                user_key.display(),
-                t.join("known_hosts").display()
-            ),
-        );
+        tmux.session(account, 20, 16, &login(account));
     }
     let log = || std::fs::read_to_string(t.join("sshd.log")).unwrap_or_default();
     for account in ACCOUNTS {
@@ -265,12 +357,9 @@ fn two_handhelds_over_ssh_count_into_one_count_and_see_each_other() {
         assert!(screen.contains("Here 4"), "{account}:\n{screen}");
     }
     // The server knows who counted: the accounts, from the socket.
-    let shown: serde_json::Value = serde_json::from_str(&run(
-        &bin,
-        &[
-            "--db", db_s, "--socket", socket_s, "--json", "count", "show", "2",
-        ],
-    ))
+    let shown: serde_json::Value = serde_json::from_str(&layout.as_server_user(&[
+        "--socket", socket_s, "--json", "count", "show", "2",
+    ]))
     .unwrap();
     let counters: Vec<&str> = shown["counters"]
         .as_array()
@@ -279,7 +368,35 @@ fn two_handhelds_over_ssh_count_into_one_count_and_see_each_other() {
         .filter_map(|c| c.as_str())
         .collect();
     assert_eq!(counters, ACCOUNTS, "{shown}");
+    // No handheld made a database of its own.
+    for account in ACCOUNTS {
+        let home = nix::unistd::User::from_name(account).unwrap().unwrap().dir;
+        assert!(
+            !home.join(".local/share/tallyman").exists(),
+            "{account} got a stray database in {}",
+            home.display()
+        );
+    }
+
+    // An account in the handheld group but not in the socket's group.
+    tmux.session(OUTSIDER, 20, 16, &login(OUTSIDER));
+    let screen = tmux.wait_in(OUTSIDER, "may not use", Duration::from_secs(20));
+    let words = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("you may not use tallyman here (not in group tallyman-users)"),
+        "{screen}"
+    );
+
+    // The server stopped (systemctl stop: SIGTERM): a login says so, in words.
+    support::cli::sigterm(&server.0);
+    drop(server);
+    tmux.session("late", 20, 16, &login(ACCOUNTS[0]));
+    let screen = tmux.wait_in("late", "ask an", Duration::from_secs(20));
+    let words = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.starts_with("tallyman server not running; ask an admin"),
+        "{screen}"
+    );
     drop(tmux);
     drop(sshd);
-    drop(server);
 }
