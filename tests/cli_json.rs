@@ -1085,9 +1085,19 @@ fn every_command_prints_exactly_one_json_document_with_the_documented_keys() {
     assert_eq!(v["fresh"], false);
     covered.insert("demo".into());
 
-    // Users (embedded: the OS user is an admin).
+    // Users (embedded: the OS user is an admin). A name with no OS account is refused
+    // unless forced (a directory service that cannot be reached now).
+    let out = e.run(&["--json", "user", "add", "hh07", "--role", "clerk"]);
+    let v = one(&out, 1, "user add of no OS account");
+    assert!(
+        v["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("expected an OS account, found no account \"hh07\""),
+        "{v}"
+    );
     let v = one(
-        &e.run(&["--json", "user", "add", "hh07", "--role", "clerk"]),
+        &e.run(&["--json", "user", "add", "hh07", "--role", "clerk", "--force"]),
         0,
         "user add",
     );
@@ -1239,7 +1249,7 @@ fn every_command_without_json_prints_text_naming_what_its_json_holds() {
     );
     covered.insert("demo".into());
     for (args, needle) in [
-        (&["user", "add", "hh07", "--role", "clerk"][..], "hh07"),
+        (&["user", "add", "hh07", "--role", "clerk", "--force"][..], "hh07"),
         (&["user", "role", "hh07", "supervisor"][..], "supervisor"),
         (&["user", "list"][..], "hh07"),
         (&["user", "remove", "hh07"][..], "hh07"),

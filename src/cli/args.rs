@@ -251,6 +251,10 @@ pub enum UserCmd {
         /// support, clerk, supervisor or admin
         #[arg(long)]
         role: String,
+        /// Add the name although this machine knows no such OS account (a directory service
+        /// that cannot be reached now)
+        #[arg(long)]
+        force: bool,
     },
     /// Every user and their role
     List,

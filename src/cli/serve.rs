@@ -61,6 +61,20 @@ pub fn run(db: &Path, args: &ServeArgs, json: bool) -> CliResult {
     .map_err(Failure::storage)
 }
 
+/// A role is given to an OS account: the server knows users by the account at the other end
+/// of its socket, so a name this machine does not know could never log in (a typo).
+fn os_account(name: &str) -> CliResult {
+    match nix::unistd::User::from_name(name) {
+        Ok(Some(_)) => Ok(()),
+        Ok(None) => Err(Failure::invalid(format!(
+            "expected an OS account, found no account \"{name}\" on this machine; create it first (useradd), or add --force if it comes from a directory service that cannot be reached now"
+        ))),
+        Err(e) => Err(Failure::invalid(format!(
+            "cannot look up the OS account \"{name}\" ({e}); add --force to add it anyway"
+        ))),
+    }
+}
+
 fn role(text: &str) -> Result<Role, Failure> {
     Role::parse(text).map_err(Failure::invalid)
 }
@@ -89,10 +103,20 @@ pub fn user(ops: &dyn Ops, cmd: &UserCmd, json: bool) -> CliResult {
             }
             return Ok(());
         }
-        UserCmd::Add { name, role: r } => Command::AddUser {
-            name: name.clone(),
-            role: role(r)?,
-        },
+        UserCmd::Add {
+            name,
+            role: r,
+            force,
+        } => {
+            let role = role(r)?;
+            if !force {
+                os_account(name)?;
+            }
+            Command::AddUser {
+                name: name.clone(),
+                role,
+            }
+        }
         UserCmd::Role { name, role: r } => Command::SetRole {
             name: name.clone(),
             role: role(r)?,

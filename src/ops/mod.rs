@@ -26,7 +26,7 @@ pub mod wire;
 pub use protocol::{Call, Done, Local, Ops, OpsQueries, Reply, Request};
 pub use outbox::{Outbox, Waiting};
 pub use remote::Remote;
-pub use roles::Gate;
+pub use roles::{command_needs, Gate};
 pub use types::*;
 
 use crate::domain::scan::ScanConfig;

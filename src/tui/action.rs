@@ -74,6 +74,9 @@ pub enum Action {
     },
     /// How many scans wait for the server now.
     Outbox(usize),
+    /// The server answers but refuses this user everything (removed while logged in): its
+    /// words (answer to [`Effect::Poll`]).
+    AccessRefused(String),
     /// A frame was drawn (sent by the runtime after each frame): what the status line says
     /// has been seen.
     Drawn,

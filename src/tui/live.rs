@@ -42,6 +42,8 @@ pub struct Live {
     pub waiting: usize,
     /// The waiting scans are being sent.
     pub sending: bool,
+    /// The server's refusal of this user (removed while logged in), once it said so.
+    pub refused: Option<String>,
 }
 
 /// Is the screen on top showing shared data while the server does not answer (as it was,
@@ -88,6 +90,7 @@ pub fn polled(state: &mut AppState, answer: Result<u64, String>) -> Vec<Effect> 
     match answer {
         Err(why) => link_lost(state, why),
         Ok(seq) => {
+            state.live.refused = None;
             let was_down = state.live.link_down.is_some();
             link_back(state);
             let moved = state.live.seen.is_some_and(|s| s != seq);
@@ -130,6 +133,28 @@ pub fn link_lost(state: &mut AppState, why: String) -> Vec<Effect> {
             s.answer = None;
         }
     }
+    if state.config.bell {
+        vec![Effect::Bell]
+    } else {
+        Vec::new()
+    }
+}
+
+/// The server answers but refuses this user: its words stay on every screen (said once,
+/// with the bell), instead of "no server".
+pub fn access_refused(state: &mut AppState, msg: String) -> Vec<Effect> {
+    state.live.polling = false;
+    link_back(state);
+    if state.live.refused.as_ref() == Some(&msg) {
+        return Vec::new();
+    }
+    state.live.refused = Some(msg.clone());
+    state.status = Some(Status {
+        text: msg,
+        error: true,
+        shown: false,
+        visit: None,
+    });
     if state.config.bell {
         vec![Effect::Bell]
     } else {

@@ -754,12 +754,12 @@ impl OpsRunner {
             Effect::Lookup { serial, date } => self.lookup(serial, date),
             Effect::Act(act) => self.act(act),
             Effect::LoadReport { kind, date } => self.report(kind, date),
-            Effect::Poll => Ok(vec![Action::Polled(
-                self.ops
-                    .status()
-                    .map(|s| s.applied_seq)
-                    .map_err(|e| e.to_string()),
-            )]),
+            Effect::Poll => Ok(vec![match self.ops.status() {
+                Ok(s) => Action::Polled(Ok(s.applied_seq)),
+                // The server answered, and said no (the user was removed): its words.
+                Err(OpsError::Refused(r)) => Action::AccessRefused(r.message),
+                Err(e) => Action::Polled(Err(e.to_string())),
+            }]),
             Effect::RefreshFigures { count, location } => {
                 let figures = match &location {
                     Some(at) => match self.ops.query(Query::Figures {

@@ -103,6 +103,11 @@ pub const HINT_SCROLL_BACK: &str = "Scroll";
 /// Header, right: a service effect is outstanding (fits beside a title at 20 columns).
 pub const WORKING: &str = "working...";
 
+/// Error: a key whose request the user's role does not allow (nothing was started).
+pub fn needs_role(role: crate::domain::Role) -> String {
+    format!("needs {role}")
+}
+
 /// Header, right: the server does not answer, so what the screen shows is as it was.
 pub const NOT_CURRENT: &str = "not current";
 

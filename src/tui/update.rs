@@ -38,7 +38,7 @@ fn too_small(state: &AppState) -> bool {
 /// stack, dropped if the user has left it.
 fn answered(state: &mut AppState, from: u64, actions: Vec<Action>) -> Vec<Effect> {
     // A poll's answer is applied wherever the user is (it says whether the service is there).
-    if let [Action::Polled(_)] = actions.as_slice() {
+    if let [Action::Polled(_) | Action::AccessRefused(_)] = actions.as_slice() {
         let mut effects = Vec::new();
         for a in actions {
             effects.extend(apply(state, a));
@@ -102,6 +102,7 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
             count_scan::update::waiting_sent(state, &key)
         }
         Action::Outbox(n) => super::live::outbox(state, n),
+        Action::AccessRefused(msg) => super::live::access_refused(state, msg),
         Action::Drawn => {
             if state.status_here().is_some() {
                 if let Some(s) = state.status.as_mut() {
@@ -396,6 +397,13 @@ pub(crate) fn pop_screen(state: &mut AppState) -> Vec<Effect> {
 
 /// A keymap command: the top screen's, else what every screen does.
 fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
+    // A key the role does not allow says so and starts nothing (no dialog to walk through
+    // before the server's refusal).
+    if let Some(role) = screens::access::needs(state.screen(), c) {
+        if !screens::access::may(state, role) {
+            return screens::access::refuse(state, role);
+        }
+    }
     if let Some(effects) = top(state).command(state, c) {
         return effects;
     }

@@ -4,6 +4,7 @@
 //! [`Screen`] variant and its arm in [`kind`]. See docs/architecture.md, "How the screens are
 //! organised".
 
+pub mod access;
 pub mod count_list;
 pub mod count_scan;
 pub mod diagnostics;
@@ -197,6 +198,9 @@ pub(crate) fn body_for(state: &AppState) -> Rect {
 
 /// The footer hint of a command in the top screen's context, with its usual label.
 pub(crate) fn hint(state: &AppState, c: Command) -> Option<Hint> {
+    if !access::may_use(state, c) {
+        return None;
+    }
     state
         .keymap
         .hint(state.context(), c)
@@ -205,10 +209,13 @@ pub(crate) fn hint(state: &AppState, c: Command) -> Option<Hint> {
 
 /// The footer hint of a command with another label.
 pub(crate) fn hint_as(state: &AppState, c: Command, label: &'static str) -> Option<Hint> {
+    if !access::may_use(state, c) {
+        return None;
+    }
     state.keymap.hint(state.context(), c).map(|k| (k, label))
 }
 
-/// The hints of several commands, those that have a key.
+/// The hints of several commands, those that have a key and that the user's role allows.
 pub(crate) fn hints_of(state: &AppState, commands: &[Command]) -> Vec<Hint> {
     commands.iter().filter_map(|&c| hint(state, c)).collect()
 }

@@ -365,6 +365,10 @@ pub(crate) fn join(state: &mut AppState, index: usize) -> Vec<Effect> {
         return Vec::new();
     };
     state.count_selected = index;
+    let scanning = crate::tui::screens::access::scanning();
+    if !crate::tui::screens::access::may(state, scanning) {
+        return crate::tui::screens::access::refuse(state, scanning);
+    }
     if row.status != CountStatus::Open {
         return error(state, words::cannot_join(row.id, row.status));
     }

@@ -116,10 +116,15 @@ pub(crate) fn unit_actions(state: &mut AppState) -> Vec<Effect> {
     let Some(f) = state.lookup.as_ref().and_then(|l| l.shown.as_ref()) else {
         return error(state, words::SCAN_FIRST.into());
     };
-    let choice = Choice::Actions {
-        serial: f.unit.unit.serial.to_string(),
-        actions: super::state::actions_for(&f.unit),
-    };
+    let mut actions = super::state::actions_for(&f.unit);
+    let serial = f.unit.unit.serial.to_string();
+    // Only what the user's role may do is offered.
+    actions.retain(|&a| crate::tui::screens::access::may(state, crate::tui::screens::access::action_needs(a)));
+    if actions.is_empty() {
+        let role = crate::tui::screens::access::action_needs(super::state::UnitAction::Activate);
+        return crate::tui::screens::access::refuse(state, role);
+    }
+    let choice = Choice::Actions { serial, actions };
     push_screen(state, Screen::Choose(choice));
     Vec::new()
 }

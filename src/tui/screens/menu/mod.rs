@@ -119,7 +119,14 @@ pub(crate) fn open_entry(state: &mut AppState, id: ScreenId) -> Vec<Effect> {
             state.quit = true;
             vec![Effect::Quit]
         }
-        ScreenId::Count => super::count_list::open(state, Screen::CountList),
+        ScreenId::Count => {
+            // Counting is scanning: a role that may not scan is told so before the list.
+            let scanning = super::access::scanning();
+            if !super::access::may(state, scanning) {
+                return super::access::refuse(state, scanning);
+            }
+            super::count_list::open(state, Screen::CountList)
+        }
         ScreenId::Mismatches => super::count_list::open(state, Screen::MismatchCounts),
         ScreenId::Lookup => super::lookup::open(state),
         ScreenId::Reports => super::reports::open(state),
