@@ -1097,7 +1097,9 @@ fn every_command_prints_exactly_one_json_document_with_the_documented_keys() {
         "{v}"
     );
     let v = one(
-        &e.run(&["--json", "user", "add", "hh07", "--role", "clerk", "--force"]),
+        &e.run(&[
+            "--json", "user", "add", "hh07", "--role", "clerk", "--force",
+        ]),
         0,
         "user add",
     );
@@ -1249,7 +1251,10 @@ fn every_command_without_json_prints_text_naming_what_its_json_holds() {
     );
     covered.insert("demo".into());
     for (args, needle) in [
-        (&["user", "add", "hh07", "--role", "clerk", "--force"][..], "hh07"),
+        (
+            &["user", "add", "hh07", "--role", "clerk", "--force"][..],
+            "hh07",
+        ),
         (&["user", "role", "hh07", "supervisor"][..], "supervisor"),
         (&["user", "list"][..], "hh07"),
         (&["user", "remove", "hh07"][..], "hh07"),

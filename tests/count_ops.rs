@@ -757,3 +757,81 @@ fn the_stock_of_a_scope_read_in_two_halves_is_the_whole_of_it() {
         "one location"
     );
 }
+
+/// A scan sent with its client's key, and sent again with the same key (its answer was lost,
+/// or it waited through an outage), is recorded once and answered the same both times; a new
+/// key is a new scan; the key survives replay; only count scans take a key.
+#[test]
+fn a_keyed_scan_sent_again_is_answered_from_its_record_not_counted_twice() {
+    let db = db();
+    let c = db.open_count(&[], true);
+    let keyed = |key: &str, raw: &str| Command::Keyed {
+        key: key.into(),
+        command: Box::new(Command::CountScan {
+            count: c,
+            location: Some("WH1/A/01".into()),
+            raw: raw.into(),
+            label_only: false,
+        }),
+    };
+    let report = |o: Outcome| match o {
+        Outcome::Scanned(r) => r,
+        other => panic!("{other:?}"),
+    };
+    let first = report(db.svc.execute("clerk1", keyed("k-1", "RT6")).unwrap());
+    assert!(matches!(
+        first.scan.verdict,
+        ScanVerdict::Unexpected(Unexpected::Elsewhere { .. })
+    ));
+    let again = report(db.svc.execute("clerk1", keyed("k-1", "RT6")).unwrap());
+    assert_eq!(again.scan, first.scan, "answered from the record");
+    assert_eq!(
+        again.words.as_ref().map(|w| &w.headline),
+        first.words.as_ref().map(|w| &w.headline)
+    );
+    assert_eq!(
+        db.svc.store().count_scans(c).unwrap().len(),
+        1,
+        "recorded once"
+    );
+    // A second scan of the same unit under a new key is a new scan: a duplicate.
+    let dup = report(db.svc.execute("clerk1", keyed("k-2", "RT6")).unwrap());
+    assert_eq!(
+        dup.scan.verdict,
+        ScanVerdict::Duplicate {
+            first: first.scan.number
+        }
+    );
+    let dup_again = report(db.svc.execute("clerk1", keyed("k-2", "RT6")).unwrap());
+    assert_eq!(dup_again.first.map(|f| f.number), Some(first.scan.number));
+    assert_eq!(db.svc.store().count_scans(c).unwrap().len(), 2);
+    // A location label and a refusal record nothing, so their keys name nothing.
+    let label = db.svc.execute("clerk1", keyed("k-3", "WH1/A/02")).unwrap();
+    assert!(matches!(label, Outcome::LocationSet { .. }), "{label:?}");
+    assert!(db.svc.execute("clerk1", keyed("k-4", "RT-BAD")).is_err());
+    assert_eq!(db.svc.store().count_scans(c).unwrap().len(), 2);
+    // Only a count scan takes a key.
+    let other = db.svc.execute(
+        "super",
+        Command::Keyed {
+            key: "k-5".into(),
+            command: Box::new(Command::MoveCount {
+                count: c,
+                status: CountStatus::Review,
+            }),
+        },
+    );
+    assert!(refusal_words(other).contains("only a count scan"));
+    // A key longer than the limit is refused before anything is looked at.
+    let long = "k".repeat(tallyman::ops::MAX_KEY + 1);
+    assert!(db.svc.execute("clerk1", keyed(&long, "RT1")).is_err());
+    // The key is in the journal: replaying it gives the same store, and after a reopen a
+    // resend is still answered from the record.
+    let Db { _tmp: tmp, svc } = db;
+    drop(svc);
+    assert_replay_equals_state(tmp.path());
+    let (svc, _) = Service::open_with_clock(tmp.path(), Box::new(FixedClock)).unwrap();
+    let again = report(svc.execute("clerk1", keyed("k-1", "RT6")).unwrap());
+    assert_eq!(again.scan.number, first.scan.number);
+    assert_eq!(svc.store().count_scans(c).unwrap().len(), 2);
+}

@@ -83,9 +83,18 @@ impl Layout {
 
     /// A line of a shipped file with its documented paths moved below the root.
     fn moved(&self, line: &str) -> String {
-        line.replace("/usr/local/bin/tallyman", self.path("/usr/local/bin/tallyman").to_str().unwrap())
-            .replace("/var/lib/tallyman", self.path("/var/lib/tallyman").to_str().unwrap())
-            .replace("/run/tallyman", self.path("/run/tallyman").to_str().unwrap())
+        line.replace(
+            "/usr/local/bin/tallyman",
+            self.path("/usr/local/bin/tallyman").to_str().unwrap(),
+        )
+        .replace(
+            "/var/lib/tallyman",
+            self.path("/var/lib/tallyman").to_str().unwrap(),
+        )
+        .replace(
+            "/run/tallyman",
+            self.path("/run/tallyman").to_str().unwrap(),
+        )
     }
 
     fn bin(&self) -> PathBuf {
@@ -130,7 +139,12 @@ impl Layout {
     /// A tallyman command as the server's user, as an admin runs it (`sudo -u tallyman`).
     fn as_server_user(&self, args: &[&str]) -> String {
         let out = Command::new(SETPRIV)
-            .args(["--reuid=tallyman", "--regid=tallyman", "--init-groups", "--"])
+            .args([
+                "--reuid=tallyman",
+                "--regid=tallyman",
+                "--init-groups",
+                "--",
+            ])
             .arg(self.bin())
             .args(args)
             .env("HOME", self.path("/var/lib/tallyman"))
@@ -225,7 +239,14 @@ fn handhelds_over_ssh_on_the_documented_layout_count_and_are_told_why_when_they_
     std::fs::create_dir_all(layout.path("/usr/local/bin")).unwrap();
     std::fs::create_dir_all(layout.path("/var/lib")).unwrap();
     std::fs::create_dir_all(layout.path("/run")).unwrap();
-    for d in ["/usr", "/usr/local", "/usr/local/bin", "/var", "/var/lib", "/run"] {
+    for d in [
+        "/usr",
+        "/usr/local",
+        "/usr/local/bin",
+        "/var",
+        "/var/lib",
+        "/run",
+    ] {
         std::fs::set_permissions(layout.path(d), std::fs::Permissions::from_mode(0o755)).unwrap();
     }
     // `install -m 755 target/release/tallyman /usr/local/bin/tallyman`
@@ -247,24 +268,43 @@ fn handhelds_over_ssh_on_the_documented_layout_count_and_are_told_why_when_they_
     let socket_s = socket.to_str().unwrap();
     layout.as_server_user(&["--db", db_s, "demo", "--no-tui", "--units", "300"]);
     let state = std::fs::metadata(layout.path("/var/lib/tallyman")).unwrap();
-    assert_eq!(state.mode() & 0o777, 0o700, "the state folder is the server's alone");
+    assert_eq!(
+        state.mode() & 0o777,
+        0o700,
+        "the state folder is the server's alone"
+    );
     assert_eq!(state.uid(), tallyman.uid.as_raw());
 
     let server = start_server(&layout);
     let meta = std::fs::metadata(&socket).unwrap();
     assert_eq!(meta.permissions().mode() & 0o777, 0o660);
-    let users = nix::unistd::Group::from_name("tallyman-users").unwrap().unwrap();
+    let users = nix::unistd::Group::from_name("tallyman-users")
+        .unwrap()
+        .unwrap();
     assert_eq!(meta.gid(), users.gid.as_raw(), "the socket's group");
     // The admin, as the server's user, through the server (admin.md, "Users and roles").
     let opened = layout.as_server_user(&[
-        "--socket", socket_s, "count", "open", "Aisle A", "--location", "WH1/A",
+        "--socket",
+        socket_s,
+        "count",
+        "open",
+        "Aisle A",
+        "--location",
+        "WH1/A",
     ]);
     assert!(opened.contains("opened count 2"), "{opened}");
     for account in ACCOUNTS {
-        layout.as_server_user(&["--socket", socket_s, "user", "add", account, "--role", "clerk"]);
+        layout.as_server_user(&[
+            "--socket", socket_s, "user", "add", account, "--role", "clerk",
+        ]);
     }
     let stock: serde_json::Value = serde_json::from_str(&layout.as_server_user(&[
-        "--socket", socket_s, "--json", "stock", "--location", "WH1/A/01",
+        "--socket",
+        socket_s,
+        "--json",
+        "stock",
+        "--location",
+        "WH1/A/01",
     ]))
     .unwrap();
     let serials: Vec<String> = stock
@@ -357,9 +397,9 @@ fn handhelds_over_ssh_on_the_documented_layout_count_and_are_told_why_when_they_
         assert!(screen.contains("Here 4"), "{account}:\n{screen}");
     }
     // The server knows who counted: the accounts, from the socket.
-    let shown: serde_json::Value = serde_json::from_str(&layout.as_server_user(&[
-        "--socket", socket_s, "--json", "count", "show", "2",
-    ]))
+    let shown: serde_json::Value = serde_json::from_str(
+        &layout.as_server_user(&["--socket", socket_s, "--json", "count", "show", "2"]),
+    )
     .unwrap();
     let counters: Vec<&str> = shown["counters"]
         .as_array()

@@ -68,7 +68,11 @@ fn the_count_list_offers_new_count_review_and_cancel_only_to_supervisors() {
         let offered = offered(&app);
         assert!(offered.contains(&"Join"), "{role}: {offered:?}");
         for label in ["New count", "Review", "Cancel"] {
-            assert_eq!(offered.contains(&label), moves, "{role} {label}: {offered:?}");
+            assert_eq!(
+                offered.contains(&label),
+                moves,
+                "{role} {label}: {offered:?}"
+            );
         }
         // At 20 columns the footer shows what fits, Join first.
         assert!(footer(&app).starts_with("Enter Join"), "{}", footer(&app));
@@ -115,9 +119,16 @@ fn support_cannot_join_a_count_to_scan_and_sees_no_fix_keys_on_mismatches() {
         .iter()
         .filter(|l| !support_offers.contains(l))
         .collect();
-    assert!(!fixes.is_empty(), "{sup_offers:?} against {support_offers:?}");
+    assert!(
+        !fixes.is_empty(),
+        "{sup_offers:?} against {support_offers:?}"
+    );
     assert!(support_offers.iter().all(|l| sup_offers.contains(l)));
-    assert_ne!(footer(&sup), footer(&app), "the footers differ at 20 columns");
+    assert_ne!(
+        footer(&sup),
+        footer(&app),
+        "the footers differ at 20 columns"
+    );
 }
 
 #[test]

@@ -129,6 +129,9 @@ mod tests {
         assert_eq!(lines[0], "tallyman server not");
         assert_eq!(lines[1], "running; ask an");
         assert!(lines.iter().all(|l| l.chars().count() <= 20), "{lines:?}");
-        assert_eq!(lines.concat().replace(' ', ""), "tallymanservernotrunning;askanadmin(socket/run/tallyman/site.sock)");
+        assert_eq!(
+            lines.concat().replace(' ', ""),
+            "tallymanservernotrunning;askanadmin(socket/run/tallyman/site.sock)"
+        );
     }
 }

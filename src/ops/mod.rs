@@ -23,8 +23,8 @@ mod users;
 pub mod warranty;
 pub mod wire;
 
-pub use protocol::{Call, Done, Local, Ops, OpsQueries, Reply, Request};
 pub use outbox::{Outbox, Waiting};
+pub use protocol::{Call, Done, Local, Ops, OpsQueries, Reply, Request};
 pub use remote::Remote;
 pub use roles::{command_needs, Gate};
 pub use types::*;

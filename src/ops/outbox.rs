@@ -148,7 +148,11 @@ impl Outbox {
             .collect();
         found.sort();
         for (_, path) in found {
-            let Ok(file) = std::fs::OpenOptions::new().read(true).write(true).open(&path) else {
+            let Ok(file) = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open(&path)
+            else {
                 continue;
             };
             // A live client holds its lock: its scans are its own.
@@ -276,7 +280,9 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let socket = Path::new("/run/tallyman/site.sock");
         // A client that dies with two scans waiting: its file stays, unlocked.
-        let dead = tmp.path().join(format!("waiting-{}-1.jsonl", server_tag(socket)));
+        let dead = tmp
+            .path()
+            .join(format!("waiting-{}-1.jsonl", server_tag(socket)));
         std::fs::write(
             &dead,
             format!(
@@ -306,7 +312,10 @@ mod tests {
         outbox.sent();
         outbox.sent();
         assert!(outbox.is_empty());
-        assert!(!dead.exists(), "an adopted file goes once its scans are sent");
+        assert!(
+            !dead.exists(),
+            "an adopted file goes once its scans are sent"
+        );
         assert!(other.exists());
         drop(outbox);
         let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().flatten().collect();

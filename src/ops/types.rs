@@ -760,8 +760,14 @@ pub enum Answer {
     Card(CardView),
     Users(Vec<crate::domain::User>),
     Figures(Figures),
-    JournalEnd { path: String, end: u64 },
-    Me { user: String, role: crate::domain::Role },
+    JournalEnd {
+        path: String,
+        end: u64,
+    },
+    Me {
+        user: String,
+        role: crate::domain::Role,
+    },
 }
 
 /// One refusal inside a batch: which command (0-based), which of its lines, and why.

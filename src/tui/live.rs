@@ -129,7 +129,10 @@ pub fn link_lost(state: &mut AppState, why: String) -> Vec<Effect> {
         visit: None,
     });
     if let Some(s) = state.count_session.as_mut() {
-        if s.answer.as_ref().is_some_and(|a| a.kind != AnswerKind::Waiting) {
+        if s.answer
+            .as_ref()
+            .is_some_and(|a| a.kind != AnswerKind::Waiting)
+        {
             s.answer = None;
         }
     }

@@ -119,7 +119,9 @@ pub(crate) fn unit_actions(state: &mut AppState) -> Vec<Effect> {
     let mut actions = super::state::actions_for(&f.unit);
     let serial = f.unit.unit.serial.to_string();
     // Only what the user's role may do is offered.
-    actions.retain(|&a| crate::tui::screens::access::may(state, crate::tui::screens::access::action_needs(a)));
+    actions.retain(|&a| {
+        crate::tui::screens::access::may(state, crate::tui::screens::access::action_needs(a))
+    });
     if actions.is_empty() {
         let role = crate::tui::screens::access::action_needs(super::state::UnitAction::Activate);
         return crate::tui::screens::access::refuse(state, role);
