@@ -188,3 +188,90 @@ fn a_server_gone_shows_on_the_status_line_and_the_screen_is_kept() {
         app.status()
     );
 }
+
+/// The service as a client of a server sees it: the same answers while the server is up, a
+/// link error for every request while it is down.
+struct Switch {
+    inner: tallyman::ops::Local,
+    down: Arc<Mutex<bool>>,
+}
+
+impl tallyman::ops::Ops for Switch {
+    fn call(&self, request: tallyman::ops::Request) -> tallyman::ops::Reply {
+        if *self.down.lock().unwrap() {
+            return tallyman::ops::Reply::V1(Err(tallyman::ops::OpsError::Link(
+                "server gone; retrying (Connection refused (os error 111))".into(),
+            )));
+        }
+        self.inner.call(request)
+    }
+
+    fn server_socket(&self) -> Option<std::path::PathBuf> {
+        Some("/run/tallyman/site.sock".into())
+    }
+}
+
+#[test]
+fn scans_during_an_outage_wait_in_order_and_are_sent_when_the_server_is_back() {
+    let (_tmp, svc) = service();
+    let down = Arc::new(Mutex::new(false));
+    let mut app = tallyman::tui::testing::TestSetup::new(20, 16, tallyman::tui::Profile::Vt)
+        .keymap("vt220")
+        .build();
+    let ops = Switch {
+        inner: tallyman::ops::Local::new(svc.clone(), &app.state.session.user),
+        down: down.clone(),
+    };
+    let runner = tallyman::tui::ops_runner::OpsRunner::shared(Arc::new(ops))
+        .with_utc_times()
+        .with_outbox(tallyman::ops::Outbox::in_memory());
+    app = app.with_runner(Box::new(runner));
+    app.keys("1<enter>WH1/A/01<enter>S-1<enter>");
+    app.send(at(1_000));
+    *down.lock().unwrap() = true;
+    app.keys("S-2<enter>S-3<enter>");
+    // One line on the status line, in words; the scans wait, in order, on the screen.
+    assert_eq!(app.status(), Some("no server, 2 wait"));
+    let screen = app.render();
+    let lines: Vec<&str> = screen.lines().collect();
+    assert!(lines[0].contains("not current"), "{screen}");
+    assert!(lines.iter().any(|l| l.starts_with("WAITING")), "{screen}");
+    let waiting: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.starts_with('~'))
+        .map(|l| l.trim_end_matches(['|', ' ']))
+        .collect();
+    assert_eq!(waiting, ["~S-3", "~S-2"], "{screen}");
+    assert_eq!(
+        lines.iter().filter(|l| l.contains("no server")).count(),
+        1,
+        "the outage takes one line:\n{screen}"
+    );
+    assert!(!screen.contains("os error"), "{screen}");
+    // Undo would take back the wrong scan while others wait.
+    app.keys("/u<enter>");
+    assert_eq!(app.status(), Some("not done: 2 scans wait for the server"));
+    assert_eq!(svc.store().count_scans(CountId(1)).unwrap().len(), 1);
+    // The server is back: the next poll sends them, each answered as usual.
+    *down.lock().unwrap() = false;
+    app.send(at(2_000));
+    let serials: Vec<String> = svc
+        .store()
+        .count_scans(CountId(1))
+        .unwrap()
+        .into_iter()
+        .map(|s| s.serial.to_string())
+        .collect();
+    assert_eq!(serials, ["S-1", "S-2", "S-3"]);
+    assert_eq!(app.status(), Some("server back, 2 sent"));
+    let screen = app.render();
+    assert!(!screen.contains('~'), "{screen}");
+    assert!(screen.contains("+S-3"), "{screen}");
+    assert!(
+        !screen.lines().next().unwrap().contains("not current"),
+        "{screen}"
+    );
+    // A poll again sends nothing twice.
+    app.send(at(3_000));
+    assert_eq!(svc.store().count_scans(CountId(1)).unwrap().len(), 3);
+}

@@ -126,7 +126,7 @@ pub fn outside_scope(id: CountId, scope: &str) -> String {
 pub const WAITING: &str = "WAITING";
 
 /// Detail: what happens to a waiting scan.
-pub const WAITING_WHY: &str = "no server: kept, sent when it is back";
+pub const WAITING_WHY: &str = "kept, sent later";
 
 /// Refusal: undo, bin done or a quantity while scans wait (they would act on the wrong scan).
 pub fn wait_first(n: usize) -> String {
