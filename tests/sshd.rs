@@ -408,6 +408,44 @@ fn handhelds_over_ssh_on_the_documented_layout_count_and_are_told_why_when_they_
         .filter_map(|c| c.as_str())
         .collect();
     assert_eq!(counters, ACCOUNTS, "{shown}");
+    // A user's commands through the socket (TALLYMAN_SOCKET) answer and make nothing in
+    // their home; the database folder named instead is refused in words that say what to do.
+    let as_user = |account: &str, env: (&str, &str), args: &[&str]| {
+        let home = nix::unistd::User::from_name(account).unwrap().unwrap().dir;
+        Command::new(SETPRIV)
+            .args([
+                &format!("--reuid={account}"),
+                &format!("--regid={account}"),
+                "--init-groups",
+                "--",
+            ])
+            .arg(layout.bin())
+            .args(args)
+            .env("HOME", home)
+            .env_remove("TALLYMAN_DB")
+            .env_remove("TALLYMAN_SOCKET")
+            .env(env.0, env.1)
+            .output()
+            .unwrap()
+    };
+    let out = as_user(
+        ACCOUNTS[0],
+        ("TALLYMAN_SOCKET", socket_s),
+        &["lookup", &serials[0]],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&serials[0]));
+    let out = as_user(ACCOUNTS[0], ("TALLYMAN_DB", db_s), &["lookup", &serials[0]]);
+    assert_eq!(out.status.code(), Some(4));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("permission denied); to work through its server, name the socket"),
+        "{err}"
+    );
     // No handheld made a database of its own.
     for account in ACCOUNTS {
         let home = nix::unistd::User::from_name(account).unwrap().unwrap().dir;

@@ -295,8 +295,21 @@ static DB_NAMED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
 /// with a notice; a named one is a mistyped path until `tallyman init` creates it. An
 /// existing empty folder is taken as a new database.
 pub fn needs_database(dir: &Path) -> CliResult {
-    if dir.is_dir() {
-        return Ok(());
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => return Ok(()),
+        // The folder of a site's server is its own (0700): a user reaches it through the
+        // server's socket, never the files.
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            return Err(Failure {
+                code: 4,
+                message: format!(
+                    "you may not open the database \"{}\" (permission denied); to work through its server, name the socket with --socket or TALLYMAN_SOCKET (an admin knows it)",
+                    dir.display()
+                ),
+                json: None,
+            })
+        }
+        _ => {}
     }
     if dir.exists() {
         return Err(Failure::invalid(format!(
