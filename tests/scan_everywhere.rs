@@ -5,10 +5,12 @@
 //! change it (the menu opens Lookup with it; the mismatch details go back to the list to find
 //! its row).
 
+mod support;
+
 use std::sync::{Arc, Mutex};
 
 use tallyman::domain::CountId;
-use tallyman::ops::{Command, Local, NewCount, Query, Service};
+use tallyman::ops::{Query, Service};
 use tallyman::tui::app::Screen;
 use tallyman::tui::keys::{Key, KeyPress};
 use tallyman::tui::profile::Profile;
@@ -46,21 +48,7 @@ fn forbidden(e: &Effect) -> bool {
 /// The demo database (its own count is 1) with count 2 over aisle A and a few scans in it (so it has
 /// mismatches), and its serials.
 fn database() -> (tempfile::TempDir, Arc<Service>, Vec<String>) {
-    let tmp = tempfile::tempdir().unwrap();
-    let (svc, _) = Service::open(&tmp.path().join("db")).unwrap();
-    let svc = Arc::new(svc);
-    tallyman::cli::demo::generate(&Local::new(svc.clone(), "demo"), 200).unwrap();
-    svc.execute(
-        "super",
-        Command::OpenCount(NewCount {
-            name: "Aisle A".into(),
-            location: "WH1/A".into(),
-            skus: vec![],
-            categories: vec![],
-            blind: true,
-        }),
-    )
-    .unwrap();
+    let (tmp, svc) = support::demo_with_aisle_count(200);
     let lines = match svc
         .query(tallyman::ops::Query::Stock {
             location: None,

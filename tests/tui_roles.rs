@@ -8,29 +8,14 @@ mod support;
 use std::sync::Arc;
 
 use tallyman::domain::Role;
-use tallyman::ops::{Command, Local, NewCount, Service};
+use tallyman::ops::Service;
 use tallyman::tui::app::Screen;
 use tallyman::tui::testing::{TestApp, TestSetup};
 use tallyman::tui::Profile;
 
 /// The demo database with count 2 over aisle A.
 fn database() -> (tempfile::TempDir, Arc<Service>) {
-    let tmp = tempfile::tempdir().unwrap();
-    let (svc, _) = Service::open(&tmp.path().join("db")).unwrap();
-    let svc = Arc::new(svc);
-    tallyman::cli::demo::generate(&Local::new(svc.clone(), "demo"), 200).unwrap();
-    svc.execute(
-        "super",
-        Command::OpenCount(NewCount {
-            name: "Aisle A".into(),
-            location: "WH1/A".into(),
-            skus: vec![],
-            categories: vec![],
-            blind: true,
-        }),
-    )
-    .unwrap();
-    (tmp, svc)
+    support::demo_with_aisle_count(200)
 }
 
 fn app(svc: &Arc<Service>, role: Role) -> TestApp {

@@ -138,6 +138,28 @@ pub fn demo_db(root: &Path, units: u32) -> std::path::PathBuf {
     db
 }
 
+/// The demo database of `units` units made in this process (its own count is 1), with count
+/// 2 "Aisle A" over WH1/A, blind.
+#[allow(dead_code)]
+pub fn demo_with_aisle_count(units: u64) -> (tempfile::TempDir, std::sync::Arc<Service>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let (svc, _) = Service::open(&tmp.path().join("db")).unwrap();
+    let svc = std::sync::Arc::new(svc);
+    tallyman::cli::demo::generate(&tallyman::ops::Local::new(svc.clone(), "demo"), units).unwrap();
+    svc.execute(
+        "super",
+        Command::OpenCount(NewCount {
+            name: "Aisle A".into(),
+            location: "WH1/A".into(),
+            skus: vec![],
+            categories: vec![],
+            blind: true,
+        }),
+    )
+    .unwrap();
+    (tmp, svc)
+}
+
 /// `check` on a closed database: the journal chain holds and replaying it gives the store.
 pub fn assert_replay_equals_state(dir: &Path) {
     let report = lock::retry(|| tallyman::ops::maintenance::check(dir, &[], &Default::default()))
