@@ -1040,3 +1040,108 @@ fn rows_moved_during_the_count_are_marked_and_a_counted_unit_sold_stays_matched(
     assert_eq!(flag("L-3"), Some(Value::Bool(false)), "{v}");
     assert_eq!(v["matched"], 1);
 }
+
+// ---------------------------------------------------------------- the scan loop's exit code
+
+impl Env {
+    /// `count scan 1` at WH3/A/01 (the demo's count) fed `lines`: its exit code, its answer
+    /// lines and its standard error.
+    fn scan_demo_count(&self, json: bool, lines: &[&[u8]]) -> (Option<i32>, Vec<String>, String) {
+        let mut args = vec!["count", "scan", "1", "--location", "WH3/A/01"];
+        if json {
+            args.insert(0, "--json");
+        }
+        let input: Vec<u8> = lines.iter().flat_map(|l| [*l, b"\n"].concat()).collect();
+        let out = self.run_in(&self.db, &args, &input);
+        (
+            out.status.code(),
+            support::cli::stdout(&out)
+                .lines()
+                .map(str::to_string)
+                .collect(),
+            support::cli::stderr(&out),
+        )
+    }
+
+    /// The serials `count export 1` lists.
+    fn exported(&self) -> Vec<String> {
+        self.ok(&["count", "export", "1"])
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split(',').nth(1).map(str::to_string))
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+}
+
+#[test]
+fn count_scan_exits_0_only_when_every_line_was_taken() {
+    let e = Env::with_demo(200);
+    // Counted, sold to a customer, never received, a duplicate: each is a scan the count
+    // keeps, so the session exits 0.
+    let (code, said, err) = e.scan_demo_count(
+        false,
+        &[b"RT90000001", b"RT90000002", b"5CG9000101", b"RT90000001"],
+    );
+    assert_eq!(code, Some(0), "{said:?} {err}");
+    assert_eq!(said.len(), 4, "{said:?}");
+    assert!(err.is_empty(), "{err}");
+    // A bad scan among good ones: the good ones are saved, the session exits 1 and says how
+    // many lines it did not take.
+    let (code, said, err) = e.scan_demo_count(
+        false,
+        &[b"RT90000003", b"\x01RT", b"RT90000004", b"#TM:BOGUS"],
+    );
+    assert_eq!(code, Some(1), "{said:?} {err}");
+    assert_eq!(said.len(), 4, "{said:?}");
+    assert!(said[1].starts_with("error bad scan:"), "{said:?}");
+    assert!(said[3].starts_with("error "), "{said:?}");
+    assert!(
+        err.contains("count scan: 2 of 4 lines not taken (see the error lines)"),
+        "{err}"
+    );
+    let saved = e.exported();
+    assert!(saved.contains(&"RT90000003".to_string()), "{saved:?}");
+    assert!(saved.contains(&"RT90000004".to_string()), "{saved:?}");
+    // The same with --json: the answer lines only, each one JSON object, the same exit code.
+    let (code, said, _) = e.scan_demo_count(true, &[b"RT90000001", b"\x01RT"]);
+    assert_eq!(code, Some(1), "{said:?}");
+    assert_eq!(said.len(), 2, "{said:?}");
+    let answers: Vec<Value> = said
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(answers[0]["answer"], "duplicate");
+    assert_eq!(answers[1]["answer"], "error");
+}
+
+#[test]
+fn a_mistyped_quantity_is_refused_records_nothing_and_the_next_line_is_still_the_quantity() {
+    let e = Env::with_demo(200);
+    let (code, said, _) = e.scan_demo_count(
+        false,
+        &[b"BAT-AA", b"abc", b"99999999999", b"0", b"4", b"RT90000001"],
+    );
+    assert_eq!(code, Some(1), "{said:?}");
+    assert_eq!(said[0], "qty? BAT-AA: how many? (the next line)");
+    for (line, found) in [(1, "abc"), (2, "99999999999"), (3, "0")] {
+        assert_eq!(
+            said[line],
+            format!(
+                "error expected a quantity of BAT-AA like 24 (or -2 to take back), found \"{found}\"; the next line is the quantity"
+            ),
+            "{said:?}"
+        );
+    }
+    assert_eq!(
+        said[4], "counted 4 x BAT-AA @WH3/A/01 [here 4/0]",
+        "{said:?}"
+    );
+    assert!(said[5].starts_with("counted SN \"RT90000001\""), "{said:?}");
+    // No mistyped quantity became a serial of the count.
+    assert_eq!(e.exported(), ["RT90000001"]);
+    // A command barcode leaves the question: the count ends there, nothing refused.
+    let (code, said, _) = e.scan_demo_count(false, &[b"BAT-AA", b"#TM:FINISH"]);
+    assert_eq!(code, Some(0), "{said:?}");
+    assert_eq!(said[1], "finish count 1", "{said:?}");
+}

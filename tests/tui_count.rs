@@ -1305,6 +1305,10 @@ fn a_product_counted_by_quantity_asks_how_many() {
     app.keys("lots<enter>");
     assert!(app.state.has_error());
     assert!(matches!(app.screen(), Screen::Prompt(_)));
+    // Nor is a number too large for a quantity: no serial of the count either.
+    app.keys("<enter>99999999999<enter>");
+    assert!(app.state.has_error());
+    assert!(matches!(app.screen(), Screen::Prompt(_)));
     app.keys("<enter>24<enter>");
     assert_eq!(app.screen(), &Screen::CountScan);
     assert_eq!(
