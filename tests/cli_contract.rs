@@ -1145,3 +1145,54 @@ fn a_mistyped_quantity_is_refused_records_nothing_and_the_next_line_is_still_the
     assert_eq!(code, Some(0), "{said:?}");
     assert_eq!(said[1], "finish count 1", "{said:?}");
 }
+
+#[test]
+fn quantities_counted_are_in_the_export_and_the_report_and_an_unknown_count_is_refused() {
+    let e = Env::with_demo(200);
+    let (code, said, _) =
+        e.scan_demo_count(false, &[b"BAT-AA", b"6", b"BAT-AA", b"-1", b"RT90000001"]);
+    assert_eq!(code, Some(0), "{said:?}");
+    // CSV: every scan, then one row per product and location counted by quantity.
+    let csv = e.ok(&["count", "export", "1"]);
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        rows[0],
+        "number,serial,sku,location,counter,at,answer,first,undone,qty"
+    );
+    assert_eq!(rows.len(), 3, "{csv}");
+    assert!(
+        rows[1].starts_with("1,RT90000001,RT-AX55,WH3/A/01,"),
+        "{csv}"
+    );
+    assert!(rows[1].ends_with(",counted,,false,"), "{csv}");
+    assert_eq!(rows[2], ",,BAT-AA,WH3/A/01,,,quantity,,,5");
+    // JSON: the same rows, the same keys.
+    let v = e.json(&["count", "export", "1"]);
+    let list = v.as_array().unwrap();
+    assert_eq!(list.len(), 2, "{v}");
+    assert_eq!(list[0]["qty"], Value::Null);
+    assert_eq!(list[1]["answer"], "quantity");
+    assert_eq!(list[1]["sku"], "BAT-AA");
+    assert_eq!(list[1]["qty"], 5);
+    assert_eq!(list[1]["serial"], Value::Null);
+    let keys = |o: &Value| o.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&list[0]), keys(&list[1]));
+    // The report's CSV has the quantity that differs from the books (none on them).
+    let report = e.ok(&["count", "report", "1", "--csv"]);
+    assert!(
+        report
+            .lines()
+            .any(|l| l == "quantity,BAT-AA,,WH3/A/01,counted 5 of 0 (+5)"),
+        "{report}"
+    );
+    // A count that is not there: refused as `count show` refuses it.
+    let err = e.fails(1, &["count", "export", "99"]);
+    assert!(
+        err.contains("expected a count number, found \"99\": no such count"),
+        "{err}"
+    );
+    let (out, _) = e.exits(1, &["count", "show", "99"]);
+    assert!(out.is_empty(), "{out}");
+    let v = e.json_fails(&["count", "export", "99"]);
+    assert_eq!(v["kind"], "unknown", "{v}");
+}

@@ -189,18 +189,21 @@ pub fn run(service: &dyn Ops, cmd: &CountCmd, json: bool) -> CliResult {
     Ok(())
 }
 
+/// Every scan of a count, then what it counted of the products counted by quantity (one row
+/// per location and product). A count that is not there is refused, as `count show` does.
 fn export(service: &dyn Ops, count: CountId, json: bool) -> CliResult {
+    let quantities = service.count_quantities(count)?;
     let scans = match service.query(Query::CountScans { count })? {
         Answer::Scans(s) => s,
         _ => return Err(Failure::storage("unexpected answer to a scan list")),
     };
     if json {
-        return j::print(
-            &scans
-                .iter()
-                .map(j::ScanExportJson::from)
-                .collect::<Vec<_>>(),
-        );
+        let rows: Vec<j::ExportRowJson> = scans
+            .iter()
+            .map(|s| j::ExportRowJson::Scan(s.into()))
+            .chain(quantities.iter().map(|q| j::ExportRowJson::Qty(q.into())))
+            .collect();
+        return j::print(&rows);
     }
     let mut w = csv::Writer::from_writer(std::io::stdout().lock());
     let mut write = |rec: &[String]| {
@@ -212,6 +215,7 @@ fn export(service: &dyn Ops, count: CountId, json: bool) -> CliResult {
     write(
         &[
             "number", "serial", "sku", "location", "counter", "at", "answer", "first", "undone",
+            "qty",
         ]
         .map(String::from),
     )?;
@@ -232,6 +236,21 @@ fn export(service: &dyn Ops, count: CountId, json: bool) -> CliResult {
             s.verdict.name().to_string(),
             first,
             s.undone.to_string(),
+            String::new(),
+        ])?;
+    }
+    for q in &quantities {
+        write(&[
+            String::new(),
+            String::new(),
+            q.sku.clone(),
+            q.location.clone(),
+            String::new(),
+            String::new(),
+            j::QTY_ANSWER.to_string(),
+            String::new(),
+            String::new(),
+            q.qty.to_string(),
         ])?;
     }
     Ok(())

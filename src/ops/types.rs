@@ -587,6 +587,11 @@ pub enum Query {
     SerialScans {
         serial: String,
     },
+    /// What a count counted of the products counted by quantity, by location and product
+    /// (refused when there is no such count).
+    CountQuantities {
+        count: CountId,
+    },
 }
 
 /// The database in brief.
@@ -744,6 +749,16 @@ pub enum Answer {
     Users(Vec<crate::domain::User>),
     Figures(Figures),
     JournalEnd { path: String, end: u64 },
+    Quantities(Vec<QtyLine>),
+}
+
+/// What a count counted of a product counted by quantity at a location, in all (every
+/// counter's boxes added up, what was taken back taken off).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QtyLine {
+    pub location: String,
+    pub sku: String,
+    pub qty: u64,
 }
 
 /// One refusal inside a batch: which command (0-based), which of its lines, and why.

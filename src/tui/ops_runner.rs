@@ -83,6 +83,7 @@ impl OpsRunner {
             location: s.location.clone(),
             kind: kind_of(&s.verdict),
             why: None,
+            qty: None,
         }
     }
 

@@ -112,6 +112,9 @@ pub struct RecentScan {
     pub kind: AnswerKind,
     /// Why it was refused (nothing recorded); none for a recorded scan.
     pub why: Option<String>,
+    /// A quantity of a product counted by quantity (the serial is empty then; a minus one
+    /// took some back).
+    pub qty: Option<i32>,
 }
 
 /// How many recent scans the state keeps (the screens show as many as fit, or fewer).

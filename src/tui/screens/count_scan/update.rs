@@ -86,6 +86,7 @@ pub(crate) fn scan_answered(state: &mut AppState, answer: ScanAnswer) -> Vec<Eff
                 Why::Refused { message } if refused => Some(message.clone()),
                 _ => None,
             },
+            qty: None,
         });
         s.recent.truncate(RECENT_KEPT);
     }
@@ -213,6 +214,23 @@ pub(crate) fn qty_counted(
     expected: Option<i64>,
 ) -> Vec<Effect> {
     state.field.clear();
+    // The last scans list it too: a box counted (or taken back) is part of the bin's count.
+    if let Some(s) = state.count_session.as_mut() {
+        s.recent.push_front(RecentScan {
+            number: None,
+            serial: String::new(),
+            sku: Some(sku.to_string()),
+            location: location.to_string(),
+            kind: if qty < 0 {
+                AnswerKind::Undone
+            } else {
+                AnswerKind::Counted
+            },
+            why: None,
+            qty: Some(qty),
+        });
+        s.recent.truncate(RECENT_KEPT);
+    }
     good_scan(state);
     info(
         state,
