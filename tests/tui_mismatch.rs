@@ -1111,7 +1111,7 @@ fn many_at_once_asks_which_why_and_how_many_then_posts_the_counted_bins() {
     assert!(matches!(app.screen(), Screen::Confirm(_)));
     let text = app.render();
     assert!(
-        text.contains("Write off 3 unit(s) short in the counted bins: Lost?"),
+        text.contains("Write off 3 units short in the counted bins: Lost?"),
         "{text}"
     );
     assert_eq!(open(&app), 6, "nothing before the answer");
@@ -1123,7 +1123,7 @@ fn many_at_once_asks_which_why_and_how_many_then_posts_the_counted_bins() {
     app.keys("<tab>/a<enter>11");
     assert!(
         app.render()
-            .contains("Accept 3 open mismatch(es) of WH1/B/01 as they are: Known difference?"),
+            .contains("Accept 3 open mismatches of WH1/B/01 as they are: Known difference?"),
         "{}",
         app.render()
     );

@@ -351,6 +351,15 @@ impl Command {
     }
 }
 
+/// A noun after a number: `one` for 1, `many` otherwise (`1 mismatch`, `2 mismatches`).
+pub fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
 impl BulkFix {
     /// What the fix does to `n` mismatches, in the words a confirmation shows.
     pub fn change(&self, n: u32) -> String {
@@ -366,11 +375,16 @@ impl BulkFix {
                     (None, Some(s)) => s.clone(),
                     (None, None) => String::new(),
                 };
-                format!("accept {n} open mismatch(es) of {of} as they are: {note}")
+                let are = if n == 1 { "it is" } else { "they are" };
+                format!(
+                    "accept {n} open {} of {of} as {are}: {note}",
+                    plural(u64::from(n), "mismatch", "mismatches")
+                )
             }
-            BulkFix::WriteOffCountedBins { reason } => {
-                format!("write off {n} unit(s) short in the counted bins: {reason}")
-            }
+            BulkFix::WriteOffCountedBins { reason } => format!(
+                "write off {n} {} short in the counted bins: {reason}",
+                plural(u64::from(n), "unit", "units")
+            ),
         }
     }
 }
@@ -708,6 +722,17 @@ pub struct CardLine {
 pub struct TimelineLine {
     pub entry: HistoryEntry,
     pub party_name: Option<String>,
+}
+
+impl TimelineLine {
+    /// The entry's reason or note as the timelines show it, without what says nothing: an
+    /// empty note (a repair closed or a replacement without one), or the empty end of
+    /// `warranty serialized: ` (an intake without a note).
+    pub fn reason(&self) -> Option<&str> {
+        let r = self.entry.reason.as_deref()?;
+        let shown = r.trim().trim_end_matches(':').trim_end();
+        (!shown.is_empty()).then_some(shown)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
