@@ -440,6 +440,13 @@ impl OpsRunner {
             }
             Err(e) => return Err(e),
         };
+        // The customer as the books have the name (the typed one matched it folded).
+        let kind = match kind {
+            ReportKind::Customer { name } => ReportKind::Customer {
+                name: rows.iter().find_map(|r| r.customer.clone()).unwrap_or(name),
+            },
+            other => other,
+        };
         let rows = rows
             .into_iter()
             .map(|r| ReportRow {
