@@ -871,6 +871,31 @@ fn snapshot_help_in_the_scan_loop() {
     snap("count_scan_help", "11<f1>", &[(80, 24)], &[Profile::Vt]);
 }
 
+/// The help's legend names every mark the last scans use, `x` (nothing saved) too. On a
+/// 20x16 handheld the legend is at the end of the help, which scrolls.
+#[test]
+fn the_help_legend_lists_every_mark_of_the_last_scans() {
+    let db = db();
+    let mut app = app_on(&db, TestSetup::new(20, 16, Profile::Vt));
+    app.keys("11<f1>");
+    for _ in 0..40 {
+        app.keys("<down>");
+    }
+    let seen = app.render();
+    let words = seen
+        .lines()
+        .map(|l| l.trim_end_matches('|').trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        words.contains(
+            "Last scans: + counted, = duplicate, ! not here, ? unknown, x bad scan or not saved, no mark: undone."
+        ),
+        "{seen}"
+    );
+    insta::assert_snapshot!("count_scan_help_end_20x16_vt", app.render());
+}
+
 // ---------------------------------------------------------------- bytes per scan
 
 type Rt = Runtime<TermBackend<VtFilter<SharedBuf>>>;
