@@ -77,6 +77,8 @@ fn drive(e: &Expect) {
         "{s}"
     );
     assert!(s.contains(&format!("Profile: {}", e.profile)), "{s}");
+    // No server runs: the screens opened the database themselves, and say so.
+    assert!(s.contains("database itself"), "{s}");
     back(&t);
     t.wait_for("3 Lookup", wait);
 

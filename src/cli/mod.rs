@@ -374,7 +374,7 @@ fn dispatch(cli: &Cli, db: &Path) -> CliResult {
                 json: None,
             });
         }
-        return screens::run(cli, open_ops(db)?);
+        return screens::run(cli, db, open_ops(db)?);
     };
     match command {
         Cmd::Decode { data } => output::decode(data, json),
@@ -418,7 +418,7 @@ fn dispatch(cli: &Cli, db: &Path) -> CliResult {
                 Ok(())
             } else {
                 demo::wait_for_reader();
-                screens::run(cli, Arc::new(service))
+                screens::run(cli, db, Arc::new(service))
             }
         }
         Cmd::Count(c) => {

@@ -82,6 +82,12 @@ pub trait Ops: Send + Sync {
         Ok(())
     }
 
+    /// Is the database opened in this process (embedded mode), not reached through a
+    /// server? What the diagnostics screen says; nothing else depends on it.
+    fn embedded(&self) -> bool {
+        false
+    }
+
     fn execute(&self, command: Command) -> Result<Outcome, OpsError> {
         match self.call(Request::V1(Call::Execute(command))) {
             Reply::V1(Ok(Done::Outcome(o))) => Ok(o),
@@ -235,6 +241,10 @@ impl Ops for Local {
 
     fn finish(&self) -> Result<(), OpsError> {
         Ok(self.service.store().flush_all()?)
+    }
+
+    fn embedded(&self) -> bool {
+        true
     }
 }
 

@@ -55,6 +55,9 @@ pub struct SessionInfo {
     pub user: String,
     /// Which database (path or server socket).
     pub db_label: String,
+    /// The server's socket the screens work through; none when they open the database
+    /// themselves (embedded mode).
+    pub link: Option<String>,
 }
 
 /// Everything the screens show and `update` changes.

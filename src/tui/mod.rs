@@ -74,6 +74,8 @@ pub struct TuiOptions {
     pub db_label: String,
     /// The time source.
     pub clock: Clock,
+    /// The server's socket the screens work through (none: the database is opened here).
+    pub link: Option<String>,
 }
 
 impl std::fmt::Debug for TuiOptions {
@@ -86,6 +88,7 @@ impl std::fmt::Debug for TuiOptions {
             .field("term", &self.term)
             .field("user", &self.user)
             .field("db_label", &self.db_label)
+            .field("link", &self.link)
             .finish_non_exhaustive()
     }
 }
@@ -126,6 +129,7 @@ impl TuiOptions {
             user: os_user(),
             db_label,
             clock: local_clock(),
+            link: None,
         }
     }
 
@@ -141,6 +145,7 @@ impl TuiOptions {
                 term: self.term.clone(),
                 user: self.user.clone(),
                 db_label: self.db_label.clone(),
+                link: self.link.clone(),
             },
             now: (self.clock)(),
             size,

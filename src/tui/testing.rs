@@ -65,6 +65,7 @@ impl Default for TestSetup {
                 term: "xterm-256color".into(),
                 user: "clerk1".into(),
                 db_label: "/var/lib/tallyman/main.db".into(),
+                link: None,
             },
         }
     }
@@ -263,6 +264,10 @@ impl Ops for CountingOps {
             log.push(call.clone());
         }
         self.inner.call(request)
+    }
+
+    fn embedded(&self) -> bool {
+        self.inner.embedded()
     }
 }
 
