@@ -638,6 +638,14 @@ fn count_scan_through_the_server_exits_4_when_the_role_refused_a_line() {
         first,
         "a refused scan changed something"
     );
+    // The log quotes the refusal's words with their own quotes escaped: one field each.
+    let log = std::fs::read_to_string(&server.log).unwrap();
+    assert!(
+        log.contains(&format!(
+            "refused user=\"{who}\" what=\"scanning\" needs=clerk why=\"\\\"{who}\\\" is a support: scanning needs clerk\""
+        )),
+        "{log}"
+    );
     // A clerk's session of good scans exits 0; the same with one bad scan exits 1.
     set_role(&server, &who, Some(Role::Clerk));
     let (code, said) = scan_through(&server, b"WH1/A/01\nS-0001\n");
