@@ -162,12 +162,14 @@ fn demo_without_tui_exits_0_and_the_result_checks_healthy() {
 fn the_demo_count_holds_three_planted_mistakes_and_says_what_to_scan() {
     let e = env();
     let out = e.ok(&["demo", "--no-tui", "--units", "200"]);
+    // The guide is wrapped at 80 columns: read it as words.
+    let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        out.contains("try the three jobs on count 1 \"Demo aisle WH3/A\""),
+        words.contains("try the three jobs on count 1 \"Demo aisle WH3/A\""),
         "{out}"
     );
     assert!(
-        out.contains("scan WH3/A/01, then RT90000001 RT90000002 5CG9000101 RT90000004"),
+        words.contains("scan WH3/A/01, then RT90000001 RT90000002 5CG9000101 RT90000004"),
         "{out}"
     );
     // The newcomer's scans, as the scan loop reads them.
@@ -238,6 +240,35 @@ fn check_exits_0_on_a_healthy_database_and_3_on_a_damaged_one() {
     std::fs::write(e.db.join("journal.tlj"), bytes).unwrap();
     let err = e.fails(3, &["check"]);
     assert!(err.contains("entry 3"), "{err}");
+}
+
+/// Without a terminal the demo's words are wrapped at 80 columns, also with a database path
+/// that alone is longer; nothing is lost (every example command is there, as words).
+#[test]
+fn the_demo_says_everything_within_80_columns() {
+    let e = env();
+    let deep = e
+        .tmp
+        .path()
+        .join("a-rather-long-folder-name/".repeat(4))
+        .join("db");
+    std::fs::create_dir_all(&deep).unwrap();
+    let deep = deep.to_str().unwrap();
+    let out = e.run_in(
+        std::path::Path::new(deep),
+        &["demo", "--no-tui", "--units", "200"],
+        b"",
+    );
+    support::cli::assert_exit(&out, 0, &["demo"]);
+    let text = support::cli::stdout(&out);
+    assert!(deep.len() > 80, "{deep}");
+    for line in text.lines() {
+        assert!(line.chars().count() <= 80, "{} > 80: {line}", line.len());
+    }
+    let words = text.split_whitespace().collect::<Vec<_>>();
+    assert!(words.contains(&"check"), "{text}");
+    assert!(words.contains(&"(F4)"), "{text}");
+    assert!(text.starts_with("demo database"), "{text}");
 }
 
 // ---------------------------------------------------------------- postings and lookup
