@@ -1227,3 +1227,50 @@ fn quantities_counted_are_in_the_export_and_the_report_and_an_unknown_count_is_r
     let v = e.json_fails(&["count", "export", "99"]);
     assert_eq!(v["kind"], "unknown", "{v}");
 }
+
+/// The README's examples name the count `count open` opens on the demo by the id it prints
+/// (the demo holds count 1), and its line in the screens' list by where `count list` puts it.
+#[test]
+fn the_readme_names_the_count_it_opens_by_the_id_count_open_prints() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let e = Env::with_demo(200);
+    let opened = e.ok(&["count", "open", "Aisle A", "--location", "WH1/A"]);
+    let id: u32 = opened
+        .strip_prefix("opened count ")
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{opened}"));
+    assert_ne!(id, 1, "the demo holds count 1");
+    for example in [
+        format!("# prints \"opened count {id} ...\""),
+        format!("| tallyman --db /tmp/wh count scan {id}\n"),
+        format!("tallyman --db /tmp/wh count mismatches {id} "),
+    ] {
+        assert!(readme.contains(&example), "README lacks {example:?}");
+    }
+    for stale in ["count scan 1\n", "count mismatches 1 ", "join count 1"] {
+        assert!(!readme.contains(stale), "README still says {stale:?}");
+    }
+    // The screens' count list puts it where `count list` does: that line's digit joins it.
+    let line = e
+        .ok(&["count", "list"])
+        .lines()
+        .position(|l| l.starts_with(&format!("count {id} ")))
+        .unwrap()
+        + 1;
+    let team = readme.split("## A team on one machine").nth(1).unwrap();
+    let words = team.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains(&format!(
+            "then `{line}` to join the count on line {line}: count {id} \"Aisle A\""
+        )),
+        "{words}"
+    );
+    // The tour's scans are taken.
+    let out = e.run_in(
+        &e.db,
+        &["count", "scan", &id.to_string()],
+        b"WH1/A/01\nRT00000003\nCB-000017\n",
+    );
+    support::cli::assert_exit(&out, 0, &["count", "scan"]);
+}
