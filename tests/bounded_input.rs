@@ -696,7 +696,8 @@ fn count_scan_takes_a_line_that_is_not_text_or_too_long_as_a_bad_scan_and_goes_o
     input.extend(vec![b'9'; 100_000]);
     input.extend_from_slice(b"\nRT90000002\n");
     let (code, out) = b.scan(&input);
-    assert_eq!(code, Some(0), "{out}");
+    // The session went on, and its exit code says two lines were not taken.
+    assert_eq!(code, Some(1), "{out}");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 4, "{out}");
     assert!(lines[0].starts_with("counted"), "{out}");

@@ -162,12 +162,14 @@ fn demo_without_tui_exits_0_and_the_result_checks_healthy() {
 fn the_demo_count_holds_three_planted_mistakes_and_says_what_to_scan() {
     let e = env();
     let out = e.ok(&["demo", "--no-tui", "--units", "200"]);
+    // The guide is wrapped at 80 columns: read it as words.
+    let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        out.contains("try the three jobs on count 1 \"Demo aisle WH3/A\""),
+        words.contains("try the three jobs on count 1 \"Demo aisle WH3/A\""),
         "{out}"
     );
     assert!(
-        out.contains("scan WH3/A/01, then RT90000001 RT90000002 5CG9000101 RT90000004"),
+        words.contains("scan WH3/A/01, then RT90000001 RT90000002 5CG9000101 RT90000004"),
         "{out}"
     );
     // The newcomer's scans, as the scan loop reads them.
@@ -238,6 +240,35 @@ fn check_exits_0_on_a_healthy_database_and_3_on_a_damaged_one() {
     std::fs::write(e.db.join("journal.tlj"), bytes).unwrap();
     let err = e.fails(3, &["check"]);
     assert!(err.contains("entry 3"), "{err}");
+}
+
+/// Without a terminal the demo's words are wrapped at 80 columns, also with a database path
+/// that alone is longer; nothing is lost (every example command is there, as words).
+#[test]
+fn the_demo_says_everything_within_80_columns() {
+    let e = env();
+    let deep = e
+        .tmp
+        .path()
+        .join("a-rather-long-folder-name/".repeat(4))
+        .join("db");
+    std::fs::create_dir_all(&deep).unwrap();
+    let deep = deep.to_str().unwrap();
+    let out = e.run_in(
+        std::path::Path::new(deep),
+        &["demo", "--no-tui", "--units", "200"],
+        b"",
+    );
+    support::cli::assert_exit(&out, 0, &["demo"]);
+    let text = support::cli::stdout(&out);
+    assert!(deep.len() > 80, "{deep}");
+    for line in text.lines() {
+        assert!(line.chars().count() <= 80, "{} > 80: {line}", line.len());
+    }
+    let words = text.split_whitespace().collect::<Vec<_>>();
+    assert!(words.contains(&"check"), "{text}");
+    assert!(words.contains(&"(F4)"), "{text}");
+    assert!(text.starts_with("demo database"), "{text}");
 }
 
 // ---------------------------------------------------------------- postings and lookup
@@ -1039,4 +1070,207 @@ fn rows_moved_during_the_count_are_marked_and_a_counted_unit_sold_stays_matched(
     assert_eq!(flag("L-2"), Some(Value::Bool(true)), "{v}");
     assert_eq!(flag("L-3"), Some(Value::Bool(false)), "{v}");
     assert_eq!(v["matched"], 1);
+}
+
+// ---------------------------------------------------------------- the scan loop's exit code
+
+impl Env {
+    /// `count scan 1` at WH3/A/01 (the demo's count) fed `lines`: its exit code, its answer
+    /// lines and its standard error.
+    fn scan_demo_count(&self, json: bool, lines: &[&[u8]]) -> (Option<i32>, Vec<String>, String) {
+        let mut args = vec!["count", "scan", "1", "--location", "WH3/A/01"];
+        if json {
+            args.insert(0, "--json");
+        }
+        let input: Vec<u8> = lines.iter().flat_map(|l| [*l, b"\n"].concat()).collect();
+        let out = self.run_in(&self.db, &args, &input);
+        (
+            out.status.code(),
+            support::cli::stdout(&out)
+                .lines()
+                .map(str::to_string)
+                .collect(),
+            support::cli::stderr(&out),
+        )
+    }
+
+    /// The serials `count export 1` lists.
+    fn exported(&self) -> Vec<String> {
+        self.ok(&["count", "export", "1"])
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split(',').nth(1).map(str::to_string))
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+}
+
+#[test]
+fn count_scan_exits_0_only_when_every_line_was_taken() {
+    let e = Env::with_demo(200);
+    // Counted, sold to a customer, never received, a duplicate: each is a scan the count
+    // keeps, so the session exits 0.
+    let (code, said, err) = e.scan_demo_count(
+        false,
+        &[b"RT90000001", b"RT90000002", b"5CG9000101", b"RT90000001"],
+    );
+    assert_eq!(code, Some(0), "{said:?} {err}");
+    assert_eq!(said.len(), 4, "{said:?}");
+    assert!(err.is_empty(), "{err}");
+    // A bad scan among good ones: the good ones are saved, the session exits 1 and says how
+    // many lines it did not take.
+    let (code, said, err) = e.scan_demo_count(
+        false,
+        &[b"RT90000003", b"\x01RT", b"RT90000004", b"#TM:BOGUS"],
+    );
+    assert_eq!(code, Some(1), "{said:?} {err}");
+    assert_eq!(said.len(), 4, "{said:?}");
+    assert!(said[1].starts_with("error bad scan:"), "{said:?}");
+    assert!(said[3].starts_with("error "), "{said:?}");
+    assert!(
+        err.contains("count scan: 2 of 4 lines not taken (see the error lines)"),
+        "{err}"
+    );
+    let saved = e.exported();
+    assert!(saved.contains(&"RT90000003".to_string()), "{saved:?}");
+    assert!(saved.contains(&"RT90000004".to_string()), "{saved:?}");
+    // The same with --json: the answer lines only, each one JSON object, the same exit code.
+    let (code, said, _) = e.scan_demo_count(true, &[b"RT90000001", b"\x01RT"]);
+    assert_eq!(code, Some(1), "{said:?}");
+    assert_eq!(said.len(), 2, "{said:?}");
+    let answers: Vec<Value> = said
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(answers[0]["answer"], "duplicate");
+    assert_eq!(answers[1]["answer"], "error");
+}
+
+#[test]
+fn a_mistyped_quantity_is_refused_records_nothing_and_the_next_line_is_still_the_quantity() {
+    let e = Env::with_demo(200);
+    let (code, said, _) = e.scan_demo_count(
+        false,
+        &[b"BAT-AA", b"abc", b"99999999999", b"0", b"4", b"RT90000001"],
+    );
+    assert_eq!(code, Some(1), "{said:?}");
+    assert_eq!(said[0], "qty? BAT-AA: how many? (the next line)");
+    for (line, found) in [(1, "abc"), (2, "99999999999"), (3, "0")] {
+        assert_eq!(
+            said[line],
+            format!(
+                "error expected a quantity of BAT-AA like 24 (or -2 to take back), found \"{found}\"; the next line is the quantity"
+            ),
+            "{said:?}"
+        );
+    }
+    assert_eq!(
+        said[4], "counted 4 x BAT-AA @WH3/A/01 [here 4/0]",
+        "{said:?}"
+    );
+    assert!(said[5].starts_with("counted SN \"RT90000001\""), "{said:?}");
+    // No mistyped quantity became a serial of the count.
+    assert_eq!(e.exported(), ["RT90000001"]);
+    // A command barcode leaves the question: the count ends there, nothing refused.
+    let (code, said, _) = e.scan_demo_count(false, &[b"BAT-AA", b"#TM:FINISH"]);
+    assert_eq!(code, Some(0), "{said:?}");
+    assert_eq!(said[1], "finish count 1", "{said:?}");
+}
+
+#[test]
+fn quantities_counted_are_in_the_export_and_the_report_and_an_unknown_count_is_refused() {
+    let e = Env::with_demo(200);
+    let (code, said, _) =
+        e.scan_demo_count(false, &[b"BAT-AA", b"6", b"BAT-AA", b"-1", b"RT90000001"]);
+    assert_eq!(code, Some(0), "{said:?}");
+    // CSV: every scan, then one row per product and location counted by quantity.
+    let csv = e.ok(&["count", "export", "1"]);
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        rows[0],
+        "number,serial,sku,location,counter,at,answer,first,undone,qty"
+    );
+    assert_eq!(rows.len(), 3, "{csv}");
+    assert!(
+        rows[1].starts_with("1,RT90000001,RT-AX55,WH3/A/01,"),
+        "{csv}"
+    );
+    assert!(rows[1].ends_with(",counted,,false,"), "{csv}");
+    assert_eq!(rows[2], ",,BAT-AA,WH3/A/01,,,quantity,,,5");
+    // JSON: the same rows, the same keys.
+    let v = e.json(&["count", "export", "1"]);
+    let list = v.as_array().unwrap();
+    assert_eq!(list.len(), 2, "{v}");
+    assert_eq!(list[0]["qty"], Value::Null);
+    assert_eq!(list[1]["answer"], "quantity");
+    assert_eq!(list[1]["sku"], "BAT-AA");
+    assert_eq!(list[1]["qty"], 5);
+    assert_eq!(list[1]["serial"], Value::Null);
+    let keys = |o: &Value| o.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&list[0]), keys(&list[1]));
+    // The report's CSV has the quantity that differs from the books (none on them).
+    let report = e.ok(&["count", "report", "1", "--csv"]);
+    assert!(
+        report
+            .lines()
+            .any(|l| l == "quantity,BAT-AA,,WH3/A/01,counted 5 of 0 (+5)"),
+        "{report}"
+    );
+    // A count that is not there: refused as `count show` refuses it.
+    let err = e.fails(1, &["count", "export", "99"]);
+    assert!(
+        err.contains("expected a count number, found \"99\": no such count"),
+        "{err}"
+    );
+    let (out, _) = e.exits(1, &["count", "show", "99"]);
+    assert!(out.is_empty(), "{out}");
+    let v = e.json_fails(&["count", "export", "99"]);
+    assert_eq!(v["kind"], "unknown", "{v}");
+}
+
+/// The README's examples name the count `count open` opens on the demo by the id it prints
+/// (the demo holds count 1), and its line in the screens' list by where `count list` puts it.
+#[test]
+fn the_readme_names_the_count_it_opens_by_the_id_count_open_prints() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let e = Env::with_demo(200);
+    let opened = e.ok(&["count", "open", "Aisle A", "--location", "WH1/A"]);
+    let id: u32 = opened
+        .strip_prefix("opened count ")
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{opened}"));
+    assert_ne!(id, 1, "the demo holds count 1");
+    for example in [
+        format!("# prints \"opened count {id} ...\""),
+        format!("| tallyman --db /tmp/wh count scan {id}\n"),
+        format!("tallyman --db /tmp/wh count mismatches {id} "),
+    ] {
+        assert!(readme.contains(&example), "README lacks {example:?}");
+    }
+    for stale in ["count scan 1\n", "count mismatches 1 ", "join count 1"] {
+        assert!(!readme.contains(stale), "README still says {stale:?}");
+    }
+    // The screens' count list puts it where `count list` does: that line's digit joins it.
+    let line = e
+        .ok(&["count", "list"])
+        .lines()
+        .position(|l| l.starts_with(&format!("count {id} ")))
+        .unwrap()
+        + 1;
+    let team = readme.split("## A team on one machine").nth(1).unwrap();
+    let words = team.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains(&format!(
+            "then `{line}` to join the count on line {line}: count {id} \"Aisle A\""
+        )),
+        "{words}"
+    );
+    // The tour's scans are taken.
+    let out = e.run_in(
+        &e.db,
+        &["count", "scan", &id.to_string()],
+        b"WH1/A/01\nRT00000003\nCB-000017\n",
+    );
+    support::cli::assert_exit(&out, 0, &["count", "scan"]);
 }

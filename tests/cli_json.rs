@@ -174,7 +174,7 @@ const UNIT: &[&str] = &[
     "warranty",
 ];
 const SCAN_EXPORT: &[&str] = &[
-    "number", "serial", "sku", "location", "counter", "at", "answer", "first", "undone",
+    "number", "serial", "sku", "location", "counter", "at", "answer", "first", "undone", "qty",
 ];
 
 fn posted(kind: &'static str) -> fn(&Value) {

@@ -204,7 +204,7 @@ fn other_products_are_not_counted_here() {
     let c2 = db.open_count(&["RT"], true);
     assert_eq!(
         db.refused(c2, "WH1/A/01", &format!("(01){ROUTER_GTIN}(21){IMEI_A}")),
-        format!("bad scan: label is RT, SN \"{IMEI_A}\" is a PH: rescan")
+        format!("bad scan: label is RT, SN \"{IMEI_A}\" is product PH: rescan")
     );
 }
 
@@ -360,7 +360,7 @@ fn states_and_what_they_refuse() {
         .mv(c, CountStatus::Posted)
         .unwrap_err()
         .to_string()
-        .contains("mismatch(es)"));
+        .contains("neither resolved nor accepted"));
     assert_eq!(db.status(c), CountStatus::Open);
     db.mv(c, CountStatus::Review).unwrap();
     assert_eq!(db.status(c), CountStatus::Review);

@@ -1630,16 +1630,16 @@ fn a_label_of_another_product_is_refused_on_receipt_sale_and_lookup() {
     let label_on_strict = format!("(01){LABEL_GTIN}(21)S-9");
     assert_eq!(
         db.refused(receipt(STRICT, &[&label_on_strict], "WH1/A/01", None)),
-        "label is LBL-1, SN \"S-9\" is a STRICT-1: rescan"
+        "label is LBL-1, SN \"S-9\" is product STRICT-1: rescan"
     );
     assert_eq!(
         db.refused(sale(STRICT, &[&label_on_strict], "ACME", None, None)),
-        "label is LBL-1, SN \"S-9\" is a STRICT-1: rescan"
+        "label is LBL-1, SN \"S-9\" is product STRICT-1: rescan"
     );
     let err = db.svc.lookup(&label_on_strict).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "label is LBL-1, SN \"S-9\" is a STRICT-1: rescan"
+        "label is LBL-1, SN \"S-9\" is product STRICT-1: rescan"
     );
     // The right label finds its unit; a plain scan of the same serial too.
     let found = db.svc.lookup(&format!("(01){LABEL_GTIN}(21)L-1")).unwrap();

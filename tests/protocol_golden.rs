@@ -243,6 +243,8 @@ fn every_query_and_command_keeps_its_number() {
             location: s(),
         },
         Query::JournalEnd,
+        Query::SerialScans { serial: s() },
+        Query::CountQuantities { count: c },
     ];
     for (i, q) in queries.into_iter().enumerate() {
         let bytes = Request::V1(Call::Query(q.clone())).encode().unwrap();

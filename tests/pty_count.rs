@@ -72,7 +72,7 @@ fn five_hundred_serials_in_scanner_bursts_are_all_counted() {
     assert!(!screen.contains("BAD SCAN"), "{screen}");
     // Finish (PF4), back to the menu (PF3), quit (0): the database is free again.
     t.keys(&["F4"]);
-    t.wait_for("500 scanned", wait);
+    t.wait_for("500 scans", wait);
     t.keys(&["F3"]);
     t.wait_for("0 Quit", wait);
     t.literal("0");
@@ -145,7 +145,7 @@ fn three_bad_scans_in_a_burst_of_fifty_stay_visible() {
     assert!(screen.contains(&format!("x{}", &bad[2][..15])), "{screen}");
     // Leave (finish, menu, quit), then: nothing of the bad ones was recorded.
     t.keys(&["F4"]);
-    t.wait_for("scanned", wait);
+    t.wait_for("47 scans", wait);
     t.keys(&["F3"]);
     t.wait_for("0 Quit", wait);
     t.literal("0");

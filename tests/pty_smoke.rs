@@ -230,3 +230,34 @@ fn a_bad_keymap_file_shows_the_error_screen_then_the_default_works() {
         assert_restored(&screen);
     }
 }
+
+/// `tallyman demo` on a 20x16 handheld: before "press Enter" it says the short guide, whose
+/// lines fit the width (none wrapped by the terminal) and which is still on the screen with
+/// "press Enter" (nothing scrolled away); Enter opens the screens.
+#[test]
+fn the_demo_guide_fits_a_20x16_handheld_before_press_enter() {
+    if !Tmux::available() {
+        eprintln!("tmux not found: PTY smoke test skipped");
+        return;
+    }
+    let t = Tmux::start("demo", 20, 16, &script("TERM=vt220", "demo --units 200"));
+    let screen = t.wait_for("the screens", WAIT);
+    let rows: Vec<&str> = screen.lines().collect();
+    assert!(rows.iter().all(|r| r.chars().count() <= 20), "{screen}");
+    let words = rows.join(" ");
+    for needle in [
+        "Count 1 is open:",
+        "WH3/A/01",
+        "RT90000004, Finish",
+        "2 Mismatches",
+        "3 Lookup",
+        "press Enter to open the screens",
+    ] {
+        assert!(words.contains(needle), "{needle}:\n{screen}");
+    }
+    t.keys(&["Enter"]);
+    t.wait_for("3 Lookup", WAIT);
+    t.literal("/q");
+    t.keys(&["Enter"]);
+    t.wait_for("EXIT=0", WAIT);
+}

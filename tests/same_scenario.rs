@@ -122,7 +122,14 @@ fn through_the_cli(db: &Path) {
         input.push_str(s);
         input.push('\n');
     }
-    tallyman(db, &["count", "scan", "1"], Some(&input));
+    // One of the scans is a bad scan: the session takes the others and exits 1 for it.
+    let out = support::cli::run(db, ACTOR, &["count", "scan", "1"], input.as_bytes());
+    support::cli::assert_exit(&out, 1, &["count", "scan", "1"]);
+    assert!(
+        support::cli::stdout(&out).contains("error bad scan:"),
+        "{}",
+        support::cli::stdout(&out)
+    );
     for fix in FIXES {
         tallyman(db, fix, None);
     }

@@ -603,3 +603,54 @@ fn held_store_writes_are_read_at_once_and_replayed_after_a_crash() {
 fn tmp_anchor(log: &std::path::Path) -> std::path::PathBuf {
     log.with_extension("anchor")
 }
+
+/// `tallyman count scan 1` through the server's socket as the test's own account, fed
+/// `input`: its exit code and its answer lines.
+fn scan_through(server: &TestServer, input: &[u8]) -> (Option<i32>, String) {
+    let home = server.dir.as_ref().unwrap().path();
+    let mut c = support::cli::tallyman(home, &home.join("db"), &me());
+    c.arg("--socket")
+        .arg(&server.socket)
+        .args(["count", "scan", "1"]);
+    let out = support::cli::fed(c, input);
+    (out.status.code(), support::cli::stdout(&out))
+}
+
+#[test]
+fn count_scan_through_the_server_exits_4_when_the_role_refused_a_line() {
+    let who = me();
+    let server = TestServer::start(Gate::default(), setup_stock);
+    // A support user reads but does not scan: every line is refused for the role.
+    set_role(&server, &who, Some(Role::Support));
+    let first = seq(server.service());
+    let (code, said) = scan_through(&server, b"WH1/A/01\nS-0001\n");
+    assert_eq!(code, Some(4), "{said}");
+    assert_eq!(said.lines().count(), 2, "{said}");
+    for line in said.lines() {
+        assert_eq!(
+            line,
+            format!("error \"{who}\" is a support: scanning needs clerk"),
+            "{said}"
+        );
+    }
+    assert_eq!(
+        seq(server.service()),
+        first,
+        "a refused scan changed something"
+    );
+    // The log quotes the refusal's words with their own quotes escaped: one field each.
+    let log = std::fs::read_to_string(&server.log).unwrap();
+    assert!(
+        log.contains(&format!(
+            "refused user=\"{who}\" what=\"scanning\" needs=clerk why=\"\\\"{who}\\\" is a support: scanning needs clerk\""
+        )),
+        "{log}"
+    );
+    // A clerk's session of good scans exits 0; the same with one bad scan exits 1.
+    set_role(&server, &who, Some(Role::Clerk));
+    let (code, said) = scan_through(&server, b"WH1/A/01\nS-0001\n");
+    assert_eq!(code, Some(0), "{said}");
+    let (code, said) = scan_through(&server, b"WH1/A/01\n\x01\nS-0002\n");
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("counted SN \"S-0002\""), "{said}");
+}

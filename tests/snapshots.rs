@@ -35,6 +35,33 @@ fn diagnostics() {
     each("diagnostics", "9SN-1<gs>21X<enter><f2>");
 }
 
+/// Through a server the diagnostics name its socket (on the handheld sizes, scrolled to it).
+#[test]
+fn diagnostics_through_a_server() {
+    for (w, h, downs) in [(20, 16, 3), (40, 8, 6)] {
+        let mut setup = TestSetup::new(w, h, Profile::Vt);
+        setup.session.link = Some("/run/tallyman/site.sock".into());
+        let mut app: TestApp = setup.build();
+        app.keys("9");
+        for _ in 0..downs {
+            app.keys("<down>");
+        }
+        let screen = app.render();
+        // The path may wrap at its folders: compare without the spaces.
+        let text: String = screen
+            .lines()
+            .map(|l| l.trim_end_matches('|'))
+            .collect::<String>()
+            .split_whitespace()
+            .collect();
+        assert!(
+            text.contains("Via:server/run/tallyman/site.sock"),
+            "{screen}"
+        );
+        insta::assert_snapshot!(format!("diagnostics_server_{w}x{h}_vt"), screen);
+    }
+}
+
 #[test]
 fn menu_with_error() {
     each("menu_error", "5");

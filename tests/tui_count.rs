@@ -189,8 +189,47 @@ fn menu_entry_1_opens_the_count_list_with_open_and_review_counts() {
     assert_eq!(rows[1].expected, Some(1));
     let text = app.render();
     assert!(text.contains("Aisle A"), "{text}");
-    assert!(text.contains("0 of 1"), "{text}");
+    // Scans and the units expected are two columns: "0 of 1" read as progress towards done.
+    let overflow: Vec<&str> = text
+        .lines()
+        .find(|l| l.contains("#2"))
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert_eq!(overflow[4..7], ["open", "0", "1"], "{text}");
+    assert!(!text.contains(" of "), "{text}");
     assert!(text.contains("Enter Join"), "{text}");
+}
+
+/// A count with a long name, openly counted, after 4 scans of which 3 do not belong (another
+/// bin's router, a sold one, a serial nobody received): the list says "4 scans" and, apart,
+/// the units expected, never "4 of N scanned" as if the 4 were N's; the marked count's whole
+/// name is on a line of its own, also at 40x8 where the list line cuts it.
+#[test]
+fn the_list_shows_the_whole_name_and_scans_apart_from_the_units_expected() {
+    for (w, h) in [(20, 16), (40, 8)] {
+        let db = db();
+        let name = "Returns from the spring sale";
+        support::open_named_count(&db.svc, name, "WH1/A", &[], false);
+        for serial in ["RT00000001", "RT00000007", "RT00000008", "NOBODY-1"] {
+            db.svc
+                .record_scan("clerk2", CountId(4), "WH1/A/01", serial)
+                .unwrap();
+        }
+        let mut app = app_on(&db, TestSetup::new(w, h, Profile::Vt));
+        app.keys("1<down><down><down>");
+        let screen = app.render();
+        let words = screen
+            .lines()
+            .map(|l| l.trim_end_matches('|').trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(words.contains(&format!("Count 4 {name}")), "{screen}");
+        assert!(words.contains("4 scans"), "{screen}");
+        assert!(words.contains("10 units expected"), "{screen}");
+        assert!(!words.contains(" of "), "{screen}");
+        insta::assert_snapshot!(format!("count_list_long_name_{w}x{h}_vt"), screen);
+    }
 }
 
 #[test]
@@ -871,6 +910,31 @@ fn snapshot_help_in_the_scan_loop() {
     snap("count_scan_help", "11<f1>", &[(80, 24)], &[Profile::Vt]);
 }
 
+/// The help's legend names every mark the last scans use, `x` (nothing saved) too. On a
+/// 20x16 handheld the legend is at the end of the help, which scrolls.
+#[test]
+fn the_help_legend_lists_every_mark_of_the_last_scans() {
+    let db = db();
+    let mut app = app_on(&db, TestSetup::new(20, 16, Profile::Vt));
+    app.keys("11<f1>");
+    for _ in 0..40 {
+        app.keys("<down>");
+    }
+    let seen = app.render();
+    let words = seen
+        .lines()
+        .map(|l| l.trim_end_matches('|').trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        words.contains(
+            "Last scans: + counted, = duplicate, ! not here, ? unknown, x bad scan or not saved, no mark: undone."
+        ),
+        "{seen}"
+    );
+    insta::assert_snapshot!("count_scan_help_end_20x16_vt", app.render());
+}
+
 // ---------------------------------------------------------------- bytes per scan
 
 type Rt = Runtime<TermBackend<VtFilter<SharedBuf>>>;
@@ -1303,6 +1367,10 @@ fn a_product_counted_by_quantity_asks_how_many() {
     assert!(app.render().contains("Qty:"), "{}", app.render());
     // Not a number: said, the question stays.
     app.keys("lots<enter>");
+    assert!(app.state.has_error());
+    assert!(matches!(app.screen(), Screen::Prompt(_)));
+    // Nor is a number too large for a quantity: no serial of the count either.
+    app.keys("<enter>99999999999<enter>");
     assert!(app.state.has_error());
     assert!(matches!(app.screen(), Screen::Prompt(_)));
     app.keys("<enter>24<enter>");

@@ -667,15 +667,48 @@ fn repair_intake_takes_a_note_and_close_puts_the_unit_back() {
     );
     assert!(app.render().contains("warranty on intake"));
     assert_eq!(state_line(&app), "in repair");
-    // In repair: close is offered (no replacement while in repair).
+    // In repair: close, or replace the customer's unit; no second intake.
     app.keys("<f6>");
-    let o = options(&app);
-    assert_eq!(o[3], "Close repair");
-    assert_eq!(o.len(), 4);
-    app.keys("4");
+    assert_eq!(
+        options(&app),
+        [
+            "Activate warranty (today)",
+            "Extend warranty",
+            "Close repair",
+            "Warranty replacement"
+        ]
+    );
+    app.keys("3");
     let st = app.state.status.clone().unwrap();
     assert!(!st.error, "{}", st.text);
     assert!(state_line(&app).starts_with("sold to ACME Retail"));
+    // Closed without a note: the history says nothing empty about it.
+    for (w, h) in [(20, 16), (80, 24)] {
+        app.resize(w, h);
+        let mut screen = String::new();
+        for _ in 0..20 {
+            screen.push_str(&app.render());
+            app.keys("<down>");
+        }
+        assert!(screen.contains("repair-out"), "{screen}");
+        assert!(!screen.contains("()"), "{screen}");
+    }
+}
+
+#[test]
+fn a_unit_in_repair_may_be_replaced_from_the_repair() {
+    let db = db();
+    let mut app = app(&db);
+    app.keys("3RT00000004<enter><f6>3no power<enter><f6>4RT00000003<enter>1");
+    let st = app.state.status.clone().unwrap();
+    assert!(!st.error, "{}", st.text);
+    assert_eq!(state_line(&app), "replaced by RT00000003");
+    // Replaced: nothing to take in, close or replace any more.
+    app.keys("<f6>");
+    assert_eq!(
+        options(&app),
+        ["Activate warranty (today)", "Extend warranty"]
+    );
 }
 
 #[test]
@@ -732,6 +765,12 @@ fn snapshot_actions_choice() {
         "lookup_actions",
         "3RT00000004<enter>/a<enter>",
         &[(20, 16), (40, 8), (80, 24)],
+        &[Profile::Vt],
+    );
+    snap(
+        "lookup_actions_in_repair",
+        "3RT00000004<enter>/a<enter>3no power<enter>/a<enter>",
+        &[(20, 16), (40, 8)],
         &[Profile::Vt],
     );
     snap(

@@ -1111,7 +1111,7 @@ fn many_at_once_asks_which_why_and_how_many_then_posts_the_counted_bins() {
     assert!(matches!(app.screen(), Screen::Confirm(_)));
     let text = app.render();
     assert!(
-        text.contains("Write off 3 unit(s) short in the counted bins: Lost?"),
+        text.contains("Write off 3 units short in the counted bins: Lost?"),
         "{text}"
     );
     assert_eq!(open(&app), 6, "nothing before the answer");
@@ -1123,7 +1123,7 @@ fn many_at_once_asks_which_why_and_how_many_then_posts_the_counted_bins() {
     app.keys("<tab>/a<enter>11");
     assert!(
         app.render()
-            .contains("Accept 3 open mismatch(es) of WH1/B/01 as they are: Known difference?"),
+            .contains("Accept 3 open mismatches of WH1/B/01 as they are: Known difference?"),
         "{}",
         app.render()
     );
@@ -1203,4 +1203,119 @@ fn a_row_moved_during_the_count_is_marked_on_the_screen() {
     assert_eq!(marked(&app), "RT00000004", "still short: back in its bin");
     let text = app.render();
     assert!(text.contains("[moved during count]"), "{text}");
+}
+
+// ---------------------------------------------------------------- header, messages, picker
+
+/// A refusal longer than a line is shown once, whole: the status line wraps over the rows
+/// under the list (no cut copy of it among them).
+#[test]
+fn a_wrapped_message_shows_once() {
+    for (w, h) in [(20, 16), (40, 8)] {
+        let db = db();
+        let mut app = app_on(&db, TestSetup::new(w, h, Profile::Vt));
+        // Count 1's surplus RT00000009 is sold: there is nothing to relocate.
+        app.keys("212");
+        let said = app.status().unwrap().to_string();
+        assert!(said.contains("nothing to relocate"), "{said}");
+        let screen = app.render();
+        let words = screen
+            .lines()
+            .map(|l| l.trim_end_matches('|').trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(words.matches("is not in").count(), 1, "{screen}");
+        assert!(words.contains("nothing to relocate"), "{screen}");
+        insta::assert_snapshot!(format!("mismatch_refusal_once_{w}x{h}_vt"), screen);
+    }
+}
+
+/// A count of 150 routers at WH2/B/01, 140 of them counted, and 12 serials nobody received:
+/// two-digit and three-digit figures.
+fn big_count(db: &Db) -> u32 {
+    db.svc
+        .execute(
+            "setup",
+            Command::AddLocation {
+                code: "WH2/B/01".into(),
+                name: String::new(),
+            },
+        )
+        .unwrap();
+    let serials: Vec<String> = (100..250).map(|i| format!("RT{i:08}")).collect();
+    let refs: Vec<&str> = serials.iter().map(String::as_str).collect();
+    db.svc
+        .execute(
+            "setup",
+            doc(DocKind::Receipt, "RT-AX55", &refs, Some("WH2/B/01")),
+        )
+        .unwrap();
+    open_count(&db.svc, "Big", "WH2/B/01");
+    for s in &serials[..140] {
+        scan(&db.svc, 4, "WH2/B/01", s);
+    }
+    for i in 0..12 {
+        scan(&db.svc, 4, "WH2/B/01", &format!("RT{:08}", 900 + i));
+    }
+    4
+}
+
+/// The header keeps "Matched" however large the figures: the duplicates go first, then the
+/// gaps narrow and "Surplus" shortens.
+#[test]
+fn the_header_keeps_matched() {
+    let big = db();
+    let count = big_count(&big);
+    let mut app = app_on(&big, TestSetup::new(20, 16, Profile::Vt));
+    app.keys(&at_count(count));
+    let screen = app.render();
+    assert!(screen.contains("Matched 140"), "{screen}");
+    assert!(screen.contains("Open 22"), "{screen}");
+    assert!(screen.contains("Short 10"), "{screen}");
+    assert!(screen.contains("Sur 12"), "{screen}");
+    insta::assert_snapshot!("mismatch_big_20x16_vt", screen);
+    // 40x8, the list of fixes (whose figure is no bucket): every bucket and matched.
+    let db = db();
+    let mut app = app_on(&db, TestSetup::new(40, 8, Profile::Vt));
+    app.keys("2111<tab>");
+    assert_eq!(list(&app), ListKind::Fixed);
+    let screen = app.render();
+    assert!(screen.contains("Matched 5"), "{screen}");
+    insta::assert_snapshot!("mismatch_fixed_header_40x8_vt", screen);
+}
+
+/// With no count open or in review the picker says a supervisor opens one here (New count):
+/// its footer shows the key, and the key opens one.
+#[test]
+fn the_empty_picker_shows_the_new_count_key_it_names() {
+    for (w, h) in [(20, 16), (40, 8)] {
+        let tmp = tempfile::tempdir().unwrap();
+        let (svc, _) = Service::open_with_clock(tmp.path(), Box::new(ScreenClock)).unwrap();
+        let mut app = TestSetup::new(w, h, Profile::Vt)
+            .build()
+            .with_service(Arc::new(svc));
+        app.keys("2");
+        assert_eq!(app.screen(), &Screen::MismatchCounts);
+        let screen = app.render();
+        assert!(screen.contains("(New count)"), "{screen}");
+        assert!(screen.contains("F7 New count"), "{screen}");
+        insta::assert_snapshot!(format!("mismatch_pick_empty_{w}x{h}_vt"), screen);
+        app.keys("<f7>");
+        assert_eq!(app.screen(), &Screen::Prompt(Prompt::CountScope));
+    }
+}
+
+/// The wide header says the count's status once: "open counting, open" was a stutter.
+#[test]
+fn the_wide_header_says_the_status_of_an_open_counting_count_once() {
+    let db = db();
+    support::open_named_count(&db.svc, "Seen", "WH2/A/01", &[], false);
+    let mut app = app_on(&db, TestSetup::new(80, 24, Profile::Vt));
+    app.keys("24");
+    let screen = app.render();
+    assert!(
+        screen.contains("Count 4 \"Seen\" over WH2/A/01, open "),
+        "{screen}"
+    );
+    assert!(!screen.contains("open counting, open"), "{screen}");
 }

@@ -122,7 +122,13 @@ fn sold_to_a_customer_asks_for_the_name() {
     assert_eq!(app.screen(), &Screen::Report);
     assert!(!app.state.has_error());
     assert_eq!(serials(&app), ["RT00000002", IMEI, "RT00000004"]);
-    assert!(app.render().contains("Sold to acme retail"));
+    // Named as the books have it, not as typed.
+    assert!(
+        app.render().contains("Sold to ACME Retail"),
+        "{}",
+        app.render()
+    );
+    assert!(!app.render().contains("acme retail"), "{}", app.render());
     // Back returns to the list of reports.
     app.keys("0");
     assert_eq!(app.screen(), &Screen::Choose(Choice::Report { days: 30 }));
@@ -262,6 +268,55 @@ fn snapshot_tracking() {
         &[(20, 16), (80, 24)],
         &[Profile::Vt],
     );
+}
+
+#[test]
+fn snapshot_customer_by_its_name_in_the_books() {
+    snap(
+        "reports_customer",
+        "83acme retail<enter>",
+        &[(20, 16), (40, 8)],
+        &[Profile::Vt],
+    );
+}
+
+/// A report of 1709 units: on 20 columns `1709 units 2026-01-02` does not fit, so the date
+/// goes on a line of its own, whole; from 40 columns it shares the count's line.
+#[test]
+fn a_long_report_never_cuts_its_date() {
+    use tallyman::domain::warranty::Status as WarrantyStatus;
+    use tallyman::domain::Day;
+    use tallyman::tui::reports::ReportRow;
+    let date = Day::from_date(NaiveDate::from_ymd_opt(2026, 12, 7).unwrap());
+    let rows: Vec<ReportRow> = (0..1709)
+        .map(|i| ReportRow {
+            serial: format!("CB-{i:06}"),
+            sku: "CBL-USBC".into(),
+            days_left: Some(-181),
+            status: WarrantyStatus::Expired,
+            end: None,
+        })
+        .collect();
+    for (w, h) in SIZES {
+        let mut app = TestSetup::new(w, h, Profile::Vt).build();
+        app.keys("8");
+        app.send(Action::ReportLoaded {
+            kind: ReportKind::Tracking,
+            date,
+            rows: rows.clone(),
+        });
+        let screen = app.render();
+        assert!(screen.contains("2026-12-07"), "{screen}");
+        assert!(screen.contains("1709 units"), "{screen}");
+        if w == 20 {
+            insta::assert_snapshot!(format!("reports_long_{w}x{h}_vt"), screen);
+            // Scrolling still reaches the last unit, and the page fits the screen.
+            for _ in 0..500 {
+                app.keys("<pgdn>");
+            }
+            assert!(app.render().contains("CB-001708"), "{}", app.render());
+        }
+    }
 }
 
 // ---------------------------------------------------------------- vt bytes

@@ -189,18 +189,21 @@ pub fn run(service: &dyn Ops, cmd: &CountCmd, json: bool) -> CliResult {
     Ok(())
 }
 
+/// Every scan of a count, then what it counted of the products counted by quantity (one row
+/// per location and product). A count that is not there is refused, as `count show` does.
 fn export(service: &dyn Ops, count: CountId, json: bool) -> CliResult {
+    let quantities = service.count_quantities(count)?;
     let scans = match service.query(Query::CountScans { count })? {
         Answer::Scans(s) => s,
         _ => return Err(Failure::storage("unexpected answer to a scan list")),
     };
     if json {
-        return j::print(
-            &scans
-                .iter()
-                .map(j::ScanExportJson::from)
-                .collect::<Vec<_>>(),
-        );
+        let rows: Vec<j::ExportRowJson> = scans
+            .iter()
+            .map(|s| j::ExportRowJson::Scan(s.into()))
+            .chain(quantities.iter().map(|q| j::ExportRowJson::Qty(q.into())))
+            .collect();
+        return j::print(&rows);
     }
     let mut w = csv::Writer::from_writer(std::io::stdout().lock());
     let mut write = |rec: &[String]| {
@@ -212,6 +215,7 @@ fn export(service: &dyn Ops, count: CountId, json: bool) -> CliResult {
     write(
         &[
             "number", "serial", "sku", "location", "counter", "at", "answer", "first", "undone",
+            "qty",
         ]
         .map(String::from),
     )?;
@@ -232,13 +236,79 @@ fn export(service: &dyn Ops, count: CountId, json: bool) -> CliResult {
             s.verdict.name().to_string(),
             first,
             s.undone.to_string(),
+            String::new(),
+        ])?;
+    }
+    for q in &quantities {
+        write(&[
+            String::new(),
+            String::new(),
+            q.sku.clone(),
+            q.location.clone(),
+            String::new(),
+            String::new(),
+            j::QTY_ANSWER.to_string(),
+            String::new(),
+            String::new(),
+            q.qty.to_string(),
         ])?;
     }
     Ok(())
 }
 
+/// The lines of a `count scan` session that were not taken, for its exit code: 0 when every
+/// line was taken, 4 when any was refused for the user's role, else 1 when any was refused.
+#[derive(Debug, Default)]
+struct Untaken {
+    /// Lines read (empty lines are no scans and do not count).
+    lines: u32,
+    /// Lines answered with an error (nothing recorded).
+    refused: u32,
+    /// The highest exit code of a refusal so far (0: none).
+    code: i32,
+}
+
+impl Untaken {
+    /// A line answered with an error whose exit code is `code`.
+    fn refused(&mut self, code: i32) {
+        self.refused += 1;
+        self.code = self.code.max(code);
+    }
+
+    /// A refusal of the service.
+    fn refusal(&mut self, r: &crate::ops::Refusal) {
+        self.refused(r.kind.exit_code());
+    }
+
+    /// The session's end: a failure with the exit code when a line was not taken. Its words
+    /// go to standard error only; the answer lines (or JSON lines) said each refusal already.
+    fn result(&self) -> CliResult {
+        if self.code == 0 {
+            return Ok(());
+        }
+        Err(Failure::streamed(
+            self.code,
+            format!(
+                "count scan: {} of {} line{} not taken (see the error lines); the others were saved",
+                self.refused,
+                self.lines,
+                if self.lines == 1 { "" } else { "s" }
+            ),
+        ))
+    }
+}
+
+/// Error words of a line that should have been a quantity.
+fn not_a_qty(sku: &str, found: &str) -> String {
+    format!(
+        "expected a quantity of {sku} like 24 (or -2 to take back), found {}; the next line is the quantity",
+        crate::domain::limits::quoted(found)
+    )
+}
+
 /// Reads scans from standard input, one per line, and prints one answer line for each only
 /// after the scan is durable. Location labels and command barcodes work as on the handheld.
+/// Exits 0 only when every line was taken (see [`Untaken`]).
 fn scan_stdin(service: &dyn Ops, count: CountId, location: Option<&str>, json: bool) -> CliResult {
     let prefix = crate::domain::count::COMMAND_PREFIX;
     let mut here: Option<String> = match location {
@@ -260,17 +330,22 @@ fn scan_stdin(service: &dyn Ops, count: CountId, location: Option<&str>, json: b
         let refusal = crate::ops::Refusal::new(crate::ops::RefusalKind::BadScan, message);
         say("error", super::refusal_words(&refusal))
     };
+    let mut untaken = Untaken::default();
     let mut input = std::io::stdin().lock();
     while let Some((bytes, len)) = next_line(&mut input, limits::MAX_SCAN_LINE_BYTES)
         .map_err(|e| Failure::storage(format!("cannot read standard input: {e}")))?
     {
         // A line that is too long or not text is a bad scan; the session goes on.
         if len > limits::MAX_SCAN_LINE_BYTES {
+            untaken.lines += 1;
+            untaken.refused(1);
             qty_of = None;
             bad_scan(limits::scan_line_too_long(&bytes))?;
             continue;
         }
         let Ok(line) = std::str::from_utf8(&bytes) else {
+            untaken.lines += 1;
+            untaken.refused(1);
             qty_of = None;
             bad_scan(limits::scan_not_text(&bytes))?;
             continue;
@@ -279,38 +354,56 @@ fn scan_stdin(service: &dyn Ops, count: CountId, location: Option<&str>, json: b
         if raw.trim().is_empty() {
             continue;
         }
+        untaken.lines += 1;
+        // After `qty?` the line is the quantity; a command barcode leaves the question.
+        if ScanCommand::parse(raw, prefix).is_some() {
+            qty_of = None;
+        }
         if let Some(sku) = qty_of.take() {
-            if let Ok(qty) = raw.trim().parse::<i32>() {
-                let cmd = Command::CountQty {
-                    count,
-                    location: here.clone().unwrap_or_default(),
-                    product: sku,
-                    qty,
-                };
-                match service.execute(cmd) {
-                    Ok(Outcome::QtyCounted {
-                        location,
-                        sku,
-                        qty,
-                        counted,
-                        expected,
-                        ..
-                    }) => {
-                        let here = match expected {
-                            Some(e) => format!("{counted}/{e}"),
-                            None => counted.to_string(),
-                        };
-                        say(
-                            "counted",
-                            format!("{qty} x {sku} @{location} [here {here}]"),
-                        )?;
-                    }
-                    Ok(_) => say("error", "the quantity gave no answer".into())?,
-                    Err(OpsError::Refused(r)) => say("error", super::refusal_words(&r))?,
-                    Err(e) => return Err(e.into()),
-                }
+            let qty = raw.trim().parse::<i32>().ok().filter(|q| *q != 0);
+            let Some(qty) = qty else {
+                // A mistyped quantity is no serial: refused, nothing recorded, and the next
+                // line is still the quantity.
+                untaken.refused(1);
+                say("error", not_a_qty(&sku, raw.trim()))?;
+                qty_of = Some(sku);
                 continue;
+            };
+            let cmd = Command::CountQty {
+                count,
+                location: here.clone().unwrap_or_default(),
+                product: sku,
+                qty,
+            };
+            match service.execute(cmd) {
+                Ok(Outcome::QtyCounted {
+                    location,
+                    sku,
+                    qty,
+                    counted,
+                    expected,
+                    ..
+                }) => {
+                    let here = match expected {
+                        Some(e) => format!("{counted}/{e}"),
+                        None => counted.to_string(),
+                    };
+                    say(
+                        "counted",
+                        format!("{qty} x {sku} @{location} [here {here}]"),
+                    )?;
+                }
+                Ok(_) => {
+                    untaken.refused(1);
+                    say("error", "the quantity gave no answer".into())?
+                }
+                Err(OpsError::Refused(r)) => {
+                    untaken.refusal(&r);
+                    say("error", super::refusal_words(&r))?
+                }
+                Err(e) => return Err(e.into()),
             }
+            continue;
         }
         if let Some(cmd) = ScanCommand::parse(raw, prefix) {
             match cmd {
@@ -328,8 +421,14 @@ fn scan_stdin(service: &dyn Ops, count: CountId, location: Option<&str>, json: b
                             "undone",
                             format!("scan {} SN \"{}\" at {}", s.number, s.serial, s.location),
                         )?,
-                        Ok(_) => say("error", "undo gave no answer".into())?,
-                        Err(OpsError::Refused(r)) => say("error", super::refusal_words(&r))?,
+                        Ok(_) => {
+                            untaken.refused(1);
+                            say("error", "undo gave no answer".into())?
+                        }
+                        Err(OpsError::Refused(r)) => {
+                            untaken.refusal(&r);
+                            say("error", super::refusal_words(&r))?
+                        }
                         Err(e) => return Err(e.into()),
                     }
                 }
@@ -339,6 +438,7 @@ fn scan_stdin(service: &dyn Ops, count: CountId, location: Option<&str>, json: b
                 }
                 Ok(ScanCommand::Done) => {
                     let Some(at) = here.clone() else {
+                        untaken.refused(1);
                         say("error", "scan the bin's location label first".into())?;
                         continue;
                     };
@@ -352,12 +452,21 @@ fn scan_stdin(service: &dyn Ops, count: CountId, location: Option<&str>, json: b
                             // The next bin's label comes next.
                             here = None;
                         }
-                        Ok(_) => say("error", "the bin gave no answer".into())?,
-                        Err(OpsError::Refused(r)) => say("error", super::refusal_words(&r))?,
+                        Ok(_) => {
+                            untaken.refused(1);
+                            say("error", "the bin gave no answer".into())?
+                        }
+                        Err(OpsError::Refused(r)) => {
+                            untaken.refusal(&r);
+                            say("error", super::refusal_words(&r))?
+                        }
                         Err(e) => return Err(e.into()),
                     }
                 }
-                Err(e) => say("error", e)?,
+                Err(e) => {
+                    untaken.refused(1);
+                    say("error", e)?
+                }
             }
             continue;
         }
@@ -383,12 +492,18 @@ fn scan_stdin(service: &dyn Ops, count: CountId, location: Option<&str>, json: b
                     super::write_scan_line(format_args!("{}", scan_line(&report)));
                 }
             }
-            Ok(_) => say("error", "the scan gave no answer".into())?,
-            Err(OpsError::Refused(r)) => say("error", super::refusal_words(&r))?,
+            Ok(_) => {
+                untaken.refused(1);
+                say("error", "the scan gave no answer".into())?
+            }
+            Err(OpsError::Refused(r)) => {
+                untaken.refusal(&r);
+                say("error", super::refusal_words(&r))?
+            }
             Err(e) => return Err(e.into()),
         }
     }
-    Ok(())
+    untaken.result()
 }
 
 /// One JSON answer of `count scan` (a closed output stops the session, see

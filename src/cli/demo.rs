@@ -584,38 +584,189 @@ fn plant_count(service: &dyn Ops, today: Day) -> Result<(), Failure> {
     Ok(())
 }
 
-/// What to try first, on the demo count, if it is still open: the three jobs in a minute.
-fn guide(service: &dyn Ops, db_arg: &str) -> Result<(), Failure> {
+/// What to try first, on the demo count, if it is still open: the three jobs in a minute, in
+/// full (for a terminal with room, or a file) and short (for a small terminal), as lines
+/// before wrapping. `None` when the demo count is not open any more.
+fn guide(service: &dyn Ops, db_arg: &str) -> Result<Option<Guide>, Failure> {
     let Some(count) = service
         .counts(false)?
         .into_iter()
         .map(|v| v.count)
         .find(|c| c.name == DEMO_COUNT && c.status == crate::domain::CountStatus::Open)
     else {
-        return Ok(());
+        return Ok(None);
     };
-    let id = count.id;
-    outln!("try the three jobs on count {id} \"{DEMO_COUNT}\" (open):");
-    outln!(
-        "  1 Count: menu 1, join count {id}, scan WH3/A/01, then {}, then Finish (F4)",
-        DEMO_SHELF.join(" ")
-    );
-    outln!("  2 Mismatches: menu 2, count {id}: replace RT90000002 (sold by mistake), replace");
-    outln!("    5CG9000101 (a receipt typo), relocate RT90000004 (wrong bin), accept the rest,");
-    outln!("    post (9)");
-    outln!("  3 Lookup: menu 3, scan RT90000002 or RT90000003 to see their history");
-    outln!("  the same from the command line: tallyman {db_arg} count --help");
-    Ok(())
+    Ok(Some(guide_text(count.id, db_arg)))
+}
+
+/// The guide's words for the demo count `id`.
+fn guide_text(id: crate::domain::CountId, db_arg: &str) -> Guide {
+    let shelf = DEMO_SHELF.join(" ");
+    Guide {
+        full: vec![
+            format!("try the three jobs on count {id} \"{DEMO_COUNT}\" (open):"),
+            format!(
+                "  1 Count: menu 1, join count {id}, scan WH3/A/01, then {shelf}, then Finish (F4)"
+            ),
+            format!(
+                "  2 Mismatches: menu 2, count {id}: replace RT90000002 (sold by mistake), replace 5CG9000101 (a receipt typo), relocate RT90000004 (wrong bin), accept the rest, post (9)"
+            ),
+            "  3 Lookup: menu 3, scan RT90000002 or RT90000003 to see their history".into(),
+            format!("  the same from the command line: tallyman {db_arg} count --help"),
+        ],
+        short: vec![
+            format!("Count {id} is open:"),
+            format!("1 Count: scan WH3/A/01, then {shelf}, Finish (F4)"),
+            "2 Mismatches: fix them, post (9)".into(),
+            "3 Lookup: scan RT90000002".into(),
+        ],
+    }
+}
+
+/// The demo's guide in two lengths.
+pub struct Guide {
+    pub full: Vec<String>,
+    pub short: Vec<String>,
+}
+
+/// What says the screens come next (only on a terminal).
+pub const PRESS_ENTER: &str = "press Enter to open the screens";
+
+/// The widest the demo's words get (a wider terminal still reads them at this width).
+const MAX_WIDTH: usize = 80;
+
+/// Where the demo's words are read: the terminal's width (at most 80; 80 for a file or a
+/// pipe) and, when the screens follow on this terminal, its height (its lines above the
+/// screens must show the guide and [`PRESS_ENTER`] without scrolling them away).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub width: usize,
+    pub height: Option<usize>,
+}
+
+impl Page {
+    /// The page of this process: its standard output, and whether the screens follow.
+    fn here(screens_follow: bool) -> Page {
+        use std::io::IsTerminal;
+        let size = std::io::stdout()
+            .is_terminal()
+            .then(|| ratatui::crossterm::terminal::size().ok())
+            .flatten()
+            .filter(|(w, h)| *w > 0 && *h > 0);
+        match size {
+            Some((w, h)) => Page {
+                width: usize::from(w).min(MAX_WIDTH),
+                height: screens_follow.then_some(usize::from(h)),
+            },
+            None => Page {
+                width: MAX_WIDTH,
+                height: None,
+            },
+        }
+    }
+}
+
+/// A line cut into lines of at most `width` characters at its spaces (the spaces between two
+/// words kept as they are); a line that goes on is indented `hang` more than the line's own
+/// indent. A word longer than the room is cut.
+pub fn wrap_line(line: &str, width: usize, hang: usize) -> Vec<String> {
+    let width = width.max(4);
+    let indent = line
+        .chars()
+        .take_while(|c| *c == ' ')
+        .count()
+        .min(width / 2);
+    let more = " ".repeat((indent + hang).min(width / 2));
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = " ".repeat(indent);
+    // Nothing but the indent on the current line yet.
+    let mut empty = true;
+    let mut gap = 0;
+    for token in line[indent..].split(' ') {
+        gap += 1;
+        if token.is_empty() {
+            continue;
+        }
+        let mut word: Vec<char> = token.chars().collect();
+        while !word.is_empty() {
+            let used = cur.chars().count();
+            let sep = if empty { 0 } else { gap };
+            if word.len() + sep <= width.saturating_sub(used) {
+                cur.push_str(&" ".repeat(sep));
+                cur.extend(word.drain(..));
+                empty = false;
+            } else if !empty {
+                out.push(std::mem::replace(&mut cur, more.clone()));
+                empty = true;
+            } else {
+                // A word longer than a whole line: as much as fits, the rest on the next.
+                let room = width.saturating_sub(used).max(1);
+                let rest = word.split_off(room.min(word.len()));
+                cur.extend(word.iter());
+                out.push(std::mem::replace(&mut cur, more.clone()));
+                word = rest;
+            }
+        }
+        gap = 0;
+    }
+    if !empty || out.is_empty() {
+        out.push(cur.trim_end().to_string());
+    }
+    out
+}
+
+/// Lines wrapped at `width`, a line that goes on indented `hang` more.
+fn wrapped(lines: &[String], width: usize, hang: usize) -> Vec<String> {
+    lines
+        .iter()
+        .flat_map(|l| wrap_line(l, width, hang))
+        .collect()
+}
+
+/// What the demo prints before the screens: everything, wrapped to the page; but when the
+/// guide and [`PRESS_ENTER`] would not fit on the terminal the screens are about to cover,
+/// the short guide alone, so that the lines left on the terminal are the ones to read.
+pub fn laid_out(said: &[String], guide: Option<&Guide>, page: Page) -> Vec<String> {
+    let full_guide = guide
+        .map(|g| wrapped(&g.full, page.width, 2))
+        .unwrap_or_default();
+    if let Some(h) = page.height {
+        // The guide, the line that asks for Enter, and the line Enter is typed on.
+        let need = full_guide.len() + press_enter(page.width).len() + 1;
+        if need > h {
+            // Not a line to spare: no indents.
+            return match guide {
+                Some(g) => wrapped(&g.short, page.width, 0),
+                None => wrapped(&said[..said.len().min(1)], page.width, 0),
+            };
+        }
+    }
+    let mut out = wrapped(said, page.width, 2);
+    out.extend(full_guide);
+    out
+}
+
+/// [`PRESS_ENTER`] at `width`.
+pub fn press_enter(width: usize) -> Vec<String> {
+    wrap_line(PRESS_ENTER, width, 0)
 }
 
 /// On a terminal, the screens wait until the guide above was read (they cover it).
 pub fn wait_for_reader() {
     use std::io::IsTerminal;
     if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
-        outln!("press Enter to open the screens");
+        for l in press_enter(Page::here(true).width) {
+            outln!("{l}");
+        }
         let mut line = String::new();
         let _ = std::io::stdin().read_line(&mut line);
     }
+}
+
+/// Will the screens follow the demo's words on this terminal (as [`wait_for_reader`] asks)?
+fn screens_follow(args: &DemoArgs, json: bool) -> bool {
+    use std::io::IsTerminal;
+    !args.no_tui && !json && std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
 }
 
 /// Fills the database if it is empty; returns the open service for the screens.
@@ -633,27 +784,35 @@ pub fn run(db: &Path, args: &DemoArgs, json: bool) -> Result<Local, Failure> {
                 summary: Some((&summary).into()),
             })?;
         } else {
-            outln!("demo database {}:", db.display());
-            outln!(
-                "  {} serialised units received from {} suppliers into {} bins; {} sold to {} customers, {} returned, {} written off",
-                summary.units,
-                SUPPLIERS.len(),
-                bins().len(),
-                summary.sold,
-                CUSTOMERS.len(),
-                summary.returned,
-                summary.written_off
-            );
-            outln!("  products: PH-X200 (strict, IMEI), RT-AX55 (strict, GS1 label), LAP-14 (strict), CBL-USBC (soft), BAT-AA (no serials)");
-            outln!("look around:");
             let db_arg = format!("--db {}", db.display());
+            let mut said = vec![
+                format!("demo database {}:", db.display()),
+                format!(
+                    "  {} serialised units received from {} suppliers into {} bins; {} sold to {} customers, {} returned, {} written off",
+                    summary.units,
+                    SUPPLIERS.len(),
+                    bins().len(),
+                    summary.sold,
+                    CUSTOMERS.len(),
+                    summary.returned,
+                    summary.written_off
+                ),
+                "  products: PH-X200 (strict, IMEI), RT-AX55 (strict, GS1 label), LAP-14 (strict), CBL-USBC (soft), BAT-AA (no serials)".into(),
+                "look around:".into(),
+            ];
             for (what, serial) in &summary.examples {
-                outln!("  tallyman {db_arg} lookup {serial}    # {what}");
+                said.push(format!("  tallyman {db_arg} lookup {serial}    # {what}"));
             }
-            outln!("  tallyman {db_arg} decode '(01)09506000134352(21)RT00000001'");
-            outln!("  tallyman {db_arg} stock --location WH1/A");
-            outln!("  tallyman {db_arg} check");
-            guide(&service, &db_arg)?;
+            said.push(format!(
+                "  tallyman {db_arg} decode '(01)09506000134352(21)RT00000001'"
+            ));
+            said.push(format!("  tallyman {db_arg} stock --location WH1/A"));
+            said.push(format!("  tallyman {db_arg} check"));
+            let guide = guide(&service, &db_arg)?;
+            let page = Page::here(screens_follow(args, json));
+            for l in laid_out(&said, guide.as_ref(), page) {
+                outln!("{l}");
+            }
         }
     } else if json {
         super::json::print(&super::json::DemoJson {
@@ -662,8 +821,77 @@ pub fn run(db: &Path, args: &DemoArgs, json: bool) -> Result<Local, Failure> {
             summary: None,
         })?;
     } else {
-        outln!("{} already holds data; using it as it is", db.display());
-        guide(&service, &format!("--db {}", db.display()))?;
+        let said = vec![format!(
+            "{} already holds data; using it as it is",
+            db.display()
+        )];
+        let guide = guide(&service, &format!("--db {}", db.display()))?;
+        let page = Page::here(screens_follow(args, json));
+        for l in laid_out(&said, guide.as_ref(), page) {
+            outln!("{l}");
+        }
     }
     Ok(service)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{guide_text, laid_out, press_enter, wrap_line, Guide, Page};
+
+    fn guide() -> Guide {
+        guide_text(crate::domain::CountId(1), "--db /tmp/wh")
+    }
+
+    #[test]
+    fn a_line_wraps_at_its_spaces_with_a_hanging_indent() {
+        assert_eq!(
+            wrap_line("  tallyman --db /x lookup CB-1    # in stock", 24, 2),
+            ["  tallyman --db /x", "    lookup CB-1    # in", "    stock"]
+        );
+        assert_eq!(
+            wrap_line("abcdefghij klm", 4, 0),
+            ["abcd", "efgh", "ij", "klm"]
+        );
+        assert_eq!(wrap_line("", 20, 2), [""]);
+        assert_eq!(wrap_line("short", 80, 2), ["short"]);
+    }
+
+    #[test]
+    fn on_a_20x16_handheld_the_short_guide_and_press_enter_fit_the_screen() {
+        let said = vec!["demo database /tmp/a/very/long/path/of/folders:".to_string()];
+        let page = Page {
+            width: 20,
+            height: Some(16),
+        };
+        let lines = laid_out(&said, Some(&guide()), page);
+        assert_eq!(lines[0], "Count 1 is open:");
+        assert!(lines.iter().any(|l| l.contains("RT90000004")), "{lines:?}");
+        let on_screen = lines.len() + press_enter(20).len() + 1;
+        assert!(on_screen <= 16, "{on_screen}: {lines:?}");
+        assert!(lines.iter().all(|l| l.chars().count() <= 20), "{lines:?}");
+    }
+
+    #[test]
+    fn with_room_or_without_screens_everything_is_said_within_80_columns() {
+        let said = vec![format!(
+            "  tallyman --db /{} lookup CB-000001    # in stock CBL-USBC",
+            "deep/".repeat(30)
+        )];
+        for page in [
+            Page {
+                width: 80,
+                height: None,
+            },
+            Page {
+                width: 80,
+                height: Some(24),
+            },
+        ] {
+            let lines = laid_out(&said, Some(&guide()), page);
+            assert!(lines.iter().all(|l| l.chars().count() <= 80), "{lines:?}");
+            assert!(lines.iter().any(|l| l.starts_with("try the three jobs")));
+            let words: Vec<&str> = lines.iter().flat_map(|l| l.split_whitespace()).collect();
+            assert!(words.contains(&"(F4)"), "{lines:?}");
+        }
+    }
 }

@@ -744,6 +744,52 @@ pub struct ScanExportJson {
     /// The first scan of the serial, for a duplicate.
     pub first: Option<u32>,
     pub undone: bool,
+    /// Always null: a scan is one unit (see [`QtyExportJson`]).
+    pub qty: Option<u64>,
+}
+
+/// A row of `count export --json` for a product counted by quantity: what was counted of it
+/// at a location in all, with the keys of a scan's row (those a total has not are null).
+#[derive(Debug, Serialize)]
+pub struct QtyExportJson {
+    pub number: Option<u32>,
+    pub serial: Option<String>,
+    pub sku: String,
+    pub location: String,
+    pub counter: Option<String>,
+    pub at: Option<String>,
+    pub answer: &'static str,
+    pub first: Option<u32>,
+    pub undone: bool,
+    pub qty: u64,
+}
+
+impl From<&crate::ops::QtyLine> for QtyExportJson {
+    fn from(q: &crate::ops::QtyLine) -> Self {
+        QtyExportJson {
+            number: None,
+            serial: None,
+            sku: q.sku.clone(),
+            location: q.location.clone(),
+            counter: None,
+            at: None,
+            answer: QTY_ANSWER,
+            first: None,
+            undone: false,
+            qty: q.qty,
+        }
+    }
+}
+
+/// The `answer` of an exported quantity row (CSV and JSON).
+pub const QTY_ANSWER: &str = "quantity";
+
+/// A row of `count export --json`: a scan, or a quantity counted.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum ExportRowJson {
+    Scan(ScanExportJson),
+    Qty(QtyExportJson),
 }
 
 impl From<&ScanLine> for ScanExportJson {
@@ -762,6 +808,7 @@ impl From<&ScanLine> for ScanExportJson {
                 _ => None,
             },
             undone: s.undone,
+            qty: None,
         }
     }
 }

@@ -141,12 +141,10 @@ fn print_mismatches(v: &MismatchView) {
         say!("quantities (counted by quantity; posting books the difference):");
         for q in &v.qty {
             say!(
-                "  {:<10} at {}: counted {} of {} ({:+})",
+                "  {:<10} at {}: {}",
                 v.sku(Some(q.product)),
                 q.location,
-                q.counted,
-                q.expected,
-                q.difference()
+                qty_detail(q)
             );
         }
     }
@@ -309,6 +307,16 @@ fn outcome(o: &Outcome, json: bool) -> CliResult {
     Ok(())
 }
 
+/// A quantity that differs from the books: `counted 46 of 48 (-2)`.
+fn qty_detail(q: &crate::domain::count::QtyMismatch) -> String {
+    format!(
+        "counted {} of {} ({:+})",
+        q.counted,
+        q.expected,
+        q.difference()
+    )
+}
+
 fn report(service: &dyn Ops, id: u32, csv: bool, json: bool) -> CliResult {
     let view = load(service, id)?;
     let v = &*view;
@@ -358,6 +366,15 @@ fn report(service: &dyn Ops, id: u32, csv: bool, json: bool) -> CliResult {
                 r.serial.to_string(),
                 r.location.clone(),
                 reason_text(v, &r.reason),
+            ])?;
+        }
+        for q in &v.qty {
+            row(&[
+                "quantity".into(),
+                v.sku(Some(q.product)),
+                String::new(),
+                q.location.clone(),
+                qty_detail(q),
             ])?;
         }
         for r in &m.resolutions {

@@ -1,5 +1,6 @@
 //! The command-line twin of every operation: clap definitions and dispatch. Exit codes:
-//! 0 done, 1 refused or invalid input, 2 usage, 3 storage failure. With `--json` every run
+//! 0 done, 1 refused or invalid input, 2 usage, 3 storage failure, 4 not permitted for the
+//! user's role (`count scan`: 0 only when every line was taken). With `--json` every run
 //! prints exactly one JSON document on standard output (`count scan`: one per answer line),
 //! errors included.
 
@@ -68,7 +69,8 @@ pub struct Failure {
     pub code: i32,
     pub message: String,
     /// With `--json`: the document printed instead of `{"error", "exit_code"}` (a failing
-    /// `check` prints its report, with the error and the exit code in it).
+    /// `check` prints its report, with the error and the exit code in it); `null` prints
+    /// nothing (the command streamed its own documents, see [`Failure::streamed`]).
     pub json: Option<serde_json::Value>,
 }
 
@@ -86,6 +88,17 @@ impl Failure {
             code: 3,
             message: message.into(),
             json: None,
+        }
+    }
+
+    /// The exit code of a command that printed its own answers (`count scan` streams one per
+    /// line, errors included): with `--json` nothing more is printed on standard output (a
+    /// `null` document, see [`run`]); the words go to standard error.
+    pub fn streamed(code: i32, message: impl Into<String>) -> Failure {
+        Failure {
+            code,
+            message: message.into(),
+            json: Some(serde_json::Value::Null),
         }
     }
 }
@@ -399,6 +412,7 @@ pub fn run(cli: Cli) -> i32 {
         Err(f) => {
             if cli.json {
                 let printed = match &f.json {
+                    Some(serde_json::Value::Null) => Ok(()),
                     Some(doc) => json::print(doc),
                     None => json::print(&json::ErrorJson {
                         error: f.message.clone(),

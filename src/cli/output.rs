@@ -228,7 +228,7 @@ pub fn units(units: &[UnitView], json: bool) -> CliResult {
             if let Some(a) = e.amount {
                 line.push_str(&format!("  {a}"));
             }
-            if let Some(r) = &e.reason {
+            if let Some(r) = t.reason() {
                 line.push_str(&format!("  ({r})"));
             }
             outln!("{line}");

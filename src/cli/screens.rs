@@ -13,6 +13,7 @@ use std::sync::Arc;
 /// closes (a handheld's SSH session ends with the process).
 const LOGIN_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// The screens through `ops`, or what keeps the user out of them.
 pub fn run(cli: &Cli, ops: Result<Arc<dyn Ops>, Failure>) -> CliResult {
     let ops = ops.map_err(at_login)?;
     // Who the server says this user is, before any screen: an account it does not know is
@@ -36,6 +37,8 @@ pub fn run(cli: &Cli, ops: Result<Arc<dyn Ops>, Failure>) -> CliResult {
         ops.status()?.dir,
     );
     options.role = role;
+    // Diagnostics say whether a server answers for the database, and on which socket.
+    options.link = ops.server_socket().map(|s| s.display().to_string());
     let mut runner = OpsRunner::shared(ops.clone());
     if let Some(socket) = ops.server_socket() {
         // Scans the server does not answer wait in the user's own file (and those a client

@@ -68,7 +68,10 @@ pub(super) fn refuse<T>(kind: RefusalKind, message: impl Into<String>) -> DResul
 pub(super) fn label_mismatch(label: &Product, serial: &str, sku: &str) -> Refusal {
     Refusal::new(
         RefusalKind::BadScan,
-        format!("label is {}, SN \"{serial}\" is a {sku}: rescan", label.sku),
+        format!(
+            "label is {}, SN \"{serial}\" is product {sku}: rescan",
+            label.sku
+        ),
     )
     .about(serial)
 }

@@ -156,6 +156,9 @@ typed_queries! {
     /// A count's mismatches with the names their rows refer to.
     fn mismatches(count: crate::domain::CountId) -> Box<super::MismatchView> =
         Query::Mismatches { count } => Mismatches;
+    /// What a count counted of the products counted by quantity.
+    fn count_quantities(count: crate::domain::CountId) -> Vec<super::QtyLine> =
+        Query::CountQuantities { count } => Quantities;
 }
 
 impl<T: Ops + ?Sized> OpsQueries for T {}

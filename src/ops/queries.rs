@@ -44,6 +44,23 @@ impl Service {
                 let scans = s.count_scans(count)?;
                 Answer::Scans(self.scan_lines(scans)?)
             }
+            Query::CountQuantities { count } => {
+                self.count_or_refuse(count)?;
+                let skus = self.skus()?;
+                Answer::Quantities(
+                    s.counted_qty(count)?
+                        .into_iter()
+                        .map(|q| QtyLine {
+                            sku: skus
+                                .get(&q.product)
+                                .cloned()
+                                .unwrap_or_else(|| format!("product #{}", q.product.0)),
+                            location: q.location,
+                            qty: q.qty,
+                        })
+                        .collect(),
+                )
+            }
             Query::Document { number } => Answer::Document(s.document(number.trim())?.map(|d| {
                 Box::new(DocumentView {
                     document: d.document,

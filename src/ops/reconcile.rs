@@ -568,7 +568,7 @@ pub fn suggestions(m: &Mismatches, surplus: &SurplusRow) -> Vec<Suggestion> {
                         return vec![suggest(
                             one,
                             format!(
-                                "typo at receipt? (only one {d} character{} away)",
+                                "typo at receipt? ({d} character{} away, the only one)",
                                 if d == 1 { "" } else { "s" }
                             ),
                         )]

@@ -430,7 +430,7 @@ impl Draft<'_> {
                     return refuse(
                         RefusalKind::Invalid,
                         format!(
-                        "SN \"{}\" is a {a} and SN \"{}\" a {b}: replace needs the same product",
+                        "SN \"{}\" is product {a} and SN \"{}\" product {b}: replace needs the same product",
                         other.serial, x.serial
                     ),
                     );
@@ -666,7 +666,8 @@ impl Draft<'_> {
         let open = m.open_mismatches();
         if open > 0 {
             return refuse(RefusalKind::Conflict, format!(
-                "count {id} has {open} mismatch(es) neither resolved nor accepted (see `tallyman count mismatches {id}`)"
+                "count {id} has {open} {} neither resolved nor accepted (see `tallyman count mismatches {id}`)",
+                super::plural(open as u64, "mismatch", "mismatches")
             ));
         }
         Ok(m.freeze())

@@ -365,6 +365,15 @@ impl Command {
     }
 }
 
+/// A noun after a number: `one` for 1, `many` otherwise (`1 mismatch`, `2 mismatches`).
+pub fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
 impl BulkFix {
     /// What the fix does to `n` mismatches, in the words a confirmation shows.
     pub fn change(&self, n: u32) -> String {
@@ -380,11 +389,16 @@ impl BulkFix {
                     (None, Some(s)) => s.clone(),
                     (None, None) => String::new(),
                 };
-                format!("accept {n} open mismatch(es) of {of} as they are: {note}")
+                let are = if n == 1 { "it is" } else { "they are" };
+                format!(
+                    "accept {n} open {} of {of} as {are}: {note}",
+                    plural(u64::from(n), "mismatch", "mismatches")
+                )
             }
-            BulkFix::WriteOffCountedBins { reason } => {
-                format!("write off {n} unit(s) short in the counted bins: {reason}")
-            }
+            BulkFix::WriteOffCountedBins { reason } => format!(
+                "write off {n} {} short in the counted bins: {reason}",
+                plural(u64::from(n), "unit", "units")
+            ),
         }
     }
 }
@@ -604,6 +618,11 @@ pub enum Query {
     /// Who the acting user is here and the role they hold: what the screens may offer.
     /// Refused, like every request, for a user the server does not know.
     Me,
+    /// What a count counted of the products counted by quantity, by location and product
+    /// (refused when there is no such count).
+    CountQuantities {
+        count: CountId,
+    },
 }
 
 /// The database in brief.
@@ -722,6 +741,17 @@ pub struct TimelineLine {
     pub party_name: Option<String>,
 }
 
+impl TimelineLine {
+    /// The entry's reason or note as the timelines show it, without what says nothing: an
+    /// empty note (a repair closed or a replacement without one), or the empty end of
+    /// `warranty serialized: ` (an intake without a note).
+    pub fn reason(&self) -> Option<&str> {
+        let r = self.entry.reason.as_deref()?;
+        let shown = r.trim().trim_end_matches(':').trim_end();
+        (!shown.is_empty()).then_some(shown)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnitView {
     pub unit: Unit,
@@ -768,6 +798,16 @@ pub enum Answer {
         user: String,
         role: crate::domain::Role,
     },
+    Quantities(Vec<QtyLine>),
+}
+
+/// What a count counted of a product counted by quantity at a location, in all (every
+/// counter's boxes added up, what was taken back taken off).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QtyLine {
+    pub location: String,
+    pub sku: String,
+    pub qty: u64,
 }
 
 /// One refusal inside a batch: which command (0-based), which of its lines, and why.

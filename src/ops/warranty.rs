@@ -655,7 +655,7 @@ impl Draft<'_> {
             return refuse(
                 RefusalKind::Unknown,
                 format!(
-                    "SN \"{}\" is not a {} we have: receive the replacement unit first",
+                    "SN \"{}\" is no unit of product {} we have: receive the replacement unit first",
                     new.trim(),
                     p.sku
                 ),

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 
 use super::connection::{Connection, Next};
+use super::log::quoted;
 use super::readers::{Read, Readers};
 use super::syncer::Syncer;
 use super::Shared;
@@ -121,8 +122,8 @@ pub(crate) fn run(listener: &UnixListener, shared: &Shared) -> std::io::Result<(
             if let Some(c) = conns.get_mut(&id) {
                 if let Err(e) = c.fill(max_frame, now) {
                     shared.log.line(&format!(
-                        "closed the connection of user=\"{}\": {e}",
-                        c.user
+                        "closed the connection of user={}: {e}",
+                        quoted(&c.user)
                     ));
                     conns.remove(&id);
                 }
@@ -254,9 +255,10 @@ fn take_request(shared: &Shared, c: &mut Connection, now: Instant) -> Taken {
     let call = match Request::decode(&payload) {
         Ok(Request::V1(call)) => call,
         Err(e) => {
-            shared
-                .log
-                .line(&format!("unreadable request from user=\"{}\": {e}", c.user));
+            shared.log.line(&format!(
+                "unreadable request from user={}: {e}",
+                quoted(&c.user)
+            ));
             let reply = Reply::V1(Err(OpsError::Storage(format!(
                 "the server could not read the request ({e}); is the client another version of tallyman?"
             ))));
@@ -266,8 +268,10 @@ fn take_request(shared: &Shared, c: &mut Connection, now: Instant) -> Taken {
     if let Err(e) = shared.service.authorize(&shared.gate, &c.user, &call) {
         let (needs, what) = roles::call_needs(&call);
         shared.log.line(&format!(
-            "refused user=\"{}\" what=\"{what}\" needs={needs} why=\"{e}\"",
-            c.user
+            "refused user={} what={} needs={needs} why={}",
+            quoted(&c.user),
+            quoted(what),
+            quoted(&e.to_string())
         ));
         return queued(shared, c, &Reply::V1(Err(e)), now);
     }
@@ -298,7 +302,7 @@ fn queued(shared: &Shared, c: &mut Connection, reply: &Reply, now: Instant) -> T
         Err(e) => {
             shared
                 .log
-                .line(&format!("could not answer user=\"{}\": {e}", c.user));
+                .line(&format!("could not answer user={}: {e}", quoted(&c.user)));
             Taken::Close
         }
     }
@@ -393,7 +397,7 @@ fn answered(
     if let Err(e) = c.queue(reply, now) {
         shared
             .log
-            .line(&format!("could not answer user=\"{}\": {e}", c.user));
+            .line(&format!("could not answer user={}: {e}", quoted(&c.user)));
         conns.remove(&id);
     }
 }
@@ -405,7 +409,7 @@ fn send_and_keep(shared: &Shared, c: &mut Connection, now: Instant) -> bool {
     if let Err(e) = c.send() {
         shared
             .log
-            .line(&format!("could not answer user=\"{}\": {e}", c.user));
+            .line(&format!("could not answer user={}: {e}", quoted(&c.user)));
         return false;
     }
     if c.busy {
@@ -441,8 +445,8 @@ fn in_time(
     let late = since.is_some_and(|t| now.duration_since(t) >= timeout);
     if late {
         shared.log.line(&format!(
-            "closed the connection of user=\"{}\": {what} within {} s",
-            c.user,
+            "closed the connection of user={}: {what} within {} s",
+            quoted(&c.user),
             timeout.as_secs()
         ));
     }
@@ -456,8 +460,8 @@ fn refuse_frame(shared: &Shared, c: &mut Connection, e: &FrameError, now: Instan
         return;
     }
     shared.log.line(&format!(
-        "closed the connection of user=\"{}\": {e}",
-        c.user
+        "closed the connection of user={}: {e}",
+        quoted(&c.user)
     ));
     let refusal = match e {
         FrameError::Version(_) => Some(OpsError::Storage(format!(

@@ -57,6 +57,9 @@ pub struct SessionInfo {
     pub db_label: String,
     /// The user's role, as the server said at start (None: not asked, all is offered).
     pub role: Option<crate::domain::Role>,
+    /// The server's socket the screens work through; none when they open the database
+    /// themselves (embedded mode).
+    pub link: Option<String>,
 }
 
 /// Everything the screens show and `update` changes.

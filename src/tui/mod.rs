@@ -79,6 +79,8 @@ pub struct TuiOptions {
     pub role: crate::domain::Role,
     /// Scans left waiting for the server by a client that died (sent once it answers).
     pub waiting: usize,
+    /// The server's socket the screens work through (none: the database is opened here).
+    pub link: Option<String>,
 }
 
 impl std::fmt::Debug for TuiOptions {
@@ -91,6 +93,7 @@ impl std::fmt::Debug for TuiOptions {
             .field("term", &self.term)
             .field("user", &self.user)
             .field("db_label", &self.db_label)
+            .field("link", &self.link)
             .finish_non_exhaustive()
     }
 }
@@ -133,6 +136,7 @@ impl TuiOptions {
             clock: local_clock(),
             role: crate::domain::Role::Admin,
             waiting: 0,
+            link: None,
         }
     }
 
@@ -149,6 +153,7 @@ impl TuiOptions {
                 user: self.user.clone(),
                 db_label: self.db_label.clone(),
                 role: Some(self.role),
+                link: self.link.clone(),
             },
             now: (self.clock)(),
             size,

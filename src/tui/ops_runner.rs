@@ -94,6 +94,7 @@ impl OpsRunner {
             kind: kind_of(&s.verdict),
             why: None,
             waiting: None,
+            qty: None,
         }
     }
 
@@ -456,6 +457,13 @@ impl OpsRunner {
                 return Ok(vec![Action::ReportRefused(words)]);
             }
             Err(e) => return Err(e),
+        };
+        // The customer as the books have the name (the typed one matched it folded).
+        let kind = match kind {
+            ReportKind::Customer { name } => ReportKind::Customer {
+                name: rows.iter().find_map(|r| r.customer.clone()).unwrap_or(name),
+            },
+            other => other,
         };
         let rows = rows
             .into_iter()

@@ -66,6 +66,7 @@ impl Default for TestSetup {
                 user: "clerk1".into(),
                 db_label: "/var/lib/tallyman/main.db".into(),
                 role: None,
+                link: None,
             },
         }
     }

@@ -151,9 +151,15 @@ pub fn count_moved(id: CountId, status: CountStatus) -> String {
 /// Scan loop, wide screens: the count's line.
 pub fn count_heading(id: CountId, name: &str, scope: &str, blind: bool) -> String {
     format!(
-        "Count {id} \"{name}\" over {scope}{}",
+        "{}{}",
+        count_named(id, name, scope),
         if blind { "" } else { ", open counting" }
     )
+}
+
+/// A count by its number, name and scope: `Count 2 "Aisle A" over WH1/A`.
+pub fn count_named(id: CountId, name: &str, scope: &str) -> String {
+    format!("Count {id} \"{name}\" over {scope}")
 }
 
 /// Mismatch screens title (the count number follows on the list screen).

@@ -46,22 +46,28 @@ impl ScreenKind for CountList {
 
     fn hints(&self, state: &AppState, screen: &Screen) -> Vec<Hint> {
         let mut out = Vec::new();
-        if state.counts.as_ref().is_some_and(|c| !c.is_empty()) {
-            let take = match screen {
-                Screen::MismatchCounts => words::HINT_OPEN,
-                _ => words::HINT_JOIN,
-            };
-            out.extend(hint_as(state, Command::Select, take));
-            let review = match update::marked_status(state) {
-                Some(crate::domain::CountStatus::Review) => words::HINT_REOPEN,
-                _ => text::command_label(Command::Review),
-            };
-            out.extend(hint_as(state, Command::Review, review));
-            out.extend(hints_of(state, &[Command::CancelCount]));
-        }
-        out.extend(hints_of(state, &[Command::Back]));
-        if matches!(screen, Screen::CountList) {
-            out.extend(hints_of(state, &[Command::NewCount]));
+        match state.counts.as_ref() {
+            // The empty list says "New count" (in both uses): its key first, so that even
+            // 20 columns show it.
+            Some(c) if c.is_empty() => {
+                out.extend(hints_of(state, &[Command::NewCount, Command::Back]));
+            }
+            counts => {
+                if counts.is_some() {
+                    let take = match screen {
+                        Screen::MismatchCounts => words::HINT_OPEN,
+                        _ => words::HINT_JOIN,
+                    };
+                    out.extend(hint_as(state, Command::Select, take));
+                    let review = match update::marked_status(state) {
+                        Some(crate::domain::CountStatus::Review) => words::HINT_REOPEN,
+                        _ => text::command_label(Command::Review),
+                    };
+                    out.extend(hint_as(state, Command::Review, review));
+                    out.extend(hints_of(state, &[Command::CancelCount]));
+                }
+                out.extend(hints_of(state, &[Command::Back, Command::NewCount]));
+            }
         }
         out.extend(hints_of(state, &[Command::Help]));
         out

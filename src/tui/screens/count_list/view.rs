@@ -29,62 +29,67 @@ fn counters(r: &CountRow) -> String {
     }
 }
 
-/// The marked count's details (below 60 columns). From 40 columns the list line shows status
-/// and progress, so the details need only two lines.
+/// The marked count's details (below 60 columns): its whole name first (the list line cuts
+/// it), then its scope, progress, the units expected (open counting) and who counts. From 40
+/// columns the list line shows status and scans, and the rest shares lines as room allows.
 fn details(r: &CountRow, width: u16) -> Vec<String> {
     let w = width as usize;
-    let mut out = Vec::new();
+    let mut out = wrap(&format!("{} {} {}", text::TITLE_COUNT, r.id, r.name), width);
     let by = format!("{} {}", words::COUNT_BY, counters(r));
     if w >= 40 {
-        out.push(format!(
-            "{} {}  {} {}",
-            text::TITLE_COUNT,
-            r.id,
-            words::COUNT_SCOPE,
-            r.scope
-        ));
-        out.extend(wrap(&by, width));
+        let mut pieces = vec![format!("{} {}", words::COUNT_SCOPE, r.scope)];
+        pieces.extend(r.expected.map(words::expected));
+        pieces.push(by);
+        let mut line = String::new();
+        for p in pieces {
+            if line.is_empty() {
+                line = p;
+            } else if line.chars().count() + 2 + p.chars().count() <= w {
+                line.push_str("  ");
+                line.push_str(&p);
+            } else {
+                out.extend(wrap(&line, width));
+                line = p;
+            }
+        }
+        out.extend(wrap(&line, width));
     } else {
-        out.extend(wrap(
-            &format!("{} {} {}", text::TITLE_COUNT, r.id, r.name),
-            width,
-        ));
         out.push(format!(
             "{} {}",
             words::COUNT_SCOPE,
             tail(&r.scope, w.saturating_sub(words::COUNT_SCOPE.len() + 1))
         ));
-        out.extend(wrap(
-            &words::count_progress(r.status, r.live, r.expected),
-            width,
-        ));
+        out.extend(wrap(&words::count_progress(r.status, r.live), width));
+        if let Some(e) = r.expected {
+            out.extend(wrap(&words::expected(e), width));
+        }
         out.extend(wrap(&by, width));
     }
     out
 }
 
-/// One count on a narrow screen: its line digit (the key), its id (what the CLI, the reports
-/// and colleagues call it), its name cut to the room left, its status.
-/// The room the progress column takes on a 40-column list: the widest of the rows, so the
+/// The room the scans column takes on a 40-column list: the widest of the rows, so the
 /// columns line up.
-fn scanned_width(rows: &[CountRow]) -> usize {
+fn scans_width(rows: &[CountRow]) -> usize {
     rows.iter()
-        .map(|r| words::scanned(r.live, r.expected).chars().count())
+        .map(|r| words::scans(r.live).chars().count())
         .max()
         .unwrap_or(0)
-        .max(14)
 }
 
-fn short_line(r: &CountRow, i: usize, selected: bool, w: usize, scanned_w: usize) -> String {
+/// One count on a narrow screen: its line digit (the key), its id (what the CLI, the reports
+/// and colleagues call it), its name cut to the room left (the details say it whole), its
+/// status (and from 40 columns its scans).
+fn short_line(r: &CountRow, i: usize, selected: bool, w: usize, scans_w: usize) -> String {
     let marker = if selected { '>' } else { ' ' };
     let id = format!("#{}", r.id);
     if w >= 40 {
         let status = words::status_word(r.status);
-        let scanned = words::scanned(r.live, r.expected);
-        // The progress keeps its room; the name gets what is left.
-        let name_w = w.saturating_sub(4 + id.len() + 1 + 1 + 6 + 1 + scanned_w);
+        let scans = words::scans(r.live);
+        // The scans keep their room; the name gets what is left.
+        let name_w = w.saturating_sub(4 + id.len() + 1 + 1 + 6 + 1 + scans_w);
         format!(
-            "{marker} {} {id} {} {status:<6} {scanned:>scanned_w$}",
+            "{marker} {} {id} {} {status:<6} {scans:>scans_w$}",
             digit(i),
             fit(&r.name, name_w)
         )
@@ -101,23 +106,27 @@ fn short_line(r: &CountRow, i: usize, selected: bool, w: usize, scanned_w: usize
 
 fn table_line(r: &CountRow, i: usize, selected: bool, w: usize) -> String {
     let marker = if selected { '>' } else { ' ' };
+    let expected = r
+        .expected
+        .map_or_else(|| words::NO_EXPECTED.to_string(), |e| e.to_string());
     let line = format!(
-        "{marker} {} {:<5} {} {} {:<7} {:>11}  {}",
+        "{marker} {} {:<5} {} {} {:<7} {:>5} {:>8}  {}",
         digit(i),
         format!("#{}", r.id),
         fit(&r.name, 18),
         fit(&r.scope, 14),
         words::status_word(r.status),
-        text::scanned_of(r.live, r.expected),
+        r.live,
+        expected,
         counters(r)
     );
     fit(&line, w)
 }
 
 fn table_heading(w: usize) -> String {
-    let [count, name, scope, status, scanned, counters] = words::COUNTS_HEADING;
+    let [count, name, scope, status, scans, expected, counters] = words::COUNTS_HEADING;
     let line = format!(
-        "    {count:<5} {} {} {status:<7} {scanned:>11}  {counters}",
+        "    {count:<5} {} {} {status:<7} {scans:>5} {expected:>8}  {counters}",
         fit(name, 18),
         fit(scope, 14)
     );
@@ -161,13 +170,13 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
     } else {
         n.min(room.saturating_sub(detail.len() + 1).max(room.div_ceil(2)))
     };
-    let scanned_w = scanned_width(rows);
+    let scans_w = scans_width(rows);
     let first = selected.saturating_sub(list_rows.saturating_sub(1));
     for (i, r) in rows.iter().enumerate().skip(first).take(list_rows) {
         let text = if table {
             table_line(r, i, i == selected, w)
         } else {
-            fit(&short_line(r, i, i == selected, w, scanned_w), w)
+            fit(&short_line(r, i, i == selected, w, scans_w), w)
         };
         if i == selected {
             lines.push(Line::from(Span::styled(text, state.theme.selected())));

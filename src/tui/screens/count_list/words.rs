@@ -2,7 +2,7 @@
 //! Short on purpose: the smallest screen is 20 columns wide.
 
 use crate::domain::{CountId, CountStatus};
-use crate::tui::text::{scanned_of, status_phrase};
+use crate::tui::text::status_phrase;
 
 /// Count list title.
 pub const TITLE_COUNTS: &str = "Counts";
@@ -15,7 +15,12 @@ pub const NO_OPEN_COUNT: &str =
 pub const HINT_JOIN: &str = "Join";
 
 /// Count list: column headings (wide screens).
-pub const COUNTS_HEADING: [&str; 6] = ["Count", "Name", "Scope", "Status", "Scanned", "Counters"];
+pub const COUNTS_HEADING: [&str; 7] = [
+    "Count", "Name", "Scope", "Status", "Scans", "Expected", "Counters",
+];
+
+/// Count list table: no expected figure (blind counting).
+pub const NO_EXPECTED: &str = "-";
 
 /// Count list details: scope label.
 pub const COUNT_SCOPE: &str = "Scope";
@@ -39,18 +44,27 @@ pub fn status_short(status: CountStatus) -> &'static str {
     }
 }
 
-/// Count list line: `140 of 300 scanned`.
-pub fn scanned(live: u32, expected: Option<u32>) -> String {
-    format!("{} scanned", scanned_of(live, expected))
+/// Count list line: the scans that count so far, `140 scans`. Never "of" the expected
+/// figure: scans of units that belong elsewhere count too, so "4 of 4" would read as done
+/// when only one of the four was found.
+pub fn scans(live: u32) -> String {
+    match live {
+        1 => "1 scan".to_string(),
+        n => format!("{n} scans"),
+    }
 }
 
-/// Count list details: `open, 140 of 300 scanned`.
-pub fn count_progress(status: CountStatus, live: u32, expected: Option<u32>) -> String {
-    format!(
-        "{}, {} scanned",
-        status_word(status),
-        scanned_of(live, expected)
-    )
+/// Count list details: the units the books expect in the scope (open counting).
+pub fn expected(units: u32) -> String {
+    match units {
+        1 => "1 unit expected".to_string(),
+        n => format!("{n} units expected"),
+    }
+}
+
+/// Count list details: `open, 140 scans`.
+pub fn count_progress(status: CountStatus, live: u32) -> String {
+    format!("{}, {}", status_word(status), scans(live))
 }
 
 /// Count list: a digit with no count on that line.

@@ -116,6 +116,9 @@ pub struct RecentScan {
     pub why: Option<String>,
     /// The key of a scan waiting for the server (its answer takes this line's place).
     pub waiting: Option<String>,
+    /// A quantity of a product counted by quantity (the serial is empty then; a minus one
+    /// took some back).
+    pub qty: Option<i32>,
 }
 
 /// How many recent scans the state keeps (the screens show as many as fit, or fewer).

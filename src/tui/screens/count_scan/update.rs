@@ -87,6 +87,7 @@ pub(crate) fn scan_answered(state: &mut AppState, answer: ScanAnswer) -> Vec<Eff
                 _ => None,
             },
             waiting: None,
+            qty: None,
         });
         s.recent.truncate(RECENT_KEPT);
     }
@@ -136,6 +137,7 @@ pub(crate) fn waiting(
         kind: AnswerKind::Waiting,
         why: None,
         waiting: Some(key),
+        qty: None,
     });
     s.recent.truncate(RECENT_KEPT);
     s.answer = Some(ScanAnswer {
@@ -261,6 +263,24 @@ pub(crate) fn qty_counted(
     expected: Option<i64>,
 ) -> Vec<Effect> {
     state.field.clear();
+    // The last scans list it too: a box counted (or taken back) is part of the bin's count.
+    if let Some(s) = state.count_session.as_mut() {
+        s.recent.push_front(RecentScan {
+            number: None,
+            serial: String::new(),
+            sku: Some(sku.to_string()),
+            location: location.to_string(),
+            kind: if qty < 0 {
+                AnswerKind::Undone
+            } else {
+                AnswerKind::Counted
+            },
+            why: None,
+            waiting: None,
+            qty: Some(qty),
+        });
+        s.recent.truncate(RECENT_KEPT);
+    }
     good_scan(state);
     info(
         state,

@@ -86,11 +86,29 @@ fn recent_rows(state: &AppState, r: &crate::tui::count::RecentScan, w: usize) ->
 }
 
 fn recent_line(state: &AppState, r: &crate::tui::count::RecentScan, w: usize) -> String {
-    let serial = shown(state, &r.serial);
     let sku = match r.kind {
         crate::tui::count::AnswerKind::Waiting => words::answer_word(r.kind),
         _ => r.sku.as_deref().unwrap_or("-"),
     };
+    if let Some(qty) = r.qty {
+        // A quantity: how many of which product, where a scan has its serial.
+        let what = words::qty_recent(qty, sku);
+        return if w >= 60 {
+            format!(
+                "{:>5}  {:<SERIAL_W$}  {:<10}  {:<12}  {}",
+                "-",
+                fit(&what, SERIAL_W),
+                sku,
+                r.location,
+                words::answer_word(r.kind)
+            )
+        } else if w >= 40 {
+            format!("{} {what}", words::answer_mark(r.kind))
+        } else {
+            format!("{}{what}", words::answer_mark(r.kind))
+        };
+    }
+    let serial = shown(state, &r.serial);
     if let (Some(why), true) = (r.why.as_deref(), w >= 40) {
         // A refused scan: why, where a recorded one has its product (and place).
         let serial = tail(&serial, SERIAL_W);

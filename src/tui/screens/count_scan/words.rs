@@ -65,6 +65,11 @@ pub fn qty_counted(
     }
 }
 
+/// A quantity in the last scans: `24 x BAT-AA`, `-2 x BAT-AA` (taken back).
+pub fn qty_recent(qty: i32, sku: &str) -> String {
+    format!("{qty} x {sku}")
+}
+
 /// Error: the bin done command before any location.
 pub const BIN_FIRST: &str = "Scan the bin's label first";
 

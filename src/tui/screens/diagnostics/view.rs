@@ -1,5 +1,6 @@
 //! The diagnostics screen, for setting up a new device type on site: a scan test field and the
-//! newest key at the top, then TERM, size, profile, keymap, user, database, service, time,
+//! newest key at the top, then TERM, size, profile, keymap, user, database, how it is reached
+//! (through a server, on which socket, or opened here), service, time,
 //! scan settings, and the last keys with their bytes. Key bytes are rebuilt from the key code
 //! (crossterm does not hand out raw input); scans show their real characters, GS included.
 
@@ -137,13 +138,18 @@ pub(crate) fn scroll_lines(state: &AppState, body: Rect) -> Vec<Line<'static>> {
     } else {
         state.session.term.clone()
     };
-    let items: [(&str, String); 11] = [
+    let via = match &state.session.link {
+        Some(socket) => words::via_server(socket),
+        None => words::VIA_ITSELF.to_string(),
+    };
+    let items: [(&str, String); 12] = [
         (words::DIAG_TERM, term),
         (words::DIAG_SIZE, format!("{w}x{h}")),
         (words::DIAG_PROFILE, profile),
         (words::DIAG_KEYMAP, keymap),
         (words::DIAG_USER, state.session.user.clone()),
         (words::DIAG_DB, state.session.db_label.clone()),
+        (words::DIAG_VIA, via),
         (words::DIAG_SERVICE, service),
         (
             words::DIAG_TIME,

@@ -42,6 +42,17 @@ pub const DIAG_USER: &str = "User:";
 /// Diagnostics: database label.
 pub const DIAG_DB: &str = "DB:";
 
+/// Diagnostics: how the screens reach the database.
+pub const DIAG_VIA: &str = "Via:";
+
+/// Diagnostics: through the server on a socket.
+pub fn via_server(socket: &str) -> String {
+    format!("server {socket}")
+}
+
+/// Diagnostics: the database opened by this process (embedded mode).
+pub const VIA_ITSELF: &str = "database itself (no server)";
+
 /// Diagnostics: service status.
 pub const DIAG_SERVICE: &str = "Service:";
 

@@ -82,7 +82,7 @@ pub(crate) fn lines(state: &AppState, ctx: Context, width: u16) -> Vec<Line<'sta
     }
     if ctx == Context::Count {
         notes.push(words::help_command_barcodes());
-        notes.push(words::HELP_MARKS.into());
+        notes.push(words::help_marks());
     }
     if has_code {
         notes.push(words::HELP_CODES.into());

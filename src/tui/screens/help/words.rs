@@ -85,8 +85,37 @@ pub fn help_command_barcodes() -> String {
     )
 }
 
-/// Help screen: the marks of the last scans on narrow screens.
-pub const HELP_MARKS: &str = "Last scans: + counted, = duplicate, ! not here, ? unknown.";
+/// Help screen: every mark the last scans use on narrow screens, from the marks themselves
+/// (`+ counted, = duplicate, ..., x bad scan or not saved, no mark: undone`).
+pub fn help_marks() -> String {
+    use crate::tui::screens::count_scan::state::AnswerKind;
+    use crate::tui::screens::count_scan::words::{answer_mark, answer_word};
+    let kinds = [
+        AnswerKind::Counted,
+        AnswerKind::Duplicate,
+        AnswerKind::NotHere,
+        AnswerKind::Unknown,
+        AnswerKind::Bad,
+        AnswerKind::Refused,
+        AnswerKind::Undone,
+    ];
+    let mut marks: Vec<(char, Vec<&str>)> = Vec::new();
+    for k in kinds {
+        let mark = answer_mark(k);
+        match marks.iter_mut().find(|(m, _)| *m == mark) {
+            Some((_, said)) => said.push(answer_word(k)),
+            None => marks.push((mark, vec![answer_word(k)])),
+        }
+    }
+    let parts: Vec<String> = marks
+        .into_iter()
+        .map(|(mark, said)| match mark {
+            ' ' => format!("no mark: {}", said.join(" or ")),
+            m => format!("{m} {}", said.join(" or ")),
+        })
+        .collect();
+    format!("Last scans: {}.", parts.join(", "))
+}
 
 /// Help screen: digits in the count list.
 pub const HELP_COUNT_LIST_DIGITS: &str = "1-9: join the count on that line.";

@@ -58,25 +58,32 @@ pub enum UnitAction {
     Activate,
     /// Extend the warranty (an agreement) by a numbered duration.
     Extend,
-    /// Take the unit in for repair, with a typed note.
+    /// Take the unit in for repair, with a typed note (not when it is in repair already, or
+    /// gone: replaced, renamed, written off).
     RepairIntake,
     /// Close the open repair (only when the unit is in repair).
     RepairClose,
-    /// Replace the unit under warranty by a new serial (only when sold).
+    /// Replace the unit under warranty by a new serial (only when it is the customer's: sold,
+    /// or in repair after a sale that was not returned).
     Replace,
 }
 
-/// The actions that apply to a unit, in menu order.
+/// The actions that apply to a unit in its state, in menu order: what the service would
+/// refuse is not offered.
 pub fn actions_for(unit: &UnitView) -> Vec<UnitAction> {
-    let mut out = vec![
-        UnitAction::Activate,
-        UnitAction::Extend,
-        UnitAction::RepairIntake,
-    ];
-    if matches!(unit.unit.state, UnitState::InRepair) {
-        out.push(UnitAction::RepairClose);
+    let u = &unit.unit;
+    let mut out = vec![UnitAction::Activate, UnitAction::Extend];
+    match u.state {
+        UnitState::InRepair => out.push(UnitAction::RepairClose),
+        UnitState::Replaced { .. } | UnitState::Renamed { .. } | UnitState::WrittenOff => {}
+        _ => out.push(UnitAction::RepairIntake),
     }
-    if matches!(unit.unit.state, UnitState::Sold { .. }) {
+    let customers = match u.state {
+        UnitState::Sold { .. } => true,
+        UnitState::InRepair => u.sale.as_ref().is_some_and(|s| !s.returned),
+        _ => false,
+    };
+    if customers {
         out.push(UnitAction::Replace);
     }
     out

@@ -174,7 +174,7 @@ pub fn history_parts(t: &TimelineLine) -> Vec<String> {
             _ => a.to_string(),
         });
     }
-    if let Some(r) = &e.reason {
+    if let Some(r) = t.reason() {
         out.push(format!("({r})"));
     }
     if let Some(w) = &e.warning {

@@ -81,28 +81,78 @@ pub fn layout(body: Rect) -> Layout {
     }
 }
 
-/// The bucket figures, open mismatches first.
-fn figure_pieces(data: &MismatchData) -> Vec<String> {
-    let m = &data.m;
-    vec![
-        format!("{} {}", words::FIG_OPEN, m.open_mismatches()),
-        format!("{} {}", words::FIG_SHORT, m.rec.shortage.len()),
-        format!("{} {}", words::FIG_SURPLUS, m.rec.surplus.len()),
-        format!("{} {}", words::FIG_MATCHED, m.rec.matched.len()),
-        format!("{} {}", words::FIG_DUP, m.rec.duplicates.len()),
-    ]
-    .into_iter()
-    .chain(
-        data.qty
-            .iter()
-            .map(|q| words::qty_piece(data.sku(Some(q.product)), q)),
-    )
-    .collect()
+/// Which bucket a figure counts (the list on screen names its own already).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Bucket {
+    Open,
+    Short,
+    Surplus,
+    Matched,
+    Dup,
+    Qty,
 }
 
-/// Words packed greedily into lines; what does not fit in `max_lines` is left out.
-fn pack(pieces: &[String], width: usize, max_lines: usize) -> Vec<String> {
-    let gap = if width >= 40 { "  " } else { " " };
+/// One figure of the header: its bucket and its words, with a shorter word where it has one.
+struct Figure {
+    bucket: Bucket,
+    long: String,
+    short: String,
+}
+
+/// The bucket figures, open mismatches first.
+fn figures(data: &MismatchData) -> Vec<Figure> {
+    let m = &data.m;
+    let fig = |bucket, word: &str, short: &str, n: usize| Figure {
+        bucket,
+        long: format!("{word} {n}"),
+        short: format!("{short} {n}"),
+    };
+    let mut out = vec![
+        fig(
+            Bucket::Open,
+            words::FIG_OPEN,
+            words::FIG_OPEN,
+            m.open_mismatches(),
+        ),
+        fig(
+            Bucket::Short,
+            words::FIG_SHORT,
+            words::FIG_SHORT,
+            m.rec.shortage.len(),
+        ),
+        fig(
+            Bucket::Surplus,
+            words::FIG_SURPLUS,
+            words::FIG_SURPLUS_SHORT,
+            m.rec.surplus.len(),
+        ),
+        fig(
+            Bucket::Matched,
+            words::FIG_MATCHED,
+            words::FIG_MATCHED,
+            m.rec.matched.len(),
+        ),
+        fig(
+            Bucket::Dup,
+            words::FIG_DUP,
+            words::FIG_DUP,
+            m.rec.duplicates.len(),
+        ),
+    ];
+    out.extend(data.qty.iter().map(|q| {
+        let t = words::qty_piece(data.sku(Some(q.product)), q);
+        Figure {
+            bucket: Bucket::Qty,
+            long: t.clone(),
+            short: t,
+        }
+    }));
+    out
+}
+
+/// Words packed greedily into at most `max_lines` lines of `width`, `gap` between them; none
+/// when one of them does not fit.
+fn pack_all(pieces: &[&str], width: usize, max_lines: usize, gap: &str) -> Option<Vec<String>> {
     let mut lines: Vec<String> = Vec::new();
     for p in pieces {
         let len = p.chars().count();
@@ -112,11 +162,71 @@ fn pack(pieces: &[String], width: usize, max_lines: usize) -> Vec<String> {
                 l.push_str(gap);
                 l.push_str(p);
             }
-            _ if n < max_lines && len <= width => lines.push(p.clone()),
-            _ => {}
+            _ if n < max_lines && len <= width => lines.push(p.to_string()),
+            _ => return None,
         }
     }
-    lines
+    Some(lines)
+}
+
+/// The header's figures in `max_lines` lines of `width`, after `lead` (the marked list's
+/// position on short screens), leaving out the bucket `own`. Open, short, surplus and matched
+/// are what a supervisor reads first: to make room the quantities and the duplicates go
+/// first, then the gaps narrow, then `Surplus` shortens; only then does a figure go
+/// (surplus, then short), open and matched last of all.
+fn figure_lines(
+    lead: Option<String>,
+    data: &MismatchData,
+    own: Option<Bucket>,
+    width: usize,
+    max_lines: usize,
+) -> Vec<String> {
+    let all: Vec<Figure> = figures(data)
+        .into_iter()
+        .filter(|f| Some(f.bucket) != own)
+        .collect();
+    let wide_gap = if width >= 40 { "  " } else { " " };
+    let essential = |b: Bucket| !matches!(b, Bucket::Dup | Bucket::Qty);
+    let optional: Vec<usize> = (0..all.len())
+        .filter(|&i| !essential(all[i].bucket))
+        .collect();
+    let try_pack = |kept: &dyn Fn(usize) -> bool, short: bool, gap: &str| {
+        let mut pieces: Vec<&str> = lead.iter().map(String::as_str).collect();
+        pieces.extend(
+            all.iter()
+                .enumerate()
+                .filter(|(i, _)| kept(*i))
+                .map(|(_, f)| {
+                    if short {
+                        f.short.as_str()
+                    } else {
+                        f.long.as_str()
+                    }
+                }),
+        );
+        pack_all(&pieces, width, max_lines, gap)
+    };
+    // The optional figures from the end, then the gaps, then the shorter words.
+    for gap in [wide_gap, " "] {
+        for keep in (0..=optional.len()).rev() {
+            let kept = |i: usize| essential(all[i].bucket) || optional[..keep].contains(&i);
+            if let Some(lines) = try_pack(&kept, false, gap) {
+                return lines;
+            }
+        }
+    }
+    let mut gone: Vec<Bucket> = Vec::new();
+    for next in [None, Some(Bucket::Surplus), Some(Bucket::Short)] {
+        gone.extend(next);
+        let kept = |i: usize| essential(all[i].bucket) && !gone.contains(&all[i].bucket);
+        if let Some(lines) = try_pack(&kept, true, " ") {
+            return lines;
+        }
+    }
+    // Not even open and matched fit: as much as fits, cut.
+    let mut pieces: Vec<String> = lead.into_iter().collect();
+    pieces.extend(all.into_iter().map(|f| f.short));
+    vec![fit(&pieces.join(" "), width)]
 }
 
 /// `Surplus 2/5`: the list's name and where the mark is.
@@ -243,12 +353,7 @@ fn info_lines(
 ) -> Vec<String> {
     let w = width as usize;
     let mut out: Vec<String> = Vec::new();
-    // An error longer than the status line is shown here in full.
-    if let Some(st) = state.status_here().filter(|st| st.error) {
-        if st.text.chars().count() > w {
-            out.extend(wrap_keep_tail(&st.text, width));
-        }
-    }
+    // A message is not repeated here: the status line wraps over these rows to show it whole.
     let narrow = w < 40;
     let mut facts: Vec<String> = Vec::new();
     if let Some(r) = s.shortage() {
@@ -332,33 +437,26 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
     if l.compact {
         // The marked list's own figure is in its position already.
         let own = match s.list {
-            ListKind::Short => Some(1),
-            ListKind::Surplus => Some(2),
+            ListKind::Short => Some(Bucket::Short),
+            ListKind::Surplus => Some(Bucket::Surplus),
             ListKind::Fixed => None,
         };
-        let mut pieces = vec![list_position(s, s.list)];
-        pieces.extend(
-            figure_pieces(data)
-                .into_iter()
-                .enumerate()
-                .filter(|(i, _)| Some(*i) != own)
-                .map(|(_, p)| p),
-        );
-        let line = pack(&pieces, w, 1).join("");
+        let line = figure_lines(Some(list_position(s, s.list)), data, own, w, 1).join("");
         lines.push(Line::from(fit(&line, w)));
     } else {
         if l.panes {
             let c = &data.m.count;
+            // Its status, not how it was counted: "open counting, open" read as a stutter.
             lines.push(Line::from(fit(
                 &format!(
                     "{}, {}",
-                    text::count_heading(c.id, &c.name, &c.scope.location, c.blind),
+                    text::count_named(c.id, &c.name, &c.scope.location),
                     c.status.describe()
                 ),
                 w,
             )));
         }
-        let figures = pack(&figure_pieces(data), w, l.figures);
+        let figures = figure_lines(None, data, None, w, l.figures);
         for i in 0..l.figures {
             lines.push(Line::from(figures.get(i).cloned().unwrap_or_default()));
         }

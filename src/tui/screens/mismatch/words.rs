@@ -30,6 +30,9 @@ pub const FIG_SHORT: &str = "Short";
 /// Bucket figures: surplus.
 pub const FIG_SURPLUS: &str = "Surplus";
 
+/// Bucket figures: surplus, where the header is short of room (matched keeps its word).
+pub const FIG_SURPLUS_SHORT: &str = "Sur";
+
 /// Bucket figures: duplicates.
 pub const FIG_DUP: &str = "Dup";
 

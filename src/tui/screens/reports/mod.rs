@@ -73,8 +73,8 @@ impl ScreenKind for Reports {
         out
     }
 
-    fn scroll_rows(&self, _: &AppState, _: &Screen, body: Rect) -> usize {
-        view::visible_rows(body)
+    fn scroll_rows(&self, state: &AppState, _: &Screen, body: Rect) -> usize {
+        view::visible_rows(state, body)
     }
 
     fn max_scroll(&self, state: &AppState, _: &Screen, body: Rect) -> usize {

@@ -11,20 +11,38 @@ use ratatui::Frame;
 use super::words;
 use crate::tui::app::AppState;
 use crate::tui::reports::{ReportRow, ReportSession};
-use crate::tui::view::{fit, tail};
+use crate::tui::view::{fit, tail, wrap};
 
 /// Wide enough for one line per unit.
 const WIDE: u16 = 40;
 /// Wide enough for the end date too.
 const WIDER: u16 = 60;
 
-/// Lines above the rows: the name, the count (and the column headings when wide).
-fn head_lines(body: Rect) -> usize {
-    if body.width >= WIDE {
-        3
+/// The report's name, and its count and date, as lines of `width`: the name wraps (a long
+/// customer's name), and the count and the date share a line only when both fit whole, so a
+/// date is never cut.
+fn head_text(r: &ReportSession, width: u16) -> (Vec<String>, Vec<String>) {
+    let narrow = width < WIDE;
+    let name: Vec<String> = wrap(&words::report_heading(&r.kind, narrow), width)
+        .into_iter()
+        .take(2)
+        .collect();
+    let count = words::report_count(r.rows.len(), r.date, narrow);
+    let count = if count.chars().count() <= width as usize {
+        vec![count]
     } else {
-        2
-    }
+        vec![
+            words::report_units(r.rows.len()),
+            words::report_date(r.date),
+        ]
+    };
+    (name, count)
+}
+
+/// Lines above the rows: the name, the count (and the column headings when wide).
+fn head_lines(r: &ReportSession, body: Rect) -> usize {
+    let (name, count) = head_text(r, body.width);
+    name.len() + count.len() + usize::from(body.width >= WIDE)
 }
 
 /// Lines per unit.
@@ -37,16 +55,16 @@ fn per_row(body: Rect) -> usize {
 }
 
 /// Units that fit on one screen.
-pub(crate) fn visible_rows(body: Rect) -> usize {
-    ((body.height as usize).saturating_sub(head_lines(body)) / per_row(body)).max(1)
+pub(crate) fn visible_rows(state: &AppState, body: Rect) -> usize {
+    let head = state.report.as_ref().map_or(2, |r| head_lines(r, body));
+    ((body.height as usize).saturating_sub(head) / per_row(body)).max(1)
 }
 
 /// How far the report can scroll (in units).
 pub(crate) fn max_scroll(state: &AppState, body: Rect) -> usize {
-    state
-        .report
-        .as_ref()
-        .map_or(0, |r| r.rows.len().saturating_sub(visible_rows(body)))
+    state.report.as_ref().map_or(0, |r| {
+        r.rows.len().saturating_sub(visible_rows(state, body))
+    })
 }
 
 /// The first `n` characters of `s`.
@@ -60,21 +78,19 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
     if w == 0 || body.height == 0 {
         return;
     }
-    let narrow = body.width < WIDE;
-    let mut lines: Vec<Line<'static>> = vec![
-        Line::from(Span::styled(
-            cut(&words::report_heading(&r.kind, narrow), w),
-            state.theme.headline(),
-        )),
-        Line::from(cut(&words::report_count(r.rows.len(), r.date, narrow), w)),
-    ];
+    let (name, count) = head_text(r, body.width);
+    let mut lines: Vec<Line<'static>> = name
+        .into_iter()
+        .map(|l| Line::from(Span::styled(cut(&l, w), state.theme.headline())))
+        .collect();
+    lines.extend(count.into_iter().map(|l| Line::from(cut(&l, w))));
     if r.rows.is_empty() {
         lines.push(Line::from(cut(words::REPORT_EMPTY, w)));
         frame.render_widget(Paragraph::new(lines), body);
         return;
     }
     let first = r.scroll.min(max_scroll(state, body));
-    let shown = r.rows.iter().skip(first).take(visible_rows(body));
+    let shown = r.rows.iter().skip(first).take(visible_rows(state, body));
     if body.width >= WIDE {
         let cols = Columns::new(r, body.width);
         lines.push(Line::from(Span::styled(

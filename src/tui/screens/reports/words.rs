@@ -23,10 +23,20 @@ pub fn report_heading(kind: &crate::tui::reports::ReportKind, narrow: bool) -> S
 /// Report: how many units, and the date they are judged at (shorter on narrow screens).
 pub fn report_count(n: usize, date: crate::domain::Day, narrow: bool) -> String {
     let on = if narrow { "" } else { " on" };
+    format!("{}{on} {date}", report_units(n))
+}
+
+/// Report: how many units (`1 unit`, `1709 units`).
+pub fn report_units(n: usize) -> String {
     match n {
-        1 => format!("1 unit{on} {date}"),
-        _ => format!("{n} units{on} {date}"),
+        1 => "1 unit".to_string(),
+        _ => format!("{n} units"),
     }
+}
+
+/// Report: the date the units are judged at, on a line of its own (`on 2026-12-07`).
+pub fn report_date(date: crate::domain::Day) -> String {
+    format!("on {date}")
 }
 
 /// Report: the days column: `18`, `-3` (ended), `-` (no coverage).
