@@ -244,6 +244,7 @@ fn every_query_and_command_keeps_its_number() {
         },
         Query::JournalEnd,
         Query::SerialScans { serial: s() },
+        Query::Me,
         Query::CountQuantities { count: c },
     ];
     for (i, q) in queries.into_iter().enumerate() {
@@ -367,6 +368,33 @@ fn every_query_and_command_keeps_its_number() {
             role: tallyman::domain::Role::Admin,
         },
         Command::RemoveUser { name: s() },
+        Command::FinishBin {
+            count: c,
+            location: s(),
+        },
+        Command::PostCount {
+            count: c,
+            counted_bins_only: false,
+        },
+        Command::CountQty {
+            count: c,
+            location: s(),
+            product: s(),
+            qty: 1,
+        },
+        Command::ResolveAll {
+            count: c,
+            fix: tallyman::ops::BulkFix::WriteOffCountedBins { reason: s() },
+        },
+        Command::Keyed {
+            key: s(),
+            command: Box::new(Command::CountScan {
+                count: c,
+                location: None,
+                raw: s(),
+                label_only: false,
+            }),
+        },
     ];
     for (i, cmd) in commands.into_iter().enumerate() {
         let bytes = Request::V1(Call::Execute(cmd.clone())).encode().unwrap();
