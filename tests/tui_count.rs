@@ -219,11 +219,7 @@ fn the_list_shows_the_whole_name_and_scans_apart_from_the_units_expected() {
         let mut app = app_on(&db, TestSetup::new(w, h, Profile::Vt));
         app.keys("1<down><down><down>");
         let screen = app.render();
-        let words = screen
-            .lines()
-            .map(|l| l.trim_end_matches('|').trim())
-            .collect::<Vec<_>>()
-            .join(" ");
+        let words = app.words();
         assert!(words.contains(&format!("Count 4 {name}")), "{screen}");
         assert!(words.contains("4 scans"), "{screen}");
         assert!(words.contains("10 units expected"), "{screen}");
@@ -921,11 +917,7 @@ fn the_help_legend_lists_every_mark_of_the_last_scans() {
         app.keys("<down>");
     }
     let seen = app.render();
-    let words = seen
-        .lines()
-        .map(|l| l.trim_end_matches('|').trim())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let words = app.words();
     assert!(
         words.contains(
             "Last scans: + counted, = duplicate, ! not here, ? unknown, x bad scan or not saved, no mark: undone."

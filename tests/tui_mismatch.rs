@@ -1219,11 +1219,7 @@ fn a_wrapped_message_shows_once() {
         let said = app.status().unwrap().to_string();
         assert!(said.contains("nothing to relocate"), "{said}");
         let screen = app.render();
-        let words = screen
-            .lines()
-            .map(|l| l.trim_end_matches('|').trim())
-            .collect::<Vec<_>>()
-            .join(" ");
+        let words = app.words();
         assert_eq!(words.matches("is not in").count(), 1, "{screen}");
         assert!(words.contains("nothing to relocate"), "{screen}");
         insta::assert_snapshot!(format!("mismatch_refusal_once_{w}x{h}_vt"), screen);

@@ -216,6 +216,16 @@ impl TestApp {
     pub fn render(&self) -> String {
         buffer_text(&self.buffer())
     }
+
+    /// The screen's words in reading order, rows joined by one space: what a sentence
+    /// wrapped over rows says.
+    pub fn words(&self) -> String {
+        self.render()
+            .lines()
+            .map(|l| l.trim_end_matches('|').trim())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 }
 
 impl Default for TestApp {
