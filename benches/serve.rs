@@ -103,6 +103,8 @@ fn scan_load(clients: usize, scans: usize, group_commit: bool, pace: Option<Dura
             max_frame: 64 << 20,
             idle_timeout: Duration::from_secs(600),
             read_timeout: Duration::from_secs(10),
+            max_connections: 4096,
+            max_connections_per_user: 4096,
             gate: Gate {
                 always_admin: vec![tallyman::identity::account()],
             },

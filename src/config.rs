@@ -160,6 +160,10 @@ pub struct ServeConfig {
     pub read_timeout_secs: u64,
     /// Commands arriving together share one fsync.
     pub group_commit: bool,
+    /// Connections the server holds at once, all users together.
+    pub max_connections: u32,
+    /// Connections one user may hold at once.
+    pub max_connections_per_user: u32,
 }
 
 impl Default for ServeConfig {
@@ -173,6 +177,8 @@ impl Default for ServeConfig {
             idle_timeout_secs: 600,
             read_timeout_secs: 10,
             group_commit: true,
+            max_connections: 4096,
+            max_connections_per_user: 64,
         }
     }
 }
@@ -466,13 +472,23 @@ impl Parser<'_, '_> {
                         serve.read_timeout_secs = n as u64;
                     }
                 }
+                "max_connections" => {
+                    if let Some(n) = self.number(name, v, 1, 1_000_000) {
+                        serve.max_connections = n as u32;
+                    }
+                }
+                "max_connections_per_user" => {
+                    if let Some(n) = self.number(name, v, 1, 1_000_000) {
+                        serve.max_connections_per_user = n as u32;
+                    }
+                }
                 "group_commit" => match v.get_ref() {
                     DeValue::Boolean(b) => serve.group_commit = *b,
                     _ => self.issue(v.span().start, "`group_commit` must be true or false".into()),
                 },
                 other => self.issue(
                     k.span().start,
-                    format!("unknown key `{}` in [serve] (known: socket, socket_mode, group, log, max_frame_mib, idle_timeout_secs, read_timeout_secs, group_commit)", clipped(other)),
+                    format!("unknown key `{}` in [serve] (known: socket, socket_mode, group, log, max_frame_mib, idle_timeout_secs, read_timeout_secs, group_commit, max_connections, max_connections_per_user)", clipped(other)),
                 ),
             }
         }

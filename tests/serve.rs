@@ -66,6 +66,8 @@ impl TestServer {
             max_frame: 1024 * 1024,
             idle_timeout: idle,
             read_timeout: Duration::from_secs(2),
+            max_connections: 4096,
+            max_connections_per_user: 4096,
             gate,
             anchor: Some(tmp_anchor(&log)),
         };

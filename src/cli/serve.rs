@@ -24,6 +24,8 @@ pub fn run(db: &Path, args: &ServeArgs, json: bool) -> CliResult {
         max_frame: u64::from(serve.max_frame_mib) * 1024 * 1024,
         idle_timeout: Duration::from_secs(serve.idle_timeout_secs),
         read_timeout: Duration::from_secs(serve.read_timeout_secs),
+        max_connections: serve.max_connections as usize,
+        max_connections_per_user: serve.max_connections_per_user as usize,
         gate: server::default_gate(),
         anchor: Some(
             args.anchor_file

@@ -26,7 +26,12 @@ pub(crate) struct Connection {
     pub(crate) frame_since: Option<Instant>,
     /// When an answer started waiting for the peer to read it: for the write timeout.
     pub(crate) output_since: Option<Instant>,
+    /// The largest request this peer may send (its role decides: see `event_loop::admit`).
+    pub(crate) max_frame: u64,
 }
+
+/// A buffer this large is given back once it is empty, not kept for the next request.
+const KEEP_BYTES: usize = 1 << 20;
 
 /// What the bytes read so far hold.
 pub(crate) enum Next {
@@ -39,7 +44,7 @@ pub(crate) enum Next {
 }
 
 impl Connection {
-    pub(crate) fn new(stream: UnixStream, user: String, now: Instant) -> Connection {
+    pub(crate) fn new(stream: UnixStream, user: String, now: Instant, max_frame: u64) -> Connection {
         Connection {
             stream,
             user,
@@ -51,12 +56,13 @@ impl Connection {
             idle_since: now,
             frame_since: None,
             output_since: None,
+            max_frame,
         }
     }
 
     /// Reads what the peer sent, without waiting, up to one largest frame ahead.
-    pub(crate) fn fill(&mut self, max_frame: u64, now: Instant) -> std::io::Result<()> {
-        let limit = wire::HEADER_LEN as u64 + max_frame;
+    pub(crate) fn fill(&mut self, now: Instant) -> std::io::Result<()> {
+        let limit = wire::HEADER_LEN as u64 + self.max_frame;
         let mut chunk = [0u8; 64 * 1024];
         while (self.input.len() as u64) < limit {
             match self.stream.read(&mut chunk) {
@@ -80,7 +86,8 @@ impl Connection {
 
     /// Takes the next whole request out of the bytes read; a bad header is named as soon as
     /// it has arrived, before its length is waited for.
-    pub(crate) fn next_frame(&mut self, max_frame: u64, now: Instant) -> Next {
+    pub(crate) fn next_frame(&mut self, now: Instant) -> Next {
+        let max_frame = self.max_frame;
         let Some(&version) = self.input.first() else {
             return if self.closed {
                 Next::Bad(FrameError::Closed)
@@ -107,6 +114,9 @@ impl Connection {
         }
         let payload = self.input[wire::HEADER_LEN..end].to_vec();
         self.input.drain(..end);
+        if self.input.is_empty() && self.input.capacity() > KEEP_BYTES {
+            self.input = Vec::new();
+        }
         self.frame_since = if self.input.is_empty() {
             None
         } else {
@@ -124,7 +134,8 @@ impl Connection {
     }
 
     /// Does the input hold something to act on (a whole frame, a bad header, or the close)?
-    pub(crate) fn has_next(&self, max_frame: u64) -> bool {
+    pub(crate) fn has_next(&self) -> bool {
+        let max_frame = self.max_frame;
         match self.input.get(..wire::HEADER_LEN) {
             None => self.closed || self.input.first().is_some_and(|&v| v != wire::WIRE_VERSION),
             Some(h) => {
@@ -158,7 +169,11 @@ impl Connection {
                 Err(e) => return Err(e),
             }
         }
-        self.output.clear();
+        if self.output.capacity() > KEEP_BYTES {
+            self.output = Vec::new();
+        } else {
+            self.output.clear();
+        }
         self.sent = 0;
         self.output_since = None;
         Ok(())

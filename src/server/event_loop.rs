@@ -48,26 +48,29 @@ pub(crate) fn run(listener: &UnixListener, shared: &Shared) -> std::io::Result<(
     let mut pending = Pending::default();
     let mut conns: HashMap<u64, Connection> = HashMap::new();
     let mut next_id = 0u64;
-    let max_frame = shared.options.max_frame;
+    let mut door = Door::default();
     loop {
         let stopping = shared.stopping.load(Ordering::Acquire);
         // Stopping: nothing new is read; what was read whole is answered first.
         if stopping
             && conns
                 .values()
-                .all(|c| !c.busy && !c.sending() && !c.has_next(max_frame))
+                .all(|c| !c.busy && !c.sending() && !c.has_next())
         {
             break;
         }
         // Wait for a knock, a request, room to answer, or a reader's answer; not at all when
         // a connection already holds a request to act on.
-        let ready_now = !stopping && conns.values().any(|c| !c.busy && c.has_next(max_frame));
+        let ready_now = !stopping && conns.values().any(|c| !c.busy && c.has_next());
         let events = {
             let mut fds = Vec::with_capacity(conns.len() + 3);
             let mut ids = Vec::with_capacity(conns.len());
             fds.push(PollFd::new(readers.wake.as_fd(), PollFlags::POLLIN));
             fds.push(PollFd::new(syncer.wake.as_fd(), PollFlags::POLLIN));
-            if !stopping {
+            // After accept() failed (out of file descriptors), the listener rests a moment
+            // instead of waking the loop again at once.
+            let listening = !stopping && door.open(Instant::now());
+            if listening {
                 fds.push(PollFd::new(listener.as_fd(), PollFlags::POLLIN));
             }
             for (id, c) in &conns {
@@ -83,16 +86,18 @@ pub(crate) fn run(listener: &UnixListener, shared: &Shared) -> std::io::Result<(
             }
             let timeout = if ready_now {
                 PollTimeout::ZERO
-            } else {
+            } else if listening || stopping {
                 PollTimeout::try_from(TICK).unwrap_or(PollTimeout::MAX)
+            } else {
+                PollTimeout::try_from(ACCEPT_REST).unwrap_or(PollTimeout::MAX)
             };
             let quiet = match poll(&mut fds, timeout) {
                 Ok(n) => n == 0 && !ready_now,
                 Err(nix::errno::Errno::EINTR) => false,
                 Err(e) => return Err(e.into()),
             };
-            let skip = if stopping { 2 } else { 3 };
-            let knocked = !stopping && fds[2].any().unwrap_or(false);
+            let skip = if listening { 3 } else { 2 };
+            let knocked = listening && fds[2].any().unwrap_or(false);
             let ready: Vec<u64> = ids
                 .iter()
                 .zip(&fds[skip..])
@@ -108,7 +113,7 @@ pub(crate) fn run(listener: &UnixListener, shared: &Shared) -> std::io::Result<(
         let (knocked, readable, quiet) = events;
         let now = Instant::now();
         if knocked {
-            accept_all(listener, shared, &mut conns, &mut next_id, now);
+            accept_all(listener, shared, &mut conns, &mut next_id, &mut door, now);
         }
         for (id, reply) in readers.ready() {
             answered(shared, &mut conns, id, &reply, now);
@@ -120,7 +125,7 @@ pub(crate) fn run(listener: &UnixListener, shared: &Shared) -> std::io::Result<(
         }
         for id in readable {
             if let Some(c) = conns.get_mut(&id) {
-                if let Err(e) = c.fill(max_frame, now) {
+                if let Err(e) = c.fill(now) {
                     shared.log.line(&format!(
                         "closed the connection of user={}: {e}",
                         quoted(&c.user)
@@ -136,7 +141,7 @@ pub(crate) fn run(listener: &UnixListener, shared: &Shared) -> std::io::Result<(
             let Some(c) = conns.get_mut(&id) else {
                 continue;
             };
-            if c.busy || (stopping && !c.has_next(max_frame)) {
+            if c.busy || (stopping && !c.has_next()) {
                 continue;
             }
             match take_request(shared, c, now) {
@@ -204,6 +209,7 @@ fn accept_all(
     shared: &Shared,
     conns: &mut HashMap<u64, Connection>,
     next_id: &mut u64,
+    door: &mut Door,
     now: Instant,
 ) {
     loop {
@@ -220,16 +226,143 @@ fn accept_all(
                     shared.log.line(&format!("closed a connection: {e}"));
                     continue;
                 }
-                conns.insert(*next_id, Connection::new(stream, user, now));
-                *next_id += 1;
+                match admit(shared, conns, &user) {
+                    Ok(max_frame) => {
+                        conns.insert(*next_id, Connection::new(stream, user, now, max_frame));
+                        *next_id += 1;
+                    }
+                    Err(refusal) => door.turn_away(shared, stream, &user, refusal, now),
+                }
             }
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => {
-                shared.log.line(&format!("accept failed: {e}"));
+                door.accept_failed(shared, &e, now);
                 return;
             }
         }
+    }
+}
+
+/// How long the listener rests after accept() failed (no file descriptor left, say).
+const ACCEPT_REST: Duration = Duration::from_millis(100);
+
+/// The largest request of a user whose role only reads (lookups, reports): a few KiB are
+/// plenty, so a read-only account cannot make the server hold large buffers.
+pub(crate) const READER_FRAME: u64 = 64 * 1024;
+
+/// Whether a new connection of `user` is let in, and the largest request it may send: a
+/// user with no role is turned away at the door (everything they could ask is refused), as
+/// is one past the per-user or the total connection cap; a role that only reads gets small
+/// frames, the others the configured maximum (an import is one large request).
+fn admit(shared: &Shared, conns: &HashMap<u64, Connection>, user: &str) -> Result<u64, OpsError> {
+    let role = match shared.service.role_of(&shared.gate, user) {
+        Ok(Some(role)) => role,
+        Ok(None) => {
+            return Err(shared
+                .service
+                .authorize(&shared.gate, user, &Call::Query(Query::Status))
+                .err()
+                .unwrap_or_else(|| OpsError::Storage(format!("user {} has no role", quoted(user)))))
+        }
+        Err(e) => return Err(e),
+    };
+    let options = &shared.options;
+    if conns.len() >= options.max_connections {
+        return Err(crate::ops::Refusal::new(
+            crate::ops::RefusalKind::Conflict,
+            format!(
+                "the server is full ({} connections); try again in a minute, or ask an admin to raise max_connections under [serve]",
+                options.max_connections
+            ),
+        )
+        .into());
+    }
+    let own = conns.values().filter(|c| c.user == user).count();
+    if own >= options.max_connections_per_user {
+        return Err(crate::ops::Refusal::new(
+            crate::ops::RefusalKind::Conflict,
+            format!(
+                "too many connections of user {} ({own}, max {}); close some, or ask an admin to raise max_connections_per_user under [serve]",
+                quoted(user),
+                options.max_connections_per_user
+            ),
+        )
+        .into());
+    }
+    Ok(if role.may(crate::domain::Role::Clerk) {
+        options.max_frame
+    } else {
+        READER_FRAME.min(options.max_frame)
+    })
+}
+
+/// The door's state: connections turned away and accept() failures, each logged at most once
+/// a second with how many there were; and the rest after a failure.
+#[derive(Default)]
+struct Door {
+    rest_until: Option<Instant>,
+    failures: u64,
+    turned_away: u64,
+    last_said: Option<Instant>,
+}
+
+impl Door {
+    /// May the listener be polled now?
+    fn open(&self, now: Instant) -> bool {
+        self.rest_until.is_none_or(|t| now >= t)
+    }
+
+    fn accept_failed(&mut self, shared: &Shared, e: &std::io::Error, now: Instant) {
+        self.rest_until = Some(now + ACCEPT_REST);
+        self.failures += 1;
+        if self.due(now) {
+            shared.log.line(&format!(
+                "accept failed {} time(s) in the last second: {e}; connections wait in the queue",
+                self.failures
+            ));
+            self.failures = 0;
+        }
+    }
+
+    /// Answers a connection it does not let in with the refusal, then closes it.
+    fn turn_away(
+        &mut self,
+        shared: &Shared,
+        mut stream: std::os::unix::net::UnixStream,
+        user: &str,
+        refusal: OpsError,
+        now: Instant,
+    ) {
+        use std::io::Write;
+        let reply = Reply::V1(Err(refusal.clone()));
+        if let Ok(bytes) = reply.encode() {
+            let mut frame = Vec::with_capacity(bytes.len() + 8);
+            if crate::ops::wire::write_frame(&mut frame, &bytes).is_ok() {
+                let _ = stream.write_all(&frame);
+            }
+        }
+        self.turned_away += 1;
+        if self.due(now) {
+            shared.log.line(&format!(
+                "turned away {} connection(s) in the last second; last user={} why={}",
+                self.turned_away,
+                quoted(user),
+                quoted(&refusal.to_string())
+            ));
+            self.turned_away = 0;
+        }
+    }
+
+    /// Has a second passed since the door last wrote to the log?
+    fn due(&mut self, now: Instant) -> bool {
+        let due = self
+            .last_said
+            .is_none_or(|t| now.duration_since(t) >= Duration::from_secs(1));
+        if due {
+            self.last_said = Some(now);
+        }
+        due
     }
 }
 
@@ -244,7 +377,7 @@ enum Taken {
 
 /// Takes the connection's next request, if a whole one is there, and checks its role.
 fn take_request(shared: &Shared, c: &mut Connection, now: Instant) -> Taken {
-    let payload = match c.next_frame(shared.options.max_frame, now) {
+    let payload = match c.next_frame(now) {
         Next::Nothing => return Taken::Nothing,
         Next::Bad(e) => {
             refuse_frame(shared, c, &e, now);
@@ -418,7 +551,7 @@ fn send_and_keep(shared: &Shared, c: &mut Connection, now: Instant) -> bool {
     if c.sending() {
         return in_time(shared, c, c.output_since, now, "it did not read its answer");
     }
-    if c.closed && !c.has_next(options.max_frame) {
+    if c.closed && !c.has_next() {
         return false;
     }
     if c.partial() {

@@ -40,6 +40,11 @@ pub struct ServeOptions {
     pub idle_timeout: Duration,
     /// A started request must arrive within this.
     pub read_timeout: Duration,
+    /// Connections held at once, all users together (lowered to what the open-file limit
+    /// allows).
+    pub max_connections: usize,
+    /// Connections one user may hold at once.
+    pub max_connections_per_user: usize,
     /// Who is admin whatever the user list says.
     pub gate: Gate,
     /// The server's own anchor file, outside the database folder (`None`: none kept).
@@ -193,6 +198,19 @@ impl Server {
     }
 }
 
+/// File descriptors kept for the journal, sled's files, the log and the threads.
+const RESERVED_FILES: u64 = 64;
+
+/// Raises the soft limit of open files to the hard limit; the limits after.
+fn raise_open_file_limit() -> Option<(u64, u64)> {
+    use nix::sys::resource::{getrlimit, setrlimit, Resource};
+    let (soft, hard) = getrlimit(Resource::RLIMIT_NOFILE).ok()?;
+    if soft < hard && setrlimit(Resource::RLIMIT_NOFILE, hard, hard).is_ok() {
+        return Some((hard, hard));
+    }
+    Some((soft, hard))
+}
+
 /// Opens the database, binds the socket and serves until SIGTERM or SIGINT: the whole of
 /// `tallyman serve`. `ready` is told the socket once clients can connect.
 pub fn serve(
@@ -210,6 +228,14 @@ pub fn serve(
         signal_hook::flag::register(signal, stopping.clone())
             .map_err(|e| format!("cannot catch signal {signal}: {e}"))?;
     }
+    // Every connection is a file descriptor: the soft limit goes up to the hard one (the
+    // unit's LimitNOFILE), and the connection cap stays below what is left of it.
+    let files = raise_open_file_limit();
+    let mut options = options;
+    if let Some((soft, _)) = files {
+        let room = usize::try_from(soft.saturating_sub(RESERVED_FILES)).unwrap_or(usize::MAX);
+        options.max_connections = options.max_connections.min(room.max(1));
+    }
     let (service, notes) = Service::open(dir).map_err(|e| e.to_string())?;
     let service = service
         .with_scan_config(settings.0)
@@ -225,6 +251,16 @@ pub fn serve(
         options.socket.display(),
         if group_commit { "on" } else { "off" }
     ));
+    server.log().line(&match files {
+        Some((soft, hard)) => format!(
+            "open files: {soft} (hard limit {hard}); at most {} connections, {} per user",
+            options.max_connections, options.max_connections_per_user
+        ),
+        None => format!(
+            "open files: limit unknown; at most {} connections, {} per user",
+            options.max_connections, options.max_connections_per_user
+        ),
+    });
     for w in &notes.warnings {
         server.log().line(&format!("warning: {w}"));
     }
