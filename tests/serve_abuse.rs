@@ -165,7 +165,13 @@ fn idle_connections_and_half_frames_of_other_accounts_do_not_stall_the_server() 
             .arg(support::cli::BIN)
             .arg("--db")
             .arg(&db)
-            .args(["--socket", socket.to_str().unwrap(), "serve", "--group", "tallyman-users"])
+            .args([
+                "--socket",
+                socket.to_str().unwrap(),
+                "serve",
+                "--group",
+                "tallyman-users",
+            ])
             .arg("--log")
             .arg(&log)
             .env("HOME", tmp.path())
@@ -189,7 +195,10 @@ fn idle_connections_and_half_frames_of_other_accounts_do_not_stall_the_server() 
     std::thread::sleep(Duration::from_millis(300));
     let (_, cpu_before) = rss_and_cpu(pid);
     let took = lookup(&socket);
-    assert!(took < Duration::from_millis(100), "root's lookup took {took:?}");
+    assert!(
+        took < Duration::from_millis(100),
+        "root's lookup took {took:?}"
+    );
     std::thread::sleep(Duration::from_secs(1));
     let (_, cpu_after) = rss_and_cpu(pid);
     assert!(
@@ -202,28 +211,60 @@ fn idle_connections_and_half_frames_of_other_accounts_do_not_stall_the_server() 
     // The same account as a clerk: 64 connections are let in, the rest turned away, and
     // root still gets its answer at once.
     let add = support::cli::tallyman(tmp.path(), &db, "root")
-        .args(["--socket", socket.to_str().unwrap(), "user", "add", FLOODER, "--role", "clerk"])
+        .args([
+            "--socket",
+            socket.to_str().unwrap(),
+            "user",
+            "add",
+            FLOODER,
+            "--role",
+            "clerk",
+        ])
         .output()
         .unwrap();
-    assert!(add.status.success(), "{}", String::from_utf8_lossy(&add.stderr));
+    assert!(
+        add.status.success(),
+        "{}",
+        String::from_utf8_lossy(&add.stderr)
+    );
     let mut flood = Killed(as_flooder(&idle_connections(&socket, 1100)));
     assert!(flood_ready(&mut flood.0).starts_with("open 1100"));
     std::thread::sleep(Duration::from_millis(300));
     let took = lookup(&socket);
-    assert!(took < Duration::from_millis(100), "root's lookup took {took:?}");
+    assert!(
+        took < Duration::from_millis(100),
+        "root's lookup took {took:?}"
+    );
     drop(flood);
 
     // Twelve large half-sent frames: as a support user (frames of a few KiB), then with no
     // role at all. The server's memory stays where it was.
     let set = support::cli::tallyman(tmp.path(), &db, "root")
-        .args(["--socket", socket.to_str().unwrap(), "user", "role", FLOODER, "support"])
+        .args([
+            "--socket",
+            socket.to_str().unwrap(),
+            "user",
+            "role",
+            FLOODER,
+            "support",
+        ])
         .output()
         .unwrap();
-    assert!(set.status.success(), "{}", String::from_utf8_lossy(&set.stderr));
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
     for round in ["support", "no role"] {
         if round == "no role" {
             let rm = support::cli::tallyman(tmp.path(), &db, "root")
-                .args(["--socket", socket.to_str().unwrap(), "user", "remove", FLOODER])
+                .args([
+                    "--socket",
+                    socket.to_str().unwrap(),
+                    "user",
+                    "remove",
+                    FLOODER,
+                ])
                 .output()
                 .unwrap();
             assert!(rm.status.success());
@@ -244,7 +285,16 @@ fn idle_connections_and_half_frames_of_other_accounts_do_not_stall_the_server() 
     let logged = std::fs::read_to_string(&log).unwrap();
     let door_lines = logged.lines().filter(|l| l.contains("turned away")).count();
     assert!(door_lines >= 1, "{logged}");
-    assert!(door_lines < 20, "{door_lines} lines about the door:\n{logged}");
-    assert!(logged.contains("too many connections of user \\\"tmhh1\\\""), "{logged}");
-    assert!(logged.contains("open files: 1024 (hard limit 1024)"), "{logged}");
+    assert!(
+        door_lines < 20,
+        "{door_lines} lines about the door:\n{logged}"
+    );
+    assert!(
+        logged.contains("too many connections of user \\\"tmhh1\\\""),
+        "{logged}"
+    );
+    assert!(
+        logged.contains("open files: 1024 (hard limit 1024)"),
+        "{logged}"
+    );
 }

@@ -44,7 +44,12 @@ pub(crate) enum Next {
 }
 
 impl Connection {
-    pub(crate) fn new(stream: UnixStream, user: String, now: Instant, max_frame: u64) -> Connection {
+    pub(crate) fn new(
+        stream: UnixStream,
+        user: String,
+        now: Instant,
+        max_frame: u64,
+    ) -> Connection {
         Connection {
             stream,
             user,

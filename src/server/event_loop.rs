@@ -263,7 +263,9 @@ fn admit(shared: &Shared, conns: &HashMap<u64, Connection>, user: &str) -> Resul
                 .service
                 .authorize(&shared.gate, user, &Call::Query(Query::Status))
                 .err()
-                .unwrap_or_else(|| OpsError::Storage(format!("user {} has no role", quoted(user)))))
+                .unwrap_or_else(|| {
+                    OpsError::Storage(format!("user {} has no role", quoted(user)))
+                }))
         }
         Err(e) => return Err(e),
     };
