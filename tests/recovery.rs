@@ -494,7 +494,7 @@ fn backup_works_while_the_screens_have_the_database_open() {
 }
 
 #[test]
-fn on_a_full_disk_lookups_reports_check_and_backup_to_another_disk_work() {
+fn on_a_full_disk_a_lookup_says_so_and_anchor_and_backup_to_another_disk_work() {
     // A small tmpfs of our own (root only); elsewhere the test says why it is skipped.
     let tmp = tempfile::tempdir().unwrap();
     let mnt = tmp.path().join("small");
@@ -528,8 +528,21 @@ fn on_a_full_disk_lookups_reports_check_and_backup_to_another_disk_work() {
     let block = vec![7u8; 1 << 16];
     while std::io::Write::write_all(&mut f, &block).is_ok() {}
     drop(f);
-    assert_sold_unit_found(&lookup_sold(&db));
-    ok(&db, &["stock"]);
+    // A lookup needs the store, and sled cannot open it without writing: the command says
+    // the disk is full and what was kept, and puts no copy of the store in memory.
+    let o = lookup_sold(&db);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("tallyman: disk full:"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("the journal is kept as it is"),
+        "{}",
+        stderr(&o)
+    );
+    // What reads only the journal still works.
     ok(&db, &["anchor"]);
     let b = tmp.path().join("offdisk.tlj");
     let out = ok(&db, &["backup", b.to_str().unwrap()]);
@@ -553,6 +566,101 @@ fn on_a_full_disk_lookups_reports_check_and_backup_to_another_disk_work() {
     assert_ne!(o.status.code(), Some(0));
     std::fs::remove_file(&filler).unwrap();
     assert!(ok(&db, &["check"]).starts_with("ok:"));
+}
+
+/// A small tmpfs of our own at `root/small` (root only), unmounted when dropped; `None` when
+/// this machine cannot mount one (the test says so and is skipped, except in CI as root).
+fn small_tmpfs(root: &Path, size: &str) -> Option<impl Drop> {
+    struct Unmount(PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(&self.0).output();
+        }
+    }
+    let mnt = root.join("small");
+    std::fs::create_dir(&mnt).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+        .arg(&mnt)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !mounted {
+        assert!(
+            !nix::unistd::geteuid().is_root() || std::env::var_os("CI").is_none(),
+            "CI runs as root and must be able to mount a tmpfs"
+        );
+        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+        return None;
+    }
+    Some(Unmount(mnt))
+}
+
+#[test]
+fn a_restore_that_does_not_fit_changes_nothing_and_says_the_disk_is_full() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(_mounted) = small_tmpfs(tmp.path(), "6m") else {
+        return;
+    };
+    let mnt = tmp.path().join("small");
+    // A site's database on the small disk, and a backup of a larger one beside it: its
+    // journal fits, the store rebuilt from it does not.
+    let db = demo(&mnt);
+    let elsewhere = tmp.path().join("big");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let big_db = support::demo_db(&elsewhere, 20_000);
+    let big = tmp.path().join("big.tlj");
+    ok(&big_db, &["backup", big.to_str().unwrap()]);
+    let before = std::fs::read(journal(&db)).unwrap();
+    assert!(std::fs::metadata(&big).unwrap().len() < 4 << 20);
+
+    let o = tm(&db, &["restore", "--force", big.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("disk full:"), "{err}");
+    assert!(err.contains("nothing was changed"), "{err}");
+    // Nothing was changed indeed, and nothing is left behind.
+    assert_eq!(std::fs::read(journal(&db)).unwrap(), before);
+    assert!(named(&db, "journal.tlj.replaced-").is_empty());
+    assert!(named(&db, ".journal.tlj.restoring").is_empty());
+    assert!(named(&db, ".rebuild-").is_empty());
+    assert_sold_unit_found(&lookup_sold(&db));
+    assert!(ok(&db, &["check"]).starts_with("ok:"));
+}
+
+#[test]
+fn with_its_store_gone_on_a_full_disk_a_lookup_says_so_and_fills_no_memory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(_mounted) = small_tmpfs(tmp.path(), "8m") else {
+        return;
+    };
+    let mnt = tmp.path().join("small");
+    let db = demo(&mnt);
+    std::fs::remove_dir_all(db.join("state")).unwrap();
+    let filler = mnt.join("filler");
+    let mut f = std::fs::File::create(&filler).unwrap();
+    let block = vec![7u8; 1 << 16];
+    while std::io::Write::write_all(&mut f, &block).is_ok() {}
+    drop(f);
+    let shm_before: Vec<_> = std::fs::read_dir("/dev/shm")
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    let before = std::fs::read(journal(&db)).unwrap();
+    let o = lookup_sold(&db);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("disk full"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("the journal is kept"), "{}", stderr(&o));
+    let shm_after: Vec<_> = std::fs::read_dir("/dev/shm")
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(
+        shm_after.iter().all(|n| shm_before.contains(n)),
+        "a store was put in memory: {shm_after:?}"
+    );
+    assert!(named(&db, ".readonly-").is_empty());
+    assert_eq!(std::fs::read(journal(&db)).unwrap(), before);
+    // With room again, the store is rebuilt and the unit found.
+    std::fs::remove_file(&filler).unwrap();
+    assert_sold_unit_found(&lookup_sold(&db));
 }
 
 // ------------------------------------------------------------------ anchors

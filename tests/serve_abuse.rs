@@ -15,7 +15,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use tallyman::ops::{Answer, Ops, OpsQueries, Query, Remote};
+use tallyman::ops::{Answer, Ops, Query, Remote};
 
 const FLOODER: &str = "tmhh1";
 

@@ -278,6 +278,19 @@ fn remake_store(
     progress: Option<opening::Progress>,
     stop: &AtomicBool,
 ) -> Result<(u64, Option<PathBuf>), OpsError> {
+    let (entries, scratch) = build_store(dir, journal_path, progress, stop)?;
+    let aside = install_store(dir, &scratch, true)?;
+    Ok((entries, aside))
+}
+
+/// Builds a store from `journal_path` in a scratch folder of `dir`, touching nothing else;
+/// the entries applied and the folder. A failure removes the folder.
+fn build_store(
+    dir: &Path,
+    journal_path: &Path,
+    progress: Option<opening::Progress>,
+    stop: &AtomicBool,
+) -> Result<(u64, PathBuf), OpsError> {
     let scratch = scratch_dir(dir, "rebuild");
     let _ = std::fs::remove_dir_all(&scratch);
     let len = std::fs::metadata(journal_path)
@@ -322,7 +335,16 @@ fn remake_store(
             return Err(e);
         }
     };
+    Ok((entries, scratch))
+}
+
+/// Puts a store built by [`build_store`] in place of `dir`'s, the old one moved aside
+/// (`keep`) or removed.
+fn install_store(dir: &Path, scratch: &Path, keep: bool) -> Result<Option<PathBuf>, OpsError> {
     let state = dir.join(STATE_DIR);
+    if !keep {
+        let _ = std::fs::remove_dir_all(&state);
+    }
     let aside = if state.exists() {
         let aside = journal::aside_name(dir, &format!("{STATE_DIR}.old"));
         std::fs::rename(&state, &aside).map_err(|e| {
@@ -336,14 +358,20 @@ fn remake_store(
     } else {
         None
     };
-    std::fs::rename(&scratch, &state).map_err(|e| {
+    std::fs::rename(scratch, &state).map_err(|e| {
         OpsError::Storage(format!(
             "cannot put the new store {} in place: {e}",
             scratch.display()
         ))
     })?;
     let _ = private::tree(&state);
-    Ok((entries, aside))
+    Ok(aside)
+}
+
+/// Is this failure the disk being full?
+pub fn is_disk_full(e: &OpsError) -> bool {
+    let words = e.to_string();
+    words.contains("No space left on device") || words.contains("os error 28")
 }
 
 /// The journal a rebuild or salvage works on, with the database's lock taken and the
@@ -829,44 +857,69 @@ pub fn restore(
         )));
     }
     let incoming = journal::free_name(dir, &format!(".{JOURNAL_FILE}.restoring"));
-    journal::copy_prefix(file, &incoming, len)?;
+    let unchanged = |e: OpsError, what: &str| -> OpsError {
+        let _ = std::fs::remove_file(&incoming);
+        if is_disk_full(&e) {
+            OpsError::Storage(format!(
+                "disk full: {what} did not fit in {}; nothing was changed (the database, its journal and its store are as they were); free some space and run restore again ({e})",
+                dir.display()
+            ))
+        } else {
+            e
+        }
+    };
+    journal::copy_prefix(file, &incoming, len)
+        .map_err(|e| unchanged(e.into(), "the restored journal"))?;
+    // The new store is built from the backup before anything of the database changes: on
+    // a disk too small for it, the database stays as it was.
+    let (entries, scratch) = match build_store(dir, &incoming, progress, stop) {
+        Ok(built) => built,
+        Err(_) if stop.load(Ordering::Relaxed) => {
+            return Err(unchanged(
+                OpsError::Storage(
+                    "stopped before the new store was finished; nothing was changed".into(),
+                ),
+                "",
+            ))
+        }
+        Err(e) => return Err(unchanged(e, "the store rebuilt from the backup")),
+    };
+    let unbuilt = |e: OpsError| -> OpsError {
+        let _ = std::fs::remove_dir_all(&scratch);
+        e
+    };
     let replaced = if live_len > 0 {
         let keep = journal::aside_name(dir, &format!("{JOURNAL_FILE}.replaced"));
         std::fs::hard_link(&journal_path, &keep).map_err(|e| {
             let _ = std::fs::remove_file(&incoming);
-            OpsError::Storage(format!(
+            unbuilt(OpsError::Storage(format!(
                 "cannot keep the old journal as {}: {e}; nothing was changed",
                 keep.display()
-            ))
+            )))
         })?;
         Some(keep)
     } else {
         None
     };
+    // The old store belonged to the replaced journal: it is a cache of it, nothing more. It
+    // goes before the journal is swapped, so that a restore stopped from here on leaves no
+    // store to disagree with the new journal (the next open rebuilds it).
+    let _ = std::fs::remove_dir_all(dir.join(STATE_DIR));
     std::fs::rename(&incoming, &journal_path).map_err(|e| {
         let _ = std::fs::remove_file(&incoming);
-        OpsError::Storage(format!(
-            "cannot put the backup in place of {}: {e}; nothing was changed",
+        unbuilt(OpsError::Storage(format!(
+            "cannot put the backup in place of {}: {e}; its old journal is kept as it was, the store is rebuilt from it on the next open",
             journal_path.display()
-        ))
+        )))
     })?;
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
     }
-    // The old store belonged to the replaced journal: it is a cache of it, nothing more. It
-    // goes first, so that a restore stopped from here on leaves no store to disagree with the
-    // new journal (the next open rebuilds it).
-    let state = dir.join(STATE_DIR);
-    let _ = std::fs::remove_dir_all(&state);
-    let entries = match remake_store(dir, &journal_path, progress, stop) {
-        Ok((entries, _)) => entries,
-        Err(_) if stop.load(Ordering::Relaxed) => {
-            return Err(OpsError::Storage(
-                "stopped after the backup was put in place, before the store was rebuilt; the next command rebuilds it from the restored journal".to_string(),
-            ))
-        }
-        Err(e) => return Err(e),
-    };
+    install_store(dir, &scratch, false).map_err(|e| {
+        OpsError::Storage(format!(
+            "the backup is in place as the journal, but its store could not be: {e}; the next command rebuilds the store from the restored journal"
+        ))
+    })?;
     Ok(RestoreReport {
         entries,
         replaced,

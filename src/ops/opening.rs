@@ -110,7 +110,10 @@ fn sweep(dir: &Path) {
     };
     for item in items.flatten() {
         let name = item.file_name().to_string_lossy().into_owned();
-        if name.starts_with(".check-") || name.starts_with(".rebuild-") {
+        if name.starts_with(".check-")
+            || name.starts_with(".rebuild-")
+            || name.starts_with(".readonly-")
+        {
             let _ = std::fs::remove_dir_all(item.path());
         } else if name.starts_with(&format!(".{JOURNAL_FILE}.partial-")) {
             let _ = std::fs::remove_file(item.path());
@@ -163,7 +166,17 @@ fn open_store(dir: &Path) -> Result<(Store, Option<Remade>), OpsError> {
             return Err(OpsError::Storage(super::locked_words(dir, &owner)));
         }
         Err(e) if disk_full(&e) => {
-            let store = Store::temporary()?;
+            // Beside the database, not in RAM: a store the size of the site's must not fill
+            // /dev/shm for every command that reads. On a disk with no room for it either,
+            // the command says the disk is full.
+            let aside = dir.join(format!(".readonly-{}", std::process::id()));
+            let store = Store::temporary(&aside).map_err(|e2| {
+                OpsError::Storage(format!(
+                    "disk full: the store {} cannot be written ({e}) and there is no room beside it to read the journal into ({e2}); the journal is kept as it is; free some space in {}",
+                    dir.join(STATE_DIR).display(),
+                    dir.display()
+                ))
+            })?;
             return Ok((
                 store,
                 Some(Remade::DiskFull(format!(

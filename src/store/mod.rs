@@ -116,6 +116,8 @@ pub struct Store {
     /// Whether this handle wrote anything: a process that only read has nothing of its own
     /// to flush (see [`Store::flush_all`]).
     wrote: std::sync::atomic::AtomicBool,
+    /// A throw-away store's folder, removed when the command ends ([`Store::flush_all`]).
+    temporary: Option<PathBuf>,
 }
 
 /// The size of sled's page cache for stores opened from now on; 0 leaves sled's own (1 GiB).
@@ -160,6 +162,7 @@ impl Store {
             path: dir.to_path_buf(),
             held: held::HeldWrites::new(db.clone()),
             wrote: std::sync::atomic::AtomicBool::new(false),
+            temporary: None,
             db,
         };
         store.check_format()?;
@@ -169,9 +172,12 @@ impl Store {
     /// A store in temporary space (sled's, in memory-backed `/dev/shm` where there is one),
     /// gone when dropped: used when the database's own store cannot be opened because its
     /// disk is full.
-    pub fn temporary() -> Result<Store, StoreError> {
-        let path = PathBuf::from("(temporary)");
+    /// A throw-away store in `path` (beside the database, never in memory-backed /dev/shm):
+    /// removed when dropped, or when [`Store::flush_all`] ends the command.
+    pub fn temporary(path: &Path) -> Result<Store, StoreError> {
+        let path = path.to_path_buf();
         let db = sled::Config::new()
+            .path(&path)
             .temporary(true)
             .flush_every_ms(None)
             .open()
@@ -180,9 +186,10 @@ impl Store {
                 source,
             })?;
         let store = Store {
-            path,
+            path: path.clone(),
             held: held::HeldWrites::new(db.clone()),
             wrote: std::sync::atomic::AtomicBool::new(false),
+            temporary: Some(path.clone()),
             db,
         };
         store.check_format()?;
@@ -340,6 +347,10 @@ impl Store {
     /// before its first read. Left unflushed, it is what a crash would leave: sled counts
     /// again from the last counter it wrote, and tallyman takes no ids from sled.
     pub fn flush_all(&self) -> Result<(), StoreError> {
+        if let Some(path) = &self.temporary {
+            let _ = std::fs::remove_dir_all(path);
+            return Ok(());
+        }
         if !self.wrote.load(std::sync::atomic::Ordering::Relaxed) {
             return Ok(());
         }
