@@ -1298,3 +1298,16 @@ fn a_blank_line_gets_its_own_answer_so_every_line_is_answered_once() {
     let counted: Value = serde_json::from_str(&said[2]).unwrap();
     assert_eq!(counted["answer"], "counted", "{said:?}");
 }
+
+#[test]
+fn a_lookup_of_a_huge_serial_quotes_at_most_80_characters_of_it() {
+    let e = Env::with_demo(20);
+    let huge = "Q".repeat(120_000);
+    let err = e.fails(1, &["lookup", &huge]);
+    assert!(
+        err.contains(&format!("SN \"{}…\" is unknown", "Q".repeat(80))),
+        "{}",
+        &err[..err.len().min(300)]
+    );
+    assert!(err.len() < 400, "{} characters", err.len());
+}
