@@ -810,3 +810,48 @@ fn a_mistyped_db_is_an_error_init_creates_and_an_empty_folder_is_a_new_database(
     );
     assert!(home.join("data/tallyman/journal.tlj").exists());
 }
+
+#[test]
+fn a_folder_of_other_files_is_no_database_and_no_command_changes_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let foreign = tmp.path().join("papers");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("notes.txt"), "keep me").unwrap();
+    std::fs::set_permissions(&foreign, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let socket = tmp.path().join("papers.sock");
+    let backup = tmp.path().join("site.tlj");
+    ok(&demo(tmp.path()), &["backup", backup.to_str().unwrap()]);
+    for args in [
+        vec!["restore", "--force", backup.to_str().unwrap()],
+        vec!["lookup", "SN1"],
+        vec!["count", "list"],
+        vec!["check"],
+        vec!["demo", "--no-tui", "--units", "20"],
+        vec!["serve", "--socket", socket.to_str().unwrap()],
+    ] {
+        let o = tm(&foreign, &args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!(
+                "tallyman: not a database: expected tallyman's journal.tlj in \"{}\", found other files (\"notes.txt\")",
+                foreign.display()
+            )),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("tallyman init"), "{args:?}: {err}");
+        let mode = std::fs::metadata(&foreign).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o755, "{args:?}: the folder's mode is kept");
+        let names: Vec<String> = std::fs::read_dir(&foreign)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["notes.txt"], "{args:?}: nothing added");
+        assert_eq!(
+            std::fs::read_to_string(foreign.join("notes.txt")).unwrap(),
+            "keep me"
+        );
+        assert!(!socket.exists(), "{args:?}: no socket");
+    }
+}

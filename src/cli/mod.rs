@@ -307,9 +307,15 @@ static DB_NAMED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
 /// A database folder that does not exist yet: the default one is created on first use,
 /// with a notice; a named one is a mistyped path until `tallyman init` creates it. An
 /// existing empty folder is taken as a new database.
+/// A folder that holds other files and no journal is no database: refused, never changed.
 pub fn needs_database(dir: &Path) -> CliResult {
     match std::fs::metadata(dir) {
-        Ok(m) if m.is_dir() => return Ok(()),
+        Ok(m) if m.is_dir() => {
+            return match crate::ops::opening::not_a_database(dir) {
+                Some(words) => Err(Failure::invalid(words)),
+                None => Ok(()),
+            }
+        }
         // The folder of a site's server is its own (0700): a user reaches it through the
         // server's socket, never the files.
         Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {

@@ -801,6 +801,9 @@ pub fn restore(
             ),
         ));
     }
+    if let Some(words) = opening::not_a_database(dir) {
+        return Err(OpsError::refused(RefusalKind::Invalid, words));
+    }
     private::dir(dir)
         .map_err(|e| OpsError::Storage(format!("cannot create {}: {e}", dir.display())))?;
     let _lock = opening::take_lock(dir)?;

@@ -220,9 +220,51 @@ pub fn for_bulk_writes() {
     crate::store::set_cache_capacity(BULK_CACHE_BYTES);
 }
 
+/// What an `init` stopped before its journal was written leaves in a new database folder:
+/// a folder holding these and nothing else is still a new database.
+const BEFORE_JOURNAL: [&str; 2] = [LOCK_FILE, OWNER_FILE];
+
+/// The words refusing `dir` when it is a folder of other files, not a database: it exists,
+/// holds no journal and holds something an `init` would not have put there. `None` for a
+/// database, an empty or missing folder, and one that cannot be read (opening says why).
+/// Nothing is ever added to such a folder, nor its mode changed.
+pub fn not_a_database(dir: &Path) -> Option<String> {
+    if std::fs::symlink_metadata(dir.join(super::JOURNAL_FILE)).is_ok() {
+        return None;
+    }
+    let mut others: Vec<String> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !BEFORE_JOURNAL.contains(&n.as_str()))
+        .collect();
+    if others.is_empty() {
+        return None;
+    }
+    others.sort();
+    let mut shown: Vec<String> = others
+        .iter()
+        .take(3)
+        .map(|n| crate::domain::limits::quoted(n))
+        .collect();
+    if others.len() > 3 {
+        shown.push(format!("{} more", others.len() - 3));
+    }
+    Some(format!(
+        "not a database: expected tallyman's {} in \"{}\", found other files ({}); nothing was changed. To make a database, run `tallyman init DIR` on a new or empty folder",
+        super::JOURNAL_FILE,
+        dir.display(),
+        shown.join(", ")
+    ))
+}
+
 /// Opens the database in `dir` (which must exist): takes the lock, heals the store if it
-/// must, checks the journal, replays what the store lacks.
+/// must, checks the journal, replays what the store lacks. A folder of other files is
+/// refused before anything is changed in it ([`not_a_database`]).
 pub(super) fn open(dir: &Path, progress: Option<Progress>) -> Result<(DbLock, Opened), OpsError> {
+    if let Some(words) = not_a_database(dir) {
+        return Err(OpsError::refused(super::RefusalKind::Invalid, words));
+    }
     private::dir(dir).map_err(|e| {
         OpsError::Storage(format!(
             "cannot make the database folder {} private: {e}",
