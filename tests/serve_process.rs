@@ -442,3 +442,96 @@ fn the_actor_is_the_account_on_the_socket_not_user_from_the_environment() {
     sigterm(&server);
     assert_eq!(server.wait_with_output().unwrap().status.code(), Some(0));
 }
+
+/// Runs `tallyman serve` on `socket` that must refuse to start: its output. A server that
+/// starts anyway is stopped and the test fails.
+fn serve_refused(db: &Path, socket: &Path) -> Output {
+    let home = db.parent().unwrap_or(db);
+    let me = std::env::var("USER").unwrap_or_else(|_| "root".into());
+    let mut child = support::cli::tallyman(home, db, &me)
+        .arg("--socket")
+        .arg(socket)
+        .arg("serve")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(20) {
+            sigterm(&child);
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "the server started on {}: {}",
+                socket.display(),
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn the_socket_path_is_checked_and_only_a_stale_socket_is_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("db");
+    ok(&db, &["demo", "--no-tui", "--units", "20"]);
+    let journal = std::fs::read(db.join("journal.tlj")).unwrap();
+    let refused = |socket: &Path, words: &str| {
+        let out = serve_refused(&db, socket);
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(1), "{}: {err}", socket.display());
+        assert!(err.contains(words), "{}: {err}", socket.display());
+        assert!(err.contains("nothing was removed"), "{err}");
+        assert!(
+            err.contains(&format!("\"{}\"", socket.display())),
+            "names the path: {err}"
+        );
+    };
+    // A regular file is kept as it was.
+    let file = tmp.path().join("notes.txt");
+    std::fs::write(&file, "keep me").unwrap();
+    refused(&file, "is a regular file");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+    // A folder, outside the database and inside it.
+    let folder = tmp.path().join("papers");
+    std::fs::create_dir(&folder).unwrap();
+    refused(&folder, "is a folder");
+    assert!(folder.is_dir());
+    refused(&db.join("state"), "inside the database folder");
+    assert!(db.join("state").is_dir());
+    // The live journal: never unlinked.
+    refused(&db.join("journal.tlj"), "inside the database folder");
+    assert_eq!(std::fs::read(db.join("journal.tlj")).unwrap(), journal);
+    // Nor a new name inside the folder.
+    refused(&db.join("site.sock"), "inside the database folder");
+    assert!(!db.join("site.sock").exists());
+    // A symbolic link, even to a stale socket, is not the server's to remove.
+    let stale = tmp.path().join("stale.sock");
+    drop(std::os::unix::net::UnixListener::bind(&stale).unwrap());
+    let link = tmp.path().join("link.sock");
+    std::os::unix::fs::symlink(&stale, &link).unwrap();
+    refused(&link, "is a symbolic link");
+    assert!(std::fs::symlink_metadata(&link).is_ok());
+    // A stale socket (nobody answers on it) is replaced.
+    let server = serve(&db, &stale);
+    // A live server's socket is refused by a second server, which removes nothing.
+    let other = tmp.path().join("other");
+    ok(&other, &["init", other.to_str().unwrap()]);
+    let out = serve_refused(&other, &stale);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("a server already answers on"), "{err}");
+    assert!(err.contains("nothing was removed"), "{err}");
+    assert!(
+        Remote::connect(&stale).is_ok(),
+        "the first server still answers"
+    );
+    sigterm(&server);
+    assert_eq!(server.wait_with_output().unwrap().status.code(), Some(0));
+    assert!(
+        !stale.exists(),
+        "the server removes its own socket when it stops"
+    );
+}
