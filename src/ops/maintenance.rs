@@ -365,6 +365,8 @@ fn journal_to_rebuild(
         ));
     }
     let lock = opening::take_lock(dir)?;
+    // What a killed rebuild or salvage left (a salvage's new journal, a scratch store).
+    opening::sweep(dir);
     let survey = journal::survey(&journal_path, each)?;
     Ok((journal_path, lock, survey))
 }

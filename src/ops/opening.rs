@@ -102,17 +102,23 @@ pub fn scratch_dir(dir: &Path, what: &str) -> PathBuf {
     dir.join(format!(".{what}-{}", std::process::id()))
 }
 
-/// Removes scratch folders and temporary copies left by killed processes. Only called with
+/// Removes scratch folders and temporary copies left by killed processes (a `check`, a
+/// `rebuild`, a read-only open's store, a copy, a salvage's new journal). Only called with
 /// the lock held, so none of them is in use.
-fn sweep(dir: &Path) {
+pub(super) fn sweep(dir: &Path) {
     let Ok(items) = std::fs::read_dir(dir) else {
         return;
     };
     for item in items.flatten() {
         let name = item.file_name().to_string_lossy().into_owned();
-        if name.starts_with(".check-") || name.starts_with(".rebuild-") {
+        if name.starts_with(".check-")
+            || name.starts_with(".rebuild-")
+            || name.starts_with(".readonly-")
+        {
             let _ = std::fs::remove_dir_all(item.path());
-        } else if name.starts_with(&format!(".{JOURNAL_FILE}.partial-")) {
+        } else if name.starts_with(&format!(".{JOURNAL_FILE}.partial-"))
+            || name.starts_with(&format!(".{JOURNAL_FILE}.salvage"))
+        {
             let _ = std::fs::remove_file(item.path());
         }
     }
