@@ -873,3 +873,71 @@ fn a_salvage_copy_left_by_a_killed_salvage_is_removed_by_the_next_open_or_salvag
     assert!(named(&db, ".journal.tlj.salvage").is_empty());
     assert!(ok(&db, &["check"]).starts_with(&format!("ok: {} journal entries", n - 2)));
 }
+
+#[test]
+fn with_the_store_gone_an_incomplete_last_entry_is_read_only_until_salvage_cuts_it() {
+    // Nothing but the store records which entries were acknowledged: without it, a last
+    // entry cut short (by a crash while writing it, or by a truncating copy of a journal
+    // whose entry was long acknowledged) cannot be told apart, so nothing is cut on open.
+    type Damage = (&'static str, fn(&mut Vec<u8>, (usize, usize)));
+    let cases: [Damage; 2] = [
+        ("the file cut short", |bytes, (_, end)| {
+            bytes.truncate(end - 5)
+        }),
+        ("its length made longer", |bytes, (start, _)| {
+            bytes[start + 2] = 0x7f
+        }),
+    ];
+    for (name, damage) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let db = demo(tmp.path());
+        let all = frames(&db);
+        let last = all.len();
+        let (start, _) = all[last - 1];
+        let mut bytes = std::fs::read(journal(&db)).unwrap();
+        damage(&mut bytes, all[last - 1]);
+        std::fs::write(journal(&db), &bytes).unwrap();
+        std::fs::remove_dir_all(db.join("state")).unwrap();
+        for _ in 0..2 {
+            let o = lookup_sold(&db);
+            assert_sold_unit_found(&o);
+            let err = stderr(&o);
+            assert!(
+                err.contains(&format!(
+                    "Read-only: journal ends in an incomplete entry {last} (byte {start}); ask an admin."
+                )),
+                "{name}: {err}"
+            );
+            assert!(err.contains("nothing shows whether"), "{name}: {err}");
+            assert!(!err.contains("never acknowledged"), "{name}: {err}");
+            assert_eq!(
+                std::fs::read(journal(&db)).unwrap(),
+                bytes,
+                "{name}: nothing cut"
+            );
+            assert!(named(&db, "journal.tlj.torn-").is_empty(), "{name}");
+        }
+        let o = receive(&db, "H-9", "RT91000009");
+        assert_eq!(o.status.code(), Some(3), "{name}: {}", stderr(&o));
+        // The salvage cuts it and says what it cut.
+        let out = ok(&db, &["rebuild", "--salvage"]);
+        assert!(
+            out.contains(&format!(
+                "lost: entry {last} (incomplete, bytes {start}..{})",
+                bytes.len()
+            )),
+            "{name}: {out}"
+        );
+        let kept = named(&db, "journal.tlj.damaged-");
+        assert_eq!(
+            std::fs::read(&kept[0]).unwrap(),
+            bytes,
+            "{name}: kept untouched"
+        );
+        assert!(
+            ok(&db, &["check"]).starts_with(&format!("ok: {} journal entries", last - 1)),
+            "{name}"
+        );
+        ok_receipt(&db, "H-9", "RT91000009");
+    }
+}

@@ -307,7 +307,8 @@ fn print_salvage(r: &SalvageReport) {
     }
     for (i, (a, b)) in r.lost_bytes.iter().enumerate() {
         if i == 0 && r.damaged_entry.is_none() && r.damaged_seq > 0 {
-            outln!("lost: entry {} (unreadable, bytes {a}..{b})", r.damaged_seq);
+            let how = if r.torn { "incomplete" } else { "unreadable" };
+            outln!("lost: entry {} ({how}, bytes {a}..{b})", r.damaged_seq);
         } else {
             outln!("lost: bytes {a}..{b} of the damaged journal (no readable entry)");
         }

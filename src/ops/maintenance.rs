@@ -182,7 +182,8 @@ pub fn check(dir: &Path, anchors: &[Anchor], stop: &AtomicBool) -> Result<CheckR
             report.advice = SALVAGE_ADVICE.to_string();
             return Ok(());
         }
-        if let Some(t) = survey.torn {
+        // (A read-only open has said it already: with the store gone it is not cut.)
+        if let (Some(t), None) = (survey.torn, service.read_only()) {
             report
                 .problems
                 .push(format!("journal {} ends in an {t}", journal_path.display()));
@@ -506,6 +507,8 @@ pub struct SalvageReport {
     pub damaged_entry: Option<EntryWords>,
     /// Byte ranges of the damaged journal that hold no readable entry.
     pub lost_bytes: Vec<(u64, u64)>,
+    /// The damage is an incomplete last entry (its end is missing).
+    pub torn: bool,
     /// Entries after the damage whose own frames are intact.
     pub later: Vec<EntryWords>,
     /// Whether the later entries were kept (re-chained after the kept ones).
@@ -539,10 +542,19 @@ pub fn salvage(
         .ok()
         .and_then(|s| s.meta().ok())
         .map_or(0, |m| m.applied_seq);
-    let damage_at = match &survey.damage {
+    let mut damage_at = match &survey.damage {
         Some(JournalError::Damaged { offset, entry, .. }) => Some((*offset, *entry)),
         _ => None,
     };
+    // An incomplete last entry (the store did not apply it, or there is no store to say):
+    // cut off like damage, and said so, since nothing shows it was never acknowledged.
+    if let (None, Some(t)) = (damage_at, &survey.torn) {
+        if applied <= survey.entries {
+            damage_at = Some((t.offset, survey.entries + 1));
+            report.torn = true;
+            report.damage = format!("journal {} ends in an {t}", journal_path.display());
+        }
+    }
     let cut_from = match (damage_at, &survey.torn) {
         (Some((offset, _)), _) => offset,
         (None, Some(t)) => t.offset,
@@ -566,11 +578,9 @@ pub fn salvage(
     }
     let mut strays = Vec::new();
     if let Some((offset, entry)) = damage_at {
-        report.damage = survey
-            .damage
-            .as_ref()
-            .map(|d| d.to_string())
-            .unwrap_or_default();
+        if let Some(d) = &survey.damage {
+            report.damage = d.to_string();
+        }
         strays = journal::intact_after(&journal_path, offset)?;
         // The damaged entry itself, when its frame still reads (a changed entry).
         let first_stray = strays.first().map_or(journal_len, |s| s.start);

@@ -66,6 +66,19 @@ impl ReadOnly {
         }
     }
 
+    /// The journal ends in an incomplete entry and no store says which entries were
+    /// acknowledged: a write a crash cut short looks just like a journal cut short later.
+    fn incomplete(journal: &Path, entry: u64, offset: u64, what: &str) -> ReadOnly {
+        ReadOnly::new(
+            entry,
+            &format!("journal ends in an incomplete entry {entry} (byte {offset})"),
+            format!(
+                "journal {} ends in an incomplete entry {entry} at byte {offset} ({what}). The store is gone, so nothing shows whether that entry was acknowledged: a crash while it was written, or a journal cut short afterwards, look the same. `tallyman rebuild --salvage` cuts it off and says so, keeping the journal as it was beside it",
+                journal.display()
+            ),
+        )
+    }
+
     fn of(e: JournalError) -> Result<ReadOnly, OpsError> {
         match e {
             JournalError::Damaged { entry, offset, .. } => Ok(ReadOnly::new(
@@ -282,7 +295,23 @@ pub(super) fn open(dir: &Path, progress: Option<Progress>) -> Result<(DbLock, Op
     let journal_path = dir.join(JOURNAL_FILE);
     journal::create_if_missing(&journal_path)?;
     let _ = private::file(&journal_path);
-    let (store, remade) = open_store(dir)?;
+    // An incomplete last entry is cut off as a write that was never acknowledged only when
+    // a store records what was applied (it lies past that). With the store gone nothing
+    // can tell: the database opens read-only from a scratch store (removed by the next
+    // open), so that state/ stays absent and the next open knows it as little.
+    let unproven_tail = if dir.join(STATE_DIR).exists() {
+        None
+    } else {
+        journal::survey(&journal_path, |_| Ok(()))?.torn
+    };
+    let (store, remade) = match unproven_tail {
+        None => open_store(dir)?,
+        Some(_) => {
+            let scratch = scratch_dir(dir, "readonly");
+            let _ = std::fs::remove_dir_all(&scratch);
+            (Store::open(&scratch)?, None)
+        }
+    };
     let _ = private::tree(&dir.join(STATE_DIR));
     let meta = store.meta()?;
     let mut notes = super::OpenNotes::default();
@@ -346,6 +375,10 @@ pub(super) fn open(dir: &Path, progress: Option<Progress>) -> Result<(DbLock, Op
                 }
                 Ok(ReadItem::End) => break,
                 Ok(ReadItem::TornTail { .. }) if temporary => break,
+                Ok(ReadItem::TornTail { offset, what }) if unproven_tail.is_some() => {
+                    read_only = Some(ReadOnly::incomplete(&journal_path, next_seq, offset, &what));
+                    break;
+                }
                 Ok(ReadItem::TornTail { offset, what }) => {
                     let kept = journal::cut_tail(&journal_path, offset)?;
                     notes
@@ -365,7 +398,11 @@ pub(super) fn open(dir: &Path, progress: Option<Progress>) -> Result<(DbLock, Op
             .warnings
             .push(format!("{words} ({} entries replayed)", notes.replayed)),
         // sled found nothing it could use (its files were emptied or overwritten).
-        None if meta.applied_seq == 0 && notes.replayed > 0 && !temporary => {
+        None if meta.applied_seq == 0
+            && notes.replayed > 0
+            && !temporary
+            && unproven_tail.is_none() =>
+        {
             notes.warnings.push(format!(
                 "the store was empty; it is rebuilt from the journal ({} entries replayed)",
                 notes.replayed
