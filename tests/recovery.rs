@@ -941,3 +941,134 @@ fn with_the_store_gone_an_incomplete_last_entry_is_read_only_until_salvage_cuts_
         ok_receipt(&db, "H-9", "RT91000009");
     }
 }
+
+#[test]
+fn check_says_what_is_true_of_an_anchor_it_cannot_hold() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = demo(tmp.path());
+    let anchor = ok(&db, &["anchor"]).trim().to_string();
+    let n = frames(&db).len();
+    // A rewritten chain whose store was laundered: only the anchor catches it, and there is
+    // no entry 0 a backup could be made after.
+    rewrite_chain_from(&db, 1);
+    ok(&db, &["rebuild", "--force"]);
+    let o = tm(&db, &["check", "--anchor", &anchor]);
+    assert_eq!(o.status.code(), Some(3));
+    let err = stderr(&o);
+    assert!(!err.contains("entry 0"), "{err}");
+    assert!(
+        err.contains(
+            "restore a backup that passes `tallyman check --anchor` with the same anchors"
+        ),
+        "{err}"
+    );
+    // An anchored entry after damage is damaged, not removed.
+    let db = demo(&tmp.path().join("second"));
+    let anchor = ok(&db, &["anchor"]).trim().to_string();
+    flip(&db, n - 2);
+    let o = tm(&db, &["check", "--anchor", &anchor]);
+    assert_eq!(o.status.code(), Some(3));
+    let err = stderr(&o);
+    assert!(!err.contains("were removed"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "anchor {anchor} names entry {n}, at or after the damage at entry {}: it cannot be checked",
+            n - 2
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_open_names_the_first_changed_entry_as_check_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = demo(tmp.path());
+    let n = frames(&db).len();
+    assert!(n > 4, "{n}");
+    rewrite_chain_from(&db, 3);
+    let o = lookup_sold(&db);
+    assert_eq!(o.status.code(), Some(0));
+    let err = stderr(&o);
+    assert!(
+        err.contains("Read-only: journal entry 3 was changed; ask an admin."),
+        "{err}"
+    );
+    assert!(!err.contains(&format!("entry {n} ")), "{err}");
+    let o = tm(&db, &["check"]);
+    assert!(
+        stderr(&o).contains("entry 3 was changed after it was applied"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// Runs the binary as the account `tmhh1` (not root, so permissions hold), or `None` when
+/// the test does not run as root or the account is missing (CI runs as root and makes it).
+fn as_other_account(db: &Path, args: &[&str]) -> Option<Output> {
+    use std::os::unix::process::CommandExt;
+    let user = nix::unistd::User::from_name("tmhh1").ok().flatten();
+    let (Some(user), true) = (user, nix::unistd::geteuid().is_root()) else {
+        assert!(
+            std::env::var_os("TALLYMAN_REQUIRE_SSHD").is_none(),
+            "needs root and the account tmhh1 (.ci/run makes it)"
+        );
+        eprintln!("skipped: needs root and the account tmhh1");
+        return None;
+    };
+    let home = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(home.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let o = Command::new(BIN)
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env_remove("TALLYMAN_DB")
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .uid(user.uid.as_raw())
+        .gid(user.gid.as_raw())
+        .output()
+        .unwrap();
+    Some(o)
+}
+
+#[test]
+fn a_path_that_may_not_be_read_is_said_so_not_called_missing() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let private = tmp.path().join("private");
+    std::fs::create_dir(&private).unwrap();
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let backup = private.join("site.tlj");
+    std::fs::write(&backup, b"TALLYJ\x00\x01").unwrap();
+    let db = tmp.path().join("mine");
+    std::fs::create_dir(&db).unwrap();
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let Some(o) = as_other_account(&db, &["restore", backup.to_str().unwrap()]) else {
+        return;
+    };
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(!err.contains("found nothing"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "expected a backup file at \"{}\", found permission denied",
+            backup.display()
+        )),
+        "{err}"
+    );
+    // A backup without a server, of a database this account may not read.
+    let theirs = demo(&tmp.path().join("theirs"));
+    std::fs::set_permissions(
+        tmp.path().join("theirs"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    let target = tmp.path().join("mine/b.tlj");
+    let o = as_other_account(&theirs, &["backup", target.to_str().unwrap()]).unwrap();
+    let err = stderr(&o);
+    assert_ne!(o.status.code(), Some(0), "{err}");
+    assert!(!err.contains("found no journal"), "{err}");
+    assert!(err.contains("permission denied"), "{err}");
+    assert!(!target.exists());
+}

@@ -356,11 +356,25 @@ pub fn backup(db: &Path, file: &Path, json: bool) -> CliResult {
         }
         None => (db.join(crate::ops::JOURNAL_FILE), None),
     };
-    if !journal.exists() {
-        return Err(Failure::invalid(format!(
-            "expected a database in \"{}\", found no journal there",
-            db.display()
-        )));
+    match std::fs::metadata(&journal) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Failure::invalid(format!(
+                "expected a database in \"{}\", found no journal there",
+                db.display()
+            )))
+        }
+        Err(e) => {
+            return Err(Failure {
+                code: if e.kind() == std::io::ErrorKind::PermissionDenied { 4 } else { 3 },
+                message: format!(
+                    "expected to read the journal \"{}\", found {}; run backup as the database's owner, or through its server (--socket)",
+                    journal.display(),
+                    super::io_words(&e)
+                ),
+                json: None,
+            })
+        }
     }
     let r = maintenance::copy_journal(&journal, file, end)?;
     if json {
@@ -384,11 +398,21 @@ pub fn backup(db: &Path, file: &Path, json: bool) -> CliResult {
 }
 
 pub fn restore(db: &Path, file: &Path, force: bool, json: bool) -> CliResult {
-    if !file.exists() {
-        return Err(Failure::invalid(format!(
-            "expected a backup file, found nothing at \"{}\"",
-            file.display()
-        )));
+    match std::fs::metadata(file) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Failure::invalid(format!(
+                "expected a backup file, found nothing at \"{}\"",
+                file.display()
+            )))
+        }
+        Err(e) => {
+            return Err(Failure::invalid(format!(
+                "expected a backup file at \"{}\", found {}",
+                file.display(),
+                super::io_words(&e)
+            )))
+        }
     }
     let stop = stop_flag();
     let bar = Progress::new("restoring");

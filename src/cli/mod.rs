@@ -275,6 +275,16 @@ pub fn unreachable(socket: &Path, e: &std::io::Error) -> Failure {
     }
 }
 
+/// Why a path could not be read, in a few words: "permission denied" rather than the
+/// system's "Permission denied (os error 13)", which reads like nothing being there.
+pub fn io_words(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::NotFound => "nothing".to_string(),
+        _ => format!("an error ({e})"),
+    }
+}
+
 /// The name of the group a socket belongs to (the group allowed to connect).
 fn socket_group(socket: &Path) -> Option<String> {
     use std::os::unix::fs::MetadataExt;

@@ -162,11 +162,21 @@ pub fn check(dir: &Path, anchors: &[Anchor], stop: &AtomicBool) -> Result<CheckR
             .head
             .map(|(seq, hash)| journal::anchor_words(seq, &hash));
         let last = survey.head.map_or(0, |(seq, _)| seq);
+        let damaged_at = match &survey.damage {
+            Some(JournalError::Damaged { entry, .. }) => Some(*entry),
+            _ => None,
+        };
         for (seq, hash) in anchors.iter().filter(|(s, _)| *s > last) {
-            anchor_problems.push(format!(
-                "the journal has {last} entries, but anchor {} names entry {seq}: entries were removed",
-                journal::anchor_words(*seq, hash)
-            ));
+            let anchor = journal::anchor_words(*seq, hash);
+            anchor_problems.push(match damaged_at {
+                // The entries are there but cannot be read past the damage: not removed.
+                Some(d) => format!(
+                    "anchor {anchor} names entry {seq}, at or after the damage at entry {d}: it cannot be checked"
+                ),
+                None => format!(
+                    "the journal has {last} entries, but anchor {anchor} names entry {seq}: entries were removed"
+                ),
+            });
         }
         if let Some(seq) = changed {
             report.problems.push(format!(
@@ -189,10 +199,18 @@ pub fn check(dir: &Path, anchors: &[Anchor], stop: &AtomicBool) -> Result<CheckR
                 .push(format!("journal {} ends in an {t}", journal_path.display()));
         }
         if journal_changed {
-            let from = changed.unwrap_or(1);
+            // A backup that holds the entries before the first changed one, unchanged, is
+            // what to restore; with no entry before it to name, the anchors say which.
+            let which = match changed {
+                Some(seq) if seq > 1 => format!(
+                    "a backup made after entry {} and checked with `tallyman check --anchor`",
+                    seq - 1
+                ),
+                _ => "a backup that passes `tallyman check --anchor` with the same anchors"
+                    .to_string(),
+            };
             report.advice = format!(
-                "the journal was changed after it was written: restore a backup made after entry {} and checked with `tallyman check --anchor` (`tallyman restore BACKUP`); a rebuild would take the changed journal as the truth",
-                from.saturating_sub(1)
+                "the journal was changed after it was written: restore {which} (`tallyman restore BACKUP`); a rebuild would take the changed journal as the truth"
             );
             return Ok(());
         }

@@ -335,12 +335,12 @@ pub(super) fn open(dir: &Path, progress: Option<Progress>) -> Result<(DbLock, Op
         // must check out, and the last one must be the one the store applied.
         let len = std::fs::metadata(&journal_path).map_or(0, |m| m.len());
         if len < meta.applied_end {
-            read_only = Some(applied_entry_gone(&journal_path, &meta, false));
+            read_only = Some(applied_entry_gone(&journal_path, &store, &meta, false));
         } else {
             match journal::verify_frames(&journal_path, meta.applied_end) {
                 Err(e) => read_only = Some(ReadOnly::of(e)?),
                 Ok(false) => {
-                    read_only = Some(applied_entry_gone(&journal_path, &meta, true));
+                    read_only = Some(applied_entry_gone(&journal_path, &store, &meta, true));
                 }
                 Ok(true) => {}
             }
@@ -348,7 +348,7 @@ pub(super) fn open(dir: &Path, progress: Option<Progress>) -> Result<(DbLock, Op
         if read_only.is_none() {
             let found = journal::hash_at(&journal_path, meta.applied_start, meta.applied_end)?;
             if found != Some(meta.applied_hash) {
-                read_only = Some(applied_entry_gone(&journal_path, &meta, true));
+                read_only = Some(applied_entry_gone(&journal_path, &store, &meta, true));
             }
         }
     }
@@ -446,13 +446,18 @@ pub(super) fn open(dir: &Path, progress: Option<Progress>) -> Result<(DbLock, Op
 
 /// The store applied an entry the journal no longer holds as it was: the journal was cut
 /// short, changed or replaced behind tallyman's back.
-fn applied_entry_gone(journal: &Path, meta: &crate::store::Meta, present: bool) -> ReadOnly {
-    let (short, what) = if present {
-        (format!("journal entry {} was changed", meta.applied_seq), format!(
-            "journal {} does not hold entry {} as the store applied it (its hash differs): the journal was changed or replaced by hand",
+fn applied_entry_gone(
+    journal: &Path,
+    store: &Store,
+    meta: &crate::store::Meta,
+    present: bool,
+) -> ReadOnly {
+    let (short, what, entry) = if present {
+        let first = first_changed(journal, store).unwrap_or(meta.applied_seq);
+        (format!("journal entry {first} was changed"), format!(
+            "journal {} does not hold entry {first} as the store applied it (its hash differs): the journal was changed or replaced by hand",
             journal.display(),
-            meta.applied_seq
-        ))
+        ), first)
     } else {
         let len = std::fs::metadata(journal).map(|m| m.len()).unwrap_or(0);
         (format!("journal lacks entries up to {}", meta.applied_seq), format!(
@@ -460,7 +465,30 @@ fn applied_entry_gone(journal: &Path, meta: &crate::store::Meta, present: bool) 
             journal.display(),
             meta.applied_seq,
             meta.applied_end
-        ))
+        ), meta.applied_seq)
     };
-    ReadOnly::new(meta.applied_seq, &short, what)
+    ReadOnly::new(entry, &short, what)
+}
+
+/// The first entry of the journal that is not the one the store applied (its hash differs
+/// from the one the store recorded), as `check` names it; an entry that no longer reads
+/// (a frame or the chain fails there) counts as changed. `None` when none differs.
+fn first_changed(journal: &Path, store: &Store) -> Option<u64> {
+    let mut reader = JournalReader::open(journal).ok()?;
+    loop {
+        match reader.next_item() {
+            Ok(ReadItem::Entry(located)) => {
+                let seq = located.entry.seq;
+                match store.entry_hash(seq) {
+                    Ok(Some(applied)) if applied == located.hash => {}
+                    Ok(Some(_)) => return Some(seq),
+                    // Past what the store applied: nothing differs before here.
+                    _ => return None,
+                }
+            }
+            Ok(_) => return None,
+            Err(JournalError::Damaged { entry, .. }) => return Some(entry),
+            Err(_) => return None,
+        }
+    }
 }
