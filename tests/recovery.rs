@@ -453,6 +453,19 @@ fn backup_refuses_anything_but_a_regular_file_and_never_replaces_it() {
     assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
     let o = tm(&db, &["backup", tmp.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
+    // A symbolic link is not replaced, nor is what it names written.
+    let kept = tmp.path().join("kept.txt");
+    std::fs::write(&kept, "keep me").unwrap();
+    let link = tmp.path().join("link.tlj");
+    std::os::unix::fs::symlink(&kept, &link).unwrap();
+    let o = tm(&db, &["backup", link.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("is a symbolic link"), "{}", stderr(&o));
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read_to_string(&kept).unwrap(), "keep me");
     // Backups are private.
     let b = tmp.path().join("b.tlj");
     ok(&db, &["backup", b.to_str().unwrap()]);

@@ -535,3 +535,109 @@ fn the_socket_path_is_checked_and_only_a_stale_socket_is_replaced() {
         "the server removes its own socket when it stops"
     );
 }
+
+#[test]
+fn an_admin_who_is_not_the_servers_user_backs_up_through_the_server() {
+    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::process::CommandExt;
+    let users = ["tmhh1", "tmhh2"].map(|a| nix::unistd::User::from_name(a).ok().flatten());
+    let group = nix::unistd::Group::from_name("tallyman-users")
+        .ok()
+        .flatten();
+    let ([Some(admin), Some(support)], Some(group), true) =
+        (users, group, nix::unistd::geteuid().is_root())
+    else {
+        assert!(
+            std::env::var_os("TALLYMAN_REQUIRE_SSHD").is_none(),
+            "needs root, the accounts tmhh1 and tmhh2 and the group tallyman-users (.ci/run makes them)"
+        );
+        eprintln!("skipped: needs root, the accounts tmhh1, tmhh2 and the group tallyman-users");
+        return;
+    };
+    let users_gid = group.gid.as_raw();
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let bin: PathBuf = tmp.path().join("tallyman");
+    std::fs::copy(BIN, &bin).unwrap();
+    let db = tmp.path().join("db");
+    let socket = tmp.path().join("db.sock");
+    ok(&db, &["demo", "--no-tui", "--units", "20"]);
+    // The admin's own folder: the database's is the server user's alone (0700).
+    let out_dir = tmp.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    nix::unistd::chown(&out_dir, Some(admin.uid), Some(admin.gid)).unwrap();
+    let server = serve_with(&bin, &db, &socket, &["--group", "tallyman-users"]);
+    assert_eq!(mode(&db), 0o700);
+    let as_account = |user: &nix::unistd::User, args: &[&str]| {
+        Command::new(&bin)
+            .arg("--db")
+            .arg(&db)
+            .arg("--socket")
+            .arg(&socket)
+            .args(args)
+            .env("HOME", tmp.path())
+            .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+            .uid(user.uid.as_raw())
+            .gid(users_gid)
+            .output()
+            .unwrap()
+    };
+    let socket_arg = socket.to_str().unwrap();
+    ok(
+        &db,
+        &[
+            "--socket", socket_arg, "user", "add", "tmhh1", "--role", "admin",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "--socket", socket_arg, "user", "add", "tmhh2", "--role", "support",
+        ],
+    );
+    // The server reads its journal and the admin's process writes the file, as the admin.
+    let backup = out_dir.join("site.tlj");
+    let out = as_account(&admin, &["backup", backup.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.starts_with("backup written to"), "{said}");
+    assert!(said.contains("anchor: "), "{said}");
+    let meta = std::fs::metadata(&backup).unwrap();
+    assert_eq!(
+        (meta.uid(), meta.mode() & 0o777),
+        (admin.uid.as_raw(), 0o600)
+    );
+    let journal = std::fs::read(db.join("journal.tlj")).unwrap();
+    assert_eq!(
+        std::fs::read(&backup).unwrap(),
+        journal,
+        "the whole journal"
+    );
+    // A symbolic link as the target is refused, not replaced, and what it names is kept.
+    let kept = out_dir.join("kept.txt");
+    std::fs::write(&kept, "keep me").unwrap();
+    let link = out_dir.join("link.tlj");
+    std::os::unix::fs::symlink(&kept, &link).unwrap();
+    let out = as_account(&admin, &["backup", link.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("is a symbolic link"), "{err}");
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read_to_string(&kept).unwrap(), "keep me");
+    // A user without the admin role is refused by the server, and nothing is written.
+    let theirs = out_dir.join("theirs.tlj");
+    let out = as_account(&support, &["backup", theirs.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(
+        err.contains("\"tmhh2\" is a support: a backup needs admin"),
+        "{err}"
+    );
+    assert!(!theirs.exists());
+    sigterm(&server);
+    assert_eq!(server.wait_with_output().unwrap().status.code(), Some(0));
+}

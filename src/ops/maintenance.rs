@@ -711,26 +711,7 @@ pub fn copy_journal(
     file: &Path,
     end: Option<u64>,
 ) -> Result<BackupReport, OpsError> {
-    if let Ok(meta) = std::fs::metadata(file) {
-        if !meta.is_file() {
-            return Err(OpsError::refused(
-                RefusalKind::Invalid,
-                format!(
-                    "expected a file to write the backup to, found \"{}\" is not a regular file",
-                    file.display()
-                ),
-            ));
-        }
-        if same_file(file, journal) {
-            return Err(OpsError::refused(
-                RefusalKind::Invalid,
-                format!(
-                    "expected a backup file, found \"{}\" is the journal itself",
-                    file.display()
-                ),
-            ));
-        }
-    }
+    backup_target(file, journal)?;
     // A server's durable end is the end of sound entries; without one, the journal is read
     // up to its last complete entry. Either way the copy is read back and checked below.
     let (upto, damage) = match end {
@@ -741,6 +722,93 @@ pub fn copy_journal(
         }
     };
     journal::copy_prefix(journal, file, upto)?;
+    read_back(file, upto, damage)
+}
+
+/// A backup may replace only a regular file that is not the journal itself: a device, a
+/// folder or a symbolic link (whose target the rename would not write, but whose name it
+/// would take) is refused and left as it is.
+fn backup_target(file: &Path, journal: &Path) -> Result<(), OpsError> {
+    let Ok(meta) = std::fs::symlink_metadata(file) else {
+        return Ok(());
+    };
+    let refused = |found: &str| {
+        Err(OpsError::refused(
+            RefusalKind::Invalid,
+            format!(
+                "expected a file to write the backup to, found \"{}\" {found}; nothing was written",
+                file.display()
+            ),
+        ))
+    };
+    if meta.file_type().is_symlink() {
+        return refused("is a symbolic link");
+    }
+    if !meta.is_file() {
+        return refused("is not a regular file");
+    }
+    if same_file(file, journal) {
+        return Err(OpsError::refused(
+            RefusalKind::Invalid,
+            format!(
+                "expected a backup file, found \"{}\" is the journal itself",
+                file.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Writes a backup of a journal this process may not read itself (a server's, whose folder
+/// is the server user's alone): the server sends its durable bytes `0..end` piece by piece
+/// (`fetch(from, upto)`, at most [`super::JOURNAL_PIECE`] each) and this process writes the
+/// file as its own user, durably, then reads it back. `journal` is the server's journal
+/// path, never written over.
+pub fn backup_fetched(
+    journal: &Path,
+    file: &Path,
+    end: u64,
+    mut fetch: impl FnMut(u64, u64) -> Result<Vec<u8>, OpsError>,
+) -> Result<BackupReport, OpsError> {
+    backup_target(file, journal)?;
+    // A refusal or a broken link while fetching: kept apart from the file's own errors.
+    let mut failed: Option<OpsError> = None;
+    let written = journal::write_durably(file, |out| {
+        use std::io::Write;
+        let mut at = 0;
+        while at < end {
+            let upto = end.min(at + super::JOURNAL_PIECE);
+            let bytes = fetch(at, upto).map_err(|e| {
+                let words = e.to_string();
+                failed = Some(e);
+                std::io::Error::other(words)
+            })?;
+            if bytes.len() as u64 != upto - at {
+                return Err(std::io::Error::other(format!(
+                    "expected {} bytes of the journal from the server, found {}",
+                    upto - at,
+                    bytes.len()
+                )));
+            }
+            out.write_all(&bytes)?;
+            at = upto;
+        }
+        Ok(())
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    written?;
+    read_back(file, end, None)
+}
+
+/// Reads a written backup back and checks it; `damage` is the source journal's, when the
+/// copy stopped before it.
+fn read_back(
+    file: &Path,
+    upto: u64,
+    damage: Option<JournalError>,
+) -> Result<BackupReport, OpsError> {
     let copy = journal::survey(file, |_| Ok(()))?;
     if let Some(d) = copy.damage {
         return Err(OpsError::Storage(format!(
