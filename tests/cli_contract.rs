@@ -1274,3 +1274,40 @@ fn the_readme_names_the_count_it_opens_by_the_id_count_open_prints() {
     );
     support::cli::assert_exit(&out, 0, &["count", "scan"]);
 }
+
+#[test]
+fn a_blank_line_gets_its_own_answer_so_every_line_is_answered_once() {
+    let e = Env::with_demo(200);
+    // A client that waits for one answer per line never hangs on a blank one.
+    let (code, said, err) = e.scan_demo_count(false, &[b"RT90000001", b"", b"  ", b"RT90000003"]);
+    assert_eq!(code, Some(0), "a blank line is no refusal: {said:?} {err}");
+    assert_eq!(said.len(), 4, "{said:?}");
+    assert!(said[0].starts_with("counted SN \"RT90000001\""), "{said:?}");
+    assert_eq!(said[1], "empty line ignored", "{said:?}");
+    assert_eq!(said[2], "empty line ignored", "{said:?}");
+    assert!(said[3].starts_with("counted SN \"RT90000003\""), "{said:?}");
+    assert!(err.is_empty(), "{err}");
+    assert_eq!(e.exported(), ["RT90000001", "RT90000003"]);
+    // A blank line while a quantity is asked for leaves the question.
+    let (code, said, _) = e.scan_demo_count(true, &[b"BAT-AA", b"", b"4"]);
+    assert_eq!(code, Some(0), "{said:?}");
+    assert_eq!(said.len(), 3, "{said:?}");
+    let blank: Value = serde_json::from_str(&said[1]).unwrap();
+    assert_eq!(blank["answer"], "empty", "{said:?}");
+    assert_eq!(blank["detail"], "line ignored", "{said:?}");
+    let counted: Value = serde_json::from_str(&said[2]).unwrap();
+    assert_eq!(counted["answer"], "counted", "{said:?}");
+}
+
+#[test]
+fn a_lookup_of_a_huge_serial_quotes_at_most_80_characters_of_it() {
+    let e = Env::with_demo(20);
+    let huge = "Q".repeat(120_000);
+    let err = e.fails(1, &["lookup", &huge]);
+    assert!(
+        err.contains(&format!("SN \"{}…\" is unknown", "Q".repeat(80))),
+        "{}",
+        &err[..err.len().min(300)]
+    );
+    assert!(err.len() < 400, "{} characters", err.len());
+}

@@ -262,20 +262,37 @@ fn a_torn_last_entry_is_cut_off_with_a_warning_and_earlier_entries_kept() {
 }
 
 #[test]
-fn a_torn_tail_of_an_entry_the_store_never_applied_is_replayed_up_to_the_tear() {
-    // The store lags (state removed): every whole entry is replayed, the torn one cut.
+fn a_torn_tail_with_the_store_gone_opens_read_only_until_salvage_cuts_it() {
+    // With state removed nothing records which entries were acknowledged: a last entry cut
+    // short is no proof of a write that never finished, so nothing is cut on open.
     let tmp = tempfile::tempdir().unwrap();
-    let (dir, _) = torn_db(tmp.path(), "lagging", |n| n - 3);
+    let (dir, _) = torn_db(tmp.path(), "gone", |n| n - 3);
     std::fs::remove_dir_all(dir.join(STATE_DIR)).unwrap();
+    let torn = std::fs::read(journal(&dir)).unwrap();
+    for _ in 0..2 {
+        let (svc, notes) = open(&dir).unwrap();
+        assert_eq!(notes.replayed, 3);
+        let ro = svc.read_only().expect("read-only");
+        assert_eq!(ro.entry, 4);
+        assert!(ro
+            .message
+            .starts_with("Read-only: journal ends in an incomplete entry 4"));
+        assert_eq!(notes.warnings.len(), 1);
+        assert_eq!(notes.warnings[0], ro.message);
+        assert!(!ro.message.contains("never acknowledged"), "{}", ro.message);
+        assert!(knows(&svc, "E3") && !knows(&svc, "E4"));
+        assert!(svc.execute("clerk", receipt(&["E5"])).is_err());
+        drop(svc);
+        assert_eq!(std::fs::read(journal(&dir)).unwrap(), torn, "nothing cut");
+        assert!(!dir.join(STATE_DIR).exists(), "the next open knows no more");
+    }
+    let report = retry(|| maintenance::salvage(&dir, None, None, &Default::default())).unwrap();
+    assert!(report.done && report.torn, "{report:?}");
+    assert_eq!((report.kept, report.damaged_seq), (3, 4));
     let (svc, notes) = open(&dir).unwrap();
-    assert_eq!(notes.replayed, 3);
-    assert_eq!(notes.warnings.len(), 2, "{:?}", notes.warnings);
-    assert!(notes.warnings[0].starts_with("cut off an unfinished entry at byte"));
-    assert_eq!(
-        notes.warnings[1],
-        "the store was empty; it is rebuilt from the journal (3 entries replayed)"
-    );
+    assert!(svc.read_only().is_none(), "{:?}", notes.warnings);
     assert!(knows(&svc, "E3") && !knows(&svc, "E4"));
+    svc.execute("clerk", receipt(&["E4-AGAIN"])).unwrap();
 }
 
 /// Garbage after the last entry: some patterns of bytes a crash can leave behind.

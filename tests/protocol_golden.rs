@@ -246,6 +246,7 @@ fn every_query_and_command_keeps_its_number() {
         Query::SerialScans { serial: s() },
         Query::Me,
         Query::CountQuantities { count: c },
+        Query::JournalBytes { from: 0, upto: 8 },
     ];
     for (i, q) in queries.into_iter().enumerate() {
         let bytes = Request::V1(Call::Query(q.clone())).encode().unwrap();

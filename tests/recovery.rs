@@ -453,6 +453,19 @@ fn backup_refuses_anything_but_a_regular_file_and_never_replaces_it() {
     assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
     let o = tm(&db, &["backup", tmp.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
+    // A symbolic link is not replaced, nor is what it names written.
+    let kept = tmp.path().join("kept.txt");
+    std::fs::write(&kept, "keep me").unwrap();
+    let link = tmp.path().join("link.tlj");
+    std::os::unix::fs::symlink(&kept, &link).unwrap();
+    let o = tm(&db, &["backup", link.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("is a symbolic link"), "{}", stderr(&o));
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read_to_string(&kept).unwrap(), "keep me");
     // Backups are private.
     let b = tmp.path().join("b.tlj");
     ok(&db, &["backup", b.to_str().unwrap()]);
@@ -917,4 +930,266 @@ fn a_mistyped_db_is_an_error_init_creates_and_an_empty_folder_is_a_new_database(
         stderr(&o)
     );
     assert!(home.join("data/tallyman/journal.tlj").exists());
+}
+
+#[test]
+fn a_folder_of_other_files_is_no_database_and_no_command_changes_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let foreign = tmp.path().join("papers");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("notes.txt"), "keep me").unwrap();
+    std::fs::set_permissions(&foreign, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let socket = tmp.path().join("papers.sock");
+    let backup = tmp.path().join("site.tlj");
+    ok(&demo(tmp.path()), &["backup", backup.to_str().unwrap()]);
+    for args in [
+        vec!["restore", "--force", backup.to_str().unwrap()],
+        vec!["lookup", "SN1"],
+        vec!["count", "list"],
+        vec!["check"],
+        vec!["demo", "--no-tui", "--units", "20"],
+        vec!["serve", "--socket", socket.to_str().unwrap()],
+    ] {
+        let o = tm(&foreign, &args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!(
+                "tallyman: not a database: expected tallyman's journal.tlj in \"{}\", found other files (\"notes.txt\")",
+                foreign.display()
+            )),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("tallyman init"), "{args:?}: {err}");
+        let mode = std::fs::metadata(&foreign).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o755, "{args:?}: the folder's mode is kept");
+        let names: Vec<String> = std::fs::read_dir(&foreign)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["notes.txt"], "{args:?}: nothing added");
+        assert_eq!(
+            std::fs::read_to_string(foreign.join("notes.txt")).unwrap(),
+            "keep me"
+        );
+        assert!(!socket.exists(), "{args:?}: no socket");
+    }
+}
+
+#[test]
+fn a_salvage_copy_left_by_a_killed_salvage_is_removed_by_the_next_open_or_salvage() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = demo(tmp.path());
+    for name in [".journal.tlj.salvage", ".journal.tlj.salvage-2"] {
+        std::fs::write(db.join(name), b"half a salvaged journal").unwrap();
+    }
+    assert_sold_unit_found(&lookup_sold(&db));
+    assert!(named(&db, ".journal.tlj.salvage").is_empty());
+    // The next salvage too (it opens nothing else first).
+    let n = frames(&db).len();
+    flip(&db, n - 1);
+    std::fs::write(db.join(".journal.tlj.salvage"), b"left by a killed salvage").unwrap();
+    ok(&db, &["rebuild", "--salvage", "--drop-later"]);
+    assert!(named(&db, ".journal.tlj.salvage").is_empty());
+    assert!(ok(&db, &["check"]).starts_with(&format!("ok: {} journal entries", n - 2)));
+}
+
+#[test]
+fn with_the_store_gone_an_incomplete_last_entry_is_read_only_until_salvage_cuts_it() {
+    // Nothing but the store records which entries were acknowledged: without it, a last
+    // entry cut short (by a crash while writing it, or by a truncating copy of a journal
+    // whose entry was long acknowledged) cannot be told apart, so nothing is cut on open.
+    type Damage = (&'static str, fn(&mut Vec<u8>, (usize, usize)));
+    let cases: [Damage; 2] = [
+        ("the file cut short", |bytes, (_, end)| {
+            bytes.truncate(end - 5)
+        }),
+        ("its length made longer", |bytes, (start, _)| {
+            bytes[start + 2] = 0x7f
+        }),
+    ];
+    for (name, damage) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let db = demo(tmp.path());
+        let all = frames(&db);
+        let last = all.len();
+        let (start, _) = all[last - 1];
+        let mut bytes = std::fs::read(journal(&db)).unwrap();
+        damage(&mut bytes, all[last - 1]);
+        std::fs::write(journal(&db), &bytes).unwrap();
+        std::fs::remove_dir_all(db.join("state")).unwrap();
+        for _ in 0..2 {
+            let o = lookup_sold(&db);
+            assert_sold_unit_found(&o);
+            let err = stderr(&o);
+            assert!(
+                err.contains(&format!(
+                    "Read-only: journal ends in an incomplete entry {last} (byte {start}); ask an admin."
+                )),
+                "{name}: {err}"
+            );
+            assert!(err.contains("nothing shows whether"), "{name}: {err}");
+            assert!(!err.contains("never acknowledged"), "{name}: {err}");
+            assert_eq!(
+                std::fs::read(journal(&db)).unwrap(),
+                bytes,
+                "{name}: nothing cut"
+            );
+            assert!(named(&db, "journal.tlj.torn-").is_empty(), "{name}");
+        }
+        let o = receive(&db, "H-9", "RT91000009");
+        assert_eq!(o.status.code(), Some(3), "{name}: {}", stderr(&o));
+        // The salvage cuts it and says what it cut.
+        let out = ok(&db, &["rebuild", "--salvage"]);
+        assert!(
+            out.contains(&format!(
+                "lost: entry {last} (incomplete, bytes {start}..{})",
+                bytes.len()
+            )),
+            "{name}: {out}"
+        );
+        let kept = named(&db, "journal.tlj.damaged-");
+        assert_eq!(
+            std::fs::read(&kept[0]).unwrap(),
+            bytes,
+            "{name}: kept untouched"
+        );
+        assert!(
+            ok(&db, &["check"]).starts_with(&format!("ok: {} journal entries", last - 1)),
+            "{name}"
+        );
+        ok_receipt(&db, "H-9", "RT91000009");
+    }
+}
+
+#[test]
+fn check_says_what_is_true_of_an_anchor_it_cannot_hold() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = demo(tmp.path());
+    let anchor = ok(&db, &["anchor"]).trim().to_string();
+    let n = frames(&db).len();
+    // A rewritten chain whose store was laundered: only the anchor catches it, and there is
+    // no entry 0 a backup could be made after.
+    rewrite_chain_from(&db, 1);
+    ok(&db, &["rebuild", "--force"]);
+    let o = tm(&db, &["check", "--anchor", &anchor]);
+    assert_eq!(o.status.code(), Some(3));
+    let err = stderr(&o);
+    assert!(!err.contains("entry 0"), "{err}");
+    assert!(
+        err.contains(
+            "restore a backup that passes `tallyman check --anchor` with the same anchors"
+        ),
+        "{err}"
+    );
+    // An anchored entry after damage is damaged, not removed.
+    let db = demo(&tmp.path().join("second"));
+    let anchor = ok(&db, &["anchor"]).trim().to_string();
+    flip(&db, n - 2);
+    let o = tm(&db, &["check", "--anchor", &anchor]);
+    assert_eq!(o.status.code(), Some(3));
+    let err = stderr(&o);
+    assert!(!err.contains("were removed"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "anchor {anchor} names entry {n}, at or after the damage at entry {}: it cannot be checked",
+            n - 2
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_open_names_the_first_changed_entry_as_check_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = demo(tmp.path());
+    let n = frames(&db).len();
+    assert!(n > 4, "{n}");
+    rewrite_chain_from(&db, 3);
+    let o = lookup_sold(&db);
+    assert_eq!(o.status.code(), Some(0));
+    let err = stderr(&o);
+    assert!(
+        err.contains("Read-only: journal entry 3 was changed; ask an admin."),
+        "{err}"
+    );
+    assert!(!err.contains(&format!("entry {n} ")), "{err}");
+    let o = tm(&db, &["check"]);
+    assert!(
+        stderr(&o).contains("entry 3 was changed after it was applied"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// Runs the binary as the account `tmhh1` (not root, so permissions hold), or `None` when
+/// the test does not run as root or the account is missing (CI runs as root and makes it).
+fn as_other_account(db: &Path, args: &[&str]) -> Option<Output> {
+    use std::os::unix::process::CommandExt;
+    let user = nix::unistd::User::from_name("tmhh1").ok().flatten();
+    let (Some(user), true) = (user, nix::unistd::geteuid().is_root()) else {
+        assert!(
+            std::env::var_os("TALLYMAN_REQUIRE_SSHD").is_none(),
+            "needs root and the account tmhh1 (.ci/run makes it)"
+        );
+        eprintln!("skipped: needs root and the account tmhh1");
+        return None;
+    };
+    let home = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(home.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let o = Command::new(BIN)
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env_remove("TALLYMAN_DB")
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .uid(user.uid.as_raw())
+        .gid(user.gid.as_raw())
+        .output()
+        .unwrap();
+    Some(o)
+}
+
+#[test]
+fn a_path_that_may_not_be_read_is_said_so_not_called_missing() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let private = tmp.path().join("private");
+    std::fs::create_dir(&private).unwrap();
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let backup = private.join("site.tlj");
+    std::fs::write(&backup, b"TALLYJ\x00\x01").unwrap();
+    let db = tmp.path().join("mine");
+    std::fs::create_dir(&db).unwrap();
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let Some(o) = as_other_account(&db, &["restore", backup.to_str().unwrap()]) else {
+        return;
+    };
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(!err.contains("found nothing"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "expected a backup file at \"{}\", found permission denied",
+            backup.display()
+        )),
+        "{err}"
+    );
+    // A backup without a server, of a database this account may not read.
+    let theirs = demo(&tmp.path().join("theirs"));
+    std::fs::set_permissions(
+        tmp.path().join("theirs"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    let target = tmp.path().join("mine/b.tlj");
+    let o = as_other_account(&theirs, &["backup", target.to_str().unwrap()]).unwrap();
+    let err = stderr(&o);
+    assert_ne!(o.status.code(), Some(0), "{err}");
+    assert!(!err.contains("found no journal"), "{err}");
+    assert!(err.contains("permission denied"), "{err}");
+    assert!(!target.exists());
 }

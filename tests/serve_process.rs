@@ -442,3 +442,202 @@ fn the_actor_is_the_account_on_the_socket_not_user_from_the_environment() {
     sigterm(&server);
     assert_eq!(server.wait_with_output().unwrap().status.code(), Some(0));
 }
+
+/// Runs `tallyman serve` on `socket` that must refuse to start: its output. A server that
+/// starts anyway is stopped and the test fails.
+fn serve_refused(db: &Path, socket: &Path) -> Output {
+    let home = db.parent().unwrap_or(db);
+    let me = std::env::var("USER").unwrap_or_else(|_| "root".into());
+    let mut child = support::cli::tallyman(home, db, &me)
+        .arg("--socket")
+        .arg(socket)
+        .arg("serve")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(20) {
+            sigterm(&child);
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "the server started on {}: {}",
+                socket.display(),
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn the_socket_path_is_checked_and_only_a_stale_socket_is_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("db");
+    ok(&db, &["demo", "--no-tui", "--units", "20"]);
+    let journal = std::fs::read(db.join("journal.tlj")).unwrap();
+    let refused = |socket: &Path, words: &str| {
+        let out = serve_refused(&db, socket);
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(1), "{}: {err}", socket.display());
+        assert!(err.contains(words), "{}: {err}", socket.display());
+        assert!(err.contains("nothing was removed"), "{err}");
+        assert!(
+            err.contains(&format!("\"{}\"", socket.display())),
+            "names the path: {err}"
+        );
+    };
+    // A regular file is kept as it was.
+    let file = tmp.path().join("notes.txt");
+    std::fs::write(&file, "keep me").unwrap();
+    refused(&file, "is a regular file");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+    // A folder, outside the database and inside it.
+    let folder = tmp.path().join("papers");
+    std::fs::create_dir(&folder).unwrap();
+    refused(&folder, "is a folder");
+    assert!(folder.is_dir());
+    refused(&db.join("state"), "inside the database folder");
+    assert!(db.join("state").is_dir());
+    // The live journal: never unlinked.
+    refused(&db.join("journal.tlj"), "inside the database folder");
+    assert_eq!(std::fs::read(db.join("journal.tlj")).unwrap(), journal);
+    // Nor a new name inside the folder.
+    refused(&db.join("site.sock"), "inside the database folder");
+    assert!(!db.join("site.sock").exists());
+    // A symbolic link, even to a stale socket, is not the server's to remove.
+    let stale = tmp.path().join("stale.sock");
+    drop(std::os::unix::net::UnixListener::bind(&stale).unwrap());
+    let link = tmp.path().join("link.sock");
+    std::os::unix::fs::symlink(&stale, &link).unwrap();
+    refused(&link, "is a symbolic link");
+    assert!(std::fs::symlink_metadata(&link).is_ok());
+    // A stale socket (nobody answers on it) is replaced.
+    let server = serve(&db, &stale);
+    // A live server's socket is refused by a second server, which removes nothing.
+    let other = tmp.path().join("other");
+    ok(&other, &["init", other.to_str().unwrap()]);
+    let out = serve_refused(&other, &stale);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("a server already answers on"), "{err}");
+    assert!(err.contains("nothing was removed"), "{err}");
+    assert!(
+        Remote::connect(&stale).is_ok(),
+        "the first server still answers"
+    );
+    sigterm(&server);
+    assert_eq!(server.wait_with_output().unwrap().status.code(), Some(0));
+    assert!(
+        !stale.exists(),
+        "the server removes its own socket when it stops"
+    );
+}
+
+#[test]
+fn an_admin_who_is_not_the_servers_user_backs_up_through_the_server() {
+    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::process::CommandExt;
+    let users = ["tmhh1", "tmhh2"].map(|a| nix::unistd::User::from_name(a).ok().flatten());
+    let group = nix::unistd::Group::from_name("tallyman-users")
+        .ok()
+        .flatten();
+    let ([Some(admin), Some(support)], Some(group), true) =
+        (users, group, nix::unistd::geteuid().is_root())
+    else {
+        assert!(
+            std::env::var_os("TALLYMAN_REQUIRE_SSHD").is_none(),
+            "needs root, the accounts tmhh1 and tmhh2 and the group tallyman-users (.ci/run makes them)"
+        );
+        eprintln!("skipped: needs root, the accounts tmhh1, tmhh2 and the group tallyman-users");
+        return;
+    };
+    let users_gid = group.gid.as_raw();
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let bin: PathBuf = tmp.path().join("tallyman");
+    std::fs::copy(BIN, &bin).unwrap();
+    let db = tmp.path().join("db");
+    let socket = tmp.path().join("db.sock");
+    ok(&db, &["demo", "--no-tui", "--units", "20"]);
+    // The admin's own folder: the database's is the server user's alone (0700).
+    let out_dir = tmp.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    nix::unistd::chown(&out_dir, Some(admin.uid), Some(admin.gid)).unwrap();
+    let server = serve_with(&bin, &db, &socket, &["--group", "tallyman-users"]);
+    assert_eq!(mode(&db), 0o700);
+    let as_account = |user: &nix::unistd::User, args: &[&str]| {
+        Command::new(&bin)
+            .arg("--db")
+            .arg(&db)
+            .arg("--socket")
+            .arg(&socket)
+            .args(args)
+            .env("HOME", tmp.path())
+            .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+            .uid(user.uid.as_raw())
+            .gid(users_gid)
+            .output()
+            .unwrap()
+    };
+    let socket_arg = socket.to_str().unwrap();
+    ok(
+        &db,
+        &[
+            "--socket", socket_arg, "user", "add", "tmhh1", "--role", "admin",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "--socket", socket_arg, "user", "add", "tmhh2", "--role", "support",
+        ],
+    );
+    // The server reads its journal and the admin's process writes the file, as the admin.
+    let backup = out_dir.join("site.tlj");
+    let out = as_account(&admin, &["backup", backup.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.starts_with("backup written to"), "{said}");
+    assert!(said.contains("anchor: "), "{said}");
+    let meta = std::fs::metadata(&backup).unwrap();
+    assert_eq!(
+        (meta.uid(), meta.mode() & 0o777),
+        (admin.uid.as_raw(), 0o600)
+    );
+    let journal = std::fs::read(db.join("journal.tlj")).unwrap();
+    assert_eq!(
+        std::fs::read(&backup).unwrap(),
+        journal,
+        "the whole journal"
+    );
+    // A symbolic link as the target is refused, not replaced, and what it names is kept.
+    let kept = out_dir.join("kept.txt");
+    std::fs::write(&kept, "keep me").unwrap();
+    let link = out_dir.join("link.tlj");
+    std::os::unix::fs::symlink(&kept, &link).unwrap();
+    let out = as_account(&admin, &["backup", link.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("is a symbolic link"), "{err}");
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read_to_string(&kept).unwrap(), "keep me");
+    // A user without the admin role is refused by the server, and nothing is written.
+    let theirs = out_dir.join("theirs.tlj");
+    let out = as_account(&support, &["backup", theirs.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(
+        err.contains("\"tmhh2\" is a support: a backup needs admin"),
+        "{err}"
+    );
+    assert!(!theirs.exists());
+    sigterm(&server);
+    assert_eq!(server.wait_with_output().unwrap().status.code(), Some(0));
+}

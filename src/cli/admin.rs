@@ -307,7 +307,8 @@ fn print_salvage(r: &SalvageReport) {
     }
     for (i, (a, b)) in r.lost_bytes.iter().enumerate() {
         if i == 0 && r.damaged_entry.is_none() && r.damaged_seq > 0 {
-            outln!("lost: entry {} (unreadable, bytes {a}..{b})", r.damaged_seq);
+            let how = if r.torn { "incomplete" } else { "unreadable" };
+            outln!("lost: entry {} ({how}, bytes {a}..{b})", r.damaged_seq);
         } else {
             outln!("lost: bytes {a}..{b} of the damaged journal (no readable entry)");
         }
@@ -333,35 +334,64 @@ fn print_salvage(r: &SalvageReport) {
 }
 
 pub fn backup(db: &Path, file: &Path, json: bool) -> CliResult {
-    // Through a server when one answers: it says how far the journal is durable. Otherwise
-    // the journal is read as it is, without a lock or the store, so backups run while
-    // others use the database and on a full disk.
+    // Through a server when one answers: the server reads its journal up to its durable end
+    // and sends the bytes, and this process writes the file as its own user, so an admin
+    // who cannot read the database folder (only the server's user can) backs it up all the
+    // same. A refusal of the server is the answer: the journal is never read here then.
+    // Without a server the journal is read as it is, without a lock or the store, so
+    // backups run while others use the database and on a full disk.
     let socket = super::socket_of(db);
-    let (journal, end) = match socket
+    let remote = socket
         .exists()
         .then(|| crate::ops::Remote::connect(&socket).ok())
-        .flatten()
-    {
+        .flatten();
+    let r = match remote {
         Some(remote) => {
-            use crate::ops::Ops;
-            let crate::ops::Answer::JournalEnd { path, end } =
-                remote.query(crate::ops::Query::JournalEnd)?
-            else {
+            use crate::ops::{Answer, Ops, Query};
+            let Answer::JournalEnd { path, end } = remote.query(Query::JournalEnd)? else {
                 return Err(Failure::storage(
-                    "the service did not say where the journal ends",
+                    "the server did not say where its journal ends",
                 ));
             };
-            (std::path::PathBuf::from(path), Some(end))
+            maintenance::backup_fetched(Path::new(&path), file, end, |from, upto| {
+                match remote.query(Query::JournalBytes { from, upto })? {
+                    Answer::JournalBytes(bytes) => Ok(bytes),
+                    _ => Err(crate::ops::OpsError::Storage(
+                        "the server did not send the journal's bytes".to_string(),
+                    )),
+                }
+            })?
         }
-        None => (db.join(crate::ops::JOURNAL_FILE), None),
+        None => {
+            let journal = db.join(crate::ops::JOURNAL_FILE);
+            match std::fs::metadata(&journal) {
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(Failure::invalid(format!(
+                        "expected a database in \"{}\", found no journal there",
+                        db.display()
+                    )))
+                }
+                Err(e) => {
+                    return Err(Failure {
+                        code: if e.kind() == std::io::ErrorKind::PermissionDenied {
+                            4
+                        } else {
+                            3
+                        },
+                        message: format!(
+                            "expected to read the journal \"{}\", found {}; no server answers on {}: run backup as the database's owner, or while its server runs",
+                            journal.display(),
+                            super::io_words(&e),
+                            socket.display()
+                        ),
+                        json: None,
+                    })
+                }
+            }
+            maintenance::copy_journal(&journal, file, None)?
+        }
     };
-    if !journal.exists() {
-        return Err(Failure::invalid(format!(
-            "expected a database in \"{}\", found no journal there",
-            db.display()
-        )));
-    }
-    let r = maintenance::copy_journal(&journal, file, end)?;
     if json {
         return j::print(&j::BackupJson {
             file: file.display().to_string(),
@@ -383,11 +413,21 @@ pub fn backup(db: &Path, file: &Path, json: bool) -> CliResult {
 }
 
 pub fn restore(db: &Path, file: &Path, force: bool, json: bool) -> CliResult {
-    if !file.exists() {
-        return Err(Failure::invalid(format!(
-            "expected a backup file, found nothing at \"{}\"",
-            file.display()
-        )));
+    match std::fs::metadata(file) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Failure::invalid(format!(
+                "expected a backup file, found nothing at \"{}\"",
+                file.display()
+            )))
+        }
+        Err(e) => {
+            return Err(Failure::invalid(format!(
+                "expected a backup file at \"{}\", found {}",
+                file.display(),
+                super::io_words(&e)
+            )))
+        }
     }
     let stop = stop_flag();
     let bar = Progress::new("restoring");

@@ -260,7 +260,8 @@ fn export(service: &dyn Ops, count: CountId, json: bool) -> CliResult {
 /// line was taken, 4 when any was refused for the user's role, else 1 when any was refused.
 #[derive(Debug, Default)]
 struct Untaken {
-    /// Lines read (empty lines are no scans and do not count).
+    /// Lines read (empty lines are no scans and do not count: they are answered
+    /// `empty line ignored`).
     lines: u32,
     /// Lines answered with an error (nothing recorded).
     refused: u32,
@@ -351,7 +352,10 @@ fn scan_stdin(service: &dyn Ops, count: CountId, location: Option<&str>, json: b
             continue;
         };
         let raw = line.trim_end_matches(['\r', '\n']);
+        // A blank line is no scan, but it gets its answer like every other line, so a
+        // client that waits for one answer per line never waits in vain.
         if raw.trim().is_empty() {
+            say("empty", "line ignored".into())?;
             continue;
         }
         untaken.lines += 1;

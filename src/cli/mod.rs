@@ -275,6 +275,16 @@ pub fn unreachable(socket: &Path, e: &std::io::Error) -> Failure {
     }
 }
 
+/// Why a path could not be read, in a few words: "permission denied" rather than the
+/// system's "Permission denied (os error 13)", which reads like nothing being there.
+pub fn io_words(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::NotFound => "nothing".to_string(),
+        _ => format!("an error ({e})"),
+    }
+}
+
 /// The name of the group a socket belongs to (the group allowed to connect).
 fn socket_group(socket: &Path) -> Option<String> {
     use std::os::unix::fs::MetadataExt;
@@ -307,9 +317,15 @@ static DB_NAMED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
 /// A database folder that does not exist yet: the default one is created on first use,
 /// with a notice; a named one is a mistyped path until `tallyman init` creates it. An
 /// existing empty folder is taken as a new database.
+/// A folder that holds other files and no journal is no database: refused, never changed.
 pub fn needs_database(dir: &Path) -> CliResult {
     match std::fs::metadata(dir) {
-        Ok(m) if m.is_dir() => return Ok(()),
+        Ok(m) if m.is_dir() => {
+            return match crate::ops::opening::not_a_database(dir) {
+                Some(words) => Err(Failure::invalid(words)),
+                None => Ok(()),
+            }
+        }
         // The folder of a site's server is its own (0700): a user reaches it through the
         // server's socket, never the files.
         Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {

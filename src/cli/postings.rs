@@ -101,7 +101,8 @@ pub fn run(service: &dyn Ops, cmd: &Cmd, json: bool) -> CliResult {
                 };
                 let Some(last) = scans.last() else {
                     return Err(Failure::invalid(format!(
-                        "SN \"{key}\" is unknown: never received, sold or counted here"
+                        "SN {} is unknown: never received, sold or counted here",
+                        crate::domain::limits::quoted(&key)
                     )));
                 };
                 let s = &last.scan;

@@ -33,6 +33,11 @@ pub fn run(db: &Path, args: &ServeArgs, json: bool) -> CliResult {
                 .unwrap_or_else(|| server::default_anchor(db)),
         ),
     };
+    // A path that is taken or lies inside the database is refused before anything opens.
+    server::check_socket_path(db, &options.socket).map_err(|e| match e {
+        server::ServeError::AlreadyServing(_) => Failure::storage(e.to_string()),
+        _ => Failure::invalid(e.to_string()),
+    })?;
     let group_commit = serve.group_commit && !args.no_group_commit;
     server::serve(
         db,

@@ -357,6 +357,26 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// copy and a failed copy leaves `dst` as it was.
 pub fn copy_prefix(src: &Path, dst: &Path, len: u64) -> Result<(), JournalError> {
     use std::io::Read;
+    write_durably(dst, |out| {
+        let mut input = File::open(src)?.take(len);
+        let copied = std::io::copy(&mut input, out)?;
+        if copied != len {
+            return Err(std::io::Error::other(format!(
+                "expected {len} bytes from {}, found {copied}",
+                src.display()
+            )));
+        }
+        Ok(())
+    })
+}
+
+/// Writes a new file at `dst` durably with what `fill` writes: into a private temporary
+/// file beside `dst` (made anew, never through a link), fsynced, then renamed over `dst`.
+/// A failure removes the temporary file and leaves `dst` as it was.
+pub fn write_durably(
+    dst: &Path,
+    fill: impl FnOnce(&mut File) -> std::io::Result<()>,
+) -> Result<(), JournalError> {
     let dir = match dst.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -367,16 +387,9 @@ pub fn copy_prefix(src: &Path, dst: &Path, len: u64) -> Result<(), JournalError>
     let tmp = dir.join(format!(".{name}.partial-{}", std::process::id()));
     let _ = std::fs::remove_file(&tmp);
     let result = (|| -> std::io::Result<()> {
-        let mut input = File::open(src)?.take(len);
         let mut out = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
         private::file(&tmp)?;
-        let copied = std::io::copy(&mut input, &mut out)?;
-        if copied != len {
-            return Err(std::io::Error::other(format!(
-                "expected {len} bytes from {}, found {copied}",
-                src.display()
-            )));
-        }
+        fill(&mut out)?;
         out.sync_all()?;
         std::fs::rename(&tmp, dst)
     })();

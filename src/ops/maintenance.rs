@@ -162,11 +162,21 @@ pub fn check(dir: &Path, anchors: &[Anchor], stop: &AtomicBool) -> Result<CheckR
             .head
             .map(|(seq, hash)| journal::anchor_words(seq, &hash));
         let last = survey.head.map_or(0, |(seq, _)| seq);
+        let damaged_at = match &survey.damage {
+            Some(JournalError::Damaged { entry, .. }) => Some(*entry),
+            _ => None,
+        };
         for (seq, hash) in anchors.iter().filter(|(s, _)| *s > last) {
-            anchor_problems.push(format!(
-                "the journal has {last} entries, but anchor {} names entry {seq}: entries were removed",
-                journal::anchor_words(*seq, hash)
-            ));
+            let anchor = journal::anchor_words(*seq, hash);
+            anchor_problems.push(match damaged_at {
+                // The entries are there but cannot be read past the damage: not removed.
+                Some(d) => format!(
+                    "anchor {anchor} names entry {seq}, at or after the damage at entry {d}: it cannot be checked"
+                ),
+                None => format!(
+                    "the journal has {last} entries, but anchor {anchor} names entry {seq}: entries were removed"
+                ),
+            });
         }
         if let Some(seq) = changed {
             report.problems.push(format!(
@@ -182,16 +192,25 @@ pub fn check(dir: &Path, anchors: &[Anchor], stop: &AtomicBool) -> Result<CheckR
             report.advice = SALVAGE_ADVICE.to_string();
             return Ok(());
         }
-        if let Some(t) = survey.torn {
+        // (A read-only open has said it already: with the store gone it is not cut.)
+        if let (Some(t), None) = (survey.torn, service.read_only()) {
             report
                 .problems
                 .push(format!("journal {} ends in an {t}", journal_path.display()));
         }
         if journal_changed {
-            let from = changed.unwrap_or(1);
+            // A backup that holds the entries before the first changed one, unchanged, is
+            // what to restore; with no entry before it to name, the anchors say which.
+            let which = match changed {
+                Some(seq) if seq > 1 => format!(
+                    "a backup made after entry {} and checked with `tallyman check --anchor`",
+                    seq - 1
+                ),
+                _ => "a backup that passes `tallyman check --anchor` with the same anchors"
+                    .to_string(),
+            };
             report.advice = format!(
-                "the journal was changed after it was written: restore a backup made after entry {} and checked with `tallyman check --anchor` (`tallyman restore BACKUP`); a rebuild would take the changed journal as the truth",
-                from.saturating_sub(1)
+                "the journal was changed after it was written: restore {which} (`tallyman restore BACKUP`); a rebuild would take the changed journal as the truth"
             );
             return Ok(());
         }
@@ -393,6 +412,8 @@ fn journal_to_rebuild(
         ));
     }
     let lock = opening::take_lock(dir)?;
+    // What a killed rebuild or salvage left (a salvage's new journal, a scratch store).
+    opening::sweep(dir);
     let survey = journal::survey(&journal_path, each)?;
     Ok((journal_path, lock, survey))
 }
@@ -532,6 +553,8 @@ pub struct SalvageReport {
     pub damaged_entry: Option<EntryWords>,
     /// Byte ranges of the damaged journal that hold no readable entry.
     pub lost_bytes: Vec<(u64, u64)>,
+    /// The damage is an incomplete last entry (its end is missing).
+    pub torn: bool,
     /// Entries after the damage whose own frames are intact.
     pub later: Vec<EntryWords>,
     /// Whether the later entries were kept (re-chained after the kept ones).
@@ -565,10 +588,19 @@ pub fn salvage(
         .ok()
         .and_then(|s| s.meta().ok())
         .map_or(0, |m| m.applied_seq);
-    let damage_at = match &survey.damage {
+    let mut damage_at = match &survey.damage {
         Some(JournalError::Damaged { offset, entry, .. }) => Some((*offset, *entry)),
         _ => None,
     };
+    // An incomplete last entry (the store did not apply it, or there is no store to say):
+    // cut off like damage, and said so, since nothing shows it was never acknowledged.
+    if let (None, Some(t)) = (damage_at, &survey.torn) {
+        if applied <= survey.entries {
+            damage_at = Some((t.offset, survey.entries + 1));
+            report.torn = true;
+            report.damage = format!("journal {} ends in an {t}", journal_path.display());
+        }
+    }
     let cut_from = match (damage_at, &survey.torn) {
         (Some((offset, _)), _) => offset,
         (None, Some(t)) => t.offset,
@@ -592,11 +624,9 @@ pub fn salvage(
     }
     let mut strays = Vec::new();
     if let Some((offset, entry)) = damage_at {
-        report.damage = survey
-            .damage
-            .as_ref()
-            .map(|d| d.to_string())
-            .unwrap_or_default();
+        if let Some(d) = &survey.damage {
+            report.damage = d.to_string();
+        }
         strays = journal::intact_after(&journal_path, offset)?;
         // The damaged entry itself, when its frame still reads (a changed entry).
         let first_stray = strays.first().map_or(journal_len, |s| s.start);
@@ -709,26 +739,7 @@ pub fn copy_journal(
     file: &Path,
     end: Option<u64>,
 ) -> Result<BackupReport, OpsError> {
-    if let Ok(meta) = std::fs::metadata(file) {
-        if !meta.is_file() {
-            return Err(OpsError::refused(
-                RefusalKind::Invalid,
-                format!(
-                    "expected a file to write the backup to, found \"{}\" is not a regular file",
-                    file.display()
-                ),
-            ));
-        }
-        if same_file(file, journal) {
-            return Err(OpsError::refused(
-                RefusalKind::Invalid,
-                format!(
-                    "expected a backup file, found \"{}\" is the journal itself",
-                    file.display()
-                ),
-            ));
-        }
-    }
+    backup_target(file, journal)?;
     // A server's durable end is the end of sound entries; without one, the journal is read
     // up to its last complete entry. Either way the copy is read back and checked below.
     let (upto, damage) = match end {
@@ -739,6 +750,93 @@ pub fn copy_journal(
         }
     };
     journal::copy_prefix(journal, file, upto)?;
+    read_back(file, upto, damage)
+}
+
+/// A backup may replace only a regular file that is not the journal itself: a device, a
+/// folder or a symbolic link (whose target the rename would not write, but whose name it
+/// would take) is refused and left as it is.
+fn backup_target(file: &Path, journal: &Path) -> Result<(), OpsError> {
+    let Ok(meta) = std::fs::symlink_metadata(file) else {
+        return Ok(());
+    };
+    let refused = |found: &str| {
+        Err(OpsError::refused(
+            RefusalKind::Invalid,
+            format!(
+                "expected a file to write the backup to, found \"{}\" {found}; nothing was written",
+                file.display()
+            ),
+        ))
+    };
+    if meta.file_type().is_symlink() {
+        return refused("is a symbolic link");
+    }
+    if !meta.is_file() {
+        return refused("is not a regular file");
+    }
+    if same_file(file, journal) {
+        return Err(OpsError::refused(
+            RefusalKind::Invalid,
+            format!(
+                "expected a backup file, found \"{}\" is the journal itself",
+                file.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Writes a backup of a journal this process may not read itself (a server's, whose folder
+/// is the server user's alone): the server sends its durable bytes `0..end` piece by piece
+/// (`fetch(from, upto)`, at most [`super::JOURNAL_PIECE`] each) and this process writes the
+/// file as its own user, durably, then reads it back. `journal` is the server's journal
+/// path, never written over.
+pub fn backup_fetched(
+    journal: &Path,
+    file: &Path,
+    end: u64,
+    mut fetch: impl FnMut(u64, u64) -> Result<Vec<u8>, OpsError>,
+) -> Result<BackupReport, OpsError> {
+    backup_target(file, journal)?;
+    // A refusal or a broken link while fetching: kept apart from the file's own errors.
+    let mut failed: Option<OpsError> = None;
+    let written = journal::write_durably(file, |out| {
+        use std::io::Write;
+        let mut at = 0;
+        while at < end {
+            let upto = end.min(at + super::JOURNAL_PIECE);
+            let bytes = fetch(at, upto).map_err(|e| {
+                let words = e.to_string();
+                failed = Some(e);
+                std::io::Error::other(words)
+            })?;
+            if bytes.len() as u64 != upto - at {
+                return Err(std::io::Error::other(format!(
+                    "expected {} bytes of the journal from the server, found {}",
+                    upto - at,
+                    bytes.len()
+                )));
+            }
+            out.write_all(&bytes)?;
+            at = upto;
+        }
+        Ok(())
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    written?;
+    read_back(file, end, None)
+}
+
+/// Reads a written backup back and checks it; `damage` is the source journal's, when the
+/// copy stopped before it.
+fn read_back(
+    file: &Path,
+    upto: u64,
+    damage: Option<JournalError>,
+) -> Result<BackupReport, OpsError> {
     let copy = journal::survey(file, |_| Ok(()))?;
     if let Some(d) = copy.damage {
         return Err(OpsError::Storage(format!(
@@ -828,6 +926,9 @@ pub fn restore(
                 file.display()
             ),
         ));
+    }
+    if let Some(words) = opening::not_a_database(dir) {
+        return Err(OpsError::refused(RefusalKind::Invalid, words));
     }
     private::dir(dir)
         .map_err(|e| OpsError::Storage(format!("cannot create {}: {e}", dir.display())))?;

@@ -46,6 +46,9 @@ pub const JOURNAL_FILE: &str = "journal.tlj";
 pub const STATE_DIR: &str = "state";
 /// Names the process that has the database open.
 pub const OWNER_FILE: &str = "owner";
+/// The most journal bytes one [`Query::JournalBytes`] answers (a backup through the server
+/// asks piece by piece, so no answer grows with the journal).
+pub const JOURNAL_PIECE: u64 = 4 << 20;
 
 /// The source of time: milliseconds since the epoch and today's date.
 pub trait Clock: Send + Sync {
@@ -346,6 +349,36 @@ impl Service {
     /// Refuses to go on after a failed fsync.
     fn sync_failed(&self) -> Option<String> {
         self.durable.lock().ok().and_then(|d| d.failed.clone())
+    }
+
+    /// The journal's bytes `from..upto`, all of them durable, at most [`JOURNAL_PIECE`] at a
+    /// time: what a backup through the server receives (the journal is append-only, so
+    /// bytes before the durable end never change while the database is open).
+    pub(crate) fn journal_bytes(&self, from: u64, upto: u64) -> Result<Vec<u8>, OpsError> {
+        use std::io::{Read, Seek, SeekFrom};
+        let durable = self
+            .durable
+            .lock()
+            .map_err(|_| {
+                OpsError::Storage("the journal sync lock is poisoned; restart tallyman".to_string())
+            })?
+            .end;
+        if from > upto || upto > durable || upto - from > JOURNAL_PIECE {
+            return Err(OpsError::refused(
+                RefusalKind::Invalid,
+                format!(
+                    "expected a piece of the journal of at most {JOURNAL_PIECE} bytes before its durable end (byte {durable}), found bytes {from}..{upto}"
+                ),
+            ));
+        }
+        let path = self.dir.join(JOURNAL_FILE);
+        let io =
+            |e: std::io::Error| OpsError::Storage(format!("cannot read {}: {e}", path.display()));
+        let mut file = std::fs::File::open(&path).map_err(io)?;
+        file.seek(SeekFrom::Start(from)).map_err(io)?;
+        let mut bytes = vec![0u8; (upto - from) as usize];
+        file.read_exact(&mut bytes).map_err(io)?;
+        Ok(bytes)
     }
 
     /// Makes everything written so far durable (before a backup copies it).

@@ -66,6 +66,19 @@ impl ReadOnly {
         }
     }
 
+    /// The journal ends in an incomplete entry and no store says which entries were
+    /// acknowledged: a write a crash cut short looks just like a journal cut short later.
+    fn incomplete(journal: &Path, entry: u64, offset: u64, what: &str) -> ReadOnly {
+        ReadOnly::new(
+            entry,
+            &format!("journal ends in an incomplete entry {entry} (byte {offset})"),
+            format!(
+                "journal {} ends in an incomplete entry {entry} at byte {offset} ({what}). The store is gone, so nothing shows whether that entry was acknowledged: a crash while it was written, or a journal cut short afterwards, look the same. `tallyman rebuild --salvage` cuts it off and says so, keeping the journal as it was beside it",
+                journal.display()
+            ),
+        )
+    }
+
     fn of(e: JournalError) -> Result<ReadOnly, OpsError> {
         match e {
             JournalError::Damaged { entry, offset, .. } => Ok(ReadOnly::new(
@@ -102,9 +115,10 @@ pub fn scratch_dir(dir: &Path, what: &str) -> PathBuf {
     dir.join(format!(".{what}-{}", std::process::id()))
 }
 
-/// Removes scratch folders and temporary copies left by killed processes. Only called with
+/// Removes scratch folders and temporary copies left by killed processes (a `check`, a
+/// `rebuild`, a read-only open's store, a copy, a salvage's new journal). Only called with
 /// the lock held, so none of them is in use.
-fn sweep(dir: &Path) {
+pub(super) fn sweep(dir: &Path) {
     let Ok(items) = std::fs::read_dir(dir) else {
         return;
     };
@@ -115,7 +129,9 @@ fn sweep(dir: &Path) {
             || name.starts_with(".readonly-")
         {
             let _ = std::fs::remove_dir_all(item.path());
-        } else if name.starts_with(&format!(".{JOURNAL_FILE}.partial-")) {
+        } else if name.starts_with(&format!(".{JOURNAL_FILE}.partial-"))
+            || name.starts_with(&format!(".{JOURNAL_FILE}.salvage"))
+        {
             let _ = std::fs::remove_file(item.path());
         }
     }
@@ -233,9 +249,51 @@ pub fn for_bulk_writes() {
     crate::store::set_cache_capacity(BULK_CACHE_BYTES);
 }
 
+/// What an `init` stopped before its journal was written leaves in a new database folder:
+/// a folder holding these and nothing else is still a new database.
+const BEFORE_JOURNAL: [&str; 2] = [LOCK_FILE, OWNER_FILE];
+
+/// The words refusing `dir` when it is a folder of other files, not a database: it exists,
+/// holds no journal and holds something an `init` would not have put there. `None` for a
+/// database, an empty or missing folder, and one that cannot be read (opening says why).
+/// Nothing is ever added to such a folder, nor its mode changed.
+pub fn not_a_database(dir: &Path) -> Option<String> {
+    if std::fs::symlink_metadata(dir.join(super::JOURNAL_FILE)).is_ok() {
+        return None;
+    }
+    let mut others: Vec<String> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !BEFORE_JOURNAL.contains(&n.as_str()))
+        .collect();
+    if others.is_empty() {
+        return None;
+    }
+    others.sort();
+    let mut shown: Vec<String> = others
+        .iter()
+        .take(3)
+        .map(|n| crate::domain::limits::quoted(n))
+        .collect();
+    if others.len() > 3 {
+        shown.push(format!("{} more", others.len() - 3));
+    }
+    Some(format!(
+        "not a database: expected tallyman's {} in \"{}\", found other files ({}); nothing was changed. To make a database, run `tallyman init DIR` on a new or empty folder",
+        super::JOURNAL_FILE,
+        dir.display(),
+        shown.join(", ")
+    ))
+}
+
 /// Opens the database in `dir` (which must exist): takes the lock, heals the store if it
-/// must, checks the journal, replays what the store lacks.
+/// must, checks the journal, replays what the store lacks. A folder of other files is
+/// refused before anything is changed in it ([`not_a_database`]).
 pub(super) fn open(dir: &Path, progress: Option<Progress>) -> Result<(DbLock, Opened), OpsError> {
+    if let Some(words) = not_a_database(dir) {
+        return Err(OpsError::refused(super::RefusalKind::Invalid, words));
+    }
     private::dir(dir).map_err(|e| {
         OpsError::Storage(format!(
             "cannot make the database folder {} private: {e}",
@@ -247,7 +305,23 @@ pub(super) fn open(dir: &Path, progress: Option<Progress>) -> Result<(DbLock, Op
     let journal_path = dir.join(JOURNAL_FILE);
     journal::create_if_missing(&journal_path)?;
     let _ = private::file(&journal_path);
-    let (store, remade) = open_store(dir)?;
+    // An incomplete last entry is cut off as a write that was never acknowledged only when
+    // a store records what was applied (it lies past that). With the store gone nothing
+    // can tell: the database opens read-only from a scratch store (removed by the next
+    // open), so that state/ stays absent and the next open knows it as little.
+    let unproven_tail = if dir.join(STATE_DIR).exists() {
+        None
+    } else {
+        journal::survey(&journal_path, |_| Ok(()))?.torn
+    };
+    let (store, remade) = match unproven_tail {
+        None => open_store(dir)?,
+        Some(_) => {
+            let scratch = scratch_dir(dir, "readonly");
+            let _ = std::fs::remove_dir_all(&scratch);
+            (Store::open(&scratch)?, None)
+        }
+    };
     let _ = private::tree(&dir.join(STATE_DIR));
     let meta = store.meta()?;
     let mut notes = super::OpenNotes::default();
@@ -271,12 +345,12 @@ pub(super) fn open(dir: &Path, progress: Option<Progress>) -> Result<(DbLock, Op
         // must check out, and the last one must be the one the store applied.
         let len = std::fs::metadata(&journal_path).map_or(0, |m| m.len());
         if len < meta.applied_end {
-            read_only = Some(applied_entry_gone(&journal_path, &meta, false));
+            read_only = Some(applied_entry_gone(&journal_path, &store, &meta, false));
         } else {
             match journal::verify_frames(&journal_path, meta.applied_end) {
                 Err(e) => read_only = Some(ReadOnly::of(e)?),
                 Ok(false) => {
-                    read_only = Some(applied_entry_gone(&journal_path, &meta, true));
+                    read_only = Some(applied_entry_gone(&journal_path, &store, &meta, true));
                 }
                 Ok(true) => {}
             }
@@ -284,7 +358,7 @@ pub(super) fn open(dir: &Path, progress: Option<Progress>) -> Result<(DbLock, Op
         if read_only.is_none() {
             let found = journal::hash_at(&journal_path, meta.applied_start, meta.applied_end)?;
             if found != Some(meta.applied_hash) {
-                read_only = Some(applied_entry_gone(&journal_path, &meta, true));
+                read_only = Some(applied_entry_gone(&journal_path, &store, &meta, true));
             }
         }
     }
@@ -311,6 +385,10 @@ pub(super) fn open(dir: &Path, progress: Option<Progress>) -> Result<(DbLock, Op
                 }
                 Ok(ReadItem::End) => break,
                 Ok(ReadItem::TornTail { .. }) if temporary => break,
+                Ok(ReadItem::TornTail { offset, what }) if unproven_tail.is_some() => {
+                    read_only = Some(ReadOnly::incomplete(&journal_path, next_seq, offset, &what));
+                    break;
+                }
                 Ok(ReadItem::TornTail { offset, what }) => {
                     let kept = journal::cut_tail(&journal_path, offset)?;
                     notes
@@ -330,7 +408,11 @@ pub(super) fn open(dir: &Path, progress: Option<Progress>) -> Result<(DbLock, Op
             .warnings
             .push(format!("{words} ({} entries replayed)", notes.replayed)),
         // sled found nothing it could use (its files were emptied or overwritten).
-        None if meta.applied_seq == 0 && notes.replayed > 0 && !temporary => {
+        None if meta.applied_seq == 0
+            && notes.replayed > 0
+            && !temporary
+            && unproven_tail.is_none() =>
+        {
             notes.warnings.push(format!(
                 "the store was empty; it is rebuilt from the journal ({} entries replayed)",
                 notes.replayed
@@ -374,13 +456,18 @@ pub(super) fn open(dir: &Path, progress: Option<Progress>) -> Result<(DbLock, Op
 
 /// The store applied an entry the journal no longer holds as it was: the journal was cut
 /// short, changed or replaced behind tallyman's back.
-fn applied_entry_gone(journal: &Path, meta: &crate::store::Meta, present: bool) -> ReadOnly {
-    let (short, what) = if present {
-        (format!("journal entry {} was changed", meta.applied_seq), format!(
-            "journal {} does not hold entry {} as the store applied it (its hash differs): the journal was changed or replaced by hand",
+fn applied_entry_gone(
+    journal: &Path,
+    store: &Store,
+    meta: &crate::store::Meta,
+    present: bool,
+) -> ReadOnly {
+    let (short, what, entry) = if present {
+        let first = first_changed(journal, store).unwrap_or(meta.applied_seq);
+        (format!("journal entry {first} was changed"), format!(
+            "journal {} does not hold entry {first} as the store applied it (its hash differs): the journal was changed or replaced by hand",
             journal.display(),
-            meta.applied_seq
-        ))
+        ), first)
     } else {
         let len = std::fs::metadata(journal).map(|m| m.len()).unwrap_or(0);
         (format!("journal lacks entries up to {}", meta.applied_seq), format!(
@@ -388,7 +475,30 @@ fn applied_entry_gone(journal: &Path, meta: &crate::store::Meta, present: bool) 
             journal.display(),
             meta.applied_seq,
             meta.applied_end
-        ))
+        ), meta.applied_seq)
     };
-    ReadOnly::new(meta.applied_seq, &short, what)
+    ReadOnly::new(entry, &short, what)
+}
+
+/// The first entry of the journal that is not the one the store applied (its hash differs
+/// from the one the store recorded), as `check` names it; an entry that no longer reads
+/// (a frame or the chain fails there) counts as changed. `None` when none differs.
+fn first_changed(journal: &Path, store: &Store) -> Option<u64> {
+    let mut reader = JournalReader::open(journal).ok()?;
+    loop {
+        match reader.next_item() {
+            Ok(ReadItem::Entry(located)) => {
+                let seq = located.entry.seq;
+                match store.entry_hash(seq) {
+                    Ok(Some(applied)) if applied == located.hash => {}
+                    Ok(Some(_)) => return Some(seq),
+                    // Past what the store applied: nothing differs before here.
+                    _ => return None,
+                }
+            }
+            Ok(_) => return None,
+            Err(JournalError::Damaged { entry, .. }) => return Some(entry),
+            Err(_) => return None,
+        }
+    }
 }

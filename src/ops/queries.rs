@@ -102,6 +102,9 @@ impl Service {
                 customer,
             } => Answer::Warranties(self.warranties(date, days, customer.as_deref())?),
             Query::Card { sale } => Answer::Card(self.card(&sale)?),
+            Query::JournalBytes { from, upto } => {
+                Answer::JournalBytes(self.journal_bytes(from, upto)?)
+            }
         })
     }
 

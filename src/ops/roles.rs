@@ -53,7 +53,7 @@ pub fn command_needs(command: &Command) -> (Role, &'static str) {
 pub fn query_needs(query: &Query) -> (Role, &'static str) {
     match query {
         Query::Users => (Role::Admin, "the user list"),
-        Query::JournalEnd => (Role::Admin, "a backup"),
+        Query::JournalEnd | Query::JournalBytes { .. } => (Role::Admin, "a backup"),
         _ => (Role::Support, "reading"),
     }
 }

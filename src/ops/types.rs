@@ -623,6 +623,14 @@ pub enum Query {
     CountQuantities {
         count: CountId,
     },
+    /// The journal's bytes `from..upto`, read by the server: what a backup writes. `upto`
+    /// may not pass the durable end ([`Query::JournalEnd`]) nor lie more than
+    /// [`JOURNAL_PIECE`](super::JOURNAL_PIECE) bytes after `from`, so an admin who cannot
+    /// read the database folder backs it up all the same.
+    JournalBytes {
+        from: u64,
+        upto: u64,
+    },
 }
 
 /// The database in brief.
@@ -799,6 +807,8 @@ pub enum Answer {
         role: crate::domain::Role,
     },
     Quantities(Vec<QtyLine>),
+    /// Bytes of the journal (an answer to [`Query::JournalBytes`]).
+    JournalBytes(Vec<u8>),
 }
 
 /// What a count counted of a product counted by quantity at a location, in all (every

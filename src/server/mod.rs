@@ -84,8 +84,13 @@ pub fn default_socket(dir: &Path) -> PathBuf {
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error("a server already answers on {0}")]
+    #[error("a server already answers on {}; nothing was removed", quoted_path(.0))]
     AlreadyServing(PathBuf),
+    /// Something other than a stale socket is at the socket's path.
+    #[error("not a socket: expected a free path or a stale socket, found {} is {what}; nothing was removed. Name another path (the default is the database folder's path + .sock)", quoted_path(.path))]
+    Taken { path: PathBuf, what: &'static str },
+    #[error("socket inside the database folder: expected a path outside {}, found {}; nothing was removed. Name another path (the default is the database folder's path + .sock, beside it)", quoted_path(.dir), quoted_path(.path))]
+    InsideDatabase { path: PathBuf, dir: PathBuf },
     #[error("cannot listen on {path}: {source}")]
     Listen {
         path: PathBuf,
@@ -100,6 +105,68 @@ pub enum ServeError {
         path: PathBuf,
         source: std::io::Error,
     },
+}
+
+fn quoted_path(path: &Path) -> String {
+    crate::domain::limits::quoted(&path.display().to_string())
+}
+
+/// What is at a path that is not a socket, in words.
+fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    if t.is_file() {
+        "a regular file"
+    } else if t.is_dir() {
+        "a folder"
+    } else if t.is_symlink() {
+        "a symbolic link"
+    } else if t.is_fifo() {
+        "a named pipe"
+    } else if t.is_block_device() || t.is_char_device() {
+        "a device"
+    } else {
+        "not a socket"
+    }
+}
+
+/// Checks the path the server of the database in `dir` is to listen on, before anything is
+/// opened or removed: it must lie outside the database folder (a socket there could only be
+/// made by unlinking the database's own files, and clients are never to need the folder),
+/// and be free or hold a stale socket (a socket nobody answers on). Anything else (a file, a
+/// folder, a link, a live server's socket) is refused and left as it is.
+pub fn check_socket_path(dir: &Path, socket: &Path) -> Result<(), ServeError> {
+    let inside = |p: &Path| -> bool {
+        let Ok(db) = dir.canonicalize() else {
+            return false;
+        };
+        // The socket's folder as it really is (a relative path, `..`, links).
+        let folder = match p.parent() {
+            Some(f) if !f.as_os_str().is_empty() => f.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        folder.canonicalize().is_ok_and(|f| f.starts_with(&db))
+            || p.canonicalize().is_ok_and(|f| f.starts_with(&db))
+    };
+    if inside(socket) {
+        return Err(ServeError::InsideDatabase {
+            path: socket.to_path_buf(),
+            dir: dir.to_path_buf(),
+        });
+    }
+    let Ok(meta) = std::fs::symlink_metadata(socket) else {
+        return Ok(());
+    };
+    if !std::os::unix::fs::FileTypeExt::is_socket(&meta.file_type()) {
+        return Err(ServeError::Taken {
+            path: socket.to_path_buf(),
+            what: kind_of(&meta),
+        });
+    }
+    if std::os::unix::net::UnixStream::connect(socket).is_ok() {
+        return Err(ServeError::AlreadyServing(socket.to_path_buf()));
+    }
+    Ok(())
 }
 
 /// What all connections share.
@@ -117,23 +184,43 @@ pub(crate) struct Shared {
 pub struct Server {
     listener: UnixListener,
     shared: Arc<Shared>,
+    /// The socket file made by [`Server::bind`] (device and inode): the only file removed
+    /// when the server stops.
+    made: Option<(u64, u64)>,
+}
+
+/// The device and inode of what is at `path` (not following a link).
+fn file_id(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(path)
+        .ok()
+        .map(|m| (m.dev(), m.ino()))
 }
 
 impl Server {
-    /// Binds the socket (removing a stale one nobody answers on), sets its mode and group,
-    /// and opens the log. `stopping` ends [`Server::run`] when set.
+    /// Binds the socket (removing a stale one nobody answers on, refusing anything else at
+    /// its path and any path inside the database folder), sets its mode and group, and
+    /// opens the log. `stopping` ends [`Server::run`] when set.
     pub fn bind(
         service: Arc<Service>,
         options: ServeOptions,
         stopping: Arc<AtomicBool>,
     ) -> Result<Server, ServeError> {
         let socket = options.socket.clone();
-        if socket.exists() {
-            if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
-                return Err(ServeError::AlreadyServing(socket));
-            }
-            let _ = std::fs::remove_file(&socket);
+        check_socket_path(service.dir(), &socket)?;
+        // Only a stale socket is left at the path now: it is the one thing removed.
+        if std::fs::symlink_metadata(&socket).is_ok() {
+            std::fs::remove_file(&socket).map_err(|source| ServeError::Listen {
+                path: socket.clone(),
+                source,
+            })?;
         }
+        // The log first: once the socket answers, everything a client can see of the server
+        // (its files, its log) is there.
+        let log = ServerLog::open(&options.log).map_err(|source| ServeError::Log {
+            path: options.log.clone(),
+            source,
+        })?;
         let listener = UnixListener::bind(&socket).map_err(|source| ServeError::Listen {
             path: socket.clone(),
             source,
@@ -158,13 +245,10 @@ impl Server {
         listener
             .set_nonblocking(true)
             .map_err(|e| socket_err(e.to_string()))?;
-        let log = ServerLog::open(&options.log).map_err(|source| ServeError::Log {
-            path: options.log.clone(),
-            source,
-        })?;
         let gate = options.gate.clone();
         service.mark_serving(&socket);
         Ok(Server {
+            made: file_id(&socket),
             listener,
             shared: Arc::new(Shared {
                 service,
@@ -186,7 +270,11 @@ impl Server {
     /// socket and returns.
     pub fn run(self) -> std::io::Result<()> {
         let served = event_loop::run(&self.listener, &self.shared);
-        let _ = std::fs::remove_file(&self.shared.options.socket);
+        // Only the socket it made: whatever else was put at the path since stays.
+        let socket = &self.shared.options.socket;
+        if self.made.is_some() && file_id(socket) == self.made {
+            let _ = std::fs::remove_file(socket);
+        }
         match &served {
             Ok(()) => self
                 .shared
@@ -228,6 +316,7 @@ pub fn serve(
         signal_hook::flag::register(signal, stopping.clone())
             .map_err(|e| format!("cannot catch signal {signal}: {e}"))?;
     }
+    check_socket_path(dir, &options.socket).map_err(|e| e.to_string())?;
     // Every connection is a file descriptor: the soft limit goes up to the hard one (the
     // unit's LimitNOFILE), and the connection cap stays below what is left of it.
     let files = raise_open_file_limit();
