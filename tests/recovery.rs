@@ -978,14 +978,22 @@ fn a_folder_of_other_files_is_no_database_and_no_command_changes_it() {
 }
 
 #[test]
-fn a_salvage_copy_left_by_a_killed_salvage_is_removed_by_the_next_open_or_salvage() {
+fn a_copy_left_by_a_killed_salvage_or_restore_is_removed_by_the_next_open_or_salvage() {
     let tmp = tempfile::tempdir().unwrap();
     let db = demo(tmp.path());
-    for name in [".journal.tlj.salvage", ".journal.tlj.salvage-2"] {
-        std::fs::write(db.join(name), b"half a salvaged journal").unwrap();
+    for name in [
+        ".journal.tlj.salvage",
+        ".journal.tlj.salvage-2",
+        ".journal.tlj.restoring",
+    ] {
+        std::fs::write(db.join(name), b"half a salvaged or restored journal").unwrap();
     }
     assert_sold_unit_found(&lookup_sold(&db));
     assert!(named(&db, ".journal.tlj.salvage").is_empty());
+    assert!(
+        named(&db, ".journal.tlj.restoring").is_empty(),
+        "a killed restore's copy goes too"
+    );
     // The next salvage too (it opens nothing else first).
     let n = frames(&db).len();
     flip(&db, n - 1);

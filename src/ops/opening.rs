@@ -131,6 +131,7 @@ pub(super) fn sweep(dir: &Path) {
             let _ = std::fs::remove_dir_all(item.path());
         } else if name.starts_with(&format!(".{JOURNAL_FILE}.partial-"))
             || name.starts_with(&format!(".{JOURNAL_FILE}.salvage"))
+            || name.starts_with(&format!(".{JOURNAL_FILE}.restoring"))
         {
             let _ = std::fs::remove_file(item.path());
         }
