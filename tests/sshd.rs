@@ -222,12 +222,7 @@ fn start_server(layout: &Layout) -> Killed {
 
 #[test]
 fn handhelds_over_ssh_on_the_documented_layout_count_and_are_told_why_when_they_cannot() {
-    if let Some(why) = missing() {
-        assert!(
-            std::env::var_os("TALLYMAN_REQUIRE_SSHD").is_none(),
-            "the OpenSSH test cannot run: {why}"
-        );
-        eprintln!("OpenSSH test skipped: {why}");
+    if support::skipped("the OpenSSH test", missing()) {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

@@ -160,6 +160,22 @@ pub fn demo_with_aisle_count(units: u64) -> (tempfile::TempDir, std::sync::Arc<S
     (tmp, svc)
 }
 
+/// Whether a test that needs root and the accounts `.ci/run` makes must stop here: `why` is
+/// what this machine lacks. Without it the test goes on; with it, it says so and is skipped,
+/// unless `TALLYMAN_REQUIRE_SSHD` is set (as `.ci/run` does as root), when it fails.
+#[allow(dead_code)]
+pub fn skipped(test: &str, why: Option<String>) -> bool {
+    let Some(why) = why else {
+        return false;
+    };
+    assert!(
+        std::env::var_os("TALLYMAN_REQUIRE_SSHD").is_none(),
+        "{test} cannot run: {why}"
+    );
+    eprintln!("{test} skipped: {why}");
+    true
+}
+
 /// `check` on a closed database: the journal chain holds and replaying it gives the store.
 pub fn assert_replay_equals_state(dir: &Path) {
     let report = lock::retry(|| tallyman::ops::maintenance::check(dir, &[], &Default::default()))
