@@ -1,5 +1,7 @@
 //! tallyman: serial-number inventory for warehouses: counting, mismatch repair, warranty lookup.
 #![forbid(unsafe_code)]
+// No unwrap or expect in production code: errors are said, not panicked (tests may).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod cli;
 pub mod codec;

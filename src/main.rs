@@ -1,5 +1,7 @@
 //! The `tallyman` binary: parse the command line and run it.
 #![forbid(unsafe_code)]
+// No unwrap or expect in production code: errors are said, not panicked (tests may).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
 
 use clap::Parser;
 
