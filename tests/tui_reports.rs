@@ -206,7 +206,7 @@ fn the_band_is_coloured_only_in_the_full_profile_and_always_written() {
 }
 
 #[test]
-fn every_size_renders_without_panicking() {
+fn every_size_renders_the_screen_or_the_too_small_notice() {
     let db = db();
     let mut app = app(&db);
     for script in ["8", "2", "<pgdn>", "0", "1", "0", "3", "acme retail<enter>"] {
@@ -223,8 +223,7 @@ fn every_size_renders_without_panicking() {
             (80, 24),
             (300, 100),
         ] {
-            app.resize(w, h);
-            let _ = app.render();
+            app.assert_renders_at(w, h);
         }
         app.resize(80, 24);
     }

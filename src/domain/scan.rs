@@ -1583,7 +1583,7 @@ mod tests {
     }
 
     #[test]
-    fn never_panics_on_multibyte_text() {
+    fn multibyte_text_is_decoded_or_refused_in_words_never_a_panic() {
         for raw in [
             "ñ",
             "]Cñ",
@@ -1608,7 +1608,22 @@ mod tests {
             "\u{1d}",
             "01\u{1d}",
         ] {
-            let _ = decode(raw, &ScanConfig::default()).map_err(|e| e.to_string());
+            // No panic, the same answer twice, a serial that is part of what was scanned, and
+            // an error that says something and quotes at most 80 characters of it.
+            let cfg = ScanConfig::default();
+            let first = decode(raw, &cfg).map_err(|e| e.to_string());
+            assert_eq!(first, decode(raw, &cfg).map_err(|e| e.to_string()), "{raw}");
+            match &first {
+                Ok(d) => {
+                    if let Some(k) = d.key() {
+                        assert!(raw.contains(k), "{raw:?} gave the serial {k:?}");
+                    }
+                }
+                Err(e) => {
+                    assert!(!e.trim().is_empty(), "{raw:?}");
+                    assert!(e.chars().count() <= 80 + 200, "{raw:?}: {e}");
+                }
+            }
         }
     }
 

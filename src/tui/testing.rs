@@ -226,6 +226,42 @@ impl TestApp {
             .collect::<Vec<_>>()
             .join(" ")
     }
+
+    /// Renders at `w` x `h` and checks what is drawn: below the smallest size the screens
+    /// take, the "too small" notice (when there is room to draw it) and nothing of the
+    /// screen; from it on, the screen's own header (the first word of its title) and no
+    /// notice.
+    pub fn assert_renders_at(&mut self, w: u16, h: u16) {
+        let full = self.state.title();
+        let title = full
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let title = title.as_str();
+        self.resize(w, h);
+        let text = self.render();
+        let rows: Vec<&str> = text.lines().collect();
+        assert_eq!(rows.len(), usize::from(h), "{w}x{h}: rows\n{text}");
+        let small = w < crate::tui::view::MIN_WIDTH || h < crate::tui::view::MIN_HEIGHT;
+        let words = self.words();
+        if small {
+            if w >= 6 && h >= 2 {
+                assert!(words.contains("Screen"), "{w}x{h}: no notice\n{text}");
+            }
+            assert!(
+                !words.contains(title) || title.is_empty(),
+                "{w}x{h}:\n{text}"
+            );
+        } else {
+            let header = rows[0];
+            assert!(
+                header.contains(title),
+                "{w}x{h}: header without {title:?}\n{text}"
+            );
+            assert!(!words.contains("too small"), "{w}x{h}:\n{text}");
+        }
+    }
 }
 
 impl Default for TestApp {
