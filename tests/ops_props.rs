@@ -523,9 +523,13 @@ fn run(dir: &Path, steps: &[Step]) -> Result<(), TestCaseError> {
 }
 
 proptest! {
+    // A failing case is shrunk and kept in tests/ops_props.proptest-regressions (commit it:
+    // it runs first every time after).
     #![proptest_config(Config {
         cases: 64,
-        failure_persistence: None,
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::SourceParallel("proptest-regressions"),
+        )),
         ..Config::default()
     })]
 
