@@ -15,7 +15,6 @@ use tallyman::tui::app::Screen;
 use tallyman::tui::backend::TermBackend;
 use tallyman::tui::count::AnswerKind;
 use tallyman::tui::keys::parse_script;
-use tallyman::tui::terminal::InputEvent;
 use tallyman::tui::testing::{ops_runner_for, test_clock, SharedBuf, TestApp, TestSetup};
 use tallyman::tui::vt_filter::{vt_violations, VtFilter};
 use tallyman::tui::{Profile, Runtime};
@@ -930,13 +929,7 @@ fn the_help_legend_lists_every_mark_of_the_last_scans() {
 
 type Rt = Runtime<TermBackend<VtFilter<SharedBuf>>>;
 
-fn keys(script: &str) -> Vec<InputEvent> {
-    parse_script(script)
-        .unwrap()
-        .into_iter()
-        .map(InputEvent::Key)
-        .collect()
-}
+use support::key_events as keys;
 
 /// Serials that share no obvious pattern (a scanner's worst case for the screen diff).
 fn scattered(n: usize) -> Vec<String> {

@@ -11,8 +11,6 @@ use ratatui::style::{Color, Modifier};
 use tallyman::tui::app::Screen;
 use tallyman::tui::ask::Choice;
 use tallyman::tui::backend::TermBackend;
-use tallyman::tui::keys::parse_script;
-use tallyman::tui::terminal::InputEvent;
 use tallyman::tui::testing::{ops_runner_for, test_clock, SharedBuf, TestApp, TestSetup};
 use tallyman::tui::vt_filter::{vt_violations, VtFilter};
 use tallyman::tui::{Action, Profile, Runtime};
@@ -433,13 +431,7 @@ fn snapshot_help() {
 
 type Rt = Runtime<TermBackend<VtFilter<SharedBuf>>>;
 
-fn keys(script: &str) -> Vec<InputEvent> {
-    parse_script(script)
-        .unwrap()
-        .into_iter()
-        .map(InputEvent::Key)
-        .collect()
-}
+use support::key_events as keys;
 
 #[test]
 fn lookup_frames_follow_the_vt_byte_rules_at_every_size() {

@@ -17,9 +17,7 @@ use tallyman::ops::{Call, Command, Query, Service};
 use tallyman::tui::app::Screen;
 use tallyman::tui::ask::{Choice, Prompt};
 use tallyman::tui::backend::TermBackend;
-use tallyman::tui::keys::parse_script;
 use tallyman::tui::mismatch::ListKind;
-use tallyman::tui::terminal::InputEvent;
 use tallyman::tui::testing::{
     counting_runner_for, ops_runner_for, test_clock, SharedBuf, TestApp, TestSetup,
 };
@@ -966,13 +964,7 @@ fn snapshot_help() {
 
 type Rt = Runtime<TermBackend<VtFilter<SharedBuf>>>;
 
-fn keys(script: &str) -> Vec<InputEvent> {
-    parse_script(script)
-        .unwrap()
-        .into_iter()
-        .map(InputEvent::Key)
-        .collect()
-}
+use support::key_events as keys;
 
 #[test]
 fn mismatch_frames_follow_the_vt_byte_rules_at_every_size() {

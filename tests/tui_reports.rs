@@ -10,9 +10,7 @@ use ratatui::style::Color;
 use tallyman::tui::app::Screen;
 use tallyman::tui::ask::{Choice, Prompt};
 use tallyman::tui::backend::TermBackend;
-use tallyman::tui::keys::parse_script;
 use tallyman::tui::reports::ReportKind;
-use tallyman::tui::terminal::InputEvent;
 use tallyman::tui::testing::{ops_runner_for, test_clock, SharedBuf, TestApp, TestSetup};
 use tallyman::tui::vt_filter::{vt_violations, VtFilter};
 use tallyman::tui::{Action, Profile, Runtime};
@@ -322,13 +320,7 @@ fn a_long_report_never_cuts_its_date() {
 
 type Rt = Runtime<TermBackend<VtFilter<SharedBuf>>>;
 
-fn keys(script: &str) -> Vec<InputEvent> {
-    parse_script(script)
-        .unwrap()
-        .into_iter()
-        .map(InputEvent::Key)
-        .collect()
-}
+use support::key_events as keys;
 
 #[test]
 fn report_frames_follow_the_vt_byte_rules_at_every_size() {

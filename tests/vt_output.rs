@@ -3,9 +3,10 @@
 //! colours, no SGR 22/23/24/25/27, no `?1049`/`?1000`/`?2004`/`?2026`. Also the style
 //! discipline of the vt theme, the cost of a menu move, and the loop's frame behaviour.
 
+mod support;
+
 use ratatui::style::{Color, Modifier};
 use tallyman::tui::backend::TermBackend;
-use tallyman::tui::keys::parse_script;
 use tallyman::tui::terminal::InputEvent;
 use tallyman::tui::testing::{buffer_text, test_clock, SharedBuf, TestSetup};
 use tallyman::tui::vt_filter::{vt_violations, VtFilter};
@@ -22,13 +23,7 @@ fn runtime(w: u16, h: u16, theme: Profile, filter: bool) -> (Rt, SharedBuf) {
     (rt, buf)
 }
 
-fn keys(script: &str) -> Vec<InputEvent> {
-    parse_script(script)
-        .unwrap()
-        .into_iter()
-        .map(InputEvent::Key)
-        .collect()
-}
+use support::key_events as keys;
 
 /// Every screen, errors, scans with GS, resizes, and a redraw.
 fn session(rt: &mut Rt, buf: &SharedBuf, mut check: impl FnMut(&str, Vec<u8>)) {

@@ -160,6 +160,16 @@ pub fn demo_with_aisle_count(units: u64) -> (tempfile::TempDir, std::sync::Arc<S
     (tmp, svc)
 }
 
+/// A key script (`"1<down><enter>"`) as the terminal's input events, for the runtime tests.
+#[allow(dead_code)]
+pub fn key_events(script: &str) -> Vec<tallyman::tui::terminal::InputEvent> {
+    tallyman::tui::keys::parse_script(script)
+        .unwrap()
+        .into_iter()
+        .map(tallyman::tui::terminal::InputEvent::Key)
+        .collect()
+}
+
 /// Whether a test that needs root and the accounts `.ci/run` makes must stop here: `why` is
 /// what this machine lacks. Without it the test goes on; with it, it says so and is skipped,
 /// unless `TALLYMAN_REQUIRE_SSHD` is set (as `.ci/run` does as root), when it fails.
