@@ -358,14 +358,12 @@ const SIZES: [(u16, u16); 3] = [(20, 16), (40, 8), (80, 24)];
 const PROFILES: [Profile; 2] = [Profile::Full, Profile::Vt];
 
 fn snap(name: &str, script: &str, sizes: &[(u16, u16)], profiles: &[Profile]) {
-    for &profile in profiles {
-        for &(w, h) in sizes {
-            let db = db();
-            let mut app = app_on(&db, TestSetup::new(w, h, profile));
-            app.keys(script);
-            insta::assert_snapshot!(format!("{name}_{w}x{h}_{}", profile.name()), app.render());
-        }
-    }
+    let make = |setup| {
+        let db = db();
+        let app = app_on(&db, setup);
+        (db, app)
+    };
+    support::snap_each!(make, name, script, sizes, profiles);
 }
 
 #[test]

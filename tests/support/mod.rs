@@ -160,6 +160,28 @@ pub fn demo_with_aisle_count(units: u64) -> (tempfile::TempDir, std::sync::Arc<S
     (tmp, svc)
 }
 
+/// Snapshots of one key script at each size and profile, each on a fresh app that `make`
+/// builds from the setup (with whatever must outlive the app, such as its database), named
+/// `NAME_WxH_PROFILE`. A macro so that the snapshots keep the calling test file's names.
+#[allow(unused_macros)]
+macro_rules! snap_each {
+    ($make:expr, $name:expr, $script:expr, $sizes:expr, $profiles:expr) => {
+        for &profile in $profiles {
+            for &(w, h) in $sizes {
+                let (_keep, mut app) =
+                    ($make)(tallyman::tui::testing::TestSetup::new(w, h, profile));
+                app.keys($script);
+                insta::assert_snapshot!(
+                    format!("{}_{w}x{h}_{}", $name, profile.name()),
+                    app.render()
+                );
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use snap_each;
+
 /// A key script (`"1<down><enter>"`) as the terminal's input events, for the runtime tests.
 #[allow(dead_code)]
 pub fn key_events(script: &str) -> Vec<tallyman::tui::terminal::InputEvent> {
