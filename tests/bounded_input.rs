@@ -555,7 +555,7 @@ fn a_keymap_with_50_000_codes_for_one_command_loads_them_all() {
     let loaded = site_keymap(&path);
     assert!(loaded.errors.is_empty(), "{:?}", loaded.errors.first());
     let km = &loaded.keymap;
-    use tallyman::tui::keymap::{Command as Cmd, Context};
+    use tallyman::tui::keymap::{Context, KeyCommand as Cmd};
     assert_eq!(km.bindings(Context::Global, Cmd::Help).len(), 50_002);
     assert_eq!(
         km.command_for_code(Context::Menu, "/H49999"),

@@ -2,7 +2,7 @@
 //! (its table is generated here; run with `UPDATE_DOCS=1` to rewrite it), and the user guide
 //! mentions what the clerk sees and presses. Also: `tui` does not reach below `ops`.
 
-use tallyman::tui::keymap::{build_builtin, Command, Context, BUILTIN};
+use tallyman::tui::keymap::{build_builtin, Context, KeyCommand, BUILTIN};
 use tallyman::tui::screens::{diagnostics, help, keymap_errors};
 use tallyman::tui::text;
 
@@ -24,7 +24,7 @@ fn table() -> String {
         s.push_str("---|");
     }
     s.push_str("---|\n");
-    for cmd in Command::ALL {
+    for cmd in KeyCommand::ALL {
         // Its own contexts, and contexts where a shipped keymap adds to a global command.
         let ctxs: Vec<Context> = Context::ALL
             .into_iter()
@@ -79,7 +79,7 @@ fn keymaps_doc_lists_every_command_and_context() {
             panic!("{path} is out of date; run UPDATE_DOCS=1 cargo test --test docs\n{want}");
         }
     }
-    for cmd in Command::ALL {
+    for cmd in KeyCommand::ALL {
         assert!(doc.contains(&format!("`{}`", cmd.name())), "{cmd} missing");
     }
     for ctx in Context::ALL {

@@ -32,7 +32,7 @@ use tallyman::ops::{
     Answer, Call, Command, DocRequest, Done, LineRequest, OpsError, Query, Refusal, RefusalKind,
     Reply, Request, StatusView,
 };
-use tallyman::tui::keymap::{self, Command as KeyCommand, Context, KeymapRequest, Trigger};
+use tallyman::tui::keymap::{self, Context, KeyCommand, KeymapRequest, Trigger};
 
 // ---------------------------------------------------------------- cases and mutations
 

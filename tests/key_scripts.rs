@@ -2,7 +2,7 @@
 
 use tallyman::config::Terminator;
 use tallyman::tui::app::{visible_entries, Screen};
-use tallyman::tui::keymap::{Command, Context, KeymapRequest};
+use tallyman::tui::keymap::{Context, KeyCommand, KeymapRequest};
 use tallyman::tui::testing::{RecordingRunner, TestApp, TestSetup};
 use tallyman::tui::{Action, Effect, Profile};
 
@@ -247,7 +247,7 @@ fn time_enters_as_data() {
 #[test]
 fn commands_can_be_sent_directly() {
     let mut app = app();
-    app.send(Action::Command(Command::Help));
+    app.send(Action::KeyCommand(KeyCommand::Help));
     assert!(matches!(app.screen(), Screen::Help { .. }));
 }
 

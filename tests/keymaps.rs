@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use tallyman::tui::keymap::{
-    build_builtin, load, Command, Context, Keymap, KeymapRequest, Trigger, BUILTIN,
+    build_builtin, load, Context, KeyCommand, Keymap, KeymapRequest, Trigger, BUILTIN,
 };
 
 fn shipped() -> Vec<(&'static str, Keymap)> {
@@ -37,7 +37,7 @@ fn every_shipped_keymap_loads_and_passes_the_checks() {
 fn no_bare_printable_key_where_a_scan_can_arrive() {
     for (name, km) in shipped() {
         for ctx in Context::ALL.into_iter().filter(|c| c.scan_bearing()) {
-            for cmd in Command::ALL {
+            for cmd in KeyCommand::ALL {
                 for b in km.bindings(ctx, *cmd) {
                     if let Trigger::Key(k) = &b.trigger {
                         assert!(
@@ -58,12 +58,13 @@ fn no_bare_printable_key_where_a_scan_can_arrive() {
 fn back_or_quit_and_help_are_reachable_everywhere_without_function_keys() {
     for (name, km) in shipped() {
         for ctx in Context::screens() {
-            let reliable = |c: Command| km.bindings(ctx, c).iter().any(|b| b.trigger.is_reliable());
+            let reliable =
+                |c: KeyCommand| km.bindings(ctx, c).iter().any(|b| b.trigger.is_reliable());
             assert!(
-                reliable(Command::Back) || reliable(Command::Quit),
+                reliable(KeyCommand::Back) || reliable(KeyCommand::Quit),
                 "{name}: no way back in [{ctx}]"
             );
-            assert!(reliable(Command::Help), "{name}: no help in [{ctx}]");
+            assert!(reliable(KeyCommand::Help), "{name}: no help in [{ctx}]");
             // Every command bound here has a path without function keys, Esc, Ctrl or Alt.
             for cmd in km.commands(ctx) {
                 assert!(reliable(cmd), "{name}: [{ctx}] {cmd} needs a function key");
@@ -76,8 +77,8 @@ fn back_or_quit_and_help_are_reachable_everywhere_without_function_keys() {
 fn no_conflicts_and_no_flow_control_keys() {
     for (name, km) in shipped() {
         for ctx in Context::screens() {
-            let mut seen: BTreeMap<String, Command> = BTreeMap::new();
-            for cmd in Command::ALL {
+            let mut seen: BTreeMap<String, KeyCommand> = BTreeMap::new();
+            for cmd in KeyCommand::ALL {
                 for b in km.bindings(ctx, *cmd) {
                     let key = b.trigger.name().to_ascii_lowercase();
                     if let Some(other) = seen.insert(key.clone(), *cmd) {
@@ -96,7 +97,7 @@ fn no_conflicts_and_no_flow_control_keys() {
 #[test]
 fn default_binds_every_command_in_every_context_it_belongs_to() {
     let km = build_builtin("default").unwrap();
-    for cmd in Command::ALL {
+    for cmd in KeyCommand::ALL {
         for ctx in cmd.home() {
             assert!(
                 !km.bindings(*ctx, *cmd).is_empty(),
@@ -110,16 +111,19 @@ fn default_binds_every_command_in_every_context_it_belongs_to() {
 fn vt220_keymap_has_no_esc_and_no_f5() {
     let km = build_builtin("vt220").unwrap();
     for ctx in Context::screens() {
-        for cmd in Command::ALL {
+        for cmd in KeyCommand::ALL {
             for b in km.bindings(ctx, *cmd) {
                 let n = b.trigger.name();
                 assert!(n != "<esc>" && n != "<f5>", "vt220: [{ctx}] {cmd} = {n}");
             }
         }
     }
-    assert_eq!(km.hint(Context::Menu, Command::Help).as_deref(), Some("?"));
     assert_eq!(
-        km.hint(Context::Count, Command::Help).as_deref(),
+        km.hint(Context::Menu, KeyCommand::Help).as_deref(),
+        Some("?")
+    );
+    assert_eq!(
+        km.hint(Context::Count, KeyCommand::Help).as_deref(),
         Some("PF1")
     );
 }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use support::tmux::Tmux;
 
-use tallyman::tui::keymap::{build_builtin, Command, Context, Trigger};
+use tallyman::tui::keymap::{build_builtin, Context, KeyCommand, Trigger};
 use tallyman::tui::keys::Key;
 
 use support::cli::BIN;
@@ -103,13 +103,16 @@ fn smoke(keymap: &str, term: &str, width: u16, height: u16) {
     let menu = t.wait_for("0 Quit", WAIT);
     assert!(menu.contains("9 Diagnostics"), "{menu}");
     // Help, from the keymap's own help key.
-    trigger(&t, &km.first_trigger(Context::Menu, Command::Help).unwrap());
+    trigger(
+        &t,
+        &km.first_trigger(Context::Menu, KeyCommand::Help).unwrap(),
+    );
     let help = t.wait_for("Press the number", WAIT);
     assert!(help.contains("Help"), "{help}");
     // Back to the menu.
     trigger(
         &t,
-        &km.first_trigger(Context::Popup, Command::Back).unwrap(),
+        &km.first_trigger(Context::Popup, KeyCommand::Back).unwrap(),
     );
     let start = Instant::now();
     while t.capture().contains("Press the number") {
@@ -121,7 +124,7 @@ fn smoke(keymap: &str, term: &str, width: u16, height: u16) {
     }
     t.wait_for("0 Quit", WAIT);
     // Quit with this keymap's quit key.
-    let quit = km.first_trigger(Context::Menu, Command::Quit).unwrap();
+    let quit = km.first_trigger(Context::Menu, KeyCommand::Quit).unwrap();
     trigger(&t, &quit);
     let screen = t.wait_for("STTY-END", WAIT);
     assert!(

@@ -6,7 +6,7 @@
 use chrono::NaiveDateTime;
 
 use super::count::{CountRow, Figures, RecentScan, ScanAnswer};
-use super::keymap::Command;
+use super::keymap::KeyCommand;
 use super::keys::KeyPress;
 use super::lookup::{Found, UnitAct};
 use super::mismatch::{Fix, MismatchData, Shared};
@@ -49,7 +49,7 @@ pub enum Action {
         figures: crate::ops::Figures,
     },
     /// Run a command directly, as if its key was pressed.
-    Command(Command),
+    KeyCommand(KeyCommand),
     /// The service's status line (answer to [`Effect::ProbeService`]).
     ServiceStatus(String),
     /// An effect failed: shown as a sticky error with the bell.

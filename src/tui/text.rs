@@ -2,7 +2,7 @@
 //! status messages of the common keys). A screen's own words are in its folder's `words.rs`.
 //! Labels are short on purpose: the smallest screen is 20 columns wide.
 
-use super::keymap::{Command, Context};
+use super::keymap::{Context, KeyCommand};
 use crate::domain::{CountId, CountStatus, UnitState};
 use crate::ops::UnitView;
 
@@ -18,37 +18,37 @@ pub fn bulk_done(first: u32, n: u32) -> String {
 }
 
 /// Short label of a command (footer hints, help).
-pub fn command_label(cmd: Command) -> &'static str {
+pub fn command_label(cmd: KeyCommand) -> &'static str {
     match cmd {
-        Command::Help => "Help",
-        Command::Back => "Back",
-        Command::Redraw => "Redraw",
-        Command::Quit => "Quit",
-        Command::Select => "Open",
-        Command::Review => "Review",
-        Command::CancelCount => "Cancel",
-        Command::NewCount => "New count",
-        Command::Up => "Up",
-        Command::Down => "Down",
-        Command::PageUp => "Page up",
-        Command::PageDown => "Page down",
-        Command::Finish => "Finish",
-        Command::UndoLast => "Undo",
-        Command::SetLocation => "Location",
-        Command::BinDone => "Bin done",
-        Command::ReplaceSerial => "Replace SN",
-        Command::Relocate => "Relocate",
-        Command::ReceiveFound => "Receive",
-        Command::WriteOff => "Write off",
-        Command::Accept => "Accept",
-        Command::Details => "Details",
-        Command::NextList => "Next list",
-        Command::UndoFix => "Undo",
-        Command::Post => "Post",
-        Command::Find => "Find",
-        Command::Bulk => "Fix all",
-        Command::Actions => "Actions",
-        Command::ClearField => "Clear",
+        KeyCommand::Help => "Help",
+        KeyCommand::Back => "Back",
+        KeyCommand::Redraw => "Redraw",
+        KeyCommand::Quit => "Quit",
+        KeyCommand::Select => "Open",
+        KeyCommand::Review => "Review",
+        KeyCommand::CancelCount => "Cancel",
+        KeyCommand::NewCount => "New count",
+        KeyCommand::Up => "Up",
+        KeyCommand::Down => "Down",
+        KeyCommand::PageUp => "Page up",
+        KeyCommand::PageDown => "Page down",
+        KeyCommand::Finish => "Finish",
+        KeyCommand::UndoLast => "Undo",
+        KeyCommand::SetLocation => "Location",
+        KeyCommand::BinDone => "Bin done",
+        KeyCommand::ReplaceSerial => "Replace SN",
+        KeyCommand::Relocate => "Relocate",
+        KeyCommand::ReceiveFound => "Receive",
+        KeyCommand::WriteOff => "Write off",
+        KeyCommand::Accept => "Accept",
+        KeyCommand::Details => "Details",
+        KeyCommand::NextList => "Next list",
+        KeyCommand::UndoFix => "Undo",
+        KeyCommand::Post => "Post",
+        KeyCommand::Find => "Find",
+        KeyCommand::Bulk => "Fix all",
+        KeyCommand::Actions => "Actions",
+        KeyCommand::ClearField => "Clear",
     }
 }
 

@@ -7,7 +7,7 @@
 
 use super::action::{Action, Effect};
 use super::app::{AppState, Screen, Status, KEY_HISTORY};
-use super::keymap::{Command, Context};
+use super::keymap::{Context, KeyCommand};
 use super::keys::{Key, KeyPress};
 use super::scan_field::FieldOutcome;
 use super::screens::{
@@ -90,7 +90,7 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
             location,
             figures,
         } => super::live::figures(state, count, location, figures),
-        Action::Command(c) => command(state, c),
+        Action::KeyCommand(c) => command(state, c),
         Action::ServiceStatus(s) => diagnostics::service_status(state, s),
         Action::Failed(msg) => error(state, text::failed(&msg)),
         Action::LinkDown(why) => super::live::link_lost(state, why),
@@ -396,7 +396,7 @@ pub(crate) fn pop_screen(state: &mut AppState) -> Vec<Effect> {
 }
 
 /// A keymap command: the top screen's, else what every screen does.
-fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
+fn command(state: &mut AppState, c: KeyCommand) -> Vec<Effect> {
     // A key the role does not allow says so and starts nothing (no dialog to walk through
     // before the server's refusal).
     if let Some(role) = screens::access::needs(state.screen(), c) {
@@ -408,49 +408,49 @@ fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
         return effects;
     }
     match c {
-        Command::Help => {
+        KeyCommand::Help => {
             if !matches!(state.screen(), Screen::Help { .. }) {
                 let context = state.context();
                 push_screen(state, Screen::Help { context, scroll: 0 });
             }
             Vec::new()
         }
-        Command::Back | Command::Quit => pop_screen(state),
-        Command::Redraw => vec![Effect::Redraw],
-        Command::Select => Vec::new(),
+        KeyCommand::Back | KeyCommand::Quit => pop_screen(state),
+        KeyCommand::Redraw => vec![Effect::Redraw],
+        KeyCommand::Select => Vec::new(),
         // The marked count of the list last loaded, wherever the keymap binds these.
-        Command::Review | Command::CancelCount => count_list::update::on_marked(state, c),
-        Command::NewCount => count_list::update::new_count(state),
-        Command::Up => move_by(state, -1),
-        Command::Down => move_by(state, 1),
-        Command::PageUp => {
+        KeyCommand::Review | KeyCommand::CancelCount => count_list::update::on_marked(state, c),
+        KeyCommand::NewCount => count_list::update::new_count(state),
+        KeyCommand::Up => move_by(state, -1),
+        KeyCommand::Down => move_by(state, 1),
+        KeyCommand::PageUp => {
             let page = page_size(state);
             move_by(state, -page)
         }
-        Command::PageDown => {
+        KeyCommand::PageDown => {
             let page = page_size(state);
             move_by(state, page)
         }
-        Command::ClearField => {
+        KeyCommand::ClearField => {
             state.field.clear();
             Vec::new()
         }
-        Command::Finish
-        | Command::BinDone
-        | Command::UndoLast
-        | Command::SetLocation
-        | Command::ReplaceSerial
-        | Command::Relocate
-        | Command::ReceiveFound
-        | Command::WriteOff
-        | Command::Accept
-        | Command::Details
-        | Command::NextList
-        | Command::UndoFix
-        | Command::Post
-        | Command::Find
-        | Command::Bulk
-        | Command::Actions => error(state, text::NOT_AVAILABLE.into()),
+        KeyCommand::Finish
+        | KeyCommand::BinDone
+        | KeyCommand::UndoLast
+        | KeyCommand::SetLocation
+        | KeyCommand::ReplaceSerial
+        | KeyCommand::Relocate
+        | KeyCommand::ReceiveFound
+        | KeyCommand::WriteOff
+        | KeyCommand::Accept
+        | KeyCommand::Details
+        | KeyCommand::NextList
+        | KeyCommand::UndoFix
+        | KeyCommand::Post
+        | KeyCommand::Find
+        | KeyCommand::Bulk
+        | KeyCommand::Actions => error(state, text::NOT_AVAILABLE.into()),
     }
 }
 

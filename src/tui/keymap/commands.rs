@@ -83,16 +83,16 @@ macro_rules! commands {
     ($($variant:ident = $name:literal in [$($ctx:ident),*];)*) => {
         /// A bindable command: what a key (or typed code) means in a context.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Command {
+        pub enum KeyCommand {
             $(
                 #[doc = concat!("`", $name, "`")]
                 $variant,
             )*
         }
 
-        impl Command {
+        impl KeyCommand {
             /// Every command, in documentation order.
-            pub const ALL: &'static [Command] = &[$(Self::$variant),*];
+            pub const ALL: &'static [KeyCommand] = &[$(Self::$variant),*];
 
             /// The name used in keymap files.
             pub fn name(self) -> &'static str {
@@ -139,7 +139,7 @@ commands! {
     ClearField = "clear_field" in [Input];
 }
 
-impl Command {
+impl KeyCommand {
     /// Parses a command name.
     pub fn from_name(s: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|c| c.name() == s)
@@ -151,7 +151,7 @@ impl Command {
     }
 }
 
-impl fmt::Display for Command {
+impl fmt::Display for KeyCommand {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }

@@ -12,7 +12,7 @@ use crate::domain::limits::clipped;
 pub(super) struct Layer {
     pub(super) description: Option<String>,
     pub(super) labels: Vec<(KeyPress, String)>,
-    pub(super) entries: Vec<(Context, Command, Vec<Binding>)>,
+    pub(super) entries: Vec<(Context, KeyCommand, Vec<Binding>)>,
 }
 
 pub(super) struct Sink<'a> {
@@ -114,7 +114,7 @@ pub(super) fn parse_section(
 ) {
     for (k, v) in sorted(table) {
         let name = k.get_ref().as_ref();
-        let Some(cmd) = Command::from_name(name) else {
+        let Some(cmd) = KeyCommand::from_name(name) else {
             sink.e(
                 k.span().start,
                 format!(

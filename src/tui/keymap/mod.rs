@@ -21,7 +21,7 @@ mod file;
 mod rules;
 
 pub use choice::*;
-pub use commands::{Command, Context, Trigger};
+pub use commands::{Context, KeyCommand, Trigger};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -73,7 +73,7 @@ impl fmt::Display for KeymapError {
 pub struct Keymap {
     name: String,
     description: String,
-    sections: BTreeMap<Context, BTreeMap<Command, Vec<Binding>>>,
+    sections: BTreeMap<Context, BTreeMap<KeyCommand, Vec<Binding>>>,
     labels: BTreeMap<KeyPress, String>,
     files: Vec<String>,
 }
@@ -95,7 +95,7 @@ impl Keymap {
     }
 
     /// The bindings effective for a command in a context: the context's own, then global's.
-    pub fn bindings(&self, ctx: Context, cmd: Command) -> Vec<&Binding> {
+    pub fn bindings(&self, ctx: Context, cmd: KeyCommand) -> Vec<&Binding> {
         let own = self.sections.get(&ctx).and_then(|s| s.get(&cmd));
         let global = if ctx == Context::Global {
             None
@@ -120,8 +120,8 @@ impl Keymap {
     }
 
     /// Commands with at least one binding effective in `ctx`, in documentation order.
-    pub fn commands(&self, ctx: Context) -> Vec<Command> {
-        Command::ALL
+    pub fn commands(&self, ctx: Context) -> Vec<KeyCommand> {
+        KeyCommand::ALL
             .iter()
             .copied()
             .filter(|c| !self.bindings(ctx, *c).is_empty())
@@ -129,13 +129,13 @@ impl Keymap {
     }
 
     /// The command a key means in a context.
-    pub fn command_for_key(&self, ctx: Context, key: &KeyPress) -> Option<Command> {
+    pub fn command_for_key(&self, ctx: Context, key: &KeyPress) -> Option<KeyCommand> {
         let want = Trigger::Key(*key);
         self.find(ctx, |t| *t == want)
     }
 
     /// The command a typed code means in a context (case-insensitive).
-    pub fn command_for_code(&self, ctx: Context, code: &str) -> Option<Command> {
+    pub fn command_for_code(&self, ctx: Context, code: &str) -> Option<KeyCommand> {
         let code = code.trim();
         self.find(
             ctx,
@@ -143,7 +143,7 @@ impl Keymap {
         )
     }
 
-    fn find(&self, ctx: Context, pred: impl Fn(&Trigger) -> bool) -> Option<Command> {
+    fn find(&self, ctx: Context, pred: impl Fn(&Trigger) -> bool) -> Option<KeyCommand> {
         let mut layers = vec![ctx];
         if ctx != Context::Global {
             layers.push(Context::Global);
@@ -169,7 +169,7 @@ impl Keymap {
     }
 
     /// Labels of every trigger of a command in a context.
-    pub fn labels(&self, ctx: Context, cmd: Command) -> Vec<String> {
+    pub fn labels(&self, ctx: Context, cmd: KeyCommand) -> Vec<String> {
         self.bindings(ctx, cmd)
             .iter()
             .map(|b| self.trigger_label(&b.trigger))
@@ -177,14 +177,14 @@ impl Keymap {
     }
 
     /// The label to show in a footer hint: the first trigger.
-    pub fn hint(&self, ctx: Context, cmd: Command) -> Option<String> {
+    pub fn hint(&self, ctx: Context, cmd: KeyCommand) -> Option<String> {
         self.bindings(ctx, cmd)
             .first()
             .map(|b| self.trigger_label(&b.trigger))
     }
 
     /// The first trigger of a command in a context.
-    pub fn first_trigger(&self, ctx: Context, cmd: Command) -> Option<Trigger> {
+    pub fn first_trigger(&self, ctx: Context, cmd: KeyCommand) -> Option<Trigger> {
         self.bindings(ctx, cmd).first().map(|b| b.trigger.clone())
     }
 
@@ -252,8 +252,8 @@ impl Keymap {
         }
         // Per effective context: reachability and conflicts.
         for ctx in Context::screens() {
-            let mut seen: BTreeMap<Trigger, (Command, &Binding)> = BTreeMap::new();
-            for cmd in Command::ALL {
+            let mut seen: BTreeMap<Trigger, (KeyCommand, &Binding)> = BTreeMap::new();
+            for cmd in KeyCommand::ALL {
                 for b in self.bindings(ctx, *cmd) {
                     let key = match &b.trigger {
                         Trigger::Code(c) => Trigger::Code(c.to_ascii_lowercase()),
@@ -286,20 +286,20 @@ impl Keymap {
                     );
                 }
             }
-            let reachable = |cmds: &[Command]| {
+            let reachable = |cmds: &[KeyCommand]| {
                 cmds.iter().any(|c| {
                     self.bindings(ctx, *c)
                         .iter()
                         .any(|b| b.trigger.is_reliable())
                 })
             };
-            if !reachable(&[Command::Back, Command::Quit]) {
+            if !reachable(&[KeyCommand::Back, KeyCommand::Quit]) {
                 err(
                     None,
                     format!("[{ctx}] has no way back (back or quit) without function keys"),
                 );
             }
-            if !reachable(&[Command::Help]) {
+            if !reachable(&[KeyCommand::Help]) {
                 err(
                     None,
                     format!("[{ctx}] has no way to help without function keys"),
@@ -329,14 +329,17 @@ mod tests {
     fn default_resolves_keys_and_codes() {
         let km = build_builtin("default").unwrap();
         let f1 = KeyPress::parse("<f1>").unwrap();
-        assert_eq!(km.command_for_key(Context::Count, &f1), Some(Command::Help));
+        assert_eq!(
+            km.command_for_key(Context::Count, &f1),
+            Some(KeyCommand::Help)
+        );
         assert_eq!(
             km.command_for_code(Context::Count, "/H"),
-            Some(Command::Help)
+            Some(KeyCommand::Help)
         );
         assert_eq!(
             km.command_for_key(Context::Menu, &KeyPress::char('?')),
-            Some(Command::Help)
+            Some(KeyCommand::Help)
         );
         assert_eq!(
             km.command_for_key(Context::Count, &KeyPress::char('?')),
@@ -430,12 +433,12 @@ mod tests {
         let f12 = KeyPress::parse("<f12>").unwrap();
         assert_eq!(
             loaded.keymap.command_for_key(Context::Count, &f12),
-            Some(Command::Finish)
+            Some(KeyCommand::Finish)
         );
         assert_eq!(
             loaded
                 .keymap
-                .hint(Context::Global, Command::Help)
+                .hint(Context::Global, KeyCommand::Help)
                 .as_deref(),
             Some("PF1")
         );

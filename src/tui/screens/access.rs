@@ -10,7 +10,7 @@ use crate::domain::{CountId, CountStatus, Role};
 use crate::ops::{command_needs, Command as Request, NewCount, ResolveAction};
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
-use crate::tui::keymap::Command;
+use crate::tui::keymap::KeyCommand;
 
 /// A count scan: what joining a count to scan leads to.
 fn scan_request() -> Request {
@@ -28,52 +28,55 @@ pub fn scanning() -> Role {
 }
 
 /// The role a screen command needs on `screen` (None: any user may).
-pub fn needs(screen: &Screen, c: Command) -> Option<Role> {
+pub fn needs(screen: &Screen, c: KeyCommand) -> Option<Role> {
     let resolve = |action| Request::Resolve {
         count: CountId(0),
         action,
     };
     let request = match c {
-        Command::NewCount => Request::OpenCount(NewCount {
+        KeyCommand::NewCount => Request::OpenCount(NewCount {
             name: String::new(),
             location: String::new(),
             skus: Vec::new(),
             categories: Vec::new(),
             blind: true,
         }),
-        Command::Review | Command::CancelCount => Request::MoveCount {
+        KeyCommand::Review | KeyCommand::CancelCount => Request::MoveCount {
             count: CountId(0),
             status: CountStatus::Review,
         },
-        Command::Select if matches!(screen, Screen::CountList) => scan_request(),
-        Command::UndoLast | Command::BinDone | Command::SetLocation | Command::Finish
+        KeyCommand::Select if matches!(screen, Screen::CountList) => scan_request(),
+        KeyCommand::UndoLast
+        | KeyCommand::BinDone
+        | KeyCommand::SetLocation
+        | KeyCommand::Finish
             if matches!(screen, Screen::CountScan) =>
         {
             scan_request()
         }
-        Command::ReplaceSerial
-        | Command::Relocate
-        | Command::ReceiveFound
-        | Command::WriteOff
-        | Command::Accept => resolve(ResolveAction::Relocate {
+        KeyCommand::ReplaceSerial
+        | KeyCommand::Relocate
+        | KeyCommand::ReceiveFound
+        | KeyCommand::WriteOff
+        | KeyCommand::Accept => resolve(ResolveAction::Relocate {
             serial: String::new(),
         }),
-        Command::UndoFix => Request::UndoResolution {
+        KeyCommand::UndoFix => Request::UndoResolution {
             count: CountId(0),
             number: 0,
         },
-        Command::Post => Request::PostCount {
+        KeyCommand::Post => Request::PostCount {
             count: CountId(0),
             counted_bins_only: false,
         },
-        Command::Bulk => Request::ResolveAll {
+        KeyCommand::Bulk => Request::ResolveAll {
             count: CountId(0),
             fix: crate::ops::BulkFix::WriteOffCountedBins {
                 reason: String::new(),
             },
         },
         // The actions choice opens when the role may do at least one of them.
-        Command::Actions => return ACTIONS.iter().map(|&a| action_needs(a)).min(),
+        KeyCommand::Actions => return ACTIONS.iter().map(|&a| action_needs(a)).min(),
         _ => return None,
     };
     Some(command_needs(&request).0)
@@ -132,7 +135,7 @@ pub fn may(state: &AppState, role: Role) -> bool {
 }
 
 /// May the user use screen command `c` on the screen on top?
-pub fn may_use(state: &AppState, c: Command) -> bool {
+pub fn may_use(state: &AppState, c: KeyCommand) -> bool {
     needs(state.screen(), c).is_none_or(|r| may(state, r))
 }
 

@@ -21,7 +21,7 @@ use ratatui::Frame;
 
 use super::action::Effect;
 use super::app::AppState;
-use super::keymap::{Command, Context};
+use super::keymap::{Context, KeyCommand};
 use super::keys::KeyPress;
 use super::text;
 use popups::state::{Choice, Confirm, Prompt};
@@ -151,7 +151,7 @@ pub trait ScreenKind: Sync {
     }
 
     /// A keymap command. `None`: the global handling applies.
-    fn command(&self, state: &mut AppState, c: Command) -> Option<Vec<Effect>> {
+    fn command(&self, state: &mut AppState, c: KeyCommand) -> Option<Vec<Effect>> {
         let _ = (state, c);
         None
     }
@@ -197,7 +197,7 @@ pub(crate) fn body_for(state: &AppState) -> Rect {
 }
 
 /// The footer hint of a command in the top screen's context, with its usual label.
-pub(crate) fn hint(state: &AppState, c: Command) -> Option<Hint> {
+pub(crate) fn hint(state: &AppState, c: KeyCommand) -> Option<Hint> {
     if !access::may_use(state, c) {
         return None;
     }
@@ -208,7 +208,7 @@ pub(crate) fn hint(state: &AppState, c: Command) -> Option<Hint> {
 }
 
 /// The footer hint of a command with another label.
-pub(crate) fn hint_as(state: &AppState, c: Command, label: &'static str) -> Option<Hint> {
+pub(crate) fn hint_as(state: &AppState, c: KeyCommand, label: &'static str) -> Option<Hint> {
     if !access::may_use(state, c) {
         return None;
     }
@@ -216,7 +216,7 @@ pub(crate) fn hint_as(state: &AppState, c: Command, label: &'static str) -> Opti
 }
 
 /// The hints of several commands, those that have a key and that the user's role allows.
-pub(crate) fn hints_of(state: &AppState, commands: &[Command]) -> Vec<Hint> {
+pub(crate) fn hints_of(state: &AppState, commands: &[KeyCommand]) -> Vec<Hint> {
     commands.iter().filter_map(|&c| hint(state, c)).collect()
 }
 
@@ -224,9 +224,9 @@ pub(crate) fn hints_of(state: &AppState, commands: &[Command]) -> Vec<Hint> {
 pub(crate) fn scroll_hint(state: &AppState, at: usize) -> Option<Hint> {
     let max = super::view::max_scroll(state);
     if at < max {
-        hint_as(state, Command::Down, text::HINT_MORE)
+        hint_as(state, KeyCommand::Down, text::HINT_MORE)
     } else if at > 0 {
-        hint_as(state, Command::Up, text::HINT_SCROLL_BACK)
+        hint_as(state, KeyCommand::Up, text::HINT_SCROLL_BACK)
     } else {
         None
     }

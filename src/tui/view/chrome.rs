@@ -9,7 +9,7 @@ use ratatui::Frame;
 
 use super::{tail, wrap, MIN_HEIGHT, MIN_WIDTH};
 use crate::tui::app::AppState;
-use crate::tui::keymap::Command;
+use crate::tui::keymap::KeyCommand;
 use crate::tui::screens::{kind, Hint};
 use crate::tui::text;
 
@@ -142,7 +142,7 @@ pub(super) fn footer(state: &AppState, frame: &mut Frame, area: Rect) {
 /// nothing is out of reach on a narrow one), then the others in their order (each screen
 /// puts its most needed first) as room allows.
 fn fitting(all: &[Hint], width: usize, gap: usize) -> Vec<bool> {
-    let essential = [text::command_label(Command::Help)];
+    let essential = [text::command_label(KeyCommand::Help)];
     let mut kept = vec![false; all.len()];
     let mut used = 0usize;
     for first in [true, false] {

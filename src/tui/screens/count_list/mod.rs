@@ -13,7 +13,7 @@ use ratatui::Frame;
 use super::{hint_as, hints_of, marked, Hint, Screen, ScreenKind};
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
-use crate::tui::keymap::{Command, Context};
+use crate::tui::keymap::{Context, KeyCommand};
 use crate::tui::keys::KeyPress;
 use crate::tui::text;
 use crate::tui::update::push_screen;
@@ -50,7 +50,7 @@ impl ScreenKind for CountList {
             // The empty list says "New count" (in both uses): its key first, so that even
             // 20 columns show it.
             Some(c) if c.is_empty() => {
-                out.extend(hints_of(state, &[Command::NewCount, Command::Back]));
+                out.extend(hints_of(state, &[KeyCommand::NewCount, KeyCommand::Back]));
             }
             counts => {
                 if counts.is_some() {
@@ -58,18 +58,18 @@ impl ScreenKind for CountList {
                         Screen::MismatchCounts => words::HINT_OPEN,
                         _ => words::HINT_JOIN,
                     };
-                    out.extend(hint_as(state, Command::Select, take));
+                    out.extend(hint_as(state, KeyCommand::Select, take));
                     let review = match update::marked_status(state) {
                         Some(crate::domain::CountStatus::Review) => words::HINT_REOPEN,
-                        _ => text::command_label(Command::Review),
+                        _ => text::command_label(KeyCommand::Review),
                     };
-                    out.extend(hint_as(state, Command::Review, review));
-                    out.extend(hints_of(state, &[Command::CancelCount]));
+                    out.extend(hint_as(state, KeyCommand::Review, review));
+                    out.extend(hints_of(state, &[KeyCommand::CancelCount]));
                 }
-                out.extend(hints_of(state, &[Command::Back, Command::NewCount]));
+                out.extend(hints_of(state, &[KeyCommand::Back, KeyCommand::NewCount]));
             }
         }
-        out.extend(hints_of(state, &[Command::Help]));
+        out.extend(hints_of(state, &[KeyCommand::Help]));
         out
     }
 
@@ -80,11 +80,11 @@ impl ScreenKind for CountList {
         }
     }
 
-    fn command(&self, state: &mut AppState, c: Command) -> Option<Vec<Effect>> {
+    fn command(&self, state: &mut AppState, c: KeyCommand) -> Option<Vec<Effect>> {
         match c {
             // Repainting the list also brings its figures up to date.
-            Command::Redraw => Some(vec![Effect::Redraw, Effect::LoadCounts]),
-            Command::Select => {
+            KeyCommand::Redraw => Some(vec![Effect::Redraw, Effect::LoadCounts]),
+            KeyCommand::Select => {
                 let i = state.count_selected;
                 Some(update::take_line(state, i))
             }

@@ -6,7 +6,7 @@ use super::words;
 use crate::domain::{CountId, CountStatus};
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
-use crate::tui::keymap::Command;
+use crate::tui::keymap::KeyCommand;
 use crate::tui::screens::popups::state::Confirm;
 use crate::tui::screens::{count_scan, mismatch, Screen};
 use crate::tui::text;
@@ -75,10 +75,10 @@ fn selected_count(state: &AppState) -> Option<&CountRow> {
 }
 
 /// Review or cancel the marked count of the list last loaded.
-pub(crate) fn on_marked(state: &mut AppState, c: Command) -> Vec<Effect> {
+pub(crate) fn on_marked(state: &mut AppState, c: KeyCommand) -> Vec<Effect> {
     match c {
         // One key both ways: an open count goes to review, a count in review reopens.
-        Command::Review => match selected_count(state).map(|r| (r.id, r.status)) {
+        KeyCommand::Review => match selected_count(state).map(|r| (r.id, r.status)) {
             Some((id, CountStatus::Open)) => vec![Effect::MoveCount {
                 count: id,
                 status: CountStatus::Review,
@@ -90,7 +90,7 @@ pub(crate) fn on_marked(state: &mut AppState, c: Command) -> Vec<Effect> {
             Some((id, status)) => error(state, words::already(id, status)),
             None => Vec::new(),
         },
-        Command::CancelCount => match selected_count(state) {
+        KeyCommand::CancelCount => match selected_count(state) {
             Some(r) => {
                 let confirm = Confirm::CancelCount {
                     id: r.id,

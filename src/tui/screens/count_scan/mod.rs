@@ -13,7 +13,7 @@ use ratatui::Frame;
 use super::{hints_of, Hint, Screen, ScreenKind};
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
-use crate::tui::keymap::{Command, Context};
+use crate::tui::keymap::{Context, KeyCommand};
 use crate::tui::text;
 
 /// The scan loop.
@@ -44,11 +44,11 @@ impl ScreenKind for CountScan {
             state,
             // Finish first: on a 20-column handheld it and Help are what fit.
             &[
-                Command::Finish,
-                Command::UndoLast,
-                Command::BinDone,
-                Command::SetLocation,
-                Command::Help,
+                KeyCommand::Finish,
+                KeyCommand::UndoLast,
+                KeyCommand::BinDone,
+                KeyCommand::SetLocation,
+                KeyCommand::Help,
             ],
         )
     }
@@ -57,12 +57,12 @@ impl ScreenKind for CountScan {
         update::scan(state, value)
     }
 
-    fn command(&self, state: &mut AppState, c: Command) -> Option<Vec<Effect>> {
+    fn command(&self, state: &mut AppState, c: KeyCommand) -> Option<Vec<Effect>> {
         match c {
-            Command::Back | Command::Finish => Some(update::leave(state)),
-            Command::UndoLast => Some(update::undo(state)),
-            Command::SetLocation => Some(update::next_is_location(state)),
-            Command::BinDone => Some(update::bin_done(state)),
+            KeyCommand::Back | KeyCommand::Finish => Some(update::leave(state)),
+            KeyCommand::UndoLast => Some(update::undo(state)),
+            KeyCommand::SetLocation => Some(update::next_is_location(state)),
+            KeyCommand::BinDone => Some(update::bin_done(state)),
             _ => None,
         }
     }

@@ -10,7 +10,7 @@ use ratatui::Frame;
 use super::{hints_of, scroll_hint, scrolled, Hint, Screen, ScreenKind};
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
-use crate::tui::keymap::{Command, Context};
+use crate::tui::keymap::{Context, KeyCommand};
 use crate::tui::update::{info, push_screen};
 
 /// Opens the screen and asks the service who it is.
@@ -50,9 +50,9 @@ impl ScreenKind for Diagnostics {
     }
 
     fn hints(&self, state: &AppState, screen: &Screen) -> Vec<Hint> {
-        let mut out = hints_of(state, &[Command::Back, Command::ClearField]);
+        let mut out = hints_of(state, &[KeyCommand::Back, KeyCommand::ClearField]);
         out.extend(scroll_hint(state, at(screen)));
-        out.extend(hints_of(state, &[Command::Help]));
+        out.extend(hints_of(state, &[KeyCommand::Help]));
         out
     }
 

@@ -9,7 +9,7 @@ use ratatui::Frame;
 
 use super::{hint, scroll_hint, scrolled, Hint, Screen, ScreenKind};
 use crate::tui::app::AppState;
-use crate::tui::keymap::{Command, Context};
+use crate::tui::keymap::{Context, KeyCommand};
 
 /// The help screen.
 pub struct Help;
@@ -34,7 +34,7 @@ impl ScreenKind for Help {
             Screen::Help { scroll, .. } => *scroll,
             _ => 0,
         };
-        [hint(state, Command::Back), scroll_hint(state, at)]
+        [hint(state, KeyCommand::Back), scroll_hint(state, at)]
             .into_iter()
             .flatten()
             .collect()

@@ -7,7 +7,7 @@ use ratatui::Frame;
 
 use super::words;
 use crate::tui::app::AppState;
-use crate::tui::keymap::{Command, Context, Trigger};
+use crate::tui::keymap::{Context, KeyCommand, Trigger};
 use crate::tui::text;
 use crate::tui::view::{draw_scrolled, wrap};
 
@@ -115,7 +115,7 @@ pub(crate) fn key_list(state: &AppState, ctx: Context, width: u16) -> Vec<Line<'
     if ctx == Context::Menu {
         out.push(Line::from(vec![
             Span::styled(format!("{:<key_w$}", "0-9"), state.theme.key()),
-            Span::raw(format!(" {}", text::command_label(Command::Select))),
+            Span::raw(format!(" {}", text::command_label(KeyCommand::Select))),
         ]));
     }
     for cmd in cmds {

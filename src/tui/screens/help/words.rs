@@ -1,43 +1,43 @@
 //! The help screen's words: command descriptions, context titles and notes.
 //! Short on purpose: the smallest screen is 20 columns wide.
 
-use crate::tui::keymap::{Command, Context};
+use crate::tui::keymap::{Context, KeyCommand};
 
 /// Help screen title.
 pub const TITLE_HELP: &str = "Help";
 
 /// One-line explanation of a command (help screen, docs).
-pub fn command_help(cmd: Command) -> &'static str {
+pub fn command_help(cmd: KeyCommand) -> &'static str {
     match cmd {
-        Command::Help => "Show the keys of this screen",
-        Command::Back => "Leave this screen",
-        Command::Redraw => "Repaint the whole screen",
-        Command::Quit => "Leave tallyman",
-        Command::Select => "Open the marked entry",
-        Command::Review => "Move the count to review, or reopen it",
-        Command::CancelCount => "Cancel the count (asks first)",
-        Command::NewCount => "Open a new count",
-        Command::Up => "Move or scroll up",
-        Command::Down => "Move or scroll down",
-        Command::PageUp => "One page up",
-        Command::PageDown => "One page down",
-        Command::Finish => "Stop scanning (count stays open)",
-        Command::UndoLast => "Take back the last scan",
-        Command::SetLocation => "Scan or type the location",
-        Command::BinDone => "This bin is counted; next bin",
-        Command::ReplaceSerial => "Correct a wrong serial",
-        Command::Relocate => "Move the unit to here",
-        Command::ReceiveFound => "Book in unknown found stock",
-        Command::WriteOff => "Write off a missing unit",
-        Command::Accept => "Accept as it is",
-        Command::Details => "Show the unit's details",
-        Command::NextList => "Next list (short/surplus/fixed)",
-        Command::UndoFix => "Undo the marked fix (or the last)",
-        Command::Post => "Post the count (asks first)",
-        Command::Find => "Scan a serial to find its row",
-        Command::Bulk => "Accept or write off many at once",
-        Command::Actions => "What can be done with it",
-        Command::ClearField => "Empty the entry field",
+        KeyCommand::Help => "Show the keys of this screen",
+        KeyCommand::Back => "Leave this screen",
+        KeyCommand::Redraw => "Repaint the whole screen",
+        KeyCommand::Quit => "Leave tallyman",
+        KeyCommand::Select => "Open the marked entry",
+        KeyCommand::Review => "Move the count to review, or reopen it",
+        KeyCommand::CancelCount => "Cancel the count (asks first)",
+        KeyCommand::NewCount => "Open a new count",
+        KeyCommand::Up => "Move or scroll up",
+        KeyCommand::Down => "Move or scroll down",
+        KeyCommand::PageUp => "One page up",
+        KeyCommand::PageDown => "One page down",
+        KeyCommand::Finish => "Stop scanning (count stays open)",
+        KeyCommand::UndoLast => "Take back the last scan",
+        KeyCommand::SetLocation => "Scan or type the location",
+        KeyCommand::BinDone => "This bin is counted; next bin",
+        KeyCommand::ReplaceSerial => "Correct a wrong serial",
+        KeyCommand::Relocate => "Move the unit to here",
+        KeyCommand::ReceiveFound => "Book in unknown found stock",
+        KeyCommand::WriteOff => "Write off a missing unit",
+        KeyCommand::Accept => "Accept as it is",
+        KeyCommand::Details => "Show the unit's details",
+        KeyCommand::NextList => "Next list (short/surplus/fixed)",
+        KeyCommand::UndoFix => "Undo the marked fix (or the last)",
+        KeyCommand::Post => "Post the count (asks first)",
+        KeyCommand::Find => "Scan a serial to find its row",
+        KeyCommand::Bulk => "Accept or write off many at once",
+        KeyCommand::Actions => "What can be done with it",
+        KeyCommand::ClearField => "Empty the entry field",
     }
 }
 

@@ -12,7 +12,7 @@ use ratatui::Frame;
 use super::{hints_of, scroll_hint, scrolled, Hint, Screen, ScreenKind};
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
-use crate::tui::keymap::{Command, Context};
+use crate::tui::keymap::{Context, KeyCommand};
 use crate::tui::text;
 use crate::tui::update::{pop_screen, push_screen};
 
@@ -53,9 +53,9 @@ impl ScreenKind for Lookup {
         let mut out: Vec<Hint> = scroll_hint(state, at).into_iter().collect();
         // The actions of the unit shown (warranty, repair), once there is one.
         if state.lookup.as_ref().is_some_and(|l| l.shown.is_some()) {
-            out.extend(hints_of(state, &[Command::Actions]));
+            out.extend(hints_of(state, &[KeyCommand::Actions]));
         }
-        out.extend(hints_of(state, &[Command::Back, Command::Help]));
+        out.extend(hints_of(state, &[KeyCommand::Back, KeyCommand::Help]));
         out
     }
 
@@ -73,13 +73,13 @@ impl ScreenKind for Lookup {
         update::scan(state, value)
     }
 
-    fn command(&self, state: &mut AppState, c: Command) -> Option<Vec<Effect>> {
+    fn command(&self, state: &mut AppState, c: KeyCommand) -> Option<Vec<Effect>> {
         match c {
-            Command::Back => {
+            KeyCommand::Back => {
                 state.lookup = None;
                 Some(pop_screen(state))
             }
-            Command::Actions => Some(update::unit_actions(state)),
+            KeyCommand::Actions => Some(update::unit_actions(state)),
             _ => None,
         }
     }

@@ -10,7 +10,7 @@ use ratatui::Frame;
 use super::{hints_of, marked, Hint, Screen, ScreenKind};
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
-use crate::tui::keymap::{Command, Context};
+use crate::tui::keymap::{Context, KeyCommand};
 use crate::tui::keys::KeyPress;
 use crate::tui::text;
 use crate::tui::update::{error, info};
@@ -163,7 +163,7 @@ impl ScreenKind for Menu {
     }
 
     fn hints(&self, state: &AppState, _: &Screen) -> Vec<Hint> {
-        hints_of(state, &[Command::Help, Command::Quit])
+        hints_of(state, &[KeyCommand::Help, KeyCommand::Quit])
     }
 
     /// A scan on the menu looks the serial up (Lookup opens with it); its digits are never
@@ -181,21 +181,21 @@ impl ScreenKind for Menu {
         }
     }
 
-    fn command(&self, state: &mut AppState, c: Command) -> Option<Vec<Effect>> {
+    fn command(&self, state: &mut AppState, c: KeyCommand) -> Option<Vec<Effect>> {
         match c {
-            Command::Back => {
+            KeyCommand::Back => {
                 let quit = state
                     .keymap
-                    .hint(Context::Menu, Command::Quit)
+                    .hint(Context::Menu, KeyCommand::Quit)
                     .unwrap_or_else(|| "0".into());
                 info(state, words::menu_back_hint(&quit));
                 Some(Vec::new())
             }
-            Command::Quit => {
+            KeyCommand::Quit => {
                 state.quit = true;
                 Some(vec![Effect::Quit])
             }
-            Command::Select => {
+            KeyCommand::Select => {
                 let entries = visible_entries();
                 Some(match entries.get(state.menu_selected) {
                     Some(e) => open_entry(state, e.id),

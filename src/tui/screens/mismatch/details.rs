@@ -8,7 +8,7 @@ use ratatui::Frame;
 
 use super::words;
 use crate::tui::app::AppState;
-use crate::tui::keymap::{Command, Context};
+use crate::tui::keymap::{Context, KeyCommand};
 use crate::tui::mismatch::ListKind;
 use crate::tui::text;
 use crate::tui::view::{draw_scrolled, tail, wrap_keep_tail};
@@ -116,7 +116,7 @@ pub(crate) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
         for c in fixes {
             let key = state.keymap.hint(Context::Mismatch, c).unwrap_or_default();
             let label = match (c, s.suggestions.first()) {
-                (Command::ReplaceSerial, Some(top)) => {
+                (KeyCommand::ReplaceSerial, Some(top)) => {
                     words::suggestion_line(&key, top.missing.as_str())
                 }
                 _ => format!("{key} {}", text::command_label(c)),

@@ -14,7 +14,7 @@ use ratatui::Frame;
 use super::{hint, hint_as, scrolled, Hint, Screen, ScreenKind};
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
-use crate::tui::keymap::{Command, Context};
+use crate::tui::keymap::{Context, KeyCommand};
 use crate::tui::text;
 use crate::tui::update::{error, pop_screen, scan_serial};
 
@@ -56,19 +56,19 @@ impl ScreenKind for Mismatch {
         if let Some(d) = state.mismatch.as_ref().and_then(|s| s.details.as_ref()) {
             let max = crate::tui::view::max_scroll(state);
             if d.scroll < max {
-                out.extend(hint_as(state, Command::Down, text::HINT_MORE));
+                out.extend(hint_as(state, KeyCommand::Down, text::HINT_MORE));
             }
         }
         out.extend(fixes.into_iter().filter_map(|c| hint(state, c)));
         if matches!(screen, Screen::Mismatches) {
-            out.extend(hint(state, Command::NextList));
+            out.extend(hint(state, KeyCommand::NextList));
             if open == Some(0) {
-                out.extend(hint(state, Command::Post));
+                out.extend(hint(state, KeyCommand::Post));
             }
         } else {
-            out.extend(hint(state, Command::Back));
+            out.extend(hint(state, KeyCommand::Back));
         }
-        out.extend(hint(state, Command::Help));
+        out.extend(hint(state, KeyCommand::Help));
         out
     }
 
@@ -100,34 +100,34 @@ impl ScreenKind for Mismatch {
         update::find_serial(state, &serial, false)
     }
 
-    fn command(&self, state: &mut AppState, c: Command) -> Option<Vec<Effect>> {
+    fn command(&self, state: &mut AppState, c: KeyCommand) -> Option<Vec<Effect>> {
         let details = matches!(state.screen(), Screen::MismatchDetails);
         match c {
-            Command::Back if details => {
+            KeyCommand::Back if details => {
                 if let Some(s) = state.mismatch.as_mut() {
                     s.details = None;
                 }
                 Some(pop_screen(state))
             }
-            Command::Back => {
+            KeyCommand::Back => {
                 update::leave(state);
                 Some(vec![Effect::LoadCounts])
             }
-            Command::Redraw if !details => Some(match &state.mismatch {
+            KeyCommand::Redraw if !details => Some(match &state.mismatch {
                 Some(s) => vec![Effect::Redraw, Effect::LoadMismatches { count: s.count }],
                 None => vec![Effect::Redraw],
             }),
-            Command::ReplaceSerial
-            | Command::Relocate
-            | Command::ReceiveFound
-            | Command::WriteOff
-            | Command::Accept
-            | Command::Details
-            | Command::NextList
-            | Command::UndoFix
-            | Command::Post
-            | Command::Bulk
-            | Command::Find => Some(update::command(state, c)),
+            KeyCommand::ReplaceSerial
+            | KeyCommand::Relocate
+            | KeyCommand::ReceiveFound
+            | KeyCommand::WriteOff
+            | KeyCommand::Accept
+            | KeyCommand::Details
+            | KeyCommand::NextList
+            | KeyCommand::UndoFix
+            | KeyCommand::Post
+            | KeyCommand::Bulk
+            | KeyCommand::Find => Some(update::command(state, c)),
             _ => None,
         }
     }

@@ -13,7 +13,7 @@ use crate::domain::NotHere;
 use crate::domain::{CountId, PartyId, ProductId, ResolutionRecord, SerialKey};
 use crate::ops::reconcile::{suggestions, Mismatches, Suggestion};
 use crate::ops::UnitView;
-use crate::tui::keymap::Command;
+use crate::tui::keymap::KeyCommand;
 
 /// Read-only data loaded once and shared by actions and state. Two values are equal when they
 /// are the same load (large pictures are never compared cell by cell).
@@ -420,28 +420,28 @@ impl MismatchSession {
     }
 
     /// The fixes that apply to the marked row, in key order.
-    pub fn fixes(&self) -> Vec<Command> {
+    pub fn fixes(&self) -> Vec<KeyCommand> {
         let Some(data) = &self.data else {
             return Vec::new();
         };
         let mut out = Vec::new();
         if let Some(r) = self.shortage() {
-            out.extend([Command::ReplaceSerial, Command::WriteOff]);
+            out.extend([KeyCommand::ReplaceSerial, KeyCommand::WriteOff]);
             if !data.accepted(&r.serial) {
-                out.push(Command::Accept);
+                out.push(KeyCommand::Accept);
             }
         } else if let Some(r) = self.surplus() {
-            out.push(Command::ReplaceSerial);
+            out.push(KeyCommand::ReplaceSerial);
             match r.reason {
-                NotHere::Elsewhere { .. } => out.push(Command::Relocate),
-                NotHere::Unknown => out.push(Command::ReceiveFound),
+                NotHere::Elsewhere { .. } => out.push(KeyCommand::Relocate),
+                NotHere::Unknown => out.push(KeyCommand::ReceiveFound),
                 _ => {}
             }
             if !data.accepted(&r.serial) {
-                out.push(Command::Accept);
+                out.push(KeyCommand::Accept);
             }
         } else if self.resolution().is_some_and(|r| !r.undone) {
-            out.push(Command::UndoFix);
+            out.push(KeyCommand::UndoFix);
         }
         out
     }

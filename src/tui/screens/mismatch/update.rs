@@ -8,7 +8,7 @@ use crate::domain::{CountId, CountStatus};
 use crate::ops::UnitView;
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
-use crate::tui::keymap::Command;
+use crate::tui::keymap::KeyCommand;
 use crate::tui::screens::popups::state::{Choice, Confirm, Prompt};
 use crate::tui::screens::Screen;
 use crate::tui::text;
@@ -207,7 +207,7 @@ pub(crate) fn find_serial(state: &mut AppState, serial: &str, from_prompt: bool)
 }
 
 /// A fix (or another command of the mismatch context) on the marked row.
-pub(crate) fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
+pub(crate) fn command(state: &mut AppState, c: KeyCommand) -> Vec<Effect> {
     let Some(s) = state.mismatch.as_ref() else {
         return Vec::new();
     };
@@ -218,7 +218,7 @@ pub(crate) fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
     let list = s.list;
     let wrong = |state: &mut AppState| error(state, words::fix_not_here(c));
     match c {
-        Command::NextList => {
+        KeyCommand::NextList => {
             if matches!(state.screen(), Screen::MismatchDetails) {
                 return Vec::new();
             }
@@ -228,11 +228,11 @@ pub(crate) fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Command::Find => {
+        KeyCommand::Find => {
             push_screen(state, Screen::Prompt(Prompt::Find));
             Vec::new()
         }
-        Command::Post => {
+        KeyCommand::Post => {
             let has_bins = s.data.as_ref().is_some_and(|d| !d.counted_bins.is_empty());
             if has_bins {
                 // The service checks what is open in the scope chosen.
@@ -255,7 +255,7 @@ pub(crate) fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
             push_screen(state, Screen::Confirm(confirm));
             Vec::new()
         }
-        Command::Bulk => {
+        KeyCommand::Bulk => {
             let row = match (s.shortage(), s.surplus()) {
                 (Some(r), _) => Some((r.location.clone(), Some(r.product))),
                 (_, Some(r)) => Some((r.location.clone(), r.product)),
@@ -273,7 +273,7 @@ pub(crate) fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
             push_screen(state, Screen::Choose(Choice::Bulk { location, sku }));
             Vec::new()
         }
-        Command::UndoFix => {
+        KeyCommand::UndoFix => {
             let number = match s.resolution() {
                 Some(r) => Some(r.number),
                 None if list == ListKind::Fixed => None,
@@ -293,7 +293,7 @@ pub(crate) fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
                 None => error(state, words::NOTHING_TO_UNDO.into()),
             }
         }
-        Command::Details => {
+        KeyCommand::Details => {
             if matches!(state.screen(), Screen::MismatchDetails) {
                 return Vec::new();
             }
@@ -317,7 +317,7 @@ pub(crate) fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
             push_screen(state, Screen::MismatchDetails);
             vec![Effect::UnitDetails { serial, product }]
         }
-        Command::ReplaceSerial => match (s.shortage(), s.surplus()) {
+        KeyCommand::ReplaceSerial => match (s.shortage(), s.surplus()) {
             (Some(r), _) => {
                 let missing = r.serial.to_string();
                 push_screen(state, Screen::Prompt(Prompt::FoundAs { missing }));
@@ -339,7 +339,7 @@ pub(crate) fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
             _ if list == ListKind::Fixed => wrong(state),
             _ => error(state, words::NO_ROW.into()),
         },
-        Command::Relocate => match s.surplus() {
+        KeyCommand::Relocate => match s.surplus() {
             Some(r) => {
                 let serial = r.serial.to_string();
                 if !matches!(r.reason, NotHere::Elsewhere { .. }) {
@@ -350,7 +350,7 @@ pub(crate) fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
             None if list == ListKind::Surplus => error(state, words::NO_ROW.into()),
             None => wrong(state),
         },
-        Command::ReceiveFound => match s.surplus() {
+        KeyCommand::ReceiveFound => match s.surplus() {
             Some(r) => {
                 let serial = r.serial.to_string();
                 if r.reason != NotHere::Unknown {
@@ -371,7 +371,7 @@ pub(crate) fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
             None if list == ListKind::Surplus => error(state, words::NO_ROW.into()),
             None => wrong(state),
         },
-        Command::WriteOff => match s.shortage() {
+        KeyCommand::WriteOff => match s.shortage() {
             Some(r) => {
                 let serial = r.serial.to_string();
                 push_screen(state, Screen::Choose(Choice::WriteOffReason { serial }));
@@ -380,7 +380,7 @@ pub(crate) fn command(state: &mut AppState, c: Command) -> Vec<Effect> {
             None if list == ListKind::Short => error(state, words::NO_ROW.into()),
             None => wrong(state),
         },
-        Command::Accept => match (s.marked_serial(), &s.data) {
+        KeyCommand::Accept => match (s.marked_serial(), &s.data) {
             (Some(serial), Some(d)) => {
                 if d.accepted(serial) {
                     return error(state, words::accepted_already(serial.as_str()));

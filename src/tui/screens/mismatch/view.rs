@@ -13,7 +13,7 @@ use ratatui::Frame;
 use super::words;
 use crate::domain::CountStatus;
 use crate::tui::app::AppState;
-use crate::tui::keymap::{Command, Context};
+use crate::tui::keymap::{Context, KeyCommand};
 use crate::tui::mismatch::{Item, ListKind, MismatchData, MismatchSession};
 use crate::tui::text;
 use crate::tui::view::{fit, tail, wrap, wrap_keep_tail};
@@ -373,7 +373,7 @@ fn info_lines(
         if let Some(top) = s.suggestions.first() {
             let key = state
                 .keymap
-                .hint(Context::Mismatch, Command::ReplaceSerial)
+                .hint(Context::Mismatch, KeyCommand::ReplaceSerial)
                 .unwrap_or_default();
             facts.push(if narrow {
                 words::suggestion_short(&key, top.missing.as_str())
@@ -399,7 +399,7 @@ fn info_lines(
     } else if data.m.open_mismatches() == 0 && data.m.count.status != CountStatus::Posted {
         let key = state
             .keymap
-            .hint(Context::Mismatch, Command::Post)
+            .hint(Context::Mismatch, KeyCommand::Post)
             .unwrap_or_default();
         facts.push(words::nothing_open(&key));
     }

@@ -4,7 +4,7 @@
 
 use crate::domain::{CountId, HistoryKind, NotHere, ResolutionRecord};
 use crate::ops::TimelineLine;
-use crate::tui::keymap::Command;
+use crate::tui::keymap::KeyCommand;
 use crate::tui::screens::mismatch::state::MismatchData;
 use crate::tui::text::{command_label, TITLE_MISMATCHES};
 
@@ -179,10 +179,10 @@ pub fn open_left(n: usize) -> String {
 }
 
 /// Error: a fix on a row it is not for.
-pub fn fix_not_here(cmd: Command) -> String {
+pub fn fix_not_here(cmd: KeyCommand) -> String {
     let rows = match cmd {
-        Command::Relocate | Command::ReceiveFound => "surplus rows",
-        Command::WriteOff => "short rows",
+        KeyCommand::Relocate | KeyCommand::ReceiveFound => "surplus rows",
+        KeyCommand::WriteOff => "short rows",
         _ => "short or surplus rows",
     };
     format!("{} is for {rows}", command_label(cmd))

@@ -13,7 +13,7 @@ use ratatui::Frame;
 use super::{hint, hints_of, Hint, Screen, ScreenKind};
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
-use crate::tui::keymap::{Command, Context};
+use crate::tui::keymap::{Context, KeyCommand};
 use crate::tui::keys::KeyPress;
 
 /// The popups.
@@ -50,16 +50,16 @@ impl ScreenKind for Popups {
             Screen::Choose(c) => {
                 let n = words::choice_options(c).len();
                 out.push((format!("1-{n}"), words::HINT_PICK));
-                out.extend(hint(state, Command::Back));
+                out.extend(hint(state, KeyCommand::Back));
             }
             Screen::Confirm(_) => {
                 out.push(("1".to_string(), words::HINT_YES));
                 out.push(("2".to_string(), words::HINT_NO));
-                out.extend(hint(state, Command::Back));
+                out.extend(hint(state, KeyCommand::Back));
             }
             _ => out.extend(hints_of(
                 state,
-                &[Command::Back, Command::ClearField, Command::Help],
+                &[KeyCommand::Back, KeyCommand::ClearField, KeyCommand::Help],
             )),
         }
         out

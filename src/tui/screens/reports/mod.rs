@@ -12,7 +12,7 @@ use super::{hints_of, scroll_hint, scrolled, Hint, Screen, ScreenKind};
 use crate::domain::Day;
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
-use crate::tui::keymap::{Command, Context};
+use crate::tui::keymap::{Context, KeyCommand};
 use crate::tui::screens::popups::state::{Choice, Prompt};
 use crate::tui::text;
 use crate::tui::update::{pop_screen, push_screen};
@@ -69,7 +69,7 @@ impl ScreenKind for Reports {
     fn hints(&self, state: &AppState, _: &Screen) -> Vec<Hint> {
         let at = state.report.as_ref().map_or(0, |r| r.scroll);
         let mut out: Vec<Hint> = scroll_hint(state, at).into_iter().collect();
-        out.extend(hints_of(state, &[Command::Back, Command::Help]));
+        out.extend(hints_of(state, &[KeyCommand::Back, KeyCommand::Help]));
         out
     }
 
@@ -81,9 +81,9 @@ impl ScreenKind for Reports {
         view::max_scroll(state, body)
     }
 
-    fn command(&self, state: &mut AppState, c: Command) -> Option<Vec<Effect>> {
+    fn command(&self, state: &mut AppState, c: KeyCommand) -> Option<Vec<Effect>> {
         match c {
-            Command::Back => {
+            KeyCommand::Back => {
                 state.report = None;
                 Some(pop_screen(state))
             }
