@@ -45,7 +45,7 @@ pub use action::{Action, Effect, EffectRunner, NullRunner};
 pub use app::AppState;
 pub use keymap::KeymapRequest;
 pub use profile::Profile;
-pub use runtime::{fixed_clock, local_clock, Clock, Exit, Runtime};
+pub use runtime::{fixed_clock, local_clock, Exit, Runtime, TimeSource};
 pub use update::update;
 pub use view::view;
 
@@ -73,7 +73,7 @@ pub struct TuiOptions {
     /// Which database (path, or the server's socket).
     pub db_label: String,
     /// The time source.
-    pub clock: Clock,
+    pub clock: TimeSource,
     /// The role the user holds (what the screens offer): the server's word, admin when the
     /// database is opened in this process.
     pub role: crate::domain::Role,

@@ -28,15 +28,15 @@ use super::update::update;
 use super::view::view;
 
 /// Where the time comes from (time enters `update` as data, through [`Action::Tick`]).
-pub type Clock = Arc<dyn Fn() -> NaiveDateTime + Send + Sync>;
+pub type TimeSource = Arc<dyn Fn() -> NaiveDateTime + Send + Sync>;
 
 /// The local wall clock.
-pub fn local_clock() -> Clock {
+pub fn local_clock() -> TimeSource {
     Arc::new(|| chrono::Local::now().naive_local())
 }
 
 /// A clock stuck at one time (tests, snapshots).
-pub fn fixed_clock(t: NaiveDateTime) -> Clock {
+pub fn fixed_clock(t: NaiveDateTime) -> TimeSource {
     Arc::new(move || t)
 }
 
@@ -162,7 +162,7 @@ pub struct Runtime<B: RuntimeBackend> {
     runner: Runner,
     /// Answers taken off the channel while looking whether there are any.
     early: Vec<Action>,
-    clock: Clock,
+    clock: TimeSource,
 }
 
 impl<B: RuntimeBackend> Drop for Runtime<B> {
@@ -187,7 +187,7 @@ where
         backend: B,
         state: AppState,
         runner: Box<dyn EffectRunner + Send>,
-        clock: Clock,
+        clock: TimeSource,
     ) -> anyhow::Result<Self> {
         let terminal = Terminal::new(backend)?;
         let size = terminal.size()?;

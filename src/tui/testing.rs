@@ -16,7 +16,7 @@ use super::keymap::{self, KeymapRequest};
 use super::keys::{parse_script, KeyPress};
 use super::ops_runner::OpsRunner;
 use super::profile::Profile;
-use super::runtime::{dispatch, fixed_clock, Clock};
+use super::runtime::{dispatch, fixed_clock, TimeSource};
 use super::view::view;
 use crate::config::Config;
 use crate::ops::{Call, Local, Ops, Reply, Request, Service};
@@ -29,7 +29,7 @@ pub fn test_now() -> NaiveDateTime {
 }
 
 /// The fixed clock.
-pub fn test_clock() -> Clock {
+pub fn test_clock() -> TimeSource {
     fixed_clock(test_now())
 }
 
