@@ -43,7 +43,7 @@ pub fn run(cli: &Cli, ops: Result<Arc<dyn Ops>, Failure>) -> CliResult {
     if let Some(socket) = ops.server_socket() {
         // Scans the server does not answer wait in the user's own file (and those a client
         // that died left for this server are sent first).
-        let outbox = Outbox::open(crate::ops::outbox::default_dir().as_deref(), &socket);
+        let outbox = Outbox::open(crate::ops::outbox_dir().as_deref(), &socket);
         options.waiting = outbox.len();
         runner = runner.with_outbox(outbox);
     }

@@ -23,7 +23,7 @@ mod users;
 pub mod warranty;
 pub mod wire;
 
-pub use outbox::{Outbox, Waiting};
+pub use outbox::{default_dir as outbox_dir, Outbox, Waiting};
 pub use protocol::{Call, Done, Local, Ops, OpsQueries, Reply, Request};
 pub use remote::Remote;
 pub use roles::{command_needs, Gate};
