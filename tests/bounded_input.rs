@@ -12,9 +12,10 @@ use std::process::Stdio;
 use tallyman::config::Config;
 use tallyman::domain::limits::{self, MAX_NOTE};
 use tallyman::domain::{CountId, Day, DocKind, PartyRole, Period, SerialFormat};
+use tallyman::ops::local::Service;
 use tallyman::ops::{
     BulkFix, Command, DocRequest, NewCount, NewParty, OpsError, Outcome, RefusalKind,
-    ResolveAction, Service, JOURNAL_FILE,
+    ResolveAction, JOURNAL_FILE,
 };
 use tallyman::tui::keymap::{self, KeymapRequest};
 

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use tallyman::domain::{
     CountId, CountStatus, DocKind, ScanVerdict, SerialFormat, SerialKey, Unexpected,
 };
-use tallyman::ops::{Command, OpsError, Outcome, Service};
+use tallyman::ops::local::Service;
+use tallyman::ops::{Command, OpsError, Outcome};
 
 mod support;
 use support::{assert_replay_equals_state, FixedClock};

@@ -12,9 +12,9 @@ use tallyman::domain::{
     Day, DocKind, DocNo, HistoryKind, Mode, Money, PartyRole, SerialFormat, Tracking, UnitState,
     Warning,
 };
+use tallyman::ops::local::Service;
 use tallyman::ops::{
-    Command, DocRequest, LineRequest, NewProduct, OpsError, Outcome, Service, UnitView,
-    JOURNAL_FILE,
+    Command, DocRequest, LineRequest, NewProduct, OpsError, Outcome, UnitView, JOURNAL_FILE,
 };
 
 // ---------------------------------------------------------------- fixture

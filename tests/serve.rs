@@ -14,8 +14,9 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use tallyman::domain::{CountId, DocKind, Role};
+use tallyman::ops::local::Service;
 use tallyman::ops::{
-    Answer, Call, Command, Gate, Ops, OpsError, OpsQueries, Query, Remote, Reply, Request, Service,
+    Answer, Call, Command, Gate, Ops, OpsError, OpsQueries, Query, Remote, Reply, Request,
 };
 use tallyman::server::{ServeOptions, Server};
 

@@ -4,7 +4,7 @@
 use super::Failure;
 use crate::domain::scan::DecodedScan;
 use crate::domain::{Count, CountScan, Product, ResolutionRecord, ScanVerdict, Warning};
-use crate::ops::warranty::WarrantyView;
+use crate::ops::WarrantyView;
 use crate::ops::{
     CardView, MismatchView, Outcome, ScanLine, ScanReport, ScanWords, StockLine, UnitView,
     WarrantyRow,
@@ -1047,8 +1047,8 @@ pub struct CheckJson {
     pub exit_code: Option<i32>,
 }
 
-impl From<&crate::ops::maintenance::CheckReport> for CheckJson {
-    fn from(r: &crate::ops::maintenance::CheckReport) -> Self {
+impl From<&crate::ops::CheckReport> for CheckJson {
+    fn from(r: &crate::ops::CheckReport) -> Self {
         CheckJson {
             ok: r.problems.is_empty(),
             entries: r.entries,
@@ -1077,8 +1077,8 @@ pub struct RebuildJson {
     pub notes: Vec<String>,
 }
 
-impl From<&crate::ops::maintenance::RebuildReport> for RebuildJson {
-    fn from(r: &crate::ops::maintenance::RebuildReport) -> Self {
+impl From<&crate::ops::RebuildReport> for RebuildJson {
+    fn from(r: &crate::ops::RebuildReport) -> Self {
         RebuildJson {
             entries: r.entries,
             old_store: r.old_store.as_ref().map(|p| p.display().to_string()),
@@ -1101,8 +1101,8 @@ pub struct EntryJson {
     pub bytes: [u64; 2],
 }
 
-impl From<&crate::ops::maintenance::EntryWords> for EntryJson {
-    fn from(e: &crate::ops::maintenance::EntryWords) -> Self {
+impl From<&crate::ops::EntryWords> for EntryJson {
+    fn from(e: &crate::ops::EntryWords) -> Self {
         EntryJson {
             seq: e.seq,
             at: chrono::DateTime::from_timestamp_millis(e.at_ms)
@@ -1137,8 +1137,8 @@ pub struct SalvageJson {
     pub old_store: Option<String>,
 }
 
-impl From<&crate::ops::maintenance::SalvageReport> for SalvageJson {
-    fn from(r: &crate::ops::maintenance::SalvageReport) -> Self {
+impl From<&crate::ops::SalvageReport> for SalvageJson {
+    fn from(r: &crate::ops::SalvageReport) -> Self {
         SalvageJson {
             done: r.done,
             kept: r.kept,

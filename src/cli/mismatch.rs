@@ -4,7 +4,7 @@ use super::args::CountCmd;
 use super::json::{self as j, MismatchesJson};
 use super::{CliResult, Failure};
 use crate::domain::{CountId, NotHere, ResolutionRecord};
-use crate::ops::reconcile::suggestions;
+use crate::ops::suggestions;
 use crate::ops::{BulkFix, Command, MismatchView, Ops, OpsQueries, Outcome, ResolveAction};
 
 pub fn reason_text(v: &MismatchView, r: &NotHere) -> String {
@@ -12,7 +12,7 @@ pub fn reason_text(v: &MismatchView, r: &NotHere) -> String {
 }
 
 pub fn resolution_text(r: &ResolutionRecord) -> String {
-    let what = crate::ops::reconcile::resolution_what(r);
+    let what = crate::ops::resolution_what(r);
     let when = chrono::DateTime::from_timestamp_millis(r.at_ms)
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         .unwrap_or_default();
@@ -44,7 +44,7 @@ pub struct SurplusLine<'a> {
     pub why: String,
     pub accepted: bool,
     pub moved: bool,
-    pub suggestions: Vec<crate::ops::reconcile::Suggestion>,
+    pub suggestions: Vec<crate::ops::Suggestion>,
 }
 
 /// The shortage rows of a report, made one at a time.

@@ -5,7 +5,7 @@ use super::json::{self as j};
 use super::{postings::scan_key, CliResult, Failure};
 use crate::domain::warranty::{AgreementEventCode, GenericWarranty, ReplacementPolicy, StartBasis};
 use crate::domain::{Day, Period};
-use crate::ops::warranty::WarrantyView;
+use crate::ops::WarrantyView;
 use crate::ops::{Answer, Command, Ops, OpsQueries, Outcome, Query, WarrantyRow};
 
 fn day(raw: &Option<String>) -> Result<Option<Day>, Failure> {

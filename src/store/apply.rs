@@ -593,7 +593,8 @@ mod tests {
     use super::*;
     use crate::domain::{DocKind, Mode, PartyRole, SerialFormat, Tracking};
     use crate::journal::read_all;
-    use crate::ops::{Command, DocRequest, LineRequest, NewParty, NewProduct, Service};
+    use crate::ops::local::Service;
+    use crate::ops::{Command, DocRequest, LineRequest, NewParty, NewProduct};
     use std::cell::Cell;
 
     thread_local! {

@@ -82,7 +82,7 @@ pub struct DraftContext<'c> {
     pub now_ms: i64,
     pub actor: &'c str,
     pub scan: &'c ScanConfig,
-    pub warranty: &'c super::warranty::WarrantySettings,
+    pub warranty: &'c crate::ops::api::WarrantySettings,
 }
 
 pub struct Draft<'s> {
@@ -95,7 +95,7 @@ pub struct Draft<'s> {
     pub(super) count_serials: HashMap<(CountId, SerialKey), u32>,
     pub(super) next_count: u32,
     pub(super) next_generic: u32,
-    pub(super) warranty: super::warranty::WarrantySettings,
+    pub(super) warranty: crate::ops::api::WarrantySettings,
     units: HashMap<(ProductId, SerialKey), Unit>,
     /// Customers' held quantities of unserialised products changed by this draft.
     customer_qty: HashMap<(PartyId, ProductId), i64>,

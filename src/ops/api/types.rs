@@ -679,7 +679,7 @@ pub struct ProductName {
 /// A count's mismatches with the product and party names its rows refer to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MismatchView {
-    pub mismatches: super::reconcile::Mismatches,
+    pub mismatches: super::mismatches::Mismatches,
     pub products: std::collections::BTreeMap<crate::domain::ProductId, ProductName>,
     pub parties: std::collections::BTreeMap<crate::domain::PartyId, String>,
     /// The bins its counters finished, in location order.
@@ -713,7 +713,7 @@ pub struct WarrantyRow {
     pub unit: Unit,
     pub product: Product,
     pub customer: Option<String>,
-    pub warranty: super::warranty::WarrantyView,
+    pub warranty: super::coverage::WarrantyView,
 }
 
 /// A posted document with who posted it and when.
@@ -739,7 +739,7 @@ pub struct CardView {
 pub struct CardLine {
     pub product: Product,
     pub serial: crate::domain::SerialKey,
-    pub warranty: Option<super::warranty::WarrantyView>,
+    pub warranty: Option<super::coverage::WarrantyView>,
 }
 
 /// One line of a serial's timeline, with the party's name resolved.
@@ -768,7 +768,7 @@ pub struct UnitView {
     pub customer: Option<String>,
     pub timeline: Vec<TimelineLine>,
     /// The warranty at the date the lookup asked about.
-    pub warranty: super::warranty::WarrantyView,
+    pub warranty: super::coverage::WarrantyView,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -850,6 +850,9 @@ pub enum RefusalKind {
     Location,
     /// A location outside the count's scope.
     OutOfScope,
+    /// The call needs the database folder to itself (it replaces the store or the journal),
+    /// and a server holds it open.
+    InUse,
 }
 
 impl RefusalKind {
@@ -872,6 +875,7 @@ impl RefusalKind {
             RefusalKind::NotPermitted => "not_permitted",
             RefusalKind::Location => "location",
             RefusalKind::OutOfScope => "out_of_scope",
+            RefusalKind::InUse => "in_use",
         }
     }
 }
@@ -936,24 +940,6 @@ pub enum OpsError {
     /// may or may not have been saved: the message says which is known).
     #[error("{0}")]
     Link(String),
-}
-
-impl From<crate::journal::JournalError> for OpsError {
-    fn from(e: crate::journal::JournalError) -> Self {
-        match e {
-            crate::journal::JournalError::Damaged { entry, .. } => OpsError::Damaged {
-                entry,
-                message: e.to_string(),
-            },
-            e => OpsError::Storage(e.to_string()),
-        }
-    }
-}
-
-impl From<crate::store::StoreError> for OpsError {
-    fn from(e: crate::store::StoreError) -> Self {
-        OpsError::Storage(e.to_string())
-    }
 }
 
 impl From<Refusal> for OpsError {
