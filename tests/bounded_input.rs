@@ -415,10 +415,7 @@ fn a_refusal_quotes_at_most_80_characters_of_a_name() {
         tmp.path(),
         Command::Post(sale),
         RefusalKind::Unknown,
-        &format!(
-            "expected a known customer, found \"{}…\" (add it with `tallyman party add`)",
-            "N".repeat(80)
-        ),
+        &format!("expected a known customer, found \"{}…\"", "N".repeat(80)),
     );
 }
 

@@ -381,7 +381,7 @@ fn the_actor_is_the_account_on_the_socket_not_user_from_the_environment() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(4), "{err}");
     assert!(
-        err.contains(&format!("user \"{account}\" is not a tallyman user; an admin runs: tallyman user add {account} --role")),
+        err.contains(&format!("user \"{account}\" is not a tallyman user: reading needs support; an admin runs: tallyman user add {account} --role clerk")),
         "{err}"
     );
     // Given a role by root (an admin), the account scans; the journal names it.

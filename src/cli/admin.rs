@@ -94,7 +94,7 @@ fn admin_call(
     what: &str,
     call: AdminCall,
 ) -> Result<AdminDone, Failure> {
-    door.admin(call).map_err(|e| match e {
+    door.admin(call.clone()).map_err(|e| match super::hints::admin_failure(&call, e) {
         OpsError::Refused(r) if r.kind == RefusalKind::InUse => Failure::storage(format!(
             "{what} needs the database to itself, but tallyman serve holds it (socket {}); stop the server first (systemctl stop tallyman), then run {what} again",
             super::socket_of(db).display()
@@ -177,7 +177,7 @@ pub fn check(db: &Path, anchor_args: &[String], json: bool) -> CliResult {
     let mut failure = Failure::storage(format!(
         "check failed:\n  {}\n{}",
         report.problems.join("\n  "),
-        report.advice
+        super::hints::advice_words(&report.advice)
     ));
     // One document: the report with the failure's words and exit code.
     let doc = CheckJson {

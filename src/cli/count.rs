@@ -278,7 +278,7 @@ impl Untaken {
 
     /// A refusal of the service.
     fn refusal(&mut self, r: &crate::ops::Refusal) {
-        self.refused(r.kind.exit_code());
+        self.refused(super::hints::kind_exit_code(r.kind));
     }
 
     /// The session's end: a failure with the exit code when a line was not taken. Its words

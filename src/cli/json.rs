@@ -1055,7 +1055,7 @@ impl From<&crate::ops::CheckReport> for CheckJson {
             keys: r.keys_compared,
             units: r.units,
             problems: r.problems.clone(),
-            advice: r.advice.clone(),
+            advice: super::hints::advice_words(&r.advice),
             anchor: r.anchor.clone(),
             anchors_held: r.anchors_held,
             notes: r.notes.clone(),

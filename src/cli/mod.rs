@@ -16,6 +16,7 @@ mod admin;
 mod args;
 mod count;
 pub mod demo;
+mod hints;
 mod import;
 mod json;
 mod mismatch;
@@ -109,25 +110,30 @@ impl From<OpsError> for Failure {
             OpsError::Rejected(list) => {
                 let mut m = e.to_string();
                 for r in list {
-                    m.push_str(&format!("\n  command {}: {}", r.index + 1, r.refusal));
+                    m.push_str(&format!(
+                        "\n  command {}: {}",
+                        r.index + 1,
+                        hints::refusal_message(&r.refusal)
+                    ));
                 }
                 m
             }
             OpsError::Refused(r) => refusal_words(r),
+            OpsError::Damaged { message, .. } => hints::read_only_words(message),
             _ => e.to_string(),
         };
         // A refusal says its kind and what it is about in --json output.
         let json = e.refusal().and_then(|r| {
             serde_json::to_value(json::ErrorJson {
                 error: message.clone(),
-                exit_code: e.exit_code(),
+                exit_code: hints::exit_code(&e),
                 kind: Some(r.kind.as_str()),
                 about: r.about.clone(),
             })
             .ok()
         });
         Failure {
-            code: e.exit_code(),
+            code: hints::exit_code(&e),
             message,
             json,
         }
@@ -139,8 +145,8 @@ pub type CliResult = Result<(), Failure>;
 /// A refusal as the command line prints it: a bad scan says so first (from its kind).
 pub fn refusal_words(r: &crate::ops::Refusal) -> String {
     match r.kind {
-        crate::ops::RefusalKind::BadScan => format!("bad scan: {}", r.message),
-        _ => r.message.clone(),
+        crate::ops::RefusalKind::BadScan => format!("bad scan: {}", hints::refusal_message(r)),
+        _ => hints::refusal_message(r),
     }
 }
 
@@ -328,7 +334,7 @@ pub fn needs_database(dir: &Path) -> CliResult {
     match std::fs::metadata(dir) {
         Ok(m) if m.is_dir() => {
             return match crate::ops::Offline::not_a_database(dir) {
-                Some(words) => Err(Failure::invalid(words)),
+                Some(words) => Err(Failure::invalid(format!("{words}{}", hints::NOT_A_DATABASE))),
                 None => Ok(()),
             }
         }
@@ -381,7 +387,7 @@ fn open_local_for(dir: &Path, bulk: bool) -> Result<Local, Failure> {
     bar.finish();
     let (ops, notes) = opened?;
     for w in notes.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", hints::read_only_words(&w));
     }
     Ok(ops)
 }

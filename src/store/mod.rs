@@ -37,11 +37,11 @@ pub enum StoreError {
     Codec(#[from] CodecError),
     #[error("store {path} has layout version {found}, this tallyman reads version {FORMAT_VERSION}; it is remade from the journal when the database is opened")]
     Format { path: PathBuf, found: u32 },
-    #[error("store: {0} is missing; run `tallyman check`")]
+    #[error("store: {0} is missing")]
     Missing(String),
-    #[error("store: {0}; run `tallyman rebuild`")]
+    #[error("store: {0}; the store is remade from the journal by a rebuild")]
     Damaged(String),
-    #[error("store: expected entry {expected} next, found entry {found}; run `tallyman rebuild`")]
+    #[error("store: expected entry {expected} next, found entry {found}; the store is remade from the journal by a rebuild")]
     OutOfOrder { expected: u64, found: u64 },
     #[error("store {path}: {why}; restart tallyman to replay the journal")]
     Held { path: PathBuf, why: String },

@@ -78,6 +78,20 @@ pub enum AdminDone {
     Restored(RestoreReport),
 }
 
+/// What to do about what a check found, as facts a front end words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Advice {
+    /// The journal is damaged: salvage it (every entry before the damage is kept) or
+    /// restore a backup.
+    Salvage,
+    /// The store differs from a replay of a sound journal: remake it from the journal.
+    Rebuild,
+    /// The journal was changed after it was written: restore a backup made after entry
+    /// `before` (checked with its anchors), or, with none to name, one that holds the same
+    /// anchors; a rebuild would take the changed journal as the truth.
+    RestoreBackup { before: Option<u64> },
+}
+
 /// What a check found.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CheckReport {
@@ -86,8 +100,8 @@ pub struct CheckReport {
     pub units: u64,
     /// Problems found; empty means healthy.
     pub problems: Vec<String>,
-    /// What to do about the problems (empty when there are none).
-    pub advice: String,
+    /// What to do about the problems (none when there are none).
+    pub advice: Option<Advice>,
     /// The head of the chain: `SEQ:HASH`.
     pub anchor: Option<String>,
     /// Anchors given to `check --anchor` that the journal still holds.

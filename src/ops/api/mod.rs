@@ -8,6 +8,7 @@ pub mod coverage;
 pub mod mismatches;
 pub mod not_here;
 pub mod protocol;
+pub mod refusals;
 pub mod roles;
 pub mod scan_words;
 pub mod types;
@@ -20,6 +21,7 @@ pub use mismatches::{
 };
 pub use not_here::{party_named, scan_facts, why_line, why_long, why_short};
 pub use protocol::{Call, Done, Ops, OpsQueries, Reply, Request};
+pub use refusals::{next_step, Next, READ_ONLY_REFUSED};
 pub use roles::{call_needs, command_needs, query_needs, Gate};
 pub use scan_words::{scan_words, ScanWords};
 pub use types::*;

@@ -856,14 +856,6 @@ pub enum RefusalKind {
 }
 
 impl RefusalKind {
-    /// The process exit code of the CLI: 4 not permitted, 1 every other refusal.
-    pub fn exit_code(self) -> i32 {
-        match self {
-            RefusalKind::NotPermitted => 4,
-            _ => 1,
-        }
-    }
-
     /// A short word for `--json` output and logs.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -952,20 +944,6 @@ impl OpsError {
     /// A refusal of `kind` with `message`.
     pub fn refused(kind: RefusalKind, message: impl Into<String>) -> OpsError {
         OpsError::Refused(Refusal::new(kind, message))
-    }
-
-    /// The process exit code the CLI uses: from the refusal's kind (1, or 4 not permitted),
-    /// 3 storage failure.
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            OpsError::Refused(r) => r.kind.exit_code(),
-            OpsError::Rejected(list) => list
-                .iter()
-                .map(|r| r.refusal.kind.exit_code())
-                .max()
-                .unwrap_or(1),
-            OpsError::Storage(_) | OpsError::Damaged { .. } | OpsError::Link(_) => 3,
-        }
     }
 
     /// The refusal, when this is one (a batch's first).

@@ -23,20 +23,14 @@ impl Service {
             Some(role) => Err(OpsError::Refused(
                 Refusal::new(
                     RefusalKind::NotPermitted,
-                    format!("\"{user}\" is {}: {what} needs {needed}", with_article(role)),
-                )
-                .about(user),
-            )),
-            None => Err(OpsError::Refused(
-                Refusal::new(
-                    RefusalKind::NotPermitted,
                     format!(
-                        "user \"{user}\" is not a tallyman user; an admin runs: tallyman user add {user} --role {}",
-                        needed.max(Role::Clerk)
+                        "\"{user}\" is {}: {what} needs {needed}",
+                        with_article(role)
                     ),
                 )
                 .about(user),
             )),
+            None => Err(OpsError::Refused(refusals::not_a_user(user, what, needed))),
         }
     }
 }

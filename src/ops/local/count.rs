@@ -10,6 +10,7 @@ use crate::domain::{
     Count, CountId, CountScan, CountScope, CountStatus, DocKind, Event, Location, Product,
     ScanVerdict, SerialKey, Unit,
 };
+use crate::ops::api::refusals;
 
 impl Draft<'_> {
     pub(super) fn count(&mut self, id: CountId) -> DResult<Count> {
@@ -21,7 +22,7 @@ impl Draft<'_> {
                 self.counts.insert(id, c.clone());
                 Ok(c)
             }
-            None => refuse(RefusalKind::Unknown, format!("expected a count number, found \"{id}\": no such count (see `tallyman count list`)")),
+            None => Err(refusals::no_such_count(id).into()),
         }
     }
 
@@ -128,12 +129,7 @@ impl Draft<'_> {
             return self.move_count(id, CountStatus::Posted);
         }
         if self.store.counted_bins(id)?.is_empty() {
-            return refuse(
-                RefusalKind::Conflict,
-                format!(
-                    "count {id} has no counted bin: finish the bins first (the count screen's bin done key, or `tallyman count bin-done {id} --location BIN`)"
-                ),
-            );
+            return Err(refusals::no_counted_bin(id).into());
         }
         let outcome = self.move_count_to(id, CountStatus::Posted, true)?;
         self.events.push(Event::PostedCountedBins { count: id });

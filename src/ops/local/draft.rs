@@ -14,6 +14,7 @@ use crate::domain::{
     Day, DocKind, DocLine, DocNo, Document, Event, HistoryKind, Location, Party, PartyId, Product,
     ProductId, SerialKey, Unit, Warning,
 };
+use crate::ops::api::refusals;
 use crate::store::{Store, StoreError};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -28,6 +29,12 @@ pub enum DraftError {
     Store(StoreError),
     /// A storage failure met through another service function.
     Failed(String),
+}
+
+impl From<Refusal> for DraftError {
+    fn from(r: Refusal) -> Self {
+        DraftError::Refused(r)
+    }
 }
 
 impl From<StoreError> for DraftError {
@@ -306,13 +313,7 @@ impl<'s> Draft<'s> {
                 self.products.insert(sku.to_string(), p.clone());
                 Ok(p)
             }
-            None => refuse(
-                RefusalKind::Unknown,
-                format!(
-                    "expected a known product SKU, found {} (add it with `tallyman product add`)",
-                    crate::domain::limits::quoted(sku)
-                ),
-            ),
+            None => Err(refusals::unknown_sku(sku).into()),
         }
     }
 
@@ -525,9 +526,7 @@ impl<'s> Draft<'s> {
     pub(super) fn location_code(&mut self, raw: &str, role: &str) -> DResult<String> {
         let code = Location::normalize_code(raw).map_err(invalid)?;
         if !self.location_exists(&code)? {
-            return refuse(RefusalKind::Unknown, format!(
-                "{role} location \"{code}\" does not exist (add it with `tallyman location add {code}`)"
-            ));
+            return Err(refusals::unknown_location(role, &code).into());
         }
         Ok(code)
     }
@@ -657,13 +656,7 @@ impl<'s> Draft<'s> {
 
     fn post(&mut self, mut req: DocRequest) -> DResult<Outcome> {
         if matches!(req.kind, DocKind::FoundStock | DocKind::Correction) {
-            return refuse(
-                RefusalKind::Conflict,
-                format!(
-                "{} documents are made by counts (see `tallyman count --help`), not posted by hand",
-                req.kind.as_str()
-            ),
-            );
+            return Err(refusals::made_by_counts(req.kind.as_str()).into());
         }
         // A receipt without a location goes to the receiving area, made on first use.
         if req.kind == DocKind::Receipt && req.to.is_none() {
@@ -845,13 +838,7 @@ impl<'s> Draft<'s> {
             );
         };
         let Some(party) = self.party(name)? else {
-            return refuse(
-                RefusalKind::Unknown,
-                format!(
-                    "expected a known {role}, found {} (add it with `tallyman party add`)",
-                    crate::domain::limits::quoted(name)
-                ),
-            );
+            return Err(refusals::unknown_party(role, name).into());
         };
         let fits = if role == "supplier" {
             party.role.is_supplier()

@@ -6,7 +6,7 @@ use super::Service;
 use crate::domain::Event;
 use crate::journal::{self, private, JournalError, Located};
 use crate::ops::api::{
-    Anchor, BackupReport, CheckReport, EntryWords, OpsError, RebuildReport, RefusalKind,
+    Advice, Anchor, BackupReport, CheckReport, EntryWords, OpsError, RebuildReport, RefusalKind,
     RestoreReport, SalvageReport, JOURNAL_FILE, JOURNAL_PIECE, STATE_DIR,
 };
 use crate::store::{keys, Store};
@@ -33,11 +33,6 @@ pub fn init(dir: &Path) -> Result<(), OpsError> {
     create_folder(dir)?;
     Service::open(dir).map(|_| ())
 }
-
-/// The advice when the journal is damaged (a frame or the chain fails).
-const SALVAGE_ADVICE: &str = "run `tallyman rebuild --salvage` to keep every entry before the damage (the damaged journal is kept), or `tallyman restore BACKUP`";
-/// The advice when the store differs from a replay of a sound journal.
-const REBUILD_ADVICE: &str = "run `tallyman rebuild` to remake the store from the journal";
 
 fn describe_key(k: &[u8]) -> String {
     let printable: String = k
@@ -97,7 +92,7 @@ fn check_open(
     let mut report = CheckReport::default();
     if let Some(ro) = service.read_only() {
         report.problems.push(ro.what.clone());
-        report.advice = SALVAGE_ADVICE.to_string();
+        report.advice = Some(Advice::Salvage);
     }
     report.notes.extend(
         warnings
@@ -195,7 +190,7 @@ fn check_open(
             if service.read_only().is_none() {
                 report.problems.push(damage.to_string());
             }
-            report.advice = SALVAGE_ADVICE.to_string();
+            report.advice = Some(Advice::Salvage);
             return Ok(());
         }
         // (A read-only open has said it already: with the store gone it is not cut.)
@@ -207,24 +202,16 @@ fn check_open(
         if journal_changed {
             // A backup that holds the entries before the first changed one, unchanged, is
             // what to restore; with no entry before it to name, the anchors say which.
-            let which = match changed {
-                Some(seq) if seq > 1 => format!(
-                    "a backup made after entry {} and checked with `tallyman check --anchor`",
-                    seq - 1
-                ),
-                _ => "a backup that passes `tallyman check --anchor` with the same anchors"
-                    .to_string(),
-            };
-            report.advice = format!(
-                "the journal was changed after it was written: restore {which} (`tallyman restore BACKUP`); a rebuild would take the changed journal as the truth"
-            );
+            report.advice = Some(Advice::RestoreBackup {
+                before: changed.filter(|seq| *seq > 1).map(|seq| seq - 1),
+            });
             return Ok(());
         }
         if service.read_only().is_none() {
             let before = report.problems.len();
             compare(live, &fresh, &mut report)?;
             if report.problems.len() > before {
-                report.advice = REBUILD_ADVICE.to_string();
+                report.advice = Some(Advice::Rebuild);
             }
         }
         Ok(())
@@ -445,7 +432,7 @@ pub fn rebuild(
         };
         return Err(OpsError::Damaged {
             entry,
-            message: format!("{damage}. A rebuild needs a sound journal: {SALVAGE_ADVICE}"),
+            message: format!("{damage}. A rebuild needs a sound journal"),
         });
     }
     let mut notes = Vec::new();
@@ -454,7 +441,7 @@ pub fn rebuild(
             return Err(OpsError::refused(
                 RefusalKind::Conflict,
                 format!(
-                    "journal entry {seq} is not the one the store applied: the journal was changed after it was written. Restore a backup (`tallyman restore BACKUP`), or add --force to take the changed journal as the truth"
+                    "journal entry {seq} is not the one the store applied: the journal was changed after it was written."
                 ),
             ));
         }
@@ -570,7 +557,7 @@ pub fn salvage(
         return Err(OpsError::refused(
             RefusalKind::Conflict,
             format!(
-                "journal {} is sound ({} entries): nothing to salvage; `tallyman rebuild` remakes the store from it",
+                "journal {} is sound ({} entries): nothing to salvage",
                 journal_path.display(),
                 survey.entries
             ),
@@ -793,11 +780,18 @@ fn read_back(
         )));
     }
     if let Some(d) = damage {
-        return Err(OpsError::Storage(format!(
-            "{d}. The backup {} holds the {} entries before the damage; {SALVAGE_ADVICE}",
-            file.display(),
-            copy.entries
-        )));
+        let entry = match &d {
+            JournalError::Damaged { entry, .. } => *entry,
+            _ => 0,
+        };
+        return Err(OpsError::Damaged {
+            entry,
+            message: format!(
+                "{d}. The backup {} holds the {} entries before the damage",
+                file.display(),
+                copy.entries
+            ),
+        });
     }
     Ok(BackupReport {
         bytes: upto,
@@ -818,7 +812,14 @@ fn same_file(a: &Path, b: &Path) -> bool {
 pub fn anchor(dir: &Path) -> Result<(u64, Option<String>), OpsError> {
     let survey = journal::survey(&dir.join(JOURNAL_FILE), |_| Ok(()))?;
     if let Some(d) = survey.damage {
-        return Err(OpsError::Storage(format!("{d}; {SALVAGE_ADVICE}")));
+        let entry = match &d {
+            JournalError::Damaged { entry, .. } => *entry,
+            _ => 0,
+        };
+        return Err(OpsError::Damaged {
+            entry,
+            message: d.to_string(),
+        });
     }
     Ok((
         survey.entries,

@@ -617,12 +617,9 @@ impl Service {
         &self,
         id: crate::domain::CountId,
     ) -> Result<crate::domain::Count, OpsError> {
-        self.store.count(id)?.ok_or_else(|| {
-            OpsError::refused(
-                RefusalKind::Unknown,
-                format!("expected a count number, found \"{id}\": no such count (see `tallyman count list`)"),
-            )
-        })
+        self.store
+            .count(id)?
+            .ok_or_else(|| refusals::no_such_count(id).into())
     }
 
     /// Answers a query that needs no acting user (as "nobody").

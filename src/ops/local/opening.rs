@@ -4,6 +4,8 @@
 
 use super::{Clock, OpsError, SystemClock, JOURNAL_FILE, OWNER_FILE, STATE_DIR};
 use crate::journal::{self, private, Journal, JournalError, JournalReader, ReadItem};
+use crate::ops::api::refusals::NOT_A_DATABASE;
+use crate::ops::api::READ_ONLY_REFUSED;
 use crate::store::{Store, StoreError};
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -60,9 +62,7 @@ impl ReadOnly {
         ReadOnly {
             entry,
             what: what.clone(),
-            message: format!(
-                "Read-only: {short}; ask an admin. Lookups and reports work, changes are refused. To repair it, stop its other users and run `tallyman rebuild --salvage` (the damaged journal is kept), or `tallyman restore BACKUP`. {what}"
-            ),
+            message: format!("Read-only: {short}; ask an admin. {READ_ONLY_REFUSED} {what}"),
         }
     }
 
@@ -73,7 +73,7 @@ impl ReadOnly {
             entry,
             &format!("journal ends in an incomplete entry {entry} (byte {offset})"),
             format!(
-                "journal {} ends in an incomplete entry {entry} at byte {offset} ({what}). The store is gone, so nothing shows whether that entry was acknowledged: a crash while it was written, or a journal cut short afterwards, look the same. `tallyman rebuild --salvage` cuts it off and says so, keeping the journal as it was beside it",
+                "journal {} ends in an incomplete entry {entry} at byte {offset} ({what}). The store is gone, so nothing shows whether that entry was acknowledged: a crash while it was written, or a journal cut short afterwards, look the same. A salvage cuts it off and says so, keeping the journal as it was beside it",
                 journal.display()
             ),
         )
@@ -280,7 +280,7 @@ pub fn not_a_database(dir: &Path) -> Option<String> {
         shown.push(format!("{} more", others.len() - 3));
     }
     Some(format!(
-        "not a database: expected tallyman's {} in \"{}\", found other files ({}); nothing was changed. To make a database, run `tallyman init DIR` on a new or empty folder",
+        "{NOT_A_DATABASE}expected tallyman's {} in \"{}\", found other files ({}); nothing was changed",
         super::JOURNAL_FILE,
         dir.display(),
         shown.join(", ")

@@ -665,10 +665,7 @@ impl Draft<'_> {
         }
         let open = m.open_mismatches();
         if open > 0 {
-            return refuse(RefusalKind::Conflict, format!(
-                "count {id} has {open} {} neither resolved nor accepted (see `tallyman count mismatches {id}`)",
-                super::plural(open as u64, "mismatch", "mismatches")
-            ));
+            return Err(crate::ops::api::refusals::open_mismatches(id, open).into());
         }
         Ok(m.freeze())
     }

@@ -27,21 +27,10 @@ impl Draft<'_> {
         let known = self.store.user(&name)?;
         match (change, &known) {
             (Change::Add, Some(u)) => {
-                return refuse(
-                    RefusalKind::Conflict,
-                    format!(
-                        "user \"{name}\" is already a {}; change it with: tallyman user role {name} ROLE",
-                        u.role
-                    ),
-                )
+                return Err(crate::ops::api::refusals::already_a_user(&name, u.role).into())
             }
             (Change::Role | Change::Remove, None) => {
-                return refuse(
-                    RefusalKind::Unknown,
-                    format!(
-                        "expected a tallyman user, found \"{name}\"; add one with: tallyman user add {name} --role clerk"
-                    ),
-                )
+                return Err(crate::ops::api::refusals::no_such_user(&name).into())
             }
             _ => {}
         }
