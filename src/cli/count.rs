@@ -132,7 +132,7 @@ pub fn run(service: &dyn Ops, cmd: &CountCmd, json: bool) -> CliResult {
         CountCmd::List { all } => {
             let list: Vec<Count> = counts(service)?
                 .into_iter()
-                .filter(|c| *all || matches!(c.status, CountStatus::Open | CountStatus::Review))
+                .filter(|c| *all || c.status.is_active())
                 .collect();
             if json {
                 j::print(&list.iter().map(j::CountJson::from).collect::<Vec<_>>())?;

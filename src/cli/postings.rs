@@ -85,7 +85,8 @@ pub fn run(service: &dyn Ops, cmd: &Cmd, json: bool) -> CliResult {
         }
         Cmd::Lookup { serial } => {
             let key = unescape_gs(serial);
-            let Answer::Units(units) = service.query(Query::Lookup {
+            // One request: the units, or the serial's count scans when no unit has it.
+            let Answer::Found { units, scans } = service.query(Query::Find {
                 serial: key.clone(),
                 date: None,
             })?
@@ -93,12 +94,6 @@ pub fn run(service: &dyn Ops, cmd: &Cmd, json: bool) -> CliResult {
                 return Err(Failure::storage("unexpected answer to a lookup"));
             };
             if units.is_empty() {
-                let Answer::Scans(scans) = service.query(Query::SerialScans {
-                    serial: key.clone(),
-                })?
-                else {
-                    return Err(Failure::storage("unexpected answer to a serial's scans"));
-                };
                 let Some(last) = scans.last() else {
                     return Err(Failure::invalid(format!(
                         "SN {} is unknown: never received, sold or counted here",

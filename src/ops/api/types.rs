@@ -631,6 +631,14 @@ pub enum Query {
         from: u64,
         upto: u64,
     },
+    /// A lookup in one request ([`Answer::Found`]): every unit with this serial, with its
+    /// warranty at `date` (today when absent), and, when no unit has the serial, its live
+    /// count scans in every count (a serial never received but counted). [`Query::Lookup`]
+    /// and [`Query::SerialScans`] stay for the clients that ask them apart.
+    Find {
+        serial: String,
+        date: Option<Day>,
+    },
 }
 
 /// The database in brief.
@@ -809,6 +817,12 @@ pub enum Answer {
     Quantities(Vec<QtyLine>),
     /// Bytes of the journal (an answer to [`Query::JournalBytes`]).
     JournalBytes(Vec<u8>),
+    /// A lookup's answer ([`Query::Find`]): the units with the serial; when there is none,
+    /// the serial's live count scans (empty otherwise).
+    Found {
+        units: Vec<UnitView>,
+        scans: Vec<ScanLine>,
+    },
 }
 
 /// What a count counted of a product counted by quantity at a location, in all (every
