@@ -2,6 +2,7 @@
 
 use super::args::{CountCmd, LabelsCmd};
 use super::json::{self as j, rfc3339};
+use super::words::count_text;
 use super::{CliResult, Failure};
 use crate::domain::limits;
 use crate::domain::{Count, CountId, CountStatus, ScanCommand, ScanVerdict};
@@ -10,28 +11,6 @@ use crate::ops::{
     ScanReport, ScanWords,
 };
 use std::io::BufRead;
-
-pub fn count_text(c: &Count) -> String {
-    format!(
-        "count {} \"{}\" over {}{}: {}, {} scan(s), {} live, counters: {}",
-        c.id,
-        c.name,
-        c.scope.location,
-        if c.blind {
-            " (blind)"
-        } else {
-            " (open counting)"
-        },
-        c.status.as_str(),
-        c.scans,
-        c.live,
-        if c.counters.is_empty() {
-            "none yet".to_string()
-        } else {
-            c.counters.join(", ")
-        }
-    )
-}
 
 /// The words of a scan report: the service fills them in; a report without them is named by
 /// its customer's name as the service resolved it.
@@ -85,20 +64,6 @@ fn scan_row(line: &ScanLine) -> String {
         s.verdict.name(),
         if s.undone { " (undone)" } else { "" }
     )
-}
-
-pub fn outcome_text(o: &Outcome) -> Option<String> {
-    Some(match o {
-        Outcome::CountOpened(c) => format!("opened {}", count_text(c)),
-        Outcome::CountMoved(c) => count_text(c),
-        Outcome::ScanUndone { scan: s, .. } => format!(
-            "undone scan {}: SN \"{}\" at {}",
-            s.number, s.serial, s.location
-        ),
-        Outcome::LocationSet { code, .. } => format!("location {code}"),
-        Outcome::Scanned(r) => format!("{} SN \"{}\"", r.scan.verdict.name(), r.scan.serial),
-        _ => return None,
-    })
 }
 
 fn id(n: u32) -> CountId {

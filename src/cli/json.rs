@@ -906,7 +906,7 @@ impl From<&ResolutionRecord> for ResolutionJson {
         ResolutionJson {
             number: r.number,
             kind: r.resolution.name(),
-            text: super::mismatch::resolution_text(r),
+            text: super::words::resolution_text(r),
             undone: r.undone,
         }
     }
@@ -930,7 +930,7 @@ impl Serialize for MismatchesJson<'_> {
         let v = self.0;
         let m = &v.mismatches;
         let shortage = Streamed(|| {
-            super::mismatch::shortage_lines(v).map(|r| ShortageJson {
+            super::words::shortage_lines(v).map(|r| ShortageJson {
                 serial: r.serial.to_string(),
                 sku: r.sku,
                 location: r.location.to_string(),
@@ -941,7 +941,7 @@ impl Serialize for MismatchesJson<'_> {
             })
         });
         let surplus = Streamed(|| {
-            super::mismatch::surplus_lines(v).map(|r| SurplusJson {
+            super::words::surplus_lines(v).map(|r| SurplusJson {
                 serial: r.serial.to_string(),
                 sku: r.sku,
                 location: r.location.to_string(),
@@ -1215,23 +1215,4 @@ pub struct DemoSummaryJson {
     pub returned: u64,
     pub written_off: u64,
     pub examples: Vec<ExampleJson>,
-}
-
-impl From<&super::demo::Summary> for DemoSummaryJson {
-    fn from(s: &super::demo::Summary) -> Self {
-        DemoSummaryJson {
-            units: s.units,
-            sold: s.sold,
-            returned: s.returned,
-            written_off: s.written_off,
-            examples: s
-                .examples
-                .iter()
-                .map(|(what, serial)| ExampleJson {
-                    what: what.clone(),
-                    serial: serial.clone(),
-                })
-                .collect(),
-        }
-    }
 }

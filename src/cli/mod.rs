@@ -25,6 +25,7 @@ mod postings;
 mod screens;
 mod serve;
 mod warranty;
+mod words;
 
 pub use args::{Cli, Cmd};
 
@@ -141,6 +142,48 @@ impl From<OpsError> for Failure {
 }
 
 pub type CliResult = Result<(), Failure>;
+
+/// Reports a clap error, in JSON when asked; returns the exit code.
+pub(crate) fn usage_error(e: &clap::Error, json: bool) -> i32 {
+    use clap::error::ErrorKind;
+    let code = e.exit_code();
+    if !json || matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        if let Err(io) = e.print() {
+            exit_on_output_error(&io);
+        }
+        return code;
+    }
+    let rendered = e.render().to_string();
+    let message = if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        let usage = rendered
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Usage:"))
+            .unwrap_or("")
+            .trim();
+        format!("a subcommand is required (usage: {usage})")
+    } else {
+        // The first paragraph, on one line: "the following required arguments were not
+        // provided: <SERIAL>".
+        let first: Vec<&str> = rendered
+            .lines()
+            .map(str::trim)
+            .take_while(|l| !l.is_empty())
+            .collect();
+        let first = first.join(" ");
+        first.strip_prefix("error: ").unwrap_or(&first).to_string()
+    };
+    let doc = json::ErrorJson {
+        error: message,
+        exit_code: code,
+        kind: None,
+        about: None,
+    };
+    if let Err(f) = json::print(&doc) {
+        eprintln!("tallyman: {}", f.message);
+    }
+    eprint!("{rendered}");
+    code
+}
 
 /// A refusal as the command line prints it: a bad scan says so first (from its kind).
 pub fn refusal_words(r: &crate::ops::Refusal) -> String {

@@ -5,10 +5,12 @@ mod apply;
 pub mod held;
 mod index;
 pub mod keys;
+mod lines;
 mod parts;
 pub mod records;
 mod resolve;
 mod warranty;
+mod writes;
 
 pub use records::{Meta, PartsOpen, StoredDocument, StoredUnit};
 

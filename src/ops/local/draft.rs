@@ -21,6 +21,14 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// Where receipts go when no location is named.
 pub const DEFAULT_RECEIVING: &str = "RECEIVING";
 
+/// Which user command is being checked (each refuses what the others are for).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Change {
+    Add,
+    Role,
+    Remove,
+}
+
 /// Why a single command was refused (storage failures are separate).
 pub enum DraftError {
     Refused(Refusal),
@@ -284,15 +292,9 @@ impl<'s> Draft<'s> {
                 self.warranty_replace(&old, &new, policy, &note, &settings)
             }
             Command::AddGenericWarranty(g) => self.add_generic(g),
-            Command::AddUser { name, role } => {
-                self.set_user(&name, Some(role), super::users::Change::Add)
-            }
-            Command::SetRole { name, role } => {
-                self.set_user(&name, Some(role), super::users::Change::Role)
-            }
-            Command::RemoveUser { name } => {
-                self.set_user(&name, None, super::users::Change::Remove)
-            }
+            Command::AddUser { name, role } => self.set_user(&name, Some(role), Change::Add),
+            Command::SetRole { name, role } => self.set_user(&name, Some(role), Change::Role),
+            Command::RemoveUser { name } => self.set_user(&name, None, Change::Remove),
             Command::Batch(_) => refuse(
                 RefusalKind::Conflict,
                 "a batch cannot contain another batch",

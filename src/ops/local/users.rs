@@ -1,17 +1,9 @@
 //! The site's users: giving an OS account a role, changing it, taking it away (journaled, so
 //! the audit trail and every backup hold them).
 
-use super::draft::{refuse, DResult, Draft};
+use super::draft::{refuse, Change, DResult, Draft};
 use super::{Outcome, RefusalKind};
 use crate::domain::{role::check_user_name, Event, Role};
-
-/// Which user command is being checked (each refuses what the others are for).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Change {
-    Add,
-    Role,
-    Remove,
-}
 
 impl Draft<'_> {
     pub(super) fn set_user(
