@@ -64,6 +64,19 @@ pub fn refusal_message(r: &Refusal) -> String {
 /// How a damaged journal is repaired.
 pub const SALVAGE: &str = "run `tallyman rebuild --salvage` to keep every entry before the damage (the damaged journal is kept), or `tallyman restore BACKUP`";
 
+/// A storage failure's words with the next step: a database held by another process says
+/// how to serve it, or what to do when its server is silent; a read-only one how to repair
+/// it.
+pub fn storage_words(message: &str) -> String {
+    if message.ends_with(crate::ops::refusals::NOT_A_SERVER) {
+        format!("{message}. Ask an admin to run: tallyman serve")
+    } else if message.ends_with(crate::ops::refusals::SERVER_SILENT) {
+        format!("{message}; try again, or ask an admin to restart tallyman serve")
+    } else {
+        read_only_words(message)
+    }
+}
+
 /// A read-only database's words with how to repair it, after what still works.
 pub fn read_only_words(message: &str) -> String {
     message.replacen(

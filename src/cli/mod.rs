@@ -121,6 +121,7 @@ impl From<OpsError> for Failure {
             }
             OpsError::Refused(r) => refusal_words(r),
             OpsError::Damaged { message, .. } => hints::read_only_words(message),
+            OpsError::Storage(message) => hints::storage_words(message),
             _ => e.to_string(),
         };
         // A refusal says its kind and what it is about in --json output.

@@ -50,6 +50,12 @@ const NO_SUCH_USER: &str = "expected a tallyman user, found";
 /// How a folder of other files is refused (see `not_a_database` of the house).
 pub const NOT_A_DATABASE: &str = "not a database: ";
 
+/// How a database held by a process that does not serve ends (the front end adds how to
+/// start a server).
+pub const NOT_A_SERVER: &str = ", not a server";
+/// How a database whose server does not answer ends (the front end adds what to do).
+pub const SERVER_SILENT: &str = ", which did not answer";
+
 /// What a change refused on a read-only database says after its reason (the front end adds
 /// how to repair it).
 pub const READ_ONLY_REFUSED: &str = "Lookups and reports work, changes are refused.";

@@ -106,7 +106,9 @@ fn write_owner(dir: &Path, socket: Option<&Path>) {
 }
 
 /// The words for a database another process holds, short enough for a 20-column screen
-/// to wrap: who holds it, and what to do.
+/// to wrap: who holds it, and whether it serves (the front end says what to do).
+use crate::ops::api::refusals::{NOT_A_SERVER, SERVER_SILENT};
+
 pub fn locked_words(dir: &Path, owner: &str) -> String {
     let field = |name: &str| {
         owner
@@ -122,13 +124,10 @@ pub fn locked_words(dir: &Path, owner: &str) -> String {
     };
     match field("serving ") {
         Some(socket) => format!(
-            "database {} is served by {who} on {socket}, which did not answer; try again, or ask an admin to restart tallyman serve",
+            "database {} is served by {who} on {socket}{SERVER_SILENT}",
             dir.display()
         ),
-        None => format!(
-            "database {} in use by {who}, not a server. Ask an admin to run: tallyman serve",
-            dir.display()
-        ),
+        None => format!("database {} in use by {who}{NOT_A_SERVER}", dir.display()),
     }
 }
 
