@@ -10,7 +10,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use tallyman::domain::CountId;
-use tallyman::ops::{Answer, Local, Ops, OpsQueries, Query, Service};
+use tallyman::ops::local::Service;
+use tallyman::ops::{Answer, Local, Ops, OpsQueries, Query};
 use tallyman::tui::mismatch::Fix;
 use tallyman::tui::ops_runner::OpsRunner;
 use tallyman::tui::{Action, Effect, EffectRunner};
