@@ -161,12 +161,13 @@ fn reconciliation(c: &mut Criterion) {
         let (dir, count) = reconcile_store(n);
         let (svc, _) = Service::open(&dir).expect("open");
         let m =
-            tallyman::ops::local::reconcile::mismatches(svc.store(), count).expect("mismatches");
+            tallyman::ops::local::reconcile::mismatches(&svc.store(), count).expect("mismatches");
         assert_eq!(m.rec.shortage.len(), n / 100, "1% shortage");
         assert_eq!(m.rec.surplus.len(), n / 100, "1% surplus");
         group.bench_function(format!("mismatches_{n}_expected"), |b| {
             b.iter(|| {
-                tallyman::ops::local::reconcile::mismatches(svc.store(), count).expect("mismatches")
+                tallyman::ops::local::reconcile::mismatches(&svc.store(), count)
+                    .expect("mismatches")
             })
         });
         drop(svc);
@@ -294,7 +295,7 @@ fn mismatch_screen(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function(format!("reconciliation_alone_{n}"), |b| {
         b.iter(|| {
-            tallyman::ops::local::reconcile::mismatches(svc.store(), count).expect("mismatches")
+            tallyman::ops::local::reconcile::mismatches(&svc.store(), count).expect("mismatches")
         })
     });
     for (w, h, profile) in [(80, 24, Profile::Full), (20, 16, Profile::Vt)] {

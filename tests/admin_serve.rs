@@ -1,7 +1,8 @@
 //! The admin calls through a real `tallyman serve`, with roles: an admin who is not the
 //! server's user checks, anchors and backs up through the socket (the server answers from
-//! the database it holds open); a clerk is refused each with the role's words; a rebuild,
-//! which needs the database to itself, is refused by the server with what to do.
+//! the database it holds open); a clerk is refused each with the role's words. A rebuild
+//! and a salvage through the server swap the store (and the journal) it serves, and other
+//! clients read and write on without a restart; each says what it says embedded.
 
 mod support;
 
@@ -128,12 +129,6 @@ fn admin_calls_go_through_the_server_for_an_admin_and_are_refused_to_a_clerk() {
     assert_eq!(code, Some(0), "{err}");
     assert!(out.starts_with("backup written to"), "{out}");
     assert!(out.contains(&format!("anchor: {head}")), "{out}");
-    // What needs the database to itself is refused by the server, with what to do.
-    for args in [vec!["rebuild"], vec!["restore", backup.to_str().unwrap()]] {
-        let (code, _, err) = as_account(&admin, &args);
-        assert_eq!(code, Some(3), "{args:?}: {err}");
-        assert!(err.contains("stop the server first"), "{args:?}: {err}");
-    }
     // The clerk: every admin call refused with the role's words, nothing written.
     let theirs = out_dir.join("theirs.tlj");
     for (args, what) in [
@@ -153,4 +148,227 @@ fn admin_calls_go_through_the_server_for_an_admin_and_are_refused_to_a_clerk() {
     assert!(!theirs.exists());
     sigterm(&server);
     assert_eq!(server.wait_with_output().unwrap().status.code(), Some(0));
+}
+
+/// The words of a rebuild or salvage, with the names of what was moved aside (stamped
+/// with the time) cut to what they start with.
+fn unstamped(out: &str, db: &Path) -> String {
+    out.replace(db.to_str().unwrap(), "DB")
+        .lines()
+        .map(|line| {
+            for aside in ["state.old-", ".damaged-"] {
+                if let Some(at) = line.find(aside) {
+                    let head = &line[..at];
+                    let head = head.rsplit_once(' ').map_or(head, |(h, _)| h);
+                    return format!("{head} {aside}…");
+                }
+            }
+            line.to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Flips one byte in the middle of the journal's last entry: the server that opens it is
+/// read-only, the entries before it sound.
+fn damage_last_entry(db: &Path) {
+    let journal = db.join(tallyman::ops::JOURNAL_FILE);
+    let mut last = None;
+    tallyman::journal::survey(&journal, |l| {
+        last = Some((l.start, l.end));
+        Ok(())
+    })
+    .unwrap();
+    let (start, end) = last.unwrap();
+    let mut bytes = std::fs::read(&journal).unwrap();
+    bytes[(start + 8 + (end - start - 8) / 2) as usize] ^= 0x40;
+    std::fs::write(&journal, bytes).unwrap();
+}
+
+/// Copies a database folder (the server stopped), to run the same call embedded on it.
+fn copy_db(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for item in std::fs::read_dir(from).unwrap() {
+        let item = item.unwrap();
+        let target = to.join(item.file_name());
+        if item.file_type().unwrap().is_dir() {
+            copy_db(&item.path(), &target);
+        } else if item.file_name() != "lock" {
+            std::fs::copy(item.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn rebuild_and_salvage_go_through_the_server_and_the_clients_go_on() {
+    let users = ["tmhh1", "tmhh2"].map(|a| nix::unistd::User::from_name(a).ok().flatten());
+    let group = nix::unistd::Group::from_name("tallyman-users")
+        .ok()
+        .flatten();
+    let ([Some(admin), Some(clerk)], Some(group), true) =
+        (users, group, nix::unistd::geteuid().is_root())
+    else {
+        support::skipped(
+            "this test",
+            Some(
+                "needs root, the accounts tmhh1 and tmhh2 and the group tallyman-users (.ci/run makes them)"
+                    .into(),
+            ),
+        );
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let bin: PathBuf = tmp.path().join("tallyman");
+    std::fs::copy(BIN, &bin).unwrap();
+    let db = tmp.path().join("db");
+    let socket = tmp.path().join("db.sock");
+    let socket_arg = socket.to_str().unwrap().to_string();
+    let me = std::env::var("USER").unwrap_or_else(|_| "root".into());
+    support::cli::ok(&db, &me, &["demo", "--no-tui", "--units", "20"]);
+    let mut server = serve(&bin, &db, &socket);
+    for (name, role) in [("tmhh1", "admin"), ("tmhh2", "clerk")] {
+        support::cli::ok(
+            &db,
+            &me,
+            &["--socket", &socket_arg, "user", "add", name, "--role", role],
+        );
+    }
+    let as_account = |user: &nix::unistd::User, args: &[&str]| {
+        said(
+            &Command::new(&bin)
+                .arg("--db")
+                .arg(&db)
+                .arg("--socket")
+                .arg(&socket)
+                .args(args)
+                .env("HOME", tmp.path())
+                .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+                .uid(user.uid.as_raw())
+                .gid(group.gid.as_raw())
+                .output()
+                .unwrap(),
+        )
+    };
+    // Another client (the server's own user, through the socket) reads and writes.
+    let client = |args: &[&str]| {
+        let mut line = vec!["--socket", socket_arg.as_str()];
+        line.extend_from_slice(args);
+        support::cli::run(&db, &me, &line, b"")
+    };
+    let receive = |serial: &str| {
+        let out = client(&[
+            "receive",
+            "--supplier",
+            "Northwind Distribution",
+            "--invoice",
+            serial,
+            "--product",
+            "RT-AX55",
+            "--to",
+            "WH3/A/01",
+            serial,
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", support::cli::stderr(&out));
+    };
+    let looked_up = |serial: &str| {
+        let out = client(&["lookup", serial]);
+        assert_eq!(out.status.code(), Some(0), "{}", support::cli::stderr(&out));
+        support::cli::stdout(&out)
+    };
+    let clean = || {
+        let out = client(&["check"]);
+        let said = support::cli::stdout(&out);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{said}{}",
+            support::cli::stderr(&out)
+        );
+        assert!(said.starts_with("ok: "), "{said}");
+    };
+    receive("RT77000001");
+
+    // The clerk: refused each, with the role's words, and nothing changed.
+    for (args, what) in [
+        (vec!["rebuild"], "a rebuild"),
+        (vec!["rebuild", "--salvage"], "a salvage"),
+    ] {
+        let (code, _, err) = as_account(&clerk, &args);
+        assert_eq!(code, Some(4), "{args:?}: {err}");
+        assert!(
+            err.contains(&format!("\"tmhh2\" is a clerk: {what} needs admin")),
+            "{args:?}: {err}"
+        );
+    }
+
+    // A rebuild by the admin, through the server: the same words as embedded (on a copy
+    // of the folder made while the server was stopped), and the clients go on.
+    sigterm(&server);
+    assert_eq!(server.wait_with_output().unwrap().status.code(), Some(0));
+    let twin = tmp.path().join("twin");
+    copy_db(&db, &twin);
+    let embedded = support::cli::ok(&twin, &me, &["rebuild"]);
+    server = serve(&bin, &db, &socket);
+    let (code, served, err) = as_account(&admin, &["rebuild"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(served.starts_with("rebuilt the store from "), "{served}");
+    assert_eq!(unstamped(&served, &db), unstamped(&embedded, &twin));
+    assert!(looked_up("RT77000001").contains("RT77000001"));
+    receive("RT77000002");
+    assert!(looked_up("RT77000002").contains("RT77000002"));
+    clean();
+    // A salvage of a sound journal: refused, nothing to do.
+    let (code, _, err) = as_account(&admin, &["rebuild", "--salvage"]);
+    assert_ne!(code, Some(0), "{err}");
+    assert!(err.contains("nothing to salvage"), "{err}");
+
+    // A damaged last entry: the server opens read-only; the admin's salvage cuts it off
+    // through the server, which writes again without a restart.
+    sigterm(&server);
+    assert_eq!(server.wait_with_output().unwrap().status.code(), Some(0));
+    damage_last_entry(&db);
+    let twin = tmp.path().join("twin-salvage");
+    copy_db(&db, &twin);
+    let out = support::cli::run(&twin, &me, &["rebuild", "--salvage"], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", support::cli::stderr(&out));
+    let embedded = support::cli::stdout(&out);
+    server = serve(&bin, &db, &socket);
+    let out = client(&[
+        "receive",
+        "--supplier",
+        "Northwind Distribution",
+        "--invoice",
+        "RT77000003",
+        "--product",
+        "RT-AX55",
+        "--to",
+        "WH3/A/01",
+        "RT77000003",
+    ]);
+    assert_eq!(out.status.code(), Some(3), "{}", support::cli::stdout(&out));
+    assert!(
+        support::cli::stderr(&out).contains("Read-only"),
+        "{}",
+        support::cli::stderr(&out)
+    );
+    let (code, served, err) = as_account(&admin, &["rebuild", "--salvage"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        served.contains("the database is writable again"),
+        "{served}"
+    );
+    assert_eq!(unstamped(&served, &db), unstamped(&embedded, &twin));
+    // The damaged entry (the receipt of RB0002) is gone; what came before it is there.
+    assert!(looked_up("RT77000001").contains("RT77000001"));
+    let out = client(&["lookup", "RT77000002"]);
+    assert_ne!(out.status.code(), Some(0), "{}", support::cli::stdout(&out));
+    receive("RT77000003");
+    assert!(looked_up("RT77000003").contains("RT77000003"));
+    clean();
+    sigterm(&server);
+    assert_eq!(server.wait_with_output().unwrap().status.code(), Some(0));
+    // What the server left opens embedded, and checks clean.
+    let checked = support::cli::ok(&db, &me, &["check"]);
+    assert!(checked.starts_with("ok: "), "{checked}");
 }

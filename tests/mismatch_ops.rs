@@ -63,7 +63,7 @@ impl Db {
     }
 
     fn m(&self, c: CountId) -> Mismatches {
-        mismatches(self.svc.store(), c).unwrap()
+        mismatches(&self.svc.store(), c).unwrap()
     }
 
     fn resolve(&self, c: CountId, action: ResolveAction) -> Result<Outcome, OpsError> {

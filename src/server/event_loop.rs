@@ -427,8 +427,8 @@ fn take_request(shared: &Shared, c: &mut Connection, now: Instant) -> Taken {
     Taken::Work(Box::new(match call {
         Call::Execute(cmd) => Work::Command(cmd, None),
         Call::ExecuteThen(cmd, query) => Work::Command(cmd, Some(query)),
-        // An admin call is answered by a reader: a check holds the writer lock while it
-        // replays, so commands wait for it; the others are refused or read the journal.
+        // An admin call is answered by a reader: a check, a rebuild or a salvage holds the
+        // writer lock while it replays, so commands wait for it; reads go on.
         read @ (Call::Query(_) | Call::Validate(_) | Call::Admin(_)) => Work::Read(read),
     }))
 }

@@ -167,6 +167,13 @@ impl Store {
         Ok(store)
     }
 
+    /// The same open store, its folder renamed to `dir` (an open store does not notice;
+    /// its errors name the folder).
+    pub fn moved_to(mut self, dir: &Path) -> Store {
+        self.path = dir.to_path_buf();
+        self
+    }
+
     /// A store in temporary space (sled's, in memory-backed `/dev/shm` where there is one),
     /// gone when dropped: used when the database's own store cannot be opened because its
     /// disk is full.

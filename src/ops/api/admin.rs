@@ -54,13 +54,10 @@ impl AdminCall {
         }
     }
 
-    /// Whether the call needs the database folder to itself (it replaces the store or the
-    /// journal), so a running server cannot answer it.
+    /// Whether the call needs the database folder to itself (it replaces the journal with
+    /// a file of the caller's), so a running server cannot answer it.
     pub fn needs_the_folder(&self) -> bool {
-        matches!(
-            self,
-            AdminCall::Rebuild { .. } | AdminCall::Salvage { .. } | AdminCall::Restore { .. }
-        )
+        matches!(self, AdminCall::Restore { .. })
     }
 }
 

@@ -61,7 +61,7 @@ impl Service {
                 .map(|_| Err(super::writer_poisoned()))
                 .collect();
         };
-        if let Err(e) = self.store.begin_group() {
+        if let Err(e) = self.store().begin_group() {
             return group
                 .iter()
                 .map(|_| Err(OpsError::Storage(e.to_string())))
@@ -70,7 +70,7 @@ impl Service {
         for (actor, cmd) in group {
             answers.push(self.commit_one(&mut writer, &actor, cmd).map(|(o, _)| o));
         }
-        if let Err(e) = self.store.end_group() {
+        if let Err(e) = self.store().end_group() {
             let why = format!(
                 "the store could not take a group of entries ({e}); restart tallyman to replay the journal"
             );
@@ -99,13 +99,13 @@ impl Service {
     /// it stops, so a restart has little of the journal to replay.
     pub fn settle(&self) -> Result<(), OpsError> {
         let _writer = self.writer.lock().map_err(|_| super::writer_poisoned())?;
-        self.store.settle().map_err(OpsError::from)
+        self.store().settle().map_err(OpsError::from)
     }
 
     /// Starts writing the store's held writes to sled, without waiting: the server calls
     /// this when a moment passes without commands.
     pub fn settle_soon(&self) -> Result<(), OpsError> {
         let _writer = self.writer.lock().map_err(|_| super::writer_poisoned())?;
-        self.store.settle_soon().map_err(OpsError::from)
+        self.store().settle_soon().map_err(OpsError::from)
     }
 }

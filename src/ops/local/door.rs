@@ -129,10 +129,11 @@ impl Service {
 
     /// An admin call on the database this service holds open: a check replays the journal
     /// under the writer lock and compares with the live store; the anchor is read from the
-    /// journal. A rebuild, salvage or restore replaces the store (and the journal) that
-    /// this service and its readers hold open, so it is refused here with what to do; a
-    /// backup is written by the one who asks (see [`Local`] and `ops::Remote`), never at a
-    /// path of theirs by this process.
+    /// journal. A rebuild or salvage takes the writer lock (commands wait, reads go on),
+    /// makes the new store (and journal) with the same steps on the disk as in a closed
+    /// folder, and swaps them in: the service serves them from then on, writable again
+    /// after a salvage. A backup is written by the one who asks (see [`Local`] and
+    /// `ops::Remote`), never at a path of theirs by this process.
     pub fn admin(&self, call: AdminCall) -> Result<AdminDone, OpsError> {
         let never = std::sync::atomic::AtomicBool::new(false);
         match call {
@@ -147,6 +148,12 @@ impl Service {
             AdminCall::Backup { .. } => Err(OpsError::refused(
                 RefusalKind::Invalid,
                 "expected the backup's file to be written by the one who asks, found a request to write it here; ask for the journal's bytes (JournalEnd, JournalBytes) instead",
+            )),
+            AdminCall::Rebuild { force } => Ok(AdminDone::Rebuilt(
+                super::maintenance::rebuild_live(self, force, &never)?,
+            )),
+            AdminCall::Salvage { keep_later } => Ok(AdminDone::Salvaged(
+                super::maintenance::salvage_live(self, keep_later, &never)?,
             )),
             call => Err(OpsError::refused(
                 RefusalKind::InUse,

@@ -209,7 +209,7 @@ fn check_open(
         }
         if service.read_only().is_none() {
             let before = report.problems.len();
-            compare(live, &fresh, &mut report)?;
+            compare(&live, &fresh, &mut report)?;
             if report.problems.len() > before {
                 report.advice = Some(Advice::Rebuild);
             }
@@ -292,12 +292,34 @@ fn build_store(
     progress: Option<opening::Progress>,
     stop: &AtomicBool,
 ) -> Result<(u64, PathBuf), OpsError> {
+    let built = build(dir, journal_path, progress, stop)?;
+    Ok((built.entries, built.scratch))
+}
+
+/// A store built from a journal in a scratch folder, still open.
+pub(crate) struct Built {
+    pub(crate) entries: u64,
+    /// The end of the journal's last entry, and its sequence and hash.
+    pub(crate) end: u64,
+    pub(crate) head: Option<(u64, journal::EntryHash)>,
+    pub(crate) scratch: PathBuf,
+    pub(crate) store: Store,
+}
+
+/// [`build_store`], the new store left open (a server puts it in place of the one it
+/// serves; the folder is renamed under it, which an open store does not notice).
+fn build(
+    dir: &Path,
+    journal_path: &Path,
+    progress: Option<opening::Progress>,
+    stop: &AtomicBool,
+) -> Result<Built, OpsError> {
     let scratch = scratch_dir(dir, "rebuild");
     let _ = std::fs::remove_dir_all(&scratch);
     let len = std::fs::metadata(journal_path)
         .map(|m| m.len())
         .unwrap_or(0);
-    let built = (|| -> Result<u64, OpsError> {
+    let built = (|| -> Result<(Store, journal::Survey), OpsError> {
         let store = Store::open(&scratch)?;
         let mut failure = None;
         let survey = journal::survey(journal_path, |located| {
@@ -321,10 +343,10 @@ fn build_store(
             return Err(damage.into());
         }
         store.flush()?;
-        Ok(survey.entries)
+        Ok((store, survey))
     })();
-    let entries = match built {
-        Ok(n) => n,
+    let (store, survey) = match built {
+        Ok(b) => b,
         Err(_) if stop.load(Ordering::Relaxed) => {
             let _ = std::fs::remove_dir_all(&scratch);
             return Err(OpsError::Storage(
@@ -336,7 +358,13 @@ fn build_store(
             return Err(e);
         }
     };
-    Ok((entries, scratch))
+    Ok(Built {
+        entries: survey.entries,
+        end: survey.end,
+        head: survey.head,
+        scratch,
+        store,
+    })
 }
 
 /// Puts a store built by [`build_store`] in place of `dir`'s, the old one moved aside
@@ -369,6 +397,63 @@ fn install_store(dir: &Path, scratch: &Path, keep: bool) -> Result<Option<PathBu
     Ok(aside)
 }
 
+impl Service {
+    /// Puts a store built from the journal in place of the one this service serves, with
+    /// `writer` (its lock) held: the same steps on the disk as a closed database's (the new
+    /// store's folder renamed in, the old one moved aside when `keep`, else removed), then
+    /// the service writes to the journal as it is now and reads the new store. Requests
+    /// still holding the old store finish with it; it closes when the last lets go.
+    pub(crate) fn replace_store(
+        &self,
+        writer: &mut super::Writer,
+        built: Built,
+        keep: bool,
+    ) -> Result<Option<PathBuf>, OpsError> {
+        let dir = self.dir().to_path_buf();
+        let old = self.store();
+        // Nothing more goes to the old store: what it held back goes to its files now.
+        let _ = old.settle();
+        let _ = old.flush();
+        let journal_path = dir.join(JOURNAL_FILE);
+        let (seq, hash) = built.head.unwrap_or((0, journal::ZERO_HASH));
+        let mut journal = journal::Journal::append_at(&journal_path, built.end, seq + 1, hash)?;
+        let sync = journal.sync_handle()?;
+        let aside = install_store(&dir, &built.scratch, keep)?;
+        let store = built.store.moved_to(&dir.join(STATE_DIR));
+        let mut end = built.end;
+        if let Some(open) = store.parts_open()? {
+            // A command written in parts whose last part the salvage cut off: taken back,
+            // as an open does.
+            let located = journal.append(
+                crate::ops::api::Clock::now_ms(&crate::ops::api::SystemClock),
+                "tallyman",
+                vec![Event::PartsAbandoned { first: open.first }],
+            )?;
+            store.apply(&located)?;
+            end = located.end;
+        }
+        match self.store.write() {
+            Ok(mut s) => *s = std::sync::Arc::new(store),
+            Err(poisoned) => *poisoned.into_inner() = std::sync::Arc::new(store),
+        }
+        writer.journal = Some(journal);
+        writer.poisoned = None;
+        {
+            let mut durable = self.durable.lock().map_err(|_| {
+                OpsError::Storage("the journal sync lock is poisoned; restart tallyman".into())
+            })?;
+            durable.file = sync;
+            durable.end = end;
+        }
+        self.written_end.store(end, Ordering::Release);
+        match self.read_only.write() {
+            Ok(mut r) => *r = None,
+            Err(poisoned) => *poisoned.into_inner() = None,
+        }
+        Ok(aside)
+    }
+}
+
 /// Is this failure the disk being full?
 pub fn is_disk_full(e: &OpsError) -> bool {
     let words = e.to_string();
@@ -377,12 +462,14 @@ pub fn is_disk_full(e: &OpsError) -> bool {
 
 /// The journal a rebuild or salvage works on, with the database's lock taken and the
 /// journal read whole, `each` seeing every sound entry (`what`: what there would be nothing
-/// to do without a journal).
-fn journal_to_rebuild(
+/// to do without a journal). `live`: this process holds the database open (a server, its
+/// writer lock taken), so the lock is its own already and nothing is swept.
+fn journal_to_remake(
     dir: &Path,
     what: &str,
+    live: bool,
     each: impl FnMut(&Located) -> Result<(), JournalError>,
-) -> Result<(PathBuf, opening::DbLock, journal::Survey), OpsError> {
+) -> Result<(PathBuf, Option<opening::DbLock>, journal::Survey), OpsError> {
     let journal_path = dir.join(JOURNAL_FILE);
     if !journal_path.exists() {
         return Err(OpsError::refused(
@@ -393,9 +480,14 @@ fn journal_to_rebuild(
             ),
         ));
     }
-    let lock = opening::take_lock(dir)?;
-    // What a killed rebuild or salvage left (a salvage's new journal, a scratch store).
-    opening::sweep(dir);
+    let lock = if live {
+        None
+    } else {
+        let lock = opening::take_lock(dir)?;
+        // What a killed rebuild or salvage left (a salvage's new journal, a scratch store).
+        opening::sweep(dir);
+        Some(lock)
+    };
     let survey = journal::survey(&journal_path, each)?;
     Ok((journal_path, lock, survey))
 }
@@ -410,20 +502,104 @@ pub fn rebuild(
     progress: Option<opening::Progress>,
     stop: &AtomicBool,
 ) -> Result<RebuildReport, OpsError> {
-    // In the same read: the first entry whose hash differs from the one the old store
-    // recorded when it applied it (when that store can be read at all).
     let old = Store::open(&dir.join(STATE_DIR)).ok();
-    let mut changed = None;
-    let (journal_path, _lock, survey) = journal_to_rebuild(dir, "rebuild from", |located| {
-        if let (None, Some(store)) = (changed, &old) {
-            if let Ok(Some(h)) = store.entry_hash(located.entry.seq) {
-                if h != located.hash {
-                    changed = Some(located.entry.seq);
-                }
+    rebuild_with(
+        dir,
+        force,
+        Remake::Closed { progress, stop },
+        old.map(std::sync::Arc::new),
+    )
+}
+
+/// How a rebuild, salvage or restore puts its new store in place: in a closed database
+/// folder (the store moved aside), or in the one a service holds open, whose new store it
+/// then serves (the same steps on the disk, then the swap).
+enum Remake<'a> {
+    Closed {
+        progress: Option<opening::Progress<'a>>,
+        stop: &'a AtomicBool,
+    },
+    Live {
+        service: &'a Service,
+        writer: &'a mut super::Writer,
+        stop: &'a AtomicBool,
+    },
+}
+
+impl Remake<'_> {
+    fn live(&self) -> bool {
+        matches!(self, Remake::Live { .. })
+    }
+
+    /// Replays `journal_path` into a new store and puts it in place of the store (the old
+    /// one moved aside as `state.old-TIME`): the entries and where the old store went.
+    fn remake(
+        &mut self,
+        dir: &Path,
+        journal_path: &Path,
+    ) -> Result<(u64, Option<PathBuf>), OpsError> {
+        match self {
+            Remake::Closed { progress, stop } => remake_store(dir, journal_path, *progress, stop),
+            Remake::Live {
+                service,
+                writer,
+                stop,
+            } => {
+                let built = build(dir, journal_path, None, stop)?;
+                let entries = built.entries;
+                let aside = service.replace_store(writer, built, true)?;
+                Ok((entries, aside))
             }
         }
-        Ok(())
-    })?;
+    }
+}
+
+/// [`rebuild`] of the database a service holds open (a server's), under its writer lock:
+/// commands wait, reads go on with the old store until the new one is in place.
+pub(crate) fn rebuild_live(
+    service: &Service,
+    force: bool,
+    stop: &AtomicBool,
+) -> Result<RebuildReport, OpsError> {
+    let mut writer = service
+        .writer
+        .lock()
+        .map_err(|_| super::writer_poisoned())?;
+    service.sync_all_written()?;
+    let old = service.store();
+    let dir = service.dir().to_path_buf();
+    rebuild_with(
+        &dir,
+        force,
+        Remake::Live {
+            service,
+            writer: &mut writer,
+            stop,
+        },
+        Some(old),
+    )
+}
+
+fn rebuild_with(
+    dir: &Path,
+    force: bool,
+    mut remake: Remake<'_>,
+    old: Option<std::sync::Arc<Store>>,
+) -> Result<RebuildReport, OpsError> {
+    // In the same read: the first entry whose hash differs from the one the old store
+    // recorded when it applied it (when that store can be read at all).
+    let mut changed = None;
+    let (journal_path, _lock, survey) =
+        journal_to_remake(dir, "rebuild from", remake.live(), |located| {
+            if let (None, Some(store)) = (changed, &old) {
+                if let Ok(Some(h)) = store.entry_hash(located.entry.seq) {
+                    if h != located.hash {
+                        changed = Some(located.entry.seq);
+                    }
+                }
+            }
+            Ok(())
+        })?;
     drop(old);
     if let Some(damage) = survey.damage {
         let entry = match &damage {
@@ -456,7 +632,7 @@ pub fn rebuild(
         }
         None => None,
     };
-    let (entries, old_store) = remake_store(dir, &journal_path, progress, stop)?;
+    let (entries, old_store) = remake.remake(dir, &journal_path)?;
     Ok(RebuildReport {
         entries,
         old_store,
@@ -523,15 +699,52 @@ pub fn salvage(
     progress: Option<opening::Progress>,
     stop: &AtomicBool,
 ) -> Result<SalvageReport, OpsError> {
-    let (journal_path, _lock, survey) = journal_to_rebuild(dir, "salvage", |_| Ok(()))?;
-    let mut report = SalvageReport {
-        kept: survey.entries,
-        ..SalvageReport::default()
-    };
     let applied = Store::open(&dir.join(STATE_DIR))
         .ok()
         .and_then(|s| s.meta().ok())
         .map_or(0, |m| m.applied_seq);
+    salvage_with(dir, keep_later, Remake::Closed { progress, stop }, applied)
+}
+
+/// [`salvage`] of the database a service holds open (a server's, read-only since its
+/// journal is damaged), under its writer lock: once the salvaged journal and its store are
+/// in place, the service writes to them (it is read-only no more).
+pub(crate) fn salvage_live(
+    service: &Service,
+    keep_later: Option<bool>,
+    stop: &AtomicBool,
+) -> Result<SalvageReport, OpsError> {
+    let mut writer = service
+        .writer
+        .lock()
+        .map_err(|_| super::writer_poisoned())?;
+    service.sync_all_written()?;
+    let applied = service.store().meta().map_or(0, |m| m.applied_seq);
+    let dir = service.dir().to_path_buf();
+    salvage_with(
+        &dir,
+        keep_later,
+        Remake::Live {
+            service,
+            writer: &mut writer,
+            stop,
+        },
+        applied,
+    )
+}
+
+fn salvage_with(
+    dir: &Path,
+    keep_later: Option<bool>,
+    mut remake: Remake<'_>,
+    applied: u64,
+) -> Result<SalvageReport, OpsError> {
+    let (journal_path, _lock, survey) =
+        journal_to_remake(dir, "salvage", remake.live(), |_| Ok(()))?;
+    let mut report = SalvageReport {
+        kept: survey.entries,
+        ..SalvageReport::default()
+    };
     let mut damage_at = match &survey.damage {
         Some(JournalError::Damaged { offset, entry, .. }) => Some((*offset, *entry)),
         _ => None,
@@ -651,7 +864,7 @@ pub fn salvage(
             ))
         })?;
     report.damaged_journal = Some(damaged);
-    let (_, old_store) = remake_store(dir, &journal_path, progress, stop)?;
+    let (_, old_store) = remake.remake(dir, &journal_path)?;
     report.old_store = old_store;
     report.done = true;
     Ok(report)

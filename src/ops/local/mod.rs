@@ -34,7 +34,7 @@ pub use count::is_location_label;
 pub use draft::DEFAULT_RECEIVING;
 pub use opening::ReadOnly;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, RwLock};
 
 pub(crate) struct Writer {
     /// `None` when the database is read-only.
@@ -52,7 +52,9 @@ impl std::fmt::Debug for Service {
 
 pub struct Service {
     dir: PathBuf,
-    store: Store,
+    /// The store, replaced whole by a rebuild, salvage or restore through a server: a
+    /// request holds the one it took until it is answered (see [`Service::store`]).
+    store: RwLock<Arc<Store>>,
     pub(crate) writer: Mutex<Writer>,
     /// What is known to be on the disk: taken after the writer lock, never before it.
     durable: Mutex<Durable>,
@@ -70,8 +72,9 @@ pub struct Service {
     clock: Box<dyn Clock>,
     scan: ScanConfig,
     warranty: WarrantySettings,
-    /// Set when the journal is damaged: every change is refused.
-    read_only: Option<ReadOnly>,
+    /// Set when the journal is damaged: every change is refused (until a salvage or a
+    /// restore through the server replaces the journal).
+    read_only: RwLock<Option<ReadOnly>>,
     /// The database's lock, released last.
     _lock: opening::DbLock,
 }
@@ -192,12 +195,12 @@ impl Service {
         Ok((
             Service {
                 dir: dir.to_path_buf(),
-                store: opened.store,
+                store: RwLock::new(Arc::new(opened.store)),
                 writer: Mutex::new(Writer {
                     journal: opened.journal,
                     poisoned: None,
                 }),
-                read_only: opened.read_only,
+                read_only: RwLock::new(opened.read_only),
                 durable: Mutex::new(durable),
                 written_end: std::sync::atomic::AtomicU64::new(opened.end),
                 group_commit: true,
@@ -223,8 +226,8 @@ impl Service {
     }
 
     /// Why the database is read-only (its journal is damaged), when it is.
-    pub fn read_only(&self) -> Option<&ReadOnly> {
-        self.read_only.as_ref()
+    pub fn read_only(&self) -> Option<ReadOnly> {
+        self.read_only.read().map_or(None, |r| r.clone())
     }
 
     pub fn dir(&self) -> &Path {
@@ -237,8 +240,14 @@ impl Service {
         write_owner(&self.dir, Some(socket));
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
+    /// The store as it is now. A request takes it once and keeps it until it is answered:
+    /// a rebuild, salvage or restore through a server puts a new one in its place, and the
+    /// old one closes when the last request holding it lets go.
+    pub fn store(&self) -> Arc<Store> {
+        match self.store.read() {
+            Ok(s) => s.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
     }
 
     pub fn today(&self) -> Day {
@@ -384,7 +393,7 @@ impl Service {
 
     /// The location code a scanned text names, if it is a location label of this store.
     pub fn location_label(&self, raw: &str) -> Result<Option<String>, OpsError> {
-        Ok(is_location_label(&self.store, raw)?)
+        Ok(is_location_label(&self.store(), raw)?)
     }
 
     /// The running figures of a count at a location.
@@ -411,7 +420,7 @@ impl Service {
         count: &crate::domain::Count,
         location: &str,
     ) -> Result<Figures, OpsError> {
-        let tally = self.store.count_tally(count.id, location)?;
+        let tally = self.store().count_tally(count.id, location)?;
         Ok(Figures {
             here: tally.counted,
             unexpected_here: tally.unexpected,
@@ -438,13 +447,13 @@ impl Service {
         at: impl Fn(&str) -> bool,
     ) -> Result<u32, OpsError> {
         let covers: std::collections::HashMap<_, _> = self
-            .store
+            .store()
             .products()?
             .into_iter()
             .map(|p| (p.id, count.scope.covers_product(&p)))
             .collect();
         let mut n = 0u32;
-        self.store
+        self.store()
             .for_each_stock(Some(scope), |location, product, _, _| {
                 if at(location) && covers.get(&product).copied().unwrap_or(false) {
                     n = n.saturating_add(1);
@@ -477,7 +486,8 @@ impl Service {
     /// Validates a command without changing anything (what `execute` would refuse).
     pub fn validate(&self, cmd: Command) -> Result<Outcome, OpsError> {
         let _writer = self.writer.lock().map_err(|_| writer_poisoned())?;
-        Draft::new(&self.store, &self.context("validate"))?.command(cmd)
+        let store = self.store();
+        Draft::new(&store, &self.context("validate"))?.command(cmd)
     }
 
     /// Validates, journals (durably) and applies one command.
@@ -509,9 +519,9 @@ impl Service {
         if let Some(why) = writer.poisoned.clone().or_else(|| self.sync_failed()) {
             return Err(OpsError::Storage(why));
         }
-        if writer.journal.is_none() || self.read_only.is_some() {
-            return Err(self
-                .read_only
+        let read_only = self.read_only();
+        if writer.journal.is_none() || read_only.is_some() {
+            return Err(read_only
                 .as_ref()
                 .map(ReadOnly::refusal)
                 .unwrap_or_else(|| OpsError::Storage("the journal is not open".into())));
@@ -531,7 +541,8 @@ impl Service {
         actor: &str,
         cmd: Command,
     ) -> Result<(Outcome, Option<u64>), OpsError> {
-        let mut draft = Draft::new(&self.store, &self.context(actor))?;
+        let store = self.store();
+        let mut draft = Draft::new(&store, &self.context(actor))?;
         let outcome = draft.command(cmd)?;
         if draft.events.is_empty() {
             return Ok((outcome, None));
@@ -560,7 +571,7 @@ impl Service {
         let located = journal.write(at_ms, actor, events)?;
         self.written_end
             .store(located.end, std::sync::atomic::Ordering::Release);
-        if let Err(e) = self.store.apply(&located) {
+        if let Err(e) = self.store().apply(&located) {
             let why = format!(
                 "entry {} is in the journal but the store could not apply it ({e}); restart tallyman to replay it",
                 located.entry.seq
@@ -616,7 +627,7 @@ impl Service {
         &self,
         id: crate::domain::CountId,
     ) -> Result<crate::domain::Count, OpsError> {
-        self.store
+        self.store()
             .count(id)?
             .ok_or_else(|| refusals::no_such_count(id).into())
     }
@@ -627,7 +638,7 @@ impl Service {
     }
 
     pub(crate) fn party_name(&self, id: PartyId) -> Result<Option<String>, OpsError> {
-        Ok(self.store.party(id)?.map(|p: Party| p.name))
+        Ok(self.store().party(id)?.map(|p: Party| p.name))
     }
 
     /// Party names read once each for one answer: a timeline or a report names a few
@@ -647,13 +658,13 @@ impl Service {
 
     /// [`Service::lookup`] with the warranty at `date`.
     pub fn lookup_at(&self, raw: &str, date: Day) -> Result<Vec<UnitView>, OpsError> {
-        let generic = warranty::generics(&self.store)?;
+        let generic = warranty::generics(&self.store())?;
         let found = self.units_scanned(raw)?;
         let mut names = self.party_names();
         let mut views = Vec::with_capacity(found.len());
         for stored in found {
             let unit = stored.unit;
-            let Some(product) = self.store.product(unit.product)? else {
+            let Some(product) = self.store().product(unit.product)? else {
                 continue;
             };
             let supplier = match unit.supplier {
@@ -698,15 +709,15 @@ impl Service {
         let Some(key) = decoded.key() else {
             return Err(bad(format!("\"{}\" carries no serial: rescan", raw.trim())));
         };
-        let mut found = self.store.units_named(key)?;
+        let mut found = self.store().units_named(key)?;
         if let Some(label) = match &decoded.gtin {
-            Some(g) => self.store.product_by_gtin(g)?,
+            Some(g) => self.store().product_by_gtin(g)?,
             None => None,
         } {
             if let Some(other) = found.iter().find(|s| s.unit.product != label.id) {
                 if found.iter().all(|s| s.unit.product != label.id) {
                     let sku = self
-                        .store
+                        .store()
                         .product(other.unit.product)?
                         .map(|p| p.sku)
                         .unwrap_or_default();
@@ -736,7 +747,7 @@ impl Service {
         };
         let only = match sku {
             Some(sku) => Some(
-                self.store
+                self.store()
                     .product_by_sku(sku.trim())?
                     .ok_or_else(|| {
                         OpsError::refused(
@@ -749,18 +760,18 @@ impl Service {
             None => None,
         };
         let products: std::collections::HashMap<_, _> = self
-            .store
+            .store()
             .products()?
             .into_iter()
             .map(|p| (p.id, p))
             .collect();
         let serialised = self
-            .store
+            .store()
             .stock(scope.as_deref())?
             .into_iter()
             .map(|r| (r.location, r.product, Some(r.serial.to_string()), 1));
         let counted = self
-            .store
+            .store()
             .quantities(scope.as_deref())?
             .into_iter()
             .map(|r| (r.location, r.product, None, r.qty));

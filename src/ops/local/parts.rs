@@ -95,7 +95,8 @@ impl Service {
         part: Vec<Command>,
         first: &mut Option<u64>,
     ) -> Result<Vec<Outcome>, OpsError> {
-        let mut draft = Draft::new(&self.store, &self.context(actor))?;
+        let store = self.store();
+        let mut draft = Draft::new(&store, &self.context(actor))?;
         let judged = draft.command(Command::Batch(part));
         if let Err(e) = &judged {
             if !matches!(e, OpsError::Rejected(_)) {

@@ -14,7 +14,8 @@ pub const RECENT_SCANS: u32 = 8;
 impl Service {
     /// Answers a query as `actor` (joins are per counter).
     pub fn query_as(&self, actor: &str, q: Query) -> Result<Answer, OpsError> {
-        let s = &self.store;
+        let store = self.store();
+        let s = &*store;
         Ok(match q {
             Query::Products => Answer::Products(s.products()?),
             Query::Locations => Answer::Locations(s.locations()?),
@@ -118,7 +119,7 @@ impl Service {
 
     fn skus(&self) -> Result<BTreeMap<ProductId, String>, OpsError> {
         Ok(self
-            .store
+            .store()
             .products()?
             .into_iter()
             .map(|p| (p.id, p.sku))
@@ -142,10 +143,10 @@ impl Service {
             }
         }
         let mut scans = Vec::new();
-        for count in self.store.counts()? {
+        for count in self.store().counts()? {
             for k in &keys {
-                if let Some(n) = self.store.count_serial(count.id, k)? {
-                    scans.extend(self.store.count_scan(count.id, n)?);
+                if let Some(n) = self.store().count_serial(count.id, k)? {
+                    scans.extend(self.store().count_scan(count.id, n)?);
                 }
             }
         }
@@ -171,7 +172,7 @@ impl Service {
             None
         };
         let last_scans = if last > 0 {
-            self.scan_lines(self.store.last_count_scans(count.id, last as usize)?)?
+            self.scan_lines(self.store().last_count_scans(count.id, last as usize)?)?
         } else {
             Vec::new()
         };
@@ -191,7 +192,7 @@ impl Service {
             ));
         }
         let own = self
-            .store
+            .store()
             .last_count_scans_where(id, RECENT_SCANS as usize, |s| {
                 s.counter == actor && !s.undone
             })?;
@@ -200,7 +201,7 @@ impl Service {
         // A scope of one location needs no location label.
         let scope = &c.scope.location;
         let single = !self
-            .store
+            .store()
             .locations()?
             .iter()
             .any(|l| l.code != *scope && Location::within(&l.code, scope));
@@ -222,10 +223,10 @@ impl Service {
     }
 
     fn mismatch_view(&self, id: CountId) -> Result<MismatchView, OpsError> {
-        let m = mismatches(&self.store, id)?;
-        let qty = super::reconcile::qty_mismatches(&self.store, &m.count)?;
+        let m = mismatches(&self.store(), id)?;
+        let qty = super::reconcile::qty_mismatches(&self.store(), &m.count)?;
         let products = self
-            .store
+            .store()
             .products()?
             .into_iter()
             .map(|p| {
@@ -239,7 +240,7 @@ impl Service {
             })
             .collect();
         let parties = self
-            .store
+            .store()
             .parties()?
             .into_iter()
             .map(|p| (p.id, p.name))
@@ -249,14 +250,14 @@ impl Service {
             products,
             parties,
             counted_bins: self
-                .store
+                .store()
                 .counted_bins(id)?
                 .into_iter()
                 .map(|b| b.location)
                 .collect(),
-            posted_bins_only: self.store.posted_bins_only(id)?,
+            posted_bins_only: self.store().posted_bins_only(id)?,
             posted_anchor: self
-                .store
+                .store()
                 .posted_entry(id)?
                 .map(|(seq, hash)| crate::journal::anchor_words(seq, &hash)),
             qty,
@@ -272,7 +273,7 @@ impl Service {
         let date = date.unwrap_or_else(|| self.today());
         let customer = match customer {
             Some(name) => Some(
-                self.store
+                self.store()
                     .party_by_name(name.trim())?
                     .ok_or_else(|| {
                         OpsError::refused(
@@ -288,7 +289,7 @@ impl Service {
     }
 
     fn card(&self, number: &str) -> Result<CardView, OpsError> {
-        let stored = self.store.document(number.trim())?.ok_or_else(|| {
+        let stored = self.store().document(number.trim())?.ok_or_else(|| {
             OpsError::refused(
                 RefusalKind::Unknown,
                 format!(
@@ -299,19 +300,19 @@ impl Service {
         })?;
         let doc = stored.document;
         let customer = match doc.party {
-            Some(p) => self.store.party(p)?,
+            Some(p) => self.store().party(p)?,
             None => None,
         };
         let today = self.today();
-        let generic = warranty::generics(&self.store)?;
+        let generic = warranty::generics(&self.store())?;
         let mut lines = Vec::new();
         for line in &doc.lines {
             let Some(serial) = &line.serial else { continue };
-            let Some(product) = self.store.product(line.product)? else {
+            let Some(product) = self.store().product(line.product)? else {
                 continue;
             };
             let warranty = self
-                .store
+                .store()
                 .unit(line.product, serial)?
                 .map(|u| warranty::view(&u, &product, &generic, today, &self.warranty));
             lines.push(CardLine {

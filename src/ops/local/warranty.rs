@@ -108,7 +108,7 @@ impl Service {
         Ok(view(
             unit,
             &product,
-            &generics(self.store())?,
+            &generics(&self.store())?,
             date,
             &self.warranty,
         ))
@@ -133,7 +133,7 @@ impl Service {
         let report = Report {
             service: self,
             products,
-            generic: generics(store)?,
+            generic: generics(&store)?,
             date,
             days,
             customer,
@@ -143,7 +143,7 @@ impl Service {
             Some(c) => Some(store.sold_to(c)?),
             None if days == u32::MAX => None,
             None => Some(expiring_candidates(
-                store,
+                &store,
                 report.products.values(),
                 date,
                 days,
