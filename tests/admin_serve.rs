@@ -1,8 +1,9 @@
 //! The admin calls through a real `tallyman serve`, with roles: an admin who is not the
 //! server's user checks, anchors and backs up through the socket (the server answers from
-//! the database it holds open); a clerk is refused each with the role's words. A rebuild
-//! and a salvage through the server swap the store (and the journal) it serves, and other
-//! clients read and write on without a restart; each says what it says embedded.
+//! the database it holds open); a clerk is refused each with the role's words. A rebuild,
+//! a salvage and a restore (of a backup the admin's client sends) through the server swap
+//! the store (and the journal) it serves, and other clients read and write on without a
+//! restart; each says what it says embedded.
 
 mod support;
 
@@ -156,7 +157,7 @@ fn unstamped(out: &str, db: &Path) -> String {
     out.replace(db.to_str().unwrap(), "DB")
         .lines()
         .map(|line| {
-            for aside in ["state.old-", ".damaged-"] {
+            for aside in ["state.old-", ".damaged-", ".replaced-"] {
                 if let Some(at) = line.find(aside) {
                     let head = &line[..at];
                     let head = head.rsplit_once(' ').map_or(head, |(h, _)| h);
@@ -200,7 +201,7 @@ fn copy_db(from: &Path, to: &Path) {
 }
 
 #[test]
-fn rebuild_and_salvage_go_through_the_server_and_the_clients_go_on() {
+fn rebuild_salvage_and_restore_go_through_the_server_and_the_clients_go_on() {
     let users = ["tmhh1", "tmhh2"].map(|a| nix::unistd::User::from_name(a).ok().flatten());
     let group = nix::unistd::Group::from_name("tallyman-users")
         .ok()
@@ -366,6 +367,61 @@ fn rebuild_and_salvage_go_through_the_server_and_the_clients_go_on() {
     receive("RT77000003");
     assert!(looked_up("RT77000003").contains("RT77000003"));
     clean();
+
+    // A restore by the admin of their own backup (a file the server is not asked to
+    // read: the client sends it): the same words as embedded, refused without --force,
+    // and the clients go on with what the backup holds.
+    let out_dir = tmp.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    std::fs::set_permissions(&out_dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let backup = out_dir.join("site.tlj");
+    let backup_arg = backup.to_str().unwrap();
+    let (code, out, err) = as_account(&admin, &["backup", backup_arg]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.starts_with("backup written to"), "{out}");
+    receive("RT77000004");
+    // The clerk's own copy, which they can read: refused by the server all the same.
+    let theirs = out_dir.join("theirs.tlj");
+    std::fs::copy(&backup, &theirs).unwrap();
+    std::fs::set_permissions(&theirs, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let (code, _, err) = as_account(&clerk, &["restore", theirs.to_str().unwrap(), "--force"]);
+    assert_eq!(code, Some(4), "{err}");
+    assert!(
+        err.contains("\"tmhh2\" is a clerk: a restore needs admin"),
+        "{err}"
+    );
+    let (refused_code, _, refused) = as_account(&admin, &["restore", backup_arg]);
+    assert_ne!(refused_code, Some(0), "{refused}");
+    assert!(refused.contains("add --force"), "{refused}");
+    assert!(looked_up("RT77000004").contains("RT77000004"));
+    sigterm(&server);
+    assert_eq!(server.wait_with_output().unwrap().status.code(), Some(0));
+    let twin = tmp.path().join("twin-restore");
+    copy_db(&db, &twin);
+    let out = support::cli::run(&twin, &me, &["restore", backup_arg], b"");
+    assert_eq!(
+        out.status.code(),
+        refused_code,
+        "{}",
+        support::cli::stderr(&out)
+    );
+    assert_eq!(
+        unstamped(&refused, &db),
+        unstamped(&support::cli::stderr(&out), &twin)
+    );
+    let embedded = support::cli::ok(&twin, &me, &["restore", backup_arg, "--force"]);
+    server = serve(&bin, &db, &socket);
+    let (code, served, err) = as_account(&admin, &["restore", backup_arg, "--force"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(served.starts_with("restored "), "{served}");
+    assert_eq!(unstamped(&served, &db), unstamped(&embedded, &twin));
+    assert!(looked_up("RT77000003").contains("RT77000003"));
+    let out = client(&["lookup", "RT77000004"]);
+    assert_ne!(out.status.code(), Some(0), "{}", support::cli::stdout(&out));
+    receive("RT77000005");
+    assert!(looked_up("RT77000005").contains("RT77000005"));
+    clean();
+    assert!(!db.join(".journal.tlj.sent").exists());
     sigterm(&server);
     assert_eq!(server.wait_with_output().unwrap().status.code(), Some(0));
     // What the server left opens embedded, and checks clean.

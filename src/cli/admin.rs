@@ -3,8 +3,7 @@
 use super::json::{self as j, CheckJson};
 use super::{CliResult, Failure};
 use crate::ops::{
-    parse_anchor, AdminCall, AdminDone, Anchor, EntryWords, Offline, Ops, OpsError, RefusalKind,
-    Remote, SalvageReport,
+    parse_anchor, AdminCall, AdminDone, Anchor, EntryWords, Offline, Ops, Remote, SalvageReport,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -86,21 +85,11 @@ fn door(
     Ok(Box::new(Offline::new(db, report, stop)))
 }
 
-/// Sends an admin call; a server that holds the database open and cannot answer a call
-/// that needs it to itself is said so with what to do here.
-fn admin_call(
-    door: &dyn Ops,
-    db: &Path,
-    what: &str,
-    call: AdminCall,
-) -> Result<AdminDone, Failure> {
-    door.admin(call.clone()).map_err(|e| match super::hints::admin_failure(&call, e) {
-        OpsError::Refused(r) if r.kind == RefusalKind::InUse => Failure::storage(format!(
-            "{what} needs the database to itself, but tallyman serve holds it (socket {}); stop the server first (systemctl stop tallyman), then run {what} again",
-            super::socket_of(db).display()
-        )),
-        e => e.into(),
-    })
+/// Sends an admin call (embedded or through the server alike); a refusal gets what to do
+/// next in the command line's words.
+fn admin_call(door: &dyn Ops, call: AdminCall) -> Result<AdminDone, Failure> {
+    door.admin(call.clone())
+        .map_err(|e| super::hints::admin_failure(&call, e).into())
 }
 
 fn unexpected(what: &str) -> Failure {
@@ -144,8 +133,6 @@ pub fn check(db: &Path, anchor_args: &[String], json: bool) -> CliResult {
     let stop = stop_flag();
     let AdminDone::Checked(report) = admin_call(
         &*door(db, true, stop, None)?,
-        db,
-        "check",
         AdminCall::Check {
             anchors: anchors.clone(),
         },
@@ -193,12 +180,8 @@ pub fn check(db: &Path, anchor_args: &[String], json: bool) -> CliResult {
 }
 
 pub fn anchor(db: &Path, json: bool) -> CliResult {
-    let AdminDone::Anchor { entries, anchor } = admin_call(
-        &*door(db, true, stop_flag(), None)?,
-        db,
-        "anchor",
-        AdminCall::Anchor,
-    )?
+    let AdminDone::Anchor { entries, anchor } =
+        admin_call(&*door(db, true, stop_flag(), None)?, AdminCall::Anchor)?
     else {
         return Err(unexpected("anchor"));
     };
@@ -255,8 +238,6 @@ pub fn rebuild(db: &Path, force: bool, json: bool) -> CliResult {
     let bar = Arc::new(Progress::new("rebuilding"));
     let r = admin_call(
         &*door(db, true, stop_flag(), Some(bar.clone()))?,
-        db,
-        "rebuild",
         AdminCall::Rebuild { force },
     );
     bar.finish();
@@ -336,11 +317,10 @@ fn ask_keep_later(r: &SalvageReport) -> Option<bool> {
 pub fn salvage(db: &Path, keep_later: Option<bool>, json: bool) -> CliResult {
     let bar = Arc::new(Progress::new("rebuilding"));
     let door = door(db, true, stop_flag(), Some(bar.clone()))?;
-    let salvage =
-        |keep_later| match admin_call(&*door, db, "rebuild", AdminCall::Salvage { keep_later })? {
-            AdminDone::Salvaged(r) => Ok(r),
-            _ => Err(unexpected("rebuild --salvage")),
-        };
+    let salvage = |keep_later| match admin_call(&*door, AdminCall::Salvage { keep_later })? {
+        AdminDone::Salvaged(r) => Ok(r),
+        _ => Err(unexpected("rebuild --salvage")),
+    };
     let mut r = salvage(keep_later)?;
     if !r.done && !json {
         if let Some(keep) = ask_keep_later(&r) {
@@ -447,8 +427,6 @@ pub fn backup(db: &Path, file: &Path, json: bool) -> CliResult {
     }
     let AdminDone::BackedUp(r) = admin_call(
         &*door,
-        db,
-        "backup",
         AdminCall::Backup {
             file: file.to_path_buf(),
         },
@@ -476,6 +454,47 @@ pub fn backup(db: &Path, file: &Path, json: bool) -> CliResult {
     Ok(())
 }
 
+/// Sends the backup `file` to the server piece by piece (one piece in memory at a time,
+/// each at most `JOURNAL_PIECE` bytes), then asks it to restore what it received.
+fn send_backup(door: &dyn Ops, file: &Path, force: bool) -> Result<AdminDone, Failure> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| {
+        Failure::invalid(format!(
+            "expected to read the backup \"{}\", found {}",
+            file.display(),
+            super::io_words(&e)
+        ))
+    };
+    let mut input = std::fs::File::open(file).map_err(unreadable)?;
+    let mut at = 0u64;
+    loop {
+        let mut bytes = Vec::new();
+        (&mut input)
+            .take(crate::ops::JOURNAL_PIECE)
+            .read_to_end(&mut bytes)
+            .map_err(unreadable)?;
+        if bytes.is_empty() && at > 0 {
+            break;
+        }
+        let sent = bytes.len() as u64;
+        match admin_call(door, AdminCall::RestorePiece { at, bytes })? {
+            AdminDone::Received { bytes } if bytes == at + sent => at = bytes,
+            _ => return Err(unexpected("a piece of a restore")),
+        }
+        if sent < crate::ops::JOURNAL_PIECE {
+            break;
+        }
+    }
+    admin_call(
+        door,
+        AdminCall::RestoreSent {
+            file: file.to_path_buf(),
+            len: at,
+            force,
+        },
+    )
+}
+
 pub fn restore(db: &Path, file: &Path, force: bool, json: bool) -> CliResult {
     match std::fs::metadata(file) {
         Ok(_) => {}
@@ -494,15 +513,21 @@ pub fn restore(db: &Path, file: &Path, force: bool, json: bool) -> CliResult {
         }
     }
     let bar = Arc::new(Progress::new("restoring"));
-    let r = admin_call(
-        &*door(db, false, stop_flag(), Some(bar.clone()))?,
-        db,
-        "restore",
-        AdminCall::Restore {
-            file: file.to_path_buf(),
-            force,
-        },
-    );
+    let door = door(db, false, stop_flag(), Some(bar.clone()))?;
+    // Through a server, the backup is sent: the server runs as its own user and may not
+    // read the admin's file; it keeps the pieces beside the database and restores them as
+    // a restore here does.
+    let r = if door.server_socket().is_some() {
+        send_backup(&*door, file, force)
+    } else {
+        admin_call(
+            &*door,
+            AdminCall::Restore {
+                file: file.to_path_buf(),
+                force,
+            },
+        )
+    };
     bar.finish();
     let AdminDone::Restored(r) = r? else {
         return Err(unexpected("restore"));

@@ -39,6 +39,17 @@ pub enum AdminCall {
     Backup { file: PathBuf },
     /// Replace the journal by the backup `file` and remake the store.
     Restore { file: PathBuf, force: bool },
+    /// A piece of a backup sent to a server for a restore (the server may not read the
+    /// caller's file): its bytes from `at` (0 starts a new one), at most
+    /// [`JOURNAL_PIECE`](super::JOURNAL_PIECE), kept in a file beside the database.
+    RestorePiece { at: u64, bytes: Vec<u8> },
+    /// Restore the backup sent in pieces (`len` bytes in all) as [`AdminCall::Restore`]
+    /// does; `file` is the caller's name for it, for the words.
+    RestoreSent {
+        file: PathBuf,
+        len: u64,
+        force: bool,
+    },
 }
 
 impl AdminCall {
@@ -50,14 +61,10 @@ impl AdminCall {
             AdminCall::Rebuild { .. } => "a rebuild",
             AdminCall::Salvage { .. } => "a salvage",
             AdminCall::Backup { .. } => "a backup",
-            AdminCall::Restore { .. } => "a restore",
+            AdminCall::Restore { .. }
+            | AdminCall::RestorePiece { .. }
+            | AdminCall::RestoreSent { .. } => "a restore",
         }
-    }
-
-    /// Whether the call needs the database folder to itself (it replaces the journal with
-    /// a file of the caller's), so a running server cannot answer it.
-    pub fn needs_the_folder(&self) -> bool {
-        matches!(self, AdminCall::Restore { .. })
     }
 }
 
@@ -73,6 +80,10 @@ pub enum AdminDone {
     Salvaged(SalvageReport),
     BackedUp(BackupReport),
     Restored(RestoreReport),
+    /// A piece of a backup was kept: the bytes kept so far.
+    Received {
+        bytes: u64,
+    },
 }
 
 /// What to do about what a check found, as facts a front end words.

@@ -132,7 +132,8 @@ impl Service {
     /// journal. A rebuild or salvage takes the writer lock (commands wait, reads go on),
     /// makes the new store (and journal) with the same steps on the disk as in a closed
     /// folder, and swaps them in: the service serves them from then on, writable again
-    /// after a salvage. A backup is written by the one who asks (see [`Local`] and
+    /// after a salvage. A restore is of a backup the caller sent in pieces (this process
+    /// may not read the caller's files); a restore of a path is refused with what to do. A backup is written by the one who asks (see [`Local`] and
     /// `ops::Remote`), never at a path of theirs by this process.
     pub fn admin(&self, call: AdminCall) -> Result<AdminDone, OpsError> {
         let never = std::sync::atomic::AtomicBool::new(false);
@@ -155,12 +156,15 @@ impl Service {
             AdminCall::Salvage { keep_later } => Ok(AdminDone::Salvaged(
                 super::maintenance::salvage_live(self, keep_later, &never)?,
             )),
-            call => Err(OpsError::refused(
-                RefusalKind::InUse,
-                format!(
-                    "{} needs the database to itself; it is open here",
-                    call.what()
-                ),
+            AdminCall::RestorePiece { at, bytes } => Ok(AdminDone::Received {
+                bytes: super::maintenance::receive_piece(self, at, &bytes)?,
+            }),
+            AdminCall::RestoreSent { file, len, force } => Ok(AdminDone::Restored(
+                super::maintenance::restore_sent(self, &file, len, force, &never)?,
+            )),
+            AdminCall::Restore { .. } => Err(OpsError::refused(
+                RefusalKind::Invalid,
+                "expected the backup to restore to be sent by the one who asks, found a path of theirs to read here; send its bytes (RestorePiece, RestoreSent) instead",
             )),
         }
     }
@@ -242,6 +246,15 @@ impl Offline {
             }
             AdminCall::Restore { file, force } => {
                 AdminDone::Restored(m::restore(dir, &file, force, progress, stop)?)
+            }
+            AdminCall::RestorePiece { .. } | AdminCall::RestoreSent { .. } => {
+                return Err(OpsError::refused(
+                    RefusalKind::Invalid,
+                    format!(
+                        "expected a restore of a file for the closed database {}, found one sent in pieces (those are for a server)",
+                        dir.display()
+                    ),
+                ))
             }
         })
     }

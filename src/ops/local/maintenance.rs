@@ -409,6 +409,21 @@ impl Service {
         built: Built,
         keep: bool,
     ) -> Result<Option<PathBuf>, OpsError> {
+        self.swap_in(writer, built, keep).inspect_err(|e| {
+            // The journal or the store on the disk may no longer be the ones held open:
+            // nothing more is written until a restart opens what is there.
+            writer.poisoned = Some(format!(
+                "the new store could not be put in place ({e}); nothing more is written; restart tallyman serve"
+            ));
+        })
+    }
+
+    fn swap_in(
+        &self,
+        writer: &mut super::Writer,
+        built: Built,
+        keep: bool,
+    ) -> Result<Option<PathBuf>, OpsError> {
         let dir = self.dir().to_path_buf();
         let old = self.store();
         // Nothing more goes to the old store: what it held back goes to its files now.
@@ -1040,6 +1055,79 @@ pub fn anchor(dir: &Path) -> Result<(u64, Option<String>), OpsError> {
     ))
 }
 
+/// Where a backup sent to a server in pieces is kept until it is restored (removed then,
+/// or by the next open when the server stopped before).
+pub(crate) fn sent_backup(dir: &Path) -> PathBuf {
+    dir.join(format!(".{JOURNAL_FILE}.sent"))
+}
+
+/// Keeps a piece of a backup sent for a restore: `at` must be where the pieces kept so far
+/// end (0 starts again). The bytes kept so far.
+pub(crate) fn receive_piece(service: &Service, at: u64, bytes: &[u8]) -> Result<u64, OpsError> {
+    use std::io::Write;
+    if bytes.len() as u64 > JOURNAL_PIECE {
+        return Err(OpsError::refused(
+            RefusalKind::Invalid,
+            format!(
+                "expected a piece of a backup of at most {JOURNAL_PIECE} bytes, found \"{}\" bytes",
+                bytes.len()
+            ),
+        ));
+    }
+    let path = sent_backup(service.dir());
+    let io = |e: std::io::Error| {
+        OpsError::Storage(format!(
+            "cannot keep a piece of the backup in {}: {e}; nothing was changed",
+            path.display()
+        ))
+    };
+    let mut options = std::fs::OpenOptions::new();
+    if at == 0 {
+        options.write(true).create(true).truncate(true);
+    } else {
+        options.append(true);
+    }
+    let mut file = options.open(&path).map_err(io)?;
+    let _ = private::file(&path);
+    let kept = file.metadata().map_err(io)?.len();
+    if kept != at {
+        return Err(OpsError::refused(
+            RefusalKind::Invalid,
+            format!(
+                "expected the piece of the backup at byte {kept}, found one at byte \"{at}\"; send it again from the start"
+            ),
+        ));
+    }
+    file.write_all(bytes).map_err(io)?;
+    Ok(at + bytes.len() as u64)
+}
+
+/// Restores the backup sent in pieces (`len` bytes; `shown`: the caller's name for it) as
+/// [`restore`] does, in the database the service holds open; the pieces are removed after.
+pub(crate) fn restore_sent(
+    service: &Service,
+    shown: &Path,
+    len: u64,
+    force: bool,
+    stop: &AtomicBool,
+) -> Result<RestoreReport, OpsError> {
+    let path = sent_backup(service.dir());
+    let found = std::fs::metadata(&path).map_or(0, |m| m.len());
+    let restored = if found == len {
+        restore_live(service, &path, shown, force, stop)
+    } else {
+        Err(OpsError::refused(
+            RefusalKind::Invalid,
+            format!(
+                "expected {len} bytes of the backup {} sent, found \"{found}\"; nothing was changed; send it again",
+                shown.display()
+            ),
+        ))
+    };
+    let _ = std::fs::remove_file(&path);
+    restored
+}
+
 /// Replaces the database's journal by a verified backup and remakes the store from it.
 /// The backup is copied beside the live journal, synced, then renamed over it; the live
 /// journal is kept under a new timestamped name. `force` is needed when the live journal
@@ -1051,13 +1139,57 @@ pub fn restore(
     progress: Option<opening::Progress>,
     stop: &AtomicBool,
 ) -> Result<RestoreReport, OpsError> {
+    restore_with(dir, file, file, force, Remake::Closed { progress, stop })
+}
+
+/// [`restore`] of the database a service holds open (a server's), from a backup the caller
+/// sent in pieces (`staged`, beside the database; `shown`: the caller's name for it, for
+/// the words), under the writer lock: the service then writes to the restored journal and
+/// reads its store.
+pub(crate) fn restore_live(
+    service: &Service,
+    staged: &Path,
+    shown: &Path,
+    force: bool,
+    stop: &AtomicBool,
+) -> Result<RestoreReport, OpsError> {
+    let mut writer = service
+        .writer
+        .lock()
+        .map_err(|_| super::writer_poisoned())?;
+    service.sync_all_written()?;
+    let dir = service.dir().to_path_buf();
+    restore_with(
+        &dir,
+        staged,
+        shown,
+        force,
+        Remake::Live {
+            service,
+            writer: &mut writer,
+            stop,
+        },
+    )
+}
+
+fn restore_with(
+    dir: &Path,
+    file: &Path,
+    shown: &Path,
+    force: bool,
+    mut remake: Remake<'_>,
+) -> Result<RestoreReport, OpsError> {
+    let (progress, stop) = match &remake {
+        Remake::Closed { progress, stop } => (*progress, *stop),
+        Remake::Live { stop, .. } => (None, *stop),
+    };
     let journal_path = dir.join(JOURNAL_FILE);
     if same_file(file, &journal_path) {
         return Err(OpsError::refused(
             RefusalKind::Invalid,
             format!(
                 "expected a backup, found \"{}\" is the database's own journal",
-                file.display()
+                shown.display()
             ),
         ));
     }
@@ -1067,7 +1199,7 @@ pub fn restore(
             RefusalKind::Conflict,
             format!(
                 "backup {} is damaged: {d}; nothing was changed",
-                file.display()
+                shown.display()
             ),
         ));
     }
@@ -1076,16 +1208,21 @@ pub fn restore(
             RefusalKind::Conflict,
             format!(
                 "backup {} ends in an {t}; it is not a complete backup; nothing was changed",
-                file.display()
+                shown.display()
             ),
         ));
     }
-    if let Some(words) = opening::not_a_database(dir) {
-        return Err(OpsError::refused(RefusalKind::Invalid, words));
-    }
-    private::dir(dir)
-        .map_err(|e| OpsError::Storage(format!("cannot create {}: {e}", dir.display())))?;
-    let _lock = opening::take_lock(dir)?;
+    // A service holding the database open has its lock already.
+    let _lock = if remake.live() {
+        None
+    } else {
+        if let Some(words) = opening::not_a_database(dir) {
+            return Err(OpsError::refused(RefusalKind::Invalid, words));
+        }
+        private::dir(dir)
+            .map_err(|e| OpsError::Storage(format!("cannot create {}: {e}", dir.display())))?;
+        Some(opening::take_lock(dir)?)
+    };
     let live_len = std::fs::metadata(&journal_path).map_or(0, |m| m.len());
     if live_len > journal::HEADER.len() as u64 && !force {
         let live = journal::survey(&journal_path, |_| Ok(()))
@@ -1126,7 +1263,7 @@ pub fn restore(
         .map_err(|e| unchanged(e.into(), "the restored journal"))?;
     // The new store is built from the backup before anything of the database changes: on
     // a disk too small for it, the database stays as it was.
-    let (entries, scratch) = match build_store(dir, &incoming, progress, stop) {
+    let built = match build(dir, &incoming, progress, stop) {
         Ok(built) => built,
         Err(_) if stop.load(Ordering::Relaxed) => {
             return Err(unchanged(
@@ -1137,6 +1274,15 @@ pub fn restore(
             ))
         }
         Err(e) => return Err(unchanged(e, "the store rebuilt from the backup")),
+    };
+    let (entries, scratch) = (built.entries, built.scratch.clone());
+    // In a closed folder the new store is closed before it is put in place; a service
+    // keeps it open and serves it.
+    let built = if remake.live() {
+        Some(built)
+    } else {
+        drop(built);
+        None
     };
     let unbuilt = |e: OpsError| -> OpsError {
         let _ = std::fs::remove_dir_all(&scratch);
@@ -1169,7 +1315,13 @@ pub fn restore(
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
     }
-    install_store(dir, &scratch, false).map_err(|e| {
+    match (&mut remake, built) {
+        (Remake::Live { service, writer, .. }, Some(built)) => {
+            service.replace_store(writer, built, false)
+        }
+        _ => install_store(dir, &scratch, false),
+    }
+    .map_err(|e| {
         OpsError::Storage(format!(
             "the backup is in place as the journal, but its store could not be: {e}; the next command rebuilds the store from the restored journal"
         ))

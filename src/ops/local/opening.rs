@@ -116,7 +116,8 @@ pub fn scratch_dir(dir: &Path, what: &str) -> PathBuf {
 }
 
 /// Removes scratch folders and temporary copies left by killed processes (a `check`, a
-/// `rebuild`, a read-only open's store, a copy, a salvage's new journal). Only called with
+/// `rebuild`, a read-only open's store, a copy, a salvage's new journal, a backup sent for
+/// a restore). Only called with
 /// the lock held, so none of them is in use.
 pub(super) fn sweep(dir: &Path) {
     let Ok(items) = std::fs::read_dir(dir) else {
@@ -132,6 +133,7 @@ pub(super) fn sweep(dir: &Path) {
         } else if name.starts_with(&format!(".{JOURNAL_FILE}.partial-"))
             || name.starts_with(&format!(".{JOURNAL_FILE}.salvage"))
             || name.starts_with(&format!(".{JOURNAL_FILE}.restoring"))
+            || name.starts_with(&format!(".{JOURNAL_FILE}.sent"))
         {
             let _ = std::fs::remove_file(item.path());
         }
