@@ -428,3 +428,94 @@ fn rebuild_salvage_and_restore_go_through_the_server_and_the_clients_go_on() {
     let checked = support::cli::ok(&db, &me, &["check"]);
     assert!(checked.starts_with("ok: "), "{checked}");
 }
+
+/// A backup sent to a service in pieces: pieces out of order, too large or short of the
+/// length announced are refused, nothing changed and nothing kept; sent whole in several
+/// pieces, it is restored as a restore of the file would, and the service writes on.
+#[test]
+fn a_backup_sent_in_pieces_is_checked_piece_by_piece_then_restored() {
+    use tallyman::ops::local::Service;
+    use tallyman::ops::{AdminCall, AdminDone, Call, Done, OpsError, JOURNAL_PIECE};
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("db");
+    let me = std::env::var("USER").unwrap_or_else(|_| "root".into());
+    support::cli::ok(&db, &me, &["demo", "--no-tui", "--units", "20"]);
+    let backup = tmp.path().join("site.tlj");
+    support::cli::ok(&db, &me, &["backup", backup.to_str().unwrap()]);
+    let bytes = std::fs::read(&backup).unwrap();
+    let (svc, _) = Service::open(&db).unwrap();
+    let admin = |call: AdminCall| match svc.handle(&me, Call::Admin(call)) {
+        Ok(Done::Admin(done)) => Ok(done),
+        Ok(other) => panic!("{other:?}"),
+        Err(e) => Err(e),
+    };
+    let refused = |e: Result<AdminDone, OpsError>, words: &str| {
+        let e = e.expect_err(words).to_string();
+        assert!(e.contains(words), "{e}");
+    };
+    let sent = db.join(".journal.tlj.sent");
+    let piece = |at: usize, upto: usize| AdminCall::RestorePiece {
+        at: at as u64,
+        bytes: bytes[at..upto].to_vec(),
+    };
+    let third = bytes.len() / 3;
+    // Out of order: refused.
+    refused(
+        admin(piece(third, 2 * third)),
+        "expected the piece of the backup at byte 0",
+    );
+    // Too large: refused.
+    refused(
+        admin(AdminCall::RestorePiece {
+            at: 0,
+            bytes: vec![0; JOURNAL_PIECE as usize + 1],
+        }),
+        "of at most",
+    );
+    // Short of the length announced: refused, and the pieces are gone.
+    assert_eq!(
+        admin(piece(0, third)).unwrap(),
+        AdminDone::Received {
+            bytes: third as u64
+        }
+    );
+    refused(
+        admin(AdminCall::RestoreSent {
+            file: backup.clone(),
+            len: bytes.len() as u64,
+            force: true,
+        }),
+        &format!("expected {} bytes of the backup", bytes.len()),
+    );
+    assert!(!sent.exists());
+    // Whole, in three pieces: restored.
+    for (at, upto) in [(0, third), (third, 2 * third), (2 * third, bytes.len())] {
+        assert_eq!(
+            admin(piece(at, upto)).unwrap(),
+            AdminDone::Received { bytes: upto as u64 }
+        );
+    }
+    let AdminDone::Restored(report) = admin(AdminCall::RestoreSent {
+        file: backup.clone(),
+        len: bytes.len() as u64,
+        force: true,
+    })
+    .unwrap() else {
+        panic!("not restored")
+    };
+    assert!(!sent.exists());
+    let (entries, anchor) = tallyman::journal::survey(&backup, |_| Ok(()))
+        .map(|s| {
+            (
+                s.entries,
+                s.head.map(|(q, h)| tallyman::journal::anchor_words(q, &h)),
+            )
+        })
+        .unwrap();
+    assert_eq!((report.entries, report.anchor), (entries, anchor));
+    let AdminDone::Checked(check) = admin(AdminCall::Check { anchors: vec![] }).unwrap() else {
+        panic!("not checked")
+    };
+    assert!(check.problems.is_empty(), "{:?}", check.problems);
+    assert_eq!(check.entries, entries);
+}

@@ -1081,22 +1081,28 @@ pub(crate) fn receive_piece(service: &Service, at: u64, bytes: &[u8]) -> Result<
             path.display()
         ))
     };
+    let out_of_order = |kept: u64| {
+        Err(OpsError::refused(
+            RefusalKind::Invalid,
+            format!(
+                "expected the piece of the backup at byte {kept}, found one at byte \"{at}\"; send it again from the start"
+            ),
+        ))
+    };
     let mut options = std::fs::OpenOptions::new();
     if at == 0 {
         options.write(true).create(true).truncate(true);
     } else {
         options.append(true);
     }
-    let mut file = options.open(&path).map_err(io)?;
+    let mut file = match options.open(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return out_of_order(0),
+        opened => opened.map_err(io)?,
+    };
     let _ = private::file(&path);
     let kept = file.metadata().map_err(io)?.len();
     if kept != at {
-        return Err(OpsError::refused(
-            RefusalKind::Invalid,
-            format!(
-                "expected the piece of the backup at byte {kept}, found one at byte \"{at}\"; send it again from the start"
-            ),
-        ));
+        return out_of_order(kept);
     }
     file.write_all(bytes).map_err(io)?;
     Ok(at + bytes.len() as u64)
