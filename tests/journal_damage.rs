@@ -621,14 +621,11 @@ fn check_finds_a_store_that_differs_from_its_journal_and_rebuild_mends_it() {
         make_db(&dir, 4);
         let before = store_entries(&dir);
         assert!(
-            maintenance::check(&dir, &[], &Default::default())
-                .unwrap()
-                .problems
-                .is_empty(),
+            check(&dir).unwrap().problems.is_empty(),
             "{name}: healthy first"
         );
         tamper(&dir, change);
-        let report = maintenance::check(&dir, &[], &Default::default()).unwrap();
+        let report = check(&dir).unwrap();
         assert_eq!(report.problems.len(), 1, "{name}: {:?}", report.problems);
         assert!(
             report.problems[0].contains(want),
@@ -640,13 +637,7 @@ fn check_finds_a_store_that_differs_from_its_journal_and_rebuild_mends_it() {
         assert_eq!(out.status.code(), Some(3), "{name}");
         rebuild(&dir).unwrap();
         assert_eq!(store_entries(&dir), before, "{name}: rebuild");
-        assert!(
-            maintenance::check(&dir, &[], &Default::default())
-                .unwrap()
-                .problems
-                .is_empty(),
-            "{name}: mended"
-        );
+        assert!(check(&dir).unwrap().problems.is_empty(), "{name}: mended");
     }
 }
 
