@@ -6,7 +6,7 @@
 //!
 //! The other account is real (`tmhh1`, in `tallyman-users`; `.ci/run` makes it), so the test
 //! needs root, `setpriv` and `prlimit` (util-linux) and python3 for the flood. Without them it
-//! says what is missing and passes, unless `TALLYMAN_REQUIRE_SSHD` is set (as `.ci/run` does
+//! says what is missing and passes, unless `TALLYMAN_REQUIRE_ALL` is set (as `.ci/run` does
 //! as root), when it fails.
 
 mod support;

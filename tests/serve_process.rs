@@ -339,7 +339,7 @@ fn the_actor_is_the_account_on_the_socket_not_user_from_the_environment() {
         .flatten();
     let (Some(user), Some(group), true) = (user, group, nix::unistd::geteuid().is_root()) else {
         support::skipped(
-            "this test",
+            "the socket actor test",
             Some(format!(
                 "needs root, the account {account} and the group tallyman-users (.ci/run makes them)"
             )),
@@ -549,7 +549,7 @@ fn an_admin_who_is_not_the_servers_user_backs_up_through_the_server() {
         (users, group, nix::unistd::geteuid().is_root())
     else {
         support::skipped(
-            "this test",
+            "the other admin's backup test",
             Some(
                 "needs root, the accounts tmhh1 and tmhh2 and the group tallyman-users (.ci/run makes them)"
                     .into(),

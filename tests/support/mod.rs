@@ -192,20 +192,47 @@ pub fn key_events(script: &str) -> Vec<tallyman::tui::terminal::InputEvent> {
         .collect()
 }
 
-/// Whether a test that needs root and the accounts `.ci/run` makes must stop here: `why` is
-/// what this machine lacks. Without it the test goes on; with it, it says so and is skipped,
-/// unless `TALLYMAN_REQUIRE_SSHD` is set (as `.ci/run` does as root), when it fails.
-#[allow(dead_code)]
+/// The variable that makes a skip a failure: `.ci/run` exports it, so in CI every test
+/// runs. `TALLYMAN_REQUIRE_SSHD`, its old name, still works.
+pub const REQUIRE_ALL: &str = "TALLYMAN_REQUIRE_ALL";
+
+/// Whether a skip must fail the run (`TALLYMAN_REQUIRE_ALL` or its old name is set).
+pub fn require_all() -> bool {
+    [REQUIRE_ALL, "TALLYMAN_REQUIRE_SSHD"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty() && x != "0"))
+}
+
+/// The one way a test skips: `why` is what this machine lacks (tmux, root, an account, a
+/// tool), `None` when it has everything. Without a reason the test goes on (false). With one,
+/// it panics with the reason when [`REQUIRE_ALL`] is set (as `.ci/run` does, so a skip in CI
+/// fails the run), and otherwise prints it and returns true: the caller returns.
+///
+/// ```ignore
+/// if support::skipped("the OpenSSH test", missing()) {
+///     return;
+/// }
+/// ```
 pub fn skipped(test: &str, why: Option<String>) -> bool {
     let Some(why) = why else {
         return false;
     };
     assert!(
-        std::env::var_os("TALLYMAN_REQUIRE_SSHD").is_none(),
-        "{test} cannot run: {why}"
+        !require_all(),
+        "{test} cannot run: {why} ({REQUIRE_ALL} is set, so it must)"
     );
     eprintln!("{test} skipped: {why}");
     true
+}
+
+/// What a test that drives the real binary in tmux lacks, if anything.
+pub fn tmux_missing() -> Option<String> {
+    (!tmux::Tmux::available()).then(|| "tmux is not installed (.ci/run installs it)".into())
+}
+
+/// What a test that must act as root lacks, if anything.
+pub fn root_missing() -> Option<String> {
+    (!nix::unistd::geteuid().is_root()).then(|| "not root (.ci/run runs as root)".into())
 }
 
 /// `check` on a closed database: the journal chain holds and replaying it gives the store.
