@@ -11,14 +11,9 @@ use tallyman::ops::reconcile::{mismatches, suggestions, Mismatches};
 use tallyman::ops::{Command, DocRequest, LineRequest, OpsError, Outcome, ResolveAction, Service};
 
 mod support;
-use support::FixedClock;
+use support::{Db, FixedClock};
 
 const GTIN: &str = "09506000134352";
-
-struct Db {
-    tmp: tempfile::TempDir,
-    svc: Service,
-}
 
 fn product(sku: &str, gtin: Option<&str>) -> Command {
     support::product(sku, SerialFormat::Plain, gtin, "test", None)
@@ -42,7 +37,8 @@ fn db() -> Db {
         "WH1/A/01", "WH1/A/02", "WH2/R",
     ]));
     svc.execute("setup", Command::Batch(cmds)).unwrap();
-    Db { tmp, svc }
+    let dir = tmp.path().to_path_buf();
+    Db::new(tmp, dir, svc)
 }
 
 impl Db {
@@ -479,8 +475,7 @@ fn posting_rules() {
 }
 
 fn check(db: Db) {
-    let Db { tmp, svc } = db;
-    drop(svc);
+    let (tmp, _) = db.close();
     support::assert_replay_equals_state(tmp.path());
 }
 

@@ -7,26 +7,25 @@
 mod support;
 use std::sync::Arc;
 use support::build::party;
+use support::screens::{
+    app, app_on, assert_guide_shows_real_screens, assert_vt_rules_at_every_size, keys, vt_runtime,
+    PROFILES, SIZES,
+};
+use support::Db;
 use support::ScreenClock;
 
 use tallyman::domain::{CountId, CountStatus, DocKind, Mode, PartyRole, ScanVerdict, SerialFormat};
 use tallyman::ops::{Answer, Command, LineRequest, Query, Service};
 use tallyman::tui::app::Screen;
-use tallyman::tui::backend::TermBackend;
 use tallyman::tui::count::AnswerKind;
 use tallyman::tui::keys::parse_script;
-use tallyman::tui::testing::{ops_runner_for, test_clock, SharedBuf, TestApp, TestSetup};
-use tallyman::tui::vt_filter::{vt_violations, VtFilter};
-use tallyman::tui::{Profile, Runtime};
+use tallyman::tui::testing::{ops_runner_for, TestApp, TestSetup};
+use tallyman::tui::vt_filter::vt_violations;
+use tallyman::tui::Profile;
 
 const ROUTER_GTIN: &str = "09506000134352";
 const IMEI: &str = "490154203237518";
 const IMEI_BAD: &str = "490154203237519";
-
-struct Db {
-    _tmp: tempfile::TempDir,
-    svc: Arc<Service>,
-}
 
 use support::build::named_product as product;
 
@@ -128,18 +127,8 @@ fn db() -> Db {
         },
     )
     .unwrap();
-    Db {
-        _tmp: tmp,
-        svc: Arc::new(svc),
-    }
-}
-
-fn app_on(db: &Db, setup: TestSetup) -> TestApp {
-    setup.build().with_service(db.svc.clone())
-}
-
-fn app(db: &Db) -> TestApp {
-    app_on(db, TestSetup::default())
+    let dir = tmp.path().to_path_buf();
+    Db::new(tmp, dir, svc)
 }
 
 fn scans(db: &Db, count: u32) -> Vec<tallyman::domain::CountScan> {
@@ -788,17 +777,7 @@ fn every_size_renders_the_screen_or_the_too_small_notice() {
 
 // ---------------------------------------------------------------- snapshots
 
-const SIZES: [(u16, u16); 3] = [(20, 16), (40, 8), (80, 24)];
-const PROFILES: [Profile; 2] = [Profile::Full, Profile::Vt];
-
-fn snap(name: &str, script: &str, sizes: &[(u16, u16)], profiles: &[Profile]) {
-    let make = |setup| {
-        let db = db();
-        let app = app_on(&db, setup);
-        (db, app)
-    };
-    support::snap_each!(make, name, script, sizes, profiles);
-}
+support::screens::snap_fn!();
 
 #[test]
 fn snapshot_count_list() {
@@ -925,10 +904,6 @@ fn the_help_legend_lists_every_mark_of_the_last_scans() {
 
 // ---------------------------------------------------------------- bytes per scan
 
-type Rt = Runtime<TermBackend<VtFilter<SharedBuf>>>;
-
-use support::key_events as keys;
-
 /// Serials that share no obvious pattern (a scanner's worst case for the screen diff).
 fn scattered(n: usize) -> Vec<String> {
     let mut x: u64 = 0x2545_F491_4F6C_DD1D;
@@ -953,12 +928,7 @@ fn an_accepted_scan_costs_at_most_300_bytes_at_80x24_vt() {
             doc(DocKind::Receipt, "CBL-USBC", &refs, Some("WH1/A/01")),
         )
         .unwrap();
-    let buf = SharedBuf::new();
-    let backend = TermBackend::with_size(VtFilter::new(buf.clone(), true), 80, 24);
-    let state = TestSetup::new(80, 24, Profile::Vt).build().state;
-    let runner = ops_runner_for(&state, db.svc.clone());
-    let mut rt: Rt = Runtime::new(backend, state, Box::new(runner), test_clock()).unwrap();
-    rt.draw().unwrap();
+    let (mut rt, buf) = vt_runtime(&db.svc, 80, 24);
     // Menu and count by hand (one key a batch), then the location label as a scan.
     for step in ["1", "1", "WH1/A/01<enter>"] {
         rt.step(keys(step)).unwrap();
@@ -1011,12 +981,7 @@ fn an_accepted_scan_costs_at_most_300_bytes_at_80x24_vt() {
 #[test]
 fn an_error_inside_a_burst_stays_until_the_clerk_has_seen_it() {
     let db = db();
-    let buf = SharedBuf::new();
-    let backend = TermBackend::with_size(VtFilter::new(buf.clone(), true), 20, 16);
-    let state = TestSetup::new(20, 16, Profile::Vt).build().state;
-    let runner = ops_runner_for(&state, db.svc.clone());
-    let mut rt: Rt = Runtime::new(backend, state, Box::new(runner), test_clock()).unwrap();
-    rt.draw().unwrap();
+    let (mut rt, buf) = vt_runtime(&db.svc, 20, 16);
     // Menu and count by hand (one key a batch), then the location label as a scan.
     for step in ["1", "1", "WH1/A/01<enter>"] {
         rt.step(keys(step)).unwrap();
@@ -1038,15 +1003,9 @@ fn an_error_inside_a_burst_stays_until_the_clerk_has_seen_it() {
 
 #[test]
 fn count_frames_follow_the_vt_byte_rules_at_every_size() {
-    for (w, h) in SIZES {
-        let db = db();
-        let buf = SharedBuf::new();
-        let backend = TermBackend::with_size(VtFilter::new(buf.clone(), true), w, h);
-        let state = TestSetup::new(w, h, Profile::Vt).build().state;
-        let runner = ops_runner_for(&state, db.svc.clone());
-        let mut rt: Rt = Runtime::new(backend, state, Box::new(runner), test_clock()).unwrap();
-        rt.draw().unwrap();
-        for script in [
+    assert_vt_rules_at_every_size(
+        db,
+        &[
             "1",
             "<down><f8>",
             "2",
@@ -1061,13 +1020,8 @@ fn count_frames_follow_the_vt_byte_rules_at_every_size() {
             "<f1>",
             "0<f4>",
             "<f6>",
-        ] {
-            rt.step(keys(script)).unwrap();
-            let bytes = buf.take();
-            let v = vt_violations(&bytes);
-            assert!(v.is_empty(), "{w}x{h} {script}: {v:?}");
-        }
-    }
+        ],
+    );
 }
 
 // ---------------------------------------------------------------- the guide
@@ -1076,35 +1030,7 @@ fn count_frames_follow_the_vt_byte_rules_at_every_size() {
 /// guide shows what the screens really draw).
 #[test]
 fn the_clerks_guide_shows_real_screens() {
-    let doc = std::fs::read_to_string("docs/count.md").unwrap();
-    let mut snaps: Vec<String> = Vec::new();
-    for e in std::fs::read_dir("tests/snapshots").unwrap() {
-        let p = e.unwrap().path();
-        let name = p.file_name().unwrap().to_string_lossy().into_owned();
-        if name.starts_with("tui_count__") && name.ends_with(".snap") {
-            let text = std::fs::read_to_string(&p).unwrap();
-            let body = text.splitn(3, "---\n").nth(2).unwrap_or_default();
-            let screen: Vec<&str> = body
-                .lines()
-                .map(|l| l.strip_suffix('|').unwrap_or(l))
-                .collect();
-            snaps.push(screen.join("\n"));
-        }
-    }
-    let mut captures = 0;
-    for (i, block) in doc.split("```").enumerate() {
-        // Odd parts are inside fences; screens start with the header's space and the time.
-        let block = block.strip_prefix('\n').unwrap_or(block);
-        if i % 2 == 1 && block.starts_with(' ') && block.contains("14:05") {
-            let block = block.trim_end_matches('\n');
-            assert!(
-                snaps.iter().any(|s| s == block),
-                "docs/count.md shows a screen no snapshot has:\n{block}"
-            );
-            captures += 1;
-        }
-    }
-    assert!(captures >= 15, "only {captures} captures");
+    let doc = assert_guide_shows_real_screens("docs/count.md", "tui_count__", 15);
     for needle in [
         "#TM:FINISH",
         "#TM:UNDO",

@@ -9,12 +9,11 @@ use chrono::NaiveDate;
 use ratatui::style::Color;
 use tallyman::tui::app::Screen;
 use tallyman::tui::ask::{Choice, Prompt};
-use tallyman::tui::backend::TermBackend;
 use tallyman::tui::reports::ReportKind;
-use tallyman::tui::testing::{ops_runner_for, test_clock, SharedBuf, TestApp, TestSetup};
-use tallyman::tui::vt_filter::{vt_violations, VtFilter};
-use tallyman::tui::{Action, Profile, Runtime};
+use tallyman::tui::testing::{TestApp, TestSetup};
+use tallyman::tui::{Action, Profile};
 mod support;
+use support::screens::{app, app_on, assert_vt_rules_at_every_size, SIZES};
 use support::warranty_db::*;
 /// The serials of the report shown, in order.
 fn serials(app: &TestApp) -> Vec<String> {
@@ -229,16 +228,7 @@ fn every_size_renders_the_screen_or_the_too_small_notice() {
 
 // ---------------------------------------------------------------- snapshots
 
-const SIZES: [(u16, u16); 3] = [(20, 16), (40, 8), (80, 24)];
-
-fn snap(name: &str, script: &str, sizes: &[(u16, u16)], profiles: &[Profile]) {
-    let make = |setup| {
-        let db = db();
-        let app = app_on(&db, setup);
-        (db, app)
-    };
-    support::snap_each!(make, name, script, sizes, profiles);
-}
+support::screens::snap_fn!();
 
 #[test]
 fn snapshot_list() {
@@ -316,21 +306,11 @@ fn a_long_report_never_cuts_its_date() {
 
 // ---------------------------------------------------------------- vt bytes
 
-type Rt = Runtime<TermBackend<VtFilter<SharedBuf>>>;
-
-use support::key_events as keys;
-
 #[test]
 fn report_frames_follow_the_vt_byte_rules_at_every_size() {
-    for (w, h) in SIZES {
-        let db = db();
-        let buf = SharedBuf::new();
-        let backend = TermBackend::with_size(VtFilter::new(buf.clone(), true), w, h);
-        let state = TestSetup::new(w, h, Profile::Vt).build().state;
-        let runner = ops_runner_for(&state, db.svc.clone());
-        let mut rt: Rt = Runtime::new(backend, state, Box::new(runner), test_clock()).unwrap();
-        rt.draw().unwrap();
-        for script in [
+    assert_vt_rules_at_every_size(
+        db,
+        &[
             "8",
             "1",
             "0",
@@ -344,11 +324,6 @@ fn report_frames_follow_the_vt_byte_rules_at_every_size() {
             "0",
             "0",
             "0",
-        ] {
-            rt.step(keys(script)).unwrap();
-            let bytes = buf.take();
-            let v = vt_violations(&bytes);
-            assert!(v.is_empty(), "{w}x{h} {script}: {v:?}");
-        }
-    }
+        ],
+    );
 }

@@ -1,17 +1,57 @@
-//! What the tests share: clocks, master data and document builders, the demo database, the
-//! binary's runner (cli), lock waiting (lock), the tmux driver (tmux) and the replay check.
+//! What the tests share: clocks, master data and document builders, a test's database
+//! (`Db`), the demo database, the binary's runner (cli), lock waiting (lock), the tmux driver
+//! (tmux), the screen tests' harness (screens), the one way to skip, and the replay check.
 
 #![allow(dead_code)]
 
 pub mod build;
 pub mod cli;
 pub mod lock;
+pub mod screens;
 pub mod tmux;
 pub mod warranty_db;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tallyman::domain::{CountId, Day, DocKind, PartyRole, Period, SerialFormat};
 use tallyman::ops::{Clock, Command, NewCount, Outcome, Service};
+
+/// A test's database: its temporary folder (removed when dropped), the database folder in
+/// it, and the service on it (shared with the screens a test builds on it).
+pub struct Db {
+    pub tmp: tempfile::TempDir,
+    pub dir: PathBuf,
+    pub svc: Arc<Service>,
+}
+
+impl Db {
+    /// `svc`, open on `dir` inside `tmp`.
+    pub fn new(tmp: tempfile::TempDir, dir: PathBuf, svc: Service) -> Db {
+        Db {
+            tmp,
+            dir,
+            svc: Arc::new(svc),
+        }
+    }
+
+    /// An empty database in a temporary folder of its own (the folder itself), at `clock`.
+    pub fn empty(clock: Box<dyn Clock>) -> Db {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let dir = tmp.path().to_path_buf();
+        let (svc, _) = Service::open_with_clock(&dir, clock).expect("a new database opens");
+        Db::new(tmp, dir, svc)
+    }
+
+    /// Closes the service (this must be its last handle) and gives back the folders.
+    pub fn close(self) -> (tempfile::TempDir, PathBuf) {
+        let Db { tmp, dir, svc } = self;
+        assert!(
+            Arc::into_inner(svc).is_some(),
+            "the service is still shared: drop the screens on it first"
+        );
+        (tmp, dir)
+    }
+}
 
 /// 2026-03-15 12:00:00 UTC, in milliseconds: the service tests' now.
 pub const NOW_MS: i64 = 1_773_576_000_000;
