@@ -14,7 +14,8 @@ use tallyman::tui::testing::{TestApp, TestSetup};
 use tallyman::tui::{Action, Profile};
 mod support;
 use support::screens::{
-    app, app_on, assert_guide_shows_real_screens, assert_vt_rules_at_every_size, PROFILES, SIZES,
+    app, app_on, assert_draws_at_every_size, assert_guide_shows_real_screens,
+    assert_vt_rules_at_every_size, PROFILES, SIZES,
 };
 use support::warranty_db::*;
 fn shown(app: &TestApp) -> Option<String> {
@@ -320,37 +321,59 @@ fn help_lists_the_keys_and_explains_the_band() {
     assert_eq!(app.screen(), &Screen::Lookup);
 }
 
+/// At every size: the "too small" notice below 20x8, and from it on the screen's header and
+/// what each step is about, in whole words: the serial looked up, its product and state, the
+/// choice between products, the refusal of an unknown serial.
 #[test]
 fn every_size_renders_the_screen_or_the_too_small_notice() {
     let db = db();
     let mut app = app(&db);
-    for script in [
-        "3",
-        "RT00000001<enter>",
-        "<pgdn><pgdn>",
-        "shared-1<enter>",
-        "1",
-        "nope<enter>",
-    ] {
-        app.keys(script);
-        for (w, h) in [
-            (0, 0),
-            (1, 1),
-            (19, 7),
-            (20, 8),
-            (20, 16),
-            (21, 9),
-            (39, 10),
-            (40, 8),
-            (59, 12),
-            (80, 24),
-            (132, 43),
-            (300, 100),
-        ] {
-            app.assert_renders_at(w, h);
-        }
-        app.resize(80, 24);
-    }
+    assert_draws_at_every_size(
+        &mut app,
+        &[
+            ("3", &["Lookup", "SN:"]),
+            (
+                "RT00000001<enter>",
+                &["RT00000001", "RT-AX55", "replaced by RT00000004"],
+            ),
+            ("<pgdn><pgdn>", &["RT00000001", "RT-AX55"]),
+            (
+                "shared-1<enter>",
+                &["Several products", "CBL-USBC", "ADP-USBC"],
+            ),
+            ("1", &["SHARED-1", "CBL-USBC", "in stock at WH1/A/01"]),
+            (
+                "nope<enter>",
+                &["SN: nope", "SN \"nope\" is unknown: never received"],
+            ),
+            // Text of several bytes a character: drawn whole, never split inside a
+            // character, and quoted back as typed in the refusal.
+            (
+                "<f3>3ñandú-çà<enter>",
+                &[
+                    "SN: ñandú-çà",
+                    "SN \"ñandú-çà\" has \"ñ\", no serial character",
+                ],
+            ),
+        ],
+    );
+}
+
+/// A refusal that quotes characters two columns wide (CJK, emoji) is wrapped by columns, so
+/// no word after the quote is cut at the screen's edge. Today the wrap counts characters:
+/// at 20 columns `SN "ñandú-日本🦀" has` loses its last letter.
+#[test]
+#[ignore = "the wrap counts characters, not columns: `has` is cut at 20 columns"]
+fn a_refusal_quoting_wide_characters_is_wrapped_by_columns() {
+    let db = db();
+    let mut app = app_on(&db, TestSetup::new(20, 16, Profile::Vt));
+    app.keys("3ñandú-日本🦀<enter>");
+    let words = app.words();
+    assert!(
+        words.contains("has \"ñ\", no serial character"),
+        "a word cut at the edge:\n{}",
+        app.render()
+    );
 }
 
 // ---------------------------------------------------------------- snapshots

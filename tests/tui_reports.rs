@@ -13,7 +13,9 @@ use tallyman::tui::reports::ReportKind;
 use tallyman::tui::testing::{TestApp, TestSetup};
 use tallyman::tui::{Action, Profile};
 mod support;
-use support::screens::{app, app_on, assert_vt_rules_at_every_size, SIZES};
+use support::screens::{
+    app, app_on, assert_draws_at_every_size, assert_vt_rules_at_every_size, SIZES,
+};
 use support::warranty_db::*;
 /// The serials of the report shown, in order.
 fn serials(app: &TestApp) -> Vec<String> {
@@ -202,28 +204,55 @@ fn the_band_is_coloured_only_in_the_full_profile_and_always_written() {
     }
 }
 
+/// At every size: the "too small" notice below 20x8, and from it on the screen's header and
+/// what each step is about, in whole words: the choice of reports, each report's title,
+/// units and first row, the customer's name asked for.
 #[test]
 fn every_size_renders_the_screen_or_the_too_small_notice() {
     let db = db();
     let mut app = app(&db);
-    for script in ["8", "2", "<pgdn>", "0", "1", "0", "3", "acme retail<enter>"] {
-        app.keys(script);
-        for (w, h) in [
-            (0, 0),
-            (19, 7),
-            (20, 8),
-            (20, 16),
-            (21, 9),
-            (39, 10),
-            (40, 8),
-            (59, 12),
-            (80, 24),
-            (300, 100),
-        ] {
-            app.assert_renders_at(w, h);
-        }
-        app.resize(80, 24);
-    }
+    assert_draws_at_every_size(
+        &mut app,
+        &[
+            (
+                "8",
+                &[
+                    "Which report?",
+                    "Expiring within 30 days",
+                    "Warranty tracking",
+                    "Sold to a customer",
+                ],
+            ),
+            (
+                "2",
+                &[
+                    "Warranty tracking",
+                    "3 units",
+                    "2026-01-02",
+                    "RT00000002",
+                    "EXPIRED",
+                ],
+            ),
+            ("<pgdn>", &["Warranty tracking", "RT00000002"]),
+            ("0", &["Which report?"]),
+            (
+                "1",
+                &["Expiring", "1 unit", "490154203237518", "EXPIRING", "18"],
+            ),
+            ("0", &["Which report?"]),
+            (
+                "3",
+                &[
+                    "Units sold to a customer: type the customer's name.",
+                    "Name:",
+                ],
+            ),
+            (
+                "acme retail<enter>",
+                &["Sold to ACME Retail", "3 units", "RT00000002", "EXPIRED"],
+            ),
+        ],
+    );
 }
 
 // ---------------------------------------------------------------- snapshots
