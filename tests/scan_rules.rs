@@ -80,3 +80,29 @@ fn zero_one_and_a_shorter_gtin_is_a_plain_serial() {
         assert_eq!(scan.gtin.as_deref(), Some(gtin));
     }
 }
+
+/// Each GS1 character set takes exactly its characters: CSET 82 in a serial (21), CSET 39 in
+/// a CPID (8010), CSET 64 in a digital signature (8030), digits in a quantity (30).
+#[test]
+fn each_character_set_takes_its_characters_and_no_other() {
+    let value = |ai: &str, v: &str| decode(&format!("]C101{GTIN}{ai}{v}"), &ScanConfig::default());
+    let sets: [(&str, &str, &str); 4] = [
+        ("21", "azAZ09!\"%&'()*+,-./:;<=>?_", "#$@[\\]^`{|}~ "),
+        ("8010", "AZ09#-/", "az!+_=.:"),
+        ("8030", "azAZ09-_=", "+/!#.:"),
+        ("30", "0123456789", "aA-+ ."),
+    ];
+    for (ai, good, bad) in sets {
+        for c in good.chars().map(String::from) {
+            assert!(value(ai, &c).is_ok(), "({ai}) {c:?}: {:?}", value(ai, &c));
+        }
+        for c in bad.chars() {
+            let v = format!("1{c}1");
+            assert!(
+                matches!(value(ai, &v), Err(ScanError::BadChar { .. })),
+                "({ai}) {v:?}: {:?}",
+                value(ai, &v)
+            );
+        }
+    }
+}
