@@ -106,3 +106,27 @@ fn each_character_set_takes_its_characters_and_no_other() {
         }
     }
 }
+
+/// An AI of several components checks each against its own character set: the digits of a
+/// GDTI (253) or a ship-to postal code's country (421), then letters after them; letters in
+/// the numeric component are refused.
+#[test]
+fn each_component_of_an_ai_has_its_own_character_set() {
+    let value = |ai: &str, v: &str| decode(&format!("]C101{GTIN}{ai}{v}"), &ScanConfig::default());
+    // 1234567890128: 13 digits with a good check digit.
+    for (ai, v) in [
+        ("253", "1234567890128"),
+        ("253", "1234567890128DOC-7"),
+        ("421", "276D-80331"),
+        ("421", "8401"),
+    ] {
+        assert!(value(ai, v).is_ok(), "({ai}) {v}: {:?}", value(ai, v));
+    }
+    for (ai, v) in [("253", "12345678901A8DOC"), ("421", "2A6D-80331")] {
+        assert!(
+            matches!(value(ai, v), Err(ScanError::BadChar { .. })),
+            "({ai}) {v}: {:?}",
+            value(ai, v)
+        );
+    }
+}
