@@ -1,4 +1,4 @@
-//! Counting through `ops::Service`: every scan answer, blind vs open counting, undo, state
+//! Counting through `ops::local::Service`: every scan answer, blind vs open counting, undo, state
 //! transitions and what each state refuses, and many counters scanning at once.
 
 use std::collections::HashSet;
@@ -10,7 +10,7 @@ use tallyman::ops::local::Service;
 use tallyman::ops::{Command, OpsError, Outcome};
 
 mod support;
-use support::{assert_replay_equals_state, FixedClock};
+use support::{assert_replay_equals_state, Db, FixedClock};
 
 fn product(sku: &str, format: SerialFormat, gtin: Option<&str>, category: &str) -> Command {
     support::product(sku, format, gtin, category, None)
@@ -28,11 +28,6 @@ fn doc(
 
 const ROUTER_GTIN: &str = "09506000134352";
 const IMEI_A: &str = "490154203237518";
-
-struct Db {
-    _tmp: tempfile::TempDir,
-    svc: Service,
-}
 
 /// Routers RT1-RT5 at WH1/A/01, RT6 at WH1/A/02, RT7 sold, RT8 written off, RT9 at WH2;
 /// a phone at WH1/A/01; a quantity-only product.
@@ -68,7 +63,8 @@ fn db() -> Db {
     ] {
         svc.execute("setup", c).unwrap();
     }
-    Db { _tmp: tmp, svc }
+    let dir = tmp.path().to_path_buf();
+    Db::new(tmp, dir, svc)
 }
 
 impl Db {
@@ -414,8 +410,7 @@ fn a_scan_shows_in_the_serials_timeline() {
     assert_eq!(last.entry.to.as_deref(), Some("WH1/A/01"));
     assert_eq!(last.entry.actor, "clerk1");
     // Replaying the journal gives the same store, counts and scans included.
-    let Db { _tmp: tmp, svc } = db;
-    drop(svc);
+    let (tmp, _) = db.close();
     assert_replay_equals_state(tmp.path());
 }
 
@@ -832,8 +827,7 @@ fn a_keyed_scan_sent_again_is_answered_from_its_record_not_counted_twice() {
     assert!(db.svc.execute("clerk1", keyed(&long, "RT1")).is_err());
     // The key is in the journal: replaying it gives the same store, and after a reopen a
     // resend is still answered from the record.
-    let Db { _tmp: tmp, svc } = db;
-    drop(svc);
+    let (tmp, _) = db.close();
     assert_replay_equals_state(tmp.path());
     let (svc, _) = Service::open_with_clock(tmp.path(), Box::new(FixedClock)).unwrap();
     let again = report(svc.execute("clerk1", keyed("k-1", "RT6")).unwrap());

@@ -6,6 +6,8 @@ use tallyman::tui::keymap::{build_builtin, Context, KeyCommand, BUILTIN};
 use tallyman::tui::screens::{diagnostics, help, keymap_errors};
 use tallyman::tui::text;
 
+mod support;
+
 const BEGIN: &str = "<!-- BEGIN GENERATED: cargo test --test docs (UPDATE_DOCS=1 rewrites) -->";
 const END: &str = "<!-- END GENERATED -->";
 
@@ -118,45 +120,9 @@ fn user_guide_covers_menu_help_and_diagnostics() {
     }
 }
 
-/// Every snapshot's screen, as the guides show it (the `|` that ends each row dropped).
-fn snapshot_screens() -> Vec<String> {
-    let mut screens = Vec::new();
-    for e in std::fs::read_dir("tests/snapshots").unwrap() {
-        let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x == "snap") {
-            let text = std::fs::read_to_string(&p).unwrap();
-            let body = text.splitn(3, "---\n").nth(2).unwrap_or_default();
-            let rows: Vec<&str> = body
-                .lines()
-                .map(|l| l.strip_suffix('|').unwrap_or(l))
-                .collect();
-            screens.push(rows.join("\n"));
-        }
-    }
-    screens
-}
-
 /// Every screen capture in `docs/tui.md` (a fenced block showing the clock, 14:05) is one of
 /// the snapshots, exactly: the guide says its captures are real output.
 #[test]
 fn the_screen_guide_shows_real_screens() {
-    let doc = std::fs::read_to_string("docs/tui.md").unwrap();
-    let screens = snapshot_screens();
-    let mut captures = 0;
-    let mut wrong = Vec::new();
-    for (i, block) in doc.split("```").enumerate() {
-        let block = block.strip_prefix('\n').unwrap_or(block);
-        if i % 2 == 1 && block.contains("14:05") {
-            captures += 1;
-            let block = block.trim_end_matches('\n');
-            if !screens.iter().any(|s| s == block) {
-                wrong.push(block.lines().next().unwrap_or_default().to_string());
-            }
-        }
-    }
-    assert!(captures >= 5, "only {captures} captures found");
-    assert!(
-        wrong.is_empty(),
-        "captures that are no snapshot: {wrong:#?}"
-    );
+    support::screens::assert_guide_shows_real_screens("docs/tui.md", "", 5);
 }

@@ -1,4 +1,4 @@
-//! Mismatches and their resolutions through `ops::Service`: replace serial number (on a sale
+//! Mismatches and their resolutions through `ops::local::Service`: replace serial number (on a sale
 //! and on a receipt) with its refusals, relocate, found stock, write-off, accept; undo restores
 //! the exact prior state; posting rules; replay equals state; and a property test that the
 //! suggested replacements clear injected sale-scan swaps and receipt typos.
@@ -13,14 +13,9 @@ use tallyman::ops::{suggestions, Mismatches};
 use tallyman::ops::{Command, DocRequest, LineRequest, OpsError, Outcome, ResolveAction};
 
 mod support;
-use support::FixedClock;
+use support::{Db, FixedClock};
 
 const GTIN: &str = "09506000134352";
-
-struct Db {
-    tmp: tempfile::TempDir,
-    svc: Service,
-}
 
 fn product(sku: &str, gtin: Option<&str>) -> Command {
     support::product(sku, SerialFormat::Plain, gtin, "test", None)
@@ -44,7 +39,8 @@ fn db() -> Db {
         "WH1/A/01", "WH1/A/02", "WH2/R",
     ]));
     svc.execute("setup", Command::Batch(cmds)).unwrap();
-    Db { tmp, svc }
+    let dir = tmp.path().to_path_buf();
+    Db::new(tmp, dir, svc)
 }
 
 impl Db {
@@ -481,8 +477,7 @@ fn posting_rules() {
 }
 
 fn check(db: Db) {
-    let Db { tmp, svc } = db;
-    drop(svc);
+    let (tmp, _) = db.close();
     support::assert_replay_equals_state(tmp.path());
 }
 

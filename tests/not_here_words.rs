@@ -312,3 +312,132 @@ fn the_binary_and_the_screens_agree_on_a_real_count() {
         );
     }
 }
+
+/// Each reason's own words, exactly: a reason whose words were swapped for another's (a unit
+/// in repair said to be written off) fails here, not only a reason with no words.
+#[test]
+fn each_reason_has_its_own_words() {
+    let party = |_| "ACME Retail".to_string();
+    let want: [(&str, &str, &[&str]); 7] = [
+        ("unknown", "unknown", &["never received"]),
+        ("elsewhere", "elsewhere", &["in stock at WH1/A/02"]),
+        ("sold", "sold", &["sold to ACME Retail", "on S-2026-0001"]),
+        ("written-off", "written off", &["written off"]),
+        ("in-repair", "in repair", &["in repair"]),
+        ("replaced", "replaced", &["replaced by RT00000012"]),
+        ("other-product", "other product", &["not in this count"]),
+    ];
+    let all = every_reason();
+    assert_eq!(all.len(), want.len());
+    for (r, (name, short, long)) in all.iter().zip(want) {
+        assert_eq!(r.name(), name, "{r:?}");
+        assert_eq!(why_short(r), short, "{r:?}");
+        assert_eq!(why_long(r, &party), long, "{r:?}");
+        assert_eq!(why_line(r, &party), long.join(" "), "{r:?}");
+        // The stored verdict reads back as the same reason.
+        assert_eq!(verdict(r).not_here().as_ref(), Some(r), "{r:?}");
+    }
+}
+
+/// A real count over WH1/A/01 that scans one unit in each state the books can hold
+/// elsewhere: the scan's verdict and the mismatch report's surplus row both name the state
+/// the unit is in (a unit in repair is listed as in repair, a replaced one as replaced by its
+/// successor, never as written off).
+#[test]
+fn a_counted_unit_is_listed_for_the_state_it_is_in() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("db");
+    let (svc, _) = Service::open_with_clock(&dir, Box::new(FixedClock)).unwrap();
+    let mut cmds = vec![
+        support::product(
+            "RT",
+            SerialFormat::Regex("RT[0-9]+".into()),
+            None,
+            "net",
+            Some(tallyman::domain::Period::Months(12)),
+        ),
+        support::product("PH", SerialFormat::Imei, None, "phones", None),
+    ];
+    cmds.extend(support::parties_and_locations(&["WH1/A/01", "WH1/A/02"]));
+    svc.execute("setup", Command::Batch(cmds)).unwrap();
+    let here = "WH1/A/01";
+    let receive = |sku, serials: &[&str], at| {
+        support::doc(DocKind::Receipt, sku, serials, None, Some(at), None)
+    };
+    for c in [
+        receive("RT", &["RT1", "RT2", "RT3", "RT4", "RT5", "RT6"], here),
+        receive("RT", &["RT9"], "WH1/A/02"),
+        receive("PH", &["490154203237518"], here),
+        support::doc(
+            DocKind::Sale,
+            "RT",
+            &["RT2", "RT3", "RT4"],
+            None,
+            None,
+            None,
+        ),
+        support::doc(DocKind::WriteOff, "RT", &["RT6"], None, None, None),
+        Command::RepairIntake {
+            serial: "RT3".into(),
+            service_type: None,
+            note: "broken".into(),
+        },
+        Command::WarrantyReplace {
+            old: "RT4".into(),
+            new: "RT5".into(),
+            policy: None,
+            note: "dead".into(),
+        },
+    ] {
+        svc.execute("setup", c).unwrap();
+    }
+    let c = support::open_count(&svc, here, &["RT"], true);
+    let sold_on = |serial: &str| match svc.lookup(serial).unwrap().remove(0).unit.state {
+        tallyman::domain::UnitState::Sold { document, customer } => {
+            NotHere::Sold { document, customer }
+        }
+        other => panic!("{serial} should be sold: {other:?}"),
+    };
+    // RT1 is where the books say: counted, with no reason and no row.
+    let want: Vec<(&str, NotHere)> = vec![
+        (
+            "RT9",
+            NotHere::Elsewhere {
+                location: "WH1/A/02".into(),
+            },
+        ),
+        ("RT2", sold_on("RT2")),
+        ("RT3", NotHere::InRepair),
+        (
+            "RT4",
+            NotHere::Replaced {
+                by: SerialKey::normalize("RT5", true).unwrap(),
+            },
+        ),
+        ("RT6", NotHere::WrittenOff),
+        ("490154203237518", NotHere::OtherProduct),
+        ("RT404", NotHere::Unknown),
+    ];
+    let mut verdicts = BTreeMap::new();
+    for raw in std::iter::once("RT1").chain(want.iter().map(|(raw, _)| *raw)) {
+        let report = svc.record_scan("clerk1", c, here, raw).unwrap();
+        verdicts.insert(raw.to_string(), report.scan.verdict.not_here());
+    }
+    let Answer::Mismatches(view) = svc.query(Query::Mismatches { count: c }).unwrap() else {
+        panic!("no mismatches");
+    };
+    let rows: BTreeMap<String, NotHere> = view
+        .mismatches
+        .rec
+        .surplus
+        .iter()
+        .map(|r| (r.serial.to_string(), r.reason.clone()))
+        .collect();
+    assert_eq!(verdicts["RT1"], None);
+    assert!(!rows.contains_key("RT1"), "{rows:?}");
+    for (raw, reason) in &want {
+        assert_eq!(verdicts[*raw].as_ref(), Some(reason), "the scan of {raw}");
+        assert_eq!(rows.get(*raw), Some(reason), "the surplus row of {raw}");
+    }
+    assert_eq!(rows.len(), want.len(), "{rows:?}");
+}

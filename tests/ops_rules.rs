@@ -1,12 +1,11 @@
-//! Scenario tests of every tracking rule (DESIGN section 4) through `ops::Service`: receipts,
+//! Scenario tests of every tracking rule (DESIGN section 4) through `ops::local::Service`: receipts,
 //! sales, customer returns, transfers and write-offs in strict, soft and none modes; serial
 //! formats; master-data refusals; batches. Every refusal is checked to change nothing.
 
 mod support;
-use std::path::PathBuf;
 use support::lock::retry;
-use support::FixedClock;
 use support::NOW_MS;
+use support::{Db, FixedClock};
 
 use tallyman::domain::{
     Day, DocKind, DocNo, HistoryKind, Mode, Money, PartyRole, SerialFormat, Tracking, UnitState,
@@ -31,12 +30,6 @@ const MIX: &str = "MIX-1";
 
 const IMEI_1: &str = "490154203237518";
 const IMEI_2: &str = "356938035643809";
-
-struct Db {
-    _tmp: tempfile::TempDir,
-    dir: PathBuf,
-    svc: Service,
-}
 
 fn product(sku: &str, tracking: Tracking, format: SerialFormat, fold_case: bool) -> Command {
     support::build::new_product(sku)
@@ -98,11 +91,7 @@ fn db() -> Db {
         ]),
     )
     .expect("setup batch");
-    Db {
-        _tmp: tmp,
-        dir,
-        svc,
-    }
+    Db::new(tmp, dir, svc)
 }
 
 fn lines(sku: &str, serials: &[&str], amount: Option<i64>) -> Vec<LineRequest> {
@@ -1416,12 +1405,11 @@ fn state_survives_reopening() {
     db.ok(receipt(STRICT, &["SN-1"], "WH1/A/01", Some(100)));
     db.ok(sale(STRICT, &["SN-1"], "ACME", None, Some(200)));
     let before = db.snapshot();
-    let Db { _tmp, dir, svc } = db;
-    drop(svc);
+    let (tmp, dir) = db.close();
     let (svc, notes) = retry(|| Service::open_with_clock(&dir, Box::new(FixedClock))).unwrap();
     assert_eq!(notes.replayed, 0);
     assert!(notes.warnings.is_empty());
-    let db = Db { _tmp, dir, svc };
+    let db = Db::new(tmp, dir, svc);
     assert!(before == db.snapshot());
     // Document counters survive too.
     assert_eq!(

@@ -2,7 +2,7 @@
 //! 500 serials typed in fast bursts (`send-keys -l` of 50 "SERIAL\r" at once), then the
 //! database, read by the CLI after the screens have quit, must hold all 500 as counted.
 //!
-//! Needs tmux (skipped with a note if it is missing; CI installs it).
+//! Needs tmux (`.ci/run` installs it; elsewhere the test says it is missing and skips).
 
 mod support;
 
@@ -19,8 +19,7 @@ fn cli(db: &Path, args: &[&str]) -> String {
 
 #[test]
 fn five_hundred_serials_in_scanner_bursts_are_all_counted() {
-    if !Tmux::available() {
-        eprintln!("tmux not found: PTY count test skipped");
+    if support::skipped("the PTY count test", support::tmux_missing()) {
         return;
     }
     let started = Instant::now();
@@ -108,8 +107,7 @@ fn five_hundred_serials_in_scanner_bursts_are_all_counted() {
 
 #[test]
 fn three_bad_scans_in_a_burst_of_fifty_stay_visible() {
-    if !Tmux::available() {
-        eprintln!("tmux not found: PTY count test skipped");
+    if support::skipped("the PTY count test", support::tmux_missing()) {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

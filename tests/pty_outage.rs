@@ -101,8 +101,7 @@ fn client_pid(t: &Tmux, session: &str) -> u32 {
 
 #[test]
 fn scans_typed_through_a_server_kill_are_each_recorded_once_in_order() {
-    if !Tmux::available() {
-        eprintln!("tmux not found: PTY outage test skipped");
+    if support::skipped("the PTY outage test", support::tmux_missing()) {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

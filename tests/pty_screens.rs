@@ -5,7 +5,7 @@
 //! with exit 0. The menu and help are driven by `pty_smoke.rs`, bursts of scans by
 //! `pty_count.rs`.
 //!
-//! Needs tmux (skipped with a note if it is missing; CI installs it).
+//! Needs tmux (`.ci/run` installs it; elsewhere the test says it is missing and skips).
 
 mod support;
 
@@ -104,8 +104,7 @@ fn drive(e: &Expect) {
 
 #[test]
 fn every_screen_on_a_20x16_vt220_handheld() {
-    if !Tmux::available() {
-        eprintln!("tmux not found: PTY screens test skipped");
+    if support::skipped("the PTY screens test", support::tmux_missing()) {
         return;
     }
     drive(&Expect {
@@ -120,8 +119,7 @@ fn every_screen_on_a_20x16_vt220_handheld() {
 
 #[test]
 fn every_screen_in_an_80x24_xterm() {
-    if !Tmux::available() {
-        eprintln!("tmux not found: PTY screens test skipped");
+    if support::skipped("the PTY screens test", support::tmux_missing()) {
         return;
     }
     drive(&Expect {

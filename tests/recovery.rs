@@ -477,8 +477,10 @@ fn backup_refuses_anything_but_a_regular_file_and_never_replaces_it() {
 
 #[test]
 fn backup_works_while_the_screens_have_the_database_open() {
-    if !Tmux::available() {
-        eprintln!("skipped: tmux is not installed");
+    if support::skipped(
+        "the backup beside the screens test",
+        support::tmux_missing(),
+    ) {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -523,8 +525,10 @@ fn on_a_full_disk_a_lookup_says_so_and_anchor_and_backup_to_another_disk_work() 
         ])
         .output()
         .is_ok_and(|o| o.status.success());
-    if !mounted {
-        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+    if support::skipped(
+        "the full-disk test",
+        (!mounted).then(|| "cannot mount a tmpfs here (needs root)".into()),
+    ) {
         return;
     }
     struct Unmount(PathBuf);
@@ -597,12 +601,10 @@ fn small_tmpfs(root: &Path, size: &str) -> Option<impl Drop> {
         .arg(&mnt)
         .output()
         .is_ok_and(|o| o.status.success());
-    if !mounted {
-        assert!(
-            !nix::unistd::geteuid().is_root() || std::env::var_os("CI").is_none(),
-            "CI runs as root and must be able to mount a tmpfs"
-        );
-        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+    if support::skipped(
+        "the full-disk test",
+        (!mounted).then(|| "cannot mount a tmpfs here (needs root)".into()),
+    ) {
         return None;
     }
     Some(Unmount(mnt))
@@ -1137,11 +1139,10 @@ fn as_other_account(db: &Path, args: &[&str]) -> Option<Output> {
     use std::os::unix::process::CommandExt;
     let user = nix::unistd::User::from_name("tmhh1").ok().flatten();
     let (Some(user), true) = (user, nix::unistd::geteuid().is_root()) else {
-        assert!(
-            std::env::var_os("TALLYMAN_REQUIRE_SSHD").is_none(),
-            "needs root and the account tmhh1 (.ci/run makes it)"
+        support::skipped(
+            "the other account's restore",
+            Some("needs root and the account tmhh1 (.ci/run makes it)".into()),
         );
-        eprintln!("skipped: needs root and the account tmhh1");
         return None;
     };
     let home = tempfile::tempdir().unwrap();

@@ -7,7 +7,7 @@ mod support;
 use std::sync::{Arc, Mutex};
 
 use support::{doc, open_count, parties_and_locations, product, FixedClock};
-use tallyman::domain::{DocKind, SerialFormat};
+use tallyman::domain::{CountId, DocKind, SerialFormat};
 use tallyman::ops::local::Service;
 use tallyman::ops::{Call, Command, Query};
 use tallyman::tui::testing::{counting_runner_for, TestApp, TestSetup};
@@ -53,48 +53,44 @@ impl Fixture {
         self.app.keys(keys);
         self.calls.lock().unwrap()[before..].to_vec()
     }
+
+    /// Presses `keys`, the keys of one intent, and asserts they sent exactly `want`: one
+    /// request, that one.
+    fn one(&mut self, keys: &str, want: Call) {
+        let sent = self.sent(keys);
+        assert_eq!(sent, [want], "{keys:?}: one request, exactly this one");
+    }
+}
+
+const COUNT: CountId = CountId(1);
+
+fn scan(raw: &str, location: Option<&str>, label_only: bool) -> Call {
+    Call::Execute(Command::CountScan {
+        count: COUNT,
+        location: location.map(str::to_string),
+        raw: raw.into(),
+        label_only,
+    })
 }
 
 #[test]
 fn each_intent_of_the_scan_loop_is_one_request() {
     let mut f = fixture();
-    let list = f.sent("1");
-    assert!(
-        matches!(
-            list.as_slice(),
-            [Call::Query(Query::Counts { expected: true })]
-        ),
-        "{list:?}"
-    );
-    let join = f.sent("1");
-    assert!(
-        matches!(join.as_slice(), [Call::Query(Query::Join { .. })]),
-        "{join:?}"
-    );
-    let label = f.sent("WH1/A/01<enter>");
-    assert!(
-        matches!(label.as_slice(), [Call::Execute(Command::CountScan { .. })]),
-        "a location label: {label:?}"
-    );
-    for (serial, what) in [
-        ("RT-1", "counted"),
-        ("RT-1", "duplicate"),
-        ("RT-3", "sold"),
-        ("NEVER-SEEN", "unknown"),
-    ] {
-        let scan = f.sent(&format!("{serial}<enter>"));
-        assert!(
-            matches!(scan.as_slice(), [Call::Execute(Command::CountScan { .. })]),
-            "a {what} scan: {scan:?}"
-        );
+    f.one("1", Call::Query(Query::Counts { expected: true }));
+    f.one("1", Call::Query(Query::Join { count: COUNT }));
+    // A location label is a scan with no location yet; it sets the location the next carry.
+    f.one("WH1/A/01<enter>", scan("WH1/A/01", None, false));
+    let here = Some("WH1/A/01");
+    // Whatever the answer (counted, a duplicate, sold, never received): one request each.
+    for serial in ["RT-1", "RT-1", "RT-3", "NEVER-SEEN"] {
+        f.one(&format!("{serial}<enter>"), scan(serial, here, false));
     }
-    let undo = f.sent("#TM:UNDO<enter>");
-    assert!(
-        matches!(
-            undo.as_slice(),
-            [Call::Execute(Command::UndoLastScan { .. })]
-        ),
-        "{undo:?}"
+    f.one(
+        "#TM:UNDO<enter>",
+        Call::Execute(Command::UndoLastScan {
+            count: COUNT,
+            location: here.map(str::to_string),
+        }),
     );
     // The figures the screen shows came with those answers: after the undo of the unknown
     // scan, RT-1 and RT-3 are the live scans here (the duplicate is not live): RT-1 belongs
@@ -107,6 +103,18 @@ fn each_intent_of_the_scan_loop_is_one_request() {
         "{:?}",
         s.figures
     );
+    // Every request of the loop was counted above: nothing was sent besides.
+    assert_eq!(f.calls.lock().unwrap().len(), 8);
+}
+
+/// The lookup's date is the screens' today (the fixture's clock).
+fn lookup(serial: &str) -> Call {
+    Call::Query(Query::Lookup {
+        serial: serial.into(),
+        date: Some(tallyman::domain::Day::from_date(
+            tallyman::tui::testing::test_now().date(),
+        )),
+    })
 }
 
 #[test]
@@ -115,9 +123,17 @@ fn a_lookup_is_one_request_with_its_warranty() {
     // Opening the lookup screen asks nothing: there is nothing to show before a scan.
     let open = f.sent("3");
     assert!(open.is_empty(), "{open:?}");
-    let lookup = f.sent("RT-3<enter>");
-    assert!(
-        matches!(lookup.as_slice(), [Call::Query(Query::Lookup { .. })]),
-        "{lookup:?}"
-    );
+    f.one("RT-3<enter>", lookup("RT-3"));
+    f.one("<f3>3RT-1<enter>", lookup("RT-1"));
+}
+
+/// A serial no unit has is one intent too: its count scans come with the lookup's answer.
+/// Today the screen asks for them in a second request (the same fallback is written again in
+/// `cli/postings.rs`); this passes once the fallback is inside the one Lookup query.
+#[test]
+#[ignore = "two requests today: the unknown-serial fallback moves into Query::Lookup"]
+fn a_lookup_of_a_serial_no_unit_has_is_one_request() {
+    let mut f = fixture();
+    f.sent("3");
+    f.one("NEVER-SEEN<enter>", lookup("NEVER-SEEN"));
 }

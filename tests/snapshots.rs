@@ -2,22 +2,17 @@
 //! both profiles, with a fixed clock; plus the keymap error screen, an error status line and
 //! the "too small" notice. Each row ends in `|` so widths are visible.
 
+mod support;
+
+use support::screens::{PROFILES, SIZES};
 use tallyman::tui::keymap::KeymapRequest;
 use tallyman::tui::testing::{TestApp, TestSetup};
 use tallyman::tui::Profile;
 
-const SIZES: [(u16, u16); 3] = [(20, 16), (40, 8), (80, 24)];
-const PROFILES: [Profile; 2] = [Profile::Full, Profile::Vt];
-
+/// The screens of a key script with no database, at each size and profile.
 fn each(name: &str, script: &str) {
-    for profile in PROFILES {
-        for (w, h) in SIZES {
-            let mut app: TestApp = TestSetup::new(w, h, profile).build();
-            app.keys(script);
-            let snap = format!("{name}_{w}x{h}_{}", profile.name());
-            insta::assert_snapshot!(snap, app.render());
-        }
-    }
+    let make = |setup: TestSetup| ((), setup.build());
+    support::snap_each!(make, name, script, &SIZES, &PROFILES);
 }
 
 #[test]

@@ -15,7 +15,7 @@
 //! the groups `tallyman-users` and `tallyman-handheld`, the system user `tallyman` and the
 //! accounts `tmhh1`, `tmhh2` (both groups, with homes) and `tmhh3` (handheld group only):
 //! `.ci/run` makes them with the commands of `docs/admin.md`. Without them the test says what
-//! is missing and passes, unless `TALLYMAN_REQUIRE_SSHD` is set (as `.ci/run` does), when it
+//! is missing and passes, unless `TALLYMAN_REQUIRE_ALL` is set (as `.ci/run` does), when it
 //! fails.
 
 mod support;
@@ -54,10 +54,7 @@ fn missing() -> Option<String> {
             return Some(format!("no account {account}"));
         }
     }
-    if !Tmux::available() {
-        return Some("tmux is not installed".into());
-    }
-    None
+    support::tmux_missing()
 }
 
 /// Kills a child process when dropped.

@@ -7,27 +7,26 @@
 mod support;
 use std::sync::Arc;
 use support::build::party;
+use support::screens::{
+    app, app_on, assert_draws_at_every_size, assert_guide_shows_real_screens,
+    assert_vt_rules_at_every_size, keys, vt_runtime, PROFILES, SIZES,
+};
+use support::Db;
 use support::ScreenClock;
 
 use tallyman::domain::{CountId, CountStatus, DocKind, Mode, PartyRole, ScanVerdict, SerialFormat};
 use tallyman::ops::local::Service;
 use tallyman::ops::{Answer, Command, LineRequest, Query};
 use tallyman::tui::app::Screen;
-use tallyman::tui::backend::TermBackend;
 use tallyman::tui::count::AnswerKind;
 use tallyman::tui::keys::parse_script;
-use tallyman::tui::testing::{ops_runner_for, test_clock, SharedBuf, TestApp, TestSetup};
-use tallyman::tui::vt_filter::{vt_violations, VtFilter};
-use tallyman::tui::{Profile, Runtime};
+use tallyman::tui::testing::{ops_runner_for, TestApp, TestSetup};
+use tallyman::tui::vt_filter::vt_violations;
+use tallyman::tui::Profile;
 
 const ROUTER_GTIN: &str = "09506000134352";
 const IMEI: &str = "490154203237518";
 const IMEI_BAD: &str = "490154203237519";
-
-struct Db {
-    _tmp: tempfile::TempDir,
-    svc: Arc<Service>,
-}
 
 use support::build::named_product as product;
 
@@ -129,18 +128,8 @@ fn db() -> Db {
         },
     )
     .unwrap();
-    Db {
-        _tmp: tmp,
-        svc: Arc::new(svc),
-    }
-}
-
-fn app_on(db: &Db, setup: TestSetup) -> TestApp {
-    setup.build().with_service(db.svc.clone())
-}
-
-fn app(db: &Db) -> TestApp {
-    app_on(db, TestSetup::default())
+    let dir = tmp.path().to_path_buf();
+    Db::new(tmp, dir, svc)
 }
 
 fn scans(db: &Db, count: u32) -> Vec<tallyman::domain::CountScan> {
@@ -759,47 +748,30 @@ fn help_lists_the_keys_codes_and_command_barcodes() {
     assert!(text.contains("Move the count to review"), "{text}");
 }
 
+/// At every size: the "too small" notice below 20x8, and from it on the screen's header and
+/// what each step is about, in whole words: the counts, the location to scan, each scan's
+/// answer and serial.
 #[test]
 fn every_size_renders_the_screen_or_the_too_small_notice() {
     let db = db();
     let mut app = app(&db);
-    for script in [
-        "1",
-        "1",
-        "WH1/A/01<enter>RT00000001<enter>",
-        "RT00000001<enter>",
-    ] {
-        app.keys(script);
-        for (w, h) in [
-            (0, 0),
-            (1, 1),
-            (19, 7),
-            (20, 8),
-            (20, 16),
-            (21, 9),
-            (40, 8),
-            (80, 24),
-            (132, 43),
-            (300, 100),
-        ] {
-            app.assert_renders_at(w, h);
-        }
-    }
+    assert_draws_at_every_size(
+        &mut app,
+        &[
+            ("1", &["Counts", "Aisle A", "Overflow", "Cage"]),
+            ("1", &["Count 1", "Loc: scan a label", "Scan:"]),
+            (
+                "WH1/A/01<enter>RT00000001<enter>",
+                &["Loc: WH1/A/01", "COUNTED", "RT00000001", "RT-AX55"],
+            ),
+            ("RT00000001<enter>", &["DUPLICATE", "RT00000001"]),
+        ],
+    );
 }
 
 // ---------------------------------------------------------------- snapshots
 
-const SIZES: [(u16, u16); 3] = [(20, 16), (40, 8), (80, 24)];
-const PROFILES: [Profile; 2] = [Profile::Full, Profile::Vt];
-
-fn snap(name: &str, script: &str, sizes: &[(u16, u16)], profiles: &[Profile]) {
-    let make = |setup| {
-        let db = db();
-        let app = app_on(&db, setup);
-        (db, app)
-    };
-    support::snap_each!(make, name, script, sizes, profiles);
-}
+support::screens::snap_fn!();
 
 #[test]
 fn snapshot_count_list() {
@@ -926,10 +898,6 @@ fn the_help_legend_lists_every_mark_of_the_last_scans() {
 
 // ---------------------------------------------------------------- bytes per scan
 
-type Rt = Runtime<TermBackend<VtFilter<SharedBuf>>>;
-
-use support::key_events as keys;
-
 /// Serials that share no obvious pattern (a scanner's worst case for the screen diff).
 fn scattered(n: usize) -> Vec<String> {
     let mut x: u64 = 0x2545_F491_4F6C_DD1D;
@@ -954,12 +922,7 @@ fn an_accepted_scan_costs_at_most_300_bytes_at_80x24_vt() {
             doc(DocKind::Receipt, "CBL-USBC", &refs, Some("WH1/A/01")),
         )
         .unwrap();
-    let buf = SharedBuf::new();
-    let backend = TermBackend::with_size(VtFilter::new(buf.clone(), true), 80, 24);
-    let state = TestSetup::new(80, 24, Profile::Vt).build().state;
-    let runner = ops_runner_for(&state, db.svc.clone());
-    let mut rt: Rt = Runtime::new(backend, state, Box::new(runner), test_clock()).unwrap();
-    rt.draw().unwrap();
+    let (mut rt, buf) = vt_runtime(&db.svc, 80, 24);
     // Menu and count by hand (one key a batch), then the location label as a scan.
     for step in ["1", "1", "WH1/A/01<enter>"] {
         rt.step(keys(step)).unwrap();
@@ -1012,12 +975,7 @@ fn an_accepted_scan_costs_at_most_300_bytes_at_80x24_vt() {
 #[test]
 fn an_error_inside_a_burst_stays_until_the_clerk_has_seen_it() {
     let db = db();
-    let buf = SharedBuf::new();
-    let backend = TermBackend::with_size(VtFilter::new(buf.clone(), true), 20, 16);
-    let state = TestSetup::new(20, 16, Profile::Vt).build().state;
-    let runner = ops_runner_for(&state, db.svc.clone());
-    let mut rt: Rt = Runtime::new(backend, state, Box::new(runner), test_clock()).unwrap();
-    rt.draw().unwrap();
+    let (mut rt, buf) = vt_runtime(&db.svc, 20, 16);
     // Menu and count by hand (one key a batch), then the location label as a scan.
     for step in ["1", "1", "WH1/A/01<enter>"] {
         rt.step(keys(step)).unwrap();
@@ -1039,15 +997,9 @@ fn an_error_inside_a_burst_stays_until_the_clerk_has_seen_it() {
 
 #[test]
 fn count_frames_follow_the_vt_byte_rules_at_every_size() {
-    for (w, h) in SIZES {
-        let db = db();
-        let buf = SharedBuf::new();
-        let backend = TermBackend::with_size(VtFilter::new(buf.clone(), true), w, h);
-        let state = TestSetup::new(w, h, Profile::Vt).build().state;
-        let runner = ops_runner_for(&state, db.svc.clone());
-        let mut rt: Rt = Runtime::new(backend, state, Box::new(runner), test_clock()).unwrap();
-        rt.draw().unwrap();
-        for script in [
+    assert_vt_rules_at_every_size(
+        db,
+        &[
             "1",
             "<down><f8>",
             "2",
@@ -1062,13 +1014,8 @@ fn count_frames_follow_the_vt_byte_rules_at_every_size() {
             "<f1>",
             "0<f4>",
             "<f6>",
-        ] {
-            rt.step(keys(script)).unwrap();
-            let bytes = buf.take();
-            let v = vt_violations(&bytes);
-            assert!(v.is_empty(), "{w}x{h} {script}: {v:?}");
-        }
-    }
+        ],
+    );
 }
 
 // ---------------------------------------------------------------- the guide
@@ -1077,35 +1024,7 @@ fn count_frames_follow_the_vt_byte_rules_at_every_size() {
 /// guide shows what the screens really draw).
 #[test]
 fn the_clerks_guide_shows_real_screens() {
-    let doc = std::fs::read_to_string("docs/count.md").unwrap();
-    let mut snaps: Vec<String> = Vec::new();
-    for e in std::fs::read_dir("tests/snapshots").unwrap() {
-        let p = e.unwrap().path();
-        let name = p.file_name().unwrap().to_string_lossy().into_owned();
-        if name.starts_with("tui_count__") && name.ends_with(".snap") {
-            let text = std::fs::read_to_string(&p).unwrap();
-            let body = text.splitn(3, "---\n").nth(2).unwrap_or_default();
-            let screen: Vec<&str> = body
-                .lines()
-                .map(|l| l.strip_suffix('|').unwrap_or(l))
-                .collect();
-            snaps.push(screen.join("\n"));
-        }
-    }
-    let mut captures = 0;
-    for (i, block) in doc.split("```").enumerate() {
-        // Odd parts are inside fences; screens start with the header's space and the time.
-        let block = block.strip_prefix('\n').unwrap_or(block);
-        if i % 2 == 1 && block.starts_with(' ') && block.contains("14:05") {
-            let block = block.trim_end_matches('\n');
-            assert!(
-                snaps.iter().any(|s| s == block),
-                "docs/count.md shows a screen no snapshot has:\n{block}"
-            );
-            captures += 1;
-        }
-    }
-    assert!(captures >= 15, "only {captures} captures");
+    let doc = assert_guide_shows_real_screens("docs/count.md", "tui_count__", 15);
     for needle in [
         "#TM:FINISH",
         "#TM:UNDO",

@@ -10,11 +10,13 @@ use chrono::NaiveDate;
 use ratatui::style::{Color, Modifier};
 use tallyman::tui::app::Screen;
 use tallyman::tui::ask::Choice;
-use tallyman::tui::backend::TermBackend;
-use tallyman::tui::testing::{ops_runner_for, test_clock, SharedBuf, TestApp, TestSetup};
-use tallyman::tui::vt_filter::{vt_violations, VtFilter};
-use tallyman::tui::{Action, Profile, Runtime};
+use tallyman::tui::testing::{TestApp, TestSetup};
+use tallyman::tui::{Action, Profile};
 mod support;
+use support::screens::{
+    app, app_on, assert_draws_at_every_size, assert_guide_shows_real_screens,
+    assert_vt_rules_at_every_size, PROFILES, SIZES,
+};
 use support::warranty_db::*;
 fn shown(app: &TestApp) -> Option<String> {
     app.state
@@ -319,52 +321,64 @@ fn help_lists_the_keys_and_explains_the_band() {
     assert_eq!(app.screen(), &Screen::Lookup);
 }
 
+/// At every size: the "too small" notice below 20x8, and from it on the screen's header and
+/// what each step is about, in whole words: the serial looked up, its product and state, the
+/// choice between products, the refusal of an unknown serial.
 #[test]
 fn every_size_renders_the_screen_or_the_too_small_notice() {
     let db = db();
     let mut app = app(&db);
-    for script in [
-        "3",
-        "RT00000001<enter>",
-        "<pgdn><pgdn>",
-        "shared-1<enter>",
-        "1",
-        "nope<enter>",
-    ] {
-        app.keys(script);
-        for (w, h) in [
-            (0, 0),
-            (1, 1),
-            (19, 7),
-            (20, 8),
-            (20, 16),
-            (21, 9),
-            (39, 10),
-            (40, 8),
-            (59, 12),
-            (80, 24),
-            (132, 43),
-            (300, 100),
-        ] {
-            app.assert_renders_at(w, h);
-        }
-        app.resize(80, 24);
-    }
+    assert_draws_at_every_size(
+        &mut app,
+        &[
+            ("3", &["Lookup", "SN:"]),
+            (
+                "RT00000001<enter>",
+                &["RT00000001", "RT-AX55", "replaced by RT00000004"],
+            ),
+            ("<pgdn><pgdn>", &["RT00000001", "RT-AX55"]),
+            (
+                "shared-1<enter>",
+                &["Several products", "CBL-USBC", "ADP-USBC"],
+            ),
+            ("1", &["SHARED-1", "CBL-USBC", "in stock at WH1/A/01"]),
+            (
+                "nope<enter>",
+                &["SN: nope", "SN \"nope\" is unknown: never received"],
+            ),
+            // Text of several bytes a character: drawn whole, never split inside a
+            // character, and quoted back as typed in the refusal.
+            (
+                "<f3>3ñandú-çà<enter>",
+                &[
+                    "SN: ñandú-çà",
+                    "SN \"ñandú-çà\" has \"ñ\", no serial character",
+                ],
+            ),
+        ],
+    );
+}
+
+/// A refusal that quotes characters two columns wide (CJK, emoji) is wrapped by columns, so
+/// no word after the quote is cut at the screen's edge. Today the wrap counts characters:
+/// at 20 columns `SN "ñandú-日本🦀" has` loses its last letter.
+#[test]
+#[ignore = "the wrap counts characters, not columns: `has` is cut at 20 columns"]
+fn a_refusal_quoting_wide_characters_is_wrapped_by_columns() {
+    let db = db();
+    let mut app = app_on(&db, TestSetup::new(20, 16, Profile::Vt));
+    app.keys("3ñandú-日本🦀<enter>");
+    let words = app.words();
+    assert!(
+        words.contains("has \"ñ\", no serial character"),
+        "a word cut at the edge:\n{}",
+        app.render()
+    );
 }
 
 // ---------------------------------------------------------------- snapshots
 
-const SIZES: [(u16, u16); 3] = [(20, 16), (40, 8), (80, 24)];
-const PROFILES: [Profile; 2] = [Profile::Full, Profile::Vt];
-
-fn snap(name: &str, script: &str, sizes: &[(u16, u16)], profiles: &[Profile]) {
-    let make = |setup| {
-        let db = db();
-        let app = app_on(&db, setup);
-        (db, app)
-    };
-    support::snap_each!(make, name, script, sizes, profiles);
-}
+support::screens::snap_fn!();
 
 #[test]
 fn snapshot_start() {
@@ -427,21 +441,11 @@ fn snapshot_help() {
 
 // ---------------------------------------------------------------- vt bytes
 
-type Rt = Runtime<TermBackend<VtFilter<SharedBuf>>>;
-
-use support::key_events as keys;
-
 #[test]
 fn lookup_frames_follow_the_vt_byte_rules_at_every_size() {
-    for (w, h) in SIZES {
-        let db = db();
-        let buf = SharedBuf::new();
-        let backend = TermBackend::with_size(VtFilter::new(buf.clone(), true), w, h);
-        let state = TestSetup::new(w, h, Profile::Vt).build().state;
-        let runner = ops_runner_for(&state, db.svc.clone());
-        let mut rt: Rt = Runtime::new(backend, state, Box::new(runner), test_clock()).unwrap();
-        rt.draw().unwrap();
-        for script in [
+    assert_vt_rules_at_every_size(
+        db,
+        &[
             "3",
             &format!("{IMEI}<enter>"),
             "<down><pgdn>",
@@ -470,13 +474,8 @@ fn lookup_frames_follow_the_vt_byte_rules_at_every_size() {
             "RT00000002<enter>",
             "2",
             "<f3>",
-        ] {
-            rt.step(keys(script)).unwrap();
-            let bytes = buf.take();
-            let v = vt_violations(&bytes);
-            assert!(v.is_empty(), "{w}x{h} {script}: {v:?}");
-        }
-    }
+        ],
+    );
 }
 
 // ---------------------------------------------------------------- the guide
@@ -484,34 +483,7 @@ fn lookup_frames_follow_the_vt_byte_rules_at_every_size() {
 /// Every screen capture in `docs/lookup.md` is one of the snapshots above, exactly.
 #[test]
 fn the_support_guide_shows_real_screens() {
-    let doc = std::fs::read_to_string("docs/lookup.md").unwrap();
-    let mut snaps: Vec<String> = Vec::new();
-    for e in std::fs::read_dir("tests/snapshots").unwrap() {
-        let p = e.unwrap().path();
-        let name = p.file_name().unwrap().to_string_lossy().into_owned();
-        if name.starts_with("tui_lookup__") && name.ends_with(".snap") {
-            let text = std::fs::read_to_string(&p).unwrap();
-            let body = text.splitn(3, "---\n").nth(2).unwrap_or_default();
-            let screen: Vec<&str> = body
-                .lines()
-                .map(|l| l.strip_suffix('|').unwrap_or(l))
-                .collect();
-            snaps.push(screen.join("\n"));
-        }
-    }
-    let mut captures = 0;
-    for (i, block) in doc.split("```").enumerate() {
-        let block = block.strip_prefix('\n').unwrap_or(block);
-        if i % 2 == 1 && block.starts_with(' ') && block.contains("14:05") {
-            let block = block.trim_end_matches('\n');
-            assert!(
-                snaps.iter().any(|s| s == block),
-                "docs/lookup.md shows a screen no snapshot has:\n{block}"
-            );
-            captures += 1;
-        }
-    }
-    assert!(captures >= 8, "only {captures} captures");
+    let doc = assert_guide_shows_real_screens("docs/lookup.md", "tui_lookup__", 8);
     for needle in [
         "ACTIVE", "EXPIRING", "EXPIRED", "NONE", "IMEI", "GS1", "NO_COLOR",
     ] {

@@ -10,6 +10,11 @@
 mod support;
 use std::sync::{Arc, Mutex};
 use support::build::party;
+use support::screens::{
+    app, app_on, assert_draws_at_every_size, assert_guide_shows_real_screens, keys, vt_runtime,
+    PROFILES, SIZES,
+};
+use support::Db;
 use support::ScreenClock;
 
 use tallyman::domain::{CountId, CountStatus, DocKind, Mode, PartyRole, SerialFormat, UnitState};
@@ -17,20 +22,12 @@ use tallyman::ops::local::Service;
 use tallyman::ops::{Call, Command, Query};
 use tallyman::tui::app::Screen;
 use tallyman::tui::ask::{Choice, Prompt};
-use tallyman::tui::backend::TermBackend;
 use tallyman::tui::mismatch::ListKind;
-use tallyman::tui::testing::{
-    counting_runner_for, ops_runner_for, test_clock, SharedBuf, TestApp, TestSetup,
-};
-use tallyman::tui::vt_filter::{vt_violations, VtFilter};
-use tallyman::tui::{Profile, Runtime};
+use tallyman::tui::testing::{counting_runner_for, TestApp, TestSetup};
+use tallyman::tui::vt_filter::vt_violations;
+use tallyman::tui::Profile;
 
 const ROUTER_GTIN: &str = "09506000134352";
-
-struct Db {
-    _tmp: tempfile::TempDir,
-    svc: Arc<Service>,
-}
 
 use support::build::named_product as product;
 
@@ -150,18 +147,8 @@ fn db() -> Db {
         },
     )
     .unwrap();
-    Db {
-        _tmp: tmp,
-        svc: Arc::new(svc),
-    }
-}
-
-fn app_on(db: &Db, setup: TestSetup) -> TestApp {
-    setup.build().with_service(db.svc.clone())
-}
-
-fn app(db: &Db) -> TestApp {
-    app_on(db, TestSetup::default())
+    let dir = tmp.path().to_path_buf();
+    Db::new(tmp, dir, svc)
 }
 
 fn unit_state(db: &Db, serial: &str) -> UnitState {
@@ -839,55 +826,35 @@ fn help_lists_the_fixes_and_how_to_find_a_serial() {
     );
 }
 
+/// At every size: the "too small" notice below 20x8, and from it on the screen's header and
+/// what each step is about, in whole words: the counts, the rows and why they are not here,
+/// the lists, and the status line's messages.
 #[test]
 fn every_size_renders_the_screen_or_the_too_small_notice() {
     let db = db();
     let mut app = app(&db);
-    for script in [
-        "2",
-        "2",
-        "<down>",
-        "<tab>",
-        "<enter>",
-        "0<tab>",
-        "4",
-        "0/f<enter>",
-        "0",
-    ] {
-        app.keys(script);
-        for (w, h) in [
-            (0, 0),
-            (1, 1),
-            (19, 7),
-            (20, 8),
-            (20, 16),
-            (21, 9),
-            (40, 8),
-            (59, 10),
-            (60, 10),
-            (80, 24),
-            (132, 43),
-            (300, 100),
-        ] {
-            app.assert_renders_at(w, h);
-        }
-        app.resize(80, 24);
-    }
+    assert_draws_at_every_size(
+        &mut app,
+        &[
+            ("2", &["Mismatches", "Swap", "Cage", "Shelf"]),
+            (
+                "2",
+                &["Mismatches 2", "Surplus", "CB-00002", "never received"],
+            ),
+            ("<down>", &["RT00000006", "in stock at WH2/A/01"]),
+            ("<tab>", &["Fixed", "Nothing fixed yet."]),
+            ("<enter>", &["Details is for short or surplus rows"]),
+            ("0<tab>", &["Cage", "WH1/B/01"]),
+            ("4", &["No count on line 4"]),
+            ("0/f<enter>", &["Menu", "Unknown code /f"]),
+            ("0", &["Quit", "Unknown code /f"]),
+        ],
+    );
 }
 
 // ---------------------------------------------------------------- snapshots
 
-const SIZES: [(u16, u16); 3] = [(20, 16), (40, 8), (80, 24)];
-const PROFILES: [Profile; 2] = [Profile::Full, Profile::Vt];
-
-fn snap(name: &str, script: &str, sizes: &[(u16, u16)], profiles: &[Profile]) {
-    let make = |setup| {
-        let db = db();
-        let app = app_on(&db, setup);
-        (db, app)
-    };
-    support::snap_each!(make, name, script, sizes, profiles);
-}
+support::screens::snap_fn!();
 
 #[test]
 fn snapshot_count_picker() {
@@ -961,20 +928,11 @@ fn snapshot_help() {
 
 // ---------------------------------------------------------------- vt bytes
 
-type Rt = Runtime<TermBackend<VtFilter<SharedBuf>>>;
-
-use support::key_events as keys;
-
 #[test]
 fn mismatch_frames_follow_the_vt_byte_rules_at_every_size() {
     for (w, h) in SIZES {
         let db = db();
-        let buf = SharedBuf::new();
-        let backend = TermBackend::with_size(VtFilter::new(buf.clone(), true), w, h);
-        let state = TestSetup::new(w, h, Profile::Vt).build().state;
-        let runner = ops_runner_for(&state, db.svc.clone());
-        let mut rt: Rt = Runtime::new(backend, state, Box::new(runner), test_clock()).unwrap();
-        rt.draw().unwrap();
+        let (mut rt, buf) = vt_runtime(&db.svc, w, h);
         for script in [
             "2",
             "<down>",
@@ -1032,34 +990,7 @@ fn mismatch_frames_follow_the_vt_byte_rules_at_every_size() {
 /// Every screen capture in `docs/mismatch.md` is one of the snapshots above, exactly.
 #[test]
 fn the_supervisors_guide_shows_real_screens() {
-    let doc = std::fs::read_to_string("docs/mismatch.md").unwrap();
-    let mut snaps: Vec<String> = Vec::new();
-    for e in std::fs::read_dir("tests/snapshots").unwrap() {
-        let p = e.unwrap().path();
-        let name = p.file_name().unwrap().to_string_lossy().into_owned();
-        if name.starts_with("tui_mismatch__") && name.ends_with(".snap") {
-            let text = std::fs::read_to_string(&p).unwrap();
-            let body = text.splitn(3, "---\n").nth(2).unwrap_or_default();
-            let screen: Vec<&str> = body
-                .lines()
-                .map(|l| l.strip_suffix('|').unwrap_or(l))
-                .collect();
-            snaps.push(screen.join("\n"));
-        }
-    }
-    let mut captures = 0;
-    for (i, block) in doc.split("```").enumerate() {
-        let block = block.strip_prefix('\n').unwrap_or(block);
-        if i % 2 == 1 && block.starts_with(' ') && block.contains("14:05") {
-            let block = block.trim_end_matches('\n');
-            assert!(
-                snaps.iter().any(|s| s == block),
-                "docs/mismatch.md shows a screen no snapshot has:\n{block}"
-            );
-            captures += 1;
-        }
-    }
-    assert!(captures >= 10, "only {captures} captures");
+    let doc = assert_guide_shows_real_screens("docs/mismatch.md", "tui_mismatch__", 10);
     for needle in ["1=Damaged", "1=Yes 2=No", "Find", "Replace SN"] {
         assert!(doc.contains(needle), "docs/mismatch.md lacks {needle:?}");
     }

@@ -9,12 +9,13 @@ use chrono::NaiveDate;
 use ratatui::style::Color;
 use tallyman::tui::app::Screen;
 use tallyman::tui::ask::{Choice, Prompt};
-use tallyman::tui::backend::TermBackend;
 use tallyman::tui::reports::ReportKind;
-use tallyman::tui::testing::{ops_runner_for, test_clock, SharedBuf, TestApp, TestSetup};
-use tallyman::tui::vt_filter::{vt_violations, VtFilter};
-use tallyman::tui::{Action, Profile, Runtime};
+use tallyman::tui::testing::{TestApp, TestSetup};
+use tallyman::tui::{Action, Profile};
 mod support;
+use support::screens::{
+    app, app_on, assert_draws_at_every_size, assert_vt_rules_at_every_size, SIZES,
+};
 use support::warranty_db::*;
 /// The serials of the report shown, in order.
 fn serials(app: &TestApp) -> Vec<String> {
@@ -203,42 +204,60 @@ fn the_band_is_coloured_only_in_the_full_profile_and_always_written() {
     }
 }
 
+/// At every size: the "too small" notice below 20x8, and from it on the screen's header and
+/// what each step is about, in whole words: the choice of reports, each report's title,
+/// units and first row, the customer's name asked for.
 #[test]
 fn every_size_renders_the_screen_or_the_too_small_notice() {
     let db = db();
     let mut app = app(&db);
-    for script in ["8", "2", "<pgdn>", "0", "1", "0", "3", "acme retail<enter>"] {
-        app.keys(script);
-        for (w, h) in [
-            (0, 0),
-            (19, 7),
-            (20, 8),
-            (20, 16),
-            (21, 9),
-            (39, 10),
-            (40, 8),
-            (59, 12),
-            (80, 24),
-            (300, 100),
-        ] {
-            app.assert_renders_at(w, h);
-        }
-        app.resize(80, 24);
-    }
+    assert_draws_at_every_size(
+        &mut app,
+        &[
+            (
+                "8",
+                &[
+                    "Which report?",
+                    "Expiring within 30 days",
+                    "Warranty tracking",
+                    "Sold to a customer",
+                ],
+            ),
+            (
+                "2",
+                &[
+                    "Warranty tracking",
+                    "3 units",
+                    "2026-01-02",
+                    "RT00000002",
+                    "EXPIRED",
+                ],
+            ),
+            ("<pgdn>", &["Warranty tracking", "RT00000002"]),
+            ("0", &["Which report?"]),
+            (
+                "1",
+                &["Expiring", "1 unit", "490154203237518", "EXPIRING", "18"],
+            ),
+            ("0", &["Which report?"]),
+            (
+                "3",
+                &[
+                    "Units sold to a customer: type the customer's name.",
+                    "Name:",
+                ],
+            ),
+            (
+                "acme retail<enter>",
+                &["Sold to ACME Retail", "3 units", "RT00000002", "EXPIRED"],
+            ),
+        ],
+    );
 }
 
 // ---------------------------------------------------------------- snapshots
 
-const SIZES: [(u16, u16); 3] = [(20, 16), (40, 8), (80, 24)];
-
-fn snap(name: &str, script: &str, sizes: &[(u16, u16)], profiles: &[Profile]) {
-    let make = |setup| {
-        let db = db();
-        let app = app_on(&db, setup);
-        (db, app)
-    };
-    support::snap_each!(make, name, script, sizes, profiles);
-}
+support::screens::snap_fn!();
 
 #[test]
 fn snapshot_list() {
@@ -316,21 +335,11 @@ fn a_long_report_never_cuts_its_date() {
 
 // ---------------------------------------------------------------- vt bytes
 
-type Rt = Runtime<TermBackend<VtFilter<SharedBuf>>>;
-
-use support::key_events as keys;
-
 #[test]
 fn report_frames_follow_the_vt_byte_rules_at_every_size() {
-    for (w, h) in SIZES {
-        let db = db();
-        let buf = SharedBuf::new();
-        let backend = TermBackend::with_size(VtFilter::new(buf.clone(), true), w, h);
-        let state = TestSetup::new(w, h, Profile::Vt).build().state;
-        let runner = ops_runner_for(&state, db.svc.clone());
-        let mut rt: Rt = Runtime::new(backend, state, Box::new(runner), test_clock()).unwrap();
-        rt.draw().unwrap();
-        for script in [
+    assert_vt_rules_at_every_size(
+        db,
+        &[
             "8",
             "1",
             "0",
@@ -344,11 +353,6 @@ fn report_frames_follow_the_vt_byte_rules_at_every_size() {
             "0",
             "0",
             "0",
-        ] {
-            rt.step(keys(script)).unwrap();
-            let bytes = buf.take();
-            let v = vt_violations(&bytes);
-            assert!(v.is_empty(), "{w}x{h} {script}: {v:?}");
-        }
-    }
+        ],
+    );
 }

@@ -12,7 +12,7 @@ use tallyman::tui::testing::{buffer_text, test_clock, SharedBuf, TestSetup};
 use tallyman::tui::vt_filter::{vt_violations, VtFilter};
 use tallyman::tui::{Exit, NullRunner, Profile, Runtime};
 
-type Rt = Runtime<TermBackend<VtFilter<SharedBuf>>>;
+use support::screens::{keys, Rt};
 
 /// A runtime over a capturing backend. `theme` decides the styles, `filter` the output filter.
 fn runtime(w: u16, h: u16, theme: Profile, filter: bool) -> (Rt, SharedBuf) {
@@ -22,8 +22,6 @@ fn runtime(w: u16, h: u16, theme: Profile, filter: bool) -> (Rt, SharedBuf) {
     let rt = Runtime::new(backend, state, Box::new(NullRunner), test_clock()).unwrap();
     (rt, buf)
 }
-
-use support::key_events as keys;
 
 /// Every screen, errors, scans with GS, resizes, and a redraw.
 fn session(rt: &mut Rt, buf: &SharedBuf, mut check: impl FnMut(&str, Vec<u8>)) {

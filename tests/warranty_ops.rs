@@ -1,4 +1,4 @@
-//! Warranty through `ops::Service`: the manufacturer coverage from the sale (or receipt),
+//! Warranty through `ops::local::Service`: the manufacturer coverage from the sale (or receipt),
 //! activation, extended agreements by precedence, repair intake's warranty type, replacement
 //! inheritance under each policy, replace serial number moving the coverage, and the reports.
 

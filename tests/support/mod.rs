@@ -1,18 +1,58 @@
-//! What the tests share: clocks, master data and document builders, the demo database, the
-//! binary's runner (cli), lock waiting (lock), the tmux driver (tmux) and the replay check.
+//! What the tests share: clocks, master data and document builders, a test's database
+//! (`Db`), the demo database, the binary's runner (cli), lock waiting (lock), the tmux driver
+//! (tmux), the screen tests' harness (screens), the one way to skip, and the replay check.
 
 #![allow(dead_code)]
 
 pub mod build;
 pub mod cli;
 pub mod lock;
+pub mod screens;
 pub mod tmux;
 pub mod warranty_db;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tallyman::domain::{CountId, Day, DocKind, PartyRole, Period, SerialFormat};
 use tallyman::ops::local::Service;
 use tallyman::ops::{Clock, Command, NewCount, Outcome};
+
+/// A test's database: its temporary folder (removed when dropped), the database folder in
+/// it, and the service on it (shared with the screens a test builds on it).
+pub struct Db {
+    pub tmp: tempfile::TempDir,
+    pub dir: PathBuf,
+    pub svc: Arc<Service>,
+}
+
+impl Db {
+    /// `svc`, open on `dir` inside `tmp`.
+    pub fn new(tmp: tempfile::TempDir, dir: PathBuf, svc: Service) -> Db {
+        Db {
+            tmp,
+            dir,
+            svc: Arc::new(svc),
+        }
+    }
+
+    /// An empty database in a temporary folder of its own (the folder itself), at `clock`.
+    pub fn empty(clock: Box<dyn Clock>) -> Db {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let dir = tmp.path().to_path_buf();
+        let (svc, _) = Service::open_with_clock(&dir, clock).expect("a new database opens");
+        Db::new(tmp, dir, svc)
+    }
+
+    /// Closes the service (this must be its last handle) and gives back the folders.
+    pub fn close(self) -> (tempfile::TempDir, PathBuf) {
+        let Db { tmp, dir, svc } = self;
+        assert!(
+            Arc::into_inner(svc).is_some(),
+            "the service is still shared: drop the screens on it first"
+        );
+        (tmp, dir)
+    }
+}
 
 /// 2026-03-15 12:00:00 UTC, in milliseconds: the service tests' now.
 pub const NOW_MS: i64 = 1_773_576_000_000;
@@ -193,20 +233,47 @@ pub fn key_events(script: &str) -> Vec<tallyman::tui::terminal::InputEvent> {
         .collect()
 }
 
-/// Whether a test that needs root and the accounts `.ci/run` makes must stop here: `why` is
-/// what this machine lacks. Without it the test goes on; with it, it says so and is skipped,
-/// unless `TALLYMAN_REQUIRE_SSHD` is set (as `.ci/run` does as root), when it fails.
-#[allow(dead_code)]
+/// The variable that makes a skip a failure: `.ci/run` exports it, so in CI every test
+/// runs. `TALLYMAN_REQUIRE_SSHD`, its old name, still works.
+pub const REQUIRE_ALL: &str = "TALLYMAN_REQUIRE_ALL";
+
+/// Whether a skip must fail the run (`TALLYMAN_REQUIRE_ALL` or its old name is set).
+pub fn require_all() -> bool {
+    [REQUIRE_ALL, "TALLYMAN_REQUIRE_SSHD"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty() && x != "0"))
+}
+
+/// The one way a test skips: `why` is what this machine lacks (tmux, root, an account, a
+/// tool), `None` when it has everything. Without a reason the test goes on (false). With one,
+/// it panics with the reason when [`REQUIRE_ALL`] is set (as `.ci/run` does, so a skip in CI
+/// fails the run), and otherwise prints it and returns true: the caller returns.
+///
+/// ```ignore
+/// if support::skipped("the OpenSSH test", missing()) {
+///     return;
+/// }
+/// ```
 pub fn skipped(test: &str, why: Option<String>) -> bool {
     let Some(why) = why else {
         return false;
     };
     assert!(
-        std::env::var_os("TALLYMAN_REQUIRE_SSHD").is_none(),
-        "{test} cannot run: {why}"
+        !require_all(),
+        "{test} cannot run: {why} ({REQUIRE_ALL} is set, so it must)"
     );
     eprintln!("{test} skipped: {why}");
     true
+}
+
+/// What a test that drives the real binary in tmux lacks, if anything.
+pub fn tmux_missing() -> Option<String> {
+    (!tmux::Tmux::available()).then(|| "tmux is not installed (.ci/run installs it)".into())
+}
+
+/// What a test that must act as root lacks, if anything.
+pub fn root_missing() -> Option<String> {
+    (!nix::unistd::geteuid().is_root()).then(|| "not root (.ci/run runs as root)".into())
 }
 
 /// `check` on a closed database: the journal chain holds and replaying it gives the store.

@@ -15,17 +15,13 @@ pub struct Tmux {
 const MAIN: &str = "main";
 
 impl Tmux {
-    /// Is tmux installed? In CI (`CI` set) a missing tmux is a failure, not a skip.
+    /// Is tmux installed? A test without it skips through `support::skipped` (a failure
+    /// where `.ci/run` requires every test to run).
     pub fn available() -> bool {
-        let found = Command::new("tmux")
+        Command::new("tmux")
             .arg("-V")
             .output()
-            .is_ok_and(|o| o.status.success());
-        assert!(
-            found || std::env::var_os("CI").is_none(),
-            "tmux is missing: the terminal tests cannot run (CI must install it)"
-        );
-        found
+            .is_ok_and(|o| o.status.success())
     }
 
     /// A new private server, its name unique in this process.

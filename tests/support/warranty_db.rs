@@ -4,12 +4,9 @@
 
 #![allow(dead_code)]
 
-use std::sync::Arc;
-
 use tallyman::domain::{CountId, Day, DocKind, Money, PartyRole, Period, SerialFormat};
 use tallyman::ops::local::Service;
 use tallyman::ops::{Command, NewCount};
-use tallyman::tui::testing::{TestApp, TestSetup};
 
 use super::build::{location, new_doc, new_product, party};
 use super::ScreenClock;
@@ -17,10 +14,9 @@ use super::ScreenClock;
 pub const ROUTER_GTIN: &str = "09506000134352";
 pub const IMEI: &str = "490154203237518";
 
-pub struct Db {
-    pub _tmp: tempfile::TempDir,
-    pub svc: Arc<Service>,
-}
+#[allow(unused_imports)]
+pub use super::screens::{app, app_on};
+pub use super::Db;
 
 pub fn product(
     sku: &str,
@@ -170,16 +166,6 @@ pub fn db() -> Db {
     // A router on the shelf that was never received: counted, no unit.
     svc.record_scan("clerk2", CountId(1), "WH1/A/01", "RT00000099")
         .unwrap();
-    Db {
-        _tmp: tmp,
-        svc: Arc::new(svc),
-    }
-}
-
-pub fn app_on(db: &Db, setup: TestSetup) -> TestApp {
-    setup.build().with_service(db.svc.clone())
-}
-
-pub fn app(db: &Db) -> TestApp {
-    app_on(db, TestSetup::default())
+    let dir = tmp.path().to_path_buf();
+    Db::new(tmp, dir, svc)
 }
