@@ -360,10 +360,9 @@ fn every_size_renders_the_screen_or_the_too_small_notice() {
 }
 
 /// A refusal that quotes characters two columns wide (CJK, emoji) is wrapped by columns, so
-/// no word after the quote is cut at the screen's edge. Today the wrap counts characters:
-/// at 20 columns `SN "ñandú-日本🦀" has` loses its last letter.
+/// no word after the quote is cut at the screen's edge (counting characters, `SN "ñandú-日本🦀"
+/// has` lost its last letter at 20 columns).
 #[test]
-#[ignore = "the wrap counts characters, not columns: `has` is cut at 20 columns"]
 fn a_refusal_quoting_wide_characters_is_wrapped_by_columns() {
     let db = db();
     let mut app = app_on(&db, TestSetup::new(20, 16, Profile::Vt));

@@ -9,6 +9,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::app::AppState;
 use super::screens::{self, kind};
@@ -96,33 +97,36 @@ pub(crate) fn draw_scrolled(
     frame.render_widget(Paragraph::new(shown), area);
 }
 
-/// Greedy word wrap by characters; words longer than the width are cut.
+/// Greedy word wrap by terminal columns (a CJK character or an emoji takes two); words wider
+/// than the width are cut, never inside a character.
 pub fn wrap(text: &str, width: u16) -> Vec<String> {
     let width = (width as usize).max(1);
     let mut out = Vec::new();
     let mut line = String::new();
     let mut len = 0usize;
     for word in text.split(' ') {
-        let mut chars: Vec<char> = word.chars().collect();
-        let wlen = chars.len();
+        let wlen = word.width();
         if len > 0 && len + 1 + wlen <= width {
             line.push(' ');
-            line.extend(chars.iter());
+            line.push_str(word);
             len += 1 + wlen;
             continue;
         }
         if len > 0 {
             out.push(std::mem::take(&mut line));
         }
-        while chars.len() > width {
-            let rest = chars.split_off(width);
-            out.push(chars.iter().collect());
-            chars = rest;
+        len = 0;
+        for c in word.chars() {
+            let cw = c.width().unwrap_or(0);
+            if len > 0 && len + cw > width {
+                out.push(std::mem::take(&mut line));
+                len = 0;
+            }
+            line.push(c);
+            len += cw;
         }
-        line.extend(chars.iter());
-        len = chars.len();
     }
-    if len > 0 || out.is_empty() {
+    if len > 0 || !line.is_empty() || out.is_empty() {
         out.push(line);
     }
     out
@@ -211,6 +215,18 @@ mod tests {
         );
         assert_eq!(wrap("ABCDEFGHIJKL", 5), ["ABCDE", "FGHIJ", "KL"]);
         assert_eq!(wrap("", 5), [""]);
+    }
+
+    #[test]
+    fn wide_characters_take_two_columns() {
+        // "日本" is four columns: with a space and "has" it is eight, one more than seven.
+        assert_eq!(wrap("日本 has", 7), ["日本", "has"]);
+        assert_eq!(wrap("日本 has", 8), ["日本 has"]);
+        // A wide word is cut between characters, each line within the width.
+        assert_eq!(wrap("日本語🦀", 5), ["日本", "語🦀"]);
+        for line in wrap("SN \"ñandú-日本🦀\" has \"ñ\", no serial character", 20) {
+            assert!(line.width() <= 20, "{line}");
+        }
     }
 
     #[test]
