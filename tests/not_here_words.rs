@@ -14,9 +14,11 @@ use tallyman::ops::{
     party_named, scan_words, why_line, why_long, why_short, Answer, Command, MismatchView, Query,
     ScanReport, Service,
 };
-use tallyman::tui::count::{AnswerKind, ScanAnswer, Why};
-use tallyman::tui::mismatch::MismatchData;
+use tallyman::tui::screens::count_scan::state::AnswerKind;
+use tallyman::tui::screens::count_scan::state::ScanAnswer;
+use tallyman::tui::screens::count_scan::state::Why;
 use tallyman::tui::screens::count_scan::words::answer_facts;
+use tallyman::tui::screens::mismatch::state::MismatchData;
 use tallyman::tui::screens::mismatch::words::{reason_text, reason_word};
 
 mod support;

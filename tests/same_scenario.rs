@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use tallyman::domain::CountId;
 use tallyman::ops::{Answer, Local, Ops, OpsQueries, Query, Service};
-use tallyman::tui::mismatch::Fix;
 use tallyman::tui::ops_runner::OpsRunner;
+use tallyman::tui::screens::mismatch::state::Fix;
 use tallyman::tui::{Action, Effect, EffectRunner};
 
 const ACTOR: &str = "tester";

@@ -13,8 +13,8 @@ use tallyman::domain::{CountId, CountStatus, DocKind, Mode, PartyRole, ScanVerdi
 use tallyman::ops::{Answer, Command, LineRequest, Query, Service};
 use tallyman::tui::app::Screen;
 use tallyman::tui::backend::TermBackend;
-use tallyman::tui::count::AnswerKind;
 use tallyman::tui::keys::parse_script;
+use tallyman::tui::screens::count_scan::state::AnswerKind;
 use tallyman::tui::testing::{ops_runner_for, test_clock, SharedBuf, TestApp, TestSetup};
 use tallyman::tui::vt_filter::{vt_violations, VtFilter};
 use tallyman::tui::{Profile, Runtime};
@@ -159,7 +159,7 @@ fn count_status(db: &Db, id: u32) -> CountStatus {
     db.svc.store().count(CountId(id)).unwrap().unwrap().status
 }
 
-fn answer(app: &TestApp) -> tallyman::tui::count::ScanAnswer {
+fn answer(app: &TestApp) -> tallyman::tui::screens::count_scan::state::ScanAnswer {
     app.state
         .count_session
         .as_ref()

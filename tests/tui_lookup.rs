@@ -9,8 +9,8 @@
 use chrono::NaiveDate;
 use ratatui::style::{Color, Modifier};
 use tallyman::tui::app::Screen;
-use tallyman::tui::ask::Choice;
 use tallyman::tui::backend::TermBackend;
+use tallyman::tui::screens::popups::state::Choice;
 use tallyman::tui::testing::{ops_runner_for, test_clock, SharedBuf, TestApp, TestSetup};
 use tallyman::tui::vt_filter::{vt_violations, VtFilter};
 use tallyman::tui::{Action, Profile, Runtime};

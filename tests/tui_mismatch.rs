@@ -15,9 +15,9 @@ use support::ScreenClock;
 use tallyman::domain::{CountId, CountStatus, DocKind, Mode, PartyRole, SerialFormat, UnitState};
 use tallyman::ops::{Call, Command, Query, Service};
 use tallyman::tui::app::Screen;
-use tallyman::tui::ask::{Choice, Prompt};
 use tallyman::tui::backend::TermBackend;
-use tallyman::tui::mismatch::ListKind;
+use tallyman::tui::screens::mismatch::state::ListKind;
+use tallyman::tui::screens::popups::state::{Choice, Prompt};
 use tallyman::tui::testing::{
     counting_runner_for, ops_runner_for, test_clock, SharedBuf, TestApp, TestSetup,
 };

@@ -8,9 +8,9 @@
 use chrono::NaiveDate;
 use ratatui::style::Color;
 use tallyman::tui::app::Screen;
-use tallyman::tui::ask::{Choice, Prompt};
 use tallyman::tui::backend::TermBackend;
-use tallyman::tui::reports::ReportKind;
+use tallyman::tui::screens::popups::state::{Choice, Prompt};
+use tallyman::tui::screens::reports::state::ReportKind;
 use tallyman::tui::testing::{ops_runner_for, test_clock, SharedBuf, TestApp, TestSetup};
 use tallyman::tui::vt_filter::{vt_violations, VtFilter};
 use tallyman::tui::{Action, Profile, Runtime};
@@ -281,7 +281,7 @@ fn snapshot_customer_by_its_name_in_the_books() {
 fn a_long_report_never_cuts_its_date() {
     use tallyman::domain::warranty::Status as WarrantyStatus;
     use tallyman::domain::Day;
-    use tallyman::tui::reports::ReportRow;
+    use tallyman::tui::screens::reports::state::ReportRow;
     let date = Day::from_date(NaiveDate::from_ymd_opt(2026, 12, 7).unwrap());
     let rows: Vec<ReportRow> = (0..1709)
         .map(|i| ReportRow {

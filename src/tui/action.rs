@@ -5,14 +5,17 @@
 
 use chrono::NaiveDateTime;
 
-use super::count::{CountRow, Figures, RecentScan, ScanAnswer};
 use super::keymap::KeyCommand;
 use super::keys::KeyPress;
-use super::lookup::{Found, UnitAct};
-use super::mismatch::{Fix, MismatchData, Shared};
-use super::reports::{ReportKind, ReportRow};
 use crate::domain::{CountId, CountStatus, Day, ProductId};
 use crate::ops::UnitView;
+use crate::tui::screens::count_list::state::CountRow;
+use crate::tui::screens::count_scan::state::Figures;
+use crate::tui::screens::count_scan::state::RecentScan;
+use crate::tui::screens::count_scan::state::ScanAnswer;
+use crate::tui::screens::lookup::state::{Found, UnitAct};
+use crate::tui::screens::mismatch::state::{Fix, MismatchData, Shared};
+use crate::tui::screens::reports::state::{ReportKind, ReportRow};
 
 /// Something that happened, fed to `update`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -267,7 +270,7 @@ pub enum Effect {
         /// The next scan was to be a location label.
         location_only: bool,
         /// The waiting steps, oldest first.
-        steps: Vec<super::count::Queued>,
+        steps: Vec<crate::tui::screens::count_scan::state::Queued>,
     },
     /// Take back this counter's last scan (answered by [`Action::ScanAnswered`], also when
     /// refused); the figures are for `location`.

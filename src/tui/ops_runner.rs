@@ -9,16 +9,21 @@ use std::sync::Arc;
 use chrono::NaiveDateTime;
 
 use super::action::{Action, Effect, EffectRunner};
-use super::count::{AnswerKind, CountRow, Queued, RecentScan, ScanAnswer, Why};
-use super::lookup::{Found, UnitAct};
-use super::mismatch::{Fix, MismatchData, ProductName, Shared};
-use super::reports::{ReportKind, ReportRow};
 use super::text;
 use crate::domain::{CountId, CountStatus, Day, ProductId, ScanVerdict};
 use crate::ops::{
     Answer, Command, CountView, Ops, OpsError, OpsQueries, Outcome, Query, RefusalKind, ScanLine,
     ScanReport,
 };
+use crate::tui::screens::count_list::state::CountRow;
+use crate::tui::screens::count_scan::state::AnswerKind;
+use crate::tui::screens::count_scan::state::Queued;
+use crate::tui::screens::count_scan::state::RecentScan;
+use crate::tui::screens::count_scan::state::ScanAnswer;
+use crate::tui::screens::count_scan::state::Why;
+use crate::tui::screens::lookup::state::{Found, UnitAct};
+use crate::tui::screens::mismatch::state::{Fix, MismatchData, ProductName, Shared};
+use crate::tui::screens::reports::state::{ReportKind, ReportRow};
 
 /// Runs the screens' effects through the ops protocol ([`Ops`]), as the acting user the
 /// protocol implementation is bound to. Each user intent is one request.

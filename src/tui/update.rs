@@ -6,9 +6,10 @@
 //! screen's own part is in its folder under `screens`.
 
 use super::action::{Action, Effect};
-use super::app::{AppState, Screen, Status, KEY_HISTORY};
+use super::app::{AppState, Screen, KEY_HISTORY};
 use super::keymap::{Context, KeyCommand};
 use super::keys::{Key, KeyPress};
+use super::nav::{error, pop_screen, push_screen};
 use super::scan_field::FieldOutcome;
 use super::screens::{
     self, count_list, count_scan, diagnostics, kind, lookup, mismatch, reports, ScreenKind,
@@ -16,7 +17,6 @@ use super::screens::{
 use super::text;
 use super::view;
 use crate::config::Terminator;
-use crate::domain::scan::{decode, ScanConfig};
 
 /// Applies one action. Pure: everything it needs is in `state` and `action`. Counts the
 /// service effects it asks for as pending until their [`Action::Answered`] comes back.
@@ -169,50 +169,6 @@ fn top(state: &AppState) -> &'static dyn ScreenKind {
     kind(state.screen())
 }
 
-/// A good scan clears the status line, but an error only once it has been on screen: in a
-/// burst drawn as one frame, an error followed by good scans still shows.
-pub(crate) fn good_scan(state: &mut AppState) {
-    if state.status_here().is_some_and(|s| !s.error || s.shown) {
-        state.status = None;
-    }
-}
-
-/// The visit a message set now belongs to: the screen whose answer is being applied, if it
-/// is still on the stack (it may be under a help screen), else the screen on top.
-fn message_visit(state: &AppState) -> Option<u64> {
-    state
-        .answering
-        .filter(|v| state.visits.contains(v))
-        .or_else(|| state.visits.last().copied())
-}
-
-/// Shows a sticky error and rings the bell (if configured).
-pub(crate) fn error(state: &mut AppState, msg: String) -> Vec<Effect> {
-    state.status = Some(Status {
-        text: msg,
-        error: true,
-        shown: false,
-        visit: message_visit(state),
-    });
-    if state.config.bell {
-        vec![Effect::Bell]
-    } else {
-        Vec::new()
-    }
-}
-
-/// Shows an informational message unless an error is showing.
-pub(crate) fn info(state: &mut AppState, msg: String) {
-    if !state.has_error() {
-        state.status = Some(Status {
-            text: msg,
-            error: false,
-            shown: false,
-            visit: message_visit(state),
-        });
-    }
-}
-
 /// What every key (and every scan) does first: it is remembered for the diagnostics screen,
 /// and information on the status line lasts one key (errors stay).
 fn key_arrived(state: &mut AppState, k: KeyPress) {
@@ -284,28 +240,6 @@ fn scan(state: &mut AppState, value: String) -> Vec<Effect> {
     top(state).scan(state, value)
 }
 
-/// A scan as the service should read it: a typed stand-in for GS (hand-typed GS1 data)
-/// becomes the real separator.
-pub(crate) fn with_gs(state: &AppState, value: &str) -> String {
-    match state.config.gs_substitute {
-        Some(sub) => value.replace(sub, "\u{1d}"),
-        None => value.to_string(),
-    }
-}
-
-/// The serial a scanned or typed text stands for: GS1 (21), an IMEI, or the text itself.
-pub(crate) fn scan_serial(state: &AppState, value: &str) -> Result<String, String> {
-    let cfg = ScanConfig {
-        gs_substitute: state.config.gs_substitute,
-        ..ScanConfig::default()
-    };
-    let decoded = decode(value, &cfg).map_err(|e| e.to_string())?;
-    decoded
-        .key()
-        .map(str::to_string)
-        .ok_or_else(|| text::no_serial_in(value.trim()))
-}
-
 fn run_code(state: &mut AppState, ctx: Context, code: &str) -> Vec<Effect> {
     match state.keymap.command_for_code(ctx, code) {
         Some(c) => {
@@ -369,28 +303,6 @@ fn plain_key(state: &mut AppState, ctx: Context, k: KeyPress) -> Vec<Effect> {
     }
     if let Some(c) = k.printable() {
         state.code = Some(c.to_string());
-    }
-    Vec::new()
-}
-
-pub(crate) fn push_screen(state: &mut AppState, screen: Screen) {
-    state.code = None;
-    if screen.has_scan_field() {
-        state.field.clear();
-    }
-    state.screens.push(screen);
-    state.visits.push(state.next_visit);
-    state.next_visit += 1;
-}
-
-pub(crate) fn pop_screen(state: &mut AppState) -> Vec<Effect> {
-    state.code = None;
-    if state.screens.len() > 1 {
-        state.visits.pop();
-        // The field belongs to the screen that has one: leaving help keeps what is in it.
-        if state.screens.pop().is_some_and(|s| s.has_scan_field()) {
-            state.field.clear();
-        }
     }
     Vec::new()
 }

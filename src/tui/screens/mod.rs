@@ -140,7 +140,7 @@ pub trait ScreenKind: Sync {
     /// is ignored, and the status line says so with the bell.
     fn burst(&self, state: &mut AppState, text: String) -> Vec<Effect> {
         let _ = text;
-        super::update::error(state, super::text::SCAN_IGNORED.to_string())
+        super::nav::error(state, super::text::SCAN_IGNORED.to_string())
     }
 
     /// A key no keymap command took (digits on lists, Enter on notices). `None`: not this

@@ -15,8 +15,8 @@ use crate::tui::action::Effect;
 use crate::tui::app::AppState;
 use crate::tui::keymap::{Context, KeyCommand};
 use crate::tui::keys::KeyPress;
+use crate::tui::nav::push_screen;
 use crate::tui::text;
-use crate::tui::update::push_screen;
 
 /// Opens the list (for counting or for mismatches) and loads it.
 pub(crate) fn open(state: &mut AppState, screen: Screen) -> Vec<Effect> {

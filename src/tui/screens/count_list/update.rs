@@ -7,10 +7,10 @@ use crate::domain::{CountId, CountStatus};
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
 use crate::tui::keymap::KeyCommand;
+use crate::tui::nav::{error, info, push_screen};
 use crate::tui::screens::popups::state::Confirm;
 use crate::tui::screens::{count_scan, mismatch, Screen};
 use crate::tui::text;
-use crate::tui::update::{error, info, push_screen};
 
 /// The counts arrived.
 pub(crate) fn loaded(state: &mut AppState, rows: Vec<CountRow>) -> Vec<Effect> {

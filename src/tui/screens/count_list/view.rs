@@ -9,7 +9,7 @@ use ratatui::Frame;
 
 use super::words;
 use crate::tui::app::AppState;
-use crate::tui::count::CountRow;
+use crate::tui::screens::count_list::state::CountRow;
 use crate::tui::text;
 use crate::tui::view::{fit, tail, wrap};
 

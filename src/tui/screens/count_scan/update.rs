@@ -7,9 +7,10 @@ use crate::domain::count::{ScanCommand, COMMAND_PREFIX};
 use crate::domain::CountStatus;
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
-use crate::tui::count::{CountRow, Figures};
+use crate::tui::nav::{error, good_scan, info, pop_screen, push_screen};
+use crate::tui::screens::count_list::state::CountRow;
+use crate::tui::screens::count_scan::state::Figures;
 use crate::tui::screens::Screen;
-use crate::tui::update::{error, good_scan, info, pop_screen, push_screen};
 
 /// A count was joined: the count as it is now, this counter's last scans, and the location
 /// when there is only one.
@@ -197,7 +198,7 @@ pub(crate) fn scan(state: &mut AppState, value: String) -> Vec<Effect> {
             }
         };
     }
-    let raw = crate::tui::update::with_gs(state, &value);
+    let raw = crate::tui::nav::with_gs(state, &value);
     ask(state, Queued::Scan(raw))
 }
 

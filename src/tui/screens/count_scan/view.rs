@@ -11,7 +11,8 @@ use ratatui::Frame;
 
 use super::words;
 use crate::tui::app::AppState;
-use crate::tui::count::{CountSession, ScanAnswer};
+use crate::tui::screens::count_scan::state::CountSession;
+use crate::tui::screens::count_scan::state::ScanAnswer;
 use crate::tui::text;
 use crate::tui::view::{fit, tail, wrap_keep_tail};
 
@@ -77,7 +78,11 @@ fn fact_lines(a: &ScanAnswer, width: u16, narrow: bool) -> Vec<String> {
 
 /// The rows of one recent scan: one, and under a refused scan on a narrow screen a second
 /// with why (wider screens say why on the same row).
-fn recent_rows(state: &AppState, r: &crate::tui::count::RecentScan, w: usize) -> Vec<String> {
+fn recent_rows(
+    state: &AppState,
+    r: &crate::tui::screens::count_scan::state::RecentScan,
+    w: usize,
+) -> Vec<String> {
     let mut rows = vec![recent_line(state, r, w)];
     if let Some(why) = r.why.as_deref().filter(|_| w < 40) {
         rows.push(format!(" {}", fit(why, w.saturating_sub(1))));
@@ -85,9 +90,13 @@ fn recent_rows(state: &AppState, r: &crate::tui::count::RecentScan, w: usize) ->
     rows
 }
 
-fn recent_line(state: &AppState, r: &crate::tui::count::RecentScan, w: usize) -> String {
+fn recent_line(
+    state: &AppState,
+    r: &crate::tui::screens::count_scan::state::RecentScan,
+    w: usize,
+) -> String {
     let sku = match r.kind {
-        crate::tui::count::AnswerKind::Waiting => words::answer_word(r.kind),
+        crate::tui::screens::count_scan::state::AnswerKind::Waiting => words::answer_word(r.kind),
         _ => r.sku.as_deref().unwrap_or("-"),
     };
     if let Some(qty) = r.qty {
@@ -266,7 +275,7 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
         )));
     }
     let cap = if h > 20 {
-        crate::tui::count::RECENT_KEPT
+        crate::tui::screens::count_scan::state::RECENT_KEPT
     } else {
         MAX_RECENT_ROWS
     };

@@ -11,7 +11,7 @@ use super::{hints_of, scroll_hint, scrolled, Hint, Screen, ScreenKind};
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
 use crate::tui::keymap::{Context, KeyCommand};
-use crate::tui::update::{info, push_screen};
+use crate::tui::nav::{info, push_screen};
 
 /// Opens the screen and asks the service who it is.
 pub(crate) fn open(state: &mut AppState) -> Vec<Effect> {

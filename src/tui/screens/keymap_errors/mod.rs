@@ -12,7 +12,7 @@ use crate::tui::action::Effect;
 use crate::tui::app::AppState;
 use crate::tui::keymap::Context;
 use crate::tui::keys::{Key, KeyPress};
-use crate::tui::update::pop_screen;
+use crate::tui::nav::pop_screen;
 use crate::tui::view::{draw_scrolled, wrap};
 
 /// All lines at `width`.

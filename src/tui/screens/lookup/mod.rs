@@ -13,8 +13,8 @@ use super::{hints_of, scroll_hint, scrolled, Hint, Screen, ScreenKind};
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
 use crate::tui::keymap::{Context, KeyCommand};
+use crate::tui::nav::{pop_screen, push_screen};
 use crate::tui::text;
-use crate::tui::update::{pop_screen, push_screen};
 
 /// Opens the screen with an empty field.
 pub(crate) fn open(state: &mut AppState) -> Vec<Effect> {

@@ -7,9 +7,9 @@ use super::words;
 use crate::domain::Day;
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
+use crate::tui::nav::{error, good_scan, info, pop_screen, push_screen, scan_serial};
 use crate::tui::screens::popups::state::Choice;
 use crate::tui::screens::Screen;
-use crate::tui::update::{error, good_scan, info, pop_screen, push_screen, scan_serial};
 
 /// The service refused a warranty or repair action: say why, above the unit too.
 pub(crate) fn act_refused(state: &mut AppState, msg: String) -> Vec<Effect> {
@@ -148,7 +148,7 @@ pub(crate) fn scan(state: &mut AppState, value: String) -> Vec<Effect> {
     }
     match scan_serial(state, &value) {
         Ok(_) => vec![Effect::Lookup {
-            serial: crate::tui::update::with_gs(state, value.trim()),
+            serial: crate::tui::nav::with_gs(state, value.trim()),
             date: Day::from_date(state.now.date()),
         }],
         Err(e) => {

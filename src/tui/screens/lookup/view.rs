@@ -12,7 +12,7 @@ use ratatui::Frame;
 
 use super::words;
 use crate::tui::app::AppState;
-use crate::tui::lookup::Found;
+use crate::tui::screens::lookup::state::Found;
 use crate::tui::text;
 use crate::tui::view::{tail, wrap, wrap_keep_tail};
 

@@ -12,8 +12,8 @@ use crate::tui::action::Effect;
 use crate::tui::app::AppState;
 use crate::tui::keymap::{Context, KeyCommand};
 use crate::tui::keys::KeyPress;
+use crate::tui::nav::{error, info};
 use crate::tui::text;
-use crate::tui::update::{error, info};
 
 /// Screens reachable from the menu.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

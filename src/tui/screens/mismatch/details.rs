@@ -9,7 +9,7 @@ use ratatui::Frame;
 use super::words;
 use crate::tui::app::AppState;
 use crate::tui::keymap::{Context, KeyCommand};
-use crate::tui::mismatch::ListKind;
+use crate::tui::screens::mismatch::state::ListKind;
 use crate::tui::text;
 use crate::tui::view::{draw_scrolled, tail, wrap_keep_tail};
 

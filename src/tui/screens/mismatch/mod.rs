@@ -15,8 +15,8 @@ use super::{hint, hint_as, scrolled, Hint, Screen, ScreenKind};
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
 use crate::tui::keymap::{Context, KeyCommand};
+use crate::tui::nav::{error, pop_screen, scan_serial};
 use crate::tui::text;
-use crate::tui::update::{error, pop_screen, scan_serial};
 
 /// The mismatch list and the details screen.
 pub struct Mismatch;
@@ -90,12 +90,12 @@ impl ScreenKind for Mismatch {
 
     /// A scan goes to its row (from the details, back to the list first); it never fixes.
     fn burst(&self, state: &mut AppState, text: String) -> Vec<Effect> {
-        let serial = match crate::tui::update::scan_serial(state, &text) {
+        let serial = match crate::tui::nav::scan_serial(state, &text) {
             Ok(s) => s,
-            Err(e) => return crate::tui::update::error(state, e),
+            Err(e) => return crate::tui::nav::error(state, e),
         };
         if matches!(state.screen(), Screen::MismatchDetails) {
-            crate::tui::update::pop_screen(state);
+            crate::tui::nav::pop_screen(state);
         }
         update::find_serial(state, &serial, false)
     }

@@ -9,10 +9,10 @@ use crate::ops::UnitView;
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
 use crate::tui::keymap::KeyCommand;
+use crate::tui::nav::{error, info, pop_screen, push_screen};
 use crate::tui::screens::popups::state::{Choice, Confirm, Prompt};
 use crate::tui::screens::Screen;
 use crate::tui::text;
-use crate::tui::update::{error, info, pop_screen, push_screen};
 
 /// Opens the mismatches of the count on line `index` of the picker.
 pub(crate) fn open(state: &mut AppState, index: usize) -> Vec<Effect> {

@@ -14,7 +14,7 @@ use super::words;
 use crate::domain::CountStatus;
 use crate::tui::app::AppState;
 use crate::tui::keymap::{Context, KeyCommand};
-use crate::tui::mismatch::{Item, ListKind, MismatchData, MismatchSession};
+use crate::tui::screens::mismatch::state::{Item, ListKind, MismatchData, MismatchSession};
 use crate::tui::text;
 use crate::tui::view::{fit, tail, wrap, wrap_keep_tail};
 

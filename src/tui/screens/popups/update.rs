@@ -6,12 +6,12 @@ use super::words;
 use crate::domain::{CountStatus, Day};
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
+use crate::tui::nav::{error, pop_screen, push_screen, scan_serial};
 use crate::tui::screens::lookup::state::{UnitAct, UnitAction, EXTEND_MONTHS};
 use crate::tui::screens::mismatch::state::Fix;
 use crate::tui::screens::mismatch::update::{find_serial, fix};
 use crate::tui::screens::reports::state::ReportKind;
 use crate::tui::screens::Screen;
-use crate::tui::update::{error, pop_screen, push_screen, scan_serial};
 
 /// A digit on a confirmation: 1 does the step, 2 does not.
 pub(crate) fn confirm(state: &mut AppState, c: Confirm, d: char) -> Vec<Effect> {

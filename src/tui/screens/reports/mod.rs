@@ -13,9 +13,9 @@ use crate::domain::Day;
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
 use crate::tui::keymap::{Context, KeyCommand};
+use crate::tui::nav::{pop_screen, push_screen};
 use crate::tui::screens::popups::state::{Choice, Prompt};
 use crate::tui::text;
-use crate::tui::update::{pop_screen, push_screen};
 use state::{ReportKind, ReportRow, ReportSession};
 
 /// Opens the numbered choice of reports.

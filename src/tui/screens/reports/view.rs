@@ -10,7 +10,7 @@ use ratatui::Frame;
 
 use super::words;
 use crate::tui::app::AppState;
-use crate::tui::reports::{ReportRow, ReportSession};
+use crate::tui::screens::reports::state::{ReportRow, ReportSession};
 use crate::tui::view::{fit, tail, wrap};
 
 /// Wide enough for one line per unit.

@@ -1,0 +1,99 @@
+//! What every screen may ask of the stack and the status line: push a screen, pop it, show an
+//! error or a notice, clear the status after a good scan, and read a scan the way the service
+//! will. A leaf: it names no screen, so a screen's folder takes its navigation from here and
+//! never from `update`.
+
+use super::action::Effect;
+use super::app::{AppState, Screen, Status};
+use super::text;
+use crate::domain::scan::{decode, ScanConfig};
+
+/// Puts a screen on top, with a new visit number (answers are tagged with it).
+pub fn push_screen(state: &mut AppState, screen: Screen) {
+    state.code = None;
+    if screen.has_scan_field() {
+        state.field.clear();
+    }
+    state.screens.push(screen);
+    state.visits.push(state.next_visit);
+    state.next_visit += 1;
+}
+
+/// Takes the top screen off (never the menu at the bottom); answers for it are dropped.
+pub fn pop_screen(state: &mut AppState) -> Vec<Effect> {
+    state.code = None;
+    if state.screens.len() > 1 {
+        state.visits.pop();
+        // The field belongs to the screen that has one: leaving help keeps what is in it.
+        if state.screens.pop().is_some_and(|s| s.has_scan_field()) {
+            state.field.clear();
+        }
+    }
+    Vec::new()
+}
+
+/// A good scan clears the status line, but an error only once it has been on screen: in a
+/// burst drawn as one frame, an error followed by good scans still shows.
+pub fn good_scan(state: &mut AppState) {
+    if state.status_here().is_some_and(|s| !s.error || s.shown) {
+        state.status = None;
+    }
+}
+
+/// The visit a message set now belongs to: the screen whose answer is being applied, if it
+/// is still on the stack (it may be under a help screen), else the screen on top.
+fn message_visit(state: &AppState) -> Option<u64> {
+    state
+        .answering
+        .filter(|v| state.visits.contains(v))
+        .or_else(|| state.visits.last().copied())
+}
+
+/// Shows a sticky error and rings the bell (if configured).
+pub fn error(state: &mut AppState, msg: String) -> Vec<Effect> {
+    state.status = Some(Status {
+        text: msg,
+        error: true,
+        shown: false,
+        visit: message_visit(state),
+    });
+    if state.config.bell {
+        vec![Effect::Bell]
+    } else {
+        Vec::new()
+    }
+}
+
+/// Shows an informational message unless an error is showing.
+pub fn info(state: &mut AppState, msg: String) {
+    if !state.has_error() {
+        state.status = Some(Status {
+            text: msg,
+            error: false,
+            shown: false,
+            visit: message_visit(state),
+        });
+    }
+}
+
+/// A scan as the service should read it: a typed stand-in for GS (hand-typed GS1 data)
+/// becomes the real separator.
+pub fn with_gs(state: &AppState, value: &str) -> String {
+    match state.config.gs_substitute {
+        Some(sub) => value.replace(sub, "\u{1d}"),
+        None => value.to_string(),
+    }
+}
+
+/// The serial a scanned or typed text stands for: GS1 (21), an IMEI, or the text itself.
+pub fn scan_serial(state: &AppState, value: &str) -> Result<String, String> {
+    let cfg = ScanConfig {
+        gs_substitute: state.config.gs_substitute,
+        ..ScanConfig::default()
+    };
+    let decoded = decode(value, &cfg).map_err(|e| e.to_string())?;
+    decoded
+        .key()
+        .map(str::to_string)
+        .ok_or_else(|| text::no_serial_in(value.trim()))
+}
