@@ -20,6 +20,7 @@ use tallyman::tui::screens::count_scan::state::AnswerKind;
 use tallyman::tui::screens::count_scan::state::Figures;
 use tallyman::tui::screens::count_scan::state::ScanAnswer;
 use tallyman::tui::screens::count_scan::state::Why;
+use tallyman::tui::screens::{reports, Asker, ScreenMsg};
 use tallyman::tui::terminal::InputEvent;
 use tallyman::tui::testing::{buffer_text, test_clock, TestSetup};
 use tallyman::tui::{Action, Effect, EffectRunner, Exit, NullRunner, Runtime};
@@ -146,17 +147,22 @@ fn keys_echo_and_back_works_while_a_slow_report_runs_and_its_late_answer_is_drop
     let release = Arc::new(AtomicBool::new(false));
     let let_go = release.clone();
     let runner = move |e: Effect| match e {
-        Effect::LoadReport { kind, date } => {
+        Effect::Call {
+            to: Asker::Reports(reports::requests::Asked { kind, date }),
+            ..
+        } => {
             let until = Instant::now() + SLOW;
             while !let_go.load(Ordering::SeqCst) && Instant::now() < until {
                 thread::sleep(Duration::from_millis(5));
             }
             flag.store(true, Ordering::SeqCst);
-            vec![Action::ReportLoaded {
-                kind,
-                date,
-                rows: Vec::new(),
-            }]
+            vec![Action::Screen(ScreenMsg::Reports(
+                reports::requests::Msg::Loaded {
+                    kind,
+                    date,
+                    rows: Vec::new(),
+                },
+            ))]
         }
         other => NullRunner.run(other),
     };
@@ -192,7 +198,7 @@ fn keys_echo_and_back_works_while_a_slow_report_runs_and_its_late_answer_is_drop
     assert!(!s.contains("Expiring"), "the report showed up:\n{s}");
     let (exit, state) = app.quit();
     assert_eq!(exit, Exit::Quit);
-    assert!(state.report.is_none());
+    assert!(state.report().is_none());
     assert_eq!(state.pending, 0);
 }
 

@@ -7,18 +7,17 @@ use chrono::NaiveDateTime;
 
 use super::keymap::KeyCommand;
 use super::keys::KeyPress;
-use crate::domain::{CountId, CountStatus, Day, ProductId};
+use crate::domain::{CountId, CountStatus, ProductId};
 use crate::ops::UnitView;
 use crate::tui::screens::count_list::state::CountRow;
 use crate::tui::screens::count_scan::state::Figures;
 use crate::tui::screens::count_scan::state::RecentScan;
 use crate::tui::screens::count_scan::state::ScanAnswer;
-use crate::tui::screens::lookup::state::{Found, UnitAct};
 use crate::tui::screens::mismatch::state::{Fix, MismatchData, Shared};
-use crate::tui::screens::reports::state::{ReportKind, ReportRow};
+use crate::tui::screens::{Asker, ScreenMsg};
 
 /// Something that happened, fed to `update`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// A key from the terminal (resolved through the keymap by `update`).
     Key(KeyPress),
@@ -137,16 +136,6 @@ pub enum Action {
         /// The unit, if the store has one.
         unit: Option<Shared<UnitView>>,
     },
-    /// The units with a scanned serial and their warranty (answer to [`Effect::Lookup`]);
-    /// none when the serial is unknown.
-    LookedUp {
-        /// The serial looked up.
-        serial: String,
-        /// Every unit with it (one per product).
-        units: Vec<Found>,
-        /// When no unit has it: its live scans in counts (a counter found it).
-        scans: Vec<crate::ops::ScanLine>,
-    },
     /// What a bulk fix would do (answer to [`Effect::PreviewBulk`]).
     BulkPreviewed {
         /// The count.
@@ -198,24 +187,16 @@ pub enum Action {
         /// What it changes, in words.
         change: String,
     },
-    /// The service refused a lookup's scan (a misread, a label of another product).
-    LookupRefused(String),
-    /// A warranty or repair action was recorded (answer to [`Effect::Act`]): what the
-    /// service said.
-    Acted(String),
-    /// The service refused a warranty or repair action: nothing changed.
-    ActRefused(String),
-    /// A report's rows (answer to [`Effect::LoadReport`]).
-    ReportLoaded {
-        /// Which report.
-        kind: ReportKind,
-        /// The day it was judged at.
-        date: Day,
-        /// Its rows.
-        rows: Vec<ReportRow>,
+    /// The service's reply to a screen's call ([`Effect::Call`]), raw: the screen that asked
+    /// reads it into its own message (its `requests.rs`).
+    Replied {
+        /// The screen, and what it asked.
+        to: Asker,
+        /// The reply.
+        reply: crate::ops::Reply,
     },
-    /// A report cannot be made (an unknown customer): nothing shown.
-    ReportRefused(String),
+    /// A screen's own message, handed to that screen only.
+    Screen(ScreenMsg),
     /// What the runner answered to one service effect, tagged with the screen visit it was
     /// asked from ([`crate::tui::AppState::top_visit`]). `update` applies the answers only if
     /// that screen is still on the stack: an answer for a screen the user has left is dropped.
@@ -228,7 +209,7 @@ pub enum Action {
 }
 
 /// Something `update` wants done.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
     /// Ring the terminal bell (handled by the runtime).
     Bell,
@@ -367,23 +348,13 @@ pub enum Effect {
         /// Its product, when known (a serial may be shared by products).
         product: Option<ProductId>,
     },
-    /// Look up a serial with its warranty at `date` (answered by [`Action::LookedUp`]).
-    Lookup {
-        /// The serial (decoded from the scan).
-        serial: String,
-        /// The day the warranty is judged at (the screen's clock).
-        date: Day,
-    },
-    /// Record a warranty or repair action (answered by [`Action::Acted`] or
-    /// [`Action::ActRefused`]).
-    Act(UnitAct),
-    /// Make a warranty report at `date` (answered by [`Action::ReportLoaded`] or
-    /// [`Action::ReportRefused`]).
-    LoadReport {
-        /// Which report.
-        kind: ReportKind,
-        /// The day the warranties are judged at (the screen's clock).
-        date: Day,
+    /// Send one call to the service for a screen (answered by [`Action::Replied`] with the
+    /// raw reply, which the screen reads).
+    Call {
+        /// The request.
+        call: crate::ops::Call,
+        /// The screen that asks, and what.
+        to: Asker,
     },
     /// Ask the service for its last entry number (answered by [`Action::Polled`]); not
     /// counted as work the user waits for.
@@ -443,9 +414,7 @@ impl EffectRunner for NullRunner {
             | Effect::UndoFix { .. }
             | Effect::PostCount { .. }
             | Effect::UnitDetails { .. }
-            | Effect::Lookup { .. }
-            | Effect::Act(_)
-            | Effect::LoadReport { .. }
+            | Effect::Call { .. }
             | Effect::RefreshFigures { .. } => {
                 vec![Action::Failed(super::text::NO_DATABASE.into())]
             }

@@ -114,10 +114,6 @@ pub struct AppState {
     pub count_session: Option<CountSession>,
     /// The count whose mismatches are open.
     pub mismatch: Option<MismatchSession>,
-    /// The lookup screen, while it is open.
-    pub lookup: Option<LookupSession>,
-    /// The report shown, while its screen is open.
-    pub report: Option<ReportSession>,
     /// Set when the user asked to leave.
     pub quit: bool,
     /// Polling the service for changes others made.
@@ -184,8 +180,6 @@ impl AppState {
             mark_count: None,
             count_session: None,
             mismatch: None,
-            lookup: None,
-            report: None,
             quit: false,
             live: super::live::Live::default(),
         }
@@ -236,6 +230,38 @@ impl AppState {
     /// Is an answer expected from the service (work the user waits for, or a poll)?
     pub fn expecting_answers(&self) -> bool {
         self.pending > 0 || self.live.polling
+    }
+
+    /// The lookup screen's session, while the screen is on the stack.
+    pub fn lookup(&self) -> Option<&LookupSession> {
+        self.screens.iter().rev().find_map(|s| match s {
+            Screen::Lookup(l) => Some(l),
+            _ => None,
+        })
+    }
+
+    /// The lookup screen's session, to change (its own `update` only).
+    pub fn lookup_mut(&mut self) -> Option<&mut LookupSession> {
+        self.screens.iter_mut().rev().find_map(|s| match s {
+            Screen::Lookup(l) => Some(l),
+            _ => None,
+        })
+    }
+
+    /// The report shown, while its screen is on the stack.
+    pub fn report(&self) -> Option<&ReportSession> {
+        self.screens.iter().rev().find_map(|s| match s {
+            Screen::Report(r) => Some(r),
+            _ => None,
+        })
+    }
+
+    /// The report shown, to change (its own screen only).
+    pub fn report_mut(&mut self) -> Option<&mut ReportSession> {
+        self.screens.iter_mut().rev().find_map(|s| match s {
+            Screen::Report(r) => Some(r),
+            _ => None,
+        })
     }
 
     /// Is an error showing?

@@ -58,7 +58,7 @@ fn shows_shared_data(state: &AppState) -> bool {
         state.screen(),
         Screen::CountScan
             | Screen::Mismatches
-            | Screen::Lookup
+            | Screen::Lookup(_)
             | Screen::CountList
             | Screen::MismatchCounts
     )
@@ -225,13 +225,13 @@ fn refresh(state: &mut AppState) -> Vec<Effect> {
             Some(m) => vec![Effect::LoadMismatches { count: m.count }],
             None => Vec::new(),
         },
-        Screen::Lookup => {
+        Screen::Lookup(_) => {
             let date = Day::from_date(state.now.date());
-            match state.lookup.as_mut() {
+            match state.lookup_mut() {
                 Some(l) if l.pending.is_empty() => match l.shown_unit() {
                     Some((serial, product)) => {
                         l.keep = Some(product);
-                        vec![Effect::Lookup { serial, date }]
+                        vec![super::screens::lookup::requests::look_up(serial, date)]
                     }
                     None => Vec::new(),
                 },

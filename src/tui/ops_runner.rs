@@ -9,8 +9,9 @@ use std::sync::Arc;
 use chrono::NaiveDateTime;
 
 use super::action::{Action, Effect, EffectRunner};
+use super::screens::refusal_words;
 use super::text;
-use crate::domain::{CountId, CountStatus, Day, ProductId, ScanVerdict};
+use crate::domain::{CountId, CountStatus, ProductId, ScanVerdict};
 use crate::ops::{
     Answer, Command, CountView, Ops, OpsError, OpsQueries, Outcome, Query, RefusalKind, ScanLine,
     ScanReport,
@@ -21,9 +22,7 @@ use crate::tui::screens::count_scan::state::Queued;
 use crate::tui::screens::count_scan::state::RecentScan;
 use crate::tui::screens::count_scan::state::ScanAnswer;
 use crate::tui::screens::count_scan::state::Why;
-use crate::tui::screens::lookup::state::{Found, UnitAct};
 use crate::tui::screens::mismatch::state::{Fix, MismatchData, ProductName, Shared};
-use crate::tui::screens::reports::state::{ReportKind, ReportRow};
 
 /// Runs the screens' effects through the ops protocol ([`Ops`]), as the acting user the
 /// protocol implementation is bound to. Each user intent is one request.
@@ -377,112 +376,6 @@ impl OpsRunner {
         Ok(vec![Action::DetailsLoaded { serial, unit }])
     }
 
-    /// Every unit with the serial, each with its warranty at `date`.
-    fn lookup(&self, serial: String, date: Day) -> Result<Vec<Action>, OpsError> {
-        let units = match self.ops.lookup(serial.clone(), Some(date)) {
-            Ok(units) => units,
-            Err(e) => return Ok(vec![Action::LookupRefused(refusal_words(e)?)]),
-        };
-        let units: Vec<Found> = units
-            .into_iter()
-            .map(|v| Found {
-                warranty: v.warranty.clone(),
-                unit: Shared::new(v),
-            })
-            .collect();
-        // A serial no unit has may still have been counted: those scans are its history.
-        let scans = match units.is_empty() {
-            true => self.ops.serial_scans(serial.clone())?,
-            false => Vec::new(),
-        };
-        Ok(vec![Action::LookedUp {
-            serial,
-            units,
-            scans,
-        }])
-    }
-
-    /// A warranty or repair action on a unit: the service's words, or its refusal.
-    fn act(&self, act: UnitAct) -> Result<Vec<Action>, OpsError> {
-        let command = match act {
-            UnitAct::Activate { serial } => Command::ActivateWarranty { serial, date: None },
-            UnitAct::Extend { serial, months } => Command::ExtendWarranty {
-                serial,
-                duration: Some(crate::domain::Period::Months(months)),
-                until: None,
-                start: None,
-                tag: None,
-                invoice: None,
-                order: None,
-            },
-            UnitAct::RepairIntake { serial, note } => Command::RepairIntake {
-                serial,
-                service_type: None,
-                note,
-            },
-            UnitAct::RepairClose { serial } => Command::RepairClose {
-                serial,
-                to: None,
-                note: String::new(),
-            },
-            UnitAct::Replace { old, new } => Command::WarrantyReplace {
-                old,
-                new,
-                policy: None,
-                note: String::new(),
-            },
-        };
-        match self.ops.execute(command) {
-            Ok(Outcome::Noted(words)) => Ok(vec![Action::Acted(words)]),
-            Ok(_) => Err(OpsError::Storage("a warranty action gave no answer".into())),
-            Err(e) => Ok(vec![Action::ActRefused(refusal_words(e)?)]),
-        }
-    }
-
-    /// A warranty report's rows at `date`.
-    fn report(&self, kind: ReportKind, date: Day) -> Result<Vec<Action>, OpsError> {
-        let customer = match &kind {
-            ReportKind::Customer { name } => Some(name.clone()),
-            ReportKind::Expiring { .. } | ReportKind::Tracking => None,
-        };
-        let days = (kind.days() != u32::MAX).then(|| kind.days());
-        let query = Query::Warranties {
-            date: Some(date),
-            days,
-            customer: customer.clone(),
-        };
-        let rows = match self.ops.query(query) {
-            Ok(Answer::Warranties(rows)) => rows,
-            Ok(_) => return Err(OpsError::Storage("unexpected answer to a report".into())),
-            Err(OpsError::Refused(r)) => {
-                let words = match (r.kind, &customer) {
-                    (RefusalKind::Unknown, Some(name)) => text::no_customer(name),
-                    _ => r.message,
-                };
-                return Ok(vec![Action::ReportRefused(words)]);
-            }
-            Err(e) => return Err(e),
-        };
-        // The customer as the books have the name (the typed one matched it folded).
-        let kind = match kind {
-            ReportKind::Customer { name } => ReportKind::Customer {
-                name: rows.iter().find_map(|r| r.customer.clone()).unwrap_or(name),
-            },
-            other => other,
-        };
-        let rows = rows
-            .into_iter()
-            .map(|r| ReportRow {
-                serial: r.unit.serial.to_string(),
-                sku: r.product.sku,
-                days_left: r.warranty.days_left,
-                status: r.warranty.status,
-                end: r.warranty.current.as_ref().map(|c| c.end),
-            })
-            .collect();
-        Ok(vec![Action::ReportLoaded { kind, date, rows }])
-    }
-
     fn note_location(&mut self, count: CountId, actions: &[Action]) {
         for a in actions {
             if let Action::LocationSet { code, .. } = a {
@@ -764,9 +657,10 @@ impl OpsRunner {
                 }
             }
             Effect::UnitDetails { serial, product } => self.unit_details(serial, product),
-            Effect::Lookup { serial, date } => self.lookup(serial, date),
-            Effect::Act(act) => self.act(act),
-            Effect::LoadReport { kind, date } => self.report(kind, date),
+            Effect::Call { call, to } => Ok(vec![Action::Replied {
+                to,
+                reply: self.ops.call(crate::ops::Request::V1(call)),
+            }]),
             Effect::Poll => Ok(vec![match self.ops.status() {
                 Ok(s) => Action::Polled(Ok(s.applied_seq)),
                 // The server answered, and said no (the user was removed): its words.
@@ -827,19 +721,6 @@ fn loaded(view: crate::ops::MismatchView) -> Action {
 /// A refusal of the service as the screens show it (a sticky error); other failures pass on.
 fn refusal(e: OpsError) -> Result<Vec<Action>, OpsError> {
     Ok(vec![Action::FixRefused(refusal_words(e)?)])
-}
-
-/// The words of a refusal of the service; other failures pass on.
-fn refusal_words(e: OpsError) -> Result<String, OpsError> {
-    match e {
-        OpsError::Refused(r) => Ok(r.message),
-        OpsError::Rejected(r) => Ok(r
-            .into_iter()
-            .map(|r| r.refusal.message)
-            .collect::<Vec<_>>()
-            .join("; ")),
-        e => Err(e),
-    }
 }
 
 /// The service's reason without the quoted scan in it: the screen shows the scan on its own

@@ -11,9 +11,7 @@ use super::keymap::{Context, KeyCommand};
 use super::keys::{Key, KeyPress};
 use super::nav::{error, pop_screen, push_screen};
 use super::scan_field::FieldOutcome;
-use super::screens::{
-    self, count_list, count_scan, diagnostics, kind, lookup, mismatch, reports, ScreenKind,
-};
+use super::screens::{self, count_list, count_scan, diagnostics, kind, mismatch, ScreenKind};
 use super::text;
 use super::view;
 use crate::config::Terminator;
@@ -148,16 +146,8 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
             mismatch::update::ask_before_fix(state, count, fix, change)
         }
         Action::CountPosted(count) => mismatch::update::posted(state, count),
-        Action::LookedUp {
-            serial,
-            units,
-            scans,
-        } => lookup::update::looked_up(state, serial, units, scans),
-        Action::LookupRefused(msg) => lookup::update::refused(state, msg),
-        Action::Acted(msg) => lookup::update::acted(state, msg),
-        Action::ActRefused(msg) => lookup::update::act_refused(state, msg),
-        Action::ReportLoaded { kind, date, rows } => reports::loaded(state, kind, date, rows),
-        Action::ReportRefused(msg) => error(state, msg),
+        Action::Replied { to, reply } => screens::replied(state, to, reply),
+        Action::Screen(msg) => screens::deliver(state, msg),
         Action::DetailsLoaded { serial, unit } => {
             mismatch::update::details_loaded(state, serial, unit)
         }

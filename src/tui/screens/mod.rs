@@ -64,10 +64,10 @@ pub enum Screen {
     Choose(Choice),
     /// A question answered by scanning or typing.
     Prompt(Prompt),
-    /// Scan a serial: its unit, warranty and history ([`AppState::lookup`]).
-    Lookup,
-    /// A warranty report's rows ([`AppState::report`]).
-    Report,
+    /// Scan a serial: its unit, warranty and history.
+    Lookup(lookup::state::LookupSession),
+    /// A warranty report's rows.
+    Report(reports::state::ReportSession),
 }
 
 /// The screen module that handles a screen: the one registration point besides the
@@ -81,9 +81,67 @@ pub fn kind(screen: &Screen) -> &'static dyn ScreenKind {
         Screen::CountList | Screen::MismatchCounts => &count_list::CountList,
         Screen::CountScan => &count_scan::CountScan,
         Screen::Mismatches | Screen::MismatchDetails => &mismatch::Mismatch,
-        Screen::Lookup => &lookup::Lookup,
-        Screen::Report => &reports::Reports,
+        Screen::Lookup(_) => &lookup::Lookup,
+        Screen::Report(_) => &reports::Reports,
         Screen::Confirm(_) | Screen::Choose(_) | Screen::Prompt(_) => &popups::Popups,
+    }
+}
+
+/// Which screen a service call is for and what it asked: its reply goes back to that
+/// screen's `requests.rs`, which reads it into the screen's own message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Asker {
+    /// The lookup screen.
+    Lookup(lookup::requests::Asked),
+    /// The reports screen.
+    Reports(reports::requests::Asked),
+}
+
+/// A screen's own message (what the service answered it), handed to that screen only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScreenMsg {
+    /// For the lookup screen.
+    Lookup(lookup::requests::Msg),
+    /// For the reports screen.
+    Reports(reports::requests::Msg),
+}
+
+/// The service's reply to a screen's call: read by the screen that asked into its message.
+/// A link that is down is said on every screen; other failures are a sticky error.
+pub(crate) fn replied(state: &mut AppState, to: Asker, reply: crate::ops::Reply) -> Vec<Effect> {
+    let crate::ops::Reply::V1(result) = reply;
+    if let Err(crate::ops::OpsError::Link(why)) = result {
+        return super::live::link_lost(state, why);
+    }
+    let msg = match to {
+        Asker::Lookup(asked) => lookup::requests::answer(asked, result).map(ScreenMsg::Lookup),
+        Asker::Reports(asked) => reports::requests::answer(asked, result).map(ScreenMsg::Reports),
+    };
+    match msg {
+        Ok(msg) => deliver(state, msg),
+        Err(e) => super::nav::error(state, text::failed(&e.to_string())),
+    }
+}
+
+/// A screen's message, to the screen it is for.
+pub(crate) fn deliver(state: &mut AppState, msg: ScreenMsg) -> Vec<Effect> {
+    match msg {
+        ScreenMsg::Lookup(msg) => lookup::update::on_msg(state, msg),
+        ScreenMsg::Reports(msg) => reports::update::on_msg(state, msg),
+    }
+}
+
+/// The words of a refusal of the service; other failures pass on.
+pub fn refusal_words(e: crate::ops::OpsError) -> Result<String, crate::ops::OpsError> {
+    use crate::ops::OpsError;
+    match e {
+        OpsError::Refused(r) => Ok(r.message),
+        OpsError::Rejected(r) => Ok(r
+            .into_iter()
+            .map(|r| r.refusal.message)
+            .collect::<Vec<_>>()
+            .join("; ")),
+        e => Err(e),
     }
 }
 

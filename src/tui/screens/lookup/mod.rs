@@ -1,6 +1,7 @@
 //! The lookup screen: scan a serial, see its unit, warranty and history; the actions key
 //! offers the warranty and repair actions that apply to the unit shown.
 
+pub mod requests;
 pub mod state;
 pub mod update;
 pub mod view;
@@ -18,8 +19,7 @@ use crate::tui::text;
 
 /// Opens the screen with an empty field.
 pub(crate) fn open(state: &mut AppState) -> Vec<Effect> {
-    state.lookup = Some(state::LookupSession::default());
-    push_screen(state, Screen::Lookup);
+    push_screen(state, Screen::Lookup(state::LookupSession::default()));
     Vec::new()
 }
 
@@ -41,7 +41,7 @@ impl ScreenKind for Lookup {
 
     /// What an action said stays above the unit, in full.
     fn shows_status(&self, state: &AppState, _: &Screen) -> bool {
-        let said = state.lookup.as_ref().and_then(|l| l.said.as_ref());
+        let said = state.lookup().and_then(|l| l.said.as_ref());
         match (said, state.status_here()) {
             (Some(said), Some(st)) => said.text == st.text,
             _ => false,
@@ -49,10 +49,10 @@ impl ScreenKind for Lookup {
     }
 
     fn hints(&self, state: &AppState, _: &Screen) -> Vec<Hint> {
-        let at = state.lookup.as_ref().map_or(0, |l| l.scroll);
+        let at = state.lookup().map_or(0, |l| l.scroll);
         let mut out: Vec<Hint> = scroll_hint(state, at).into_iter().collect();
         // The actions of the unit shown (warranty, repair), once there is one.
-        if state.lookup.as_ref().is_some_and(|l| l.shown.is_some()) {
+        if state.lookup().is_some_and(|l| l.shown.is_some()) {
             out.extend(hints_of(state, &[KeyCommand::Actions]));
         }
         out.extend(hints_of(state, &[KeyCommand::Back, KeyCommand::Help]));
@@ -75,23 +75,20 @@ impl ScreenKind for Lookup {
 
     fn command(&self, state: &mut AppState, c: KeyCommand) -> Option<Vec<Effect>> {
         match c {
-            KeyCommand::Back => {
-                state.lookup = None;
-                Some(pop_screen(state))
-            }
+            KeyCommand::Back => Some(pop_screen(state)),
             KeyCommand::Actions => Some(update::unit_actions(state)),
             _ => None,
         }
     }
 
     fn move_by(&self, state: &mut AppState, delta: isize, max: usize) {
-        if let Some(l) = state.lookup.as_mut() {
+        if let Some(l) = state.lookup_mut() {
             l.scroll = scrolled(l.scroll, delta, max);
         }
     }
 
     fn clamp_scroll(&self, state: &mut AppState, max: usize) {
-        if let Some(l) = state.lookup.as_mut() {
+        if let Some(l) = state.lookup_mut() {
             l.scroll = l.scroll.min(max);
         }
     }

@@ -2,6 +2,7 @@
 //! (or asks which product), the actions key opens the numbered actions, and an action's
 //! answer refreshes the unit.
 
+use super::requests::{self, Msg};
 use super::state::{Found, Said};
 use super::words;
 use crate::domain::Day;
@@ -12,8 +13,8 @@ use crate::tui::screens::popups::state::Choice;
 use crate::tui::screens::Screen;
 
 /// The service refused a warranty or repair action: say why, above the unit too.
-pub(crate) fn act_refused(state: &mut AppState, msg: String) -> Vec<Effect> {
-    if let Some(l) = state.lookup.as_mut() {
+fn act_refused(state: &mut AppState, msg: String) -> Vec<Effect> {
+    if let Some(l) = state.lookup_mut() {
         l.said = Some(Said {
             text: msg.clone(),
             refused: true,
@@ -22,14 +23,21 @@ pub(crate) fn act_refused(state: &mut AppState, msg: String) -> Vec<Effect> {
     error(state, msg)
 }
 
-/// The lookup's answer: one unit is shown, several products ask which, none is an error.
-pub(crate) fn looked_up(
-    state: &mut AppState,
-    serial: String,
-    units: Vec<Found>,
-    scans: Vec<crate::ops::ScanLine>,
-) -> Vec<Effect> {
-    let Some(l) = state.lookup.as_mut() else {
+/// What the service answered this screen.
+pub(crate) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Units { serial, units } => looked_up(state, serial, units),
+        Msg::Scans { serial, scans } => unknown(state, serial, scans),
+        Msg::Refused(msg) => refused(state, msg),
+        Msg::Acted(msg) => acted(state, msg),
+        Msg::ActRefused(msg) => act_refused(state, msg),
+    }
+}
+
+/// The lookup's answer: one unit is shown, several products ask which, none asks for the
+/// serial's count scans.
+fn looked_up(state: &mut AppState, serial: String, units: Vec<Found>) -> Vec<Effect> {
+    let Some(l) = state.lookup_mut() else {
         return Vec::new();
     };
     // A refresh after an action shows the same product again.
@@ -42,23 +50,8 @@ pub(crate) fn looked_up(
         return Vec::new();
     }
     match units.len() {
-        0 => {
-            // The scan as the screen reads it, not the raw label data that was asked.
-            let serial = scan_serial(state, &serial).unwrap_or(serial);
-            let Some(l) = state.lookup.as_mut() else {
-                return Vec::new();
-            };
-            l.forget();
-            l.unknown = Some(serial.clone());
-            if scans.is_empty() {
-                return error(state, words::unknown_serial(&serial));
-            }
-            // No unit, but counted: its count scans show; a known thing, no error.
-            l.counted = scans;
-            state.field.clear();
-            good_scan(state);
-            Vec::new()
-        }
+        // A serial no unit has may still have been counted: those scans are its history.
+        0 => vec![requests::count_scans(serial)],
         1 => {
             l.show(units, 0);
             state.field.clear();
@@ -79,9 +72,28 @@ pub(crate) fn looked_up(
     }
 }
 
+/// No unit has the serial: its count scans show (a known thing, no error), or an error says
+/// it is unknown.
+fn unknown(state: &mut AppState, serial: String, scans: Vec<crate::ops::ScanLine>) -> Vec<Effect> {
+    // The scan as the screen reads it, not the raw label data that was asked.
+    let serial = scan_serial(state, &serial).unwrap_or(serial);
+    let Some(l) = state.lookup_mut() else {
+        return Vec::new();
+    };
+    l.forget();
+    l.unknown = Some(serial.clone());
+    if scans.is_empty() {
+        return error(state, words::unknown_serial(&serial));
+    }
+    l.counted = scans;
+    state.field.clear();
+    good_scan(state);
+    Vec::new()
+}
+
 /// A warranty or repair action was recorded: back to the lookup, say what was done, and
 /// look the unit up again (the same product, also for a shared serial).
-pub(crate) fn acted(state: &mut AppState, msg: String) -> Vec<Effect> {
+fn acted(state: &mut AppState, msg: String) -> Vec<Effect> {
     while matches!(
         state.screen(),
         Screen::Prompt(_) | Screen::Choose(_) | Screen::Confirm(_)
@@ -92,7 +104,7 @@ pub(crate) fn acted(state: &mut AppState, msg: String) -> Vec<Effect> {
         state.status = None;
     }
     info(state, msg.clone());
-    let Some(l) = state.lookup.as_mut() else {
+    let Some(l) = state.lookup_mut() else {
         return Vec::new();
     };
     l.said = Some(Said {
@@ -102,10 +114,7 @@ pub(crate) fn acted(state: &mut AppState, msg: String) -> Vec<Effect> {
     match l.shown_unit() {
         Some((serial, product)) => {
             l.keep = Some(product);
-            vec![Effect::Lookup {
-                serial,
-                date: Day::from_date(state.now.date()),
-            }]
+            vec![requests::look_up(serial, Day::from_date(state.now.date()))]
         }
         None => Vec::new(),
     }
@@ -113,7 +122,7 @@ pub(crate) fn acted(state: &mut AppState, msg: String) -> Vec<Effect> {
 
 /// The actions key on the lookup screen: the numbered actions that apply to the unit shown.
 pub(crate) fn unit_actions(state: &mut AppState) -> Vec<Effect> {
-    let Some(f) = state.lookup.as_ref().and_then(|l| l.shown.as_ref()) else {
+    let Some(f) = state.lookup().and_then(|l| l.shown.as_ref()) else {
         return error(state, words::SCAN_FIRST.into());
     };
     let mut actions = super::state::actions_for(&f.unit);
@@ -132,27 +141,35 @@ pub(crate) fn unit_actions(state: &mut AppState) -> Vec<Effect> {
 }
 
 /// The service refused the scan (a misread, a label of another product): the body clears.
-pub(crate) fn refused(state: &mut AppState, msg: String) -> Vec<Effect> {
-    if let Some(l) = state.lookup.as_mut() {
+fn refused(state: &mut AppState, msg: String) -> Vec<Effect> {
+    if let Some(l) = state.lookup_mut() {
         l.forget();
     }
     error(state, msg)
 }
 
+/// The numbered choice of the products that share a serial: show the one picked.
+pub(crate) fn pick_product(state: &mut AppState, index: usize) {
+    if let Some(l) = state.lookup_mut() {
+        let units = std::mem::take(&mut l.pending);
+        l.show(units, index);
+    }
+}
+
 /// A scan on the lookup screen: the service reads it whole (a label's GTIN picks the product
 /// and must match the serial's).
 pub(crate) fn scan(state: &mut AppState, value: String) -> Vec<Effect> {
-    if let Some(l) = state.lookup.as_mut() {
+    if let Some(l) = state.lookup_mut() {
         l.said = None;
         l.keep = None;
     }
     match scan_serial(state, &value) {
-        Ok(_) => vec![Effect::Lookup {
-            serial: crate::tui::nav::with_gs(state, value.trim()),
-            date: Day::from_date(state.now.date()),
-        }],
+        Ok(_) => vec![requests::look_up(
+            crate::tui::nav::with_gs(state, value.trim()),
+            Day::from_date(state.now.date()),
+        )],
         Err(e) => {
-            if let Some(l) = state.lookup.as_mut() {
+            if let Some(l) = state.lookup_mut() {
                 l.forget();
             }
             error(state, e)

@@ -28,7 +28,7 @@ fn plain(out: &mut Vec<Line<'static>>, t: &str, width: u16) {
 /// Everything below the field, at `width`.
 pub(crate) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     let mut out: Vec<Line<'static>> = Vec::new();
-    let Some(l) = &state.lookup else {
+    let Some(l) = state.lookup() else {
         return out;
     };
     // What the last action did (or why it was refused), above the unit, in full.
@@ -257,7 +257,7 @@ fn pack_parts(
 }
 
 pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
-    let Some(l) = &state.lookup else { return };
+    let Some(l) = state.lookup() else { return };
     let w = body.width as usize;
     let h = body.height as usize;
     if h == 0 || w == 0 {

@@ -7,9 +7,11 @@ use crate::domain::{CountStatus, Day};
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
 use crate::tui::nav::{error, pop_screen, push_screen, scan_serial};
+use crate::tui::screens::lookup::requests::act;
 use crate::tui::screens::lookup::state::{UnitAct, UnitAction, EXTEND_MONTHS};
 use crate::tui::screens::mismatch::state::Fix;
 use crate::tui::screens::mismatch::update::{find_serial, fix};
+use crate::tui::screens::reports::requests::load as load_report;
 use crate::tui::screens::reports::state::ReportKind;
 use crate::tui::screens::Screen;
 
@@ -37,7 +39,7 @@ pub(crate) fn confirm(state: &mut AppState, c: Confirm, d: char) -> Vec<Effect> 
         ('1', Confirm::Fix { count, fix, .. }) => vec![Effect::Fix { count, fix }],
         (_, Confirm::Fix { .. }) => crate::tui::screens::mismatch::update::fix_declined(state),
         ('1', Confirm::Replace { old, new }) => {
-            vec![Effect::Act(UnitAct::Replace { old, new })]
+            vec![act(UnitAct::Replace { old, new })]
         }
         // No: the new serial's prompt closes too.
         (_, Confirm::Replace { .. }) => {
@@ -103,7 +105,7 @@ pub(crate) fn prompt_answer(state: &mut AppState, prompt: Prompt, value: String)
             Ok(s) => find_serial(state, &s, true),
             Err(e) => e,
         },
-        Prompt::RepairNote { serial } => vec![Effect::Act(UnitAct::RepairIntake {
+        Prompt::RepairNote { serial } => vec![act(UnitAct::RepairIntake {
             serial,
             note: value.trim().to_string(),
         })],
@@ -126,12 +128,12 @@ pub(crate) fn prompt_answer(state: &mut AppState, prompt: Prompt, value: String)
             let skus = value.split_whitespace().map(str::to_string).collect();
             open_count(state, location, blind, skus)
         }
-        Prompt::Customer => vec![Effect::LoadReport {
-            kind: ReportKind::Customer {
+        Prompt::Customer => vec![load_report(
+            ReportKind::Customer {
                 name: value.trim().to_string(),
             },
-            date: Day::from_date(state.now.date()),
-        }],
+            Day::from_date(state.now.date()),
+        )],
     }
 }
 
@@ -145,10 +147,7 @@ pub(crate) fn choose(state: &mut AppState, c: Choice, d: char) -> Vec<Effect> {
     pop_screen(state);
     match c {
         Choice::Product { .. } => {
-            if let Some(l) = state.lookup.as_mut() {
-                let units = std::mem::take(&mut l.pending);
-                l.show(units, i);
-            }
+            crate::tui::screens::lookup::update::pick_product(state, i);
             Vec::new()
         }
         Choice::WriteOffReason { serial } => fix(
@@ -170,7 +169,7 @@ pub(crate) fn choose(state: &mut AppState, c: Choice, d: char) -> Vec<Effect> {
             },
         ),
         Choice::Actions { serial, actions } => match actions.get(i) {
-            Some(UnitAction::Activate) => vec![Effect::Act(UnitAct::Activate { serial })],
+            Some(UnitAction::Activate) => vec![act(UnitAct::Activate { serial })],
             Some(UnitAction::Extend) => {
                 push_screen(state, Screen::Choose(Choice::ExtendBy { serial }));
                 Vec::new()
@@ -179,7 +178,7 @@ pub(crate) fn choose(state: &mut AppState, c: Choice, d: char) -> Vec<Effect> {
                 push_screen(state, Screen::Prompt(Prompt::RepairNote { serial }));
                 Vec::new()
             }
-            Some(UnitAction::RepairClose) => vec![Effect::Act(UnitAct::RepairClose { serial })],
+            Some(UnitAction::RepairClose) => vec![act(UnitAct::RepairClose { serial })],
             Some(UnitAction::Replace) => {
                 push_screen(state, Screen::Prompt(Prompt::NewSerial { old: serial }));
                 Vec::new()
@@ -187,7 +186,7 @@ pub(crate) fn choose(state: &mut AppState, c: Choice, d: char) -> Vec<Effect> {
             None => Vec::new(),
         },
         Choice::ExtendBy { serial } => match EXTEND_MONTHS.get(i) {
-            Some(&months) => vec![Effect::Act(UnitAct::Extend { serial, months })],
+            Some(&months) => vec![act(UnitAct::Extend { serial, months })],
             None => Vec::new(),
         },
         Choice::Bulk { location, sku } => {
@@ -254,10 +253,7 @@ pub(crate) fn choose(state: &mut AppState, c: Choice, d: char) -> Vec<Effect> {
                     return Vec::new();
                 }
             };
-            vec![Effect::LoadReport {
-                kind,
-                date: Day::from_date(state.now.date()),
-            }]
+            vec![load_report(kind, Day::from_date(state.now.date()))]
         }
     }
 }
