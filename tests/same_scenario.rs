@@ -10,8 +10,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use tallyman::domain::CountId;
-use tallyman::ops::{Answer, Local, Ops, OpsQueries, Query, Service};
+use tallyman::ops::{Answer, Done, Local, Ops, OpsQueries, Outcome, Query, Reply, Service};
 use tallyman::tui::ops_runner::OpsRunner;
+use tallyman::tui::screens::mismatch;
 use tallyman::tui::screens::mismatch::state::Fix;
 use tallyman::tui::{Action, Effect, EffectRunner};
 
@@ -193,17 +194,29 @@ fn through_the_screens(db: &Path) {
         },
     ];
     for fix in fixes {
-        let actions = run(Effect::Fix { count: COUNT, fix });
+        let actions = run(mismatch::requests::fix(COUNT, fix));
         assert!(
-            matches!(actions.first(), Some(Action::FixDone(_))),
+            matches!(
+                actions.first(),
+                Some(Action::Replied {
+                    reply: Reply::V1(Ok(Done::Both(Outcome::Resolved { .. }, _))),
+                    ..
+                })
+            ),
             "{actions:?}"
         );
     }
-    let posted = run(Effect::PostCount {
-        count: COUNT,
-        counted_bins_only: false,
-    });
-    assert_eq!(posted, vec![Action::CountPosted(COUNT)]);
+    let posted = run(mismatch::requests::post(COUNT, false));
+    assert!(
+        matches!(
+            posted.as_slice(),
+            [Action::Replied {
+                reply: Reply::V1(Ok(_)),
+                ..
+            }]
+        ),
+        "{posted:?}"
+    );
 }
 
 /// The state both ways must agree on: every unit's state and product, the count's status,

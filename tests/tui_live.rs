@@ -10,6 +10,8 @@ use chrono::Duration;
 use tallyman::domain::{CountId, DocKind, SerialFormat};
 use tallyman::ops::{Command, Service};
 use tallyman::tui::live::{LINK_BACK, LINK_DOWN};
+use tallyman::tui::screens::mismatch::requests::Asked;
+use tallyman::tui::screens::Asker;
 use tallyman::tui::testing::{ops_runner_for, test_now, TestApp};
 use tallyman::tui::{Action, Effect, EffectRunner};
 
@@ -115,7 +117,13 @@ fn the_mismatch_list_is_asked_again_when_the_journal_moved() {
     assert!(quiet.is_empty(), "{quiet:?}");
     let moved = tallyman::tui::update::update(&mut app.state, Action::Polled(Ok(seen + 1)));
     assert!(
-        matches!(moved.as_slice(), [Effect::LoadMismatches { count }] if *count == CountId(1)),
+        matches!(
+            moved.as_slice(),
+            [Effect::Call {
+                to: Asker::Mismatch(Asked::Load { count }),
+                ..
+            }] if *count == CountId(1)
+        ),
         "{moved:?}"
     );
 }

@@ -93,12 +93,16 @@ fn support_cannot_join_a_count_to_scan_and_sees_no_fix_keys_on_mismatches() {
     app.keys("<enter>2");
     assert_eq!(app.screen(), &Screen::MismatchCounts);
     app.keys("2");
-    assert_eq!(app.screen(), &Screen::Mismatches, "{}", app.render());
+    assert!(
+        matches!(app.screen(), Screen::Mismatches(_)),
+        "{}",
+        app.render()
+    );
     let support_offers = offered(&app);
     // A supervisor on the same screen is offered the fixes.
     let mut sup = self::app(&svc, Role::Supervisor);
     sup.keys("22");
-    assert_eq!(sup.screen(), &Screen::Mismatches);
+    assert!(matches!(sup.screen(), Screen::Mismatches(_)));
     let sup_offers = offered(&sup);
     let fixes: Vec<_> = sup_offers
         .iter()

@@ -7,13 +7,11 @@ use chrono::NaiveDateTime;
 
 use super::keymap::KeyCommand;
 use super::keys::KeyPress;
-use crate::domain::{CountId, CountStatus, ProductId};
-use crate::ops::UnitView;
+use crate::domain::{CountId, CountStatus};
 use crate::tui::screens::count_list::state::CountRow;
 use crate::tui::screens::count_scan::state::Figures;
 use crate::tui::screens::count_scan::state::RecentScan;
 use crate::tui::screens::count_scan::state::ScanAnswer;
-use crate::tui::screens::mismatch::state::{Fix, MismatchData, Shared};
 use crate::tui::screens::{Asker, ScreenMsg};
 
 /// Something that happened, fed to `update`.
@@ -117,34 +115,6 @@ pub enum Action {
         /// Its new status.
         status: CountStatus,
     },
-    /// A count's mismatch picture (answer to [`Effect::LoadMismatches`]).
-    MismatchesLoaded(Shared<MismatchData>),
-    /// The mismatches cannot be shown (the count is gone): back to the list, with the reason.
-    MismatchesRefused(String),
-    /// A resolution (or an undo) was recorded (answer to [`Effect::Fix`] and
-    /// [`Effect::UndoFix`]): what it did, in words.
-    FixDone(String),
-    /// The service refused a resolution, an undo or the posting: nothing changed.
-    FixRefused(String),
-    /// The count was posted (answer to [`Effect::PostCount`]).
-    CountPosted(CountId),
-    /// The units with a serial (answer to [`Effect::UnitDetails`]): the one of the asked
-    /// product, or none.
-    DetailsLoaded {
-        /// The serial asked for.
-        serial: String,
-        /// The unit, if the store has one.
-        unit: Option<Shared<UnitView>>,
-    },
-    /// What a bulk fix would do (answer to [`Effect::PreviewBulk`]).
-    BulkPreviewed {
-        /// The count.
-        count: CountId,
-        /// The fix.
-        fix: crate::ops::BulkFix,
-        /// What it changes, in words.
-        change: String,
-    },
     /// The scan named a product counted by quantity: ask how many.
     AskQty {
         /// Its SKU.
@@ -176,16 +146,6 @@ pub enum Action {
         count: CountId,
         /// Its name (given, or made from its scope and day).
         name: String,
-    },
-    /// What a resolution would change (answer to [`Effect::PreviewFix`]): the screen asks
-    /// before it is done.
-    FixPreviewed {
-        /// The count.
-        count: CountId,
-        /// The resolution asked about.
-        fix: Fix,
-        /// What it changes, in words.
-        change: String,
     },
     /// The service's reply to a screen's call ([`Effect::Call`]), raw: the screen that asked
     /// reads it into its own message (its `requests.rs`).
@@ -269,19 +229,6 @@ pub enum Effect {
         /// The new status.
         status: CountStatus,
     },
-    /// Compute a count's mismatch picture (answered by [`Action::MismatchesLoaded`] or
-    /// [`Action::MismatchesRefused`]). One reconciliation per open or refresh.
-    LoadMismatches {
-        /// The count.
-        count: CountId,
-    },
-    /// Record a resolution (answered by [`Action::FixDone`] or [`Action::FixRefused`]).
-    Fix {
-        /// The count.
-        count: CountId,
-        /// What to do.
-        fix: Fix,
-    },
     /// A quantity of a product counted by quantity (answered by [`Action::QtyCounted`] or a
     /// refusal).
     CountQty {
@@ -303,51 +250,6 @@ pub enum Effect {
     },
     /// Open a new count (answered by [`Action::CountOpened`] or [`Action::CountRefused`]).
     OpenCount(crate::ops::NewCount),
-    /// Ask how many mismatches a bulk fix takes, changing nothing (answered by
-    /// [`Action::BulkPreviewed`] or [`Action::FixRefused`]).
-    PreviewBulk {
-        /// The count.
-        count: CountId,
-        /// The fix.
-        fix: crate::ops::BulkFix,
-    },
-    /// Record a bulk fix (answered by [`Action::FixDone`] or [`Action::FixRefused`]).
-    Bulk {
-        /// The count.
-        count: CountId,
-        /// The fix.
-        fix: crate::ops::BulkFix,
-    },
-    /// Ask what a resolution would change, changing nothing (answered by
-    /// [`Action::FixPreviewed`] or [`Action::FixRefused`]).
-    PreviewFix {
-        /// The count.
-        count: CountId,
-        /// What to do.
-        fix: Fix,
-    },
-    /// Undo a resolution (answered by [`Action::FixDone`] or [`Action::FixRefused`]).
-    UndoFix {
-        /// The count.
-        count: CountId,
-        /// The resolution's number.
-        number: u32,
-    },
-    /// Post the count, from open or review (answered by [`Action::CountPosted`] or
-    /// [`Action::FixRefused`]).
-    PostCount {
-        /// Shortages of the counted bins only.
-        counted_bins_only: bool,
-        /// The count.
-        count: CountId,
-    },
-    /// Look up a unit for the details screen (answered by [`Action::DetailsLoaded`]).
-    UnitDetails {
-        /// The serial.
-        serial: String,
-        /// Its product, when known (a serial may be shared by products).
-        product: Option<ProductId>,
-    },
     /// Send one call to the service for a screen (answered by [`Action::Replied`] with the
     /// raw reply, which the screen reads).
     Call {
@@ -403,17 +305,9 @@ impl EffectRunner for NullRunner {
             | Effect::FlushScans { .. }
             | Effect::UndoScan { .. }
             | Effect::MoveCount { .. }
-            | Effect::LoadMismatches { .. }
-            | Effect::Fix { .. }
-            | Effect::PreviewFix { .. }
             | Effect::OpenCount(_)
             | Effect::FinishBin { .. }
             | Effect::CountQty { .. }
-            | Effect::PreviewBulk { .. }
-            | Effect::Bulk { .. }
-            | Effect::UndoFix { .. }
-            | Effect::PostCount { .. }
-            | Effect::UnitDetails { .. }
             | Effect::Call { .. }
             | Effect::RefreshFigures { .. } => {
                 vec![Action::Failed(super::text::NO_DATABASE.into())]

@@ -112,8 +112,6 @@ pub struct AppState {
     pub mark_count: Option<crate::domain::CountId>,
     /// The joined count, while its scan loop is open.
     pub count_session: Option<CountSession>,
-    /// The count whose mismatches are open.
-    pub mismatch: Option<MismatchSession>,
     /// Set when the user asked to leave.
     pub quit: bool,
     /// Polling the service for changes others made.
@@ -179,7 +177,6 @@ impl AppState {
             count_selected: 0,
             mark_count: None,
             count_session: None,
-            mismatch: None,
             quit: false,
             live: super::live::Live::default(),
         }
@@ -244,6 +241,23 @@ impl AppState {
     pub fn lookup_mut(&mut self) -> Option<&mut LookupSession> {
         self.screens.iter_mut().rev().find_map(|s| match s {
             Screen::Lookup(l) => Some(l),
+            _ => None,
+        })
+    }
+
+    /// The mismatch screens' session (the count whose mismatches are open), while they are
+    /// on the stack.
+    pub fn mismatch(&self) -> Option<&MismatchSession> {
+        self.screens.iter().rev().find_map(|s| match s {
+            Screen::Mismatches(m) => Some(m),
+            _ => None,
+        })
+    }
+
+    /// The mismatch screens' session, to change (their own `update` only).
+    pub fn mismatch_mut(&mut self) -> Option<&mut MismatchSession> {
+        self.screens.iter_mut().rev().find_map(|s| match s {
+            Screen::Mismatches(m) => Some(m),
             _ => None,
         })
     }

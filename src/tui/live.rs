@@ -57,7 +57,7 @@ fn shows_shared_data(state: &AppState) -> bool {
     matches!(
         state.screen(),
         Screen::CountScan
-            | Screen::Mismatches
+            | Screen::Mismatches(_)
             | Screen::Lookup(_)
             | Screen::CountList
             | Screen::MismatchCounts
@@ -221,10 +221,7 @@ fn refresh(state: &mut AppState) -> Vec<Effect> {
             }],
             _ => Vec::new(),
         },
-        Screen::Mismatches => match &state.mismatch {
-            Some(m) => vec![Effect::LoadMismatches { count: m.count }],
-            None => Vec::new(),
-        },
+        Screen::Mismatches(m) => vec![super::screens::mismatch::requests::load(m.count)],
         Screen::Lookup(_) => {
             let date = Day::from_date(state.now.date());
             match state.lookup_mut() {

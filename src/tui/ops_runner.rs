@@ -11,7 +11,7 @@ use chrono::NaiveDateTime;
 use super::action::{Action, Effect, EffectRunner};
 use super::screens::refusal_words;
 use super::text;
-use crate::domain::{CountId, CountStatus, ProductId, ScanVerdict};
+use crate::domain::{CountId, CountStatus, ScanVerdict};
 use crate::ops::{
     Answer, Command, CountView, Ops, OpsError, OpsQueries, Outcome, Query, RefusalKind, ScanLine,
     ScanReport,
@@ -22,7 +22,6 @@ use crate::tui::screens::count_scan::state::Queued;
 use crate::tui::screens::count_scan::state::RecentScan;
 use crate::tui::screens::count_scan::state::ScanAnswer;
 use crate::tui::screens::count_scan::state::Why;
-use crate::tui::screens::mismatch::state::{Fix, MismatchData, ProductName, Shared};
 
 /// Runs the screens' effects through the ops protocol ([`Ops`]), as the acting user the
 /// protocol implementation is bound to. Each user intent is one request.
@@ -269,37 +268,6 @@ impl OpsRunner {
         }
     }
 
-    /// One reconciliation, and the names its rows refer to (one request).
-    fn load_mismatches(&self, id: CountId) -> Result<Vec<Action>, OpsError> {
-        match self.ops.mismatches(id) {
-            Ok(v) => Ok(vec![loaded(*v)]),
-            Err(OpsError::Refused(r)) => Ok(vec![Action::MismatchesRefused(r.message)]),
-            Err(e) => Err(e),
-        }
-    }
-
-    fn fix(&self, id: CountId, fix: Fix) -> Result<Vec<Action>, OpsError> {
-        let action = fix;
-        // The resolution and the new comparison travel in one request.
-        let then = Query::Mismatches { count: id };
-        match self
-            .ops
-            .execute_then(Command::Resolve { count: id, action }, then)
-        {
-            Ok((
-                Outcome::Resolved {
-                    number, resolution, ..
-                },
-                Answer::Mismatches(v),
-            )) => Ok(vec![
-                Action::FixDone(text::fix_done(number, resolution.name())),
-                loaded(*v),
-            ]),
-            Ok(_) => Err(OpsError::Storage("a resolution gave no answer".into())),
-            Err(e) => refusal(e),
-        }
-    }
-
     /// A bin of a count is done; a refusal shows as the count screen's refusals do.
     fn finish_bin(&self, id: CountId, location: Option<String>) -> Result<Vec<Action>, OpsError> {
         let Some(location) = location else {
@@ -317,63 +285,6 @@ impl OpsRunner {
             Ok(_) => Err(OpsError::Storage("a bin gave no answer".into())),
             Err(e) => Ok(vec![Action::CountRefused(refusal_words(e)?)]),
         }
-    }
-
-    /// What a resolution would change, from the service's own trial of it.
-    fn preview_fix(&self, id: CountId, fix: Fix) -> Result<Vec<Action>, OpsError> {
-        let cmd = Command::Resolve {
-            count: id,
-            action: fix.clone(),
-        };
-        match self.ops.validate(cmd) {
-            Ok(Outcome::Resolved { resolution, .. }) => Ok(vec![Action::FixPreviewed {
-                count: id,
-                fix,
-                change: resolution.change(),
-            }]),
-            Ok(_) => Err(OpsError::Storage("a resolution gave no answer".into())),
-            Err(e) => refusal(e),
-        }
-    }
-
-    fn undo_fix(&self, id: CountId, number: u32) -> Result<Vec<Action>, OpsError> {
-        let then = Query::Mismatches { count: id };
-        match self
-            .ops
-            .execute_then(Command::UndoResolution { count: id, number }, then)
-        {
-            Ok((_, Answer::Mismatches(v))) => {
-                Ok(vec![Action::FixDone(text::fix_undone(number)), loaded(*v)])
-            }
-            Ok(_) => Err(OpsError::Storage("an undo gave no answer".into())),
-            Err(e) => refusal(e),
-        }
-    }
-
-    /// Posts a count; an open one goes through review in the same entry.
-    fn post(&self, id: CountId, counted_bins_only: bool) -> Result<Vec<Action>, OpsError> {
-        // Posting an open count goes through review: the rule lives in ops.
-        let cmd = Command::PostCount {
-            count: id,
-            counted_bins_only,
-        };
-        match self.ops.execute(cmd) {
-            Ok(_) => Ok(vec![Action::CountPosted(id)]),
-            Err(e) => refusal(e),
-        }
-    }
-
-    fn unit_details(
-        &self,
-        serial: String,
-        product: Option<ProductId>,
-    ) -> Result<Vec<Action>, OpsError> {
-        let units = self.ops.lookup(serial.clone(), None)?;
-        let unit = units
-            .into_iter()
-            .find(|u| product.is_none_or(|p| u.unit.product == p))
-            .map(Shared::new);
-        Ok(vec![Action::DetailsLoaded { serial, unit }])
     }
 
     fn note_location(&mut self, count: CountId, actions: &[Action]) {
@@ -565,9 +476,6 @@ impl OpsRunner {
                 Ok(actions)
             }
             Effect::MoveCount { count, status } => self.move_count(count, status),
-            Effect::LoadMismatches { count } => self.load_mismatches(count),
-            Effect::Fix { count, fix } => self.fix(count, fix),
-            Effect::PreviewFix { count, fix } => self.preview_fix(count, fix),
             Effect::CountQty {
                 count,
                 location,
@@ -617,46 +525,6 @@ impl OpsRunner {
                 Ok(_) => Err(OpsError::Storage("opening a count gave no count".into())),
                 Err(e) => Ok(vec![Action::CountRefused(refusal_words(e)?)]),
             },
-            Effect::UndoFix { count, number } => self.undo_fix(count, number),
-            Effect::PostCount {
-                count,
-                counted_bins_only,
-            } => self.post(count, counted_bins_only),
-            Effect::PreviewBulk { count, fix } => {
-                let cmd = Command::ResolveAll {
-                    count,
-                    fix: fix.clone(),
-                };
-                match self.ops.validate(cmd) {
-                    Ok(Outcome::ResolvedAll { resolved, .. }) => Ok(vec![Action::BulkPreviewed {
-                        count,
-                        change: fix.change(resolved),
-                        fix,
-                    }]),
-                    Ok(_) => Err(OpsError::Storage("a bulk fix gave no answer".into())),
-                    Err(e) => refusal(e),
-                }
-            }
-            Effect::Bulk { count, fix } => {
-                let then = Query::Mismatches { count };
-                match self
-                    .ops
-                    .execute_then(Command::ResolveAll { count, fix }, then)
-                {
-                    Ok((
-                        Outcome::ResolvedAll {
-                            first, resolved, ..
-                        },
-                        Answer::Mismatches(v),
-                    )) => Ok(vec![
-                        Action::FixDone(text::bulk_done(first, resolved)),
-                        loaded(*v),
-                    ]),
-                    Ok(_) => Err(OpsError::Storage("a bulk fix gave no answer".into())),
-                    Err(e) => refusal(e),
-                }
-            }
-            Effect::UnitDetails { serial, product } => self.unit_details(serial, product),
             Effect::Call { call, to } => Ok(vec![Action::Replied {
                 to,
                 reply: self.ops.call(crate::ops::Request::V1(call)),
@@ -692,35 +560,6 @@ impl OpsRunner {
             }
         }
     }
-}
-
-/// A reconciliation as the mismatch screen holds it.
-fn loaded(view: crate::ops::MismatchView) -> Action {
-    let products = view
-        .products
-        .into_iter()
-        .map(|(id, p)| {
-            (
-                id,
-                ProductName {
-                    sku: p.sku,
-                    name: p.name,
-                },
-            )
-        })
-        .collect();
-    Action::MismatchesLoaded(Shared::new(MismatchData {
-        m: view.mismatches,
-        products,
-        parties: view.parties.into_iter().collect(),
-        counted_bins: view.counted_bins,
-        qty: view.qty,
-    }))
-}
-
-/// A refusal of the service as the screens show it (a sticky error); other failures pass on.
-fn refusal(e: OpsError) -> Result<Vec<Action>, OpsError> {
-    Ok(vec![Action::FixRefused(refusal_words(e)?)])
 }
 
 /// The service's reason without the quoted scan in it: the screen shows the scan on its own

@@ -11,7 +11,7 @@ use super::keymap::{Context, KeyCommand};
 use super::keys::{Key, KeyPress};
 use super::nav::{error, pop_screen, push_screen};
 use super::scan_field::FieldOutcome;
-use super::screens::{self, count_list, count_scan, diagnostics, kind, mismatch, ScreenKind};
+use super::screens::{self, count_list, count_scan, diagnostics, kind, ScreenKind};
 use super::text;
 use super::view;
 use crate::config::Terminator;
@@ -134,23 +134,9 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
             count_scan::update::bin_counted(state, location, bins)
         }
         Action::CountMoved { count, status } => count_list::update::moved(state, count, status),
-        Action::MismatchesLoaded(data) => mismatch::update::loaded(state, data),
-        Action::MismatchesRefused(msg) => mismatch::update::refused(state, msg),
-        Action::FixDone(msg) => mismatch::update::fix_done(state, msg),
-        Action::FixRefused(msg) => error(state, msg),
         Action::CountOpened { count, name } => count_list::update::opened(state, count, name),
-        Action::BulkPreviewed { count, fix, change } => {
-            mismatch::update::ask_before_bulk(state, count, fix, change)
-        }
-        Action::FixPreviewed { count, fix, change } => {
-            mismatch::update::ask_before_fix(state, count, fix, change)
-        }
-        Action::CountPosted(count) => mismatch::update::posted(state, count),
         Action::Replied { to, reply } => screens::replied(state, to, reply),
         Action::Screen(msg) => screens::deliver(state, msg),
-        Action::DetailsLoaded { serial, unit } => {
-            mismatch::update::details_loaded(state, serial, unit)
-        }
     }
 }
 

@@ -56,8 +56,8 @@ pub enum Screen {
     Confirm(Confirm),
     /// The counts that are open or in review, to pick one whose mismatches to fix.
     MismatchCounts,
-    /// The mismatches of the picked count ([`AppState::mismatch`]).
-    Mismatches,
+    /// The mismatches of the picked count (the session the details screen reads too).
+    Mismatches(mismatch::state::MismatchSession),
     /// The marked row's unit: its state, last documents and the fixes that apply.
     MismatchDetails,
     /// A question answered with a digit.
@@ -80,7 +80,7 @@ pub fn kind(screen: &Screen) -> &'static dyn ScreenKind {
         Screen::KeymapErrors { .. } => &keymap_errors::KeymapErrors,
         Screen::CountList | Screen::MismatchCounts => &count_list::CountList,
         Screen::CountScan => &count_scan::CountScan,
-        Screen::Mismatches | Screen::MismatchDetails => &mismatch::Mismatch,
+        Screen::Mismatches(_) | Screen::MismatchDetails => &mismatch::Mismatch,
         Screen::Lookup(_) => &lookup::Lookup,
         Screen::Report(_) => &reports::Reports,
         Screen::Confirm(_) | Screen::Choose(_) | Screen::Prompt(_) => &popups::Popups,
@@ -95,6 +95,8 @@ pub enum Asker {
     Lookup(lookup::requests::Asked),
     /// The reports screen.
     Reports(reports::requests::Asked),
+    /// The mismatch screens.
+    Mismatch(mismatch::requests::Asked),
 }
 
 /// A screen's own message (what the service answered it), handed to that screen only.
@@ -104,6 +106,8 @@ pub enum ScreenMsg {
     Lookup(lookup::requests::Msg),
     /// For the reports screen.
     Reports(reports::requests::Msg),
+    /// For the mismatch screens.
+    Mismatch(mismatch::requests::Msg),
 }
 
 /// The service's reply to a screen's call: read by the screen that asked into its message.
@@ -116,6 +120,9 @@ pub(crate) fn replied(state: &mut AppState, to: Asker, reply: crate::ops::Reply)
     let msg = match to {
         Asker::Lookup(asked) => lookup::requests::answer(asked, result).map(ScreenMsg::Lookup),
         Asker::Reports(asked) => reports::requests::answer(asked, result).map(ScreenMsg::Reports),
+        Asker::Mismatch(asked) => {
+            mismatch::requests::answer(asked, result).map(ScreenMsg::Mismatch)
+        }
     };
     match msg {
         Ok(msg) => deliver(state, msg),
@@ -128,6 +135,7 @@ pub(crate) fn deliver(state: &mut AppState, msg: ScreenMsg) -> Vec<Effect> {
     match msg {
         ScreenMsg::Lookup(msg) => lookup::update::on_msg(state, msg),
         ScreenMsg::Reports(msg) => reports::update::on_msg(state, msg),
+        ScreenMsg::Mismatch(msg) => mismatch::update::on_msg(state, msg),
     }
 }
 

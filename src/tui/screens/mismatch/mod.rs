@@ -1,8 +1,9 @@
 //! The mismatch screens of a count: the three lists (short, surplus, fixed) with the fixes
-//! for the marked row ([`Screen::Mismatches`]), and the details of the marked row's unit
+//! for the marked row (`Screen::Mismatches`, which holds the session), and the details of the marked row's unit
 //! ([`Screen::MismatchDetails`]). The count is picked on the count list.
 
 pub mod details;
+pub mod requests;
 pub mod state;
 pub mod update;
 pub mod view;
@@ -34,8 +35,8 @@ impl ScreenKind for Mismatch {
     }
 
     fn full_title(&self, state: &AppState, screen: &Screen) -> String {
-        match (screen, &state.mismatch) {
-            (Screen::Mismatches, Some(m)) => words::mismatches_title(m.count),
+        match (screen, state.mismatch()) {
+            (Screen::Mismatches(_), Some(m)) => words::mismatches_title(m.count),
             _ => self.title(screen).to_string(),
         }
     }
@@ -49,18 +50,18 @@ impl ScreenKind for Mismatch {
 
     fn hints(&self, state: &AppState, screen: &Screen) -> Vec<Hint> {
         let mut out = Vec::new();
-        let (fixes, open) = match &state.mismatch {
+        let (fixes, open) = match state.mismatch() {
             Some(s) => (s.fixes(), s.open()),
             None => (Vec::new(), None),
         };
-        if let Some(d) = state.mismatch.as_ref().and_then(|s| s.details.as_ref()) {
+        if let Some(d) = state.mismatch().and_then(|s| s.details.as_ref()) {
             let max = crate::tui::view::max_scroll(state);
             if d.scroll < max {
                 out.extend(hint_as(state, KeyCommand::Down, text::HINT_MORE));
             }
         }
         out.extend(fixes.into_iter().filter_map(|c| hint(state, c)));
-        if matches!(screen, Screen::Mismatches) {
+        if matches!(screen, Screen::Mismatches(_)) {
             out.extend(hint(state, KeyCommand::NextList));
             if open == Some(0) {
                 out.extend(hint(state, KeyCommand::Post));
@@ -74,7 +75,7 @@ impl ScreenKind for Mismatch {
 
     fn scroll_rows(&self, state: &AppState, screen: &Screen, body: Rect) -> usize {
         match screen {
-            Screen::Mismatches => view::page(state),
+            Screen::Mismatches(_) => view::page(state),
             _ => body.height as usize,
         }
     }
@@ -104,7 +105,7 @@ impl ScreenKind for Mismatch {
         let details = matches!(state.screen(), Screen::MismatchDetails);
         match c {
             KeyCommand::Back if details => {
-                if let Some(s) = state.mismatch.as_mut() {
+                if let Some(s) = state.mismatch_mut() {
                     s.details = None;
                 }
                 Some(pop_screen(state))
@@ -113,8 +114,8 @@ impl ScreenKind for Mismatch {
                 update::leave(state);
                 Some(vec![Effect::LoadCounts])
             }
-            KeyCommand::Redraw if !details => Some(match &state.mismatch {
-                Some(s) => vec![Effect::Redraw, Effect::LoadMismatches { count: s.count }],
+            KeyCommand::Redraw if !details => Some(match state.mismatch() {
+                Some(s) => vec![Effect::Redraw, requests::load(s.count)],
                 None => vec![Effect::Redraw],
             }),
             KeyCommand::ReplaceSerial
@@ -135,7 +136,7 @@ impl ScreenKind for Mismatch {
     fn unknown_code(&self, state: &mut AppState, code: &str) -> Option<Vec<Effect>> {
         // A serial scanned on the mismatch screen (one that starts with a letter: digits are
         // fixes there) goes to its row.
-        if !matches!(state.screen(), Screen::Mismatches) || code.starts_with('/') {
+        if !matches!(state.screen(), Screen::Mismatches(_)) || code.starts_with('/') {
             return None;
         }
         Some(match scan_serial(state, code) {
@@ -145,23 +146,23 @@ impl ScreenKind for Mismatch {
     }
 
     fn move_by(&self, state: &mut AppState, delta: isize, max: usize) {
-        if matches!(state.screen(), Screen::Mismatches) {
+        if matches!(state.screen(), Screen::Mismatches(_)) {
             let page = view::page(state);
-            if let Some(s) = state.mismatch.as_mut() {
+            if let Some(s) = state.mismatch_mut() {
                 let list = s.list;
                 s.view_mut(list).move_by(delta, page);
                 s.refresh_suggestions();
             }
             return;
         }
-        if let Some(d) = state.mismatch.as_mut().and_then(|s| s.details.as_mut()) {
+        if let Some(d) = state.mismatch_mut().and_then(|s| s.details.as_mut()) {
             d.scroll = scrolled(d.scroll, delta, max);
         }
     }
 
     fn clamp_scroll(&self, state: &mut AppState, max: usize) {
         if matches!(state.screen(), Screen::MismatchDetails) {
-            if let Some(d) = state.mismatch.as_mut().and_then(|s| s.details.as_mut()) {
+            if let Some(d) = state.mismatch_mut().and_then(|s| s.details.as_mut()) {
                 d.scroll = d.scroll.min(max);
             }
         }

@@ -1,6 +1,7 @@
 //! The mismatch screens' part of `update`: opening a count's mismatches, the fixes on the
 //! marked row (some ask first, in a popup), find, post, and the service's answers.
 
+use super::requests::{self, Msg};
 use super::state::{Details, Fix, ListKind, MismatchData, MismatchSession, Shared};
 use super::words;
 use crate::domain::NotHere;
@@ -14,32 +15,46 @@ use crate::tui::screens::popups::state::{Choice, Confirm, Prompt};
 use crate::tui::screens::Screen;
 use crate::tui::text;
 
+/// What the service answered these screens.
+pub(crate) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Loaded(data) => loaded(state, data),
+        Msg::LoadRefused(msg) => refused(state, msg),
+        Msg::Fixed { words, data } => {
+            let mut effects = fix_done(state, words);
+            effects.extend(loaded(state, data));
+            effects
+        }
+        Msg::FixRefused(msg) => error(state, msg),
+        Msg::Previewed { count, fix, change } => ask_before_fix(state, count, fix, change),
+        Msg::BulkPreviewed { count, fix, change } => ask_before_bulk(state, count, fix, change),
+        Msg::Posted(count) => posted(state, count),
+        Msg::Details { serial, unit } => details_loaded(state, serial, unit),
+    }
+}
+
 /// Opens the mismatches of the count on line `index` of the picker.
 pub(crate) fn open(state: &mut AppState, index: usize) -> Vec<Effect> {
     let Some(row) = state.counts.as_ref().and_then(|c| c.get(index)).cloned() else {
         return Vec::new();
     };
     state.count_selected = index;
-    state.mismatch = Some(MismatchSession::new(row.id, row.name.clone()));
-    push_screen(state, Screen::Mismatches);
-    vec![Effect::LoadMismatches { count: row.id }]
+    let session = MismatchSession::new(row.id, row.name.clone());
+    push_screen(state, Screen::Mismatches(session));
+    vec![requests::load(row.id)]
 }
 
 /// The count's mismatch picture arrived.
-pub(crate) fn loaded(state: &mut AppState, data: Shared<MismatchData>) -> Vec<Effect> {
+fn loaded(state: &mut AppState, data: Shared<MismatchData>) -> Vec<Effect> {
     let page = super::view::page(state);
-    if let Some(s) = state
-        .mismatch
-        .as_mut()
-        .filter(|s| s.count == data.m.count.id)
-    {
+    if let Some(s) = state.mismatch_mut().filter(|s| s.count == data.m.count.id) {
         s.load(data, page);
     }
     Vec::new()
 }
 
 /// The mismatches cannot be shown: back to the list, with the reason.
-pub(crate) fn refused(state: &mut AppState, msg: String) -> Vec<Effect> {
+fn refused(state: &mut AppState, msg: String) -> Vec<Effect> {
     leave(state);
     let mut effects = error(state, msg);
     effects.push(Effect::LoadCounts);
@@ -48,14 +63,14 @@ pub(crate) fn refused(state: &mut AppState, msg: String) -> Vec<Effect> {
 
 /// A resolution (or an undo) was recorded: back to the list, say what. The new comparison
 /// arrives with it (the same request), as the next action.
-pub(crate) fn fix_done(state: &mut AppState, msg: String) -> Vec<Effect> {
+fn fix_done(state: &mut AppState, msg: String) -> Vec<Effect> {
     while matches!(
         state.screen(),
         Screen::Prompt(_) | Screen::Choose(_) | Screen::MismatchDetails | Screen::Confirm(_)
     ) {
         pop_screen(state);
     }
-    if let Some(s) = state.mismatch.as_mut() {
+    if let Some(s) = state.mismatch_mut() {
         s.details = None;
     }
     if state.has_error() {
@@ -66,7 +81,7 @@ pub(crate) fn fix_done(state: &mut AppState, msg: String) -> Vec<Effect> {
 }
 
 /// The count was posted: back to the list.
-pub(crate) fn posted(state: &mut AppState, count: CountId) -> Vec<Effect> {
+fn posted(state: &mut AppState, count: CountId) -> Vec<Effect> {
     leave(state);
     state.status = None;
     info(state, text::count_moved(count, CountStatus::Posted));
@@ -74,14 +89,13 @@ pub(crate) fn posted(state: &mut AppState, count: CountId) -> Vec<Effect> {
 }
 
 /// The unit of the details screen arrived.
-pub(crate) fn details_loaded(
+fn details_loaded(
     state: &mut AppState,
     serial: String,
     unit: Option<Shared<UnitView>>,
 ) -> Vec<Effect> {
     if let Some(d) = state
-        .mismatch
-        .as_mut()
+        .mismatch_mut()
         .and_then(|s| s.details.as_mut())
         .filter(|d| d.serial == serial)
     {
@@ -94,7 +108,7 @@ pub(crate) fn details_loaded(
 /// After a resize the marks of every list stay in view.
 pub(crate) fn keep_marks_in_view(state: &mut AppState) {
     let page = super::view::page(state);
-    if let Some(s) = state.mismatch.as_mut() {
+    if let Some(s) = state.mismatch_mut() {
         for kind in ListKind::ALL {
             s.view_mut(kind).scroll_into_view(page);
         }
@@ -105,7 +119,7 @@ pub(crate) fn keep_marks_in_view(state: &mut AppState) {
 pub(crate) fn leave(state: &mut AppState) {
     while matches!(
         state.screen(),
-        Screen::Mismatches
+        Screen::Mismatches(_)
             | Screen::MismatchDetails
             | Screen::Prompt(_)
             | Screen::Choose(_)
@@ -113,37 +127,25 @@ pub(crate) fn leave(state: &mut AppState) {
     ) {
         pop_screen(state);
     }
-    state.mismatch = None;
 }
 
 /// Asks the runner to record a fix on the open count. A fix that rewrites history (replace,
 /// relocate, found stock, write-off) is first tried by the service, and its change shown
 /// with `1=Yes 2=No`, unless the site's config turns that off (desk use).
 pub(crate) fn fix(state: &AppState, fix: Fix) -> Vec<Effect> {
-    let Some(s) = &state.mismatch else {
+    let Some(s) = state.mismatch() else {
         return Vec::new();
     };
     let rewrites = !matches!(fix, Fix::Accept { .. });
     if rewrites && state.config.confirm_fixes {
-        return vec![Effect::PreviewFix {
-            count: s.count,
-            fix,
-        }];
+        return vec![requests::preview(s.count, fix)];
     }
-    vec![Effect::Fix {
-        count: s.count,
-        fix,
-    }]
+    vec![requests::fix(s.count, fix)]
 }
 
 /// The service's trial of a fix came back: ask before doing it.
-pub(crate) fn ask_before_fix(
-    state: &mut AppState,
-    count: CountId,
-    fix: Fix,
-    change: String,
-) -> Vec<Effect> {
-    if state.mismatch.as_ref().map(|s| s.count) != Some(count) {
+fn ask_before_fix(state: &mut AppState, count: CountId, fix: Fix, change: String) -> Vec<Effect> {
+    if state.mismatch().map(|s| s.count) != Some(count) {
         return Vec::new();
     }
     push_screen(state, Screen::Confirm(Confirm::Fix { count, fix, change }));
@@ -152,23 +154,20 @@ pub(crate) fn ask_before_fix(
 
 /// Asks the service how many mismatches a bulk fix takes, then asks the supervisor.
 pub(crate) fn bulk(state: &mut AppState, fix: crate::ops::BulkFix) -> Vec<Effect> {
-    match &state.mismatch {
-        Some(s) => vec![Effect::PreviewBulk {
-            count: s.count,
-            fix,
-        }],
+    match state.mismatch() {
+        Some(s) => vec![requests::preview_bulk(s.count, fix)],
         None => Vec::new(),
     }
 }
 
 /// The service's trial of a bulk fix came back: always asked (it rewrites many at once).
-pub(crate) fn ask_before_bulk(
+fn ask_before_bulk(
     state: &mut AppState,
     count: CountId,
     fix: crate::ops::BulkFix,
     change: String,
 ) -> Vec<Effect> {
-    if state.mismatch.as_ref().map(|s| s.count) != Some(count) {
+    if state.mismatch().map(|s| s.count) != Some(count) {
         return Vec::new();
     }
     push_screen(state, Screen::Confirm(Confirm::Bulk { count, fix, change }));
@@ -187,7 +186,7 @@ pub(crate) fn fix_declined(state: &mut AppState) -> Vec<Effect> {
 /// Goes to a serial's row; from the find prompt, the prompt closes when it is found.
 pub(crate) fn find_serial(state: &mut AppState, serial: &str, from_prompt: bool) -> Vec<Effect> {
     let page = super::view::page(state);
-    let Some(s) = state.mismatch.as_mut() else {
+    let Some(s) = state.mismatch_mut() else {
         return Vec::new();
     };
     let id = s.count;
@@ -208,7 +207,7 @@ pub(crate) fn find_serial(state: &mut AppState, serial: &str, from_prompt: bool)
 
 /// A fix (or another command of the mismatch context) on the marked row.
 pub(crate) fn command(state: &mut AppState, c: KeyCommand) -> Vec<Effect> {
-    let Some(s) = state.mismatch.as_ref() else {
+    let Some(s) = state.mismatch() else {
         return Vec::new();
     };
     if s.data.is_none() {
@@ -222,7 +221,7 @@ pub(crate) fn command(state: &mut AppState, c: KeyCommand) -> Vec<Effect> {
             if matches!(state.screen(), Screen::MismatchDetails) {
                 return Vec::new();
             }
-            if let Some(s) = state.mismatch.as_mut() {
+            if let Some(s) = state.mismatch_mut() {
                 s.list = s.list.next();
                 s.refresh_suggestions();
             }
@@ -286,10 +285,7 @@ pub(crate) fn command(state: &mut AppState, c: KeyCommand) -> Vec<Effect> {
                 }),
             };
             match number {
-                Some(number) => vec![Effect::UndoFix {
-                    count: s.count,
-                    number,
-                }],
+                Some(number) => vec![requests::undo(s.count, number)],
                 None => error(state, words::NOTHING_TO_UNDO.into()),
             }
         }
@@ -304,7 +300,7 @@ pub(crate) fn command(state: &mut AppState, c: KeyCommand) -> Vec<Effect> {
                 _ => return error(state, words::NO_ROW.into()),
             };
             let row = s.current().selected_row().unwrap_or(0);
-            if let Some(s) = state.mismatch.as_mut() {
+            if let Some(s) = state.mismatch_mut() {
                 s.details = Some(Details {
                     list,
                     row,
@@ -315,7 +311,7 @@ pub(crate) fn command(state: &mut AppState, c: KeyCommand) -> Vec<Effect> {
                 });
             }
             push_screen(state, Screen::MismatchDetails);
-            vec![Effect::UnitDetails { serial, product }]
+            vec![requests::details(serial, product)]
         }
         KeyCommand::ReplaceSerial => match (s.shortage(), s.surplus()) {
             (Some(r), _) => {

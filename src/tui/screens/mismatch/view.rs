@@ -416,7 +416,7 @@ pub fn page(state: &AppState) -> usize {
 }
 
 pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
-    let Some(s) = &state.mismatch else { return };
+    let Some(s) = state.mismatch() else { return };
     if body.height == 0 || body.width == 0 {
         return;
     }

@@ -30,13 +30,17 @@ pub(crate) fn confirm(state: &mut AppState, c: Confirm, d: char) -> Vec<Effect> 
                 counted_bins_only,
                 ..
             },
-        ) => vec![Effect::PostCount {
-            count: id,
+        ) => vec![crate::tui::screens::mismatch::requests::post(
+            id,
             counted_bins_only,
-        }],
-        ('1', Confirm::Bulk { count, fix, .. }) => vec![Effect::Bulk { count, fix }],
+        )],
+        ('1', Confirm::Bulk { count, fix, .. }) => {
+            vec![crate::tui::screens::mismatch::requests::bulk(count, fix)]
+        }
         (_, Confirm::Bulk { .. }) => crate::tui::screens::mismatch::update::fix_declined(state),
-        ('1', Confirm::Fix { count, fix, .. }) => vec![Effect::Fix { count, fix }],
+        ('1', Confirm::Fix { count, fix, .. }) => {
+            vec![crate::tui::screens::mismatch::requests::fix(count, fix)]
+        }
         (_, Confirm::Fix { .. }) => crate::tui::screens::mismatch::update::fix_declined(state),
         ('1', Confirm::Replace { old, new }) => {
             vec![act(UnitAct::Replace { old, new })]
