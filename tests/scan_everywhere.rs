@@ -14,6 +14,7 @@ use tallyman::ops::{Query, Service};
 use tallyman::tui::app::Screen;
 use tallyman::tui::keys::{Key, KeyPress};
 use tallyman::tui::profile::Profile;
+use tallyman::tui::screens::count_list;
 use tallyman::tui::screens::mismatch::requests::Asked;
 use tallyman::tui::testing::{ops_runner_for, TestSetup};
 use tallyman::tui::{Action, Effect, EffectRunner};
@@ -65,15 +66,17 @@ fn forbidden(e: &Effect) -> bool {
                 Asked::Fix | Asked::Undo { .. } | Asked::Post { .. } | Asked::Bulk
             ),
             ..
-        } | Effect::OpenCount(_)
-            | Effect::MoveCount { .. }
-            | Effect::Call {
-                to: tallyman::tui::screens::Asker::Lookup(
-                    tallyman::tui::screens::lookup::requests::Asked::Act
-                ),
-                ..
-            }
-            | Effect::Quit
+        } | Effect::Call {
+            to: tallyman::tui::screens::Asker::CountList(
+                count_list::requests::Asked::Open | count_list::requests::Asked::Move { .. }
+            ),
+            ..
+        } | Effect::Call {
+            to: tallyman::tui::screens::Asker::Lookup(
+                tallyman::tui::screens::lookup::requests::Asked::Act
+            ),
+            ..
+        } | Effect::Quit
     )
 }
 

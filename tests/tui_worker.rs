@@ -20,7 +20,7 @@ use tallyman::tui::screens::count_scan::state::AnswerKind;
 use tallyman::tui::screens::count_scan::state::Figures;
 use tallyman::tui::screens::count_scan::state::ScanAnswer;
 use tallyman::tui::screens::count_scan::state::Why;
-use tallyman::tui::screens::{reports, Asker, ScreenMsg};
+use tallyman::tui::screens::{count_list, reports, Asker, ScreenMsg};
 use tallyman::tui::terminal::InputEvent;
 use tallyman::tui::testing::{buffer_text, test_clock, TestSetup};
 use tallyman::tui::{Action, Effect, EffectRunner, Exit, NullRunner, Runtime};
@@ -236,7 +236,12 @@ fn scans_typed_while_one_is_in_flight_are_sent_in_order_after_it() {
     let seen: Arc<Mutex<Vec<Sent>>> = Arc::default();
     let log = seen.clone();
     let runner = move |e: Effect| match e {
-        Effect::LoadCounts => vec![Action::CountsLoaded(vec![row()])],
+        Effect::Call {
+            to: Asker::CountList(count_list::requests::Asked::Load),
+            ..
+        } => vec![Action::Screen(ScreenMsg::CountList(
+            count_list::requests::Msg::Loaded(vec![row()]),
+        ))],
         Effect::JoinCount { .. } => vec![Action::CountJoined {
             count: row(),
             recent: Vec::new(),

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 
 use super::keymap::KeyCommand;
 use super::keys::KeyPress;
-use crate::domain::{CountId, CountStatus};
+use crate::domain::CountId;
 use crate::tui::screens::count_list::state::CountRow;
 use crate::tui::screens::count_scan::state::Figures;
 use crate::tui::screens::count_scan::state::RecentScan;
@@ -80,8 +80,6 @@ pub enum Action {
     /// A frame was drawn (sent by the runtime after each frame): what the status line says
     /// has been seen.
     Drawn,
-    /// The open counts and those in review (answer to [`Effect::LoadCounts`]).
-    CountsLoaded(Vec<CountRow>),
     /// A count was joined (answer to [`Effect::JoinCount`]): the count as it is now, this
     /// counter's last scans (newest first), and a location when the scope has only one.
     CountJoined {
@@ -108,13 +106,6 @@ pub enum Action {
     /// A scan's answer (or an undo's), only after the scan is durable; refusals of the scan
     /// loop come this way too (nothing recorded).
     ScanAnswered(ScanAnswer),
-    /// A count changed status (answer to [`Effect::MoveCount`]).
-    CountMoved {
-        /// Which.
-        count: CountId,
-        /// Its new status.
-        status: CountStatus,
-    },
     /// The scan named a product counted by quantity: ask how many.
     AskQty {
         /// Its SKU.
@@ -139,13 +130,6 @@ pub enum Action {
         location: String,
         /// The count's counted bins now.
         bins: u32,
-    },
-    /// A count was opened (answer to [`Effect::OpenCount`]).
-    CountOpened {
-        /// Its id.
-        count: CountId,
-        /// Its name (given, or made from its scope and day).
-        name: String,
     },
     /// The service's reply to a screen's call ([`Effect::Call`]), raw: the screen that asked
     /// reads it into its own message (its `requests.rs`).
@@ -179,8 +163,6 @@ pub enum Effect {
     Redraw,
     /// Ask the service who and where it is (answered by [`Action::ServiceStatus`]).
     ProbeService,
-    /// Load the counts that are open or in review (answered by [`Action::CountsLoaded`]).
-    LoadCounts,
     /// Join a count (answered by [`Action::CountJoined`] or [`Action::JoinRefused`]).
     JoinCount {
         /// Which.
@@ -221,14 +203,6 @@ pub enum Effect {
         /// The current location, if any.
         location: Option<String>,
     },
-    /// Move a count to another status (answered by [`Action::CountMoved`] or
-    /// [`Action::CountRefused`]).
-    MoveCount {
-        /// The count.
-        count: CountId,
-        /// The new status.
-        status: CountStatus,
-    },
     /// A quantity of a product counted by quantity (answered by [`Action::QtyCounted`] or a
     /// refusal).
     CountQty {
@@ -248,8 +222,6 @@ pub enum Effect {
         /// The bin the screen is at.
         location: Option<String>,
     },
-    /// Open a new count (answered by [`Action::CountOpened`] or [`Action::CountRefused`]).
-    OpenCount(crate::ops::NewCount),
     /// Send one call to the service for a screen (answered by [`Action::Replied`] with the
     /// raw reply, which the screen reads).
     Call {
@@ -299,13 +271,10 @@ impl EffectRunner for NullRunner {
         match effect {
             Effect::ProbeService => vec![Action::ServiceStatus(super::text::NO_SERVICE.into())],
             Effect::Bell | Effect::Quit | Effect::Redraw => Vec::new(),
-            Effect::LoadCounts
-            | Effect::JoinCount { .. }
+            Effect::JoinCount { .. }
             | Effect::CountInput { .. }
             | Effect::FlushScans { .. }
             | Effect::UndoScan { .. }
-            | Effect::MoveCount { .. }
-            | Effect::OpenCount(_)
             | Effect::FinishBin { .. }
             | Effect::CountQty { .. }
             | Effect::Call { .. }

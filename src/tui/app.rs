@@ -9,7 +9,7 @@ use super::keymap::{Context, Keymap, KeymapError, KeymapSource, LoadedKeymap};
 use super::keys::KeyPress;
 use super::profile::{Profile, Theme};
 use super::scan_field::ScanField;
-use super::screens::count_list::state::CountRow;
+use super::screens::count_list::state::{CountListSession, CountRow};
 use super::screens::count_scan::state::CountSession;
 use super::screens::kind;
 use super::screens::lookup::state::LookupSession;
@@ -104,12 +104,6 @@ pub struct AppState {
     pub last_scan: Option<String>,
     /// The service's status line, once known.
     pub service: Option<String>,
-    /// The count list, once loaded.
-    pub counts: Option<Vec<CountRow>>,
-    /// Index of the marked count in [`AppState::counts`].
-    pub count_selected: usize,
-    /// A count to mark when the list next arrives (one just opened).
-    pub mark_count: Option<crate::domain::CountId>,
     /// The joined count, while its scan loop is open.
     pub count_session: Option<CountSession>,
     /// Set when the user asked to leave.
@@ -173,9 +167,6 @@ impl AppState {
             last_keys: VecDeque::with_capacity(KEY_HISTORY),
             last_scan: None,
             service: None,
-            counts: None,
-            count_selected: 0,
-            mark_count: None,
             count_session: None,
             quit: false,
             live: super::live::Live::default(),
@@ -243,6 +234,33 @@ impl AppState {
             Screen::Lookup(l) => Some(l),
             _ => None,
         })
+    }
+
+    /// The session of the count list nearest the top of the stack (for counting or for
+    /// mismatches: each use has its own).
+    pub fn count_list(&self) -> Option<&CountListSession> {
+        self.screens.iter().rev().find_map(|s| match s {
+            Screen::CountList(l) | Screen::MismatchCounts(l) => Some(l),
+            _ => None,
+        })
+    }
+
+    /// That session, to change (the count list's own `update` only).
+    pub fn count_list_mut(&mut self) -> Option<&mut CountListSession> {
+        self.screens.iter_mut().rev().find_map(|s| match s {
+            Screen::CountList(l) | Screen::MismatchCounts(l) => Some(l),
+            _ => None,
+        })
+    }
+
+    /// The rows of that count list, once loaded.
+    pub fn counts(&self) -> Option<&Vec<CountRow>> {
+        self.count_list()?.counts.as_ref()
+    }
+
+    /// The marked line of that count list.
+    pub fn count_selected(&self) -> usize {
+        self.count_list().map_or(0, |l| l.selected)
     }
 
     /// The mismatch screens' session (the count whose mismatches are open), while they are

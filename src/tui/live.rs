@@ -59,8 +59,8 @@ fn shows_shared_data(state: &AppState) -> bool {
         Screen::CountScan
             | Screen::Mismatches(_)
             | Screen::Lookup(_)
-            | Screen::CountList
-            | Screen::MismatchCounts
+            | Screen::CountList(_)
+            | Screen::MismatchCounts(_)
     )
 }
 
@@ -235,7 +235,9 @@ fn refresh(state: &mut AppState) -> Vec<Effect> {
                 _ => Vec::new(),
             }
         }
-        Screen::CountList | Screen::MismatchCounts => vec![Effect::LoadCounts],
+        Screen::CountList(_) | Screen::MismatchCounts(_) => {
+            vec![super::screens::count_list::requests::load()]
+        }
         _ => Vec::new(),
     }
 }

@@ -11,12 +11,10 @@ use chrono::NaiveDateTime;
 use super::action::{Action, Effect, EffectRunner};
 use super::screens::refusal_words;
 use super::text;
-use crate::domain::{CountId, CountStatus, ScanVerdict};
+use crate::domain::{CountId, ScanVerdict};
 use crate::ops::{
-    Answer, Command, CountView, Ops, OpsError, OpsQueries, Outcome, Query, RefusalKind, ScanLine,
-    ScanReport,
+    Answer, Command, Ops, OpsError, OpsQueries, Outcome, Query, RefusalKind, ScanLine, ScanReport,
 };
-use crate::tui::screens::count_list::state::CountRow;
 use crate::tui::screens::count_scan::state::AnswerKind;
 use crate::tui::screens::count_scan::state::Queued;
 use crate::tui::screens::count_scan::state::RecentScan;
@@ -73,20 +71,6 @@ impl OpsRunner {
         })
     }
 
-    fn row(&self, v: CountView) -> CountRow {
-        let c = v.count;
-        CountRow {
-            id: c.id,
-            name: c.name,
-            scope: c.scope.location,
-            status: c.status,
-            blind: c.blind,
-            live: c.live,
-            expected: v.expected,
-            counters: c.counters,
-        }
-    }
-
     fn recent(&self, line: &ScanLine) -> RecentScan {
         let s = &line.scan;
         RecentScan {
@@ -101,18 +85,6 @@ impl OpsRunner {
         }
     }
 
-    fn load_counts(&self) -> Result<Vec<Action>, OpsError> {
-        let mut rows: Vec<CountRow> = self
-            .ops
-            .counts(true)?
-            .into_iter()
-            .filter(|v| matches!(v.count.status, CountStatus::Open | CountStatus::Review))
-            .map(|v| self.row(v))
-            .collect();
-        rows.sort_by_key(|r| r.id);
-        Ok(vec![Action::CountsLoaded(rows)])
-    }
-
     fn join(&self, id: CountId) -> Result<Vec<Action>, OpsError> {
         let view = match self.ops.query(Query::Join { count: id }) {
             Ok(Answer::Joined(v)) => v,
@@ -122,7 +94,7 @@ impl OpsRunner {
         };
         let recent = view.recent.iter().map(|l| self.recent(l)).collect();
         Ok(vec![Action::CountJoined {
-            count: self.row(view.count),
+            count: crate::tui::screens::count_list::requests::row(view.count),
             recent,
             location: view.location,
             figures: view.figures,
@@ -258,14 +230,6 @@ impl OpsRunner {
             why: Why::None,
             figures,
         })])
-    }
-
-    fn move_count(&self, id: CountId, status: CountStatus) -> Result<Vec<Action>, OpsError> {
-        match self.ops.execute(Command::MoveCount { count: id, status }) {
-            Ok(_) => Ok(vec![Action::CountMoved { count: id, status }]),
-            Err(OpsError::Refused(r)) => Ok(vec![Action::CountRefused(r.message)]),
-            Err(e) => Err(e),
-        }
     }
 
     /// A bin of a count is done; a refusal shows as the count screen's refusals do.
@@ -448,7 +412,6 @@ impl OpsRunner {
                 Ok(vec![Action::ServiceStatus(status)])
             }
             Effect::Bell | Effect::Quit | Effect::Redraw => Ok(Vec::new()),
-            Effect::LoadCounts => self.load_counts(),
             Effect::JoinCount { count } => {
                 self.located.remove(&count);
                 self.join(count)
@@ -475,7 +438,6 @@ impl OpsRunner {
                 }
                 Ok(actions)
             }
-            Effect::MoveCount { count, status } => self.move_count(count, status),
             Effect::CountQty {
                 count,
                 location,
@@ -517,14 +479,6 @@ impl OpsRunner {
                 runner.located.remove(&count);
                 Ok(actions)
             }),
-            Effect::OpenCount(new) => match self.ops.execute(Command::OpenCount(new)) {
-                Ok(Outcome::CountOpened(c)) => Ok(vec![Action::CountOpened {
-                    count: c.id,
-                    name: c.name,
-                }]),
-                Ok(_) => Err(OpsError::Storage("opening a count gave no count".into())),
-                Err(e) => Ok(vec![Action::CountRefused(refusal_words(e)?)]),
-            },
             Effect::Call { call, to } => Ok(vec![Action::Replied {
                 to,
                 reply: self.ops.call(crate::ops::Request::V1(call)),

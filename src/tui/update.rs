@@ -109,7 +109,6 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Action::CountsLoaded(rows) => count_list::update::loaded(state, rows),
         Action::CountJoined {
             count,
             recent,
@@ -133,8 +132,6 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::BinCounted { location, bins } => {
             count_scan::update::bin_counted(state, location, bins)
         }
-        Action::CountMoved { count, status } => count_list::update::moved(state, count, status),
-        Action::CountOpened { count, name } => count_list::update::opened(state, count, name),
         Action::Replied { to, reply } => screens::replied(state, to, reply),
         Action::Screen(msg) => screens::deliver(state, msg),
     }

@@ -45,7 +45,7 @@ pub fn needs(screen: &Screen, c: KeyCommand) -> Option<Role> {
             count: CountId(0),
             status: CountStatus::Review,
         },
-        KeyCommand::Select if matches!(screen, Screen::CountList) => scan_request(),
+        KeyCommand::Select if matches!(screen, Screen::CountList(_)) => scan_request(),
         KeyCommand::UndoLast
         | KeyCommand::BinDone
         | KeyCommand::SetLocation

@@ -49,13 +49,14 @@ pub enum Screen {
         scroll: usize,
     },
     /// The counts that are open or in review: join one, move it to review, cancel it.
-    CountList,
+    CountList(count_list::state::CountListSession),
     /// The scan loop of the joined count ([`AppState::count_session`]).
     CountScan,
     /// A destructive step waiting for `1=Yes 2=No`.
     Confirm(Confirm),
-    /// The counts that are open or in review, to pick one whose mismatches to fix.
-    MismatchCounts,
+    /// The counts that are open or in review, to pick one whose mismatches to fix (a list of
+    /// its own).
+    MismatchCounts(count_list::state::CountListSession),
     /// The mismatches of the picked count (the session the details screen reads too).
     Mismatches(mismatch::state::MismatchSession),
     /// The marked row's unit: its state, last documents and the fixes that apply.
@@ -78,7 +79,7 @@ pub fn kind(screen: &Screen) -> &'static dyn ScreenKind {
         Screen::Help { .. } => &help::Help,
         Screen::Diagnostics { .. } => &diagnostics::Diagnostics,
         Screen::KeymapErrors { .. } => &keymap_errors::KeymapErrors,
-        Screen::CountList | Screen::MismatchCounts => &count_list::CountList,
+        Screen::CountList(_) | Screen::MismatchCounts(_) => &count_list::CountList,
         Screen::CountScan => &count_scan::CountScan,
         Screen::Mismatches(_) | Screen::MismatchDetails => &mismatch::Mismatch,
         Screen::Lookup(_) => &lookup::Lookup,
@@ -97,6 +98,8 @@ pub enum Asker {
     Reports(reports::requests::Asked),
     /// The mismatch screens.
     Mismatch(mismatch::requests::Asked),
+    /// The count list (both uses).
+    CountList(count_list::requests::Asked),
 }
 
 /// A screen's own message (what the service answered it), handed to that screen only.
@@ -108,6 +111,8 @@ pub enum ScreenMsg {
     Reports(reports::requests::Msg),
     /// For the mismatch screens.
     Mismatch(mismatch::requests::Msg),
+    /// For the count list on the stack.
+    CountList(count_list::requests::Msg),
 }
 
 /// The service's reply to a screen's call: read by the screen that asked into its message.
@@ -120,6 +125,9 @@ pub(crate) fn replied(state: &mut AppState, to: Asker, reply: crate::ops::Reply)
     let msg = match to {
         Asker::Lookup(asked) => lookup::requests::answer(asked, result).map(ScreenMsg::Lookup),
         Asker::Reports(asked) => reports::requests::answer(asked, result).map(ScreenMsg::Reports),
+        Asker::CountList(asked) => {
+            count_list::requests::answer(asked, result).map(ScreenMsg::CountList)
+        }
         Asker::Mismatch(asked) => {
             mismatch::requests::answer(asked, result).map(ScreenMsg::Mismatch)
         }
@@ -136,6 +144,7 @@ pub(crate) fn deliver(state: &mut AppState, msg: ScreenMsg) -> Vec<Effect> {
         ScreenMsg::Lookup(msg) => lookup::update::on_msg(state, msg),
         ScreenMsg::Reports(msg) => reports::update::on_msg(state, msg),
         ScreenMsg::Mismatch(msg) => mismatch::update::on_msg(state, msg),
+        ScreenMsg::CountList(msg) => count_list::update::on_msg(state, msg),
     }
 }
 

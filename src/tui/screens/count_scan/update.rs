@@ -43,7 +43,7 @@ pub(crate) fn join_refused(state: &mut AppState, msg: String) -> Vec<Effect> {
     }
     state.count_session = None;
     let mut effects = error(state, msg);
-    effects.push(Effect::LoadCounts);
+    effects.push(crate::tui::screens::count_list::requests::load());
     effects
 }
 
@@ -376,16 +376,12 @@ pub(crate) fn leave(state: &mut AppState) -> Vec<Effect> {
         pop_screen(state);
     }
     state.count_session = None;
-    effects.push(Effect::LoadCounts);
+    effects.push(crate::tui::screens::count_list::requests::load());
     effects
 }
 
-/// Joins the count on line `index` of the list.
-pub(crate) fn join(state: &mut AppState, index: usize) -> Vec<Effect> {
-    let Some(row) = state.counts.as_ref().and_then(|c| c.get(index)).cloned() else {
-        return Vec::new();
-    };
-    state.count_selected = index;
+/// Joins the count the list took.
+pub(crate) fn join(state: &mut AppState, row: CountRow) -> Vec<Effect> {
     let scanning = crate::tui::screens::access::scanning();
     if !crate::tui::screens::access::may(state, scanning) {
         return crate::tui::screens::access::refuse(state, scanning);

@@ -18,7 +18,10 @@ pub(crate) fn lines(state: &AppState, ctx: Context, width: u16) -> Vec<Line<'sta
     let mut out: Vec<Line<'static>> = Vec::new();
     // The count list also picks a count for its mismatches.
     let picking = ctx == Context::CountList
-        && state.screens.iter().rev().nth(1) == Some(&crate::tui::app::Screen::MismatchCounts);
+        && matches!(
+            state.screens.iter().rev().nth(1),
+            Some(crate::tui::app::Screen::MismatchCounts(_))
+        );
     let intro = if picking {
         words::MISMATCH_PICK_INTRO
     } else {

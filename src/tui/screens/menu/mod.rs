@@ -125,9 +125,9 @@ pub(crate) fn open_entry(state: &mut AppState, id: ScreenId) -> Vec<Effect> {
             if !super::access::may(state, scanning) {
                 return super::access::refuse(state, scanning);
             }
-            super::count_list::open(state, Screen::CountList)
+            super::count_list::open(state, false)
         }
-        ScreenId::Mismatches => super::count_list::open(state, Screen::MismatchCounts),
+        ScreenId::Mismatches => super::count_list::open(state, true),
         ScreenId::Lookup => super::lookup::open(state),
         ScreenId::Reports => super::reports::open(state),
         _ => error(state, text::NOT_AVAILABLE.into()),

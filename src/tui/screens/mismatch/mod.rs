@@ -112,7 +112,7 @@ impl ScreenKind for Mismatch {
             }
             KeyCommand::Back => {
                 update::leave(state);
-                Some(vec![Effect::LoadCounts])
+                Some(vec![crate::tui::screens::count_list::requests::load()])
             }
             KeyCommand::Redraw if !details => Some(match state.mismatch() {
                 Some(s) => vec![Effect::Redraw, requests::load(s.count)],

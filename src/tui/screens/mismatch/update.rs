@@ -11,8 +11,9 @@ use crate::tui::action::Effect;
 use crate::tui::app::AppState;
 use crate::tui::keymap::KeyCommand;
 use crate::tui::nav::{error, info, pop_screen, push_screen};
+use crate::tui::screens::count_list::state::CountRow;
 use crate::tui::screens::popups::state::{Choice, Confirm, Prompt};
-use crate::tui::screens::Screen;
+use crate::tui::screens::{count_list, Screen};
 use crate::tui::text;
 
 /// What the service answered these screens.
@@ -33,12 +34,8 @@ pub(crate) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     }
 }
 
-/// Opens the mismatches of the count on line `index` of the picker.
-pub(crate) fn open(state: &mut AppState, index: usize) -> Vec<Effect> {
-    let Some(row) = state.counts.as_ref().and_then(|c| c.get(index)).cloned() else {
-        return Vec::new();
-    };
-    state.count_selected = index;
+/// Opens the mismatches of the count the picker took.
+pub(crate) fn open(state: &mut AppState, row: CountRow) -> Vec<Effect> {
     let session = MismatchSession::new(row.id, row.name.clone());
     push_screen(state, Screen::Mismatches(session));
     vec![requests::load(row.id)]
@@ -57,7 +54,7 @@ fn loaded(state: &mut AppState, data: Shared<MismatchData>) -> Vec<Effect> {
 fn refused(state: &mut AppState, msg: String) -> Vec<Effect> {
     leave(state);
     let mut effects = error(state, msg);
-    effects.push(Effect::LoadCounts);
+    effects.push(count_list::requests::load());
     effects
 }
 
@@ -85,7 +82,7 @@ fn posted(state: &mut AppState, count: CountId) -> Vec<Effect> {
     leave(state);
     state.status = None;
     info(state, text::count_moved(count, CountStatus::Posted));
-    vec![Effect::LoadCounts]
+    vec![count_list::requests::load()]
 }
 
 /// The unit of the details screen arrived.

@@ -19,10 +19,12 @@ use crate::tui::screens::Screen;
 pub(crate) fn confirm(state: &mut AppState, c: Confirm, d: char) -> Vec<Effect> {
     pop_screen(state);
     match (d, c) {
-        ('1', Confirm::CancelCount { id, .. }) => vec![Effect::MoveCount {
-            count: id,
-            status: CountStatus::Cancelled,
-        }],
+        ('1', Confirm::CancelCount { id, .. }) => {
+            vec![crate::tui::screens::count_list::requests::move_to(
+                id,
+                CountStatus::Cancelled,
+            )]
+        }
         (
             '1',
             Confirm::PostCount {
@@ -67,13 +69,15 @@ fn open_count(
     while matches!(state.screen(), Screen::Prompt(_) | Screen::Choose(_)) {
         pop_screen(state);
     }
-    vec![Effect::OpenCount(crate::ops::NewCount {
-        name: String::new(),
-        location,
-        skus,
-        categories: Vec::new(),
-        blind,
-    })]
+    vec![crate::tui::screens::count_list::requests::open(
+        crate::ops::NewCount {
+            name: String::new(),
+            location,
+            skus,
+            categories: Vec::new(),
+            blind,
+        },
+    )]
 }
 
 /// An answer typed or scanned into a prompt.
