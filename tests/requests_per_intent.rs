@@ -98,7 +98,7 @@ fn each_intent_of_the_scan_loop_is_one_request() {
     // The figures the screen shows came with those answers: after the undo of the unknown
     // scan, RT-1 and RT-3 are the live scans here (the duplicate is not live): RT-1 belongs
     // here, the sold RT-3 does not.
-    let s = f.app.state.count_session.as_ref().unwrap();
+    let s = f.app.state.count_session().unwrap();
     assert_eq!(
         s.figures
             .map(|x| (x.here, x.unexpected_here, x.unknown_here, x.total)),

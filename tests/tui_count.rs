@@ -161,8 +161,7 @@ fn count_status(db: &Db, id: u32) -> CountStatus {
 
 fn answer(app: &TestApp) -> tallyman::tui::screens::count_scan::state::ScanAnswer {
     app.state
-        .count_session
-        .as_ref()
+        .count_session()
         .and_then(|s| s.answer.clone())
         .expect("an answer")
 }
@@ -253,8 +252,8 @@ fn enter_or_the_line_digit_joins_and_back_returns_to_the_list() {
     let db = db();
     let mut app = app(&db);
     app.keys("1<down><enter>");
-    assert_eq!(app.screen(), &Screen::CountScan);
-    let s = app.state.count_session.clone().unwrap();
+    assert!(matches!(app.screen(), Screen::CountScan(_)));
+    let s = app.state.count_session().cloned().unwrap();
     assert_eq!(s.count.id, CountId(2));
     // Count 2 covers one location: no label needed, figures with the expected number.
     assert_eq!(s.location.as_deref(), Some("WH2/A/01"));
@@ -262,10 +261,10 @@ fn enter_or_the_line_digit_joins_and_back_returns_to_the_list() {
     assert!(app.render().contains("Here 0 of 1"), "{}", app.render());
     app.keys("<f3>");
     assert!(matches!(app.screen(), Screen::CountList(_)));
-    assert!(app.state.count_session.is_none());
+    assert!(app.state.count_session().is_none());
     app.keys("1");
-    assert_eq!(app.screen(), &Screen::CountScan);
-    let s = app.state.count_session.clone().unwrap();
+    assert!(matches!(app.screen(), Screen::CountScan(_)));
+    let s = app.state.count_session().cloned().unwrap();
     assert_eq!(s.count.id, CountId(1));
     assert_eq!(s.location, None, "WH1/A has several locations");
     app.keys("/b<enter>");
@@ -414,7 +413,7 @@ fn a_location_label_then_serials_one_after_another() {
     let db = db();
     let mut app = app(&db);
     app.keys(AT_A01);
-    let s = app.state.count_session.clone().unwrap();
+    let s = app.state.count_session().cloned().unwrap();
     assert_eq!(s.location.as_deref(), Some("WH1/A/01"));
     assert_eq!(app.status(), Some("Location WH1/A/01"));
     app.keys("RT00000001<enter>RT00000002<enter>CB-000001<enter>");
@@ -424,7 +423,7 @@ fn a_location_label_then_serials_one_after_another() {
         (AnswerKind::Counted, "COUNTED")
     );
     assert_eq!(a.serial, "CB-000001");
-    let s = app.state.count_session.clone().unwrap();
+    let s = app.state.count_session().cloned().unwrap();
     let f = s.figures.unwrap();
     assert_eq!((f.here, f.total, f.expected_here), (3, 3, None));
     let recent: Vec<&str> = s.recent.iter().map(|r| r.serial.as_str()).collect();
@@ -570,7 +569,7 @@ fn a_serial_before_any_location_is_not_saved() {
         tallyman::tui::screens::count_scan::words::answer_facts(&answer(&app)),
         ["outside count 1 (WH1/A)"]
     );
-    assert_eq!(app.state.count_session.as_ref().unwrap().location, None);
+    assert_eq!(app.state.count_session().unwrap().location, None);
 }
 
 #[test]
@@ -580,7 +579,7 @@ fn the_location_command_takes_only_a_label_next() {
         let mut app = app(&db);
         app.keys(AT_A01);
         app.keys(how);
-        let s = app.state.count_session.clone().unwrap();
+        let s = app.state.count_session().cloned().unwrap();
         assert!(s.awaiting_location, "{how}");
         assert!(app.render().contains("scan new label"), "{how}");
         // A serial now is not a location, and is not counted at the old one.
@@ -588,7 +587,7 @@ fn the_location_command_takes_only_a_label_next() {
         assert_eq!(answer(&app).headline, "NOT A LOCATION", "{how}");
         assert!(scans(&db, 1).is_empty(), "{how}");
         app.keys("wh1/a/02<enter>");
-        let s = app.state.count_session.clone().unwrap();
+        let s = app.state.count_session().cloned().unwrap();
         assert_eq!(s.location.as_deref(), Some("WH1/A/02"), "{how}");
         assert!(!s.awaiting_location);
         assert!(!app.state.has_error(), "{how}");
@@ -603,7 +602,7 @@ fn a_location_label_changes_the_location_at_any_time() {
     let mut app = app(&db);
     app.keys(AT_A01);
     app.keys("RT00000001<enter>WH1/A/02<enter>RT00000006<enter>");
-    let s = app.state.count_session.clone().unwrap();
+    let s = app.state.count_session().cloned().unwrap();
     assert_eq!(s.location.as_deref(), Some("WH1/A/02"));
     let f = s.figures.unwrap();
     assert_eq!((f.here, f.total), (1, 2));
@@ -632,7 +631,7 @@ fn undo_takes_back_the_last_own_scan() {
         assert_eq!(a.serial, "RT00000002");
         assert!(!app.state.has_error());
         assert_eq!(app.bells, 0);
-        let s = app.state.count_session.clone().unwrap();
+        let s = app.state.count_session().cloned().unwrap();
         let recent: Vec<&str> = s.recent.iter().map(|r| r.serial.as_str()).collect();
         assert_eq!(recent, ["RT00000001"], "{how}");
         let f = s.figures.unwrap();
@@ -708,7 +707,7 @@ fn rejoining_shows_the_counters_last_scans() {
     app.keys(AT_A01);
     app.keys("RT00000001<enter>RT00000002<enter>RT00000002<enter><f8><f4>");
     app.keys("1");
-    let s = app.state.count_session.clone().unwrap();
+    let s = app.state.count_session().cloned().unwrap();
     let recent: Vec<(Option<u32>, &str)> = s
         .recent
         .iter()
@@ -724,7 +723,7 @@ fn printable_keys_go_to_the_field_not_to_commands() {
     let db = db();
     let mut app = app(&db);
     app.keys("11?0q");
-    assert_eq!(app.screen(), &Screen::CountScan);
+    assert!(matches!(app.screen(), Screen::CountScan(_)));
     assert_eq!(app.state.field.value(), "?0q");
 }
 
@@ -964,8 +963,7 @@ fn an_accepted_scan_costs_at_most_300_bytes_at_80x24_vt() {
         assert!(v.is_empty(), "{v:?}");
         assert_eq!(
             rt.state()
-                .count_session
-                .as_ref()
+                .count_session()
                 .and_then(|c| c.answer.as_ref())
                 .map(|a| a.kind),
             Some(AnswerKind::Counted)
@@ -1201,7 +1199,7 @@ fn a_refused_scan_keeps_its_why_in_the_last_scans() {
         app.keys(&format!("{AT_A01}{IMEI_BAD}<enter>"));
         // The field kept the bad scan for correction; a scan replaces it.
         app.keys("RT00000001<enter>");
-        let s = app.state.count_session.as_ref().unwrap();
+        let s = app.state.count_session().unwrap();
         let bad = s.recent.iter().find(|r| r.serial == IMEI_BAD).unwrap();
         assert_eq!(bad.number, None, "nothing recorded");
         assert!(
@@ -1237,10 +1235,10 @@ fn rejoining_puts_the_counter_back_at_their_last_location() {
     let mut app = app_on(&db, TestSetup::new(20, 16, Profile::Vt));
     app.keys(&format!("{AT_A01}RT00000001<enter>"));
     app.keys("<f4>");
-    assert_ne!(app.screen(), &Screen::CountScan, "finished");
+    assert!(!matches!(app.screen(), Screen::CountScan(_)), "finished");
     app.keys("1");
-    assert_eq!(app.screen(), &Screen::CountScan);
-    let s = app.state.count_session.as_ref().unwrap();
+    assert!(matches!(app.screen(), Screen::CountScan(_)));
+    let s = app.state.count_session().unwrap();
     assert_eq!(s.location.as_deref(), Some("WH1/A/01"), "{:?}", s.location);
     assert!(app.render().contains("Loc: WH1/A/01"), "{}", app.render());
     app.keys("RT00000002<enter>");
@@ -1343,7 +1341,7 @@ fn a_product_counted_by_quantity_asks_how_many() {
     assert!(app.state.has_error());
     assert!(matches!(app.screen(), Screen::Prompt(_)));
     app.keys("<enter>24<enter>");
-    assert_eq!(app.screen(), &Screen::CountScan);
+    assert!(matches!(app.screen(), Screen::CountScan(_)));
     assert_eq!(
         app.status(),
         Some("24 x BAT-AA counted; here 24 at WH1/A/01")

@@ -66,7 +66,7 @@ fn another_counters_scans_reach_the_count_screen_within_a_poll() {
     let (_tmp, svc) = service();
     let mut app = TestApp::new().with_service(svc.clone());
     app.keys("1<enter>WH1/A/01<enter>S-1<enter>");
-    let here = |app: &TestApp| app.state.count_session.as_ref().unwrap().figures.unwrap();
+    let here = |app: &TestApp| app.state.count_session().unwrap().figures.unwrap();
     assert_eq!((here(&app).here, here(&app).total), (1, 1));
     assert_eq!(here(&app).expected_here, Some(3));
     app.send(at(1_000)); // the first poll learns where the journal is
@@ -176,13 +176,13 @@ fn a_server_gone_shows_on_the_status_line_and_the_screen_is_kept() {
     assert_eq!(app.status(), Some(LINK_BACK));
     assert!(matches!(
         app.screen(),
-        tallyman::tui::app::Screen::CountScan
+        tallyman::tui::app::Screen::CountScan(_)
     ));
     // A scan while it is gone is not shown as counted; the figures stay as they were, and
     // the scan stays in the field to be sent again.
     *down.lock().unwrap() = true;
     app.keys("S-2<enter>");
-    let s = app.state.count_session.as_ref().unwrap();
+    let s = app.state.count_session().unwrap();
     assert_eq!(s.figures.unwrap().here, 1);
     assert!(s.recent.iter().all(|r| r.serial != "S-2"), "{:?}", s.recent);
     let screen = app.render();

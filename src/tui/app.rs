@@ -104,8 +104,6 @@ pub struct AppState {
     pub last_scan: Option<String>,
     /// The service's status line, once known.
     pub service: Option<String>,
-    /// The joined count, while its scan loop is open.
-    pub count_session: Option<CountSession>,
     /// Set when the user asked to leave.
     pub quit: bool,
     /// Polling the service for changes others made.
@@ -167,7 +165,6 @@ impl AppState {
             last_keys: VecDeque::with_capacity(KEY_HISTORY),
             last_scan: None,
             service: None,
-            count_session: None,
             quit: false,
             live: super::live::Live::default(),
         }
@@ -232,6 +229,22 @@ impl AppState {
     pub fn lookup_mut(&mut self) -> Option<&mut LookupSession> {
         self.screens.iter_mut().rev().find_map(|s| match s {
             Screen::Lookup(l) => Some(l),
+            _ => None,
+        })
+    }
+
+    /// The scan loop's session (the joined count), while its screen is on the stack.
+    pub fn count_session(&self) -> Option<&CountSession> {
+        self.screens.iter().rev().find_map(|s| match s {
+            Screen::CountScan(c) => Some(c),
+            _ => None,
+        })
+    }
+
+    /// The scan loop's session, to change (its own `update` only).
+    pub fn count_session_mut(&mut self) -> Option<&mut CountSession> {
+        self.screens.iter_mut().rev().find_map(|s| match s {
+            Screen::CountScan(c) => Some(c),
             _ => None,
         })
     }

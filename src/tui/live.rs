@@ -56,7 +56,7 @@ pub fn showing_stale(state: &AppState) -> bool {
 fn shows_shared_data(state: &AppState) -> bool {
     matches!(
         state.screen(),
-        Screen::CountScan
+        Screen::CountScan(_)
             | Screen::Mismatches(_)
             | Screen::Lookup(_)
             | Screen::CountList(_)
@@ -128,7 +128,7 @@ pub fn link_lost(state: &mut AppState, why: String) -> Vec<Effect> {
         shown: false,
         visit: None,
     });
-    if let Some(s) = state.count_session.as_mut() {
+    if let Some(s) = state.count_session_mut() {
         if s.answer
             .as_ref()
             .is_some_and(|a| a.kind != AnswerKind::Waiting)
@@ -214,13 +214,12 @@ pub fn sent_words(sent: usize) -> String {
 /// Asks again for what the screen on top shows, unless it is waiting for its own answer.
 fn refresh(state: &mut AppState) -> Vec<Effect> {
     match state.screen() {
-        Screen::CountScan => match &state.count_session {
-            Some(s) if !s.waiting && s.queued.is_empty() => vec![Effect::RefreshFigures {
+        Screen::CountScan(s) if !s.waiting && s.queued.is_empty() => {
+            vec![Effect::RefreshFigures {
                 count: s.count.id,
                 location: s.location.clone(),
-            }],
-            _ => Vec::new(),
-        },
+            }]
+        }
         Screen::Mismatches(m) => vec![super::screens::mismatch::requests::load(m.count)],
         Screen::Lookup(_) => {
             let date = Day::from_date(state.now.date());
@@ -251,7 +250,7 @@ pub fn figures(
     location: Option<String>,
     figures: super::screens::count_scan::state::Figures,
 ) -> Vec<Effect> {
-    if let Some(s) = state.count_session.as_mut() {
+    if let Some(s) = state.count_session_mut() {
         if s.count.id == count && s.location == location && !s.waiting && s.queued.is_empty() {
             let expected_here = figures
                 .expected_here

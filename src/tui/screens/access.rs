@@ -50,7 +50,7 @@ pub fn needs(screen: &Screen, c: KeyCommand) -> Option<Role> {
         | KeyCommand::BinDone
         | KeyCommand::SetLocation
         | KeyCommand::Finish
-            if matches!(screen, Screen::CountScan) =>
+            if matches!(screen, Screen::CountScan(_)) =>
         {
             scan_request()
         }

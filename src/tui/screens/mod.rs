@@ -50,8 +50,8 @@ pub enum Screen {
     },
     /// The counts that are open or in review: join one, move it to review, cancel it.
     CountList(count_list::state::CountListSession),
-    /// The scan loop of the joined count ([`AppState::count_session`]).
-    CountScan,
+    /// The scan loop of the joined count, with its session.
+    CountScan(count_scan::state::CountSession),
     /// A destructive step waiting for `1=Yes 2=No`.
     Confirm(Confirm),
     /// The counts that are open or in review, to pick one whose mismatches to fix (a list of
@@ -80,7 +80,7 @@ pub fn kind(screen: &Screen) -> &'static dyn ScreenKind {
         Screen::Diagnostics { .. } => &diagnostics::Diagnostics,
         Screen::KeymapErrors { .. } => &keymap_errors::KeymapErrors,
         Screen::CountList(_) | Screen::MismatchCounts(_) => &count_list::CountList,
-        Screen::CountScan => &count_scan::CountScan,
+        Screen::CountScan(_) => &count_scan::CountScan,
         Screen::Mismatches(_) | Screen::MismatchDetails => &mismatch::Mismatch,
         Screen::Lookup(_) => &lookup::Lookup,
         Screen::Report(_) => &reports::Reports,

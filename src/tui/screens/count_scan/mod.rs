@@ -29,7 +29,7 @@ impl ScreenKind for CountScan {
     }
 
     fn full_title(&self, state: &AppState, screen: &Screen) -> String {
-        match &state.count_session {
+        match state.count_session() {
             Some(s) => words::count_title(s.count.id),
             None => self.title(screen).to_string(),
         }

@@ -21,11 +21,7 @@ pub(crate) fn joined(
     location: Option<String>,
     figures: Option<Figures>,
 ) -> Vec<Effect> {
-    if let Some(s) = state
-        .count_session
-        .as_mut()
-        .filter(|s| s.count.id == count.id)
-    {
+    if let Some(s) = state.count_session_mut().filter(|s| s.count.id == count.id) {
         s.count = count;
         s.recent = recent.into_iter().take(RECENT_KEPT).collect();
         if s.location.is_none() {
@@ -38,10 +34,9 @@ pub(crate) fn joined(
 
 /// The count cannot be joined: back to the list.
 pub(crate) fn join_refused(state: &mut AppState, msg: String) -> Vec<Effect> {
-    if matches!(state.screen(), Screen::CountScan) {
+    if matches!(state.screen(), Screen::CountScan(_)) {
         pop_screen(state);
     }
-    state.count_session = None;
     let mut effects = error(state, msg);
     effects.push(crate::tui::screens::count_list::requests::load());
     effects
@@ -49,7 +44,7 @@ pub(crate) fn join_refused(state: &mut AppState, msg: String) -> Vec<Effect> {
 
 /// A location label was scanned.
 pub(crate) fn location_set(state: &mut AppState, code: String, figures: Figures) -> Vec<Effect> {
-    let Some(s) = state.count_session.as_mut() else {
+    let Some(s) = state.count_session_mut() else {
         return Vec::new();
     };
     s.location = Some(code.clone());
@@ -64,7 +59,7 @@ pub(crate) fn location_set(state: &mut AppState, code: String, figures: Figures)
 
 /// A scan's (or an undo's) answer arrived: show it, keep the figures, list it.
 pub(crate) fn scan_answered(state: &mut AppState, answer: ScanAnswer) -> Vec<Effect> {
-    let Some(s) = state.count_session.as_mut() else {
+    let Some(s) = state.count_session_mut() else {
         return Vec::new();
     };
     if let Some(f) = answer.figures {
@@ -125,7 +120,7 @@ pub(crate) fn waiting(
     raw: String,
     location: Option<String>,
 ) -> Vec<Effect> {
-    let Some(s) = state.count_session.as_mut() else {
+    let Some(s) = state.count_session_mut() else {
         return Vec::new();
     };
     let serial = raw.trim().to_string();
@@ -159,7 +154,7 @@ pub(crate) fn waiting(
 
 /// A waiting scan reached the server: its line gives way to its answer, which follows.
 pub(crate) fn waiting_sent(state: &mut AppState, key: &str) -> Vec<Effect> {
-    if let Some(s) = state.count_session.as_mut() {
+    if let Some(s) = state.count_session_mut() {
         s.recent.retain(|r| r.waiting.as_deref() != Some(key));
     }
     Vec::new()
@@ -213,8 +208,7 @@ pub(crate) fn next_is_location(state: &mut AppState) -> Vec<Effect> {
 /// The counter says the bin is counted (a key or the `#TM:DONE` barcode).
 pub(crate) fn bin_done(state: &mut AppState) -> Vec<Effect> {
     let no_bin = state
-        .count_session
-        .as_ref()
+        .count_session()
         .is_some_and(|s| s.location.is_none() && !s.waiting && s.queued.is_empty());
     if no_bin {
         return error(state, words::BIN_FIRST.into());
@@ -243,7 +237,7 @@ pub(crate) fn count_qty(state: &mut AppState, sku: String, value: &str) -> Vec<E
     if matches!(state.screen(), Screen::Prompt(_)) {
         pop_screen(state);
     }
-    let Some(s) = state.count_session.as_ref() else {
+    let Some(s) = state.count_session() else {
         return Vec::new();
     };
     vec![Effect::CountQty {
@@ -265,7 +259,7 @@ pub(crate) fn qty_counted(
 ) -> Vec<Effect> {
     state.field.clear();
     // The last scans list it too: a box counted (or taken back) is part of the bin's count.
-    if let Some(s) = state.count_session.as_mut() {
+    if let Some(s) = state.count_session_mut() {
         s.recent.push_front(RecentScan {
             number: None,
             serial: String::new(),
@@ -292,7 +286,7 @@ pub(crate) fn qty_counted(
 
 /// A bin was counted: the next bin's label comes next.
 pub(crate) fn bin_counted(state: &mut AppState, location: String, bins: u32) -> Vec<Effect> {
-    let Some(s) = state.count_session.as_mut() else {
+    let Some(s) = state.count_session_mut() else {
         return Vec::new();
     };
     // The figures' total stays; "here" goes with the location.
@@ -305,7 +299,7 @@ pub(crate) fn bin_counted(state: &mut AppState, location: String, bins: u32) -> 
 
 /// Does a step now, or, while the service is still answering the one before, queues it.
 fn ask(state: &mut AppState, step: Queued) -> Vec<Effect> {
-    let Some(s) = state.count_session.as_mut() else {
+    let Some(s) = state.count_session_mut() else {
         return Vec::new();
     };
     if s.waiting {
@@ -346,7 +340,7 @@ fn send(s: &mut CountSession, step: Queued) -> Option<Effect> {
 /// The service answered a request of the screen visit `from`: if it was this session's, the
 /// next queued step goes out.
 pub(crate) fn answered(state: &mut AppState, from: u64) -> Vec<Effect> {
-    let Some(s) = state.count_session.as_mut().filter(|s| s.visit == from) else {
+    let Some(s) = state.count_session_mut().filter(|s| s.visit == from) else {
         return Vec::new();
     };
     s.waiting = false;
@@ -362,7 +356,7 @@ pub(crate) fn answered(state: &mut AppState, from: u64) -> Vec<Effect> {
 /// Scans still queued go to the service first, in order: none is lost.
 pub(crate) fn leave(state: &mut AppState) -> Vec<Effect> {
     let mut effects = Vec::new();
-    if let Some(s) = state.count_session.as_mut() {
+    if let Some(s) = state.count_session_mut() {
         if !s.queued.is_empty() {
             effects.push(Effect::FlushScans {
                 count: s.count.id,
@@ -372,10 +366,9 @@ pub(crate) fn leave(state: &mut AppState) -> Vec<Effect> {
             });
         }
     }
-    if matches!(state.screen(), Screen::CountScan) {
+    if matches!(state.screen(), Screen::CountScan(_)) {
         pop_screen(state);
     }
-    state.count_session = None;
     effects.push(crate::tui::screens::count_list::requests::load());
     effects
 }
@@ -391,9 +384,9 @@ pub(crate) fn join(state: &mut AppState, row: CountRow) -> Vec<Effect> {
     }
     let id = row.id;
     let mut session = CountSession::new(row);
-    push_screen(state, Screen::CountScan);
-    session.visit = state.top_visit();
+    // The visit the screen gets: answers to its requests carry it.
+    session.visit = state.next_visit;
     session.waiting = true;
-    state.count_session = Some(session);
+    push_screen(state, Screen::CountScan(session));
     vec![Effect::JoinCount { count: id }]
 }

@@ -160,7 +160,7 @@ fn recent_line(
 }
 
 pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
-    let Some(s) = &state.count_session else {
+    let Some(s) = state.count_session() else {
         return;
     };
     if body.height == 0 || body.width == 0 {
