@@ -18,6 +18,8 @@ use tallyman::domain::CountId;
 use tallyman::ops::{Answer, Ops, OpsQueries, Outbox, Query, Remote};
 use tallyman::tui::action::{Action, Effect, EffectRunner};
 use tallyman::tui::ops_runner::OpsRunner;
+use tallyman::tui::screens::count_scan::requests::Msg;
+use tallyman::tui::screens::ScreenMsg;
 
 const BIN: &str = env!("CARGO_BIN_EXE_tallyman");
 const CLIENTS: usize = 50;
@@ -98,7 +100,12 @@ fn main() {
                 location_only: false,
             });
             assert!(
-                matches!(label.as_slice(), [Action::LocationSet { .. }]),
+                matches!(
+                    label.as_slice(),
+                    [Action::Screen(ScreenMsg::CountScan(
+                        Msg::LocationSet { .. }
+                    ))]
+                ),
                 "{label:?}"
             );
             runner
@@ -143,7 +150,9 @@ fn main() {
                         let actions = runner.run(Effect::SendWaiting);
                         answered += actions
                             .iter()
-                            .filter(|a| matches!(a, Action::ScanAnswered(_)))
+                            .filter(|a| {
+                                matches!(a, Action::Screen(ScreenMsg::CountScan(Msg::Answered(_))))
+                            })
                             .count();
                         if actions.contains(&Action::Outbox(0)) {
                             return (answered, Instant::now());

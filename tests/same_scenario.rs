@@ -12,8 +12,10 @@ use std::sync::Arc;
 use tallyman::domain::CountId;
 use tallyman::ops::{Answer, Done, Local, Ops, OpsQueries, Outcome, Query, Reply, Service};
 use tallyman::tui::ops_runner::OpsRunner;
+use tallyman::tui::screens::count_scan::requests::Msg;
 use tallyman::tui::screens::mismatch;
 use tallyman::tui::screens::mismatch::state::Fix;
+use tallyman::tui::screens::ScreenMsg;
 use tallyman::tui::{Action, Effect, EffectRunner};
 
 const ACTOR: &str = "tester";
@@ -144,7 +146,10 @@ fn through_the_screens(db: &Path) {
     let mut run = |effect: Effect| -> Vec<Action> { runner.run(effect) };
     let joined = run(Effect::JoinCount { count: COUNT });
     assert!(
-        matches!(joined.as_slice(), [Action::CountJoined { .. }]),
+        matches!(
+            joined.as_slice(),
+            [Action::Screen(ScreenMsg::CountScan(Msg::Joined { .. }))]
+        ),
         "{joined:?}"
     );
     let mut location: Option<String> = None;
@@ -163,7 +168,7 @@ fn through_the_screens(db: &Path) {
             })
         };
         for a in &actions {
-            if let Action::LocationSet { code, .. } = a {
+            if let Action::Screen(ScreenMsg::CountScan(Msg::LocationSet { code, .. })) = a {
                 location = Some(code.clone());
             }
         }

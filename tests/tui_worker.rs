@@ -16,6 +16,7 @@ use tallyman::tui::app::{AppState, Screen};
 use tallyman::tui::backend::RuntimeBackend;
 use tallyman::tui::keys::parse_script;
 use tallyman::tui::screens::count_list::state::CountRow;
+use tallyman::tui::screens::count_scan::requests::Msg;
 use tallyman::tui::screens::count_scan::state::AnswerKind;
 use tallyman::tui::screens::count_scan::state::Figures;
 use tallyman::tui::screens::count_scan::state::ScanAnswer;
@@ -216,7 +217,7 @@ fn row() -> CountRow {
 }
 
 fn counted(raw: &str, number: u32) -> Action {
-    Action::ScanAnswered(ScanAnswer {
+    Msg::Answered(ScanAnswer {
         kind: AnswerKind::Counted,
         headline: "COUNTED".into(),
         serial: raw.into(),
@@ -226,6 +227,7 @@ fn counted(raw: &str, number: u32) -> Action {
         why: Why::None,
         figures: None,
     })
+    .action()
 }
 
 /// A scan as the service got it: what was read, and the location it went with.
@@ -242,24 +244,26 @@ fn scans_typed_while_one_is_in_flight_are_sent_in_order_after_it() {
         } => vec![Action::Screen(ScreenMsg::CountList(
             count_list::requests::Msg::Loaded(vec![row()]),
         ))],
-        Effect::JoinCount { .. } => vec![Action::CountJoined {
+        Effect::JoinCount { .. } => vec![Msg::Joined {
             count: row(),
             recent: Vec::new(),
             location: None,
             figures: None,
-        }],
+        }
+        .action()],
         Effect::CountInput { raw, location, .. } => {
             thread::sleep(Duration::from_millis(150));
             let mut log = log.lock().unwrap();
             log.push((raw.clone(), location));
             if raw.starts_with("LOC") {
-                vec![Action::LocationSet {
+                vec![Msg::LocationSet {
                     code: "WH1/A/01".into(),
                     figures: Figures {
                         total: log.len() as u32,
                         ..Figures::default()
                     },
-                }]
+                }
+                .action()]
             } else {
                 vec![counted(&raw, log.len() as u32)]
             }

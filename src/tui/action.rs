@@ -8,10 +8,6 @@ use chrono::NaiveDateTime;
 use super::keymap::KeyCommand;
 use super::keys::KeyPress;
 use crate::domain::CountId;
-use crate::tui::screens::count_list::state::CountRow;
-use crate::tui::screens::count_scan::state::Figures;
-use crate::tui::screens::count_scan::state::RecentScan;
-use crate::tui::screens::count_scan::state::ScanAnswer;
 use crate::tui::screens::{Asker, ScreenMsg};
 
 /// Something that happened, fed to `update`.
@@ -39,15 +35,6 @@ pub enum Action {
     /// The service's last entry number, or why it did not answer (answer to
     /// [`Effect::Poll`]).
     Polled(Result<u64, String>),
-    /// The scan loop's figures asked for again (answer to [`Effect::RefreshFigures`]).
-    FiguresRefreshed {
-        /// The count.
-        count: CountId,
-        /// Where they were asked for.
-        location: Option<String>,
-        /// The figures (without the expected one).
-        figures: crate::ops::Figures,
-    },
     /// Run a command directly, as if its key was pressed.
     KeyCommand(KeyCommand),
     /// The service's status line (answer to [`Effect::ProbeService`]).
@@ -80,57 +67,6 @@ pub enum Action {
     /// A frame was drawn (sent by the runtime after each frame): what the status line says
     /// has been seen.
     Drawn,
-    /// A count was joined (answer to [`Effect::JoinCount`]): the count as it is now, this
-    /// counter's last scans (newest first), and a location when the scope has only one.
-    CountJoined {
-        /// The count.
-        count: CountRow,
-        /// This counter's last live scans, newest first.
-        recent: Vec<RecentScan>,
-        /// The location to start at, when there is only one to choose.
-        location: Option<String>,
-        /// The figures there.
-        figures: Option<Figures>,
-    },
-    /// The count cannot be joined (not open any more, gone): back to the list.
-    JoinRefused(String),
-    /// A location label was scanned (answer to [`Effect::CountInput`]).
-    LocationSet {
-        /// The location's code.
-        code: String,
-        /// The running figures there.
-        figures: Figures,
-    },
-    /// The count list's request was refused (a move): a sticky error.
-    CountRefused(String),
-    /// A scan's answer (or an undo's), only after the scan is durable; refusals of the scan
-    /// loop come this way too (nothing recorded).
-    ScanAnswered(ScanAnswer),
-    /// The scan named a product counted by quantity: ask how many.
-    AskQty {
-        /// Its SKU.
-        sku: String,
-    },
-    /// A quantity was counted (answer to [`Effect::CountQty`]).
-    QtyCounted {
-        /// Where.
-        location: String,
-        /// The product.
-        sku: String,
-        /// How many were added.
-        qty: i32,
-        /// The count's total of it there now.
-        counted: u64,
-        /// The books' quantity there (open counting).
-        expected: Option<i64>,
-    },
-    /// A bin was counted (answer to [`Effect::FinishBin`]).
-    BinCounted {
-        /// The bin.
-        location: String,
-        /// The count's counted bins now.
-        bins: u32,
-    },
     /// The service's reply to a screen's call ([`Effect::Call`]), raw: the screen that asked
     /// reads it into its own message (its `requests.rs`).
     Replied {

@@ -9,7 +9,8 @@ use std::sync::Arc;
 use chrono::NaiveDateTime;
 
 use super::action::{Action, Effect, EffectRunner};
-use super::screens::refusal_words;
+use super::screens::count_scan::requests::Msg;
+use super::screens::{refusal_words, ScreenMsg};
 use super::text;
 use crate::domain::{CountId, ScanVerdict};
 use crate::ops::{
@@ -89,16 +90,17 @@ impl OpsRunner {
         let view = match self.ops.query(Query::Join { count: id }) {
             Ok(Answer::Joined(v)) => v,
             Ok(_) => return Err(OpsError::Storage("unexpected answer to a join".into())),
-            Err(OpsError::Refused(r)) => return Ok(vec![Action::JoinRefused(r.message)]),
+            Err(OpsError::Refused(r)) => return Ok(vec![Msg::JoinRefused(r.message).action()]),
             Err(e) => return Err(e),
         };
         let recent = view.recent.iter().map(|l| self.recent(l)).collect();
-        Ok(vec![Action::CountJoined {
+        Ok(vec![Msg::Joined {
             count: crate::tui::screens::count_list::requests::row(view.count),
             recent,
             location: view.location,
             figures: view.figures,
-        }])
+        }
+        .action()])
     }
 
     fn input(
@@ -122,11 +124,11 @@ impl OpsRunner {
             };
         }
         match self.ops.execute(command) {
-            Ok(Outcome::Scanned(report)) => Ok(vec![Action::ScanAnswered(self.answer(report))]),
+            Ok(Outcome::Scanned(report)) => Ok(vec![Msg::Answered(self.answer(report)).action()]),
             Ok(Outcome::LocationSet { code, figures }) => {
-                Ok(vec![Action::LocationSet { code, figures }])
+                Ok(vec![Msg::LocationSet { code, figures }.action()])
             }
-            Ok(Outcome::AskQty { sku }) => Ok(vec![Action::AskQty { sku }]),
+            Ok(Outcome::AskQty { sku }) => Ok(vec![Msg::AskQty { sku }.action()]),
             Ok(_) => Err(OpsError::Storage("a scan gave no answer".into())),
             Err(OpsError::Refused(r)) => {
                 let (kind, headline) = match r.kind {
@@ -150,7 +152,7 @@ impl OpsRunner {
                     (RefusalKind::OutOfScope, Some(code)) => code.clone(),
                     _ => raw.trim().to_string(),
                 };
-                Ok(vec![Action::ScanAnswered(ScanAnswer {
+                Ok(vec![Msg::Answered(ScanAnswer {
                     kind,
                     headline: headline.into(),
                     serial,
@@ -159,7 +161,8 @@ impl OpsRunner {
                     location: location.unwrap_or_default(),
                     why: Why::Refused { message },
                     figures: None,
-                })])
+                })
+                .action()])
             }
             Err(e) => Err(e),
         }
@@ -207,7 +210,7 @@ impl OpsRunner {
             Ok(Outcome::ScanUndone { scan, sku, figures }) => (scan, sku, figures),
             Ok(_) => return Err(OpsError::Storage("undo gave no answer".into())),
             Err(OpsError::Refused(r)) => {
-                return Ok(vec![Action::ScanAnswered(ScanAnswer {
+                return Ok(vec![Msg::Answered(ScanAnswer {
                     kind: AnswerKind::Refused,
                     headline: text::NOT_UNDONE.into(),
                     serial: String::new(),
@@ -216,11 +219,12 @@ impl OpsRunner {
                     location: location.unwrap_or_default(),
                     why: Why::Refused { message: r.message },
                     figures: None,
-                })])
+                })
+                .action()])
             }
             Err(e) => return Err(e),
         };
-        Ok(vec![Action::ScanAnswered(ScanAnswer {
+        Ok(vec![Msg::Answered(ScanAnswer {
             kind: AnswerKind::Undone,
             headline: text::UNDONE.into(),
             serial: undone.serial.to_string(),
@@ -229,31 +233,33 @@ impl OpsRunner {
             location: undone.location.clone(),
             why: Why::None,
             figures,
-        })])
+        })
+        .action()])
     }
 
     /// A bin of a count is done; a refusal shows as the count screen's refusals do.
     fn finish_bin(&self, id: CountId, location: Option<String>) -> Result<Vec<Action>, OpsError> {
         let Some(location) = location else {
-            return Ok(vec![Action::CountRefused(
+            return Ok(vec![Msg::Refused(
                 crate::tui::screens::count_scan::words::BIN_FIRST.into(),
-            )]);
+            )
+            .action()]);
         };
         match self.ops.execute(Command::FinishBin {
             count: id,
             location,
         }) {
             Ok(Outcome::BinCounted { location, bins, .. }) => {
-                Ok(vec![Action::BinCounted { location, bins }])
+                Ok(vec![Msg::BinCounted { location, bins }.action()])
             }
             Ok(_) => Err(OpsError::Storage("a bin gave no answer".into())),
-            Err(e) => Ok(vec![Action::CountRefused(refusal_words(e)?)]),
+            Err(e) => Ok(vec![Msg::Refused(refusal_words(e)?).action()]),
         }
     }
 
     fn note_location(&mut self, count: CountId, actions: &[Action]) {
         for a in actions {
-            if let Action::LocationSet { code, .. } = a {
+            if let Action::Screen(ScreenMsg::CountScan(Msg::LocationSet { code, .. })) = a {
                 self.located.insert(count, code.clone());
             }
         }
@@ -395,9 +401,8 @@ impl OpsRunner {
         let mut actions = self.send_waiting()?;
         match self.outbox.as_ref().map_or(0, |o| o.len()) {
             0 => actions.extend(step(self)?),
-            n => actions.push(Action::CountRefused(
-                super::screens::count_scan::words::wait_first(n),
-            )),
+            n => actions
+                .push(Msg::Refused(super::screens::count_scan::words::wait_first(n)).action()),
         }
         Ok(actions)
     }
@@ -446,7 +451,7 @@ impl OpsRunner {
             } => self.after_waiting(|runner| {
                 let at = runner.located.get(&count).cloned().or(location);
                 let Some(location) = at else {
-                    return Ok(vec![Action::CountRefused(text::LOCATION_FIRST.into())]);
+                    return Ok(vec![Msg::Refused(text::LOCATION_FIRST.into()).action()]);
                 };
                 let cmd = Command::CountQty {
                     count,
@@ -462,15 +467,16 @@ impl OpsRunner {
                         counted,
                         expected,
                         ..
-                    }) => Ok(vec![Action::QtyCounted {
+                    }) => Ok(vec![Msg::QtyCounted {
                         location,
                         sku,
                         qty,
                         counted,
                         expected,
-                    }]),
+                    }
+                    .action()]),
                     Ok(_) => Err(OpsError::Storage("a quantity gave no answer".into())),
-                    Err(e) => Ok(vec![Action::CountRefused(refusal_words(e)?)]),
+                    Err(e) => Ok(vec![Msg::Refused(refusal_words(e)?).action()]),
                 }
             }),
             Effect::FinishBin { count, location } => self.after_waiting(|runner| {
@@ -506,11 +512,12 @@ impl OpsRunner {
                         }
                     }
                 };
-                Ok(vec![Action::FiguresRefreshed {
+                Ok(vec![Msg::Figures {
                     count,
                     location,
                     figures,
-                }])
+                }
+                .action()])
             }
         }
     }

@@ -1,7 +1,8 @@
 //! The pure `update`: applies an [`Action`] to the [`AppState`] and returns the [`Effect`]s to
 //! run. No I/O, no clock, no terminal. Errors become state (a sticky status line and the bell).
 //! Here is the dispatch to the screens (keys, scans and commands to the top screen's
-//! [`ScreenKind`], each service answer to the screen it is for) and what all screens share:
+//! [`ScreenKind`]; a service reply or a screen's message goes whole to `screens::replied` /
+//! `screens::deliver`, which hand it to the screen it is for) and what all screens share:
 //! help, back, redraw, moving, typed codes, the status line, resize and the time. Each
 //! screen's own part is in its folder under `screens`.
 
@@ -83,11 +84,6 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
             super::live::tick(state)
         }
         Action::Polled(answer) => super::live::polled(state, answer),
-        Action::FiguresRefreshed {
-            count,
-            location,
-            figures,
-        } => super::live::figures(state, count, location, figures),
         Action::KeyCommand(c) => command(state, c),
         Action::ServiceStatus(s) => diagnostics::service_status(state, s),
         Action::Failed(msg) => error(state, text::failed(&msg)),
@@ -108,29 +104,6 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
                 }
             }
             Vec::new()
-        }
-        Action::CountJoined {
-            count,
-            recent,
-            location,
-            figures,
-        } => count_scan::update::joined(state, count, recent, location, figures),
-        Action::JoinRefused(msg) => count_scan::update::join_refused(state, msg),
-        Action::LocationSet { code, figures } => {
-            count_scan::update::location_set(state, code, figures)
-        }
-        Action::CountRefused(msg) => error(state, msg),
-        Action::ScanAnswered(answer) => count_scan::update::scan_answered(state, answer),
-        Action::AskQty { sku } => count_scan::update::ask_qty(state, sku),
-        Action::QtyCounted {
-            location,
-            sku,
-            qty,
-            counted,
-            expected,
-        } => count_scan::update::qty_counted(state, &location, &sku, qty, counted, expected),
-        Action::BinCounted { location, bins } => {
-            count_scan::update::bin_counted(state, location, bins)
         }
         Action::Replied { to, reply } => screens::replied(state, to, reply),
         Action::Screen(msg) => screens::deliver(state, msg),

@@ -113,6 +113,8 @@ pub enum ScreenMsg {
     Mismatch(mismatch::requests::Msg),
     /// For the count list on the stack.
     CountList(count_list::requests::Msg),
+    /// For the scan loop.
+    CountScan(count_scan::requests::Msg),
 }
 
 /// The service's reply to a screen's call: read by the screen that asked into its message.
@@ -145,6 +147,7 @@ pub(crate) fn deliver(state: &mut AppState, msg: ScreenMsg) -> Vec<Effect> {
         ScreenMsg::Reports(msg) => reports::update::on_msg(state, msg),
         ScreenMsg::Mismatch(msg) => mismatch::update::on_msg(state, msg),
         ScreenMsg::CountList(msg) => count_list::update::on_msg(state, msg),
+        ScreenMsg::CountScan(msg) => count_scan::update::on_msg(state, msg),
     }
 }
 

@@ -2,6 +2,7 @@
 //! figures and the last scans. Scans go to the service in order; command barcodes (finish,
 //! undo, location) are read here.
 
+pub mod requests;
 pub mod state;
 pub mod update;
 pub mod view;

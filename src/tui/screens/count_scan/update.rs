@@ -1,6 +1,7 @@
 //! The scan loop's part of `update`: joining a count, a scan (command barcodes here, the rest
 //! to the service), undo, the next-is-a-location command, leaving, and the service's answers.
 
+use super::requests::Msg;
 use super::state::{AnswerKind, CountSession, Queued, RecentScan, ScanAnswer, Why, RECENT_KEPT};
 use super::words;
 use crate::domain::count::{ScanCommand, COMMAND_PREFIX};
@@ -11,6 +12,36 @@ use crate::tui::nav::{error, good_scan, info, pop_screen, push_screen};
 use crate::tui::screens::count_list::state::CountRow;
 use crate::tui::screens::count_scan::state::Figures;
 use crate::tui::screens::Screen;
+
+/// What the service answered the scan loop.
+pub(crate) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Joined {
+            count,
+            recent,
+            location,
+            figures,
+        } => joined(state, count, recent, location, figures),
+        Msg::JoinRefused(msg) => join_refused(state, msg),
+        Msg::LocationSet { code, figures } => location_set(state, code, figures),
+        Msg::Refused(msg) => error(state, msg),
+        Msg::Answered(answer) => scan_answered(state, answer),
+        Msg::AskQty { sku } => ask_qty(state, sku),
+        Msg::QtyCounted {
+            location,
+            sku,
+            qty,
+            counted,
+            expected,
+        } => qty_counted(state, &location, &sku, qty, counted, expected),
+        Msg::BinCounted { location, bins } => bin_counted(state, location, bins),
+        Msg::Figures {
+            count,
+            location,
+            figures,
+        } => crate::tui::live::figures(state, count, location, figures),
+    }
+}
 
 /// A count was joined: the count as it is now, this counter's last scans, and the location
 /// when there is only one.
