@@ -203,10 +203,8 @@ fn through_the_screens(db: &Path) {
         assert!(
             matches!(
                 actions.first(),
-                Some(Action::Replied {
-                    reply: Reply::V1(Ok(Done::Both(Outcome::Resolved { .. }, _))),
-                    ..
-                })
+                Some(Action::Replied { reply, .. })
+                    if matches!(**reply, Reply::V1(Ok(Done::Both(Outcome::Resolved { .. }, _))))
             ),
             "{actions:?}"
         );
@@ -215,10 +213,7 @@ fn through_the_screens(db: &Path) {
     assert!(
         matches!(
             posted.as_slice(),
-            [Action::Replied {
-                reply: Reply::V1(Ok(_)),
-                ..
-            }]
+            [Action::Replied { reply, .. }] if matches!(**reply, Reply::V1(Ok(_)))
         ),
         "{posted:?}"
     );

@@ -72,8 +72,8 @@ pub enum Action {
     Replied {
         /// The screen, and what it asked.
         to: Asker,
-        /// The reply.
-        reply: crate::ops::Reply,
+        /// The reply (boxed: a reply can be large).
+        reply: Box<crate::ops::Reply>,
     },
     /// A screen's own message, handed to that screen only.
     Screen(ScreenMsg),
@@ -161,8 +161,8 @@ pub enum Effect {
     /// Send one call to the service for a screen (answered by [`Action::Replied`] with the
     /// raw reply, which the screen reads).
     Call {
-        /// The request.
-        call: crate::ops::Call,
+        /// The request (boxed: a command can be large).
+        call: Box<crate::ops::Call>,
         /// The screen that asks, and what.
         to: Asker,
     },

@@ -487,7 +487,7 @@ impl OpsRunner {
             }),
             Effect::Call { call, to } => Ok(vec![Action::Replied {
                 to,
-                reply: self.ops.call(crate::ops::Request::V1(call)),
+                reply: Box::new(self.ops.call(crate::ops::Request::V1(*call))),
             }]),
             Effect::Poll => Ok(vec![match self.ops.status() {
                 Ok(s) => Action::Polled(Ok(s.applied_seq)),

@@ -105,7 +105,7 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Action::Replied { to, reply } => screens::replied(state, to, reply),
+        Action::Replied { to, reply } => screens::replied(state, to, *reply),
         Action::Screen(msg) => screens::deliver(state, msg),
     }
 }

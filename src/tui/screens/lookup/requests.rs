@@ -55,7 +55,7 @@ pub enum Msg {
 
 fn call(call: Call, asked: Asked) -> Effect {
     Effect::Call {
-        call,
+        call: Box::new(call),
         to: Asker::Lookup(asked),
     }
 }

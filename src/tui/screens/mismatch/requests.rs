@@ -105,7 +105,7 @@ pub enum Msg {
 
 fn call(call: Call, asked: Asked) -> Effect {
     Effect::Call {
-        call,
+        call: Box::new(call),
         to: Asker::Mismatch(asked),
     }
 }

@@ -47,7 +47,7 @@ pub fn load(kind: ReportKind, date: Day) -> Effect {
         customer,
     };
     Effect::Call {
-        call: Call::Query(query),
+        call: Box::new(Call::Query(query)),
         to: Asker::Reports(Asked { kind, date }),
     }
 }
