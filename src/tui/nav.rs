@@ -97,3 +97,81 @@ pub fn scan_serial(state: &AppState, value: &str) -> Result<String, String> {
         .map(str::to_string)
         .ok_or_else(|| text::no_serial_in(value.trim()))
 }
+
+/// What a screen's `update` may do besides changing its own session: read the application
+/// state, and change only the shared parts through these methods (the stack, the status line,
+/// the scan field). A screen that takes its session and a `Ctx` cannot change another
+/// screen's session: the compiler holds it to that.
+pub struct Ctx<'a> {
+    state: &'a mut AppState,
+}
+
+impl Ctx<'_> {
+    /// The application state, to read.
+    pub fn state(&self) -> &AppState {
+        self.state
+    }
+
+    /// The screen on top.
+    pub fn top(&self) -> &Screen {
+        self.state.screen()
+    }
+
+    /// Puts a screen on top.
+    pub fn push(&mut self, screen: Screen) {
+        push_screen(self.state, screen);
+    }
+
+    /// Takes the top screen off (not the screen whose session is being changed: its session
+    /// would go with it).
+    pub fn pop(&mut self) -> Vec<Effect> {
+        pop_screen(self.state)
+    }
+
+    /// Shows a sticky error, with the bell if configured.
+    pub fn error(&mut self, msg: String) -> Vec<Effect> {
+        error(self.state, msg)
+    }
+
+    /// Shows a notice unless an error is showing.
+    pub fn info(&mut self, msg: String) {
+        info(self.state, msg);
+    }
+
+    /// A good scan: the status line clears (an error only once it was seen).
+    pub fn good_scan(&mut self) {
+        good_scan(self.state);
+    }
+
+    /// Clears the status line.
+    pub fn clear_status(&mut self) {
+        self.state.status = None;
+    }
+
+    /// Empties the scan field.
+    pub fn clear_field(&mut self) {
+        self.state.field.clear();
+    }
+}
+
+/// Runs `f` on the session of the screen nearest the top that `get` finds, with a [`Ctx`]
+/// for the rest. The session is taken out of its screen meanwhile and put back after, unless
+/// that screen left the stack. `None`: no such screen on the stack.
+pub fn with_session<S: Default, R>(
+    state: &mut AppState,
+    get: fn(&mut Screen) -> Option<&mut S>,
+    f: impl FnOnce(&mut S, &mut Ctx) -> R,
+) -> Option<R> {
+    let i = (0..state.screens.len())
+        .rev()
+        .find(|&i| get(&mut state.screens[i]).is_some())?;
+    let visit = state.visits.get(i).copied();
+    let mut session = std::mem::take(get(&mut state.screens[i])?);
+    let out = f(&mut session, &mut Ctx { state });
+    if state.visits.get(i).copied() == visit {
+        if let Some(slot) = state.screens.get_mut(i).and_then(get) {
+            *slot = session;
+        }
+    }
+    Some(out)
+}

@@ -143,7 +143,9 @@ pub(crate) fn replied(state: &mut AppState, to: Asker, reply: crate::ops::Reply)
 /// A screen's message, to the screen it is for.
 pub(crate) fn deliver(state: &mut AppState, msg: ScreenMsg) -> Vec<Effect> {
     match msg {
-        ScreenMsg::Lookup(msg) => lookup::update::on_msg(state, msg),
+        ScreenMsg::Lookup(msg) => {
+            lookup::update::with_lookup(state, |l, ctx| lookup::update::on_msg(l, ctx, msg))
+        }
         ScreenMsg::Reports(msg) => reports::update::on_msg(state, msg),
         ScreenMsg::Mismatch(msg) => mismatch::update::on_msg(state, msg),
         ScreenMsg::CountList(msg) => count_list::update::on_msg(state, msg),

@@ -70,13 +70,13 @@ impl ScreenKind for Lookup {
     }
 
     fn scan(&self, state: &mut AppState, value: String) -> Vec<Effect> {
-        update::scan(state, value)
+        update::with_lookup(state, |l, ctx| update::scan(l, ctx, value))
     }
 
     fn command(&self, state: &mut AppState, c: KeyCommand) -> Option<Vec<Effect>> {
         match c {
             KeyCommand::Back => Some(pop_screen(state)),
-            KeyCommand::Actions => Some(update::unit_actions(state)),
+            KeyCommand::Actions => Some(update::with_lookup(state, update::unit_actions)),
             _ => None,
         }
     }

@@ -170,7 +170,9 @@ impl ScreenKind for Menu {
     /// menu numbers.
     fn burst(&self, state: &mut AppState, text: String) -> Vec<Effect> {
         let mut effects = crate::tui::screens::lookup::open(state);
-        effects.extend(crate::tui::screens::lookup::update::scan(state, text));
+        effects.extend(super::lookup::update::with_lookup(state, |l, ctx| {
+            super::lookup::update::scan(l, ctx, text)
+        }));
         effects
     }
 

@@ -155,8 +155,10 @@ pub(crate) fn choose(state: &mut AppState, c: Choice, d: char) -> Vec<Effect> {
     pop_screen(state);
     match c {
         Choice::Product { .. } => {
-            crate::tui::screens::lookup::update::pick_product(state, i);
-            Vec::new()
+            crate::tui::screens::lookup::update::with_lookup(state, |l, _| {
+                crate::tui::screens::lookup::update::pick_product(l, i);
+                Vec::new()
+            })
         }
         Choice::WriteOffReason { serial } => fix(
             state,
