@@ -122,6 +122,15 @@ impl Ctx<'_> {
         push_screen(self.state, screen);
     }
 
+    /// Puts `screen` in the place of the top one, which keeps its visit (a screen showing
+    /// new data of its own kind).
+    pub fn replace_top(&mut self, screen: Screen) {
+        match self.state.screens.last_mut() {
+            Some(top) => *top = screen,
+            None => push_screen(self.state, screen),
+        }
+    }
+
     /// Takes the top screen off (not the screen whose session is being changed: its session
     /// would go with it).
     pub fn pop(&mut self) -> Vec<Effect> {
@@ -152,6 +161,11 @@ impl Ctx<'_> {
     pub fn clear_field(&mut self) {
         self.state.field.clear();
     }
+}
+
+/// Runs `f` with a [`Ctx`] only: for what changes no session (a notice, a screen to push).
+pub fn with_ctx<R>(state: &mut AppState, f: impl FnOnce(&mut Ctx) -> R) -> R {
+    f(&mut Ctx { state })
 }
 
 /// Runs `f` on the session of the screen nearest the top that `get` finds, with a [`Ctx`]

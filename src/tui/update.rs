@@ -277,8 +277,10 @@ fn command(state: &mut AppState, c: KeyCommand) -> Vec<Effect> {
         KeyCommand::Redraw => vec![Effect::Redraw],
         KeyCommand::Select => Vec::new(),
         // The marked count of the list last loaded, wherever the keymap binds these.
-        KeyCommand::Review | KeyCommand::CancelCount => count_list::update::on_marked(state, c),
-        KeyCommand::NewCount => count_list::update::new_count(state),
+        KeyCommand::Review | KeyCommand::CancelCount => {
+            count_list::update::with_list(state, |l, ctx| count_list::update::on_marked(l, ctx, c))
+        }
+        KeyCommand::NewCount => super::nav::with_ctx(state, count_list::update::new_count),
         KeyCommand::Up => move_by(state, -1),
         KeyCommand::Down => move_by(state, 1),
         KeyCommand::PageUp => {

@@ -146,7 +146,9 @@ pub(crate) fn deliver(state: &mut AppState, msg: ScreenMsg) -> Vec<Effect> {
         ScreenMsg::Lookup(msg) => {
             lookup::update::with_lookup(state, |l, ctx| lookup::update::on_msg(l, ctx, msg))
         }
-        ScreenMsg::Reports(msg) => reports::update::on_msg(state, msg),
+        ScreenMsg::Reports(msg) => {
+            super::nav::with_ctx(state, |ctx| reports::update::on_msg(ctx, msg))
+        }
         ScreenMsg::Mismatch(msg) => mismatch::update::on_msg(state, msg),
         ScreenMsg::CountList(msg) => count_list::update::on_msg(state, msg),
         ScreenMsg::CountScan(msg) => count_scan::update::on_msg(state, msg),

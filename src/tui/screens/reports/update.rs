@@ -5,36 +5,35 @@ use super::requests;
 use super::state::{ReportKind, ReportRow, ReportSession};
 use crate::domain::Day;
 use crate::tui::action::Effect;
-use crate::tui::app::AppState;
-use crate::tui::nav::{pop_screen, push_screen};
+use crate::tui::nav::Ctx;
 use crate::tui::screens::popups::state::Prompt;
 use crate::tui::screens::Screen;
 
-/// What the service answered this screen.
-pub(crate) fn on_msg(state: &mut AppState, msg: requests::Msg) -> Vec<Effect> {
+/// What the service answered this screen (its screen opens with the rows: no session yet).
+pub(crate) fn on_msg(ctx: &mut Ctx, msg: requests::Msg) -> Vec<Effect> {
     match msg {
-        requests::Msg::Loaded { kind, date, rows } => loaded(state, kind, date, rows),
-        requests::Msg::Refused(msg) => crate::tui::nav::error(state, msg),
+        requests::Msg::Loaded { kind, date, rows } => loaded(ctx, kind, date, rows),
+        requests::Msg::Refused(msg) => ctx.error(msg),
     }
 }
 
 /// A report's rows arrived: show them over the list of reports.
-fn loaded(state: &mut AppState, kind: ReportKind, date: Day, rows: Vec<ReportRow>) -> Vec<Effect> {
-    if matches!(state.screen(), Screen::Prompt(Prompt::Customer)) {
-        pop_screen(state);
+fn loaded(ctx: &mut Ctx, kind: ReportKind, date: Day, rows: Vec<ReportRow>) -> Vec<Effect> {
+    if matches!(ctx.top(), Screen::Prompt(Prompt::Customer)) {
+        ctx.pop();
     }
-    if state.has_error() {
-        state.status = None;
+    if ctx.state().has_error() {
+        ctx.clear_status();
     }
-    let report = ReportSession {
+    let report = Screen::Report(ReportSession {
         kind,
         date,
         rows,
         scroll: 0,
-    };
-    match state.screens.last_mut() {
-        Some(Screen::Report(shown)) => *shown = report,
-        _ => push_screen(state, Screen::Report(report)),
+    });
+    match ctx.top() {
+        Screen::Report(_) => ctx.replace_top(report),
+        _ => ctx.push(report),
     }
     Vec::new()
 }
