@@ -338,6 +338,6 @@ pub(crate) fn marked(at: usize, delta: isize, n: usize) -> usize {
 /// position.
 pub(crate) fn resized(state: &mut AppState) {
     let max = super::view::max_scroll(state);
-    mismatch::update::keep_marks_in_view(state);
+    mismatch::update::with_mismatch(state, mismatch::update::keep_marks_in_view);
     kind(state.screen()).clamp_scroll(state, max);
 }

@@ -93,7 +93,7 @@ pub(crate) fn take_line(state: &mut AppState, index: usize) -> Vec<Effect> {
         return Vec::new();
     };
     match state.screen() {
-        Screen::MismatchCounts(_) => mismatch::update::open(state, row),
+        Screen::MismatchCounts(_) => with_ctx(state, |ctx| mismatch::update::open(ctx, row)),
         _ => count_scan::update::join(state, row),
     }
 }

@@ -98,7 +98,7 @@ impl ScreenKind for Mismatch {
         if matches!(state.screen(), Screen::MismatchDetails) {
             crate::tui::nav::pop_screen(state);
         }
-        update::find_serial(state, &serial, false)
+        update::with_mismatch(state, |s, ctx| update::find_serial(s, ctx, &serial, false))
     }
 
     fn command(&self, state: &mut AppState, c: KeyCommand) -> Option<Vec<Effect>> {
@@ -111,7 +111,7 @@ impl ScreenKind for Mismatch {
                 Some(pop_screen(state))
             }
             KeyCommand::Back => {
-                update::leave(state);
+                crate::tui::nav::with_ctx(state, update::leave);
                 Some(vec![crate::tui::screens::count_list::requests::load()])
             }
             KeyCommand::Redraw if !details => Some(match state.mismatch() {
@@ -128,7 +128,9 @@ impl ScreenKind for Mismatch {
             | KeyCommand::UndoFix
             | KeyCommand::Post
             | KeyCommand::Bulk
-            | KeyCommand::Find => Some(update::command(state, c)),
+            | KeyCommand::Find => Some(update::with_mismatch(state, |s, ctx| {
+                update::command(s, ctx, c)
+            })),
             _ => None,
         }
     }
@@ -140,7 +142,9 @@ impl ScreenKind for Mismatch {
             return None;
         }
         Some(match scan_serial(state, code) {
-            Ok(serial) => update::find_serial(state, &serial, false),
+            Ok(serial) => {
+                update::with_mismatch(state, |s, ctx| update::find_serial(s, ctx, &serial, false))
+            }
             Err(e) => error(state, e),
         })
     }

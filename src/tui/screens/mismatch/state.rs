@@ -307,6 +307,13 @@ pub struct MismatchSession {
     pub details: Option<Details>,
 }
 
+/// A placeholder (count 0, no name): what the screen holds while its session is lent out.
+impl Default for MismatchSession {
+    fn default() -> Self {
+        Self::new(CountId(0), String::new())
+    }
+}
+
 impl MismatchSession {
     /// A session on a count, before its picture is loaded.
     pub fn new(count: CountId, name: String) -> Self {

@@ -10,7 +10,7 @@ use crate::tui::nav::{error, pop_screen, push_screen, scan_serial};
 use crate::tui::screens::lookup::requests::act;
 use crate::tui::screens::lookup::state::{UnitAct, UnitAction, EXTEND_MONTHS};
 use crate::tui::screens::mismatch::state::Fix;
-use crate::tui::screens::mismatch::update::{find_serial, fix};
+use crate::tui::screens::mismatch::update::{self as mismatch, with_mismatch};
 use crate::tui::screens::reports::requests::load as load_report;
 use crate::tui::screens::reports::state::ReportKind;
 use crate::tui::screens::Screen;
@@ -39,11 +39,11 @@ pub(crate) fn confirm(state: &mut AppState, c: Confirm, d: char) -> Vec<Effect> 
         ('1', Confirm::Bulk { count, fix, .. }) => {
             vec![crate::tui::screens::mismatch::requests::bulk(count, fix)]
         }
-        (_, Confirm::Bulk { .. }) => crate::tui::screens::mismatch::update::fix_declined(state),
+        (_, Confirm::Bulk { .. }) => crate::tui::nav::with_ctx(state, mismatch::fix_declined),
         ('1', Confirm::Fix { count, fix, .. }) => {
             vec![crate::tui::screens::mismatch::requests::fix(count, fix)]
         }
-        (_, Confirm::Fix { .. }) => crate::tui::screens::mismatch::update::fix_declined(state),
+        (_, Confirm::Fix { .. }) => crate::tui::nav::with_ctx(state, mismatch::fix_declined),
         ('1', Confirm::Replace { old, new }) => {
             vec![act(UnitAct::Replace { old, new })]
         }
@@ -88,21 +88,21 @@ pub(crate) fn prompt_answer(state: &mut AppState, prompt: Prompt, value: String)
     };
     match prompt {
         Prompt::ReplaceBy { found } => match serial(state, &value) {
-            Ok(missing) => fix(state, Fix::Replace { found, missing }),
+            Ok(missing) => fix_it(state, Fix::Replace { found, missing }),
             Err(e) => e,
         },
         Prompt::FoundAs { missing } => match serial(state, &value) {
-            Ok(found) => fix(state, Fix::Replace { found, missing }),
+            Ok(found) => fix_it(state, Fix::Replace { found, missing }),
             Err(e) => e,
         },
-        Prompt::Product { serial } => fix(
+        Prompt::Product { serial } => fix_it(
             state,
             Fix::ReceiveFound {
                 serial,
                 product: Some(value.trim().to_string()),
             },
         ),
-        Prompt::Note { serial } => fix(
+        Prompt::Note { serial } => fix_it(
             state,
             Fix::Accept {
                 serial,
@@ -110,7 +110,7 @@ pub(crate) fn prompt_answer(state: &mut AppState, prompt: Prompt, value: String)
             },
         ),
         Prompt::Find => match serial(state, &value) {
-            Ok(s) => find_serial(state, &s, true),
+            Ok(found) => with_mismatch(state, |s, ctx| mismatch::find_serial(s, ctx, &found, true)),
             Err(e) => e,
         },
         Prompt::RepairNote { serial } => vec![act(UnitAct::RepairIntake {
@@ -160,7 +160,7 @@ pub(crate) fn choose(state: &mut AppState, c: Choice, d: char) -> Vec<Effect> {
                 Vec::new()
             })
         }
-        Choice::WriteOffReason { serial } => fix(
+        Choice::WriteOffReason { serial } => fix_it(
             state,
             Fix::WriteOff {
                 serial,
@@ -171,7 +171,7 @@ pub(crate) fn choose(state: &mut AppState, c: Choice, d: char) -> Vec<Effect> {
             push_screen(state, Screen::Prompt(Prompt::Note { serial }));
             Vec::new()
         }
-        Choice::AcceptNote { serial } => fix(
+        Choice::AcceptNote { serial } => fix_it(
             state,
             Fix::Accept {
                 serial,
@@ -214,7 +214,7 @@ pub(crate) fn choose(state: &mut AppState, c: Choice, d: char) -> Vec<Effect> {
             push_screen(state, Screen::Choose(next));
             Vec::new()
         }
-        Choice::BulkNote { location, sku } => crate::tui::screens::mismatch::update::bulk(
+        Choice::BulkNote { location, sku } => bulk_it(
             state,
             crate::ops::BulkFix::Accept {
                 location,
@@ -222,7 +222,7 @@ pub(crate) fn choose(state: &mut AppState, c: Choice, d: char) -> Vec<Effect> {
                 note: option.to_string(),
             },
         ),
-        Choice::BulkWriteOffReason => crate::tui::screens::mismatch::update::bulk(
+        Choice::BulkWriteOffReason => bulk_it(
             state,
             crate::ops::BulkFix::WriteOffCountedBins {
                 reason: option.to_string(),
@@ -266,4 +266,14 @@ pub(crate) fn choose(state: &mut AppState, c: Choice, d: char) -> Vec<Effect> {
             vec![load_report(kind, Day::from_date(state.now.date()))]
         }
     }
+}
+
+/// A fix for the mismatch screens (their session decides the count and whether to ask first).
+fn fix_it(state: &mut AppState, f: Fix) -> Vec<Effect> {
+    with_mismatch(state, |s, ctx| mismatch::fix(s, ctx, f))
+}
+
+/// A bulk fix for the mismatch screens (tried first, then asked).
+fn bulk_it(state: &mut AppState, f: crate::ops::BulkFix) -> Vec<Effect> {
+    with_mismatch(state, |s, _| mismatch::bulk(s, f))
 }
