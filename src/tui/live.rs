@@ -240,31 +240,3 @@ fn refresh(state: &mut AppState) -> Vec<Effect> {
         _ => Vec::new(),
     }
 }
-
-/// Fresh figures of the scan loop arrived (from a refresh): shown when the counter is still
-/// where they were asked for and nothing of theirs is on the way. An absent expected figure
-/// keeps the one shown (a refresh does not walk the stock again).
-pub fn figures(
-    state: &mut AppState,
-    count: crate::domain::CountId,
-    location: Option<String>,
-    figures: super::screens::count_scan::state::Figures,
-) -> Vec<Effect> {
-    if let Some(s) = state.count_session_mut() {
-        if s.count.id == count && s.location == location && !s.waiting && s.queued.is_empty() {
-            let expected_here = figures
-                .expected_here
-                .or(s.figures.and_then(|f| f.expected_here));
-            s.count.live = figures.total;
-            if location.is_some() {
-                s.figures = Some(super::screens::count_scan::state::Figures {
-                    expected_here,
-                    ..figures
-                });
-            } else if let Some(f) = s.figures.as_mut() {
-                f.total = figures.total;
-            }
-        }
-    }
-    Vec::new()
-}

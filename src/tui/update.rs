@@ -55,7 +55,9 @@ fn answered(state: &mut AppState, from: u64, actions: Vec<Action>) -> Vec<Effect
         effects.extend(apply(state, a));
     }
     state.answering = None;
-    effects.extend(count_scan::update::answered(state, from));
+    effects.extend(count_scan::update::with_scan(state, |s, _| {
+        count_scan::update::answered(s, from)
+    }));
     effects
 }
 
@@ -89,11 +91,13 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Failed(msg) => error(state, text::failed(&msg)),
         Action::LinkDown(why) => super::live::link_lost(state, why),
         Action::ScanWaiting { key, raw, location } => {
-            count_scan::update::waiting(state, key, raw, location)
+            count_scan::update::with_scan(state, |s, ctx| {
+                count_scan::update::waiting(s, ctx, key, raw, location)
+            })
         }
         Action::WaitingSent { key } => {
             super::live::link_back(state);
-            count_scan::update::waiting_sent(state, &key)
+            count_scan::update::with_scan(state, |s, _| count_scan::update::waiting_sent(s, &key))
         }
         Action::Outbox(n) => super::live::outbox(state, n),
         Action::AccessRefused(msg) => super::live::access_refused(state, msg),

@@ -94,7 +94,7 @@ pub(crate) fn take_line(state: &mut AppState, index: usize) -> Vec<Effect> {
     };
     match state.screen() {
         Screen::MismatchCounts(_) => with_ctx(state, |ctx| mismatch::update::open(ctx, row)),
-        _ => count_scan::update::join(state, row),
+        _ => with_ctx(state, |ctx| count_scan::update::join(ctx, row)),
     }
 }
 

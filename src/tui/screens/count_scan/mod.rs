@@ -55,15 +55,17 @@ impl ScreenKind for CountScan {
     }
 
     fn scan(&self, state: &mut AppState, value: String) -> Vec<Effect> {
-        update::scan(state, value)
+        update::with_scan(state, |s, ctx| update::scan(s, ctx, value))
     }
 
     fn command(&self, state: &mut AppState, c: KeyCommand) -> Option<Vec<Effect>> {
         match c {
-            KeyCommand::Back | KeyCommand::Finish => Some(update::leave(state)),
-            KeyCommand::UndoLast => Some(update::undo(state)),
-            KeyCommand::SetLocation => Some(update::next_is_location(state)),
-            KeyCommand::BinDone => Some(update::bin_done(state)),
+            KeyCommand::Back | KeyCommand::Finish => Some(update::with_scan(state, update::leave)),
+            KeyCommand::UndoLast => Some(update::with_scan(state, |s, _| update::undo(s))),
+            KeyCommand::SetLocation => {
+                Some(update::with_scan(state, |s, _| update::next_is_location(s)))
+            }
+            KeyCommand::BinDone => Some(update::with_scan(state, update::bin_done)),
             _ => None,
         }
     }

@@ -163,6 +163,23 @@ pub enum Queued {
     BinDone,
 }
 
+/// A placeholder (count 0, nothing joined): what the screen holds while its session is lent
+/// out.
+impl Default for CountSession {
+    fn default() -> Self {
+        Self::new(CountRow {
+            id: crate::domain::CountId(0),
+            name: String::new(),
+            scope: String::new(),
+            status: crate::domain::CountStatus::Open,
+            blind: false,
+            live: 0,
+            expected: None,
+            counters: Vec::new(),
+        })
+    }
+}
+
 impl CountSession {
     /// A session on a count, before anything is scanned.
     pub fn new(count: CountRow) -> Self {

@@ -125,7 +125,9 @@ pub(crate) fn prompt_answer(state: &mut AppState, prompt: Prompt, value: String)
             Err(e) => e,
         },
         Prompt::CountQty { sku } => {
-            crate::tui::screens::count_scan::update::count_qty(state, sku, &value)
+            crate::tui::screens::count_scan::update::with_scan(state, |s, ctx| {
+                crate::tui::screens::count_scan::update::count_qty(s, ctx, sku, &value)
+            })
         }
         Prompt::CountScope => {
             let location = value.trim().to_string();
