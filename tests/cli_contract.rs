@@ -1159,7 +1159,7 @@ fn a_mistyped_quantity_is_refused_records_nothing_and_the_next_line_is_still_the
         assert_eq!(
             said[line],
             format!(
-                "error expected a quantity of BAT-AA like 24 (or -2 to take back), found \"{found}\"; the next line is the quantity"
+                "error bad scan: expected a quantity of \"BAT-AA\" like 24 (or -2 to take back), found \"{found}\"; the next line is the quantity"
             ),
             "{said:?}"
         );

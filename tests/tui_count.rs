@@ -694,7 +694,7 @@ fn an_unknown_command_barcode_is_a_bad_scan() {
     assert_eq!(a.kind, AnswerKind::Bad);
     assert!(
         tallyman::tui::screens::count_scan::words::answer_facts(&a)[0]
-            .contains("FINISH, UNDO or LOCATION")
+            .contains("FINISH, UNDO, LOCATION or DONE")
     );
     assert_eq!(app.bells, 1);
     assert!(scans(&db, 1).is_empty());

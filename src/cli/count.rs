@@ -5,6 +5,7 @@ use super::json::{self as j, rfc3339};
 use super::{CliResult, Failure};
 use crate::domain::limits;
 use crate::domain::{Count, CountId, CountStatus, ScanCommand, ScanVerdict};
+use crate::ops::count_input::{bin_first, read_line, CountLine};
 use crate::ops::{
     scan_words, Answer, Command, NewCount, Ops, OpsError, OpsQueries, Outcome, Query, ScanLine,
     ScanReport, ScanWords,
@@ -299,19 +300,16 @@ impl Untaken {
     }
 }
 
-/// Error words of a line that should have been a quantity.
-fn not_a_qty(sku: &str, found: &str) -> String {
-    format!(
-        "expected a quantity of {sku} like 24 (or -2 to take back), found {}; the next line is the quantity",
-        crate::domain::limits::quoted(found)
-    )
+/// The words of a refused quantity: the refusal, and that the next line is still the
+/// quantity (the command line's own "what next"; the screen keeps its question open).
+fn still_asking(r: &crate::ops::Refusal) -> String {
+    format!("{}; the next line is the quantity", super::refusal_words(r))
 }
 
 /// Reads scans from standard input, one per line, and prints one answer line for each only
 /// after the scan is durable. Location labels and command barcodes work as on the handheld.
 /// Exits 0 only when every line was taken (see [`Untaken`]).
 fn scan_stdin(service: &dyn Ops, count: CountId, location: Option<&str>, json: bool) -> CliResult {
-    let prefix = crate::domain::count::COMMAND_PREFIX;
     let mut here: Option<String> = match location {
         Some(l) => Some(crate::domain::Location::normalize_code(l).map_err(Failure::invalid)?),
         None => None,
@@ -351,133 +349,142 @@ fn scan_stdin(service: &dyn Ops, count: CountId, location: Option<&str>, json: b
             bad_scan(limits::scan_not_text(&bytes))?;
             continue;
         };
-        let raw = line.trim_end_matches(['\r', '\n']);
-        // A blank line is no scan, but it gets its answer like every other line, so a
-        // client that waits for one answer per line never waits in vain.
-        if raw.trim().is_empty() {
-            say("empty", "line ignored".into())?;
-            continue;
-        }
-        untaken.lines += 1;
-        // After `qty?` the line is the quantity; a command barcode leaves the question.
-        if ScanCommand::parse(raw, prefix).is_some() {
-            qty_of = None;
-        }
-        if let Some(sku) = qty_of.take() {
-            let qty = raw.trim().parse::<i32>().ok().filter(|q| *q != 0);
-            let Some(qty) = qty else {
-                // A mistyped quantity is no serial: refused, nothing recorded, and the next
-                // line is still the quantity.
-                untaken.refused(1);
-                say("error", not_a_qty(&sku, raw.trim()))?;
-                qty_of = Some(sku);
+        // One reader for every client of a count (the screen reads its scans the same way).
+        let raw = match read_line(line, qty_of.as_deref()) {
+            // A blank line is no scan, but it gets its answer like every other line, so a
+            // client that waits for one answer per line never waits in vain.
+            CountLine::Blank => {
+                say("empty", "line ignored".into())?;
                 continue;
-            };
-            let cmd = Command::CountQty {
-                count,
-                location: here.clone().unwrap_or_default(),
-                product: sku,
-                qty,
-            };
-            match service.execute(cmd) {
-                Ok(Outcome::QtyCounted {
-                    location,
-                    sku,
+            }
+            CountLine::Scan(raw) => raw,
+            CountLine::NotAQuantity(r) => {
+                // Nothing recorded, and the next line is still the quantity.
+                untaken.lines += 1;
+                untaken.refusal(&r);
+                say("error", still_asking(&r))?;
+                continue;
+            }
+            CountLine::BadCommand(r) => {
+                untaken.lines += 1;
+                untaken.refusal(&r);
+                qty_of = None;
+                say("error", super::refusal_words(&r))?;
+                continue;
+            }
+            CountLine::Quantity { sku, qty } => {
+                untaken.lines += 1;
+                qty_of = None;
+                let cmd = Command::CountQty {
+                    count,
+                    location: here.clone().unwrap_or_default(),
+                    product: sku,
                     qty,
-                    counted,
-                    expected,
-                    ..
-                }) => {
-                    let here = match expected {
-                        Some(e) => format!("{counted}/{e}"),
-                        None => counted.to_string(),
-                    };
-                    say(
-                        "counted",
-                        format!("{qty} x {sku} @{location} [here {here}]"),
-                    )?;
-                }
-                Ok(_) => {
-                    untaken.refused(1);
-                    say("error", "the quantity gave no answer".into())?
-                }
-                Err(OpsError::Refused(r)) => {
-                    untaken.refusal(&r);
-                    say("error", super::refusal_words(&r))?
-                }
-                Err(e) => return Err(e.into()),
-            }
-            continue;
-        }
-        if let Some(cmd) = ScanCommand::parse(raw, prefix) {
-            match cmd {
-                Ok(ScanCommand::Finish) => {
-                    say("finish", format!("count {count}"))?;
-                    break;
-                }
-                Ok(ScanCommand::Undo) => {
-                    let undo = Command::UndoLastScan {
-                        count,
-                        location: here.clone(),
-                    };
-                    match service.execute(undo) {
-                        Ok(Outcome::ScanUndone { scan: s, .. }) => say(
-                            "undone",
-                            format!("scan {} SN \"{}\" at {}", s.number, s.serial, s.location),
-                        )?,
-                        Ok(_) => {
-                            untaken.refused(1);
-                            say("error", "undo gave no answer".into())?
-                        }
-                        Err(OpsError::Refused(r)) => {
-                            untaken.refusal(&r);
-                            say("error", super::refusal_words(&r))?
-                        }
-                        Err(e) => return Err(e.into()),
+                };
+                match service.execute(cmd.clone()) {
+                    Ok(Outcome::QtyCounted {
+                        location,
+                        sku,
+                        qty,
+                        counted,
+                        expected,
+                        ..
+                    }) => {
+                        let here = match expected {
+                            Some(e) => format!("{counted}/{e}"),
+                            None => counted.to_string(),
+                        };
+                        say(
+                            "counted",
+                            format!("{qty} x {sku} @{location} [here {here}]"),
+                        )?;
                     }
-                }
-                Ok(ScanCommand::Location) => {
-                    next_is_location = true;
-                    say("location?", "scan a location label".into())?;
-                }
-                Ok(ScanCommand::Done) => {
-                    let Some(at) = here.clone() else {
+                    Ok(_) => {
                         untaken.refused(1);
-                        say("error", "scan the bin's location label first".into())?;
-                        continue;
-                    };
-                    let done = Command::FinishBin {
-                        count,
-                        location: at,
-                    };
-                    match service.execute(done) {
-                        Ok(Outcome::BinCounted { location, bins, .. }) => {
-                            say("bin", format!("{location} counted ({bins} bin(s) counted)"))?;
-                            // The next bin's label comes next.
-                            here = None;
+                        say("error", "the quantity gave no answer".into())?
+                    }
+                    Err(OpsError::Refused(r)) => {
+                        // A refused quantity counted nothing: the question stays.
+                        untaken.refusal(&r);
+                        if let Command::CountQty { product, .. } = cmd {
+                            qty_of = Some(product);
                         }
-                        Ok(_) => {
-                            untaken.refused(1);
-                            say("error", "the bin gave no answer".into())?
+                        say("error", still_asking(&r))?
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+                continue;
+            }
+            CountLine::Command(cmd) => {
+                untaken.lines += 1;
+                qty_of = None;
+                match cmd {
+                    ScanCommand::Finish => {
+                        say("finish", format!("count {count}"))?;
+                        break;
+                    }
+                    ScanCommand::Undo => {
+                        let undo = Command::UndoLastScan {
+                            count,
+                            location: here.clone(),
+                        };
+                        match service.execute(undo) {
+                            Ok(Outcome::ScanUndone { scan: s, .. }) => say(
+                                "undone",
+                                format!("scan {} SN \"{}\" at {}", s.number, s.serial, s.location),
+                            )?,
+                            Ok(_) => {
+                                untaken.refused(1);
+                                say("error", "undo gave no answer".into())?
+                            }
+                            Err(OpsError::Refused(r)) => {
+                                untaken.refusal(&r);
+                                say("error", super::refusal_words(&r))?
+                            }
+                            Err(e) => return Err(e.into()),
                         }
-                        Err(OpsError::Refused(r)) => {
+                    }
+                    ScanCommand::Location => {
+                        next_is_location = true;
+                        say("location?", "scan a location label".into())?;
+                    }
+                    ScanCommand::Done => {
+                        let Some(at) = here.clone() else {
+                            let r = bin_first();
                             untaken.refusal(&r);
-                            say("error", super::refusal_words(&r))?
+                            say("error", super::refusal_words(&r))?;
+                            continue;
+                        };
+                        let done = Command::FinishBin {
+                            count,
+                            location: at,
+                        };
+                        match service.execute(done) {
+                            Ok(Outcome::BinCounted { location, bins, .. }) => {
+                                say("bin", format!("{location} counted ({bins} bin(s) counted)"))?;
+                                // The next bin's label comes next.
+                                here = None;
+                            }
+                            Ok(_) => {
+                                untaken.refused(1);
+                                say("error", "the bin gave no answer".into())?
+                            }
+                            Err(OpsError::Refused(r)) => {
+                                untaken.refusal(&r);
+                                say("error", super::refusal_words(&r))?
+                            }
+                            Err(e) => return Err(e.into()),
                         }
-                        Err(e) => return Err(e.into()),
                     }
                 }
-                Err(e) => {
-                    untaken.refused(1);
-                    say("error", e)?
-                }
+                continue;
             }
-            continue;
-        }
+        };
+        untaken.lines += 1;
         let input = Command::CountScan {
             count,
             location: here.clone(),
-            raw: raw.to_string(),
+            raw,
             label_only: std::mem::take(&mut next_is_location),
         };
         match service.execute(input) {

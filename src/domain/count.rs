@@ -215,7 +215,11 @@ impl ScanCommand {
                 .into_iter()
                 .find(|c| c.word().eq_ignore_ascii_case(rest.trim()))
                 .ok_or_else(|| {
-                    format!("expected a command FINISH, UNDO or LOCATION after {q_prefix}, found {q_rest}", q_prefix = crate::domain::limits::quoted(prefix), q_rest = crate::domain::limits::quoted(rest))
+                    format!(
+                        "expected a command FINISH, UNDO, LOCATION or DONE after {}, found {}",
+                        crate::domain::limits::quoted(prefix),
+                        crate::domain::limits::quoted(rest)
+                    )
                 }),
         )
     }

@@ -186,13 +186,10 @@ impl Draft<'_> {
             );
         }
         if qty == 0 {
-            return refuse(
-                RefusalKind::Invalid,
-                format!(
-                    "expected a quantity of \"{}\" (or a minus one to take some back), found 0",
-                    p.sku
-                ),
-            );
+            // The same words as any line that is no quantity (one reader for every client).
+            return Err(DraftError::Refused(super::count_input::not_a_quantity(
+                &p.sku, "0",
+            )));
         }
         let before = self
             .store

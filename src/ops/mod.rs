@@ -5,6 +5,7 @@
 
 mod commit;
 mod count;
+pub mod count_input;
 mod draft;
 pub mod maintenance;
 pub mod not_here;
