@@ -6,7 +6,8 @@ mod support;
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::time::{Duration, Instant};
 use support::Samples;
-use tallyman::ops::{Command, NewCount, Outcome, Service};
+use tallyman::ops::local::Service;
+use tallyman::ops::{Command, NewCount, Outcome};
 
 static SCAN: Samples = Samples::new();
 
@@ -159,11 +160,14 @@ fn reconciliation(c: &mut Criterion) {
     for n in sizes {
         let (dir, count) = reconcile_store(n);
         let (svc, _) = Service::open(&dir).expect("open");
-        let m = tallyman::ops::reconcile::mismatches(svc.store(), count).expect("mismatches");
+        let m =
+            tallyman::ops::local::reconcile::mismatches(svc.store(), count).expect("mismatches");
         assert_eq!(m.rec.shortage.len(), n / 100, "1% shortage");
         assert_eq!(m.rec.surplus.len(), n / 100, "1% surplus");
         group.bench_function(format!("mismatches_{n}_expected"), |b| {
-            b.iter(|| tallyman::ops::reconcile::mismatches(svc.store(), count).expect("mismatches"))
+            b.iter(|| {
+                tallyman::ops::local::reconcile::mismatches(svc.store(), count).expect("mismatches")
+            })
         });
         drop(svc);
     }
@@ -289,7 +293,9 @@ fn mismatch_screen(c: &mut Criterion) {
     let mut group = c.benchmark_group("mismatch_screen");
     group.sample_size(10);
     group.bench_function(format!("reconciliation_alone_{n}"), |b| {
-        b.iter(|| tallyman::ops::reconcile::mismatches(svc.store(), count).expect("mismatches"))
+        b.iter(|| {
+            tallyman::ops::local::reconcile::mismatches(svc.store(), count).expect("mismatches")
+        })
     });
     for (w, h, profile) in [(80, 24, Profile::Full), (20, 16, Profile::Vt)] {
         group.bench_function(format!("open_{n}_{w}x{h}_key_to_frame"), |b| {

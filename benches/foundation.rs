@@ -8,7 +8,8 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 use support::Samples;
 use tallyman::domain::{DocKind, Mode, PartyRole, SerialFormat, Tracking};
-use tallyman::ops::{Command, DocRequest, LineRequest, NewParty, NewProduct, Service};
+use tallyman::ops::local::Service;
+use tallyman::ops::{Command, DocRequest, LineRequest, NewParty, NewProduct};
 
 // The binary's allocator (see Cargo.toml), so the service calls measured here allocate as
 // they do in `tallyman` and `tallyman serve`.

@@ -20,7 +20,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tallyman::domain::CountId;
-use tallyman::ops::{Command as Op, Gate, Ops, OpsQueries, Remote, Service};
+use tallyman::ops::local::Service;
+use tallyman::ops::{Command as Op, Gate, Ops, OpsQueries, Remote};
 use tallyman::server::{ServeOptions, Server};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tallyman");

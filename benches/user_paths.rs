@@ -18,7 +18,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use tallyman::ops::{Answer, Query, Service};
+use tallyman::ops::local::Service;
+use tallyman::ops::{Answer, Query};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tallyman");
 

@@ -903,7 +903,7 @@ fn help_works_for_every_subcommand() {
 fn a_database_in_use_is_reported_plainly() {
     let e = env();
     e.setup();
-    let (svc, _) = tallyman::ops::Service::open(&e.db).unwrap();
+    let (svc, _) = tallyman::ops::local::Service::open(&e.db).unwrap();
     let out = e.cmd().args(["stock"]).output().unwrap();
     drop(svc);
     let err = String::from_utf8_lossy(&out.stderr);

@@ -12,7 +12,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command as Process, Stdio};
 use tallyman::domain::{DocKind, Mode, PartyRole, SerialFormat, SerialKey, Tracking, UnitState};
-use tallyman::ops::{maintenance, Command, NewParty, NewProduct, Service};
+use tallyman::ops::local::{maintenance, Service};
+use tallyman::ops::{Command, NewParty, NewProduct};
 
 const KILLS: usize = 60;
 const SKU: &str = "CRASH-1";

@@ -8,7 +8,8 @@ use std::path::Path;
 use std::process::{Command as Process, Stdio};
 use support::{assert_replay_equals_state, FixedClock};
 use tallyman::domain::{DocKind, PartyRole};
-use tallyman::ops::{Command, OpsError, Outcome, Service};
+use tallyman::ops::local::Service;
+use tallyman::ops::{Command, OpsError, Outcome};
 
 const SKU: &str = "PART-1";
 /// Lines a part holds in these tests: the batch below makes 6 parts.

@@ -7,8 +7,10 @@ use proptest::prelude::*;
 use std::collections::BTreeMap;
 use tallyman::domain::NotHere;
 use tallyman::domain::{CountId, CountStatus, DocKind, SerialFormat, SerialKey, UnitState};
-use tallyman::ops::reconcile::{mismatches, suggestions, Mismatches};
-use tallyman::ops::{Command, DocRequest, LineRequest, OpsError, Outcome, ResolveAction, Service};
+use tallyman::ops::local::reconcile::mismatches;
+use tallyman::ops::local::Service;
+use tallyman::ops::{suggestions, Mismatches};
+use tallyman::ops::{Command, DocRequest, LineRequest, OpsError, Outcome, ResolveAction};
 
 mod support;
 use support::FixedClock;

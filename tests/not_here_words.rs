@@ -9,10 +9,11 @@ use tallyman::domain::{
     Count, CountId, CountScan, CountScope, CountStatus, DocKind, DocNo, NotHere, PartyId,
     ScanVerdict, SerialFormat, SerialKey, Unexpected,
 };
-use tallyman::ops::reconcile::Mismatches;
+use tallyman::ops::local::Service;
+use tallyman::ops::Mismatches;
 use tallyman::ops::{
     party_named, scan_words, why_line, why_long, why_short, Answer, Command, MismatchView, Query,
-    ScanReport, Service,
+    ScanReport,
 };
 use tallyman::tui::screens::count_scan::state::AnswerKind;
 use tallyman::tui::screens::count_scan::state::ScanAnswer;

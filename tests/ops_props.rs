@@ -18,9 +18,8 @@ use proptest::test_runner::Config;
 use tallyman::domain::{
     DocKind, Location, Mode, PartyRole, SerialFormat, SerialKey, Tracking, UnitState,
 };
-use tallyman::ops::{
-    maintenance, Command, DocRequest, LineRequest, NewParty, NewProduct, OpsError, Service,
-};
+use tallyman::ops::local::{maintenance, Service};
+use tallyman::ops::{Command, DocRequest, LineRequest, NewParty, NewProduct, OpsError};
 
 /// Product 0 is strict in every flow, product 1 soft; `QTY` has no serials.
 const SKUS: [&str; 2] = ["STRICT", "SOFT"];

@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex};
 
 use support::{doc, open_count, parties_and_locations, product, FixedClock};
 use tallyman::domain::{DocKind, SerialFormat};
-use tallyman::ops::{Call, Command, Query, Service};
+use tallyman::ops::local::Service;
+use tallyman::ops::{Call, Command, Query};
 use tallyman::tui::testing::{counting_runner_for, TestApp, TestSetup};
 
 struct Fixture {

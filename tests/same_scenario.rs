@@ -10,7 +10,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use tallyman::domain::CountId;
-use tallyman::ops::{Answer, Done, Local, Ops, OpsQueries, Outcome, Query, Reply, Service};
+use tallyman::ops::local::Service;
+use tallyman::ops::{Answer, Done, Local, Ops, OpsQueries, Outcome, Query, Reply};
 use tallyman::tui::ops_runner::OpsRunner;
 use tallyman::tui::screens::count_scan::requests::Msg;
 use tallyman::tui::screens::mismatch;

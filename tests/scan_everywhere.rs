@@ -10,7 +10,8 @@ mod support;
 use std::sync::{Arc, Mutex};
 
 use tallyman::domain::CountId;
-use tallyman::ops::{Query, Service};
+use tallyman::ops::local::Service;
+use tallyman::ops::Query;
 use tallyman::tui::app::Screen;
 use tallyman::tui::keys::{Key, KeyPress};
 use tallyman::tui::profile::Profile;

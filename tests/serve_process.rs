@@ -15,7 +15,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tallyman::domain::CountId;
-use tallyman::ops::{Answer, Command as Op, Ops, OpsError, Outcome, Query, Remote, Service};
+use tallyman::ops::local::Service;
+use tallyman::ops::{Answer, Command as Op, Ops, OpsError, Outcome, Query, Remote};
 
 use support::cli::BIN;
 
@@ -266,10 +267,13 @@ fn the_servers_files_are_its_own_and_exclusive_commands_wait_for_it_to_stop() {
         &["--socket", socket.to_str().unwrap(), "lookup", &serial],
     );
     assert!(found.contains(&serial), "{found}");
-    // check, rebuild, restore need the database to themselves: told to stop the server.
+    // A check goes through the server (it replays the journal beside the live store); a
+    // rebuild and a restore need the database to themselves: told to stop the server.
+    let checked = ok(&db, &["--socket", socket.to_str().unwrap(), "check"]);
+    assert!(checked.starts_with("ok: "), "{checked}");
     for args in [
-        vec!["check"],
         vec!["rebuild"],
+        vec!["rebuild", "--salvage"],
         vec!["restore", backup.to_str().unwrap(), "--force"],
     ] {
         let mut line = vec!["--socket", socket.to_str().unwrap()];
@@ -377,7 +381,7 @@ fn the_actor_is_the_account_on_the_socket_not_user_from_the_environment() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(4), "{err}");
     assert!(
-        err.contains(&format!("user \"{account}\" is not a tallyman user; an admin runs: tallyman user add {account} --role")),
+        err.contains(&format!("user \"{account}\" is not a tallyman user: reading needs support; an admin runs: tallyman user add {account} --role clerk")),
         "{err}"
     );
     // Given a role by root (an admin), the account scans; the journal names it.

@@ -10,7 +10,8 @@ use support::build::party;
 use support::ScreenClock;
 
 use tallyman::domain::{CountId, CountStatus, DocKind, Mode, PartyRole, ScanVerdict, SerialFormat};
-use tallyman::ops::{Answer, Command, LineRequest, Query, Service};
+use tallyman::ops::local::Service;
+use tallyman::ops::{Answer, Command, LineRequest, Query};
 use tallyman::tui::app::Screen;
 use tallyman::tui::backend::TermBackend;
 use tallyman::tui::keys::parse_script;

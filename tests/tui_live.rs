@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex};
 
 use chrono::Duration;
 use tallyman::domain::{CountId, DocKind, SerialFormat};
-use tallyman::ops::{Command, Service};
+use tallyman::ops::local::Service;
+use tallyman::ops::Command;
 use tallyman::tui::live::{LINK_BACK, LINK_DOWN};
 use tallyman::tui::screens::mismatch::requests::Asked;
 use tallyman::tui::screens::Asker;

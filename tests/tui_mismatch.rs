@@ -13,7 +13,8 @@ use support::build::party;
 use support::ScreenClock;
 
 use tallyman::domain::{CountId, CountStatus, DocKind, Mode, PartyRole, SerialFormat, UnitState};
-use tallyman::ops::{Call, Command, Query, Service};
+use tallyman::ops::local::Service;
+use tallyman::ops::{Call, Command, Query};
 use tallyman::tui::app::Screen;
 use tallyman::tui::backend::TermBackend;
 use tallyman::tui::screens::mismatch::state::ListKind;

@@ -8,7 +8,7 @@ mod support;
 use std::sync::Arc;
 
 use tallyman::domain::Role;
-use tallyman::ops::Service;
+use tallyman::ops::local::Service;
 use tallyman::tui::app::Screen;
 use tallyman::tui::testing::{TestApp, TestSetup};
 use tallyman::tui::Profile;

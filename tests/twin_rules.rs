@@ -8,7 +8,7 @@ mod support;
 use std::sync::Arc;
 
 use support::cli::Cli;
-use tallyman::ops::Service;
+use tallyman::ops::local::Service;
 use tallyman::tui::testing::{TestApp, TestSetup};
 
 /// The demo database (its count 1 covers WH3/A, where BAT-AA is counted by quantity).

@@ -6,7 +6,8 @@ use tallyman::domain::warranty::{
     CoverageKind, EndSource, GenericWarranty, ReplacementPolicy, StartBasis, Status,
 };
 use tallyman::domain::{Day, DocKind, Period, SerialFormat, UnitState};
-use tallyman::ops::{Command, Outcome, ResolveAction, Service};
+use tallyman::ops::local::Service;
+use tallyman::ops::{Command, Outcome, ResolveAction};
 
 mod support;
 use support::{day, FixedClock};

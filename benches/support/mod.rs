@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
-use tallyman::ops::Service;
+use tallyman::ops::local::Service;
 
 /// Units in the large store the benches run against (override with TALLYMAN_BENCH_UNITS).
 pub fn big_units() -> u64 {
@@ -32,7 +32,7 @@ pub fn store_ready(dir: &std::path::Path) -> bool {
                 "rebuilding {} for this store layout (once)...",
                 dir.display()
             );
-            tallyman::ops::maintenance::rebuild(dir, false, None, &Default::default())
+            tallyman::ops::local::maintenance::rebuild(dir, false, None, &Default::default())
                 .expect("rebuild bench store");
             mark_ready(dir);
             true

@@ -2,7 +2,10 @@
 
 use super::json::{self as j, CheckJson};
 use super::{CliResult, Failure};
-use crate::ops::maintenance::{self, Anchor, EntryWords, SalvageReport};
+use crate::ops::{
+    parse_anchor, AdminCall, AdminDone, Anchor, EntryWords, Offline, Ops, OpsError, RefusalKind,
+    Remote, SalvageReport,
+};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::Path;
@@ -59,12 +62,57 @@ fn stop_flag() -> Arc<AtomicBool> {
     flag
 }
 
+/// The door an admin call goes through: the server when one answers on the database's
+/// socket (it checks the caller's role), else the folder itself, opened here.
+/// `needs_db`: the folder must hold a database (or be new) to be opened here.
+fn door(
+    db: &Path,
+    needs_db: bool,
+    stop: Arc<AtomicBool>,
+    progress: Option<Arc<Progress>>,
+) -> Result<Box<dyn Ops>, Failure> {
+    let socket = super::socket_of(db);
+    if socket.exists() {
+        if let Ok(remote) = Remote::connect(&socket) {
+            return Ok(Box::new(remote));
+        }
+    }
+    if needs_db {
+        super::needs_database(db)?;
+    }
+    let report = progress.map(|bar| {
+        Box::new(move |d: u64, t: u64| bar.report(d, t)) as Box<dyn Fn(u64, u64) + Send + Sync>
+    });
+    Ok(Box::new(Offline::new(db, report, stop)))
+}
+
+/// Sends an admin call; a server that holds the database open and cannot answer a call
+/// that needs it to itself is said so with what to do here.
+fn admin_call(
+    door: &dyn Ops,
+    db: &Path,
+    what: &str,
+    call: AdminCall,
+) -> Result<AdminDone, Failure> {
+    door.admin(call.clone()).map_err(|e| match super::hints::admin_failure(&call, e) {
+        OpsError::Refused(r) if r.kind == RefusalKind::InUse => Failure::storage(format!(
+            "{what} needs the database to itself, but tallyman serve holds it (socket {}); stop the server first (systemctl stop tallyman), then run {what} again",
+            super::socket_of(db).display()
+        )),
+        e => e.into(),
+    })
+}
+
+fn unexpected(what: &str) -> Failure {
+    Failure::storage(format!("the service gave an unexpected answer to {what}"))
+}
+
 /// `--anchor` values: `SEQ:HASH`, or files of them one per line (the server's anchor file:
 /// its lines start with the anchor).
 fn anchors(given: &[String]) -> Result<Vec<Anchor>, Failure> {
     let mut out = Vec::new();
     for g in given {
-        if let Some(a) = maintenance::parse_anchor(g) {
+        if let Some(a) = parse_anchor(g) {
             out.push(a);
             continue;
         }
@@ -79,7 +127,7 @@ fn anchors(given: &[String]) -> Result<Vec<Anchor>, Failure> {
             if first.is_empty() || first.starts_with('#') {
                 continue;
             }
-            out.push(maintenance::parse_anchor(first).ok_or_else(|| {
+            out.push(parse_anchor(first).ok_or_else(|| {
                 Failure::invalid(format!(
                     "{g} line {}: expected an anchor SEQ:HASH, found {}",
                     n + 1,
@@ -94,7 +142,17 @@ fn anchors(given: &[String]) -> Result<Vec<Anchor>, Failure> {
 pub fn check(db: &Path, anchor_args: &[String], json: bool) -> CliResult {
     let anchors = anchors(anchor_args)?;
     let stop = stop_flag();
-    let report = maintenance::check(db, &anchors, &stop)?;
+    let AdminDone::Checked(report) = admin_call(
+        &*door(db, true, stop, None)?,
+        db,
+        "check",
+        AdminCall::Check {
+            anchors: anchors.clone(),
+        },
+    )?
+    else {
+        return Err(unexpected("check"));
+    };
     for n in &report.notes {
         eprintln!("note: {n}");
     }
@@ -119,7 +177,7 @@ pub fn check(db: &Path, anchor_args: &[String], json: bool) -> CliResult {
     let mut failure = Failure::storage(format!(
         "check failed:\n  {}\n{}",
         report.problems.join("\n  "),
-        report.advice
+        super::hints::advice_words(&report.advice)
     ));
     // One document: the report with the failure's words and exit code.
     let doc = CheckJson {
@@ -135,7 +193,15 @@ pub fn check(db: &Path, anchor_args: &[String], json: bool) -> CliResult {
 }
 
 pub fn anchor(db: &Path, json: bool) -> CliResult {
-    let (entries, anchor) = maintenance::anchor(db)?;
+    let AdminDone::Anchor { entries, anchor } = admin_call(
+        &*door(db, true, stop_flag(), None)?,
+        db,
+        "anchor",
+        AdminCall::Anchor,
+    )?
+    else {
+        return Err(unexpected("anchor"));
+    };
     if json {
         return j::print(&j::AnchorJson { entries, anchor });
     }
@@ -171,7 +237,7 @@ pub fn init(dir: &Path, json: bool) -> CliResult {
             dir.display()
         )));
     }
-    maintenance::init(dir)?;
+    Offline::init(dir)?;
     if json {
         return j::print(&j::InitJson {
             db: dir.display().to_string(),
@@ -186,12 +252,17 @@ pub fn init(dir: &Path, json: bool) -> CliResult {
 }
 
 pub fn rebuild(db: &Path, force: bool, json: bool) -> CliResult {
-    let stop = stop_flag();
-    let bar = Progress::new("rebuilding");
-    let report = |d: u64, t: u64| bar.report(d, t);
-    let r = maintenance::rebuild(db, force, Some(&report), &stop);
+    let bar = Arc::new(Progress::new("rebuilding"));
+    let r = admin_call(
+        &*door(db, true, stop_flag(), Some(bar.clone()))?,
+        db,
+        "rebuild",
+        AdminCall::Rebuild { force },
+    );
     bar.finish();
-    let r = r?;
+    let AdminDone::Rebuilt(r) = r? else {
+        return Err(unexpected("rebuild"));
+    };
     for n in &r.notes {
         eprintln!("warning: {n}");
     }
@@ -263,13 +334,17 @@ fn ask_keep_later(r: &SalvageReport) -> Option<bool> {
 }
 
 pub fn salvage(db: &Path, keep_later: Option<bool>, json: bool) -> CliResult {
-    let stop = stop_flag();
-    let bar = Progress::new("rebuilding");
-    let report = |d: u64, t: u64| bar.report(d, t);
-    let mut r = maintenance::salvage(db, keep_later, Some(&report), &stop)?;
+    let bar = Arc::new(Progress::new("rebuilding"));
+    let door = door(db, true, stop_flag(), Some(bar.clone()))?;
+    let salvage =
+        |keep_later| match admin_call(&*door, db, "rebuild", AdminCall::Salvage { keep_later })? {
+            AdminDone::Salvaged(r) => Ok(r),
+            _ => Err(unexpected("rebuild --salvage")),
+        };
+    let mut r = salvage(keep_later)?;
     if !r.done && !json {
         if let Some(keep) = ask_keep_later(&r) {
-            r = maintenance::salvage(db, Some(keep), Some(&report), &stop)?;
+            r = salvage(Some(keep))?;
         }
     }
     bar.finish();
@@ -341,56 +416,45 @@ pub fn backup(db: &Path, file: &Path, json: bool) -> CliResult {
     // Without a server the journal is read as it is, without a lock or the store, so
     // backups run while others use the database and on a full disk.
     let socket = super::socket_of(db);
-    let remote = socket
-        .exists()
-        .then(|| crate::ops::Remote::connect(&socket).ok())
-        .flatten();
-    let r = match remote {
-        Some(remote) => {
-            use crate::ops::{Answer, Ops, Query};
-            let Answer::JournalEnd { path, end } = remote.query(Query::JournalEnd)? else {
-                return Err(Failure::storage(
-                    "the server did not say where its journal ends",
-                ));
-            };
-            maintenance::backup_fetched(Path::new(&path), file, end, |from, upto| {
-                match remote.query(Query::JournalBytes { from, upto })? {
-                    Answer::JournalBytes(bytes) => Ok(bytes),
-                    _ => Err(crate::ops::OpsError::Storage(
-                        "the server did not send the journal's bytes".to_string(),
-                    )),
-                }
-            })?
-        }
-        None => {
-            let journal = db.join(crate::ops::JOURNAL_FILE);
-            match std::fs::metadata(&journal) {
-                Ok(_) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    return Err(Failure::invalid(format!(
-                        "expected a database in \"{}\", found no journal there",
-                        db.display()
-                    )))
-                }
-                Err(e) => {
-                    return Err(Failure {
-                        code: if e.kind() == std::io::ErrorKind::PermissionDenied {
-                            4
-                        } else {
-                            3
-                        },
-                        message: format!(
-                            "expected to read the journal \"{}\", found {}; no server answers on {}: run backup as the database's owner, or while its server runs",
-                            journal.display(),
-                            super::io_words(&e),
-                            socket.display()
-                        ),
-                        json: None,
-                    })
-                }
+    let door = door(db, false, stop_flag(), None)?;
+    if door.server_socket().is_none() {
+        let journal = db.join(crate::ops::JOURNAL_FILE);
+        match std::fs::metadata(&journal) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Failure::invalid(format!(
+                    "expected a database in \"{}\", found no journal there",
+                    db.display()
+                )))
             }
-            maintenance::copy_journal(&journal, file, None)?
+            Err(e) => {
+                return Err(Failure {
+                    code: if e.kind() == std::io::ErrorKind::PermissionDenied {
+                        4
+                    } else {
+                        3
+                    },
+                    message: format!(
+                        "expected to read the journal \"{}\", found {}; no server answers on {}: run backup as the database's owner, or while its server runs",
+                        journal.display(),
+                        super::io_words(&e),
+                        socket.display()
+                    ),
+                    json: None,
+                })
+            }
         }
+    }
+    let AdminDone::BackedUp(r) = admin_call(
+        &*door,
+        db,
+        "backup",
+        AdminCall::Backup {
+            file: file.to_path_buf(),
+        },
+    )?
+    else {
+        return Err(unexpected("backup"));
     };
     if json {
         return j::print(&j::BackupJson {
@@ -429,12 +493,20 @@ pub fn restore(db: &Path, file: &Path, force: bool, json: bool) -> CliResult {
             )))
         }
     }
-    let stop = stop_flag();
-    let bar = Progress::new("restoring");
-    let report = |d: u64, t: u64| bar.report(d, t);
-    let r = maintenance::restore(db, file, force, Some(&report), &stop);
+    let bar = Arc::new(Progress::new("restoring"));
+    let r = admin_call(
+        &*door(db, false, stop_flag(), Some(bar.clone()))?,
+        db,
+        "restore",
+        AdminCall::Restore {
+            file: file.to_path_buf(),
+            force,
+        },
+    );
     bar.finish();
-    let r = r?;
+    let AdminDone::Restored(r) = r? else {
+        return Err(unexpected("restore"));
+    };
     if json {
         return j::print(&j::RestoreJson {
             entries: r.entries,

@@ -70,7 +70,7 @@ impl Parser for Cli {
     fn parse() -> Self {
         match Self::try_parse() {
             Ok(cli) => cli,
-            Err(e) => std::process::exit(usage_error(&e, json_on_line(std::env::args_os()))),
+            Err(e) => std::process::exit(super::usage_error(&e, json_on_line(std::env::args_os()))),
         }
     }
 }
@@ -81,48 +81,6 @@ pub fn json_on_line(args: impl IntoIterator<Item = std::ffi::OsString>) -> bool 
         .skip(1)
         .take_while(|a| a != "--")
         .any(|a| a == "--json")
-}
-
-/// Reports a clap error, in JSON when asked; returns the exit code.
-fn usage_error(e: &clap::Error, json: bool) -> i32 {
-    use clap::error::ErrorKind;
-    let code = e.exit_code();
-    if !json || matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
-        if let Err(io) = e.print() {
-            super::exit_on_output_error(&io);
-        }
-        return code;
-    }
-    let rendered = e.render().to_string();
-    let message = if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-        let usage = rendered
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("Usage:"))
-            .unwrap_or("")
-            .trim();
-        format!("a subcommand is required (usage: {usage})")
-    } else {
-        // The first paragraph, on one line: "the following required arguments were not
-        // provided: <SERIAL>".
-        let first: Vec<&str> = rendered
-            .lines()
-            .map(str::trim)
-            .take_while(|l| !l.is_empty())
-            .collect();
-        let first = first.join(" ");
-        first.strip_prefix("error: ").unwrap_or(&first).to_string()
-    };
-    let doc = super::json::ErrorJson {
-        error: message,
-        exit_code: code,
-        kind: None,
-        about: None,
-    };
-    if let Err(f) = super::json::print(&doc) {
-        eprintln!("tallyman: {}", f.message);
-    }
-    eprint!("{rendered}");
-    code
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,6 +2,7 @@
 
 use super::args::{CountCmd, LabelsCmd};
 use super::json::{self as j, rfc3339};
+use super::words::count_text;
 use super::{CliResult, Failure};
 use crate::domain::limits;
 use crate::domain::{Count, CountId, CountStatus, ScanCommand, ScanVerdict};
@@ -11,28 +12,6 @@ use crate::ops::{
     ScanReport, ScanWords,
 };
 use std::io::BufRead;
-
-pub fn count_text(c: &Count) -> String {
-    format!(
-        "count {} \"{}\" over {}{}: {}, {} scan(s), {} live, counters: {}",
-        c.id,
-        c.name,
-        c.scope.location,
-        if c.blind {
-            " (blind)"
-        } else {
-            " (open counting)"
-        },
-        c.status.as_str(),
-        c.scans,
-        c.live,
-        if c.counters.is_empty() {
-            "none yet".to_string()
-        } else {
-            c.counters.join(", ")
-        }
-    )
-}
 
 /// The words of a scan report: the service fills them in; a report without them is named by
 /// its customer's name as the service resolved it.
@@ -88,20 +67,6 @@ fn scan_row(line: &ScanLine) -> String {
     )
 }
 
-pub fn outcome_text(o: &Outcome) -> Option<String> {
-    Some(match o {
-        Outcome::CountOpened(c) => format!("opened {}", count_text(c)),
-        Outcome::CountMoved(c) => count_text(c),
-        Outcome::ScanUndone { scan: s, .. } => format!(
-            "undone scan {}: SN \"{}\" at {}",
-            s.number, s.serial, s.location
-        ),
-        Outcome::LocationSet { code, .. } => format!("location {code}"),
-        Outcome::Scanned(r) => format!("{} SN \"{}\"", r.scan.verdict.name(), r.scan.serial),
-        _ => return None,
-    })
-}
-
 fn id(n: u32) -> CountId {
     CountId(n)
 }
@@ -133,7 +98,7 @@ pub fn run(service: &dyn Ops, cmd: &CountCmd, json: bool) -> CliResult {
         CountCmd::List { all } => {
             let list: Vec<Count> = counts(service)?
                 .into_iter()
-                .filter(|c| *all || matches!(c.status, CountStatus::Open | CountStatus::Review))
+                .filter(|c| *all || c.status.is_active())
                 .collect();
             if json {
                 j::print(&list.iter().map(j::CountJson::from).collect::<Vec<_>>())?;
@@ -279,7 +244,7 @@ impl Untaken {
 
     /// A refusal of the service.
     fn refusal(&mut self, r: &crate::ops::Refusal) {
-        self.refused(r.kind.exit_code());
+        self.refused(super::hints::kind_exit_code(r.kind));
     }
 
     /// The session's end: a failure with the exit code when a line was not taken. Its words

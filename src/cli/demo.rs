@@ -304,6 +304,25 @@ pub struct Summary {
     pub examples: Vec<(String, String)>,
 }
 
+impl From<&Summary> for super::json::DemoSummaryJson {
+    fn from(s: &Summary) -> Self {
+        super::json::DemoSummaryJson {
+            units: s.units,
+            sold: s.sold,
+            returned: s.returned,
+            written_off: s.written_off,
+            examples: s
+                .examples
+                .iter()
+                .map(|(what, serial)| super::json::ExampleJson {
+                    what: what.clone(),
+                    serial: serial.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
 pub fn generate(service: &dyn Ops, units: u64) -> Result<Summary, Failure> {
     crate::domain::limits::check_demo_units(units).map_err(Failure::invalid)?;
     service.execute(Command::Batch(master_data()))?;

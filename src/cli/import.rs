@@ -318,7 +318,7 @@ fn rejected_rows(list: &[crate::ops::Rejection], lines_of: &[Vec<u64>]) -> Vec<(
                 (Some(l), None) => l.first().copied().unwrap_or(0),
                 (None, _) => 0,
             };
-            (line, r.refusal.message.clone())
+            (line, super::hints::refusal_message(&r.refusal))
         })
         .collect()
 }

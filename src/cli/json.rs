@@ -4,7 +4,7 @@
 use super::Failure;
 use crate::domain::scan::DecodedScan;
 use crate::domain::{Count, CountScan, Product, ResolutionRecord, ScanVerdict, Warning};
-use crate::ops::warranty::WarrantyView;
+use crate::ops::WarrantyView;
 use crate::ops::{
     CardView, MismatchView, Outcome, ScanLine, ScanReport, ScanWords, StockLine, UnitView,
     WarrantyRow,
@@ -906,7 +906,7 @@ impl From<&ResolutionRecord> for ResolutionJson {
         ResolutionJson {
             number: r.number,
             kind: r.resolution.name(),
-            text: super::mismatch::resolution_text(r),
+            text: super::words::resolution_text(r),
             undone: r.undone,
         }
     }
@@ -930,7 +930,7 @@ impl Serialize for MismatchesJson<'_> {
         let v = self.0;
         let m = &v.mismatches;
         let shortage = Streamed(|| {
-            super::mismatch::shortage_lines(v).map(|r| ShortageJson {
+            super::words::shortage_lines(v).map(|r| ShortageJson {
                 serial: r.serial.to_string(),
                 sku: r.sku,
                 location: r.location.to_string(),
@@ -941,7 +941,7 @@ impl Serialize for MismatchesJson<'_> {
             })
         });
         let surplus = Streamed(|| {
-            super::mismatch::surplus_lines(v).map(|r| SurplusJson {
+            super::words::surplus_lines(v).map(|r| SurplusJson {
                 serial: r.serial.to_string(),
                 sku: r.sku,
                 location: r.location.to_string(),
@@ -1047,15 +1047,15 @@ pub struct CheckJson {
     pub exit_code: Option<i32>,
 }
 
-impl From<&crate::ops::maintenance::CheckReport> for CheckJson {
-    fn from(r: &crate::ops::maintenance::CheckReport) -> Self {
+impl From<&crate::ops::CheckReport> for CheckJson {
+    fn from(r: &crate::ops::CheckReport) -> Self {
         CheckJson {
             ok: r.problems.is_empty(),
             entries: r.entries,
             keys: r.keys_compared,
             units: r.units,
             problems: r.problems.clone(),
-            advice: r.advice.clone(),
+            advice: super::hints::advice_words(&r.advice),
             anchor: r.anchor.clone(),
             anchors_held: r.anchors_held,
             notes: r.notes.clone(),
@@ -1077,8 +1077,8 @@ pub struct RebuildJson {
     pub notes: Vec<String>,
 }
 
-impl From<&crate::ops::maintenance::RebuildReport> for RebuildJson {
-    fn from(r: &crate::ops::maintenance::RebuildReport) -> Self {
+impl From<&crate::ops::RebuildReport> for RebuildJson {
+    fn from(r: &crate::ops::RebuildReport) -> Self {
         RebuildJson {
             entries: r.entries,
             old_store: r.old_store.as_ref().map(|p| p.display().to_string()),
@@ -1101,8 +1101,8 @@ pub struct EntryJson {
     pub bytes: [u64; 2],
 }
 
-impl From<&crate::ops::maintenance::EntryWords> for EntryJson {
-    fn from(e: &crate::ops::maintenance::EntryWords) -> Self {
+impl From<&crate::ops::EntryWords> for EntryJson {
+    fn from(e: &crate::ops::EntryWords) -> Self {
         EntryJson {
             seq: e.seq,
             at: chrono::DateTime::from_timestamp_millis(e.at_ms)
@@ -1137,8 +1137,8 @@ pub struct SalvageJson {
     pub old_store: Option<String>,
 }
 
-impl From<&crate::ops::maintenance::SalvageReport> for SalvageJson {
-    fn from(r: &crate::ops::maintenance::SalvageReport) -> Self {
+impl From<&crate::ops::SalvageReport> for SalvageJson {
+    fn from(r: &crate::ops::SalvageReport) -> Self {
         SalvageJson {
             done: r.done,
             kept: r.kept,
@@ -1215,23 +1215,4 @@ pub struct DemoSummaryJson {
     pub returned: u64,
     pub written_off: u64,
     pub examples: Vec<ExampleJson>,
-}
-
-impl From<&super::demo::Summary> for DemoSummaryJson {
-    fn from(s: &super::demo::Summary) -> Self {
-        DemoSummaryJson {
-            units: s.units,
-            sold: s.sold,
-            returned: s.returned,
-            written_off: s.written_off,
-            examples: s
-                .examples
-                .iter()
-                .map(|(what, serial)| ExampleJson {
-                    what: what.clone(),
-                    serial: serial.clone(),
-                })
-                .collect(),
-        }
-    }
 }

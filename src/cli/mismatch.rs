@@ -2,78 +2,10 @@
 
 use super::args::CountCmd;
 use super::json::{self as j, MismatchesJson};
+use super::words::{reason_text, resolution_text, shortage_lines, surplus_lines};
 use super::{CliResult, Failure};
-use crate::domain::{CountId, NotHere, ResolutionRecord};
-use crate::ops::reconcile::suggestions;
+use crate::domain::CountId;
 use crate::ops::{BulkFix, Command, MismatchView, Ops, OpsQueries, Outcome, ResolveAction};
-
-pub fn reason_text(v: &MismatchView, r: &NotHere) -> String {
-    crate::ops::why_line(r, &|id| v.party(id))
-}
-
-pub fn resolution_text(r: &ResolutionRecord) -> String {
-    let what = crate::ops::reconcile::resolution_what(r);
-    let when = chrono::DateTime::from_timestamp_millis(r.at_ms)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-        .unwrap_or_default();
-    format!(
-        "#{} {what} by {} at {when}{}",
-        r.number,
-        r.actor,
-        if r.undone { " (undone)" } else { "" }
-    )
-}
-
-/// One shortage row, as the text and the JSON both print it.
-pub struct ShortageLine<'a> {
-    pub serial: &'a str,
-    pub sku: String,
-    pub location: &'a str,
-    pub accepted: bool,
-    pub moved: bool,
-}
-
-/// One surplus row, as the text and the JSON both print it, with the shortage it stands for
-/// when there is exactly one plausible candidate.
-pub struct SurplusLine<'a> {
-    pub serial: &'a str,
-    pub sku: String,
-    pub location: &'a str,
-    pub scan: u32,
-    pub reason: &'static str,
-    pub why: String,
-    pub accepted: bool,
-    pub moved: bool,
-    pub suggestions: Vec<crate::ops::reconcile::Suggestion>,
-}
-
-/// The shortage rows of a report, made one at a time.
-pub fn shortage_lines(v: &MismatchView) -> impl Iterator<Item = ShortageLine<'_>> {
-    let m = &v.mismatches;
-    m.rec.shortage.iter().map(move |r| ShortageLine {
-        serial: r.serial.as_str(),
-        sku: v.sku(Some(r.product)),
-        location: &r.location,
-        accepted: m.accepted.contains(&r.serial),
-        moved: m.moved_since_open.contains(&r.serial),
-    })
-}
-
-/// The surplus rows of a report, made one at a time.
-pub fn surplus_lines(v: &MismatchView) -> impl Iterator<Item = SurplusLine<'_>> {
-    let m = &v.mismatches;
-    m.rec.surplus.iter().map(move |r| SurplusLine {
-        serial: r.serial.as_str(),
-        sku: v.sku(r.product),
-        location: &r.location,
-        scan: r.scan,
-        reason: r.reason.name(),
-        why: reason_text(v, &r.reason),
-        accepted: m.accepted.contains(&r.serial),
-        moved: m.moved_since_open.contains(&r.serial),
-        suggestions: suggestions(m, r),
-    })
-}
 
 /// A row's marks on the text report.
 fn marks(accepted: bool, moved: bool) -> &'static str {

@@ -16,6 +16,7 @@ mod admin;
 mod args;
 mod count;
 pub mod demo;
+mod hints;
 mod import;
 mod json;
 mod mismatch;
@@ -24,6 +25,7 @@ mod postings;
 mod screens;
 mod serve;
 mod warranty;
+mod words;
 
 pub use args::{Cli, Cmd};
 
@@ -109,25 +111,31 @@ impl From<OpsError> for Failure {
             OpsError::Rejected(list) => {
                 let mut m = e.to_string();
                 for r in list {
-                    m.push_str(&format!("\n  command {}: {}", r.index + 1, r.refusal));
+                    m.push_str(&format!(
+                        "\n  command {}: {}",
+                        r.index + 1,
+                        hints::refusal_message(&r.refusal)
+                    ));
                 }
                 m
             }
             OpsError::Refused(r) => refusal_words(r),
+            OpsError::Damaged { message, .. } => hints::read_only_words(message),
+            OpsError::Storage(message) => hints::storage_words(message),
             _ => e.to_string(),
         };
         // A refusal says its kind and what it is about in --json output.
         let json = e.refusal().and_then(|r| {
             serde_json::to_value(json::ErrorJson {
                 error: message.clone(),
-                exit_code: e.exit_code(),
+                exit_code: hints::exit_code(&e),
                 kind: Some(r.kind.as_str()),
                 about: r.about.clone(),
             })
             .ok()
         });
         Failure {
-            code: e.exit_code(),
+            code: hints::exit_code(&e),
             message,
             json,
         }
@@ -136,11 +144,53 @@ impl From<OpsError> for Failure {
 
 pub type CliResult = Result<(), Failure>;
 
+/// Reports a clap error, in JSON when asked; returns the exit code.
+pub(crate) fn usage_error(e: &clap::Error, json: bool) -> i32 {
+    use clap::error::ErrorKind;
+    let code = e.exit_code();
+    if !json || matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        if let Err(io) = e.print() {
+            exit_on_output_error(&io);
+        }
+        return code;
+    }
+    let rendered = e.render().to_string();
+    let message = if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        let usage = rendered
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Usage:"))
+            .unwrap_or("")
+            .trim();
+        format!("a subcommand is required (usage: {usage})")
+    } else {
+        // The first paragraph, on one line: "the following required arguments were not
+        // provided: <SERIAL>".
+        let first: Vec<&str> = rendered
+            .lines()
+            .map(str::trim)
+            .take_while(|l| !l.is_empty())
+            .collect();
+        let first = first.join(" ");
+        first.strip_prefix("error: ").unwrap_or(&first).to_string()
+    };
+    let doc = json::ErrorJson {
+        error: message,
+        exit_code: code,
+        kind: None,
+        about: None,
+    };
+    if let Err(f) = json::print(&doc) {
+        eprintln!("tallyman: {}", f.message);
+    }
+    eprint!("{rendered}");
+    code
+}
+
 /// A refusal as the command line prints it: a bad scan says so first (from its kind).
 pub fn refusal_words(r: &crate::ops::Refusal) -> String {
     match r.kind {
-        crate::ops::RefusalKind::BadScan => format!("bad scan: {}", r.message),
-        _ => r.message.clone(),
+        crate::ops::RefusalKind::BadScan => format!("bad scan: {}", hints::refusal_message(r)),
+        _ => hints::refusal_message(r),
     }
 }
 
@@ -161,16 +211,16 @@ pub fn settings(
     config: &crate::config::Config,
 ) -> (
     crate::domain::scan::ScanConfig,
-    crate::ops::warranty::WarrantySettings,
+    crate::ops::WarrantySettings,
 ) {
     let scan = crate::domain::scan::ScanConfig {
         gs_substitute: config.gs_substitute,
         serial_chars: config.serial_chars.clone(),
         ..crate::domain::scan::ScanConfig::default()
     };
-    let warranty = crate::ops::warranty::WarrantySettings {
+    let warranty = crate::ops::WarrantySettings {
         soon_days: config.expiring_soon_days,
-        ..crate::ops::warranty::WarrantySettings::default()
+        ..crate::ops::WarrantySettings::default()
     };
     (scan, warranty)
 }
@@ -189,7 +239,13 @@ pub fn config() -> &'static crate::config::Config {
 /// socket, else opened in this process as the OS user (embedded mode, where that user is an
 /// admin). The one door every command and screen goes through.
 pub fn open_ops(dir: &Path) -> Result<Arc<dyn Ops>, Failure> {
-    let ops = open_door(dir)?;
+    open_ops_for(dir, false)
+}
+
+/// [`open_ops`]; `bulk`: a bulk writer's (an import's) database, opened here with the small
+/// page cache of one.
+fn open_ops_for(dir: &Path, bulk: bool) -> Result<Arc<dyn Ops>, Failure> {
+    let ops = open_door(dir, bulk)?;
     if let Ok(mut kept) = KEPT.lock() {
         kept.push(ops.clone());
     }
@@ -212,7 +268,7 @@ fn finish_kept() {
     }
 }
 
-fn open_door(dir: &Path) -> Result<Arc<dyn Ops>, Failure> {
+fn open_door(dir: &Path, bulk: bool) -> Result<Arc<dyn Ops>, Failure> {
     // A socket named for this run makes it a client of that server only: the database
     // folder is the server's (0700, its own user), so it is never looked into, created or
     // opened here, and a server that does not answer is said so, not worked around.
@@ -231,7 +287,7 @@ fn open_door(dir: &Path) -> Result<Arc<dyn Ops>, Failure> {
             Err(e) => unanswered = Some(e),
         }
     }
-    match open_local(dir) {
+    match open_local_for(dir, bulk) {
         Ok(local) => Ok(Arc::new(local)),
         Err(mut f) => {
             if let Some(e) = unanswered {
@@ -321,8 +377,8 @@ static DB_NAMED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
 pub fn needs_database(dir: &Path) -> CliResult {
     match std::fs::metadata(dir) {
         Ok(m) if m.is_dir() => {
-            return match crate::ops::opening::not_a_database(dir) {
-                Some(words) => Err(Failure::invalid(words)),
+            return match crate::ops::Offline::not_a_database(dir) {
+                Some(words) => Err(Failure::invalid(format!("{words}{}", hints::NOT_A_DATABASE))),
                 None => Ok(()),
             }
         }
@@ -353,33 +409,29 @@ pub fn needs_database(dir: &Path) -> CliResult {
             dir.display()
         )));
     }
-    crate::ops::maintenance::create_folder(dir)?;
+    crate::ops::Offline::create_folder(dir)?;
     eprintln!("note: created a new database in {}", dir.display());
-    Ok(())
-}
-
-/// Refuses a command that needs the database to itself while a server answers for it.
-fn not_served(dir: &Path, what: &str) -> CliResult {
-    let socket = socket_of(dir);
-    if socket.exists() && std::os::unix::net::UnixStream::connect(&socket).is_ok() {
-        return Err(Failure::storage(format!(
-            "{what} needs the database to itself, but tallyman serve holds it (socket {}); stop the server first (systemctl stop tallyman), then run {what} again",
-            socket.display()
-        )));
-    }
     Ok(())
 }
 
 /// Opens the database in this process as the OS user (embedded mode).
 pub fn open_local(dir: &Path) -> Result<Local, Failure> {
+    open_local_for(dir, false)
+}
+
+fn open_local_for(dir: &Path, bulk: bool) -> Result<Local, Failure> {
     let (scan, warranty) = settings(config());
     let bar = admin::Progress::new("rebuilding the store");
     let progress = |d: u64, t: u64| bar.report(d, t);
-    let opened = Local::open_reporting(dir, os_user(), scan, warranty, Some(&progress));
+    let opened = if bulk {
+        Local::open_for_bulk_writes(dir, os_user(), scan, warranty, Some(&progress))
+    } else {
+        Local::open_reporting(dir, os_user(), scan, warranty, Some(&progress))
+    };
     bar.finish();
     let (ops, notes) = opened?;
     for w in notes.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", hints::read_only_words(&w));
     }
     Ok(ops)
 }
@@ -409,7 +461,7 @@ pub fn run(cli: Cli) -> i32 {
     set_umask(config().umask);
     let _ = DB_NAMED.set(cli.db.is_some() || std::env::var_os("TALLYMAN_DB").is_some());
     match (config().group_id(), &config().database_group) {
-        (Some(gid), _) => crate::ops::maintenance::share_with_group(Some(gid)),
+        (Some(gid), _) => crate::ops::Offline::share_with_group(Some(gid)),
         (None, Some(name)) => eprintln!(
             "warning: [database] group \"{name}\" is not a group of this system; the database stays private to its owner"
         ),
@@ -464,19 +516,13 @@ fn dispatch(cli: &Cli, db: &Path) -> CliResult {
     };
     match command {
         Cmd::Decode { data } => output::decode(data, json),
-        Cmd::Check { anchors } => {
-            not_served(db, "check")?;
-            needs_database(db)?;
-            admin::check(db, anchors, json)
-        }
+        Cmd::Check { anchors } => admin::check(db, anchors, json),
         Cmd::Rebuild {
             salvage,
             keep_later,
             drop_later,
             force,
         } => {
-            not_served(db, "rebuild")?;
-            needs_database(db)?;
             if *salvage {
                 let keep = match (keep_later, drop_later) {
                     (true, _) => Some(true),
@@ -488,16 +534,10 @@ fn dispatch(cli: &Cli, db: &Path) -> CliResult {
                 admin::rebuild(db, *force, json)
             }
         }
-        Cmd::Anchor => {
-            needs_database(db)?;
-            admin::anchor(db, json)
-        }
+        Cmd::Anchor => admin::anchor(db, json),
         Cmd::Init { dir } => admin::init(dir, json),
         Cmd::Backup { file } => admin::backup(db, file, json),
-        Cmd::Restore { file, force } => {
-            not_served(db, "restore")?;
-            admin::restore(db, file, *force, json)
-        }
+        Cmd::Restore { file, force } => admin::restore(db, file, *force, json),
         Cmd::Demo(args) => {
             let service = demo::run(db, args, json)?;
             if args.no_tui || json {
@@ -518,10 +558,7 @@ fn dispatch(cli: &Cli, db: &Path) -> CliResult {
         Cmd::Labels(l) => count::labels(l, json),
         Cmd::Warranty(w) => warranty::run(&*open_ops(db)?, w, json),
         Cmd::Repair(r) => warranty::repair(&*open_ops(db)?, r, json),
-        Cmd::Import { what, file } => {
-            crate::ops::opening::for_bulk_writes();
-            import::run(&*open_ops(db)?, *what, file, json)
-        }
+        Cmd::Import { what, file } => import::run(&*open_ops_for(db, true)?, *what, file, json),
         Cmd::Serve(args) => {
             needs_database(db)?;
             serve::run(db, args, json)

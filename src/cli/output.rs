@@ -27,7 +27,7 @@ pub fn outcome_text(o: &Outcome) -> String {
             s
         }
         Outcome::Batch(list) => list.iter().map(outcome_text).collect::<Vec<_>>().join("\n"),
-        other => super::count::outcome_text(other).unwrap_or_default(),
+        other => super::words::count_outcome_text(other).unwrap_or_default(),
     }
 }
 
@@ -88,7 +88,7 @@ pub fn answer(a: Answer, json: bool) -> CliResult {
                 );
             }
             for c in list {
-                outln!("{}", super::count::count_text(&c.count));
+                outln!("{}", super::words::count_text(&c.count));
             }
         }
         Answer::Scans(list) => {
@@ -206,7 +206,7 @@ pub fn units(units: &[UnitView], json: bool) -> CliResult {
                 if sale.returned { " (returned)" } else { "" }
             );
         }
-        for line in super::warranty::warranty_text(&v.warranty) {
+        for line in super::words::warranty_text(&v.warranty) {
             outln!("{line}");
         }
         outln!("timeline:");
@@ -241,7 +241,7 @@ pub fn units(units: &[UnitView], json: bool) -> CliResult {
 }
 
 pub fn decode(data: &str, json: bool) -> CliResult {
-    let unescaped = super::postings::unescape_gs(data);
+    let unescaped = super::words::unescape_gs(data);
     let d = scan::decode(&unescaped, &ScanConfig::default())
         .map_err(|e| Failure::invalid(e.to_string()))?;
     if json {

@@ -2,8 +2,8 @@
 
 use super::args::{Cmd, ExportCmd, LocationCmd, PartyCmd, PostingArgs, ProductCmd};
 use super::output;
+use super::words::unescape_gs;
 use super::{CliResult, Failure};
-use crate::domain::scan::{self, ScanConfig};
 use crate::domain::{Day, DocKind, Money, PartyRole, Period, SerialFormat, Tracking};
 use crate::ops::{Answer, Command, DocRequest, LineRequest, NewParty, NewProduct, Ops, Query};
 
@@ -85,7 +85,8 @@ pub fn run(service: &dyn Ops, cmd: &Cmd, json: bool) -> CliResult {
         }
         Cmd::Lookup { serial } => {
             let key = unescape_gs(serial);
-            let Answer::Units(units) = service.query(Query::Lookup {
+            // One request: the units, or the serial's count scans when no unit has it.
+            let Answer::Found { units, scans } = service.query(Query::Find {
                 serial: key.clone(),
                 date: None,
             })?
@@ -93,12 +94,6 @@ pub fn run(service: &dyn Ops, cmd: &Cmd, json: bool) -> CliResult {
                 return Err(Failure::storage("unexpected answer to a lookup"));
             };
             if units.is_empty() {
-                let Answer::Scans(scans) = service.query(Query::SerialScans {
-                    serial: key.clone(),
-                })?
-                else {
-                    return Err(Failure::storage("unexpected answer to a serial's scans"));
-                };
                 let Some(last) = scans.last() else {
                     return Err(Failure::invalid(format!(
                         "SN {} is unknown: never received, sold or counted here",
@@ -137,23 +132,6 @@ pub fn run(service: &dyn Ops, cmd: &Cmd, json: bool) -> CliResult {
         _ => return Err(Failure::invalid("this command is handled elsewhere")),
     }
     Ok(())
-}
-
-/// A scan typed on a command line: `\x1d` stands for the GS separator.
-pub fn unescape_gs(raw: &str) -> String {
-    raw.replace("\\x1d", "\u{1d}").replace("\\x1D", "\u{1d}")
-}
-
-/// The serial a typed or scanned argument stands for: GS1 (21), an IMEI, or the text itself.
-pub fn scan_key(raw: &str) -> Result<String, Failure> {
-    let unescaped = unescape_gs(raw);
-    let decoded = scan::decode(&unescaped, &ScanConfig::default())
-        .map_err(|e| Failure::invalid(e.to_string()))?;
-    decoded.key().map(str::to_string).ok_or_else(|| {
-        Failure::invalid(format!(
-            "scan \"{raw}\" carries no serial (no (21) and no IMEI)"
-        ))
-    })
 }
 
 fn request(kind: DocKind, a: &PostingArgs, amount: Option<&str>) -> Result<DocRequest, Failure> {

@@ -2,10 +2,10 @@
 
 use super::args::{RepairCmd, WarrantyCmd};
 use super::json::{self as j};
-use super::{postings::scan_key, CliResult, Failure};
+use super::words::{scan_key, warranty_text};
+use super::{CliResult, Failure};
 use crate::domain::warranty::{AgreementEventCode, GenericWarranty, ReplacementPolicy, StartBasis};
 use crate::domain::{Day, Period};
-use crate::ops::warranty::WarrantyView;
 use crate::ops::{Answer, Command, Ops, OpsQueries, Outcome, Query, WarrantyRow};
 
 fn day(raw: &Option<String>) -> Result<Option<Day>, Failure> {
@@ -13,33 +13,6 @@ fn day(raw: &Option<String>) -> Result<Option<Day>, Failure> {
         .map(Day::parse)
         .transpose()
         .map_err(Failure::invalid)
-}
-
-/// The warranty block of `lookup` and `warranty show` in text.
-pub fn warranty_text(v: &WarrantyView) -> Vec<String> {
-    let mut out = vec![format!(
-        "warranty: {} ({})",
-        v.status.describe(v.days_left),
-        v.kind.describe()
-    )];
-    for c in &v.coverages {
-        out.push(format!(
-            "  {:<12} {} to {}  {}{}{}",
-            c.kind.as_str(),
-            c.start,
-            c.end,
-            c.end_source.label(),
-            c.agreement
-                .as_deref()
-                .map(|a| format!("  agreement {a}"))
-                .unwrap_or_default(),
-            c.inherited_from
-                .as_ref()
-                .map(|s| format!("  from \"{s}\""))
-                .unwrap_or_default(),
-        ));
-    }
-    out
 }
 
 fn run_cmd(service: &dyn Ops, cmd: Command, json: bool) -> CliResult {
@@ -146,7 +119,7 @@ pub fn run(service: &dyn Ops, cmd: &WarrantyCmd, json: bool) -> CliResult {
     match cmd {
         WarrantyCmd::Show { serial, date } => {
             let date = day(date)?;
-            let units = service.lookup(super::postings::unescape_gs(serial), date)?;
+            let units = service.lookup(super::words::unescape_gs(serial), date)?;
             if units.is_empty() {
                 return Err(Failure::invalid(format!(
                     "SN \"{serial}\" is unknown: never received, sold or counted here"

@@ -42,6 +42,12 @@ impl CountStatus {
         }
     }
 
+    /// An active count: open or in review (still counted or settled; a posted or cancelled
+    /// count is done). The one place this rule is written.
+    pub fn is_active(self) -> bool {
+        matches!(self, CountStatus::Open | CountStatus::Review)
+    }
+
     /// Whether a count may move from this status to `to`.
     pub fn can_move_to(self, to: CountStatus) -> bool {
         matches!(

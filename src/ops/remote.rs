@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use super::wire;
-use super::{Call, Ops, OpsError, Reply, Request};
+use super::api::wire;
+use super::{
+    AdminCall, AdminDone, Answer, BackupReport, Call, Done, Ops, OpsError, Query, Reply, Request,
+};
 
 /// How long the client waits for an answer before it gives up on the server.
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(120);
@@ -68,6 +70,39 @@ impl Ops for Remote {
     }
 
     fn call(&self, request: Request) -> Reply {
+        match request {
+            Request::V1(Call::Admin(AdminCall::Backup { file })) => Reply::V1(
+                self.backup_to(&file)
+                    .map(|r| Done::Admin(AdminDone::BackedUp(r))),
+            ),
+            request => self.send(request),
+        }
+    }
+}
+
+impl Remote {
+    /// A backup through the server: it sends its journal's durable bytes piece by piece
+    /// (queries an admin may ask) and this process writes the file as its own user, so an
+    /// admin who cannot read the database folder (only the server's user can) backs it up
+    /// all the same. A refusal of the server is the answer.
+    fn backup_to(&self, file: &Path) -> Result<BackupReport, OpsError> {
+        let Answer::JournalEnd { path, end } = self.query(Query::JournalEnd)? else {
+            return Err(OpsError::Storage(
+                "the server did not say where its journal ends".to_string(),
+            ));
+        };
+        crate::ops::local::maintenance::backup_fetched(Path::new(&path), file, end, |from, upto| {
+            match self.query(Query::JournalBytes { from, upto })? {
+                Answer::JournalBytes(bytes) => Ok(bytes),
+                _ => Err(OpsError::Storage(
+                    "the server did not send the journal's bytes".to_string(),
+                )),
+            }
+        })
+    }
+
+    /// Sends one request and reads its answer.
+    fn send(&self, request: Request) -> Reply {
         let Request::V1(call) = &request;
         // A read can always be asked again; a command might have been saved before the link
         // broke, so it is never sent twice.

@@ -2,7 +2,7 @@
 //! chain (`SEQ:HASH` and the time) appended whenever it moved, so a journal edited behind
 //! the server's back is caught by `tallyman check --anchor FILE`.
 
-use crate::ops::Service;
+use crate::ops::local::Service;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Mutex;

@@ -427,7 +427,9 @@ fn take_request(shared: &Shared, c: &mut Connection, now: Instant) -> Taken {
     Taken::Work(Box::new(match call {
         Call::Execute(cmd) => Work::Command(cmd, None),
         Call::ExecuteThen(cmd, query) => Work::Command(cmd, Some(query)),
-        read @ (Call::Query(_) | Call::Validate(_)) => Work::Read(read),
+        // An admin call is answered by a reader: a check holds the writer lock while it
+        // replays, so commands wait for it; the others are refused or read the journal.
+        read @ (Call::Query(_) | Call::Validate(_) | Call::Admin(_)) => Work::Read(read),
     }))
 }
 

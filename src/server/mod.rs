@@ -24,7 +24,8 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::ops::{Gate, Service};
+use crate::ops::local::Service;
+use crate::ops::Gate;
 
 /// How the server listens and what it allows.
 #[derive(Debug, Clone)]
@@ -307,7 +308,7 @@ pub fn serve(
     group_commit: bool,
     settings: (
         crate::domain::scan::ScanConfig,
-        crate::ops::warranty::WarrantySettings,
+        crate::ops::WarrantySettings,
     ),
     ready: impl FnOnce(&ServeOptions, &[String]),
 ) -> Result<(), String> {

@@ -6,7 +6,8 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-use crate::ops::{Call, Done, Outcome, Query, Reply, Service};
+use crate::ops::local::Service;
+use crate::ops::{Call, Done, Outcome, Query, Reply};
 
 /// How many reads are answered at once.
 const THREADS: usize = 4;

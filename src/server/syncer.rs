@@ -7,7 +7,8 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use crate::ops::{OpsError, Service};
+use crate::ops::local::Service;
+use crate::ops::OpsError;
 
 pub(crate) struct Syncer {
     asks: Option<Sender<(u64, u64)>>,

@@ -4,87 +4,18 @@
 
 use super::index;
 use super::keys;
+use super::lines::{apply_line, put_document, read_count};
 use super::records::{
-    CountRecord, CountScanRecord, DocumentRecord, LocationRecord, Meta, MetaRecord, PartyRecord,
-    ProductRecord, StoredDocument, StoredUnit, UnitRecord,
+    CountRecord, CountScanRecord, LocationRecord, Meta, PartyRecord, ProductRecord, UnitRecord,
 };
-use super::{be_i64, Store, StoreError};
+use super::writes::{take_step, Context, Writes};
+use super::{Store, StoreError};
 use crate::domain::{
-    Count, CountId, CountScan, DocLine, DocNo, Document, Event, HistoryEntry, HistoryKind, Party,
-    Resolution, ScanVerdict, Unit,
+    CountId, CountScan, DocNo, Document, Event, HistoryEntry, HistoryKind, Party, Resolution,
+    ScanVerdict,
 };
 use crate::journal::Located;
 use std::collections::HashMap;
-
-/// Keys written per part of a large entry before the part is committed (a few in the unit
-/// tests, so that a small entry is applied in many parts). sled keeps every node version a
-/// batch replaces until the batch ends, so a part's size bounds that memory; smaller parts
-/// rewrite the shared keys (meta, index lists) more often, which grows the file. Measured:
-///
-/// | keys a part | import of 1,000,000 rows, peak | rebuild of a 1,000,000-unit demo store: time, peak, on disk |
-/// |---|---|---|
-/// | 200,000 | 2.68 GB | 109 s, 917 MB, 962 MB (the bench store: 52,799 entries of counts more) |
-/// | 20,000 | 1.79 GB | 93 s, 730 MB, 1.1 GB |
-/// | 4,000 | 1.70 GB | 64 s, 675 MB, 1.8 GB |
-#[cfg(not(test))]
-const PART_KEYS: usize = 20_000;
-#[cfg(test)]
-const PART_KEYS: usize = 16;
-
-/// Pending writes of one part, readable before they are committed.
-pub(super) struct Writes<'a> {
-    pub(super) store: &'a Store,
-    pub(super) pending: HashMap<Vec<u8>, Option<Vec<u8>>>,
-    /// While a command's parts are open: the entry that began them (what each batch
-    /// replaces is kept under it, see `parts`).
-    pub(super) parts: Option<u64>,
-}
-
-impl Writes<'_> {
-    pub(super) fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        match self.pending.get(key) {
-            Some(v) => Ok(v.clone()),
-            None => Ok(self.store.get(key)?.map(|v| v.to_vec())),
-        }
-    }
-
-    /// The committed value of a key (ignoring pending writes).
-    pub(super) fn store_value(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self.store.get(key)?.map(|v| v.to_vec()))
-    }
-
-    pub(super) fn put(&mut self, key: Vec<u8>, value: Vec<u8>) {
-        self.pending.insert(key, Some(value));
-    }
-
-    pub(super) fn remove(&mut self, key: Vec<u8>) {
-        self.pending.insert(key, None);
-    }
-
-    /// Commits the pending writes with the meta record that says how far the journal is
-    /// applied, atomically (one sled batch, or the group's).
-    fn commit(&mut self, meta: &Meta, seq: u64, step: u64) -> Result<(), StoreError> {
-        #[cfg(test)]
-        if tests::crash_now() {
-            return Err(StoreError::Damaged(
-                "the process died between two parts".into(),
-            ));
-        }
-        if let Some(first) = self.parts {
-            super::parts::keep_images(self, first, seq, step)?;
-        }
-        let meta = (keys::META.to_vec(), Some(MetaRecord::encode(meta)?));
-        self.store
-            .commit_writes(self.pending.drain().chain(std::iter::once(meta)), PART_KEYS)
-    }
-}
-
-pub(super) struct Context<'e> {
-    pub(super) located: &'e Located,
-    /// Steps of this entry already applied by an earlier, interrupted run.
-    skip: u64,
-    step: u64,
-}
 
 pub fn apply(store: &Store, located: &Located) -> Result<(), StoreError> {
     let mut meta = store.meta()?;
@@ -122,21 +53,6 @@ pub fn apply(store: &Store, located: &Located) -> Result<(), StoreError> {
     meta.applied_hash = located.hash;
     meta.applying = None;
     w.commit(&meta, seq, cx.step)
-}
-
-/// Counts one step; false when an interrupted run already applied it.
-pub(super) fn take_step(
-    w: &mut Writes,
-    meta: &mut Meta,
-    cx: &mut Context,
-) -> Result<bool, StoreError> {
-    let step = cx.step;
-    cx.step += 1;
-    if w.pending.len() >= PART_KEYS {
-        meta.applying = Some((cx.located.entry.seq, step));
-        w.commit(meta, cx.located.entry.seq, step)?;
-    }
-    Ok(step >= cx.skip)
 }
 
 fn apply_event(
@@ -367,29 +283,6 @@ fn apply_event(
     Ok(())
 }
 
-/// Stores a posted document with who posted it and when.
-pub(super) fn put_document(w: &mut Writes, cx: &Context, doc: &Document) -> Result<(), StoreError> {
-    let stored = StoredDocument {
-        document: doc.clone(),
-        seq: cx.located.entry.seq,
-        at_ms: cx.located.entry.at_ms,
-        actor: cx.located.entry.actor.clone(),
-        corrected_by: Vec::new(),
-    };
-    w.put(
-        keys::document(&doc.number.0),
-        DocumentRecord::encode(&stored)?,
-    );
-    Ok(())
-}
-
-pub(super) fn read_count(w: &Writes, id: CountId) -> Result<Count, StoreError> {
-    match w.get(&keys::count(id))? {
-        Some(bytes) => Ok(CountRecord::decode(&bytes)?),
-        None => Err(StoreError::Missing(format!("count {id}"))),
-    }
-}
-
 /// Adds `delta` to the location's figure for the scan's verdict (counted as expected,
 /// unexpected, unknown); duplicates are in no figure.
 fn bump_tally(
@@ -511,109 +404,15 @@ fn note_series(meta: &mut Meta, number: &str) {
     }
 }
 
-pub(super) fn apply_line(
-    w: &mut Writes,
-    cx: &Context,
-    doc: &Document,
-    line: &DocLine,
-) -> Result<(), StoreError> {
-    let Some(serial) = &line.serial else {
-        return apply_qty(w, doc, line);
-    };
-    let (before, mut history) = match w.get(&keys::unit(line.product, serial))? {
-        Some(bytes) => {
-            let stored = UnitRecord::decode(&bytes)?;
-            (Some(stored.unit), stored.history)
-        }
-        None => (None, Vec::new()),
-    };
-    // The bin the unit really left (a document may name a whole area as its source).
-    let left = before
-        .as_ref()
-        .and_then(|u| u.state.location())
-        .map(str::to_string);
-    let was = before
-        .as_ref()
-        .map(|u| index::derived(u, &history))
-        .unwrap_or_else(index::nothing);
-    let unit = Unit::after_line(before, doc, line, serial);
-    history.push(HistoryEntry {
-        seq: cx.located.entry.seq,
-        at_ms: cx.located.entry.at_ms,
-        actor: cx.located.entry.actor.clone(),
-        kind: HistoryKind::Document(doc.kind),
-        document: doc.number.clone(),
-        date: doc.date,
-        party: doc.party,
-        invoice: doc.invoice.clone(),
-        // A named source may be a whole area: the timeline names the bin the unit left.
-        from: match (&doc.from, doc.kind) {
-            (
-                Some(_),
-                crate::domain::DocKind::Sale
-                | crate::domain::DocKind::Transfer
-                | crate::domain::DocKind::WriteOff,
-            ) => left.or(doc.from.clone()),
-            _ => doc.from.clone(),
-        },
-        to: doc.to.clone(),
-        amount: line.amount,
-        reason: doc.reason.clone(),
-        warning: line.warning.clone(),
-    });
-    index::put_unit(w, &was, &StoredUnit { unit, history })?;
-    Ok(())
-}
-
-fn apply_qty(w: &mut Writes, doc: &Document, line: &DocLine) -> Result<(), StoreError> {
-    let qty = i64::from(line.qty);
-    let (minus, plus) = doc.qty_flow();
-    for (location, delta) in [(minus, -qty), (plus, qty)] {
-        if let Some(location) = location {
-            let key = keys::qty(location, line.product);
-            let now = w.get(&key)?.map(|v| be_i64(&v)).unwrap_or(0);
-            w.put(key, (now + delta).to_be_bytes().to_vec());
-        }
-    }
-    let held = match doc.kind {
-        crate::domain::DocKind::Sale => qty,
-        crate::domain::DocKind::Return => -qty,
-        _ => 0,
-    };
-    if let (Some(party), true) = (doc.party, held != 0) {
-        let key = keys::customer_qty(party, line.product);
-        let now = w.get(&key)?.map(|v| be_i64(&v)).unwrap_or(0);
-        w.put(key, (now + held).to_be_bytes().to_vec());
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::{DocKind, Mode, PartyRole, SerialFormat, Tracking};
     use crate::journal::read_all;
-    use crate::ops::{Command, DocRequest, LineRequest, NewParty, NewProduct, Service};
-    use std::cell::Cell;
+    use crate::ops::local::Service;
+    use crate::ops::{Command, DocRequest, LineRequest, NewParty, NewProduct};
 
-    thread_local! {
-        /// Commits left before the next one fails as a crash would (None: never).
-        static CRASH_AFTER: Cell<Option<usize>> = const { Cell::new(None) };
-    }
-
-    pub(super) fn crash_now() -> bool {
-        CRASH_AFTER.with(|c| match c.get() {
-            Some(0) => {
-                c.set(None);
-                true
-            }
-            Some(n) => {
-                c.set(Some(n - 1));
-                false
-            }
-            None => false,
-        })
-    }
+    use crate::store::writes::CRASH_AFTER;
 
     fn all(store: &Store) -> Vec<(Vec<u8>, Vec<u8>)> {
         store

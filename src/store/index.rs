@@ -7,9 +7,9 @@
 //! not millions. Every unit write goes through [`put_unit`], which moves these from what the
 //! unit was to what it is.
 
-use super::apply::Writes;
 use super::keys;
 use super::records::UnitRecord;
+use super::writes::Writes;
 use super::{StoreError, StoredUnit};
 use crate::domain::event::last_document_seq;
 use crate::domain::{Day, HistoryEntry, Unit, UnitState};

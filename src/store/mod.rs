@@ -5,10 +5,12 @@ mod apply;
 pub mod held;
 mod index;
 pub mod keys;
+mod lines;
 mod parts;
 pub mod records;
 mod resolve;
 mod warranty;
+mod writes;
 
 pub use records::{Meta, PartsOpen, StoredDocument, StoredUnit};
 
@@ -37,11 +39,11 @@ pub enum StoreError {
     Codec(#[from] CodecError),
     #[error("store {path} has layout version {found}, this tallyman reads version {FORMAT_VERSION}; it is remade from the journal when the database is opened")]
     Format { path: PathBuf, found: u32 },
-    #[error("store: {0} is missing; run `tallyman check`")]
+    #[error("store: {0} is missing")]
     Missing(String),
-    #[error("store: {0}; run `tallyman rebuild`")]
+    #[error("store: {0}; the store is remade from the journal by a rebuild")]
     Damaged(String),
-    #[error("store: expected entry {expected} next, found entry {found}; run `tallyman rebuild`")]
+    #[error("store: expected entry {expected} next, found entry {found}; the store is remade from the journal by a rebuild")]
     OutOfOrder { expected: u64, found: u64 },
     #[error("store {path}: {why}; restart tallyman to replay the journal")]
     Held { path: PathBuf, why: String },
@@ -120,26 +122,22 @@ pub struct Store {
     temporary: Option<PathBuf>,
 }
 
-/// The size of sled's page cache for stores opened from now on; 0 leaves sled's own (1 GiB).
-static CACHE_BYTES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-/// Sets the page cache of the stores this process opens from now on (see
-/// `ops::opening::for_bulk_writes`).
-pub fn set_cache_capacity(bytes: u64) {
-    CACHE_BYTES.store(bytes, std::sync::atomic::Ordering::Relaxed);
-}
-
 impl Store {
-    /// Opens (or creates) the sled store in `dir`.
+    /// Opens (or creates) the sled store in `dir`, with sled's own page cache (1 GiB).
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        Store::open_with_cache(dir, None)
+    }
+
+    /// [`Store::open`] with a page cache of `cache` bytes (a bulk writer reads back little
+    /// of what it writes: a small cache holds less memory for the same time).
+    pub fn open_with_cache(dir: &Path, cache: Option<u64>) -> Result<Store, StoreError> {
         // No timed flush: the journal is the record, and sled writes its buffers as they fill
         // and when the store closes. Its timed flush fsyncs sled's file every 500 ms, which
         // made the journal's own fsyncs wait (`cargo bench --bench serve`, 50 handhelds at
         // 10 scans/s: a bare fsync beside the server took p99 7-22 ms with it, about 1 ms
         // without). What a crash leaves unwritten, the next open replays from the journal.
         let mut config = sled::Config::new().path(dir).flush_every_ms(None);
-        let cache = CACHE_BYTES.load(std::sync::atomic::Ordering::Relaxed);
-        if cache > 0 {
+        if let Some(cache) = cache {
             config = config.cache_capacity(cache);
         }
         let db = config.open().map_err(|source| match &source {

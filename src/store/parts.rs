@@ -3,9 +3,9 @@
 //! together when one is refused or the process stops before the last; when they end, that
 //! record is dropped.
 
-use super::apply::{take_step, Context, Writes};
 use super::keys;
 use super::records::{ImagesRecord, Meta, PartsOpen, PartsOpenRecord};
+use super::writes::{take_step, Context, Writes};
 use super::{Store, StoreError};
 
 impl Store {
@@ -24,30 +24,6 @@ impl Store {
             .map(|item| item.map(|(k, _)| k.to_vec()))
             .collect()
     }
-}
-
-/// Before a batch of a part is committed: keeps what each of its keys holds now, except the
-/// keys that are not the command's (the parts' own record, the entries' hashes).
-pub(super) fn keep_images(
-    w: &mut Writes,
-    first: u64,
-    seq: u64,
-    step: u64,
-) -> Result<(), StoreError> {
-    let mut images = Vec::with_capacity(w.pending.len());
-    for key in w.pending.keys() {
-        if matches!(key.first(), Some(&keys::PARTS) | Some(&keys::ENTRY_HASH)) {
-            continue;
-        }
-        images.push((key.clone(), w.store_value(key)?));
-    }
-    // Sorted, so the same parts applied again (a replay) store the same bytes.
-    images.sort_unstable();
-    w.put(
-        keys::parts_images(first, seq, step),
-        ImagesRecord::encode(&images)?,
-    );
-    Ok(())
 }
 
 /// `PartsBegun`: from here on, every batch keeps what it replaces; the meta record as it is

@@ -1,10 +1,11 @@
 //! Applying a count's resolutions: replace serial number (on a sale or a receipt), postings,
 //! acceptances; each captures the keys it changed (before and after) so undo can restore them.
 
-use super::apply::{apply_line, put_document, read_count, Context, Writes};
 use super::index;
 use super::keys;
+use super::lines::{apply_line, put_document, read_count};
 use super::records::{CountRecord, DocumentRecord, ResolutionRecordV, UnitRecord};
+use super::writes::{Context, Writes};
 use super::StoreError;
 use crate::domain::unit::SaleInfo;
 use crate::domain::{

@@ -1,10 +1,10 @@
 //! Applying warranty facts: product terms, activation, agreements and their events, repairs,
 //! replacements (RMA) and generic warranties.
 
-use super::apply::{Context, Writes};
 use super::index;
 use super::keys;
 use super::records::{AgreementRecord, GenericRecord, ProductRecord, RepairRecord, UnitRecord};
+use super::writes::{Context, Writes};
 use super::{StoreError, StoredUnit};
 use crate::domain::warranty::{
     Agreement, AgreementEvent, AgreementStatus, GenericWarranty, Repair, Replacement,

@@ -19,7 +19,8 @@ use super::profile::Profile;
 use super::runtime::{dispatch, fixed_clock, TimeSource};
 use super::view::view;
 use crate::config::Config;
-use crate::ops::{Call, Local, Ops, Reply, Request, Service};
+use crate::ops::local::Service;
+use crate::ops::{Call, Local, Ops, Reply, Request};
 
 /// The fixed time of tests and snapshots: 2026-01-02 14:05.
 pub fn test_now() -> NaiveDateTime {

@@ -11,7 +11,8 @@ pub mod warranty_db;
 
 use std::path::Path;
 use tallyman::domain::{CountId, Day, DocKind, PartyRole, Period, SerialFormat};
-use tallyman::ops::{Clock, Command, NewCount, Outcome, Service};
+use tallyman::ops::local::Service;
+use tallyman::ops::{Clock, Command, NewCount, Outcome};
 
 /// 2026-03-15 12:00:00 UTC, in milliseconds: the service tests' now.
 pub const NOW_MS: i64 = 1_773_576_000_000;
@@ -210,7 +211,8 @@ pub fn skipped(test: &str, why: Option<String>) -> bool {
 
 /// `check` on a closed database: the journal chain holds and replaying it gives the store.
 pub fn assert_replay_equals_state(dir: &Path) {
-    let report = lock::retry(|| tallyman::ops::maintenance::check(dir, &[], &Default::default()))
-        .expect("check runs");
+    let report =
+        lock::retry(|| tallyman::ops::local::maintenance::check(dir, &[], &Default::default()))
+            .expect("check runs");
     assert!(report.problems.is_empty(), "{:?}", report.problems);
 }

@@ -7,7 +7,8 @@
 use std::sync::Arc;
 
 use tallyman::domain::{CountId, Day, DocKind, Money, PartyRole, Period, SerialFormat};
-use tallyman::ops::{Command, NewCount, Service};
+use tallyman::ops::local::Service;
+use tallyman::ops::{Command, NewCount};
 use tallyman::tui::testing::{TestApp, TestSetup};
 
 use super::build::{location, new_doc, new_product, party};

@@ -4,8 +4,8 @@
 //! the words are in `words`.
 
 use crate::domain::{ProductId, UnitState};
-use crate::ops::warranty::WarrantyView;
 use crate::ops::UnitView;
+use crate::ops::WarrantyView;
 
 use crate::tui::screens::mismatch::state::Shared;
 

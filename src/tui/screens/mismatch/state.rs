@@ -11,8 +11,8 @@ use std::sync::Arc;
 use crate::domain::reconcile::{ShortageRow, SurplusRow};
 use crate::domain::NotHere;
 use crate::domain::{CountId, PartyId, ProductId, ResolutionRecord, SerialKey};
-use crate::ops::reconcile::{suggestions, Mismatches, Suggestion};
 use crate::ops::UnitView;
+use crate::ops::{suggestions, Mismatches, Suggestion};
 use crate::tui::keymap::KeyCommand;
 
 /// Read-only data loaded once and shared by actions and state. Two values are equal when they

@@ -128,7 +128,7 @@ pub fn suggestion_short(key: &str, missing: &str) -> String {
 
 /// A resolution in words (the same words as `tallyman count report`), without who and when.
 pub fn resolution_what(r: &ResolutionRecord) -> String {
-    crate::ops::reconcile::resolution_what(r)
+    crate::ops::resolution_what(r)
 }
 
 /// A fixed-list row: `#1 replace-on-sale RT00000009` (narrow) with `(undone)`.

@@ -631,6 +631,14 @@ pub enum Query {
         from: u64,
         upto: u64,
     },
+    /// A lookup in one request ([`Answer::Found`]): every unit with this serial, with its
+    /// warranty at `date` (today when absent), and, when no unit has the serial, its live
+    /// count scans in every count (a serial never received but counted). [`Query::Lookup`]
+    /// and [`Query::SerialScans`] stay for the clients that ask them apart.
+    Find {
+        serial: String,
+        date: Option<Day>,
+    },
 }
 
 /// The database in brief.
@@ -679,7 +687,7 @@ pub struct ProductName {
 /// A count's mismatches with the product and party names its rows refer to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MismatchView {
-    pub mismatches: super::reconcile::Mismatches,
+    pub mismatches: super::mismatches::Mismatches,
     pub products: std::collections::BTreeMap<crate::domain::ProductId, ProductName>,
     pub parties: std::collections::BTreeMap<crate::domain::PartyId, String>,
     /// The bins its counters finished, in location order.
@@ -713,7 +721,7 @@ pub struct WarrantyRow {
     pub unit: Unit,
     pub product: Product,
     pub customer: Option<String>,
-    pub warranty: super::warranty::WarrantyView,
+    pub warranty: super::coverage::WarrantyView,
 }
 
 /// A posted document with who posted it and when.
@@ -739,7 +747,7 @@ pub struct CardView {
 pub struct CardLine {
     pub product: Product,
     pub serial: crate::domain::SerialKey,
-    pub warranty: Option<super::warranty::WarrantyView>,
+    pub warranty: Option<super::coverage::WarrantyView>,
 }
 
 /// One line of a serial's timeline, with the party's name resolved.
@@ -768,7 +776,7 @@ pub struct UnitView {
     pub customer: Option<String>,
     pub timeline: Vec<TimelineLine>,
     /// The warranty at the date the lookup asked about.
-    pub warranty: super::warranty::WarrantyView,
+    pub warranty: super::coverage::WarrantyView,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -809,6 +817,12 @@ pub enum Answer {
     Quantities(Vec<QtyLine>),
     /// Bytes of the journal (an answer to [`Query::JournalBytes`]).
     JournalBytes(Vec<u8>),
+    /// A lookup's answer ([`Query::Find`]): the units with the serial; when there is none,
+    /// the serial's live count scans (empty otherwise).
+    Found {
+        units: Vec<UnitView>,
+        scans: Vec<ScanLine>,
+    },
 }
 
 /// What a count counted of a product counted by quantity at a location, in all (every
@@ -850,17 +864,12 @@ pub enum RefusalKind {
     Location,
     /// A location outside the count's scope.
     OutOfScope,
+    /// The call needs the database folder to itself (it replaces the store or the journal),
+    /// and a server holds it open.
+    InUse,
 }
 
 impl RefusalKind {
-    /// The process exit code of the CLI: 4 not permitted, 1 every other refusal.
-    pub fn exit_code(self) -> i32 {
-        match self {
-            RefusalKind::NotPermitted => 4,
-            _ => 1,
-        }
-    }
-
     /// A short word for `--json` output and logs.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -872,6 +881,7 @@ impl RefusalKind {
             RefusalKind::NotPermitted => "not_permitted",
             RefusalKind::Location => "location",
             RefusalKind::OutOfScope => "out_of_scope",
+            RefusalKind::InUse => "in_use",
         }
     }
 }
@@ -938,24 +948,6 @@ pub enum OpsError {
     Link(String),
 }
 
-impl From<crate::journal::JournalError> for OpsError {
-    fn from(e: crate::journal::JournalError) -> Self {
-        match e {
-            crate::journal::JournalError::Damaged { entry, .. } => OpsError::Damaged {
-                entry,
-                message: e.to_string(),
-            },
-            e => OpsError::Storage(e.to_string()),
-        }
-    }
-}
-
-impl From<crate::store::StoreError> for OpsError {
-    fn from(e: crate::store::StoreError) -> Self {
-        OpsError::Storage(e.to_string())
-    }
-}
-
 impl From<Refusal> for OpsError {
     fn from(r: Refusal) -> Self {
         OpsError::Refused(r)
@@ -966,20 +958,6 @@ impl OpsError {
     /// A refusal of `kind` with `message`.
     pub fn refused(kind: RefusalKind, message: impl Into<String>) -> OpsError {
         OpsError::Refused(Refusal::new(kind, message))
-    }
-
-    /// The process exit code the CLI uses: from the refusal's kind (1, or 4 not permitted),
-    /// 3 storage failure.
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            OpsError::Refused(r) => r.kind.exit_code(),
-            OpsError::Rejected(list) => list
-                .iter()
-                .map(|r| r.refusal.kind.exit_code())
-                .max()
-                .unwrap_or(1),
-            OpsError::Storage(_) | OpsError::Damaged { .. } | OpsError::Link(_) => 3,
-        }
     }
 
     /// The refusal, when this is one (a batch's first).

@@ -8,10 +8,7 @@
 use super::draft::Draft;
 use super::{Command, OpsError, Outcome, Service, Writer};
 use crate::domain::Event;
-
-/// A batch of more lines than this (document lines; one for any other command) is written
-/// in parts of about this many lines, whole commands each.
-pub const PART_LINES: usize = 10_000;
+pub use crate::ops::api::PART_LINES;
 
 /// The lines a command weighs when a batch is cut into parts.
 fn weight(cmd: &Command) -> usize {

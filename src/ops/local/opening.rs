@@ -4,6 +4,8 @@
 
 use super::{Clock, OpsError, SystemClock, JOURNAL_FILE, OWNER_FILE, STATE_DIR};
 use crate::journal::{self, private, Journal, JournalError, JournalReader, ReadItem};
+use crate::ops::api::refusals::NOT_A_DATABASE;
+use crate::ops::api::READ_ONLY_REFUSED;
 use crate::store::{Store, StoreError};
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -60,9 +62,7 @@ impl ReadOnly {
         ReadOnly {
             entry,
             what: what.clone(),
-            message: format!(
-                "Read-only: {short}; ask an admin. Lookups and reports work, changes are refused. To repair it, stop its other users and run `tallyman rebuild --salvage` (the damaged journal is kept), or `tallyman restore BACKUP`. {what}"
-            ),
+            message: format!("Read-only: {short}; ask an admin. {READ_ONLY_REFUSED} {what}"),
         }
     }
 
@@ -73,7 +73,7 @@ impl ReadOnly {
             entry,
             &format!("journal ends in an incomplete entry {entry} (byte {offset})"),
             format!(
-                "journal {} ends in an incomplete entry {entry} at byte {offset} ({what}). The store is gone, so nothing shows whether that entry was acknowledged: a crash while it was written, or a journal cut short afterwards, look the same. `tallyman rebuild --salvage` cuts it off and says so, keeping the journal as it was beside it",
+                "journal {} ends in an incomplete entry {entry} at byte {offset} ({what}). The store is gone, so nothing shows whether that entry was acknowledged: a crash while it was written, or a journal cut short afterwards, look the same. A salvage cuts it off and says so, keeping the journal as it was beside it",
                 journal.display()
             ),
         )
@@ -174,9 +174,9 @@ fn disk_full(e: &StoreError) -> bool {
 /// Opens the store; one that cannot be read, or was written by another layout, is moved
 /// aside (kept, named with the time) and a new one is started, to be filled from the
 /// journal. On a full disk a temporary store is used instead, to be filled the same way.
-fn open_store(dir: &Path) -> Result<(Store, Option<Remade>), OpsError> {
+fn open_store(dir: &Path, cache: Option<u64>) -> Result<(Store, Option<Remade>), OpsError> {
     let state = dir.join(STATE_DIR);
-    let why = match Store::open(&state).and_then(|s| s.meta().map(|_| s)) {
+    let why = match Store::open_with_cache(&state, cache).and_then(|s| s.meta().map(|_| s)) {
         Ok(store) => return Ok((store, None)),
         Err(StoreError::Locked { .. }) => {
             let owner = std::fs::read_to_string(dir.join(OWNER_FILE)).unwrap_or_default();
@@ -218,7 +218,7 @@ fn open_store(dir: &Path) -> Result<(Store, Option<Remade>), OpsError> {
             aside.display()
         ))
     })?;
-    let store = Store::open(&state)?;
+    let store = Store::open_with_cache(&state, cache)?;
     let words = match why {
         StoreError::Format { found, .. } if found > 0 => format!(
             "the store was written by layout version {found}; it was moved to {} and is rebuilt from the journal",
@@ -244,10 +244,9 @@ fn open_store(dir: &Path) -> Result<(Store, Option<Remade>), OpsError> {
 /// units): with 32 MiB it took 82 s instead of 63-75 s, so it keeps sled's cache.
 const BULK_CACHE_BYTES: u64 = 32 << 20;
 
-/// Makes the databases this process opens from now on use the small page cache of a bulk
-/// writer ([`BULK_CACHE_BYTES`]).
-pub fn for_bulk_writes() {
-    crate::store::set_cache_capacity(BULK_CACHE_BYTES);
+/// The page cache of a database opened for bulk writes ([`BULK_CACHE_BYTES`]).
+pub fn bulk_cache() -> Option<u64> {
+    Some(BULK_CACHE_BYTES)
 }
 
 /// What an `init` stopped before its journal was written leaves in a new database folder:
@@ -281,7 +280,7 @@ pub fn not_a_database(dir: &Path) -> Option<String> {
         shown.push(format!("{} more", others.len() - 3));
     }
     Some(format!(
-        "not a database: expected tallyman's {} in \"{}\", found other files ({}); nothing was changed. To make a database, run `tallyman init DIR` on a new or empty folder",
+        "{NOT_A_DATABASE}expected tallyman's {} in \"{}\", found other files ({}); nothing was changed",
         super::JOURNAL_FILE,
         dir.display(),
         shown.join(", ")
@@ -291,7 +290,11 @@ pub fn not_a_database(dir: &Path) -> Option<String> {
 /// Opens the database in `dir` (which must exist): takes the lock, heals the store if it
 /// must, checks the journal, replays what the store lacks. A folder of other files is
 /// refused before anything is changed in it ([`not_a_database`]).
-pub(super) fn open(dir: &Path, progress: Option<Progress>) -> Result<(DbLock, Opened), OpsError> {
+pub(super) fn open(
+    dir: &Path,
+    progress: Option<Progress>,
+    cache: Option<u64>,
+) -> Result<(DbLock, Opened), OpsError> {
     if let Some(words) = not_a_database(dir) {
         return Err(OpsError::refused(super::RefusalKind::Invalid, words));
     }
@@ -316,11 +319,11 @@ pub(super) fn open(dir: &Path, progress: Option<Progress>) -> Result<(DbLock, Op
         journal::survey(&journal_path, |_| Ok(()))?.torn
     };
     let (store, remade) = match unproven_tail {
-        None => open_store(dir)?,
+        None => open_store(dir, cache)?,
         Some(_) => {
             let scratch = scratch_dir(dir, "readonly");
             let _ = std::fs::remove_dir_all(&scratch);
-            (Store::open(&scratch)?, None)
+            (Store::open_with_cache(&scratch, cache)?, None)
         }
     };
     let _ = private::tree(&dir.join(STATE_DIR));

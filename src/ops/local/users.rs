@@ -1,17 +1,9 @@
 //! The site's users: giving an OS account a role, changing it, taking it away (journaled, so
 //! the audit trail and every backup hold them).
 
-use super::draft::{refuse, DResult, Draft};
+use super::draft::{refuse, Change, DResult, Draft};
 use super::{Outcome, RefusalKind};
 use crate::domain::{role::check_user_name, Event, Role};
-
-/// Which user command is being checked (each refuses what the others are for).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Change {
-    Add,
-    Role,
-    Remove,
-}
 
 impl Draft<'_> {
     pub(super) fn set_user(
@@ -27,21 +19,10 @@ impl Draft<'_> {
         let known = self.store.user(&name)?;
         match (change, &known) {
             (Change::Add, Some(u)) => {
-                return refuse(
-                    RefusalKind::Conflict,
-                    format!(
-                        "user \"{name}\" is already a {}; change it with: tallyman user role {name} ROLE",
-                        u.role
-                    ),
-                )
+                return Err(crate::ops::api::refusals::already_a_user(&name, u.role).into())
             }
             (Change::Role | Change::Remove, None) => {
-                return refuse(
-                    RefusalKind::Unknown,
-                    format!(
-                        "expected a tallyman user, found \"{name}\"; add one with: tallyman user add {name} --role clerk"
-                    ),
-                )
+                return Err(crate::ops::api::refusals::no_such_user(&name).into())
             }
             _ => {}
         }

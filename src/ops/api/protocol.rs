@@ -3,11 +3,9 @@
 //! [`Request`]s in and [`Reply`]s out. Both are versioned enums encodable through the codec
 //! module, so a request can travel over a socket unchanged.
 
-use std::sync::Arc;
-
 use serde::{Deserialize, Serialize};
 
-use super::{Answer, Command, OpsError, Outcome, Query, Service};
+use super::{Answer, Command, OpsError, Outcome, Query};
 
 /// What a front end asks, versioned: variants are only ever appended.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,6 +25,8 @@ pub enum Call {
     ExecuteThen(Command, Query),
     /// Validate without changing anything (what `Execute` would refuse).
     Validate(Command),
+    /// Keep the database sound: check, anchor, rebuild, salvage, backup, restore (admin only).
+    Admin(super::AdminCall),
 }
 
 /// What the service answers, versioned: variants are only ever appended.
@@ -42,6 +42,7 @@ pub enum Done {
     Outcome(Outcome),
     Answer(Answer),
     Both(Outcome, Answer),
+    Admin(super::AdminDone),
 }
 
 impl Request {
@@ -112,6 +113,14 @@ pub trait Ops: Send + Sync {
         }
     }
 
+    fn admin(&self, call: super::AdminCall) -> Result<super::AdminDone, OpsError> {
+        match self.call(Request::V1(Call::Admin(call))) {
+            Reply::V1(Ok(Done::Admin(d))) => Ok(d),
+            Reply::V1(Ok(_)) => Err(unexpected("an admin call")),
+            Reply::V1(Err(e)) => Err(e),
+        }
+    }
+
     fn validate(&self, command: Command) -> Result<Outcome, OpsError> {
         match self.call(Request::V1(Call::Validate(command))) {
             Reply::V1(Ok(Done::Outcome(o))) => Ok(o),
@@ -162,99 +171,3 @@ typed_queries! {
 }
 
 impl<T: Ops + ?Sized> OpsQueries for T {}
-
-/// The service in this process, acting as one user.
-#[derive(Clone)]
-pub struct Local {
-    service: Arc<Service>,
-    actor: String,
-}
-
-impl Local {
-    pub fn new(service: Arc<Service>, actor: impl Into<String>) -> Local {
-        Local {
-            service,
-            actor: actor.into(),
-        }
-    }
-
-    /// Opens the database in this process (embedded mode) acting as `actor`, with the site's
-    /// scan and warranty settings.
-    pub fn open(
-        dir: &std::path::Path,
-        actor: impl Into<String>,
-        scan: crate::domain::scan::ScanConfig,
-        warranty: super::warranty::WarrantySettings,
-    ) -> Result<(Local, super::OpenNotes), OpsError> {
-        Local::open_reporting(dir, actor, scan, warranty, None)
-    }
-
-    /// [`Local::open`], reporting the progress of a long replay (a store being rebuilt).
-    pub fn open_reporting(
-        dir: &std::path::Path,
-        actor: impl Into<String>,
-        scan: crate::domain::scan::ScanConfig,
-        warranty: super::warranty::WarrantySettings,
-        progress: Option<super::opening::Progress>,
-    ) -> Result<(Local, super::OpenNotes), OpsError> {
-        let (service, notes) =
-            Service::open_reporting(dir, Box::new(super::SystemClock), progress)?;
-        let service = service
-            .with_scan_config(scan)
-            .with_warranty_settings(warranty);
-        Ok((Local::new(Arc::new(service), actor), notes))
-    }
-
-    /// The same service acting as another user (the demo's generator acts as "demo").
-    pub fn acting_as(&self, actor: impl Into<String>) -> Local {
-        Local::new(self.service.clone(), actor)
-    }
-
-    /// Writes a consistent copy of the journal to `file` (see `maintenance::backup`).
-    pub fn backup(
-        &self,
-        file: &std::path::Path,
-    ) -> Result<super::maintenance::BackupReport, OpsError> {
-        super::maintenance::backup(&self.service, file)
-    }
-
-    /// The acting user.
-    pub fn actor(&self) -> &str {
-        &self.actor
-    }
-}
-
-impl std::fmt::Debug for Local {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Local")
-            .field("service", &self.service)
-            .field("actor", &self.actor)
-            .finish()
-    }
-}
-
-impl Ops for Local {
-    fn call(&self, request: Request) -> Reply {
-        let Request::V1(call) = request;
-        Reply::V1(self.service.handle(&self.actor, call))
-    }
-
-    fn finish(&self) -> Result<(), OpsError> {
-        Ok(self.service.store().flush_all()?)
-    }
-}
-
-impl Service {
-    /// Answers one call as `actor`.
-    pub fn handle(&self, actor: &str, call: Call) -> Result<Done, OpsError> {
-        match call {
-            Call::Execute(command) => Ok(Done::Outcome(self.execute(actor, command)?)),
-            Call::Query(query) => Ok(Done::Answer(self.query_as(actor, query)?)),
-            Call::ExecuteThen(command, query) => {
-                let outcome = self.execute(actor, command)?;
-                Ok(Done::Both(outcome, self.query_as(actor, query)?))
-            }
-            Call::Validate(command) => Ok(Done::Outcome(self.validate(command)?)),
-        }
-    }
-}

@@ -23,6 +23,14 @@ impl Service {
                 Answer::Units(self.lookup_at(&serial, date.unwrap_or_else(|| self.today()))?)
             }
             Query::SerialScans { serial } => Answer::Scans(self.serial_scans(&serial)?),
+            Query::Find { serial, date } => {
+                let units = self.lookup_at(&serial, date.unwrap_or_else(|| self.today()))?;
+                let scans = match units.is_empty() {
+                    true => self.serial_scans(&serial)?,
+                    false => Vec::new(),
+                };
+                Answer::Found { units, scans }
+            }
             Query::Stock { location, sku } => {
                 Answer::Stock(self.stock(location.as_deref(), sku.as_deref())?)
             }
@@ -157,12 +165,11 @@ impl Service {
 
     /// A count with its expected figure (open counting, open or in review) and last scans.
     fn count_view(&self, count: crate::domain::Count, last: u32) -> Result<CountView, OpsError> {
-        let expected =
-            if !count.blind && matches!(count.status, CountStatus::Open | CountStatus::Review) {
-                Some(self.expected_in_scope(&count)?)
-            } else {
-                None
-            };
+        let expected = if !count.blind && count.status.is_active() {
+            Some(self.expected_in_scope(&count)?)
+        } else {
+            None
+        };
         let last_scans = if last > 0 {
             self.scan_lines(self.store.last_count_scans(count.id, last as usize)?)?
         } else {

@@ -6,8 +6,7 @@ use super::reconcile;
 use super::types::{DocRequest, LineRequest, Outcome, ResolveAction};
 use super::types::{Refusal, RefusalKind};
 use crate::domain::{
-    CountId, CountScan, CountStatus, DocKind, DocLine, Document, Event, Resolution, SerialKey,
-    Unit, UnitState,
+    CountId, CountScan, DocKind, DocLine, Document, Event, Resolution, SerialKey, Unit, UnitState,
 };
 
 impl Draft<'_> {
@@ -50,7 +49,7 @@ impl Draft<'_> {
 
     fn resolvable(&mut self, id: CountId) -> DResult<crate::domain::Count> {
         let count = self.count(id)?;
-        if !matches!(count.status, CountStatus::Open | CountStatus::Review) {
+        if !count.status.is_active() {
             return refuse(
                 RefusalKind::Conflict,
                 format!(
@@ -665,10 +664,7 @@ impl Draft<'_> {
         }
         let open = m.open_mismatches();
         if open > 0 {
-            return refuse(RefusalKind::Conflict, format!(
-                "count {id} has {open} {} neither resolved nor accepted (see `tallyman count mismatches {id}`)",
-                super::plural(open as u64, "mismatch", "mismatches")
-            ));
+            return Err(crate::ops::api::refusals::open_mismatches(id, open).into());
         }
         Ok(m.freeze())
     }

@@ -2,17 +2,16 @@
 //! rebuild, salvage of a damaged journal, backup and restore.
 
 use super::opening::{self, scratch_dir};
-use super::{OpsError, RefusalKind, Service, JOURNAL_FILE, STATE_DIR};
+use super::Service;
 use crate::domain::Event;
-use crate::journal::{self, private, EntryHash, JournalError, Located};
+use crate::journal::{self, private, JournalError, Located};
+use crate::ops::api::{
+    Advice, Anchor, BackupReport, CheckReport, EntryWords, OpsError, RebuildReport, RefusalKind,
+    RestoreReport, SalvageReport, JOURNAL_FILE, JOURNAL_PIECE, STATE_DIR,
+};
 use crate::store::{keys, Store};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-
-/// Reads an anchor `SEQ:HASH` (hash in hex).
-pub fn parse_anchor(text: &str) -> Option<Anchor> {
-    journal::parse_anchor(text)
-}
 
 /// Lets the members of `gid` share the database's files (`[database] group`), for this run.
 pub fn share_with_group(gid: Option<u32>) {
@@ -35,27 +34,6 @@ pub fn init(dir: &Path) -> Result<(), OpsError> {
     Service::open(dir).map(|_| ())
 }
 
-#[derive(Debug, Default)]
-pub struct CheckReport {
-    pub entries: u64,
-    pub keys_compared: u64,
-    pub units: u64,
-    /// Problems found; empty means healthy.
-    pub problems: Vec<String>,
-    /// What to do about the problems (empty when there are none).
-    pub advice: String,
-    /// The head of the chain: `SEQ:HASH`.
-    pub anchor: Option<String>,
-    /// Anchors given to `check --anchor` that the journal still holds.
-    pub anchors_held: u64,
-    pub notes: Vec<String>,
-}
-
-/// The advice when the journal is damaged (a frame or the chain fails).
-const SALVAGE_ADVICE: &str = "run `tallyman rebuild --salvage` to keep every entry before the damage (the damaged journal is kept), or `tallyman restore BACKUP`";
-/// The advice when the store differs from a replay of a sound journal.
-const REBUILD_ADVICE: &str = "run `tallyman rebuild` to remake the store from the journal";
-
 fn describe_key(k: &[u8]) -> String {
     let printable: String = k
         .iter()
@@ -70,9 +48,6 @@ fn describe_key(k: &[u8]) -> String {
     format!("\"{printable}\"")
 }
 
-/// An anchor: the sequence of an entry and the hash it must have.
-pub type Anchor = (u64, EntryHash);
-
 /// The words for a stopped check or rebuild.
 fn interrupted() -> JournalError {
     JournalError::Io {
@@ -85,16 +60,42 @@ fn interrupted() -> JournalError {
 /// store applied is still there as it was applied, and that replaying the journal gives
 /// exactly the store's contents. Stops (leaving nothing behind) when `stop` is set.
 pub fn check(dir: &Path, anchors: &[Anchor], stop: &AtomicBool) -> Result<CheckReport, OpsError> {
-    let mut report = CheckReport::default();
     let exposed_before = private::exposed(dir);
     let (service, notes) = Service::open(dir)?;
+    check_open(&service, notes.warnings, exposed_before, anchors, stop)
+}
+
+/// [`check`] of the database a service holds open (a server's): under the writer lock, so
+/// no entry is written while the journal is replayed, once everything written is durable.
+pub(crate) fn check_live(
+    service: &Service,
+    anchors: &[Anchor],
+    stop: &AtomicBool,
+) -> Result<CheckReport, OpsError> {
+    let _writer = service
+        .writer
+        .lock()
+        .map_err(|_| super::writer_poisoned())?;
+    service.sync_all_written()?;
+    let exposed = private::exposed(service.dir());
+    check_open(service, Vec::new(), exposed, anchors, stop)
+}
+
+fn check_open(
+    service: &Service,
+    warnings: Vec<String>,
+    exposed_before: Vec<(PathBuf, u32)>,
+    anchors: &[Anchor],
+    stop: &AtomicBool,
+) -> Result<CheckReport, OpsError> {
+    let dir = service.dir();
+    let mut report = CheckReport::default();
     if let Some(ro) = service.read_only() {
         report.problems.push(ro.what.clone());
-        report.advice = SALVAGE_ADVICE.to_string();
+        report.advice = Some(Advice::Salvage);
     }
     report.notes.extend(
-        notes
-            .warnings
+        warnings
             .into_iter()
             .filter(|w| service.read_only().is_none_or(|ro| *w != ro.message)),
     );
@@ -189,7 +190,7 @@ pub fn check(dir: &Path, anchors: &[Anchor], stop: &AtomicBool) -> Result<CheckR
             if service.read_only().is_none() {
                 report.problems.push(damage.to_string());
             }
-            report.advice = SALVAGE_ADVICE.to_string();
+            report.advice = Some(Advice::Salvage);
             return Ok(());
         }
         // (A read-only open has said it already: with the store gone it is not cut.)
@@ -201,24 +202,16 @@ pub fn check(dir: &Path, anchors: &[Anchor], stop: &AtomicBool) -> Result<CheckR
         if journal_changed {
             // A backup that holds the entries before the first changed one, unchanged, is
             // what to restore; with no entry before it to name, the anchors say which.
-            let which = match changed {
-                Some(seq) if seq > 1 => format!(
-                    "a backup made after entry {} and checked with `tallyman check --anchor`",
-                    seq - 1
-                ),
-                _ => "a backup that passes `tallyman check --anchor` with the same anchors"
-                    .to_string(),
-            };
-            report.advice = format!(
-                "the journal was changed after it was written: restore {which} (`tallyman restore BACKUP`); a rebuild would take the changed journal as the truth"
-            );
+            report.advice = Some(Advice::RestoreBackup {
+                before: changed.filter(|seq| *seq > 1).map(|seq| seq - 1),
+            });
             return Ok(());
         }
         if service.read_only().is_none() {
             let before = report.problems.len();
             compare(live, &fresh, &mut report)?;
             if report.problems.len() > before {
-                report.advice = REBUILD_ADVICE.to_string();
+                report.advice = Some(Advice::Rebuild);
             }
         }
         Ok(())
@@ -276,17 +269,6 @@ fn compare(live: &Store, fresh: &Store, report: &mut CheckReport) -> Result<(), 
             }
         }
     }
-}
-
-/// What `rebuild` did.
-#[derive(Debug)]
-pub struct RebuildReport {
-    pub entries: u64,
-    /// Where the old store was moved (`None` when there was none).
-    pub old_store: Option<PathBuf>,
-    /// An unfinished last entry that was cut off the journal first, and where its bytes are.
-    pub cut: Option<(journal::TornTail, PathBuf)>,
-    pub notes: Vec<String>,
 }
 
 /// Replays `journal_path` into a new store in a scratch folder, then puts it in place of
@@ -450,7 +432,7 @@ pub fn rebuild(
         };
         return Err(OpsError::Damaged {
             entry,
-            message: format!("{damage}. A rebuild needs a sound journal: {SALVAGE_ADVICE}"),
+            message: format!("{damage}. A rebuild needs a sound journal"),
         });
     }
     let mut notes = Vec::new();
@@ -459,7 +441,7 @@ pub fn rebuild(
             return Err(OpsError::refused(
                 RefusalKind::Conflict,
                 format!(
-                    "journal entry {seq} is not the one the store applied: the journal was changed after it was written. Restore a backup (`tallyman restore BACKUP`), or add --force to take the changed journal as the truth"
+                    "journal entry {seq} is not the one the store applied: the journal was changed after it was written."
                 ),
             ));
         }
@@ -470,7 +452,7 @@ pub fn rebuild(
     let cut = match survey.torn {
         Some(t) => {
             let kept = journal::cut_tail(&journal_path, t.offset)?;
-            Some((t, kept))
+            Some((t.to_string(), kept))
         }
         None => None,
     };
@@ -481,16 +463,6 @@ pub fn rebuild(
         cut,
         notes,
     })
-}
-
-/// One entry as a salvage lists it: sequence, time, who, what it did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EntryWords {
-    pub seq: u64,
-    pub at_ms: i64,
-    pub actor: String,
-    pub what: String,
-    pub bytes: (u64, u64),
 }
 
 /// What an entry did, in a few words: its events by kind, with document numbers and
@@ -540,34 +512,6 @@ fn words_of(start: u64, end: u64, entry: &journal::Entry) -> EntryWords {
     }
 }
 
-/// What `rebuild --salvage` found, and did unless it only looked.
-#[derive(Debug, Default)]
-pub struct SalvageReport {
-    /// Entries copied as they were (1 ..= kept).
-    pub kept: u64,
-    /// Where the journal is damaged, in words.
-    pub damage: String,
-    /// The sequence the damaged entry has (or should have).
-    pub damaged_seq: u64,
-    /// The damaged entry, when its frame can still be read (a changed entry).
-    pub damaged_entry: Option<EntryWords>,
-    /// Byte ranges of the damaged journal that hold no readable entry.
-    pub lost_bytes: Vec<(u64, u64)>,
-    /// The damage is an incomplete last entry (its end is missing).
-    pub torn: bool,
-    /// Entries after the damage whose own frames are intact.
-    pub later: Vec<EntryWords>,
-    /// Whether the later entries were kept (re-chained after the kept ones).
-    pub later_kept: bool,
-    /// Entries the old store had applied that the journal no longer holds.
-    pub store_ahead: Option<(u64, u64)>,
-    /// The damaged journal, kept untouched (when the salvage was done).
-    pub damaged_journal: Option<PathBuf>,
-    pub old_store: Option<PathBuf>,
-    /// False when the salvage stopped to ask about the later entries.
-    pub done: bool,
-}
-
 /// Keeps what a damaged journal still holds: every entry before the damage is copied to a
 /// new journal (the damaged one is kept untouched beside it); entries after it whose own
 /// frames are intact are listed and kept when `keep_later` says so (re-chained after the
@@ -613,7 +557,7 @@ pub fn salvage(
         return Err(OpsError::refused(
             RefusalKind::Conflict,
             format!(
-                "journal {} is sound ({} entries): nothing to salvage; `tallyman rebuild` remakes the store from it",
+                "journal {} is sound ({} entries): nothing to salvage",
                 journal_path.display(),
                 survey.entries
             ),
@@ -713,15 +657,6 @@ pub fn salvage(
     Ok(report)
 }
 
-/// What a backup wrote.
-#[derive(Debug)]
-pub struct BackupReport {
-    pub bytes: u64,
-    pub entries: u64,
-    /// The head of the chain in the backup: `SEQ:HASH`.
-    pub anchor: Option<String>,
-}
-
 /// Writes the journal (everything acknowledged so far) to `file`. Writers are not stopped:
 /// the copy ends at the durable end found when it starts (the journal is append-only).
 pub fn backup(service: &Service, file: &Path) -> Result<BackupReport, OpsError> {
@@ -789,7 +724,7 @@ fn backup_target(file: &Path, journal: &Path) -> Result<(), OpsError> {
 
 /// Writes a backup of a journal this process may not read itself (a server's, whose folder
 /// is the server user's alone): the server sends its durable bytes `0..end` piece by piece
-/// (`fetch(from, upto)`, at most [`super::JOURNAL_PIECE`] each) and this process writes the
+/// (`fetch(from, upto)`, at most [`JOURNAL_PIECE`] each) and this process writes the
 /// file as its own user, durably, then reads it back. `journal` is the server's journal
 /// path, never written over.
 pub fn backup_fetched(
@@ -805,7 +740,7 @@ pub fn backup_fetched(
         use std::io::Write;
         let mut at = 0;
         while at < end {
-            let upto = end.min(at + super::JOURNAL_PIECE);
+            let upto = end.min(at + JOURNAL_PIECE);
             let bytes = fetch(at, upto).map_err(|e| {
                 let words = e.to_string();
                 failed = Some(e);
@@ -845,11 +780,18 @@ fn read_back(
         )));
     }
     if let Some(d) = damage {
-        return Err(OpsError::Storage(format!(
-            "{d}. The backup {} holds the {} entries before the damage; {SALVAGE_ADVICE}",
-            file.display(),
-            copy.entries
-        )));
+        let entry = match &d {
+            JournalError::Damaged { entry, .. } => *entry,
+            _ => 0,
+        };
+        return Err(OpsError::Damaged {
+            entry,
+            message: format!(
+                "{d}. The backup {} holds the {} entries before the damage",
+                file.display(),
+                copy.entries
+            ),
+        });
     }
     Ok(BackupReport {
         bytes: upto,
@@ -870,21 +812,19 @@ fn same_file(a: &Path, b: &Path) -> bool {
 pub fn anchor(dir: &Path) -> Result<(u64, Option<String>), OpsError> {
     let survey = journal::survey(&dir.join(JOURNAL_FILE), |_| Ok(()))?;
     if let Some(d) = survey.damage {
-        return Err(OpsError::Storage(format!("{d}; {SALVAGE_ADVICE}")));
+        let entry = match &d {
+            JournalError::Damaged { entry, .. } => *entry,
+            _ => 0,
+        };
+        return Err(OpsError::Damaged {
+            entry,
+            message: d.to_string(),
+        });
     }
     Ok((
         survey.entries,
         survey.head.map(|(s, h)| journal::anchor_words(s, &h)),
     ))
-}
-
-/// What a restore did.
-#[derive(Debug)]
-pub struct RestoreReport {
-    pub entries: u64,
-    /// Where the journal it replaced is kept.
-    pub replaced: Option<PathBuf>,
-    pub anchor: Option<String>,
 }
 
 /// Replaces the database's journal by a verified backup and remakes the store from it.

@@ -1,7 +1,7 @@
 //! What role each request needs, and the check the server makes before it answers: the one
 //! place the role rules live (the screens and the command line never decide this).
 
-use super::{Call, Command, OpsError, Query, Refusal, RefusalKind, Service};
+use super::{Call, Command, Query};
 use crate::domain::{DocKind, Role};
 
 /// The role a command needs, and what it is called in a refusal.
@@ -63,6 +63,7 @@ pub fn call_needs(call: &Call) -> (Role, &'static str) {
     match call {
         Call::Execute(c) | Call::Validate(c) => command_needs(c),
         Call::Query(q) => query_needs(q),
+        Call::Admin(a) => (Role::Admin, a.what()),
         Call::ExecuteThen(c, q) => {
             let (a, b) = (command_needs(c), query_needs(q));
             if a.0 >= b.0 {
@@ -79,49 +80,6 @@ pub fn call_needs(call: &Call) -> (Role, &'static str) {
 #[derive(Debug, Clone, Default)]
 pub struct Gate {
     pub always_admin: Vec<String>,
-}
-
-impl Service {
-    /// The role `user` holds here: from the user list, or admin for the gate's accounts.
-    pub fn role_of(&self, gate: &Gate, user: &str) -> Result<Option<Role>, OpsError> {
-        if gate.always_admin.iter().any(|a| a == user) {
-            return Ok(Some(Role::Admin));
-        }
-        Ok(self.store().user(user)?.map(|u| u.role))
-    }
-
-    /// Refuses a call `user` may not make, naming the user, their role and the command an
-    /// admin runs.
-    pub fn authorize(&self, gate: &Gate, user: &str, call: &Call) -> Result<(), OpsError> {
-        let (needed, what) = call_needs(call);
-        match self.role_of(gate, user)? {
-            Some(role) if role.may(needed) => Ok(()),
-            Some(role) => Err(OpsError::Refused(
-                Refusal::new(
-                    RefusalKind::NotPermitted,
-                    format!("\"{user}\" is {}: {what} needs {needed}", with_article(role)),
-                )
-                .about(user),
-            )),
-            None => Err(OpsError::Refused(
-                Refusal::new(
-                    RefusalKind::NotPermitted,
-                    format!(
-                        "user \"{user}\" is not a tallyman user; an admin runs: tallyman user add {user} --role {}",
-                        needed.max(Role::Clerk)
-                    ),
-                )
-                .about(user),
-            )),
-        }
-    }
-}
-
-fn with_article(role: Role) -> String {
-    match role {
-        Role::Admin => "an admin".into(),
-        r => format!("a {r}"),
-    }
 }
 
 #[cfg(test)]

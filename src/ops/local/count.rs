@@ -7,9 +7,10 @@ use super::types::{Refusal, RefusalKind};
 use crate::domain::count::judge_unit;
 use crate::domain::scan;
 use crate::domain::{
-    Count, CountId, CountScan, CountScope, CountStatus, DocKind, Event, Location, NotHere, Product,
+    Count, CountId, CountScan, CountScope, CountStatus, DocKind, Event, Location, Product,
     ScanVerdict, SerialKey, Unit,
 };
+use crate::ops::api::refusals;
 
 impl Draft<'_> {
     pub(super) fn count(&mut self, id: CountId) -> DResult<Count> {
@@ -21,7 +22,7 @@ impl Draft<'_> {
                 self.counts.insert(id, c.clone());
                 Ok(c)
             }
-            None => refuse(RefusalKind::Unknown, format!("expected a count number, found \"{id}\": no such count (see `tallyman count list`)")),
+            None => Err(refusals::no_such_count(id).into()),
         }
     }
 
@@ -128,12 +129,7 @@ impl Draft<'_> {
             return self.move_count(id, CountStatus::Posted);
         }
         if self.store.counted_bins(id)?.is_empty() {
-            return refuse(
-                RefusalKind::Conflict,
-                format!(
-                    "count {id} has no counted bin: finish the bins first (the count screen's bin done key, or `tallyman count bin-done {id} --location BIN`)"
-                ),
-            );
+            return Err(refusals::no_counted_bin(id).into());
         }
         let outcome = self.move_count_to(id, CountStatus::Posted, true)?;
         self.events.push(Event::PostedCountedBins { count: id });
@@ -187,9 +183,9 @@ impl Draft<'_> {
         }
         if qty == 0 {
             // The same words as any line that is no quantity (one reader for every client).
-            return Err(DraftError::Refused(super::count_input::not_a_quantity(
-                &p.sku, "0",
-            )));
+            return Err(DraftError::Refused(
+                crate::ops::api::count_input::not_a_quantity(&p.sku, "0"),
+            ));
         }
         let before = self
             .store
@@ -640,76 +636,4 @@ pub fn is_location_label(
         Ok(code) => Ok(store.location(&code)?.map(|l| l.code)),
         Err(_) => Ok(None),
     }
-}
-
-/// A scan answer in words: a short headline (fits a 20-column handheld) and the detail.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ScanWords {
-    pub ok: bool,
-    pub headline: String,
-    pub detail: String,
-}
-
-/// Puts a scan report into words, naming parties through `party`.
-pub fn scan_words(
-    report: &super::ScanReport,
-    party: &dyn Fn(crate::domain::PartyId) -> String,
-) -> ScanWords {
-    let scan = &report.scan;
-    let sn = format!("SN \"{}\"", scan.serial);
-    let (ok, headline, detail) = match &scan.verdict {
-        ScanVerdict::Counted => (
-            true,
-            "COUNTED",
-            format!("{sn} {}", report.sku.as_deref().unwrap_or("")),
-        ),
-        ScanVerdict::Duplicate { first } => {
-            let by = match &report.first {
-                Some(f) => format!(
-                    " by {} at {} {}",
-                    f.counter,
-                    f.location,
-                    chrono::DateTime::from_timestamp_millis(f.at_ms)
-                        .map(|t| t.with_timezone(&chrono::Local).format("%H:%M").to_string())
-                        .unwrap_or_default()
-                ),
-                None => String::new(),
-            };
-            (
-                false,
-                "DUPLICATE",
-                format!("{sn} already counted (scan {first}){by}"),
-            )
-        }
-        ScanVerdict::Unexpected(u) => (false, "NOT HERE", not_here(&sn, report, &u.into(), party)),
-        ScanVerdict::Unknown => (
-            false,
-            "UNKNOWN",
-            not_here(&sn, report, &NotHere::Unknown, party),
-        ),
-    };
-    ScanWords {
-        ok,
-        headline: headline.to_string(),
-        detail,
-    }
-}
-
-/// The detail of a scan that is not here: `SN "X" RT-AX55: sold to ACME, on S-2026-0001`,
-/// the facts as the scan screen shows them on one line.
-fn not_here(
-    sn: &str,
-    report: &super::ScanReport,
-    why: &NotHere,
-    party: &dyn Fn(crate::domain::PartyId) -> String,
-) -> String {
-    let sku = report
-        .sku
-        .as_deref()
-        .map(|s| format!(" {s}"))
-        .unwrap_or_default();
-    format!(
-        "{sn}{sku}: {}",
-        super::not_here::scan_facts(why, party).join(", ")
-    )
 }

@@ -14,11 +14,20 @@ use crate::domain::{
     Day, DocKind, DocLine, DocNo, Document, Event, HistoryKind, Location, Party, PartyId, Product,
     ProductId, SerialKey, Unit, Warning,
 };
+use crate::ops::api::refusals;
 use crate::store::{Store, StoreError};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Where receipts go when no location is named.
 pub const DEFAULT_RECEIVING: &str = "RECEIVING";
+
+/// Which user command is being checked (each refuses what the others are for).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Change {
+    Add,
+    Role,
+    Remove,
+}
 
 /// Why a single command was refused (storage failures are separate).
 pub enum DraftError {
@@ -28,6 +37,12 @@ pub enum DraftError {
     Store(StoreError),
     /// A storage failure met through another service function.
     Failed(String),
+}
+
+impl From<Refusal> for DraftError {
+    fn from(r: Refusal) -> Self {
+        DraftError::Refused(r)
+    }
 }
 
 impl From<StoreError> for DraftError {
@@ -82,7 +97,7 @@ pub struct DraftContext<'c> {
     pub now_ms: i64,
     pub actor: &'c str,
     pub scan: &'c ScanConfig,
-    pub warranty: &'c super::warranty::WarrantySettings,
+    pub warranty: &'c crate::ops::api::WarrantySettings,
 }
 
 pub struct Draft<'s> {
@@ -95,7 +110,7 @@ pub struct Draft<'s> {
     pub(super) count_serials: HashMap<(CountId, SerialKey), u32>,
     pub(super) next_count: u32,
     pub(super) next_generic: u32,
-    pub(super) warranty: super::warranty::WarrantySettings,
+    pub(super) warranty: crate::ops::api::WarrantySettings,
     units: HashMap<(ProductId, SerialKey), Unit>,
     /// Customers' held quantities of unserialised products changed by this draft.
     customer_qty: HashMap<(PartyId, ProductId), i64>,
@@ -277,15 +292,9 @@ impl<'s> Draft<'s> {
                 self.warranty_replace(&old, &new, policy, &note, &settings)
             }
             Command::AddGenericWarranty(g) => self.add_generic(g),
-            Command::AddUser { name, role } => {
-                self.set_user(&name, Some(role), super::users::Change::Add)
-            }
-            Command::SetRole { name, role } => {
-                self.set_user(&name, Some(role), super::users::Change::Role)
-            }
-            Command::RemoveUser { name } => {
-                self.set_user(&name, None, super::users::Change::Remove)
-            }
+            Command::AddUser { name, role } => self.set_user(&name, Some(role), Change::Add),
+            Command::SetRole { name, role } => self.set_user(&name, Some(role), Change::Role),
+            Command::RemoveUser { name } => self.set_user(&name, None, Change::Remove),
             Command::Batch(_) => refuse(
                 RefusalKind::Conflict,
                 "a batch cannot contain another batch",
@@ -306,13 +315,7 @@ impl<'s> Draft<'s> {
                 self.products.insert(sku.to_string(), p.clone());
                 Ok(p)
             }
-            None => refuse(
-                RefusalKind::Unknown,
-                format!(
-                    "expected a known product SKU, found {} (add it with `tallyman product add`)",
-                    crate::domain::limits::quoted(sku)
-                ),
-            ),
+            None => Err(refusals::unknown_sku(sku).into()),
         }
     }
 
@@ -525,9 +528,7 @@ impl<'s> Draft<'s> {
     pub(super) fn location_code(&mut self, raw: &str, role: &str) -> DResult<String> {
         let code = Location::normalize_code(raw).map_err(invalid)?;
         if !self.location_exists(&code)? {
-            return refuse(RefusalKind::Unknown, format!(
-                "{role} location \"{code}\" does not exist (add it with `tallyman location add {code}`)"
-            ));
+            return Err(refusals::unknown_location(role, &code).into());
         }
         Ok(code)
     }
@@ -657,13 +658,7 @@ impl<'s> Draft<'s> {
 
     fn post(&mut self, mut req: DocRequest) -> DResult<Outcome> {
         if matches!(req.kind, DocKind::FoundStock | DocKind::Correction) {
-            return refuse(
-                RefusalKind::Conflict,
-                format!(
-                "{} documents are made by counts (see `tallyman count --help`), not posted by hand",
-                req.kind.as_str()
-            ),
-            );
+            return Err(refusals::made_by_counts(req.kind.as_str()).into());
         }
         // A receipt without a location goes to the receiving area, made on first use.
         if req.kind == DocKind::Receipt && req.to.is_none() {
@@ -845,13 +840,7 @@ impl<'s> Draft<'s> {
             );
         };
         let Some(party) = self.party(name)? else {
-            return refuse(
-                RefusalKind::Unknown,
-                format!(
-                    "expected a known {role}, found {} (add it with `tallyman party add`)",
-                    crate::domain::limits::quoted(name)
-                ),
-            );
+            return Err(refusals::unknown_party(role, name).into());
         };
         let fits = if role == "supplier" {
             party.role.is_supplier()
