@@ -1256,7 +1256,10 @@ fn a_counter_finishes_a_bin_with_a_key_or_the_done_barcode() {
     let mut app = app(&db);
     // Before any location there is no bin to finish.
     app.keys("11<f7>");
-    assert_eq!(app.status(), Some("Scan the bin's label first"));
+    assert_eq!(
+        app.status(),
+        Some(tallyman::ops::count_input::bin_first().message.as_str())
+    );
     assert_eq!(app.bells, 1);
     app.keys("<enter>WH1/A/01<enter>RT00000001<enter><f7>");
     assert_eq!(

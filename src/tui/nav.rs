@@ -142,6 +142,17 @@ impl Ctx<'_> {
         error(self.state, msg)
     }
 
+    /// Shows a sticky error on the screen on top (a question the answer being applied opened
+    /// again), with the bell if configured.
+    pub fn error_on_top(&mut self, msg: String) -> Vec<Effect> {
+        let effects = error(self.state, msg);
+        let top = self.state.visits.last().copied();
+        if let Some(s) = self.state.status.as_mut() {
+            s.visit = top;
+        }
+        effects
+    }
+
     /// Shows a notice unless an error is showing.
     pub fn info(&mut self, msg: String) {
         info(self.state, msg);

@@ -241,7 +241,7 @@ impl OpsRunner {
     fn finish_bin(&self, id: CountId, location: Option<String>) -> Result<Vec<Action>, OpsError> {
         let Some(location) = location else {
             return Ok(vec![Msg::Refused(
-                crate::tui::screens::count_scan::words::BIN_FIRST.into(),
+                crate::ops::count_input::bin_first().message,
             )
             .action()]);
         };
@@ -456,7 +456,7 @@ impl OpsRunner {
                 let cmd = Command::CountQty {
                     count,
                     location,
-                    product: sku,
+                    product: sku.clone(),
                     qty,
                 };
                 match runner.ops.execute(cmd) {
@@ -476,7 +476,11 @@ impl OpsRunner {
                     }
                     .action()]),
                     Ok(_) => Err(OpsError::Storage("a quantity gave no answer".into())),
-                    Err(e) => Ok(vec![Msg::Refused(refusal_words(e)?).action()]),
+                    Err(e) => Ok(vec![Msg::QtyRefused {
+                        sku,
+                        message: refusal_words(e)?,
+                    }
+                    .action()]),
                 }
             }),
             Effect::FinishBin { count, location } => self.after_waiting(|runner| {

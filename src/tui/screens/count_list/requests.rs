@@ -95,7 +95,7 @@ pub fn answer(asked: Asked, reply: Result<Done, OpsError>) -> Result<Msg, OpsErr
             Done::Answer(Answer::Counts(counts)) => {
                 let mut rows: Vec<CountRow> = counts
                     .into_iter()
-                    .filter(|v| matches!(v.count.status, CountStatus::Open | CountStatus::Review))
+                    .filter(|v| v.count.status.is_active())
                     .map(row)
                     .collect();
                 rows.sort_by_key(|r| r.id);

@@ -37,6 +37,13 @@ pub enum Msg {
     /// A step of the loop was refused (a bin, a quantity, a step behind waiting scans): a
     /// sticky error.
     Refused(String),
+    /// A quantity was refused (0, no location): the question is asked again.
+    QtyRefused {
+        /// The product asked about.
+        sku: String,
+        /// The service's words.
+        message: String,
+    },
     /// A scan's answer (or an undo's), only after the scan is durable; refusals of the scan
     /// loop come this way too (nothing recorded).
     Answered(ScanAnswer),

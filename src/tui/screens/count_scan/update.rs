@@ -6,8 +6,9 @@
 use super::requests::Msg;
 use super::state::{AnswerKind, CountSession, Queued, RecentScan, ScanAnswer, Why, RECENT_KEPT};
 use super::words;
-use crate::domain::count::{ScanCommand, COMMAND_PREFIX};
+use crate::domain::count::ScanCommand;
 use crate::domain::{CountId, CountStatus};
+use crate::ops::count_input::{bin_first, read_line, CountLine};
 use crate::tui::action::Effect;
 use crate::tui::app::AppState;
 use crate::tui::nav::{with_ctx, with_gs, with_session, Ctx};
@@ -45,6 +46,7 @@ pub(crate) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             with_scan(state, |s, ctx| location_set(s, ctx, code, figures))
         }
         Msg::Refused(msg) => with_ctx(state, |ctx| ctx.error(msg)),
+        Msg::QtyRefused { sku, message } => with_ctx(state, |ctx| qty_refused(ctx, sku, message)),
         Msg::Answered(answer) => with_scan(state, |s, ctx| scan_answered(s, ctx, answer)),
         Msg::AskQty { sku } => with_ctx(state, |ctx| ask_qty(ctx, sku)),
         Msg::QtyCounted {
@@ -219,33 +221,50 @@ fn clear_answered_entry(ctx: &mut Ctx) {
     }
 }
 
-/// A scan in the scan loop: a command barcode is done here; anything else goes to the
-/// service, which tells a location label from a serial.
+/// A scan in the scan loop, read as every client of a count reads its lines
+/// ([`read_line`]): a command barcode is done here; anything else goes to the service, which
+/// tells a location label from a serial.
 pub(crate) fn scan(s: &mut CountSession, ctx: &mut Ctx, value: String) -> Vec<Effect> {
-    if let Some(cmd) = ScanCommand::parse(&value, COMMAND_PREFIX) {
-        ctx.clear_field();
-        return match cmd {
-            Ok(ScanCommand::Finish) => leave(s, ctx),
-            Ok(ScanCommand::Undo) => undo(s),
-            Ok(ScanCommand::Location) => next_is_location(s),
-            Ok(ScanCommand::Done) => bin_done(s, ctx),
-            Err(e) => {
-                let answer = ScanAnswer {
-                    kind: AnswerKind::Bad,
-                    headline: words::BAD_SCAN.into(),
-                    serial: value.trim().to_string(),
-                    sku: None,
-                    number: None,
-                    location: String::new(),
-                    why: Why::Refused { message: e },
-                    figures: None,
-                };
-                scan_answered(s, ctx, answer)
-            }
-        };
+    match read_line(&value, None) {
+        CountLine::Blank => Vec::new(),
+        CountLine::Command(cmd) => {
+            ctx.clear_field();
+            command(s, ctx, cmd)
+        }
+        CountLine::BadCommand(r) => {
+            ctx.clear_field();
+            bad_command(s, ctx, &value, r.message)
+        }
+        CountLine::Scan(_) | CountLine::Quantity { .. } | CountLine::NotAQuantity(_) => {
+            let raw = with_gs(ctx.state(), &value);
+            ask(s, Queued::Scan(raw))
+        }
     }
-    let raw = with_gs(ctx.state(), &value);
-    ask(s, Queued::Scan(raw))
+}
+
+/// A command barcode of the scan loop.
+fn command(s: &mut CountSession, ctx: &mut Ctx, cmd: ScanCommand) -> Vec<Effect> {
+    match cmd {
+        ScanCommand::Finish => leave(s, ctx),
+        ScanCommand::Undo => undo(s),
+        ScanCommand::Location => next_is_location(s),
+        ScanCommand::Done => bin_done(s, ctx),
+    }
+}
+
+/// The command prefix with a word no command has: a bad scan, nothing sent.
+fn bad_command(s: &mut CountSession, ctx: &mut Ctx, value: &str, message: String) -> Vec<Effect> {
+    let answer = ScanAnswer {
+        kind: AnswerKind::Bad,
+        headline: words::BAD_SCAN.into(),
+        serial: value.trim().to_string(),
+        sku: None,
+        number: None,
+        location: String::new(),
+        why: Why::Refused { message },
+        figures: None,
+    };
+    scan_answered(s, ctx, answer)
 }
 
 /// Takes back this counter's last scan.
@@ -261,7 +280,7 @@ pub(crate) fn next_is_location(s: &mut CountSession) -> Vec<Effect> {
 /// The counter says the bin is counted (a key or the `#TM:DONE` barcode).
 pub(crate) fn bin_done(s: &mut CountSession, ctx: &mut Ctx) -> Vec<Effect> {
     if s.location.is_none() && !s.waiting && s.queued.is_empty() {
-        return ctx.error(words::BIN_FIRST.into());
+        return ctx.error(bin_first().message);
     }
     ask(s, Queued::BinDone)
 }
@@ -275,28 +294,51 @@ fn ask_qty(ctx: &mut Ctx, sku: String) -> Vec<Effect> {
     Vec::new()
 }
 
-/// A quantity typed or scanned for a product counted by quantity (its prompt is on top).
+/// A line typed or scanned while a product's quantity is asked (its prompt is on top), read
+/// as every client of a count reads it ([`read_line`]): a quantity goes to the service (which
+/// refuses 0), a command barcode leaves the question and is done, anything else is refused
+/// and the question stays.
 pub(crate) fn count_qty(
     s: &mut CountSession,
     ctx: &mut Ctx,
     sku: String,
     value: &str,
 ) -> Vec<Effect> {
-    let Ok(qty) = value.trim().parse::<i32>() else {
-        return ctx.error(words::not_a_qty(value.trim()));
-    };
-    if qty == 0 {
-        return ctx.error(words::not_a_qty(value.trim()));
+    match read_line(value, Some(&sku)) {
+        CountLine::Blank | CountLine::Scan(_) => Vec::new(),
+        CountLine::NotAQuantity(r) => ctx.error(r.message),
+        CountLine::Command(cmd) => {
+            leave_question(ctx);
+            command(s, ctx, cmd)
+        }
+        CountLine::BadCommand(r) => {
+            leave_question(ctx);
+            bad_command(s, ctx, value, r.message)
+        }
+        CountLine::Quantity { sku, qty } => {
+            leave_question(ctx);
+            vec![Effect::CountQty {
+                count: s.count.id,
+                location: s.location.clone(),
+                sku,
+                qty,
+            }]
+        }
     }
+}
+
+/// The quantity's prompt closes.
+fn leave_question(ctx: &mut Ctx) {
     if matches!(ctx.top(), Screen::Prompt(_)) {
         ctx.pop();
     }
-    vec![Effect::CountQty {
-        count: s.count.id,
-        location: s.location.clone(),
-        sku,
-        qty,
-    }]
+}
+
+/// The service refused a quantity (0, none at the location...): its words, and the question
+/// is asked again, as the command line asks it.
+fn qty_refused(ctx: &mut Ctx, sku: String, message: String) -> Vec<Effect> {
+    ask_qty(ctx, sku);
+    ctx.error_on_top(message)
 }
 
 /// A quantity was counted: say it with the running figure.

@@ -41,11 +41,6 @@ pub const BAD_SCAN: &str = "BAD SCAN";
 /// Headline of a scan the count refused for another reason (nothing recorded).
 pub const NOT_SAVED: &str = "NOT SAVED";
 
-/// Error: a quantity that is not a whole number (nor a minus one, which takes some back).
-pub fn not_a_qty(found: &str) -> String {
-    format!("expected a quantity like 24 (or -2 to take back), found \"{found}\"")
-}
-
 /// Status: a quantity counted, and what the count has of it here now.
 pub fn qty_counted(
     sku: &str,
@@ -69,9 +64,6 @@ pub fn qty_counted(
 pub fn qty_recent(qty: i32, sku: &str) -> String {
     format!("{qty} x {sku}")
 }
-
-/// Error: the bin done command before any location.
-pub const BIN_FIRST: &str = "Scan the bin's label first";
 
 /// Status: a bin is counted.
 pub fn bin_counted(location: &str, bins: u32) -> String {

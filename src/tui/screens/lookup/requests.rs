@@ -1,5 +1,6 @@
 //! The lookup screen's talk with the service: each intent is one [`Call`] (look a serial up,
-//! its count scans when no unit has it, a warranty or repair action), and each reply becomes
+//! with its count scans when no unit has it, in one request; a warranty or repair action),
+//! and each reply becomes
 //! one [`Msg`] of this screen. Refusals are the screen's to word; a link that is down or a
 //! broken store pass on as they are (the shared handling says them).
 
@@ -13,13 +14,8 @@ use crate::tui::screens::{refusal_words, Asker};
 /// What the lookup screen asked (the reply is read by it).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Asked {
-    /// Every unit with a serial.
+    /// Every unit with a serial (or its count scans when no unit has it).
     Units {
-        /// The serial as asked.
-        serial: String,
-    },
-    /// The live count scans of a serial no unit has.
-    Scans {
         /// The serial as asked.
         serial: String,
     },
@@ -30,19 +26,14 @@ pub enum Asked {
 /// What the service answered the lookup screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Msg {
-    /// The units with the serial, each with its warranty at the screen's date (none: the
-    /// serial is unknown, its count scans are asked next).
+    /// The units with the serial, each with its warranty at the screen's date; when none
+    /// has it, its live count scans (a counter found it).
     Units {
         /// The serial looked up.
         serial: String,
         /// Every unit with it (one per product).
         units: Vec<Found>,
-    },
-    /// The count scans of a serial no unit has (a counter found it).
-    Scans {
-        /// The serial looked up.
-        serial: String,
-        /// Its live scans in counts.
+        /// Its live scans in counts, when no unit has it (empty otherwise).
         scans: Vec<crate::ops::ScanLine>,
     },
     /// The service refused the scan (a misread, a label of another product).
@@ -60,21 +51,14 @@ fn call(call: Call, asked: Asked) -> Effect {
     }
 }
 
-/// Every unit with `serial`, each with its warranty at `date`.
+/// Every unit with `serial`, each with its warranty at `date`, or, when no unit has it, its
+/// live count scans: one request.
 pub fn look_up(serial: String, date: Day) -> Effect {
-    let query = Query::Lookup {
+    let query = Query::Find {
         serial: serial.clone(),
         date: Some(date),
     };
     call(Call::Query(query), Asked::Units { serial })
-}
-
-/// The live count scans of a serial no unit has: they are its history.
-pub fn count_scans(serial: String) -> Effect {
-    let query = Query::SerialScans {
-        serial: serial.clone(),
-    };
-    call(Call::Query(query), Asked::Scans { serial })
 }
 
 /// A warranty or repair action on the unit shown.
@@ -114,8 +98,9 @@ pub fn act(act: UnitAct) -> Effect {
 pub fn answer(asked: Asked, reply: Result<Done, OpsError>) -> Result<Msg, OpsError> {
     match asked {
         Asked::Units { serial } => match reply {
-            Ok(Done::Answer(Answer::Units(units))) => Ok(Msg::Units {
+            Ok(Done::Answer(Answer::Found { units, scans })) => Ok(Msg::Units {
                 serial,
+                scans,
                 units: units
                     .into_iter()
                     .map(|v| Found {
@@ -126,10 +111,6 @@ pub fn answer(asked: Asked, reply: Result<Done, OpsError>) -> Result<Msg, OpsErr
             }),
             Ok(_) => Err(unexpected("lookup")),
             Err(e) => Ok(Msg::Refused(refusal_words(e)?)),
-        },
-        Asked::Scans { serial } => match reply? {
-            Done::Answer(Answer::Scans(scans)) => Ok(Msg::Scans { serial, scans }),
-            _ => Err(unexpected("serial_scans")),
         },
         Asked::Act => match reply {
             Ok(Done::Outcome(Outcome::Noted(words))) => Ok(Msg::Acted(words)),

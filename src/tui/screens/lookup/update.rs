@@ -32,8 +32,11 @@ pub(crate) fn with_lookup(
 /// What the service answered this screen.
 pub(crate) fn on_msg(l: &mut LookupSession, ctx: &mut Ctx, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::Units { serial, units } => looked_up(l, ctx, serial, units),
-        Msg::Scans { serial, scans } => unknown(l, ctx, serial, scans),
+        Msg::Units {
+            serial,
+            units,
+            scans,
+        } => looked_up(l, ctx, serial, units, scans),
         Msg::Refused(msg) => {
             // The scan was refused (a misread, a label of another product): the body clears.
             l.forget();
@@ -51,13 +54,14 @@ pub(crate) fn on_msg(l: &mut LookupSession, ctx: &mut Ctx, msg: Msg) -> Vec<Effe
     }
 }
 
-/// The lookup's answer: one unit is shown, several products ask which, none asks for the
-/// serial's count scans.
+/// The lookup's answer: one unit is shown, several products ask which, none shows the
+/// serial's count scans (which came with the answer).
 fn looked_up(
     l: &mut LookupSession,
     ctx: &mut Ctx,
     serial: String,
     units: Vec<Found>,
+    scans: Vec<crate::ops::ScanLine>,
 ) -> Vec<Effect> {
     // A refresh after an action shows the same product again.
     if let Some(i) = l
@@ -70,7 +74,7 @@ fn looked_up(
     }
     match units.len() {
         // A serial no unit has may still have been counted: those scans are its history.
-        0 => vec![requests::count_scans(serial)],
+        0 => unknown(l, ctx, serial, scans),
         1 => {
             l.show(units, 0);
             ctx.clear_field();
