@@ -117,7 +117,7 @@ fn a_lookup_is_one_request_with_its_warranty() {
     assert!(open.is_empty(), "{open:?}");
     let lookup = f.sent("RT-3<enter>");
     assert!(
-        matches!(lookup.as_slice(), [Call::Query(Query::Lookup { .. })]),
+        matches!(lookup.as_slice(), [Call::Query(Query::Find { .. })]),
         "{lookup:?}"
     );
 }

@@ -489,7 +489,7 @@ fn every_answer_but_counted_rings_and_sticks() {
         app.keys(&format!("{serial}<enter>"));
         let a = answer(&app);
         assert_eq!((a.kind, a.headline.as_str()), (kind, headline), "{serial}");
-        let text = tallyman::tui::screens::count_scan::words::answer_facts(&a).join(", ");
+        let text = tallyman::tui::screens::count_scan::words::answer_facts(&a, true).join(", ");
         for f in facts {
             assert!(text.contains(f), "{serial}: {text:?} lacks {f:?}");
         }
@@ -567,7 +567,7 @@ fn a_serial_before_any_location_is_not_saved() {
     app.keys("WH2/A/01<enter>");
     assert_eq!(answer(&app).headline, "WRONG LOCATION");
     assert_eq!(
-        tallyman::tui::screens::count_scan::words::answer_facts(&answer(&app)),
+        tallyman::tui::screens::count_scan::words::answer_facts(&answer(&app), true),
         ["outside count 1 (WH1/A)"]
     );
     assert_eq!(app.state.count_session().unwrap().location, None);
@@ -694,7 +694,7 @@ fn an_unknown_command_barcode_is_a_bad_scan() {
     let a = answer(&app);
     assert_eq!(a.kind, AnswerKind::Bad);
     assert!(
-        tallyman::tui::screens::count_scan::words::answer_facts(&a)[0]
+        tallyman::tui::screens::count_scan::words::answer_facts(&a, true)[0]
             .contains("FINISH, UNDO, LOCATION or DONE")
     );
     assert_eq!(app.bells, 1);
@@ -1132,7 +1132,15 @@ fn a_late_answer_keeps_the_next_scan_being_typed() {
     app.keys("00002<enter>");
     let sent = seen.lock().unwrap().clone();
     assert!(
-        matches!(sent.last(), Some(tallyman::tui::action::Effect::CountInput { raw, .. }) if raw == "RT00000002"),
+        matches!(
+            sent.last(),
+            Some(tallyman::tui::action::Effect::Call {
+                to: tallyman::tui::screens::Asker::CountScan(
+                    tallyman::tui::screens::count_scan::requests::Asked::Scan { raw, .. }
+                ),
+                ..
+            }) if raw == "RT00000002"
+        ),
         "{sent:?}"
     );
 }

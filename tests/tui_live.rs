@@ -232,7 +232,6 @@ fn scans_during_an_outage_wait_in_order_and_are_sent_when_the_server_is_back() {
         down: down.clone(),
     };
     let runner = tallyman::tui::ops_runner::OpsRunner::shared(Arc::new(ops))
-        .with_utc_times()
         .with_outbox(tallyman::ops::Outbox::in_memory());
     app = app.with_runner(Box::new(runner));
     app.keys("1<enter>WH1/A/01<enter>S-1<enter>");

@@ -16,7 +16,7 @@ use tallyman::tui::app::{AppState, Screen};
 use tallyman::tui::backend::RuntimeBackend;
 use tallyman::tui::keys::parse_script;
 use tallyman::tui::screens::count_list::state::CountRow;
-use tallyman::tui::screens::count_scan::requests::Msg;
+use tallyman::tui::screens::count_scan::requests::{Asked, Msg};
 use tallyman::tui::screens::count_scan::state::AnswerKind;
 use tallyman::tui::screens::count_scan::state::Figures;
 use tallyman::tui::screens::count_scan::state::ScanAnswer;
@@ -216,8 +216,13 @@ fn row() -> CountRow {
     }
 }
 
+/// A message of the scan loop, as a stand-in runner hands it over.
+fn loop_msg(msg: Msg) -> Action {
+    Action::Screen(ScreenMsg::CountScan(msg))
+}
+
 fn counted(raw: &str, number: u32) -> Action {
-    Msg::Answered(ScanAnswer {
+    loop_msg(Msg::Answered(ScanAnswer {
         kind: AnswerKind::Counted,
         headline: "COUNTED".into(),
         serial: raw.into(),
@@ -226,8 +231,7 @@ fn counted(raw: &str, number: u32) -> Action {
         location: "WH1/A/01".into(),
         why: Why::None,
         figures: None,
-    })
-    .action()
+    }))
 }
 
 /// A scan as the service got it: what was read, and the location it went with.
@@ -244,26 +248,30 @@ fn scans_typed_while_one_is_in_flight_are_sent_in_order_after_it() {
         } => vec![Action::Screen(ScreenMsg::CountList(
             count_list::requests::Msg::Loaded(vec![row()]),
         ))],
-        Effect::JoinCount { .. } => vec![Msg::Joined {
+        Effect::Call {
+            to: Asker::CountScan(Asked::Join),
+            ..
+        } => vec![loop_msg(Msg::Joined {
             count: row(),
             recent: Vec::new(),
             location: None,
             figures: None,
-        }
-        .action()],
-        Effect::CountInput { raw, location, .. } => {
+        })],
+        Effect::Call {
+            to: Asker::CountScan(Asked::Scan { raw, location, .. }),
+            ..
+        } => {
             thread::sleep(Duration::from_millis(150));
             let mut log = log.lock().unwrap();
             log.push((raw.clone(), location));
             if raw.starts_with("LOC") {
-                vec![Msg::LocationSet {
+                vec![loop_msg(Msg::LocationSet {
                     code: "WH1/A/01".into(),
                     figures: Figures {
                         total: log.len() as u32,
                         ..Figures::default()
                     },
-                }
-                .action()]
+                })]
             } else {
                 vec![counted(&raw, log.len() as u32)]
             }

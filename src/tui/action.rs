@@ -45,7 +45,7 @@ pub enum Action {
     /// once, in words; the request's screen keeps what it showed).
     LinkDown(String),
     /// A scan could not reach the server: it waits, kept by the client in order, to be sent
-    /// when the server is back (answer to [`Effect::CountInput`]).
+    /// when the server is back (answer to a scan's [`Effect::Call`]).
     ScanWaiting {
         /// The key the server will know it by.
         key: String,
@@ -75,6 +75,14 @@ pub enum Action {
         /// The reply (boxed: a reply can be large).
         reply: Box<crate::ops::Reply>,
     },
+    /// A step that acts on earlier scans (undo, a quantity, bin done) was not sent: scans
+    /// still wait for the server, and it would act on the wrong one.
+    Held {
+        /// The screen, and what it asked.
+        to: Asker,
+        /// How many scans wait.
+        waiting: usize,
+    },
     /// A screen's own message, handed to that screen only.
     Screen(ScreenMsg),
     /// What the runner answered to one service effect, tagged with the screen visit it was
@@ -99,28 +107,10 @@ pub enum Effect {
     Redraw,
     /// Ask the service who and where it is (answered by [`Action::ServiceStatus`]).
     ProbeService,
-    /// Join a count (answered by [`Action::CountJoined`] or [`Action::JoinRefused`]).
-    JoinCount {
-        /// Which.
-        count: CountId,
-    },
-    /// What the scanner read in the scan loop (command barcodes are handled by `update`):
-    /// a location label sets the location, anything else is recorded as a serial at
-    /// `location`. Answered by [`Action::LocationSet`] or [`Action::ScanAnswered`] (after
-    /// the scan is durable; refusals too, with nothing recorded).
-    CountInput {
-        /// The count.
-        count: CountId,
-        /// The current location, if one was scanned.
-        location: Option<String>,
-        /// The scan as read.
-        raw: String,
-        /// Only a location label is taken (after the location command).
-        location_only: bool,
-    },
     /// The scan loop was left with steps still waiting for an earlier answer: send them in
     /// order, each with the location the labels before it set (nothing is shown: the screen
-    /// is gone, but no scan is lost).
+    /// is gone, but no scan is lost). A sequence and not calls: each step's location depends
+    /// on the answer to the label before it, which no screen is left to read.
     FlushScans {
         /// The count.
         count: CountId,
@@ -130,33 +120,6 @@ pub enum Effect {
         location_only: bool,
         /// The waiting steps, oldest first.
         steps: Vec<crate::tui::screens::count_scan::state::Queued>,
-    },
-    /// Take back this counter's last scan (answered by [`Action::ScanAnswered`], also when
-    /// refused); the figures are for `location`.
-    UndoScan {
-        /// The count.
-        count: CountId,
-        /// The current location, if any.
-        location: Option<String>,
-    },
-    /// A quantity of a product counted by quantity (answered by [`Action::QtyCounted`] or a
-    /// refusal).
-    CountQty {
-        /// The count.
-        count: CountId,
-        /// Where the screen is.
-        location: Option<String>,
-        /// The product's SKU.
-        sku: String,
-        /// How many.
-        qty: i32,
-    },
-    /// A bin of the count is done (answered by [`Action::BinCounted`] or a refusal).
-    FinishBin {
-        /// The count.
-        count: CountId,
-        /// The bin the screen is at.
-        location: Option<String>,
     },
     /// Send one call to the service for a screen (answered by [`Action::Replied`] with the
     /// raw reply, which the screen reads).
@@ -172,14 +135,6 @@ pub enum Effect {
     /// Send the scans that wait for the server, in order (answered by
     /// [`Action::WaitingSent`] and each scan's answer, then [`Action::Outbox`]).
     SendWaiting,
-    /// The scan loop's running figures again, without the expected figure (answered by
-    /// [`Action::FiguresRefreshed`]).
-    RefreshFigures {
-        /// The count.
-        count: CountId,
-        /// Where the counter is.
-        location: Option<String>,
-    },
 }
 
 impl Effect {
@@ -207,14 +162,7 @@ impl EffectRunner for NullRunner {
         match effect {
             Effect::ProbeService => vec![Action::ServiceStatus(super::text::NO_SERVICE.into())],
             Effect::Bell | Effect::Quit | Effect::Redraw => Vec::new(),
-            Effect::JoinCount { .. }
-            | Effect::CountInput { .. }
-            | Effect::FlushScans { .. }
-            | Effect::UndoScan { .. }
-            | Effect::FinishBin { .. }
-            | Effect::CountQty { .. }
-            | Effect::Call { .. }
-            | Effect::RefreshFigures { .. } => {
+            Effect::FlushScans { .. } | Effect::Call { .. } => {
                 vec![Action::Failed(super::text::NO_DATABASE.into())]
             }
             Effect::SendWaiting => vec![Action::Outbox(0)],

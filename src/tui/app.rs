@@ -60,6 +60,8 @@ pub struct SessionInfo {
     /// The server's socket the screens work through; none when they open the database
     /// themselves (embedded mode).
     pub link: Option<String>,
+    /// Times of earlier scans are shown in UTC (tests and snapshots), not in local time.
+    pub utc_times: bool,
 }
 
 /// Everything the screens show and `update` changes.

@@ -215,10 +215,10 @@ pub fn sent_words(sent: usize) -> String {
 fn refresh(state: &mut AppState) -> Vec<Effect> {
     match state.screen() {
         Screen::CountScan(s) if !s.waiting && s.queued.is_empty() => {
-            vec![Effect::RefreshFigures {
-                count: s.count.id,
-                location: s.location.clone(),
-            }]
+            vec![super::screens::count_scan::requests::figures(
+                s.count.id,
+                s.location.clone(),
+            )]
         }
         Screen::Mismatches(m) => vec![super::screens::mismatch::requests::load(m.count)],
         Screen::Lookup(_) => {

@@ -142,6 +142,7 @@ impl TuiOptions {
                 db_label: self.db_label.clone(),
                 role: Some(self.role),
                 link: self.link.clone(),
+                utc_times: false,
             },
             now: (self.clock)(),
             size,

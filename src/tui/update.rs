@@ -55,8 +55,8 @@ fn answered(state: &mut AppState, from: u64, actions: Vec<Action>) -> Vec<Effect
         effects.extend(apply(state, a));
     }
     state.answering = None;
-    effects.extend(count_scan::update::with_scan(state, |s, _| {
-        count_scan::update::answered(s, from)
+    effects.extend(count_scan::update::with_scan(state, |s, ctx| {
+        count_scan::update::answered(s, ctx, from)
     }));
     effects
 }
@@ -110,6 +110,7 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Replied { to, reply } => screens::replied(state, to, *reply),
+        Action::Held { to, waiting } => screens::held(state, to, waiting),
         Action::Screen(msg) => screens::deliver(state, msg),
     }
 }

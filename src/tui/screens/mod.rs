@@ -100,6 +100,8 @@ pub enum Asker {
     Mismatch(mismatch::requests::Asked),
     /// The count list (both uses).
     CountList(count_list::requests::Asked),
+    /// The scan loop.
+    CountScan(count_scan::requests::Asked),
 }
 
 /// A screen's own message (what the service answered it), handed to that screen only.
@@ -133,10 +135,24 @@ pub(crate) fn replied(state: &mut AppState, to: Asker, reply: crate::ops::Reply)
         Asker::Mismatch(asked) => {
             mismatch::requests::answer(asked, result).map(ScreenMsg::Mismatch)
         }
+        Asker::CountScan(asked) => {
+            count_scan::requests::answer(asked, result).map(ScreenMsg::CountScan)
+        }
     };
     match msg {
         Ok(msg) => deliver(state, msg),
         Err(e) => super::nav::error(state, text::failed(&e.to_string())),
+    }
+}
+
+/// A step was held back behind scans that wait for the server: the screen that asked says so.
+pub(crate) fn held(state: &mut AppState, to: Asker, waiting: usize) -> Vec<Effect> {
+    match to {
+        Asker::CountScan(_) => deliver(
+            state,
+            ScreenMsg::CountScan(count_scan::requests::held(waiting)),
+        ),
+        _ => super::nav::error(state, count_scan::words::wait_first(waiting)),
     }
 }
 

@@ -61,10 +61,8 @@ impl ScreenKind for CountScan {
     fn command(&self, state: &mut AppState, c: KeyCommand) -> Option<Vec<Effect>> {
         match c {
             KeyCommand::Back | KeyCommand::Finish => Some(update::with_scan(state, update::leave)),
-            KeyCommand::UndoLast => Some(update::with_scan(state, |s, _| update::undo(s))),
-            KeyCommand::SetLocation => {
-                Some(update::with_scan(state, |s, _| update::next_is_location(s)))
-            }
+            KeyCommand::UndoLast => Some(update::with_scan(state, update::undo)),
+            KeyCommand::SetLocation => Some(update::with_scan(state, update::next_is_location)),
             KeyCommand::BinDone => Some(update::with_scan(state, update::bin_done)),
             _ => None,
         }

@@ -4,8 +4,6 @@
 
 use std::collections::VecDeque;
 
-use chrono::NaiveDateTime;
-
 pub use crate::ops::Figures;
 
 use crate::domain::NotHere;
@@ -61,8 +59,9 @@ pub enum Why {
         by: Option<String>,
         /// Its location.
         at: Option<String>,
-        /// Its local time.
-        when: Option<NaiveDateTime>,
+        /// When, in milliseconds since 1970 (UTC); the screen shows it in the session's
+        /// time zone.
+        at_ms: Option<i64>,
     },
     /// Not here (in stock elsewhere, sold, written off...), or never received.
     NotHere {

@@ -3,7 +3,7 @@
 //! The functions take the loop's own session and a [`Ctx`] for the rest: they can change no
 //! other screen's session.
 
-use super::requests::Msg;
+use super::requests::{self, Msg};
 use super::state::{AnswerKind, CountSession, Queued, RecentScan, ScanAnswer, Why, RECENT_KEPT};
 use super::words;
 use crate::domain::count::ScanCommand;
@@ -237,7 +237,7 @@ pub(crate) fn scan(s: &mut CountSession, ctx: &mut Ctx, value: String) -> Vec<Ef
         }
         CountLine::Scan(_) | CountLine::Quantity { .. } | CountLine::NotAQuantity(_) => {
             let raw = with_gs(ctx.state(), &value);
-            ask(s, Queued::Scan(raw))
+            ask(s, ctx, Queued::Scan(raw))
         }
     }
 }
@@ -246,8 +246,8 @@ pub(crate) fn scan(s: &mut CountSession, ctx: &mut Ctx, value: String) -> Vec<Ef
 fn command(s: &mut CountSession, ctx: &mut Ctx, cmd: ScanCommand) -> Vec<Effect> {
     match cmd {
         ScanCommand::Finish => leave(s, ctx),
-        ScanCommand::Undo => undo(s),
-        ScanCommand::Location => next_is_location(s),
+        ScanCommand::Undo => undo(s, ctx),
+        ScanCommand::Location => next_is_location(s, ctx),
         ScanCommand::Done => bin_done(s, ctx),
     }
 }
@@ -268,13 +268,13 @@ fn bad_command(s: &mut CountSession, ctx: &mut Ctx, value: &str, message: String
 }
 
 /// Takes back this counter's last scan.
-pub(crate) fn undo(s: &mut CountSession) -> Vec<Effect> {
-    ask(s, Queued::Undo)
+pub(crate) fn undo(s: &mut CountSession, ctx: &mut Ctx) -> Vec<Effect> {
+    ask(s, ctx, Queued::Undo)
 }
 
 /// The next scan is a location label.
-pub(crate) fn next_is_location(s: &mut CountSession) -> Vec<Effect> {
-    ask(s, Queued::NextIsLocation)
+pub(crate) fn next_is_location(s: &mut CountSession, ctx: &mut Ctx) -> Vec<Effect> {
+    ask(s, ctx, Queued::NextIsLocation)
 }
 
 /// The counter says the bin is counted (a key or the `#TM:DONE` barcode).
@@ -282,7 +282,7 @@ pub(crate) fn bin_done(s: &mut CountSession, ctx: &mut Ctx) -> Vec<Effect> {
     if s.location.is_none() && !s.waiting && s.queued.is_empty() {
         return ctx.error(bin_first().message);
     }
-    ask(s, Queued::BinDone)
+    ask(s, ctx, Queued::BinDone)
 }
 
 /// The scan was a product counted by quantity: ask how many.
@@ -317,12 +317,7 @@ pub(crate) fn count_qty(
         }
         CountLine::Quantity { sku, qty } => {
             leave_question(ctx);
-            vec![Effect::CountQty {
-                count: s.count.id,
-                location: s.location.clone(),
-                sku,
-                qty,
-            }]
+            vec![requests::qty(s.count.id, s.location.clone(), sku, qty)]
         }
     }
 }
@@ -410,55 +405,53 @@ fn refreshed(
 }
 
 /// Does a step now, or, while the service is still answering the one before, queues it.
-fn ask(s: &mut CountSession, step: Queued) -> Vec<Effect> {
+fn ask(s: &mut CountSession, ctx: &mut Ctx, step: Queued) -> Vec<Effect> {
     if s.waiting {
         s.queued.push_back(step);
         return Vec::new();
     }
-    send(s, step).into_iter().collect()
+    send(s, ctx, step)
 }
 
-/// Does a step: a scan or an undo goes to the service (the session waits for its answer),
-/// the location command marks the next scan as a label (the location line says "scan new
-/// label").
-fn send(s: &mut CountSession, step: Queued) -> Option<Effect> {
+/// Does a step: a scan, an undo or a bin done goes to the service (the session waits for its
+/// answer), the location command marks the next scan as a label (the location line says
+/// "scan new label").
+fn send(s: &mut CountSession, ctx: &mut Ctx, step: Queued) -> Vec<Effect> {
+    let id = s.count.id;
     let effect = match step {
-        Queued::Scan(raw) => Effect::CountInput {
-            count: s.count.id,
-            location: s.location.clone(),
-            raw,
-            location_only: s.awaiting_location,
-        },
-        Queued::Undo => Effect::UndoScan {
-            count: s.count.id,
-            location: s.location.clone(),
-        },
+        Queued::Scan(raw) => {
+            let label_only = s.awaiting_location;
+            requests::scan(id, s.location.clone(), raw, label_only)
+        }
+        Queued::Undo => requests::undo(id, s.location.clone()),
         Queued::NextIsLocation => {
             s.awaiting_location = true;
-            return None;
+            return Vec::new();
         }
-        Queued::BinDone => Effect::FinishBin {
-            count: s.count.id,
-            location: s.location.clone(),
+        Queued::BinDone => match s.location.clone() {
+            Some(at) => requests::bin_done(id, at),
+            None => return ctx.error(bin_first().message),
         },
     };
     s.waiting = true;
-    Some(effect)
+    vec![effect]
 }
 
 /// The service answered a request of the screen visit `from`: if it was this session's, the
 /// next queued step goes out.
-pub(crate) fn answered(s: &mut CountSession, from: u64) -> Vec<Effect> {
+pub(crate) fn answered(s: &mut CountSession, ctx: &mut Ctx, from: u64) -> Vec<Effect> {
     if s.visit != from {
         return Vec::new();
     }
     s.waiting = false;
+    let mut effects = Vec::new();
     while let Some(step) = s.queued.pop_front() {
-        if let Some(effect) = send(s, step) {
-            return vec![effect];
+        effects.extend(send(s, ctx, step));
+        if s.waiting {
+            break;
         }
     }
-    Vec::new()
+    effects
 }
 
 /// Leaves the scan loop for the count list (the count stays open; the session goes with its
@@ -495,5 +488,5 @@ pub(crate) fn join(ctx: &mut Ctx, row: CountRow) -> Vec<Effect> {
     session.visit = ctx.state().next_visit;
     session.waiting = true;
     ctx.push(Screen::CountScan(session));
-    vec![Effect::JoinCount { count: id }]
+    vec![requests::join(id)]
 }

@@ -59,8 +59,8 @@ fn figures(s: &CountSession) -> (Option<String>, String) {
 }
 
 /// The answer's fact lines, wrapped to `width`.
-fn fact_lines(a: &ScanAnswer, width: u16, narrow: bool) -> Vec<String> {
-    let mut facts = words::answer_facts(a);
+fn fact_lines(a: &ScanAnswer, width: u16, narrow: bool, utc: bool) -> Vec<String> {
+    let mut facts = words::answer_facts(a, utc);
     if narrow {
         if let Some(sku) = a.sku.as_ref().filter(|_| a.kind.recorded()) {
             facts.insert(0, sku.clone());
@@ -239,7 +239,7 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
                     block.push(Line::from(tail(&serial, w)));
                 }
             }
-            let facts = fact_lines(a, body.width, !wide);
+            let facts = fact_lines(a, body.width, !wide, state.session.utc_times);
             block.extend(facts.into_iter().take(facts_max).map(Line::from));
         }
         None if s.location.is_none() => {

@@ -162,8 +162,9 @@ pub fn answer_word(kind: AnswerKind) -> &'static str {
 }
 
 /// What to say about an answer beyond its headline and serial: short phrases, one line each
-/// on narrow screens, joined with ", " on wide ones.
-pub fn answer_facts(a: &ScanAnswer) -> Vec<String> {
+/// on narrow screens, joined with ", " on wide ones. Times are shown in UTC with `utc`, else
+/// in local time.
+pub fn answer_facts(a: &ScanAnswer, utc: bool) -> Vec<String> {
     match &a.why {
         Why::None => match (a.kind, a.number) {
             (AnswerKind::Undone, Some(n)) => vec![format!("scan {n} taken back")],
@@ -173,15 +174,15 @@ pub fn answer_facts(a: &ScanAnswer) -> Vec<String> {
             first,
             by,
             at,
-            when,
+            at_ms,
         } => {
             let mut out = vec![match by {
                 Some(by) => format!("scan {first} by {by}"),
                 None => format!("scan {first}"),
             }];
             if let Some(at) = at {
-                out.push(match when {
-                    Some(t) => format!("at {at} {}", clock(t)),
+                out.push(match at_ms.and_then(|ms| local_time(ms, utc)) {
+                    Some(t) => format!("at {at} {}", clock(&t)),
                     None => format!("at {at}"),
                 });
             }
@@ -192,6 +193,16 @@ pub fn answer_facts(a: &ScanAnswer) -> Vec<String> {
         }
         Why::Refused { message } => vec![message.clone()],
     }
+}
+
+/// A moment (milliseconds since 1970) in UTC or in local time.
+fn local_time(ms: i64, utc: bool) -> Option<NaiveDateTime> {
+    let t = chrono::DateTime::from_timestamp_millis(ms)?;
+    Some(if utc {
+        t.naive_utc()
+    } else {
+        t.with_timezone(&chrono::Local).naive_local()
+    })
 }
 
 /// A time of day as the screens show it.
