@@ -1,5 +1,6 @@
-//! The application state (`AppState`): the screen stack and what each screen knows, the
-//! status line, the keymap, the time and the size. The screens themselves are in `screens`.
+//! The application state (`AppState`): the screen stack (each entry a screen with its
+//! session, as plain data) and the shared parts: the status line, the keymap, the time, the
+//! size, the link to the server. It names no screen's logic: the screens stand above it.
 
 use std::collections::VecDeque;
 
@@ -11,14 +12,12 @@ use super::profile::{Profile, Theme};
 use super::scan_field::ScanField;
 use super::screens::count_list::state::{CountListSession, CountRow};
 use super::screens::count_scan::state::CountSession;
-use super::screens::kind;
 use super::screens::lookup::state::LookupSession;
 use super::screens::mismatch::state::MismatchSession;
 use super::screens::reports::state::ReportSession;
 use crate::config::Config;
 
-pub use super::screens::menu::{visible_entries, MenuEntry, ScreenId, MENU};
-pub use super::screens::Screen;
+pub use super::screens::screen::Screen;
 
 /// A status line message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -109,7 +108,26 @@ pub struct AppState {
     /// Set when the user asked to leave.
     pub quit: bool,
     /// Polling the service for changes others made.
-    pub live: super::live::Live,
+    pub live: Live,
+}
+
+/// The polling state.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Live {
+    /// The last entry number seen.
+    pub seen: Option<u64>,
+    /// A poll is with the service.
+    pub polling: bool,
+    /// When the last poll was sent.
+    pub last_poll: Option<NaiveDateTime>,
+    /// Why the last poll failed, while the service does not answer.
+    pub link_down: Option<String>,
+    /// Scans kept by the client that wait for the server.
+    pub waiting: usize,
+    /// The waiting scans are being sent.
+    pub sending: bool,
+    /// The server's refusal of this user (removed while logged in), once it said so.
+    pub refused: Option<String>,
 }
 
 /// How many keys the diagnostics screen remembers.
@@ -168,7 +186,7 @@ impl AppState {
             last_scan: None,
             service: None,
             quit: false,
-            live: super::live::Live::default(),
+            live: Live::default(),
         }
     }
 
@@ -185,12 +203,6 @@ impl AppState {
     /// The terminal profile.
     pub fn profile(&self) -> Profile {
         self.theme.profile
-    }
-
-    /// The header title: the screen's, with the count number in the scan loop.
-    pub fn title(&self) -> String {
-        let screen = self.screen();
-        kind(screen).full_title(self, screen)
     }
 
     /// The visit of the screen on top, not counting help (it asks nothing; what is asked

@@ -4,10 +4,8 @@
 //! moved, the screen on top asks again for what it shows. A server that does not answer
 //! shows on the status line until it does. Pure, like `update`.
 
-use chrono::NaiveDateTime;
-
-use super::action::Effect;
 use super::app::{AppState, Screen, Status};
+use super::effect::Effect;
 use super::screens::count_scan::state::AnswerKind;
 use crate::domain::Day;
 
@@ -27,24 +25,7 @@ pub fn link_down_words(waiting: usize) -> String {
     }
 }
 
-/// The polling state.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Live {
-    /// The last entry number seen.
-    pub seen: Option<u64>,
-    /// A poll is with the service.
-    pub polling: bool,
-    /// When the last poll was sent.
-    pub last_poll: Option<NaiveDateTime>,
-    /// Why the last poll failed, while the service does not answer.
-    pub link_down: Option<String>,
-    /// Scans kept by the client that wait for the server.
-    pub waiting: usize,
-    /// The waiting scans are being sent.
-    pub sending: bool,
-    /// The server's refusal of this user (removed while logged in), once it said so.
-    pub refused: Option<String>,
-}
+pub use super::app::Live;
 
 /// Is the screen on top showing shared data while the server does not answer (as it was,
 /// not as it is)?

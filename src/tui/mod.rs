@@ -6,6 +6,7 @@ pub mod action;
 pub mod app;
 pub mod backend;
 pub mod burst;
+pub mod effect;
 pub mod keymap;
 pub mod keys;
 pub mod live;

@@ -3,8 +3,8 @@
 //! will. A leaf: it names no screen, so a screen's folder takes its navigation from here and
 //! never from `update`.
 
-use super::action::Effect;
 use super::app::{AppState, Screen, Status};
+use super::effect::Effect;
 use super::text;
 use crate::domain::scan::{decode, ScanConfig};
 

@@ -234,7 +234,7 @@ impl TestApp {
     /// screen; from it on, the screen's own header (the first word of its title) and no
     /// notice.
     pub fn assert_renders_at(&mut self, w: u16, h: u16) {
-        let full = self.state.title();
+        let full = crate::tui::screens::title(&self.state);
         let title = full
             .split_whitespace()
             .next()

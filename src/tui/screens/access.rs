@@ -5,11 +5,11 @@
 //! supervisor" instead of starting a dialog.
 
 use super::lookup::state::UnitAction;
-use super::Screen;
+use super::screen::Screen;
 use crate::domain::{CountId, CountStatus, Role};
 use crate::ops::{command_needs, Command as Request, NewCount, ResolveAction};
-use crate::tui::action::Effect;
 use crate::tui::app::AppState;
+use crate::tui::effect::Effect;
 use crate::tui::keymap::KeyCommand;
 
 /// A count scan: what joining a count to scan leads to.

@@ -11,10 +11,11 @@ pub mod words;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-use super::{hint_as, hints_of, marked, Hint, Screen, ScreenKind};
-use crate::tui::action::Effect;
+use super::kind::{hint_as, hints_of, marked, Hint, ScreenKind};
+use super::screen::Screen;
 use crate::tui::app::AppState;
-use crate::tui::keymap::{Context, KeyCommand};
+use crate::tui::effect::Effect;
+use crate::tui::keymap::KeyCommand;
 use crate::tui::keys::KeyPress;
 use crate::tui::nav::push_screen;
 use crate::tui::text;
@@ -34,10 +35,6 @@ pub(crate) fn open(state: &mut AppState, mismatches: bool) -> Vec<Effect> {
 pub struct CountList;
 
 impl ScreenKind for CountList {
-    fn context(&self, _: &Screen) -> Context {
-        Context::CountList
-    }
-
     fn title(&self, screen: &Screen) -> &'static str {
         match screen {
             Screen::MismatchCounts(_) => text::TITLE_MISMATCHES,

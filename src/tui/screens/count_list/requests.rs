@@ -3,27 +3,13 @@
 //! this screen. Refusals are the screen's to word; a link that is down or a broken store pass
 //! on as they are.
 
+pub use super::state::Asked;
 use super::state::CountRow;
 use crate::domain::{CountId, CountStatus};
 use crate::ops::{Answer, Call, Command, CountView, Done, NewCount, OpsError, Outcome, Query};
-use crate::tui::action::Effect;
-use crate::tui::screens::{refusal_words, Asker};
-
-/// What the count list asked (the reply is read by it).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Asked {
-    /// The counts that are open or in review.
-    Load,
-    /// A count to another status.
-    Move {
-        /// The count.
-        count: CountId,
-        /// The new status.
-        status: CountStatus,
-    },
-    /// A new count.
-    Open,
-}
+use crate::tui::effect::Asker;
+use crate::tui::effect::Effect;
+use crate::tui::screens::kind::refusal_words;
 
 /// What the service answered the count list.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -42,3 +42,19 @@ impl CountListSession {
         self.counts.as_ref()?.get(self.selected)
     }
 }
+
+/// What the count list asked (the reply is read by it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Asked {
+    /// The counts that are open or in review.
+    Load,
+    /// A count to another status.
+    Move {
+        /// The count.
+        count: CountId,
+        /// The new status.
+        status: CountStatus,
+    },
+    /// A new count.
+    Open,
+}

@@ -7,12 +7,12 @@ use super::requests::{self, Msg};
 use super::state::{CountListSession, CountRow};
 use super::words;
 use crate::domain::{CountId, CountStatus};
-use crate::tui::action::Effect;
 use crate::tui::app::AppState;
+use crate::tui::effect::Effect;
 use crate::tui::keymap::KeyCommand;
 use crate::tui::nav::{with_ctx, with_session, Ctx};
 use crate::tui::screens::popups::state::{Confirm, Prompt};
-use crate::tui::screens::{count_scan, mismatch, Screen};
+use crate::tui::screens::screen::Screen;
 use crate::tui::text;
 
 /// The count list's session in a screen (either use).
@@ -93,8 +93,12 @@ pub(crate) fn take_line(state: &mut AppState, index: usize) -> Vec<Effect> {
         return Vec::new();
     };
     match state.screen() {
-        Screen::MismatchCounts(_) => with_ctx(state, |ctx| mismatch::update::open(ctx, row)),
-        _ => with_ctx(state, |ctx| count_scan::update::join(ctx, row)),
+        Screen::MismatchCounts(_) => with_ctx(state, |ctx| {
+            crate::tui::screens::mismatch::update::open(ctx, row)
+        }),
+        _ => with_ctx(state, |ctx| {
+            crate::tui::screens::count_scan::update::join(ctx, row)
+        }),
     }
 }
 

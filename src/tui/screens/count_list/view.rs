@@ -11,7 +11,7 @@ use super::words;
 use crate::tui::app::AppState;
 use crate::tui::screens::count_list::state::CountRow;
 use crate::tui::text;
-use crate::tui::view::{fit, tail, wrap};
+use crate::tui::view::layout::{fit, tail, wrap};
 
 fn digit(i: usize) -> char {
     if i < 9 {

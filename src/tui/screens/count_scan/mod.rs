@@ -11,20 +11,17 @@ pub mod words;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-use super::{hints_of, Hint, Screen, ScreenKind};
-use crate::tui::action::Effect;
+use super::kind::{hints_of, Hint, ScreenKind};
+use super::screen::Screen;
 use crate::tui::app::AppState;
-use crate::tui::keymap::{Context, KeyCommand};
+use crate::tui::effect::Effect;
+use crate::tui::keymap::KeyCommand;
 use crate::tui::text;
 
 /// The scan loop.
 pub struct CountScan;
 
 impl ScreenKind for CountScan {
-    fn context(&self, _: &Screen) -> Context {
-        Context::Count
-    }
-
     fn title(&self, _: &Screen) -> &'static str {
         text::TITLE_COUNT
     }

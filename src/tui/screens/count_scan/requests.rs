@@ -3,51 +3,18 @@
 //! delivered to it only. A refused scan's kind becomes its headline here. The runner sends the
 //! calls; for a scan the server cannot take it keeps the scan in its outbox and says so.
 
+pub use super::state::Asked;
 use super::state::{AnswerKind, Figures, RecentScan, ScanAnswer, Why};
 use super::words;
 use crate::domain::{CountId, ScanVerdict};
 use crate::ops::{
     Answer, Call, Command, Done, OpsError, Outcome, Query, RefusalKind, ScanLine, ScanReport,
 };
-use crate::tui::action::Effect;
+use crate::tui::effect::Asker;
+use crate::tui::effect::Effect;
 use crate::tui::screens::count_list::state::CountRow;
-use crate::tui::screens::{refusal_words, Asker};
+use crate::tui::screens::kind::refusal_words;
 use crate::tui::text;
-
-/// What the scan loop asked (the reply is read by it).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Asked {
-    /// To join the count.
-    Join,
-    /// A scan: a location label or a serial.
-    Scan {
-        /// Where the counter was (none: no label yet).
-        location: Option<String>,
-        /// The scan as read.
-        raw: String,
-        /// Only a location label is taken.
-        label_only: bool,
-    },
-    /// To take back this counter's last scan.
-    Undo {
-        /// Where the counter is.
-        location: Option<String>,
-    },
-    /// A quantity of a product counted by quantity.
-    Qty {
-        /// The product asked about.
-        sku: String,
-    },
-    /// The bin the counter is at is done.
-    BinDone,
-    /// The running figures again.
-    Figures {
-        /// The count.
-        count: CountId,
-        /// Where they were asked for.
-        location: Option<String>,
-    },
-}
 
 /// What the service answered the scan loop.
 #[derive(Clone, Debug, PartialEq, Eq)]

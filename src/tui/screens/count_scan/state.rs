@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 
 pub use crate::ops::Figures;
 
-use crate::domain::NotHere;
+use crate::domain::{CountId, NotHere};
 
 use super::super::count_list::state::CountRow;
 
@@ -195,4 +195,39 @@ impl CountSession {
             refused: 0,
         }
     }
+}
+
+/// What the scan loop asked (the reply is read by it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Asked {
+    /// To join the count.
+    Join,
+    /// A scan: a location label or a serial.
+    Scan {
+        /// Where the counter was (none: no label yet).
+        location: Option<String>,
+        /// The scan as read.
+        raw: String,
+        /// Only a location label is taken.
+        label_only: bool,
+    },
+    /// To take back this counter's last scan.
+    Undo {
+        /// Where the counter is.
+        location: Option<String>,
+    },
+    /// A quantity of a product counted by quantity.
+    Qty {
+        /// The product asked about.
+        sku: String,
+    },
+    /// The bin the counter is at is done.
+    BinDone,
+    /// The running figures again.
+    Figures {
+        /// The count.
+        count: CountId,
+        /// Where they were asked for.
+        location: Option<String>,
+    },
 }

@@ -9,12 +9,13 @@ use super::words;
 use crate::domain::count::ScanCommand;
 use crate::domain::{CountId, CountStatus};
 use crate::ops::count_input::{bin_first, read_line, CountLine};
-use crate::tui::action::Effect;
 use crate::tui::app::AppState;
+use crate::tui::effect::Effect;
 use crate::tui::nav::{with_ctx, with_gs, with_session, Ctx};
+use crate::tui::screens::access;
 use crate::tui::screens::count_list::state::CountRow;
 use crate::tui::screens::count_scan::state::Figures;
-use crate::tui::screens::{access, Screen};
+use crate::tui::screens::screen::Screen;
 
 /// The scan loop's session in a screen.
 fn session(screen: &mut Screen) -> Option<&mut CountSession> {

@@ -14,7 +14,7 @@ use crate::tui::app::AppState;
 use crate::tui::screens::count_scan::state::CountSession;
 use crate::tui::screens::count_scan::state::ScanAnswer;
 use crate::tui::text;
-use crate::tui::view::{fit, tail, wrap_keep_tail};
+use crate::tui::view::layout::{fit, tail, wrap_keep_tail};
 
 /// Up to 24 rows at most this many recent scans are shown: each one costs bytes on every
 /// scan, as the list moves down (slow links are small terminals). Taller terminals use their
@@ -244,7 +244,7 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
         }
         None if s.location.is_none() => {
             block.extend(
-                crate::tui::view::wrap(words::COUNT_START, body.width)
+                crate::tui::view::layout::wrap(words::COUNT_START, body.width)
                     .into_iter()
                     .take(facts_max)
                     .map(Line::from),

@@ -9,7 +9,7 @@ use super::words;
 use crate::tui::app::AppState;
 use crate::tui::keymap::{Context, KeyCommand, Trigger};
 use crate::tui::text;
-use crate::tui::view::{draw_scrolled, wrap};
+use crate::tui::view::layout::{draw_scrolled, wrap};
 
 /// All lines of the help for `ctx` at `width`.
 pub(crate) fn lines(state: &AppState, ctx: Context, width: u16) -> Vec<Line<'static>> {

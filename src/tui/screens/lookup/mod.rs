@@ -10,10 +10,11 @@ pub mod words;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-use super::{hints_of, scroll_hint, scrolled, Hint, Screen, ScreenKind};
-use crate::tui::action::Effect;
+use super::kind::{body_for, hints_of, scroll_hint, scrolled, Hint, ScreenKind};
+use super::screen::Screen;
 use crate::tui::app::AppState;
-use crate::tui::keymap::{Context, KeyCommand};
+use crate::tui::effect::Effect;
+use crate::tui::keymap::KeyCommand;
 use crate::tui::nav::{pop_screen, push_screen};
 use crate::tui::text;
 
@@ -27,10 +28,6 @@ pub(crate) fn open(state: &mut AppState) -> Vec<Effect> {
 pub struct Lookup;
 
 impl ScreenKind for Lookup {
-    fn context(&self, _: &Screen) -> Context {
-        Context::Lookup
-    }
-
     fn title(&self, _: &Screen) -> &'static str {
         text::TITLE_LOOKUP
     }
@@ -48,9 +45,12 @@ impl ScreenKind for Lookup {
         }
     }
 
-    fn hints(&self, state: &AppState, _: &Screen) -> Vec<Hint> {
+    fn hints(&self, state: &AppState, screen: &Screen) -> Vec<Hint> {
         let at = state.lookup().map_or(0, |l| l.scroll);
-        let mut out: Vec<Hint> = scroll_hint(state, at).into_iter().collect();
+        let mut out: Vec<Hint> =
+            scroll_hint(state, at, self.max_scroll(state, screen, body_for(state)))
+                .into_iter()
+                .collect();
         // The actions of the unit shown (warranty, repair), once there is one.
         if state.lookup().is_some_and(|l| l.shown.is_some()) {
             out.extend(hints_of(state, &[KeyCommand::Actions]));

@@ -4,24 +4,14 @@
 //! one [`Msg`] of this screen. Refusals are the screen's to word; a link that is down or a
 //! broken store pass on as they are (the shared handling says them).
 
+pub use super::state::Asked;
 use super::state::{Found, UnitAct};
 use crate::domain::Day;
 use crate::ops::{Answer, Call, Command, Done, OpsError, Outcome, Query};
-use crate::tui::action::Effect;
+use crate::tui::effect::Asker;
+use crate::tui::effect::Effect;
+use crate::tui::screens::kind::refusal_words;
 use crate::tui::screens::mismatch::state::Shared;
-use crate::tui::screens::{refusal_words, Asker};
-
-/// What the lookup screen asked (the reply is read by it).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Asked {
-    /// Every unit with a serial (or its count scans when no unit has it).
-    Units {
-        /// The serial as asked.
-        serial: String,
-    },
-    /// A warranty or repair action.
-    Act,
-}
 
 /// What the service answered the lookup screen.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,11 +7,12 @@ use super::requests::{self, Msg};
 use super::state::{Found, LookupSession, Said};
 use super::words;
 use crate::domain::Day;
-use crate::tui::action::Effect;
 use crate::tui::app::AppState;
+use crate::tui::effect::Effect;
 use crate::tui::nav::{scan_serial, with_gs, with_session, Ctx};
+use crate::tui::screens::access;
 use crate::tui::screens::popups::state::Choice;
-use crate::tui::screens::{access, Screen};
+use crate::tui::screens::screen::Screen;
 
 /// The lookup screen's session in a screen.
 fn session(screen: &mut Screen) -> Option<&mut LookupSession> {

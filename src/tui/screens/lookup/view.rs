@@ -14,7 +14,7 @@ use super::words;
 use crate::tui::app::AppState;
 use crate::tui::screens::lookup::state::Found;
 use crate::tui::text;
-use crate::tui::view::{tail, wrap, wrap_keep_tail};
+use crate::tui::view::layout::{tail, wrap, wrap_keep_tail};
 
 /// Rows of the scrolling part.
 pub(crate) fn scroll_rows(body: Rect) -> usize {
@@ -279,7 +279,7 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
         ..body
     };
     if rest.height > 0 {
-        crate::tui::view::draw_scrolled(frame, rest, lines(state, body.width), l.scroll);
+        crate::tui::view::layout::draw_scrolled(frame, rest, lines(state, body.width), l.scroll);
     }
     if state.code.is_none() && fw > 0 {
         let x = body.x + (label.len() + 1) as u16 + (cursor as u16).min(fw as u16 - 1);

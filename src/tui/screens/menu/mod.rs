@@ -7,10 +7,11 @@ pub mod words;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-use super::{hints_of, marked, Hint, Screen, ScreenKind};
-use crate::tui::action::Effect;
+use super::kind::{hints_of, marked, Hint, ScreenKind};
+use super::screen::Screen;
 use crate::tui::app::AppState;
-use crate::tui::keymap::{Context, KeyCommand};
+use crate::tui::effect::Effect;
+use crate::tui::keymap::KeyCommand;
 use crate::tui::keys::KeyPress;
 use crate::tui::nav::{error, info};
 use crate::tui::text;
@@ -150,10 +151,6 @@ fn open_number(state: &mut AppState, digit: char) -> Vec<Effect> {
 pub struct Menu;
 
 impl ScreenKind for Menu {
-    fn context(&self, _: &Screen) -> Context {
-        Context::Menu
-    }
-
     fn title(&self, _: &Screen) -> &'static str {
         words::TITLE_MENU
     }
@@ -188,7 +185,7 @@ impl ScreenKind for Menu {
             KeyCommand::Back => {
                 let quit = state
                     .keymap
-                    .hint(Context::Menu, KeyCommand::Quit)
+                    .hint(crate::tui::keymap::Context::Menu, KeyCommand::Quit)
                     .unwrap_or_else(|| "0".into());
                 info(state, words::menu_back_hint(&quit));
                 Some(Vec::new())

@@ -11,7 +11,7 @@ use crate::tui::app::AppState;
 use crate::tui::keymap::{Context, KeyCommand};
 use crate::tui::screens::mismatch::state::ListKind;
 use crate::tui::text;
-use crate::tui::view::{draw_scrolled, tail, wrap_keep_tail};
+use crate::tui::view::layout::{draw_scrolled, tail, wrap_keep_tail};
 
 /// How many documents are listed.
 const DOCUMENTS: usize = 5;

@@ -12,10 +12,11 @@ pub mod words;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-use super::{hint, hint_as, scrolled, Hint, Screen, ScreenKind};
-use crate::tui::action::Effect;
+use super::kind::{hint, hint_as, scrolled, Hint, ScreenKind};
+use super::screen::Screen;
 use crate::tui::app::AppState;
-use crate::tui::keymap::{Context, KeyCommand};
+use crate::tui::effect::Effect;
+use crate::tui::keymap::KeyCommand;
 use crate::tui::nav::{error, pop_screen, scan_serial};
 use crate::tui::text;
 
@@ -23,10 +24,6 @@ use crate::tui::text;
 pub struct Mismatch;
 
 impl ScreenKind for Mismatch {
-    fn context(&self, _: &Screen) -> Context {
-        Context::Mismatch
-    }
-
     fn title(&self, screen: &Screen) -> &'static str {
         match screen {
             Screen::MismatchDetails => words::TITLE_DETAILS,
@@ -55,7 +52,7 @@ impl ScreenKind for Mismatch {
             None => (Vec::new(), None),
         };
         if let Some(d) = state.mismatch().and_then(|s| s.details.as_ref()) {
-            let max = crate::tui::view::max_scroll(state);
+            let max = self.max_scroll(state, screen, super::kind::body_for(state));
             if d.scroll < max {
                 out.extend(hint_as(state, KeyCommand::Down, text::HINT_MORE));
             }

@@ -4,58 +4,15 @@
 //! one [`Msg`] of these screens. Refusals are the screens' to word; a link that is down or a
 //! broken store pass on as they are.
 
+pub use super::state::Asked;
 use super::state::{Fix, MismatchData, ProductName, Shared};
 use crate::domain::{CountId, ProductId};
 use crate::ops::UnitView;
 use crate::ops::{Answer, BulkFix, Call, Command, Done, MismatchView, OpsError, Outcome, Query};
-use crate::tui::action::Effect;
-use crate::tui::screens::{refusal_words, Asker};
+use crate::tui::effect::Asker;
+use crate::tui::effect::Effect;
+use crate::tui::screens::kind::refusal_words;
 use crate::tui::text;
-
-/// What the mismatch screens asked (the reply is read by them).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Asked {
-    /// A count's mismatch picture.
-    Load {
-        /// The count.
-        count: CountId,
-    },
-    /// A resolution, with the picture after it.
-    Fix,
-    /// What a resolution would change.
-    Preview {
-        /// The count.
-        count: CountId,
-        /// The resolution asked about.
-        fix: Fix,
-    },
-    /// An undo of resolution `number`, with the picture after it.
-    Undo {
-        /// The resolution's number.
-        number: u32,
-    },
-    /// Posting the count.
-    Post {
-        /// The count.
-        count: CountId,
-    },
-    /// How many mismatches a bulk fix takes.
-    PreviewBulk {
-        /// The count.
-        count: CountId,
-        /// The fix.
-        fix: BulkFix,
-    },
-    /// A bulk fix, with the picture after it.
-    Bulk,
-    /// The unit of the details screen.
-    Details {
-        /// The serial.
-        serial: String,
-        /// Its product, when known (a serial may be shared by products).
-        product: Option<ProductId>,
-    },
-}
 
 /// What the service answered the mismatch screens.
 #[derive(Clone, Debug, PartialEq, Eq)]

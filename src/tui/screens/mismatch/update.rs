@@ -9,13 +9,13 @@ use super::words;
 use crate::domain::NotHere;
 use crate::domain::{CountId, CountStatus};
 use crate::ops::UnitView;
-use crate::tui::action::Effect;
 use crate::tui::app::AppState;
+use crate::tui::effect::Effect;
 use crate::tui::keymap::KeyCommand;
 use crate::tui::nav::{with_ctx, with_session, Ctx};
 use crate::tui::screens::count_list::state::CountRow;
 use crate::tui::screens::popups::state::{Choice, Confirm, Prompt};
-use crate::tui::screens::{count_list, Screen};
+use crate::tui::screens::screen::Screen;
 use crate::tui::text;
 
 /// The mismatch screens' session in a screen.
@@ -78,7 +78,7 @@ fn loaded(s: &mut MismatchSession, ctx: &mut Ctx, data: Shared<MismatchData>) ->
 fn refused(ctx: &mut Ctx, msg: String) -> Vec<Effect> {
     leave(ctx);
     let mut effects = ctx.error(msg);
-    effects.push(count_list::requests::load());
+    effects.push(crate::tui::screens::count_list::requests::load());
     effects
 }
 /// A resolution (or an undo) was recorded: back to the list, say what. The new comparison
@@ -103,7 +103,7 @@ fn posted(ctx: &mut Ctx, count: CountId) -> Vec<Effect> {
     leave(ctx);
     ctx.clear_status();
     ctx.info(text::count_moved(count, CountStatus::Posted));
-    vec![count_list::requests::load()]
+    vec![crate::tui::screens::count_list::requests::load()]
 }
 
 /// The unit of the details screen arrived.

@@ -16,7 +16,7 @@ use crate::tui::app::AppState;
 use crate::tui::keymap::{Context, KeyCommand};
 use crate::tui::screens::mismatch::state::{Item, ListKind, MismatchData, MismatchSession};
 use crate::tui::text;
-use crate::tui::view::{fit, tail, wrap, wrap_keep_tail};
+use crate::tui::view::layout::{fit, tail, wrap, wrap_keep_tail};
 
 /// Serial column width in list rows (GS1 serials are up to 20 characters).
 const SERIAL_W: usize = 20;
@@ -412,7 +412,9 @@ fn info_lines(
 
 /// Lines of the mismatch list(s) at the state's size: the page the mark moves within.
 pub fn page(state: &AppState) -> usize {
-    layout(crate::tui::screens::body_for(state)).list.max(1)
+    layout(crate::tui::screens::kind::body_for(state))
+        .list
+        .max(1)
 }
 
 pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {

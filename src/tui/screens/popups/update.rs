@@ -4,8 +4,8 @@
 use super::state::{Choice, Confirm, Prompt};
 use super::words;
 use crate::domain::{CountStatus, Day};
-use crate::tui::action::Effect;
 use crate::tui::app::AppState;
+use crate::tui::effect::Effect;
 use crate::tui::nav::{error, pop_screen, push_screen, scan_serial};
 use crate::tui::screens::lookup::requests::act;
 use crate::tui::screens::lookup::state::{UnitAct, UnitAction, EXTEND_MONTHS};
@@ -13,7 +13,7 @@ use crate::tui::screens::mismatch::state::Fix;
 use crate::tui::screens::mismatch::update::{self as mismatch, with_mismatch};
 use crate::tui::screens::reports::requests::load as load_report;
 use crate::tui::screens::reports::state::ReportKind;
-use crate::tui::screens::Screen;
+use crate::tui::screens::screen::Screen;
 
 /// A digit on a confirmation: 1 does the step, 2 does not.
 pub(crate) fn confirm(state: &mut AppState, c: Confirm, d: char) -> Vec<Effect> {

@@ -10,10 +10,11 @@ pub mod words;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-use super::{hints_of, scroll_hint, scrolled, Hint, Screen, ScreenKind};
-use crate::tui::action::Effect;
+use super::kind::{body_for, hints_of, scroll_hint, scrolled, Hint, ScreenKind};
+use super::screen::Screen;
 use crate::tui::app::AppState;
-use crate::tui::keymap::{Context, KeyCommand};
+use crate::tui::effect::Effect;
+use crate::tui::keymap::KeyCommand;
 use crate::tui::nav::{pop_screen, push_screen};
 use crate::tui::screens::popups::state::Choice;
 use crate::tui::text;
@@ -29,10 +30,6 @@ pub(crate) fn open(state: &mut AppState) -> Vec<Effect> {
 pub struct Reports;
 
 impl ScreenKind for Reports {
-    fn context(&self, _: &Screen) -> Context {
-        Context::Popup
-    }
-
     fn title(&self, _: &Screen) -> &'static str {
         text::TITLE_REPORTS
     }
@@ -41,9 +38,12 @@ impl ScreenKind for Reports {
         view::render(state, frame, body);
     }
 
-    fn hints(&self, state: &AppState, _: &Screen) -> Vec<Hint> {
+    fn hints(&self, state: &AppState, screen: &Screen) -> Vec<Hint> {
         let at = state.report().map_or(0, |r| r.scroll);
-        let mut out: Vec<Hint> = scroll_hint(state, at).into_iter().collect();
+        let mut out: Vec<Hint> =
+            scroll_hint(state, at, self.max_scroll(state, screen, body_for(state)))
+                .into_iter()
+                .collect();
         out.extend(hints_of(state, &[KeyCommand::Back, KeyCommand::Help]));
         out
     }

@@ -2,21 +2,13 @@
 //! report at the screen's date), and its reply becomes one [`Msg`] of this screen (its rows,
 //! or a refusal in the screen's words).
 
+pub use super::state::Asked;
 use super::state::{ReportKind, ReportRow};
 use crate::domain::Day;
 use crate::ops::{Answer, Call, Done, OpsError, Query, RefusalKind};
-use crate::tui::action::Effect;
-use crate::tui::screens::Asker;
+use crate::tui::effect::Asker;
+use crate::tui::effect::Effect;
 use crate::tui::text;
-
-/// What the reports screen asked: a report at a date.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Asked {
-    /// Which report.
-    pub kind: ReportKind,
-    /// The day the warranties are judged at (the screen's clock).
-    pub date: Day,
-}
 
 /// What the service answered the reports screen.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -4,10 +4,10 @@
 use super::requests;
 use super::state::{ReportKind, ReportRow, ReportSession};
 use crate::domain::Day;
-use crate::tui::action::Effect;
+use crate::tui::effect::Effect;
 use crate::tui::nav::Ctx;
 use crate::tui::screens::popups::state::Prompt;
-use crate::tui::screens::Screen;
+use crate::tui::screens::screen::Screen;
 
 /// What the service answered this screen (its screen opens with the rows: no session yet).
 pub(crate) fn on_msg(ctx: &mut Ctx, msg: requests::Msg) -> Vec<Effect> {

@@ -11,7 +11,7 @@ use ratatui::Frame;
 use super::words;
 use crate::tui::app::AppState;
 use crate::tui::screens::reports::state::{ReportRow, ReportSession};
-use crate::tui::view::{fit, tail, wrap};
+use crate::tui::view::layout::{fit, tail, wrap};
 
 /// Wide enough for one line per unit.
 const WIDE: u16 = 40;
