@@ -6,7 +6,6 @@
 
 use super::app::{AppState, Screen, Status};
 use super::effect::Effect;
-use super::screens::count_scan::state::AnswerKind;
 use crate::domain::Day;
 
 /// How often a live screen asks whether anything changed, in milliseconds.
@@ -95,7 +94,7 @@ fn send_waiting(state: &mut AppState) -> Vec<Effect> {
 }
 
 /// The server did not answer (a poll or a request): said once, in one line on every screen,
-/// with the bell; the scan loop's last headline goes, as it is no longer news.
+/// with the bell. (`update` then tells the scan loop, whose last headline is no longer news.)
 pub fn link_lost(state: &mut AppState, why: String) -> Vec<Effect> {
     let first = state.live.link_down.is_none();
     state.live.link_down = Some(why);
@@ -109,14 +108,6 @@ pub fn link_lost(state: &mut AppState, why: String) -> Vec<Effect> {
         shown: false,
         visit: None,
     });
-    if let Some(s) = state.count_session_mut() {
-        if s.answer
-            .as_ref()
-            .is_some_and(|a| a.kind != AnswerKind::Waiting)
-        {
-            s.answer = None;
-        }
-    }
     if state.config.bell {
         vec![Effect::Bell]
     } else {

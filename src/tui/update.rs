@@ -20,7 +20,13 @@ use crate::config::Terminator;
 /// Applies one action. Pure: everything it needs is in `state` and `action`. Counts the
 /// service effects it asks for as pending until their [`Action::Answered`] comes back.
 pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
-    let effects = apply(state, action);
+    let was_down = state.live.link_down.is_some();
+    let mut effects = apply(state, action);
+    if !was_down && state.live.link_down.is_some() {
+        // The link went down: the scan loop hears it as its own message.
+        let lost = screens::ScreenMsg::CountScan(count_scan::requests::Msg::LinkLost);
+        effects.extend(screens::deliver(state, lost));
+    }
     state.pending += effects
         .iter()
         .filter(|e| !e.is_terminal() && !matches!(e, Effect::Poll))

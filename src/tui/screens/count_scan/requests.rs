@@ -77,6 +77,9 @@ pub enum Msg {
         /// The count's counted bins now.
         bins: u32,
     },
+    /// The server stopped answering: the last headline is no longer news (a waiting scan's
+    /// stays).
+    LinkLost,
     /// The scan loop's figures asked for again.
     Figures {
         /// The count.

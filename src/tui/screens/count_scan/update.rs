@@ -47,6 +47,7 @@ pub(crate) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             with_scan(state, |s, ctx| location_set(s, ctx, code, figures))
         }
         Msg::Refused(msg) => with_ctx(state, |ctx| ctx.error(msg)),
+        Msg::LinkLost => with_scan(state, |s, _| link_lost(s)),
         Msg::QtyRefused { sku, message } => with_ctx(state, |ctx| qty_refused(ctx, sku, message)),
         Msg::Answered(answer) => with_scan(state, |s, ctx| scan_answered(s, ctx, answer)),
         Msg::AskQty { sku } => with_ctx(state, |ctx| ask_qty(ctx, sku)),
@@ -167,6 +168,17 @@ fn scan_answered(s: &mut CountSession, ctx: &mut Ctx, answer: ScanAnswer) -> Vec
     } else {
         ctx.error(headline)
     }
+}
+
+/// The server stopped answering: the last answer goes, unless it is a scan that waits.
+fn link_lost(s: &mut CountSession) -> Vec<Effect> {
+    if s.answer
+        .as_ref()
+        .is_some_and(|a| a.kind != AnswerKind::Waiting)
+    {
+        s.answer = None;
+    }
+    Vec::new()
 }
 
 /// A scan could not reach the server: the client keeps it, and the screen says so (in Last
