@@ -565,7 +565,7 @@ fn quantity_goods_are_counted_by_number_and_posting_books_the_difference() {
     }
     // Refused: nothing, a serialised product, a place outside the scope.
     for (at, p, n, want) in [
-        ("WH1/A/01", "BAT", 0, "found 0"),
+        ("WH1/A/01", "BAT", 0, "found \"0\""),
         ("WH1/A/01", "BAT", -8, "takes back more than the 7 counted"),
         ("WH1/A/01", "RT", 2, "counted by serial"),
         ("WH2/A/01", "BAT", 2, "outside"),

@@ -160,10 +160,14 @@ fn a_server_gone_shows_on_the_status_line_and_the_screen_is_kept() {
     app = app.with_runner(Box::new(runner));
     app.keys("1<enter>WH1/A/01<enter>S-1<enter>");
     app.send(at(1_000));
+    assert!(app.state.count_session().unwrap().answer.is_some());
     *down.lock().unwrap() = true;
     app.send(at(2_000));
     assert_eq!(app.status(), Some(LINK_DOWN));
     assert!(app.state.status.as_ref().unwrap().error);
+    // The scan loop hears the link went down: its last headline is no longer news.
+    let answer = &app.state.count_session().unwrap().answer;
+    assert!(answer.is_none(), "{answer:?}");
     let wide = app.state.size;
     app.state.size = (20, 16);
     assert!(
