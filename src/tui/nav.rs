@@ -98,18 +98,61 @@ pub fn scan_serial(state: &AppState, value: &str) -> Result<String, String> {
         .ok_or_else(|| text::no_serial_in(value.trim()))
 }
 
-/// What a screen's `update` may do besides changing its own session: read the application
-/// state, and change only the shared parts through these methods (the stack, the status line,
-/// the scan field). A screen that takes its session and a `Ctx` cannot change another
+/// What a screen's `update` may do besides changing its own session: read the shared parts
+/// (the configuration, the user's role, the time, the size, the status line, the field) and
+/// change only some of them through these methods (the stack, the status line, the scan
+/// field). A screen that takes its session and a `Ctx` can neither read nor change another
 /// screen's session: the compiler holds it to that.
 pub struct Ctx<'a> {
     state: &'a mut AppState,
 }
 
 impl Ctx<'_> {
-    /// The application state, to read.
-    pub fn state(&self) -> &AppState {
-        self.state
+    /// The configuration.
+    pub fn config(&self) -> &crate::config::Config {
+        &self.state.config
+    }
+
+    /// May the user do what needs `role`? (No role known: everything is offered, the server
+    /// decides.)
+    pub fn may(&self, role: crate::domain::Role) -> bool {
+        self.state.session.role.is_none_or(|r| r.may(role))
+    }
+
+    /// The current time, as last told by the runtime.
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        self.state.now
+    }
+
+    /// The screen body's area at the terminal's size.
+    pub fn body(&self) -> ratatui::layout::Rect {
+        let (w, h) = self.state.size;
+        super::view::layout::areas(ratatui::layout::Rect::new(0, 0, w, h)).body
+    }
+
+    /// Is an error showing?
+    pub fn has_error(&self) -> bool {
+        self.state.has_error()
+    }
+
+    /// The scan field.
+    pub fn field(&self) -> &super::scan_field::ScanField {
+        &self.state.field
+    }
+
+    /// The visit number the next screen pushed gets (answers to its requests carry it).
+    pub fn next_visit(&self) -> u64 {
+        self.state.next_visit
+    }
+
+    /// A scan as the service should read it (see [`with_gs`]).
+    pub fn with_gs(&self, value: &str) -> String {
+        with_gs(self.state, value)
+    }
+
+    /// The serial a scanned or typed text stands for (see [`scan_serial`]).
+    pub fn scan_serial(&self, value: &str) -> Result<String, String> {
+        scan_serial(self.state, value)
     }
 
     /// The screen on top.

@@ -11,7 +11,7 @@ use crate::domain::{CountId, CountStatus};
 use crate::ops::count_input::{bin_first, read_line, CountLine};
 use crate::tui::app::AppState;
 use crate::tui::effect::Effect;
-use crate::tui::nav::{with_ctx, with_gs, with_session, Ctx};
+use crate::tui::nav::{with_ctx, with_session, Ctx};
 use crate::tui::screens::access;
 use crate::tui::screens::count_list::state::CountRow;
 use crate::tui::screens::count_scan::state::Figures;
@@ -228,7 +228,7 @@ pub(crate) fn waiting_sent(s: &mut CountSession, key: &str) -> Vec<Effect> {
 /// Empties the field after an answer, but only while it still shows a finished entry: answers
 /// arrive while the next scan is being typed, and those characters must never be lost.
 fn clear_answered_entry(ctx: &mut Ctx) {
-    let field = &ctx.state().field;
+    let field = ctx.field();
     if field.is_stale() || field.value().is_empty() {
         ctx.clear_field();
     }
@@ -249,7 +249,7 @@ pub(crate) fn scan(s: &mut CountSession, ctx: &mut Ctx, value: String) -> Vec<Ef
             bad_command(s, ctx, &value, r.message)
         }
         CountLine::Scan(_) | CountLine::Quantity { .. } | CountLine::NotAQuantity(_) => {
-            let raw = with_gs(ctx.state(), &value);
+            let raw = ctx.with_gs(&value);
             ask(s, ctx, Queued::Scan(raw))
         }
     }
@@ -489,7 +489,7 @@ pub(crate) fn leave(s: &mut CountSession, ctx: &mut Ctx) -> Vec<Effect> {
 /// Joins the count the list took.
 pub(crate) fn join(ctx: &mut Ctx, row: CountRow) -> Vec<Effect> {
     let scanning = access::scanning();
-    if !access::may(ctx.state(), scanning) {
+    if !ctx.may(scanning) {
         return ctx.error(crate::tui::text::needs_role(scanning));
     }
     if row.status != CountStatus::Open {
@@ -498,7 +498,7 @@ pub(crate) fn join(ctx: &mut Ctx, row: CountRow) -> Vec<Effect> {
     let id = row.id;
     let mut session = CountSession::new(row);
     // The visit the screen gets: answers to its requests carry it.
-    session.visit = ctx.state().next_visit;
+    session.visit = ctx.next_visit();
     session.waiting = true;
     ctx.push(Screen::CountScan(session));
     vec![requests::join(id)]

@@ -9,7 +9,7 @@ use super::words;
 use crate::domain::Day;
 use crate::tui::app::AppState;
 use crate::tui::effect::Effect;
-use crate::tui::nav::{scan_serial, with_gs, with_session, Ctx};
+use crate::tui::nav::{with_session, Ctx};
 use crate::tui::screens::access;
 use crate::tui::screens::popups::state::Choice;
 use crate::tui::screens::screen::Screen;
@@ -105,7 +105,7 @@ fn unknown(
     scans: Vec<crate::ops::ScanLine>,
 ) -> Vec<Effect> {
     // The scan as the screen reads it, not the raw label data that was asked.
-    let serial = scan_serial(ctx.state(), &serial).unwrap_or(serial);
+    let serial = ctx.scan_serial(&serial).unwrap_or(serial);
     l.forget();
     l.unknown = Some(serial.clone());
     if scans.is_empty() {
@@ -126,7 +126,7 @@ fn acted(l: &mut LookupSession, ctx: &mut Ctx, msg: String) -> Vec<Effect> {
     ) {
         ctx.pop();
     }
-    if ctx.state().has_error() {
+    if ctx.has_error() {
         ctx.clear_status();
     }
     ctx.info(msg.clone());
@@ -137,7 +137,7 @@ fn acted(l: &mut LookupSession, ctx: &mut Ctx, msg: String) -> Vec<Effect> {
     match l.shown_unit() {
         Some((serial, product)) => {
             l.keep = Some(product);
-            let date = Day::from_date(ctx.state().now.date());
+            let date = Day::from_date(ctx.now().date());
             vec![requests::look_up(serial, date)]
         }
         None => Vec::new(),
@@ -152,7 +152,7 @@ pub(crate) fn unit_actions(l: &mut LookupSession, ctx: &mut Ctx) -> Vec<Effect> 
     let mut actions = super::state::actions_for(&f.unit);
     let serial = f.unit.unit.serial.to_string();
     // Only what the user's role may do is offered.
-    actions.retain(|&a| access::may(ctx.state(), access::action_needs(a)));
+    actions.retain(|&a| ctx.may(access::action_needs(a)));
     if actions.is_empty() {
         let role = access::action_needs(super::state::UnitAction::Activate);
         return ctx.error(crate::tui::text::needs_role(role));
@@ -173,10 +173,10 @@ pub(crate) fn pick_product(l: &mut LookupSession, index: usize) {
 pub(crate) fn scan(l: &mut LookupSession, ctx: &mut Ctx, value: String) -> Vec<Effect> {
     l.said = None;
     l.keep = None;
-    match scan_serial(ctx.state(), &value) {
+    match ctx.scan_serial(&value) {
         Ok(_) => vec![requests::look_up(
-            with_gs(ctx.state(), value.trim()),
-            Day::from_date(ctx.state().now.date()),
+            ctx.with_gs(value.trim()),
+            Day::from_date(ctx.now().date()),
         )],
         Err(e) => {
             l.forget();

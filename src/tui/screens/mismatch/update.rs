@@ -67,7 +67,7 @@ pub(crate) fn open(ctx: &mut Ctx, row: CountRow) -> Vec<Effect> {
 
 /// The count's mismatch picture arrived.
 fn loaded(s: &mut MismatchSession, ctx: &mut Ctx, data: Shared<MismatchData>) -> Vec<Effect> {
-    let page = super::view::page(ctx.state());
+    let page = super::view::page_in(ctx.body());
     if s.count == data.m.count.id {
         s.load(data, page);
     }
@@ -91,7 +91,7 @@ fn fix_done(s: &mut MismatchSession, ctx: &mut Ctx, msg: String) -> Vec<Effect> 
         ctx.pop();
     }
     s.details = None;
-    if ctx.state().has_error() {
+    if ctx.has_error() {
         ctx.clear_status();
     }
     ctx.info(msg);
@@ -121,7 +121,7 @@ fn details_loaded(
 
 /// After a resize the marks of every list stay in view.
 pub(crate) fn keep_marks_in_view(s: &mut MismatchSession, ctx: &mut Ctx) {
-    let page = super::view::page(ctx.state());
+    let page = super::view::page_in(ctx.body());
     for kind in ListKind::ALL {
         s.view_mut(kind).scroll_into_view(page);
     }
@@ -146,7 +146,7 @@ pub(crate) fn leave(ctx: &mut Ctx) {
 /// with `1=Yes 2=No`, unless the site's config turns that off (desk use).
 pub(crate) fn fix(s: &MismatchSession, ctx: &Ctx, fix: Fix) -> Vec<Effect> {
     let rewrites = !matches!(fix, Fix::Accept { .. });
-    if rewrites && ctx.state().config.confirm_fixes {
+    if rewrites && ctx.config().confirm_fixes {
         return vec![requests::preview(s.count, fix)];
     }
     vec![requests::fix(s.count, fix)]
@@ -203,14 +203,14 @@ pub(crate) fn find_serial(
     serial: &str,
     from_prompt: bool,
 ) -> Vec<Effect> {
-    let page = super::view::page(ctx.state());
+    let page = super::view::page_in(ctx.body());
     let id = s.count;
     match s.find(serial, page) {
         Some(list) => {
             if from_prompt {
                 ctx.pop();
             }
-            if ctx.state().has_error() {
+            if ctx.has_error() {
                 ctx.clear_status();
             }
             ctx.info(words::found_in(serial, list));

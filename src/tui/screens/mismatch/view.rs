@@ -412,9 +412,12 @@ fn info_lines(
 
 /// Lines of the mismatch list(s) at the state's size: the page the mark moves within.
 pub fn page(state: &AppState) -> usize {
-    layout(crate::tui::screens::kind::body_for(state))
-        .list
-        .max(1)
+    page_in(crate::tui::screens::kind::body_for(state))
+}
+
+/// The rows of a list page in `body`.
+pub fn page_in(body: Rect) -> usize {
+    layout(body).list.max(1)
 }
 
 pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {

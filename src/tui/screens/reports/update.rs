@@ -22,7 +22,7 @@ fn loaded(ctx: &mut Ctx, kind: ReportKind, date: Day, rows: Vec<ReportRow>) -> V
     if matches!(ctx.top(), Screen::Prompt(Prompt::Customer)) {
         ctx.pop();
     }
-    if ctx.state().has_error() {
+    if ctx.has_error() {
         ctx.clear_status();
     }
     let report = Screen::Report(ReportSession {
