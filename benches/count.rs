@@ -314,7 +314,7 @@ fn mismatch_screen(c: &mut Criterion) {
                     let t = Instant::now();
                     rt.step(keys("1")).expect("open");
                     total += t.elapsed();
-                    let open = rt.state().mismatch.as_ref().and_then(|m| m.open());
+                    let open = rt.state().mismatch().and_then(|m| m.open());
                     assert_eq!(open, Some(2 * n / 100), "the screen holds every mismatch");
                 }
                 total

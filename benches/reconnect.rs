@@ -18,6 +18,8 @@ use tallyman::domain::CountId;
 use tallyman::ops::{Answer, Ops, OpsQueries, Outbox, Query, Remote};
 use tallyman::tui::action::{Action, Effect, EffectRunner};
 use tallyman::tui::ops_runner::OpsRunner;
+use tallyman::tui::screens::count_scan::requests::{self, Msg};
+use tallyman::tui::screens::Asker;
 
 const BIN: &str = env!("CARGO_BIN_EXE_tallyman");
 const CLIENTS: usize = 50;
@@ -90,16 +92,24 @@ fn main() {
             let home: PathBuf = tmp.path().join(format!("home{i}"));
             let outbox = Outbox::open(Some(&home), &socket);
             let mut runner = OpsRunner::shared(remote).with_outbox(outbox);
-            runner.run(Effect::JoinCount { count });
-            let label = runner.run(Effect::CountInput {
-                count,
-                location: None,
-                raw: "WH1/A/01".into(),
-                location_only: false,
-            });
+            runner.run(requests::join(count));
+            let label = runner.run(requests::scan(count, None, "WH1/A/01".into(), false));
+            let read: Vec<Msg> = label
+                .into_iter()
+                .filter_map(|a| match a {
+                    Action::Replied {
+                        to: Asker::CountScan(asked),
+                        reply,
+                    } => {
+                        let tallyman::ops::Reply::V1(result) = *reply;
+                        requests::answer(asked, result).ok()
+                    }
+                    _ => None,
+                })
+                .collect();
             assert!(
-                matches!(label.as_slice(), [Action::LocationSet { .. }]),
-                "{label:?}"
+                matches!(read.as_slice(), [Msg::LocationSet { .. }]),
+                "{read:?}"
             );
             runner
         })
@@ -110,12 +120,12 @@ fn main() {
     server.wait().unwrap();
     for (i, runner) in runners.iter_mut().enumerate() {
         for s in &serials[i * SCANS..(i + 1) * SCANS] {
-            let actions = runner.run(Effect::CountInput {
+            let actions = runner.run(requests::scan(
                 count,
-                location: Some("WH1/A/01".into()),
-                raw: s.clone(),
-                location_only: false,
-            });
+                Some("WH1/A/01".into()),
+                s.clone(),
+                false,
+            ));
             assert!(
                 actions
                     .iter()
@@ -143,7 +153,15 @@ fn main() {
                         let actions = runner.run(Effect::SendWaiting);
                         answered += actions
                             .iter()
-                            .filter(|a| matches!(a, Action::ScanAnswered(_)))
+                            .filter(|a| {
+                                matches!(
+                                    a,
+                                    Action::Replied {
+                                        to: Asker::CountScan(_),
+                                        ..
+                                    }
+                                )
+                            })
                             .count();
                         if actions.contains(&Action::Outbox(0)) {
                             return (answered, Instant::now());

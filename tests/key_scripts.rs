@@ -1,8 +1,9 @@
 //! Key-script tests: `update` driven by scripts such as `9SN-1<enter>`, no terminal.
 
 use tallyman::config::Terminator;
-use tallyman::tui::app::{visible_entries, Screen};
+use tallyman::tui::app::Screen;
 use tallyman::tui::keymap::{Context, KeyCommand, KeymapRequest};
+use tallyman::tui::screens::menu::visible_entries;
 use tallyman::tui::testing::{RecordingRunner, TestApp, TestSetup};
 use tallyman::tui::{Action, Effect, Profile};
 

@@ -15,9 +15,11 @@ use tallyman::ops::{
     party_named, scan_words, why_line, why_long, why_short, Answer, Command, MismatchView, Query,
     ScanReport,
 };
-use tallyman::tui::count::{AnswerKind, ScanAnswer, Why};
-use tallyman::tui::mismatch::MismatchData;
+use tallyman::tui::screens::count_scan::state::AnswerKind;
+use tallyman::tui::screens::count_scan::state::ScanAnswer;
+use tallyman::tui::screens::count_scan::state::Why;
 use tallyman::tui::screens::count_scan::words::answer_facts;
+use tallyman::tui::screens::mismatch::state::MismatchData;
 use tallyman::tui::screens::mismatch::words::{reason_text, reason_word};
 
 mod support;
@@ -199,7 +201,7 @@ fn the_command_line_and_the_screens_say_the_same_for_every_reason() {
         // facts, one a line on narrow screens and joined with ", " on wide ones.
         let report = report(&r);
         let cli = scan_words(&report, &party_named(report.customer.as_deref()));
-        let facts = answer_facts(&screen_answer(&report));
+        let facts = answer_facts(&screen_answer(&report), true);
         assert!(facts.starts_with(&long), "{r:?}: {facts:?} vs {long:?}");
         assert_eq!(
             cli.detail,
@@ -251,7 +253,7 @@ fn the_binary_and_the_screens_agree_on_a_real_count() {
             );
         };
         let printed = report.words.clone().unwrap().detail;
-        let facts = answer_facts(&screen_answer(&report));
+        let facts = answer_facts(&screen_answer(&report), true);
         assert!(
             printed.ends_with(&format!(": {}", facts.join(", "))),
             "{raw}: {printed:?} vs {facts:?}"

@@ -95,7 +95,7 @@ fn each_intent_of_the_scan_loop_is_one_request() {
     // The figures the screen shows came with those answers: after the undo of the unknown
     // scan, RT-1 and RT-3 are the live scans here (the duplicate is not live): RT-1 belongs
     // here, the sold RT-3 does not.
-    let s = f.app.state.count_session.as_ref().unwrap();
+    let s = f.app.state.count_session().unwrap();
     assert_eq!(
         s.figures
             .map(|x| (x.here, x.unexpected_here, x.unknown_here, x.total)),
@@ -109,7 +109,7 @@ fn each_intent_of_the_scan_loop_is_one_request() {
 
 /// The lookup's date is the screens' today (the fixture's clock).
 fn lookup(serial: &str) -> Call {
-    Call::Query(Query::Lookup {
+    Call::Query(Query::Find {
         serial: serial.into(),
         date: Some(tallyman::domain::Day::from_date(
             tallyman::tui::testing::test_now().date(),
@@ -128,10 +128,7 @@ fn a_lookup_is_one_request_with_its_warranty() {
 }
 
 /// A serial no unit has is one intent too: its count scans come with the lookup's answer.
-/// Today the screen asks for them in a second request (the same fallback is written again in
-/// `cli/postings.rs`); this passes once the fallback is inside the one Lookup query.
 #[test]
-#[ignore = "two requests today: the unknown-serial fallback moves into Query::Lookup"]
 fn a_lookup_of_a_serial_no_unit_has_is_one_request() {
     let mut f = fixture();
     f.sent("3");

@@ -11,9 +11,12 @@ use std::sync::Arc;
 
 use tallyman::domain::CountId;
 use tallyman::ops::local::Service;
-use tallyman::ops::{Answer, Local, Ops, OpsQueries, Query};
-use tallyman::tui::mismatch::Fix;
+use tallyman::ops::{Answer, Done, Local, Ops, OpsQueries, Outcome, Query, Reply};
 use tallyman::tui::ops_runner::OpsRunner;
+use tallyman::tui::screens::count_scan::requests::{self, Msg};
+use tallyman::tui::screens::mismatch;
+use tallyman::tui::screens::mismatch::state::Fix;
+use tallyman::tui::screens::Asker;
 use tallyman::tui::{Action, Effect, EffectRunner};
 
 const ACTOR: &str = "tester";
@@ -137,40 +140,45 @@ fn through_the_cli(db: &Path) {
     tallyman(db, &["count", "post", "1"], None);
 }
 
+/// The scan loop's messages its calls' replies are read into; a failure fails the test.
+fn loop_msgs(actions: Vec<Action>) -> Vec<Msg> {
+    actions
+        .into_iter()
+        .map(|a| match a {
+            Action::Replied {
+                to: Asker::CountScan(asked),
+                reply,
+            } => {
+                let Reply::V1(result) = *reply;
+                requests::answer(asked, result).expect("the loop reads its reply")
+            }
+            other => panic!("not a reply to the scan loop: {other:?}"),
+        })
+        .collect()
+}
+
 fn through_the_screens(db: &Path) {
     let (service, _) = Service::open(db).unwrap();
     let ops = Local::new(Arc::new(service), ACTOR);
     let mut runner = OpsRunner::new(ops);
     let mut run = |effect: Effect| -> Vec<Action> { runner.run(effect) };
-    let joined = run(Effect::JoinCount { count: COUNT });
+    let joined = loop_msgs(run(requests::join(COUNT)));
     assert!(
-        matches!(joined.as_slice(), [Action::CountJoined { .. }]),
+        matches!(joined.as_slice(), [Msg::Joined { .. }]),
         "{joined:?}"
     );
     let mut location: Option<String> = None;
     for s in SCANS {
-        let actions = if *s == "#TM:UNDO" {
-            run(Effect::UndoScan {
-                count: COUNT,
-                location: location.clone(),
-            })
+        let effect = if *s == "#TM:UNDO" {
+            requests::undo(COUNT, location.clone())
         } else {
-            run(Effect::CountInput {
-                count: COUNT,
-                location: location.clone(),
-                raw: s.to_string(),
-                location_only: false,
-            })
+            requests::scan(COUNT, location.clone(), s.to_string(), false)
         };
-        for a in &actions {
-            if let Action::LocationSet { code, .. } = a {
-                location = Some(code.clone());
+        for m in loop_msgs(run(effect)) {
+            if let Msg::LocationSet { code, .. } = m {
+                location = Some(code);
             }
         }
-        assert!(
-            !actions.iter().any(|a| matches!(a, Action::Failed(_))),
-            "{s}: {actions:?}"
-        );
     }
     let fixes = [
         Fix::Replace {
@@ -194,17 +202,24 @@ fn through_the_screens(db: &Path) {
         },
     ];
     for fix in fixes {
-        let actions = run(Effect::Fix { count: COUNT, fix });
+        let actions = run(mismatch::requests::fix(COUNT, fix));
         assert!(
-            matches!(actions.first(), Some(Action::FixDone(_))),
+            matches!(
+                actions.first(),
+                Some(Action::Replied { reply, .. })
+                    if matches!(**reply, Reply::V1(Ok(Done::Both(Outcome::Resolved { .. }, _))))
+            ),
             "{actions:?}"
         );
     }
-    let posted = run(Effect::PostCount {
-        count: COUNT,
-        counted_bins_only: false,
-    });
-    assert_eq!(posted, vec![Action::CountPosted(COUNT)]);
+    let posted = run(mismatch::requests::post(COUNT, false));
+    assert!(
+        matches!(
+            posted.as_slice(),
+            [Action::Replied { reply, .. }] if matches!(**reply, Reply::V1(Ok(_)))
+        ),
+        "{posted:?}"
+    );
 }
 
 /// The state both ways must agree on: every unit's state and product, the count's status,

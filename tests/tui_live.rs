@@ -11,6 +11,8 @@ use tallyman::domain::{CountId, DocKind, SerialFormat};
 use tallyman::ops::local::Service;
 use tallyman::ops::Command;
 use tallyman::tui::live::{LINK_BACK, LINK_DOWN};
+use tallyman::tui::screens::mismatch::requests::Asked;
+use tallyman::tui::screens::Asker;
 use tallyman::tui::testing::{ops_runner_for, test_now, TestApp};
 use tallyman::tui::{Action, Effect, EffectRunner};
 
@@ -65,7 +67,7 @@ fn another_counters_scans_reach_the_count_screen_within_a_poll() {
     let (_tmp, svc) = service();
     let mut app = TestApp::new().with_service(svc.clone());
     app.keys("1<enter>WH1/A/01<enter>S-1<enter>");
-    let here = |app: &TestApp| app.state.count_session.as_ref().unwrap().figures.unwrap();
+    let here = |app: &TestApp| app.state.count_session().unwrap().figures.unwrap();
     assert_eq!((here(&app).here, here(&app).total), (1, 1));
     assert_eq!(here(&app).expected_here, Some(3));
     app.send(at(1_000)); // the first poll learns where the journal is
@@ -116,7 +118,13 @@ fn the_mismatch_list_is_asked_again_when_the_journal_moved() {
     assert!(quiet.is_empty(), "{quiet:?}");
     let moved = tallyman::tui::update::update(&mut app.state, Action::Polled(Ok(seen + 1)));
     assert!(
-        matches!(moved.as_slice(), [Effect::LoadMismatches { count }] if *count == CountId(1)),
+        matches!(
+            moved.as_slice(),
+            [Effect::Call {
+                to: Asker::Mismatch(Asked::Load { count }),
+                ..
+            }] if *count == CountId(1)
+        ),
         "{moved:?}"
     );
 }
@@ -152,10 +160,14 @@ fn a_server_gone_shows_on_the_status_line_and_the_screen_is_kept() {
     app = app.with_runner(Box::new(runner));
     app.keys("1<enter>WH1/A/01<enter>S-1<enter>");
     app.send(at(1_000));
+    assert!(app.state.count_session().unwrap().answer.is_some());
     *down.lock().unwrap() = true;
     app.send(at(2_000));
     assert_eq!(app.status(), Some(LINK_DOWN));
     assert!(app.state.status.as_ref().unwrap().error);
+    // The scan loop hears the link went down: its last headline is no longer news.
+    let answer = &app.state.count_session().unwrap().answer;
+    assert!(answer.is_none(), "{answer:?}");
     let wide = app.state.size;
     app.state.size = (20, 16);
     assert!(
@@ -169,13 +181,13 @@ fn a_server_gone_shows_on_the_status_line_and_the_screen_is_kept() {
     assert_eq!(app.status(), Some(LINK_BACK));
     assert!(matches!(
         app.screen(),
-        tallyman::tui::app::Screen::CountScan
+        tallyman::tui::app::Screen::CountScan(_)
     ));
     // A scan while it is gone is not shown as counted; the figures stay as they were, and
     // the scan stays in the field to be sent again.
     *down.lock().unwrap() = true;
     app.keys("S-2<enter>");
-    let s = app.state.count_session.as_ref().unwrap();
+    let s = app.state.count_session().unwrap();
     assert_eq!(s.figures.unwrap().here, 1);
     assert!(s.recent.iter().all(|r| r.serial != "S-2"), "{:?}", s.recent);
     let screen = app.render();
@@ -224,7 +236,6 @@ fn scans_during_an_outage_wait_in_order_and_are_sent_when_the_server_is_back() {
         down: down.clone(),
     };
     let runner = tallyman::tui::ops_runner::OpsRunner::shared(Arc::new(ops))
-        .with_utc_times()
         .with_outbox(tallyman::ops::Outbox::in_memory());
     app = app.with_runner(Box::new(runner));
     app.keys("1<enter>WH1/A/01<enter>S-1<enter>");

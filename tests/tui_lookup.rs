@@ -9,7 +9,7 @@
 use chrono::NaiveDate;
 use ratatui::style::{Color, Modifier};
 use tallyman::tui::app::Screen;
-use tallyman::tui::ask::Choice;
+use tallyman::tui::screens::popups::state::Choice;
 use tallyman::tui::testing::{TestApp, TestSetup};
 use tallyman::tui::{Action, Profile};
 mod support;
@@ -20,8 +20,7 @@ use support::screens::{
 use support::warranty_db::*;
 fn shown(app: &TestApp) -> Option<String> {
     app.state
-        .lookup
-        .as_ref()
+        .lookup()
         .and_then(|l| l.shown.as_ref())
         .map(|f| format!("{} {}", f.unit.product.sku, f.unit.unit.serial))
 }
@@ -40,7 +39,7 @@ fn menu_entry_3_opens_the_lookup_with_its_field() {
     let mut app = app(&db);
     assert!(app.render().contains("3 Lookup"), "{}", app.render());
     app.keys("3");
-    assert_eq!(app.screen(), &Screen::Lookup);
+    assert!(matches!(app.screen(), Screen::Lookup(_)));
     let text = app.render();
     assert!(text.contains("SN:"), "{text}");
     assert!(text.contains("Scan or type a serial"), "{text}");
@@ -49,7 +48,7 @@ fn menu_entry_3_opens_the_lookup_with_its_field() {
     assert_eq!(app.state.field.value(), "?0q");
     app.keys("<f3>");
     assert_eq!(app.screen(), &Screen::Menu);
-    assert!(app.state.lookup.is_none());
+    assert!(app.state.lookup().is_none());
 }
 
 #[test]
@@ -60,7 +59,7 @@ fn a_sold_phones_imei_shows_customer_warranty_and_history_newest_first() {
     assert_eq!(shown(&app).as_deref(), Some(&*format!("PH-X200 {IMEI}")));
     assert_eq!(app.bells, 0);
     assert_eq!(app.state.field.value(), "", "ready for the next scan");
-    let l = app.state.lookup.clone().unwrap();
+    let l = app.state.lookup().cloned().unwrap();
     let w = &l.shown.as_ref().unwrap().warranty;
     assert_eq!(w.days_left, Some(18));
     let text = app.render();
@@ -204,7 +203,7 @@ fn a_serial_two_products_share_asks_which_with_a_numbered_choice() {
     assert_eq!(app.status(), Some("No option 3"));
     let want = if options[1].starts_with("ADP") { 2 } else { 1 };
     app.keys(&format!("<enter>{want}"));
-    assert_eq!(app.screen(), &Screen::Lookup);
+    assert!(matches!(app.screen(), Screen::Lookup(_)));
     assert_eq!(shown(&app).as_deref(), Some("ADP-USBC SHARED-1"));
     assert!(
         app.render().contains("Also a CBL-USBC with this serial"),
@@ -213,7 +212,7 @@ fn a_serial_two_products_share_asks_which_with_a_numbered_choice() {
     );
     // Back from the choice shows nothing new.
     app.keys("shared-1<enter>0");
-    assert_eq!(app.screen(), &Screen::Lookup);
+    assert!(matches!(app.screen(), Screen::Lookup(_)));
 }
 
 #[test]
@@ -239,16 +238,16 @@ fn the_history_scrolls_and_the_next_scan_comes_at_any_moment() {
     app.keys("3RT00000001<enter>");
     assert!(app.render().contains("Down More"), "{}", app.render());
     app.keys("<down><down><pgdn>");
-    let scroll = app.state.lookup.as_ref().unwrap().scroll;
+    let scroll = app.state.lookup().unwrap().scroll;
     assert!(scroll > 2, "{scroll}");
     app.keys(&"<pgdn>".repeat(20));
-    let end = app.state.lookup.as_ref().unwrap().scroll;
+    let end = app.state.lookup().unwrap().scroll;
     app.keys("<down>");
-    assert_eq!(app.state.lookup.as_ref().unwrap().scroll, end, "clamped");
+    assert_eq!(app.state.lookup().unwrap().scroll, end, "clamped");
     assert!(app.render().contains("Up Scroll"), "{}", app.render());
     // A scan while scrolled: the new unit shows from its top.
     app.keys(&format!("{IMEI}<enter>"));
-    assert_eq!(app.state.lookup.as_ref().unwrap().scroll, 0);
+    assert_eq!(app.state.lookup().unwrap().scroll, 0);
     assert_eq!(shown(&app).as_deref(), Some(&*format!("PH-X200 {IMEI}")));
 }
 
@@ -318,7 +317,7 @@ fn help_lists_the_keys_and_explains_the_band() {
     assert!(text.contains("Scan a serial to see its history."), "{text}");
     assert!(text.contains("ACTIVE, EXPIRING"), "{text}");
     app.keys("0");
-    assert_eq!(app.screen(), &Screen::Lookup);
+    assert!(matches!(app.screen(), Screen::Lookup(_)));
 }
 
 /// At every size: the "too small" notice below 20x8, and from it on the screen's header and
@@ -501,7 +500,7 @@ fn options(app: &TestApp) -> Vec<String> {
 }
 
 fn state_line(app: &TestApp) -> String {
-    let f = app.state.lookup.as_ref().unwrap().shown.as_ref().unwrap();
+    let f = app.state.lookup().unwrap().shown.as_ref().unwrap();
     tallyman::tui::text::unit_state(&f.unit)
 }
 
@@ -510,7 +509,7 @@ fn actions_need_a_unit_shown() {
     let db = db();
     let mut app = app(&db);
     app.keys("3<f6>");
-    assert_eq!(app.screen(), &Screen::Lookup);
+    assert!(matches!(app.screen(), Screen::Lookup(_)));
     assert_eq!(app.status(), Some("Scan a serial first"));
     assert_eq!(app.bells, 1);
 }
@@ -532,7 +531,7 @@ fn the_actions_that_apply_are_offered_by_number() {
     assert!(app.render().contains("RT00000003: what to do?"));
     // Back (0) returns to the unit.
     app.keys("0");
-    assert_eq!(app.screen(), &Screen::Lookup);
+    assert!(matches!(app.screen(), Screen::Lookup(_)));
     // Sold: a replacement too; typed code /a works like F6.
     app.keys("RT00000004<enter>/a<enter>");
     assert_eq!(
@@ -555,7 +554,7 @@ fn activating_an_unsold_unit_is_refused_with_the_bell() {
     let db = db();
     let mut app = app(&db);
     app.keys("3RT00000003<enter><f6>1");
-    assert_eq!(app.screen(), &Screen::Lookup);
+    assert!(matches!(app.screen(), Screen::Lookup(_)));
     assert_eq!(app.bells, 1);
     let st = app.state.status.clone().unwrap();
     assert!(st.error);
@@ -568,7 +567,7 @@ fn activating_an_unsold_unit_is_refused_with_the_bell() {
     assert!(units[0].unit.activation.is_none());
     // The next scan clears what was said.
     app.keys(&format!("{IMEI}<enter>"));
-    assert!(app.state.lookup.as_ref().unwrap().said.is_none());
+    assert!(app.state.lookup().unwrap().said.is_none());
 }
 
 #[test]
@@ -576,7 +575,7 @@ fn activating_a_sold_phone_restarts_its_warranty_today() {
     let db = db();
     let mut app = app(&db);
     app.keys(&format!("3{IMEI}<enter><f6>1"));
-    assert_eq!(app.screen(), &Screen::Lookup);
+    assert!(matches!(app.screen(), Screen::Lookup(_)));
     assert_eq!(app.bells, 0);
     let st = app.state.status.clone().unwrap();
     assert!(!st.error);
@@ -586,7 +585,7 @@ fn activating_a_sold_phone_restarts_its_warranty_today() {
         st.text
     );
     // The lookup was refreshed: the warranty now runs from today.
-    let l = app.state.lookup.clone().unwrap();
+    let l = app.state.lookup().cloned().unwrap();
     let w = &l.shown.as_ref().unwrap().warranty;
     assert_eq!(w.days_left, Some(365));
     assert!(app.render().contains("warranty activated"));
@@ -599,12 +598,12 @@ fn extending_offers_numbered_durations() {
     app.keys(&format!("3{IMEI}<enter><f6>2"));
     assert_eq!(options(&app), ["12 months", "24 months", "36 months"]);
     app.keys("2");
-    assert_eq!(app.screen(), &Screen::Lookup);
+    assert!(matches!(app.screen(), Screen::Lookup(_)));
     let st = app.state.status.clone().unwrap();
     assert!(!st.error, "{}", st.text);
     assert!(st.text.contains("agreement"), "{}", st.text);
     assert!(st.text.contains("2026-01-02 to 2028-01-02"), "{}", st.text);
-    let l = app.state.lookup.clone().unwrap();
+    let l = app.state.lookup().cloned().unwrap();
     assert!(l.shown.as_ref().unwrap().warranty.days_left > Some(18));
 }
 
@@ -616,7 +615,7 @@ fn repair_intake_takes_a_note_and_close_puts_the_unit_back() {
     assert!(matches!(app.screen(), Screen::Prompt(_)));
     assert!(app.render().contains("Note:"), "{}", app.render());
     app.keys("no power<enter>");
-    assert_eq!(app.screen(), &Screen::Lookup);
+    assert!(matches!(app.screen(), Screen::Lookup(_)));
     let st = app.state.status.clone().unwrap();
     assert!(!st.error, "{}", st.text);
     // The warranty type on intake is named.
@@ -686,11 +685,11 @@ fn a_replacement_asks_for_the_new_serial_and_confirms() {
     assert!(app.render().contains("1=Yes 2=No"));
     // No: nothing happens, back on the unit.
     app.keys("2");
-    assert_eq!(app.screen(), &Screen::Lookup);
+    assert!(matches!(app.screen(), Screen::Lookup(_)));
     assert_eq!(state_line(&app), "sold to ACME Retail on S-2025-0002");
     // Yes: replaced, the lookup shows the old unit naming the new one.
     app.keys("<f6>4RT00000003<enter>1");
-    assert_eq!(app.screen(), &Screen::Lookup);
+    assert!(matches!(app.screen(), Screen::Lookup(_)));
     let st = app.state.status.clone().unwrap();
     assert!(!st.error, "{}", st.text);
     assert!(
@@ -716,7 +715,7 @@ fn a_refused_replacement_stays_on_the_prompt() {
     assert!(app.state.status.as_ref().is_some_and(|s| s.error));
     assert_eq!(app.state.field.value(), "RT00000002");
     app.keys("<f3>");
-    assert_eq!(app.screen(), &Screen::Lookup);
+    assert!(matches!(app.screen(), Screen::Lookup(_)));
 }
 
 #[test]
@@ -755,9 +754,8 @@ fn an_error_stays_with_its_screen_and_eats_no_key_elsewhere() {
     assert_eq!(app.status(), None, "the menu shows no Lookup error");
     assert!(!app.render().contains("is unknown"), "{}", app.render());
     app.keys("1<enter>");
-    assert_eq!(
-        app.screen(),
-        &Screen::CountScan,
+    assert!(
+        matches!(app.screen(), Screen::CountScan(_)),
         "the first Enter joined the count"
     );
     assert_eq!(app.bells, 1, "only the unknown serial rang");

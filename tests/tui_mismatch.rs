@@ -21,8 +21,8 @@ use tallyman::domain::{CountId, CountStatus, DocKind, Mode, PartyRole, SerialFor
 use tallyman::ops::local::Service;
 use tallyman::ops::{Call, Command, Query};
 use tallyman::tui::app::Screen;
-use tallyman::tui::ask::{Choice, Prompt};
-use tallyman::tui::mismatch::ListKind;
+use tallyman::tui::screens::popups::state::{Choice, Prompt};
+use tallyman::tui::screens::mismatch::state::ListKind;
 use tallyman::tui::testing::{counting_runner_for, TestApp, TestSetup};
 use tallyman::tui::vt_filter::vt_violations;
 use tallyman::tui::Profile;
@@ -158,17 +158,16 @@ fn unit_state(db: &Db, serial: &str) -> UnitState {
 }
 
 fn open(app: &TestApp) -> usize {
-    app.state.mismatch.as_ref().and_then(|s| s.open()).unwrap()
+    app.state.mismatch().and_then(|s| s.open()).unwrap()
 }
 
 fn list(app: &TestApp) -> ListKind {
-    app.state.mismatch.as_ref().unwrap().list
+    app.state.mismatch().unwrap().list
 }
 
 fn marked(app: &TestApp) -> String {
     app.state
-        .mismatch
-        .as_ref()
+        .mismatch()
         .and_then(|s| s.marked_serial())
         .map(|s| s.to_string())
         .unwrap_or_default()
@@ -192,20 +191,13 @@ fn menu_entry_2_picks_a_count_then_shows_its_buckets() {
     let text = app.render();
     assert!(text.contains("2 Mismatches"), "{text}");
     app.keys("2");
-    assert_eq!(app.screen(), &Screen::MismatchCounts);
-    let ids: Vec<u32> = app
-        .state
-        .counts
-        .as_ref()
-        .unwrap()
-        .iter()
-        .map(|r| r.id.0)
-        .collect();
+    assert!(matches!(app.screen(), Screen::MismatchCounts(_)));
+    let ids: Vec<u32> = app.state.counts().unwrap().iter().map(|r| r.id.0).collect();
     assert_eq!(ids, [1, 2, 3], "open and in review");
     assert!(app.render().contains("Enter Open"), "{}", app.render());
     // A count in review opens too (fixes are allowed until it is posted).
     app.keys("3");
-    assert_eq!(app.screen(), &Screen::Mismatches);
+    assert!(matches!(app.screen(), Screen::Mismatches(_)));
     assert_eq!(open(&app), 1);
     assert_eq!(
         (list(&app), marked(&app).as_str()),
@@ -217,11 +209,11 @@ fn menu_entry_2_picks_a_count_then_shows_its_buckets() {
         app.render()
     );
     app.keys("0");
-    assert_eq!(app.screen(), &Screen::MismatchCounts);
-    assert!(app.state.mismatch.is_none());
+    assert!(matches!(app.screen(), Screen::MismatchCounts(_)));
+    assert!(app.state.mismatch().is_none());
     // The mark stays on the count last opened.
     app.keys("<up><enter>");
-    let s = app.state.mismatch.clone().unwrap();
+    let s = app.state.mismatch().cloned().unwrap();
     assert_eq!(s.count, CountId(2));
     let m = &s.data.as_ref().unwrap().m;
     assert_eq!(
@@ -264,7 +256,7 @@ fn the_sale_swap_is_fixed_with_the_suggestion_key_and_posted() {
         (list(&app), marked(&app).as_str()),
         (ListKind::Surplus, "RT00000009")
     );
-    let s = app.state.mismatch.clone().unwrap();
+    let s = app.state.mismatch().cloned().unwrap();
     assert_eq!(s.suggestions[0].missing.as_str(), "RT00000004");
     let text = app.render();
     assert!(text.contains("sold to ACME Retail on S-"), "{text}");
@@ -308,20 +300,13 @@ fn the_sale_swap_is_fixed_with_the_suggestion_key_and_posted() {
     assert!(matches!(app.screen(), Screen::Confirm(_)));
     assert!(app.render().contains("1=Yes 2=No"), "{}", app.render());
     app.keys("2");
-    assert_eq!(app.screen(), &Screen::Mismatches);
+    assert!(matches!(app.screen(), Screen::Mismatches(_)));
     assert_eq!(count_status(&db, 1), CountStatus::Open);
     app.keys("/p<enter>1");
     assert_eq!(count_status(&db, 1), CountStatus::Posted);
-    assert_eq!(app.screen(), &Screen::MismatchCounts);
+    assert!(matches!(app.screen(), Screen::MismatchCounts(_)));
     assert_eq!(app.status(), Some("Count 1 posted"));
-    let ids: Vec<u32> = app
-        .state
-        .counts
-        .as_ref()
-        .unwrap()
-        .iter()
-        .map(|r| r.id.0)
-        .collect();
+    let ids: Vec<u32> = app.state.counts().unwrap().iter().map(|r| r.id.0).collect();
     assert_eq!(ids, [2, 3], "a posted count leaves the list");
 }
 
@@ -336,7 +321,7 @@ fn no_to_a_fix_closes_its_questions_and_changes_nothing() {
     app.keys("1RT00000009<enter>");
     assert!(matches!(app.screen(), Screen::Confirm(_)));
     app.keys("2");
-    assert_eq!(app.screen(), &Screen::Mismatches);
+    assert!(matches!(app.screen(), Screen::Mismatches(_)));
     assert_eq!(app.status(), Some("Not done: nothing changed"));
     assert_eq!(open(&app), 2);
     assert!(matches!(
@@ -350,17 +335,9 @@ fn no_to_a_fix_closes_its_questions_and_changes_nothing() {
     assert!(matches!(app.screen(), Screen::Confirm(_)));
     assert_eq!(open(&app), 2);
     app.keys("0");
-    assert_eq!(app.screen(), &Screen::Mismatches);
+    assert!(matches!(app.screen(), Screen::Mismatches(_)));
     assert_eq!(open(&app), 2);
-    let m = &app
-        .state
-        .mismatch
-        .as_ref()
-        .unwrap()
-        .data
-        .as_ref()
-        .unwrap()
-        .m;
+    let m = &app.state.mismatch().unwrap().data.as_ref().unwrap().m;
     assert!(m.resolutions.is_empty(), "{:?}", m.resolutions);
 }
 
@@ -382,7 +359,7 @@ fn posting_with_open_mismatches_is_refused_without_asking() {
     let mut app = app(&db);
     app.keys(&at_count(1));
     app.keys("9");
-    assert_eq!(app.screen(), &Screen::Mismatches);
+    assert!(matches!(app.screen(), Screen::Mismatches(_)));
     assert_eq!(app.status(), Some("2 open: fix or accept each first"));
     assert_eq!(app.bells, 1);
     assert_eq!(count_status(&db, 1), CountStatus::Open);
@@ -424,13 +401,7 @@ fn undo_takes_a_fix_back_until_the_count_is_posted() {
     app.keys("<enter><tab><tab>11<tab>");
     assert_eq!(list(&app), ListKind::Fixed);
     assert_eq!(
-        app.state
-            .mismatch
-            .as_ref()
-            .unwrap()
-            .resolution()
-            .unwrap()
-            .number,
+        app.state.mismatch().unwrap().resolution().unwrap().number,
         2
     );
     app.keys("<f8>");
@@ -467,7 +438,7 @@ fn replace_from_a_shortage_asks_for_the_counted_serial() {
     app.keys(&format!("01{ROUTER_GTIN}21RT00000009<enter>"));
     assert!(matches!(app.screen(), Screen::Confirm(_)));
     app.keys("1");
-    assert_eq!(app.screen(), &Screen::Mismatches);
+    assert!(matches!(app.screen(), Screen::Mismatches(_)));
     assert_eq!(app.status(), Some("#1 replace-on-sale done"));
     assert_eq!(open(&app), 0);
 }
@@ -479,7 +450,7 @@ fn a_receipt_typo_is_replaced_by_its_nearest_shortage() {
     app.keys(&at_count(2));
     app.keys("/f<enter>CB-00002<enter>");
     assert_eq!(marked(&app), "CB-00002");
-    let s = app.state.mismatch.clone().unwrap();
+    let s = app.state.mismatch().cloned().unwrap();
     assert_eq!(s.suggestions[0].missing.as_str(), "CB-000002");
     assert!(s.suggestions[0].why.contains("typo"), "{:?}", s.suggestions);
     app.keys("1");
@@ -559,7 +530,7 @@ fn relocate_and_receive_found_stock() {
     );
     app.keys("1");
     assert_eq!(app.status(), Some("#3 receive-found done"));
-    assert_eq!(app.screen(), &Screen::Mismatches);
+    assert!(matches!(app.screen(), Screen::Mismatches(_)));
     assert_eq!(open(&app), 3);
 }
 
@@ -588,7 +559,7 @@ fn write_off_asks_a_numbered_reason() {
     assert_eq!(app.status(), Some("No option 7"));
     // Back leaves it as it was.
     app.keys("<enter>0");
-    assert_eq!(app.screen(), &Screen::Mismatches);
+    assert!(matches!(app.screen(), Screen::Mismatches(_)));
     assert_eq!(open(&app), 6);
     app.keys("42");
     assert!(
@@ -621,7 +592,7 @@ fn accept_with_a_numbered_note_or_a_typed_one() {
     app.keys("1");
     assert_eq!(app.status(), Some("#1 accept done"));
     assert_eq!(open(&app), 5);
-    let d = app.state.mismatch.as_ref().unwrap().data.clone().unwrap();
+    let d = app.state.mismatch().unwrap().data.clone().unwrap();
     assert!(d.m.resolutions[0]
         .resolution
         .serials()
@@ -641,7 +612,7 @@ fn accept_with_a_numbered_note_or_a_typed_one() {
     );
     app.keys("label on the bin<enter>");
     assert_eq!(app.status(), Some("#2 accept done"));
-    let d = app.state.mismatch.as_ref().unwrap().data.clone().unwrap();
+    let d = app.state.mismatch().unwrap().data.clone().unwrap();
     let text = tallyman::tui::screens::mismatch::words::resolution_what(&d.m.resolutions[1]);
     assert_eq!(text, "accept \"CB-00002\": label on the bin");
 }
@@ -694,7 +665,7 @@ fn details_show_the_units_state_last_documents_and_fixes() {
     app.keys("6");
     assert_eq!(app.screen(), &Screen::MismatchDetails);
     app.keys("11");
-    assert_eq!(app.screen(), &Screen::Mismatches);
+    assert!(matches!(app.screen(), Screen::Mismatches(_)));
     assert_eq!(open(&app), 0);
     // An unknown serial has no unit.
     let mut app = self::app(&db);
@@ -706,7 +677,7 @@ fn details_show_the_units_state_last_documents_and_fixes() {
         app.render()
     );
     app.keys("0");
-    assert_eq!(app.screen(), &Screen::Mismatches);
+    assert!(matches!(app.screen(), Screen::Mismatches(_)));
 }
 
 #[test]
@@ -720,7 +691,7 @@ fn find_goes_to_a_serial_or_says_it_is_no_mismatch() {
     assert_eq!(app.status(), Some("RT00000011 is no mismatch of count 2"));
     assert!(matches!(app.screen(), Screen::Prompt(_)), "to scan another");
     app.keys(&format!("01{ROUTER_GTIN}21RT00000012<enter>"));
-    assert_eq!(app.screen(), &Screen::Mismatches);
+    assert!(matches!(app.screen(), Screen::Mismatches(_)));
     assert_eq!(
         (list(&app), marked(&app).as_str()),
         (ListKind::Short, "RT00000012")
@@ -1212,7 +1183,7 @@ fn the_empty_picker_shows_the_new_count_key_it_names() {
             .build()
             .with_service(Arc::new(svc));
         app.keys("2");
-        assert_eq!(app.screen(), &Screen::MismatchCounts);
+        assert!(matches!(app.screen(), Screen::MismatchCounts(_)));
         let screen = app.render();
         assert!(screen.contains("(New count)"), "{screen}");
         assert!(screen.contains("F7 New count"), "{screen}");

@@ -8,8 +8,8 @@
 use chrono::NaiveDate;
 use ratatui::style::Color;
 use tallyman::tui::app::Screen;
-use tallyman::tui::ask::{Choice, Prompt};
-use tallyman::tui::reports::ReportKind;
+use tallyman::tui::screens::popups::state::{Choice, Prompt};
+use tallyman::tui::screens::reports::state::ReportKind;
 use tallyman::tui::testing::{TestApp, TestSetup};
 use tallyman::tui::{Action, Profile};
 mod support;
@@ -20,8 +20,7 @@ use support::warranty_db::*;
 /// The serials of the report shown, in order.
 fn serials(app: &TestApp) -> Vec<String> {
     app.state
-        .report
-        .as_ref()
+        .report()
         .unwrap()
         .rows
         .iter()
@@ -54,7 +53,7 @@ fn expiring_lists_sold_units_ending_within_the_configs_days() {
     let db = db();
     let mut app = app(&db);
     app.keys("81");
-    assert_eq!(app.screen(), &Screen::Report);
+    assert!(matches!(app.screen(), Screen::Report(_)));
     assert_eq!(serials(&app), [IMEI]);
     let text = app.render();
     for want in [
@@ -69,7 +68,7 @@ fn expiring_lists_sold_units_ending_within_the_configs_days() {
     // Back to the list of reports, then the menu.
     app.keys("0");
     assert_eq!(app.screen(), &Screen::Choose(Choice::Report { days: 30 }));
-    assert!(app.state.report.is_none());
+    assert!(app.state.report().is_none());
     app.keys("0");
     assert_eq!(app.screen(), &Screen::Menu);
 
@@ -87,10 +86,7 @@ fn tracking_lists_every_sold_unit_soonest_end_first() {
     let db = db();
     let mut app = app(&db);
     app.keys("82");
-    assert_eq!(
-        app.state.report.as_ref().unwrap().kind,
-        ReportKind::Tracking
-    );
+    assert_eq!(app.state.report().unwrap().kind, ReportKind::Tracking);
     // The replaced router is not sold any more; the expired one is listed (ended first).
     assert_eq!(serials(&app), ["RT00000002", IMEI, "RT00000004"]);
     let text = app.render();
@@ -118,7 +114,7 @@ fn sold_to_a_customer_asks_for_the_name() {
     assert_eq!(app.bells, 1);
     assert_eq!(app.status(), Some("No customer named \"Nobody\""));
     app.keys("<f9>acme retail<enter>");
-    assert_eq!(app.screen(), &Screen::Report);
+    assert!(matches!(app.screen(), Screen::Report(_)));
     assert!(!app.state.has_error());
     assert_eq!(serials(&app), ["RT00000002", IMEI, "RT00000004"]);
     // Named as the books have it, not as typed.
@@ -143,14 +139,14 @@ fn the_report_scrolls_by_rows_and_draws_only_those() {
     assert!(!text.contains("RT00000004"), "{text}");
     assert!(text.contains("More"), "{text}");
     app.keys("<down>");
-    assert_eq!(app.state.report.as_ref().unwrap().scroll, 1);
+    assert_eq!(app.state.report().unwrap().scroll, 1);
     let text = app.render();
     assert!(!text.contains("RT00000002"), "{text}");
     assert!(text.contains("RT00000004"), "{text}");
     app.keys("<down><down>");
-    assert_eq!(app.state.report.as_ref().unwrap().scroll, 1);
+    assert_eq!(app.state.report().unwrap().scroll, 1);
     app.keys("<up>");
-    assert_eq!(app.state.report.as_ref().unwrap().scroll, 0);
+    assert_eq!(app.state.report().unwrap().scroll, 0);
     // Condensed on a handheld: two lines a unit, all three fit.
     app.resize(20, 16);
     let text = app.render();
@@ -174,7 +170,7 @@ fn the_date_comes_from_the_screens_clock() {
         .unwrap();
     app.send(Action::Tick(later));
     app.keys("81");
-    let r = app.state.report.as_ref().unwrap();
+    let r = app.state.report().unwrap();
     assert_eq!(r.rows[0].days_left, Some(10));
     assert!(app.render().contains("1 unit on 2026-01-10"));
 }
@@ -300,7 +296,9 @@ fn snapshot_customer_by_its_name_in_the_books() {
 fn a_long_report_never_cuts_its_date() {
     use tallyman::domain::warranty::Status as WarrantyStatus;
     use tallyman::domain::Day;
-    use tallyman::tui::reports::ReportRow;
+    use tallyman::tui::screens::reports::requests::Msg;
+    use tallyman::tui::screens::reports::state::ReportRow;
+    use tallyman::tui::screens::ScreenMsg;
     let date = Day::from_date(NaiveDate::from_ymd_opt(2026, 12, 7).unwrap());
     let rows: Vec<ReportRow> = (0..1709)
         .map(|i| ReportRow {
@@ -314,11 +312,11 @@ fn a_long_report_never_cuts_its_date() {
     for (w, h) in SIZES {
         let mut app = TestSetup::new(w, h, Profile::Vt).build();
         app.keys("8");
-        app.send(Action::ReportLoaded {
+        app.send(Action::Screen(ScreenMsg::Reports(Msg::Loaded {
             kind: ReportKind::Tracking,
             date,
             rows: rows.clone(),
-        });
+        })));
         let screen = app.render();
         assert!(screen.contains("2026-12-07"), "{screen}");
         assert!(screen.contains("1709 units"), "{screen}");

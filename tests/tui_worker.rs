@@ -14,8 +14,14 @@ use ratatui::layout::{Position, Size};
 use tallyman::domain::{CountId, CountStatus};
 use tallyman::tui::app::{AppState, Screen};
 use tallyman::tui::backend::RuntimeBackend;
-use tallyman::tui::count::{AnswerKind, CountRow, Figures, ScanAnswer, Why};
 use tallyman::tui::keys::parse_script;
+use tallyman::tui::screens::count_list::state::CountRow;
+use tallyman::tui::screens::count_scan::requests::{Asked, Msg};
+use tallyman::tui::screens::count_scan::state::AnswerKind;
+use tallyman::tui::screens::count_scan::state::Figures;
+use tallyman::tui::screens::count_scan::state::ScanAnswer;
+use tallyman::tui::screens::count_scan::state::Why;
+use tallyman::tui::screens::{count_list, reports, Asker, ScreenMsg};
 use tallyman::tui::terminal::InputEvent;
 use tallyman::tui::testing::{buffer_text, test_clock, TestSetup};
 use tallyman::tui::{Action, Effect, EffectRunner, Exit, NullRunner, Runtime};
@@ -148,17 +154,22 @@ fn keys_echo_and_back_works_while_a_slow_report_runs_and_its_late_answer_is_drop
     let release = Arc::new(AtomicBool::new(false));
     let let_go = release.clone();
     let runner = move |e: Effect| match e {
-        Effect::LoadReport { kind, date } => {
+        Effect::Call {
+            to: Asker::Reports(reports::requests::Asked { kind, date }),
+            ..
+        } => {
             let until = Instant::now() + SLOW;
             while !let_go.load(Ordering::SeqCst) && Instant::now() < until {
                 thread::sleep(Duration::from_millis(5));
             }
             flag.store(true, Ordering::SeqCst);
-            vec![Action::ReportLoaded {
-                kind,
-                date,
-                rows: Vec::new(),
-            }]
+            vec![Action::Screen(ScreenMsg::Reports(
+                reports::requests::Msg::Loaded {
+                    kind,
+                    date,
+                    rows: Vec::new(),
+                },
+            ))]
         }
         other => NullRunner.run(other),
     };
@@ -194,7 +205,7 @@ fn keys_echo_and_back_works_while_a_slow_report_runs_and_its_late_answer_is_drop
     assert!(!s.contains("Expiring"), "the report showed up:\n{s}");
     let (exit, state) = app.quit();
     assert_eq!(exit, Exit::Quit);
-    assert!(state.report.is_none());
+    assert!(state.report().is_none());
     assert_eq!(state.pending, 0);
 }
 
@@ -211,8 +222,13 @@ fn row() -> CountRow {
     }
 }
 
+/// A message of the scan loop, as a stand-in runner hands it over.
+fn loop_msg(msg: Msg) -> Action {
+    Action::Screen(ScreenMsg::CountScan(msg))
+}
+
 fn counted(raw: &str, number: u32) -> Action {
-    Action::ScanAnswered(ScanAnswer {
+    loop_msg(Msg::Answered(ScanAnswer {
         kind: AnswerKind::Counted,
         headline: "COUNTED".into(),
         serial: raw.into(),
@@ -221,7 +237,7 @@ fn counted(raw: &str, number: u32) -> Action {
         location: "WH1/A/01".into(),
         why: Why::None,
         figures: None,
-    })
+    }))
 }
 
 /// A scan as the service got it: what was read, and the location it went with.
@@ -232,25 +248,36 @@ fn scans_typed_while_one_is_in_flight_are_sent_in_order_after_it() {
     let seen: Arc<Mutex<Vec<Sent>>> = Arc::default();
     let log = seen.clone();
     let runner = move |e: Effect| match e {
-        Effect::LoadCounts => vec![Action::CountsLoaded(vec![row()])],
-        Effect::JoinCount { .. } => vec![Action::CountJoined {
+        Effect::Call {
+            to: Asker::CountList(count_list::requests::Asked::Load),
+            ..
+        } => vec![Action::Screen(ScreenMsg::CountList(
+            count_list::requests::Msg::Loaded(vec![row()]),
+        ))],
+        Effect::Call {
+            to: Asker::CountScan(Asked::Join),
+            ..
+        } => vec![loop_msg(Msg::Joined {
             count: row(),
             recent: Vec::new(),
             location: None,
             figures: None,
-        }],
-        Effect::CountInput { raw, location, .. } => {
+        })],
+        Effect::Call {
+            to: Asker::CountScan(Asked::Scan { raw, location, .. }),
+            ..
+        } => {
             thread::sleep(Duration::from_millis(150));
             let mut log = log.lock().unwrap();
             log.push((raw.clone(), location));
             if raw.starts_with("LOC") {
-                vec![Action::LocationSet {
+                vec![loop_msg(Msg::LocationSet {
                     code: "WH1/A/01".into(),
                     figures: Figures {
                         total: log.len() as u32,
                         ..Figures::default()
                     },
-                }]
+                })]
             } else {
                 vec![counted(&raw, log.len() as u32)]
             }

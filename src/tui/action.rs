@@ -5,17 +5,13 @@
 
 use chrono::NaiveDateTime;
 
-use super::count::{CountRow, Figures, RecentScan, ScanAnswer};
+pub use super::effect::{Asker, Effect};
 use super::keymap::KeyCommand;
 use super::keys::KeyPress;
-use super::lookup::{Found, UnitAct};
-use super::mismatch::{Fix, MismatchData, Shared};
-use super::reports::{ReportKind, ReportRow};
-use crate::domain::{CountId, CountStatus, Day, ProductId};
-use crate::ops::UnitView;
+use crate::tui::screens::ScreenMsg;
 
 /// Something that happened, fed to `update`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// A key from the terminal (resolved through the keymap by `update`).
     Key(KeyPress),
@@ -39,15 +35,6 @@ pub enum Action {
     /// The service's last entry number, or why it did not answer (answer to
     /// [`Effect::Poll`]).
     Polled(Result<u64, String>),
-    /// The scan loop's figures asked for again (answer to [`Effect::RefreshFigures`]).
-    FiguresRefreshed {
-        /// The count.
-        count: CountId,
-        /// Where they were asked for.
-        location: Option<String>,
-        /// The figures (without the expected one).
-        figures: crate::ops::Figures,
-    },
     /// Run a command directly, as if its key was pressed.
     KeyCommand(KeyCommand),
     /// The service's status line (answer to [`Effect::ProbeService`]).
@@ -58,7 +45,7 @@ pub enum Action {
     /// once, in words; the request's screen keeps what it showed).
     LinkDown(String),
     /// A scan could not reach the server: it waits, kept by the client in order, to be sent
-    /// when the server is back (answer to [`Effect::CountInput`]).
+    /// when the server is back (answer to a scan's [`Effect::Call`]).
     ScanWaiting {
         /// The key the server will know it by.
         key: String,
@@ -80,139 +67,24 @@ pub enum Action {
     /// A frame was drawn (sent by the runtime after each frame): what the status line says
     /// has been seen.
     Drawn,
-    /// The open counts and those in review (answer to [`Effect::LoadCounts`]).
-    CountsLoaded(Vec<CountRow>),
-    /// A count was joined (answer to [`Effect::JoinCount`]): the count as it is now, this
-    /// counter's last scans (newest first), and a location when the scope has only one.
-    CountJoined {
-        /// The count.
-        count: CountRow,
-        /// This counter's last live scans, newest first.
-        recent: Vec<RecentScan>,
-        /// The location to start at, when there is only one to choose.
-        location: Option<String>,
-        /// The figures there.
-        figures: Option<Figures>,
+    /// The service's reply to a screen's call ([`Effect::Call`]), raw: the screen that asked
+    /// reads it into its own message (its `requests.rs`).
+    Replied {
+        /// The screen, and what it asked.
+        to: Asker,
+        /// The reply (boxed: a reply can be large).
+        reply: Box<crate::ops::Reply>,
     },
-    /// The count cannot be joined (not open any more, gone): back to the list.
-    JoinRefused(String),
-    /// A location label was scanned (answer to [`Effect::CountInput`]).
-    LocationSet {
-        /// The location's code.
-        code: String,
-        /// The running figures there.
-        figures: Figures,
+    /// A step that acts on earlier scans (undo, a quantity, bin done) was not sent: scans
+    /// still wait for the server, and it would act on the wrong one.
+    Held {
+        /// The screen, and what it asked.
+        to: Asker,
+        /// How many scans wait.
+        waiting: usize,
     },
-    /// The count list's request was refused (a move): a sticky error.
-    CountRefused(String),
-    /// A scan's answer (or an undo's), only after the scan is durable; refusals of the scan
-    /// loop come this way too (nothing recorded).
-    ScanAnswered(ScanAnswer),
-    /// A count changed status (answer to [`Effect::MoveCount`]).
-    CountMoved {
-        /// Which.
-        count: CountId,
-        /// Its new status.
-        status: CountStatus,
-    },
-    /// A count's mismatch picture (answer to [`Effect::LoadMismatches`]).
-    MismatchesLoaded(Shared<MismatchData>),
-    /// The mismatches cannot be shown (the count is gone): back to the list, with the reason.
-    MismatchesRefused(String),
-    /// A resolution (or an undo) was recorded (answer to [`Effect::Fix`] and
-    /// [`Effect::UndoFix`]): what it did, in words.
-    FixDone(String),
-    /// The service refused a resolution, an undo or the posting: nothing changed.
-    FixRefused(String),
-    /// The count was posted (answer to [`Effect::PostCount`]).
-    CountPosted(CountId),
-    /// The units with a serial (answer to [`Effect::UnitDetails`]): the one of the asked
-    /// product, or none.
-    DetailsLoaded {
-        /// The serial asked for.
-        serial: String,
-        /// The unit, if the store has one.
-        unit: Option<Shared<UnitView>>,
-    },
-    /// The units with a scanned serial and their warranty (answer to [`Effect::Lookup`]);
-    /// none when the serial is unknown.
-    LookedUp {
-        /// The serial looked up.
-        serial: String,
-        /// Every unit with it (one per product).
-        units: Vec<Found>,
-        /// When no unit has it: its live scans in counts (a counter found it).
-        scans: Vec<crate::ops::ScanLine>,
-    },
-    /// What a bulk fix would do (answer to [`Effect::PreviewBulk`]).
-    BulkPreviewed {
-        /// The count.
-        count: CountId,
-        /// The fix.
-        fix: crate::ops::BulkFix,
-        /// What it changes, in words.
-        change: String,
-    },
-    /// The scan named a product counted by quantity: ask how many.
-    AskQty {
-        /// Its SKU.
-        sku: String,
-    },
-    /// A quantity was counted (answer to [`Effect::CountQty`]).
-    QtyCounted {
-        /// Where.
-        location: String,
-        /// The product.
-        sku: String,
-        /// How many were added.
-        qty: i32,
-        /// The count's total of it there now.
-        counted: u64,
-        /// The books' quantity there (open counting).
-        expected: Option<i64>,
-    },
-    /// A bin was counted (answer to [`Effect::FinishBin`]).
-    BinCounted {
-        /// The bin.
-        location: String,
-        /// The count's counted bins now.
-        bins: u32,
-    },
-    /// A count was opened (answer to [`Effect::OpenCount`]).
-    CountOpened {
-        /// Its id.
-        count: CountId,
-        /// Its name (given, or made from its scope and day).
-        name: String,
-    },
-    /// What a resolution would change (answer to [`Effect::PreviewFix`]): the screen asks
-    /// before it is done.
-    FixPreviewed {
-        /// The count.
-        count: CountId,
-        /// The resolution asked about.
-        fix: Fix,
-        /// What it changes, in words.
-        change: String,
-    },
-    /// The service refused a lookup's scan (a misread, a label of another product).
-    LookupRefused(String),
-    /// A warranty or repair action was recorded (answer to [`Effect::Act`]): what the
-    /// service said.
-    Acted(String),
-    /// The service refused a warranty or repair action: nothing changed.
-    ActRefused(String),
-    /// A report's rows (answer to [`Effect::LoadReport`]).
-    ReportLoaded {
-        /// Which report.
-        kind: ReportKind,
-        /// The day it was judged at.
-        date: Day,
-        /// Its rows.
-        rows: Vec<ReportRow>,
-    },
-    /// A report cannot be made (an unknown customer): nothing shown.
-    ReportRefused(String),
+    /// A screen's own message, handed to that screen only.
+    Screen(ScreenMsg),
     /// What the runner answered to one service effect, tagged with the screen visit it was
     /// asked from ([`crate::tui::AppState::top_visit`]). `update` applies the answers only if
     /// that screen is still on the stack: an answer for a screen the user has left is dropped.
@@ -222,187 +94,6 @@ pub enum Action {
         /// The runner's answers, in order.
         actions: Vec<Action>,
     },
-}
-
-/// Something `update` wants done.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Effect {
-    /// Ring the terminal bell (handled by the runtime).
-    Bell,
-    /// Leave the application (handled by the runtime).
-    Quit,
-    /// Repaint the whole screen (handled by the runtime).
-    Redraw,
-    /// Ask the service who and where it is (answered by [`Action::ServiceStatus`]).
-    ProbeService,
-    /// Load the counts that are open or in review (answered by [`Action::CountsLoaded`]).
-    LoadCounts,
-    /// Join a count (answered by [`Action::CountJoined`] or [`Action::JoinRefused`]).
-    JoinCount {
-        /// Which.
-        count: CountId,
-    },
-    /// What the scanner read in the scan loop (command barcodes are handled by `update`):
-    /// a location label sets the location, anything else is recorded as a serial at
-    /// `location`. Answered by [`Action::LocationSet`] or [`Action::ScanAnswered`] (after
-    /// the scan is durable; refusals too, with nothing recorded).
-    CountInput {
-        /// The count.
-        count: CountId,
-        /// The current location, if one was scanned.
-        location: Option<String>,
-        /// The scan as read.
-        raw: String,
-        /// Only a location label is taken (after the location command).
-        location_only: bool,
-    },
-    /// The scan loop was left with steps still waiting for an earlier answer: send them in
-    /// order, each with the location the labels before it set (nothing is shown: the screen
-    /// is gone, but no scan is lost).
-    FlushScans {
-        /// The count.
-        count: CountId,
-        /// The location when the loop was left.
-        location: Option<String>,
-        /// The next scan was to be a location label.
-        location_only: bool,
-        /// The waiting steps, oldest first.
-        steps: Vec<super::count::Queued>,
-    },
-    /// Take back this counter's last scan (answered by [`Action::ScanAnswered`], also when
-    /// refused); the figures are for `location`.
-    UndoScan {
-        /// The count.
-        count: CountId,
-        /// The current location, if any.
-        location: Option<String>,
-    },
-    /// Move a count to another status (answered by [`Action::CountMoved`] or
-    /// [`Action::CountRefused`]).
-    MoveCount {
-        /// The count.
-        count: CountId,
-        /// The new status.
-        status: CountStatus,
-    },
-    /// Compute a count's mismatch picture (answered by [`Action::MismatchesLoaded`] or
-    /// [`Action::MismatchesRefused`]). One reconciliation per open or refresh.
-    LoadMismatches {
-        /// The count.
-        count: CountId,
-    },
-    /// Record a resolution (answered by [`Action::FixDone`] or [`Action::FixRefused`]).
-    Fix {
-        /// The count.
-        count: CountId,
-        /// What to do.
-        fix: Fix,
-    },
-    /// A quantity of a product counted by quantity (answered by [`Action::QtyCounted`] or a
-    /// refusal).
-    CountQty {
-        /// The count.
-        count: CountId,
-        /// Where the screen is.
-        location: Option<String>,
-        /// The product's SKU.
-        sku: String,
-        /// How many.
-        qty: i32,
-    },
-    /// A bin of the count is done (answered by [`Action::BinCounted`] or a refusal).
-    FinishBin {
-        /// The count.
-        count: CountId,
-        /// The bin the screen is at.
-        location: Option<String>,
-    },
-    /// Open a new count (answered by [`Action::CountOpened`] or [`Action::CountRefused`]).
-    OpenCount(crate::ops::NewCount),
-    /// Ask how many mismatches a bulk fix takes, changing nothing (answered by
-    /// [`Action::BulkPreviewed`] or [`Action::FixRefused`]).
-    PreviewBulk {
-        /// The count.
-        count: CountId,
-        /// The fix.
-        fix: crate::ops::BulkFix,
-    },
-    /// Record a bulk fix (answered by [`Action::FixDone`] or [`Action::FixRefused`]).
-    Bulk {
-        /// The count.
-        count: CountId,
-        /// The fix.
-        fix: crate::ops::BulkFix,
-    },
-    /// Ask what a resolution would change, changing nothing (answered by
-    /// [`Action::FixPreviewed`] or [`Action::FixRefused`]).
-    PreviewFix {
-        /// The count.
-        count: CountId,
-        /// What to do.
-        fix: Fix,
-    },
-    /// Undo a resolution (answered by [`Action::FixDone`] or [`Action::FixRefused`]).
-    UndoFix {
-        /// The count.
-        count: CountId,
-        /// The resolution's number.
-        number: u32,
-    },
-    /// Post the count, from open or review (answered by [`Action::CountPosted`] or
-    /// [`Action::FixRefused`]).
-    PostCount {
-        /// Shortages of the counted bins only.
-        counted_bins_only: bool,
-        /// The count.
-        count: CountId,
-    },
-    /// Look up a unit for the details screen (answered by [`Action::DetailsLoaded`]).
-    UnitDetails {
-        /// The serial.
-        serial: String,
-        /// Its product, when known (a serial may be shared by products).
-        product: Option<ProductId>,
-    },
-    /// Look up a serial with its warranty at `date` (answered by [`Action::LookedUp`]).
-    Lookup {
-        /// The serial (decoded from the scan).
-        serial: String,
-        /// The day the warranty is judged at (the screen's clock).
-        date: Day,
-    },
-    /// Record a warranty or repair action (answered by [`Action::Acted`] or
-    /// [`Action::ActRefused`]).
-    Act(UnitAct),
-    /// Make a warranty report at `date` (answered by [`Action::ReportLoaded`] or
-    /// [`Action::ReportRefused`]).
-    LoadReport {
-        /// Which report.
-        kind: ReportKind,
-        /// The day the warranties are judged at (the screen's clock).
-        date: Day,
-    },
-    /// Ask the service for its last entry number (answered by [`Action::Polled`]); not
-    /// counted as work the user waits for.
-    Poll,
-    /// Send the scans that wait for the server, in order (answered by
-    /// [`Action::WaitingSent`] and each scan's answer, then [`Action::Outbox`]).
-    SendWaiting,
-    /// The scan loop's running figures again, without the expected figure (answered by
-    /// [`Action::FiguresRefreshed`]).
-    RefreshFigures {
-        /// The count.
-        count: CountId,
-        /// Where the counter is.
-        location: Option<String>,
-    },
-}
-
-impl Effect {
-    /// Handled by the runtime itself rather than the [`EffectRunner`].
-    pub fn is_terminal(&self) -> bool {
-        matches!(self, Effect::Bell | Effect::Quit | Effect::Redraw)
-    }
 }
 
 /// Runs the effects that need the service. The core implements this over the ops service.
@@ -423,27 +114,7 @@ impl EffectRunner for NullRunner {
         match effect {
             Effect::ProbeService => vec![Action::ServiceStatus(super::text::NO_SERVICE.into())],
             Effect::Bell | Effect::Quit | Effect::Redraw => Vec::new(),
-            Effect::LoadCounts
-            | Effect::JoinCount { .. }
-            | Effect::CountInput { .. }
-            | Effect::FlushScans { .. }
-            | Effect::UndoScan { .. }
-            | Effect::MoveCount { .. }
-            | Effect::LoadMismatches { .. }
-            | Effect::Fix { .. }
-            | Effect::PreviewFix { .. }
-            | Effect::OpenCount(_)
-            | Effect::FinishBin { .. }
-            | Effect::CountQty { .. }
-            | Effect::PreviewBulk { .. }
-            | Effect::Bulk { .. }
-            | Effect::UndoFix { .. }
-            | Effect::PostCount { .. }
-            | Effect::UnitDetails { .. }
-            | Effect::Lookup { .. }
-            | Effect::Act(_)
-            | Effect::LoadReport { .. }
-            | Effect::RefreshFigures { .. } => {
+            Effect::FlushScans { .. } | Effect::Call { .. } => {
                 vec![Action::Failed(super::text::NO_DATABASE.into())]
             }
             Effect::SendWaiting => vec![Action::Outbox(0)],

@@ -1,5 +1,6 @@
-//! The application state (`AppState`): the screen stack and what each screen knows, the
-//! status line, the keymap, the time and the size. The screens themselves are in `screens`.
+//! The application state (`AppState`): the screen stack (each entry a screen with its
+//! session, as plain data) and the shared parts: the status line, the keymap, the time, the
+//! size, the link to the server. It names no screen's logic: the screens stand above it.
 
 use std::collections::VecDeque;
 
@@ -9,16 +10,14 @@ use super::keymap::{Context, Keymap, KeymapError, KeymapSource, LoadedKeymap};
 use super::keys::KeyPress;
 use super::profile::{Profile, Theme};
 use super::scan_field::ScanField;
-use super::screens::count_list::state::CountRow;
+use super::screens::count_list::state::{CountListSession, CountRow};
 use super::screens::count_scan::state::CountSession;
-use super::screens::kind;
 use super::screens::lookup::state::LookupSession;
 use super::screens::mismatch::state::MismatchSession;
 use super::screens::reports::state::ReportSession;
 use crate::config::Config;
 
-pub use super::screens::menu::{visible_entries, MenuEntry, ScreenId, MENU};
-pub use super::screens::Screen;
+pub use super::screens::screen::Screen;
 
 /// A status line message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,6 +59,8 @@ pub struct SessionInfo {
     /// The server's socket the screens work through; none when they open the database
     /// themselves (embedded mode).
     pub link: Option<String>,
+    /// Times of earlier scans are shown in UTC (tests and snapshots), not in local time.
+    pub utc_times: bool,
 }
 
 /// Everything the screens show and `update` changes.
@@ -104,24 +105,29 @@ pub struct AppState {
     pub last_scan: Option<String>,
     /// The service's status line, once known.
     pub service: Option<String>,
-    /// The count list, once loaded.
-    pub counts: Option<Vec<CountRow>>,
-    /// Index of the marked count in [`AppState::counts`].
-    pub count_selected: usize,
-    /// A count to mark when the list next arrives (one just opened).
-    pub mark_count: Option<crate::domain::CountId>,
-    /// The joined count, while its scan loop is open.
-    pub count_session: Option<CountSession>,
-    /// The count whose mismatches are open.
-    pub mismatch: Option<MismatchSession>,
-    /// The lookup screen, while it is open.
-    pub lookup: Option<LookupSession>,
-    /// The report shown, while its screen is open.
-    pub report: Option<ReportSession>,
     /// Set when the user asked to leave.
     pub quit: bool,
     /// Polling the service for changes others made.
-    pub live: super::live::Live,
+    pub live: Live,
+}
+
+/// The polling state.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Live {
+    /// The last entry number seen.
+    pub seen: Option<u64>,
+    /// A poll is with the service.
+    pub polling: bool,
+    /// When the last poll was sent.
+    pub last_poll: Option<NaiveDateTime>,
+    /// Why the last poll failed, while the service does not answer.
+    pub link_down: Option<String>,
+    /// Scans kept by the client that wait for the server.
+    pub waiting: usize,
+    /// The waiting scans are being sent.
+    pub sending: bool,
+    /// The server's refusal of this user (removed while logged in), once it said so.
+    pub refused: Option<String>,
 }
 
 /// How many keys the diagnostics screen remembers.
@@ -179,15 +185,8 @@ impl AppState {
             last_keys: VecDeque::with_capacity(KEY_HISTORY),
             last_scan: None,
             service: None,
-            counts: None,
-            count_selected: 0,
-            mark_count: None,
-            count_session: None,
-            mismatch: None,
-            lookup: None,
-            report: None,
             quit: false,
-            live: super::live::Live::default(),
+            live: Live::default(),
         }
     }
 
@@ -204,12 +203,6 @@ impl AppState {
     /// The terminal profile.
     pub fn profile(&self) -> Profile {
         self.theme.profile
-    }
-
-    /// The header title: the screen's, with the count number in the scan loop.
-    pub fn title(&self) -> String {
-        let screen = self.screen();
-        kind(screen).full_title(self, screen)
     }
 
     /// The visit of the screen on top, not counting help (it asks nothing; what is asked
@@ -236,6 +229,98 @@ impl AppState {
     /// Is an answer expected from the service (work the user waits for, or a poll)?
     pub fn expecting_answers(&self) -> bool {
         self.pending > 0 || self.live.polling
+    }
+
+    /// The lookup screen's session, while the screen is on the stack.
+    pub fn lookup(&self) -> Option<&LookupSession> {
+        self.screens.iter().rev().find_map(|s| match s {
+            Screen::Lookup(l) => Some(l),
+            _ => None,
+        })
+    }
+
+    /// The lookup screen's session, to change (its own `update` only).
+    pub fn lookup_mut(&mut self) -> Option<&mut LookupSession> {
+        self.screens.iter_mut().rev().find_map(|s| match s {
+            Screen::Lookup(l) => Some(l),
+            _ => None,
+        })
+    }
+
+    /// The scan loop's session (the joined count), while its screen is on the stack.
+    pub fn count_session(&self) -> Option<&CountSession> {
+        self.screens.iter().rev().find_map(|s| match s {
+            Screen::CountScan(c) => Some(c),
+            _ => None,
+        })
+    }
+
+    /// The scan loop's session, to change (its own `update` only).
+    pub fn count_session_mut(&mut self) -> Option<&mut CountSession> {
+        self.screens.iter_mut().rev().find_map(|s| match s {
+            Screen::CountScan(c) => Some(c),
+            _ => None,
+        })
+    }
+
+    /// The session of the count list nearest the top of the stack (for counting or for
+    /// mismatches: each use has its own).
+    pub fn count_list(&self) -> Option<&CountListSession> {
+        self.screens.iter().rev().find_map(|s| match s {
+            Screen::CountList(l) | Screen::MismatchCounts(l) => Some(l),
+            _ => None,
+        })
+    }
+
+    /// That session, to change (the count list's own `update` only).
+    pub fn count_list_mut(&mut self) -> Option<&mut CountListSession> {
+        self.screens.iter_mut().rev().find_map(|s| match s {
+            Screen::CountList(l) | Screen::MismatchCounts(l) => Some(l),
+            _ => None,
+        })
+    }
+
+    /// The rows of that count list, once loaded.
+    pub fn counts(&self) -> Option<&Vec<CountRow>> {
+        self.count_list()?.counts.as_ref()
+    }
+
+    /// The marked line of that count list.
+    pub fn count_selected(&self) -> usize {
+        self.count_list().map_or(0, |l| l.selected)
+    }
+
+    /// The mismatch screens' session (the count whose mismatches are open), while they are
+    /// on the stack.
+    pub fn mismatch(&self) -> Option<&MismatchSession> {
+        self.screens.iter().rev().find_map(|s| match s {
+            Screen::Mismatches(m) => Some(m),
+            _ => None,
+        })
+    }
+
+    /// The mismatch screens' session, to change (their own `update` only).
+    pub fn mismatch_mut(&mut self) -> Option<&mut MismatchSession> {
+        self.screens.iter_mut().rev().find_map(|s| match s {
+            Screen::Mismatches(m) => Some(m),
+            _ => None,
+        })
+    }
+
+    /// The report shown, while its screen is on the stack.
+    pub fn report(&self) -> Option<&ReportSession> {
+        self.screens.iter().rev().find_map(|s| match s {
+            Screen::Report(r) => Some(r),
+            _ => None,
+        })
+    }
+
+    /// The report shown, to change (its own screen only).
+    pub fn report_mut(&mut self) -> Option<&mut ReportSession> {
+        self.screens.iter_mut().rev().find_map(|s| match s {
+            Screen::Report(r) => Some(r),
+            _ => None,
+        })
     }
 
     /// Is an error showing?

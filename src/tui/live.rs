@@ -4,11 +4,8 @@
 //! moved, the screen on top asks again for what it shows. A server that does not answer
 //! shows on the status line until it does. Pure, like `update`.
 
-use chrono::NaiveDateTime;
-
-use super::action::Effect;
 use super::app::{AppState, Screen, Status};
-use super::screens::count_scan::state::AnswerKind;
+use super::effect::Effect;
 use crate::domain::Day;
 
 /// How often a live screen asks whether anything changed, in milliseconds.
@@ -27,24 +24,7 @@ pub fn link_down_words(waiting: usize) -> String {
     }
 }
 
-/// The polling state.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Live {
-    /// The last entry number seen.
-    pub seen: Option<u64>,
-    /// A poll is with the service.
-    pub polling: bool,
-    /// When the last poll was sent.
-    pub last_poll: Option<NaiveDateTime>,
-    /// Why the last poll failed, while the service does not answer.
-    pub link_down: Option<String>,
-    /// Scans kept by the client that wait for the server.
-    pub waiting: usize,
-    /// The waiting scans are being sent.
-    pub sending: bool,
-    /// The server's refusal of this user (removed while logged in), once it said so.
-    pub refused: Option<String>,
-}
+pub use super::app::Live;
 
 /// Is the screen on top showing shared data while the server does not answer (as it was,
 /// not as it is)?
@@ -56,11 +36,11 @@ pub fn showing_stale(state: &AppState) -> bool {
 fn shows_shared_data(state: &AppState) -> bool {
     matches!(
         state.screen(),
-        Screen::CountScan
-            | Screen::Mismatches
-            | Screen::Lookup
-            | Screen::CountList
-            | Screen::MismatchCounts
+        Screen::CountScan(_)
+            | Screen::Mismatches(_)
+            | Screen::Lookup(_)
+            | Screen::CountList(_)
+            | Screen::MismatchCounts(_)
     )
 }
 
@@ -114,7 +94,7 @@ fn send_waiting(state: &mut AppState) -> Vec<Effect> {
 }
 
 /// The server did not answer (a poll or a request): said once, in one line on every screen,
-/// with the bell; the scan loop's last headline goes, as it is no longer news.
+/// with the bell. (`update` then tells the scan loop, whose last headline is no longer news.)
 pub fn link_lost(state: &mut AppState, why: String) -> Vec<Effect> {
     let first = state.live.link_down.is_none();
     state.live.link_down = Some(why);
@@ -128,14 +108,6 @@ pub fn link_lost(state: &mut AppState, why: String) -> Vec<Effect> {
         shown: false,
         visit: None,
     });
-    if let Some(s) = state.count_session.as_mut() {
-        if s.answer
-            .as_ref()
-            .is_some_and(|a| a.kind != AnswerKind::Waiting)
-        {
-            s.answer = None;
-        }
-    }
     if state.config.bell {
         vec![Effect::Bell]
     } else {
@@ -214,59 +186,29 @@ pub fn sent_words(sent: usize) -> String {
 /// Asks again for what the screen on top shows, unless it is waiting for its own answer.
 fn refresh(state: &mut AppState) -> Vec<Effect> {
     match state.screen() {
-        Screen::CountScan => match &state.count_session {
-            Some(s) if !s.waiting && s.queued.is_empty() => vec![Effect::RefreshFigures {
-                count: s.count.id,
-                location: s.location.clone(),
-            }],
-            _ => Vec::new(),
-        },
-        Screen::Mismatches => match &state.mismatch {
-            Some(m) => vec![Effect::LoadMismatches { count: m.count }],
-            None => Vec::new(),
-        },
-        Screen::Lookup => {
+        Screen::CountScan(s) if !s.waiting && s.queued.is_empty() => {
+            vec![super::screens::count_scan::requests::figures(
+                s.count.id,
+                s.location.clone(),
+            )]
+        }
+        Screen::Mismatches(m) => vec![super::screens::mismatch::requests::load(m.count)],
+        Screen::Lookup(_) => {
             let date = Day::from_date(state.now.date());
-            match state.lookup.as_mut() {
+            match state.lookup_mut() {
                 Some(l) if l.pending.is_empty() => match l.shown_unit() {
                     Some((serial, product)) => {
                         l.keep = Some(product);
-                        vec![Effect::Lookup { serial, date }]
+                        vec![super::screens::lookup::requests::look_up(serial, date)]
                     }
                     None => Vec::new(),
                 },
                 _ => Vec::new(),
             }
         }
-        Screen::CountList | Screen::MismatchCounts => vec![Effect::LoadCounts],
+        Screen::CountList(_) | Screen::MismatchCounts(_) => {
+            vec![super::screens::count_list::requests::load()]
+        }
         _ => Vec::new(),
     }
-}
-
-/// Fresh figures of the scan loop arrived (from a refresh): shown when the counter is still
-/// where they were asked for and nothing of theirs is on the way. An absent expected figure
-/// keeps the one shown (a refresh does not walk the stock again).
-pub fn figures(
-    state: &mut AppState,
-    count: crate::domain::CountId,
-    location: Option<String>,
-    figures: super::screens::count_scan::state::Figures,
-) -> Vec<Effect> {
-    if let Some(s) = state.count_session.as_mut() {
-        if s.count.id == count && s.location == location && !s.waiting && s.queued.is_empty() {
-            let expected_here = figures
-                .expected_here
-                .or(s.figures.and_then(|f| f.expected_here));
-            s.count.live = figures.total;
-            if location.is_some() {
-                s.figures = Some(super::screens::count_scan::state::Figures {
-                    expected_here,
-                    ..figures
-                });
-            } else if let Some(f) = s.figures.as_mut() {
-                f.total = figures.total;
-            }
-        }
-    }
-    Vec::new()
 }

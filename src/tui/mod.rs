@@ -6,9 +6,11 @@ pub mod action;
 pub mod app;
 pub mod backend;
 pub mod burst;
+pub mod effect;
 pub mod keymap;
 pub mod keys;
 pub mod live;
+pub mod nav;
 pub mod ops_runner;
 pub mod profile;
 pub mod runtime;
@@ -21,19 +23,6 @@ pub mod text;
 pub mod update;
 pub mod view;
 pub mod vt_filter;
-
-pub mod count {
-    //! The count screens' data (the list's rows, the scan loop's session and answers), under
-    //! the path the runner builds its answers from; it lives in
-    //! [`super::screens::count_list`] and [`super::screens::count_scan`].
-    pub use super::screens::count_list::state::*;
-    pub use super::screens::count_scan::state::*;
-    pub use super::screens::popups::state::Confirm;
-}
-pub use screens::lookup::state as lookup;
-pub use screens::mismatch::state as mismatch;
-pub use screens::popups::state as ask;
-pub use screens::reports::state as reports;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -154,6 +143,7 @@ impl TuiOptions {
                 db_label: self.db_label.clone(),
                 role: Some(self.role),
                 link: self.link.clone(),
+                utc_times: false,
             },
             now: (self.clock)(),
             size,

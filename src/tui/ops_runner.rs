@@ -1,40 +1,76 @@
-//! The effect runner over the ops service: what the screens ask of the database. The only
-//! place the TUI touches ops. Every scan goes through [`Service::record_scan`], which returns
-//! only after the scan's journal entry is fsynced, so "counted" is shown only for a durable
-//! scan.
+//! The effect runner over the ops service: it sends the screens' calls and hands each reply
+//! back to the screen that asked, which reads it (its `requests.rs`). Besides sending, it
+//! keeps the scans the server cannot take (a client of `tallyman serve` has an outbox): such
+//! a scan waits, in order, under the key it got when the runner took it, and is sent when the
+//! server is back; a step that acts on earlier scans (undo, a quantity, bin done) waits for
+//! them. Every scan is answered only after its journal entry is fsynced, so "counted" is shown
+//! only for a durable scan.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use chrono::NaiveDateTime;
-
 use super::action::{Action, Effect, EffectRunner};
-use super::count::{AnswerKind, CountRow, Queued, RecentScan, ScanAnswer, Why};
-use super::lookup::{Found, UnitAct};
-use super::mismatch::{Fix, MismatchData, ProductName, Shared};
-use super::reports::{ReportKind, ReportRow};
-use super::text;
-use crate::domain::{CountId, CountStatus, Day, ProductId, ScanVerdict};
-use crate::ops::{
-    Answer, Command, CountView, Ops, OpsError, OpsQueries, Outcome, Query, RefusalKind, ScanLine,
-    ScanReport,
-};
+use super::screens::count_scan::requests::Asked;
+use super::screens::count_scan::state::Queued;
+use super::screens::Asker;
+use crate::domain::CountId;
+use crate::ops::{Call, Command, Done, Ops, OpsError, OpsQueries, Outcome, Reply, Request};
 
 /// Runs the screens' effects through the ops protocol ([`Ops`]), as the acting user the
 /// protocol implementation is bound to. Each user intent is one request.
 pub struct OpsRunner {
     ops: Arc<dyn Ops>,
-    utc_times: bool,
-    /// The location the last label of each count set since it was joined: steps flushed
-    /// after leaving follow a label whose answer the screen never saw.
-    located: HashMap<CountId, String>,
     /// Scans that wait for the server (a client of `tallyman serve` has one): each scan is
     /// sent with a key, and one the server did not answer waits here, in order.
     outbox: Option<crate::ops::Outbox>,
+    /// The location the last label of each count's scans set, as the service answered the
+    /// scans this runner sent. The loop's own location is in its session; this is for the
+    /// scans whose answers no screen reads: those that waited in the outbox, and the steps
+    /// left when the loop was closed (the label before them may still have been on its way).
+    labels: HashMap<CountId, String>,
+}
+
+/// The server did not answer: why.
+fn link_down(reply: &Reply) -> Option<String> {
+    match reply {
+        Reply::V1(Err(OpsError::Link(why))) => Some(why.clone()),
+        _ => None,
+    }
+}
+
+/// The location a reply's label set, if it was a label.
+fn label_set(reply: &Reply) -> Option<String> {
+    match reply {
+        Reply::V1(Ok(Done::Outcome(Outcome::LocationSet { code, .. }))) => Some(code.clone()),
+        _ => None,
+    }
+}
+
+/// A scan of a count as the command that records it under its key, at `location`.
+fn scan_command(w: &crate::ops::Waiting, location: Option<String>) -> Call {
+    let command = Command::CountScan {
+        count: w.count,
+        location,
+        raw: w.raw.clone(),
+        label_only: w.label_only,
+    };
+    Call::Execute(Command::Keyed {
+        key: w.key.clone(),
+        command: Box::new(command),
+    })
+}
+
+/// The asker of a scan the runner sends on the scan loop's behalf (a waiting one).
+fn scan_asker(w: &crate::ops::Waiting, location: Option<String>) -> Asker {
+    Asker::CountScan(Asked::Scan {
+        location,
+        raw: w.raw.clone(),
+        label_only: w.label_only,
+    })
 }
 
 impl OpsRunner {
-    /// A runner over the protocol, showing times in local time.
+    /// A runner over the protocol.
     pub fn new(ops: impl Ops + 'static) -> OpsRunner {
         OpsRunner::shared(Arc::new(ops))
     }
@@ -43,9 +79,8 @@ impl OpsRunner {
     pub fn shared(ops: Arc<dyn Ops>) -> OpsRunner {
         OpsRunner {
             ops,
-            utc_times: false,
-            located: HashMap::new(),
             outbox: None,
+            labels: HashMap::new(),
         }
     }
 
@@ -55,484 +90,64 @@ impl OpsRunner {
         self
     }
 
-    /// Shows times of earlier scans in UTC instead of local time (tests and snapshots).
-    pub fn with_utc_times(mut self) -> OpsRunner {
-        self.utc_times = true;
-        self
-    }
-
-    fn time(&self, ms: i64) -> Option<NaiveDateTime> {
-        let t = chrono::DateTime::from_timestamp_millis(ms)?;
-        Some(if self.utc_times {
-            t.naive_utc()
-        } else {
-            t.with_timezone(&chrono::Local).naive_local()
-        })
-    }
-
-    fn row(&self, v: CountView) -> CountRow {
-        let c = v.count;
-        CountRow {
-            id: c.id,
-            name: c.name,
-            scope: c.scope.location,
-            status: c.status,
-            blind: c.blind,
-            live: c.live,
-            expected: v.expected,
-            counters: c.counters,
-        }
-    }
-
-    fn recent(&self, line: &ScanLine) -> RecentScan {
-        let s = &line.scan;
-        RecentScan {
-            number: Some(s.number),
-            serial: s.serial.to_string(),
-            sku: line.sku.clone(),
-            location: s.location.clone(),
-            kind: kind_of(&s.verdict),
-            why: None,
-            waiting: None,
-            qty: None,
-        }
-    }
-
-    fn load_counts(&self) -> Result<Vec<Action>, OpsError> {
-        let mut rows: Vec<CountRow> = self
-            .ops
-            .counts(true)?
-            .into_iter()
-            .filter(|v| matches!(v.count.status, CountStatus::Open | CountStatus::Review))
-            .map(|v| self.row(v))
-            .collect();
-        rows.sort_by_key(|r| r.id);
-        Ok(vec![Action::CountsLoaded(rows)])
-    }
-
-    fn join(&self, id: CountId) -> Result<Vec<Action>, OpsError> {
-        let view = match self.ops.query(Query::Join { count: id }) {
-            Ok(Answer::Joined(v)) => v,
-            Ok(_) => return Err(OpsError::Storage("unexpected answer to a join".into())),
-            Err(OpsError::Refused(r)) => return Ok(vec![Action::JoinRefused(r.message)]),
-            Err(e) => return Err(e),
-        };
-        let recent = view.recent.iter().map(|l| self.recent(l)).collect();
-        Ok(vec![Action::CountJoined {
-            count: self.row(view.count),
-            recent,
-            location: view.location,
-            figures: view.figures,
-        }])
-    }
-
-    fn input(
-        &self,
-        id: CountId,
-        location: Option<String>,
-        raw: String,
-        location_only: bool,
-        key: Option<String>,
-    ) -> Result<Vec<Action>, OpsError> {
-        let mut command = Command::CountScan {
-            count: id,
-            location: location.clone(),
-            raw: raw.clone(),
-            label_only: location_only,
-        };
-        if let Some(key) = key {
-            command = Command::Keyed {
-                key,
-                command: Box::new(command),
-            };
-        }
-        match self.ops.execute(command) {
-            Ok(Outcome::Scanned(report)) => Ok(vec![Action::ScanAnswered(self.answer(report))]),
-            Ok(Outcome::LocationSet { code, figures }) => {
-                Ok(vec![Action::LocationSet { code, figures }])
-            }
-            Ok(Outcome::AskQty { sku }) => Ok(vec![Action::AskQty { sku }]),
-            Ok(_) => Err(OpsError::Storage("a scan gave no answer".into())),
-            Err(OpsError::Refused(r)) => {
-                let (kind, headline) = match r.kind {
-                    RefusalKind::BadScan => (AnswerKind::Bad, text::BAD_SCAN),
-                    RefusalKind::Location if location_only => {
-                        (AnswerKind::Refused, text::NOT_A_LOCATION)
-                    }
-                    RefusalKind::Location if location.is_none() => {
-                        (AnswerKind::Refused, text::NO_LOCATION)
-                    }
-                    RefusalKind::OutOfScope => (AnswerKind::Refused, text::WRONG_LOCATION),
-                    _ => (AnswerKind::Refused, text::NOT_SAVED),
-                };
-                let message = match (r.kind, location_only) {
-                    (RefusalKind::Location, true) => text::LOCATION_EXPECTED.to_string(),
-                    (RefusalKind::Location, false) => text::LOCATION_FIRST.to_string(),
-                    (RefusalKind::OutOfScope, _) => r.message.clone(),
-                    _ => without_serial(&r.message, &raw),
-                };
-                let serial = match (&r.kind, &r.about) {
-                    (RefusalKind::OutOfScope, Some(code)) => code.clone(),
-                    _ => raw.trim().to_string(),
-                };
-                Ok(vec![Action::ScanAnswered(ScanAnswer {
-                    kind,
-                    headline: headline.into(),
-                    serial,
-                    sku: None,
-                    number: None,
-                    location: location.unwrap_or_default(),
-                    why: Why::Refused { message },
-                    figures: None,
-                })])
-            }
-            Err(e) => Err(e),
-        }
-    }
-
-    /// A durable scan's report as the screen shows it.
-    fn answer(&self, report: ScanReport) -> ScanAnswer {
-        let headline = report
-            .words
-            .as_ref()
-            .map(|w| w.headline.clone())
-            .unwrap_or_default();
-        let scan = &report.scan;
-        let why = match (&scan.verdict, scan.verdict.not_here()) {
-            (_, Some(reason)) => Why::NotHere {
-                reason,
-                customer: report.customer.clone(),
+    /// Sends a call; a scan's answer that set a location is noted for its count.
+    fn send(&mut self, call: Call) -> Reply {
+        let count = match &call {
+            Call::Execute(Command::CountScan { count, .. }) => Some(*count),
+            Call::Execute(Command::Keyed { command, .. }) => match command.as_ref() {
+                Command::CountScan { count, .. } => Some(*count),
+                _ => None,
             },
-            (ScanVerdict::Duplicate { first }, None) => Why::Duplicate {
-                first: *first,
-                by: report.first.as_ref().map(|f| f.counter.clone()),
-                at: report.first.as_ref().map(|f| f.location.clone()),
-                when: report.first.as_ref().and_then(|f| self.time(f.at_ms)),
-            },
-            _ => Why::None,
+            _ => None,
         };
-        ScanAnswer {
-            kind: kind_of(&scan.verdict),
-            headline,
-            serial: scan.serial.to_string(),
-            sku: report.sku.clone(),
-            number: Some(scan.number),
-            location: scan.location.clone(),
-            why,
-            figures: report.figures,
+        let reply = self.ops.call(Request::V1(call));
+        if let (Some(count), Some(code)) = (count, label_set(&reply)) {
+            self.labels.insert(count, code);
         }
+        reply
     }
 
-    fn undo(&self, id: CountId, location: Option<String>) -> Result<Vec<Action>, OpsError> {
-        let command = Command::UndoLastScan {
-            count: id,
-            location: location.clone(),
-        };
-        let (undone, sku, figures) = match self.ops.execute(command) {
-            Ok(Outcome::ScanUndone { scan, sku, figures }) => (scan, sku, figures),
-            Ok(_) => return Err(OpsError::Storage("undo gave no answer".into())),
-            Err(OpsError::Refused(r)) => {
-                return Ok(vec![Action::ScanAnswered(ScanAnswer {
-                    kind: AnswerKind::Refused,
-                    headline: text::NOT_UNDONE.into(),
-                    serial: String::new(),
-                    sku: None,
-                    number: None,
-                    location: location.unwrap_or_default(),
-                    why: Why::Refused { message: r.message },
-                    figures: None,
-                })])
-            }
-            Err(e) => return Err(e),
-        };
-        Ok(vec![Action::ScanAnswered(ScanAnswer {
-            kind: AnswerKind::Undone,
-            headline: text::UNDONE.into(),
-            serial: undone.serial.to_string(),
-            sku,
-            number: Some(undone.number),
-            location: undone.location.clone(),
-            why: Why::None,
-            figures,
-        })])
-    }
-
-    fn move_count(&self, id: CountId, status: CountStatus) -> Result<Vec<Action>, OpsError> {
-        match self.ops.execute(Command::MoveCount { count: id, status }) {
-            Ok(_) => Ok(vec![Action::CountMoved { count: id, status }]),
-            Err(OpsError::Refused(r)) => Ok(vec![Action::CountRefused(r.message)]),
-            Err(e) => Err(e),
+    /// One call of a screen: sent, and its reply handed back. With an outbox, a scan may
+    /// wait, and a step that acts on earlier scans goes only once none waits.
+    fn call(&mut self, call: Call, to: Asker) -> Result<Vec<Action>, OpsError> {
+        if let Call::Query(crate::ops::Query::Join { count }) = &call {
+            self.labels.remove(count);
         }
-    }
-
-    /// One reconciliation, and the names its rows refer to (one request).
-    fn load_mismatches(&self, id: CountId) -> Result<Vec<Action>, OpsError> {
-        match self.ops.mismatches(id) {
-            Ok(v) => Ok(vec![loaded(*v)]),
-            Err(OpsError::Refused(r)) => Ok(vec![Action::MismatchesRefused(r.message)]),
-            Err(e) => Err(e),
+        if self.outbox.is_none() {
+            return Ok(vec![replied(to, self.send(call))]);
         }
-    }
-
-    fn fix(&self, id: CountId, fix: Fix) -> Result<Vec<Action>, OpsError> {
-        let action = fix;
-        // The resolution and the new comparison travel in one request.
-        let then = Query::Mismatches { count: id };
-        match self
-            .ops
-            .execute_then(Command::Resolve { count: id, action }, then)
-        {
-            Ok((
-                Outcome::Resolved {
-                    number, resolution, ..
-                },
-                Answer::Mismatches(v),
-            )) => Ok(vec![
-                Action::FixDone(text::fix_done(number, resolution.name())),
-                loaded(*v),
-            ]),
-            Ok(_) => Err(OpsError::Storage("a resolution gave no answer".into())),
-            Err(e) => refusal(e),
-        }
-    }
-
-    /// A bin of a count is done; a refusal shows as the count screen's refusals do.
-    fn finish_bin(&self, id: CountId, location: Option<String>) -> Result<Vec<Action>, OpsError> {
-        let Some(location) = location else {
-            return Ok(vec![Action::CountRefused(
-                crate::tui::screens::count_scan::words::BIN_FIRST.into(),
-            )]);
-        };
-        match self.ops.execute(Command::FinishBin {
-            count: id,
-            location,
-        }) {
-            Ok(Outcome::BinCounted { location, bins, .. }) => {
-                Ok(vec![Action::BinCounted { location, bins }])
-            }
-            Ok(_) => Err(OpsError::Storage("a bin gave no answer".into())),
-            Err(e) => Ok(vec![Action::CountRefused(refusal_words(e)?)]),
-        }
-    }
-
-    /// What a resolution would change, from the service's own trial of it.
-    fn preview_fix(&self, id: CountId, fix: Fix) -> Result<Vec<Action>, OpsError> {
-        let cmd = Command::Resolve {
-            count: id,
-            action: fix.clone(),
-        };
-        match self.ops.validate(cmd) {
-            Ok(Outcome::Resolved { resolution, .. }) => Ok(vec![Action::FixPreviewed {
-                count: id,
-                fix,
-                change: resolution.change(),
-            }]),
-            Ok(_) => Err(OpsError::Storage("a resolution gave no answer".into())),
-            Err(e) => refusal(e),
-        }
-    }
-
-    fn undo_fix(&self, id: CountId, number: u32) -> Result<Vec<Action>, OpsError> {
-        let then = Query::Mismatches { count: id };
-        match self
-            .ops
-            .execute_then(Command::UndoResolution { count: id, number }, then)
-        {
-            Ok((_, Answer::Mismatches(v))) => {
-                Ok(vec![Action::FixDone(text::fix_undone(number)), loaded(*v)])
-            }
-            Ok(_) => Err(OpsError::Storage("an undo gave no answer".into())),
-            Err(e) => refusal(e),
-        }
-    }
-
-    /// Posts a count; an open one goes through review in the same entry.
-    fn post(&self, id: CountId, counted_bins_only: bool) -> Result<Vec<Action>, OpsError> {
-        // Posting an open count goes through review: the rule lives in ops.
-        let cmd = Command::PostCount {
-            count: id,
-            counted_bins_only,
-        };
-        match self.ops.execute(cmd) {
-            Ok(_) => Ok(vec![Action::CountPosted(id)]),
-            Err(e) => refusal(e),
-        }
-    }
-
-    fn unit_details(
-        &self,
-        serial: String,
-        product: Option<ProductId>,
-    ) -> Result<Vec<Action>, OpsError> {
-        let units = self.ops.lookup(serial.clone(), None)?;
-        let unit = units
-            .into_iter()
-            .find(|u| product.is_none_or(|p| u.unit.product == p))
-            .map(Shared::new);
-        Ok(vec![Action::DetailsLoaded { serial, unit }])
-    }
-
-    /// Every unit with the serial, each with its warranty at `date`.
-    fn lookup(&self, serial: String, date: Day) -> Result<Vec<Action>, OpsError> {
-        let units = match self.ops.lookup(serial.clone(), Some(date)) {
-            Ok(units) => units,
-            Err(e) => return Ok(vec![Action::LookupRefused(refusal_words(e)?)]),
-        };
-        let units: Vec<Found> = units
-            .into_iter()
-            .map(|v| Found {
-                warranty: v.warranty.clone(),
-                unit: Shared::new(v),
-            })
-            .collect();
-        // A serial no unit has may still have been counted: those scans are its history.
-        let scans = match units.is_empty() {
-            true => self.ops.serial_scans(serial.clone())?,
-            false => Vec::new(),
-        };
-        Ok(vec![Action::LookedUp {
-            serial,
-            units,
-            scans,
-        }])
-    }
-
-    /// A warranty or repair action on a unit: the service's words, or its refusal.
-    fn act(&self, act: UnitAct) -> Result<Vec<Action>, OpsError> {
-        let command = match act {
-            UnitAct::Activate { serial } => Command::ActivateWarranty { serial, date: None },
-            UnitAct::Extend { serial, months } => Command::ExtendWarranty {
-                serial,
-                duration: Some(crate::domain::Period::Months(months)),
-                until: None,
-                start: None,
-                tag: None,
-                invoice: None,
-                order: None,
-            },
-            UnitAct::RepairIntake { serial, note } => Command::RepairIntake {
-                serial,
-                service_type: None,
-                note,
-            },
-            UnitAct::RepairClose { serial } => Command::RepairClose {
-                serial,
-                to: None,
-                note: String::new(),
-            },
-            UnitAct::Replace { old, new } => Command::WarrantyReplace {
-                old,
-                new,
-                policy: None,
-                note: String::new(),
-            },
-        };
-        match self.ops.execute(command) {
-            Ok(Outcome::Noted(words)) => Ok(vec![Action::Acted(words)]),
-            Ok(_) => Err(OpsError::Storage("a warranty action gave no answer".into())),
-            Err(e) => Ok(vec![Action::ActRefused(refusal_words(e)?)]),
-        }
-    }
-
-    /// A warranty report's rows at `date`.
-    fn report(&self, kind: ReportKind, date: Day) -> Result<Vec<Action>, OpsError> {
-        let customer = match &kind {
-            ReportKind::Customer { name } => Some(name.clone()),
-            ReportKind::Expiring { .. } | ReportKind::Tracking => None,
-        };
-        let days = (kind.days() != u32::MAX).then(|| kind.days());
-        let query = Query::Warranties {
-            date: Some(date),
-            days,
-            customer: customer.clone(),
-        };
-        let rows = match self.ops.query(query) {
-            Ok(Answer::Warranties(rows)) => rows,
-            Ok(_) => return Err(OpsError::Storage("unexpected answer to a report".into())),
-            Err(OpsError::Refused(r)) => {
-                let words = match (r.kind, &customer) {
-                    (RefusalKind::Unknown, Some(name)) => text::no_customer(name),
-                    _ => r.message,
-                };
-                return Ok(vec![Action::ReportRefused(words)]);
-            }
-            Err(e) => return Err(e),
-        };
-        // The customer as the books have the name (the typed one matched it folded).
-        let kind = match kind {
-            ReportKind::Customer { name } => ReportKind::Customer {
-                name: rows.iter().find_map(|r| r.customer.clone()).unwrap_or(name),
-            },
-            other => other,
-        };
-        let rows = rows
-            .into_iter()
-            .map(|r| ReportRow {
-                serial: r.unit.serial.to_string(),
-                sku: r.product.sku,
-                days_left: r.warranty.days_left,
-                status: r.warranty.status,
-                end: r.warranty.current.as_ref().map(|c| c.end),
-            })
-            .collect();
-        Ok(vec![Action::ReportLoaded { kind, date, rows }])
-    }
-
-    fn note_location(&mut self, count: CountId, actions: &[Action]) {
-        for a in actions {
-            if let Action::LocationSet { code, .. } = a {
-                self.located.insert(count, code.clone());
-            }
-        }
-    }
-
-    /// Sends the steps left waiting when the scan loop was closed, in order; labels among
-    /// them move the location of the scans after them. The answers are not shown.
-    fn flush(
-        &mut self,
-        count: CountId,
-        location: Option<String>,
-        mut location_only: bool,
-        steps: Vec<Queued>,
-    ) -> Result<Vec<Action>, OpsError> {
-        for step in steps {
-            let at = self
-                .located
-                .get(&count)
-                .cloned()
-                .or_else(|| location.clone());
-            match step {
-                Queued::Scan(raw) => {
-                    self.scan_or_wait(count, at, raw, location_only)?;
-                    location_only = false;
+        match call {
+            Call::Execute(Command::CountScan {
+                count,
+                location,
+                raw,
+                label_only,
+            }) => self.scan_or_wait(count, location, raw, label_only, to),
+            Call::Execute(
+                Command::UndoLastScan { .. } | Command::CountQty { .. } | Command::FinishBin { .. },
+            ) => {
+                let mut actions = self.send_waiting()?;
+                match self.outbox.as_ref().map_or(0, |o| o.len()) {
+                    0 => actions.push(replied(to, self.send(call))),
+                    waiting => actions.push(Action::Held { to, waiting }),
                 }
-                Queued::Undo => {
-                    self.undo(count, at)?;
-                }
-                Queued::NextIsLocation => location_only = true,
-                Queued::BinDone => {
-                    self.finish_bin(count, at)?;
-                    self.located.remove(&count);
-                }
+                Ok(actions)
             }
+            call => Ok(vec![replied(to, self.send(call))]),
         }
-        Ok(Vec::new())
     }
 
-    /// One scan: sent with a key when the runner keeps an outbox, else as it is. Scans that
-    /// wait go first, in order; when the server does not answer, this one waits behind them.
+    /// One scan: sent with a key made now, once (the server records it under that key only
+    /// once, however often it is sent). Scans that wait go first, in order; when the server
+    /// does not answer, this one waits behind them.
     fn scan_or_wait(
         &mut self,
         count: CountId,
         location: Option<String>,
         raw: String,
         label_only: bool,
+        to: Asker,
     ) -> Result<Vec<Action>, OpsError> {
-        if self.outbox.is_none() {
-            let actions = self.input(count, location, raw, label_only, None)?;
-            self.note_location(count, &actions);
-            return Ok(actions);
-        }
         let mut actions = self.send_waiting()?;
         let Some(outbox) = self.outbox.as_mut() else {
             return Ok(actions);
@@ -545,21 +160,13 @@ impl OpsRunner {
             label_only,
         };
         if outbox.is_empty() {
-            let sent = self.input(
-                count,
-                waiting.location.clone(),
-                waiting.raw.clone(),
-                label_only,
-                Some(waiting.key.clone()),
-            );
-            match sent {
-                Ok(answer) => {
-                    self.note_location(count, &answer);
-                    actions.extend(answer);
+            let reply = self.send(scan_command(&waiting, waiting.location.clone()));
+            match link_down(&reply) {
+                Some(why) => actions.push(Action::LinkDown(why)),
+                None => {
+                    actions.push(replied(to, reply));
                     return Ok(actions);
                 }
-                Err(OpsError::Link(why)) => actions.push(Action::LinkDown(why)),
-                Err(e) => return Err(e),
             }
         }
         let Some(outbox) = self.outbox.as_mut() else {
@@ -575,35 +182,34 @@ impl OpsRunner {
         Ok(actions)
     }
 
-    /// Sends the waiting scans in order, each with the location the labels before it set,
-    /// until none is left or the server does not answer. A refused one is answered like any
-    /// scan; it waits no more.
+    /// Sends the waiting scans in order, until none is left or the server does not answer; a
+    /// label among them moves the location of the scans of its count after it. A refused one
+    /// is answered like any scan; it waits no more.
     fn send_waiting(&mut self) -> Result<Vec<Action>, OpsError> {
         let mut actions = Vec::new();
         while let Some(w) = self.outbox.as_ref().and_then(|o| o.front().cloned()) {
             let at = self
-                .located
+                .labels
                 .get(&w.count)
                 .cloned()
                 .or_else(|| w.location.clone());
-            match self.input(w.count, at, w.raw, w.label_only, Some(w.key.clone())) {
-                Ok(answer) => {
-                    self.note_location(w.count, &answer);
-                    if let Some(o) = self.outbox.as_mut() {
-                        o.sent();
-                    }
-                    actions.push(Action::WaitingSent { key: w.key });
-                    actions.extend(answer);
-                }
-                Err(OpsError::Link(why)) => {
-                    actions.push(Action::LinkDown(why));
+            let reply = self.send(scan_command(&w, at.clone()));
+            match &reply {
+                Reply::V1(Err(OpsError::Link(why))) => {
+                    actions.push(Action::LinkDown(why.clone()));
                     break;
                 }
-                Err(e) => {
+                Reply::V1(Err(e @ (OpsError::Storage(_) | OpsError::Damaged { .. }))) => {
                     actions.push(Action::Failed(e.to_string()));
                     break;
                 }
+                _ => {}
             }
+            if let Some(o) = self.outbox.as_mut() {
+                o.sent();
+            }
+            actions.push(Action::WaitingSent { key: w.key.clone() });
+            actions.push(replied(scan_asker(&w, at), reply));
         }
         if !actions.is_empty() {
             if let Some(o) = &self.outbox {
@@ -613,20 +219,59 @@ impl OpsRunner {
         Ok(actions)
     }
 
-    /// A step of the scan loop that acts on what was scanned before it (undo, bin done, a
-    /// quantity): only once no scan waits, or it would act on the wrong one.
-    fn after_waiting(
+    /// Sends the steps left waiting when the scan loop was closed, in order, each at the
+    /// location the last label before it set (noted from the answers, which no screen is left
+    /// to read: the label may have been on its way when the loop was closed). Not shown.
+    fn flush(
         &mut self,
-        step: impl FnOnce(&mut Self) -> Result<Vec<Action>, OpsError>,
+        count: CountId,
+        location: Option<String>,
+        mut label_only: bool,
+        steps: Vec<Queued>,
     ) -> Result<Vec<Action>, OpsError> {
-        let mut actions = self.send_waiting()?;
-        match self.outbox.as_ref().map_or(0, |o| o.len()) {
-            0 => actions.extend(step(self)?),
-            n => actions.push(Action::CountRefused(
-                super::screens::count_scan::words::wait_first(n),
-            )),
+        for step in steps {
+            let at = self
+                .labels
+                .get(&count)
+                .cloned()
+                .or_else(|| location.clone());
+            match step {
+                Queued::Scan(raw) => {
+                    let to = Asker::CountScan(Asked::Scan {
+                        location: at.clone(),
+                        raw: raw.clone(),
+                        label_only,
+                    });
+                    if self.outbox.is_some() {
+                        self.scan_or_wait(count, at, raw, label_only, to)?;
+                    } else {
+                        let scan = Command::CountScan {
+                            count,
+                            location: at,
+                            raw,
+                            label_only,
+                        };
+                        self.send(Call::Execute(scan));
+                    }
+                    label_only = false;
+                }
+                Queued::Undo => {
+                    let undo = Command::UndoLastScan {
+                        count,
+                        location: at,
+                    };
+                    self.send(Call::Execute(undo));
+                }
+                Queued::NextIsLocation => label_only = true,
+                Queued::BinDone => {
+                    if let Some(location) = at {
+                        self.send(Call::Execute(Command::FinishBin { count, location }));
+                    }
+                    self.labels.remove(&count);
+                }
+            }
         }
-        Ok(actions)
+        Ok(Vec::new())
     }
 
     fn try_run(&mut self, effect: Effect) -> Result<Vec<Action>, OpsError> {
@@ -639,26 +284,13 @@ impl OpsRunner {
                 Ok(vec![Action::ServiceStatus(status)])
             }
             Effect::Bell | Effect::Quit | Effect::Redraw => Ok(Vec::new()),
-            Effect::LoadCounts => self.load_counts(),
-            Effect::JoinCount { count } => {
-                self.located.remove(&count);
-                self.join(count)
-            }
-            Effect::CountInput {
-                count,
-                location,
-                raw,
-                location_only,
-            } => self.scan_or_wait(count, location, raw, location_only),
+            Effect::Call { call, to } => self.call(*call, to),
             Effect::FlushScans {
                 count,
                 location,
                 location_only,
                 steps,
             } => self.flush(count, location, location_only, steps),
-            Effect::UndoScan { count, location } => {
-                self.after_waiting(|runner| runner.undo(count, location))
-            }
             Effect::SendWaiting => {
                 let mut actions = self.send_waiting()?;
                 if let Some(o) = &self.outbox {
@@ -666,197 +298,21 @@ impl OpsRunner {
                 }
                 Ok(actions)
             }
-            Effect::MoveCount { count, status } => self.move_count(count, status),
-            Effect::LoadMismatches { count } => self.load_mismatches(count),
-            Effect::Fix { count, fix } => self.fix(count, fix),
-            Effect::PreviewFix { count, fix } => self.preview_fix(count, fix),
-            Effect::CountQty {
-                count,
-                location,
-                sku,
-                qty,
-            } => self.after_waiting(|runner| {
-                let at = runner.located.get(&count).cloned().or(location);
-                let Some(location) = at else {
-                    return Ok(vec![Action::CountRefused(text::LOCATION_FIRST.into())]);
-                };
-                let cmd = Command::CountQty {
-                    count,
-                    location,
-                    product: sku,
-                    qty,
-                };
-                match runner.ops.execute(cmd) {
-                    Ok(Outcome::QtyCounted {
-                        location,
-                        sku,
-                        qty,
-                        counted,
-                        expected,
-                        ..
-                    }) => Ok(vec![Action::QtyCounted {
-                        location,
-                        sku,
-                        qty,
-                        counted,
-                        expected,
-                    }]),
-                    Ok(_) => Err(OpsError::Storage("a quantity gave no answer".into())),
-                    Err(e) => Ok(vec![Action::CountRefused(refusal_words(e)?)]),
-                }
-            }),
-            Effect::FinishBin { count, location } => self.after_waiting(|runner| {
-                let at = runner.located.get(&count).cloned().or(location);
-                let actions = runner.finish_bin(count, at)?;
-                runner.located.remove(&count);
-                Ok(actions)
-            }),
-            Effect::OpenCount(new) => match self.ops.execute(Command::OpenCount(new)) {
-                Ok(Outcome::CountOpened(c)) => Ok(vec![Action::CountOpened {
-                    count: c.id,
-                    name: c.name,
-                }]),
-                Ok(_) => Err(OpsError::Storage("opening a count gave no count".into())),
-                Err(e) => Ok(vec![Action::CountRefused(refusal_words(e)?)]),
-            },
-            Effect::UndoFix { count, number } => self.undo_fix(count, number),
-            Effect::PostCount {
-                count,
-                counted_bins_only,
-            } => self.post(count, counted_bins_only),
-            Effect::PreviewBulk { count, fix } => {
-                let cmd = Command::ResolveAll {
-                    count,
-                    fix: fix.clone(),
-                };
-                match self.ops.validate(cmd) {
-                    Ok(Outcome::ResolvedAll { resolved, .. }) => Ok(vec![Action::BulkPreviewed {
-                        count,
-                        change: fix.change(resolved),
-                        fix,
-                    }]),
-                    Ok(_) => Err(OpsError::Storage("a bulk fix gave no answer".into())),
-                    Err(e) => refusal(e),
-                }
-            }
-            Effect::Bulk { count, fix } => {
-                let then = Query::Mismatches { count };
-                match self
-                    .ops
-                    .execute_then(Command::ResolveAll { count, fix }, then)
-                {
-                    Ok((
-                        Outcome::ResolvedAll {
-                            first, resolved, ..
-                        },
-                        Answer::Mismatches(v),
-                    )) => Ok(vec![
-                        Action::FixDone(text::bulk_done(first, resolved)),
-                        loaded(*v),
-                    ]),
-                    Ok(_) => Err(OpsError::Storage("a bulk fix gave no answer".into())),
-                    Err(e) => refusal(e),
-                }
-            }
-            Effect::UnitDetails { serial, product } => self.unit_details(serial, product),
-            Effect::Lookup { serial, date } => self.lookup(serial, date),
-            Effect::Act(act) => self.act(act),
-            Effect::LoadReport { kind, date } => self.report(kind, date),
             Effect::Poll => Ok(vec![match self.ops.status() {
                 Ok(s) => Action::Polled(Ok(s.applied_seq)),
                 // The server answered, and said no (the user was removed): its words.
                 Err(OpsError::Refused(r)) => Action::AccessRefused(r.message),
                 Err(e) => Action::Polled(Err(e.to_string())),
             }]),
-            Effect::RefreshFigures { count, location } => {
-                let figures = match &location {
-                    Some(at) => match self.ops.query(Query::Figures {
-                        count,
-                        location: at.clone(),
-                    })? {
-                        Answer::Figures(f) => f,
-                        _ => return Err(OpsError::Storage("unexpected answer to figures".into())),
-                    },
-                    None => {
-                        let v = self.ops.count(count, 0)?;
-                        crate::ops::Figures {
-                            total: v.count.live,
-                            ..crate::ops::Figures::default()
-                        }
-                    }
-                };
-                Ok(vec![Action::FiguresRefreshed {
-                    count,
-                    location,
-                    figures,
-                }])
-            }
         }
     }
 }
 
-/// A reconciliation as the mismatch screen holds it.
-fn loaded(view: crate::ops::MismatchView) -> Action {
-    let products = view
-        .products
-        .into_iter()
-        .map(|(id, p)| {
-            (
-                id,
-                ProductName {
-                    sku: p.sku,
-                    name: p.name,
-                },
-            )
-        })
-        .collect();
-    Action::MismatchesLoaded(Shared::new(MismatchData {
-        m: view.mismatches,
-        products,
-        parties: view.parties.into_iter().collect(),
-        counted_bins: view.counted_bins,
-        qty: view.qty,
-    }))
-}
-
-/// A refusal of the service as the screens show it (a sticky error); other failures pass on.
-fn refusal(e: OpsError) -> Result<Vec<Action>, OpsError> {
-    Ok(vec![Action::FixRefused(refusal_words(e)?)])
-}
-
-/// The words of a refusal of the service; other failures pass on.
-fn refusal_words(e: OpsError) -> Result<String, OpsError> {
-    match e {
-        OpsError::Refused(r) => Ok(r.message),
-        OpsError::Rejected(r) => Ok(r
-            .into_iter()
-            .map(|r| r.refusal.message)
-            .collect::<Vec<_>>()
-            .join("; ")),
-        e => Err(e),
-    }
-}
-
-/// The service's reason without the quoted scan in it: the screen shows the scan on its own
-/// line (never wrapped), so the reason stays short enough for 20 columns.
-fn without_serial(message: &str, raw: &str) -> String {
-    let quoted = format!("\"{}\"", raw.trim());
-    if raw.trim().is_empty() || !message.contains(&quoted) {
-        return message.to_string();
-    }
-    message
-        .replace(&quoted, "")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn kind_of(v: &ScanVerdict) -> AnswerKind {
-    match v {
-        ScanVerdict::Counted => AnswerKind::Counted,
-        ScanVerdict::Duplicate { .. } => AnswerKind::Duplicate,
-        ScanVerdict::Unexpected(_) => AnswerKind::NotHere,
-        ScanVerdict::Unknown => AnswerKind::Unknown,
+/// A reply, back to the screen that asked.
+fn replied(to: Asker, reply: Reply) -> Action {
+    Action::Replied {
+        to,
+        reply: Box::new(reply),
     }
 }
 

@@ -68,6 +68,7 @@ impl Default for TestSetup {
                 db_label: "/var/lib/tallyman/main.db".into(),
                 role: None,
                 link: None,
+                utc_times: true,
             },
         }
     }
@@ -233,7 +234,7 @@ impl TestApp {
     /// screen; from it on, the screen's own header (the first word of its title) and no
     /// notice.
     pub fn assert_renders_at(&mut self, w: u16, h: u16) {
-        let full = self.state.title();
+        let full = crate::tui::screens::title(&self.state);
         let title = full
             .split_whitespace()
             .next()
@@ -295,7 +296,7 @@ pub fn buffer_text(buf: &Buffer) -> String {
 /// The runner the tests use over a real service: acting as the state's session user, times in
 /// UTC.
 pub fn ops_runner_for(state: &AppState, service: Arc<Service>) -> OpsRunner {
-    OpsRunner::shared(Arc::new(Local::new(service, state.session.user.clone()))).with_utc_times()
+    OpsRunner::shared(Arc::new(Local::new(service, state.session.user.clone())))
 }
 
 /// An [`Ops`] that logs every request it passes on (tests count requests per user intent).
@@ -325,7 +326,7 @@ pub fn counting_runner_for(
         inner: Local::new(service, state.session.user.clone()),
         calls: calls.clone(),
     };
-    (OpsRunner::shared(Arc::new(ops)).with_utc_times(), calls)
+    (OpsRunner::shared(Arc::new(ops)), calls)
 }
 
 /// A runner that records effects and answers like [`NullRunner`].

@@ -207,7 +207,7 @@ pub fn report_expiring(days: u32) -> String {
     format!("Expiring within {days} days")
 }
 
-// ---- Words the runner puts into its answers (they live with their screen) ----
+// ---- Words the screens' requests put into their messages (they live with their screen) ----
 
 pub use super::screens::count_list::words::no_such_count;
 pub use super::screens::count_scan::words::{

@@ -1,27 +1,32 @@
 //! The pure `update`: applies an [`Action`] to the [`AppState`] and returns the [`Effect`]s to
 //! run. No I/O, no clock, no terminal. Errors become state (a sticky status line and the bell).
 //! Here is the dispatch to the screens (keys, scans and commands to the top screen's
-//! [`ScreenKind`], each service answer to the screen it is for) and what all screens share:
+//! [`ScreenKind`]; a service reply or a screen's message goes whole to `screens::replied` /
+//! `screens::deliver`, which hand it to the screen it is for) and what all screens share:
 //! help, back, redraw, moving, typed codes, the status line, resize and the time. Each
 //! screen's own part is in its folder under `screens`.
 
 use super::action::{Action, Effect};
-use super::app::{AppState, Screen, Status, KEY_HISTORY};
+use super::app::{AppState, Screen, KEY_HISTORY};
 use super::keymap::{Context, KeyCommand};
 use super::keys::{Key, KeyPress};
+use super::nav::{error, pop_screen, push_screen};
 use super::scan_field::FieldOutcome;
-use super::screens::{
-    self, count_list, count_scan, diagnostics, kind, lookup, mismatch, reports, ScreenKind,
-};
+use super::screens::{self, count_list, count_scan, diagnostics, kind, ScreenKind};
 use super::text;
 use super::view;
 use crate::config::Terminator;
-use crate::domain::scan::{decode, ScanConfig};
 
 /// Applies one action. Pure: everything it needs is in `state` and `action`. Counts the
 /// service effects it asks for as pending until their [`Action::Answered`] comes back.
 pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
-    let effects = apply(state, action);
+    let was_down = state.live.link_down.is_some();
+    let mut effects = apply(state, action);
+    if !was_down && state.live.link_down.is_some() {
+        // The link went down: the scan loop hears it as its own message.
+        let lost = screens::ScreenMsg::CountScan(count_scan::requests::Msg::LinkLost);
+        effects.extend(screens::deliver(state, lost));
+    }
     state.pending += effects
         .iter()
         .filter(|e| !e.is_terminal() && !matches!(e, Effect::Poll))
@@ -56,7 +61,9 @@ fn answered(state: &mut AppState, from: u64, actions: Vec<Action>) -> Vec<Effect
         effects.extend(apply(state, a));
     }
     state.answering = None;
-    effects.extend(count_scan::update::answered(state, from));
+    effects.extend(count_scan::update::with_scan(state, |s, ctx| {
+        count_scan::update::answered(s, ctx, from)
+    }));
     effects
 }
 
@@ -85,21 +92,18 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
             super::live::tick(state)
         }
         Action::Polled(answer) => super::live::polled(state, answer),
-        Action::FiguresRefreshed {
-            count,
-            location,
-            figures,
-        } => super::live::figures(state, count, location, figures),
         Action::KeyCommand(c) => command(state, c),
         Action::ServiceStatus(s) => diagnostics::service_status(state, s),
         Action::Failed(msg) => error(state, text::failed(&msg)),
         Action::LinkDown(why) => super::live::link_lost(state, why),
         Action::ScanWaiting { key, raw, location } => {
-            count_scan::update::waiting(state, key, raw, location)
+            count_scan::update::with_scan(state, |s, ctx| {
+                count_scan::update::waiting(s, ctx, key, raw, location)
+            })
         }
         Action::WaitingSent { key } => {
             super::live::link_back(state);
-            count_scan::update::waiting_sent(state, &key)
+            count_scan::update::with_scan(state, |s, _| count_scan::update::waiting_sent(s, &key))
         }
         Action::Outbox(n) => super::live::outbox(state, n),
         Action::AccessRefused(msg) => super::live::access_refused(state, msg),
@@ -111,106 +115,15 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Action::CountsLoaded(rows) => count_list::update::loaded(state, rows),
-        Action::CountJoined {
-            count,
-            recent,
-            location,
-            figures,
-        } => count_scan::update::joined(state, count, recent, location, figures),
-        Action::JoinRefused(msg) => count_scan::update::join_refused(state, msg),
-        Action::LocationSet { code, figures } => {
-            count_scan::update::location_set(state, code, figures)
-        }
-        Action::CountRefused(msg) => error(state, msg),
-        Action::ScanAnswered(answer) => count_scan::update::scan_answered(state, answer),
-        Action::AskQty { sku } => count_scan::update::ask_qty(state, sku),
-        Action::QtyCounted {
-            location,
-            sku,
-            qty,
-            counted,
-            expected,
-        } => count_scan::update::qty_counted(state, &location, &sku, qty, counted, expected),
-        Action::BinCounted { location, bins } => {
-            count_scan::update::bin_counted(state, location, bins)
-        }
-        Action::CountMoved { count, status } => count_list::update::moved(state, count, status),
-        Action::MismatchesLoaded(data) => mismatch::update::loaded(state, data),
-        Action::MismatchesRefused(msg) => mismatch::update::refused(state, msg),
-        Action::FixDone(msg) => mismatch::update::fix_done(state, msg),
-        Action::FixRefused(msg) => error(state, msg),
-        Action::CountOpened { count, name } => count_list::update::opened(state, count, name),
-        Action::BulkPreviewed { count, fix, change } => {
-            mismatch::update::ask_before_bulk(state, count, fix, change)
-        }
-        Action::FixPreviewed { count, fix, change } => {
-            mismatch::update::ask_before_fix(state, count, fix, change)
-        }
-        Action::CountPosted(count) => mismatch::update::posted(state, count),
-        Action::LookedUp {
-            serial,
-            units,
-            scans,
-        } => lookup::update::looked_up(state, serial, units, scans),
-        Action::LookupRefused(msg) => lookup::update::refused(state, msg),
-        Action::Acted(msg) => lookup::update::acted(state, msg),
-        Action::ActRefused(msg) => lookup::update::act_refused(state, msg),
-        Action::ReportLoaded { kind, date, rows } => reports::loaded(state, kind, date, rows),
-        Action::ReportRefused(msg) => error(state, msg),
-        Action::DetailsLoaded { serial, unit } => {
-            mismatch::update::details_loaded(state, serial, unit)
-        }
+        Action::Replied { to, reply } => screens::replied(state, to, *reply),
+        Action::Held { to, waiting } => screens::held(state, to, waiting),
+        Action::Screen(msg) => screens::deliver(state, msg),
     }
 }
 
 /// The top screen's module.
 fn top(state: &AppState) -> &'static dyn ScreenKind {
     kind(state.screen())
-}
-
-/// A good scan clears the status line, but an error only once it has been on screen: in a
-/// burst drawn as one frame, an error followed by good scans still shows.
-pub(crate) fn good_scan(state: &mut AppState) {
-    if state.status_here().is_some_and(|s| !s.error || s.shown) {
-        state.status = None;
-    }
-}
-
-/// The visit a message set now belongs to: the screen whose answer is being applied, if it
-/// is still on the stack (it may be under a help screen), else the screen on top.
-fn message_visit(state: &AppState) -> Option<u64> {
-    state
-        .answering
-        .filter(|v| state.visits.contains(v))
-        .or_else(|| state.visits.last().copied())
-}
-
-/// Shows a sticky error and rings the bell (if configured).
-pub(crate) fn error(state: &mut AppState, msg: String) -> Vec<Effect> {
-    state.status = Some(Status {
-        text: msg,
-        error: true,
-        shown: false,
-        visit: message_visit(state),
-    });
-    if state.config.bell {
-        vec![Effect::Bell]
-    } else {
-        Vec::new()
-    }
-}
-
-/// Shows an informational message unless an error is showing.
-pub(crate) fn info(state: &mut AppState, msg: String) {
-    if !state.has_error() {
-        state.status = Some(Status {
-            text: msg,
-            error: false,
-            shown: false,
-            visit: message_visit(state),
-        });
-    }
 }
 
 /// What every key (and every scan) does first: it is remembered for the diagnostics screen,
@@ -284,28 +197,6 @@ fn scan(state: &mut AppState, value: String) -> Vec<Effect> {
     top(state).scan(state, value)
 }
 
-/// A scan as the service should read it: a typed stand-in for GS (hand-typed GS1 data)
-/// becomes the real separator.
-pub(crate) fn with_gs(state: &AppState, value: &str) -> String {
-    match state.config.gs_substitute {
-        Some(sub) => value.replace(sub, "\u{1d}"),
-        None => value.to_string(),
-    }
-}
-
-/// The serial a scanned or typed text stands for: GS1 (21), an IMEI, or the text itself.
-pub(crate) fn scan_serial(state: &AppState, value: &str) -> Result<String, String> {
-    let cfg = ScanConfig {
-        gs_substitute: state.config.gs_substitute,
-        ..ScanConfig::default()
-    };
-    let decoded = decode(value, &cfg).map_err(|e| e.to_string())?;
-    decoded
-        .key()
-        .map(str::to_string)
-        .ok_or_else(|| text::no_serial_in(value.trim()))
-}
-
 fn run_code(state: &mut AppState, ctx: Context, code: &str) -> Vec<Effect> {
     match state.keymap.command_for_code(ctx, code) {
         Some(c) => {
@@ -373,28 +264,6 @@ fn plain_key(state: &mut AppState, ctx: Context, k: KeyPress) -> Vec<Effect> {
     Vec::new()
 }
 
-pub(crate) fn push_screen(state: &mut AppState, screen: Screen) {
-    state.code = None;
-    if screen.has_scan_field() {
-        state.field.clear();
-    }
-    state.screens.push(screen);
-    state.visits.push(state.next_visit);
-    state.next_visit += 1;
-}
-
-pub(crate) fn pop_screen(state: &mut AppState) -> Vec<Effect> {
-    state.code = None;
-    if state.screens.len() > 1 {
-        state.visits.pop();
-        // The field belongs to the screen that has one: leaving help keeps what is in it.
-        if state.screens.pop().is_some_and(|s| s.has_scan_field()) {
-            state.field.clear();
-        }
-    }
-    Vec::new()
-}
-
 /// A keymap command: the top screen's, else what every screen does.
 fn command(state: &mut AppState, c: KeyCommand) -> Vec<Effect> {
     // A key the role does not allow says so and starts nothing (no dialog to walk through
@@ -419,8 +288,10 @@ fn command(state: &mut AppState, c: KeyCommand) -> Vec<Effect> {
         KeyCommand::Redraw => vec![Effect::Redraw],
         KeyCommand::Select => Vec::new(),
         // The marked count of the list last loaded, wherever the keymap binds these.
-        KeyCommand::Review | KeyCommand::CancelCount => count_list::update::on_marked(state, c),
-        KeyCommand::NewCount => count_list::update::new_count(state),
+        KeyCommand::Review | KeyCommand::CancelCount => {
+            count_list::update::with_list(state, |l, ctx| count_list::update::on_marked(l, ctx, c))
+        }
+        KeyCommand::NewCount => super::nav::with_ctx(state, count_list::update::new_count),
         KeyCommand::Up => move_by(state, -1),
         KeyCommand::Down => move_by(state, 1),
         KeyCommand::PageUp => {

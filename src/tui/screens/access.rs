@@ -5,11 +5,11 @@
 //! supervisor" instead of starting a dialog.
 
 use super::lookup::state::UnitAction;
-use super::Screen;
+use super::screen::Screen;
 use crate::domain::{CountId, CountStatus, Role};
 use crate::ops::{command_needs, Command as Request, NewCount, ResolveAction};
-use crate::tui::action::Effect;
 use crate::tui::app::AppState;
+use crate::tui::effect::Effect;
 use crate::tui::keymap::KeyCommand;
 
 /// A count scan: what joining a count to scan leads to.
@@ -45,12 +45,12 @@ pub fn needs(screen: &Screen, c: KeyCommand) -> Option<Role> {
             count: CountId(0),
             status: CountStatus::Review,
         },
-        KeyCommand::Select if matches!(screen, Screen::CountList) => scan_request(),
+        KeyCommand::Select if matches!(screen, Screen::CountList(_)) => scan_request(),
         KeyCommand::UndoLast
         | KeyCommand::BinDone
         | KeyCommand::SetLocation
         | KeyCommand::Finish
-            if matches!(screen, Screen::CountScan) =>
+            if matches!(screen, Screen::CountScan(_)) =>
         {
             scan_request()
         }
@@ -142,5 +142,5 @@ pub fn may_use(state: &AppState, c: KeyCommand) -> bool {
 /// The answer to a key the role does not allow: says which role it needs (with the bell),
 /// and starts nothing.
 pub fn refuse(state: &mut AppState, role: Role) -> Vec<Effect> {
-    crate::tui::update::error(state, crate::tui::text::needs_role(role))
+    crate::tui::nav::error(state, crate::tui::text::needs_role(role))
 }

@@ -16,59 +16,17 @@ pub mod mismatch;
 pub mod popups;
 pub mod reports;
 
-use ratatui::layout::Rect;
-use ratatui::Frame;
+pub mod kind;
+pub mod screen;
 
-use super::action::Effect;
+pub use kind::{refusal_words, Hint, ScreenKind};
+pub use screen::Screen;
+
+pub use crate::tui::effect::Asker;
+
 use super::app::AppState;
-use super::keymap::{Context, KeyCommand};
-use super::keys::KeyPress;
+use super::effect::Effect;
 use super::text;
-use popups::state::{Choice, Confirm, Prompt};
-
-/// A screen on the stack.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Screen {
-    /// The main menu (always at the bottom).
-    Menu,
-    /// The keys of the screen below.
-    Help {
-        /// The context whose keys are shown.
-        context: Context,
-        /// First line shown.
-        scroll: usize,
-    },
-    /// Terminal, keymap and scanner diagnostics, with a scan test field.
-    Diagnostics {
-        /// First line of the scrolling part shown.
-        scroll: usize,
-    },
-    /// The chosen keymap had errors; the default one is in use.
-    KeymapErrors {
-        /// First line shown.
-        scroll: usize,
-    },
-    /// The counts that are open or in review: join one, move it to review, cancel it.
-    CountList,
-    /// The scan loop of the joined count ([`AppState::count_session`]).
-    CountScan,
-    /// A destructive step waiting for `1=Yes 2=No`.
-    Confirm(Confirm),
-    /// The counts that are open or in review, to pick one whose mismatches to fix.
-    MismatchCounts,
-    /// The mismatches of the picked count ([`AppState::mismatch`]).
-    Mismatches,
-    /// The marked row's unit: its state, last documents and the fixes that apply.
-    MismatchDetails,
-    /// A question answered with a digit.
-    Choose(Choice),
-    /// A question answered by scanning or typing.
-    Prompt(Prompt),
-    /// Scan a serial: its unit, warranty and history ([`AppState::lookup`]).
-    Lookup,
-    /// A warranty report's rows ([`AppState::report`]).
-    Report,
-}
 
 /// The screen module that handles a screen: the one registration point besides the
 /// [`Screen`] variant.
@@ -78,184 +36,102 @@ pub fn kind(screen: &Screen) -> &'static dyn ScreenKind {
         Screen::Help { .. } => &help::Help,
         Screen::Diagnostics { .. } => &diagnostics::Diagnostics,
         Screen::KeymapErrors { .. } => &keymap_errors::KeymapErrors,
-        Screen::CountList | Screen::MismatchCounts => &count_list::CountList,
-        Screen::CountScan => &count_scan::CountScan,
-        Screen::Mismatches | Screen::MismatchDetails => &mismatch::Mismatch,
-        Screen::Lookup => &lookup::Lookup,
-        Screen::Report => &reports::Reports,
+        Screen::CountList(_) | Screen::MismatchCounts(_) => &count_list::CountList,
+        Screen::CountScan(_) => &count_scan::CountScan,
+        Screen::Mismatches(_) | Screen::MismatchDetails => &mismatch::Mismatch,
+        Screen::Lookup(_) => &lookup::Lookup,
+        Screen::Report(_) => &reports::Reports,
         Screen::Confirm(_) | Screen::Choose(_) | Screen::Prompt(_) => &popups::Popups,
     }
 }
 
-/// A footer hint: the key's label and what it does.
-pub type Hint = (String, &'static str);
+/// A screen's own message (what the service answered it), handed to that screen only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScreenMsg {
+    /// For the lookup screen.
+    Lookup(lookup::requests::Msg),
+    /// For the reports screen.
+    Reports(reports::requests::Msg),
+    /// For the mismatch screens.
+    Mismatch(mismatch::requests::Msg),
+    /// For the count list on the stack.
+    CountList(count_list::requests::Msg),
+    /// For the scan loop.
+    CountScan(count_scan::requests::Msg),
+}
 
-/// What a screen folder provides. `update`, `view` and the footer ask the top screen's
-/// [`kind`]; methods with a default are for screens that need them.
-pub trait ScreenKind: Sync {
-    /// The keymap context keys are read in.
-    fn context(&self, screen: &Screen) -> Context;
-
-    /// The header title.
-    fn title(&self, screen: &Screen) -> &'static str;
-
-    /// The header title with what the state knows (a count's number). Default: [`Self::title`].
-    fn full_title(&self, state: &AppState, screen: &Screen) -> String {
-        let _ = state;
-        self.title(screen).to_string()
+/// The service's reply to a screen's call: read by the screen that asked into its message.
+/// A link that is down is said on every screen; other failures are a sticky error.
+pub(crate) fn replied(state: &mut AppState, to: Asker, reply: crate::ops::Reply) -> Vec<Effect> {
+    let crate::ops::Reply::V1(result) = reply;
+    if let Err(crate::ops::OpsError::Link(why)) = result {
+        return super::live::link_lost(state, why);
     }
-
-    /// Draws the body.
-    fn render(&self, state: &AppState, screen: &Screen, frame: &mut Frame, body: Rect);
-
-    /// Does the body show the status message in full already? Then the status line keeps to
-    /// its one row instead of wrapping over the body. Default: no.
-    fn shows_status(&self, state: &AppState, screen: &Screen) -> bool {
-        let _ = (state, screen);
-        false
+    let msg = match to {
+        Asker::Lookup(asked) => lookup::requests::answer(asked, result).map(ScreenMsg::Lookup),
+        Asker::Reports(asked) => reports::requests::answer(asked, result).map(ScreenMsg::Reports),
+        Asker::CountList(asked) => {
+            count_list::requests::answer(asked, result).map(ScreenMsg::CountList)
+        }
+        Asker::Mismatch(asked) => {
+            mismatch::requests::answer(asked, result).map(ScreenMsg::Mismatch)
+        }
+        Asker::CountScan(asked) => {
+            count_scan::requests::answer(asked, result).map(ScreenMsg::CountScan)
+        }
+    };
+    match msg {
+        Ok(msg) => deliver(state, msg),
+        Err(e) => super::nav::error(state, text::failed(&e.to_string())),
     }
+}
 
-    /// The footer hints, most important first (the footer drops what does not fit).
-    fn hints(&self, state: &AppState, screen: &Screen) -> Vec<Hint>;
-
-    /// Rows the scrolling part has in `body`.
-    fn scroll_rows(&self, state: &AppState, screen: &Screen, body: Rect) -> usize {
-        let _ = (state, screen);
-        body.height as usize
+/// A step was held back behind scans that wait for the server: the screen that asked says so.
+pub(crate) fn held(state: &mut AppState, to: Asker, waiting: usize) -> Vec<Effect> {
+    match to {
+        Asker::CountScan(_) => deliver(
+            state,
+            ScreenMsg::CountScan(count_scan::requests::held(waiting)),
+        ),
+        _ => super::nav::error(state, count_scan::words::wait_first(waiting)),
     }
+}
 
-    /// How far the screen can scroll in `body`.
-    fn max_scroll(&self, state: &AppState, screen: &Screen, body: Rect) -> usize {
-        let _ = (state, screen, body);
-        0
-    }
-
-    /// A scan (or typed entry) ended on this screen.
-    fn scan(&self, state: &mut AppState, value: String) -> Vec<Effect> {
-        let _ = (state, value);
-        Vec::new()
-    }
-
-    /// A scan on a screen without a scan field (its characters are never keys). Default: it
-    /// is ignored, and the status line says so with the bell.
-    fn burst(&self, state: &mut AppState, text: String) -> Vec<Effect> {
-        let _ = text;
-        super::update::error(state, super::text::SCAN_IGNORED.to_string())
-    }
-
-    /// A key no keymap command took (digits on lists, Enter on notices). `None`: not this
-    /// screen's, the key starts a typed code if printable.
-    fn key(&self, state: &mut AppState, k: &KeyPress) -> Option<Vec<Effect>> {
-        let _ = (state, k);
-        None
-    }
-
-    /// A keymap command. `None`: the global handling applies.
-    fn command(&self, state: &mut AppState, c: KeyCommand) -> Option<Vec<Effect>> {
-        let _ = (state, c);
-        None
-    }
-
-    /// A typed code the keymap does not know. `None`: an "unknown code" error.
-    fn unknown_code(&self, state: &mut AppState, code: &str) -> Option<Vec<Effect>> {
-        let _ = (state, code);
-        None
-    }
-
-    /// Moves the mark or the scroll position by `delta` (`max`: [`Self::max_scroll`]).
-    fn move_by(&self, state: &mut AppState, delta: isize, max: usize) {
-        let _ = (state, delta, max);
-    }
-
-    /// Keeps the scroll position within `max` after a resize.
-    fn clamp_scroll(&self, state: &mut AppState, max: usize) {
-        let _ = (state, max);
+/// A screen's message, to the screen it is for.
+pub(crate) fn deliver(state: &mut AppState, msg: ScreenMsg) -> Vec<Effect> {
+    match msg {
+        ScreenMsg::Lookup(msg) => {
+            lookup::update::with_lookup(state, |l, ctx| lookup::update::on_msg(l, ctx, msg))
+        }
+        ScreenMsg::Reports(msg) => {
+            super::nav::with_ctx(state, |ctx| reports::update::on_msg(ctx, msg))
+        }
+        ScreenMsg::Mismatch(msg) => mismatch::update::on_msg(state, msg),
+        ScreenMsg::CountList(msg) => count_list::update::on_msg(state, msg),
+        ScreenMsg::CountScan(msg) => count_scan::update::on_msg(state, msg),
     }
 }
 
 impl Screen {
-    /// The keymap context of this screen.
-    pub fn context(&self) -> Context {
-        kind(self).context(self)
-    }
-
     /// The header title.
     pub fn title(&self) -> &'static str {
         kind(self).title(self)
     }
-
-    /// Does this screen take scans (printable keys go to its field)?
-    pub fn has_scan_field(&self) -> bool {
-        self.context().scan_bearing()
-    }
 }
 
-/// The body area for the state's terminal size.
-pub(crate) fn body_for(state: &AppState) -> Rect {
-    let (w, h) = state.size;
-    super::view::areas(Rect::new(0, 0, w, h)).body
-}
-
-/// The footer hint of a command in the top screen's context, with its usual label.
-pub(crate) fn hint(state: &AppState, c: KeyCommand) -> Option<Hint> {
-    if !access::may_use(state, c) {
-        return None;
-    }
-    state
-        .keymap
-        .hint(state.context(), c)
-        .map(|k| (k, text::command_label(c)))
-}
-
-/// The footer hint of a command with another label.
-pub(crate) fn hint_as(state: &AppState, c: KeyCommand, label: &'static str) -> Option<Hint> {
-    if !access::may_use(state, c) {
-        return None;
-    }
-    state.keymap.hint(state.context(), c).map(|k| (k, label))
-}
-
-/// The hints of several commands, those that have a key and that the user's role allows.
-pub(crate) fn hints_of(state: &AppState, commands: &[KeyCommand]) -> Vec<Hint> {
-    commands.iter().filter_map(|&c| hint(state, c)).collect()
-}
-
-/// "More" while there is more below, "Scroll" (back up) once at the end.
-pub(crate) fn scroll_hint(state: &AppState, at: usize) -> Option<Hint> {
-    let max = super::view::max_scroll(state);
-    if at < max {
-        hint_as(state, KeyCommand::Down, text::HINT_MORE)
-    } else if at > 0 {
-        hint_as(state, KeyCommand::Up, text::HINT_SCROLL_BACK)
-    } else {
-        None
-    }
-}
-
-/// Moves a scroll position by `delta` within `0..=max`.
-pub(crate) fn scrolled(at: usize, delta: isize, max: usize) -> usize {
-    (at as isize + delta).clamp(0, max as isize) as usize
-}
-
-/// Moves a mark among `n` lines: single steps wrap around, pages stop at the ends.
-pub(crate) fn marked(at: usize, delta: isize, n: usize) -> usize {
-    let n = n as isize;
-    if n <= 0 {
-        return at;
-    }
-    let i = at as isize;
-    let next = if delta.abs() == 1 {
-        (i + delta).rem_euclid(n)
-    } else {
-        (i + delta).clamp(0, n - 1)
-    };
-    next as usize
+/// The header title: the top screen's, with the count number in the scan loop.
+pub fn title(state: &AppState) -> String {
+    let screen = state.screen();
+    kind(screen).full_title(state, screen)
 }
 
 /// After a resize: the mismatch lists keep their marks in view, the top screen its scroll
 /// position.
 pub(crate) fn resized(state: &mut AppState) {
-    let max = super::view::max_scroll(state);
-    mismatch::update::keep_marks_in_view(state);
+    let max = {
+        let top = state.screen();
+        kind(top).max_scroll(state, top, kind::body_for(state))
+    };
+    mismatch::update::with_mismatch(state, mismatch::update::keep_marks_in_view);
     kind(state.screen()).clamp_scroll(state, max);
 }

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{tail, wrap, MIN_HEIGHT, MIN_WIDTH};
+use super::layout::{tail, wrap, MIN_HEIGHT, MIN_WIDTH};
 use crate::tui::app::AppState;
 use crate::tui::keymap::KeyCommand;
 use crate::tui::screens::{kind, Hint};
@@ -16,7 +16,7 @@ use crate::tui::text;
 pub(super) fn header(state: &AppState, frame: &mut Frame, area: Rect) {
     let style = state.theme.header();
     let w = area.width as usize;
-    let title = state.title();
+    let title = crate::tui::screens::title(state);
     let left = if w >= 40 {
         format!(" {}: {}", text::APP_NAME, title)
     } else {

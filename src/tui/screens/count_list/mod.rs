@@ -1,7 +1,8 @@
-//! The count list, in its two uses: the counts to join for counting ([`Screen::CountList`]) and
-//! the counts whose mismatches to open ([`Screen::MismatchCounts`]). A digit or select takes
+//! The count list, in its two uses: the counts to join for counting (`Screen::CountList`) and
+//! the counts whose mismatches to open (`Screen::MismatchCounts`). A digit or select takes
 //! the line; review and cancel move the marked count.
 
+pub mod requests;
 pub mod state;
 pub mod update;
 pub mod view;
@@ -10,32 +11,33 @@ pub mod words;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-use super::{hint_as, hints_of, marked, Hint, Screen, ScreenKind};
-use crate::tui::action::Effect;
+use super::kind::{hint_as, hints_of, marked, Hint, ScreenKind};
+use super::screen::Screen;
 use crate::tui::app::AppState;
-use crate::tui::keymap::{Context, KeyCommand};
+use crate::tui::effect::Effect;
+use crate::tui::keymap::KeyCommand;
 use crate::tui::keys::KeyPress;
+use crate::tui::nav::push_screen;
 use crate::tui::text;
-use crate::tui::update::push_screen;
 
-/// Opens the list (for counting or for mismatches) and loads it.
-pub(crate) fn open(state: &mut AppState, screen: Screen) -> Vec<Effect> {
-    state.counts = None;
+/// Opens the list (for counting, or for mismatches when `mismatches`) and loads it.
+pub(crate) fn open(state: &mut AppState, mismatches: bool) -> Vec<Effect> {
+    let list = state::CountListSession::default();
+    let screen = match mismatches {
+        true => Screen::MismatchCounts(list),
+        false => Screen::CountList(list),
+    };
     push_screen(state, screen);
-    vec![Effect::LoadCounts]
+    vec![requests::load()]
 }
 
 /// The count list.
 pub struct CountList;
 
 impl ScreenKind for CountList {
-    fn context(&self, _: &Screen) -> Context {
-        Context::CountList
-    }
-
     fn title(&self, screen: &Screen) -> &'static str {
         match screen {
-            Screen::MismatchCounts => text::TITLE_MISMATCHES,
+            Screen::MismatchCounts(_) => text::TITLE_MISMATCHES,
             _ => words::TITLE_COUNTS,
         }
     }
@@ -46,7 +48,7 @@ impl ScreenKind for CountList {
 
     fn hints(&self, state: &AppState, screen: &Screen) -> Vec<Hint> {
         let mut out = Vec::new();
-        match state.counts.as_ref() {
+        match state.counts() {
             // The empty list says "New count" (in both uses): its key first, so that even
             // 20 columns show it.
             Some(c) if c.is_empty() => {
@@ -55,7 +57,7 @@ impl ScreenKind for CountList {
             counts => {
                 if counts.is_some() {
                     let take = match screen {
-                        Screen::MismatchCounts => words::HINT_OPEN,
+                        Screen::MismatchCounts(_) => words::HINT_OPEN,
                         _ => words::HINT_JOIN,
                     };
                     out.extend(hint_as(state, KeyCommand::Select, take));
@@ -83,9 +85,9 @@ impl ScreenKind for CountList {
     fn command(&self, state: &mut AppState, c: KeyCommand) -> Option<Vec<Effect>> {
         match c {
             // Repainting the list also brings its figures up to date.
-            KeyCommand::Redraw => Some(vec![Effect::Redraw, Effect::LoadCounts]),
+            KeyCommand::Redraw => Some(vec![Effect::Redraw, requests::load()]),
             KeyCommand::Select => {
-                let i = state.count_selected;
+                let i = state.count_list().map_or(0, |l| l.selected);
                 Some(update::take_line(state, i))
             }
             _ => None,
@@ -93,7 +95,9 @@ impl ScreenKind for CountList {
     }
 
     fn move_by(&self, state: &mut AppState, delta: isize, _: usize) {
-        let n = state.counts.as_ref().map_or(0, Vec::len);
-        state.count_selected = marked(state.count_selected, delta, n);
+        if let Some(list) = state.count_list_mut() {
+            let n = list.counts.as_ref().map_or(0, Vec::len);
+            list.selected = marked(list.selected, delta, n);
+        }
     }
 }

@@ -23,3 +23,38 @@ pub struct CountRow {
     /// Everyone who has scanned into it.
     pub counters: Vec<String>,
 }
+
+/// What a count list screen knows (each of its two uses has its own): the rows once loaded,
+/// the marked line, and a count to mark when the rows next arrive (one just opened).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CountListSession {
+    /// The counts that are open or in review, once loaded.
+    pub counts: Option<Vec<CountRow>>,
+    /// Index of the marked count in [`CountListSession::counts`].
+    pub selected: usize,
+    /// A count to mark when the list next arrives.
+    pub mark: Option<CountId>,
+}
+
+impl CountListSession {
+    /// The marked count, if the list has one.
+    pub fn marked(&self) -> Option<&CountRow> {
+        self.counts.as_ref()?.get(self.selected)
+    }
+}
+
+/// What the count list asked (the reply is read by it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Asked {
+    /// The counts that are open or in review.
+    Load,
+    /// A count to another status.
+    Move {
+        /// The count.
+        count: CountId,
+        /// The new status.
+        status: CountStatus,
+    },
+    /// A new count.
+    Open,
+}

@@ -1,102 +1,135 @@
 //! The count list's part of `update`: the list arrives, a line is taken (joined for counting
-//! or opened for its mismatches), the marked count is moved to review or cancelled.
+//! or opened for its mismatches), the marked count is moved to review or cancelled. The
+//! functions take the list's own session and a [`Ctx`] for the rest: they can change no other
+//! screen's session. Taking a line hands the row to the screen it opens.
 
-use super::state::CountRow;
+use super::requests::{self, Msg};
+use super::state::{CountListSession, CountRow};
 use super::words;
 use crate::domain::{CountId, CountStatus};
-use crate::tui::action::Effect;
 use crate::tui::app::AppState;
+use crate::tui::effect::Effect;
 use crate::tui::keymap::KeyCommand;
-use crate::tui::screens::popups::state::Confirm;
-use crate::tui::screens::{count_scan, mismatch, Screen};
+use crate::tui::nav::{with_ctx, with_session, Ctx};
+use crate::tui::screens::popups::state::{Confirm, Prompt};
+use crate::tui::screens::screen::Screen;
 use crate::tui::text;
-use crate::tui::update::{error, info, push_screen};
+
+/// The count list's session in a screen (either use).
+fn session(screen: &mut Screen) -> Option<&mut CountListSession> {
+    match screen {
+        Screen::CountList(l) | Screen::MismatchCounts(l) => Some(l),
+        _ => None,
+    }
+}
+
+/// Runs `f` on the session of the count list nearest the top (nothing without one).
+pub(crate) fn with_list<R: Default>(
+    state: &mut AppState,
+    f: impl FnOnce(&mut CountListSession, &mut Ctx) -> R,
+) -> R {
+    with_session(state, session, f).unwrap_or_default()
+}
+
+/// What the service answered this screen.
+pub(crate) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Loaded(rows) => with_list(state, |l, _| loaded(l, rows)),
+        Msg::Moved { count, status } => with_ctx(state, |ctx| moved(ctx, count, status)),
+        Msg::Opened { count, name } => {
+            with_list(state, |l, _| l.mark = Some(count));
+            with_ctx(state, |ctx| opened(ctx, count, name))
+        }
+        Msg::Refused(msg) => with_ctx(state, |ctx| ctx.error(msg)),
+    }
+}
 
 /// The counts arrived.
-pub(crate) fn loaded(state: &mut AppState, rows: Vec<CountRow>) -> Vec<Effect> {
-    if let Some(id) = state.mark_count.take() {
+fn loaded(l: &mut CountListSession, rows: Vec<CountRow>) -> Vec<Effect> {
+    if let Some(id) = l.mark.take() {
         if let Some(i) = rows.iter().position(|r| r.id == id) {
-            state.count_selected = i;
+            l.selected = i;
         }
     }
-    state.count_selected = state.count_selected.min(rows.len().saturating_sub(1));
-    state.counts = Some(rows);
+    l.selected = l.selected.min(rows.len().saturating_sub(1));
+    l.counts = Some(rows);
     Vec::new()
 }
 
 /// A count changed status: say so and reload the list.
-pub(crate) fn moved(state: &mut AppState, count: CountId, status: CountStatus) -> Vec<Effect> {
-    state.status = None;
-    info(state, text::count_moved(count, status));
-    vec![Effect::LoadCounts]
+fn moved(ctx: &mut Ctx, count: CountId, status: CountStatus) -> Vec<Effect> {
+    ctx.clear_status();
+    ctx.info(text::count_moved(count, status));
+    vec![requests::load()]
+}
+
+/// A count was opened: say which, and reload the list (it marks it there).
+fn opened(ctx: &mut Ctx, count: CountId, name: String) -> Vec<Effect> {
+    ctx.clear_status();
+    ctx.info(words::opened(count, &name));
+    vec![requests::load()]
 }
 
 /// A digit 1-9: the count on that line.
 pub(crate) fn digit(state: &mut AppState, d: char) -> Vec<Effect> {
     let i = (d as u8 - b'1') as usize;
-    if state.counts.as_ref().is_some_and(|c| i < c.len()) {
+    if state.counts().is_some_and(|c| i < c.len()) {
         return take_line(state, i);
     }
-    error(state, words::no_count_line(d))
+    with_ctx(state, |ctx| ctx.error(words::no_count_line(d)))
 }
 
-/// Takes the count on line `index`: joins it, or opens its mismatches.
+/// Takes the count on line `index` (it is marked): joins it, or opens its mismatches. The
+/// screen it opens gets the row itself.
 pub(crate) fn take_line(state: &mut AppState, index: usize) -> Vec<Effect> {
+    let row = with_list(state, |l, _| {
+        let row = l.counts.as_ref().and_then(|c| c.get(index)).cloned();
+        if row.is_some() {
+            l.selected = index;
+        }
+        row
+    });
+    let Some(row) = row else {
+        return Vec::new();
+    };
     match state.screen() {
-        Screen::MismatchCounts => mismatch::update::open(state, index),
-        _ => count_scan::update::join(state, index),
+        Screen::MismatchCounts(_) => with_ctx(state, |ctx| {
+            crate::tui::screens::mismatch::update::open(ctx, row)
+        }),
+        _ => with_ctx(state, |ctx| {
+            crate::tui::screens::count_scan::update::join(ctx, row)
+        }),
     }
 }
 
 /// The new count's first question: where.
-pub(crate) fn new_count(state: &mut AppState) -> Vec<Effect> {
-    push_screen(
-        state,
-        Screen::Prompt(crate::tui::screens::popups::state::Prompt::CountScope),
-    );
+pub(crate) fn new_count(ctx: &mut Ctx) -> Vec<Effect> {
+    ctx.push(Screen::Prompt(Prompt::CountScope));
     Vec::new()
 }
 
 /// The status of the marked count, if the list has one.
 pub(crate) fn marked_status(state: &AppState) -> Option<CountStatus> {
-    selected_count(state).map(|r| r.status)
+    state.count_list()?.marked().map(|r| r.status)
 }
 
-/// A count was opened: say which, reload the list and mark it there.
-pub(crate) fn opened(state: &mut AppState, count: CountId, name: String) -> Vec<Effect> {
-    state.status = None;
-    state.mark_count = Some(count);
-    info(state, words::opened(count, &name));
-    vec![Effect::LoadCounts]
-}
-
-fn selected_count(state: &AppState) -> Option<&CountRow> {
-    state.counts.as_ref()?.get(state.count_selected)
-}
-
-/// Review or cancel the marked count of the list last loaded.
-pub(crate) fn on_marked(state: &mut AppState, c: KeyCommand) -> Vec<Effect> {
+/// Review or cancel the marked count of the list.
+pub(crate) fn on_marked(l: &mut CountListSession, ctx: &mut Ctx, c: KeyCommand) -> Vec<Effect> {
     match c {
         // One key both ways: an open count goes to review, a count in review reopens.
-        KeyCommand::Review => match selected_count(state).map(|r| (r.id, r.status)) {
-            Some((id, CountStatus::Open)) => vec![Effect::MoveCount {
-                count: id,
-                status: CountStatus::Review,
-            }],
-            Some((id, CountStatus::Review)) => vec![Effect::MoveCount {
-                count: id,
-                status: CountStatus::Open,
-            }],
-            Some((id, status)) => error(state, words::already(id, status)),
+        KeyCommand::Review => match l.marked().map(|r| (r.id, r.status)) {
+            Some((id, CountStatus::Open)) => vec![requests::move_to(id, CountStatus::Review)],
+            Some((id, CountStatus::Review)) => vec![requests::move_to(id, CountStatus::Open)],
+            Some((id, status)) => ctx.error(words::already(id, status)),
             None => Vec::new(),
         },
-        KeyCommand::CancelCount => match selected_count(state) {
+        KeyCommand::CancelCount => match l.marked() {
             Some(r) => {
                 let confirm = Confirm::CancelCount {
                     id: r.id,
                     name: r.name.clone(),
                 };
-                push_screen(state, Screen::Confirm(confirm));
+                ctx.push(Screen::Confirm(confirm));
                 Vec::new()
             }
             None => Vec::new(),

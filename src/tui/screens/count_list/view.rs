@@ -9,9 +9,9 @@ use ratatui::Frame;
 
 use super::words;
 use crate::tui::app::AppState;
-use crate::tui::count::CountRow;
+use crate::tui::screens::count_list::state::CountRow;
 use crate::tui::text;
-use crate::tui::view::{fit, tail, wrap};
+use crate::tui::view::layout::{fit, tail, wrap};
 
 fn digit(i: usize) -> char {
     if i < 9 {
@@ -134,7 +134,7 @@ fn table_heading(w: usize) -> String {
 }
 
 pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
-    let Some(rows) = &state.counts else { return };
+    let Some(rows) = state.counts() else { return };
     let w = body.width as usize;
     let h = body.height as usize;
     if h == 0 || w == 0 {
@@ -149,7 +149,7 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
         return;
     }
     let n = rows.len();
-    let selected = state.count_selected.min(n - 1);
+    let selected = state.count_selected().min(n - 1);
     let table = w >= 60;
     let mut lines: Vec<Line<'static>> = Vec::new();
     let detail = if table {

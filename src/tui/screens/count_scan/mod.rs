@@ -2,6 +2,7 @@
 //! figures and the last scans. Scans go to the service in order; command barcodes (finish,
 //! undo, location) are read here.
 
+pub mod requests;
 pub mod state;
 pub mod update;
 pub mod view;
@@ -10,26 +11,23 @@ pub mod words;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-use super::{hints_of, Hint, Screen, ScreenKind};
-use crate::tui::action::Effect;
+use super::kind::{hints_of, Hint, ScreenKind};
+use super::screen::Screen;
 use crate::tui::app::AppState;
-use crate::tui::keymap::{Context, KeyCommand};
+use crate::tui::effect::Effect;
+use crate::tui::keymap::KeyCommand;
 use crate::tui::text;
 
 /// The scan loop.
 pub struct CountScan;
 
 impl ScreenKind for CountScan {
-    fn context(&self, _: &Screen) -> Context {
-        Context::Count
-    }
-
     fn title(&self, _: &Screen) -> &'static str {
         text::TITLE_COUNT
     }
 
     fn full_title(&self, state: &AppState, screen: &Screen) -> String {
-        match &state.count_session {
+        match state.count_session() {
             Some(s) => words::count_title(s.count.id),
             None => self.title(screen).to_string(),
         }
@@ -54,15 +52,15 @@ impl ScreenKind for CountScan {
     }
 
     fn scan(&self, state: &mut AppState, value: String) -> Vec<Effect> {
-        update::scan(state, value)
+        update::with_scan(state, |s, ctx| update::scan(s, ctx, value))
     }
 
     fn command(&self, state: &mut AppState, c: KeyCommand) -> Option<Vec<Effect>> {
         match c {
-            KeyCommand::Back | KeyCommand::Finish => Some(update::leave(state)),
-            KeyCommand::UndoLast => Some(update::undo(state)),
-            KeyCommand::SetLocation => Some(update::next_is_location(state)),
-            KeyCommand::BinDone => Some(update::bin_done(state)),
+            KeyCommand::Back | KeyCommand::Finish => Some(update::with_scan(state, update::leave)),
+            KeyCommand::UndoLast => Some(update::with_scan(state, update::undo)),
+            KeyCommand::SetLocation => Some(update::with_scan(state, update::next_is_location)),
+            KeyCommand::BinDone => Some(update::with_scan(state, update::bin_done)),
             _ => None,
         }
     }

@@ -4,11 +4,9 @@
 
 use std::collections::VecDeque;
 
-use chrono::NaiveDateTime;
-
 pub use crate::ops::Figures;
 
-use crate::domain::NotHere;
+use crate::domain::{CountId, NotHere};
 
 use super::super::count_list::state::CountRow;
 
@@ -61,8 +59,9 @@ pub enum Why {
         by: Option<String>,
         /// Its location.
         at: Option<String>,
-        /// Its local time.
-        when: Option<NaiveDateTime>,
+        /// When, in milliseconds since 1970 (UTC); the screen shows it in the session's
+        /// time zone.
+        at_ms: Option<i64>,
     },
     /// Not here (in stock elsewhere, sold, written off...), or never received.
     NotHere {
@@ -163,6 +162,23 @@ pub enum Queued {
     BinDone,
 }
 
+/// A placeholder (count 0, nothing joined): what the screen holds while its session is lent
+/// out.
+impl Default for CountSession {
+    fn default() -> Self {
+        Self::new(CountRow {
+            id: crate::domain::CountId(0),
+            name: String::new(),
+            scope: String::new(),
+            status: crate::domain::CountStatus::Open,
+            blind: false,
+            live: 0,
+            expected: None,
+            counters: Vec::new(),
+        })
+    }
+}
+
 impl CountSession {
     /// A session on a count, before anything is scanned.
     pub fn new(count: CountRow) -> Self {
@@ -179,4 +195,39 @@ impl CountSession {
             refused: 0,
         }
     }
+}
+
+/// What the scan loop asked (the reply is read by it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Asked {
+    /// To join the count.
+    Join,
+    /// A scan: a location label or a serial.
+    Scan {
+        /// Where the counter was (none: no label yet).
+        location: Option<String>,
+        /// The scan as read.
+        raw: String,
+        /// Only a location label is taken.
+        label_only: bool,
+    },
+    /// To take back this counter's last scan.
+    Undo {
+        /// Where the counter is.
+        location: Option<String>,
+    },
+    /// A quantity of a product counted by quantity.
+    Qty {
+        /// The product asked about.
+        sku: String,
+    },
+    /// The bin the counter is at is done.
+    BinDone,
+    /// The running figures again.
+    Figures {
+        /// The count.
+        count: CountId,
+        /// Where they were asked for.
+        location: Option<String>,
+    },
 }

@@ -11,9 +11,10 @@ use ratatui::Frame;
 
 use super::words;
 use crate::tui::app::AppState;
-use crate::tui::count::{CountSession, ScanAnswer};
+use crate::tui::screens::count_scan::state::CountSession;
+use crate::tui::screens::count_scan::state::ScanAnswer;
 use crate::tui::text;
-use crate::tui::view::{fit, tail, wrap_keep_tail};
+use crate::tui::view::layout::{fit, tail, wrap_keep_tail};
 
 /// Up to 24 rows at most this many recent scans are shown: each one costs bytes on every
 /// scan, as the list moves down (slow links are small terminals). Taller terminals use their
@@ -58,8 +59,8 @@ fn figures(s: &CountSession) -> (Option<String>, String) {
 }
 
 /// The answer's fact lines, wrapped to `width`.
-fn fact_lines(a: &ScanAnswer, width: u16, narrow: bool) -> Vec<String> {
-    let mut facts = words::answer_facts(a);
+fn fact_lines(a: &ScanAnswer, width: u16, narrow: bool, utc: bool) -> Vec<String> {
+    let mut facts = words::answer_facts(a, utc);
     if narrow {
         if let Some(sku) = a.sku.as_ref().filter(|_| a.kind.recorded()) {
             facts.insert(0, sku.clone());
@@ -77,7 +78,11 @@ fn fact_lines(a: &ScanAnswer, width: u16, narrow: bool) -> Vec<String> {
 
 /// The rows of one recent scan: one, and under a refused scan on a narrow screen a second
 /// with why (wider screens say why on the same row).
-fn recent_rows(state: &AppState, r: &crate::tui::count::RecentScan, w: usize) -> Vec<String> {
+fn recent_rows(
+    state: &AppState,
+    r: &crate::tui::screens::count_scan::state::RecentScan,
+    w: usize,
+) -> Vec<String> {
     let mut rows = vec![recent_line(state, r, w)];
     if let Some(why) = r.why.as_deref().filter(|_| w < 40) {
         rows.push(format!(" {}", fit(why, w.saturating_sub(1))));
@@ -85,9 +90,13 @@ fn recent_rows(state: &AppState, r: &crate::tui::count::RecentScan, w: usize) ->
     rows
 }
 
-fn recent_line(state: &AppState, r: &crate::tui::count::RecentScan, w: usize) -> String {
+fn recent_line(
+    state: &AppState,
+    r: &crate::tui::screens::count_scan::state::RecentScan,
+    w: usize,
+) -> String {
     let sku = match r.kind {
-        crate::tui::count::AnswerKind::Waiting => words::answer_word(r.kind),
+        crate::tui::screens::count_scan::state::AnswerKind::Waiting => words::answer_word(r.kind),
         _ => r.sku.as_deref().unwrap_or("-"),
     };
     if let Some(qty) = r.qty {
@@ -151,7 +160,7 @@ fn recent_line(state: &AppState, r: &crate::tui::count::RecentScan, w: usize) ->
 }
 
 pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
-    let Some(s) = &state.count_session else {
+    let Some(s) = state.count_session() else {
         return;
     };
     if body.height == 0 || body.width == 0 {
@@ -230,12 +239,12 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
                     block.push(Line::from(tail(&serial, w)));
                 }
             }
-            let facts = fact_lines(a, body.width, !wide);
+            let facts = fact_lines(a, body.width, !wide, state.session.utc_times);
             block.extend(facts.into_iter().take(facts_max).map(Line::from));
         }
         None if s.location.is_none() => {
             block.extend(
-                crate::tui::view::wrap(words::COUNT_START, body.width)
+                crate::tui::view::layout::wrap(words::COUNT_START, body.width)
                     .into_iter()
                     .take(facts_max)
                     .map(Line::from),
@@ -266,7 +275,7 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
         )));
     }
     let cap = if h > 20 {
-        crate::tui::count::RECENT_KEPT
+        crate::tui::screens::count_scan::state::RECENT_KEPT
     } else {
         MAX_RECENT_ROWS
     };

@@ -41,11 +41,6 @@ pub const BAD_SCAN: &str = "BAD SCAN";
 /// Headline of a scan the count refused for another reason (nothing recorded).
 pub const NOT_SAVED: &str = "NOT SAVED";
 
-/// Error: a quantity that is not a whole number (nor a minus one, which takes some back).
-pub fn not_a_qty(found: &str) -> String {
-    format!("expected a quantity like 24 (or -2 to take back), found \"{found}\"")
-}
-
 /// Status: a quantity counted, and what the count has of it here now.
 pub fn qty_counted(
     sku: &str,
@@ -69,9 +64,6 @@ pub fn qty_counted(
 pub fn qty_recent(qty: i32, sku: &str) -> String {
     format!("{qty} x {sku}")
 }
-
-/// Error: the bin done command before any location.
-pub const BIN_FIRST: &str = "Scan the bin's label first";
 
 /// Status: a bin is counted.
 pub fn bin_counted(location: &str, bins: u32) -> String {
@@ -170,8 +162,9 @@ pub fn answer_word(kind: AnswerKind) -> &'static str {
 }
 
 /// What to say about an answer beyond its headline and serial: short phrases, one line each
-/// on narrow screens, joined with ", " on wide ones.
-pub fn answer_facts(a: &ScanAnswer) -> Vec<String> {
+/// on narrow screens, joined with ", " on wide ones. Times are shown in UTC with `utc`, else
+/// in local time.
+pub fn answer_facts(a: &ScanAnswer, utc: bool) -> Vec<String> {
     match &a.why {
         Why::None => match (a.kind, a.number) {
             (AnswerKind::Undone, Some(n)) => vec![format!("scan {n} taken back")],
@@ -181,15 +174,15 @@ pub fn answer_facts(a: &ScanAnswer) -> Vec<String> {
             first,
             by,
             at,
-            when,
+            at_ms,
         } => {
             let mut out = vec![match by {
                 Some(by) => format!("scan {first} by {by}"),
                 None => format!("scan {first}"),
             }];
             if let Some(at) = at {
-                out.push(match when {
-                    Some(t) => format!("at {at} {}", clock(t)),
+                out.push(match at_ms.and_then(|ms| local_time(ms, utc)) {
+                    Some(t) => format!("at {at} {}", clock(&t)),
                     None => format!("at {at}"),
                 });
             }
@@ -200,6 +193,16 @@ pub fn answer_facts(a: &ScanAnswer) -> Vec<String> {
         }
         Why::Refused { message } => vec![message.clone()],
     }
+}
+
+/// A moment (milliseconds since 1970) in UTC or in local time.
+fn local_time(ms: i64, utc: bool) -> Option<NaiveDateTime> {
+    let t = chrono::DateTime::from_timestamp_millis(ms)?;
+    Some(if utc {
+        t.naive_utc()
+    } else {
+        t.with_timezone(&chrono::Local).naive_local()
+    })
 }
 
 /// A time of day as the screens show it.

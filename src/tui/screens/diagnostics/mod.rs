@@ -7,11 +7,12 @@ pub mod words;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-use super::{hints_of, scroll_hint, scrolled, Hint, Screen, ScreenKind};
-use crate::tui::action::Effect;
+use super::kind::{body_for, hints_of, scroll_hint, scrolled, Hint, ScreenKind};
+use super::screen::Screen;
 use crate::tui::app::AppState;
-use crate::tui::keymap::{Context, KeyCommand};
-use crate::tui::update::{info, push_screen};
+use crate::tui::effect::Effect;
+use crate::tui::keymap::KeyCommand;
+use crate::tui::nav::{info, push_screen};
 
 /// Opens the screen and asks the service who it is.
 pub(crate) fn open(state: &mut AppState) -> Vec<Effect> {
@@ -37,10 +38,6 @@ fn at(screen: &Screen) -> usize {
 pub struct Diagnostics;
 
 impl ScreenKind for Diagnostics {
-    fn context(&self, _: &Screen) -> Context {
-        Context::Input
-    }
-
     fn title(&self, _: &Screen) -> &'static str {
         words::TITLE_DIAGNOSTICS
     }
@@ -51,7 +48,11 @@ impl ScreenKind for Diagnostics {
 
     fn hints(&self, state: &AppState, screen: &Screen) -> Vec<Hint> {
         let mut out = hints_of(state, &[KeyCommand::Back, KeyCommand::ClearField]);
-        out.extend(scroll_hint(state, at(screen)));
+        out.extend(scroll_hint(
+            state,
+            at(screen),
+            self.max_scroll(state, screen, body_for(state)),
+        ));
         out.extend(hints_of(state, &[KeyCommand::Help]));
         out
     }

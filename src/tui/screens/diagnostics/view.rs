@@ -13,7 +13,7 @@ use super::words;
 use crate::tui::app::AppState;
 use crate::tui::keymap::Trigger;
 use crate::tui::keys::{hex, KeyPress};
-use crate::tui::view::{draw_scrolled, wrap};
+use crate::tui::view::layout::{draw_scrolled, wrap};
 
 const PINNED: u16 = 2;
 

@@ -7,18 +7,15 @@ pub mod words;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-use super::{hint, scroll_hint, scrolled, Hint, Screen, ScreenKind};
+use super::kind::{body_for, hint, scroll_hint, scrolled, Hint, ScreenKind};
+use super::screen::Screen;
 use crate::tui::app::AppState;
-use crate::tui::keymap::{Context, KeyCommand};
+use crate::tui::keymap::KeyCommand;
 
 /// The help screen.
 pub struct Help;
 
 impl ScreenKind for Help {
-    fn context(&self, _: &Screen) -> Context {
-        Context::Popup
-    }
-
     fn title(&self, _: &Screen) -> &'static str {
         words::TITLE_HELP
     }
@@ -34,10 +31,13 @@ impl ScreenKind for Help {
             Screen::Help { scroll, .. } => *scroll,
             _ => 0,
         };
-        [hint(state, KeyCommand::Back), scroll_hint(state, at)]
-            .into_iter()
-            .flatten()
-            .collect()
+        [
+            hint(state, KeyCommand::Back),
+            scroll_hint(state, at, self.max_scroll(state, screen, body_for(state))),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 
     fn max_scroll(&self, state: &AppState, screen: &Screen, body: Rect) -> usize {

@@ -9,7 +9,7 @@ use super::words;
 use crate::tui::app::AppState;
 use crate::tui::keymap::{Context, KeyCommand, Trigger};
 use crate::tui::text;
-use crate::tui::view::{draw_scrolled, wrap};
+use crate::tui::view::layout::{draw_scrolled, wrap};
 
 /// All lines of the help for `ctx` at `width`.
 pub(crate) fn lines(state: &AppState, ctx: Context, width: u16) -> Vec<Line<'static>> {
@@ -18,7 +18,10 @@ pub(crate) fn lines(state: &AppState, ctx: Context, width: u16) -> Vec<Line<'sta
     let mut out: Vec<Line<'static>> = Vec::new();
     // The count list also picks a count for its mismatches.
     let picking = ctx == Context::CountList
-        && state.screens.iter().rev().nth(1) == Some(&crate::tui::app::Screen::MismatchCounts);
+        && matches!(
+            state.screens.iter().rev().nth(1),
+            Some(crate::tui::app::Screen::MismatchCounts(_))
+        );
     let intro = if picking {
         words::MISMATCH_PICK_INTRO
     } else {

@@ -7,13 +7,13 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
-use super::{scroll_hint, scrolled, Hint, Screen, ScreenKind};
-use crate::tui::action::Effect;
+use super::kind::{body_for, scroll_hint, scrolled, Hint, ScreenKind};
+use super::screen::Screen;
 use crate::tui::app::AppState;
-use crate::tui::keymap::Context;
+use crate::tui::effect::Effect;
 use crate::tui::keys::{Key, KeyPress};
-use crate::tui::update::pop_screen;
-use crate::tui::view::{draw_scrolled, wrap};
+use crate::tui::nav::pop_screen;
+use crate::tui::view::layout::{draw_scrolled, wrap};
 
 /// All lines at `width`.
 pub(crate) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
@@ -50,10 +50,6 @@ fn at(screen: &Screen) -> usize {
 pub struct KeymapErrors;
 
 impl ScreenKind for KeymapErrors {
-    fn context(&self, _: &Screen) -> Context {
-        Context::Popup
-    }
-
     fn title(&self, _: &Screen) -> &'static str {
         words::TITLE_KEYMAP_ERRORS
     }
@@ -64,7 +60,11 @@ impl ScreenKind for KeymapErrors {
 
     fn hints(&self, state: &AppState, screen: &Screen) -> Vec<Hint> {
         let mut out = vec![("Enter".to_string(), words::HINT_CONTINUE)];
-        out.extend(scroll_hint(state, at(screen)));
+        out.extend(scroll_hint(
+            state,
+            at(screen),
+            self.max_scroll(state, screen, body_for(state)),
+        ));
         out
     }
 

@@ -1,6 +1,7 @@
 //! The lookup screen: scan a serial, see its unit, warranty and history; the actions key
 //! offers the warranty and repair actions that apply to the unit shown.
 
+pub mod requests;
 pub mod state;
 pub mod update;
 pub mod view;
@@ -9,17 +10,17 @@ pub mod words;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-use super::{hints_of, scroll_hint, scrolled, Hint, Screen, ScreenKind};
-use crate::tui::action::Effect;
+use super::kind::{body_for, hints_of, scroll_hint, scrolled, Hint, ScreenKind};
+use super::screen::Screen;
 use crate::tui::app::AppState;
-use crate::tui::keymap::{Context, KeyCommand};
+use crate::tui::effect::Effect;
+use crate::tui::keymap::KeyCommand;
+use crate::tui::nav::{pop_screen, push_screen};
 use crate::tui::text;
-use crate::tui::update::{pop_screen, push_screen};
 
 /// Opens the screen with an empty field.
 pub(crate) fn open(state: &mut AppState) -> Vec<Effect> {
-    state.lookup = Some(state::LookupSession::default());
-    push_screen(state, Screen::Lookup);
+    push_screen(state, Screen::Lookup(state::LookupSession::default()));
     Vec::new()
 }
 
@@ -27,10 +28,6 @@ pub(crate) fn open(state: &mut AppState) -> Vec<Effect> {
 pub struct Lookup;
 
 impl ScreenKind for Lookup {
-    fn context(&self, _: &Screen) -> Context {
-        Context::Lookup
-    }
-
     fn title(&self, _: &Screen) -> &'static str {
         text::TITLE_LOOKUP
     }
@@ -41,18 +38,21 @@ impl ScreenKind for Lookup {
 
     /// What an action said stays above the unit, in full.
     fn shows_status(&self, state: &AppState, _: &Screen) -> bool {
-        let said = state.lookup.as_ref().and_then(|l| l.said.as_ref());
+        let said = state.lookup().and_then(|l| l.said.as_ref());
         match (said, state.status_here()) {
             (Some(said), Some(st)) => said.text == st.text,
             _ => false,
         }
     }
 
-    fn hints(&self, state: &AppState, _: &Screen) -> Vec<Hint> {
-        let at = state.lookup.as_ref().map_or(0, |l| l.scroll);
-        let mut out: Vec<Hint> = scroll_hint(state, at).into_iter().collect();
+    fn hints(&self, state: &AppState, screen: &Screen) -> Vec<Hint> {
+        let at = state.lookup().map_or(0, |l| l.scroll);
+        let mut out: Vec<Hint> =
+            scroll_hint(state, at, self.max_scroll(state, screen, body_for(state)))
+                .into_iter()
+                .collect();
         // The actions of the unit shown (warranty, repair), once there is one.
-        if state.lookup.as_ref().is_some_and(|l| l.shown.is_some()) {
+        if state.lookup().is_some_and(|l| l.shown.is_some()) {
             out.extend(hints_of(state, &[KeyCommand::Actions]));
         }
         out.extend(hints_of(state, &[KeyCommand::Back, KeyCommand::Help]));
@@ -70,28 +70,25 @@ impl ScreenKind for Lookup {
     }
 
     fn scan(&self, state: &mut AppState, value: String) -> Vec<Effect> {
-        update::scan(state, value)
+        update::with_lookup(state, |l, ctx| update::scan(l, ctx, value))
     }
 
     fn command(&self, state: &mut AppState, c: KeyCommand) -> Option<Vec<Effect>> {
         match c {
-            KeyCommand::Back => {
-                state.lookup = None;
-                Some(pop_screen(state))
-            }
-            KeyCommand::Actions => Some(update::unit_actions(state)),
+            KeyCommand::Back => Some(pop_screen(state)),
+            KeyCommand::Actions => Some(update::with_lookup(state, update::unit_actions)),
             _ => None,
         }
     }
 
     fn move_by(&self, state: &mut AppState, delta: isize, max: usize) {
-        if let Some(l) = state.lookup.as_mut() {
+        if let Some(l) = state.lookup_mut() {
             l.scroll = scrolled(l.scroll, delta, max);
         }
     }
 
     fn clamp_scroll(&self, state: &mut AppState, max: usize) {
-        if let Some(l) = state.lookup.as_mut() {
+        if let Some(l) = state.lookup_mut() {
             l.scroll = l.scroll.min(max);
         }
     }

@@ -163,3 +163,15 @@ impl LookupSession {
             .map(|f| (f.unit.unit.serial.to_string(), f.unit.unit.product))
     }
 }
+
+/// What the lookup screen asked (the reply is read by it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Asked {
+    /// Every unit with a serial (or its count scans when no unit has it).
+    Units {
+        /// The serial as asked.
+        serial: String,
+    },
+    /// A warranty or repair action.
+    Act,
+}

@@ -12,9 +12,9 @@ use ratatui::Frame;
 
 use super::words;
 use crate::tui::app::AppState;
-use crate::tui::lookup::Found;
+use crate::tui::screens::lookup::state::Found;
 use crate::tui::text;
-use crate::tui::view::{tail, wrap, wrap_keep_tail};
+use crate::tui::view::layout::{tail, wrap, wrap_keep_tail};
 
 /// Rows of the scrolling part.
 pub(crate) fn scroll_rows(body: Rect) -> usize {
@@ -28,7 +28,7 @@ fn plain(out: &mut Vec<Line<'static>>, t: &str, width: u16) {
 /// Everything below the field, at `width`.
 pub(crate) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     let mut out: Vec<Line<'static>> = Vec::new();
-    let Some(l) = &state.lookup else {
+    let Some(l) = state.lookup() else {
         return out;
     };
     // What the last action did (or why it was refused), above the unit, in full.
@@ -257,7 +257,7 @@ fn pack_parts(
 }
 
 pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
-    let Some(l) = &state.lookup else { return };
+    let Some(l) = state.lookup() else { return };
     let w = body.width as usize;
     let h = body.height as usize;
     if h == 0 || w == 0 {
@@ -279,7 +279,7 @@ pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
         ..body
     };
     if rest.height > 0 {
-        crate::tui::view::draw_scrolled(frame, rest, lines(state, body.width), l.scroll);
+        crate::tui::view::layout::draw_scrolled(frame, rest, lines(state, body.width), l.scroll);
     }
     if state.code.is_none() && fw > 0 {
         let x = body.x + (label.len() + 1) as u16 + (cursor as u16).min(fw as u16 - 1);

@@ -7,13 +7,14 @@ pub mod words;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-use super::{hints_of, marked, Hint, Screen, ScreenKind};
-use crate::tui::action::Effect;
+use super::kind::{hints_of, marked, Hint, ScreenKind};
+use super::screen::Screen;
 use crate::tui::app::AppState;
-use crate::tui::keymap::{Context, KeyCommand};
+use crate::tui::effect::Effect;
+use crate::tui::keymap::KeyCommand;
 use crate::tui::keys::KeyPress;
+use crate::tui::nav::{error, info};
 use crate::tui::text;
-use crate::tui::update::{error, info};
 
 /// Screens reachable from the menu.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -125,9 +126,9 @@ pub(crate) fn open_entry(state: &mut AppState, id: ScreenId) -> Vec<Effect> {
             if !super::access::may(state, scanning) {
                 return super::access::refuse(state, scanning);
             }
-            super::count_list::open(state, Screen::CountList)
+            super::count_list::open(state, false)
         }
-        ScreenId::Mismatches => super::count_list::open(state, Screen::MismatchCounts),
+        ScreenId::Mismatches => super::count_list::open(state, true),
         ScreenId::Lookup => super::lookup::open(state),
         ScreenId::Reports => super::reports::open(state),
         _ => error(state, text::NOT_AVAILABLE.into()),
@@ -150,10 +151,6 @@ fn open_number(state: &mut AppState, digit: char) -> Vec<Effect> {
 pub struct Menu;
 
 impl ScreenKind for Menu {
-    fn context(&self, _: &Screen) -> Context {
-        Context::Menu
-    }
-
     fn title(&self, _: &Screen) -> &'static str {
         words::TITLE_MENU
     }
@@ -170,7 +167,9 @@ impl ScreenKind for Menu {
     /// menu numbers.
     fn burst(&self, state: &mut AppState, text: String) -> Vec<Effect> {
         let mut effects = crate::tui::screens::lookup::open(state);
-        effects.extend(crate::tui::screens::lookup::update::scan(state, text));
+        effects.extend(super::lookup::update::with_lookup(state, |l, ctx| {
+            super::lookup::update::scan(l, ctx, text)
+        }));
         effects
     }
 
@@ -186,7 +185,7 @@ impl ScreenKind for Menu {
             KeyCommand::Back => {
                 let quit = state
                     .keymap
-                    .hint(Context::Menu, KeyCommand::Quit)
+                    .hint(crate::tui::keymap::Context::Menu, KeyCommand::Quit)
                     .unwrap_or_else(|| "0".into());
                 info(state, words::menu_back_hint(&quit));
                 Some(Vec::new())

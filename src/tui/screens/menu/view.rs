@@ -8,7 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use crate::tui::app::{visible_entries, AppState};
+use super::visible_entries;
+use crate::tui::app::AppState;
 use crate::tui::keymap::Context;
 
 /// Wide and tall enough to show the keys beside the menu.

@@ -9,9 +9,9 @@ use ratatui::Frame;
 use super::words;
 use crate::tui::app::AppState;
 use crate::tui::keymap::{Context, KeyCommand};
-use crate::tui::mismatch::ListKind;
+use crate::tui::screens::mismatch::state::ListKind;
 use crate::tui::text;
-use crate::tui::view::{draw_scrolled, tail, wrap_keep_tail};
+use crate::tui::view::layout::{draw_scrolled, tail, wrap_keep_tail};
 
 /// How many documents are listed.
 const DOCUMENTS: usize = 5;
@@ -20,7 +20,7 @@ const DOCUMENTS: usize = 5;
 pub(crate) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     let w = width as usize;
     let mut out: Vec<Line<'static>> = Vec::new();
-    let Some(s) = &state.mismatch else {
+    let Some(s) = state.mismatch() else {
         return out;
     };
     let (Some(d), Some(data)) = (&s.details, &s.data) else {
@@ -139,8 +139,7 @@ pub(crate) fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
 
 pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
     let scroll = state
-        .mismatch
-        .as_ref()
+        .mismatch()
         .and_then(|s| s.details.as_ref())
         .map_or(0, |d| d.scroll);
     draw_scrolled(frame, body, lines(state, body.width), scroll);

@@ -12,7 +12,7 @@ use crate::domain::reconcile::{ShortageRow, SurplusRow};
 use crate::domain::NotHere;
 use crate::domain::{CountId, PartyId, ProductId, ResolutionRecord, SerialKey};
 use crate::ops::UnitView;
-use crate::ops::{suggestions, Mismatches, Suggestion};
+use crate::ops::{suggestions, BulkFix, Mismatches, Suggestion};
 use crate::tui::keymap::KeyCommand;
 
 /// Read-only data loaded once and shared by actions and state. Two values are equal when they
@@ -307,6 +307,13 @@ pub struct MismatchSession {
     pub details: Option<Details>,
 }
 
+/// A placeholder (count 0, no name): what the screen holds while its session is lent out.
+impl Default for MismatchSession {
+    fn default() -> Self {
+        Self::new(CountId(0), String::new())
+    }
+}
+
 impl MismatchSession {
     /// A session on a count, before its picture is loaded.
     pub fn new(count: CountId, name: String) -> Self {
@@ -476,3 +483,48 @@ impl MismatchSession {
 /// A resolution the supervisor asks for: the protocol's own vocabulary, so the screens and
 /// the command line send the same request.
 pub use crate::ops::ResolveAction as Fix;
+
+/// What the mismatch screens asked (the reply is read by them).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Asked {
+    /// A count's mismatch picture.
+    Load {
+        /// The count.
+        count: CountId,
+    },
+    /// A resolution, with the picture after it.
+    Fix,
+    /// What a resolution would change.
+    Preview {
+        /// The count.
+        count: CountId,
+        /// The resolution asked about.
+        fix: Fix,
+    },
+    /// An undo of resolution `number`, with the picture after it.
+    Undo {
+        /// The resolution's number.
+        number: u32,
+    },
+    /// Posting the count.
+    Post {
+        /// The count.
+        count: CountId,
+    },
+    /// How many mismatches a bulk fix takes.
+    PreviewBulk {
+        /// The count.
+        count: CountId,
+        /// The fix.
+        fix: BulkFix,
+    },
+    /// A bulk fix, with the picture after it.
+    Bulk,
+    /// The unit of the details screen.
+    Details {
+        /// The serial.
+        serial: String,
+        /// Its product, when known (a serial may be shared by products).
+        product: Option<ProductId>,
+    },
+}

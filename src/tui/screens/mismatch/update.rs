@@ -1,90 +1,118 @@
 //! The mismatch screens' part of `update`: opening a count's mismatches, the fixes on the
-//! marked row (some ask first, in a popup), find, post, and the service's answers.
+//! marked row (some ask first, in a popup), find, post, and the service's answers. The
+//! functions take the screens' own session and a [`Ctx`] for the rest: they can change no
+//! other screen's session.
 
+use super::requests::{self, Msg};
 use super::state::{Details, Fix, ListKind, MismatchData, MismatchSession, Shared};
 use super::words;
 use crate::domain::NotHere;
 use crate::domain::{CountId, CountStatus};
 use crate::ops::UnitView;
-use crate::tui::action::Effect;
 use crate::tui::app::AppState;
+use crate::tui::effect::Effect;
 use crate::tui::keymap::KeyCommand;
+use crate::tui::nav::{with_ctx, with_session, Ctx};
+use crate::tui::screens::count_list::state::CountRow;
 use crate::tui::screens::popups::state::{Choice, Confirm, Prompt};
-use crate::tui::screens::Screen;
+use crate::tui::screens::screen::Screen;
 use crate::tui::text;
-use crate::tui::update::{error, info, pop_screen, push_screen};
 
-/// Opens the mismatches of the count on line `index` of the picker.
-pub(crate) fn open(state: &mut AppState, index: usize) -> Vec<Effect> {
-    let Some(row) = state.counts.as_ref().and_then(|c| c.get(index)).cloned() else {
-        return Vec::new();
-    };
-    state.count_selected = index;
-    state.mismatch = Some(MismatchSession::new(row.id, row.name.clone()));
-    push_screen(state, Screen::Mismatches);
-    vec![Effect::LoadMismatches { count: row.id }]
+/// The mismatch screens' session in a screen.
+fn session(screen: &mut Screen) -> Option<&mut MismatchSession> {
+    match screen {
+        Screen::Mismatches(m) => Some(m),
+        _ => None,
+    }
+}
+
+/// Runs `f` on the mismatch screens' session (nothing when they are not on the stack).
+pub(crate) fn with_mismatch<R: Default>(
+    state: &mut AppState,
+    f: impl FnOnce(&mut MismatchSession, &mut Ctx) -> R,
+) -> R {
+    with_session(state, session, f).unwrap_or_default()
+}
+
+/// What the service answered these screens.
+pub(crate) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Loaded(data) => with_mismatch(state, |s, ctx| loaded(s, ctx, data)),
+        Msg::LoadRefused(msg) => with_ctx(state, |ctx| refused(ctx, msg)),
+        Msg::Fixed { words, data } => with_mismatch(state, |s, ctx| {
+            let mut effects = fix_done(s, ctx, words);
+            effects.extend(loaded(s, ctx, data));
+            effects
+        }),
+        Msg::FixRefused(msg) => with_ctx(state, |ctx| ctx.error(msg)),
+        Msg::Previewed { count, fix, change } => {
+            with_mismatch(state, |s, ctx| ask_before_fix(s, ctx, count, fix, change))
+        }
+        Msg::BulkPreviewed { count, fix, change } => {
+            with_mismatch(state, |s, ctx| ask_before_bulk(s, ctx, count, fix, change))
+        }
+        Msg::Posted(count) => with_ctx(state, |ctx| posted(ctx, count)),
+        Msg::Details { serial, unit } => {
+            with_mismatch(state, |s, _| details_loaded(s, serial, unit))
+        }
+    }
+}
+
+/// Opens the mismatches of the count the picker took.
+pub(crate) fn open(ctx: &mut Ctx, row: CountRow) -> Vec<Effect> {
+    let session = MismatchSession::new(row.id, row.name.clone());
+    ctx.push(Screen::Mismatches(session));
+    vec![requests::load(row.id)]
 }
 
 /// The count's mismatch picture arrived.
-pub(crate) fn loaded(state: &mut AppState, data: Shared<MismatchData>) -> Vec<Effect> {
-    let page = super::view::page(state);
-    if let Some(s) = state
-        .mismatch
-        .as_mut()
-        .filter(|s| s.count == data.m.count.id)
-    {
+fn loaded(s: &mut MismatchSession, ctx: &mut Ctx, data: Shared<MismatchData>) -> Vec<Effect> {
+    let page = super::view::page_in(ctx.body());
+    if s.count == data.m.count.id {
         s.load(data, page);
     }
     Vec::new()
 }
 
 /// The mismatches cannot be shown: back to the list, with the reason.
-pub(crate) fn refused(state: &mut AppState, msg: String) -> Vec<Effect> {
-    leave(state);
-    let mut effects = error(state, msg);
-    effects.push(Effect::LoadCounts);
+fn refused(ctx: &mut Ctx, msg: String) -> Vec<Effect> {
+    leave(ctx);
+    let mut effects = ctx.error(msg);
+    effects.push(crate::tui::screens::count_list::requests::load());
     effects
 }
-
 /// A resolution (or an undo) was recorded: back to the list, say what. The new comparison
 /// arrives with it (the same request), as the next action.
-pub(crate) fn fix_done(state: &mut AppState, msg: String) -> Vec<Effect> {
+fn fix_done(s: &mut MismatchSession, ctx: &mut Ctx, msg: String) -> Vec<Effect> {
     while matches!(
-        state.screen(),
+        ctx.top(),
         Screen::Prompt(_) | Screen::Choose(_) | Screen::MismatchDetails | Screen::Confirm(_)
     ) {
-        pop_screen(state);
+        ctx.pop();
     }
-    if let Some(s) = state.mismatch.as_mut() {
-        s.details = None;
+    s.details = None;
+    if ctx.has_error() {
+        ctx.clear_status();
     }
-    if state.has_error() {
-        state.status = None;
-    }
-    info(state, msg);
+    ctx.info(msg);
     Vec::new()
 }
 
 /// The count was posted: back to the list.
-pub(crate) fn posted(state: &mut AppState, count: CountId) -> Vec<Effect> {
-    leave(state);
-    state.status = None;
-    info(state, text::count_moved(count, CountStatus::Posted));
-    vec![Effect::LoadCounts]
+fn posted(ctx: &mut Ctx, count: CountId) -> Vec<Effect> {
+    leave(ctx);
+    ctx.clear_status();
+    ctx.info(text::count_moved(count, CountStatus::Posted));
+    vec![crate::tui::screens::count_list::requests::load()]
 }
 
 /// The unit of the details screen arrived.
-pub(crate) fn details_loaded(
-    state: &mut AppState,
+fn details_loaded(
+    s: &mut MismatchSession,
     serial: String,
     unit: Option<Shared<UnitView>>,
 ) -> Vec<Effect> {
-    if let Some(d) = state
-        .mismatch
-        .as_mut()
-        .and_then(|s| s.details.as_mut())
-        .filter(|d| d.serial == serial)
-    {
+    if let Some(d) = s.details.as_mut().filter(|d| d.serial == serial) {
         d.unit = unit;
         d.loaded = true;
     }
@@ -92,144 +120,125 @@ pub(crate) fn details_loaded(
 }
 
 /// After a resize the marks of every list stay in view.
-pub(crate) fn keep_marks_in_view(state: &mut AppState) {
-    let page = super::view::page(state);
-    if let Some(s) = state.mismatch.as_mut() {
-        for kind in ListKind::ALL {
-            s.view_mut(kind).scroll_into_view(page);
-        }
+pub(crate) fn keep_marks_in_view(s: &mut MismatchSession, ctx: &mut Ctx) {
+    let page = super::view::page_in(ctx.body());
+    for kind in ListKind::ALL {
+        s.view_mut(kind).scroll_into_view(page);
     }
 }
 
-/// Leaves the mismatch screens for the count picker.
-pub(crate) fn leave(state: &mut AppState) {
+/// Leaves the mismatch screens for the count picker (their session goes with them).
+pub(crate) fn leave(ctx: &mut Ctx) {
     while matches!(
-        state.screen(),
-        Screen::Mismatches
+        ctx.top(),
+        Screen::Mismatches(_)
             | Screen::MismatchDetails
             | Screen::Prompt(_)
             | Screen::Choose(_)
             | Screen::Confirm(_)
     ) {
-        pop_screen(state);
+        ctx.pop();
     }
-    state.mismatch = None;
 }
 
 /// Asks the runner to record a fix on the open count. A fix that rewrites history (replace,
 /// relocate, found stock, write-off) is first tried by the service, and its change shown
 /// with `1=Yes 2=No`, unless the site's config turns that off (desk use).
-pub(crate) fn fix(state: &AppState, fix: Fix) -> Vec<Effect> {
-    let Some(s) = &state.mismatch else {
-        return Vec::new();
-    };
+pub(crate) fn fix(s: &MismatchSession, ctx: &Ctx, fix: Fix) -> Vec<Effect> {
     let rewrites = !matches!(fix, Fix::Accept { .. });
-    if rewrites && state.config.confirm_fixes {
-        return vec![Effect::PreviewFix {
-            count: s.count,
-            fix,
-        }];
+    if rewrites && ctx.config().confirm_fixes {
+        return vec![requests::preview(s.count, fix)];
     }
-    vec![Effect::Fix {
-        count: s.count,
-        fix,
-    }]
+    vec![requests::fix(s.count, fix)]
 }
 
 /// The service's trial of a fix came back: ask before doing it.
-pub(crate) fn ask_before_fix(
-    state: &mut AppState,
+fn ask_before_fix(
+    s: &mut MismatchSession,
+    ctx: &mut Ctx,
     count: CountId,
     fix: Fix,
     change: String,
 ) -> Vec<Effect> {
-    if state.mismatch.as_ref().map(|s| s.count) != Some(count) {
+    if s.count != count {
         return Vec::new();
     }
-    push_screen(state, Screen::Confirm(Confirm::Fix { count, fix, change }));
+    ctx.push(Screen::Confirm(Confirm::Fix { count, fix, change }));
     Vec::new()
 }
 
 /// Asks the service how many mismatches a bulk fix takes, then asks the supervisor.
-pub(crate) fn bulk(state: &mut AppState, fix: crate::ops::BulkFix) -> Vec<Effect> {
-    match &state.mismatch {
-        Some(s) => vec![Effect::PreviewBulk {
-            count: s.count,
-            fix,
-        }],
-        None => Vec::new(),
-    }
+pub(crate) fn bulk(s: &MismatchSession, fix: crate::ops::BulkFix) -> Vec<Effect> {
+    vec![requests::preview_bulk(s.count, fix)]
 }
 
 /// The service's trial of a bulk fix came back: always asked (it rewrites many at once).
-pub(crate) fn ask_before_bulk(
-    state: &mut AppState,
+fn ask_before_bulk(
+    s: &mut MismatchSession,
+    ctx: &mut Ctx,
     count: CountId,
     fix: crate::ops::BulkFix,
     change: String,
 ) -> Vec<Effect> {
-    if state.mismatch.as_ref().map(|s| s.count) != Some(count) {
+    if s.count != count {
         return Vec::new();
     }
-    push_screen(state, Screen::Confirm(Confirm::Bulk { count, fix, change }));
+    ctx.push(Screen::Confirm(Confirm::Bulk { count, fix, change }));
     Vec::new()
 }
 
 /// No to a fix: the popups that led to it close, nothing changed.
-pub(crate) fn fix_declined(state: &mut AppState) -> Vec<Effect> {
-    while matches!(state.screen(), Screen::Prompt(_) | Screen::Choose(_)) {
-        pop_screen(state);
+pub(crate) fn fix_declined(ctx: &mut Ctx) -> Vec<Effect> {
+    while matches!(ctx.top(), Screen::Prompt(_) | Screen::Choose(_)) {
+        ctx.pop();
     }
-    info(state, words::NOTHING_CHANGED.into());
+    ctx.info(words::NOTHING_CHANGED.into());
     Vec::new()
 }
 
 /// Goes to a serial's row; from the find prompt, the prompt closes when it is found.
-pub(crate) fn find_serial(state: &mut AppState, serial: &str, from_prompt: bool) -> Vec<Effect> {
-    let page = super::view::page(state);
-    let Some(s) = state.mismatch.as_mut() else {
-        return Vec::new();
-    };
+pub(crate) fn find_serial(
+    s: &mut MismatchSession,
+    ctx: &mut Ctx,
+    serial: &str,
+    from_prompt: bool,
+) -> Vec<Effect> {
+    let page = super::view::page_in(ctx.body());
     let id = s.count;
     match s.find(serial, page) {
         Some(list) => {
             if from_prompt {
-                pop_screen(state);
+                ctx.pop();
             }
-            if state.has_error() {
-                state.status = None;
+            if ctx.has_error() {
+                ctx.clear_status();
             }
-            info(state, words::found_in(serial, list));
+            ctx.info(words::found_in(serial, list));
             Vec::new()
         }
-        None => error(state, words::not_a_mismatch(serial, id)),
+        None => ctx.error(words::not_a_mismatch(serial, id)),
     }
 }
 
 /// A fix (or another command of the mismatch context) on the marked row.
-pub(crate) fn command(state: &mut AppState, c: KeyCommand) -> Vec<Effect> {
-    let Some(s) = state.mismatch.as_ref() else {
-        return Vec::new();
-    };
+pub(crate) fn command(s: &mut MismatchSession, ctx: &mut Ctx, c: KeyCommand) -> Vec<Effect> {
     if s.data.is_none() {
         // Nothing to act on before the picture is there.
         return Vec::new();
     }
     let list = s.list;
-    let wrong = |state: &mut AppState| error(state, words::fix_not_here(c));
+    let wrong = |ctx: &mut Ctx| ctx.error(words::fix_not_here(c));
     match c {
         KeyCommand::NextList => {
-            if matches!(state.screen(), Screen::MismatchDetails) {
+            if matches!(ctx.top(), Screen::MismatchDetails) {
                 return Vec::new();
             }
-            if let Some(s) = state.mismatch.as_mut() {
-                s.list = s.list.next();
-                s.refresh_suggestions();
-            }
+            s.list = s.list.next();
+            s.refresh_suggestions();
             Vec::new()
         }
         KeyCommand::Find => {
-            push_screen(state, Screen::Prompt(Prompt::Find));
+            ctx.push(Screen::Prompt(Prompt::Find));
             Vec::new()
         }
         KeyCommand::Post => {
@@ -240,19 +249,19 @@ pub(crate) fn command(state: &mut AppState, c: KeyCommand) -> Vec<Effect> {
                     id: s.count,
                     name: s.name.clone(),
                 };
-                push_screen(state, Screen::Choose(choice));
+                ctx.push(Screen::Choose(choice));
                 return Vec::new();
             }
             let open = s.open().unwrap_or(0);
             if open > 0 {
-                return error(state, words::open_left(open));
+                return ctx.error(words::open_left(open));
             }
             let confirm = Confirm::PostCount {
                 id: s.count,
                 name: s.name.clone(),
                 counted_bins_only: false,
             };
-            push_screen(state, Screen::Confirm(confirm));
+            ctx.push(Screen::Confirm(confirm));
             Vec::new()
         }
         KeyCommand::Bulk => {
@@ -262,7 +271,7 @@ pub(crate) fn command(state: &mut AppState, c: KeyCommand) -> Vec<Effect> {
                 _ => None,
             };
             let Some((location, product)) = row else {
-                return error(state, words::NO_ROW.into());
+                return ctx.error(words::NO_ROW.into());
             };
             let sku = product.and_then(|p| {
                 s.data
@@ -270,7 +279,7 @@ pub(crate) fn command(state: &mut AppState, c: KeyCommand) -> Vec<Effect> {
                     .and_then(|d| d.products.get(&p))
                     .map(|n| n.sku.clone())
             });
-            push_screen(state, Screen::Choose(Choice::Bulk { location, sku }));
+            ctx.push(Screen::Choose(Choice::Bulk { location, sku }));
             Vec::new()
         }
         KeyCommand::UndoFix => {
@@ -286,25 +295,22 @@ pub(crate) fn command(state: &mut AppState, c: KeyCommand) -> Vec<Effect> {
                 }),
             };
             match number {
-                Some(number) => vec![Effect::UndoFix {
-                    count: s.count,
-                    number,
-                }],
-                None => error(state, words::NOTHING_TO_UNDO.into()),
+                Some(number) => vec![requests::undo(s.count, number)],
+                None => ctx.error(words::NOTHING_TO_UNDO.into()),
             }
         }
         KeyCommand::Details => {
-            if matches!(state.screen(), Screen::MismatchDetails) {
+            if matches!(ctx.top(), Screen::MismatchDetails) {
                 return Vec::new();
             }
             let (serial, product) = match (s.shortage(), s.surplus()) {
                 (Some(r), _) => (r.serial.to_string(), Some(r.product)),
                 (_, Some(r)) => (r.serial.to_string(), r.product),
-                _ if list == ListKind::Fixed => return wrong(state),
-                _ => return error(state, words::NO_ROW.into()),
+                _ if list == ListKind::Fixed => return wrong(ctx),
+                _ => return ctx.error(words::NO_ROW.into()),
             };
             let row = s.current().selected_row().unwrap_or(0);
-            if let Some(s) = state.mismatch.as_mut() {
+            {
                 s.details = Some(Details {
                     list,
                     row,
@@ -314,13 +320,13 @@ pub(crate) fn command(state: &mut AppState, c: KeyCommand) -> Vec<Effect> {
                     scroll: 0,
                 });
             }
-            push_screen(state, Screen::MismatchDetails);
-            vec![Effect::UnitDetails { serial, product }]
+            ctx.push(Screen::MismatchDetails);
+            vec![requests::details(serial, product)]
         }
         KeyCommand::ReplaceSerial => match (s.shortage(), s.surplus()) {
             (Some(r), _) => {
                 let missing = r.serial.to_string();
-                push_screen(state, Screen::Prompt(Prompt::FoundAs { missing }));
+                ctx.push(Screen::Prompt(Prompt::FoundAs { missing }));
                 Vec::new()
             }
             (_, Some(r)) => {
@@ -328,69 +334,70 @@ pub(crate) fn command(state: &mut AppState, c: KeyCommand) -> Vec<Effect> {
                 match s.suggestions.first() {
                     Some(top) => {
                         let missing = top.missing.to_string();
-                        fix(state, Fix::Replace { found, missing })
+                        fix(s, ctx, Fix::Replace { found, missing })
                     }
                     None => {
-                        push_screen(state, Screen::Prompt(Prompt::ReplaceBy { found }));
+                        ctx.push(Screen::Prompt(Prompt::ReplaceBy { found }));
                         Vec::new()
                     }
                 }
             }
-            _ if list == ListKind::Fixed => wrong(state),
-            _ => error(state, words::NO_ROW.into()),
+            _ if list == ListKind::Fixed => wrong(ctx),
+            _ => ctx.error(words::NO_ROW.into()),
         },
         KeyCommand::Relocate => match s.surplus() {
             Some(r) => {
                 let serial = r.serial.to_string();
                 if !matches!(r.reason, NotHere::Elsewhere { .. }) {
-                    return error(state, words::not_elsewhere(&serial));
+                    return ctx.error(words::not_elsewhere(&serial));
                 }
-                fix(state, Fix::Relocate { serial })
+                fix(s, ctx, Fix::Relocate { serial })
             }
-            None if list == ListKind::Surplus => error(state, words::NO_ROW.into()),
-            None => wrong(state),
+            None if list == ListKind::Surplus => ctx.error(words::NO_ROW.into()),
+            None => wrong(ctx),
         },
         KeyCommand::ReceiveFound => match s.surplus() {
             Some(r) => {
                 let serial = r.serial.to_string();
                 if r.reason != NotHere::Unknown {
-                    return error(state, words::not_unknown(&serial));
+                    return ctx.error(words::not_unknown(&serial));
                 }
                 if r.product.is_none() {
-                    push_screen(state, Screen::Prompt(Prompt::Product { serial }));
+                    ctx.push(Screen::Prompt(Prompt::Product { serial }));
                     return Vec::new();
                 }
                 fix(
-                    state,
+                    s,
+                    ctx,
                     Fix::ReceiveFound {
                         serial,
                         product: None,
                     },
                 )
             }
-            None if list == ListKind::Surplus => error(state, words::NO_ROW.into()),
-            None => wrong(state),
+            None if list == ListKind::Surplus => ctx.error(words::NO_ROW.into()),
+            None => wrong(ctx),
         },
         KeyCommand::WriteOff => match s.shortage() {
             Some(r) => {
                 let serial = r.serial.to_string();
-                push_screen(state, Screen::Choose(Choice::WriteOffReason { serial }));
+                ctx.push(Screen::Choose(Choice::WriteOffReason { serial }));
                 Vec::new()
             }
-            None if list == ListKind::Short => error(state, words::NO_ROW.into()),
-            None => wrong(state),
+            None if list == ListKind::Short => ctx.error(words::NO_ROW.into()),
+            None => wrong(ctx),
         },
         KeyCommand::Accept => match (s.marked_serial(), &s.data) {
             (Some(serial), Some(d)) => {
                 if d.accepted(serial) {
-                    return error(state, words::accepted_already(serial.as_str()));
+                    return ctx.error(words::accepted_already(serial.as_str()));
                 }
                 let serial = serial.to_string();
-                push_screen(state, Screen::Choose(Choice::AcceptNote { serial }));
+                ctx.push(Screen::Choose(Choice::AcceptNote { serial }));
                 Vec::new()
             }
-            _ if list == ListKind::Fixed => wrong(state),
-            _ => error(state, words::NO_ROW.into()),
+            _ if list == ListKind::Fixed => wrong(ctx),
+            _ => ctx.error(words::NO_ROW.into()),
         },
         _ => Vec::new(),
     }

@@ -14,9 +14,9 @@ use super::words;
 use crate::domain::CountStatus;
 use crate::tui::app::AppState;
 use crate::tui::keymap::{Context, KeyCommand};
-use crate::tui::mismatch::{Item, ListKind, MismatchData, MismatchSession};
+use crate::tui::screens::mismatch::state::{Item, ListKind, MismatchData, MismatchSession};
 use crate::tui::text;
-use crate::tui::view::{fit, tail, wrap, wrap_keep_tail};
+use crate::tui::view::layout::{fit, tail, wrap, wrap_keep_tail};
 
 /// Serial column width in list rows (GS1 serials are up to 20 characters).
 const SERIAL_W: usize = 20;
@@ -412,11 +412,16 @@ fn info_lines(
 
 /// Lines of the mismatch list(s) at the state's size: the page the mark moves within.
 pub fn page(state: &AppState) -> usize {
-    layout(crate::tui::screens::body_for(state)).list.max(1)
+    page_in(crate::tui::screens::kind::body_for(state))
+}
+
+/// The rows of a list page in `body`.
+pub fn page_in(body: Rect) -> usize {
+    layout(body).list.max(1)
 }
 
 pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
-    let Some(s) = &state.mismatch else { return };
+    let Some(s) = state.mismatch() else { return };
     if body.height == 0 || body.width == 0 {
         return;
     }

@@ -46,8 +46,8 @@ pub const NO_PRODUCT: &str = "no product";
 pub const MISMATCH_LOADING: &str = "Comparing...";
 
 /// A list's short name (narrow screens).
-pub fn list_name(kind: crate::tui::mismatch::ListKind) -> &'static str {
-    use crate::tui::mismatch::ListKind;
+pub fn list_name(kind: crate::tui::screens::mismatch::state::ListKind) -> &'static str {
+    use crate::tui::screens::mismatch::state::ListKind;
     match kind {
         ListKind::Short => "Short",
         ListKind::Surplus => "Surplus",
@@ -56,8 +56,8 @@ pub fn list_name(kind: crate::tui::mismatch::ListKind) -> &'static str {
 }
 
 /// A list's heading (wide screens).
-pub fn list_heading(kind: crate::tui::mismatch::ListKind) -> &'static str {
-    use crate::tui::mismatch::ListKind;
+pub fn list_heading(kind: crate::tui::screens::mismatch::state::ListKind) -> &'static str {
+    use crate::tui::screens::mismatch::state::ListKind;
     match kind {
         ListKind::Short => "Short: expected, not counted",
         ListKind::Surplus => "Surplus: counted, not expected",
@@ -66,8 +66,8 @@ pub fn list_heading(kind: crate::tui::mismatch::ListKind) -> &'static str {
 }
 
 /// An empty list.
-pub fn list_empty(kind: crate::tui::mismatch::ListKind) -> &'static str {
-    use crate::tui::mismatch::ListKind;
+pub fn list_empty(kind: crate::tui::screens::mismatch::state::ListKind) -> &'static str {
+    use crate::tui::screens::mismatch::state::ListKind;
     match kind {
         ListKind::Short => "Nothing short.",
         ListKind::Surplus => "Nothing surplus.",
@@ -226,7 +226,7 @@ pub fn not_a_mismatch(serial: &str, id: CountId) -> String {
 }
 
 /// Status: Find went to a row.
-pub fn found_in(serial: &str, list: crate::tui::mismatch::ListKind) -> String {
+pub fn found_in(serial: &str, list: crate::tui::screens::mismatch::state::ListKind) -> String {
     format!("{serial}: {}", list_name(list))
 }
 

@@ -10,23 +10,17 @@ pub mod words;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-use super::{hint, hints_of, Hint, Screen, ScreenKind};
-use crate::tui::action::Effect;
+use super::kind::{hint, hints_of, Hint, ScreenKind};
+use super::screen::Screen;
 use crate::tui::app::AppState;
-use crate::tui::keymap::{Context, KeyCommand};
+use crate::tui::effect::Effect;
+use crate::tui::keymap::KeyCommand;
 use crate::tui::keys::KeyPress;
 
 /// The popups.
 pub struct Popups;
 
 impl ScreenKind for Popups {
-    fn context(&self, screen: &Screen) -> Context {
-        match screen {
-            Screen::Prompt(_) => Context::Input,
-            _ => Context::Popup,
-        }
-    }
-
     fn title(&self, screen: &Screen) -> &'static str {
         match screen {
             Screen::Choose(c) => words::choice_title(c),

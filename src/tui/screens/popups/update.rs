@@ -4,23 +4,27 @@
 use super::state::{Choice, Confirm, Prompt};
 use super::words;
 use crate::domain::{CountStatus, Day};
-use crate::tui::action::Effect;
 use crate::tui::app::AppState;
+use crate::tui::effect::Effect;
+use crate::tui::nav::{error, pop_screen, push_screen, scan_serial};
+use crate::tui::screens::lookup::requests::act;
 use crate::tui::screens::lookup::state::{UnitAct, UnitAction, EXTEND_MONTHS};
 use crate::tui::screens::mismatch::state::Fix;
-use crate::tui::screens::mismatch::update::{find_serial, fix};
+use crate::tui::screens::mismatch::update::{self as mismatch, with_mismatch};
+use crate::tui::screens::reports::requests::load as load_report;
 use crate::tui::screens::reports::state::ReportKind;
-use crate::tui::screens::Screen;
-use crate::tui::update::{error, pop_screen, push_screen, scan_serial};
+use crate::tui::screens::screen::Screen;
 
 /// A digit on a confirmation: 1 does the step, 2 does not.
 pub(crate) fn confirm(state: &mut AppState, c: Confirm, d: char) -> Vec<Effect> {
     pop_screen(state);
     match (d, c) {
-        ('1', Confirm::CancelCount { id, .. }) => vec![Effect::MoveCount {
-            count: id,
-            status: CountStatus::Cancelled,
-        }],
+        ('1', Confirm::CancelCount { id, .. }) => {
+            vec![crate::tui::screens::count_list::requests::move_to(
+                id,
+                CountStatus::Cancelled,
+            )]
+        }
         (
             '1',
             Confirm::PostCount {
@@ -28,16 +32,20 @@ pub(crate) fn confirm(state: &mut AppState, c: Confirm, d: char) -> Vec<Effect> 
                 counted_bins_only,
                 ..
             },
-        ) => vec![Effect::PostCount {
-            count: id,
+        ) => vec![crate::tui::screens::mismatch::requests::post(
+            id,
             counted_bins_only,
-        }],
-        ('1', Confirm::Bulk { count, fix, .. }) => vec![Effect::Bulk { count, fix }],
-        (_, Confirm::Bulk { .. }) => crate::tui::screens::mismatch::update::fix_declined(state),
-        ('1', Confirm::Fix { count, fix, .. }) => vec![Effect::Fix { count, fix }],
-        (_, Confirm::Fix { .. }) => crate::tui::screens::mismatch::update::fix_declined(state),
+        )],
+        ('1', Confirm::Bulk { count, fix, .. }) => {
+            vec![crate::tui::screens::mismatch::requests::bulk(count, fix)]
+        }
+        (_, Confirm::Bulk { .. }) => crate::tui::nav::with_ctx(state, mismatch::fix_declined),
+        ('1', Confirm::Fix { count, fix, .. }) => {
+            vec![crate::tui::screens::mismatch::requests::fix(count, fix)]
+        }
+        (_, Confirm::Fix { .. }) => crate::tui::nav::with_ctx(state, mismatch::fix_declined),
         ('1', Confirm::Replace { old, new }) => {
-            vec![Effect::Act(UnitAct::Replace { old, new })]
+            vec![act(UnitAct::Replace { old, new })]
         }
         // No: the new serial's prompt closes too.
         (_, Confirm::Replace { .. }) => {
@@ -61,13 +69,15 @@ fn open_count(
     while matches!(state.screen(), Screen::Prompt(_) | Screen::Choose(_)) {
         pop_screen(state);
     }
-    vec![Effect::OpenCount(crate::ops::NewCount {
-        name: String::new(),
-        location,
-        skus,
-        categories: Vec::new(),
-        blind,
-    })]
+    vec![crate::tui::screens::count_list::requests::open(
+        crate::ops::NewCount {
+            name: String::new(),
+            location,
+            skus,
+            categories: Vec::new(),
+            blind,
+        },
+    )]
 }
 
 /// An answer typed or scanned into a prompt.
@@ -78,21 +88,21 @@ pub(crate) fn prompt_answer(state: &mut AppState, prompt: Prompt, value: String)
     };
     match prompt {
         Prompt::ReplaceBy { found } => match serial(state, &value) {
-            Ok(missing) => fix(state, Fix::Replace { found, missing }),
+            Ok(missing) => fix_it(state, Fix::Replace { found, missing }),
             Err(e) => e,
         },
         Prompt::FoundAs { missing } => match serial(state, &value) {
-            Ok(found) => fix(state, Fix::Replace { found, missing }),
+            Ok(found) => fix_it(state, Fix::Replace { found, missing }),
             Err(e) => e,
         },
-        Prompt::Product { serial } => fix(
+        Prompt::Product { serial } => fix_it(
             state,
             Fix::ReceiveFound {
                 serial,
                 product: Some(value.trim().to_string()),
             },
         ),
-        Prompt::Note { serial } => fix(
+        Prompt::Note { serial } => fix_it(
             state,
             Fix::Accept {
                 serial,
@@ -100,10 +110,10 @@ pub(crate) fn prompt_answer(state: &mut AppState, prompt: Prompt, value: String)
             },
         ),
         Prompt::Find => match serial(state, &value) {
-            Ok(s) => find_serial(state, &s, true),
+            Ok(found) => with_mismatch(state, |s, ctx| mismatch::find_serial(s, ctx, &found, true)),
             Err(e) => e,
         },
-        Prompt::RepairNote { serial } => vec![Effect::Act(UnitAct::RepairIntake {
+        Prompt::RepairNote { serial } => vec![act(UnitAct::RepairIntake {
             serial,
             note: value.trim().to_string(),
         })],
@@ -115,7 +125,9 @@ pub(crate) fn prompt_answer(state: &mut AppState, prompt: Prompt, value: String)
             Err(e) => e,
         },
         Prompt::CountQty { sku } => {
-            crate::tui::screens::count_scan::update::count_qty(state, sku, &value)
+            crate::tui::screens::count_scan::update::with_scan(state, |s, ctx| {
+                crate::tui::screens::count_scan::update::count_qty(s, ctx, sku, &value)
+            })
         }
         Prompt::CountScope => {
             let location = value.trim().to_string();
@@ -126,12 +138,12 @@ pub(crate) fn prompt_answer(state: &mut AppState, prompt: Prompt, value: String)
             let skus = value.split_whitespace().map(str::to_string).collect();
             open_count(state, location, blind, skus)
         }
-        Prompt::Customer => vec![Effect::LoadReport {
-            kind: ReportKind::Customer {
+        Prompt::Customer => vec![load_report(
+            ReportKind::Customer {
                 name: value.trim().to_string(),
             },
-            date: Day::from_date(state.now.date()),
-        }],
+            Day::from_date(state.now.date()),
+        )],
     }
 }
 
@@ -145,13 +157,12 @@ pub(crate) fn choose(state: &mut AppState, c: Choice, d: char) -> Vec<Effect> {
     pop_screen(state);
     match c {
         Choice::Product { .. } => {
-            if let Some(l) = state.lookup.as_mut() {
-                let units = std::mem::take(&mut l.pending);
-                l.show(units, i);
-            }
-            Vec::new()
+            crate::tui::screens::lookup::update::with_lookup(state, |l, _| {
+                crate::tui::screens::lookup::update::pick_product(l, i);
+                Vec::new()
+            })
         }
-        Choice::WriteOffReason { serial } => fix(
+        Choice::WriteOffReason { serial } => fix_it(
             state,
             Fix::WriteOff {
                 serial,
@@ -162,7 +173,7 @@ pub(crate) fn choose(state: &mut AppState, c: Choice, d: char) -> Vec<Effect> {
             push_screen(state, Screen::Prompt(Prompt::Note { serial }));
             Vec::new()
         }
-        Choice::AcceptNote { serial } => fix(
+        Choice::AcceptNote { serial } => fix_it(
             state,
             Fix::Accept {
                 serial,
@@ -170,7 +181,7 @@ pub(crate) fn choose(state: &mut AppState, c: Choice, d: char) -> Vec<Effect> {
             },
         ),
         Choice::Actions { serial, actions } => match actions.get(i) {
-            Some(UnitAction::Activate) => vec![Effect::Act(UnitAct::Activate { serial })],
+            Some(UnitAction::Activate) => vec![act(UnitAct::Activate { serial })],
             Some(UnitAction::Extend) => {
                 push_screen(state, Screen::Choose(Choice::ExtendBy { serial }));
                 Vec::new()
@@ -179,7 +190,7 @@ pub(crate) fn choose(state: &mut AppState, c: Choice, d: char) -> Vec<Effect> {
                 push_screen(state, Screen::Prompt(Prompt::RepairNote { serial }));
                 Vec::new()
             }
-            Some(UnitAction::RepairClose) => vec![Effect::Act(UnitAct::RepairClose { serial })],
+            Some(UnitAction::RepairClose) => vec![act(UnitAct::RepairClose { serial })],
             Some(UnitAction::Replace) => {
                 push_screen(state, Screen::Prompt(Prompt::NewSerial { old: serial }));
                 Vec::new()
@@ -187,7 +198,7 @@ pub(crate) fn choose(state: &mut AppState, c: Choice, d: char) -> Vec<Effect> {
             None => Vec::new(),
         },
         Choice::ExtendBy { serial } => match EXTEND_MONTHS.get(i) {
-            Some(&months) => vec![Effect::Act(UnitAct::Extend { serial, months })],
+            Some(&months) => vec![act(UnitAct::Extend { serial, months })],
             None => Vec::new(),
         },
         Choice::Bulk { location, sku } => {
@@ -205,7 +216,7 @@ pub(crate) fn choose(state: &mut AppState, c: Choice, d: char) -> Vec<Effect> {
             push_screen(state, Screen::Choose(next));
             Vec::new()
         }
-        Choice::BulkNote { location, sku } => crate::tui::screens::mismatch::update::bulk(
+        Choice::BulkNote { location, sku } => bulk_it(
             state,
             crate::ops::BulkFix::Accept {
                 location,
@@ -213,7 +224,7 @@ pub(crate) fn choose(state: &mut AppState, c: Choice, d: char) -> Vec<Effect> {
                 note: option.to_string(),
             },
         ),
-        Choice::BulkWriteOffReason => crate::tui::screens::mismatch::update::bulk(
+        Choice::BulkWriteOffReason => bulk_it(
             state,
             crate::ops::BulkFix::WriteOffCountedBins {
                 reason: option.to_string(),
@@ -254,10 +265,17 @@ pub(crate) fn choose(state: &mut AppState, c: Choice, d: char) -> Vec<Effect> {
                     return Vec::new();
                 }
             };
-            vec![Effect::LoadReport {
-                kind,
-                date: Day::from_date(state.now.date()),
-            }]
+            vec![load_report(kind, Day::from_date(state.now.date()))]
         }
     }
+}
+
+/// A fix for the mismatch screens (their session decides the count and whether to ask first).
+fn fix_it(state: &mut AppState, f: Fix) -> Vec<Effect> {
+    with_mismatch(state, |s, ctx| mismatch::fix(s, ctx, f))
+}
+
+/// A bulk fix for the mismatch screens (tried first, then asked).
+fn bulk_it(state: &mut AppState, f: crate::ops::BulkFix) -> Vec<Effect> {
+    with_mismatch(state, |s, _| mismatch::bulk(s, f))
 }

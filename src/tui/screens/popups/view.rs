@@ -9,10 +9,10 @@ use ratatui::Frame;
 
 use super::words;
 use crate::tui::app::AppState;
-use crate::tui::ask::Choice;
-use crate::tui::ask::Prompt;
-use crate::tui::count::Confirm;
-use crate::tui::view::wrap;
+use crate::tui::screens::popups::state::Choice;
+use crate::tui::screens::popups::state::Confirm;
+use crate::tui::screens::popups::state::Prompt;
+use crate::tui::view::layout::wrap;
 
 pub(crate) fn render_choice(state: &AppState, choice: &Choice, frame: &mut Frame, body: Rect) {
     let options = words::choice_options(choice);

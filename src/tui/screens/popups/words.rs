@@ -51,7 +51,7 @@ pub fn choice_options(c: &Choice) -> Vec<String> {
             .iter()
             .map(|a| unit_action(*a).to_string())
             .collect(),
-        Choice::ExtendBy { .. } => crate::tui::lookup::EXTEND_MONTHS
+        Choice::ExtendBy { .. } => crate::tui::screens::lookup::state::EXTEND_MONTHS
             .iter()
             .map(|m| format!("{m} months"))
             .collect(),
@@ -186,8 +186,8 @@ pub fn prompt_label(p: &Prompt) -> &'static str {
 pub const TITLE_ACTIONS: &str = "Actions";
 
 /// An action of the lookup's actions choice.
-pub fn unit_action(a: crate::tui::lookup::UnitAction) -> &'static str {
-    use crate::tui::lookup::UnitAction;
+pub fn unit_action(a: crate::tui::screens::lookup::state::UnitAction) -> &'static str {
+    use crate::tui::screens::lookup::state::UnitAction;
     match a {
         UnitAction::Activate => "Activate warranty (today)",
         UnitAction::Extend => "Extend warranty",

@@ -1,22 +1,23 @@
 //! The reports screen: a warranty report's rows (expiring soon, warranty tracking, sold to a
 //! customer), picked from a numbered choice; it scrolls.
 
+pub mod requests;
 pub mod state;
+pub mod update;
 pub mod view;
 pub mod words;
 
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-use super::{hints_of, scroll_hint, scrolled, Hint, Screen, ScreenKind};
-use crate::domain::Day;
-use crate::tui::action::Effect;
+use super::kind::{body_for, hints_of, scroll_hint, scrolled, Hint, ScreenKind};
+use super::screen::Screen;
 use crate::tui::app::AppState;
-use crate::tui::keymap::{Context, KeyCommand};
-use crate::tui::screens::popups::state::{Choice, Prompt};
+use crate::tui::effect::Effect;
+use crate::tui::keymap::KeyCommand;
+use crate::tui::nav::{pop_screen, push_screen};
+use crate::tui::screens::popups::state::Choice;
 use crate::tui::text;
-use crate::tui::update::{pop_screen, push_screen};
-use state::{ReportKind, ReportRow, ReportSession};
 
 /// Opens the numbered choice of reports.
 pub(crate) fn open(state: &mut AppState) -> Vec<Effect> {
@@ -25,39 +26,10 @@ pub(crate) fn open(state: &mut AppState) -> Vec<Effect> {
     Vec::new()
 }
 
-/// A report's rows arrived: show them over the list of reports.
-pub(crate) fn loaded(
-    state: &mut AppState,
-    kind: ReportKind,
-    date: Day,
-    rows: Vec<ReportRow>,
-) -> Vec<Effect> {
-    if matches!(state.screen(), Screen::Prompt(Prompt::Customer)) {
-        pop_screen(state);
-    }
-    if state.has_error() {
-        state.status = None;
-    }
-    state.report = Some(ReportSession {
-        kind,
-        date,
-        rows,
-        scroll: 0,
-    });
-    if !matches!(state.screen(), Screen::Report) {
-        push_screen(state, Screen::Report);
-    }
-    Vec::new()
-}
-
 /// The reports screen.
 pub struct Reports;
 
 impl ScreenKind for Reports {
-    fn context(&self, _: &Screen) -> Context {
-        Context::Popup
-    }
-
     fn title(&self, _: &Screen) -> &'static str {
         text::TITLE_REPORTS
     }
@@ -66,9 +38,12 @@ impl ScreenKind for Reports {
         view::render(state, frame, body);
     }
 
-    fn hints(&self, state: &AppState, _: &Screen) -> Vec<Hint> {
-        let at = state.report.as_ref().map_or(0, |r| r.scroll);
-        let mut out: Vec<Hint> = scroll_hint(state, at).into_iter().collect();
+    fn hints(&self, state: &AppState, screen: &Screen) -> Vec<Hint> {
+        let at = state.report().map_or(0, |r| r.scroll);
+        let mut out: Vec<Hint> =
+            scroll_hint(state, at, self.max_scroll(state, screen, body_for(state)))
+                .into_iter()
+                .collect();
         out.extend(hints_of(state, &[KeyCommand::Back, KeyCommand::Help]));
         out
     }
@@ -83,22 +58,19 @@ impl ScreenKind for Reports {
 
     fn command(&self, state: &mut AppState, c: KeyCommand) -> Option<Vec<Effect>> {
         match c {
-            KeyCommand::Back => {
-                state.report = None;
-                Some(pop_screen(state))
-            }
+            KeyCommand::Back => Some(pop_screen(state)),
             _ => None,
         }
     }
 
     fn move_by(&self, state: &mut AppState, delta: isize, max: usize) {
-        if let Some(r) = state.report.as_mut() {
+        if let Some(r) = state.report_mut() {
             r.scroll = scrolled(r.scroll, delta, max);
         }
     }
 
     fn clamp_scroll(&self, state: &mut AppState, max: usize) {
-        if let Some(r) = state.report.as_mut() {
+        if let Some(r) = state.report_mut() {
             r.scroll = r.scroll.min(max);
         }
     }

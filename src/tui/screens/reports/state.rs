@@ -59,3 +59,12 @@ pub struct ReportSession {
     /// First row shown.
     pub scroll: usize,
 }
+
+/// What the reports screen asked: a report at a date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Asked {
+    /// Which report.
+    pub kind: ReportKind,
+    /// The day the warranties are judged at (the screen's clock).
+    pub date: Day,
+}

@@ -10,8 +10,8 @@ use ratatui::Frame;
 
 use super::words;
 use crate::tui::app::AppState;
-use crate::tui::reports::{ReportRow, ReportSession};
-use crate::tui::view::{fit, tail, wrap};
+use crate::tui::screens::reports::state::{ReportRow, ReportSession};
+use crate::tui::view::layout::{fit, tail, wrap};
 
 /// Wide enough for one line per unit.
 const WIDE: u16 = 40;
@@ -56,13 +56,13 @@ fn per_row(body: Rect) -> usize {
 
 /// Units that fit on one screen.
 pub(crate) fn visible_rows(state: &AppState, body: Rect) -> usize {
-    let head = state.report.as_ref().map_or(2, |r| head_lines(r, body));
+    let head = state.report().map_or(2, |r| head_lines(r, body));
     ((body.height as usize).saturating_sub(head) / per_row(body)).max(1)
 }
 
 /// How far the report can scroll (in units).
 pub(crate) fn max_scroll(state: &AppState, body: Rect) -> usize {
-    state.report.as_ref().map_or(0, |r| {
+    state.report().map_or(0, |r| {
         r.rows.len().saturating_sub(visible_rows(state, body))
     })
 }
@@ -73,7 +73,7 @@ fn cut(s: &str, n: usize) -> String {
 }
 
 pub(crate) fn render(state: &AppState, frame: &mut Frame, body: Rect) {
-    let Some(r) = &state.report else { return };
+    let Some(r) = state.report() else { return };
     let w = body.width as usize;
     if w == 0 || body.height == 0 {
         return;

@@ -10,8 +10,11 @@ pub const REPORT_EMPTY: &str = "No units.";
 pub const REPORT_COLUMNS: [&str; 5] = ["Serial", "SKU", "Days", "Warranty", "Ends"];
 
 /// Report: the heading of a report (shorter on narrow screens).
-pub fn report_heading(kind: &crate::tui::reports::ReportKind, narrow: bool) -> String {
-    use crate::tui::reports::ReportKind;
+pub fn report_heading(
+    kind: &crate::tui::screens::reports::state::ReportKind,
+    narrow: bool,
+) -> String {
+    use crate::tui::screens::reports::state::ReportKind;
     match kind {
         ReportKind::Expiring { days } if narrow => format!("Expiring in {days} days"),
         ReportKind::Expiring { days } => report_expiring(*days),

@@ -1,0 +1,78 @@
+//! The screen stack's entries: one [`Screen`] variant per screen, holding its session (plain
+//! data from each folder's `state.rs`), and the keymap context each is read in. A leaf besides
+//! the screens' states: the screens' logic, the application state and navigation name it
+//! without naming the registry.
+
+use super::count_list::state::CountListSession;
+use super::count_scan::state::CountSession;
+use super::lookup::state::LookupSession;
+use super::mismatch::state::MismatchSession;
+use super::popups::state::{Choice, Confirm, Prompt};
+use super::reports::state::ReportSession;
+use crate::tui::keymap::Context;
+
+/// A screen on the stack.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Screen {
+    /// The main menu (always at the bottom).
+    Menu,
+    /// The keys of the screen below.
+    Help {
+        /// The context whose keys are shown.
+        context: Context,
+        /// First line shown.
+        scroll: usize,
+    },
+    /// Terminal, keymap and scanner diagnostics, with a scan test field.
+    Diagnostics {
+        /// First line of the scrolling part shown.
+        scroll: usize,
+    },
+    /// The chosen keymap had errors; the default one is in use.
+    KeymapErrors {
+        /// First line shown.
+        scroll: usize,
+    },
+    /// The counts that are open or in review: join one, move it to review, cancel it.
+    CountList(CountListSession),
+    /// The scan loop of the joined count, with its session.
+    CountScan(CountSession),
+    /// A destructive step waiting for `1=Yes 2=No`.
+    Confirm(Confirm),
+    /// The counts that are open or in review, to pick one whose mismatches to fix (a list of
+    /// its own).
+    MismatchCounts(CountListSession),
+    /// The mismatches of the picked count (the session the details screen reads too).
+    Mismatches(MismatchSession),
+    /// The marked row's unit: its state, last documents and the fixes that apply.
+    MismatchDetails,
+    /// A question answered with a digit.
+    Choose(Choice),
+    /// A question answered by scanning or typing.
+    Prompt(Prompt),
+    /// Scan a serial: its unit, warranty and history.
+    Lookup(LookupSession),
+    /// A warranty report's rows.
+    Report(ReportSession),
+}
+
+impl Screen {
+    /// The keymap context keys are read in on this screen.
+    pub fn context(&self) -> Context {
+        match self {
+            Screen::Menu => Context::Menu,
+            Screen::Help { .. } | Screen::KeymapErrors { .. } | Screen::Report(_) => Context::Popup,
+            Screen::Diagnostics { .. } | Screen::Prompt(_) => Context::Input,
+            Screen::CountList(_) | Screen::MismatchCounts(_) => Context::CountList,
+            Screen::CountScan(_) => Context::Count,
+            Screen::Mismatches(_) | Screen::MismatchDetails => Context::Mismatch,
+            Screen::Lookup(_) => Context::Lookup,
+            Screen::Confirm(_) | Screen::Choose(_) => Context::Popup,
+        }
+    }
+
+    /// Does this screen take scans (printable keys go to its field)?
+    pub fn has_scan_field(&self) -> bool {
+        self.context().scan_bearing()
+    }
+}
