@@ -58,20 +58,7 @@ fn said(out: &Output) -> (Option<i32>, String, String) {
 
 #[test]
 fn admin_calls_go_through_the_server_for_an_admin_and_are_refused_to_a_clerk() {
-    let users = ["tmhh1", "tmhh2"].map(|a| nix::unistd::User::from_name(a).ok().flatten());
-    let group = nix::unistd::Group::from_name("tallyman-users")
-        .ok()
-        .flatten();
-    let ([Some(admin), Some(clerk)], Some(group), true) =
-        (users, group, nix::unistd::geteuid().is_root())
-    else {
-        support::skipped(
-            "this test",
-            Some(
-                "needs root, the accounts tmhh1 and tmhh2 and the group tallyman-users (.ci/run makes them)"
-                    .into(),
-            ),
-        );
+    let Some((admin, clerk, group)) = support::handheld_accounts("this test") else {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
@@ -202,20 +189,7 @@ fn copy_db(from: &Path, to: &Path) {
 
 #[test]
 fn rebuild_salvage_and_restore_go_through_the_server_and_the_clients_go_on() {
-    let users = ["tmhh1", "tmhh2"].map(|a| nix::unistd::User::from_name(a).ok().flatten());
-    let group = nix::unistd::Group::from_name("tallyman-users")
-        .ok()
-        .flatten();
-    let ([Some(admin), Some(clerk)], Some(group), true) =
-        (users, group, nix::unistd::geteuid().is_root())
-    else {
-        support::skipped(
-            "this test",
-            Some(
-                "needs root, the accounts tmhh1 and tmhh2 and the group tallyman-users (.ci/run makes them)"
-                    .into(),
-            ),
-        );
+    let Some((admin, clerk, group)) = support::handheld_accounts("this test") else {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();

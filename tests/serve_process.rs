@@ -543,20 +543,8 @@ fn the_socket_path_is_checked_and_only_a_stale_socket_is_replaced() {
 fn an_admin_who_is_not_the_servers_user_backs_up_through_the_server() {
     use std::os::unix::fs::MetadataExt;
     use std::os::unix::process::CommandExt;
-    let users = ["tmhh1", "tmhh2"].map(|a| nix::unistd::User::from_name(a).ok().flatten());
-    let group = nix::unistd::Group::from_name("tallyman-users")
-        .ok()
-        .flatten();
-    let ([Some(admin), Some(support)], Some(group), true) =
-        (users, group, nix::unistd::geteuid().is_root())
+    let Some((admin, support, group)) = support::handheld_accounts("the other admin's backup test")
     else {
-        support::skipped(
-            "the other admin's backup test",
-            Some(
-                "needs root, the accounts tmhh1 and tmhh2 and the group tallyman-users (.ci/run makes them)"
-                    .into(),
-            ),
-        );
         return;
     };
     let users_gid = group.gid.as_raw();

@@ -283,3 +283,29 @@ pub fn assert_replay_equals_state(dir: &Path) {
             .expect("check runs");
     assert!(report.problems.is_empty(), "{:?}", report.problems);
 }
+
+/// The two handheld accounts docs/admin.md makes (`tmhh1`, `tmhh2`) and the socket's group
+/// `tallyman-users`, for a test that acts as them (it must run as root). `None`, and the test
+/// says why it does not run (a failure under `TALLYMAN_REQUIRE_ALL`), when any is missing.
+#[allow(dead_code)]
+pub fn handheld_accounts(
+    test: &str,
+) -> Option<(nix::unistd::User, nix::unistd::User, nix::unistd::Group)> {
+    let users = ["tmhh1", "tmhh2"].map(|a| nix::unistd::User::from_name(a).ok().flatten());
+    let group = nix::unistd::Group::from_name("tallyman-users")
+        .ok()
+        .flatten();
+    match (users, group, nix::unistd::geteuid().is_root()) {
+        ([Some(first), Some(second)], Some(group), true) => Some((first, second, group)),
+        _ => {
+            skipped(
+                test,
+                Some(
+                    "needs root, the accounts tmhh1 and tmhh2 and the group tallyman-users (.ci/run makes them)"
+                        .into(),
+                ),
+            );
+            None
+        }
+    }
+}
