@@ -18,8 +18,8 @@ use tallyman::domain::{CountId, CountStatus, DocKind, Mode, PartyRole, ScanVerdi
 use tallyman::ops::local::Service;
 use tallyman::ops::{Answer, Command, LineRequest, Query};
 use tallyman::tui::app::Screen;
-use tallyman::tui::screens::count_scan::state::AnswerKind;
 use tallyman::tui::keys::parse_script;
+use tallyman::tui::screens::count_scan::state::AnswerKind;
 use tallyman::tui::testing::{ops_runner_for, TestApp, TestSetup};
 use tallyman::tui::vt_filter::vt_violations;
 use tallyman::tui::Profile;

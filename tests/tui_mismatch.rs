@@ -21,8 +21,8 @@ use tallyman::domain::{CountId, CountStatus, DocKind, Mode, PartyRole, SerialFor
 use tallyman::ops::local::Service;
 use tallyman::ops::{Call, Command, Query};
 use tallyman::tui::app::Screen;
-use tallyman::tui::screens::popups::state::{Choice, Prompt};
 use tallyman::tui::screens::mismatch::state::ListKind;
+use tallyman::tui::screens::popups::state::{Choice, Prompt};
 use tallyman::tui::testing::{counting_runner_for, TestApp, TestSetup};
 use tallyman::tui::vt_filter::vt_violations;
 use tallyman::tui::Profile;
