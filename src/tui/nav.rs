@@ -99,10 +99,11 @@ pub fn scan_serial(state: &AppState, value: &str) -> Result<String, String> {
         .ok_or_else(|| text::no_serial_in(value.trim()))
 }
 
-/// What a screen's `update` may do besides changing its own session: read the shared parts
-/// (the configuration, the user's role, the time, the size, the status line, the field) and
-/// change only some of them through these methods (the stack, the status line, the scan
-/// field). A screen that takes its session and a `Ctx` can neither read nor change another
+/// What a screen's `update` and hooks may do besides changing their own session: read the
+/// shared parts (the configuration, the keymap, the user's role, the time, the size, the
+/// status line, the field) and change only some of them through these methods (the stack,
+/// the status line, the scan field; quitting, the menu's mark, the last scan and the service
+/// probe's answer, which are no screen's session), and hand an answer to another screen. A screen that takes its session and a `Ctx` can neither read nor change another
 /// screen's session: the compiler holds it to that.
 pub struct Ctx<'a> {
     state: &'a mut AppState,
