@@ -1,6 +1,7 @@
 //! The layers of docs/architecture.md, checked over every path the code names (not only its
 //! `use` lines): the front ends reach data only through the ops protocol, the domain does no
-//! I/O, and the test support is not part of the release library.
+//! I/O, a screen changes only its own data, and the test support is not part of the release
+//! library.
 
 use std::path::{Path, PathBuf};
 
@@ -200,6 +201,43 @@ fn the_forbidden_lists_catch_what_they_name_and_spare_the_rest() {
         BELOW_API,
         "pub const JOURNAL_FILE: &str = \"journal.tlj\";"
     ));
+}
+
+/// What a screen's folder may not name: the whole application state to change. A screen
+/// changes its own data (lent by the registry, `screens/mod.rs`) and the shared parts through
+/// `nav::Ctx`; views may read `&AppState`.
+const WHOLE_STATE_MUT: &[&str] = &[r"&\s*('\w+\s+)?mut\s+(\w+::)*AppState\b"];
+
+#[test]
+fn a_screen_changes_only_its_own_data() {
+    // The registry is the one place that lends a screen its part of the state.
+    let found = offences("src/tui/screens", &["tui/screens/mod.rs"], WHOLE_STATE_MUT);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn the_whole_state_rule_catches_what_it_names_and_spares_the_rest() {
+    for planted in [
+        "fn scan(&self, state: &mut AppState, value: String) -> Vec<Effect> {",
+        "pub(crate) fn open(state: &mut crate::tui::app::AppState) -> Vec<Effect> {",
+        "fn f<'a>(s: &'a mut AppState) {}",
+        "let s: &mut  AppState = app;",
+    ] {
+        assert!(caught(WHOLE_STATE_MUT, planted), "not caught: {planted}");
+    }
+    for spared in [
+        "fn render(&self, state: &AppState, screen: &Screen, frame: &mut Frame, body: Rect) {",
+        "fn scan(&self, screen: &mut Screen, ctx: &mut Ctx, value: String) -> Vec<Effect> {",
+        "// a hook once took &mut AppState",
+        "let s: &mut AppStateView = v;",
+    ] {
+        assert!(!caught(WHOLE_STATE_MUT, spared), "caught: {spared}");
+    }
+    // The registry is skipped by its path in the screens' folder, not by its file name.
+    let registry = Path::new("src/tui/screens/mod.rs");
+    let folder = Path::new("src/tui/screens/lookup/mod.rs");
+    assert!(registry.ends_with("tui/screens/mod.rs"));
+    assert!(!folder.ends_with("tui/screens/mod.rs"));
 }
 
 #[test]

@@ -5,6 +5,7 @@
 
 use super::app::{AppState, Screen, Status};
 use super::effect::Effect;
+pub use super::screens::screen::Handover;
 use super::text;
 use crate::domain::scan::{decode, ScanConfig};
 
@@ -98,13 +99,15 @@ pub fn scan_serial(state: &AppState, value: &str) -> Result<String, String> {
         .ok_or_else(|| text::no_serial_in(value.trim()))
 }
 
-/// What a screen's `update` may do besides changing its own session: read the shared parts
-/// (the configuration, the user's role, the time, the size, the status line, the field) and
-/// change only some of them through these methods (the stack, the status line, the scan
-/// field). A screen that takes its session and a `Ctx` can neither read nor change another
+/// What a screen's `update` and hooks may do besides changing their own session: read the
+/// shared parts (the configuration, the keymap, the user's role, the time, the size, the
+/// status line, the field) and change only some of them through these methods (the stack,
+/// the status line, the scan field; quitting, the menu's mark, the last scan and the service
+/// probe's answer, which are no screen's session), and hand an answer to another screen. A screen that takes its session and a `Ctx` can neither read nor change another
 /// screen's session: the compiler holds it to that.
 pub struct Ctx<'a> {
     state: &'a mut AppState,
+    handed: Option<Handover>,
 }
 
 impl Ctx<'_> {
@@ -117,6 +120,11 @@ impl Ctx<'_> {
     /// decides.)
     pub fn may(&self, role: crate::domain::Role) -> bool {
         self.state.session.role.is_none_or(|r| r.may(role))
+    }
+
+    /// The keymap in use.
+    pub fn keymap(&self) -> &super::keymap::Keymap {
+        &self.state.keymap
     }
 
     /// The current time, as last told by the runtime.
@@ -215,11 +223,46 @@ impl Ctx<'_> {
     pub fn clear_field(&mut self) {
         self.state.field.clear();
     }
+
+    /// Hands `what` to another screen's session (a popup's answer to the screen that asked,
+    /// the menu's scan to the lookup it opens): the registry delivers it after the hook
+    /// returns. Only the hooks the registry runs ([`with_screen`]) hand over.
+    pub fn hand_over(&mut self, what: Handover) {
+        self.handed = Some(what);
+    }
+
+    /// The application quits.
+    pub fn quit(&mut self) {
+        self.state.quit = true;
+    }
+
+    /// The line the menu marks.
+    pub fn menu_mark(&self) -> usize {
+        self.state.menu_selected
+    }
+
+    /// Marks line `i` of the menu.
+    pub fn set_menu_mark(&mut self, i: usize) {
+        self.state.menu_selected = i;
+    }
+
+    /// Notes the last scan read (the diagnostics screen shows it).
+    pub fn note_scan(&mut self, value: String) {
+        self.state.last_scan = Some(value);
+    }
+
+    /// Forgets what the service probe said (the diagnostics screen asks again).
+    pub fn forget_service(&mut self) {
+        self.state.service = None;
+    }
 }
 
 /// Runs `f` with a [`Ctx`] only: for what changes no session (a notice, a screen to push).
 pub fn with_ctx<R>(state: &mut AppState, f: impl FnOnce(&mut Ctx) -> R) -> R {
-    f(&mut Ctx { state })
+    f(&mut Ctx {
+        state,
+        handed: None,
+    })
 }
 
 /// Runs `f` on the session of the screen nearest the top that `get` finds, with a [`Ctx`]
@@ -230,16 +273,65 @@ pub fn with_session<S: Default, R>(
     get: fn(&mut Screen) -> Option<&mut S>,
     f: impl FnOnce(&mut S, &mut Ctx) -> R,
 ) -> Option<R> {
+    let mut found = false;
+    let out = with_session_if_any(state, get, |s, ctx| {
+        s.map(|s| {
+            found = true;
+            f(s, ctx)
+        })
+    });
+    out.filter(|_| found)
+}
+
+/// As [`with_session`], but `f` runs also when no screen on the stack has the session (it
+/// gets `None`): a message for a screen says its words wherever the screen is.
+pub fn with_session_if_any<S: Default, R>(
+    state: &mut AppState,
+    get: fn(&mut Screen) -> Option<&mut S>,
+    f: impl FnOnce(Option<&mut S>, &mut Ctx) -> R,
+) -> R {
     let i = (0..state.screens.len())
         .rev()
-        .find(|&i| get(&mut state.screens[i]).is_some())?;
+        .find(|&i| get(&mut state.screens[i]).is_some());
+    let Some(i) = i else {
+        return with_ctx(state, |ctx| f(None, ctx));
+    };
     let visit = state.visits.get(i).copied();
-    let mut session = std::mem::take(get(&mut state.screens[i])?);
-    let out = f(&mut session, &mut Ctx { state });
+    let mut session = get(&mut state.screens[i])
+        .map(std::mem::take)
+        .unwrap_or_default();
+    let out = with_ctx(state, |ctx| f(Some(&mut session), ctx));
     if state.visits.get(i).copied() == visit {
         if let Some(slot) = state.screens.get_mut(i).and_then(get) {
             *slot = session;
         }
     }
-    Some(out)
+    out
+}
+
+/// Runs `f` on the screen at `i` in the stack (its own data: a session, a scroll position,
+/// a popup's question) and a [`Ctx`] for the rest: the split the registry makes for a hook.
+/// The screen is taken out meanwhile (a hollow one of the same kind stands in its place, so
+/// the stack reads the same) and put back after, unless it left the stack. Also returns
+/// what the hook handed over ([`Ctx::hand_over`]). `None`: no screen at `i`.
+pub fn with_screen<R>(
+    state: &mut AppState,
+    i: usize,
+    f: impl FnOnce(&mut Screen, &mut Ctx) -> R,
+) -> Option<(R, Option<Handover>)> {
+    let visit = state.visits.get(i).copied();
+    let hollow = state.screens.get(i)?.hollow();
+    let mut screen = std::mem::replace(&mut state.screens[i], hollow);
+    let mut ctx = Ctx {
+        state,
+        handed: None,
+    };
+    let out = f(&mut screen, &mut ctx);
+    let handed = ctx.handed.take();
+    if state.visits.get(i).copied() == visit {
+        if let Some(slot) = state.screens.get_mut(i) {
+            *slot = screen;
+        }
+    }
+    Some((out, handed))
 }

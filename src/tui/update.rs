@@ -12,7 +12,7 @@ use super::keymap::{Context, KeyCommand};
 use super::keys::{Key, KeyPress};
 use super::nav::{error, pop_screen, push_screen};
 use super::scan_field::FieldOutcome;
-use super::screens::{self, count_list, count_scan, diagnostics, kind, ScreenKind};
+use super::screens::{self, count_list, count_scan};
 use super::text;
 use super::view;
 use crate::config::Terminator;
@@ -61,10 +61,18 @@ fn answered(state: &mut AppState, from: u64, actions: Vec<Action>) -> Vec<Effect
         effects.extend(apply(state, a));
     }
     state.answering = None;
-    effects.extend(count_scan::update::with_scan(state, |s, ctx| {
+    effects.extend(with_scan(state, |s, ctx| {
         count_scan::update::answered(s, ctx, from)
     }));
     effects
+}
+
+/// Runs `f` on the scan loop's session (nothing when its screen is not on the stack).
+fn with_scan<R: Default>(
+    state: &mut AppState,
+    f: impl FnOnce(&mut count_scan::state::CountSession, &mut super::nav::Ctx) -> R,
+) -> R {
+    super::nav::with_session(state, count_scan::update::session, f).unwrap_or_default()
 }
 
 fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
@@ -93,17 +101,18 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::Polled(answer) => super::live::polled(state, answer),
         Action::KeyCommand(c) => command(state, c),
-        Action::ServiceStatus(s) => diagnostics::service_status(state, s),
+        Action::ServiceStatus(s) => {
+            state.service = Some(s);
+            Vec::new()
+        }
         Action::Failed(msg) => error(state, text::failed(&msg)),
         Action::LinkDown(why) => super::live::link_lost(state, why),
-        Action::ScanWaiting { key, raw, location } => {
-            count_scan::update::with_scan(state, |s, ctx| {
-                count_scan::update::waiting(s, ctx, key, raw, location)
-            })
-        }
+        Action::ScanWaiting { key, raw, location } => with_scan(state, |s, ctx| {
+            count_scan::update::waiting(s, ctx, key, raw, location)
+        }),
         Action::WaitingSent { key } => {
             super::live::link_back(state);
-            count_scan::update::with_scan(state, |s, _| count_scan::update::waiting_sent(s, &key))
+            with_scan(state, |s, _| count_scan::update::waiting_sent(s, &key))
         }
         Action::Outbox(n) => super::live::outbox(state, n),
         Action::AccessRefused(msg) => super::live::access_refused(state, msg),
@@ -119,11 +128,6 @@ fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Held { to, waiting } => screens::held(state, to, waiting),
         Action::Screen(msg) => screens::deliver(state, msg),
     }
-}
-
-/// The top screen's module.
-fn top(state: &AppState) -> &'static dyn ScreenKind {
-    kind(state.screen())
 }
 
 /// What every key (and every scan) does first: it is remembered for the diagnostics screen,
@@ -161,7 +165,7 @@ fn burst(state: &mut AppState, keys: Vec<KeyPress>, text: String) -> Vec<Effect>
         key_arrived(state, *k);
     }
     state.code = None;
-    top(state).burst(state, text)
+    screens::on_top(state, |k, screen, ctx| Some(k.burst(screen, ctx, text))).unwrap_or_default()
 }
 
 fn scan_key(state: &mut AppState, ctx: Context, k: KeyPress) -> Vec<Effect> {
@@ -194,7 +198,7 @@ fn submitted(state: &mut AppState, ctx: Context, value: String) -> Vec<Effect> {
 
 /// A scan (or typed entry) arrived on the current screen.
 fn scan(state: &mut AppState, value: String) -> Vec<Effect> {
-    top(state).scan(state, value)
+    screens::on_top(state, |k, screen, ctx| Some(k.scan(screen, ctx, value))).unwrap_or_default()
 }
 
 fn run_code(state: &mut AppState, ctx: Context, code: &str) -> Vec<Effect> {
@@ -205,7 +209,7 @@ fn run_code(state: &mut AppState, ctx: Context, code: &str) -> Vec<Effect> {
             }
             command(state, c)
         }
-        None => match top(state).unknown_code(state, code) {
+        None => match screens::on_top(state, |k, screen, ctx| k.unknown_code(screen, ctx, code)) {
             Some(effects) => effects,
             None => error(state, text::unknown_code(code)),
         },
@@ -255,7 +259,7 @@ fn plain_key(state: &mut AppState, ctx: Context, k: KeyPress) -> Vec<Effect> {
     if let Some(c) = state.keymap.command_for_key(ctx, &k) {
         return command(state, c);
     }
-    if let Some(effects) = top(state).key(state, &k) {
+    if let Some(effects) = screens::on_top(state, |kind, screen, ctx| kind.key(screen, ctx, &k)) {
         return effects;
     }
     if let Some(c) = k.printable() {
@@ -270,10 +274,10 @@ fn command(state: &mut AppState, c: KeyCommand) -> Vec<Effect> {
     // before the server's refusal).
     if let Some(role) = screens::access::needs(state.screen(), c) {
         if !screens::access::may(state, role) {
-            return screens::access::refuse(state, role);
+            return super::nav::with_ctx(state, |ctx| screens::access::refuse(ctx, role));
         }
     }
-    if let Some(effects) = top(state).command(state, c) {
+    if let Some(effects) = screens::on_top(state, |k, screen, ctx| k.command(screen, ctx, c)) {
         return effects;
     }
     match c {
@@ -289,7 +293,10 @@ fn command(state: &mut AppState, c: KeyCommand) -> Vec<Effect> {
         KeyCommand::Select => Vec::new(),
         // The marked count of the list last loaded, wherever the keymap binds these.
         KeyCommand::Review | KeyCommand::CancelCount => {
-            count_list::update::with_list(state, |l, ctx| count_list::update::on_marked(l, ctx, c))
+            super::nav::with_session(state, count_list::update::session, |l, ctx| {
+                count_list::update::on_marked(l, ctx, c)
+            })
+            .unwrap_or_default()
         }
         KeyCommand::NewCount => super::nav::with_ctx(state, count_list::update::new_count),
         KeyCommand::Up => move_by(state, -1),
@@ -331,6 +338,9 @@ fn page_size(state: &AppState) -> isize {
 
 fn move_by(state: &mut AppState, delta: isize) -> Vec<Effect> {
     let max = view::max_scroll(state);
-    top(state).move_by(state, delta, max);
+    screens::on_top(state, |k, screen, ctx| {
+        k.move_by(screen, ctx, delta, max);
+        None
+    });
     Vec::new()
 }

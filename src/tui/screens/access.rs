@@ -141,6 +141,6 @@ pub fn may_use(state: &AppState, c: KeyCommand) -> bool {
 
 /// The answer to a key the role does not allow: says which role it needs (with the bell),
 /// and starts nothing.
-pub fn refuse(state: &mut AppState, role: Role) -> Vec<Effect> {
-    crate::tui::nav::error(state, crate::tui::text::needs_role(role))
+pub fn refuse(ctx: &mut crate::tui::nav::Ctx, role: Role) -> Vec<Effect> {
+    ctx.error(crate::tui::text::needs_role(role))
 }

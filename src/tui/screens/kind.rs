@@ -11,6 +11,7 @@ use crate::tui::app::AppState;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::KeyCommand;
 use crate::tui::keys::KeyPress;
+use crate::tui::nav::Ctx;
 use crate::tui::text;
 
 /// The words of a refusal of the service; other failures pass on.
@@ -67,46 +68,50 @@ pub trait ScreenKind: Sync {
         0
     }
 
+    // The hooks below change the screen: each gets the screen's own data (`screen`, lent by
+    // the registry: the top screen, or for the mismatch details the list whose session they
+    // show) and a [`Ctx`] for the shared parts, so it can change no other screen's session.
+
     /// A scan (or typed entry) ended on this screen.
-    fn scan(&self, state: &mut AppState, value: String) -> Vec<Effect> {
-        let _ = (state, value);
+    fn scan(&self, screen: &mut Screen, ctx: &mut Ctx, value: String) -> Vec<Effect> {
+        let _ = (screen, ctx, value);
         Vec::new()
     }
 
     /// A scan on a screen without a scan field (its characters are never keys). Default: it
     /// is ignored, and the status line says so with the bell.
-    fn burst(&self, state: &mut AppState, text: String) -> Vec<Effect> {
-        let _ = text;
-        crate::tui::nav::error(state, text::SCAN_IGNORED.to_string())
+    fn burst(&self, screen: &mut Screen, ctx: &mut Ctx, text: String) -> Vec<Effect> {
+        let _ = (screen, text);
+        ctx.error(text::SCAN_IGNORED.to_string())
     }
 
     /// A key no keymap command took (digits on lists, Enter on notices). `None`: not this
     /// screen's, the key starts a typed code if printable.
-    fn key(&self, state: &mut AppState, k: &KeyPress) -> Option<Vec<Effect>> {
-        let _ = (state, k);
+    fn key(&self, screen: &mut Screen, ctx: &mut Ctx, k: &KeyPress) -> Option<Vec<Effect>> {
+        let _ = (screen, ctx, k);
         None
     }
 
     /// A keymap command. `None`: the global handling applies.
-    fn command(&self, state: &mut AppState, c: KeyCommand) -> Option<Vec<Effect>> {
-        let _ = (state, c);
+    fn command(&self, screen: &mut Screen, ctx: &mut Ctx, c: KeyCommand) -> Option<Vec<Effect>> {
+        let _ = (screen, ctx, c);
         None
     }
 
     /// A typed code the keymap does not know. `None`: an "unknown code" error.
-    fn unknown_code(&self, state: &mut AppState, code: &str) -> Option<Vec<Effect>> {
-        let _ = (state, code);
+    fn unknown_code(&self, screen: &mut Screen, ctx: &mut Ctx, code: &str) -> Option<Vec<Effect>> {
+        let _ = (screen, ctx, code);
         None
     }
 
     /// Moves the mark or the scroll position by `delta` (`max`: [`Self::max_scroll`]).
-    fn move_by(&self, state: &mut AppState, delta: isize, max: usize) {
-        let _ = (state, delta, max);
+    fn move_by(&self, screen: &mut Screen, ctx: &mut Ctx, delta: isize, max: usize) {
+        let _ = (screen, ctx, delta, max);
     }
 
     /// Keeps the scroll position within `max` after a resize.
-    fn clamp_scroll(&self, state: &mut AppState, max: usize) {
-        let _ = (state, max);
+    fn clamp_scroll(&self, screen: &mut Screen, ctx: &mut Ctx, max: usize) {
+        let _ = (screen, ctx, max);
     }
 }
 

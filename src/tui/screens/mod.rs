@@ -26,6 +26,7 @@ pub use crate::tui::effect::Asker;
 
 use super::app::AppState;
 use super::effect::Effect;
+use super::nav::{with_ctx, with_screen, with_session, with_session_if_any, Ctx, Handover};
 use super::text;
 
 /// The screen module that handles a screen: the one registration point besides the
@@ -82,7 +83,7 @@ pub(crate) fn replied(state: &mut AppState, to: Asker, reply: crate::ops::Reply)
     };
     match msg {
         Ok(msg) => deliver(state, msg),
-        Err(e) => super::nav::error(state, text::failed(&e.to_string())),
+        Err(e) => with_ctx(state, |ctx| ctx.error(text::failed(&e.to_string()))),
     }
 }
 
@@ -93,22 +94,91 @@ pub(crate) fn held(state: &mut AppState, to: Asker, waiting: usize) -> Vec<Effec
             state,
             ScreenMsg::CountScan(count_scan::requests::held(waiting)),
         ),
-        _ => super::nav::error(state, count_scan::words::wait_first(waiting)),
+        _ => with_ctx(state, |ctx| {
+            ctx.error(count_scan::words::wait_first(waiting))
+        }),
     }
 }
 
-/// A screen's message, to the screen it is for.
+/// A screen's message, to the screen it is for (its session lent, if on the stack).
 pub(crate) fn deliver(state: &mut AppState, msg: ScreenMsg) -> Vec<Effect> {
     match msg {
-        ScreenMsg::Lookup(msg) => {
-            lookup::update::with_lookup(state, |l, ctx| lookup::update::on_msg(l, ctx, msg))
+        ScreenMsg::Lookup(msg) => with_session(state, lookup::update::session, |l, ctx| {
+            lookup::update::on_msg(l, ctx, msg)
+        })
+        .unwrap_or_default(),
+        ScreenMsg::Reports(msg) => with_ctx(state, |ctx| reports::update::on_msg(ctx, msg)),
+        ScreenMsg::Mismatch(msg) => {
+            with_session_if_any(state, mismatch::update::session, |s, ctx| {
+                mismatch::update::on_msg(s, ctx, msg)
+            })
         }
-        ScreenMsg::Reports(msg) => {
-            super::nav::with_ctx(state, |ctx| reports::update::on_msg(ctx, msg))
+        ScreenMsg::CountList(msg) => {
+            with_session_if_any(state, count_list::update::session, |l, ctx| {
+                count_list::update::on_msg(l, ctx, msg)
+            })
         }
-        ScreenMsg::Mismatch(msg) => mismatch::update::on_msg(state, msg),
-        ScreenMsg::CountList(msg) => count_list::update::on_msg(state, msg),
-        ScreenMsg::CountScan(msg) => count_scan::update::on_msg(state, msg),
+        ScreenMsg::CountScan(msg) => {
+            with_session_if_any(state, count_scan::update::session, |s, ctx| {
+                count_scan::update::on_msg(s, ctx, msg)
+            })
+        }
+    }
+}
+
+/// What one screen's hook handed to another screen's session, to that screen.
+fn hand_over(state: &mut AppState, what: Handover) -> Vec<Effect> {
+    let mismatch = mismatch::update::session;
+    match what {
+        Handover::Fix(f) => {
+            with_session(state, mismatch, |s, ctx| mismatch::update::fix(s, ctx, f))
+        }
+        Handover::Bulk(f) => with_session(state, mismatch, |s, _| mismatch::update::bulk(s, f)),
+        Handover::Find(serial) => with_session(state, mismatch, |s, ctx| {
+            mismatch::update::find_serial(s, ctx, &serial, true)
+        }),
+        Handover::Qty { sku, value } => {
+            with_session(state, count_scan::update::session, |s, ctx| {
+                count_scan::update::count_qty(s, ctx, sku, &value)
+            })
+        }
+        Handover::Product(i) => with_session(state, lookup::update::session, |l, _| {
+            lookup::update::pick_product(l, i);
+            Vec::new()
+        }),
+        Handover::LookUp(text) => with_session(state, lookup::update::session, |l, ctx| {
+            lookup::update::scan(l, ctx, text)
+        }),
+    }
+    .unwrap_or_default()
+}
+
+/// Runs a hook of the top screen's [`ScreenKind`]: the one place that lends a screen its
+/// own data (the top screen, or for the mismatch details the list below whose session they
+/// show) apart from the shared parts ([`Ctx`]), so a hook can change no other screen's
+/// session. What the hook hands over goes to its screen after it (`None` from the hook and
+/// nothing handed over: `None`).
+pub(crate) fn on_top(
+    state: &mut AppState,
+    hook: impl FnOnce(&'static dyn ScreenKind, &mut Screen, &mut Ctx) -> Option<Vec<Effect>>,
+) -> Option<Vec<Effect>> {
+    let k = kind(state.screen());
+    let top = state.screens.len().saturating_sub(1);
+    let own = match state.screen() {
+        Screen::MismatchDetails => (0..top)
+            .rev()
+            .find(|&i| matches!(state.screens[i], Screen::Mismatches(_)))
+            .unwrap_or(top),
+        _ => top,
+    };
+    let (out, handed) = with_screen(state, own, |screen, ctx| hook(k, screen, ctx))?;
+    match handed {
+        Some(what) => {
+            let mut effects = out.unwrap_or_default();
+            effects.extend(hand_over(state, what));
+            Some(effects)
+        }
+        None => out,
     }
 }
 
@@ -132,6 +202,13 @@ pub(crate) fn resized(state: &mut AppState) {
         let top = state.screen();
         kind(top).max_scroll(state, top, kind::body_for(state))
     };
-    mismatch::update::with_mismatch(state, mismatch::update::keep_marks_in_view);
-    kind(state.screen()).clamp_scroll(state, max);
+    with_session(
+        state,
+        mismatch::update::session,
+        mismatch::update::keep_marks_in_view,
+    );
+    on_top(state, |k, screen, ctx| {
+        k.clamp_scroll(screen, ctx, max);
+        None
+    });
 }

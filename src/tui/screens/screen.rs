@@ -6,7 +6,7 @@
 use super::count_list::state::CountListSession;
 use super::count_scan::state::CountSession;
 use super::lookup::state::LookupSession;
-use super::mismatch::state::MismatchSession;
+use super::mismatch::state::{Fix, MismatchSession};
 use super::popups::state::{Choice, Confirm, Prompt};
 use super::reports::state::ReportSession;
 use crate::tui::keymap::Context;
@@ -75,4 +75,43 @@ impl Screen {
     pub fn has_scan_field(&self) -> bool {
         self.context().scan_bearing()
     }
+}
+
+impl Screen {
+    /// A screen of the same kind without its own data (a session's default; the rest, small,
+    /// copied): it stands in the stack while the registry lends the screen to a hook.
+    pub fn hollow(&self) -> Screen {
+        match self {
+            Screen::CountList(_) => Screen::CountList(CountListSession::default()),
+            Screen::MismatchCounts(_) => Screen::MismatchCounts(CountListSession::default()),
+            Screen::CountScan(_) => Screen::CountScan(CountSession::default()),
+            Screen::Mismatches(_) => Screen::Mismatches(MismatchSession::default()),
+            Screen::Lookup(_) => Screen::Lookup(LookupSession::default()),
+            other => other.clone(),
+        }
+    }
+}
+
+/// What a screen's hook hands to another screen's session, through the registry: a popup's
+/// answer to the screen that asked it, the menu's scan to the lookup it opened. Plain data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Handover {
+    /// A fix for the mismatch screens (their session decides the count and whether to ask
+    /// first).
+    Fix(Fix),
+    /// A bulk fix for the mismatch screens (tried first, then asked).
+    Bulk(crate::ops::BulkFix),
+    /// A serial to find on the mismatch list (typed into its prompt).
+    Find(String),
+    /// A quantity typed for a product of the scan loop.
+    Qty {
+        /// The product asked about.
+        sku: String,
+        /// What was typed.
+        value: String,
+    },
+    /// The product picked for the lookup's shared serial (its index).
+    Product(usize),
+    /// A scan for the lookup screen.
+    LookUp(String),
 }

@@ -17,17 +17,17 @@ use crate::tui::app::AppState;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::KeyCommand;
 use crate::tui::keys::KeyPress;
-use crate::tui::nav::push_screen;
+use crate::tui::nav::Ctx;
 use crate::tui::text;
 
 /// Opens the list (for counting, or for mismatches when `mismatches`) and loads it.
-pub(crate) fn open(state: &mut AppState, mismatches: bool) -> Vec<Effect> {
+pub(crate) fn open(ctx: &mut Ctx, mismatches: bool) -> Vec<Effect> {
     let list = state::CountListSession::default();
     let screen = match mismatches {
         true => Screen::MismatchCounts(list),
         false => Screen::CountList(list),
     };
-    push_screen(state, screen);
+    ctx.push(screen);
     vec![requests::load()]
 }
 
@@ -75,27 +75,28 @@ impl ScreenKind for CountList {
         out
     }
 
-    fn key(&self, state: &mut AppState, k: &KeyPress) -> Option<Vec<Effect>> {
-        match k.printable() {
-            Some(d @ '1'..='9') => Some(update::digit(state, d)),
+    fn key(&self, screen: &mut Screen, ctx: &mut Ctx, k: &KeyPress) -> Option<Vec<Effect>> {
+        match (update::session(screen), k.printable()) {
+            (Some(l), Some(d @ '1'..='9')) => Some(update::digit(l, ctx, d)),
             _ => None,
         }
     }
 
-    fn command(&self, state: &mut AppState, c: KeyCommand) -> Option<Vec<Effect>> {
+    fn command(&self, screen: &mut Screen, ctx: &mut Ctx, c: KeyCommand) -> Option<Vec<Effect>> {
+        let l = update::session(screen)?;
         match c {
             // Repainting the list also brings its figures up to date.
             KeyCommand::Redraw => Some(vec![Effect::Redraw, requests::load()]),
             KeyCommand::Select => {
-                let i = state.count_list().map_or(0, |l| l.selected);
-                Some(update::take_line(state, i))
+                let i = l.selected;
+                Some(update::take_line(l, ctx, i))
             }
             _ => None,
         }
     }
 
-    fn move_by(&self, state: &mut AppState, delta: isize, _: usize) {
-        if let Some(list) = state.count_list_mut() {
+    fn move_by(&self, screen: &mut Screen, _: &mut Ctx, delta: isize, _: usize) {
+        if let Some(list) = update::session(screen) {
             let n = list.counts.as_ref().map_or(0, Vec::len);
             list.selected = marked(list.selected, delta, n);
         }

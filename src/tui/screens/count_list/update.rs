@@ -10,37 +10,32 @@ use crate::domain::{CountId, CountStatus};
 use crate::tui::app::AppState;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::KeyCommand;
-use crate::tui::nav::{with_ctx, with_session, Ctx};
+use crate::tui::nav::Ctx;
 use crate::tui::screens::popups::state::{Confirm, Prompt};
 use crate::tui::screens::screen::Screen;
 use crate::tui::text;
 
 /// The count list's session in a screen (either use).
-fn session(screen: &mut Screen) -> Option<&mut CountListSession> {
+pub(crate) fn session(screen: &mut Screen) -> Option<&mut CountListSession> {
     match screen {
         Screen::CountList(l) | Screen::MismatchCounts(l) => Some(l),
         _ => None,
     }
 }
 
-/// Runs `f` on the session of the count list nearest the top (nothing without one).
-pub(crate) fn with_list<R: Default>(
-    state: &mut AppState,
-    f: impl FnOnce(&mut CountListSession, &mut Ctx) -> R,
-) -> R {
-    with_session(state, session, f).unwrap_or_default()
-}
-
-/// What the service answered this screen.
-pub(crate) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+/// What the service answered this screen (`l`: the session of the count list nearest the
+/// top, if one is on the stack).
+pub(crate) fn on_msg(l: Option<&mut CountListSession>, ctx: &mut Ctx, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::Loaded(rows) => with_list(state, |l, _| loaded(l, rows)),
-        Msg::Moved { count, status } => with_ctx(state, |ctx| moved(ctx, count, status)),
+        Msg::Loaded(rows) => l.map(|l| loaded(l, rows)).unwrap_or_default(),
+        Msg::Moved { count, status } => moved(ctx, count, status),
         Msg::Opened { count, name } => {
-            with_list(state, |l, _| l.mark = Some(count));
-            with_ctx(state, |ctx| opened(ctx, count, name))
+            if let Some(l) = l {
+                l.mark = Some(count);
+            }
+            opened(ctx, count, name)
         }
-        Msg::Refused(msg) => with_ctx(state, |ctx| ctx.error(msg)),
+        Msg::Refused(msg) => ctx.error(msg),
     }
 }
 
@@ -71,34 +66,24 @@ fn opened(ctx: &mut Ctx, count: CountId, name: String) -> Vec<Effect> {
 }
 
 /// A digit 1-9: the count on that line.
-pub(crate) fn digit(state: &mut AppState, d: char) -> Vec<Effect> {
+pub(crate) fn digit(l: &mut CountListSession, ctx: &mut Ctx, d: char) -> Vec<Effect> {
     let i = (d as u8 - b'1') as usize;
-    if state.counts().is_some_and(|c| i < c.len()) {
-        return take_line(state, i);
+    if l.counts.as_ref().is_some_and(|c| i < c.len()) {
+        return take_line(l, ctx, i);
     }
-    with_ctx(state, |ctx| ctx.error(words::no_count_line(d)))
+    ctx.error(words::no_count_line(d))
 }
 
 /// Takes the count on line `index` (it is marked): joins it, or opens its mismatches. The
 /// screen it opens gets the row itself.
-pub(crate) fn take_line(state: &mut AppState, index: usize) -> Vec<Effect> {
-    let row = with_list(state, |l, _| {
-        let row = l.counts.as_ref().and_then(|c| c.get(index)).cloned();
-        if row.is_some() {
-            l.selected = index;
-        }
-        row
-    });
-    let Some(row) = row else {
+pub(crate) fn take_line(l: &mut CountListSession, ctx: &mut Ctx, index: usize) -> Vec<Effect> {
+    let Some(row) = l.counts.as_ref().and_then(|c| c.get(index)).cloned() else {
         return Vec::new();
     };
-    match state.screen() {
-        Screen::MismatchCounts(_) => with_ctx(state, |ctx| {
-            crate::tui::screens::mismatch::update::open(ctx, row)
-        }),
-        _ => with_ctx(state, |ctx| {
-            crate::tui::screens::count_scan::update::join(ctx, row)
-        }),
+    l.selected = index;
+    match ctx.top() {
+        Screen::MismatchCounts(_) => crate::tui::screens::mismatch::update::open(ctx, row),
+        _ => crate::tui::screens::count_scan::update::join(ctx, row),
     }
 }
 

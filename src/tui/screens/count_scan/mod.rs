@@ -16,6 +16,7 @@ use super::screen::Screen;
 use crate::tui::app::AppState;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::KeyCommand;
+use crate::tui::nav::Ctx;
 use crate::tui::text;
 
 /// The scan loop.
@@ -51,17 +52,25 @@ impl ScreenKind for CountScan {
         )
     }
 
-    fn scan(&self, state: &mut AppState, value: String) -> Vec<Effect> {
-        update::with_scan(state, |s, ctx| update::scan(s, ctx, value))
+    fn scan(&self, screen: &mut Screen, ctx: &mut Ctx, value: String) -> Vec<Effect> {
+        match update::session(screen) {
+            Some(s) => update::scan(s, ctx, value),
+            None => Vec::new(),
+        }
     }
 
-    fn command(&self, state: &mut AppState, c: KeyCommand) -> Option<Vec<Effect>> {
-        match c {
-            KeyCommand::Back | KeyCommand::Finish => Some(update::with_scan(state, update::leave)),
-            KeyCommand::UndoLast => Some(update::with_scan(state, update::undo)),
-            KeyCommand::SetLocation => Some(update::with_scan(state, update::next_is_location)),
-            KeyCommand::BinDone => Some(update::with_scan(state, update::bin_done)),
-            _ => None,
-        }
+    fn command(&self, screen: &mut Screen, ctx: &mut Ctx, c: KeyCommand) -> Option<Vec<Effect>> {
+        let step: fn(&mut state::CountSession, &mut Ctx) -> Vec<Effect> = match c {
+            KeyCommand::Back | KeyCommand::Finish => update::leave,
+            KeyCommand::UndoLast => update::undo,
+            KeyCommand::SetLocation => update::next_is_location,
+            KeyCommand::BinDone => update::bin_done,
+            _ => return None,
+        };
+        Some(
+            update::session(screen)
+                .map(|s| step(s, ctx))
+                .unwrap_or_default(),
+        )
     }
 }

@@ -9,65 +9,64 @@ use super::words;
 use crate::domain::count::ScanCommand;
 use crate::domain::{CountId, CountStatus};
 use crate::ops::count_input::{bin_first, read_line, CountLine};
-use crate::tui::app::AppState;
 use crate::tui::effect::Effect;
-use crate::tui::nav::{with_ctx, with_session, Ctx};
+use crate::tui::nav::Ctx;
 use crate::tui::screens::access;
 use crate::tui::screens::count_list::state::CountRow;
 use crate::tui::screens::count_scan::state::Figures;
 use crate::tui::screens::screen::Screen;
 
 /// The scan loop's session in a screen.
-fn session(screen: &mut Screen) -> Option<&mut CountSession> {
+pub(crate) fn session(screen: &mut Screen) -> Option<&mut CountSession> {
     match screen {
         Screen::CountScan(s) => Some(s),
         _ => None,
     }
 }
 
-/// Runs `f` on the scan loop's session (nothing when its screen is not on the stack).
-pub(crate) fn with_scan<R: Default>(
-    state: &mut AppState,
-    f: impl FnOnce(&mut CountSession, &mut Ctx) -> R,
-) -> R {
-    with_session(state, session, f).unwrap_or_default()
+/// What the service answered the scan loop (`s`: its session, if its screen is on the
+/// stack).
+pub(crate) fn on_msg(s: Option<&mut CountSession>, ctx: &mut Ctx, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::JoinRefused(msg) => join_refused(ctx, msg),
+        Msg::Refused(msg) => ctx.error(msg),
+        Msg::QtyRefused { sku, message } => qty_refused(ctx, sku, message),
+        Msg::AskQty { sku } => ask_qty(ctx, sku),
+        msg => match s {
+            Some(s) => on_own_msg(s, ctx, msg),
+            None => Vec::new(),
+        },
+    }
 }
 
-/// What the service answered the scan loop.
-pub(crate) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+/// An answer that changes the session.
+fn on_own_msg(s: &mut CountSession, ctx: &mut Ctx, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Joined {
             count,
             recent,
             location,
             figures,
-        } => with_scan(state, |s, _| joined(s, count, recent, location, figures)),
-        Msg::JoinRefused(msg) => with_ctx(state, |ctx| join_refused(ctx, msg)),
-        Msg::LocationSet { code, figures } => {
-            with_scan(state, |s, ctx| location_set(s, ctx, code, figures))
-        }
-        Msg::Refused(msg) => with_ctx(state, |ctx| ctx.error(msg)),
-        Msg::LinkLost => with_scan(state, |s, _| link_lost(s)),
-        Msg::QtyRefused { sku, message } => with_ctx(state, |ctx| qty_refused(ctx, sku, message)),
-        Msg::Answered(answer) => with_scan(state, |s, ctx| scan_answered(s, ctx, answer)),
-        Msg::AskQty { sku } => with_ctx(state, |ctx| ask_qty(ctx, sku)),
+        } => joined(s, count, recent, location, figures),
+        Msg::LocationSet { code, figures } => location_set(s, ctx, code, figures),
+        Msg::LinkLost => link_lost(s),
+        Msg::Answered(answer) => scan_answered(s, ctx, answer),
         Msg::QtyCounted {
             location,
             sku,
             qty,
             counted,
             expected,
-        } => with_scan(state, |s, ctx| {
-            qty_counted(s, ctx, &location, &sku, qty, counted, expected)
-        }),
-        Msg::BinCounted { location, bins } => {
-            with_scan(state, |s, ctx| bin_counted(s, ctx, location, bins))
-        }
+        } => qty_counted(s, ctx, &location, &sku, qty, counted, expected),
+        Msg::BinCounted { location, bins } => bin_counted(s, ctx, location, bins),
         Msg::Figures {
             count,
             location,
             figures,
-        } => with_scan(state, |s, _| refreshed(s, count, location, figures)),
+        } => refreshed(s, count, location, figures),
+        Msg::JoinRefused(msg) | Msg::Refused(msg) => ctx.error(msg),
+        Msg::QtyRefused { sku, message } => qty_refused(ctx, sku, message),
+        Msg::AskQty { sku } => ask_qty(ctx, sku),
     }
 }
 

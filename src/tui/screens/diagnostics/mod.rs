@@ -12,19 +12,13 @@ use super::screen::Screen;
 use crate::tui::app::AppState;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::KeyCommand;
-use crate::tui::nav::{info, push_screen};
+use crate::tui::nav::Ctx;
 
 /// Opens the screen and asks the service who it is.
-pub(crate) fn open(state: &mut AppState) -> Vec<Effect> {
-    state.service = None;
-    push_screen(state, Screen::Diagnostics { scroll: 0 });
+pub(crate) fn open(ctx: &mut Ctx) -> Vec<Effect> {
+    ctx.forget_service();
+    ctx.push(Screen::Diagnostics { scroll: 0 });
     vec![Effect::ProbeService]
-}
-
-/// The service's status line arrived.
-pub(crate) fn service_status(state: &mut AppState, s: String) -> Vec<Effect> {
-    state.service = Some(s);
-    Vec::new()
 }
 
 fn at(screen: &Screen) -> usize {
@@ -67,21 +61,21 @@ impl ScreenKind for Diagnostics {
             .saturating_sub(self.scroll_rows(state, screen, body))
     }
 
-    fn scan(&self, state: &mut AppState, value: String) -> Vec<Effect> {
-        state.status = None;
-        info(state, words::scan_read(value.chars().count()));
-        state.last_scan = Some(value);
+    fn scan(&self, _: &mut Screen, ctx: &mut Ctx, value: String) -> Vec<Effect> {
+        ctx.clear_status();
+        ctx.info(words::scan_read(value.chars().count()));
+        ctx.note_scan(value);
         Vec::new()
     }
 
-    fn move_by(&self, state: &mut AppState, delta: isize, max: usize) {
-        if let Some(Screen::Diagnostics { scroll }) = state.screens.last_mut() {
+    fn move_by(&self, screen: &mut Screen, _: &mut Ctx, delta: isize, max: usize) {
+        if let Screen::Diagnostics { scroll } = screen {
             *scroll = scrolled(*scroll, delta, max);
         }
     }
 
-    fn clamp_scroll(&self, state: &mut AppState, max: usize) {
-        if let Some(Screen::Diagnostics { scroll }) = state.screens.last_mut() {
+    fn clamp_scroll(&self, screen: &mut Screen, _: &mut Ctx, max: usize) {
+        if let Screen::Diagnostics { scroll } = screen {
             *scroll = (*scroll).min(max);
         }
     }

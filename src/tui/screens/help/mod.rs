@@ -11,6 +11,7 @@ use super::kind::{body_for, hint, scroll_hint, scrolled, Hint, ScreenKind};
 use super::screen::Screen;
 use crate::tui::app::AppState;
 use crate::tui::keymap::KeyCommand;
+use crate::tui::nav::Ctx;
 
 /// The help screen.
 pub struct Help;
@@ -49,14 +50,14 @@ impl ScreenKind for Help {
         }
     }
 
-    fn move_by(&self, state: &mut AppState, delta: isize, max: usize) {
-        if let Some(Screen::Help { scroll, .. }) = state.screens.last_mut() {
+    fn move_by(&self, screen: &mut Screen, _: &mut Ctx, delta: isize, max: usize) {
+        if let Screen::Help { scroll, .. } = screen {
             *scroll = scrolled(*scroll, delta, max);
         }
     }
 
-    fn clamp_scroll(&self, state: &mut AppState, max: usize) {
-        if let Some(Screen::Help { scroll, .. }) = state.screens.last_mut() {
+    fn clamp_scroll(&self, screen: &mut Screen, _: &mut Ctx, max: usize) {
+        if let Screen::Help { scroll, .. } = screen {
             *scroll = (*scroll).min(max);
         }
     }

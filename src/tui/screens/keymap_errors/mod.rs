@@ -12,7 +12,7 @@ use super::screen::Screen;
 use crate::tui::app::AppState;
 use crate::tui::effect::Effect;
 use crate::tui::keys::{Key, KeyPress};
-use crate::tui::nav::pop_screen;
+use crate::tui::nav::Ctx;
 use crate::tui::view::layout::{draw_scrolled, wrap};
 
 /// All lines at `width`.
@@ -74,18 +74,18 @@ impl ScreenKind for KeymapErrors {
             .saturating_sub(self.scroll_rows(state, screen, body))
     }
 
-    fn key(&self, state: &mut AppState, k: &KeyPress) -> Option<Vec<Effect>> {
-        (*k == KeyPress::plain(Key::Enter)).then(|| pop_screen(state))
+    fn key(&self, _: &mut Screen, ctx: &mut Ctx, k: &KeyPress) -> Option<Vec<Effect>> {
+        (*k == KeyPress::plain(Key::Enter)).then(|| ctx.pop())
     }
 
-    fn move_by(&self, state: &mut AppState, delta: isize, max: usize) {
-        if let Some(Screen::KeymapErrors { scroll }) = state.screens.last_mut() {
+    fn move_by(&self, screen: &mut Screen, _: &mut Ctx, delta: isize, max: usize) {
+        if let Screen::KeymapErrors { scroll } = screen {
             *scroll = scrolled(*scroll, delta, max);
         }
     }
 
-    fn clamp_scroll(&self, state: &mut AppState, max: usize) {
-        if let Some(Screen::KeymapErrors { scroll }) = state.screens.last_mut() {
+    fn clamp_scroll(&self, screen: &mut Screen, _: &mut Ctx, max: usize) {
+        if let Screen::KeymapErrors { scroll } = screen {
             *scroll = (*scroll).min(max);
         }
     }

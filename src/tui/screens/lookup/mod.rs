@@ -15,12 +15,12 @@ use super::screen::Screen;
 use crate::tui::app::AppState;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::KeyCommand;
-use crate::tui::nav::{pop_screen, push_screen};
+use crate::tui::nav::Ctx;
 use crate::tui::text;
 
 /// Opens the screen with an empty field.
-pub(crate) fn open(state: &mut AppState) -> Vec<Effect> {
-    push_screen(state, Screen::Lookup(state::LookupSession::default()));
+pub(crate) fn open(ctx: &mut Ctx) -> Vec<Effect> {
+    ctx.push(Screen::Lookup(state::LookupSession::default()));
     Vec::new()
 }
 
@@ -69,26 +69,32 @@ impl ScreenKind for Lookup {
             .saturating_sub(self.scroll_rows(state, screen, body))
     }
 
-    fn scan(&self, state: &mut AppState, value: String) -> Vec<Effect> {
-        update::with_lookup(state, |l, ctx| update::scan(l, ctx, value))
+    fn scan(&self, screen: &mut Screen, ctx: &mut Ctx, value: String) -> Vec<Effect> {
+        match update::session(screen) {
+            Some(l) => update::scan(l, ctx, value),
+            None => Vec::new(),
+        }
     }
 
-    fn command(&self, state: &mut AppState, c: KeyCommand) -> Option<Vec<Effect>> {
+    fn command(&self, screen: &mut Screen, ctx: &mut Ctx, c: KeyCommand) -> Option<Vec<Effect>> {
         match c {
-            KeyCommand::Back => Some(pop_screen(state)),
-            KeyCommand::Actions => Some(update::with_lookup(state, update::unit_actions)),
+            KeyCommand::Back => Some(ctx.pop()),
+            KeyCommand::Actions => Some(match update::session(screen) {
+                Some(l) => update::unit_actions(l, ctx),
+                None => Vec::new(),
+            }),
             _ => None,
         }
     }
 
-    fn move_by(&self, state: &mut AppState, delta: isize, max: usize) {
-        if let Some(l) = state.lookup_mut() {
+    fn move_by(&self, screen: &mut Screen, _: &mut Ctx, delta: isize, max: usize) {
+        if let Some(l) = update::session(screen) {
             l.scroll = scrolled(l.scroll, delta, max);
         }
     }
 
-    fn clamp_scroll(&self, state: &mut AppState, max: usize) {
-        if let Some(l) = state.lookup_mut() {
+    fn clamp_scroll(&self, screen: &mut Screen, _: &mut Ctx, max: usize) {
+        if let Some(l) = update::session(screen) {
             l.scroll = l.scroll.min(max);
         }
     }

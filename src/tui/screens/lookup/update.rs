@@ -7,27 +7,18 @@ use super::requests::{self, Msg};
 use super::state::{Found, LookupSession, Said};
 use super::words;
 use crate::domain::Day;
-use crate::tui::app::AppState;
 use crate::tui::effect::Effect;
-use crate::tui::nav::{with_session, Ctx};
+use crate::tui::nav::Ctx;
 use crate::tui::screens::access;
 use crate::tui::screens::popups::state::Choice;
 use crate::tui::screens::screen::Screen;
 
 /// The lookup screen's session in a screen.
-fn session(screen: &mut Screen) -> Option<&mut LookupSession> {
+pub(crate) fn session(screen: &mut Screen) -> Option<&mut LookupSession> {
     match screen {
         Screen::Lookup(l) => Some(l),
         _ => None,
     }
-}
-
-/// Runs `f` on the lookup screen's session (nothing when the screen is not on the stack).
-pub(crate) fn with_lookup(
-    state: &mut AppState,
-    f: impl FnOnce(&mut LookupSession, &mut Ctx) -> Vec<Effect>,
-) -> Vec<Effect> {
-    with_session(state, session, f).unwrap_or_default()
 }
 
 /// What the service answered this screen.

@@ -13,7 +13,7 @@ use crate::tui::app::AppState;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::KeyCommand;
 use crate::tui::keys::KeyPress;
-use crate::tui::nav::{error, info};
+use crate::tui::nav::{Ctx, Handover};
 use crate::tui::text;
 
 /// Screens reachable from the menu.
@@ -113,37 +113,38 @@ pub fn visible_entries() -> Vec<&'static MenuEntry> {
 }
 
 /// Opens a menu entry.
-pub(crate) fn open_entry(state: &mut AppState, id: ScreenId) -> Vec<Effect> {
+pub(crate) fn open_entry(ctx: &mut Ctx, id: ScreenId) -> Vec<Effect> {
     match id {
-        ScreenId::Diagnostics => super::diagnostics::open(state),
+        ScreenId::Diagnostics => super::diagnostics::open(ctx),
         ScreenId::Quit => {
-            state.quit = true;
+            ctx.quit();
             vec![Effect::Quit]
         }
         ScreenId::Count => {
             // Counting is scanning: a role that may not scan is told so before the list.
             let scanning = super::access::scanning();
-            if !super::access::may(state, scanning) {
-                return super::access::refuse(state, scanning);
+            if !ctx.may(scanning) {
+                return super::access::refuse(ctx, scanning);
             }
-            super::count_list::open(state, false)
+            super::count_list::open(ctx, false)
         }
-        ScreenId::Mismatches => super::count_list::open(state, true),
-        ScreenId::Lookup => super::lookup::open(state),
-        ScreenId::Reports => super::reports::open(state),
-        _ => error(state, text::NOT_AVAILABLE.into()),
+        ScreenId::Mismatches => super::count_list::open(ctx, true),
+        ScreenId::Lookup => super::lookup::open(ctx),
+        ScreenId::Reports => super::reports::open(ctx),
+        _ => ctx.error(text::NOT_AVAILABLE.into()),
     }
 }
 
-fn open_number(state: &mut AppState, digit: char) -> Vec<Effect> {
+/// A digit: the entry with that number.
+fn open_number(ctx: &mut Ctx, digit: char) -> Vec<Effect> {
     let entries = visible_entries();
     let n = digit as u8 - b'0';
     match entries.iter().position(|e| e.number == n) {
         Some(i) => {
-            state.menu_selected = i;
-            open_entry(state, entries[i].id)
+            ctx.set_menu_mark(i);
+            open_entry(ctx, entries[i].id)
         }
-        None => error(state, words::no_menu_entry(digit)),
+        None => ctx.error(words::no_menu_entry(digit)),
     }
 }
 
@@ -165,39 +166,38 @@ impl ScreenKind for Menu {
 
     /// A scan on the menu looks the serial up (Lookup opens with it); its digits are never
     /// menu numbers.
-    fn burst(&self, state: &mut AppState, text: String) -> Vec<Effect> {
-        let mut effects = crate::tui::screens::lookup::open(state);
-        effects.extend(super::lookup::update::with_lookup(state, |l, ctx| {
-            super::lookup::update::scan(l, ctx, text)
-        }));
+    fn burst(&self, _: &mut Screen, ctx: &mut Ctx, text: String) -> Vec<Effect> {
+        // The lookup opens and takes the scan (the registry hands it over).
+        let effects = crate::tui::screens::lookup::open(ctx);
+        ctx.hand_over(Handover::LookUp(text));
         effects
     }
 
-    fn key(&self, state: &mut AppState, k: &KeyPress) -> Option<Vec<Effect>> {
+    fn key(&self, _: &mut Screen, ctx: &mut Ctx, k: &KeyPress) -> Option<Vec<Effect>> {
         match k.printable() {
-            Some(d @ '0'..='9') => Some(open_number(state, d)),
+            Some(d @ '0'..='9') => Some(open_number(ctx, d)),
             _ => None,
         }
     }
 
-    fn command(&self, state: &mut AppState, c: KeyCommand) -> Option<Vec<Effect>> {
+    fn command(&self, _: &mut Screen, ctx: &mut Ctx, c: KeyCommand) -> Option<Vec<Effect>> {
         match c {
             KeyCommand::Back => {
-                let quit = state
-                    .keymap
+                let quit = ctx
+                    .keymap()
                     .hint(crate::tui::keymap::Context::Menu, KeyCommand::Quit)
                     .unwrap_or_else(|| "0".into());
-                info(state, words::menu_back_hint(&quit));
+                ctx.info(words::menu_back_hint(&quit));
                 Some(Vec::new())
             }
             KeyCommand::Quit => {
-                state.quit = true;
+                ctx.quit();
                 Some(vec![Effect::Quit])
             }
             KeyCommand::Select => {
                 let entries = visible_entries();
-                Some(match entries.get(state.menu_selected) {
-                    Some(e) => open_entry(state, e.id),
+                Some(match entries.get(ctx.menu_mark()) {
+                    Some(e) => open_entry(ctx, e.id),
                     None => Vec::new(),
                 })
             }
@@ -205,7 +205,7 @@ impl ScreenKind for Menu {
         }
     }
 
-    fn move_by(&self, state: &mut AppState, delta: isize, _: usize) {
-        state.menu_selected = marked(state.menu_selected, delta, visible_entries().len());
+    fn move_by(&self, _: &mut Screen, ctx: &mut Ctx, delta: isize, _: usize) {
+        ctx.set_menu_mark(marked(ctx.menu_mark(), delta, visible_entries().len()));
     }
 }

@@ -17,7 +17,7 @@ use super::screen::Screen;
 use crate::tui::app::AppState;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::KeyCommand;
-use crate::tui::nav::{error, pop_screen, scan_serial};
+use crate::tui::nav::Ctx;
 use crate::tui::text;
 
 /// The mismatch list and the details screen.
@@ -87,34 +87,33 @@ impl ScreenKind for Mismatch {
     }
 
     /// A scan goes to its row (from the details, back to the list first); it never fixes.
-    fn burst(&self, state: &mut AppState, text: String) -> Vec<Effect> {
-        let serial = match crate::tui::nav::scan_serial(state, &text) {
+    fn burst(&self, screen: &mut Screen, ctx: &mut Ctx, text: String) -> Vec<Effect> {
+        let serial = match ctx.scan_serial(&text) {
             Ok(s) => s,
-            Err(e) => return crate::tui::nav::error(state, e),
+            Err(e) => return ctx.error(e),
         };
-        if matches!(state.screen(), Screen::MismatchDetails) {
-            crate::tui::nav::pop_screen(state);
+        if matches!(ctx.top(), Screen::MismatchDetails) {
+            ctx.pop();
         }
-        update::with_mismatch(state, |s, ctx| update::find_serial(s, ctx, &serial, false))
+        match update::session(screen) {
+            Some(s) => update::find_serial(s, ctx, &serial, false),
+            None => Vec::new(),
+        }
     }
 
-    fn command(&self, state: &mut AppState, c: KeyCommand) -> Option<Vec<Effect>> {
-        let details = matches!(state.screen(), Screen::MismatchDetails);
+    fn command(&self, screen: &mut Screen, ctx: &mut Ctx, c: KeyCommand) -> Option<Vec<Effect>> {
+        let details = matches!(ctx.top(), Screen::MismatchDetails);
+        let s = update::session(screen)?;
         match c {
             KeyCommand::Back if details => {
-                if let Some(s) = state.mismatch_mut() {
-                    s.details = None;
-                }
-                Some(pop_screen(state))
+                s.details = None;
+                Some(ctx.pop())
             }
             KeyCommand::Back => {
-                crate::tui::nav::with_ctx(state, update::leave);
+                update::leave(ctx);
                 Some(vec![crate::tui::screens::count_list::requests::load()])
             }
-            KeyCommand::Redraw if !details => Some(match state.mismatch() {
-                Some(s) => vec![Effect::Redraw, requests::load(s.count)],
-                None => vec![Effect::Redraw],
-            }),
+            KeyCommand::Redraw if !details => Some(vec![Effect::Redraw, requests::load(s.count)]),
             KeyCommand::ReplaceSerial
             | KeyCommand::Relocate
             | KeyCommand::ReceiveFound
@@ -125,45 +124,43 @@ impl ScreenKind for Mismatch {
             | KeyCommand::UndoFix
             | KeyCommand::Post
             | KeyCommand::Bulk
-            | KeyCommand::Find => Some(update::with_mismatch(state, |s, ctx| {
-                update::command(s, ctx, c)
-            })),
+            | KeyCommand::Find => Some(update::command(s, ctx, c)),
             _ => None,
         }
     }
 
-    fn unknown_code(&self, state: &mut AppState, code: &str) -> Option<Vec<Effect>> {
+    fn unknown_code(&self, screen: &mut Screen, ctx: &mut Ctx, code: &str) -> Option<Vec<Effect>> {
         // A serial scanned on the mismatch screen (one that starts with a letter: digits are
         // fixes there) goes to its row.
-        if !matches!(state.screen(), Screen::Mismatches(_)) || code.starts_with('/') {
+        if !matches!(ctx.top(), Screen::Mismatches(_)) || code.starts_with('/') {
             return None;
         }
-        Some(match scan_serial(state, code) {
-            Ok(serial) => {
-                update::with_mismatch(state, |s, ctx| update::find_serial(s, ctx, &serial, false))
-            }
-            Err(e) => error(state, e),
+        let s = update::session(screen)?;
+        Some(match ctx.scan_serial(code) {
+            Ok(serial) => update::find_serial(s, ctx, &serial, false),
+            Err(e) => ctx.error(e),
         })
     }
 
-    fn move_by(&self, state: &mut AppState, delta: isize, max: usize) {
-        if matches!(state.screen(), Screen::Mismatches(_)) {
-            let page = view::page(state);
-            if let Some(s) = state.mismatch_mut() {
-                let list = s.list;
-                s.view_mut(list).move_by(delta, page);
-                s.refresh_suggestions();
-            }
+    fn move_by(&self, screen: &mut Screen, ctx: &mut Ctx, delta: isize, max: usize) {
+        let Some(s) = update::session(screen) else {
+            return;
+        };
+        if matches!(ctx.top(), Screen::Mismatches(_)) {
+            let page = view::page_in(ctx.body());
+            let list = s.list;
+            s.view_mut(list).move_by(delta, page);
+            s.refresh_suggestions();
             return;
         }
-        if let Some(d) = state.mismatch_mut().and_then(|s| s.details.as_mut()) {
+        if let Some(d) = s.details.as_mut() {
             d.scroll = scrolled(d.scroll, delta, max);
         }
     }
 
-    fn clamp_scroll(&self, state: &mut AppState, max: usize) {
-        if matches!(state.screen(), Screen::MismatchDetails) {
-            if let Some(d) = state.mismatch_mut().and_then(|s| s.details.as_mut()) {
+    fn clamp_scroll(&self, screen: &mut Screen, ctx: &mut Ctx, max: usize) {
+        if matches!(ctx.top(), Screen::MismatchDetails) {
+            if let Some(d) = update::session(screen).and_then(|s| s.details.as_mut()) {
                 d.scroll = d.scroll.min(max);
             }
         }

@@ -9,52 +9,50 @@ use super::words;
 use crate::domain::NotHere;
 use crate::domain::{CountId, CountStatus};
 use crate::ops::UnitView;
-use crate::tui::app::AppState;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::KeyCommand;
-use crate::tui::nav::{with_ctx, with_session, Ctx};
+use crate::tui::nav::Ctx;
 use crate::tui::screens::count_list::state::CountRow;
 use crate::tui::screens::popups::state::{Choice, Confirm, Prompt};
 use crate::tui::screens::screen::Screen;
 use crate::tui::text;
 
 /// The mismatch screens' session in a screen.
-fn session(screen: &mut Screen) -> Option<&mut MismatchSession> {
+pub(crate) fn session(screen: &mut Screen) -> Option<&mut MismatchSession> {
     match screen {
         Screen::Mismatches(m) => Some(m),
         _ => None,
     }
 }
 
-/// Runs `f` on the mismatch screens' session (nothing when they are not on the stack).
-pub(crate) fn with_mismatch<R: Default>(
-    state: &mut AppState,
-    f: impl FnOnce(&mut MismatchSession, &mut Ctx) -> R,
-) -> R {
-    with_session(state, session, f).unwrap_or_default()
+/// What the service answered these screens (`s`: their session, if on the stack).
+pub(crate) fn on_msg(s: Option<&mut MismatchSession>, ctx: &mut Ctx, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::LoadRefused(msg) => refused(ctx, msg),
+        Msg::FixRefused(msg) => ctx.error(msg),
+        Msg::Posted(count) => posted(ctx, count),
+        msg => match s {
+            Some(s) => on_own_msg(s, ctx, msg),
+            None => Vec::new(),
+        },
+    }
 }
 
-/// What the service answered these screens.
-pub(crate) fn on_msg(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+/// An answer that changes the session.
+fn on_own_msg(s: &mut MismatchSession, ctx: &mut Ctx, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::Loaded(data) => with_mismatch(state, |s, ctx| loaded(s, ctx, data)),
-        Msg::LoadRefused(msg) => with_ctx(state, |ctx| refused(ctx, msg)),
-        Msg::Fixed { words, data } => with_mismatch(state, |s, ctx| {
+        Msg::Loaded(data) => loaded(s, ctx, data),
+        Msg::Fixed { words, data } => {
             let mut effects = fix_done(s, ctx, words);
             effects.extend(loaded(s, ctx, data));
             effects
-        }),
-        Msg::FixRefused(msg) => with_ctx(state, |ctx| ctx.error(msg)),
-        Msg::Previewed { count, fix, change } => {
-            with_mismatch(state, |s, ctx| ask_before_fix(s, ctx, count, fix, change))
         }
-        Msg::BulkPreviewed { count, fix, change } => {
-            with_mismatch(state, |s, ctx| ask_before_bulk(s, ctx, count, fix, change))
-        }
-        Msg::Posted(count) => with_ctx(state, |ctx| posted(ctx, count)),
-        Msg::Details { serial, unit } => {
-            with_mismatch(state, |s, _| details_loaded(s, serial, unit))
-        }
+        Msg::Previewed { count, fix, change } => ask_before_fix(s, ctx, count, fix, change),
+        Msg::BulkPreviewed { count, fix, change } => ask_before_bulk(s, ctx, count, fix, change),
+        Msg::Details { serial, unit } => details_loaded(s, serial, unit),
+        Msg::LoadRefused(msg) => refused(ctx, msg),
+        Msg::FixRefused(msg) => ctx.error(msg),
+        Msg::Posted(count) => posted(ctx, count),
     }
 }
 

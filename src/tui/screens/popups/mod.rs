@@ -16,6 +16,7 @@ use crate::tui::app::AppState;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::KeyCommand;
 use crate::tui::keys::KeyPress;
+use crate::tui::nav::Ctx;
 
 /// The popups.
 pub struct Popups;
@@ -59,26 +60,17 @@ impl ScreenKind for Popups {
         out
     }
 
-    fn scan(&self, state: &mut AppState, value: String) -> Vec<Effect> {
-        match state.screen() {
-            Screen::Prompt(p) => {
-                let p = p.clone();
-                update::prompt_answer(state, p, value)
-            }
+    fn scan(&self, screen: &mut Screen, ctx: &mut Ctx, value: String) -> Vec<Effect> {
+        match screen {
+            Screen::Prompt(p) => update::prompt_answer(ctx, p.clone(), value),
             _ => Vec::new(),
         }
     }
 
-    fn key(&self, state: &mut AppState, k: &KeyPress) -> Option<Vec<Effect>> {
-        match (state.screen(), k.printable()) {
-            (Screen::Confirm(c), Some(d @ ('1' | '2'))) => {
-                let c = c.clone();
-                Some(update::confirm(state, c, d))
-            }
-            (Screen::Choose(c), Some(d @ '1'..='9')) => {
-                let c = c.clone();
-                Some(update::choose(state, c, d))
-            }
+    fn key(&self, screen: &mut Screen, ctx: &mut Ctx, k: &KeyPress) -> Option<Vec<Effect>> {
+        match (screen, k.printable()) {
+            (Screen::Confirm(c), Some(d @ ('1' | '2'))) => Some(update::confirm(ctx, c.clone(), d)),
+            (Screen::Choose(c), Some(d @ '1'..='9')) => Some(update::choose(ctx, c.clone(), d)),
             _ => None,
         }
     }

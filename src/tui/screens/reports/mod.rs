@@ -15,14 +15,14 @@ use super::screen::Screen;
 use crate::tui::app::AppState;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::KeyCommand;
-use crate::tui::nav::{pop_screen, push_screen};
+use crate::tui::nav::Ctx;
 use crate::tui::screens::popups::state::Choice;
 use crate::tui::text;
 
 /// Opens the numbered choice of reports.
-pub(crate) fn open(state: &mut AppState) -> Vec<Effect> {
-    let days = state.config.expiring_soon_days;
-    push_screen(state, Screen::Choose(Choice::Report { days }));
+pub(crate) fn open(ctx: &mut Ctx) -> Vec<Effect> {
+    let days = ctx.config().expiring_soon_days;
+    ctx.push(Screen::Choose(Choice::Report { days }));
     Vec::new()
 }
 
@@ -56,21 +56,21 @@ impl ScreenKind for Reports {
         view::max_scroll(state, body)
     }
 
-    fn command(&self, state: &mut AppState, c: KeyCommand) -> Option<Vec<Effect>> {
+    fn command(&self, _: &mut Screen, ctx: &mut Ctx, c: KeyCommand) -> Option<Vec<Effect>> {
         match c {
-            KeyCommand::Back => Some(pop_screen(state)),
+            KeyCommand::Back => Some(ctx.pop()),
             _ => None,
         }
     }
 
-    fn move_by(&self, state: &mut AppState, delta: isize, max: usize) {
-        if let Some(r) = state.report_mut() {
+    fn move_by(&self, screen: &mut Screen, _: &mut Ctx, delta: isize, max: usize) {
+        if let Screen::Report(r) = screen {
             r.scroll = scrolled(r.scroll, delta, max);
         }
     }
 
-    fn clamp_scroll(&self, state: &mut AppState, max: usize) {
-        if let Some(r) = state.report_mut() {
+    fn clamp_scroll(&self, screen: &mut Screen, _: &mut Ctx, max: usize) {
+        if let Screen::Report(r) = screen {
             r.scroll = r.scroll.min(max);
         }
     }
