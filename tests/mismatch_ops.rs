@@ -1119,6 +1119,18 @@ fn bulk_fixes_refuse_what_they_cannot_do_and_change_nothing() {
         note: "x".into(),
     }));
     assert!(m.contains("a bin, a product or both"), "{m}");
+    // Blank names are no names: a blank bin or product is none, not an unknown one.
+    for (location, sku) in [(Some(" "), None), (None, Some("")), (Some(""), Some("  "))] {
+        let m = refused(all(BulkFix::Accept {
+            location: location.map(str::to_string),
+            sku: sku.map(str::to_string),
+            note: "x".into(),
+        }));
+        assert!(
+            m.contains("a bin, a product or both"),
+            "{location:?} {sku:?}: {m}"
+        );
+    }
     let m = refused(all(BulkFix::Accept {
         location: Some("WH1/A/01".into()),
         sku: None,
