@@ -1,6 +1,6 @@
 //! CSV import of products, receipts and sales: every bad row is reported with its line
 //! number and reason, and a file applies all or nothing (one journal entry, or for a large
-//! file one command written in parts: see `ops::parts`).
+//! file one command written in parts by the service).
 
 use super::args::ImportKind;
 use super::{CliResult, Failure};

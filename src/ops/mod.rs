@@ -14,6 +14,6 @@ pub mod outbox;
 pub mod remote;
 
 pub use api::*;
-pub use local::{Local, Offline, OpenNotes};
+pub use local::{ActAs, Local, Offline, OpenNotes};
 pub use outbox::{default_dir as outbox_dir, Outbox, Waiting};
 pub use remote::Remote;

@@ -19,7 +19,7 @@ use super::profile::Profile;
 use super::runtime::{dispatch, fixed_clock, TimeSource};
 use super::view::view;
 use crate::config::Config;
-use crate::ops::local::Service;
+use crate::ops::ActAs;
 use crate::ops::{Call, Local, Ops, Reply, Request};
 
 /// The fixed time of tests and snapshots: 2026-01-02 14:05.
@@ -148,7 +148,7 @@ impl TestApp {
 
     /// Runs effects through an [`OpsRunner`] over a real service, acting as the session's
     /// user, with earlier scans' times in UTC (so snapshots do not depend on the time zone).
-    pub fn with_service(self, service: Arc<Service>) -> Self {
+    pub fn with_service(self, service: impl ActAs) -> Self {
         let runner = ops_runner_for(&self.state, service);
         self.with_runner(Box::new(runner))
     }
@@ -295,8 +295,8 @@ pub fn buffer_text(buf: &Buffer) -> String {
 
 /// The runner the tests use over a real service: acting as the state's session user, times in
 /// UTC.
-pub fn ops_runner_for(state: &AppState, service: Arc<Service>) -> OpsRunner {
-    OpsRunner::shared(Arc::new(Local::new(service, state.session.user.clone())))
+pub fn ops_runner_for(state: &AppState, service: impl ActAs) -> OpsRunner {
+    OpsRunner::shared(Arc::new(service.act_as(state.session.user.clone())))
 }
 
 /// An [`Ops`] that logs every request it passes on (tests count requests per user intent).
@@ -319,11 +319,11 @@ impl Ops for CountingOps {
 /// A runner over a real service, as [`ops_runner_for`], whose requests are logged.
 pub fn counting_runner_for(
     state: &AppState,
-    service: Arc<Service>,
+    service: impl ActAs,
 ) -> (OpsRunner, Arc<std::sync::Mutex<Vec<Call>>>) {
     let calls = Arc::new(std::sync::Mutex::new(Vec::new()));
     let ops = CountingOps {
-        inner: Local::new(service, state.session.user.clone()),
+        inner: service.act_as(state.session.user.clone()),
         calls: calls.clone(),
     };
     (OpsRunner::shared(Arc::new(ops)), calls)

@@ -272,3 +272,16 @@ impl Ops for Offline {
         })
     }
 }
+
+/// A service the front ends' test support opens a door on, acting as a user (the screens'
+/// harness takes this, so it never names the house's `Service`).
+pub trait ActAs {
+    /// The door to this service acting as `user`.
+    fn act_as(&self, user: String) -> Local;
+}
+
+impl ActAs for Arc<Service> {
+    fn act_as(&self, user: String) -> Local {
+        Local::new(self.clone(), user)
+    }
+}

@@ -20,7 +20,7 @@ mod resolve;
 mod users;
 pub mod warranty;
 
-pub use door::{Local, Offline};
+pub use door::{ActAs, Local, Offline};
 
 #[allow(unused_imports)]
 use super::api::*;

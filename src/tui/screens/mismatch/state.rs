@@ -60,7 +60,7 @@ pub struct ProductName {
 /// One count's mismatch picture with the names its rows refer to.
 #[derive(Debug)]
 pub struct MismatchData {
-    /// The picture, as `ops::reconcile::mismatches` made it.
+    /// The picture, as the service made it (`Query::Mismatches`).
     pub m: Mismatches,
     /// Products by id.
     pub products: HashMap<ProductId, ProductName>,
