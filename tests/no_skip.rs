@@ -97,7 +97,8 @@ fn skipped_fails_under_require_all_and_passes_without() {
         let mut c = Command::new(std::env::current_exe().unwrap());
         c.args(["--ignored", "--exact", "skip_probe", "--nocapture"])
             .env_remove(support::REQUIRE_ALL)
-            .env_remove("TALLYMAN_REQUIRE_SSHD");
+            .env_remove("TALLYMAN_REQUIRE_SSHD")
+            .env_remove("CI");
         if let Some(var) = require {
             c.env(var, "1");
         }
@@ -112,7 +113,7 @@ fn skipped_fails_under_require_all_and_passes_without() {
         text.contains("the probe skipped: it lacks \"nothing\""),
         "{text}"
     );
-    for var in [support::REQUIRE_ALL, "TALLYMAN_REQUIRE_SSHD"] {
+    for var in [support::REQUIRE_ALL, "TALLYMAN_REQUIRE_SSHD", "CI"] {
         let (ok, text) = probe(Some(var));
         assert!(!ok, "{var}: {text}");
         assert!(

@@ -237,9 +237,10 @@ pub fn key_events(script: &str) -> Vec<tallyman::tui::terminal::InputEvent> {
 /// runs. `TALLYMAN_REQUIRE_SSHD`, its old name, still works.
 pub const REQUIRE_ALL: &str = "TALLYMAN_REQUIRE_ALL";
 
-/// Whether a skip must fail the run (`TALLYMAN_REQUIRE_ALL` or its old name is set).
+/// Whether a skip must fail the run: `TALLYMAN_REQUIRE_ALL` (or its old name) or `CI` is set
+/// (a CI service sets `CI`, and there a test that cannot run is a failure).
 pub fn require_all() -> bool {
-    [REQUIRE_ALL, "TALLYMAN_REQUIRE_SSHD"]
+    [REQUIRE_ALL, "TALLYMAN_REQUIRE_SSHD", "CI"]
         .iter()
         .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty() && x != "0"))
 }
